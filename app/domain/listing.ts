@@ -1,0 +1,93 @@
+// Reading list state (sort, page, filters) from a URL. Anything unknown or malformed falls back to the
+// default and is reported, so a hand-edited or stale link shows a page with a notice instead of failing.
+
+export type SortDirection = "asc" | "desc";
+
+export interface ListState<K extends string> {
+  sort: K;
+  dir: SortDirection;
+  page: number;
+  /** Human-readable notes about parameters that were ignored. */
+  ignored: string[];
+}
+
+export function parseSort<K extends string>(
+  params: URLSearchParams,
+  keys: readonly K[],
+  fallback: { sort: K; dir: SortDirection },
+  ignored: string[],
+): { sort: K; dir: SortDirection } {
+  const rawSort = params.get("sort");
+  const rawDir = params.get("dir");
+  let sort = fallback.sort;
+  let dir = fallback.dir;
+  if (rawSort !== null) {
+    if ((keys as readonly string[]).includes(rawSort)) {
+      sort = rawSort as K;
+      dir = "asc";
+    } else ignored.push(`sort “${rawSort}” is not a column here; sorted by ${fallback.sort}`);
+  }
+  if (rawDir !== null) {
+    if (rawDir === "asc" || rawDir === "desc") dir = rawDir;
+    else ignored.push(`direction “${rawDir}” is neither asc nor desc`);
+  }
+  return { sort, dir };
+}
+
+export function parsePage(params: URLSearchParams, ignored: string[]): number {
+  const raw = params.get("page");
+  if (raw === null || raw === "") return 1;
+  if (/^\d{1,6}$/.test(raw) && Number(raw) >= 1) return Number(raw);
+  ignored.push(`page “${raw}” is not a page number; showing page 1`);
+  return 1;
+}
+
+/** Reads an optional filter that must be one of `values`; anything else is dropped and reported. */
+export function parseChoice<T extends string>(
+  params: URLSearchParams,
+  name: string,
+  values: readonly T[],
+  ignored: string[],
+): T | null {
+  const raw = params.get(name);
+  if (raw === null || raw === "") return null;
+  if ((values as readonly string[]).includes(raw)) return raw as T;
+  ignored.push(`${name} “${raw}” is not a known value; filter not applied`);
+  return null;
+}
+
+/** Reads an optional positive integer id filter. */
+export function parseId(params: URLSearchParams, name: string, ignored: string[]): number | null {
+  const raw = params.get(name);
+  if (raw === null || raw === "") return null;
+  if (/^\d{1,9}$/.test(raw) && Number(raw) >= 1) return Number(raw);
+  ignored.push(`${name} “${raw}” is not a valid id; filter not applied`);
+  return null;
+}
+
+/** A free-text search term, trimmed and bounded. */
+export function parseSearch(params: URLSearchParams, name: string): string {
+  return (params.get(name) ?? "").trim().slice(0, 100);
+}
+
+export interface PageWindow {
+  page: number;
+  pageCount: number;
+  offset: number;
+  limit: number;
+}
+
+/** Clamps a requested page to the pages that exist for `total` rows. */
+export function pageWindow(requested: number, total: number, limit: number): PageWindow {
+  const pageCount = Math.max(1, Math.ceil(total / limit));
+  const page = Math.min(Math.max(1, requested), pageCount);
+  return { page, pageCount, offset: (page - 1) * limit, limit };
+}
+
+export function compareValues(a: string | number | null, b: string | number | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  return String(a).localeCompare(String(b), "en", { numeric: true });
+}

@@ -1,0 +1,22 @@
+import { PHASES, type Phase, type PlantPhase } from "./vocabulary";
+
+/**
+ * A plant's current phase is the first phase whose exit gate has not been passed. Gates pass in order,
+ * so a pass recorded out of order (which the engine refuses) does not advance the plant past a gap.
+ */
+export function currentPhase(passedPhases: Iterable<string>): PlantPhase {
+  const passed = new Set(passedPhases);
+  return PHASES.find((phase) => !passed.has(phase)) ?? "complete";
+}
+
+/** Position of a phase in the rollout, 0-based; `complete` comes after the last phase. */
+export function phaseIndex(phase: PlantPhase): number {
+  return phase === "complete" ? PHASES.length : PHASES.indexOf(phase);
+}
+
+export function targetDateFor(
+  phase: Phase,
+  targets: Record<`target_${Phase}`, string | null>,
+): string | null {
+  return targets[`target_${phase}`];
+}

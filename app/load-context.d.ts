@@ -1,0 +1,10 @@
+import "@remix-run/node";
+
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    /** Per-request nonce that the Content-Security-Policy header allows for inline scripts. */
+    cspNonce: string;
+  }
+}
+
+export {};

@@ -1,0 +1,53 @@
+import fs from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, SqliteDialect, type Transaction } from "kysely";
+import type { Database } from "../../db/schema";
+
+export type DB = Kysely<Database>;
+/** What repository functions take, so one business act can run inside one transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export const DEFAULT_DATABASE_PATH = "data/tracker.db";
+
+export class DatabaseOpenError extends Error {}
+
+export function databasePath(): string {
+  return path.resolve(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+}
+
+/**
+ * Opens (creating if needed) the SQLite file with WAL, foreign keys and a busy timeout, and proves it is
+ * a readable, writable SQLite database. Any failure becomes one sentence naming the path.
+ */
+export function openDatabase(file: string = databasePath()): DB {
+  let sqlite: SQLite.Database | undefined;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    sqlite = new SQLite(file);
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma("busy_timeout = 5000");
+    sqlite.prepare("select count(*) from sqlite_master").get();
+    // A write proves the file and its folder are writable (WAL needs both).
+    sqlite.exec("begin immediate; rollback;");
+  } catch (error) {
+    sqlite?.close();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DatabaseOpenError(`Cannot use the database at ${file}: ${reason.replace(/\.$/, "")}.`);
+  }
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+let shared: DB | undefined;
+
+/** The process's one connection, opened on first use at DATABASE_PATH. */
+export function getDb(): DB {
+  shared ??= openDatabase();
+  return shared;
+}
+
+export async function closeDb(): Promise<void> {
+  await shared?.destroy();
+  shared = undefined;
+}

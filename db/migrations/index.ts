@@ -1,0 +1,7 @@
+import type { Migration } from "kysely";
+import * as program from "./2026-11-25T0000_program";
+
+// Every migration, by its sortable name. A new migration is a new file added here; old ones never change.
+export const migrations: Record<string, Migration> = {
+  "2026-11-25T0000_program": program,
+};

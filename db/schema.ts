@@ -1,0 +1,138 @@
+import type { Generated, Insertable, Selectable } from "kysely";
+
+// Every table of the database. Instants are UTC ISO-8601 text, calendar dates are "YYYY-MM-DD" text,
+// booleans are 0/1 integers (better-sqlite3 binds neither Date nor boolean).
+
+export interface PlantTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  /** IANA time zone, e.g. "America/Phoenix"; every plant-local day and time is read in it. */
+  time_zone: string;
+  region: string;
+  site: string;
+  target_inventory: string | null;
+  target_zoning: string | null;
+  target_conduits: string | null;
+  target_baseline: string | null;
+  target_alerting: string | null;
+  created_at: string;
+}
+
+export interface ZoneTable {
+  id: Generated<number>;
+  plant_id: number;
+  name: string;
+  kind: string;
+  purdue_level: number | null;
+  /** Target security level, IEC 62443 SL-T 1–4. */
+  sl_target: number | null;
+  description: string | null;
+  created_at: string;
+}
+
+export interface ZoneRangeTable {
+  id: Generated<number>;
+  zone_id: number;
+  /** IPv4 or IPv6 CIDR block. */
+  cidr: string;
+}
+
+export interface ConduitTable {
+  id: Generated<number>;
+  plant_id: number;
+  name: string;
+  zone_a_id: number;
+  zone_b_id: number;
+  purpose: string | null;
+  control_type: string | null;
+  monitored: number;
+  monitoring_point: string | null;
+  /** Bumped by every edit of the conduit's definition; signoffs and baselines bind to one revision. */
+  revision: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConduitFlowTable {
+  id: Generated<number>;
+  conduit_id: number;
+  protocol: string;
+  /** Service port; null for ICMP. */
+  port: number | null;
+  direction: string;
+  description: string | null;
+}
+
+export interface AssetTable {
+  id: Generated<number>;
+  plant_id: number;
+  zone_id: number | null;
+  name: string;
+  kind: string | null;
+  vendor: string | null;
+  model: string | null;
+  firmware: string | null;
+  install_year: number | null;
+  ip: string | null;
+  mac: string | null;
+  criticality: string | null;
+  discovery_source: string;
+  status: string;
+  discovered_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PersonTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  role: string;
+  title: string | null;
+  active: number;
+  created_at: string;
+}
+
+export interface PersonPlantTable {
+  person_id: number;
+  plant_id: number;
+}
+
+export interface GatePassTable {
+  id: Generated<number>;
+  plant_id: number;
+  /** The phase whose exit gate was passed. */
+  phase: string;
+  passed_at: string;
+  passed_by: number;
+  /** JSON array of the criteria as they stood when the gate was passed. */
+  criteria_snapshot: string;
+  note: string | null;
+}
+
+export interface Database {
+  plant: PlantTable;
+  zone: ZoneTable;
+  zone_range: ZoneRangeTable;
+  conduit: ConduitTable;
+  conduit_flow: ConduitFlowTable;
+  asset: AssetTable;
+  person: PersonTable;
+  person_plant: PersonPlantTable;
+  gate_pass: GatePassTable;
+}
+
+export type PlantRow = Selectable<PlantTable>;
+export type NewPlant = Insertable<PlantTable>;
+export type ZoneRow = Selectable<ZoneTable>;
+export type NewZone = Insertable<ZoneTable>;
+export type NewZoneRange = Insertable<ZoneRangeTable>;
+export type ConduitRow = Selectable<ConduitTable>;
+export type NewConduit = Insertable<ConduitTable>;
+export type NewConduitFlow = Insertable<ConduitFlowTable>;
+export type AssetRow = Selectable<AssetTable>;
+export type NewAsset = Insertable<AssetTable>;
+export type PersonRow = Selectable<PersonTable>;
+export type NewPerson = Insertable<PersonTable>;
+export type NewGatePass = Insertable<GatePassTable>;
