@@ -1,5 +1,6 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
+  Form,
   isRouteErrorResponse,
   Link,
   Links,
@@ -9,9 +10,13 @@ import {
   Scripts,
   ScrollRestoration,
   useRouteError,
+  useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import styles from "~/styles/app.css";
+import { can } from "~/domain/permissions";
+import { ROLE_LABELS } from "~/domain/vocabulary";
+import { getUser } from "~/utils/auth.server";
 import { useNonce } from "~/utils/nonce";
 
 export const links: LinksFunction = () => [
@@ -21,8 +26,24 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [{ title: "Segmentation Tracker" }];
 
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  if (!user) return { user: null };
+  return {
+    user: {
+      name: user.name,
+      role: user.role,
+      roleLabel: ROLE_LABELS[user.role],
+      canReadProgram: can(user, "read:program"),
+      canReadAudit: can(user, "read:audit"),
+      canManageAccounts: can(user, "manage:accounts"),
+    },
+  };
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  const user = useRouteLoaderData<typeof loader>("root")?.user ?? null;
   return (
     <html lang="en">
       <head>
@@ -40,11 +61,29 @@ export function Layout({ children }: { children: ReactNode }) {
             <span className="brand-mark" aria-hidden="true" />
             Segmentation Tracker
           </Link>
-          <nav aria-label="Main">
-            <NavLink to="/" end>
-              Program
-            </NavLink>
-          </nav>
+          {user ? (
+            <>
+              <nav aria-label="Main">
+                {user.canReadProgram ? (
+                  <NavLink to="/" end>
+                    Program
+                  </NavLink>
+                ) : null}
+                {user.canReadAudit ? <NavLink to="/audit">Audit trail</NavLink> : null}
+                {user.canManageAccounts ? <NavLink to="/admin">Accounts &amp; tokens</NavLink> : null}
+              </nav>
+              <div className="session">
+                <span>
+                  {user.name} <span className="role">· {user.roleLabel}</span>
+                </span>
+                <Form method="post" action="/logout">
+                  <button type="submit" className="link-button">
+                    Sign out
+                  </button>
+                </Form>
+              </div>
+            </>
+          ) : null}
         </header>
         <main id="main" tabIndex={-1}>
           {children}

@@ -17,6 +17,10 @@ export interface PlantTable {
   target_baseline: string | null;
   target_alerting: string | null;
   created_at: string;
+  /** The written split of ownership between plant engineering and corporate security; null until written. */
+  ownership_split: string | null;
+  /** Bumped by every edit of the split's text; 0 while none is written. */
+  ownership_split_revision: Generated<number>;
 }
 
 export interface ZoneTable {
@@ -50,6 +54,10 @@ export interface ConduitTable {
   monitoring_point: string | null;
   /** Bumped by every edit of the conduit's definition; signoffs and baselines bind to one revision. */
   revision: number;
+  /** Design & change-control owner: a plant engineer of the plant. */
+  design_owner_id: number | null;
+  /** Monitoring & incident-response owner: corporate security. */
+  monitoring_owner_id: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -92,6 +100,9 @@ export interface PersonTable {
   title: string | null;
   active: number;
   created_at: string;
+  /** scrypt hash, "scrypt$N$r$p$salt$key" in base64; null for people who cannot sign in. */
+  password_hash: string | null;
+  password_changed_at: string | null;
 }
 
 export interface PersonPlantTable {
@@ -111,6 +122,76 @@ export interface GatePassTable {
   note: string | null;
 }
 
+export interface SessionTable {
+  id_hash: string;
+  person_id: number;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginAttemptTable {
+  id: Generated<number>;
+  /** Lower-cased as typed, whether or not such an account exists. */
+  email: string;
+  ip: string;
+  at: string;
+  succeeded: number;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  role: string;
+  created_by: number | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  revoked_by: number | null;
+}
+
+export interface ApiTokenPlantTable {
+  token_id: number;
+  plant_id: number;
+}
+
+export interface SignoffTable {
+  id: Generated<number>;
+  subject_type: string;
+  subject_id: number;
+  plant_id: number;
+  part: string;
+  person_id: number;
+  role: string;
+  revision: number;
+  content_hash: string;
+  signed_at: string;
+  note: string | null;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
+export interface AuditEventTable {
+  seq: number;
+  at: string;
+  actor_person_id: number | null;
+  actor_token_id: number | null;
+  actor_label: string;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  plant_id: number | null;
+  summary: string;
+  before_json: string | null;
+  after_json: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
 export interface Database {
   plant: PlantTable;
   zone: ZoneTable;
@@ -121,6 +202,12 @@ export interface Database {
   person: PersonTable;
   person_plant: PersonPlantTable;
   gate_pass: GatePassTable;
+  session: SessionTable;
+  login_attempt: LoginAttemptTable;
+  api_token: ApiTokenTable;
+  api_token_plant: ApiTokenPlantTable;
+  signoff: SignoffTable;
+  audit_event: AuditEventTable;
 }
 
 export type PlantRow = Selectable<PlantTable>;
@@ -136,3 +223,5 @@ export type NewAsset = Insertable<AssetTable>;
 export type PersonRow = Selectable<PersonTable>;
 export type NewPerson = Insertable<PersonTable>;
 export type NewGatePass = Insertable<GatePassTable>;
+export type SignoffRow = Selectable<SignoffTable>;
+export type AuditEventRow = Selectable<AuditEventTable>;

@@ -34,11 +34,34 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction) {
   next();
 }
 
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Refuses state-changing requests that a browser marks as coming from another site. Together with the
+ * SameSite=Lax session cookie this stops cross-site form posts without tokens in every form.
+ */
+function refuseCrossSite(req: Request, res: Response, next: NextFunction) {
+  if (!UNSAFE_METHODS.has(req.method)) return next();
+  const fetchSite = req.get("Sec-Fetch-Site");
+  const origin = req.get("Origin");
+  let crossSite = fetchSite === "cross-site";
+  if (!crossSite && origin !== undefined) {
+    try {
+      crossSite = origin === "null" || new URL(origin).host !== req.get("Host");
+    } catch {
+      crossSite = true;
+    }
+  }
+  if (!crossSite) return next();
+  res.status(403).type("text/plain").send("Refused: this request came from another site.");
+}
+
 export function createApp(build: ServerBuild, root: string) {
   const app = express();
   app.disable("x-powered-by");
   app.use(compression());
   app.use(securityHeaders);
+  app.use(refuseCrossSite);
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
   app.all(
@@ -46,7 +69,10 @@ export function createApp(build: ServerBuild, root: string) {
     createRequestHandler({
       build,
       mode: process.env.NODE_ENV === "development" ? "development" : "production",
-      getLoadContext: (_req, res) => ({ cspNonce: String(res.locals.cspNonce) }),
+      getLoadContext: (req, res) => ({
+        cspNonce: String(res.locals.cspNonce),
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      }),
     }),
   );
   return app;

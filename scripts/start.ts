@@ -1,9 +1,9 @@
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { migrateToLatest } from "../db/migrate";
-import { seedDemoProgram } from "../db/seed/demo-program";
 import { closeDb, databasePath, DatabaseOpenError, getDb } from "../app/utils/db.server";
 import { buildIfNeeded, root, serverBuildPath } from "./build";
+import { printDemoAccounts, seedDemo } from "./demo";
 import { createApp } from "./server";
 
 // `npm start`: build when the sources are newer than the build, migrate, seed the demo program into an
@@ -25,14 +25,11 @@ async function main() {
   await migrateToLatest(db);
   const plantCount = await db.selectFrom("plant").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   if (Number(plantCount.n) === 0) {
-    const summary = await seedDemoProgram(db);
+    const summary = await seedDemo(db);
     console.log(
       `Seeded the demo program into ${databasePath()}: ${summary.plants} plants, ${summary.assets.toLocaleString("en-US")} assets, ${summary.people} people.`,
     );
-    console.log("Demo accounts:");
-    for (const account of summary.accounts) {
-      console.log(`  ${account.email.padEnd(28)} ${account.role}${account.plants.length ? ` (${account.plants.join(", ")})` : ""}`);
-    }
+    printDemoAccounts(summary);
   }
 
   const build = (await import(pathToFileURL(serverBuildPath).href)) as ServerBuild;

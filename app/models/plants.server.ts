@@ -29,8 +29,16 @@ export async function listPlantSummaries(db: Executor): Promise<PlantSummary[]> 
       "p.region",
       "p.time_zone",
       "p.target_alerting",
-      eb.selectFrom("asset").whereRef("asset.plant_id", "=", "p.id").select(eb.fn.countAll<number>().as("n")).as("asset_count"),
-      eb.selectFrom("zone").whereRef("zone.plant_id", "=", "p.id").select(eb.fn.countAll<number>().as("n")).as("zone_count"),
+      eb
+        .selectFrom("asset")
+        .whereRef("asset.plant_id", "=", "p.id")
+        .select(eb.fn.countAll<number>().as("n"))
+        .as("asset_count"),
+      eb
+        .selectFrom("zone")
+        .whereRef("zone.plant_id", "=", "p.id")
+        .select(eb.fn.countAll<number>().as("n"))
+        .as("zone_count"),
       eb
         .selectFrom("conduit")
         .whereRef("conduit.plant_id", "=", "p.id")
@@ -94,7 +102,11 @@ export async function listZones(db: Executor, plantId: number): Promise<ZoneSumm
       "z.purdue_level",
       "z.sl_target",
       "z.description",
-      eb.selectFrom("asset").whereRef("asset.zone_id", "=", "z.id").select(eb.fn.countAll<number>().as("n")).as("asset_count"),
+      eb
+        .selectFrom("asset")
+        .whereRef("asset.zone_id", "=", "z.id")
+        .select(eb.fn.countAll<number>().as("n"))
+        .as("asset_count"),
       eb
         .selectFrom("zone_range")
         .whereRef("zone_range.zone_id", "=", "z.id")
@@ -117,63 +129,6 @@ export async function listZones(db: Executor, plantId: number): Promise<ZoneSumm
   }));
 }
 
-export interface ConduitSummary {
-  id: number;
-  name: string;
-  zoneA: string;
-  zoneB: string;
-  purpose: string | null;
-  controlType: string | null;
-  monitored: boolean;
-  monitoringPoint: string | null;
-  revision: number;
-  flows: { protocol: string; port: number | null; direction: string; description: string | null }[];
-}
-
-export async function listConduits(db: Executor, plantId: number): Promise<ConduitSummary[]> {
-  const rows = await db
-    .selectFrom("conduit as c")
-    .innerJoin("zone as za", "za.id", "c.zone_a_id")
-    .innerJoin("zone as zb", "zb.id", "c.zone_b_id")
-    .select([
-      "c.id",
-      "c.name",
-      "za.name as zone_a",
-      "zb.name as zone_b",
-      "c.purpose",
-      "c.control_type",
-      "c.monitored",
-      "c.monitoring_point",
-      "c.revision",
-    ])
-    .where("c.plant_id", "=", plantId)
-    .orderBy("c.name")
-    .execute();
-  const flows = await db
-    .selectFrom("conduit_flow as f")
-    .innerJoin("conduit as c", "c.id", "f.conduit_id")
-    .select(["f.conduit_id", "f.protocol", "f.port", "f.direction", "f.description"])
-    .where("c.plant_id", "=", plantId)
-    .orderBy("f.conduit_id")
-    .orderBy("f.protocol")
-    .orderBy("f.port")
-    .execute();
-  return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    zoneA: row.zone_a,
-    zoneB: row.zone_b,
-    purpose: row.purpose,
-    controlType: row.control_type,
-    monitored: row.monitored === 1,
-    monitoringPoint: row.monitoring_point,
-    revision: row.revision,
-    flows: flows
-      .filter((flow) => flow.conduit_id === row.id)
-      .map(({ protocol, port, direction, description }) => ({ protocol, port, direction, description })),
-  }));
-}
-
 export interface AssetBreakdownCell {
   kind: string | null;
   zoneId: number | null;
@@ -191,7 +146,16 @@ export async function assetBreakdown(db: Executor, plantId: number): Promise<Ass
   return rows.map((row) => ({ kind: row.kind, zoneId: row.zone_id, count: Number(row.n) }));
 }
 
-export const ASSET_SORT_KEYS = ["name", "kind", "vendor", "ip", "zone", "install_year", "criticality", "status"] as const;
+export const ASSET_SORT_KEYS = [
+  "name",
+  "kind",
+  "vendor",
+  "ip",
+  "zone",
+  "install_year",
+  "criticality",
+  "status",
+] as const;
 export type AssetSortKey = (typeof ASSET_SORT_KEYS)[number];
 
 export interface AssetQuery {
@@ -219,9 +183,9 @@ function filteredAssets(db: Executor, plantId: number, query: Omit<AssetQuery, "
     q = q.where((eb) =>
       eb.or(
         (["a.name", "a.ip", "a.mac", "a.vendor", "a.model", "a.firmware"] as const).map((column) =>
-          eb(column, "like", sql<string>`${like} escape '\\'`),
-        ),
-      ),
+          eb(column, "like", sql<string>`${like} escape '\\'`)
+        )
+      )
     );
   }
   return q;

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PhaseBadge } from "~/components/PhaseBadge";
@@ -8,6 +8,8 @@ import { phaseIndex } from "~/domain/phase";
 import { formatDate, localClock } from "~/domain/time";
 import { PHASE_LABELS, PHASES, type PlantPhase } from "~/domain/vocabulary";
 import { listPlantSummaries, type PlantSummary } from "~/models/plants.server";
+import { homePath } from "~/domain/permissions";
+import { requirePermission, requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 
 const SORT_KEYS = ["code", "name", "local_time", "region", "phase", "assets", "zones", "conduits", "target"] as const;
@@ -37,6 +39,9 @@ function sortValue(plant: PlantSummary & { offsetMinutes: number }, key: SortKey
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  if (homePath(user.role) !== "/") throw redirect(homePath(user.role));
+  requirePermission(user, "read:program");
   const params = new URL(request.url).searchParams;
   const ignored: string[] = [];
   const { sort, dir } = parseSort(params, SORT_KEYS, { sort: "code", dir: "asc" }, ignored);

@@ -1,11 +1,15 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { Pager } from "~/components/Pager";
 import { PhaseBadge } from "~/components/PhaseBadge";
+import { PartBadge, SignoffHistory, SignoffParts } from "~/components/SignoffParts";
 import { SortHeader } from "~/components/SortHeader";
 import { pageWindow, parseChoice, parseId, parsePage, parseSearch, parseSort } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
+import { can } from "~/domain/permissions";
+import { DEFAULT_OWNERSHIP_SPLIT, SIGNOFF_PARTS, signControl } from "~/domain/signoffs";
 import { formatDate, formatLocal, localClock } from "~/domain/time";
 import {
   ASSET_KIND_LABELS,
@@ -26,29 +30,82 @@ import {
   countAssets,
   getPlantByCode,
   listAssets,
-  listConduits,
   listZones,
   type AssetQuery,
 } from "~/models/plants.server";
+import { conduitSignoffStates, listConduitDetails } from "~/models/conduits.server";
+import { editOwnershipSplit, getOwnershipSplit, revokeSignoff, signOwnershipSplit } from "~/models/signoffs.server";
+import { attempt, invalid, type ActFailure } from "~/utils/act.server";
+import { requirePermission, requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 
 const PAGE_SIZE = 50;
 
+const SplitSchema = z.object({
+  text: z
+    .string()
+    .trim()
+    .min(40, "Write the split in full: who owns design & change control, and who owns monitoring & incident response.")
+    .max(4000, "Keep the split under 4,000 characters."),
+});
+const SignSchema = z.object({
+  part: z.enum(SIGNOFF_PARTS, "Choose which part you sign."),
+  hash: z.string().regex(/^[0-9a-f]{64}$/, "The signed revision is missing; reload the page."),
+  note: z.string().trim().max(500, "Keep the note under 500 characters.").optional(),
+});
+const RevokeSchema = z.object({
+  signoffId: z.coerce.number().int().positive("Choose a signoff to revoke."),
+  reason: z.string().trim().min(5, "Say why you revoke this signoff (at least 5 characters).").max(500),
+});
+
+async function requirePlant(rawCode: string | undefined) {
+  const code = (rawCode ?? "").toUpperCase();
+  const plant = /^[A-Z0-9-]{1,16}$/.test(code) ? await getPlantByCode(getDb(), code) : null;
+  if (!plant)
+    throw data(`No plant in the program has the code “${rawCode ?? ""}”.`, {
+      status: 404,
+    });
+  return plant;
+}
+
 export async function loader({ params, request }: LoaderFunctionArgs) {
-  const code = (params.code ?? "").toUpperCase();
+  const user = await requireUser(request);
+  requirePermission(user, "read:program");
+  const plant = await requirePlant(params.code);
   const db = getDb();
-  const plant = /^[A-Z0-9-]{1,16}$/.test(code) ? await getPlantByCode(db, code) : null;
-  if (!plant) {
-    throw data(`No plant in the program has the code “${params.code ?? ""}”.`, { status: 404 });
-  }
+  // Plant engineers see their own plants in full and the others as a summary.
+  const full = can(user, "read:plant", plant.id);
 
   const search = new URL(request.url).searchParams;
   const ignored: string[] = [];
-  const [zones, conduits, breakdown] = await Promise.all([
+  const [zones, conduitDetails, breakdown, split] = await Promise.all([
     listZones(db, plant.id),
-    listConduits(db, plant.id),
+    listConduitDetails(db, plant.id),
     assetBreakdown(db, plant.id),
+    getOwnershipSplit(db, plant.id),
   ]);
+  const conduitStates = await conduitSignoffStates(db, plant.id, conduitDetails);
+  const conduits = conduitDetails.map((conduit) => ({
+    ...conduit,
+    parts: conduitStates.get(conduit.id)?.parts ?? [],
+  }));
+  const who = { role: user.role, personId: user.personId };
+  const splitControls = Object.fromEntries(
+    split.parts.map((state) => [
+      state.part,
+      signControl(
+        state,
+        {
+          ...who,
+          permitted: can(user, state.part === "design_change_control" ? "sign:design" : "sign:monitoring", plant.id),
+        },
+        {
+          signable: split.text !== null,
+          notSignableWhy: "The ownership split is not written yet.",
+        }
+      ),
+    ])
+  ) as Record<(typeof SIGNOFF_PARTS)[number], { allowed: boolean; why: string | null }>;
 
   let zone: AssetQuery["zone"] = null;
   if (search.get("zone") === "none") zone = "none";
@@ -66,13 +123,30 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     status: parseChoice(search, "status", ASSET_STATUSES, ignored),
   };
   const requestedPage = parsePage(search, ignored);
-  const total = await countAssets(db, plant.id, { ...filters, sort, dir, offset: 0, limit: PAGE_SIZE });
+  const total = await countAssets(db, plant.id, {
+    ...filters,
+    sort,
+    dir,
+    offset: 0,
+    limit: PAGE_SIZE,
+  });
   const window = pageWindow(requestedPage, total, PAGE_SIZE);
   if (window.page !== requestedPage) ignored.push(`page ${requestedPage} does not exist; showing page ${window.page}`);
-  const assets = await listAssets(db, plant.id, { ...filters, sort, dir, offset: window.offset, limit: window.limit });
+  const assets = await listAssets(db, plant.id, {
+    ...filters,
+    sort,
+    dir,
+    offset: window.offset,
+    limit: window.limit,
+  });
 
   const now = new Date();
   return {
+    full,
+    personId: user.personId,
+    canEditSplit: can(user, "edit:plant", plant.id),
+    split: { ...split, history: full ? split.history : [] },
+    splitControls,
     plant: {
       code: plant.code,
       name: plant.name,
@@ -96,8 +170,9 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     clock: localClock(now, plant.time_zone),
     zones,
     conduits,
-    breakdown,
-    assets,
+    breakdown: full ? breakdown : [],
+    assetCount: breakdown.reduce((sum, cell) => sum + cell.count, 0),
+    assets: full ? assets : [],
     filters: { ...filters, zone: zone === null ? "" : String(zone) },
     sort,
     dir,
@@ -108,11 +183,82 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   };
 }
 
+export async function action({ params, request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const plant = await requirePlant(params.code);
+  const form = Object.fromEntries(await request.formData());
+  const intent = String(form.intent ?? "");
+  const db = getDb();
+  let failure;
+  switch (intent) {
+    case "edit-split": {
+      requirePermission(user, "edit:plant", plant.id);
+      const parsed = SplitSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () =>
+        editOwnershipSplit(db, user, {
+          plantId: plant.id,
+          text: parsed.data.text,
+        })
+      );
+      break;
+    }
+    case "sign": {
+      const parsed = SignSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () =>
+        signOwnershipSplit(db, user, {
+          plantId: plant.id,
+          part: parsed.data.part,
+          seenHash: parsed.data.hash,
+          note: parsed.data.note || null,
+        })
+      );
+      break;
+    }
+    case "revoke": {
+      const parsed = RevokeSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () =>
+        revokeSignoff(db, user, {
+          signoffId: parsed.data.signoffId,
+          plantId: plant.id,
+          reason: parsed.data.reason,
+        })
+      );
+      break;
+    }
+    default:
+      throw data(`Unknown action “${intent.slice(0, 40)}”.`, { status: 400 });
+  }
+  if (failure) return failure;
+  throw redirect(`/plants/${plant.code}#ownership`);
+}
+
 export default function PlantPage() {
-  const { plant, clock, zones, conduits, breakdown, assets, filters, sort, dir, window, total, ignored, computedAt } =
-    useLoaderData<typeof loader>();
+  const {
+    full,
+    personId,
+    canEditSplit,
+    split,
+    splitControls,
+    plant,
+    clock,
+    zones,
+    conduits,
+    breakdown,
+    assetCount,
+    assets,
+    filters,
+    sort,
+    dir,
+    window,
+    total,
+    ignored,
+    computedAt,
+  } = useLoaderData<typeof loader>();
+  const actionData = useActionData<ActFailure>();
   const current = phaseIndex(plant.phase);
-  const totalAssets = breakdown.reduce((sum, cell) => sum + cell.count, 0);
 
   return (
     <>
@@ -164,7 +310,57 @@ export default function PlantPage() {
         </ol>
       </section>
 
-      <div className="grid-2">
+      <section className="panel" aria-labelledby="ownership-title" id="ownership">
+        <h2 id="ownership-title">
+          Ownership split <span className="muted">OWN-SPLIT · revision {split.revision}</span>
+        </h2>
+        {actionData && ["edit-split", "sign", "revoke"].includes(actionData.intent) ? (
+          <p className="form-error" role="alert">
+            {actionData.error}
+            {Object.values(actionData.fieldErrors)
+              .flat()
+              .filter((m) => m !== actionData.error)
+              .map((m) => (
+                <span key={m}> {m}</span>
+              ))}
+          </p>
+        ) : null}
+        {split.text ? (
+          <blockquote className="split-text">{split.text}</blockquote>
+        ) : (
+          <p className="muted">No ownership split is written for this plant yet. Zoning may not start without it.</p>
+        )}
+        <SignoffParts parts={split.parts} hash={split.hash} revision={split.revision} controls={splitControls} />
+        {canEditSplit ? (
+          <details className="edit-split">
+            <summary>{split.text ? "Edit the split (earlier signoffs become stale)" : "Write the split"}</summary>
+            <Form method="post" className="stacked">
+              <input type="hidden" name="intent" value="edit-split" />
+              <label>
+                Ownership split
+                <textarea
+                  name="text"
+                  rows={5}
+                  required
+                  minLength={40}
+                  maxLength={4000}
+                  defaultValue={split.text ?? DEFAULT_OWNERSHIP_SPLIT}
+                  aria-invalid={actionData?.fieldErrors.text ? true : undefined}
+                />
+              </label>
+              <button type="submit">Save as revision {split.revision + 1}</button>
+            </Form>
+          </details>
+        ) : null}
+        {full && split.history.length > 0 ? (
+          <details>
+            <summary>Signoff history ({split.history.length})</summary>
+            <SignoffHistory history={split.history} currentHash={split.hash} personId={personId} />
+          </details>
+        ) : null}
+      </section>
+
+      <div className="stack">
         <section className="panel" aria-labelledby="zones-title">
           <h2 id="zones-title">Zones ({zones.length})</h2>
           {zones.length === 0 ? (
@@ -194,9 +390,7 @@ export default function PlantPage() {
                       <td>{zone.name}</td>
                       <td>{labelFor(ZONE_KIND_LABELS, zone.kind)}</td>
                       <td className="num">{zone.purdueLevel ?? "—"}</td>
-                      <td className="num">
-                        {zone.slTarget ?? <span className="badge warn">not set</span>}
-                      </td>
+                      <td className="num">{zone.slTarget ?? <span className="badge warn">not set</span>}</td>
                       <td className="mono">{zone.ranges.join(", ") || "—"}</td>
                       <td className="num">
                         <Link to={`?zone=${zone.id}#assets`}>{zone.assetCount.toLocaleString("en-US")}</Link>
@@ -209,10 +403,22 @@ export default function PlantPage() {
           )}
         </section>
 
-        <section className="panel" aria-labelledby="breakdown-title">
-          <h2 id="breakdown-title">Assets by kind and zone</h2>
-          <AssetBreakdownTable breakdown={breakdown} zones={zones} total={totalAssets} />
-        </section>
+        {full ? (
+          <section className="panel" aria-labelledby="breakdown-title">
+            <h2 id="breakdown-title">Assets by kind and zone</h2>
+            <AssetBreakdownTable breakdown={breakdown} zones={zones} total={assetCount} />
+          </section>
+        ) : (
+          <section className="panel" aria-labelledby="summary-title">
+            <h2 id="summary-title">Summary</h2>
+            <p>
+              {assetCount.toLocaleString("en-US")} assets in {zones.length} zones and {conduits.length} conduits.
+            </p>
+            <p className="muted">
+              You are not assigned to this plant, so its inventory and signoff details are not shown.
+            </p>
+          </section>
+        )}
       </div>
 
       <section className="panel" aria-labelledby="conduits-title">
@@ -232,25 +438,38 @@ export default function PlantPage() {
                   <th scope="col" className="num">
                     Rev.
                   </th>
+                  <th scope="col">Owners</th>
                 </tr>
               </thead>
               <tbody>
                 {conduits.map((conduit) => (
                   <tr key={conduit.id}>
                     <td>
-                      <strong>{conduit.name}</strong>
+                      <strong>
+                        {full ? (
+                          <Link to={`/plants/${plant.code}/conduits/${conduit.id}`}>{conduit.name}</Link>
+                        ) : (
+                          conduit.name
+                        )}
+                      </strong>
                       <div className="muted">{conduit.purpose ?? "No purpose written"}</div>
                     </td>
                     <td>
-                      {conduit.zoneA} ↔ {conduit.zoneB}
+                      {conduit.zoneAName} ↔ {conduit.zoneBName}
                     </td>
                     <td>
-                      {conduit.controlType
-                        ? labelFor(CONTROL_TYPE_LABELS, conduit.controlType)
-                        : <span className="badge warn">none</span>}
+                      {conduit.controlType ? (
+                        labelFor(CONTROL_TYPE_LABELS, conduit.controlType)
+                      ) : (
+                        <span className="badge warn">none</span>
+                      )}
                     </td>
                     <td>
-                      {conduit.monitored ? <span className="badge ok">Monitored</span> : <span className="badge">Not monitored</span>}
+                      {conduit.monitored ? (
+                        <span className="badge ok">Monitored</span>
+                      ) : (
+                        <span className="badge">Not monitored</span>
+                      )}
                       <div className="muted">{conduit.monitoringPoint ?? "No monitoring point"}</div>
                     </td>
                     <td>
@@ -272,6 +491,17 @@ export default function PlantPage() {
                       )}
                     </td>
                     <td className="num">{conduit.revision}</td>
+                    <td>
+                      <ul className="flows">
+                        {conduit.parts.map((state) => (
+                          <li key={state.part}>
+                            <PartBadge state={state} />{" "}
+                            {(state.part === "design_change_control" ? conduit.designOwner : conduit.monitoringOwner)
+                              ?.name ?? <span className="muted">unassigned</span>}
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -280,111 +510,134 @@ export default function PlantPage() {
         )}
       </section>
 
-      <section className="panel" aria-labelledby="assets-title" id="assets">
-        <h2 id="assets-title">Asset inventory</h2>
-        <Form method="get" className="filters" preventScrollReset>
-          <label>
-            Search
-            <input type="search" name="q" defaultValue={filters.search} placeholder="Name, IP, MAC, vendor, model…" />
-          </label>
-          <label>
-            Kind
-            <select name="kind" defaultValue={filters.kind ?? ""}>
-              <option value="">Any kind</option>
-              {ASSET_KINDS.map((kind) => (
-                <option key={kind} value={kind}>
-                  {ASSET_KIND_LABELS[kind]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Zone
-            <select name="zone" defaultValue={filters.zone}>
-              <option value="">Any zone</option>
-              <option value="none">Not placed</option>
-              {zones.map((zone) => (
-                <option key={zone.id} value={zone.id}>
-                  {zone.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Criticality
-            <select name="criticality" defaultValue={filters.criticality ?? ""}>
-              <option value="">Any</option>
-              {CRITICALITIES.map((c) => (
-                <option key={c} value={c}>
-                  {humanize(c)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Status
-            <select name="status" defaultValue={filters.status ?? ""}>
-              <option value="">Any</option>
-              {ASSET_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {humanize(s)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <input type="hidden" name="sort" value={sort} />
-          <input type="hidden" name="dir" value={dir} />
-          <button type="submit">Filter</button>
-          <Link className="button secondary" to="?#assets">
-            Clear
-          </Link>
-        </Form>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <SortHeader column="name" label="Name" sort={sort} dir={dir} />
-                <SortHeader column="kind" label="Kind" sort={sort} dir={dir} />
-                <SortHeader column="vendor" label="Vendor / model" sort={sort} dir={dir} />
-                <th scope="col">Firmware</th>
-                <SortHeader column="install_year" label="Installed" sort={sort} dir={dir} numeric />
-                <SortHeader column="ip" label="IP" sort={sort} dir={dir} />
-                <th scope="col">MAC</th>
-                <SortHeader column="zone" label="Zone" sort={sort} dir={dir} />
-                <SortHeader column="criticality" label="Criticality" sort={sort} dir={dir} firstDir="desc" />
-                <SortHeader column="status" label="Status" sort={sort} dir={dir} />
-              </tr>
-            </thead>
-            <tbody>
-              {assets.map((asset) => (
-                <tr key={asset.id}>
-                  <td className="mono">{asset.name}</td>
-                  <td>{asset.kind ? labelFor(ASSET_KIND_LABELS, asset.kind) : <span className="badge warn">unknown</span>}</td>
-                  <td>
-                    {asset.vendor ?? <span className="badge warn">unknown</span>} {asset.model}
-                  </td>
-                  <td className="mono">{asset.firmware ?? "—"}</td>
-                  <td className="num">{asset.install_year ?? "—"}</td>
-                  <td className="mono">{asset.ip ?? "—"}</td>
-                  <td className="mono">{asset.mac ?? "—"}</td>
-                  <td>{asset.zone_name ?? <span className="badge warn">not placed</span>}</td>
-                  <td>{asset.criticality ? humanize(asset.criticality) : <span className="badge warn">not set</span>}</td>
-                  <td>
-                    {asset.status === "staged" ? (
-                      <span className="badge warn" title={`Discovered by ${labelFor(DISCOVERY_SOURCE_LABELS, asset.discovery_source)}; not reviewed yet`}>
-                        Staged
-                      </span>
-                    ) : (
-                      <span className="badge ok">Confirmed</span>
-                    )}
-                  </td>
+      {full ? (
+        <section className="panel" aria-labelledby="assets-title" id="assets">
+          <h2 id="assets-title">Asset inventory</h2>
+          <Form method="get" className="filters" preventScrollReset>
+            <label>
+              Search
+              <input type="search" name="q" defaultValue={filters.search} placeholder="Name, IP, MAC, vendor, model…" />
+            </label>
+            <label>
+              Kind
+              <select name="kind" defaultValue={filters.kind ?? ""}>
+                <option value="">Any kind</option>
+                {ASSET_KINDS.map((kind) => (
+                  <option key={kind} value={kind}>
+                    {ASSET_KIND_LABELS[kind]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Zone
+              <select name="zone" defaultValue={filters.zone}>
+                <option value="">Any zone</option>
+                <option value="none">Not placed</option>
+                {zones.map((zone) => (
+                  <option key={zone.id} value={zone.id}>
+                    {zone.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Criticality
+              <select name="criticality" defaultValue={filters.criticality ?? ""}>
+                <option value="">Any</option>
+                {CRITICALITIES.map((c) => (
+                  <option key={c} value={c}>
+                    {humanize(c)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Status
+              <select name="status" defaultValue={filters.status ?? ""}>
+                <option value="">Any</option>
+                {ASSET_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {humanize(s)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <input type="hidden" name="sort" value={sort} />
+            <input type="hidden" name="dir" value={dir} />
+            <button type="submit">Filter</button>
+            <Link className="button secondary" to="?#assets">
+              Clear
+            </Link>
+          </Form>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <SortHeader column="name" label="Name" sort={sort} dir={dir} />
+                  <SortHeader column="kind" label="Kind" sort={sort} dir={dir} />
+                  <SortHeader column="vendor" label="Vendor / model" sort={sort} dir={dir} />
+                  <th scope="col">Firmware</th>
+                  <SortHeader column="install_year" label="Installed" sort={sort} dir={dir} numeric />
+                  <SortHeader column="ip" label="IP" sort={sort} dir={dir} />
+                  <th scope="col">MAC</th>
+                  <SortHeader column="zone" label="Zone" sort={sort} dir={dir} />
+                  <SortHeader column="criticality" label="Criticality" sort={sort} dir={dir} firstDir="desc" />
+                  <SortHeader column="status" label="Status" sort={sort} dir={dir} />
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <Pager page={window.page} pageCount={window.pageCount} total={total} offset={window.offset} shown={assets.length} noun="assets" />
-      </section>
+              </thead>
+              <tbody>
+                {assets.map((asset) => (
+                  <tr key={asset.id}>
+                    <td className="mono">{asset.name}</td>
+                    <td>
+                      {asset.kind ? (
+                        labelFor(ASSET_KIND_LABELS, asset.kind)
+                      ) : (
+                        <span className="badge warn">unknown</span>
+                      )}
+                    </td>
+                    <td>
+                      {asset.vendor ?? <span className="badge warn">unknown</span>} {asset.model}
+                    </td>
+                    <td className="mono">{asset.firmware ?? "—"}</td>
+                    <td className="num">{asset.install_year ?? "—"}</td>
+                    <td className="mono">{asset.ip ?? "—"}</td>
+                    <td className="mono">{asset.mac ?? "—"}</td>
+                    <td>{asset.zone_name ?? <span className="badge warn">not placed</span>}</td>
+                    <td>
+                      {asset.criticality ? humanize(asset.criticality) : <span className="badge warn">not set</span>}
+                    </td>
+                    <td>
+                      {asset.status === "staged" ? (
+                        <span
+                          className="badge warn"
+                          title={`Discovered by ${labelFor(
+                            DISCOVERY_SOURCE_LABELS,
+                            asset.discovery_source
+                          )}; not reviewed yet`}
+                        >
+                          Staged
+                        </span>
+                      ) : (
+                        <span className="badge ok">Confirmed</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager
+            page={window.page}
+            pageCount={window.pageCount}
+            total={total}
+            offset={window.offset}
+            shown={assets.length}
+            noun="assets"
+          />
+        </section>
+      ) : null}
     </>
   );
 }
@@ -404,7 +657,7 @@ function AssetBreakdownTable({
     .map((zone) => ({ key: zone.id, label: zone.name }));
   if (breakdown.some((cell) => cell.zoneId === null)) columns.push({ key: null, label: "Not placed" });
   const kinds = [...new Set(breakdown.map((cell) => cell.kind))].sort((a, b) =>
-    a === null ? 1 : b === null ? -1 : ASSET_KINDS.indexOf(a as never) - ASSET_KINDS.indexOf(b as never),
+    a === null ? 1 : b === null ? -1 : ASSET_KINDS.indexOf(a as never) - ASSET_KINDS.indexOf(b as never)
   );
   const count = (kind: string | null, zoneId: number | null) =>
     breakdown.find((cell) => cell.kind === kind && cell.zoneId === zoneId)?.count ?? 0;
@@ -443,7 +696,13 @@ function AssetBreakdownTable({
                 const n = count(kind, column.key);
                 return (
                   <td className="num" key={column.key ?? "none"}>
-                    {n === 0 ? <span className="muted">·</span> : kind ? <Link to={filterHref(kind, column.key)}>{n}</Link> : n}
+                    {n === 0 ? (
+                      <span className="muted">·</span>
+                    ) : kind ? (
+                      <Link to={filterHref(kind, column.key)}>{n}</Link>
+                    ) : (
+                      n
+                    )}
                   </td>
                 );
               })}
@@ -468,5 +727,9 @@ function AssetBreakdownTable({
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.plant.code} ${data.plant.name} · Segmentation Tracker` : "Plant not found · Segmentation Tracker" },
+  {
+    title: data
+      ? `${data.plant.code} ${data.plant.name} · Segmentation Tracker`
+      : "Plant not found · Segmentation Tracker",
+  },
 ];

@@ -1,0 +1,76 @@
+import type { Role } from "./vocabulary";
+
+// Who may do what. Permissions are `action:entity` strings; each role grants some of them either on every
+// plant or only on the plants the person (or token) is assigned to. Anything not granted is denied.
+
+export const PERMISSIONS = [
+  "read:program", // the overview and every plant's summary
+  "read:plant", // a plant in full: inventory, conduit details, signoffs
+  "edit:plant", // the plant's ownership split text
+  "edit:conduit", // a conduit's definition and its owners
+  "sign:design", // sign as design & change-control owner (plant engineering)
+  "sign:monitoring", // sign as monitoring & incident-response owner (corporate security)
+  "read:audit",
+  "manage:accounts",
+  "manage:tokens",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+type Reach = "all" | "assigned";
+
+export const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
+  program_lead: {
+    "read:program": "all",
+    "read:plant": "all",
+    "edit:plant": "all",
+    "edit:conduit": "all",
+    "read:audit": "all",
+  },
+  executive: {
+    "read:program": "all",
+    "read:plant": "all",
+    "read:audit": "all",
+  },
+  plant_engineer: {
+    "read:program": "all",
+    "read:plant": "assigned",
+    "edit:plant": "assigned",
+    "edit:conduit": "assigned",
+    "sign:design": "assigned",
+  },
+  corporate_security: {
+    "read:program": "all",
+    "read:plant": "all",
+    "sign:monitoring": "all",
+  },
+  admin: {
+    "manage:accounts": "all",
+    "manage:tokens": "all",
+  },
+};
+
+export interface Principal {
+  role: Role;
+  /** Plants the person is assigned to (plant engineers). */
+  assignedPlantIds: readonly number[];
+  /** For API tokens limited to some plants: nothing outside them, whatever the role grants. */
+  plantScope: readonly number[] | null;
+}
+
+/**
+ * Whether the principal holds the permission, on one plant when `plantId` is given. Without a plant, the
+ * answer is whether the permission is held anywhere (to decide what to show in menus, never to authorize
+ * an act on a plant).
+ */
+export function can(principal: Principal, permission: Permission, plantId?: number): boolean {
+  const reach = ROLE_GRANTS[principal.role][permission];
+  if (!reach) return false;
+  if (plantId === undefined) return true;
+  if (principal.plantScope && !principal.plantScope.includes(plantId)) return false;
+  return reach === "all" || principal.assignedPlantIds.includes(plantId);
+}
+
+/** Where a signed-in person lands: admins manage accounts, everyone else reads the program. */
+export function homePath(role: Role): string {
+  return role === "admin" ? "/admin" : "/";
+}

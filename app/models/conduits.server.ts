@@ -1,0 +1,320 @@
+import { sortFlows, type AllowedFlow } from "~/domain/conduits";
+import { can } from "~/domain/permissions";
+import { partState, SIGNOFF_PARTS, type PartState, type SignoffPart } from "~/domain/signoffs";
+import type { FlowDirection, FlowProtocol } from "~/domain/vocabulary";
+import { recordAudit } from "~/models/audit.server";
+import { conduitHash, insertSignoff, listSignoffs, requireSigningRole, type ConduitDefinition } from "~/models/signoffs.server";
+import type { Actor } from "~/utils/actor";
+import type { DB, Executor } from "~/utils/db.server";
+import { ActError } from "~/utils/errors";
+
+export interface ConduitDetail extends ConduitDefinition {
+  zoneAName: string;
+  zoneBName: string;
+  designOwner: { id: number; name: string } | null;
+  monitoringOwner: { id: number; name: string } | null;
+  hash: string;
+}
+
+async function flowsOf(db: Executor, conduitIds: number[]) {
+  if (conduitIds.length === 0) return new Map<number, AllowedFlow[]>();
+  const rows = await db
+    .selectFrom("conduit_flow")
+    .select(["conduit_id", "protocol", "port", "direction", "description"])
+    .where("conduit_id", "in", conduitIds)
+    .execute();
+  const byConduit = new Map<number, AllowedFlow[]>();
+  for (const row of rows) {
+    const list = byConduit.get(row.conduit_id) ?? [];
+    list.push({
+      protocol: row.protocol as FlowProtocol,
+      port: row.port,
+      direction: row.direction as FlowDirection,
+      description: row.description,
+    });
+    byConduit.set(row.conduit_id, list);
+  }
+  for (const [id, list] of byConduit) byConduit.set(id, sortFlows(list));
+  return byConduit;
+}
+
+/** Every conduit of a plant with its definition, owners and the hash its owners sign. */
+export async function listConduitDetails(db: Executor, plantId: number, conduitId?: number): Promise<ConduitDetail[]> {
+  let query = db
+    .selectFrom("conduit as c")
+    .innerJoin("zone as za", "za.id", "c.zone_a_id")
+    .innerJoin("zone as zb", "zb.id", "c.zone_b_id")
+    .leftJoin("person as d", "d.id", "c.design_owner_id")
+    .leftJoin("person as m", "m.id", "c.monitoring_owner_id")
+    .select([
+      "c.id",
+      "c.plant_id",
+      "c.name",
+      "c.zone_a_id",
+      "c.zone_b_id",
+      "za.name as zone_a_name",
+      "zb.name as zone_b_name",
+      "c.purpose",
+      "c.control_type",
+      "c.monitored",
+      "c.monitoring_point",
+      "c.revision",
+      "c.design_owner_id",
+      "d.name as design_owner_name",
+      "c.monitoring_owner_id",
+      "m.name as monitoring_owner_name",
+    ])
+    .where("c.plant_id", "=", plantId);
+  if (conduitId !== undefined) query = query.where("c.id", "=", conduitId);
+  const rows = await query.orderBy("c.name").execute();
+  const flows = await flowsOf(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => {
+    const definition: ConduitDefinition = {
+      id: row.id,
+      plantId: row.plant_id,
+      name: row.name,
+      zoneAId: row.zone_a_id,
+      zoneBId: row.zone_b_id,
+      purpose: row.purpose,
+      controlType: row.control_type,
+      monitored: row.monitored === 1,
+      monitoringPoint: row.monitoring_point,
+      revision: row.revision,
+      flows: flows.get(row.id) ?? [],
+    };
+    return {
+      ...definition,
+      zoneAName: row.zone_a_name,
+      zoneBName: row.zone_b_name,
+      designOwner: row.design_owner_id !== null ? { id: row.design_owner_id, name: row.design_owner_name ?? "" } : null,
+      monitoringOwner:
+        row.monitoring_owner_id !== null ? { id: row.monitoring_owner_id, name: row.monitoring_owner_name ?? "" } : null,
+      hash: conduitHash(definition),
+    };
+  });
+}
+
+/** Each conduit's two parts, judged against its current revision and current owners. */
+export async function conduitSignoffStates(db: Executor, plantId: number, conduits: ConduitDetail[]) {
+  const signoffs = await listSignoffs(db, plantId, "conduit");
+  return new Map(
+    conduits.map((conduit) => {
+      const mine = signoffs.filter((s) => s.subjectId === conduit.id);
+      const parts: PartState[] = SIGNOFF_PARTS.map((part) =>
+        partState(mine, part, conduit.hash, part === "design_change_control" ? conduit.designOwner : conduit.monitoringOwner),
+      );
+      return [conduit.id, { parts, history: mine }] as const;
+    }),
+  );
+}
+
+/** People who may be assigned as a conduit's owners: the plant's active engineers, and corporate security. */
+export async function ownerCandidates(db: Executor, plantId: number) {
+  const engineers = await db
+    .selectFrom("person as p")
+    .innerJoin("person_plant as pp", "pp.person_id", "p.id")
+    .select(["p.id", "p.name"])
+    .where("pp.plant_id", "=", plantId)
+    .where("p.role", "=", "plant_engineer")
+    .where("p.active", "=", 1)
+    .orderBy("p.name")
+    .execute();
+  const security = await db
+    .selectFrom("person")
+    .select(["id", "name"])
+    .where("role", "=", "corporate_security")
+    .where("active", "=", 1)
+    .orderBy("name")
+    .execute();
+  return { engineers, security };
+}
+
+export interface ConduitInput {
+  name: string;
+  zoneAId: number;
+  zoneBId: number;
+  purpose: string | null;
+  controlType: string | null;
+  monitored: boolean;
+  monitoringPoint: string | null;
+  flows: AllowedFlow[];
+}
+
+function requireConduitEditor(actor: Actor, plantId: number) {
+  if (!can(actor, "edit:conduit", plantId)) throw new ActError(403, "Your role may not change this plant's conduits.");
+}
+
+/** Saves a new definition as the next revision; the owners' earlier signatures become stale. */
+export async function updateConduit(
+  db: DB,
+  actor: Actor,
+  conduitId: number,
+  plantId: number,
+  input: ConduitInput,
+  now: Date = new Date(),
+): Promise<number> {
+  requireConduitEditor(actor, plantId);
+  return db.transaction().execute(async (tx) => {
+    const [current] = await listConduitDetails(tx, plantId, conduitId);
+    if (!current) throw new ActError(404, "No such conduit at this plant.");
+    if (input.zoneAId === input.zoneBId) throw new ActError(400, "A conduit joins two different zones.", "zoneBId");
+    const zones = await tx
+      .selectFrom("zone")
+      .select("id")
+      .where("plant_id", "=", plantId)
+      .where("id", "in", [input.zoneAId, input.zoneBId])
+      .execute();
+    if (zones.length !== 2) throw new ActError(400, "Both endpoint zones must be zones of this plant.", "zoneAId");
+    const clash = await tx
+      .selectFrom("conduit")
+      .select("id")
+      .where("plant_id", "=", plantId)
+      .where("name", "=", input.name)
+      .where("id", "!=", conduitId)
+      .executeTakeFirst();
+    if (clash) throw new ActError(409, `Another conduit of this plant is already named “${input.name}”.`, "name");
+
+    const next: ConduitDefinition = { id: conduitId, plantId, revision: current.revision, ...input, flows: sortFlows(input.flows) };
+    const before = definitionOf(current);
+    if (JSON.stringify(definitionOf(next)) === JSON.stringify(before)) {
+      throw new ActError(400, "Nothing changed: the definition is the same as revision " + current.revision + ".");
+    }
+    const revision = current.revision + 1;
+    await tx
+      .updateTable("conduit")
+      .set({
+        name: input.name,
+        zone_a_id: input.zoneAId,
+        zone_b_id: input.zoneBId,
+        purpose: input.purpose,
+        control_type: input.controlType,
+        monitored: input.monitored ? 1 : 0,
+        monitoring_point: input.monitoringPoint,
+        revision,
+        updated_at: now.toISOString(),
+      })
+      .where("id", "=", conduitId)
+      .execute();
+    await tx.deleteFrom("conduit_flow").where("conduit_id", "=", conduitId).execute();
+    if (input.flows.length > 0) {
+      await tx
+        .insertInto("conduit_flow")
+        .values(input.flows.map((flow) => ({ conduit_id: conduitId, ...flow })))
+        .execute();
+    }
+    await recordAudit(
+      tx,
+      actor,
+      {
+        action: "conduit.edit",
+        objectType: "conduit",
+        objectId: conduitId,
+        plantId,
+        summary: `${actor.name} edited conduit “${input.name}”: revision ${current.revision} → ${revision}; earlier signoffs are now stale`,
+        before: { revision: current.revision, ...before },
+        after: { revision, ...definitionOf(next) },
+      },
+      now,
+    );
+    return revision;
+  });
+}
+
+function definitionOf(c: ConduitDefinition) {
+  return {
+    name: c.name,
+    zoneAId: c.zoneAId,
+    zoneBId: c.zoneBId,
+    purpose: c.purpose,
+    controlType: c.controlType,
+    monitored: c.monitored,
+    monitoringPoint: c.monitoringPoint,
+    flows: sortFlows(c.flows),
+  };
+}
+
+export async function assignConduitOwners(
+  db: DB,
+  actor: Actor,
+  conduitId: number,
+  plantId: number,
+  input: { designOwnerId: number | null; monitoringOwnerId: number | null },
+  now: Date = new Date(),
+): Promise<void> {
+  requireConduitEditor(actor, plantId);
+  await db.transaction().execute(async (tx) => {
+    const conduit = await tx
+      .selectFrom("conduit")
+      .select(["id", "name", "design_owner_id", "monitoring_owner_id"])
+      .where("id", "=", conduitId)
+      .where("plant_id", "=", plantId)
+      .executeTakeFirst();
+    if (!conduit) throw new ActError(404, "No such conduit at this plant.");
+    const { engineers, security } = await ownerCandidates(tx, plantId);
+    if (input.designOwnerId !== null && !engineers.some((p) => p.id === input.designOwnerId)) {
+      throw new ActError(400, "The design & change-control owner must be an active plant engineer of this plant.", "designOwnerId");
+    }
+    if (input.monitoringOwnerId !== null && !security.some((p) => p.id === input.monitoringOwnerId)) {
+      throw new ActError(400, "The monitoring & incident-response owner must be an active member of corporate security.", "monitoringOwnerId");
+    }
+    if (conduit.design_owner_id === input.designOwnerId && conduit.monitoring_owner_id === input.monitoringOwnerId) {
+      throw new ActError(400, "Nothing changed: these are already the owners.");
+    }
+    await tx
+      .updateTable("conduit")
+      .set({ design_owner_id: input.designOwnerId, monitoring_owner_id: input.monitoringOwnerId, updated_at: now.toISOString() })
+      .where("id", "=", conduitId)
+      .execute();
+    const nameOf = (id: number | null) => [...engineers, ...security].find((p) => p.id === id)?.name ?? "nobody";
+    await recordAudit(
+      tx,
+      actor,
+      {
+        action: "conduit.assign_owners",
+        objectType: "conduit",
+        objectId: conduitId,
+        plantId,
+        summary: `${actor.name} assigned the owners of conduit “${conduit.name}”: design & change control ${nameOf(input.designOwnerId)}, monitoring & incident response ${nameOf(input.monitoringOwnerId)}`,
+        before: { designOwnerId: conduit.design_owner_id, monitoringOwnerId: conduit.monitoring_owner_id },
+        after: input,
+      },
+      now,
+    );
+  });
+}
+
+/** The assigned owner of a part signs the conduit's current revision. */
+export async function signConduit(
+  db: DB,
+  actor: Actor,
+  input: { conduitId: number; plantId: number; part: SignoffPart; seenHash: string; note: string | null },
+  now: Date = new Date(),
+): Promise<void> {
+  requireSigningRole(actor, input.part, input.plantId);
+  await db.transaction().execute(async (tx) => {
+    const [conduit] = await listConduitDetails(tx, input.plantId, input.conduitId);
+    if (!conduit) throw new ActError(404, "No such conduit at this plant.");
+    const owner = input.part === "design_change_control" ? conduit.designOwner : conduit.monitoringOwner;
+    if (!owner) throw new ActError(409, "No owner is assigned to this part yet; assign one before signing.");
+    if (owner.id !== actor.personId) throw new ActError(403, `Only the assigned owner, ${owner.name}, signs this part.`);
+    await insertSignoff(
+      tx,
+      actor,
+      {
+        subjectType: "conduit",
+        subjectId: conduit.id,
+        plantId: input.plantId,
+        part: input.part,
+        revision: conduit.revision,
+        currentHash: conduit.hash,
+        seenHash: input.seenHash,
+        note: input.note,
+        objectLabel: `Conduit “${conduit.name}”`,
+      },
+      now,
+    );
+  });
+}

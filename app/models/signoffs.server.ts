@@ -1,0 +1,317 @@
+import type { Transaction } from "kysely";
+import type { Database } from "../../db/schema";
+import { sortFlows, type AllowedFlow } from "~/domain/conduits";
+import { can } from "~/domain/permissions";
+import {
+  PART_LABELS,
+  PART_ROLE,
+  partState,
+  type PartState,
+  type SignoffPart,
+  type SignoffRecord,
+} from "~/domain/signoffs";
+import { ROLE_LABELS } from "~/domain/vocabulary";
+import { canonicalJson, recordAudit } from "~/models/audit.server";
+import type { Actor } from "~/utils/actor";
+import type { DB, Executor } from "~/utils/db.server";
+import { ActError } from "~/utils/errors";
+import { sha256 } from "~/utils/password.server";
+
+export type SubjectType = "ownership_split" | "conduit";
+
+export function contentHash(content: unknown): string {
+  return sha256(canonicalJson(content));
+}
+
+export function ownershipSplitHash(plant: { code: string; ownership_split: string | null; ownership_split_revision: number }) {
+  return contentHash({
+    object: "ownership_split",
+    plant: plant.code,
+    revision: plant.ownership_split_revision,
+    text: plant.ownership_split,
+  });
+}
+
+export interface ConduitDefinition {
+  id: number;
+  plantId: number;
+  name: string;
+  zoneAId: number;
+  zoneBId: number;
+  purpose: string | null;
+  controlType: string | null;
+  monitored: boolean;
+  monitoringPoint: string | null;
+  revision: number;
+  flows: AllowedFlow[];
+}
+
+/** What a conduit's owners sign: its whole definition at one revision (owners themselves are not part of it). */
+export function conduitHash(conduit: ConduitDefinition): string {
+  return contentHash({
+    object: "conduit",
+    id: conduit.id,
+    plant: conduit.plantId,
+    revision: conduit.revision,
+    name: conduit.name,
+    zones: [conduit.zoneAId, conduit.zoneBId],
+    purpose: conduit.purpose,
+    controlType: conduit.controlType,
+    monitored: conduit.monitored,
+    monitoringPoint: conduit.monitoringPoint,
+    flows: sortFlows(conduit.flows),
+  });
+}
+
+export async function listSignoffs(db: Executor, plantId: number, subjectType?: SubjectType): Promise<(SignoffRecord & { subjectType: string; subjectId: number })[]> {
+  let query = db
+    .selectFrom("signoff as s")
+    .innerJoin("person as p", "p.id", "s.person_id")
+    .select([
+      "s.id",
+      "s.subject_type",
+      "s.subject_id",
+      "s.part",
+      "s.person_id",
+      "p.name as person_name",
+      "s.role",
+      "s.revision",
+      "s.content_hash",
+      "s.signed_at",
+      "s.note",
+      "s.revoked_at",
+      "s.revoked_reason",
+    ])
+    .where("s.plant_id", "=", plantId);
+  if (subjectType) query = query.where("s.subject_type", "=", subjectType);
+  const rows = await query.orderBy("s.signed_at", "desc").orderBy("s.id", "desc").execute();
+  return rows.map((row) => ({
+    id: row.id,
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    part: row.part as SignoffPart,
+    personId: row.person_id,
+    personName: row.person_name,
+    role: row.role,
+    revision: row.revision,
+    contentHash: row.content_hash,
+    signedAt: row.signed_at,
+    note: row.note,
+    revokedAt: row.revoked_at,
+    revokedReason: row.revoked_reason,
+  }));
+}
+
+export interface OwnershipSplitView {
+  text: string | null;
+  revision: number;
+  hash: string;
+  parts: PartState[];
+  history: SignoffRecord[];
+}
+
+export async function getOwnershipSplit(db: Executor, plantId: number): Promise<OwnershipSplitView> {
+  const plant = await db
+    .selectFrom("plant")
+    .select(["code", "ownership_split", "ownership_split_revision"])
+    .where("id", "=", plantId)
+    .executeTakeFirstOrThrow();
+  const hash = ownershipSplitHash(plant);
+  const history = await listSignoffs(db, plantId, "ownership_split");
+  const parts = (["design_change_control", "monitoring_incident_response"] as const).map((part) =>
+    plant.ownership_split === null
+      ? { part, status: "missing" as const, valid: null, reason: "No ownership split is written yet." }
+      : partState(history, part, hash),
+  );
+  return { text: plant.ownership_split, revision: plant.ownership_split_revision, hash, parts, history };
+}
+
+export function requirePerson(actor: Actor): number {
+  if (actor.kind !== "person" || actor.personId === null) {
+    throw new ActError(403, "A signoff binds a person; API tokens cannot sign.");
+  }
+  return actor.personId;
+}
+
+export function requireSigningRole(actor: Actor, part: SignoffPart, plantId: number): void {
+  const permission = part === "design_change_control" ? "sign:design" : "sign:monitoring";
+  if (actor.role !== PART_ROLE[part] || !can(actor, permission, plantId)) {
+    const who = part === "design_change_control" ? "a plant engineer of this plant" : "corporate security";
+    throw new ActError(403, `The ${PART_LABELS[part].toLowerCase()} part is signed by ${who}, not by your role (${ROLE_LABELS[actor.role].toLowerCase()}).`);
+  }
+}
+
+export async function insertSignoff(
+  tx: Transaction<Database>,
+  actor: Actor,
+  input: {
+    subjectType: SubjectType;
+    subjectId: number;
+    plantId: number;
+    part: SignoffPart;
+    revision: number;
+    currentHash: string;
+    seenHash: string;
+    note: string | null;
+    objectLabel: string;
+  },
+  now: Date,
+) {
+  const personId = requirePerson(actor);
+  if (input.seenHash !== input.currentHash) {
+    throw new ActError(409, `${input.objectLabel} changed since you opened it; it is now at revision ${input.revision}. Review it and sign again.`);
+  }
+  const existing = await tx
+    .selectFrom("signoff")
+    .select("id")
+    .where("subject_type", "=", input.subjectType)
+    .where("subject_id", "=", input.subjectId)
+    .where("part", "=", input.part)
+    .where("person_id", "=", personId)
+    .where("content_hash", "=", input.currentHash)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  if (existing) throw new ActError(409, `You have already signed revision ${input.revision} of ${input.objectLabel.toLowerCase()}.`);
+  const row = {
+    subject_type: input.subjectType,
+    subject_id: input.subjectId,
+    plant_id: input.plantId,
+    part: input.part,
+    person_id: personId,
+    role: actor.role,
+    revision: input.revision,
+    content_hash: input.currentHash,
+    signed_at: now.toISOString(),
+    note: input.note,
+    revoked_at: null,
+    revoked_reason: null,
+  };
+  const { id } = await tx.insertInto("signoff").values(row).returning("id").executeTakeFirstOrThrow();
+  await recordAudit(
+    tx,
+    actor,
+    {
+      action: "signoff.sign",
+      objectType: input.subjectType,
+      objectId: input.subjectId,
+      plantId: input.plantId,
+      summary: `${actor.name} signed ${input.objectLabel.toLowerCase()} (revision ${input.revision}) for ${PART_LABELS[input.part].toLowerCase()}`,
+      after: { signoff: id, ...row },
+    },
+    now,
+  );
+}
+
+export async function signOwnershipSplit(
+  db: DB,
+  actor: Actor,
+  input: { plantId: number; part: SignoffPart; seenHash: string; note: string | null },
+  now: Date = new Date(),
+): Promise<void> {
+  requireSigningRole(actor, input.part, input.plantId);
+  await db.transaction().execute(async (tx) => {
+    const plant = await tx
+      .selectFrom("plant")
+      .select(["code", "ownership_split", "ownership_split_revision"])
+      .where("id", "=", input.plantId)
+      .executeTakeFirst();
+    if (!plant) throw new ActError(404, "No such plant.");
+    if (plant.ownership_split === null) throw new ActError(409, "No ownership split is written yet; write it before signing.");
+    await insertSignoff(
+      tx,
+      actor,
+      {
+        subjectType: "ownership_split",
+        subjectId: input.plantId,
+        plantId: input.plantId,
+        part: input.part,
+        revision: plant.ownership_split_revision,
+        currentHash: ownershipSplitHash(plant),
+        seenHash: input.seenHash,
+        note: input.note,
+        objectLabel: `The ownership split of ${plant.code}`,
+      },
+      now,
+    );
+  });
+}
+
+export async function editOwnershipSplit(
+  db: DB,
+  actor: Actor,
+  input: { plantId: number; text: string },
+  now: Date = new Date(),
+): Promise<void> {
+  if (!can(actor, "edit:plant", input.plantId)) throw new ActError(403, "Your role may not edit this plant's ownership split.");
+  const text = input.text.trim().replace(/\r\n/g, "\n");
+  await db.transaction().execute(async (tx) => {
+    const plant = await tx
+      .selectFrom("plant")
+      .select(["code", "ownership_split", "ownership_split_revision"])
+      .where("id", "=", input.plantId)
+      .executeTakeFirst();
+    if (!plant) throw new ActError(404, "No such plant.");
+    if (plant.ownership_split === text) throw new ActError(400, "The text is unchanged.", "text");
+    const revision = plant.ownership_split_revision + 1;
+    await tx
+      .updateTable("plant")
+      .set({ ownership_split: text, ownership_split_revision: revision })
+      .where("id", "=", input.plantId)
+      .execute();
+    await recordAudit(
+      tx,
+      actor,
+      {
+        action: "ownership_split.edit",
+        objectType: "ownership_split",
+        objectId: input.plantId,
+        plantId: input.plantId,
+        summary: `${actor.name} ${plant.ownership_split === null ? "wrote" : "edited"} the ownership split of ${plant.code} (revision ${revision}); earlier signoffs are now stale`,
+        before: { revision: plant.ownership_split_revision, text: plant.ownership_split },
+        after: { revision, text },
+      },
+      now,
+    );
+  });
+}
+
+export async function revokeSignoff(
+  db: DB,
+  actor: Actor,
+  input: { signoffId: number; plantId: number; reason: string },
+  now: Date = new Date(),
+): Promise<void> {
+  const personId = requirePerson(actor);
+  const reason = input.reason.trim();
+  if (reason.length < 5) throw new ActError(400, "Say why you revoke this signoff (at least 5 characters).", "reason");
+  await db.transaction().execute(async (tx) => {
+    const signoff = await tx
+      .selectFrom("signoff")
+      .selectAll()
+      .where("id", "=", input.signoffId)
+      .where("plant_id", "=", input.plantId)
+      .executeTakeFirst();
+    if (!signoff) throw new ActError(404, "No such signoff at this plant.");
+    if (signoff.person_id !== personId) throw new ActError(403, "Only the person who signed can revoke a signoff.");
+    if (signoff.revoked_at !== null) throw new ActError(409, "This signoff is already revoked.");
+    await tx
+      .updateTable("signoff")
+      .set({ revoked_at: now.toISOString(), revoked_reason: reason })
+      .where("id", "=", signoff.id)
+      .execute();
+    await recordAudit(
+      tx,
+      actor,
+      {
+        action: "signoff.revoke",
+        objectType: signoff.subject_type,
+        objectId: signoff.subject_id,
+        plantId: signoff.plant_id,
+        summary: `${actor.name} revoked their ${PART_LABELS[signoff.part as SignoffPart]?.toLowerCase() ?? signoff.part} signoff of revision ${signoff.revision}: ${reason}`,
+        before: { signoff: signoff.id, revoked_at: null },
+        after: { signoff: signoff.id, revoked_at: now.toISOString(), revoked_reason: reason },
+      },
+      now,
+    );
+  });
+}

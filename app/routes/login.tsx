@@ -1,0 +1,93 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { homePath } from "~/domain/permissions";
+import { getUser, safeRedirect, signIn } from "~/utils/auth.server";
+
+const SignInSchema = z.object({
+  email: z.string().trim().min(1, "Enter your email address.").max(254, "That email address is too long."),
+  password: z.string().min(1, "Enter your password.").max(200, "That password is too long."),
+  redirectTo: z.string().optional(),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  if (user) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo"), homePath(user.role)));
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const parsed = SignInSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    const fieldErrors = z.flattenError(parsed.error).fieldErrors;
+    return data({ error: null, fieldErrors, email: "" }, { status: 400 });
+  }
+  const { email, password, redirectTo } = parsed.data;
+  const result = await signIn(request, { email, password, ip: context.clientIp });
+  if (!result.ok) {
+    return data(
+      { error: result.message, fieldErrors: {}, email },
+      { status: result.status, headers: result.retryAfter ? { "Retry-After": String(result.retryAfter) } : {} },
+    );
+  }
+  throw redirect(safeRedirect(redirectTo, homePath(result.role)), { headers: { "Set-Cookie": result.setCookie } });
+}
+
+export default function SignIn() {
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const fieldErrors: { email?: string[]; password?: string[] } = actionData?.fieldErrors ?? {};
+  return (
+    <section className="auth-card" aria-labelledby="sign-in-title">
+      <h1 id="sign-in-title">Sign in</h1>
+      <p className="lede">Segmentation Tracker keeps each plant's rollout, signoffs and readiness gates.</p>
+      {actionData?.error ? (
+        <p className="form-error" role="alert">
+          {actionData.error}
+        </p>
+      ) : null}
+      <Form method="post" className="stacked">
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        <label>
+          Email
+          <input
+            type="email"
+            name="email"
+            autoComplete="username"
+            required
+            defaultValue={actionData?.email ?? ""}
+            aria-invalid={fieldErrors.email ? true : undefined}
+            aria-describedby={fieldErrors.email ? "email-error" : undefined}
+          />
+        </label>
+        {fieldErrors.email ? (
+          <p className="field-error" id="email-error">
+            {fieldErrors.email[0]}
+          </p>
+        ) : null}
+        <label>
+          Password
+          <input
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            aria-invalid={fieldErrors.password ? true : undefined}
+            aria-describedby={fieldErrors.password ? "password-error" : undefined}
+          />
+        </label>
+        {fieldErrors.password ? (
+          <p className="field-error" id="password-error">
+            {fieldErrors.password[0]}
+          </p>
+        ) : null}
+        <button type="submit" disabled={navigation.state === "submitting"}>
+          {navigation.state === "submitting" ? "Signing in…" : "Sign in"}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Segmentation Tracker" }];

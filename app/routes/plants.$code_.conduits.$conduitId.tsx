@@ -1,0 +1,417 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { SignoffHistory, SignoffParts } from "~/components/SignoffParts";
+import { DIRECTION_ARROWS, formatFlow, parseFlows } from "~/domain/conduits";
+import { can } from "~/domain/permissions";
+import { SIGNOFF_PARTS, signControl, type SignoffPart } from "~/domain/signoffs";
+import { CONTROL_TYPE_LABELS, CONTROL_TYPES, labelFor } from "~/domain/vocabulary";
+import {
+  assignConduitOwners,
+  conduitSignoffStates,
+  listConduitDetails,
+  ownerCandidates,
+  signConduit,
+  updateConduit,
+} from "~/models/conduits.server";
+import { getPlantByCode, listZones } from "~/models/plants.server";
+import { revokeSignoff } from "~/models/signoffs.server";
+import { attempt, invalid, refused, type ActFailure } from "~/utils/act.server";
+import { requirePermission, requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+
+const optionalText = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Keep the ${label} under ${max} characters.`)
+    .transform((value) => (value === "" ? null : value));
+
+const ConduitSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(3, "Name the conduit (at least 3 characters).")
+    .max(120, "Keep the name under 120 characters."),
+  zoneAId: z.coerce.number().int().positive("Choose endpoint zone A."),
+  zoneBId: z.coerce.number().int().positive("Choose endpoint zone B."),
+  purpose: optionalText(500, "purpose"),
+  controlType: z.union([z.enum(CONTROL_TYPES), z.literal("")]).transform((value) => (value === "" ? null : value)),
+  monitored: z.literal("on").optional(),
+  monitoringPoint: optionalText(200, "monitoring point"),
+  flows: z.string().max(20_000, "Too many flow lines."),
+});
+const OwnersSchema = z.object({
+  designOwnerId: z.union([z.literal(""), z.coerce.number().int().positive()]),
+  monitoringOwnerId: z.union([z.literal(""), z.coerce.number().int().positive()]),
+});
+const SignSchema = z.object({
+  part: z.enum(SIGNOFF_PARTS, "Choose which part you sign."),
+  hash: z.string().regex(/^[0-9a-f]{64}$/, "The signed revision is missing; reload the page."),
+  note: z.string().trim().max(500, "Keep the note under 500 characters.").optional(),
+});
+const RevokeSchema = z.object({
+  signoffId: z.coerce.number().int().positive("Choose a signoff to revoke."),
+  reason: z.string().trim().min(5, "Say why you revoke this signoff (at least 5 characters).").max(500),
+});
+
+async function requireConduit(params: { code?: string; conduitId?: string }) {
+  const code = (params.code ?? "").toUpperCase();
+  const db = getDb();
+  const plant = /^[A-Z0-9-]{1,16}$/.test(code) ? await getPlantByCode(db, code) : null;
+  if (!plant) throw data(`No plant in the program has the code “${params.code ?? ""}”.`, { status: 404 });
+  const id = /^\d{1,9}$/.test(params.conduitId ?? "") ? Number(params.conduitId) : null;
+  const [conduit] = id === null ? [] : await listConduitDetails(db, plant.id, id);
+  if (!conduit) throw data(`Plant ${plant.code} has no conduit “${params.conduitId ?? ""}”.`, { status: 404 });
+  return { plant, conduit };
+}
+
+export async function loader({ params, request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const { plant, conduit } = await requireConduit(params);
+  requirePermission(user, "read:plant", plant.id);
+  const db = getDb();
+  const [states, zones, candidates] = await Promise.all([
+    conduitSignoffStates(db, plant.id, [conduit]),
+    listZones(db, plant.id),
+    ownerCandidates(db, plant.id),
+  ]);
+  const { parts, history } = states.get(conduit.id)!;
+  const who = { role: user.role, personId: user.personId };
+  const controls = Object.fromEntries(
+    parts.map((state) => {
+      const owner = state.part === "design_change_control" ? conduit.designOwner : conduit.monitoringOwner;
+      return [
+        state.part,
+        signControl(
+          state,
+          {
+            ...who,
+            permitted: can(user, state.part === "design_change_control" ? "sign:design" : "sign:monitoring", plant.id),
+          },
+          { signable: true, notSignableWhy: "", ownerId: owner?.id ?? null, ownerName: owner?.name ?? null }
+        ),
+      ];
+    })
+  ) as Record<SignoffPart, { allowed: boolean; why: string | null }>;
+
+  return {
+    plant: { code: plant.code, name: plant.name },
+    conduit,
+    parts,
+    history,
+    controls,
+    zones: zones.map((zone) => ({ id: zone.id, name: zone.name })),
+    candidates,
+    canEdit: can(user, "edit:conduit", plant.id),
+    personId: user.personId,
+  };
+}
+
+export async function action({ params, request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const { plant, conduit } = await requireConduit(params);
+  requirePermission(user, "read:plant", plant.id);
+  const form = Object.fromEntries(await request.formData());
+  const intent = String(form.intent ?? "");
+  const db = getDb();
+  let failure;
+  switch (intent) {
+    case "edit-conduit": {
+      requirePermission(user, "edit:conduit", plant.id);
+      const parsed = ConduitSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      const flows = parseFlows(parsed.data.flows);
+      if (!flows.ok) return refused(intent, 400, "Some allowed flows could not be read.", { flows: flows.errors });
+      const { flows: _text, monitored, ...fields } = parsed.data;
+      failure = await attempt(intent, () =>
+        updateConduit(db, user, conduit.id, plant.id, { ...fields, monitored: monitored === "on", flows: flows.flows })
+      );
+      break;
+    }
+    case "assign-owners": {
+      requirePermission(user, "edit:conduit", plant.id);
+      const parsed = OwnersSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () =>
+        assignConduitOwners(db, user, conduit.id, plant.id, {
+          designOwnerId: parsed.data.designOwnerId === "" ? null : parsed.data.designOwnerId,
+          monitoringOwnerId: parsed.data.monitoringOwnerId === "" ? null : parsed.data.monitoringOwnerId,
+        })
+      );
+      break;
+    }
+    case "sign": {
+      const parsed = SignSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () =>
+        signConduit(db, user, {
+          conduitId: conduit.id,
+          plantId: plant.id,
+          part: parsed.data.part,
+          seenHash: parsed.data.hash,
+          note: parsed.data.note || null,
+        })
+      );
+      break;
+    }
+    case "revoke": {
+      const parsed = RevokeSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () =>
+        revokeSignoff(db, user, { signoffId: parsed.data.signoffId, plantId: plant.id, reason: parsed.data.reason })
+      );
+      break;
+    }
+    default:
+      throw data(`Unknown action “${intent.slice(0, 40)}”.`, { status: 400 });
+  }
+  if (failure) return failure;
+  throw redirect(`/plants/${plant.code}/conduits/${conduit.id}`);
+}
+
+function FieldError({ failure, field, intent }: { failure: ActFailure | undefined; field: string; intent: string }) {
+  const messages = failure?.intent === intent ? failure.fieldErrors[field] : undefined;
+  if (!messages?.length) return null;
+  return (
+    <ul className="field-error" id={`${intent}-${field}-error`}>
+      {messages.map((message) => (
+        <li key={message}>{message}</li>
+      ))}
+    </ul>
+  );
+}
+
+export default function ConduitPage() {
+  const { plant, conduit, parts, history, controls, zones, candidates, canEdit, personId } =
+    useLoaderData<typeof loader>();
+  const failure = useActionData<ActFailure>();
+  const invalidField = (intent: string, field: string) =>
+    failure?.intent === intent && failure.fieldErrors[field] ? true : undefined;
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="eyebrow">
+        <Link to="/">Program</Link> / <Link to={`/plants/${plant.code}`}>{plant.code}</Link> / Conduits
+      </nav>
+      <div className="page-head">
+        <div>
+          <h1>{conduit.name}</h1>
+          <p className="lede">
+            {conduit.zoneAName} ↔ {conduit.zoneBName} · {plant.name} · revision {conduit.revision}
+          </p>
+        </div>
+      </div>
+
+      {failure ? (
+        <p className="form-error" role="alert">
+          {failure.error}
+        </p>
+      ) : null}
+
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="definition-title">
+          <h2 id="definition-title">Definition (revision {conduit.revision})</h2>
+          <dl className="facts">
+            <dt>Endpoint A</dt>
+            <dd>{conduit.zoneAName}</dd>
+            <dt>Endpoint B</dt>
+            <dd>{conduit.zoneBName}</dd>
+            <dt>Purpose</dt>
+            <dd>{conduit.purpose ?? <span className="badge warn">not written</span>}</dd>
+            <dt>Control</dt>
+            <dd>
+              {conduit.controlType ? (
+                labelFor(CONTROL_TYPE_LABELS, conduit.controlType)
+              ) : (
+                <span className="badge warn">none</span>
+              )}
+            </dd>
+            <dt>Monitoring</dt>
+            <dd>
+              {conduit.monitored ? "Monitored" : "Not monitored"}
+              {conduit.monitoringPoint ? ` at ${conduit.monitoringPoint}` : ""}
+            </dd>
+            <dt>Allowed flows</dt>
+            <dd>
+              {conduit.flows.length === 0 ? (
+                <span className="badge warn">none</span>
+              ) : (
+                <ul className="flows">
+                  {conduit.flows.map((flow) => (
+                    <li key={formatFlow(flow)}>
+                      <span className="mono">
+                        {flow.protocol}
+                        {flow.port === null ? "" : `/${flow.port}`}
+                      </span>{" "}
+                      {DIRECTION_ARROWS[flow.direction]} <span className="muted">{flow.description}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </dd>
+          </dl>
+        </section>
+
+        <section className="panel" aria-labelledby="owners-title">
+          <h2 id="owners-title">Owners and signoffs (CON-OWNERS)</h2>
+          <SignoffParts
+            parts={parts}
+            hash={conduit.hash}
+            revision={conduit.revision}
+            controls={controls}
+            owners={{
+              design_change_control: conduit.designOwner?.name ?? null,
+              monitoring_incident_response: conduit.monitoringOwner?.name ?? null,
+            }}
+          />
+          {canEdit ? (
+            <details>
+              <summary>Assign owners</summary>
+              <Form method="post" className="stacked">
+                <input type="hidden" name="intent" value="assign-owners" />
+                <label>
+                  Design &amp; change-control owner (plant engineer)
+                  <select
+                    name="designOwnerId"
+                    defaultValue={conduit.designOwner?.id ?? ""}
+                    aria-invalid={invalidField("assign-owners", "designOwnerId")}
+                  >
+                    <option value="">Not assigned</option>
+                    {candidates.engineers.map((person) => (
+                      <option key={person.id} value={person.id}>
+                        {person.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <FieldError failure={failure} field="designOwnerId" intent="assign-owners" />
+                <label>
+                  Monitoring &amp; incident-response owner (corporate security)
+                  <select
+                    name="monitoringOwnerId"
+                    defaultValue={conduit.monitoringOwner?.id ?? ""}
+                    aria-invalid={invalidField("assign-owners", "monitoringOwnerId")}
+                  >
+                    <option value="">Not assigned</option>
+                    {candidates.security.map((person) => (
+                      <option key={person.id} value={person.id}>
+                        {person.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <FieldError failure={failure} field="monitoringOwnerId" intent="assign-owners" />
+                <button type="submit">Save owners</button>
+              </Form>
+            </details>
+          ) : null}
+        </section>
+      </div>
+
+      {canEdit ? (
+        <section className="panel" aria-labelledby="edit-title">
+          <h2 id="edit-title">Edit the definition</h2>
+          <p className="muted">Saving makes revision {conduit.revision + 1}; both owners must sign it again.</p>
+          <Form method="post" className="stacked">
+            <input type="hidden" name="intent" value="edit-conduit" />
+            <label>
+              Name
+              <input
+                type="text"
+                name="name"
+                required
+                maxLength={120}
+                defaultValue={conduit.name}
+                aria-invalid={invalidField("edit-conduit", "name")}
+              />
+            </label>
+            <FieldError failure={failure} field="name" intent="edit-conduit" />
+            <div className="filters">
+              <label>
+                Endpoint zone A
+                <select
+                  name="zoneAId"
+                  defaultValue={conduit.zoneAId}
+                  aria-invalid={invalidField("edit-conduit", "zoneAId")}
+                >
+                  {zones.map((zone) => (
+                    <option key={zone.id} value={zone.id}>
+                      {zone.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                Endpoint zone B
+                <select
+                  name="zoneBId"
+                  defaultValue={conduit.zoneBId}
+                  aria-invalid={invalidField("edit-conduit", "zoneBId")}
+                >
+                  {zones.map((zone) => (
+                    <option key={zone.id} value={zone.id}>
+                      {zone.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                Control type
+                <select name="controlType" defaultValue={conduit.controlType ?? ""}>
+                  <option value="">None yet</option>
+                  {CONTROL_TYPES.map((type) => (
+                    <option key={type} value={type}>
+                      {CONTROL_TYPE_LABELS[type]}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </div>
+            <FieldError failure={failure} field="zoneAId" intent="edit-conduit" />
+            <FieldError failure={failure} field="zoneBId" intent="edit-conduit" />
+            <label>
+              Purpose
+              <input type="text" name="purpose" maxLength={500} defaultValue={conduit.purpose ?? ""} />
+            </label>
+            <label className="checkbox">
+              <input type="checkbox" name="monitored" defaultChecked={conduit.monitored} /> Monitored
+            </label>
+            <label>
+              Monitoring point
+              <input type="text" name="monitoringPoint" maxLength={200} defaultValue={conduit.monitoringPoint ?? ""} />
+            </label>
+            <label>
+              Allowed flows{" "}
+              <span className="muted">
+                one per line: protocol port direction description, e.g. “tcp 44818 a_to_b EtherNet/IP”
+              </span>
+              <textarea
+                name="flows"
+                rows={Math.max(4, conduit.flows.length + 2)}
+                className="mono"
+                defaultValue={conduit.flows.map(formatFlow).join("\n")}
+                aria-invalid={invalidField("edit-conduit", "flows")}
+              />
+            </label>
+            <FieldError failure={failure} field="flows" intent="edit-conduit" />
+            <button type="submit">Save as revision {conduit.revision + 1}</button>
+          </Form>
+        </section>
+      ) : null}
+
+      <section className="panel" aria-labelledby="history-title">
+        <h2 id="history-title">Signoff history</h2>
+        <SignoffHistory history={history} currentHash={conduit.hash} personId={personId} />
+      </section>
+    </>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  {
+    title: data
+      ? `${data.conduit.name} · ${data.plant.code} · Segmentation Tracker`
+      : "Conduit not found · Segmentation Tracker",
+  },
+];

@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { seedDemoProgram } from "../../db/seed/demo-program";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+
+// The route loaders, called as Remix calls them, over a seeded real SQLite file.
+
+let test: TestDatabase;
+let overview: typeof import("../../app/routes/_index").loader;
+let plantPage: typeof import("../../app/routes/plants.$code").loader;
+
+before(async () => {
+  test = await createTestDatabase();
+  await seedDemoProgram(test.db, { now: new Date("2026-11-25T15:00:00.000Z") });
+  process.env.DATABASE_PATH = test.file;
+  overview = (await import("../../app/routes/_index")).loader;
+  plantPage = (await import("../../app/routes/plants.$code")).loader;
+});
+
+after(async () => {
+  const { closeDb } = await import("../../app/utils/db.server");
+  await closeDb();
+  await test.cleanup();
+});
+
+const call = <T>(loader: (args: never) => Promise<T>, url: string, params: Record<string, string> = {}) =>
+  loader({ request: new Request(`http://localhost${url}`), params, context: { cspNonce: "" } } as never);
+
+async function statusOf(promise: Promise<unknown>): Promise<number> {
+  try {
+    await promise;
+  } catch (thrown) {
+    const init = (thrown as { init?: { status?: number } }).init;
+    if (init?.status) return init.status;
+    throw thrown;
+  }
+  return 200;
+}
+
+async function plantCounts() {
+  const rows = await test.db
+    .selectFrom("plant as p")
+    .select((eb) => [
+      "p.code",
+      eb.selectFrom("asset").whereRef("asset.plant_id", "=", "p.id").select(eb.fn.countAll<number>().as("n")).as("assets"),
+      eb.selectFrom("zone").whereRef("zone.plant_id", "=", "p.id").select(eb.fn.countAll<number>().as("n")).as("zones"),
+      eb.selectFrom("conduit").whereRef("conduit.plant_id", "=", "p.id").select(eb.fn.countAll<number>().as("n")).as("conduits"),
+    ])
+    .execute();
+  return new Map(rows.map((r) => [r.code, { assets: Number(r.assets), zones: Number(r.zones), conduits: Number(r.conduits) }]));
+}
+
+describe("program overview loader", () => {
+  it("lists every plant with the counts the database holds, ordered by code", async () => {
+    const result = await call(overview, "/");
+    const expected = await plantCounts();
+    assert.equal(result.plants.length, 13);
+    assert.deepEqual(
+      result.plants.map((p) => p.code),
+      [...expected.keys()].sort(),
+    );
+    for (const plant of result.plants) {
+      assert.deepEqual({ assets: plant.assetCount, zones: plant.zoneCount, conduits: plant.conduitCount }, expected.get(plant.code));
+    }
+    assert.deepEqual(result.ignored, []);
+  });
+
+  it("sorts by a column in either direction", async () => {
+    const result = await call(overview, "/?sort=assets&dir=desc");
+    const counts = result.plants.map((p) => p.assetCount);
+    assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
+    const byPhase = await call(overview, "/?sort=phase");
+    const order = ["inventory", "zoning", "conduits", "baseline", "alerting", "complete"];
+    const phases = byPhase.plants.map((p) => order.indexOf(p.phase));
+    assert.deepEqual(phases, [...phases].sort((a, b) => a - b));
+  });
+
+  it("derives the phase from recorded gate passes", async () => {
+    const result = await call(overview, "/");
+    const passes = await test.db.selectFrom("gate_pass").innerJoin("plant", "plant.id", "gate_pass.plant_id").select(["plant.code", "gate_pass.phase"]).execute();
+    const order = ["inventory", "zoning", "conduits", "baseline", "alerting"];
+    for (const plant of result.plants) {
+      const passed = passes.filter((p) => p.code === plant.code).length;
+      assert.equal(plant.phase, order[passed] ?? "complete", plant.code);
+    }
+  });
+
+  it("ignores an unknown sort key with a notice instead of failing", async () => {
+    const result = await call(overview, "/?sort=%27%3Bdrop%20table%20plant&dir=up");
+    assert.equal(result.sort, "code");
+    assert.equal(result.ignored.length, 2);
+    assert.equal(result.plants.length, 13);
+  });
+});
+
+describe("plant page loader", () => {
+  it("answers 404 for a plant code nobody has, and for malformed ones", async () => {
+    assert.equal(await statusOf(call(plantPage, "/plants/NOPE", { code: "NOPE" })), 404);
+    assert.equal(await statusOf(call(plantPage, "/plants/x", { code: "../../etc/passwd" })), 404);
+  });
+
+  it("shows zones, conduits and a breakdown that add up to the plant's assets", async () => {
+    const plant = await test.db.selectFrom("plant").select(["id", "code"]).orderBy("code").executeTakeFirstOrThrow();
+    const result = await call(plantPage, `/plants/${plant.code.toLowerCase()}`, { code: plant.code.toLowerCase() });
+    const expected = (await plantCounts()).get(plant.code)!;
+    assert.equal(result.plant.code, plant.code);
+    assert.equal(result.zones.length, expected.zones);
+    assert.equal(result.conduits.length, expected.conduits);
+    assert.equal(result.breakdown.reduce((sum, cell) => sum + cell.count, 0), expected.assets);
+    assert.equal(
+      result.zones.reduce((sum, zone) => sum + zone.assetCount, 0),
+      expected.assets - result.breakdown.filter((c) => c.zoneId === null).reduce((s, c) => s + c.count, 0),
+    );
+    assert.equal(result.total, expected.assets);
+    assert.equal(result.assets.length, Math.min(50, expected.assets));
+  });
+
+  it("filters assets by kind, zone and search, and pages within the matches", async () => {
+    const plant = await test.db.selectFrom("plant").select(["id", "code"]).orderBy("code", "desc").executeTakeFirstOrThrow();
+    const plcCount = Number(
+      (await test.db.selectFrom("asset").where("plant_id", "=", plant.id).where("kind", "=", "plc").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n,
+    );
+    const plcs = await call(plantPage, `/plants/${plant.code}?kind=plc&sort=install_year`, { code: plant.code });
+    assert.equal(plcs.total, plcCount);
+    assert.ok(plcs.assets.every((a) => a.kind === "plc"));
+    const years = plcs.assets.map((a) => a.install_year ?? Infinity);
+    assert.deepEqual(years, [...years].sort((a, b) => a - b));
+
+    const sample = await test.db.selectFrom("asset").where("plant_id", "=", plant.id).where("ip", "is not", null).select(["ip", "name"]).orderBy("id").executeTakeFirstOrThrow();
+    const found = await call(plantPage, `/plants/${plant.code}?q=${encodeURIComponent(sample.name)}`, { code: plant.code });
+    assert.ok(found.assets.some((a) => a.name === sample.name));
+
+    const zone = await test.db.selectFrom("zone").where("plant_id", "=", plant.id).select(["id"]).orderBy("id").executeTakeFirstOrThrow();
+    const inZone = await call(plantPage, `/plants/${plant.code}?zone=${zone.id}`, { code: plant.code });
+    assert.equal(inZone.total, inZone.zones.find((z) => z.id === zone.id)!.assetCount);
+  });
+
+  it("clamps or ignores bad paging and filter parameters with a notice", async () => {
+    const plant = await test.db.selectFrom("plant").select(["code"]).orderBy("code").executeTakeFirstOrThrow();
+    const far = await call(plantPage, `/plants/${plant.code}?page=99999`, { code: plant.code });
+    assert.equal(far.window.page, far.window.pageCount);
+    assert.equal(far.ignored.length, 1);
+    const junk = await call(plantPage, `/plants/${plant.code}?page=-2&kind=toaster&zone=abc&criticality=extreme&sort=nope`, { code: plant.code });
+    assert.equal(junk.window.page, 1);
+    assert.equal(junk.total, far.total);
+    assert.equal(junk.ignored.length, 5);
+    const foreignZone = await test.db.selectFrom("zone").innerJoin("plant", "plant.id", "zone.plant_id").where("plant.code", "!=", plant.code).select("zone.id").executeTakeFirstOrThrow();
+    const other = await call(plantPage, `/plants/${plant.code}?zone=${foreignZone.id}`, { code: plant.code });
+    assert.equal(other.total, far.total);
+    assert.match(other.ignored.join(" "), /not a zone of this plant/);
+  });
+});

@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { runStart, startServer, type RunningServer } from "../support/server";
+import { tempDir } from "../support/database";
+
+// The real `npm start` entry point: build, migrate, seed, serve, over HTTP.
+
+const dir = tempDir();
+let server: RunningServer;
+
+before(async () => {
+  server = await startServer({ DATABASE_PATH: path.join(dir, "tracker.db") });
+});
+
+after(async () => {
+  await server?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("npm start", () => {
+  it("seeds an empty database and prints the demo accounts", () => {
+    assert.match(server.output(), /Seeded the demo program into .*: 13 plants/);
+    assert.match(server.output(), /lead@demo\.test/);
+  });
+
+  it("serves the overview with security headers", async () => {
+    const response = await fetch(`${server.url}/`);
+    assert.equal(response.status, 200);
+    const csp = response.headers.get("content-security-policy") ?? "";
+    assert.match(csp, /script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(response.headers.get("x-content-type-options"), "nosniff");
+    assert.equal(response.headers.get("referrer-policy"), "same-origin");
+    assert.equal(response.headers.get("x-powered-by"), null);
+    const html = await response.text();
+    const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    assert.ok(scripts.length > 0);
+    for (const tag of scripts) assert.ok(tag.includes(`nonce="${nonce}"`), `script without the nonce: ${tag}`);
+    assert.match(html, /Plants in the segmentation program/);
+  });
+
+  it("serves a plant page, and 404 pages for unknown plants and addresses", async () => {
+    const home = await (await fetch(`${server.url}/`)).text();
+    const code = /href="\/plants\/([A-Z]+)"/.exec(home)![1]!;
+    const plant = await fetch(`${server.url}/plants/${code}?page=abc&sort=%3Cscript%3E`);
+    assert.equal(plant.status, 200);
+    const html = await plant.text();
+    assert.match(html, /Asset inventory/);
+    assert.match(html, /parameters were ignored/);
+    assert.doesNotMatch(html, /<script>/);
+
+    const missing = await fetch(`${server.url}/plants/NOPE`);
+    assert.equal(missing.status, 404);
+    assert.match(await missing.text(), /No plant in the program has the code “NOPE”/);
+    const nowhere = await fetch(`${server.url}/no/such/page`);
+    assert.equal(nowhere.status, 404);
+  });
+
+  it("serves built assets with long-lived caching", async () => {
+    const html = await (await fetch(`${server.url}/`)).text();
+    const asset = /href="(\/build\/[^"]+\.css)"/.exec(html)![1]!;
+    const response = await fetch(`${server.url}${asset}`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("cache-control") ?? "", /immutable/);
+  });
+});
+
+describe("npm start with a bad database path", () => {
+  it("stops with one sentence naming a file that is not a database", async () => {
+    const file = path.join(dir, "notes.db");
+    fs.writeFileSync(file, "meeting notes, definitely not SQLite ".repeat(100));
+    const { code, output } = await runStart({ DATABASE_PATH: file });
+    assert.equal(code, 1);
+    assert.equal(output.trim(), `Cannot use the database at ${file}: file is not a database.`);
+  });
+
+  it("stops with one sentence naming a path whose folder cannot exist", async () => {
+    const blocker = path.join(dir, "plain-file");
+    fs.writeFileSync(blocker, "");
+    const file = path.join(blocker, "tracker.db");
+    const { code, output } = await runStart({ DATABASE_PATH: file });
+    assert.equal(code, 1);
+    assert.match(output.trim(), new RegExp(`^Cannot use the database at ${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: [^\\n]+\\.$`));
+  });
+});
