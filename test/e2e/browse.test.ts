@@ -3,7 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
-import { launchBrowser } from "../support/browser";
+import { launchBrowser, settled, signInInBrowser } from "../support/browser";
+import { TEST_PASSWORD } from "../support/people";
 import { tempDir } from "../support/database";
 import { startServer, type RunningServer } from "../support/server";
 import { root } from "../../scripts/build";
@@ -17,7 +18,7 @@ let browser: Browser;
 
 before(async () => {
   fs.mkdirSync(shots, { recursive: true });
-  [server, browser] = await Promise.all([startServer({ DATABASE_PATH: path.join(dir, "tracker.db") }), launchBrowser()]);
+  [server, browser] = await Promise.all([startServer({ DATABASE_PATH: path.join(dir, "tracker.db"), DEMO_PASSWORD: TEST_PASSWORD }), launchBrowser()]);
 });
 
 after(async () => {
@@ -35,7 +36,7 @@ describe("browsing the program", () => {
       if (message.type() === "error") errors.push(message.text());
     });
 
-    await page.goto(`${server.url}/`);
+    await signInInBrowser(page, server.url, "lead@demo.test", TEST_PASSWORD);
     assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), "Plants in the segmentation program");
     const rows = page.locator("table tbody tr");
     assert.equal(await rows.count(), 13);
@@ -43,6 +44,7 @@ describe("browsing the program", () => {
 
     await page.getByRole("link", { name: "Assets" }).click();
     await page.waitForURL(/sort=assets&dir=desc/);
+    await settled(page);
     const counts = await page.locator("table tbody tr td:nth-child(6)").allInnerTexts();
     const numbers = counts.map((c) => Number(c.replace(/,/g, "")));
     assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a));
@@ -51,15 +53,17 @@ describe("browsing the program", () => {
     const code = await biggest.innerText();
     await biggest.click();
     await page.waitForURL(new RegExp(`/plants/${code}$`));
+    await settled(page);
     assert.match(await page.getByRole("heading", { level: 1 }).innerText(), new RegExp(code));
     assert.ok(await page.getByRole("heading", { name: /^Zones/ }).isVisible());
     assert.ok(await page.getByRole("heading", { name: /^Conduits/ }).isVisible());
     assert.ok(await page.getByRole("heading", { name: "Assets by kind and zone" }).isVisible());
     await page.screenshot({ path: path.join(shots, "plant.png"), fullPage: true });
 
-    await page.getByLabel("Kind").selectOption("plc");
+    await page.getByRole("combobox", { name: "Kind" }).selectOption("plc");
     await page.getByRole("button", { name: "Filter" }).click();
     await page.waitForURL(/kind=plc/);
+    await settled(page);
     const kinds = await page.locator("#assets table tbody tr td:nth-child(2)").allInnerTexts();
     assert.ok(kinds.length > 0);
     assert.ok(kinds.every((k) => k === "PLC"), kinds.join(","));
@@ -70,6 +74,7 @@ describe("browsing the program", () => {
     if (total > 50) {
       await page.getByRole("link", { name: "Next →" }).click();
       await page.waitForURL(/page=2/);
+    await settled(page);
       assert.match(await page.locator(".pager p").innerText(), /^Showing 51–/);
     }
     assert.deepEqual(errors, []);
@@ -79,13 +84,16 @@ describe("browsing the program", () => {
   it("works without JavaScript, and answers an unknown plant with a 404 page", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
+    await signInInBrowser(page, server.url, "exec@demo.test", TEST_PASSWORD);
     await page.goto(`${server.url}/?sort=name`);
     const firstPlant = page.locator("table tbody tr").first().locator("td").nth(1).getByRole("link");
     await firstPlant.click();
     await page.waitForURL(/\/plants\/[A-Z]+$/);
-    await page.getByLabel("Status").selectOption("confirmed");
+    await settled(page);
+    await page.getByRole("combobox", { name: "Status" }).selectOption("confirmed");
     await page.getByRole("button", { name: "Filter" }).click();
     await page.waitForURL(/status=confirmed/);
+    await settled(page);
     const statuses = await page.locator("#assets table tbody tr td:nth-child(10)").allInnerTexts();
     assert.ok(statuses.length > 0 && statuses.every((s) => s === "Confirmed"));
 
@@ -98,7 +106,7 @@ describe("browsing the program", () => {
 
   it("can be used from the keyboard: the skip link leads to the content", async () => {
     const page = await browser.newPage();
-    await page.goto(`${server.url}/`);
+    await page.goto(`${server.url}/login`);
     await page.keyboard.press("Tab");
     const focused = await page.evaluate(() => document.activeElement?.textContent);
     assert.equal(focused, "Skip to content");

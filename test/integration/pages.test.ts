@@ -1,20 +1,29 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { seedDemoProgram } from "../../db/seed/demo-program";
+import { hashPassword } from "../../app/utils/password.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
+import { TEST_PASSWORD } from "../support/people";
 
 // The route loaders, called as Remix calls them, over a seeded real SQLite file.
 
 let test: TestDatabase;
 let overview: typeof import("../../app/routes/_index").loader;
 let plantPage: typeof import("../../app/routes/plants.$code").loader;
+const cookies: Record<string, string> = {};
 
 before(async () => {
   test = await createTestDatabase();
-  await seedDemoProgram(test.db, { now: new Date("2026-11-25T15:00:00.000Z") });
+  await seedDemoProgram(test.db, { now: new Date("2026-11-25T15:00:00.000Z"), passwordHash: await hashPassword(TEST_PASSWORD) });
   process.env.DATABASE_PATH = test.file;
   overview = (await import("../../app/routes/_index")).loader;
   plantPage = (await import("../../app/routes/plants.$code")).loader;
+  const { signIn } = await import("../../app/utils/auth.server");
+  for (const email of ["lead@demo.test", "eng.day@demo.test", "admin@demo.test"]) {
+    const result = await signIn(new Request("http://localhost/login"), { email, password: TEST_PASSWORD, ip: "127.0.0.1" });
+    assert.ok(result.ok);
+    cookies[email] = result.setCookie.split(";")[0]!;
+  }
 });
 
 after(async () => {
@@ -23,13 +32,18 @@ after(async () => {
   await test.cleanup();
 });
 
-const call = <T>(loader: (args: never) => Promise<T>, url: string, params: Record<string, string> = {}) =>
-  loader({ request: new Request(`http://localhost${url}`), params, context: { cspNonce: "" } } as never);
+const call = <T>(loader: (args: never) => Promise<T>, url: string, params: Record<string, string> = {}, as = "lead@demo.test") =>
+  loader({
+    request: new Request(`http://localhost${url}`, { headers: { Cookie: cookies[as] ?? "" } }),
+    params,
+    context: { cspNonce: "", clientIp: "127.0.0.1" },
+  } as never);
 
 async function statusOf(promise: Promise<unknown>): Promise<number> {
   try {
     await promise;
   } catch (thrown) {
+    if (thrown instanceof Response) return thrown.status;
     const init = (thrown as { init?: { status?: number } }).init;
     if (init?.status) return init.status;
     throw thrown;
@@ -90,6 +104,28 @@ describe("program overview loader", () => {
     assert.equal(result.sort, "code");
     assert.equal(result.ignored.length, 2);
     assert.equal(result.plants.length, 13);
+  });
+});
+
+describe("who may load the pages", () => {
+  it("sends a request without a session to sign in, and an admin to the accounts page", async () => {
+    const anonymous = overview({ request: new Request("http://localhost/"), params: {}, context: { cspNonce: "", clientIp: "127.0.0.1" } } as never);
+    await assert.rejects(anonymous, (thrown: unknown) => thrown instanceof Response && thrown.status === 302 && thrown.headers.get("Location") === "/login");
+    const toPlant = plantPage({ request: new Request("http://localhost/plants/DAY?kind=plc"), params: { code: "DAY" }, context: { cspNonce: "", clientIp: "127.0.0.1" } } as never);
+    await assert.rejects(toPlant, (thrown: unknown) => thrown instanceof Response && thrown.headers.get("Location") === "/login?redirectTo=%2Fplants%2FDAY%3Fkind%3Dplc");
+    assert.equal(await statusOf(call(overview, "/", {}, "admin@demo.test")), 302);
+    assert.equal(await statusOf(call(plantPage, "/plants/DAY", { code: "DAY" }, "admin@demo.test")), 403);
+  });
+
+  it("shows a plant engineer their own plant in full and another as a summary", async () => {
+    const own = await call(plantPage, "/plants/DAY", { code: "DAY" }, "eng.day@demo.test");
+    assert.equal(own.full, true);
+    assert.ok(own.assets.length > 0);
+    const other = await call(plantPage, "/plants/PEO", { code: "PEO" }, "eng.day@demo.test");
+    assert.equal(other.full, false);
+    assert.deepEqual(other.assets, []);
+    assert.deepEqual(other.breakdown, []);
+    assert.ok(other.assetCount > 0);
   });
 });
 

@@ -4,15 +4,20 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { runStart, startServer, type RunningServer } from "../support/server";
 import { tempDir } from "../support/database";
+import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 
 // The real `npm start` entry point: build, migrate, seed, serve, over HTTP.
 
 const dir = tempDir();
 let server: RunningServer;
+let lead: string;
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: path.join(dir, "tracker.db") });
+  server = await startServer({ DATABASE_PATH: path.join(dir, "tracker.db"), DEMO_PASSWORD: TEST_PASSWORD });
+  lead = await signInOverHttp(server.url, "lead@demo.test");
 });
+
+const get = (url: string) => fetch(url, { headers: { Cookie: lead }, redirect: "manual" });
 
 after(async () => {
   await server?.stop();
@@ -23,10 +28,17 @@ describe("npm start", () => {
   it("seeds an empty database and prints the demo accounts", () => {
     assert.match(server.output(), /Seeded the demo program into .*: 13 plants/);
     assert.match(server.output(), /lead@demo\.test/);
+    assert.match(server.output(), /password: the value of DEMO_PASSWORD/);
+  });
+
+  it("sends a visitor without a session to the sign-in page", async () => {
+    const response = await fetch(`${server.url}/plants/DAY`, { redirect: "manual" });
+    assert.equal(response.status, 302);
+    assert.equal(response.headers.get("location"), "/login?redirectTo=%2Fplants%2FDAY");
   });
 
   it("serves the overview with security headers", async () => {
-    const response = await fetch(`${server.url}/`);
+    const response = await get(`${server.url}/`);
     assert.equal(response.status, 200);
     const csp = response.headers.get("content-security-policy") ?? "";
     assert.match(csp, /script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
@@ -43,24 +55,24 @@ describe("npm start", () => {
   });
 
   it("serves a plant page, and 404 pages for unknown plants and addresses", async () => {
-    const home = await (await fetch(`${server.url}/`)).text();
+    const home = await (await get(`${server.url}/`)).text();
     const code = /href="\/plants\/([A-Z]+)"/.exec(home)![1]!;
-    const plant = await fetch(`${server.url}/plants/${code}?page=abc&sort=%3Cscript%3E`);
+    const plant = await get(`${server.url}/plants/${code}?page=abc&sort=%3Cscript%3E`);
     assert.equal(plant.status, 200);
     const html = await plant.text();
     assert.match(html, /Asset inventory/);
     assert.match(html, /parameters were ignored/);
     assert.doesNotMatch(html, /<script>/);
 
-    const missing = await fetch(`${server.url}/plants/NOPE`);
+    const missing = await get(`${server.url}/plants/NOPE`);
     assert.equal(missing.status, 404);
     assert.match(await missing.text(), /No plant in the program has the code “NOPE”/);
-    const nowhere = await fetch(`${server.url}/no/such/page`);
+    const nowhere = await get(`${server.url}/no/such/page`);
     assert.equal(nowhere.status, 404);
   });
 
   it("serves built assets with long-lived caching", async () => {
-    const html = await (await fetch(`${server.url}/`)).text();
+    const html = await (await get(`${server.url}/`)).text();
     const asset = /href="(\/build\/[^"]+\.css)"/.exec(html)![1]!;
     const response = await fetch(`${server.url}${asset}`);
     assert.equal(response.status, 200);

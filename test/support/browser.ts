@@ -1,4 +1,4 @@
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 
 /** Debian's Chromium, headless, with the flags that keep it off the (closed) network. */
 export function launchBrowser(): Promise<Browser> {
@@ -14,5 +14,24 @@ export function launchBrowser(): Promise<Browser> {
       "--no-first-run",
       "--disable-quic",
     ],
+  });
+}
+
+/** Signs in through the real form, as a person would. */
+export async function signInInBrowser(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign out" }).waitFor();
+  await settled(page);
+}
+
+/** Waits until Remix has finished the current client-side navigation (immediate when JavaScript is off). */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForLoadState("load");
+  await page.waitForFunction(() => {
+    const router = (window as unknown as { __remixRouter?: { state: { navigation: { state: string } } } }).__remixRouter;
+    return !router || router.state.navigation.state === "idle";
   });
 }
