@@ -515,7 +515,7 @@ function EditAccount({
   return (
     <section className="panel admin-edit" id="edit-account" aria-labelledby="edit-account-title">
       <h2 id="edit-account-title">
-        Edit {account.name} <span className="muted mono">{account.email}</span>
+        {`Edit ${account.name}`} <span className="muted mono">{account.email}</span>
       </h2>
       <p>
         <Link to="/admin">Close</Link>

@@ -148,7 +148,7 @@ describe("cross-site requests", () => {
   it("refuses unsafe requests that a browser marks as cross-site, and changes nothing", async () => {
     const cookie = await signInOverHttp(server.url, "lead@demo.test");
     const before = await db.selectFrom("audit_event").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-    const attempts = [
+    const attempts: Record<string, string>[] = [
       { Origin: "https://evil.example" },
       { "Sec-Fetch-Site": "cross-site" },
       { Origin: "null" },
