@@ -192,6 +192,101 @@ export interface AuditEventTable {
   hash: string;
 }
 
+export interface ProgramSettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface ChecklistTickTable {
+  id: Generated<number>;
+  plant_id: number;
+  code: string;
+  ticked: number;
+  note: string;
+  details_json: string | null;
+  person_id: number;
+  at: string;
+}
+
+export interface WaiverTable {
+  id: Generated<number>;
+  plant_id: number;
+  code: string;
+  justification: string;
+  person_id: number;
+  at: string;
+  revoked_at: string | null;
+  revoked_by: number | null;
+}
+
+export interface OutageWindowTable {
+  id: Generated<number>;
+  plant_id: number;
+  title: string;
+  kind: string;
+  status: string;
+  starts_at: string;
+  ends_at: string;
+  time_zone: string;
+  notes: string | null;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NetworkChangeTable {
+  id: Generated<number>;
+  plant_id: number;
+  kind: string;
+  title: string;
+  conduit_id: number | null;
+  conduit_revision: number | null;
+  asset_id: number | null;
+  window_id: number | null;
+  planned_start: string | null;
+  planned_minutes: number | null;
+  status: string;
+  done_at: string | null;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ObservationTable {
+  id: Generated<number>;
+  conduit_id: number;
+  day: string;
+  source: string;
+  coverage: number;
+  tuples: number;
+  new_tuples: number;
+  connections: number;
+  bytes: number;
+  recorded_at: string;
+}
+
+export interface AlertWiringTable {
+  id: Generated<number>;
+  conduit_id: number;
+  conduit_revision: number;
+  person_id: number;
+  at: string;
+  siem_reference: string | null;
+}
+
+export interface DetectionRuleTable {
+  id: Generated<number>;
+  conduit_id: number;
+  name: string;
+  class: string;
+  description: string | null;
+  reviewed_by: number | null;
+  reviewed_at: string | null;
+  created_by: number;
+  created_at: string;
+}
+
 export interface Database {
   plant: PlantTable;
   zone: ZoneTable;
@@ -208,6 +303,14 @@ export interface Database {
   api_token_plant: ApiTokenPlantTable;
   signoff: SignoffTable;
   audit_event: AuditEventTable;
+  program_setting: ProgramSettingTable;
+  checklist_tick: ChecklistTickTable;
+  waiver: WaiverTable;
+  outage_window: OutageWindowTable;
+  network_change: NetworkChangeTable;
+  observation: ObservationTable;
+  alert_wiring: AlertWiringTable;
+  detection_rule: DetectionRuleTable;
 }
 
 export type PlantRow = Selectable<PlantTable>;

@@ -10,6 +10,12 @@ export const PERMISSIONS = [
   "edit:conduit", // a conduit's definition and its owners
   "sign:design", // sign as design & change-control owner (plant engineering)
   "sign:monitoring", // sign as monitoring & incident-response owner (corporate security)
+  "tick:criterion", // tick or untick a checklist criterion
+  "pass:gate",
+  "waive:criterion",
+  "wire:alerts",
+  "write:rule", // record a detection rule on a conduit
+  "review:rule", // review a detection rule as plant engineering
   "read:audit",
   "manage:accounts",
   "manage:tokens",
@@ -24,6 +30,9 @@ export const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
     "read:plant": "all",
     "edit:plant": "all",
     "edit:conduit": "all",
+    "tick:criterion": "all",
+    "pass:gate": "all",
+    "waive:criterion": "all",
     "read:audit": "all",
   },
   executive: {
@@ -37,11 +46,18 @@ export const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
     "edit:plant": "assigned",
     "edit:conduit": "assigned",
     "sign:design": "assigned",
+    "tick:criterion": "assigned",
+    "pass:gate": "assigned",
+    "wire:alerts": "assigned",
+    "write:rule": "assigned",
+    "review:rule": "assigned",
   },
   corporate_security: {
     "read:program": "all",
     "read:plant": "all",
     "sign:monitoring": "all",
+    "wire:alerts": "all",
+    "write:rule": "all",
   },
   admin: {
     "manage:accounts": "all",

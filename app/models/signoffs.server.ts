@@ -17,7 +17,7 @@ import type { DB, Executor } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
 import { sha256 } from "~/utils/password.server";
 
-export type SubjectType = "ownership_split" | "conduit";
+export type SubjectType = "ownership_split" | "conduit" | "baseline_acceptance";
 
 export function contentHash(content: unknown): string {
   return sha256(canonicalJson(content));

@@ -5,9 +5,9 @@ import { csvRecord } from "~/domain/csv";
 import { parsePage } from "~/domain/listing";
 import {
   exportAuditEvents,
-  listAuditEvents,
   getAuditFilterOptions,
   getPlantRef,
+  listAuditEvents,
   type AuditFilterOptions,
   type AuditQuery,
   type PlantRef,
@@ -84,7 +84,7 @@ export async function loadAuditTrail(request: Request, plantCode?: string): Prom
   };
 }
 
-export const AUDIT_CSV_COLUMNS = [
+const AUDIT_CSV_COLUMNS = [
   "seq",
   "at",
   "actor",
