@@ -318,3 +318,35 @@ export async function signConduit(
     );
   });
 }
+
+export async function listDetectionRules(db: Executor, conduitId: number) {
+  return db
+    .selectFrom("detection_rule as r")
+    .innerJoin("person as author", "author.id", "r.created_by")
+    .leftJoin("person as reviewer", "reviewer.id", "r.reviewed_by")
+    .select([
+      "r.id",
+      "r.name",
+      "r.class",
+      "r.description",
+      "r.created_at",
+      "author.name as author",
+      "reviewer.name as reviewer",
+      "r.reviewed_at",
+    ])
+    .where("r.conduit_id", "=", conduitId)
+    .orderBy("r.id")
+    .execute();
+}
+
+/** The wiring of alerts on the conduit's current revision, if any. */
+export async function currentAlertWiring(db: Executor, conduitId: number, revision: number) {
+  return db
+    .selectFrom("alert_wiring as a")
+    .innerJoin("person as p", "p.id", "a.person_id")
+    .select(["a.at", "a.siem_reference", "p.name"])
+    .where("a.conduit_id", "=", conduitId)
+    .where("a.conduit_revision", "=", revision)
+    .orderBy("a.id", "desc")
+    .executeTakeFirst();
+}

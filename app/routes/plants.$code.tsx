@@ -4,11 +4,14 @@ import { z } from "zod";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { Pager } from "~/components/Pager";
 import { PhaseBadge } from "~/components/PhaseBadge";
+import { BaselineBadge } from "~/components/BaselineBadge";
+import { GatesPanel, type GateControls } from "~/components/GatesPanel";
 import { PartBadge, SignoffHistory, SignoffParts } from "~/components/SignoffParts";
 import { SortHeader } from "~/components/SortHeader";
 import { pageWindow, parseChoice, parseId, parsePage, parseSearch, parseSort } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
 import { can } from "~/domain/permissions";
+import { CHECKLIST_CODES } from "~/domain/readiness";
 import { DEFAULT_OWNERSHIP_SPLIT, SIGNOFF_PARTS, signControl } from "~/domain/signoffs";
 import { formatDate, formatLocal, localClock } from "~/domain/time";
 import {
@@ -22,6 +25,7 @@ import {
   labelFor,
   PHASE_LABELS,
   PHASES,
+  type Phase,
   ZONE_KIND_LABELS,
 } from "~/domain/vocabulary";
 import {
@@ -34,6 +38,8 @@ import {
   type AssetQuery,
 } from "~/models/plants.server";
 import { conduitSignoffStates, listConduitDetails } from "~/models/conduits.server";
+import { passGate, revokeWaiver, tickCriterion, waiveCriterion } from "~/models/gates.server";
+import { readinessOf } from "~/models/readiness.server";
 import { editOwnershipSplit, getOwnershipSplit, revokeSignoff, signOwnershipSplit } from "~/models/signoffs.server";
 import { attempt, invalid, type ActFailure } from "~/utils/act.server";
 import { requirePermission, requireUser } from "~/utils/auth.server";
@@ -56,6 +62,22 @@ const SignSchema = z.object({
 const RevokeSchema = z.object({
   signoffId: z.coerce.number().int().positive("Choose a signoff to revoke."),
   reason: z.string().trim().min(5, "Say why you revoke this signoff (at least 5 characters).").max(500),
+});
+
+const TickSchema = z.object({
+  code: z.enum(CHECKLIST_CODES, "Choose a checklist criterion."),
+  note: z.string().trim().min(3, "Write a note saying what was reviewed (at least 3 characters).").max(500),
+  pipelineName: z.string().trim().max(120).optional(),
+  itPipelineName: z.string().trim().max(120).optional(),
+  retentionDays: z.union([z.literal(""), z.coerce.number().int("Retention is a whole number of days.")]).optional(),
+});
+const WaiveSchema = z.object({
+  code: z.string().trim().min(1, "Choose a criterion."),
+  justification: z.string().trim().min(20, "Write the justification in full (at least 20 characters).").max(1000),
+});
+const PassSchema = z.object({
+  phase: z.enum(PHASES, "Choose a gate."),
+  note: z.string().trim().max(500).optional(),
 });
 
 async function requirePlant(rawCode: string | undefined) {
@@ -84,11 +106,39 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     assetBreakdown(db, plant.id),
     getOwnershipSplit(db, plant.id),
   ]);
-  const conduitStates = await conduitSignoffStates(db, plant.id, conduitDetails);
-  const conduits = conduitDetails.map((conduit) => ({
-    ...conduit,
-    parts: conduitStates.get(conduit.id)?.parts ?? [],
-  }));
+  const now = new Date();
+  const [conduitStates, [readiness]] = await Promise.all([
+    conduitSignoffStates(db, plant.id, conduitDetails),
+    readinessOf(db, now.toISOString(), [plant.code]),
+  ]);
+  const conduits = conduitDetails.map((conduit) => {
+    const track = readiness!.conduits.find((c) => c.id === conduit.id)!;
+    return {
+      ...conduit,
+      parts: conduitStates.get(conduit.id)?.parts ?? [],
+      state: track.state,
+      baseline: {
+        status: track.baseline.status,
+        countedDays: track.baseline.countedDays,
+        matureOn: track.baseline.matureOn,
+        earliestMaturity: track.baseline.earliestMaturity,
+      },
+    };
+  });
+  const gateControls: GateControls = {
+    canTick: can(user, "tick:criterion", plant.id),
+    canWaive: can(user, "waive:criterion", plant.id),
+    pass: Object.fromEntries(
+      readiness!.gates.map((gate, index) => {
+        if (!can(user, "pass:gate", plant.id) || gate.status === "passed") return [gate.phase, null];
+        const earlier = readiness!.gates.slice(0, index).find((g) => g.status !== "passed");
+        if (earlier) return [gate.phase, { allowed: false, why: `The ${earlier.phase} gate must pass first.` }];
+        const unmet = gate.criteria.filter((c) => !c.met && !c.waived).length;
+        if (unmet > 0) return [gate.phase, { allowed: false, why: `${unmet} ${unmet === 1 ? "criterion is" : "criteria are"} unmet.` }];
+        return [gate.phase, { allowed: true, why: null }];
+      }),
+    ) as GateControls["pass"],
+  };
   const who = { role: user.role, personId: user.personId };
   const splitControls = Object.fromEntries(
     split.parts.map((state) => [
@@ -140,9 +190,12 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     limit: window.limit,
   });
 
-  const now = new Date();
   return {
     full,
+    gates: readiness!.gates,
+    gateControls,
+    forecastLive: readiness!.forecastLive,
+    forecastReason: readiness!.forecastReason,
     personId: user.personId,
     canEditSplit: can(user, "edit:plant", plant.id),
     split: { ...split, history: full ? split.history : [] },
@@ -228,16 +281,59 @@ export async function action({ params, request }: ActionFunctionArgs) {
       );
       break;
     }
+    case "tick":
+    case "untick": {
+      const parsed = TickSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      const { code, note, pipelineName, itPipelineName, retentionDays } = parsed.data;
+      failure = await attempt(intent, () =>
+        tickCriterion(db, user, {
+          plantId: plant.id,
+          code,
+          ticked: intent === "tick",
+          note,
+          pipeline:
+            code === "BAS-PIPELINE"
+              ? { pipelineName: pipelineName ?? "", itPipelineName: itPipelineName ?? "", retentionDays: retentionDays === "" || retentionDays === undefined ? NaN : retentionDays }
+              : undefined,
+        }),
+      );
+      break;
+    }
+    case "waive": {
+      const parsed = WaiveSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () => waiveCriterion(db, user, { plantId: plant.id, ...parsed.data }));
+      break;
+    }
+    case "unwaive": {
+      const parsed = WaiveSchema.pick({ code: true }).safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () => revokeWaiver(db, user, { plantId: plant.id, code: parsed.data.code }));
+      break;
+    }
+    case "pass-gate": {
+      const parsed = PassSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () =>
+        passGate(db, user, { plantId: plant.id, phase: parsed.data.phase as Phase, note: parsed.data.note || null }),
+      );
+      break;
+    }
     default:
       throw data(`Unknown action “${intent.slice(0, 40)}”.`, { status: 400 });
   }
   if (failure) return failure;
-  throw redirect(`/plants/${plant.code}#ownership`);
+  throw redirect(`/plants/${plant.code}${["edit-split", "sign", "revoke"].includes(intent) ? "#ownership" : "#gates"}`);
 }
 
 export default function PlantPage() {
   const {
     full,
+    gates,
+    gateControls,
+    forecastLive,
+    forecastReason,
     personId,
     canEditSplit,
     split,
@@ -308,7 +404,25 @@ export default function PlantPage() {
             );
           })}
         </ol>
+        <p className="forecast">
+          Forecast alerting live:{" "}
+          <strong>{forecastLive ? formatDate(forecastLive) : "not yet forecastable"}</strong>
+          {forecastLive ? ` (target ${formatDate(plant.targets.alerting)})` : ` — ${forecastReason}`}
+        </p>
       </section>
+
+      {actionData && ["tick", "untick", "waive", "unwaive", "pass-gate"].includes(actionData.intent) ? (
+        <p className="form-error" role="alert">
+          {actionData.error}
+          {Object.values(actionData.fieldErrors)
+            .flat()
+            .filter((m) => m !== actionData.error)
+            .map((m) => (
+              <span key={m}> {m}</span>
+            ))}
+        </p>
+      ) : null}
+      <GatesPanel plantCode={plant.code} gates={gates} currentPhase={plant.phase} controls={gateControls} />
 
       <section className="panel" aria-labelledby="ownership-title" id="ownership">
         <h2 id="ownership-title">
@@ -439,6 +553,8 @@ export default function PlantPage() {
                     Rev.
                   </th>
                   <th scope="col">Owners</th>
+                  <th scope="col">Track</th>
+                  <th scope="col">Baseline</th>
                 </tr>
               </thead>
               <tbody>
@@ -501,6 +617,12 @@ export default function PlantPage() {
                           </li>
                         ))}
                       </ul>
+                    </td>
+                    <td>
+                      <span className="badge">{conduit.state.replace("_", " ")}</span>
+                    </td>
+                    <td>
+                      <BaselineBadge baseline={conduit.baseline} />
                     </td>
                   </tr>
                 ))}

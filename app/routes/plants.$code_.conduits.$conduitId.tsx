@@ -6,16 +6,22 @@ import { DIRECTION_ARROWS, formatFlow, parseFlows } from "~/domain/conduits";
 import { can } from "~/domain/permissions";
 import { SIGNOFF_PARTS, signControl, type SignoffPart } from "~/domain/signoffs";
 import { CONTROL_TYPE_LABELS, CONTROL_TYPES, labelFor } from "~/domain/vocabulary";
+import { BaselineBadge } from "~/components/BaselineBadge";
+import { formatDate } from "~/domain/time";
 import {
   assignConduitOwners,
   conduitSignoffStates,
+  currentAlertWiring,
+  listDetectionRules,
   listConduitDetails,
   ownerCandidates,
   signConduit,
   updateConduit,
 } from "~/models/conduits.server";
 import { getPlantByCode, listZones } from "~/models/plants.server";
-import { revokeSignoff } from "~/models/signoffs.server";
+import { acceptBaseline, addDetectionRule, reviewDetectionRule, wireAlerts } from "~/models/gates.server";
+import { readinessOf } from "~/models/readiness.server";
+import { listSignoffs, revokeSignoff } from "~/models/signoffs.server";
 import { attempt, invalid, refused, type ActFailure } from "~/utils/act.server";
 import { requirePermission, requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -55,6 +61,19 @@ const RevokeSchema = z.object({
   reason: z.string().trim().min(5, "Say why you revoke this signoff (at least 5 characters).").max(500),
 });
 
+const WireSchema = z.object({
+  siemReference: optionalText(200, "SIEM reference"),
+});
+const AcceptSchema = z.object({
+  note: z.string().trim().min(10, "Describe the residual novelty you accept (at least 10 characters).").max(1000),
+});
+const RuleSchema = z.object({
+  name: z.string().trim().min(3, "Name the rule (at least 3 characters).").max(120),
+  ruleClass: z.enum(["unusual", "wrong"], "Class the rule as unusual or wrong."),
+  description: optionalText(1000, "description"),
+});
+const ReviewSchema = z.object({ ruleId: z.coerce.number().int().positive("Choose a rule.") });
+
 async function requireConduit(params: { code?: string; conduitId?: string }) {
   const code = (params.code ?? "").toUpperCase();
   const db = getDb();
@@ -71,12 +90,36 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const { plant, conduit } = await requireConduit(params);
   requirePermission(user, "read:plant", plant.id);
   const db = getDb();
-  const [states, zones, candidates] = await Promise.all([
+  const [states, zones, candidates, [readiness], rules, wiring] = await Promise.all([
     conduitSignoffStates(db, plant.id, [conduit]),
     listZones(db, plant.id),
     ownerCandidates(db, plant.id),
+    readinessOf(db, new Date().toISOString(), [plant.code]),
+    listDetectionRules(db, conduit.id),
+    currentAlertWiring(db, conduit.id, conduit.revision),
   ]);
+  const track = readiness!.conduits.find((c) => c.id === conduit.id)!;
   const { parts, history } = states.get(conduit.id)!;
+  const acceptances = (await listSignoffs(db, plant.id, "baseline_acceptance")).filter(
+    (s) => s.subjectId === conduit.id && s.revokedAt === null && s.revision === conduit.revision,
+  );
+  const ownPart = user.personId === conduit.designOwner?.id ? "design" : user.personId === conduit.monitoringOwner?.id ? "monitoring" : null;
+  const baseline = track.baseline;
+  const wiringControl = !can(user, "wire:alerts", plant.id)
+    ? null
+    : wiring
+      ? { allowed: false, why: `Alerts were wired on ${wiring.at.slice(0, 10)} by ${wiring.name}.` }
+      : track.alertBlock
+        ? { allowed: false, why: track.alertBlock }
+        : { allowed: true, why: null };
+  const acceptControl =
+    ownPart === null
+      ? null
+      : baseline.status !== "stalled"
+        ? { allowed: false, why: `Acceptance is only for a stalled baseline (60 counted days without maturity); this one is ${baseline.status}.` }
+        : acceptances.some((s) => s.personId === user.personId)
+          ? { allowed: false, why: "You have accepted this baseline; the other owner must accept it too." }
+          : { allowed: true, why: null };
   const who = { role: user.role, personId: user.personId };
   const controls = Object.fromEntries(
     parts.map((state) => {
@@ -105,6 +148,26 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     candidates,
     canEdit: can(user, "edit:conduit", plant.id),
     personId: user.personId,
+    state: track.state,
+    baseline: {
+      status: baseline.status,
+      reason: baseline.reason,
+      epochStart: baseline.epochStart,
+      countedDays: baseline.countedDays,
+      converged: baseline.converged,
+      daysSinceNovelty: baseline.daysSinceNovelty,
+      matureOn: baseline.matureOn,
+      earliestMaturity: baseline.earliestMaturity,
+      gaps: baseline.gaps,
+      recent: baseline.days.slice(-14).map((d) => ({ day: d.day, coverage: d.coverage, newTuples: d.newTuples })),
+    },
+    acceptances: acceptances.map((s) => ({ name: s.personName, at: s.signedAt, note: s.note })),
+    wiring: wiring ? { at: wiring.at, by: wiring.name, siemReference: wiring.siem_reference } : null,
+    wiringControl,
+    acceptControl,
+    rules,
+    canWriteRule: can(user, "write:rule", plant.id),
+    canReviewRule: can(user, "review:rule", plant.id),
   };
 }
 
@@ -163,6 +226,34 @@ export async function action({ params, request }: ActionFunctionArgs) {
       );
       break;
     }
+    case "wire-alerts": {
+      const parsed = WireSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () =>
+        wireAlerts(db, user, { plantId: plant.id, conduitId: conduit.id, siemReference: parsed.data.siemReference }),
+      );
+      break;
+    }
+    case "accept-baseline": {
+      const parsed = AcceptSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () => acceptBaseline(db, user, { plantId: plant.id, conduitId: conduit.id, note: parsed.data.note }));
+      break;
+    }
+    case "add-rule": {
+      const parsed = RuleSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () => addDetectionRule(db, user, { plantId: plant.id, conduitId: conduit.id, ...parsed.data }));
+      break;
+    }
+    case "review-rule": {
+      const parsed = ReviewSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () =>
+        reviewDetectionRule(db, user, { plantId: plant.id, conduitId: conduit.id, ruleId: parsed.data.ruleId }),
+      );
+      break;
+    }
     default:
       throw data(`Unknown action “${intent.slice(0, 40)}”.`, { status: 400 });
   }
@@ -179,6 +270,161 @@ function FieldError({ failure, field, intent }: { failure: ActFailure | undefine
         <li key={message}>{message}</li>
       ))}
     </ul>
+  );
+}
+
+function BaselineAndAlerts() {
+  const { baseline, state, acceptances, wiring, wiringControl, acceptControl, rules, canWriteRule, canReviewRule, conduit } =
+    useLoaderData<typeof loader>();
+  return (
+    <div className="grid-2">
+      <section className="panel" aria-labelledby="baseline-title" id="baseline">
+        <h2 id="baseline-title">Passive baseline (BAS-MATURE)</h2>
+        <p>
+          <BaselineBadge baseline={baseline} /> <span className="muted">· track: {state.replace("_", " ")}</span>
+        </p>
+        {baseline.status === "none" ? (
+          <p className="muted">{baseline.reason}</p>
+        ) : (
+          <dl className="facts">
+            <dt>Epoch</dt>
+            <dd>from {formatDate(baseline.epochStart)} (revision {conduit.revision})</dd>
+            <dt>Counted days</dt>
+            <dd>{baseline.countedDays} of 30</dd>
+            <dt>Converged</dt>
+            <dd>
+              {baseline.converged ? "yes" : "no"}
+              {baseline.daysSinceNovelty !== null ? ` · last new flow ${baseline.daysSinceNovelty} days ago` : ""}
+            </dd>
+            <dt>Maturity</dt>
+            <dd>
+              {baseline.matureOn
+                ? `mature since ${formatDate(baseline.matureOn)}`
+                : baseline.earliestMaturity
+                  ? `earliest ${formatDate(baseline.earliestMaturity)}`
+                  : "—"}
+            </dd>
+            <dt>Sensor gaps</dt>
+            <dd>
+              {baseline.gaps.length === 0
+                ? "none"
+                : baseline.gaps.map((gap) => `${formatDate(gap.from)} – ${formatDate(gap.to)} (${gap.days} days)`).join("; ")}
+            </dd>
+          </dl>
+        )}
+        {acceptances.length > 0 ? (
+          <ul>
+            {acceptances.map((a) => (
+              <li key={a.name}>
+                Accepted by {a.name} on {a.at.slice(0, 10)}: “{a.note}”
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {acceptControl ? (
+          acceptControl.allowed ? (
+            <Form method="post" className="stacked">
+              <input type="hidden" name="intent" value="accept-baseline" />
+              <label>
+                Residual novelty you accept
+                <textarea name="note" rows={2} required minLength={10} maxLength={1000} />
+              </label>
+              <button type="submit">Accept the stalled baseline</button>
+            </Form>
+          ) : (
+            <p className="control-why">
+              <button type="button" disabled aria-describedby="accept-why">
+                Accept the stalled baseline
+              </button>{" "}
+              <span id="accept-why" className="muted">
+                {acceptControl.why}
+              </span>
+            </p>
+          )
+        ) : null}
+      </section>
+
+      <section className="panel" aria-labelledby="alerts-title" id="alerts">
+        <h2 id="alerts-title">Alerting (ALR-WIRED, ALR-RULES)</h2>
+        {wiring ? (
+          <p>
+            <span className="badge ok">Alerts wired</span> on {wiring.at.slice(0, 10)} by {wiring.by}
+            {wiring.siemReference ? ` · ${wiring.siemReference}` : ""}
+          </p>
+        ) : null}
+        {wiringControl ? (
+          wiringControl.allowed ? (
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="wire-alerts" />
+              <label>
+                SIEM reference <span className="muted">(optional)</span>
+                <input type="text" name="siemReference" maxLength={200} />
+              </label>
+              <button type="submit">Wire alerts</button>
+            </Form>
+          ) : !wiring ? (
+            <p className="control-why">
+              <button type="button" disabled aria-describedby="wire-why">
+                Wire alerts
+              </button>{" "}
+              <span id="wire-why" className="muted">
+                {wiringControl.why}
+              </span>
+            </p>
+          ) : null
+        ) : null}
+        <h3>Detection rules</h3>
+        {rules.length === 0 ? (
+          <p className="muted">No detection rules yet.</p>
+        ) : (
+          <ul className="rules">
+            {rules.map((rule) => (
+              <li key={rule.id}>
+                <span className={rule.class === "wrong" ? "badge bad" : "badge warn"}>{rule.class}</span> <strong>{rule.name}</strong>
+                {rule.description ? <span className="muted"> — {rule.description}</span> : null}
+                <div className="muted">
+                  by {rule.author}
+                  {rule.reviewer ? ` · reviewed by ${rule.reviewer} on ${rule.reviewed_at?.slice(0, 10)}` : " · not reviewed"}
+                </div>
+                {!rule.reviewer && canReviewRule ? (
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="intent" value="review-rule" />
+                    <input type="hidden" name="ruleId" value={rule.id} />
+                    <button type="submit" className="secondary">
+                      Mark reviewed
+                    </button>
+                  </Form>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+        {canWriteRule ? (
+          <details>
+            <summary>Record a detection rule</summary>
+            <Form method="post" className="stacked">
+              <input type="hidden" name="intent" value="add-rule" />
+              <label>
+                Name
+                <input type="text" name="name" required minLength={3} maxLength={120} />
+              </label>
+              <label>
+                Class
+                <select name="ruleClass" defaultValue="unusual">
+                  <option value="unusual">Unusual: deviation from the baseline (triage, notify)</option>
+                  <option value="wrong">Wrong: policy or protocol violation (incident)</option>
+                </select>
+              </label>
+              <label>
+                Description
+                <input type="text" name="description" maxLength={1000} />
+              </label>
+              <button type="submit">Record the rule</button>
+            </Form>
+          </details>
+        ) : null}
+      </section>
+    </div>
   );
 }
 
@@ -308,6 +554,8 @@ export default function ConduitPage() {
           ) : null}
         </section>
       </div>
+
+      <BaselineAndAlerts />
 
       {canEdit ? (
         <section className="panel" aria-labelledby="edit-title">
