@@ -61,7 +61,7 @@ function CriterionRow({
         ) : null}
         {criterion.waived ? (
           <div className="waiver">
-            Waived by {criterion.waived.by} on {criterion.waived.at.slice(0, 10)}: “{criterion.waived.justification}”
+            {`Waived by ${criterion.waived.by} on ${criterion.waived.at.slice(0, 10)}: “${criterion.waived.justification}”`}
           </div>
         ) : null}
         {criterion.checklist && !gatePassed && controls.canTick ? (

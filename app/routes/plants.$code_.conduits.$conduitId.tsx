@@ -31,7 +31,8 @@ const optionalText = (max: number, label: string) =>
     .string()
     .trim()
     .max(max, `Keep the ${label} under ${max} characters.`)
-    .transform((value) => (value === "" ? null : value));
+    .optional()
+    .transform((value) => (value ? value : null));
 
 const ConduitSchema = z.object({
   name: z

@@ -1,0 +1,746 @@
+import { z } from "zod";
+import { CHECKLIST_CODES, isWaivable } from "./readiness";
+import { SIGNOFF_PARTS } from "./signoffs";
+import { isValidTimeZone } from "./time";
+import {
+  ASSET_KINDS,
+  ASSET_STATUSES,
+  CONTROL_TYPES,
+  CRITICALITIES,
+  DISCOVERY_SOURCES,
+  FLOW_DIRECTIONS,
+  FLOW_PROTOCOLS,
+  PHASES,
+  PURDUE_LEVELS,
+  ROLES,
+  ZONE_KINDS,
+} from "./vocabulary";
+
+// The program file: the whole segmentation program as one JSON document that imports into any database.
+// Objects refer to each other by natural keys (plant codes, zone, conduit and asset names, emails), never by
+// database ids, and every list has one canonical order, so export → import → export gives the same bytes.
+// docs/program-format.md describes the format field by field.
+
+export const PROGRAM_FORMAT = "segmentation-program";
+export const PROGRAM_VERSION = 1;
+
+// Vocabularies the database constrains that have no list in ./vocabulary yet.
+export const WINDOW_KINDS = ["scheduled_outage", "blackout"] as const;
+export const WINDOW_STATUSES = ["planned", "confirmed", "completed", "cancelled"] as const;
+export const CHANGE_KINDS = ["conduit_cutover", "sensor_install", "firewall_rule_change", "active_scan"] as const;
+export const CHANGE_STATUSES = ["scheduled", "done", "needs_window", "cancelled"] as const;
+export const RULE_CLASSES = ["unusual", "wrong"] as const;
+export const SIGNOFF_SUBJECT_TYPES = ["ownership_split", "conduit", "baseline_acceptance", "gate_pass"] as const;
+
+/**
+ * In place of a content hash: the signoff signed the subject's content as the file states it, and the importing
+ * database computes the hash. Conduit and baseline-acceptance hashes include database ids, so a stored hash
+ * copied verbatim into another database would leave every such signoff stale.
+ */
+export const DERIVED_HASH = "derived";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Values
+
+/** A value as an error message quotes it: JSON, cut short. */
+export function show(value: unknown): string {
+  const json = value === undefined ? "nothing" : JSON.stringify(value) ?? String(value);
+  return json.length > 60 ? `${json.slice(0, 57)}…` : json;
+}
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The one form instants are stored in (Date#toISOString), so that text order is time order. */
+export function isInstant(value: string): boolean {
+  if (!INSTANT.test(value)) return false;
+  const date = new Date(value);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === value;
+}
+
+export function isCalendarDate(value: string): boolean {
+  return z.iso.date().safeParse(value).success;
+}
+
+export function isCidr(value: string): boolean {
+  return z.cidrv4().safeParse(value).success || z.cidrv6().safeParse(value).success;
+}
+
+export function isIpAddress(value: string): boolean {
+  return z.ipv4().safeParse(value).success || z.ipv6().safeParse(value).success;
+}
+
+const MAC = /^[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$/;
+const CRITERION_CODE = /^[A-Z]{3}-[A-Z]+$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+const name = z.string().max(200).refine((v) => v.trim() !== "", { error: "must not be empty" });
+const prose = z.string().max(20_000);
+const instant = z.string().refine(isInstant, {
+  error: (issue) => `${show(issue.input)} is not a UTC instant written like 2026-11-25T15:00:00.000Z`,
+});
+const calendarDate = z.string().refine(isCalendarDate, {
+  error: (issue) => `${show(issue.input)} is not a calendar date written like 2026-11-25`,
+});
+const email = z.email({ error: (issue) => `${show(issue.input)} is not an email address` });
+const timeZone = z.string().refine(isValidTimeZone, {
+  error: (issue) => `${show(issue.input)} is not an IANA time zone (like America/Phoenix)`,
+});
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** A nullable field may be left out; it reads as null. */
+function orNull<T extends z.ZodType>(schema: T) {
+  return schema.nullable().default(null);
+}
+
+/** A list may be left out; it reads as empty. */
+function listOf<T extends z.ZodType>(schema: T) {
+  return z.array(schema).default([]);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The schema
+
+const zoneSchema = z.strictObject({
+  name,
+  kind: z.enum(ZONE_KINDS),
+  purdueLevel: orNull(
+    z.number().refine((v) => (PURDUE_LEVELS as readonly number[]).includes(v), {
+      error: (issue) => `${show(issue.input)} is not a Purdue level (${PURDUE_LEVELS.join(", ")})`,
+    }),
+  ),
+  slTarget: orNull(z.number().int().min(1).max(4)),
+  description: orNull(prose),
+  createdAt: instant,
+  ranges: listOf(z.string().refine(isCidr, { error: (issue) => `${show(issue.input)} is not a CIDR block` })),
+});
+
+const flowSchema = z.strictObject({
+  protocol: z.enum(FLOW_PROTOCOLS),
+  port: orNull(z.number().int().min(0).max(65535)),
+  direction: z.enum(FLOW_DIRECTIONS),
+  description: orNull(prose),
+});
+
+const observationSchema = z.strictObject({
+  day: calendarDate,
+  source: name,
+  coverage: z.number().min(0).max(1),
+  tuples: count,
+  newTuples: count,
+  connections: count,
+  bytes: count,
+  recordedAt: instant,
+});
+
+const alertWiringSchema = z.strictObject({
+  conduitRevision: z.number().int().min(1),
+  by: email,
+  at: instant,
+  siemReference: orNull(prose),
+});
+
+const detectionRuleSchema = z.strictObject({
+  name,
+  class: z.enum(RULE_CLASSES),
+  description: orNull(prose),
+  reviewedBy: orNull(email),
+  reviewedAt: orNull(instant),
+  createdBy: email,
+  createdAt: instant,
+});
+
+const conduitSchema = z.strictObject({
+  name,
+  /** Endpoint zones, by name within the plant. */
+  zoneA: name,
+  zoneB: name,
+  purpose: orNull(prose),
+  controlType: orNull(z.enum(CONTROL_TYPES)),
+  monitored: z.boolean(),
+  monitoringPoint: orNull(prose),
+  revision: z.number().int().min(1),
+  designOwner: orNull(email),
+  monitoringOwner: orNull(email),
+  createdAt: instant,
+  updatedAt: instant,
+  flows: listOf(flowSchema),
+  observations: listOf(observationSchema),
+  alertWirings: listOf(alertWiringSchema),
+  detectionRules: listOf(detectionRuleSchema),
+});
+
+const assetSchema = z.strictObject({
+  name,
+  kind: orNull(z.enum(ASSET_KINDS)),
+  vendor: orNull(name),
+  model: orNull(name),
+  firmware: orNull(name),
+  installYear: orNull(z.number().int().min(1900).max(2200)),
+  ip: orNull(z.string().refine(isIpAddress, { error: (issue) => `${show(issue.input)} is not an IPv4 or IPv6 address` })),
+  mac: orNull(z.string().regex(MAC, { error: (issue) => `${show(issue.input)} is not a MAC address like 00:1D:9C:0A:12:34` })),
+  criticality: orNull(z.enum(CRITICALITIES)),
+  discoverySource: z.enum(DISCOVERY_SOURCES),
+  status: z.enum(ASSET_STATUSES),
+  /** By name within the plant; null while the asset is not placed. */
+  zone: orNull(name),
+  discoveredAt: instant,
+  createdAt: instant,
+  updatedAt: instant,
+});
+
+const outageWindowSchema = z
+  .strictObject({
+    /** Unique within the plant; network changes name their window by it. */
+    key: name,
+    title: name,
+    kind: z.enum(WINDOW_KINDS),
+    status: z.enum(WINDOW_STATUSES),
+    startsAt: instant,
+    endsAt: instant,
+    timeZone,
+    notes: orNull(prose),
+    createdBy: orNull(email),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .superRefine((window, ctx) => {
+    if (window.endsAt <= window.startsAt) {
+      ctx.addIssue({ code: "custom", path: ["endsAt"], message: `${show(window.endsAt)} is not after startsAt ${show(window.startsAt)}` });
+    }
+  });
+
+const networkChangeSchema = z.strictObject({
+  kind: z.enum(CHANGE_KINDS),
+  title: name,
+  conduit: orNull(name),
+  conduitRevision: orNull(z.number().int().min(1)),
+  /** By name within the plant; the name must be unique there. */
+  asset: orNull(name),
+  /** The key of one of the plant's outage windows. */
+  window: orNull(name),
+  plannedStart: orNull(instant),
+  plannedMinutes: orNull(z.number().int().min(1)),
+  status: z.enum(CHANGE_STATUSES),
+  doneAt: orNull(instant),
+  createdBy: orNull(email),
+  createdAt: instant,
+  updatedAt: instant,
+});
+
+const checklistTickSchema = z.strictObject({
+  code: z.enum(CHECKLIST_CODES),
+  ticked: z.boolean(),
+  note: prose,
+  details: orNull(z.json()),
+  by: email,
+  at: instant,
+});
+
+const waiverSchema = z.strictObject({
+  code: z.string().refine(isWaivable, {
+    error: (issue) => `${show(issue.input)} cannot be waived: only ${CHECKLIST_CODES.join(", ")} can`,
+  }),
+  justification: prose.refine((v) => v.trim() !== "", { error: "must not be empty" }),
+  by: email,
+  at: instant,
+  revokedAt: orNull(instant),
+  revokedBy: orNull(email),
+});
+
+const gatePassSchema = z.strictObject({
+  phase: z.enum(PHASES),
+  passedAt: instant,
+  passedBy: email,
+  /** The criteria as they stood when the gate passed, as the app recorded them. */
+  criteria: z.array(z.json()),
+  note: orNull(prose),
+});
+
+const signoffSubjectSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("ownership_split") }),
+  z.strictObject({ type: z.literal("conduit"), conduit: name }),
+  z.strictObject({
+    type: z.literal("baseline_acceptance"),
+    conduit: name,
+    /** The baseline epoch accepted; needed only to derive the content hash. */
+    epochStart: orNull(calendarDate),
+  }),
+  z.strictObject({ type: z.literal("gate_pass"), phase: z.enum(PHASES) }),
+]);
+
+const signoffSchema = z
+  .strictObject({
+    subject: signoffSubjectSchema,
+    part: z.enum(SIGNOFF_PARTS),
+    signer: email,
+    role: z.enum(ROLES),
+    revision: z.number().int().min(0),
+    contentHash: z.string().refine((v) => v === DERIVED_HASH || SHA256_HEX.test(v), {
+      error: (issue) => `${show(issue.input)} is neither a sha256 in hex nor "${DERIVED_HASH}"`,
+    }),
+    signedAt: instant,
+    note: orNull(prose),
+    revokedAt: orNull(instant),
+    revokedReason: orNull(prose),
+  })
+  .superRefine((signoff, ctx) => {
+    if (signoff.contentHash !== DERIVED_HASH) return;
+    if (signoff.subject.type !== "conduit" && signoff.subject.type !== "baseline_acceptance") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["contentHash"],
+        message: `"${DERIVED_HASH}" applies to conduit and baseline-acceptance signoffs only; give the stored hash`,
+      });
+    } else if (signoff.subject.type === "baseline_acceptance" && signoff.subject.epochStart === null) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["subject", "epochStart"],
+        message: `a baseline acceptance with a "${DERIVED_HASH}" hash needs the epoch start it accepted`,
+      });
+    }
+  });
+
+const plantSchema = z.strictObject({
+  code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, {
+    error: (issue) => `${show(issue.input)} is not a plant code (letters, digits, - and _, up to 32)`,
+  }),
+  name,
+  site: name,
+  region: name,
+  timeZone,
+  createdAt: instant,
+  /** Target date of each phase's exit. */
+  targets: z.strictObject({
+    inventory: orNull(calendarDate),
+    zoning: orNull(calendarDate),
+    conduits: orNull(calendarDate),
+    baseline: orNull(calendarDate),
+    alerting: orNull(calendarDate),
+  }),
+  ownershipSplit: z.strictObject({ text: orNull(prose), revision: z.number().int().min(0) }),
+  zones: listOf(zoneSchema),
+  conduits: listOf(conduitSchema),
+  assets: listOf(assetSchema),
+  outageWindows: listOf(outageWindowSchema),
+  networkChanges: listOf(networkChangeSchema),
+  checklistTicks: listOf(checklistTickSchema),
+  waivers: listOf(waiverSchema),
+  gatePasses: listOf(gatePassSchema),
+  signoffs: listOf(signoffSchema),
+});
+
+const personSchema = z.strictObject({
+  email,
+  name,
+  role: z.enum(ROLES),
+  title: orNull(name),
+  active: z.boolean(),
+  createdAt: instant,
+  /** Codes of the plants the person is assigned to. */
+  plants: listOf(z.string()),
+});
+
+const settingSchema = z.strictObject({ value: z.string(), updatedAt: instant });
+
+export const programFileSchema = z.strictObject({
+  format: z.literal(PROGRAM_FORMAT),
+  version: z.literal(PROGRAM_VERSION),
+  exportedAt: instant,
+  settings: z.record(name, settingSchema).default({}),
+  people: listOf(personSchema),
+  plants: listOf(plantSchema),
+});
+
+export type ProgramFile = z.output<typeof programFileSchema>;
+export type ProgramPlant = ProgramFile["plants"][number];
+export type ProgramPerson = ProgramFile["people"][number];
+export type ProgramZone = ProgramPlant["zones"][number];
+export type ProgramConduit = ProgramPlant["conduits"][number];
+export type ProgramFlow = ProgramConduit["flows"][number];
+export type ProgramObservation = ProgramConduit["observations"][number];
+export type ProgramAlertWiring = ProgramConduit["alertWirings"][number];
+export type ProgramDetectionRule = ProgramConduit["detectionRules"][number];
+export type ProgramAsset = ProgramPlant["assets"][number];
+export type ProgramOutageWindow = ProgramPlant["outageWindows"][number];
+export type ProgramNetworkChange = ProgramPlant["networkChanges"][number];
+export type ProgramChecklistTick = ProgramPlant["checklistTicks"][number];
+export type ProgramWaiver = ProgramPlant["waivers"][number];
+export type ProgramGatePass = ProgramPlant["gatePasses"][number];
+export type ProgramSignoff = ProgramPlant["signoffs"][number];
+export type ProgramSignoffSubject = ProgramSignoff["subject"];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Validation: every error, each with its JSON path
+
+export interface ProgramFileError {
+  /** Where in the document, like `plants[3].zones[1].ranges[0]`; empty for the document itself. */
+  path: string;
+  message: string;
+}
+
+export type ProgramValidation = { ok: true; program: ProgramFile } | { ok: false; errors: ProgramFileError[] };
+
+type PathSegment = string | number;
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else if (typeof segment === "string" && /^[A-Za-z_$][\w$]*$/.test(segment)) out += out === "" ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(String(segment))}]`;
+  }
+  return out;
+}
+
+export function formatError(error: ProgramFileError): string {
+  return error.path === "" ? error.message : `${error.path}: ${error.message}`;
+}
+
+/** The error lines, at most `limit` of them, then how many more were left out. */
+export function formatErrors(errors: readonly ProgramFileError[], limit = 50): string[] {
+  const lines = errors.slice(0, limit).map(formatError);
+  if (errors.length > limit) lines.push(`… and ${errors.length - limit} more`);
+  return lines;
+}
+
+function listWords(values: readonly unknown[]): string {
+  return values.map((v) => JSON.stringify(v)).join(", ");
+}
+
+/** Messages for zod's own issues, in the words the rest of the file's errors use. */
+const errorMap: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.input === undefined) return "is required";
+      return `expected ${issue.expected === "array" ? "a list" : issue.expected === "object" ? "an object" : `a ${issue.expected}`}, got ${show(issue.input)}`;
+    case "invalid_value":
+      return `${show(issue.input)} is not one of ${listWords(issue.values)}`;
+    case "too_small":
+      return issue.origin === "string" ? "is too short" : `${show(issue.input)} is below the minimum ${String(issue.minimum)}`;
+    case "too_big":
+      return issue.origin === "string" ? `is longer than ${String(issue.maximum)} characters` : `${show(issue.input)} is above the maximum ${String(issue.maximum)}`;
+    case "invalid_union":
+      return issue.discriminator !== undefined
+        ? `${issue.discriminator} must be one of ${listWords(SIGNOFF_SUBJECT_TYPES)}`
+        : "does not match any accepted shape";
+    default:
+      return undefined;
+  }
+};
+
+function zodErrors(error: z.ZodError): ProgramFileError[] {
+  return error.issues.flatMap((issue): ProgramFileError[] => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: "is not a field of this format" }));
+    }
+    if (issue.code === "invalid_union" && issue.discriminator !== undefined) {
+      return [{ path: formatPath([...issue.path, issue.discriminator]), message: issue.message.replace(/^\S+ /, "") }];
+    }
+    return [{ path: formatPath(issue.path), message: issue.message }];
+  });
+}
+
+/**
+ * Checks a parsed JSON value against the format and reports every error: shapes and values first, then references
+ * between objects. References are checked on the raw value, so a malformed field elsewhere hides none of them.
+ */
+export function validateProgramFile(input: unknown): ProgramValidation {
+  const header = headerErrors(input);
+  if (header.length > 0) return { ok: false, errors: header };
+  const parsed = programFileSchema.safeParse(input, { error: errorMap });
+  const errors = [...(parsed.success ? [] : zodErrors(parsed.error)), ...referenceErrors(input)];
+  if (errors.length > 0 || !parsed.success) return { ok: false, errors };
+  return { ok: true, program: parsed.data };
+}
+
+/** A file of another kind or version gets one error, not a page of them. */
+function headerErrors(input: unknown): ProgramFileError[] {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) {
+    return [{ path: "", message: `expected a program file (a JSON object), got ${show(input)}` }];
+  }
+  const { format, version } = input as Record<string, unknown>;
+  if (format !== PROGRAM_FORMAT) {
+    return [{ path: "format", message: `${show(format)}: this is not a program file (format must be "${PROGRAM_FORMAT}")` }];
+  }
+  if (version !== PROGRAM_VERSION) {
+    return [{ path: "version", message: `${show(version)} is not a version this program reads (it reads ${PROGRAM_VERSION})` }];
+  }
+  return [];
+}
+
+// Defensive readers for the raw document: anything malformed reads as absent (zod reports it).
+function field(value: unknown, key: string): unknown {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+}
+function list(value: unknown, key: string): unknown[] {
+  const found = field(value, key);
+  return Array.isArray(found) ? found : [];
+}
+function text(value: unknown, key: string): string | undefined {
+  const found = field(value, key);
+  return typeof found === "string" ? found : undefined;
+}
+
+function referenceErrors(input: unknown): ProgramFileError[] {
+  const errors: ProgramFileError[] = [];
+  const add = (path: PathSegment[], message: string) => errors.push({ path: formatPath(path), message });
+
+  /** Reports later duplicates of a key, naming where it first appeared. */
+  const uniqueBy = (items: unknown[], base: PathSegment[], key: (item: unknown) => string | undefined, what: string, keyField: PathSegment[]) => {
+    const first = new Map<string, number>();
+    items.forEach((item, index) => {
+      const value = key(item);
+      if (value === undefined) return;
+      const earlier = first.get(value);
+      if (earlier === undefined) first.set(value, index);
+      else add([...base, index, ...keyField], `duplicate ${what} ${show(value)} (first at ${formatPath([...base, earlier])})`);
+    });
+    return first;
+  };
+
+  const people = list(input, "people");
+  uniqueBy(people, ["people"], (p) => text(p, "email")?.toLowerCase(), "email", ["email"]);
+  const emails = new Set(people.map((p) => text(p, "email")).filter((e) => e !== undefined));
+  const person = (path: PathSegment[], value: unknown) => {
+    if (typeof value === "string" && !emails.has(value)) add(path, `${show(value)} is not one of the file's people`);
+  };
+
+  const plants = list(input, "plants");
+  const codes = uniqueBy(plants, ["plants"], (p) => text(p, "code"), "plant code", ["code"]);
+  people.forEach((p, i) => {
+    const assigned = list(p, "plants");
+    uniqueBy(assigned, ["people", i, "plants"], (c) => (typeof c === "string" ? c : undefined), "plant code", []);
+    assigned.forEach((code, j) => {
+      if (typeof code === "string" && !codes.has(code)) add(["people", i, "plants", j], `${show(code)} is not one of the file's plants`);
+    });
+  });
+
+  plants.forEach((plant, p) => {
+    const at = (...rest: PathSegment[]): PathSegment[] => ["plants", p, ...rest];
+    const code = text(plant, "code") ?? `plants[${p}]`;
+
+    const zones = list(plant, "zones");
+    const zoneNames = uniqueBy(zones, at("zones"), (z) => text(z, "name"), "zone name", ["name"]);
+    zones.forEach((zone, z) => uniqueBy(list(zone, "ranges"), at("zones", z, "ranges"), (r) => (typeof r === "string" ? r : undefined), "range", []));
+    const zone = (path: PathSegment[], value: unknown) => {
+      if (typeof value === "string" && !zoneNames.has(value)) add(path, `plant ${code} has no zone ${show(value)}`);
+    };
+
+    const conduits = list(plant, "conduits");
+    const conduitNames = uniqueBy(conduits, at("conduits"), (c) => text(c, "name"), "conduit name", ["name"]);
+    const conduit = (path: PathSegment[], value: unknown) => {
+      if (typeof value === "string" && !conduitNames.has(value)) add(path, `plant ${code} has no conduit ${show(value)}`);
+    };
+    conduits.forEach((c, i) => {
+      zone(at("conduits", i, "zoneA"), field(c, "zoneA"));
+      zone(at("conduits", i, "zoneB"), field(c, "zoneB"));
+      person(at("conduits", i, "designOwner"), field(c, "designOwner"));
+      person(at("conduits", i, "monitoringOwner"), field(c, "monitoringOwner"));
+      uniqueBy(
+        list(c, "observations"),
+        at("conduits", i, "observations"),
+        (o) => (text(o, "day") !== undefined && text(o, "source") !== undefined ? `${text(o, "day")} ${text(o, "source")}` : undefined),
+        "day and source",
+        [],
+      );
+      list(c, "alertWirings").forEach((w, j) => person(at("conduits", i, "alertWirings", j, "by"), field(w, "by")));
+      list(c, "detectionRules").forEach((r, j) => {
+        person(at("conduits", i, "detectionRules", j, "createdBy"), field(r, "createdBy"));
+        person(at("conduits", i, "detectionRules", j, "reviewedBy"), field(r, "reviewedBy"));
+      });
+    });
+
+    const assetNames = new Map<string, number>();
+    list(plant, "assets").forEach((asset, i) => {
+      zone(at("assets", i, "zone"), field(asset, "zone"));
+      const assetName = text(asset, "name");
+      if (assetName !== undefined) assetNames.set(assetName, (assetNames.get(assetName) ?? 0) + 1);
+    });
+
+    const windows = list(plant, "outageWindows");
+    const windowKeys = uniqueBy(windows, at("outageWindows"), (w) => text(w, "key"), "window key", ["key"]);
+    windows.forEach((w, i) => person(at("outageWindows", i, "createdBy"), field(w, "createdBy")));
+
+    list(plant, "networkChanges").forEach((change, i) => {
+      conduit(at("networkChanges", i, "conduit"), field(change, "conduit"));
+      const assetName = field(change, "asset");
+      if (typeof assetName === "string") {
+        const n = assetNames.get(assetName) ?? 0;
+        if (n === 0) add(at("networkChanges", i, "asset"), `plant ${code} has no asset ${show(assetName)}`);
+        else if (n > 1) add(at("networkChanges", i, "asset"), `plant ${code} has ${n} assets named ${show(assetName)}; a change names an asset whose name is unique in its plant`);
+      }
+      const key = field(change, "window");
+      if (typeof key === "string" && !windowKeys.has(key)) add(at("networkChanges", i, "window"), `plant ${code} has no outage window with key ${show(key)}`);
+      person(at("networkChanges", i, "createdBy"), field(change, "createdBy"));
+    });
+
+    list(plant, "checklistTicks").forEach((tick, i) => person(at("checklistTicks", i, "by"), field(tick, "by")));
+    list(plant, "waivers").forEach((waiver, i) => {
+      person(at("waivers", i, "by"), field(waiver, "by"));
+      person(at("waivers", i, "revokedBy"), field(waiver, "revokedBy"));
+    });
+
+    const gatePasses = list(plant, "gatePasses");
+    const passedPhases = uniqueBy(gatePasses, at("gatePasses"), (g) => text(g, "phase"), "gate pass for phase", ["phase"]);
+    gatePasses.forEach((g, i) => person(at("gatePasses", i, "passedBy"), field(g, "passedBy")));
+
+    list(plant, "signoffs").forEach((signoff, i) => {
+      person(at("signoffs", i, "signer"), field(signoff, "signer"));
+      const subject = field(signoff, "subject");
+      const type = text(subject, "type");
+      if (type === "conduit" || type === "baseline_acceptance") conduit(at("signoffs", i, "subject", "conduit"), field(subject, "conduit"));
+      if (type === "gate_pass") {
+        const phase = field(subject, "phase");
+        if (typeof phase === "string" && !passedPhases.has(phase)) add(at("signoffs", i, "subject", "phase"), `plant ${code} has no gate pass for phase ${show(phase)}`);
+      }
+    });
+  });
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Counts
+
+export interface ProgramCounts {
+  settings: number;
+  people: number;
+  plantAssignments: number;
+  plants: number;
+  zones: number;
+  zoneRanges: number;
+  conduits: number;
+  flows: number;
+  observations: number;
+  alertWirings: number;
+  detectionRules: number;
+  assets: number;
+  outageWindows: number;
+  networkChanges: number;
+  checklistTicks: number;
+  waivers: number;
+  gatePasses: number;
+  signoffs: number;
+}
+
+export function countProgram(program: ProgramFile): ProgramCounts {
+  const plants = program.plants;
+  const conduits = plants.flatMap((p) => p.conduits);
+  const total = <T>(items: readonly T[], n: (item: T) => number) => items.reduce((sum, item) => sum + n(item), 0);
+  return {
+    settings: Object.keys(program.settings).length,
+    people: program.people.length,
+    plantAssignments: total(program.people, (p) => p.plants.length),
+    plants: plants.length,
+    zones: total(plants, (p) => p.zones.length),
+    zoneRanges: total(plants, (p) => total(p.zones, (z) => z.ranges.length)),
+    conduits: conduits.length,
+    flows: total(conduits, (c) => c.flows.length),
+    observations: total(conduits, (c) => c.observations.length),
+    alertWirings: total(conduits, (c) => c.alertWirings.length),
+    detectionRules: total(conduits, (c) => c.detectionRules.length),
+    assets: total(plants, (p) => p.assets.length),
+    outageWindows: total(plants, (p) => p.outageWindows.length),
+    networkChanges: total(plants, (p) => p.networkChanges.length),
+    checklistTicks: total(plants, (p) => p.checklistTicks.length),
+    waivers: total(plants, (p) => p.waivers.length),
+    gatePasses: total(plants, (p) => p.gatePasses.length),
+    signoffs: total(plants, (p) => p.signoffs.length),
+  };
+}
+
+/** "13 plants, 16,920 assets, 24 people": the counts a reader checks first. */
+export function describeCounts(counts: Pick<ProgramCounts, "plants" | "assets" | "people">): string {
+  const n = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${n(counts.plants)} plants, ${n(counts.assets)} assets, ${n(counts.people)} people`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Canonical order
+
+/** Plain code-point order: localeCompare would let the machine's locale reorder the file. */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sorted<T>(items: readonly T[], compare: (a: T, b: T) => number): T[] {
+  return [...items].sort(compare);
+}
+
+/**
+ * The document in the format's canonical order. Collections with a natural key are sorted by it; logs (signoffs,
+ * checklist ticks, waivers, network changes, alert wirings, detection rules) keep the order they were recorded in,
+ * which the app reads as meaning ("the latest tick"). The sort is stable, so equal keys keep their given order.
+ */
+export function canonicalOrder(program: ProgramFile): ProgramFile {
+  return {
+    ...program,
+    settings: Object.fromEntries(Object.entries(program.settings).sort(([a], [b]) => byCodePoint(a, b))),
+    people: sorted(program.people, (a, b) => byCodePoint(a.email, b.email)).map((person) => ({
+      ...person,
+      plants: sorted(person.plants, byCodePoint),
+    })),
+    plants: sorted(program.plants, (a, b) => byCodePoint(a.code, b.code)).map((plant) => ({
+      ...plant,
+      zones: sorted(plant.zones, (a, b) => byCodePoint(a.name, b.name)).map((zone) => ({ ...zone, ranges: sorted(zone.ranges, byCodePoint) })),
+      conduits: sorted(plant.conduits, (a, b) => byCodePoint(a.name, b.name)).map((conduit) => ({
+        ...conduit,
+        flows: sorted(
+          conduit.flows,
+          (a, b) =>
+            byCodePoint(a.protocol, b.protocol) ||
+            (a.port ?? -1) - (b.port ?? -1) ||
+            byCodePoint(a.direction, b.direction) ||
+            byCodePoint(a.description ?? "", b.description ?? ""),
+        ),
+        observations: sorted(conduit.observations, (a, b) => byCodePoint(a.day, b.day) || byCodePoint(a.source, b.source)),
+      })),
+      assets: sorted(plant.assets, (a, b) => byCodePoint(a.name, b.name)),
+      // By start only: windows starting together keep their given order, which their "#n" keys follow.
+      outageWindows: sorted(plant.outageWindows, (a, b) => byCodePoint(a.startsAt, b.startsAt)),
+      gatePasses: sorted(plant.gatePasses, (a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase)),
+    })),
+  };
+}
+
+/**
+ * Keys for a plant's outage windows, given in canonical order: the start instant, with "#2", "#3"… for later
+ * windows starting at the same instant. Readable, and the same on every export of the same windows.
+ */
+export function outageWindowKeys(startsAt: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return startsAt.map((start) => {
+    const n = (seen.get(start) ?? 0) + 1;
+    seen.set(start, n);
+    return n === 1 ? start : `${start}#${n}`;
+  });
+}
+
+/** The file's text: two-space indented JSON and a final newline, the same bytes for the same program. */
+export function serializeProgram(program: ProgramFile): string {
+  return `${JSON.stringify(program, null, 2)}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading the text
+
+export type JsonParse = { ok: true; value: unknown } | { ok: false; line: number; column: number; reason: string };
+
+/** JSON.parse, with the failure placed at a line and column people can find in an editor. */
+export function parseJsonText(source: string): JsonParse {
+  const body = source.startsWith("\uFEFF") ? source.slice(1) : source;
+  try {
+    return { ok: true, value: JSON.parse(body) as unknown };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const at = /at position (\d+)/.exec(message);
+    const position = at ? Number(at[1]) : body.length;
+    const before = body.slice(0, position);
+    const line = before.split("\n").length;
+    const column = position - before.lastIndexOf("\n");
+    const reason = message
+      .replace(/\s*\(line \d+ column \d+\)/, "")
+      .replace(/\s*in JSON at position \d+/, "")
+      .replace(/, ".*" is not valid JSON$/s, ": not valid JSON");
+    return { ok: false, line, column, reason };
+  }
+}

@@ -1,0 +1,265 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { addDays } from "../../app/domain/calendar";
+import { openDatabase, type DB } from "../../app/utils/db.server";
+import { root } from "../../scripts/build";
+import { tempDir } from "../support/database";
+import { signInOverHttp, TEST_PASSWORD } from "../support/people";
+import { startServer, type RunningServer } from "../support/server";
+
+// The readiness acts through the real routes and API, as each role, and the readiness command.
+
+const dir = tempDir();
+const file = path.join(dir, "tracker.db");
+let server: RunningServer;
+let db: DB;
+const cookies: Record<string, string> = {};
+
+before(async () => {
+  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
+  db = openDatabase(file);
+  for (const email of ["lead@demo.test", "exec@demo.test", "eng.fre@demo.test", "eng.day@demo.test", "security@demo.test"]) {
+    cookies[email] = await signInOverHttp(server.url, email);
+  }
+});
+
+after(async () => {
+  await db?.destroy();
+  await server?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function post(pathname: string, as: string, body: Record<string, string>) {
+  return fetch(`${server.url}${pathname}`, {
+    method: "POST",
+    headers: { Cookie: cookies[as]!, Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(body),
+    redirect: "manual",
+  });
+}
+
+const count = async (table: "gate_pass" | "checklist_tick" | "waiver" | "audit_event" | "alert_wiring") =>
+  Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+
+async function readinessOf(code: string, as = "lead@demo.test") {
+  const response = await fetch(`${server.url}/api/plants/${code}/readiness`, { headers: { Cookie: cookies[as]! } });
+  assert.equal(response.status, 200);
+  return (await response.json()) as {
+    phase: string;
+    gates: { phase: string; status: string; criteria: { code: string; met: boolean; waived: unknown; message: string }[] }[];
+    conduits: { id: number; name: string; state: string; baseline: { status: string; countedDays: number } }[];
+  };
+}
+
+describe("checklist ticks, waivers and gate passes", () => {
+  it("lets the plant's engineer tick a checklist criterion, and refuses other roles and plants", async () => {
+    const ticksBefore = await count("checklist_tick");
+    const auditBefore = await count("audit_event");
+    for (const as of ["exec@demo.test", "security@demo.test", "eng.day@demo.test"]) {
+      const refused = await post("/plants/FRE", as, { intent: "tick", code: "INV-REVIEW", note: "Walked the floor" });
+      assert.equal(refused.status, 403, as);
+    }
+    assert.equal(await count("checklist_tick"), ticksBefore);
+    assert.equal(await count("audit_event"), auditBefore);
+
+    const missingNote = await post("/plants/FRE", "eng.fre@demo.test", { intent: "tick", code: "INV-REVIEW", note: "" });
+    assert.equal(missingNote.status, 400);
+    assert.match(await missingNote.text(), /Write a note/);
+
+    const ticked = await post("/plants/FRE", "eng.fre@demo.test", { intent: "tick", code: "INV-REVIEW", note: "Inventory walked with the line leads" });
+    assert.equal(ticked.status, 302);
+    const criterion = (await readinessOf("FRE")).gates[0]!.criteria.find((c) => c.code === "INV-REVIEW")!;
+    assert.equal(criterion.met, true);
+    assert.match(criterion.message, /Inventory walked with the line leads/);
+    assert.equal(await count("audit_event"), auditBefore + 1);
+  });
+
+  it("refuses to pass a gate with unmet criteria, with the reasons, writing nothing", async () => {
+    const before = { passes: await count("gate_pass"), audit: await count("audit_event") };
+    const refused = await post("/plants/FRE", "lead@demo.test", { intent: "pass-gate", phase: "inventory" });
+    assert.equal(refused.status, 409);
+    const html = await refused.text();
+    assert.match(html, /cannot pass while criteria are unmet/);
+    assert.match(html, /INV-STAGED|OWN-SPLIT/);
+    const outOfOrder = await post("/plants/FRE", "lead@demo.test", { intent: "pass-gate", phase: "zoning" });
+    assert.equal(outOfOrder.status, 409);
+    assert.match(await outOfOrder.text(), /Gates pass in order/);
+    assert.equal(await count("gate_pass"), before.passes);
+    assert.equal(await count("audit_event"), before.audit);
+    assert.equal((await post("/plants/FRE", "exec@demo.test", { intent: "pass-gate", phase: "inventory" })).status, 403);
+  });
+
+  it("lets only a program lead waive, only checklist criteria, and shows the waiver", async () => {
+    const justification = "Zone design reviewed during the 2026 corporate architecture audit";
+    assert.equal((await post("/plants/FRE", "eng.fre@demo.test", { intent: "waive", code: "ZON-REVIEW", justification })).status, 403);
+    const notWaivable = await post("/plants/FRE", "lead@demo.test", { intent: "waive", code: "BAS-MATURE", justification });
+    assert.equal(notWaivable.status, 409);
+    assert.match(await notWaivable.text(), /cannot be waived/);
+    const short = await post("/plants/FRE", "lead@demo.test", { intent: "waive", code: "ZON-REVIEW", justification: "because" });
+    assert.equal(short.status, 400);
+    const waivers = await count("waiver");
+    assert.equal((await post("/plants/FRE", "lead@demo.test", { intent: "waive", code: "ZON-REVIEW", justification })).status, 302);
+    assert.equal(await count("waiver"), waivers + 1);
+    const zoning = (await readinessOf("FRE")).gates.find((g) => g.phase === "zoning")!;
+    assert.ok(zoning.criteria.find((c) => c.code === "ZON-REVIEW")!.waived);
+    const page = await (await fetch(`${server.url}/plants/FRE`, { headers: { Cookie: cookies["exec@demo.test"]! } })).text();
+    assert.match(page, /Waived by Dana Whitfield/);
+    assert.match(page, new RegExp(justification));
+  });
+
+  it("passes a gate once everything is met, recording the criteria as they stood", async () => {
+    // Make FRE's inventory true: review every staged or incomplete asset, and sign the ownership split.
+    await db.updateTable("asset").set({ status: "confirmed", kind: "plc", vendor: "Rockwell Automation", model: "1756-L83E", criticality: "high" }).where("plant_id", "=", db.selectFrom("plant").select("id").where("code", "=", "FRE")).execute();
+    const fre = await db.selectFrom("plant").select("id").where("code", "=", "FRE").executeTakeFirstOrThrow();
+    await db.updateTable("asset").set({ discovery_source: "passive_sensor" }).where("plant_id", "=", fre.id).where("discovery_source", "=", "active_scan").execute();
+    const split = "Design and change control of every conduit at Fresno belong to plant engineering; monitoring and incident response belong to corporate security.";
+    assert.equal((await post("/plants/FRE", "eng.fre@demo.test", { intent: "edit-split", text: split })).status, 302);
+    const page = await (await fetch(`${server.url}/plants/FRE`, { headers: { Cookie: cookies["eng.fre@demo.test"]! } })).text();
+    const hash = /name="hash" value="([0-9a-f]{64})"/.exec(page)![1]!;
+    assert.equal((await post("/plants/FRE", "eng.fre@demo.test", { intent: "sign", part: "design_change_control", hash })).status, 302);
+    assert.equal((await post("/plants/FRE", "security@demo.test", { intent: "sign", part: "monitoring_incident_response", hash })).status, 302);
+
+    const gate = (await readinessOf("FRE")).gates[0]!;
+    assert.deepEqual(gate.criteria.filter((c) => !c.met).map((c) => c.code), []);
+    assert.equal(gate.status, "ready");
+    const passed = await post("/plants/FRE", "eng.fre@demo.test", { intent: "pass-gate", phase: "inventory", note: "Signed off at the weekly review" });
+    assert.equal(passed.status, 302);
+    const row = await db.selectFrom("gate_pass").selectAll().where("plant_id", "=", fre.id).where("phase", "=", "inventory").executeTakeFirstOrThrow();
+    const snapshot = JSON.parse(row.criteria_snapshot) as { code: string; met: boolean }[];
+    assert.deepEqual(snapshot.map((c) => c.code), ["INV-ASSETS", "INV-PASSIVE", "INV-STAGED", "INV-REVIEW", "OWN-SPLIT"]);
+    assert.ok(snapshot.every((c) => c.met));
+    assert.equal((await readinessOf("FRE")).phase, "zoning");
+    const again = await post("/plants/FRE", "lead@demo.test", { intent: "pass-gate", phase: "inventory" });
+    assert.equal(again.status, 409);
+  });
+});
+
+describe("alert wiring", () => {
+  async function dayConduit() {
+    return db
+      .selectFrom("conduit as c")
+      .innerJoin("plant as p", "p.id", "c.plant_id")
+      .select(["c.id", "c.name", "c.revision", "c.plant_id", "p.time_zone"])
+      .where("p.code", "=", "DAY")
+      .where("c.monitored", "=", 1)
+      .orderBy("c.id")
+      .executeTakeFirstOrThrow();
+  }
+
+  it("is refused with 409 and the reasons while the baseline is not mature, and nothing is written", async () => {
+    const conduit = await dayConduit();
+    await db.deleteFrom("alert_wiring").where("conduit_id", "=", conduit.id).execute();
+    await db.deleteFrom("observation").where("conduit_id", "=", conduit.id).execute();
+    const wirings = await count("alert_wiring");
+    const viaApi = await fetch(`${server.url}/api/conduits/${conduit.id}/alert-wiring`, {
+      method: "POST",
+      headers: { Cookie: cookies["security@demo.test"]!, Origin: server.url, "Content-Type": "application/json" },
+      body: JSON.stringify({ siemReference: "SPL-OT-1" }),
+    });
+    assert.equal(viaApi.status, 409);
+    const body = (await viaApi.json()) as { error: string };
+    assert.match(body.error, /until its baseline is mature or jointly accepted/);
+    const viaForm = await post(`/plants/DAY/conduits/${conduit.id}`, "eng.day@demo.test", { intent: "wire-alerts" });
+    assert.equal(viaForm.status, 409);
+    assert.equal(await count("alert_wiring"), wirings);
+    const page = await (await fetch(`${server.url}/plants/DAY/conduits/${conduit.id}`, { headers: { Cookie: cookies["eng.day@demo.test"]! } })).text();
+    assert.match(page, /<button type="button" disabled="" aria-describedby="wire-why">Wire alerts<\/button>/);
+    assert.equal((await post(`/plants/DAY/conduits/${conduit.id}`, "exec@demo.test", { intent: "wire-alerts" })).status, 403);
+  });
+
+  it("is accepted once the conduit's baseline has matured from evidence", async () => {
+    const conduit = await dayConduit();
+    const now = new Date();
+    const windowStart = new Date(now.getTime() - 40 * 86_400_000);
+    const windowEnd = new Date(windowStart.getTime() + 6 * 3600_000);
+    const { id: windowId } = await db
+      .insertInto("outage_window")
+      .values({ plant_id: conduit.plant_id, title: "Test outage", kind: "scheduled_outage", status: "completed", starts_at: windowStart.toISOString(), ends_at: windowEnd.toISOString(), time_zone: conduit.time_zone, notes: null, created_by: null, created_at: now.toISOString(), updated_at: now.toISOString() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await db.updateTable("network_change").set({ status: "cancelled" }).where("conduit_id", "=", conduit.id).where("kind", "=", "conduit_cutover").execute();
+    const doneAt = new Date(windowStart.getTime() + 3600_000).toISOString();
+    await db
+      .insertInto("network_change")
+      .values({ plant_id: conduit.plant_id, kind: "conduit_cutover", title: "Cutover", conduit_id: conduit.id, conduit_revision: conduit.revision, asset_id: null, window_id: windowId, planned_start: doneAt, planned_minutes: 60, status: "done", done_at: doneAt, created_by: null, created_at: doneAt, updated_at: doneAt })
+      .execute();
+    const start = (await readinessOf("DAY")).conduits.find((c) => c.id === conduit.id)!;
+    assert.equal(start.baseline.status, "none");
+    const { localDay } = await import("../../app/domain/calendar");
+    const epoch = addDays(localDay(doneAt, conduit.time_zone), 1);
+    const rows = Array.from({ length: 35 }, (_, i) => ({
+      conduit_id: conduit.id,
+      day: addDays(epoch, i),
+      source: "sensor_pipeline",
+      coverage: 0.97,
+      tuples: 25,
+      new_tuples: i < 5 ? 6 - i : 0,
+      connections: 1200,
+      bytes: 5_000_000,
+      recorded_at: now.toISOString(),
+    }));
+    await db.insertInto("observation").values(rows).execute();
+    const matured = (await readinessOf("DAY")).conduits.find((c) => c.id === conduit.id)!;
+    assert.equal(matured.baseline.status, "mature");
+
+    const audit = await count("audit_event");
+    const wired = await fetch(`${server.url}/api/conduits/${conduit.id}/alert-wiring`, {
+      method: "POST",
+      headers: { Cookie: cookies["security@demo.test"]!, Origin: server.url, "Content-Type": "application/json" },
+      body: JSON.stringify({ siemReference: "SPL-OT-1" }),
+    });
+    assert.equal(wired.status, 201);
+    assert.equal(await count("audit_event"), audit + 1);
+    assert.equal((await readinessOf("DAY")).conduits.find((c) => c.id === conduit.id)!.state, "alert_wired");
+    const twice = await post(`/plants/DAY/conduits/${conduit.id}`, "eng.day@demo.test", { intent: "wire-alerts" });
+    assert.equal(twice.status, 409);
+  });
+});
+
+describe("readiness over the API and the command line", () => {
+  it("answers the documented JSON shape, for a session or a token, within the token's plants", async () => {
+    const token = spawnSync(process.execPath, ["--import", "tsx", "scripts/token-create.ts", "--role", "executive", "--plants", "KOK", "--name", "rollup-reader"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_PATH: file },
+      encoding: "utf8",
+    });
+    assert.equal(token.status, 0, token.stderr);
+    const secret = token.stdout.trim().split("\n").at(-1)!;
+    const auth = { Authorization: `Bearer ${secret}` };
+    const kok = await fetch(`${server.url}/api/plants/KOK/readiness?at=2026-12-01T00:00:00Z`, { headers: auth });
+    assert.equal(kok.status, 200);
+    const document = (await kok.json()) as Record<string, unknown> & { gates: { criteria: unknown[] }[]; conduits: { baseline: Record<string, unknown> }[] };
+    assert.equal(document.at, "2026-12-01T00:00:00.000Z");
+    for (const key of ["code", "phase", "forecastLive", "gates", "conduits"]) assert.ok(key in document, key);
+    assert.equal(document.gates.length, 5);
+    for (const key of ["status", "countedDays", "converged", "matureOn"]) assert.ok(key in document.conduits[0]!.baseline, key);
+    assert.equal((await fetch(`${server.url}/api/plants/DAY/readiness`, { headers: auth })).status, 404);
+    const list = (await (await fetch(`${server.url}/api/plants`, { headers: auth })).json()) as { plants: { code: string; gates: unknown[] }[] };
+    assert.deepEqual(list.plants.map((p) => p.code), ["KOK"]);
+    assert.equal(list.plants[0]!.gates.length, 5);
+    assert.equal((await fetch(`${server.url}/api/plants/KOK/readiness?at=yesterday`, { headers: auth })).status, 400);
+    assert.equal((await fetch(`${server.url}/api/plants/KOK/readiness`, { headers: { Authorization: "Bearer stk_forged" } })).status, 401);
+  });
+
+  it("prints JSON and tables from `npm run readiness`, and refuses bad arguments", () => {
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", "scripts/readiness.ts", ...args], { cwd: root, env: { ...process.env, DATABASE_PATH: file }, encoding: "utf8" });
+    const json = run("--json", "--at", "2026-12-01T00:00:00Z");
+    assert.equal(json.status, 0, json.stderr);
+    const parsed = JSON.parse(json.stdout) as { at: string; plants: { code: string; gates: unknown[] }[] };
+    assert.equal(parsed.at, "2026-12-01T00:00:00.000Z");
+    assert.equal(parsed.plants.length, 13);
+    const table = run("--plant", "kok");
+    assert.equal(table.status, 0);
+    assert.match(table.stdout, /KOK {2}Conduit definition/);
+    const unknown = run("--plant", "NOPE");
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /No plant in the program has the code “NOPE”/);
+    const badAt = run("--at", "next tuesday");
+    assert.equal(badAt.status, 1);
+    assert.match(badAt.stderr, /--at “next tuesday” is not an ISO-8601/);
+  });
+});
