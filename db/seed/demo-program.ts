@@ -39,6 +39,7 @@ import {
   type VendorFamily,
 } from "./catalog";
 import { createRandom, type Random } from "./random";
+import { between, byCodePoint, clamp, DAY_MS, formatCount, iso, localDate, workTime } from "./util";
 
 // The demo program: thirteen plants spread over the five phases, each with the inventory, zones, conduits and
 // gate passes its phase implies, and the blockers a real plant in that phase would still have. Everything is
@@ -290,7 +291,6 @@ export function engineerEmail(plantCode: string): string {
 // Planning: the whole program is built in memory first, with zones and people referred to by keys, so the
 // insertion step only maps keys to ids.
 
-const DAY_MS = 86_400_000;
 const MONTHS = [
   "January",
   "February",
@@ -1852,43 +1852,6 @@ async function inChunks<T>(rows: readonly T[], write: (chunk: T[]) => Promise<un
 
 // ---------------------------------------------------------------------------------------------------------------
 // Small helpers for time and addresses.
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-/** A uniformly random whole second in [fromMs, toMs]; collapses to fromMs when the range is empty. */
-function between(rng: Random, fromMs: number, toMs: number): number {
-  if (toMs <= fromMs) return fromMs;
-  return fromMs + rng.int(0, Math.floor((toMs - fromMs) / 1000)) * 1000;
-}
-
-/** Working hours on the plant-local weekday on or before the given day: people pass gates at the plant, not at 3 a.m. */
-function workTime(rng: Random, dayMs: number, timeZone: string, latestMs: number): number {
-  let local = DateTime.fromMillis(dayMs, { zone: timeZone }).startOf("day");
-  while (local.weekday > 5) local = local.minus({ days: 1 });
-  const ms = local.set({ hour: rng.int(8, 16), minute: rng.int(0, 59) }).toMillis();
-  return Math.min(ms, latestMs);
-}
-
-function localDate(ms: number, timeZone: string): string {
-  const date = DateTime.fromMillis(ms, { zone: timeZone }).toISODate();
-  if (!date) throw new Error(`Invalid time zone ${timeZone}.`);
-  return date;
-}
-
-function formatCount(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-
-/** Plain code-point order: localeCompare would let the machine's locale change the seeded rows. */
-function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(Math.max(value, min), max);
-}
 
 function ipv4ToInt(address: string): number {
   return address.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);

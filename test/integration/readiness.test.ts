@@ -3,10 +3,10 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { addDays } from "../../app/domain/calendar";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { root } from "../../scripts/build";
 import { tempDir } from "../support/database";
+import { matureBaseline } from "../support/evidence";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -172,36 +172,10 @@ describe("alert wiring", () => {
 
   it("is accepted once the conduit's baseline has matured from evidence", async () => {
     const conduit = await dayConduit();
-    const now = new Date();
-    const windowStart = new Date(now.getTime() - 40 * 86_400_000);
-    const windowEnd = new Date(windowStart.getTime() + 6 * 3600_000);
-    const { id: windowId } = await db
-      .insertInto("outage_window")
-      .values({ plant_id: conduit.plant_id, title: "Test outage", kind: "scheduled_outage", status: "completed", starts_at: windowStart.toISOString(), ends_at: windowEnd.toISOString(), time_zone: conduit.time_zone, notes: null, created_by: null, created_at: now.toISOString(), updated_at: now.toISOString() })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await db.updateTable("network_change").set({ status: "cancelled" }).where("conduit_id", "=", conduit.id).where("kind", "=", "conduit_cutover").execute();
-    const doneAt = new Date(windowStart.getTime() + 3600_000).toISOString();
-    await db
-      .insertInto("network_change")
-      .values({ plant_id: conduit.plant_id, kind: "conduit_cutover", title: "Cutover", conduit_id: conduit.id, conduit_revision: conduit.revision, asset_id: null, window_id: windowId, planned_start: doneAt, planned_minutes: 60, status: "done", done_at: doneAt, created_by: null, created_at: doneAt, updated_at: doneAt })
-      .execute();
-    const start = (await readinessOf("DAY")).conduits.find((c) => c.id === conduit.id)!;
-    assert.equal(start.baseline.status, "none");
-    const { localDay } = await import("../../app/domain/calendar");
-    const epoch = addDays(localDay(doneAt, conduit.time_zone), 1);
-    const rows = Array.from({ length: 35 }, (_, i) => ({
-      conduit_id: conduit.id,
-      day: addDays(epoch, i),
-      source: "sensor_pipeline",
-      coverage: 0.97,
-      tuples: 25,
-      new_tuples: i < 5 ? 6 - i : 0,
-      connections: 1200,
-      bytes: 5_000_000,
-      recorded_at: now.toISOString(),
-    }));
-    await db.insertInto("observation").values(rows).execute();
+    await db.deleteFrom("observation").where("conduit_id", "=", conduit.id).execute();
+    await db.updateTable("network_change").set({ status: "cancelled" }).where("conduit_id", "=", conduit.id).execute();
+    assert.equal((await readinessOf("DAY")).conduits.find((c) => c.id === conduit.id)!.baseline.status, "none");
+    await matureBaseline(db, conduit.id);
     const matured = (await readinessOf("DAY")).conduits.find((c) => c.id === conduit.id)!;
     assert.equal(matured.baseline.status, "mature");
 
