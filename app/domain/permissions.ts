@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   "wire:alerts",
   "write:rule", // record a detection rule on a conduit
   "review:rule", // review a detection rule as plant engineering
+  "edit:settings", // the program's thresholds
   "read:audit",
   "manage:accounts",
   "manage:tokens",
@@ -33,6 +34,7 @@ export const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
     "tick:criterion": "all",
     "pass:gate": "all",
     "waive:criterion": "all",
+    "edit:settings": "all",
     "read:audit": "all",
   },
   executive: {

@@ -725,22 +725,104 @@ export function serializeProgram(program: ProgramFile): string {
 
 export type JsonParse = { ok: true; value: unknown } | { ok: false; line: number; column: number; reason: string };
 
-/** JSON.parse, with the failure placed at a line and column people can find in an editor. */
+/** JSON.parse, with a failure placed at a line and column people can find in an editor. */
 export function parseJsonText(source: string): JsonParse {
   const body = source.startsWith("\uFEFF") ? source.slice(1) : source;
   try {
     return { ok: true, value: JSON.parse(body) as unknown };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const at = /at position (\d+)/.exec(message);
-    const position = at ? Number(at[1]) : body.length;
-    const before = body.slice(0, position);
-    const line = before.split("\n").length;
-    const column = position - before.lastIndexOf("\n");
-    const reason = message
-      .replace(/\s*\(line \d+ column \d+\)/, "")
-      .replace(/\s*in JSON at position \d+/, "")
-      .replace(/, ".*" is not valid JSON$/s, ": not valid JSON");
-    return { ok: false, line, column, reason };
+    // V8 names the position of some errors only, and differently across Node versions: find it ourselves.
+    const found = locateJsonError(body) ?? { position: body.length, reason: error instanceof Error ? error.message : String(error) };
+    const before = body.slice(0, found.position);
+    return { ok: false, line: before.split("\n").length, column: found.position - before.lastIndexOf("\n"), reason: found.reason };
+  }
+}
+
+class JsonSyntaxError extends Error {
+  constructor(
+    readonly position: number,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+const JSON_NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const JSON_ESCAPE = /\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4})/y;
+
+/** Where a JSON text first goes wrong, and how; null when the scan finds nothing wrong. */
+function locateJsonError(text: string): { position: number; reason: string } | null {
+  let i = 0;
+  const fail = (reason: string): never => {
+    throw new JsonSyntaxError(i, reason);
+  };
+  const found = () => (i < text.length ? `found ${show(text[i])}` : "the text ends");
+  const space = () => {
+    while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
+  };
+  const string = () => {
+    i++;
+    for (;;) {
+      const c = text[i];
+      if (c === undefined) fail("a string is not closed");
+      if (c === '"') return void i++;
+      if (c === "\\") {
+        JSON_ESCAPE.lastIndex = i;
+        if (!JSON_ESCAPE.test(text)) fail("a string holds a malformed escape (use \\\\ for a backslash)");
+        i = JSON_ESCAPE.lastIndex;
+      } else if (c! < " ") fail("a string holds a raw control character or line break (write \\n)");
+      else i++;
+    }
+  };
+  const value = (): void => {
+    space();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      space();
+      if (text[i] === "}") return void i++;
+      for (;;) {
+        space();
+        if (text[i] !== '"') fail(`expected a property name in double quotes, ${found()}`);
+        string();
+        space();
+        if (text[i] !== ":") fail(`expected ":" after a property name, ${found()}`);
+        i++;
+        value();
+        space();
+        if (text[i] === ",") i++;
+        else if (text[i] === "}") return void i++;
+        else fail(`expected "," or "}" after a property value, ${found()}`);
+      }
+    }
+    if (c === "[") {
+      i++;
+      space();
+      if (text[i] === "]") return void i++;
+      for (;;) {
+        value();
+        space();
+        if (text[i] === ",") i++;
+        else if (text[i] === "]") return void i++;
+        else fail(`expected "," or "]" after a list item, ${found()}`);
+      }
+    }
+    if (c === '"') return string();
+    if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) {
+      JSON_NUMBER.lastIndex = i;
+      if (!JSON_NUMBER.test(text)) fail("malformed number");
+      return void (i = JSON_NUMBER.lastIndex);
+    }
+    for (const word of ["true", "false", "null"]) if (text.startsWith(word, i)) return void (i += word.length);
+    fail(`expected a value, ${found()}`);
+  };
+  try {
+    value();
+    space();
+    if (i < text.length) fail(`expected the end of the document, ${found()}`);
+    return null;
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) return { position: error.position, reason: error.message };
+    return null;
   }
 }

@@ -17,7 +17,7 @@ import type { Executor } from "~/utils/db.server";
 
 const EXAMPLES = 5;
 
-const SETTING_KEYS: Record<keyof BaselineSettings, string> = {
+export const SETTING_KEYS: Record<keyof BaselineSettings, string> = {
   matureDays: "baseline.mature_days",
   stallDays: "baseline.stall_days",
   convergenceDays: "baseline.convergence_days",

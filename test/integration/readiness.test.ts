@@ -237,3 +237,23 @@ describe("readiness over the API and the command line", () => {
     assert.match(badAt.stderr, /--at “next tuesday” is not an ISO-8601/);
   });
 });
+
+describe("program thresholds", () => {
+  it("lets a program lead change a threshold, audited, and refuses others and inconsistent values", async () => {
+    const settings = { matureDays: "30", stallDays: "60", convergenceDays: "7", coverageThreshold: "0.9", gapDays: "3", ephemeralPortMin: "49152", ephemeralPortMax: "65535" };
+    assert.equal((await post("/settings", "exec@demo.test", settings)).status, 403);
+    assert.equal((await post("/settings", "eng.day@demo.test", { ...settings, matureDays: "20" })).status, 403);
+    const inconsistent = await post("/settings", "lead@demo.test", { ...settings, stallDays: "25" });
+    assert.equal(inconsistent.status, 400);
+    assert.match(await inconsistent.text(), /stall days must exceed mature days/);
+    const notNumber = await post("/settings", "lead@demo.test", { ...settings, coverageThreshold: "most" });
+    assert.equal(notNumber.status, 400);
+    assert.match(await notNumber.text(), /Coverage must be a number/);
+    const audit = await count("audit_event");
+    assert.equal((await post("/settings", "lead@demo.test", { ...settings, gapDays: "5" })).status, 302);
+    assert.equal(await count("audit_event"), audit + 1);
+    const stored = await db.selectFrom("program_setting").select("value").where("key", "=", "baseline.gap_days").executeTakeFirstOrThrow();
+    assert.equal(stored.value, "5");
+    assert.equal((await post("/settings", "lead@demo.test", { ...settings, gapDays: "5" })).status, 400);
+  });
+});
