@@ -178,7 +178,7 @@ describe("accounts, by an admin", () => {
     assertNoSecrets(event);
 
     const cookie = await signInOverHttp(server.url, "pat.engineer@accounts.test", NEW_PASSWORD);
-    assert.ok(await cookieIsSignedIn(cookie));
+    assert.ok(await cookieIsSignedIn(cookie), "the new account is signed in");
 
     const page = await getPage(adminCookie, "/admin?done=account-created");
     assert.equal(page.status, 200);
@@ -200,8 +200,7 @@ describe("accounts, by an admin", () => {
     });
     assert.equal(response.status, 409);
     const html = decodeHtml(await response.text());
-    assert.match(html, /An account with the email taken@accounts\.test already exists\./);
-    assert.match(html, /id="new-email-error"/);
+    assert.match(html, /id="new-email-error">An account with the email taken@accounts\.test already exists\.</);
     assert.match(html, /value="Someone Else"/, "the form is filled again with what was typed");
     const afterCount = await test.db.selectFrom("person").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
     assert.equal(Number(afterCount.n), Number(before.n));
@@ -243,7 +242,7 @@ describe("accounts, by an admin", () => {
       password: NEW_PASSWORD,
     });
     assert.equal(unknown.status, 400);
-    assert.match(await unknown.text(), /No plant has the code ZZZ\./);
+    assert.match(await unknown.text(), /id="new-plants-error">No plant has the code ZZZ\.</);
     assert.equal(await personByEmail("lonely@accounts.test"), undefined);
   });
 
@@ -263,7 +262,7 @@ describe("accounts, by an admin", () => {
 
     const unknownIntent = await postAdmin(adminCookie, { intent: "drop-tables" });
     assert.equal(unknownIntent.status, 400);
-    assert.match(await unknownIntent.text(), /The form was not recognized/);
+    assert.match(await unknownIntent.text(), /role="alert">The form was not recognized/);
   });
 
   it("edits role and plants, keeping plants only for plant engineers", async () => {
@@ -297,7 +296,11 @@ describe("accounts, by an admin", () => {
 
     const missing = await postAdmin(adminCookie, { intent: "update-account", personId: "999999", name: "Ghost", role: "executive" });
     assert.equal(missing.status, 404);
-    assert.match(await missing.text(), /There is no such account\./);
+    assert.match(await missing.text(), /role="alert">There is no such account\.<\/p>/);
+
+    const stale = await postAdmin(adminCookie, { intent: "set-active", personId: "abc", active: "0" });
+    assert.equal(stale.status, 400);
+    assert.match(await stale.text(), /role="alert">The form was not recognized; reload the page and try again\.<\/p>/);
   });
 
   it("shows one account's edit forms, and ignores an unknown account or confirmation", async () => {
@@ -319,7 +322,7 @@ describe("accounts, by an admin", () => {
     const id = await createPerson(test.db, { email, role: "program_lead" });
     const first = await signInOverHttp(server.url, email);
     const second = await signInOverHttp(server.url, email);
-    assert.ok(await cookieIsSignedIn(first));
+    assert.ok(await cookieIsSignedIn(first), "signed in before deactivation");
 
     const response = await postAdmin(adminCookie, { intent: "set-active", personId: String(id), active: "0" });
     assert.equal(response.status, 302);
@@ -328,7 +331,7 @@ describe("accounts, by an admin", () => {
     assert.equal((await personByEmail(email))?.active, 0);
     const sessions = await test.db.selectFrom("session").select("revoked_at").where("person_id", "=", id).execute();
     assert.equal(sessions.length, 2);
-    assert.ok(sessions.every((session) => session.revoked_at !== null));
+    assert.ok(sessions.every((session) => session.revoked_at !== null), "every session is revoked");
     for (const cookie of [first, second]) {
       const page = await getPage(cookie, "/");
       assert.equal(page.status, 302);
@@ -337,16 +340,16 @@ describe("accounts, by an admin", () => {
     assert.equal(await signInStatus(email, TEST_PASSWORD), 401);
 
     const [event] = await auditEvents("account.deactivate", id);
-    assert.ok(event);
+    assert.ok(event, "an audit event records the act");
     assert.deepEqual(JSON.parse(event.after_json ?? "null"), { active: false, revokedSessions: 2 });
 
     const again = await postAdmin(adminCookie, { intent: "set-active", personId: String(id), active: "0" });
     assert.equal(again.status, 409);
-    assert.match(await again.text(), /already deactivated/);
+    assert.match(await again.text(), /role="alert">The account of leaving is already deactivated\.</);
 
     const back = await postAdmin(adminCookie, { intent: "set-active", personId: String(id), active: "1" });
     assert.equal(back.headers.get("location"), "/admin?done=account-reactivated");
-    assert.ok(await cookieIsSignedIn(await signInOverHttp(server.url, email)));
+    assert.ok(await cookieIsSignedIn(await signInOverHttp(server.url, email)), "a reactivated account signs in");
     assert.equal((await auditEvents("account.reactivate", id)).length, 1);
     assert.equal(await cookieIsSignedIn(first), false, "reactivation does not revive old sessions");
   });
@@ -370,10 +373,10 @@ describe("accounts, by an admin", () => {
     assert.notEqual(afterReset?.password_changed_at, before?.password_changed_at);
     assert.equal(await cookieIsSignedIn(oldCookie), false);
     assert.equal(await signInStatus(email, TEST_PASSWORD), 401);
-    assert.ok(await cookieIsSignedIn(await signInOverHttp(server.url, email, NEW_PASSWORD)));
+    assert.ok(await cookieIsSignedIn(await signInOverHttp(server.url, email, NEW_PASSWORD)), "the new password signs in");
 
     const [event] = await auditEvents("account.reset_password", id);
-    assert.ok(event);
+    assert.ok(event, "an audit event records the act");
     assertNoSecrets(event);
     assert.doesNotMatch(`${event.before_json}${event.after_json}${event.summary}`, new RegExp(NEW_PASSWORD));
   });
@@ -382,22 +385,22 @@ describe("accounts, by an admin", () => {
     const actsBefore = await accountActCount();
     const deactivate = await postAdmin(adminCookie, { intent: "set-active", personId: String(adminId), active: "0" });
     assert.equal(deactivate.status, 409);
-    assert.match(await deactivate.text(), /You cannot deactivate your own account\./);
+    assert.match(await deactivate.text(), /role="alert">You cannot deactivate your own account\.</);
 
-    const demote = await postAdmin(adminCookie, { intent: "update-account", personId: String(adminId), name: "Root Admin", role: "executive" });
+    const demote = await postAdmin(adminCookie, { intent: "update-account", personId: String(adminId), name: "Root Admin", role: "executive" }, server.url, `/admin?edit=${adminId}`);
     assert.equal(demote.status, 409);
-    assert.match(await demote.text(), /You cannot change your own role/);
+    assert.match(await demote.text(), /id="edit-role-error">You cannot change your own role/);
 
     assert.equal((await personByEmail(ADMIN_EMAIL))?.active, 1);
     assert.equal((await personByEmail(ADMIN_EMAIL))?.role, "admin");
-    assert.ok(await cookieIsSignedIn(adminCookie));
+    assert.ok(await cookieIsSignedIn(adminCookie), "the admin is still signed in");
     assert.equal(await accountActCount(), actsBefore);
   });
 
   it("the last active admin cannot be deactivated or demoted, even by the system", async () => {
     const system = systemActor("test");
     await assert.rejects(setActive(test.db, system, { personId: adminId, active: false }), (error: unknown) => {
-      assert.ok(error instanceof ActError);
+      assert.ok(error instanceof ActError, "refused as an act");
       assert.equal(error.status, 409);
       assert.match(error.message, /last active admin/);
       return true;
@@ -480,13 +483,13 @@ describe("API tokens", () => {
     const scope = await test.db.selectFrom("api_token_plant").select("plant_id").where("token_id", "=", stored.id).execute();
     assert.deepEqual(scope.map((row) => row.plant_id), [plantIds.AAA]);
     const [created] = await auditEvents("api_token.create", stored.id);
-    assert.ok(created);
+    assert.ok(created, "an audit event records the creation");
     assertNoSecrets(created);
     assert.doesNotMatch(`${created.summary}${created.after_json}`, new RegExp(stored.token_hash));
 
     const listing = await (await getPage(adminCookie, "/admin")).text();
     assert.ok(!listing.includes(secret), "the list shows the token's prefix, never the token again");
-    assert.ok(listing.includes(`${stored.prefix}…`));
+    assert.ok(listing.includes(`${stored.prefix}…`), "the list shows the token's prefix");
 
     // The app's own bearer-token check, as every /api route calls it, against the same database file.
     process.env.DATABASE_PATH = test.file;
@@ -501,14 +504,14 @@ describe("API tokens", () => {
     assert.equal(revoke.status, 302);
     assert.equal(revoke.headers.get("location"), "/admin?done=token-revoked");
     const revoked = await test.db.selectFrom("api_token").select(["revoked_at", "revoked_by"]).where("id", "=", stored.id).executeTakeFirstOrThrow();
-    assert.ok(revoked.revoked_at);
+    assert.ok(revoked.revoked_at, "revoked_at is set");
     assert.equal(revoked.revoked_by, adminId);
     assert.equal((await auditEvents("api_token.revoke", stored.id)).length, 1);
     await assert.rejects(requireApiActor(bearer(secret)), (thrown: unknown) => thrown instanceof Response && thrown.status === 401);
 
     const twice = await postAdmin(adminCookie, { intent: "revoke-token", tokenId: String(stored.id) });
     assert.equal(twice.status, 409);
-    assert.match(decodeHtml(await twice.text()), /The API token “sensor pipeline AAA” is already revoked\./);
+    assert.match(decodeHtml(await twice.text()), /role="alert">The API token “sensor pipeline AAA” is already revoked\.</);
     const unknown = await postAdmin(adminCookie, { intent: "revoke-token", tokenId: "987654" });
     assert.equal(unknown.status, 404);
   });
@@ -551,7 +554,7 @@ describe("npm run token:create", () => {
     const secret = lines.at(-1)!;
     assert.match(secret, /^stk_[A-Za-z0-9_-]{40,}$/);
     assert.ok(lines.length > 1, "a description comes before the token");
-    assert.ok(!lines.slice(0, -1).join("\n").includes(secret));
+    assert.ok(!lines.slice(0, -1).join("\n").includes(secret), "the token is printed once");
 
     const stored = await test.db.selectFrom("api_token").selectAll().where("token_hash", "=", sha256(secret)).executeTakeFirstOrThrow();
     assert.equal(stored.name, "zeek ingest");
@@ -567,7 +570,7 @@ describe("npm run token:create", () => {
       .execute();
     assert.deepEqual(scope.map((row) => row.code), ["AAA", "BBB"]);
     const [event] = await auditEvents("api_token.create", stored.id);
-    assert.ok(event);
+    assert.ok(event, "an audit event records the act");
     assert.equal(event.actor_label, "system (token:create command)");
     assert.equal(event.actor_person_id, null);
     assertNoSecrets(event);
@@ -604,6 +607,6 @@ describe("the audit trail after all of the above", () => {
   it("is one unbroken chain", async () => {
     const verdict = await verifyAuditChain(test.db);
     assert.ok(verdict.ok, JSON.stringify(verdict));
-    assert.ok(verdict.count > 10);
+    assert.ok(verdict.count > 10, `only ${verdict.count} events`);
   });
 });

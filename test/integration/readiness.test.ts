@@ -1,14 +1,12 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { openDatabase, type DB } from "../../app/utils/db.server";
-import { root } from "../../scripts/build";
 import { tempDir } from "../support/database";
 import { matureBaseline } from "../support/evidence";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
-import { startServer, type RunningServer } from "../support/server";
+import { runScript, startServer, type RunningServer } from "../support/server";
 
 // The readiness acts through the real routes and API, as each role, and the readiness command.
 
@@ -195,11 +193,7 @@ describe("alert wiring", () => {
 
 describe("readiness over the API and the command line", () => {
   it("answers the documented JSON shape, for a session or a token, within the token's plants", async () => {
-    const token = spawnSync(process.execPath, ["--import", "tsx", "scripts/token-create.ts", "--role", "executive", "--plants", "KOK", "--name", "rollup-reader"], {
-      cwd: root,
-      env: { ...process.env, DATABASE_PATH: file },
-      encoding: "utf8",
-    });
+    const token = await runScript("scripts/token-create.ts", ["--role", "executive", "--plants", "KOK", "--name", "rollup-reader"], { DATABASE_PATH: file });
     assert.equal(token.status, 0, token.stderr);
     const secret = token.stdout.trim().split("\n").at(-1)!;
     const auth = { Authorization: `Bearer ${secret}` };
@@ -218,21 +212,20 @@ describe("readiness over the API and the command line", () => {
     assert.equal((await fetch(`${server.url}/api/plants/KOK/readiness`, { headers: { Authorization: "Bearer stk_forged" } })).status, 401);
   });
 
-  it("prints JSON and tables from `npm run readiness`, and refuses bad arguments", () => {
-    const run = (...args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", "scripts/readiness.ts", ...args], { cwd: root, env: { ...process.env, DATABASE_PATH: file }, encoding: "utf8" });
-    const json = run("--json", "--at", "2026-12-01T00:00:00Z");
+  it("prints JSON and tables from `npm run readiness`, and refuses bad arguments", async () => {
+    const run = (...args: string[]) => runScript("scripts/readiness.ts", args, { DATABASE_PATH: file });
+    const json = await run("--json", "--at", "2026-12-01T00:00:00Z");
     assert.equal(json.status, 0, json.stderr);
     const parsed = JSON.parse(json.stdout) as { at: string; plants: { code: string; gates: unknown[] }[] };
     assert.equal(parsed.at, "2026-12-01T00:00:00.000Z");
     assert.equal(parsed.plants.length, 13);
-    const table = run("--plant", "kok");
+    const table = await run("--plant", "kok");
     assert.equal(table.status, 0);
     assert.match(table.stdout, /KOK {2}Conduit definition/);
-    const unknown = run("--plant", "NOPE");
+    const unknown = await run("--plant", "NOPE");
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /No plant in the program has the code “NOPE”/);
-    const badAt = run("--at", "next tuesday");
+    const badAt = await run("--at", "next tuesday");
     assert.equal(badAt.status, 1);
     assert.match(badAt.stderr, /--at “next tuesday” is not an ISO-8601/);
   });
