@@ -57,15 +57,15 @@ export function isInstant(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString() === value;
 }
 
-export function isCalendarDate(value: string): boolean {
+function isCalendarDate(value: string): boolean {
   return z.iso.date().safeParse(value).success;
 }
 
-export function isCidr(value: string): boolean {
+function isCidr(value: string): boolean {
   return z.cidrv4().safeParse(value).success || z.cidrv6().safeParse(value).success;
 }
 
-export function isIpAddress(value: string): boolean {
+function isIpAddress(value: string): boolean {
   return z.ipv4().safeParse(value).success || z.ipv6().safeParse(value).success;
 }
 
@@ -73,7 +73,7 @@ const MAC = /^[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$/;
 const CRITERION_CODE = /^[A-Z]{3}-[A-Z]+$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-const name = z.string().max(200).refine((v) => v.trim() !== "", { error: "must not be empty" });
+const name = z.string().max(500).refine((v) => v.trim() !== "", { error: "must not be empty" });
 const prose = z.string().max(20_000);
 const instant = z.string().refine(isInstant, {
   error: (issue) => `${show(issue.input)} is not a UTC instant written like 2026-11-25T15:00:00.000Z`,
@@ -81,7 +81,12 @@ const instant = z.string().refine(isInstant, {
 const calendarDate = z.string().refine(isCalendarDate, {
   error: (issue) => `${show(issue.input)} is not a calendar date written like 2026-11-25`,
 });
-const email = z.email({ error: (issue) => `${show(issue.input)} is not an email address` });
+/** As loose as account creation (accounts.server.ts), so every account the app holds fits in the file. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const email = z
+  .string()
+  .max(254)
+  .regex(EMAIL, { error: (issue) => `${show(issue.input)} is not an email address` });
 const timeZone = z.string().refine(isValidTimeZone, {
   error: (issue) => `${show(issue.input)} is not an IANA time zone (like America/Phoenix)`,
 });
@@ -356,15 +361,11 @@ export type ProgramPlant = ProgramFile["plants"][number];
 export type ProgramPerson = ProgramFile["people"][number];
 export type ProgramZone = ProgramPlant["zones"][number];
 export type ProgramConduit = ProgramPlant["conduits"][number];
-export type ProgramFlow = ProgramConduit["flows"][number];
-export type ProgramObservation = ProgramConduit["observations"][number];
-export type ProgramAlertWiring = ProgramConduit["alertWirings"][number];
 export type ProgramDetectionRule = ProgramConduit["detectionRules"][number];
 export type ProgramAsset = ProgramPlant["assets"][number];
 export type ProgramOutageWindow = ProgramPlant["outageWindows"][number];
 export type ProgramNetworkChange = ProgramPlant["networkChanges"][number];
 export type ProgramChecklistTick = ProgramPlant["checklistTicks"][number];
-export type ProgramWaiver = ProgramPlant["waivers"][number];
 export type ProgramGatePass = ProgramPlant["gatePasses"][number];
 export type ProgramSignoff = ProgramPlant["signoffs"][number];
 export type ProgramSignoffSubject = ProgramSignoff["subject"];
@@ -419,10 +420,12 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
       return issue.origin === "string" ? "is too short" : `${show(issue.input)} is below the minimum ${String(issue.minimum)}`;
     case "too_big":
       return issue.origin === "string" ? `is longer than ${String(issue.maximum)} characters` : `${show(issue.input)} is above the maximum ${String(issue.maximum)}`;
-    case "invalid_union":
-      return issue.discriminator !== undefined
-        ? `${issue.discriminator} must be one of ${listWords(SIGNOFF_SUBJECT_TYPES)}`
-        : "does not match any accepted shape";
+    case "invalid_union": {
+      if (issue.discriminator === undefined) return "does not match any accepted shape";
+      // The one discriminated union of the format is a signoff's subject.
+      const type = field(issue.input, issue.discriminator);
+      return type === undefined ? "is required" : `${show(type)} is not one of ${listWords(SIGNOFF_SUBJECT_TYPES)}`;
+    }
     default:
       return undefined;
   }
@@ -432,9 +435,6 @@ function zodErrors(error: z.ZodError): ProgramFileError[] {
   return error.issues.flatMap((issue): ProgramFileError[] => {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: "is not a field of this format" }));
-    }
-    if (issue.code === "invalid_union" && issue.discriminator !== undefined) {
-      return [{ path: formatPath([...issue.path, issue.discriminator]), message: issue.message.replace(/^\S+ /, "") }];
     }
     return [{ path: formatPath(issue.path), message: issue.message }];
   });
@@ -658,7 +658,7 @@ export function describeCounts(counts: Pick<ProgramCounts, "plants" | "assets" |
 // Canonical order
 
 /** Plain code-point order: localeCompare would let the machine's locale reorder the file. */
-export function byCodePoint(a: string, b: string): number {
+function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -11,13 +11,21 @@ import {
   describeCounts,
   outageWindowKeys,
   validateProgramFile,
+  type ProgramAsset,
+  type ProgramChecklistTick,
   type ProgramConduit,
   type ProgramCounts,
+  type ProgramDetectionRule,
   type ProgramFile,
   type ProgramFileError,
   type ProgramGatePass,
+  type ProgramNetworkChange,
+  type ProgramOutageWindow,
+  type ProgramPerson,
   type ProgramPlant,
+  type ProgramSignoff,
   type ProgramSignoffSubject,
+  type ProgramZone,
 } from "~/domain/program-file";
 import { recordAudit } from "~/models/audit.server";
 import { baselineAcceptanceHash } from "~/models/readiness.server";
@@ -146,11 +154,11 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
     assignedCodes.set(a.person_id, list);
   }
 
-  const zoneDocs = new Map<number, ProgramPlant["zones"][number]>();
+  const zoneDocs = new Map<number, ProgramZone>();
   for (const zone of zones) {
     const doc = {
       name: zone.name,
-      kind: zone.kind as ProgramPlant["zones"][number]["kind"],
+      kind: zone.kind as ProgramZone["kind"],
       purdueLevel: zone.purdue_level,
       slTarget: zone.sl_target,
       description: zone.description,
@@ -217,7 +225,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
   for (const r of rules) {
     conduitOf(r.conduit_id).detectionRules.push({
       name: r.name,
-      class: r.class as ProgramConduit["detectionRules"][number]["class"],
+      class: r.class as ProgramDetectionRule["class"],
       description: r.description,
       reviewedBy: emailOrNull(r.reviewed_by),
       reviewedAt: r.reviewed_at,
@@ -231,16 +239,16 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
     assetNames.set(asset.id, asset.name);
     plantOf(asset.plant_id).assets.push({
       name: asset.name,
-      kind: asset.kind as ProgramPlant["assets"][number]["kind"],
+      kind: asset.kind as ProgramAsset["kind"],
       vendor: asset.vendor,
       model: asset.model,
       firmware: asset.firmware,
       installYear: asset.install_year,
       ip: asset.ip,
       mac: asset.mac,
-      criticality: asset.criticality as ProgramPlant["assets"][number]["criticality"],
-      discoverySource: asset.discovery_source as ProgramPlant["assets"][number]["discoverySource"],
-      status: asset.status as ProgramPlant["assets"][number]["status"],
+      criticality: asset.criticality as ProgramAsset["criticality"],
+      discoverySource: asset.discovery_source as ProgramAsset["discoverySource"],
+      status: asset.status as ProgramAsset["status"],
       zone: asset.zone_id === null ? null : zoneName(asset.zone_id),
       discoveredAt: asset.discovered_at,
       createdAt: asset.created_at,
@@ -261,8 +269,8 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       plantOf(plantId).outageWindows.push({
         key,
         title: w.title,
-        kind: w.kind as ProgramPlant["outageWindows"][number]["kind"],
-        status: w.status as ProgramPlant["outageWindows"][number]["status"],
+        kind: w.kind as ProgramOutageWindow["kind"],
+        status: w.status as ProgramOutageWindow["status"],
         startsAt: w.starts_at,
         endsAt: w.ends_at,
         timeZone: w.time_zone,
@@ -280,7 +288,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       doneCutovers.set(change.conduit_id, [...(doneCutovers.get(change.conduit_id) ?? []), change.done_at]);
     }
     plantOf(change.plant_id).networkChanges.push({
-      kind: change.kind as ProgramPlant["networkChanges"][number]["kind"],
+      kind: change.kind as ProgramNetworkChange["kind"],
       title: change.title,
       conduit: change.conduit_id === null ? null : conduitOf(change.conduit_id).name,
       conduitRevision: change.conduit_revision,
@@ -288,7 +296,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       window: change.window_id === null ? null : must(windowKeys, change.window_id, `outage window ${change.window_id}`),
       plannedStart: change.planned_start,
       plannedMinutes: change.planned_minutes,
-      status: change.status as ProgramPlant["networkChanges"][number]["status"],
+      status: change.status as ProgramNetworkChange["status"],
       doneAt: change.done_at,
       createdBy: emailOrNull(change.created_by),
       createdAt: change.created_at,
@@ -298,10 +306,10 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
 
   for (const tick of ticks) {
     plantOf(tick.plant_id).checklistTicks.push({
-      code: tick.code as ProgramPlant["checklistTicks"][number]["code"],
+      code: tick.code as ProgramChecklistTick["code"],
       ticked: tick.ticked === 1,
       note: tick.note,
-      details: tick.details_json === null ? null : (parseStoredJson(tick.details_json, `Checklist tick ${tick.id}`) as ProgramGatePass["criteria"][number]),
+      details: tick.details_json === null ? null : (parseStoredJson(tick.details_json, `Checklist tick ${tick.id}`) as ProgramChecklistTick["details"]),
       by: emailOf(tick.person_id),
       at: tick.at,
     });
@@ -381,9 +389,9 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
     }
     plantOf(s.plant_id).signoffs.push({
       subject,
-      part: s.part as ProgramPlant["signoffs"][number]["part"],
+      part: s.part as ProgramSignoff["part"],
       signer: emailOf(s.person_id),
-      role: s.role as ProgramPlant["signoffs"][number]["role"],
+      role: s.role as ProgramSignoff["role"],
       revision: s.revision,
       contentHash: hash,
       signedAt: s.signed_at,
@@ -401,7 +409,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
     people: people.map((p) => ({
       email: p.email,
       name: p.name,
-      role: p.role as ProgramFile["people"][number]["role"],
+      role: p.role as ProgramPerson["role"],
       title: p.title,
       active: p.active === 1,
       createdAt: p.created_at,

@@ -75,6 +75,10 @@ const RevokeTokenSchema = z.object({
 
 const INTENTS = ["create-account", "update-account", "set-active", "reset-password", "create-token", "revoke-token"] as const;
 type Intent = (typeof INTENTS)[number];
+/** Forms shown only in one account's edit panel. */
+const ACCOUNT_INTENTS: readonly Intent[] = ["update-account", "set-active", "reset-password"];
+const HIDDEN_FIELDS = ["personId", "tokenId", "active"] as const;
+const STALE_FORM = "The form was not recognized; reload the page and try again.";
 
 /** Confirmations after a redirect: the address names one of these, never the text itself. */
 const DONE_MESSAGES = {
@@ -103,7 +107,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     editId === null ? Promise.resolve(null) : getAccount(db, editId),
   ]);
   if (editId !== null && !editing) ignored.push(`edit “${editId}” is not an account; nothing to edit`);
-  return { selfId: user.personId, accounts, plants, tokens, editing, doneMessage, ignored };
+  // The rule travels with the data: a `.server` module's constants are empty in the browser bundle.
+  return { selfId: user.personId, accounts, plants, tokens, editing, doneMessage, ignored, minPasswordLength: MIN_PASSWORD_LENGTH };
 }
 
 type FieldErrors = Partial<Record<string, string[]>>;
@@ -155,8 +160,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const targetId = idOf(fields, intent === "revoke-token" ? "tokenId" : "personId");
   const db = getDb();
 
-  const invalid = (error: z.ZodError) =>
-    refused(intent, targetId, fields, 400, { fieldErrors: z.flattenError(error).fieldErrors as FieldErrors });
+  const invalid = (error: z.ZodError) => {
+    const fieldErrors = z.flattenError(error).fieldErrors as FieldErrors;
+    // Hidden fields have nowhere to show an error: only a changed or stale page gets them wrong.
+    const tampered = HIDDEN_FIELDS.some((field) => fieldErrors[field]);
+    return refused(intent, targetId, fields, 400, tampered ? { formError: STALE_FORM } : { fieldErrors });
+  };
 
   try {
     switch (intent) {
@@ -209,7 +218,7 @@ export async function action({ request }: ActionFunctionArgs) {
         throw redirect("/admin?done=token-revoked");
       }
       case null:
-        return refused(null, null, fields, 400, { formError: "The form was not recognized; reload the page and try again." });
+        return refused(null, null, fields, 400, { formError: STALE_FORM });
     }
   } catch (error) {
     if (!(error instanceof ActError)) throw error;
@@ -218,7 +227,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Admin() {
-  const { selfId, accounts, plants, tokens, editing, doneMessage, ignored } = useLoaderData<typeof loader>();
+  const { selfId, accounts, plants, tokens, editing, doneMessage, ignored, minPasswordLength } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   // Forms remount on every navigation: emptied after a success, refilled from what was sent after a refusal.
@@ -226,7 +235,11 @@ export default function Admin() {
   const busy = navigation.state === "submitting";
   const problemsFor = (intent: Intent, targetId: number | null = null) =>
     result && !result.ok && result.intent === intent && (targetId === null || result.targetId === targetId) ? result : null;
-  const unrecognized = result && !result.ok && result.intent === null ? result.formError : null;
+  // A refusal whose form is not on the page (unknown intent, or an account that is not being edited) shows on top.
+  const unplaced =
+    result && !result.ok && (result.intent === null || (ACCOUNT_INTENTS.includes(result.intent) && editing?.id !== result.targetId))
+      ? (result.formError ?? Object.values(result.fieldErrors).find((messages) => messages?.length)?.[0] ?? null)
+      : null;
 
   const createProblems = problemsFor("create-account");
   const tokenProblems = problemsFor("create-token");
@@ -248,9 +261,9 @@ export default function Admin() {
           {doneMessage}
         </p>
       ) : null}
-      {unrecognized ? (
+      {unplaced ? (
         <p className="form-error" role="alert">
-          {unrecognized}
+          {unplaced}
         </p>
       ) : null}
       <IgnoredParams ignored={ignored} />
@@ -261,6 +274,7 @@ export default function Admin() {
           account={editing}
           plants={plants}
           isSelf={editing.id === selfId}
+          minPasswordLength={minPasswordLength}
           busy={busy}
           update={problemsFor("update-account", editing.id)}
           activation={problemsFor("set-active", editing.id)}
@@ -273,7 +287,7 @@ export default function Admin() {
         <div className="table-wrap">
           <table>
             <caption>
-              {accounts.length} accounts · {accounts.filter((a) => a.active).length} active
+              {plural(accounts.length, "account")} · {accounts.filter((a) => a.active).length} active
             </caption>
             <thead>
               <tr>
@@ -355,7 +369,8 @@ export default function Admin() {
             label="Initial password"
             type="password"
             autoComplete="new-password"
-            hint={`At least ${MIN_PASSWORD_LENGTH} characters. Hand it over in person or by phone, never in the same message as the email.`}
+            minLength={minPasswordLength}
+            hint={`At least ${minPasswordLength} characters. Hand it over in person or by phone, never in the same message as the email.`}
             errors={createProblems?.fieldErrors.password}
           />
           <button type="submit" disabled={busy}>
@@ -392,7 +407,7 @@ export default function Admin() {
           <div className="table-wrap">
             <table>
               <caption>
-                {tokens.length} tokens · {tokens.filter((t) => !t.revokedAt).length} usable
+                {plural(tokens.length, "token")} · {tokens.filter((t) => !t.revokedAt).length} usable
               </caption>
               <thead>
                 <tr>
@@ -409,25 +424,29 @@ export default function Admin() {
                 </tr>
               </thead>
               <tbody>
+                {tokens.length === 0 ? (
+                  <tr>
+                    <td colSpan={8} className="muted">
+                      No API tokens yet.
+                    </td>
+                  </tr>
+                ) : null}
                 {tokens.map((token) => (
                   <tr key={token.id}>
                     <td>{token.name}</td>
-                    <td className="mono">{token.prefix}…</td>
+                    <td className="mono">{`${token.prefix}…`}</td>
                     <td>{labelFor(ROLE_LABELS, token.role)}</td>
                     <td>{token.plantCodes.length ? token.plantCodes.join(", ") : <span className="muted">All plants</span>}</td>
                     <td>
                       {formatLocal(token.createdAt, "UTC")}
-                      <div className="muted">by {token.createdBy ?? "the system"}</div>
+                      <div className="muted">{`by ${token.createdBy ?? "the system"}`}</div>
                     </td>
                     <td>{token.lastUsedAt ? formatLocal(token.lastUsedAt, "UTC") : <span className="muted">Never</span>}</td>
                     <td>
                       {token.revokedAt ? (
                         <>
                           <span className="badge bad">Revoked</span>
-                          <div className="muted">
-                            {formatLocal(token.revokedAt, "UTC")}
-                            {token.revokedBy ? ` by ${token.revokedBy}` : ""}
-                          </div>
+                          <div className="muted">{`${formatLocal(token.revokedAt, "UTC")}${token.revokedBy ? ` by ${token.revokedBy}` : ""}`}</div>
                         </>
                       ) : (
                         <span className="badge ok">Active</span>
@@ -488,6 +507,10 @@ export default function Admin() {
   );
 }
 
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
 interface Problems {
   fieldErrors: FieldErrors;
   formError: string | null;
@@ -498,6 +521,7 @@ function EditAccount({
   account,
   plants,
   isSelf,
+  minPasswordLength,
   busy,
   update,
   activation,
@@ -506,6 +530,7 @@ function EditAccount({
   account: { id: number; name: string; email: string; role: string; active: boolean; plantCodes: string[] };
   plants: PlantChoice[];
   isSelf: boolean;
+  minPasswordLength: number;
   busy: boolean;
   update: Problems | null;
   activation: Problems | null;
@@ -593,7 +618,8 @@ function EditAccount({
               label="New password"
               type="password"
               autoComplete="new-password"
-              hint={`At least ${MIN_PASSWORD_LENGTH} characters. Every session of the account ends${isSelf ? ", yours included" : ""}.`}
+              minLength={minPasswordLength}
+              hint={`At least ${minPasswordLength} characters. Every session of the account ends${isSelf ? ", yours included" : ""}.`}
               errors={reset?.fieldErrors.password}
             />
             <button type="submit" className="secondary" disabled={busy}>
@@ -611,6 +637,7 @@ function TextField({
   name,
   label,
   type = "text",
+  minLength,
   autoComplete,
   defaultValue,
   hint,
@@ -620,6 +647,7 @@ function TextField({
   name: string;
   label: string;
   type?: "text" | "email" | "password";
+  minLength?: number;
   autoComplete?: string;
   defaultValue?: string;
   hint?: string;
@@ -636,7 +664,7 @@ function TextField({
         required
         autoComplete={autoComplete}
         defaultValue={defaultValue}
-        minLength={type === "password" ? MIN_PASSWORD_LENGTH : undefined}
+        minLength={minLength}
         aria-invalid={errors?.length ? true : undefined}
         aria-describedby={describedBy || undefined}
       />

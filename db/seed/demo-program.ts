@@ -1,7 +1,13 @@
 import { DateTime } from "luxon";
 import type { Insertable, Kysely, Transaction } from "kysely";
 import type {
+  AlertWiringTable,
+  ChecklistTickTable,
   Database,
+  DetectionRuleTable,
+  NetworkChangeTable,
+  ObservationTable,
+  WaiverTable,
   NewAsset,
   NewConduit,
   NewConduitFlow,
@@ -27,6 +33,7 @@ import {
 } from "../../app/domain/vocabulary";
 import { DEFAULT_OWNERSHIP_SPLIT, type SignoffPart } from "../../app/domain/signoffs";
 import { recordAudit } from "../../app/models/audit.server";
+import { baselineAcceptanceHash } from "../../app/models/readiness.server";
 import { conduitHash, ownershipSplitHash } from "../../app/models/signoffs.server";
 import { systemActor } from "../../app/utils/actor";
 import {
@@ -38,8 +45,18 @@ import {
   type ProductionArea,
   type VendorFamily,
 } from "./catalog";
+import {
+  cutoverMinutes,
+  cutoverTitle,
+  planOperations,
+  placeChange,
+  type PlannedChange,
+  type PlantOperations,
+  type PlantStory,
+} from "./operations";
 import { createRandom, type Random } from "./random";
-import { between, byCodePoint, clamp, DAY_MS, formatCount, iso, localDate, workTime } from "./util";
+import { between, byCodePoint, clamp, DAY_MS, formatCount, HOUR_MS, iso, localDate, workTime } from "./util";
+import { fits, planWindows, usable, type PlannedWindow } from "./windows";
 
 // The demo program: thirteen plants spread over the five phases, each with the inventory, zones, conduits and
 // gate passes its phase implies, and the blockers a real plant in that phase would still have. Everything is
@@ -78,6 +95,19 @@ export interface SeedSummary {
   plantAssignments: number;
   gatePasses: number;
   signoffs: number;
+  /** Outage windows, blackouts included. */
+  windows: number;
+  /** Network changes: cutovers, sensor installs, firewall rule changes, active scans. */
+  changes: number;
+  /** Daily baseline observations. */
+  observations: number;
+  /** Checklist ticks and unticks. */
+  ticks: number;
+  waivers: number;
+  /** Alert wirings of conduits. */
+  wirings: number;
+  /** Detection rules. */
+  rules: number;
   accounts: DemoAccount[];
 }
 
@@ -136,14 +166,38 @@ interface PlantPlan {
   /** What keeps a conduits-phase plant from its gate. */
   conduitGap?: "unfinished_line_conduit" | "unmonitored_boundary" | "no_boundary";
   dmzIpv6?: string;
+  /** What the plant's windows, baselines, checklist and alerting show beyond its phase. */
+  story?: PlantStory;
 }
 
 const PLANT_PLANS: Readonly<Record<string, PlantPlan>> = {
+  // Every alert wired and every rule reviewed: ready to pass its alerting gate.
   DAY: { phase: "alerting", schedule: "ahead", dmzIpv6: "fd3c:a41e:62:35::/64" },
-  PEO: { phase: "alerting", schedule: "on_track" },
-  GRR: { phase: "baseline", schedule: "behind" },
-  OGD: { phase: "baseline", schedule: "on_track" },
-  KOK: { phase: "conduits", schedule: "behind", conduitGap: "unfinished_line_conduit" },
+  PEO: {
+    phase: "alerting",
+    schedule: "on_track",
+    story: { unwired: 3, unreviewedRules: 2, zoningReviewReopened: true },
+  },
+  GRR: {
+    phase: "baseline",
+    schedule: "behind",
+    story: { stalled: "Supervisory ↔ DMZ", accepted: "Engineering ↔ DMZ jump host" },
+  },
+  OGD: {
+    phase: "baseline",
+    schedule: "on_track",
+    story: {
+      revisedAfterPass: "Engineering ↔ Supervisory",
+      sensorGap: "Supervisory ↔ Line 1",
+      pipeline: true,
+    },
+  },
+  KOK: {
+    phase: "conduits",
+    schedule: "behind",
+    conduitGap: "unfinished_line_conduit",
+    story: { cancelNextWindow: true },
+  },
   FTW: { phase: "conduits", schedule: "on_track", conduitGap: "unmonitored_boundary" },
   CHD: { phase: "conduits", schedule: "ahead", conduitGap: "no_boundary" },
   GVL: {
@@ -155,21 +209,25 @@ const PLANT_PLANS: Readonly<Record<string, PlantPlan>> = {
     phase: "zoning",
     schedule: "on_track",
     zoning: { unplaced: 0.012, zoneWithoutTarget: null, draftConduit: false },
+    story: { waive: "ZON-REVIEW" },
   },
   EVR: {
     phase: "zoning",
     schedule: "ahead",
     zoning: { unplaced: 0, zoneWithoutTarget: "newest_line", draftConduit: true },
+    story: { zoningReview: "ticked" },
   },
   HSV: {
     phase: "inventory",
     schedule: "on_track",
     inventory: { staged: 0.05, incomplete: 0.02, activeScans: 0, draftZone: true, ownershipSplit: "engineer_signed" },
+    story: { inventoryReview: "reopened", scanInWindow: true },
   },
   GRY: {
     phase: "inventory",
     schedule: "behind",
     inventory: { staged: 0.08, incomplete: 0.04, activeScans: 3, draftZone: false, ownershipSplit: "written" },
+    story: { inventoryReview: "ticked" },
   },
   FRE: {
     phase: "inventory",
@@ -387,6 +445,7 @@ interface PlannedPlant {
   assets: PlannedAsset[];
   conduits: PlannedConduit[];
   gatePasses: PlannedGatePass[];
+  operations: PlantOperations;
   createdMs: number;
 }
 
@@ -482,9 +541,54 @@ function planPlant(
   const zones = planZones(ctx, index);
   const assets = planAssets(ctx, zones);
   placeAssets(ctx, zones, assets);
-  const conduits = planConduits(ctx, zones, assets);
-  const gatePasses = planGatePasses(ctx, zones, assets, conduits);
+  const engineers = engineersOf(site.code);
+  const windows = planWindows({
+    rng: rng.fork("windows"),
+    code: site.code,
+    timeZone: site.timeZone,
+    createdMs: timeline.createdMs,
+    nowMs,
+    latestMs: ctx.latestMs,
+    passMs: timeline.passMs,
+    phaseIndex: timeline.phaseIndex,
+    engineers,
+    leads: LEAD_EMAILS,
+    avoid: assets.filter((a) => a.row.discovery_source === "active_scan").map((a) => Date.parse(a.row.discovered_at)),
+  });
+  const { conduits, cutovers } = planConduits(ctx, zones, assets, windows);
+  const retentionDays = rng.pick([365, 400, 730]);
+  const gatePasses = planGatePasses(ctx, zones, assets, conduits, { windows, cutovers, retentionDays });
   const ownership = planOwnershipSplit(ctx);
+  const operations = planOperations({
+    rng: rng.fork("operations"),
+    code: site.code,
+    timeZone: site.timeZone,
+    phaseIndex: timeline.phaseIndex,
+    passMs: timeline.passMs,
+    kickoffMs: timeline.kickoffMs,
+    nowMs,
+    latestMs: ctx.latestMs,
+    engineers,
+    leads: LEAD_EMAILS,
+    security: SECURITY_EMAILS,
+    windows,
+    conduits: conduits.map((c) => ({
+      name: c.row.name,
+      monitored: c.row.monitored === 1,
+      revision: c.row.revision,
+      flowCount: c.flows.length,
+      designOwner: c.designOwner,
+      monitoringOwner: c.monitoringOwner,
+      signedMs: signedAt(c),
+      reachesCorporate: c.zoneA === "corporate" || c.zoneB === "corporate",
+    })),
+    changes: cutovers,
+    assets,
+    zoneCount: zones.filter((z) => z.inserted).length,
+    inventoried: assets.filter((a) => a.row.discovery_source !== "zeek_ingest").length,
+    retentionDays,
+    story: plan.story ?? {},
+  });
 
   const row: NewPlant = {
     code: site.code,
@@ -501,7 +605,24 @@ function planPlant(
     ownership_split: ownership.text,
     ownership_split_revision: ownership.revision,
   };
-  return { row, ownership, zones, assets, conduits, gatePasses, createdMs: timeline.createdMs };
+  return { row, ownership, zones, assets, conduits, gatePasses, operations, createdMs: timeline.createdMs };
+}
+
+/** The plant's own engineer first, then the regional engineers covering it. */
+function engineersOf(code: string): string[] {
+  return [engineerEmail(code), ...ROVING_ENGINEERS.filter((p) => p.plants.includes(code)).map((p) => p.email)];
+}
+
+/** When both assigned owners had signed the conduit's current revision, or null while a part is open. */
+function signedAt(conduit: PlannedConduit): number | null {
+  const { designOwner, monitoringOwner, row, signoffs } = conduit;
+  if (designOwner === null || monitoringOwner === null) return null;
+  const current = (part: SignoffPart, person: string) =>
+    signoffs.filter((s) => s.part === part && s.person === person && s.revision === row.revision).map((s) => s.signedMs);
+  const design = current("design_change_control", designOwner);
+  const monitoring = current("monitoring_incident_response", monitoringOwner);
+  if (design.length === 0 || monitoring.length === 0) return null;
+  return Math.max(Math.min(...design), Math.min(...monitoring));
 }
 
 function planTimeline(rng: Random, site: PlantSite, plan: PlantPlan, nowMs: number): Timeline {
@@ -1193,18 +1314,23 @@ interface ConduitDraft {
   extra: boolean;
 }
 
-function planConduits(ctx: PlantContext, zones: ZonePlan[], assets: PlannedAsset[]): PlannedConduit[] {
+function planConduits(
+  ctx: PlantContext,
+  zones: ZonePlan[],
+  assets: PlannedAsset[],
+  windows: PlannedWindow[],
+): { conduits: PlannedConduit[]; cutovers: PlannedChange[] } {
   const { plan, timeline, rng, latestMs } = ctx;
   const phase = timeline.phaseIndex;
-  if (phase === 0) return [];
+  if (phase === 0) return { conduits: [], cutovers: [] };
   const drafts = conduitDrafts(ctx, zones, assets);
   const reachesCorporate = (d: ConduitDraft) => d.zoneA === "corporate" || d.zoneB === "corporate";
 
   if (phase === 1) {
     const boundary = drafts.find(reachesCorporate);
-    if (!plan.zoning?.draftConduit || !boundary) return [];
+    if (!plan.zoning?.draftConduit || !boundary) return { conduits: [], cutovers: [] };
     const created = between(rng, timeline.passMs[0] ?? timeline.kickoffMs, latestMs);
-    return [
+    const draft: PlannedConduit[] = [
       {
         zoneA: boundary.zoneA,
         zoneB: boundary.zoneB,
@@ -1224,6 +1350,7 @@ function planConduits(ctx: PlantContext, zones: ZonePlan[], assets: PlannedAsset
         signoffs: [],
       },
     ];
+    return { conduits: draft, cutovers: [] };
   }
 
   let chosen = drafts;
@@ -1237,8 +1364,9 @@ function planConduits(ctx: PlantContext, zones: ZonePlan[], assets: PlannedAsset
   }
 
   const designStart = timeline.passMs[1] as number;
-  const designEnd = timeline.passMs[2] !== undefined ? timeline.passMs[2] - 10 * DAY_MS : latestMs - DAY_MS;
-  return chosen.map((draft, i) => {
+  // Plants past the conduits gate settled their designs three weeks before it, leaving the last windows for cutovers.
+  const designEnd = timeline.passMs[2] !== undefined ? timeline.passMs[2] - 21 * DAY_MS : latestMs - DAY_MS;
+  const conduits = chosen.map((draft, i) => {
     const created = between(rng, designStart, Math.max(designStart, designEnd - 20 * DAY_MS));
     let revision = rng.chance(0.7) ? 1 : rng.int(2, 3);
     let updated = revision === 1 ? created : between(rng, created + DAY_MS, Math.max(created + DAY_MS, designEnd));
@@ -1249,11 +1377,11 @@ function planConduits(ctx: PlantContext, zones: ZonePlan[], assets: PlannedAsset
       signoffs.push(plannedSignoff(rng, "design_change_control", designOwner, rev, fromMs, toMs));
       signoffs.push(plannedSignoff(rng, "monitoring_incident_response", monitoringOwner, rev, fromMs, toMs));
     };
-    const signedBy = timeline.passMs[2] !== undefined ? timeline.passMs[2] - DAY_MS : latestMs;
+    const signedBy = latestMs;
     // Earlier revisions were signed too; those signatures went stale when the conduit was edited.
     if (revision > 1) signBoth(revision - 1, created, updated - 1000);
-    if (phase >= 3) signBoth(revision, updated, signedBy);
-    else {
+    // Past the conduits gate, the current revision is signed before its cutover window (planned below).
+    if (phase < 3) {
       const state = rng.next();
       if (state < 0.6) signBoth(revision, updated, signedBy);
       else if (state < 0.8)
@@ -1302,6 +1430,138 @@ function planConduits(ctx: PlantContext, zones: ZonePlan[], assets: PlannedAsset
       }
     }
     return conduit;
+  });
+  if (phase < 3) return { conduits, cutovers: [] };
+  const cutovers = planCutoverCampaign(ctx, conduits, windows);
+  const revised = reviseAfterPass(ctx, conduits, windows);
+  return { conduits, cutovers: revised ? [...cutovers, revised] : cutovers };
+}
+
+/**
+ * The cutovers of a plant past its conduits gate: every conduit cut over in a completed outage window after its
+ * design settled and before the gate, both owners having signed the revision the day before at the latest.
+ * The conduits with the least room choose first; baselines meant to stall get the earliest windows.
+ */
+function planCutoverCampaign(ctx: PlantContext, conduits: PlannedConduit[], windows: PlannedWindow[]): PlannedChange[] {
+  const { timeline, latestMs, plan } = ctx;
+  const rng = ctx.rng.fork("campaign");
+  const passMs = timeline.passMs[2] as number;
+  const early = new Set([plan.story?.stalled, plan.story?.accepted].filter(Boolean));
+  const order = conduits
+    .map((c, i) => ({ i, updated: Date.parse(c.row.updated_at as string), created: Date.parse(c.row.created_at as string) }))
+    .sort((a, b) => b.updated - a.updated || a.i - b.i);
+  const changes: PlannedChange[] = [];
+  for (const { i, updated, created } of order) {
+    const conduit = conduits[i] as PlannedConduit;
+    const minutes = cutoverMinutes(rng);
+    const candidates = (from: number) =>
+      windows.flatMap((w, index) =>
+        usable(w) && w.status === "completed" && w.startMs >= from && w.endMs <= passMs - DAY_MS && fits(w, minutes)
+          ? [index]
+          : [],
+      );
+    let eligible = candidates(updated + 2 * DAY_MS);
+    if (eligible.length === 0) {
+      // A blackout took the last windows before the gate: the design settled before the window it was cut over in.
+      eligible = candidates(created + 2 * DAY_MS).slice(-1);
+      const window = windows[eligible[0] ?? -1];
+      if (!window) throw new Error(`${ctx.site.code}: no outage window before the conduits gate for “${conduit.row.name}”.`);
+      if (conduit.row.revision === 1) conduit.row.updated_at = conduit.row.created_at;
+      else {
+        const movedMs = between(rng, created + DAY_MS, Math.max(created + DAY_MS, window.startMs - 2 * DAY_MS));
+        for (const s of conduit.signoffs) s.signedMs = Math.min(s.signedMs, movedMs - 1000);
+        conduit.row.updated_at = iso(movedMs);
+      }
+    }
+    // A baseline meant to stall needs its 60 counted days: the latest window about three months back, or the earliest.
+    const stallable = eligible.filter((w) => (windows[w] as PlannedWindow).startMs <= ctx.nowMs - 85 * DAY_MS);
+    const choice = early.has(conduit.row.name) ? ((stallable.at(-1) ?? eligible[0]) as number) : rng.pick(eligible);
+    const window = windows[choice] as PlannedWindow;
+    const settled = Date.parse(conduit.row.updated_at as string);
+    signCurrent(rng, conduit, settled, window.startMs - DAY_MS);
+    changes.push(
+      placeChange(rng, windows, choice, {
+        kind: "conduit_cutover",
+        title: cutoverTitle(conduit.row.name, conduit.row.revision),
+        conduit: i,
+        conduitRevision: conduit.row.revision,
+        assetName: null,
+        minutes,
+        status: "done",
+        createdBy: conduit.designOwner ?? engineerEmail(ctx.site.code),
+        notBeforeMs: Math.max(...conduit.signoffs.map((s) => s.signedMs)),
+        latestMs,
+      }),
+    );
+  }
+  return changes.sort((a, b) => (a.conduit as number) - (b.conduit as number));
+}
+
+function signCurrent(rng: Random, conduit: PlannedConduit, fromMs: number, toMs: number): void {
+  const revision = conduit.row.revision;
+  if (conduit.designOwner) {
+    conduit.signoffs.push(plannedSignoff(rng, "design_change_control", conduit.designOwner, revision, fromMs, toMs));
+  }
+  if (conduit.monitoringOwner) {
+    conduit.signoffs.push(plannedSignoff(rng, "monitoring_incident_response", conduit.monitoringOwner, revision, fromMs, toMs));
+  }
+}
+
+/** Flows a conduit may gain in a revision after its gate, by conduit name. */
+const LATER_FLOWS: Readonly<Record<string, FlowSpec>> = {
+  "Engineering ↔ Supervisory": flow(
+    "tcp",
+    443,
+    "a_to_b",
+    "HTTPS: engineering workstations reach the new OT asset-management console on the SCADA servers",
+  ),
+};
+
+/**
+ * A conduit edited after the conduits gate (the story's `revisedAfterPass`): a new revision with one more flow,
+ * signed again by both owners and cut over in a recent window, so its baseline starts a new epoch while the
+ * evidence of the earlier one stays on record.
+ */
+function reviseAfterPass(ctx: PlantContext, conduits: PlannedConduit[], windows: PlannedWindow[]): PlannedChange | null {
+  const { timeline, nowMs, latestMs, plan } = ctx;
+  const index = conduits.findIndex((c) => c.row.name === plan.story?.revisedAfterPass);
+  const conduit = conduits[index];
+  if (!conduit) return null;
+  const rng = ctx.rng.fork("revision");
+  const passMs = timeline.passMs[2] as number;
+  const minutes = cutoverMinutes(rng);
+  const candidates = windows.flatMap((w, i) =>
+    usable(w) && w.status === "completed" && w.startMs >= passMs + 4 * DAY_MS && w.endMs <= nowMs - 2 * DAY_MS && fits(w, minutes)
+      ? [i]
+      : [],
+  );
+  // Recent enough that the new epoch has 12 to 25 counted days.
+  const recent = candidates.filter((i) => {
+    const w = windows[i] as PlannedWindow;
+    return w.startMs >= nowMs - 27 * DAY_MS && w.startMs <= nowMs - 14 * DAY_MS;
+  });
+  const choice = recent.length > 0 ? rng.pick(recent) : candidates.at(-1);
+  if (choice === undefined) return null;
+  const window = windows[choice] as PlannedWindow;
+  const updatedMs = between(rng, passMs + DAY_MS, window.startMs - 3 * DAY_MS);
+  conduit.row.revision += 1;
+  conduit.row.updated_at = iso(updatedMs);
+  const added = LATER_FLOWS[conduit.row.name];
+  if (added && !conduit.flows.some((f) => f.protocol === added.protocol && f.port === added.port && f.direction === added.direction)) {
+    conduit.flows = [...conduit.flows, added];
+  }
+  signCurrent(rng, conduit, updatedMs + HOUR_MS, window.startMs - DAY_MS);
+  return placeChange(rng, windows, choice, {
+    kind: "conduit_cutover",
+    title: cutoverTitle(conduit.row.name, conduit.row.revision),
+    conduit: index,
+    conduitRevision: conduit.row.revision,
+    assetName: null,
+    minutes,
+    status: "done",
+    createdBy: conduit.designOwner ?? engineerEmail(ctx.site.code),
+    notBeforeMs: Math.max(...conduit.signoffs.map((s) => s.signedMs)),
+    latestMs,
   });
 }
 
@@ -1530,6 +1790,7 @@ function dedupeFlows(flows: FlowSpec[]): FlowSpec[] {
 }
 
 const SECURITY_EMAILS = PROGRAM_PEOPLE.filter((p) => p.role === "corporate_security").map((p) => p.email);
+const LEAD_EMAILS = PROGRAM_PEOPLE.filter((p) => p.role === "program_lead").map((p) => p.email);
 
 const SIGNOFF_NOTES: Readonly<Record<SignoffPart, readonly string[]>> = {
   design_change_control: [
@@ -1611,25 +1872,29 @@ function planGatePasses(
   zones: ZonePlan[],
   assets: PlannedAsset[],
   conduits: PlannedConduit[],
+  facts: { windows: readonly PlannedWindow[]; cutovers: readonly PlannedChange[]; retentionDays: number },
 ): PlannedGatePass[] {
   const { rng, site, timeline } = ctx;
-  const engineers = [
-    engineerEmail(site.code),
-    ...ROVING_ENGINEERS.filter((p) => p.plants.includes(site.code)).map((p) => p.email),
+  const engineers = engineersOf(site.code);
+  // The months of the windows the conduits were cut over in before the gate.
+  const months = [
+    ...new Set(
+      facts.cutovers
+        .filter((c) => c.doneMs !== null && c.doneMs < (timeline.passMs[2] ?? 0))
+        .sort((a, b) => (a.doneMs as number) - (b.doneMs as number))
+        .map((c) => MONTHS[DateTime.fromMillis(c.doneMs as number, { zone: site.timeZone }).month - 1] as string),
+    ),
   ];
-  const leads = PROGRAM_PEOPLE.filter((p) => p.role === "program_lead").map((p) => p.email);
+  const monthList = months.length > 1 ? `${months.slice(0, -1).join(", ")} and ${months.at(-1)}` : months[0] ?? "";
   return timeline.passMs.map((ms, i) => {
     const phase = PHASES[i] as Phase;
-    const passedBy = rng.chance(0.55) ? rng.pick(leads) : rng.pick(engineers);
-    const month = MONTHS[DateTime.fromMillis(ms, { zone: site.timeZone }).month - 1] as string;
+    const passedBy = rng.chance(0.55) ? rng.pick(LEAD_EMAILS) : rng.pick(engineers);
     const inventoried = assets.filter((a) => a.row.discovery_source !== "zeek_ingest").length;
     const notes: Record<Phase, string> = {
       inventory: `${formatCount(inventoried)} assets confirmed with maintenance; staged hosts triaged to zero.`,
       zoning: `${zones.length} zones reviewed with production and corporate security; SL-T set on each.`,
-      conduits: `${conduits.length} conduits cut over in the ${month} outage windows; both owners signed the current revisions.`,
-      baseline: `Every monitored conduit mature; OT telemetry on its own SIEM pipeline with ${rng.pick([
-        365, 400, 730,
-      ])}-day retention.`,
+      conduits: `${conduits.length} conduits cut over in the ${monthList} outage windows; both owners signed the current revisions.`,
+      baseline: `Every monitored conduit mature; OT telemetry on its own SIEM pipeline with ${facts.retentionDays}-day retention.`,
       alerting: "Alert rules wired and reviewed on every monitored conduit.",
     };
     return {
@@ -1682,9 +1947,10 @@ async function insertProgram(
   let zoneCount = 0;
   let conduitCount = 0;
 
+  const conduitIds = new Map<string, number[]>();
   const signoffRow = (
     signoff: PlannedSignoff,
-    subject: { type: "ownership_split" | "conduit"; id: number; plantId: number },
+    subject: { type: "ownership_split" | "conduit" | "baseline_acceptance"; id: number; plantId: number },
     contentHash: string,
   ): Insertable<SignoffTable> => ({
     subject_type: subject.type,
@@ -1741,6 +2007,8 @@ async function insertProgram(
       assets.push({ ...asset.row, plant_id: plantId, zone_id: zoneId ?? null });
     }
 
+    const ids: number[] = [];
+    conduitIds.set(plant.row.code, ids);
     for (const conduit of plant.conduits) {
       const zoneA = zoneIds.get(conduit.zoneA);
       const zoneB = zoneIds.get(conduit.zoneB);
@@ -1759,6 +2027,7 @@ async function insertProgram(
         })
         .returning("id")
         .executeTakeFirstOrThrow();
+      ids.push(conduitId);
       for (const f of conduit.flows) flows.push({ conduit_id: conduitId, ...f });
       const definition = {
         id: conduitId,
@@ -1777,6 +2046,18 @@ async function insertProgram(
         signoffs.push(signoffRow(signoff, { type: "conduit", id: conduitId, plantId }, hash));
       }
       conduitCount++;
+    }
+
+    // Both owners' acceptance of a stalled baseline binds the conduit's revision and the epoch it stalled in.
+    for (const acceptance of plant.operations.acceptances) {
+      const conduitId = ids[acceptance.conduit] as number;
+      signoffs.push(
+        signoffRow(
+          { part: acceptance.part, person: acceptance.person, revision: acceptance.revision, signedMs: acceptance.signedMs, note: acceptance.note },
+          { type: "baseline_acceptance", id: conduitId, plantId },
+          baselineAcceptanceHash(conduitId, acceptance.revision, acceptance.epochStart),
+        ),
+      );
     }
 
     for (const pass of plant.gatePasses) {
@@ -1808,6 +2089,7 @@ async function insertProgram(
     [...signoffs].sort((a, b) => byCodePoint(a.signed_at, b.signed_at)),
     (rows) => trx.insertInto("signoff").values(rows).execute(),
   );
+  const operations = await insertOperations(trx, program, { plantIds, conduitIds, idOf });
 
   const summary: SeedSummary = {
     seed: program.seed,
@@ -1822,6 +2104,7 @@ async function insertProgram(
     plantAssignments: personPlants.length,
     gatePasses: gatePasses.length,
     signoffs: signoffs.length,
+    ...operations,
     accounts: program.people
       .map((p): DemoAccount => ({ email: p.email, name: p.name, role: p.role, plants: [...p.plants] }))
       .sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || byCodePoint(a.email, b.email)),
@@ -1844,6 +2127,154 @@ async function insertProgram(
     new Date(program.now),
   );
   return summary;
+}
+
+type OperationCounts = Pick<SeedSummary, "windows" | "changes" | "observations" | "ticks" | "waivers" | "wirings" | "rules">;
+
+/** Windows and changes need their ids back; everything else goes in batches. */
+async function insertOperations(
+  trx: Transaction<Database>,
+  program: PlannedProgram,
+  refs: { plantIds: Map<string, number>; conduitIds: Map<string, number[]>; idOf: (email: string) => number },
+): Promise<OperationCounts> {
+  const { plantIds, conduitIds, idOf } = refs;
+  const changes: Insertable<NetworkChangeTable>[] = [];
+  const observations: Insertable<ObservationTable>[] = [];
+  const ticks: (Insertable<ChecklistTickTable> & { order: number })[] = [];
+  const waivers: Insertable<WaiverTable>[] = [];
+  const wirings: Insertable<AlertWiringTable>[] = [];
+  const rules: Insertable<DetectionRuleTable>[] = [];
+  let windowCount = 0;
+
+  for (const [order, plant] of program.plants.entries()) {
+    const plantId = plantIds.get(plant.row.code) as number;
+    const conduitsOf = conduitIds.get(plant.row.code) ?? [];
+    const conduitId = (index: number) => {
+      const id = conduitsOf[index];
+      if (id === undefined) throw new Error(`${plant.row.code} has no conduit ${index}.`);
+      return id;
+    };
+    const ops = plant.operations;
+
+    const windowIds: number[] = [];
+    for (const w of ops.windows) {
+      const { id } = await trx
+        .insertInto("outage_window")
+        .values({
+          plant_id: plantId,
+          title: w.title,
+          kind: w.kind,
+          status: w.status,
+          starts_at: iso(w.startMs),
+          ends_at: iso(w.endMs),
+          time_zone: plant.row.time_zone,
+          notes: w.notes,
+          created_by: idOf(w.createdBy),
+          created_at: iso(w.createdMs),
+          updated_at: iso(w.updatedMs),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      windowIds.push(id);
+    }
+    windowCount += windowIds.length;
+
+    const assetNames = [...new Set(ops.changes.flatMap((c) => (c.assetName ? [c.assetName] : [])))];
+    const assetIds = new Map(
+      assetNames.length === 0
+        ? []
+        : (
+            await trx
+              .selectFrom("asset")
+              .select(["id", "name"])
+              .where("plant_id", "=", plantId)
+              .where("name", "in", assetNames)
+              .execute()
+          ).map((a) => [a.name, a.id] as const),
+    );
+    for (const c of [...ops.changes].sort((a, b) => a.createdMs - b.createdMs || byCodePoint(a.title, b.title))) {
+      changes.push({
+        plant_id: plantId,
+        kind: c.kind,
+        title: c.title,
+        conduit_id: c.conduit === null ? null : conduitId(c.conduit),
+        conduit_revision: c.conduitRevision,
+        asset_id: c.assetName === null ? null : assetIds.get(c.assetName) ?? null,
+        window_id: c.window === null ? null : (windowIds[c.window] as number),
+        planned_start: c.plannedStartMs === null ? null : iso(c.plannedStartMs),
+        planned_minutes: c.plannedMinutes,
+        status: c.status,
+        done_at: c.doneMs === null ? null : iso(c.doneMs),
+        created_by: idOf(c.createdBy),
+        created_at: iso(c.createdMs),
+        updated_at: iso(c.updatedMs),
+      });
+    }
+    for (const o of ops.observations) {
+      observations.push({
+        conduit_id: conduitId(o.conduit),
+        day: o.day,
+        source: "sensor_pipeline",
+        coverage: o.coverage,
+        tuples: o.tuples,
+        new_tuples: o.newTuples,
+        connections: o.connections,
+        bytes: o.bytes,
+        recorded_at: iso(o.recordedMs),
+      });
+    }
+    for (const t of ops.ticks) {
+      ticks.push({
+        order,
+        plant_id: plantId,
+        code: t.code,
+        ticked: t.ticked ? 1 : 0,
+        note: t.note,
+        details_json: t.details ? JSON.stringify(t.details) : null,
+        person_id: idOf(t.person),
+        at: iso(t.atMs),
+      });
+    }
+    for (const w of ops.waivers) {
+      waivers.push({ plant_id: plantId, code: w.code, justification: w.justification, person_id: idOf(w.person), at: iso(w.atMs), revoked_at: null, revoked_by: null });
+    }
+    for (const w of ops.wirings) {
+      wirings.push({ conduit_id: conduitId(w.conduit), conduit_revision: w.revision, person_id: idOf(w.person), at: iso(w.atMs), siem_reference: w.siemReference });
+    }
+    for (const r of ops.rules) {
+      rules.push({
+        conduit_id: conduitId(r.conduit),
+        name: r.name,
+        class: r.ruleClass,
+        description: r.description,
+        reviewed_by: r.reviewedBy === null ? null : idOf(r.reviewedBy),
+        reviewed_at: r.reviewedMs === null ? null : iso(r.reviewedMs),
+        created_by: idOf(r.createdBy),
+        created_at: iso(r.createdMs),
+      });
+    }
+  }
+
+  // Append-only rows go in the order they happened: the latest tick of a criterion is its state.
+  const byTime = <T,>(at: (row: T) => string) => (a: T, b: T) => byCodePoint(at(a), at(b));
+  await inChunks(changes, (rows) => trx.insertInto("network_change").values(rows).execute());
+  await inChunks(observations, (rows) => trx.insertInto("observation").values(rows).execute());
+  await inChunks(
+    ticks.sort((a, b) => byCodePoint(a.at, b.at) || a.order - b.order).map(({ order: _order, ...row }) => row),
+    (rows) => trx.insertInto("checklist_tick").values(rows).execute(),
+  );
+  await inChunks(waivers.sort(byTime((w) => w.at)), (rows) => trx.insertInto("waiver").values(rows).execute());
+  await inChunks(wirings.sort(byTime((w) => w.at)), (rows) => trx.insertInto("alert_wiring").values(rows).execute());
+  await inChunks(rules.sort(byTime((r) => r.created_at)), (rows) => trx.insertInto("detection_rule").values(rows).execute());
+  return {
+    windows: windowCount,
+    changes: changes.length,
+    observations: observations.length,
+    ticks: ticks.length,
+    waivers: waivers.length,
+    wirings: wirings.length,
+    rules: rules.length,
+  };
 }
 
 async function inChunks<T>(rows: readonly T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {

@@ -42,16 +42,44 @@ export function localDate(ms: number, timeZone: string): string {
   return date;
 }
 
-/** Calendar arithmetic on "YYYY-MM-DD" days, never on instants. */
+/** Calendar arithmetic on "YYYY-MM-DD" days, never on instants (plain integers: this runs per observation). */
 export function plusDays(day: string, days: number): string {
-  return DateTime.fromISO(day, { zone: "utc" }).plus({ days }).toISODate() as string;
+  return new Date(dayNumber(day) * DAY_MS + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** The instant a plant-local day and wall-clock time stands for. */
+/** Whole days from `a` to `b`, positive when b is later. */
+export function daysFrom(a: string, b: string): number {
+  return dayNumber(b) - dayNumber(a);
+}
+
+/** ISO weekday of a calendar day: 1 is Monday, 7 is Sunday. */
+export function weekdayOf(day: string): number {
+  return ((new Date(dayNumber(day) * DAY_MS).getUTCDay() + 6) % 7) + 1;
+}
+
+function dayNumber(day: string): number {
+  const ms = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(ms)) throw new Error(`“${day}” is not a calendar day.`);
+  return Math.round(ms / DAY_MS);
+}
+
+const hourStarts = new Map<string, number>();
+
+/**
+ * The instant a plant-local day and wall-clock time stands for. Zone offsets are costly to compute and the seed
+ * asks for thousands (one per observation), so the start of each local hour is remembered; no US zone changes its
+ * offset in the middle of an hour.
+ */
 export function localInstant(day: string, hour: number, minute: number, timeZone: string): number {
-  const dt = DateTime.fromISO(day, { zone: timeZone }).set({ hour, minute, second: 0, millisecond: 0 });
-  if (!dt.isValid) throw new Error(`${day} ${hour}:${minute} does not exist in ${timeZone}.`);
-  return dt.toMillis();
+  const key = `${timeZone}|${day}|${hour}`;
+  let start = hourStarts.get(key);
+  if (start === undefined) {
+    const dt = DateTime.fromISO(day, { zone: timeZone }).set({ hour, minute: 0, second: 0, millisecond: 0 });
+    if (!dt.isValid) throw new Error(`${day} ${hour}:00 does not exist in ${timeZone}.`);
+    start = dt.toMillis();
+    hourStarts.set(key, start);
+  }
+  return start + minute * MINUTE_MS;
 }
 
 export function formatCount(n: number): string {

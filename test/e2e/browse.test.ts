@@ -44,6 +44,7 @@ describe("browsing the program", () => {
 
     await page.getByRole("link", { name: "Assets" }).click();
     await page.waitForURL(/sort=assets&dir=desc/);
+    await page.locator('th[aria-sort="descending"]', { hasText: "Assets" }).waitFor();
     await settled(page);
     const counts = await page.locator("table tbody tr td:nth-child(6)").allInnerTexts();
     const numbers = counts.map((c) => Number(c.replace(/,/g, "")));
@@ -54,7 +55,7 @@ describe("browsing the program", () => {
     await biggest.click();
     await page.waitForURL(new RegExp(`/plants/${code}$`));
     await settled(page);
-    assert.match(await page.getByRole("heading", { level: 1 }).innerText(), new RegExp(code));
+    await page.getByRole("heading", { level: 1, name: new RegExp(code) }).waitFor();
     assert.ok(await page.getByRole("heading", { name: /^Zones/ }).isVisible());
     assert.ok(await page.getByRole("heading", { name: /^Conduits/ }).isVisible());
     assert.ok(await page.getByRole("heading", { name: "Assets by kind and zone" }).isVisible());
@@ -74,7 +75,7 @@ describe("browsing the program", () => {
     if (total > 50) {
       await page.getByRole("link", { name: "Next →" }).click();
       await page.waitForURL(/page=2/);
-    await settled(page);
+      await settled(page);
       assert.match(await page.locator(".pager p").innerText(), /^Showing 51–/);
     }
     assert.deepEqual(errors, []);

@@ -34,4 +34,8 @@ export async function settled(page: Page): Promise<void> {
     const router = (window as unknown as { __remixRouter?: { state: { navigation: { state: string } } } }).__remixRouter;
     return !router || router.state.navigation.state === "idle";
   });
+  // React commits the new route's render after the router settles; two frames later it is on screen.
+  await page.evaluate(() =>
+    "__remixRouter" in window ? new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))) : null,
+  );
 }
