@@ -43,7 +43,7 @@ export const DERIVED_HASH = "derived";
 // Values
 
 /** A value as an error message quotes it: JSON, cut short. */
-export function show(value: unknown): string {
+function show(value: unknown): string {
   const json = value === undefined ? "nothing" : JSON.stringify(value) ?? String(value);
   return json.length > 60 ? `${json.slice(0, 57)}…` : json;
 }
@@ -70,7 +70,6 @@ function isIpAddress(value: string): boolean {
 }
 
 const MAC = /^[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$/;
-const CRITERION_CODE = /^[A-Z]{3}-[A-Z]+$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 const name = z.string().max(500).refine((v) => v.trim() !== "", { error: "must not be empty" });

@@ -8,8 +8,8 @@ import {
   type PlantState,
   type WindowFact,
 } from "~/domain/readiness";
-import { partState, SIGNOFF_PARTS, type SignoffPart, type SignoffRecord } from "~/domain/signoffs";
-import { conduitHash, contentHash, ownershipSplitHash } from "~/models/signoffs.server";
+import { partState, SIGNOFF_PARTS } from "~/domain/signoffs";
+import { conduitHash, contentHash, listSignoffs, ownershipSplitHash } from "~/models/signoffs.server";
 import type { Executor } from "~/utils/db.server";
 
 // Loads the state the readiness engine judges, for many plants at once: one query per kind of fact,
@@ -59,7 +59,9 @@ async function assetFacts(db: Executor, plantIds: number[]) {
     .select((eb) => [
       "plant_id",
       eb.fn.countAll<number>().as("total"),
-      sql<number>`sum(case when kind is null or vendor is null or model is null or criticality is null then 1 else 0 end)`.as("incomplete"),
+      sql<number>`sum(case when kind is null or vendor is null or model is null or criticality is null then 1 else 0 end)`.as(
+        "incomplete"
+      ),
       sql<number>`sum(case when status = 'staged' then 1 else 0 end)`.as("staged"),
       sql<number>`sum(case when zone_id is null then 1 else 0 end)`.as("unplaced"),
     ])
@@ -72,7 +74,9 @@ async function assetFacts(db: Executor, plantIds: number[]) {
       select plant_id, id, name, problem, row_number() over (partition by plant_id, problem order by name) as n
       from (
         select plant_id, id, name, 'incomplete' as problem from asset
-          where (kind is null or vendor is null or model is null or criticality is null) and plant_id in (${sql.join(plantIds)})
+          where (kind is null or vendor is null or model is null or criticality is null) and plant_id in (${sql.join(
+            plantIds
+          )})
         union all
         select plant_id, id, name, 'staged' from asset where status = 'staged' and plant_id in (${sql.join(plantIds)})
         union all
@@ -85,157 +89,138 @@ async function assetFacts(db: Executor, plantIds: number[]) {
     .where("plant_id", "in", plantIds)
     .where("discovery_source", "=", "active_scan")
     .execute();
-  return { totals: new Map(totals.map((t) => [t.plant_id, t])), examples: group(examples.rows, (r) => r.plant_id), activeScans: group(activeScans, (r) => r.plant_id) };
-}
-
-async function signoffRecords(db: Executor, plantIds: number[]) {
-  const rows = await db
-    .selectFrom("signoff as s")
-    .innerJoin("person as p", "p.id", "s.person_id")
-    .select([
-      "s.id",
-      "s.subject_type",
-      "s.subject_id",
-      "s.plant_id",
-      "s.part",
-      "s.person_id",
-      "p.name as person_name",
-      "s.role",
-      "s.revision",
-      "s.content_hash",
-      "s.signed_at",
-      "s.note",
-      "s.revoked_at",
-      "s.revoked_reason",
-    ])
-    .where("s.plant_id", "in", plantIds)
-    .where("s.revoked_at", "is", null)
-    .execute();
-  return rows.map((row) => ({
-    subjectType: row.subject_type,
-    subjectId: row.subject_id,
-    plantId: row.plant_id,
-    record: {
-      id: row.id,
-      part: row.part as SignoffPart,
-      personId: row.person_id,
-      personName: row.person_name,
-      role: row.role,
-      revision: row.revision,
-      contentHash: row.content_hash,
-      signedAt: row.signed_at,
-      note: row.note,
-      revokedAt: row.revoked_at,
-      revokedReason: row.revoked_reason,
-    } satisfies SignoffRecord,
-  }));
+  return {
+    totals: new Map(totals.map((t) => [t.plant_id, t])),
+    examples: group(examples.rows, (r) => r.plant_id),
+    activeScans: group(activeScans, (r) => r.plant_id),
+  };
 }
 
 /** The full state of each plant (all plants when `codes` is omitted), keyed by plant code. */
 export async function loadPlantStates(db: Executor, codes?: string[]): Promise<Map<string, PlantState>> {
-  let plantQuery = db.selectFrom("plant").select(["id", "code", "time_zone", "ownership_split", "ownership_split_revision"]);
+  let plantQuery = db
+    .selectFrom("plant")
+    .select(["id", "code", "time_zone", "ownership_split", "ownership_split_revision"]);
   if (codes) plantQuery = plantQuery.where("code", "in", codes.length ? codes : [""]);
   const plants = await plantQuery.orderBy("code").execute();
   const ids = plants.map((p) => p.id);
   if (ids.length === 0) return new Map();
 
-  const [passes, assets, scanChanges, zones, conduitRows, flowCounts, signoffs, cutovers, ticks, waivers, windows, wirings, rules] =
-    await Promise.all([
-      db
-        .selectFrom("gate_pass as g")
-        .innerJoin("person as p", "p.id", "g.passed_by")
-        .select(["g.plant_id", "g.phase", "g.passed_at", "p.name"])
-        .where("g.plant_id", "in", ids)
-        .execute(),
-      assetFacts(db, ids),
-      db
-        .selectFrom("network_change")
-        .select(["plant_id", "id", "title", "done_at"])
-        .where("plant_id", "in", ids)
-        .where("kind", "=", "active_scan")
-        .where("status", "=", "done")
-        .execute(),
-      db.selectFrom("zone").select(["plant_id", "id", "name", "kind", "sl_target"]).where("plant_id", "in", ids).orderBy("name").execute(),
-      db
-        .selectFrom("conduit as c")
-        .innerJoin("zone as za", "za.id", "c.zone_a_id")
-        .innerJoin("zone as zb", "zb.id", "c.zone_b_id")
-        .leftJoin("person as d", "d.id", "c.design_owner_id")
-        .leftJoin("person as m", "m.id", "c.monitoring_owner_id")
-        .select([
-          "c.id",
-          "c.plant_id",
-          "c.name",
-          "c.zone_a_id",
-          "c.zone_b_id",
-          "za.kind as zone_a_kind",
-          "zb.kind as zone_b_kind",
-          "c.purpose",
-          "c.control_type",
-          "c.monitored",
-          "c.monitoring_point",
-          "c.revision",
-          "c.design_owner_id",
-          "d.name as design_owner",
-          "c.monitoring_owner_id",
-          "m.name as monitoring_owner",
-        ])
-        .where("c.plant_id", "in", ids)
-        .orderBy("c.name")
-        .execute(),
-      db
-        .selectFrom("conduit_flow as f")
-        .innerJoin("conduit as c", "c.id", "f.conduit_id")
-        .select(["f.conduit_id", "f.protocol", "f.port", "f.direction", "f.description"])
-        .where("c.plant_id", "in", ids)
-        .execute(),
-      signoffRecords(db, ids),
-      db
-        .selectFrom("network_change as n")
-        .innerJoin("conduit as c", "c.id", "n.conduit_id")
-        .select(["n.id", "n.conduit_id", "n.done_at", "n.window_id", "n.planned_start", "n.status"])
-        .where("c.plant_id", "in", ids)
-        .where("n.kind", "=", "conduit_cutover")
-        .where("n.status", "!=", "cancelled")
-        .whereRef("n.conduit_revision", "=", "c.revision")
-        .orderBy("n.id")
-        .execute(),
-      db
-        .selectFrom("checklist_tick as t")
-        .innerJoin("person as p", "p.id", "t.person_id")
-        .select(["t.plant_id", "t.code", "t.ticked", "t.note", "t.details_json", "t.at", "p.name"])
-        .where("t.plant_id", "in", ids)
-        .orderBy("t.id")
-        .execute(),
-      db
-        .selectFrom("waiver as w")
-        .innerJoin("person as p", "p.id", "w.person_id")
-        .select(["w.plant_id", "w.code", "w.justification", "w.at", "p.name"])
-        .where("w.plant_id", "in", ids)
-        .where("w.revoked_at", "is", null)
-        .orderBy("w.id")
-        .execute(),
-      db
-        .selectFrom("outage_window")
-        .select(["plant_id", "id", "title", "kind", "status", "starts_at", "ends_at"])
-        .where("plant_id", "in", ids)
-        .orderBy("starts_at")
-        .execute(),
-      db
-        .selectFrom("alert_wiring as a")
-        .innerJoin("conduit as c", "c.id", "a.conduit_id")
-        .select(["a.conduit_id", "a.at"])
-        .where("c.plant_id", "in", ids)
-        .whereRef("a.conduit_revision", "=", "c.revision")
-        .execute(),
-      db
-        .selectFrom("detection_rule as r")
-        .innerJoin("conduit as c", "c.id", "r.conduit_id")
-        .leftJoin("person as p", "p.id", "r.reviewed_by")
-        .select(["r.conduit_id", "r.name", "r.class", "p.role as reviewer_role"])
-        .where("c.plant_id", "in", ids)
-        .execute(),
-    ]);
+  const [
+    passes,
+    assets,
+    scanChanges,
+    zones,
+    conduitRows,
+    flowCounts,
+    signoffs,
+    cutovers,
+    ticks,
+    waivers,
+    windows,
+    wirings,
+    rules,
+  ] = await Promise.all([
+    db
+      .selectFrom("gate_pass as g")
+      .innerJoin("person as p", "p.id", "g.passed_by")
+      .select(["g.plant_id", "g.phase", "g.passed_at", "p.name"])
+      .where("g.plant_id", "in", ids)
+      .execute(),
+    assetFacts(db, ids),
+    db
+      .selectFrom("network_change")
+      .select(["plant_id", "id", "title", "done_at"])
+      .where("plant_id", "in", ids)
+      .where("kind", "=", "active_scan")
+      .where("status", "=", "done")
+      .execute(),
+    db
+      .selectFrom("zone")
+      .select(["plant_id", "id", "name", "kind", "sl_target"])
+      .where("plant_id", "in", ids)
+      .orderBy("name")
+      .execute(),
+    db
+      .selectFrom("conduit as c")
+      .innerJoin("zone as za", "za.id", "c.zone_a_id")
+      .innerJoin("zone as zb", "zb.id", "c.zone_b_id")
+      .leftJoin("person as d", "d.id", "c.design_owner_id")
+      .leftJoin("person as m", "m.id", "c.monitoring_owner_id")
+      .select([
+        "c.id",
+        "c.plant_id",
+        "c.name",
+        "c.zone_a_id",
+        "c.zone_b_id",
+        "za.kind as zone_a_kind",
+        "zb.kind as zone_b_kind",
+        "c.purpose",
+        "c.control_type",
+        "c.monitored",
+        "c.monitoring_point",
+        "c.revision",
+        "c.design_owner_id",
+        "d.name as design_owner",
+        "c.monitoring_owner_id",
+        "m.name as monitoring_owner",
+      ])
+      .where("c.plant_id", "in", ids)
+      .orderBy("c.name")
+      .execute(),
+    db
+      .selectFrom("conduit_flow as f")
+      .innerJoin("conduit as c", "c.id", "f.conduit_id")
+      .select(["f.conduit_id", "f.protocol", "f.port", "f.direction", "f.description"])
+      .where("c.plant_id", "in", ids)
+      .execute(),
+    listSignoffs(db, ids).then((all) => all.filter((s) => s.revokedAt === null)),
+    db
+      .selectFrom("network_change as n")
+      .innerJoin("conduit as c", "c.id", "n.conduit_id")
+      .select(["n.id", "n.conduit_id", "n.done_at", "n.window_id", "n.planned_start", "n.status"])
+      .where("c.plant_id", "in", ids)
+      .where("n.kind", "=", "conduit_cutover")
+      .where("n.status", "!=", "cancelled")
+      .whereRef("n.conduit_revision", "=", "c.revision")
+      .orderBy("n.id")
+      .execute(),
+    db
+      .selectFrom("checklist_tick as t")
+      .innerJoin("person as p", "p.id", "t.person_id")
+      .select(["t.plant_id", "t.code", "t.ticked", "t.note", "t.details_json", "t.at", "p.name"])
+      .where("t.plant_id", "in", ids)
+      .orderBy("t.id")
+      .execute(),
+    db
+      .selectFrom("waiver as w")
+      .innerJoin("person as p", "p.id", "w.person_id")
+      .select(["w.plant_id", "w.code", "w.justification", "w.at", "p.name"])
+      .where("w.plant_id", "in", ids)
+      .where("w.revoked_at", "is", null)
+      .orderBy("w.id")
+      .execute(),
+    db
+      .selectFrom("outage_window")
+      .select(["plant_id", "id", "title", "kind", "status", "starts_at", "ends_at"])
+      .where("plant_id", "in", ids)
+      .orderBy("starts_at")
+      .execute(),
+    db
+      .selectFrom("alert_wiring as a")
+      .innerJoin("conduit as c", "c.id", "a.conduit_id")
+      .select(["a.conduit_id", "a.at"])
+      .where("c.plant_id", "in", ids)
+      .whereRef("a.conduit_revision", "=", "c.revision")
+      .execute(),
+    db
+      .selectFrom("detection_rule as r")
+      .innerJoin("conduit as c", "c.id", "r.conduit_id")
+      .leftJoin("person as p", "p.id", "r.reviewed_by")
+      .select(["r.conduit_id", "r.name", "r.class", "p.role as reviewer_role"])
+      .where("c.plant_id", "in", ids)
+      .execute(),
+  ]);
 
   const monitoredIds = conduitRows.filter((c) => c.monitored === 1).map((c) => c.id);
   const observations =
@@ -273,7 +258,8 @@ export async function loadPlantStates(db: Executor, codes?: string[]): Promise<M
     const ofProblem = (problem: string): ObjectRef[] =>
       examples.filter((e) => e.problem === problem).map((e) => ({ type: "asset", id: e.id, label: e.name }));
     const plantSignoffs = byPlant.signoffs.get(plant.id) ?? [];
-    const signoffsOf = (type: string, id: number) => plantSignoffs.filter((s) => s.subjectType === type && s.subjectId === id).map((s) => s.record);
+    const signoffsOf = (type: string, id: number) =>
+      plantSignoffs.filter((s) => s.subjectType === type && s.subjectId === id);
     const splitHash = ownershipSplitHash(plant);
     const splitSignoffs = signoffsOf("ownership_split", plant.id);
 
@@ -290,11 +276,18 @@ export async function loadPlantStates(db: Executor, codes?: string[]): Promise<M
         monitored: c.monitored === 1,
         monitoringPoint: c.monitoring_point,
         revision: c.revision,
-        flows: flows.map((f) => ({ protocol: f.protocol as never, port: f.port, direction: f.direction as never, description: f.description })),
+        flows: flows.map((f) => ({
+          protocol: f.protocol as never,
+          port: f.port,
+          direction: f.direction as never,
+          description: f.description,
+        })),
       });
       const owners = {
-        design_change_control: c.design_owner_id !== null ? { id: c.design_owner_id, name: c.design_owner ?? "" } : null,
-        monitoring_incident_response: c.monitoring_owner_id !== null ? { id: c.monitoring_owner_id, name: c.monitoring_owner ?? "" } : null,
+        design_change_control:
+          c.design_owner_id !== null ? { id: c.design_owner_id, name: c.design_owner ?? "" } : null,
+        monitoring_incident_response:
+          c.monitoring_owner_id !== null ? { id: c.monitoring_owner_id, name: c.monitoring_owner ?? "" } : null,
       };
       const conduitSignoffs = signoffsOf("conduit", c.id);
       const parts = SIGNOFF_PARTS.map((part) => partState(conduitSignoffs, part, hash, owners[part]));
@@ -305,7 +298,9 @@ export async function loadPlantStates(db: Executor, codes?: string[]): Promise<M
       if (doneAt) {
         const acceptanceHash = baselineAcceptanceHash(c.id, c.revision, epochStartFor(doneAt, plant.time_zone));
         const acceptances = signoffsOf("baseline_acceptance", c.id);
-        baselineAccepted = SIGNOFF_PARTS.every((part) => partState(acceptances, part, acceptanceHash, owners[part]).status === "signed");
+        baselineAccepted = SIGNOFF_PARTS.every(
+          (part) => partState(acceptances, part, acceptanceHash, owners[part]).status === "signed"
+        );
       }
       return {
         id: c.id,
@@ -322,7 +317,9 @@ export async function loadPlantStates(db: Executor, codes?: string[]): Promise<M
         designOwner: owners.design_change_control?.name ?? null,
         monitoringOwner: owners.monitoring_incident_response?.name ?? null,
         parts,
-        cutover: cutover ? { changeId: cutover.id, doneAt, windowId: cutover.window_id, plannedStart: cutover.planned_start } : null,
+        cutover: cutover
+          ? { changeId: cutover.id, doneAt, windowId: cutover.window_id, plannedStart: cutover.planned_start }
+          : null,
         observations: (byConduit.observations.get(c.id) ?? []).map(
           (o): Observation => ({
             day: o.day,
@@ -332,7 +329,7 @@ export async function loadPlantStates(db: Executor, codes?: string[]): Promise<M
             connections: o.connections,
             bytes: o.bytes,
             source: o.source,
-          }),
+          })
         ),
         baselineAccepted,
         alertsWiredAt: byConduit.wirings.get(c.id)?.at(-1)?.at ?? null,
@@ -353,12 +350,21 @@ export async function loadPlantStates(db: Executor, codes?: string[]): Promise<M
         incomplete: { count: Number(totals?.incomplete ?? 0), examples: ofProblem("incomplete") },
         staged: { count: Number(totals?.staged ?? 0), examples: ofProblem("staged") },
         unplaced: { count: Number(totals?.unplaced ?? 0), examples: ofProblem("unplaced") },
-        activeScans: (assets.activeScans.get(plant.id) ?? []).map((a) => ({ id: a.id, name: a.name, discoveredAt: a.discovered_at })),
+        activeScans: (assets.activeScans.get(plant.id) ?? []).map((a) => ({
+          id: a.id,
+          name: a.name,
+          discoveredAt: a.discovered_at,
+        })),
       },
       activeScanChanges: (byPlant.scanChanges.get(plant.id) ?? [])
         .filter((c) => c.done_at !== null)
         .map((c) => ({ id: c.id, title: c.title, doneAt: c.done_at! })),
-      zones: (byPlant.zones.get(plant.id) ?? []).map((z) => ({ id: z.id, name: z.name, kind: z.kind, slTarget: z.sl_target })),
+      zones: (byPlant.zones.get(plant.id) ?? []).map((z) => ({
+        id: z.id,
+        name: z.name,
+        kind: z.kind,
+        slTarget: z.sl_target,
+      })),
       conduits,
       split: {
         written: plant.ownership_split !== null,
@@ -372,7 +378,12 @@ export async function loadPlantStates(db: Executor, codes?: string[]): Promise<M
         at: t.at,
         details: t.details_json ? (JSON.parse(t.details_json) as Record<string, unknown>) : null,
       })),
-      waivers: (byPlant.waivers.get(plant.id) ?? []).map((w) => ({ code: w.code, justification: w.justification, by: w.name, at: w.at })),
+      waivers: (byPlant.waivers.get(plant.id) ?? []).map((w) => ({
+        code: w.code,
+        justification: w.justification,
+        by: w.name,
+        at: w.at,
+      })),
       windows: (byPlant.windows.get(plant.id) ?? []).map(
         (w): WindowFact => ({
           id: w.id,
@@ -381,7 +392,7 @@ export async function loadPlantStates(db: Executor, codes?: string[]): Promise<M
           status: w.status as WindowFact["status"],
           startsAt: w.starts_at,
           endsAt: w.ends_at,
-        }),
+        })
       ),
     });
   }

@@ -23,7 +23,11 @@ export function contentHash(content: unknown): string {
   return sha256(canonicalJson(content));
 }
 
-export function ownershipSplitHash(plant: { code: string; ownership_split: string | null; ownership_split_revision: number }) {
+export function ownershipSplitHash(plant: {
+  code: string;
+  ownership_split: string | null;
+  ownership_split_revision: number;
+}) {
   return contentHash({
     object: "ownership_split",
     plant: plant.code,
@@ -63,7 +67,14 @@ export function conduitHash(conduit: ConduitDefinition): string {
   });
 }
 
-export async function listSignoffs(db: Executor, plantId: number, subjectType?: SubjectType): Promise<(SignoffRecord & { subjectType: string; subjectId: number })[]> {
+export type PlacedSignoff = SignoffRecord & { subjectType: string; subjectId: number; plantId: number };
+
+/** Every signoff given at the plant(s), newest first, revoked ones included. */
+export async function listSignoffs(
+  db: Executor,
+  plantIds: number | number[],
+  subjectType?: SubjectType
+): Promise<PlacedSignoff[]> {
   let query = db
     .selectFrom("signoff as s")
     .innerJoin("person as p", "p.id", "s.person_id")
@@ -71,6 +82,7 @@ export async function listSignoffs(db: Executor, plantId: number, subjectType?: 
       "s.id",
       "s.subject_type",
       "s.subject_id",
+      "s.plant_id",
       "s.part",
       "s.person_id",
       "p.name as person_name",
@@ -82,13 +94,14 @@ export async function listSignoffs(db: Executor, plantId: number, subjectType?: 
       "s.revoked_at",
       "s.revoked_reason",
     ])
-    .where("s.plant_id", "=", plantId);
+    .where("s.plant_id", "in", Array.isArray(plantIds) ? plantIds : [plantIds]);
   if (subjectType) query = query.where("s.subject_type", "=", subjectType);
   const rows = await query.orderBy("s.signed_at", "desc").orderBy("s.id", "desc").execute();
   return rows.map((row) => ({
     id: row.id,
     subjectType: row.subject_type,
     subjectId: row.subject_id,
+    plantId: row.plant_id,
     part: row.part as SignoffPart,
     personId: row.person_id,
     personName: row.person_name,
@@ -121,7 +134,7 @@ export async function getOwnershipSplit(db: Executor, plantId: number): Promise<
   const parts = (["design_change_control", "monitoring_incident_response"] as const).map((part) =>
     plant.ownership_split === null
       ? { part, status: "missing" as const, valid: null, reason: "No ownership split is written yet." }
-      : partState(history, part, hash),
+      : partState(history, part, hash)
   );
   return { text: plant.ownership_split, revision: plant.ownership_split_revision, hash, parts, history };
 }
@@ -137,7 +150,12 @@ export function requireSigningRole(actor: Actor, part: SignoffPart, plantId: num
   const permission = part === "design_change_control" ? "sign:design" : "sign:monitoring";
   if (actor.role !== PART_ROLE[part] || !can(actor, permission, plantId)) {
     const who = part === "design_change_control" ? "a plant engineer of this plant" : "corporate security";
-    throw new ActError(403, `The ${PART_LABELS[part].toLowerCase()} part is signed by ${who}, not by your role (${ROLE_LABELS[actor.role].toLowerCase()}).`);
+    throw new ActError(
+      403,
+      `The ${PART_LABELS[part].toLowerCase()} part is signed by ${who}, not by your role (${ROLE_LABELS[
+        actor.role
+      ].toLowerCase()}).`
+    );
   }
 }
 
@@ -155,11 +173,14 @@ export async function insertSignoff(
     note: string | null;
     objectLabel: string;
   },
-  now: Date,
+  now: Date
 ) {
   const personId = requirePerson(actor);
   if (input.seenHash !== input.currentHash) {
-    throw new ActError(409, `${input.objectLabel} changed since you opened it; it is now at revision ${input.revision}. Review it and sign again.`);
+    throw new ActError(
+      409,
+      `${input.objectLabel} changed since you opened it; it is now at revision ${input.revision}. Review it and sign again.`
+    );
   }
   const existing = await tx
     .selectFrom("signoff")
@@ -171,7 +192,11 @@ export async function insertSignoff(
     .where("content_hash", "=", input.currentHash)
     .where("revoked_at", "is", null)
     .executeTakeFirst();
-  if (existing) throw new ActError(409, `You have already signed revision ${input.revision} of ${input.objectLabel.toLowerCase()}.`);
+  if (existing)
+    throw new ActError(
+      409,
+      `You have already signed revision ${input.revision} of ${input.objectLabel.toLowerCase()}.`
+    );
   const row = {
     subject_type: input.subjectType,
     subject_id: input.subjectId,
@@ -195,10 +220,12 @@ export async function insertSignoff(
       objectType: input.subjectType,
       objectId: input.subjectId,
       plantId: input.plantId,
-      summary: `${actor.name} signed ${input.objectLabel.toLowerCase()} (revision ${input.revision}) for ${PART_LABELS[input.part].toLowerCase()}`,
+      summary: `${actor.name} signed ${input.objectLabel.toLowerCase()} (revision ${input.revision}) for ${PART_LABELS[
+        input.part
+      ].toLowerCase()}`,
       after: { signoff: id, ...row },
     },
-    now,
+    now
   );
 }
 
@@ -206,7 +233,7 @@ export async function signOwnershipSplit(
   db: DB,
   actor: Actor,
   input: { plantId: number; part: SignoffPart; seenHash: string; note: string | null },
-  now: Date = new Date(),
+  now: Date = new Date()
 ): Promise<void> {
   requireSigningRole(actor, input.part, input.plantId);
   await db.transaction().execute(async (tx) => {
@@ -216,7 +243,8 @@ export async function signOwnershipSplit(
       .where("id", "=", input.plantId)
       .executeTakeFirst();
     if (!plant) throw new ActError(404, "No such plant.");
-    if (plant.ownership_split === null) throw new ActError(409, "No ownership split is written yet; write it before signing.");
+    if (plant.ownership_split === null)
+      throw new ActError(409, "No ownership split is written yet; write it before signing.");
     await insertSignoff(
       tx,
       actor,
@@ -231,7 +259,7 @@ export async function signOwnershipSplit(
         note: input.note,
         objectLabel: `The ownership split of ${plant.code}`,
       },
-      now,
+      now
     );
   });
 }
@@ -240,9 +268,10 @@ export async function editOwnershipSplit(
   db: DB,
   actor: Actor,
   input: { plantId: number; text: string },
-  now: Date = new Date(),
+  now: Date = new Date()
 ): Promise<void> {
-  if (!can(actor, "edit:plant", input.plantId)) throw new ActError(403, "Your role may not edit this plant's ownership split.");
+  if (!can(actor, "edit:plant", input.plantId))
+    throw new ActError(403, "Your role may not edit this plant's ownership split.");
   const text = input.text.trim().replace(/\r\n/g, "\n");
   await db.transaction().execute(async (tx) => {
     const plant = await tx
@@ -266,11 +295,13 @@ export async function editOwnershipSplit(
         objectType: "ownership_split",
         objectId: input.plantId,
         plantId: input.plantId,
-        summary: `${actor.name} ${plant.ownership_split === null ? "wrote" : "edited"} the ownership split of ${plant.code} (revision ${revision}); earlier signoffs are now stale`,
+        summary: `${actor.name} ${plant.ownership_split === null ? "wrote" : "edited"} the ownership split of ${
+          plant.code
+        } (revision ${revision}); earlier signoffs are now stale`,
         before: { revision: plant.ownership_split_revision, text: plant.ownership_split },
         after: { revision, text },
       },
-      now,
+      now
     );
   });
 }
@@ -279,7 +310,7 @@ export async function revokeSignoff(
   db: DB,
   actor: Actor,
   input: { signoffId: number; plantId: number; reason: string },
-  now: Date = new Date(),
+  now: Date = new Date()
 ): Promise<void> {
   const personId = requirePerson(actor);
   const reason = input.reason.trim();
@@ -307,11 +338,13 @@ export async function revokeSignoff(
         objectType: signoff.subject_type,
         objectId: signoff.subject_id,
         plantId: signoff.plant_id,
-        summary: `${actor.name} revoked their ${PART_LABELS[signoff.part as SignoffPart]?.toLowerCase() ?? signoff.part} signoff of revision ${signoff.revision}: ${reason}`,
+        summary: `${actor.name} revoked their ${
+          PART_LABELS[signoff.part as SignoffPart]?.toLowerCase() ?? signoff.part
+        } signoff of revision ${signoff.revision}: ${reason}`,
         before: { signoff: signoff.id, revoked_at: null },
         after: { signoff: signoff.id, revoked_at: now.toISOString(), revoked_reason: reason },
       },
-      now,
+      now
     );
   });
 }

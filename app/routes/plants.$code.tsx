@@ -32,7 +32,6 @@ import {
   ASSET_SORT_KEYS,
   assetBreakdown,
   countAssets,
-  getPlantByCode,
   listAssets,
   listZones,
   type AssetQuery,
@@ -41,9 +40,11 @@ import { conduitSignoffStates, listConduitDetails } from "~/models/conduits.serv
 import { passGate, revokeWaiver, tickCriterion, waiveCriterion } from "~/models/gates.server";
 import { readinessOf } from "~/models/readiness.server";
 import { editOwnershipSplit, getOwnershipSplit, revokeSignoff, signOwnershipSplit } from "~/models/signoffs.server";
+import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";
 import { attempt, invalid, type ActFailure } from "~/utils/act.server";
 import { requirePermission, requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { requirePlant } from "~/utils/plant-guard.server";
 
 const PAGE_SIZE = 50;
 
@@ -53,15 +54,6 @@ const SplitSchema = z.object({
     .trim()
     .min(40, "Write the split in full: who owns design & change control, and who owns monitoring & incident response.")
     .max(4000, "Keep the split under 4,000 characters."),
-});
-const SignSchema = z.object({
-  part: z.enum(SIGNOFF_PARTS, "Choose which part you sign."),
-  hash: z.string().regex(/^[0-9a-f]{64}$/, "The signed revision is missing; reload the page."),
-  note: z.string().trim().max(500, "Keep the note under 500 characters.").optional(),
-});
-const RevokeSchema = z.object({
-  signoffId: z.coerce.number().int().positive("Choose a signoff to revoke."),
-  reason: z.string().trim().min(5, "Say why you revoke this signoff (at least 5 characters).").max(500),
 });
 
 const TickSchema = z.object({
@@ -79,16 +71,6 @@ const PassSchema = z.object({
   phase: z.enum(PHASES, "Choose a gate."),
   note: z.string().trim().max(500).optional(),
 });
-
-async function requirePlant(rawCode: string | undefined) {
-  const code = (rawCode ?? "").toUpperCase();
-  const plant = /^[A-Z0-9-]{1,16}$/.test(code) ? await getPlantByCode(getDb(), code) : null;
-  if (!plant)
-    throw data(`No plant in the program has the code “${rawCode ?? ""}”.`, {
-      status: 404,
-    });
-  return plant;
-}
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -134,9 +116,13 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
         const earlier = readiness!.gates.slice(0, index).find((g) => g.status !== "passed");
         if (earlier) return [gate.phase, { allowed: false, why: `The ${earlier.phase} gate must pass first.` }];
         const unmet = gate.criteria.filter((c) => !c.met && !c.waived).length;
-        if (unmet > 0) return [gate.phase, { allowed: false, why: `${unmet} ${unmet === 1 ? "criterion is" : "criteria are"} unmet.` }];
+        if (unmet > 0)
+          return [
+            gate.phase,
+            { allowed: false, why: `${unmet} ${unmet === 1 ? "criterion is" : "criteria are"} unmet.` },
+          ];
         return [gate.phase, { allowed: true, why: null }];
-      }),
+      })
     ) as GateControls["pass"],
   };
   const who = { role: user.role, personId: user.personId };
@@ -294,9 +280,13 @@ export async function action({ params, request }: ActionFunctionArgs) {
           note,
           pipeline:
             code === "BAS-PIPELINE"
-              ? { pipelineName: pipelineName ?? "", itPipelineName: itPipelineName ?? "", retentionDays: retentionDays === "" || retentionDays === undefined ? NaN : retentionDays }
+              ? {
+                  pipelineName: pipelineName ?? "",
+                  itPipelineName: itPipelineName ?? "",
+                  retentionDays: retentionDays === "" || retentionDays === undefined ? NaN : retentionDays,
+                }
               : undefined,
-        }),
+        })
       );
       break;
     }
@@ -316,7 +306,7 @@ export async function action({ params, request }: ActionFunctionArgs) {
       const parsed = PassSchema.safeParse(form);
       if (!parsed.success) return invalid(intent, parsed.error);
       failure = await attempt(intent, () =>
-        passGate(db, user, { plantId: plant.id, phase: parsed.data.phase as Phase, note: parsed.data.note || null }),
+        passGate(db, user, { plantId: plant.id, phase: parsed.data.phase as Phase, note: parsed.data.note || null })
       );
       break;
     }
@@ -405,8 +395,7 @@ export default function PlantPage() {
           })}
         </ol>
         <p className="forecast">
-          Forecast alerting live:{" "}
-          <strong>{forecastLive ? formatDate(forecastLive) : "not yet forecastable"}</strong>
+          Forecast alerting live: <strong>{forecastLive ? formatDate(forecastLive) : "not yet forecastable"}</strong>
           {forecastLive ? ` (target ${formatDate(plant.targets.alerting)})` : ` — ${forecastReason}`}
         </p>
       </section>

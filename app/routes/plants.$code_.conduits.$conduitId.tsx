@@ -4,7 +4,7 @@ import { z } from "zod";
 import { SignoffHistory, SignoffParts } from "~/components/SignoffParts";
 import { DIRECTION_ARROWS, formatFlow, parseFlows } from "~/domain/conduits";
 import { can } from "~/domain/permissions";
-import { SIGNOFF_PARTS, signControl, type SignoffPart } from "~/domain/signoffs";
+import { signControl, type SignoffPart } from "~/domain/signoffs";
 import { CONTROL_TYPE_LABELS, CONTROL_TYPES, labelFor } from "~/domain/vocabulary";
 import { BaselineBadge } from "~/components/BaselineBadge";
 import { formatDate } from "~/domain/time";
@@ -18,13 +18,15 @@ import {
   signConduit,
   updateConduit,
 } from "~/models/conduits.server";
-import { getPlantByCode, listZones } from "~/models/plants.server";
+import { listZones } from "~/models/plants.server";
 import { acceptBaseline, addDetectionRule, reviewDetectionRule, wireAlerts } from "~/models/gates.server";
 import { readinessOf } from "~/models/readiness.server";
 import { listSignoffs, revokeSignoff } from "~/models/signoffs.server";
+import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";
 import { attempt, invalid, refused, type ActFailure } from "~/utils/act.server";
 import { requirePermission, requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { requirePlant } from "~/utils/plant-guard.server";
 
 const optionalText = (max: number, label: string) =>
   z
@@ -52,15 +54,6 @@ const OwnersSchema = z.object({
   designOwnerId: z.union([z.literal(""), z.coerce.number().int().positive()]),
   monitoringOwnerId: z.union([z.literal(""), z.coerce.number().int().positive()]),
 });
-const SignSchema = z.object({
-  part: z.enum(SIGNOFF_PARTS, "Choose which part you sign."),
-  hash: z.string().regex(/^[0-9a-f]{64}$/, "The signed revision is missing; reload the page."),
-  note: z.string().trim().max(500, "Keep the note under 500 characters.").optional(),
-});
-const RevokeSchema = z.object({
-  signoffId: z.coerce.number().int().positive("Choose a signoff to revoke."),
-  reason: z.string().trim().min(5, "Say why you revoke this signoff (at least 5 characters).").max(500),
-});
 
 const WireSchema = z.object({
   siemReference: optionalText(200, "SIEM reference"),
@@ -76,10 +69,8 @@ const RuleSchema = z.object({
 const ReviewSchema = z.object({ ruleId: z.coerce.number().int().positive("Choose a rule.") });
 
 async function requireConduit(params: { code?: string; conduitId?: string }) {
-  const code = (params.code ?? "").toUpperCase();
+  const plant = await requirePlant(params.code);
   const db = getDb();
-  const plant = /^[A-Z0-9-]{1,16}$/.test(code) ? await getPlantByCode(db, code) : null;
-  if (!plant) throw data(`No plant in the program has the code “${params.code ?? ""}”.`, { status: 404 });
   const id = /^\d{1,9}$/.test(params.conduitId ?? "") ? Number(params.conduitId) : null;
   const [conduit] = id === null ? [] : await listConduitDetails(db, plant.id, id);
   if (!conduit) throw data(`Plant ${plant.code} has no conduit “${params.conduitId ?? ""}”.`, { status: 404 });
@@ -102,25 +93,33 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const track = readiness!.conduits.find((c) => c.id === conduit.id)!;
   const { parts, history } = states.get(conduit.id)!;
   const acceptances = (await listSignoffs(db, plant.id, "baseline_acceptance")).filter(
-    (s) => s.subjectId === conduit.id && s.revokedAt === null && s.revision === conduit.revision,
+    (s) => s.subjectId === conduit.id && s.revokedAt === null && s.revision === conduit.revision
   );
-  const ownPart = user.personId === conduit.designOwner?.id ? "design" : user.personId === conduit.monitoringOwner?.id ? "monitoring" : null;
+  const ownPart =
+    user.personId === conduit.designOwner?.id
+      ? "design"
+      : user.personId === conduit.monitoringOwner?.id
+      ? "monitoring"
+      : null;
   const baseline = track.baseline;
   const wiringControl = !can(user, "wire:alerts", plant.id)
     ? null
     : wiring
-      ? { allowed: false, why: `Alerts were wired on ${wiring.at.slice(0, 10)} by ${wiring.name}.` }
-      : track.alertBlock
-        ? { allowed: false, why: track.alertBlock }
-        : { allowed: true, why: null };
+    ? { allowed: false, why: `Alerts were wired on ${wiring.at.slice(0, 10)} by ${wiring.name}.` }
+    : track.alertBlock
+    ? { allowed: false, why: track.alertBlock }
+    : { allowed: true, why: null };
   const acceptControl =
     ownPart === null
       ? null
       : baseline.status !== "stalled"
-        ? { allowed: false, why: `Acceptance is only for a stalled baseline (60 counted days without maturity); this one is ${baseline.status}.` }
-        : acceptances.some((s) => s.personId === user.personId)
-          ? { allowed: false, why: "You have accepted this baseline; the other owner must accept it too." }
-          : { allowed: true, why: null };
+      ? {
+          allowed: false,
+          why: `Acceptance is only for a stalled baseline (60 counted days without maturity); this one is ${baseline.status}.`,
+        }
+      : acceptances.some((s) => s.personId === user.personId)
+      ? { allowed: false, why: "You have accepted this baseline; the other owner must accept it too." }
+      : { allowed: true, why: null };
   const who = { role: user.role, personId: user.personId };
   const controls = Object.fromEntries(
     parts.map((state) => {
@@ -231,27 +230,31 @@ export async function action({ params, request }: ActionFunctionArgs) {
       const parsed = WireSchema.safeParse(form);
       if (!parsed.success) return invalid(intent, parsed.error);
       failure = await attempt(intent, () =>
-        wireAlerts(db, user, { plantId: plant.id, conduitId: conduit.id, siemReference: parsed.data.siemReference }),
+        wireAlerts(db, user, { plantId: plant.id, conduitId: conduit.id, siemReference: parsed.data.siemReference })
       );
       break;
     }
     case "accept-baseline": {
       const parsed = AcceptSchema.safeParse(form);
       if (!parsed.success) return invalid(intent, parsed.error);
-      failure = await attempt(intent, () => acceptBaseline(db, user, { plantId: plant.id, conduitId: conduit.id, note: parsed.data.note }));
+      failure = await attempt(intent, () =>
+        acceptBaseline(db, user, { plantId: plant.id, conduitId: conduit.id, note: parsed.data.note })
+      );
       break;
     }
     case "add-rule": {
       const parsed = RuleSchema.safeParse(form);
       if (!parsed.success) return invalid(intent, parsed.error);
-      failure = await attempt(intent, () => addDetectionRule(db, user, { plantId: plant.id, conduitId: conduit.id, ...parsed.data }));
+      failure = await attempt(intent, () =>
+        addDetectionRule(db, user, { plantId: plant.id, conduitId: conduit.id, ...parsed.data })
+      );
       break;
     }
     case "review-rule": {
       const parsed = ReviewSchema.safeParse(form);
       if (!parsed.success) return invalid(intent, parsed.error);
       failure = await attempt(intent, () =>
-        reviewDetectionRule(db, user, { plantId: plant.id, conduitId: conduit.id, ruleId: parsed.data.ruleId }),
+        reviewDetectionRule(db, user, { plantId: plant.id, conduitId: conduit.id, ruleId: parsed.data.ruleId })
       );
       break;
     }
@@ -275,8 +278,18 @@ function FieldError({ failure, field, intent }: { failure: ActFailure | undefine
 }
 
 function BaselineAndAlerts() {
-  const { baseline, state, acceptances, wiring, wiringControl, acceptControl, rules, canWriteRule, canReviewRule, conduit } =
-    useLoaderData<typeof loader>();
+  const {
+    baseline,
+    state,
+    acceptances,
+    wiring,
+    wiringControl,
+    acceptControl,
+    rules,
+    canWriteRule,
+    canReviewRule,
+    conduit,
+  } = useLoaderData<typeof loader>();
   return (
     <div className="grid-2">
       <section className="panel" aria-labelledby="baseline-title" id="baseline">
@@ -289,7 +302,9 @@ function BaselineAndAlerts() {
         ) : (
           <dl className="facts">
             <dt>Epoch</dt>
-            <dd>from {formatDate(baseline.epochStart)} (revision {conduit.revision})</dd>
+            <dd>
+              from {formatDate(baseline.epochStart)} (revision {conduit.revision})
+            </dd>
             <dt>Counted days</dt>
             <dd>{baseline.countedDays} of 30</dd>
             <dt>Converged</dt>
@@ -302,14 +317,16 @@ function BaselineAndAlerts() {
               {baseline.matureOn
                 ? `mature since ${formatDate(baseline.matureOn)}`
                 : baseline.earliestMaturity
-                  ? `earliest ${formatDate(baseline.earliestMaturity)}`
-                  : "—"}
+                ? `earliest ${formatDate(baseline.earliestMaturity)}`
+                : "—"}
             </dd>
             <dt>Sensor gaps</dt>
             <dd>
               {baseline.gaps.length === 0
                 ? "none"
-                : baseline.gaps.map((gap) => `${formatDate(gap.from)} – ${formatDate(gap.to)} (${gap.days} days)`).join("; ")}
+                : baseline.gaps
+                    .map((gap) => `${formatDate(gap.from)} – ${formatDate(gap.to)} (${gap.days} days)`)
+                    .join("; ")}
             </dd>
           </dl>
         )}
@@ -381,11 +398,14 @@ function BaselineAndAlerts() {
           <ul className="rules">
             {rules.map((rule) => (
               <li key={rule.id}>
-                <span className={rule.class === "wrong" ? "badge bad" : "badge warn"}>{rule.class}</span> <strong>{rule.name}</strong>
+                <span className={rule.class === "wrong" ? "badge bad" : "badge warn"}>{rule.class}</span>{" "}
+                <strong>{rule.name}</strong>
                 {rule.description ? <span className="muted"> — {rule.description}</span> : null}
                 <div className="muted">
                   by {rule.author}
-                  {rule.reviewer ? ` · reviewed by ${rule.reviewer} on ${rule.reviewed_at?.slice(0, 10)}` : " · not reviewed"}
+                  {rule.reviewer
+                    ? ` · reviewed by ${rule.reviewer} on ${rule.reviewed_at?.slice(0, 10)}`
+                    : " · not reviewed"}
                 </div>
                 {!rule.reviewer && canReviewRule ? (
                   <Form method="post" className="inline-form">

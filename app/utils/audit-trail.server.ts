@@ -146,7 +146,7 @@ export function auditCsvResponse(scope: AuditScope, now: Date = new Date()): Res
             event.beforeJson,
             event.afterJson,
             event.hash,
-          ]),
+          ])
         )
         .join("");
       controller.enqueue(encoder.encode(text));

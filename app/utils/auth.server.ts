@@ -133,13 +133,13 @@ export type SignInResult =
 export async function signIn(
   request: Request,
   input: { email: string; password: string; ip: string },
-  now: Date = new Date(),
+  now: Date = new Date()
 ): Promise<SignInResult> {
   const db = getDb();
   const email = input.email.trim().toLowerCase();
   const wait = Math.max(
     await retryAfterSeconds(db, "email", email, FREE_FAILURES_PER_ACCOUNT, now),
-    await retryAfterSeconds(db, "ip", input.ip, FREE_FAILURES_PER_ADDRESS, now),
+    await retryAfterSeconds(db, "ip", input.ip, FREE_FAILURES_PER_ADDRESS, now)
   );
   if (wait > 0) {
     return {
@@ -162,10 +162,19 @@ export async function signIn(
   const previous = await sessionSecret(request);
   const secret = randomSecret();
   await db.transaction().execute(async (tx) => {
-    await tx.insertInto("login_attempt").values({ email, ip: input.ip, at: now.toISOString(), succeeded: succeeded ? 1 : 0 }).execute();
+    await tx
+      .insertInto("login_attempt")
+      .values({ email, ip: input.ip, at: now.toISOString(), succeeded: succeeded ? 1 : 0 })
+      .execute();
     if (!succeeded || !person) return;
     // A session id that existed before sign-in is never promoted: it is revoked and a new one issued.
-    if (previous) await tx.updateTable("session").set({ revoked_at: now.toISOString() }).where("id_hash", "=", sha256(previous)).where("revoked_at", "is", null).execute();
+    if (previous)
+      await tx
+        .updateTable("session")
+        .set({ revoked_at: now.toISOString() })
+        .where("id_hash", "=", sha256(previous))
+        .where("revoked_at", "is", null)
+        .execute();
     await tx
       .insertInto("session")
       .values({
@@ -182,8 +191,14 @@ export async function signIn(
     await recordAudit(
       tx,
       { personId: person.id, tokenId: null, label: actorLabel(person.name, role) },
-      { action: "session.sign_in", objectType: "person", objectId: person.id, plantId: null, summary: `${person.name} signed in` },
-      now,
+      {
+        action: "session.sign_in",
+        objectType: "person",
+        objectId: person.id,
+        plantId: null,
+        summary: `${person.name} signed in`,
+      },
+      now
     );
   });
   if (!succeeded || !person) {
@@ -200,7 +215,11 @@ export async function signOut(request: Request): Promise<string> {
     await getDb()
       .transaction()
       .execute(async (tx) => {
-        await tx.updateTable("session").set({ revoked_at: new Date().toISOString() }).where("id_hash", "=", sha256(secret)).execute();
+        await tx
+          .updateTable("session")
+          .set({ revoked_at: new Date().toISOString() })
+          .where("id_hash", "=", sha256(secret))
+          .execute();
         await recordAudit(tx, user, {
           action: "session.sign_out",
           objectType: "person",
@@ -233,7 +252,11 @@ async function tokenActor(bearer: string): Promise<Actor | null> {
   if (!token || !isOneOf(ROLES, token.role)) return null;
   const plants = await db.selectFrom("api_token_plant").select("plant_id").where("token_id", "=", token.id).execute();
   const plantIds = plants.map((row) => row.plant_id);
-  await db.updateTable("api_token").set({ last_used_at: new Date().toISOString() }).where("id", "=", token.id).execute();
+  await db
+    .updateTable("api_token")
+    .set({ last_used_at: new Date().toISOString() })
+    .where("id", "=", token.id)
+    .execute();
   return {
     kind: "token",
     personId: null,
@@ -249,7 +272,10 @@ async function tokenActor(bearer: string): Promise<Actor | null> {
 }
 
 function apiError(status: number, message: string): Response {
-  return Response.json({ error: message }, { status, headers: status === 401 ? { "WWW-Authenticate": 'Bearer realm="api"' } : {} });
+  return Response.json(
+    { error: message },
+    { status, headers: status === 401 ? { "WWW-Authenticate": 'Bearer realm="api"' } : {} }
+  );
 }
 
 /** For `/api/*`: a bearer token or a session; 401 JSON otherwise, never a redirect. */
@@ -268,6 +294,11 @@ export async function requireApiActor(request: Request): Promise<Actor> {
 
 export function requireApiPermission(actor: Actor, permission: Permission, plantId?: number): void {
   if (!can(actor, permission, plantId)) {
-    throw apiError(403, `This ${actor.kind === "token" ? "token" : "account"} (${ROLE_LABELS[actor.role].toLowerCase()}) may not do this here.`);
+    throw apiError(
+      403,
+      `This ${actor.kind === "token" ? "token" : "account"} (${ROLE_LABELS[
+        actor.role
+      ].toLowerCase()}) may not do this here.`
+    );
   }
 }

@@ -7,7 +7,7 @@ const scrypt = promisify(crypto.scrypt) as (
   password: crypto.BinaryLike,
   salt: crypto.BinaryLike,
   keylen: number,
-  options: crypto.ScryptOptions,
+  options: crypto.ScryptOptions
 ) => Promise<Buffer>;
 
 const N = 16384;
