@@ -75,13 +75,15 @@ export function parseFlows(text: string): FlowParse {
   return { ok: true, flows };
 }
 
-/** Canonical order, so equal sets of flows hash and compare equal. */
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Canonical order, independent of any locale, so equal sets of flows hash and compare equal everywhere. */
 export function sortFlows(flows: readonly AllowedFlow[]): AllowedFlow[] {
   return [...flows].sort(
     (a, b) =>
-      a.protocol.localeCompare(b.protocol) ||
+      byCodePoint(a.protocol, b.protocol) ||
       (a.port ?? -1) - (b.port ?? -1) ||
-      a.direction.localeCompare(b.direction) ||
-      (a.description ?? "").localeCompare(b.description ?? ""),
+      byCodePoint(a.direction, b.direction) ||
+      byCodePoint(a.description ?? "", b.description ?? ""),
   );
 }

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { verifyAuditChain } from "../../app/models/audit.server";
@@ -10,7 +9,7 @@ import { sha256 } from "../../app/utils/password.server";
 import { root } from "../../scripts/build";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { createPerson, signInOverHttp, TEST_PASSWORD } from "../support/people";
-import { startServer, type RunningServer } from "../support/server";
+import { type RunningServer, runScript, startServer } from "../support/server";
 
 // Accounts and API tokens through the real server over HTTP, as a browser without JavaScript would use
 // them, against a real SQLite file. Two plants are inserted before the server starts, so it seeds nothing
@@ -531,19 +530,9 @@ describe("API tokens", () => {
   });
 });
 
-function runTokenCreate(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/token-create.ts"), ...args], {
-      cwd: root,
-      env: { ...process.env, DATABASE_PATH: test.file },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+async function runTokenCreate(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { status, stdout, stderr } = await runScript("scripts/token-create.ts", args, { DATABASE_PATH: test.file });
+  return { code: status, stdout, stderr };
 }
 
 describe("npm run token:create", () => {

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -9,7 +8,7 @@ import { openDatabase, type DB } from "../../app/utils/db.server";
 import { root } from "../../scripts/build";
 import { tempDir } from "../support/database";
 import { createPerson, signInOverHttp } from "../support/people";
-import { startServer, type RunningServer } from "../support/server";
+import { type RunningServer, runScript, startServer } from "../support/server";
 
 // The audit trail over HTTP against the real server: who may read it, its filters, its CSV export, and
 // the verify command on the same file.
@@ -295,19 +294,9 @@ describe("the CSV export", () => {
   });
 });
 
-function runVerify(databasePath: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/audit-verify.ts")], {
-      cwd: root,
-      env: { ...process.env, DATABASE_PATH: databasePath },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+async function runVerify(databasePath: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { status, stdout, stderr } = await runScript("scripts/audit-verify.ts", [], { DATABASE_PATH: databasePath });
+  return { code: status, stdout, stderr };
 }
 
 describe("npm run audit:verify", () => {
