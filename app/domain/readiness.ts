@@ -179,10 +179,15 @@ function latestTick(checklist: ChecklistEntry[], code: string): ChecklistEntry |
   return checklist.filter((entry) => entry.code === code).at(-1) ?? null;
 }
 
+/** Work on the network may only happen inside a confirmed (or since completed) scheduled outage. */
 function insideUsableWindow(instant: string, windows: WindowFact[]): WindowFact | null {
   return (
     windows.find(
-      (w) => w.kind === "scheduled_outage" && w.status !== "cancelled" && w.startsAt <= instant && instant <= w.endsAt,
+      (w) =>
+        w.kind === "scheduled_outage" &&
+        (w.status === "confirmed" || w.status === "completed") &&
+        w.startsAt <= instant &&
+        instant <= w.endsAt,
     ) ?? null
   );
 }
@@ -361,7 +366,7 @@ function baselineSentence(name: string, baseline: Baseline): string {
     case "none":
       return `“${name}” has no baseline yet: ${(baseline.reason ?? "nothing observed.").replace(/^./, (c) => c.toLowerCase())}`;
     case "collecting":
-      return `“${name}” is collecting: ${baseline.countedDays} counted days${baseline.converged ? "" : ", not converged"}${baseline.earliestMaturity ? `; mature on ${baseline.earliestMaturity} at the earliest` : ""}.`;
+      return `“${name}” is collecting: ${plural(baseline.countedDays, "counted day")}${baseline.converged ? "" : ", not converged"}${baseline.earliestMaturity ? `; mature on ${baseline.earliestMaturity} at the earliest` : ""}.`;
     case "stalled":
       return `“${name}” is stalled after ${baseline.countedDays} counted days without maturity; both owners must accept it.`;
     default:
@@ -406,6 +411,9 @@ function forecast(state: PlantState, baselines: Map<number, Baseline>, at: strin
   let latest = today;
   for (const c of monitored) {
     const baseline = baselines.get(c.id)!;
+    if (baseline.status === "stalled") {
+      return { day: null, reason: `The baseline of “${c.name}” is stalled and needs acceptance by both owners.` };
+    }
     let day: string | null;
     if (c.cutover?.doneAt) day = baseline.matureOn ?? baseline.earliestMaturity;
     else {
@@ -471,7 +479,9 @@ export function computeReadiness(state: PlantState, at: string, settings: Baseli
       alertBlock: c.monitored ? alertBlockReason(baseline, c.name) : `“${c.name}” is not monitored, so there is nothing to alert on.`,
     };
   });
-  const live = phase === "complete" ? { day: state.passes.find((p) => p.phase === "alerting")?.passedAt.slice(0, 10) ?? null, reason: null } : forecast(state, baselines, at);
+  const livePass = state.passes.find((p) => p.phase === "alerting");
+  const live =
+    phase === "complete" && livePass ? { day: localDay(livePass.passedAt, state.timeZone), reason: null } : forecast(state, baselines, at);
   return { code: state.code, phase, at, gates, conduits, forecastLive: live.day, forecastReason: live.reason };
 }
 

@@ -82,7 +82,7 @@ export function partState(
       reason: `${stale.personName} signed revision ${stale.revision}; the current revision is not signed.`,
     };
   }
-  const who = owner ? owner.name : `someone from ${PART_OWNER_LABELS[part]}`;
+  const who = owner ? owner.name : `Someone from ${PART_OWNER_LABELS[part]}`;
   return { part, status: "missing", valid: null, reason: `${who} has not signed yet.` };
 }
 

@@ -97,7 +97,12 @@ async function assetFacts(db: Executor, plantIds: number[]) {
 }
 
 /** The full state of each plant (all plants when `codes` is omitted), keyed by plant code. */
-export async function loadPlantStates(db: Executor, codes?: string[]): Promise<Map<string, PlantState>> {
+/**
+ * The state of each plant (all plants when `codes` is omitted) as it stood at `at`: acts recorded later
+ * (ticks, waivers, signatures, cutovers, wirings, reviews, observations) are left out. Definitions
+ * (zones, conduit revisions, assets, window statuses) are today's.
+ */
+export async function loadPlantStates(db: Executor, codes?: string[], at: string = new Date().toISOString()): Promise<Map<string, PlantState>> {
   let plantQuery = db
     .selectFrom("plant")
     .select(["id", "code", "time_zone", "ownership_split", "ownership_split_revision"]);
@@ -174,7 +179,7 @@ export async function loadPlantStates(db: Executor, codes?: string[]): Promise<M
       .select(["f.conduit_id", "f.protocol", "f.port", "f.direction", "f.description"])
       .where("c.plant_id", "in", ids)
       .execute(),
-    listSignoffs(db, ids).then((all) => all.filter((s) => s.revokedAt === null)),
+    listSignoffs(db, ids).then((all) => all.filter((s) => s.signedAt <= at && (s.revokedAt === null || s.revokedAt > at))),
     db
       .selectFrom("network_change as n")
       .innerJoin("conduit as c", "c.id", "n.conduit_id")
@@ -183,13 +188,17 @@ export async function loadPlantStates(db: Executor, codes?: string[]): Promise<M
       .where("n.kind", "=", "conduit_cutover")
       .where("n.status", "!=", "cancelled")
       .whereRef("n.conduit_revision", "=", "c.revision")
+      .where("n.created_at", "<=", at)
       .orderBy("n.id")
-      .execute(),
+      .execute()
+      // A change done after `at` was still to come then.
+      .then((rows) => rows.map((n) => (n.status === "done" && n.done_at !== null && n.done_at > at ? { ...n, status: "scheduled", done_at: null } : n))),
     db
       .selectFrom("checklist_tick as t")
       .innerJoin("person as p", "p.id", "t.person_id")
       .select(["t.plant_id", "t.code", "t.ticked", "t.note", "t.details_json", "t.at", "p.name"])
       .where("t.plant_id", "in", ids)
+      .where("t.at", "<=", at)
       .orderBy("t.id")
       .execute(),
     db
@@ -197,7 +206,8 @@ export async function loadPlantStates(db: Executor, codes?: string[]): Promise<M
       .innerJoin("person as p", "p.id", "w.person_id")
       .select(["w.plant_id", "w.code", "w.justification", "w.at", "p.name"])
       .where("w.plant_id", "in", ids)
-      .where("w.revoked_at", "is", null)
+      .where("w.at", "<=", at)
+      .where((eb) => eb.or([eb("w.revoked_at", "is", null), eb("w.revoked_at", ">", at)]))
       .orderBy("w.id")
       .execute(),
     db
@@ -211,14 +221,25 @@ export async function loadPlantStates(db: Executor, codes?: string[]): Promise<M
       .innerJoin("conduit as c", "c.id", "a.conduit_id")
       .select(["a.conduit_id", "a.at"])
       .where("c.plant_id", "in", ids)
+      .where("a.at", "<=", at)
       .whereRef("a.conduit_revision", "=", "c.revision")
       .execute(),
     db
       .selectFrom("detection_rule as r")
       .innerJoin("conduit as c", "c.id", "r.conduit_id")
       .leftJoin("person as p", "p.id", "r.reviewed_by")
-      .select(["r.conduit_id", "r.name", "r.class", "p.role as reviewer_role"])
+      // Reviewed by plant engineering means by an engineer of this plant, and before `at`.
+      .leftJoin("person_plant as pp", (join) => join.onRef("pp.person_id", "=", "r.reviewed_by").onRef("pp.plant_id", "=", "c.plant_id"))
+      .select((eb) => [
+        "r.conduit_id",
+        "r.name",
+        "r.class",
+        eb
+          .and([eb("p.role", "=", "plant_engineer"), eb("pp.plant_id", "is not", null), eb("r.reviewed_at", "<=", at)])
+          .as("reviewed_by_engineer"),
+      ])
       .where("c.plant_id", "in", ids)
+      .where("r.created_at", "<=", at)
       .execute(),
   ]);
 
@@ -230,6 +251,7 @@ export async function loadPlantStates(db: Executor, codes?: string[]): Promise<M
           .selectFrom("observation")
           .select(["conduit_id", "day", "source", "coverage", "tuples", "new_tuples", "connections", "bytes"])
           .where("conduit_id", "in", monitoredIds)
+          .where("recorded_at", "<=", at)
           .orderBy("day")
           .execute();
 
@@ -336,7 +358,7 @@ export async function loadPlantStates(db: Executor, codes?: string[]): Promise<M
         rules: (byConduit.rules.get(c.id) ?? []).map((r) => ({
           name: r.name,
           class: r.class as "unusual" | "wrong",
-          reviewedByEngineer: r.reviewer_role === "plant_engineer",
+          reviewedByEngineer: Boolean(r.reviewed_by_engineer),
         })),
       };
     });
@@ -357,7 +379,7 @@ export async function loadPlantStates(db: Executor, codes?: string[]): Promise<M
         })),
       },
       activeScanChanges: (byPlant.scanChanges.get(plant.id) ?? [])
-        .filter((c) => c.done_at !== null)
+        .filter((c) => c.done_at !== null && c.done_at <= at)
         .map((c) => ({ id: c.id, title: c.title, doneAt: c.done_at! })),
       zones: (byPlant.zones.get(plant.id) ?? []).map((z) => ({
         id: z.id,
@@ -401,6 +423,6 @@ export async function loadPlantStates(db: Executor, codes?: string[]): Promise<M
 
 /** Readiness of each plant (all when `codes` is omitted) at an instant. */
 export async function readinessOf(db: Executor, at: string, codes?: string[]): Promise<PlantReadiness[]> {
-  const [states, settings] = await Promise.all([loadPlantStates(db, codes), loadSettings(db)]);
+  const [states, settings] = await Promise.all([loadPlantStates(db, codes, at), loadSettings(db)]);
   return [...states.values()].map((state) => computeReadiness(state, at, settings));
 }
