@@ -139,6 +139,8 @@ describe("each criterion says why it is unmet, and names the object at fault", (
     ["INV-ASSETS", (s) => (s.assets.total = 0), /No asset is inventoried/],
     ["INV-PASSIVE", (s) => (s.assets.activeScans[0]!.discoveredAt = "2026-03-02T05:30:00.000Z"), /discovered by an active scan outside any outage window/, "PLC-09"],
     ["INV-PASSIVE", (s) => (s.windows[0]!.status = "cancelled"), /outside any outage window/],
+    ["INV-PASSIVE", (s) => (s.windows[0]!.status = "planned"), /outside any outage window/],
+    ["CON-CUTOVER", (s) => (s.windows[0]!.kind = "blackout"), /outside any outage window/, "Conduit 1"],
     ["INV-PASSIVE", (s) => (s.activeScanChanges = [{ id: 3, title: "Nmap sweep", doneAt: "2026-04-01T12:00:00.000Z" }]), /active scan was run outside/, "Nmap sweep"],
     ["INV-STAGED", (s) => (s.assets.staged = { count: 1, examples: [{ type: "asset", id: 7, label: "10.1.1.7" }] }), /1 asset is still staged/, "10.1.1.7"],
     ["INV-REVIEW", (s) => (s.checklist = s.checklist.filter((c) => c.code !== "INV-REVIEW")), /not ticked the inventory review/],
@@ -238,6 +240,12 @@ describe("forecast", () => {
     assert.equal(computeReadiness(state, AT, S).forecastLive, "2026-08-04");
     state.windows.pop();
     const none = computeReadiness(state, AT, S);
+    const stalled = readyPlant();
+    stalled.conduits[0]!.observations = Array.from({ length: 62 }, (_, i) => ({ ...quietDays("2026-03-02", 62)[i]!, newTuples: i % 5 === 0 ? 1 : 0 }));
+    const blocked = computeReadiness(stalled, "2026-05-04T15:00:00.000Z", S);
+    assert.equal(blocked.conduits[0]!.baseline.status, "stalled");
+    assert.equal(blocked.forecastLive, null);
+    assert.match(blocked.forecastReason ?? "", /stalled and needs acceptance by both owners/);
     assert.equal(none.forecastLive, null);
     assert.match(none.forecastReason ?? "", /no confirmed outage window ahead/);
   });
