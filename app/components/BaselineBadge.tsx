@@ -20,10 +20,10 @@ export function BaselineBadge({
     <>
       <span className={BADGE[baseline.status] ?? "badge"}>{baseline.status}</span>
       {baseline.status !== "none" ? (
-        <div className="muted">
+        <span className="muted baseline-detail">
           {baseline.countedDays}/{matureDays} counted days
           {baseline.matureOn ? ` · mature ${formatDate(baseline.matureOn)}` : baseline.earliestMaturity ? ` · earliest ${formatDate(baseline.earliestMaturity)}` : ""}
-        </div>
+        </span>
       ) : null}
     </>
   );

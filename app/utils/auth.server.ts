@@ -95,7 +95,17 @@ export function safeRedirect(target: FormDataEntryValue | string | null | undefi
   if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) {
     return fallback;
   }
-  return target;
+  // Browsers drop tabs and newlines from addresses and read "\" as "/": "/\t/evil.example" leaves the site.
+  // Read the target as a browser would and keep only what stays on this origin.
+  const base = "http://tracker.invalid";
+  let url: URL;
+  try {
+    url = new URL(target, base);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== base) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 // ——— sign-in with throttling ———
