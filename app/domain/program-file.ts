@@ -5,6 +5,8 @@ import { isValidTimeZone } from "./time";
 import {
   ASSET_KINDS,
   ASSET_STATUSES,
+  CHANGE_KINDS,
+  CHANGE_STATUSES,
   CONTROL_TYPES,
   CRITICALITIES,
   DISCOVERY_SOURCES,
@@ -13,6 +15,8 @@ import {
   PHASES,
   PURDUE_LEVELS,
   ROLES,
+  WINDOW_KINDS,
+  WINDOW_STATUSES,
   ZONE_KINDS,
 } from "./vocabulary";
 
@@ -25,10 +29,6 @@ export const PROGRAM_FORMAT = "segmentation-program";
 export const PROGRAM_VERSION = 1;
 
 // Vocabularies the database constrains that have no list in ./vocabulary yet.
-export const WINDOW_KINDS = ["scheduled_outage", "blackout"] as const;
-export const WINDOW_STATUSES = ["planned", "confirmed", "completed", "cancelled"] as const;
-export const CHANGE_KINDS = ["conduit_cutover", "sensor_install", "firewall_rule_change", "active_scan"] as const;
-export const CHANGE_STATUSES = ["scheduled", "done", "needs_window", "cancelled"] as const;
 export const RULE_CLASSES = ["unusual", "wrong"] as const;
 export const SIGNOFF_SUBJECT_TYPES = ["ownership_split", "conduit", "baseline_acceptance", "gate_pass"] as const;
 

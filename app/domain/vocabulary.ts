@@ -131,6 +131,44 @@ export const DISCOVERY_SOURCE_LABELS: Record<DiscoverySource, string> = {
 export const ASSET_STATUSES = ["staged", "confirmed"] as const;
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
+export const WINDOW_KINDS = ["scheduled_outage", "blackout"] as const;
+export type WindowKind = (typeof WINDOW_KINDS)[number];
+
+export const WINDOW_KIND_LABELS: Record<WindowKind, string> = {
+  scheduled_outage: "Scheduled outage",
+  blackout: "Blackout",
+};
+
+export const WINDOW_STATUSES = ["planned", "confirmed", "completed", "cancelled"] as const;
+export type WindowStatus = (typeof WINDOW_STATUSES)[number];
+
+export const WINDOW_STATUS_LABELS: Record<WindowStatus, string> = {
+  planned: "Planned",
+  confirmed: "Confirmed",
+  completed: "Completed",
+  cancelled: "Cancelled",
+};
+
+export const CHANGE_KINDS = ["conduit_cutover", "sensor_install", "firewall_rule_change", "active_scan"] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+export const CHANGE_KIND_LABELS: Record<ChangeKind, string> = {
+  conduit_cutover: "Conduit cutover",
+  sensor_install: "Sensor / SPAN install",
+  firewall_rule_change: "Firewall rule change",
+  active_scan: "Active scan",
+};
+
+export const CHANGE_STATUSES = ["scheduled", "done", "needs_window", "cancelled"] as const;
+export type ChangeStatus = (typeof CHANGE_STATUSES)[number];
+
+export const CHANGE_STATUS_LABELS: Record<ChangeStatus, string> = {
+  scheduled: "Scheduled",
+  done: "Done",
+  needs_window: "Needs a new window",
+  cancelled: "Cancelled",
+};
+
 export function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
   return typeof value === "string" && (values as readonly string[]).includes(value);
 }
