@@ -14,7 +14,7 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  loadContext: AppLoadContext,
+  loadContext: AppLoadContext
 ) {
   const nonce = loadContext.cspNonce;
   return new Promise<Response>((resolve, reject) => {
@@ -32,7 +32,7 @@ export default function handleRequest(
             new Response(createReadableStreamFromReadable(body), {
               headers: responseHeaders,
               status: errored ? 500 : responseStatusCode,
-            }),
+            })
           );
           pipe(body);
         },
@@ -43,7 +43,7 @@ export default function handleRequest(
           errored = true;
           console.error(error);
         },
-      },
+      }
     );
     setTimeout(abort, ABORT_DELAY);
   });

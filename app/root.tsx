@@ -108,7 +108,13 @@ export function ErrorBoundary() {
       <section className="error-page" aria-labelledby="error-title">
         <p className="eyebrow">Error {error.status}</p>
         <h1 id="error-title">{notFound ? "Not found" : error.statusText || "Request refused"}</h1>
-        <p>{typeof error.data === "string" && error.data ? error.data : notFound ? "There is nothing at this address." : "The request could not be completed."}</p>
+        <p>
+          {typeof error.data === "string" && error.data
+            ? error.data
+            : notFound
+            ? "There is nothing at this address."
+            : "The request could not be completed."}
+        </p>
         <p>
           <Link to="/">Back to the program overview</Link>
         </p>

@@ -32,7 +32,10 @@ try {
   await migrateToLatest(db);
   const person = await db.selectFrom("person").select(["id", "name"]).where("email", "=", email).executeTakeFirst();
   if (!person) fail(`No account has the email ${email}.`);
-  const { revokedSessions } = await resetPassword(db, systemActor("account:password command"), { personId: person.id, password });
+  const { revokedSessions } = await resetPassword(db, systemActor("account:password command"), {
+    personId: person.id,
+    password,
+  });
   console.log(`Password of ${person.name} <${email}> set; ${revokedSessions} session(s) revoked.`);
   await closeDb();
 } catch (error) {

@@ -17,7 +17,11 @@ async function main(): Promise<number> {
     verdict = await verifyAuditChain(getDb());
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    console.error(reason.startsWith("Cannot use the database") ? reason : `Cannot read the audit trail at ${file}: ${reason.replace(/\.$/, "")}.`);
+    console.error(
+      reason.startsWith("Cannot use the database")
+        ? reason
+        : `Cannot read the audit trail at ${file}: ${reason.replace(/\.$/, "")}.`
+    );
     return 2;
   } finally {
     await closeDb().catch(() => undefined);
@@ -28,7 +32,9 @@ async function main(): Promise<number> {
   }
   console.log(`Audit trail intact: ${verdict.count} ${verdict.count === 1 ? "event" : "events"}.`);
   if (verdict.last) {
-    console.log(`Latest event ${verdict.last.seq} has hash ${verdict.last.hash}; a later run that no longer reaches it means the trail was cut short.`);
+    console.log(
+      `Latest event ${verdict.last.seq} has hash ${verdict.last.hash}; a later run that no longer reaches it means the trail was cut short.`
+    );
   }
   return 0;
 }

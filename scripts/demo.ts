@@ -24,7 +24,12 @@ export function printDemoAccounts(summary: SeedSummary): void {
   const fromEnv = Boolean(process.env.DEMO_PASSWORD);
   console.log(`Demo accounts (password: ${fromEnv ? "the value of DEMO_PASSWORD" : DEFAULT_DEMO_PASSWORD}):`);
   for (const account of summary.accounts) {
-    const scope = account.plants.length > 0 ? account.plants.join(", ") : account.role === "admin" ? "accounts and tokens" : "all plants";
+    const scope =
+      account.plants.length > 0
+        ? account.plants.join(", ")
+        : account.role === "admin"
+        ? "accounts and tokens"
+        : "all plants";
     console.log(`  ${account.email.padEnd(26)} ${account.role.padEnd(19)} ${scope}`);
   }
 }

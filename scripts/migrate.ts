@@ -6,7 +6,7 @@ try {
   console.log(
     applied.length === 0
       ? `The database at ${databasePath()} is up to date.`
-      : `Applied ${applied.length} migration(s) to ${databasePath()}: ${applied.join(", ")}`,
+      : `Applied ${applied.length} migration(s) to ${databasePath()}: ${applied.join(", ")}`
   );
   await closeDb();
 } catch (error) {

@@ -2,7 +2,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { migrateToLatest } from "../db/migrate";
-import { countProgram, describeCounts, formatErrors, isInstant, serializeProgram, validateProgramFile } from "../app/domain/program-file";
+import {
+  countProgram,
+  describeCounts,
+  formatErrors,
+  isInstant,
+  serializeProgram,
+  validateProgramFile,
+} from "../app/domain/program-file";
 import { exportProgram } from "../app/models/program-file.server";
 import { databasePath, openDatabase } from "../app/utils/db.server";
 
@@ -26,7 +33,8 @@ function readArguments(argv: string[]): { out: string | null; exportedAt: Date }
   }
   if (values.out !== undefined && values.out.trim() === "") throw new Error(`--out needs a file name. ${USAGE}`);
   const at = values["exported-at"];
-  if (at !== undefined && !isInstant(at)) throw new Error(`--exported-at needs a UTC instant like 2026-11-25T15:00:00.000Z, not “${at}”.`);
+  if (at !== undefined && !isInstant(at))
+    throw new Error(`--exported-at needs a UTC instant like 2026-11-25T15:00:00.000Z, not “${at}”.`);
   return { out: values.out ?? null, exportedAt: at === undefined ? new Date() : new Date(at) };
 }
 
@@ -75,7 +83,11 @@ async function main(): Promise<number> {
     writeAtomically(options.out, text);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const megabytes = (Buffer.byteLength(text) / 1_000_000).toFixed(1);
-    console.log(`Exported ${describeCounts(countProgram(program))} from ${file} to ${options.out} (${megabytes} MB) in ${seconds} s.`);
+    console.log(
+      `Exported ${describeCounts(countProgram(program))} from ${file} to ${
+        options.out
+      } (${megabytes} MB) in ${seconds} s.`
+    );
     return 0;
   } finally {
     await db.destroy();
@@ -89,5 +101,5 @@ main().then(
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
     process.exitCode = 1;
-  },
+  }
 );

@@ -31,7 +31,14 @@ function readText(file: string): string {
     return fs.readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : error instanceof Error ? error.message : String(error);
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+        ? "it is a folder"
+        : error instanceof Error
+        ? error.message
+        : String(error);
     throw new Error(`Cannot read ${file}: ${reason}.`);
   }
 }
@@ -40,13 +47,17 @@ async function main(): Promise<number> {
   const options = readArguments(process.argv.slice(2));
   const json = parseJsonText(readText(options.file));
   if (!json.ok) {
-    console.error(`${options.file} is not valid JSON at line ${json.line}, column ${json.column}: ${json.reason}. Nothing was imported.`);
+    console.error(
+      `${options.file} is not valid JSON at line ${json.line}, column ${json.column}: ${json.reason}. Nothing was imported.`
+    );
     return 1;
   }
   const validation = validateProgramFile(json.value);
   if (!validation.ok) {
     const n = validation.errors.length;
-    console.error(`${options.file} is not a valid program file (${n} error${n === 1 ? "" : "s"}); nothing was imported:`);
+    console.error(
+      `${options.file} is not a valid program file (${n} error${n === 1 ? "" : "s"}); nothing was imported:`
+    );
     for (const line of formatErrors(validation.errors, MAX_LISTED_ERRORS)) console.error(`  ${line}`);
     return 1;
   }
@@ -64,7 +75,9 @@ async function main(): Promise<number> {
     const replacing = replaced ? `, replacing its program (${describeCounts(replaced)}),` : "";
     console.log(`Imported ${options.file} into ${target}${replacing} in ${seconds} s: ${describeCounts(counts)}.`);
     if (replaced && replaced.sessions + replaced.apiTokens > 0) {
-      console.log(`Ended ${replaced.sessions} sessions and deleted ${replaced.apiTokens} API tokens of the replaced program.`);
+      console.log(
+        `Ended ${replaced.sessions} sessions and deleted ${replaced.apiTokens} API tokens of the replaced program.`
+      );
     }
     console.log("Program files carry no passwords: imported people sign in once an admin resets their passwords.");
     return 0;
@@ -80,5 +93,5 @@ main().then(
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
     process.exitCode = 1;
-  },
+  }
 );

@@ -20,12 +20,17 @@ const { values } = (() => {
       strict: true,
     });
   } catch (error) {
-    return fail(`${error instanceof Error ? error.message : String(error)}. Usage: npm run readiness -- [--plant CODE] [--at ISO-8601] [--json]`);
+    return fail(
+      `${
+        error instanceof Error ? error.message : String(error)
+      }. Usage: npm run readiness -- [--plant CODE] [--at ISO-8601] [--json]`
+    );
   }
 })();
 
 const at = values.at === undefined ? DateTime.utc() : DateTime.fromISO(values.at, { setZone: true });
-if (!at.isValid) fail(`--at “${values.at}” is not an ISO-8601 date or instant, e.g. 2026-12-01 or 2026-12-01T08:00:00Z.`);
+if (!at.isValid)
+  fail(`--at “${values.at}” is not an ISO-8601 date or instant, e.g. 2026-12-01 or 2026-12-01T08:00:00Z.`);
 const instant = at.toUTC().toISO()!;
 
 try {
@@ -39,7 +44,11 @@ try {
   } else {
     console.log(`Readiness at ${instant}`);
     for (const plant of plants) {
-      console.log(`\n${plant.code}  ${PHASE_LABELS[plant.phase]}  forecast live: ${plant.forecastLive ?? `— (${plant.forecastReason})`}`);
+      console.log(
+        `\n${plant.code}  ${PHASE_LABELS[plant.phase]}  forecast live: ${
+          plant.forecastLive ?? `— (${plant.forecastReason})`
+        }`
+      );
       for (const gate of plant.gates) {
         console.log(`  ${gate.phase.padEnd(10)} ${gate.status}`);
         if (gate.status === "passed") continue;
@@ -53,7 +62,11 @@ try {
         for (const conduit of plant.conduits) {
           const b = conduit.baseline;
           console.log(
-            `    ${conduit.name.padEnd(38).slice(0, 38)} ${conduit.state.padEnd(12)} baseline ${b.status.padEnd(10)} ${String(b.countedDays).padStart(3)} days${b.matureOn ? `, mature ${b.matureOn}` : b.earliestMaturity ? `, earliest ${b.earliestMaturity}` : ""}`,
+            `    ${conduit.name.padEnd(38).slice(0, 38)} ${conduit.state.padEnd(12)} baseline ${b.status.padEnd(
+              10
+            )} ${String(b.countedDays).padStart(3)} days${
+              b.matureOn ? `, mature ${b.matureOn}` : b.earliestMaturity ? `, earliest ${b.earliestMaturity}` : ""
+            }`
           );
         }
       }

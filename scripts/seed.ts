@@ -110,7 +110,7 @@ async function main(): Promise<number> {
       console.log(
         `  ${table.padEnd(width)}  ${Number(rows[0]?.n ?? 0)
           .toLocaleString("en-US")
-          .padStart(6)}`,
+          .padStart(6)}`
       );
     }
     printDemoAccounts(summary);
@@ -127,5 +127,5 @@ main().then(
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
     process.exitCode = 1;
-  },
+  }
 );

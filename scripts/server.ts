@@ -24,7 +24,7 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction) {
       "base-uri 'none'",
       "form-action 'self'",
       "frame-ancestors 'none'",
-    ].join("; "),
+    ].join("; ")
   );
   res.setHeader("X-Content-Type-Options", "nosniff");
   res.setHeader("X-Frame-Options", "DENY");
@@ -73,7 +73,7 @@ export function createApp(build: ServerBuild, root: string) {
         cspNonce: String(res.locals.cspNonce),
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
       }),
-    }),
+    })
   );
   return app;
 }

@@ -12,7 +12,8 @@ import { createApp } from "./server";
 function parsePort(raw: string | undefined): number {
   if (raw === undefined || raw === "") return 3000;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a number from 0 to 65535, not “${raw}”.`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a number from 0 to 65535, not “${raw}”.`);
   return port;
 }
 
@@ -23,11 +24,16 @@ async function main() {
 
   const db = getDb();
   await migrateToLatest(db);
-  const plantCount = await db.selectFrom("plant").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const plantCount = await db
+    .selectFrom("plant")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   if (Number(plantCount.n) === 0) {
     const summary = await seedDemo(db);
     console.log(
-      `Seeded the demo program into ${databasePath()}: ${summary.plants} plants, ${summary.assets.toLocaleString("en-US")} assets, ${summary.people} people.`,
+      `Seeded the demo program into ${databasePath()}: ${summary.plants} plants, ${summary.assets.toLocaleString(
+        "en-US"
+      )} assets, ${summary.people} people.`
     );
     printDemoAccounts(summary);
   }
@@ -41,7 +47,7 @@ async function main() {
   });
   server.on("error", (error: NodeJS.ErrnoException) => {
     console.error(
-      error.code === "EADDRINUSE" ? `Port ${port} is already in use; set PORT to a free port.` : error.message,
+      error.code === "EADDRINUSE" ? `Port ${port} is already in use; set PORT to a free port.` : error.message
     );
     process.exit(1);
   });

@@ -43,9 +43,11 @@ try {
   const token = await createApiToken(db, systemActor("token:create command"), input);
   await closeDb();
   console.log(
-    `Created API token “${token.name}” (${token.prefix}…) in ${databasePath()}: role ${ROLE_LABELS[token.role].toLowerCase()}, ${
+    `Created API token “${token.name}” (${token.prefix}…) in ${databasePath()}: role ${ROLE_LABELS[
+      token.role
+    ].toLowerCase()}, ${
       token.plantCodes.length ? `limited to ${token.plantCodes.join(", ")}` : "every plant its role reaches"
-    }.`,
+    }.`
   );
   console.log("Copy it now; it will not be shown again:");
   console.log(token.secret);

@@ -62,10 +62,22 @@ function Change({ beforeJson, afterJson }: { beforeJson: string | null; afterJso
   );
 }
 
-export function AuditTrail({ plant, events, total, window, options, filters, filtered, ignored, basePath, csvHref }: AuditTrailProps) {
-  const people = options.people.some((person) => String(person.id) === filters.person) || filters.person === ""
-    ? options.people
-    : [...options.people, { id: Number(filters.person), name: `Person #${filters.person}` }];
+export function AuditTrail({
+  plant,
+  events,
+  total,
+  window,
+  options,
+  filters,
+  filtered,
+  ignored,
+  basePath,
+  csvHref,
+}: AuditTrailProps) {
+  const people =
+    options.people.some((person) => String(person.id) === filters.person) || filters.person === ""
+      ? options.people
+      : [...options.people, { id: Number(filters.person), name: `Person #${filters.person}` }];
   return (
     <>
       <div className="page-head">
@@ -147,7 +159,9 @@ export function AuditTrail({ plant, events, total, window, options, filters, fil
       <div className="table-wrap">
         <table className="audit-table">
           <caption>
-            {`${total.toLocaleString("en-US")} ${total === 1 ? "event" : "events"}${filtered ? (total === 1 ? " matches the filters" : " match the filters") : ""}`}
+            {`${total.toLocaleString("en-US")} ${total === 1 ? "event" : "events"}${
+              filtered ? (total === 1 ? " matches the filters" : " match the filters") : ""
+            }`}
           </caption>
           <thead>
             <tr>

@@ -22,7 +22,11 @@ export function BaselineBadge({
       {baseline.status !== "none" ? (
         <span className="muted baseline-detail">
           {baseline.countedDays}/{matureDays} counted days
-          {baseline.matureOn ? ` · mature ${formatDate(baseline.matureOn)}` : baseline.earliestMaturity ? ` · earliest ${formatDate(baseline.earliestMaturity)}` : ""}
+          {baseline.matureOn
+            ? ` · mature ${formatDate(baseline.matureOn)}`
+            : baseline.earliestMaturity
+            ? ` · earliest ${formatDate(baseline.earliestMaturity)}`
+            : ""}
         </span>
       ) : null}
     </>

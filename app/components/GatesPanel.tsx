@@ -61,7 +61,9 @@ function CriterionRow({
         ) : null}
         {criterion.waived ? (
           <div className="waiver">
-            {`Waived by ${criterion.waived.by} on ${criterion.waived.at.slice(0, 10)}: “${criterion.waived.justification}”`}
+            {`Waived by ${criterion.waived.by} on ${criterion.waived.at.slice(0, 10)}: “${
+              criterion.waived.justification
+            }”`}
           </div>
         ) : null}
         {criterion.checklist && !gatePassed && controls.canTick ? (
@@ -152,7 +154,11 @@ export function GatesPanel({
             <summary>
               <span className="gate-name">Exit of {PHASE_LABELS[gate.phase].toLowerCase()}</span>{" "}
               <span className={GATE_BADGE[gate.status]}>
-                {gate.status === "passed" ? "Passed" : gate.status === "ready" ? "Ready to pass" : `Blocked: ${unmet} unmet`}
+                {gate.status === "passed"
+                  ? "Passed"
+                  : gate.status === "ready"
+                  ? "Ready to pass"
+                  : `Blocked: ${unmet} unmet`}
               </span>
               {gate.passedAt ? (
                 <span className="muted">

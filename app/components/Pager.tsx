@@ -20,7 +20,9 @@ export function Pager({ page, pageCount, total, offset, shown, noun }: PagerProp
   return (
     <div className="pager">
       <p className="muted" aria-live="polite">
-        {total === 0 ? `No ${noun} match.` : `Showing ${first}–${offset + shown} of ${total.toLocaleString("en-US")} ${noun}`}
+        {total === 0
+          ? `No ${noun} match.`
+          : `Showing ${first}–${offset + shown} of ${total.toLocaleString("en-US")} ${noun}`}
       </p>
       <nav aria-label="Pages">
         <Link

@@ -51,7 +51,11 @@ export function parseUtcDay(params: URLSearchParams, name: string, ignored: stri
 
 const OBJECT_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
-export function parseAuditFilters(params: URLSearchParams, choices: AuditFilterChoices, ignored: string[]): AuditFilters {
+export function parseAuditFilters(
+  params: URLSearchParams,
+  choices: AuditFilterChoices,
+  ignored: string[]
+): AuditFilters {
   const from = parseUtcDay(params, "from", ignored);
   let to = parseUtcDay(params, "to", ignored);
   if (from !== null && to !== null && to < from) {

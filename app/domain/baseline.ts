@@ -94,7 +94,11 @@ function onePerDay(observations: readonly Observation[]): Observation[] {
   const byDay = new Map<string, Observation>();
   for (const observation of observations) {
     const held = byDay.get(observation.day);
-    if (!held || observation.coverage > held.coverage || (observation.coverage === held.coverage && observation.tuples > held.tuples)) {
+    if (
+      !held ||
+      observation.coverage > held.coverage ||
+      (observation.coverage === held.coverage && observation.tuples > held.tuples)
+    ) {
       byDay.set(observation.day, observation);
     }
   }
@@ -112,7 +116,12 @@ function convergedOver(days: readonly Observation[], settings: BaselineSettings)
   return days.every((d) => d.day < from || d.newTuples === 0);
 }
 
-function sensorGaps(days: readonly Observation[], epochStart: string, lastDay: string, settings: BaselineSettings): SensorGap[] {
+function sensorGaps(
+  days: readonly Observation[],
+  epochStart: string,
+  lastDay: string,
+  settings: BaselineSettings
+): SensorGap[] {
   const countedDays = new Set(days.filter((d) => d.coverage >= settings.coverageThreshold).map((d) => d.day));
   const gaps: SensorGap[] = [];
   let runStart: string | null = null;
@@ -163,7 +172,11 @@ function forecastMaturity(days: readonly Observation[], from: string, settings: 
  * The baseline of a conduit at an instant. Only observations of the current epoch dated up to the plant-local
  * day of `at` count; earlier evidence is kept but no longer counts.
  */
-export function computeBaseline(input: BaselineInput, at: string, settings: BaselineSettings = DEFAULT_BASELINE_SETTINGS): Baseline {
+export function computeBaseline(
+  input: BaselineInput,
+  at: string,
+  settings: BaselineSettings = DEFAULT_BASELINE_SETTINGS
+): Baseline {
   if (!input.monitored) return NONE("The conduit is not monitored.");
   if (!input.cutoverCompletedAt) return NONE("The cutover of the current revision has not been completed.");
   const epochStart = epochStartFor(input.cutoverCompletedAt, input.timeZone);
@@ -173,7 +186,11 @@ export function computeBaseline(input: BaselineInput, at: string, settings: Base
   const nextFree = epochStart > tomorrow ? epochStart : tomorrow;
   if (days.length === 0) {
     const none = NONE("No observation in the current epoch yet.", epochStart);
-    return { ...none, earliestMaturity: forecastMaturity([], nextFree, settings), gaps: sensorGaps([], epochStart, addDays(today, -1), settings) };
+    return {
+      ...none,
+      earliestMaturity: forecastMaturity([], nextFree, settings),
+      gaps: sensorGaps([], epochStart, addDays(today, -1), settings),
+    };
   }
 
   let counted = 0;
@@ -187,7 +204,13 @@ export function computeBaseline(input: BaselineInput, at: string, settings: Base
   const converged = convergedOver(days, settings);
   const stalled = matureOn === null && counted >= settings.stallDays;
   const lastNovel = [...days].reverse().find((d) => d.newTuples > 0);
-  const status: BaselineStatus = matureOn ? "mature" : stalled ? (input.accepted ? "accepted" : "stalled") : "collecting";
+  const status: BaselineStatus = matureOn
+    ? "mature"
+    : stalled
+    ? input.accepted
+      ? "accepted"
+      : "stalled"
+    : "collecting";
   return {
     status,
     reason: null,

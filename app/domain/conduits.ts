@@ -84,6 +84,6 @@ export function sortFlows(flows: readonly AllowedFlow[]): AllowedFlow[] {
       byCodePoint(a.protocol, b.protocol) ||
       (a.port ?? -1) - (b.port ?? -1) ||
       byCodePoint(a.direction, b.direction) ||
-      byCodePoint(a.description ?? "", b.description ?? ""),
+      byCodePoint(a.description ?? "", b.description ?? "")
   );
 }

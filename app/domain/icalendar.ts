@@ -59,7 +59,7 @@ export function calendarFeed(input: CalendarFeedInput): string {
     "X-PUBLISHED-TTL:PT1H",
   ];
   const windows = [...input.windows].sort((a, b) =>
-    a.startsAt === b.startsAt ? a.uid.localeCompare(b.uid) : Date.parse(a.startsAt) - Date.parse(b.startsAt),
+    a.startsAt === b.startsAt ? a.uid.localeCompare(b.uid) : Date.parse(a.startsAt) - Date.parse(b.startsAt)
   );
   for (const w of windows) lines.push(...eventLines(w, input.now));
   lines.push("END:VCALENDAR");
@@ -90,7 +90,10 @@ function eventLines(w: CalendarWindow, now: string): string[] {
 function describe(w: CalendarWindow): string {
   const minutes = realDurationMinutes(w.startsAt, w.endsAt);
   const parts = [
-    `${labelFor(WINDOW_KIND_LABELS, w.kind)} at ${w.plantName} (${w.plantCode}), ${labelFor(WINDOW_STATUS_LABELS, w.status).toLowerCase()}.`,
+    `${labelFor(WINDOW_KIND_LABELS, w.kind)} at ${w.plantName} (${w.plantCode}), ${labelFor(
+      WINDOW_STATUS_LABELS,
+      w.status
+    ).toLowerCase()}.`,
     `Plant time: ${formatLocalRange(w.startsAt, w.endsAt, w.timeZone)} (${w.timeZone}).`,
     `Duration: ${durationText(minutes)} of real time.`,
   ];
@@ -117,7 +120,10 @@ function sequenceOf(updatedAt: string): number {
 export function utcStamp(instant: string): string {
   const ms = Date.parse(instant);
   if (!Number.isFinite(ms)) throw new Error(`Not an instant: ${instant}`);
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
 }
 
 /** TEXT value escaping (RFC 5545 §3.3.11): backslash, semicolon, comma, newline; other control characters dropped. */

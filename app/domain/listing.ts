@@ -15,7 +15,7 @@ export function parseSort<K extends string>(
   params: URLSearchParams,
   keys: readonly K[],
   fallback: { sort: K; dir: SortDirection },
-  ignored: string[],
+  ignored: string[]
 ): { sort: K; dir: SortDirection } {
   const rawSort = params.get("sort");
   const rawDir = params.get("dir");
@@ -47,7 +47,7 @@ export function parseChoice<T extends string>(
   params: URLSearchParams,
   name: string,
   values: readonly T[],
-  ignored: string[],
+  ignored: string[]
 ): T | null {
   const raw = params.get(name);
   if (raw === null || raw === "") return null;

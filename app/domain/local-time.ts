@@ -66,7 +66,9 @@ export function parseLocalDateTime(date: string, time: string, zone: string, off
     const only = candidates[0]!;
     return { ok: true, instant: only.instant, offset: only.offset, abbreviation: only.abbreviation };
   }
-  const chosen = offsetChoice ? candidates.find((c) => c.offset === offsetChoice || c.abbreviation === offsetChoice) : undefined;
+  const chosen = offsetChoice
+    ? candidates.find((c) => c.offset === offsetChoice || c.abbreviation === offsetChoice)
+    : undefined;
   if (chosen) return { ok: true, instant: chosen.instant, offset: chosen.offset, abbreviation: chosen.abbreviation };
   const jump = transitionAround(wall, tz);
   const [first, second] = candidates as [OffsetCandidate, OffsetCandidate];

@@ -40,10 +40,16 @@ export interface WindowInput {
 export function validateWindow(input: WindowInput): Refusal[] {
   const refusals: Refusal[] = [];
   if (!isOneOf(WINDOW_KINDS, input.kind)) {
-    refusals.push({ field: "kind", message: `“${input.kind}” is not a window kind; use ${WINDOW_KINDS.join(" or ")}.` });
+    refusals.push({
+      field: "kind",
+      message: `“${input.kind}” is not a window kind; use ${WINDOW_KINDS.join(" or ")}.`,
+    });
   }
   if (!isOneOf(WINDOW_STATUSES, input.status)) {
-    refusals.push({ field: "status", message: `“${input.status}” is not a window status; use ${WINDOW_STATUSES.join(", ")}.` });
+    refusals.push({
+      field: "status",
+      message: `“${input.status}” is not a window status; use ${WINDOW_STATUSES.join(", ")}.`,
+    });
   }
   const startOk = isInstant(input.start);
   const endOk = isInstant(input.end);
@@ -55,12 +61,17 @@ export function validateWindow(input: WindowInput): Refusal[] {
   if (minutes <= 0) {
     refusals.push({
       field: "end",
-      message: minutes === 0 ? "The end is the same instant as the start; a window must last." : "The end is before the start.",
+      message:
+        minutes === 0
+          ? "The end is the same instant as the start; a window must last."
+          : "The end is before the start.",
     });
   } else if (isOneOf(WINDOW_KINDS, input.kind) && minutes > MAX_WINDOW_MINUTES[input.kind]) {
     refusals.push({
       field: "end",
-      message: `A ${WINDOW_KIND_LABELS[input.kind].toLowerCase()} may last at most ${hours(MAX_WINDOW_MINUTES[input.kind])}; this one lasts ${hours(minutes)}.`,
+      message: `A ${WINDOW_KIND_LABELS[input.kind].toLowerCase()} may last at most ${hours(
+        MAX_WINDOW_MINUTES[input.kind]
+      )}; this one lasts ${hours(minutes)}.`,
     });
   }
   return refusals;
@@ -123,7 +134,9 @@ export function checkChangeScheduling(facts: SchedulingFacts): Refusal[] {
   if (!minutesOk) {
     refusals.push({
       field: "plannedMinutes",
-      message: `The planned duration must be a positive whole number of minutes; ${String(change.plannedMinutes)} is not.`,
+      message: `The planned duration must be a positive whole number of minutes; ${String(
+        change.plannedMinutes
+      )} is not.`,
     });
   }
   const startOk = isInstant(change.plannedStart);
@@ -131,20 +144,34 @@ export function checkChangeScheduling(facts: SchedulingFacts): Refusal[] {
 
   // The window itself.
   if (window.plantId !== change.plantId) {
-    refusals.push({ field: "windowId", message: `Window ${name} belongs to another plant; a change goes into a window of its own plant.` });
+    refusals.push({
+      field: "windowId",
+      message: `Window ${name} belongs to another plant; a change goes into a window of its own plant.`,
+    });
   }
   if (window.kind === "blackout") {
-    refusals.push({ field: "windowId", message: `${name} is a blackout: nothing may happen on the network during it.` });
+    refusals.push({
+      field: "windowId",
+      message: `${name} is a blackout: nothing may happen on the network during it.`,
+    });
   } else if (window.kind !== "scheduled_outage") {
     refusals.push({ field: "windowId", message: `${name} is not a scheduled outage.` });
   }
   const statusProblem = WINDOW_STATUS_REFUSALS[window.status as WindowStatus];
   if (window.status !== "confirmed") {
-    refusals.push({ field: "windowId", message: `Window ${name} ${statusProblem ?? `has status “${window.status}”`}; changes go only into confirmed windows.` });
+    refusals.push({
+      field: "windowId",
+      message: `Window ${name} ${
+        statusProblem ?? `has status “${window.status}”`
+      }; changes go only into confirmed windows.`,
+    });
   }
   const ended = Date.parse(window.endsAt) <= Date.parse(now);
   if (ended) {
-    refusals.push({ field: "windowId", message: `Window ${name} is over: it ended ${at(window.endsAt, window.timeZone)}.` });
+    refusals.push({
+      field: "windowId",
+      message: `Window ${name} is over: it ended ${at(window.endsAt, window.timeZone)}.`,
+    });
   }
   if (!startOk || !minutesOk) return refusals;
 
@@ -153,26 +180,41 @@ export function checkChangeScheduling(facts: SchedulingFacts): Refusal[] {
   const end = new Date(Date.parse(start) + change.plannedMinutes * 60_000).toISOString();
   const span = formatLocalRange(start, end, window.timeZone);
   if (!ended && Date.parse(start) < Date.parse(now)) {
-    refusals.push({ field: "plannedStart", message: `The planned start ${at(start, window.timeZone)} is in the past.` });
+    refusals.push({
+      field: "plannedStart",
+      message: `The planned start ${at(start, window.timeZone)} is in the past.`,
+    });
   }
   if (Date.parse(start) < Date.parse(window.startsAt) || Date.parse(start) >= Date.parse(window.endsAt)) {
     refusals.push({
       field: "plannedStart",
-      message: `The change (${span}) does not start inside window ${name} (${formatLocalRange(window.startsAt, window.endsAt, window.timeZone)}).`,
+      message: `The change (${span}) does not start inside window ${name} (${formatLocalRange(
+        window.startsAt,
+        window.endsAt,
+        window.timeZone
+      )}).`,
     });
   } else if (Date.parse(end) > Date.parse(window.endsAt)) {
     refusals.push({
       field: "plannedMinutes",
-      message: `The change would end ${at(end, window.timeZone)}, after window ${name} ends ${at(window.endsAt, window.timeZone)}.`,
+      message: `The change would end ${at(end, window.timeZone)}, after window ${name} ends ${at(
+        window.endsAt,
+        window.timeZone
+      )}.`,
     });
   }
 
   for (const blackout of facts.blackouts) {
-    if (blackout.plantId !== change.plantId || blackout.kind !== "blackout" || blackout.status === "cancelled") continue;
+    if (blackout.plantId !== change.plantId || blackout.kind !== "blackout" || blackout.status === "cancelled")
+      continue;
     if (overlaps(start, end, blackout.startsAt, blackout.endsAt)) {
       refusals.push({
         field: "plannedStart",
-        message: `The change (${span}) overlaps blackout “${blackout.title}” (${formatLocalRange(blackout.startsAt, blackout.endsAt, blackout.timeZone)}).`,
+        message: `The change (${span}) overlaps blackout “${blackout.title}” (${formatLocalRange(
+          blackout.startsAt,
+          blackout.endsAt,
+          blackout.timeZone
+        )}).`,
       });
     }
   }
@@ -224,7 +266,11 @@ export interface ChangeFlag {
 export function cancelWindowEffects(window: Pick<WindowFacts, "id" | "title">, changes: WindowChange[]): ChangeFlag[] {
   return changes
     .filter((c) => c.windowId === window.id && c.status === "scheduled")
-    .map((c) => ({ id: c.id, status: "needs_window" as const, reason: `Window “${window.title}” was cancelled; the change needs a new window.` }));
+    .map((c) => ({
+      id: c.id,
+      status: "needs_window" as const,
+      reason: `Window “${window.title}” was cancelled; the change needs a new window.`,
+    }));
 }
 
 /** Half-open intervals [aStart, aEnd) and [bStart, bEnd) share time (touching ends do not overlap). */
@@ -233,7 +279,11 @@ export function overlaps(aStart: string, aEnd: string, bStart: string, bEnd: str
 }
 
 function isInstant(value: string): boolean {
-  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && Number.isFinite(Date.parse(value));
+  return (
+    typeof value === "string" &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
+    Number.isFinite(Date.parse(value))
+  );
 }
 
 function at(instant: string, zone: string): string {

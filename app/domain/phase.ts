@@ -14,9 +14,6 @@ export function phaseIndex(phase: PlantPhase): number {
   return phase === "complete" ? PHASES.length : PHASES.indexOf(phase);
 }
 
-export function targetDateFor(
-  phase: Phase,
-  targets: Record<`target_${Phase}`, string | null>,
-): string | null {
+export function targetDateFor(phase: Phase, targets: Record<`target_${Phase}`, string | null>): string | null {
   return targets[`target_${phase}`];
 }

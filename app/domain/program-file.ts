@@ -72,7 +72,10 @@ function isIpAddress(value: string): boolean {
 const MAC = /^[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-const name = z.string().max(500).refine((v) => v.trim() !== "", { error: "must not be empty" });
+const name = z
+  .string()
+  .max(500)
+  .refine((v) => v.trim() !== "", { error: "must not be empty" });
 const prose = z.string().max(20_000);
 const instant = z.string().refine(isInstant, {
   error: (issue) => `${show(issue.input)} is not a UTC instant written like 2026-11-25T15:00:00.000Z`,
@@ -110,7 +113,7 @@ const zoneSchema = z.strictObject({
   purdueLevel: orNull(
     z.number().refine((v) => (PURDUE_LEVELS as readonly number[]).includes(v), {
       error: (issue) => `${show(issue.input)} is not a Purdue level (${PURDUE_LEVELS.join(", ")})`,
-    }),
+    })
   ),
   slTarget: orNull(z.number().int().min(1).max(4)),
   description: orNull(prose),
@@ -180,8 +183,12 @@ const assetSchema = z.strictObject({
   model: orNull(name),
   firmware: orNull(name),
   installYear: orNull(z.number().int().min(1900).max(2200)),
-  ip: orNull(z.string().refine(isIpAddress, { error: (issue) => `${show(issue.input)} is not an IPv4 or IPv6 address` })),
-  mac: orNull(z.string().regex(MAC, { error: (issue) => `${show(issue.input)} is not a MAC address like 00:1D:9C:0A:12:34` })),
+  ip: orNull(
+    z.string().refine(isIpAddress, { error: (issue) => `${show(issue.input)} is not an IPv4 or IPv6 address` })
+  ),
+  mac: orNull(
+    z.string().regex(MAC, { error: (issue) => `${show(issue.input)} is not a MAC address like 00:1D:9C:0A:12:34` })
+  ),
   criticality: orNull(z.enum(CRITICALITIES)),
   discoverySource: z.enum(DISCOVERY_SOURCES),
   status: z.enum(ASSET_STATUSES),
@@ -209,7 +216,11 @@ const outageWindowSchema = z
   })
   .superRefine((window, ctx) => {
     if (window.endsAt <= window.startsAt) {
-      ctx.addIssue({ code: "custom", path: ["endsAt"], message: `${show(window.endsAt)} is not after startsAt ${show(window.startsAt)}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["endsAt"],
+        message: `${show(window.endsAt)} is not after startsAt ${show(window.startsAt)}`,
+      });
     }
   });
 
@@ -386,7 +397,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`;
-    else if (typeof segment === "string" && /^[A-Za-z_$][\w$]*$/.test(segment)) out += out === "" ? segment : `.${segment}`;
+    else if (typeof segment === "string" && /^[A-Za-z_$][\w$]*$/.test(segment))
+      out += out === "" ? segment : `.${segment}`;
     else out += `[${JSON.stringify(String(segment))}]`;
   }
   return out;
@@ -412,13 +424,19 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case "invalid_type":
       if (issue.input === undefined) return "is required";
-      return `expected ${issue.expected === "array" ? "a list" : issue.expected === "object" ? "an object" : `a ${issue.expected}`}, got ${show(issue.input)}`;
+      return `expected ${
+        issue.expected === "array" ? "a list" : issue.expected === "object" ? "an object" : `a ${issue.expected}`
+      }, got ${show(issue.input)}`;
     case "invalid_value":
       return `${show(issue.input)} is not one of ${listWords(issue.values)}`;
     case "too_small":
-      return issue.origin === "string" ? "is too short" : `${show(issue.input)} is below the minimum ${String(issue.minimum)}`;
+      return issue.origin === "string"
+        ? "is too short"
+        : `${show(issue.input)} is below the minimum ${String(issue.minimum)}`;
     case "too_big":
-      return issue.origin === "string" ? `is longer than ${String(issue.maximum)} characters` : `${show(issue.input)} is above the maximum ${String(issue.maximum)}`;
+      return issue.origin === "string"
+        ? `is longer than ${String(issue.maximum)} characters`
+        : `${show(issue.input)} is above the maximum ${String(issue.maximum)}`;
     case "invalid_union": {
       if (issue.discriminator === undefined) return "does not match any accepted shape";
       // The one discriminated union of the format is a signoff's subject.
@@ -433,7 +451,10 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
 function zodErrors(error: z.ZodError): ProgramFileError[] {
   return error.issues.flatMap((issue): ProgramFileError[] => {
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: "is not a field of this format" }));
+      return issue.keys.map((key) => ({
+        path: formatPath([...issue.path, key]),
+        message: "is not a field of this format",
+      }));
     }
     return [{ path: formatPath(issue.path), message: issue.message }];
   });
@@ -459,17 +480,26 @@ function headerErrors(input: unknown): ProgramFileError[] {
   }
   const { format, version } = input as Record<string, unknown>;
   if (format !== PROGRAM_FORMAT) {
-    return [{ path: "format", message: `${show(format)}: this is not a program file (format must be "${PROGRAM_FORMAT}")` }];
+    return [
+      { path: "format", message: `${show(format)}: this is not a program file (format must be "${PROGRAM_FORMAT}")` },
+    ];
   }
   if (version !== PROGRAM_VERSION) {
-    return [{ path: "version", message: `${show(version)} is not a version this program reads (it reads ${PROGRAM_VERSION})` }];
+    return [
+      {
+        path: "version",
+        message: `${show(version)} is not a version this program reads (it reads ${PROGRAM_VERSION})`,
+      },
+    ];
   }
   return [];
 }
 
 // Defensive readers for the raw document: anything malformed reads as absent (zod reports it).
 function field(value: unknown, key: string): unknown {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
 }
 function list(value: unknown, key: string): unknown[] {
   const found = field(value, key);
@@ -485,14 +515,24 @@ function referenceErrors(input: unknown): ProgramFileError[] {
   const add = (path: PathSegment[], message: string) => errors.push({ path: formatPath(path), message });
 
   /** Reports later duplicates of a key, naming where it first appeared. */
-  const uniqueBy = (items: unknown[], base: PathSegment[], key: (item: unknown) => string | undefined, what: string, keyField: PathSegment[]) => {
+  const uniqueBy = (
+    items: unknown[],
+    base: PathSegment[],
+    key: (item: unknown) => string | undefined,
+    what: string,
+    keyField: PathSegment[]
+  ) => {
     const first = new Map<string, number>();
     items.forEach((item, index) => {
       const value = key(item);
       if (value === undefined) return;
       const earlier = first.get(value);
       if (earlier === undefined) first.set(value, index);
-      else add([...base, index, ...keyField], `duplicate ${what} ${show(value)} (first at ${formatPath([...base, earlier])})`);
+      else
+        add(
+          [...base, index, ...keyField],
+          `duplicate ${what} ${show(value)} (first at ${formatPath([...base, earlier])})`
+        );
     });
     return first;
   };
@@ -510,7 +550,8 @@ function referenceErrors(input: unknown): ProgramFileError[] {
     const assigned = list(p, "plants");
     uniqueBy(assigned, ["people", i, "plants"], (c) => (typeof c === "string" ? c : undefined), "plant code", []);
     assigned.forEach((code, j) => {
-      if (typeof code === "string" && !codes.has(code)) add(["people", i, "plants", j], `${show(code)} is not one of the file's plants`);
+      if (typeof code === "string" && !codes.has(code))
+        add(["people", i, "plants", j], `${show(code)} is not one of the file's plants`);
     });
   });
 
@@ -520,7 +561,15 @@ function referenceErrors(input: unknown): ProgramFileError[] {
 
     const zones = list(plant, "zones");
     const zoneNames = uniqueBy(zones, at("zones"), (z) => text(z, "name"), "zone name", ["name"]);
-    zones.forEach((zone, z) => uniqueBy(list(zone, "ranges"), at("zones", z, "ranges"), (r) => (typeof r === "string" ? r : undefined), "range", []));
+    zones.forEach((zone, z) =>
+      uniqueBy(
+        list(zone, "ranges"),
+        at("zones", z, "ranges"),
+        (r) => (typeof r === "string" ? r : undefined),
+        "range",
+        []
+      )
+    );
     const zone = (path: PathSegment[], value: unknown) => {
       if (typeof value === "string" && !zoneNames.has(value)) add(path, `plant ${code} has no zone ${show(value)}`);
     };
@@ -528,7 +577,8 @@ function referenceErrors(input: unknown): ProgramFileError[] {
     const conduits = list(plant, "conduits");
     const conduitNames = uniqueBy(conduits, at("conduits"), (c) => text(c, "name"), "conduit name", ["name"]);
     const conduit = (path: PathSegment[], value: unknown) => {
-      if (typeof value === "string" && !conduitNames.has(value)) add(path, `plant ${code} has no conduit ${show(value)}`);
+      if (typeof value === "string" && !conduitNames.has(value))
+        add(path, `plant ${code} has no conduit ${show(value)}`);
     };
     conduits.forEach((c, i) => {
       zone(at("conduits", i, "zoneA"), field(c, "zoneA"));
@@ -538,9 +588,12 @@ function referenceErrors(input: unknown): ProgramFileError[] {
       uniqueBy(
         list(c, "observations"),
         at("conduits", i, "observations"),
-        (o) => (text(o, "day") !== undefined && text(o, "source") !== undefined ? `${text(o, "day")} ${text(o, "source")}` : undefined),
+        (o) =>
+          text(o, "day") !== undefined && text(o, "source") !== undefined
+            ? `${text(o, "day")} ${text(o, "source")}`
+            : undefined,
         "day and source",
-        [],
+        []
       );
       list(c, "alertWirings").forEach((w, j) => person(at("conduits", i, "alertWirings", j, "by"), field(w, "by")));
       list(c, "detectionRules").forEach((r, j) => {
@@ -566,10 +619,17 @@ function referenceErrors(input: unknown): ProgramFileError[] {
       if (typeof assetName === "string") {
         const n = assetNames.get(assetName) ?? 0;
         if (n === 0) add(at("networkChanges", i, "asset"), `plant ${code} has no asset ${show(assetName)}`);
-        else if (n > 1) add(at("networkChanges", i, "asset"), `plant ${code} has ${n} assets named ${show(assetName)}; a change names an asset whose name is unique in its plant`);
+        else if (n > 1)
+          add(
+            at("networkChanges", i, "asset"),
+            `plant ${code} has ${n} assets named ${show(
+              assetName
+            )}; a change names an asset whose name is unique in its plant`
+          );
       }
       const key = field(change, "window");
-      if (typeof key === "string" && !windowKeys.has(key)) add(at("networkChanges", i, "window"), `plant ${code} has no outage window with key ${show(key)}`);
+      if (typeof key === "string" && !windowKeys.has(key))
+        add(at("networkChanges", i, "window"), `plant ${code} has no outage window with key ${show(key)}`);
       person(at("networkChanges", i, "createdBy"), field(change, "createdBy"));
     });
 
@@ -580,17 +640,21 @@ function referenceErrors(input: unknown): ProgramFileError[] {
     });
 
     const gatePasses = list(plant, "gatePasses");
-    const passedPhases = uniqueBy(gatePasses, at("gatePasses"), (g) => text(g, "phase"), "gate pass for phase", ["phase"]);
+    const passedPhases = uniqueBy(gatePasses, at("gatePasses"), (g) => text(g, "phase"), "gate pass for phase", [
+      "phase",
+    ]);
     gatePasses.forEach((g, i) => person(at("gatePasses", i, "passedBy"), field(g, "passedBy")));
 
     list(plant, "signoffs").forEach((signoff, i) => {
       person(at("signoffs", i, "signer"), field(signoff, "signer"));
       const subject = field(signoff, "subject");
       const type = text(subject, "type");
-      if (type === "conduit" || type === "baseline_acceptance") conduit(at("signoffs", i, "subject", "conduit"), field(subject, "conduit"));
+      if (type === "conduit" || type === "baseline_acceptance")
+        conduit(at("signoffs", i, "subject", "conduit"), field(subject, "conduit"));
       if (type === "gate_pass") {
         const phase = field(subject, "phase");
-        if (typeof phase === "string" && !passedPhases.has(phase)) add(at("signoffs", i, "subject", "phase"), `plant ${code} has no gate pass for phase ${show(phase)}`);
+        if (typeof phase === "string" && !passedPhases.has(phase))
+          add(at("signoffs", i, "subject", "phase"), `plant ${code} has no gate pass for phase ${show(phase)}`);
       }
     });
   });
@@ -680,7 +744,10 @@ export function canonicalOrder(program: ProgramFile): ProgramFile {
     })),
     plants: sorted(program.plants, (a, b) => byCodePoint(a.code, b.code)).map((plant) => ({
       ...plant,
-      zones: sorted(plant.zones, (a, b) => byCodePoint(a.name, b.name)).map((zone) => ({ ...zone, ranges: sorted(zone.ranges, byCodePoint) })),
+      zones: sorted(plant.zones, (a, b) => byCodePoint(a.name, b.name)).map((zone) => ({
+        ...zone,
+        ranges: sorted(zone.ranges, byCodePoint),
+      })),
       conduits: sorted(plant.conduits, (a, b) => byCodePoint(a.name, b.name)).map((conduit) => ({
         ...conduit,
         flows: sorted(
@@ -689,9 +756,12 @@ export function canonicalOrder(program: ProgramFile): ProgramFile {
             byCodePoint(a.protocol, b.protocol) ||
             (a.port ?? -1) - (b.port ?? -1) ||
             byCodePoint(a.direction, b.direction) ||
-            byCodePoint(a.description ?? "", b.description ?? ""),
+            byCodePoint(a.description ?? "", b.description ?? "")
         ),
-        observations: sorted(conduit.observations, (a, b) => byCodePoint(a.day, b.day) || byCodePoint(a.source, b.source)),
+        observations: sorted(
+          conduit.observations,
+          (a, b) => byCodePoint(a.day, b.day) || byCodePoint(a.source, b.source)
+        ),
       })),
       assets: sorted(plant.assets, (a, b) => byCodePoint(a.name, b.name)),
       // By start only: windows starting together keep their given order, which their "#n" keys follow.
@@ -731,17 +801,22 @@ export function parseJsonText(source: string): JsonParse {
     return { ok: true, value: JSON.parse(body) as unknown };
   } catch (error) {
     // V8 names the position of some errors only, and differently across Node versions: find it ourselves.
-    const found = locateJsonError(body) ?? { position: body.length, reason: error instanceof Error ? error.message : String(error) };
+    const found = locateJsonError(body) ?? {
+      position: body.length,
+      reason: error instanceof Error ? error.message : String(error),
+    };
     const before = body.slice(0, found.position);
-    return { ok: false, line: before.split("\n").length, column: found.position - before.lastIndexOf("\n"), reason: found.reason };
+    return {
+      ok: false,
+      line: before.split("\n").length,
+      column: found.position - before.lastIndexOf("\n"),
+      reason: found.reason,
+    };
   }
 }
 
 class JsonSyntaxError extends Error {
-  constructor(
-    readonly position: number,
-    reason: string,
-  ) {
+  constructor(readonly position: number, reason: string) {
     super(reason);
   }
 }

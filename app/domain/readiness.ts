@@ -1,4 +1,10 @@
-import { alertWiringAllowed, computeBaseline, type Baseline, type BaselineSettings, type Observation } from "./baseline";
+import {
+  alertWiringAllowed,
+  computeBaseline,
+  type Baseline,
+  type BaselineSettings,
+  type Observation,
+} from "./baseline";
 import { addDays, localDay } from "./calendar";
 import { currentPhase } from "./phase";
 import type { PartState } from "./signoffs";
@@ -149,7 +155,15 @@ export interface GateResult {
   criteria: CriterionResult[];
 }
 
-export const CONDUIT_STATES = ["draft", "defined", "signed", "cut_over", "baselining", "mature", "alert_wired"] as const;
+export const CONDUIT_STATES = [
+  "draft",
+  "defined",
+  "signed",
+  "cut_over",
+  "baselining",
+  "mature",
+  "alert_wired",
+] as const;
 export type ConduitState = (typeof CONDUIT_STATES)[number];
 
 export interface ConduitReadiness {
@@ -187,7 +201,7 @@ function insideUsableWindow(instant: string, windows: WindowFact[]): WindowFact 
         w.kind === "scheduled_outage" &&
         (w.status === "confirmed" || w.status === "completed") &&
         w.startsAt <= instant &&
-        instant <= w.endsAt,
+        instant <= w.endsAt
     ) ?? null
   );
 }
@@ -215,19 +229,33 @@ function judge(code: string, state: PlantState, baselines: Map<number, Baseline>
   const monitored = state.conduits.filter((c) => c.monitored);
   switch (code) {
     case "INV-ASSETS": {
-      if (state.assets.total === 0) return { met: false, message: "No asset is inventoried yet.", objects: [{ type: "plant", id: 0, label: state.code }] };
+      if (state.assets.total === 0)
+        return {
+          met: false,
+          message: "No asset is inventoried yet.",
+          objects: [{ type: "plant", id: 0, label: state.code }],
+        };
       const { count, examples } = state.assets.incomplete;
       return count === 0
         ? { met: true, message: `All ${plural(state.assets.total, "asset")} have kind, vendor/model and criticality.` }
-        : { met: false, message: `${plural(count, "asset")} lack kind, vendor/model or criticality.`, objects: examples };
+        : {
+            met: false,
+            message: `${plural(count, "asset")} lack kind, vendor/model or criticality.`,
+            objects: examples,
+          };
     }
     case "INV-PASSIVE": {
       const scans = state.assets.activeScans.filter((a) => !insideUsableWindow(a.discoveredAt, state.windows));
       const changes = state.activeScanChanges.filter((c) => !insideUsableWindow(c.doneAt, state.windows));
-      if (scans.length === 0 && changes.length === 0) return { met: true, message: "Nothing was probed actively outside an outage window." };
+      if (scans.length === 0 && changes.length === 0)
+        return { met: true, message: "Nothing was probed actively outside an outage window." };
       const parts = [];
-      if (scans.length) parts.push(`${plural(scans.length, "asset was", "assets were")} discovered by an active scan outside any outage window`);
-      if (changes.length) parts.push(`${plural(changes.length, "active scan was", "active scans were")} run outside any outage window`);
+      if (scans.length)
+        parts.push(
+          `${plural(scans.length, "asset was", "assets were")} discovered by an active scan outside any outage window`
+        );
+      if (changes.length)
+        parts.push(`${plural(changes.length, "active scan was", "active scans were")} run outside any outage window`);
       return {
         met: false,
         message: `${parts.join("; ")}.`,
@@ -241,14 +269,31 @@ function judge(code: string, state: PlantState, baselines: Map<number, Baseline>
       const { count, examples } = state.assets.staged;
       return count === 0
         ? { met: true, message: "Every asset has been reviewed by an engineer." }
-        : { met: false, message: `${plural(count, "asset is", "assets are")} still staged: seen in traffic or imported, never reviewed.`, objects: examples };
+        : {
+            met: false,
+            message: `${plural(
+              count,
+              "asset is",
+              "assets are"
+            )} still staged: seen in traffic or imported, never reviewed.`,
+            objects: examples,
+          };
     }
     case "OWN-SPLIT": {
-      if (!state.split.written) return { met: false, message: "No ownership split is written for this plant yet.", objects: [{ type: "plant", id: 0, label: state.code }] };
+      if (!state.split.written)
+        return {
+          met: false,
+          message: "No ownership split is written for this plant yet.",
+          objects: [{ type: "plant", id: 0, label: state.code }],
+        };
       const unsigned = state.split.parts.filter((p) => p.status !== "signed");
       return unsigned.length === 0
         ? { met: true, message: "Signed by plant engineering and by corporate security." }
-        : { met: false, message: unsigned.map((p) => p.reason).join(" "), objects: [{ type: "plant", id: 0, label: state.code }] };
+        : {
+            met: false,
+            message: unsigned.map((p) => p.reason).join(" "),
+            objects: [{ type: "plant", id: 0, label: state.code }],
+          };
     }
     case "ZON-STANDARD": {
       const needed = [
@@ -259,14 +304,22 @@ function judge(code: string, state: PlantState, baselines: Map<number, Baseline>
       const missing = needed.filter(([kind]) => !state.zones.some((z) => z.kind === kind)).map(([, label]) => label);
       return missing.length === 0
         ? { met: true, message: "Process-control, supervisory and engineering-workstation sub-zones exist." }
-        : { met: false, message: `The plant has no ${missing.join(", no ")} sub-zone.`, objects: [{ type: "plant", id: 0, label: state.code }] };
+        : {
+            met: false,
+            message: `The plant has no ${missing.join(", no ")} sub-zone.`,
+            objects: [{ type: "plant", id: 0, label: state.code }],
+          };
     }
     case "ZON-PLACED": {
       const { count, examples } = state.assets.unplaced;
       if (state.assets.total === 0) return { met: false, message: "No asset is inventoried yet." };
       return count === 0
         ? { met: true, message: `All ${plural(state.assets.total, "asset")} sit in a zone.` }
-        : { met: false, message: `${plural(count, "asset is", "assets are")} not placed in any zone.`, objects: examples };
+        : {
+            met: false,
+            message: `${plural(count, "asset is", "assets are")} not placed in any zone.`,
+            objects: examples,
+          };
     }
     case "ZON-SLT": {
       if (state.zones.length === 0) return { met: false, message: "No zone is defined yet." };
@@ -275,7 +328,9 @@ function judge(code: string, state: PlantState, baselines: Map<number, Baseline>
         ? { met: true, message: `All ${plural(state.zones.length, "zone")} have an SL-T.` }
         : {
             met: false,
-            message: `${plural(without.length, "zone has", "zones have")} no target security level: ${without.map((z) => z.name).join(", ")}.`,
+            message: `${plural(without.length, "zone has", "zones have")} no target security level: ${without
+              .map((z) => z.name)
+              .join(", ")}.`,
             objects: without.map((z) => ({ type: "zone", id: z.id, label: z.name })),
           };
     }
@@ -283,7 +338,11 @@ function judge(code: string, state: PlantState, baselines: Map<number, Baseline>
       const boundary = state.conduits.filter(touchesCorporate);
       return boundary.length > 0
         ? { met: true, message: `${plural(boundary.length, "conduit reaches", "conduits reach")} the corporate zone.` }
-        : { met: false, message: "No conduit joins the plant to the corporate zone.", objects: [{ type: "plant", id: 0, label: state.code }] };
+        : {
+            met: false,
+            message: "No conduit joins the plant to the corporate zone.",
+            objects: [{ type: "plant", id: 0, label: state.code }],
+          };
     }
     case "CON-COMPLETE": {
       if (state.conduits.length === 0) return { met: false, message: "No conduit is defined yet." };
@@ -304,7 +363,13 @@ function judge(code: string, state: PlantState, baselines: Map<number, Baseline>
         : {
             met: false,
             message: open
-              .map((c) => `“${c.name}” (revision ${c.revision}): ${c.parts.filter((p) => p.status !== "signed").map((p) => p.reason).join(" ")}`)
+              .map(
+                (c) =>
+                  `“${c.name}” (revision ${c.revision}): ${c.parts
+                    .filter((p) => p.status !== "signed")
+                    .map((p) => p.reason)
+                    .join(" ")}`
+              )
               .join(" "),
             objects: open.map(conduitRef),
           };
@@ -327,7 +392,10 @@ function judge(code: string, state: PlantState, baselines: Map<number, Baseline>
       if (monitored.length === 0) return { met: false, message: "No conduit is monitored, so no baseline can mature." };
       const notYet = monitored.filter((c) => !alertWiringAllowed(baselines.get(c.id)!));
       return notYet.length === 0
-        ? { met: true, message: `All ${plural(monitored.length, "monitored conduit")} have a mature or accepted baseline.` }
+        ? {
+            met: true,
+            message: `All ${plural(monitored.length, "monitored conduit")} have a mature or accepted baseline.`,
+          }
         : {
             met: false,
             message: notYet.map((c) => baselineSentence(c.name, baselines.get(c.id)!)).join(" "),
@@ -339,7 +407,11 @@ function judge(code: string, state: PlantState, baselines: Map<number, Baseline>
       const unwired = monitored.filter((c) => !c.alertsWiredAt);
       return unwired.length === 0
         ? { met: true, message: "Alerts are wired on every monitored conduit." }
-        : { met: false, message: `Alerts are not wired on ${unwired.map((c) => `“${c.name}”`).join(", ")}.`, objects: unwired.map(conduitRef) };
+        : {
+            met: false,
+            message: `Alerts are not wired on ${unwired.map((c) => `“${c.name}”`).join(", ")}.`,
+            objects: unwired.map(conduitRef),
+          };
     }
     case "ALR-RULES": {
       const wired = state.conduits.filter((c) => c.alertsWiredAt);
@@ -349,7 +421,8 @@ function judge(code: string, state: PlantState, baselines: Map<number, Baseline>
         if (c.rules.length === 0) problems.push([c, `“${c.name}” has no detection rules.`]);
         else {
           const unreviewed = c.rules.filter((r) => !r.reviewedByEngineer);
-          if (unreviewed.length) problems.push([c, `${plural(unreviewed.length, "rule")} on “${c.name}” not reviewed by a plant engineer.`]);
+          if (unreviewed.length)
+            problems.push([c, `${plural(unreviewed.length, "rule")} on “${c.name}” not reviewed by a plant engineer.`]);
         }
       }
       return problems.length === 0
@@ -364,9 +437,13 @@ function judge(code: string, state: PlantState, baselines: Map<number, Baseline>
 function baselineSentence(name: string, baseline: Baseline): string {
   switch (baseline.status) {
     case "none":
-      return `“${name}” has no baseline yet: ${(baseline.reason ?? "nothing observed.").replace(/^./, (c) => c.toLowerCase())}`;
+      return `“${name}” has no baseline yet: ${(baseline.reason ?? "nothing observed.").replace(/^./, (c) =>
+        c.toLowerCase()
+      )}`;
     case "collecting":
-      return `“${name}” is collecting: ${plural(baseline.countedDays, "counted day")}${baseline.converged ? "" : ", not converged"}${baseline.earliestMaturity ? `; mature on ${baseline.earliestMaturity} at the earliest` : ""}.`;
+      return `“${name}” is collecting: ${plural(baseline.countedDays, "counted day")}${
+        baseline.converged ? "" : ", not converged"
+      }${baseline.earliestMaturity ? `; mature on ${baseline.earliestMaturity} at the earliest` : ""}.`;
     case "stalled":
       return `“${name}” is stalled after ${baseline.countedDays} counted days without maturity; both owners must accept it.`;
     default:
@@ -388,7 +465,10 @@ function checklistJudgement(code: string, tick: ChecklistEntry | null): Judged {
 
 export function alertBlockReason(baseline: Baseline, name: string): string | null {
   if (alertWiringAllowed(baseline)) return null;
-  return `Alerts cannot be wired on “${name}” until its baseline is mature or jointly accepted. ${baselineSentence(name, baseline)}`;
+  return `Alerts cannot be wired on “${name}” until its baseline is mature or jointly accepted. ${baselineSentence(
+    name,
+    baseline
+  )}`;
 }
 
 function conduitState(c: ConduitFacts, baseline: Baseline): ConduitState {
@@ -401,7 +481,11 @@ function conduitState(c: ConduitFacts, baseline: Baseline): ConduitState {
 }
 
 /** The plant's forecast alerting-live day: every monitored conduit mature, counting cutovers still to come. */
-function forecast(state: PlantState, baselines: Map<number, Baseline>, at: string): { day: string | null; reason: string | null } {
+function forecast(
+  state: PlantState,
+  baselines: Map<number, Baseline>,
+  at: string
+): { day: string | null; reason: string | null } {
   const monitored = state.conduits.filter((c) => c.monitored);
   if (monitored.length === 0) return { day: null, reason: "No monitored conduit is defined yet." };
   const today = localDay(at, state.timeZone);
@@ -419,7 +503,11 @@ function forecast(state: PlantState, baselines: Map<number, Baseline>, at: strin
     else {
       // Not cut over yet: the cutover's own window if it has one, else the plant's next confirmed window.
       const window = nextWindows.find((w) => w.id === c.cutover?.windowId) ?? nextWindows[0];
-      if (!window) return { day: null, reason: `“${c.name}” still needs a cutover and the plant has no confirmed outage window ahead.` };
+      if (!window)
+        return {
+          day: null,
+          reason: `“${c.name}” still needs a cutover and the plant has no confirmed outage window ahead.`,
+        };
       const epochStart = addDays(localDay(window.endsAt, state.timeZone), 1);
       day = addDays(epochStart, 29);
     }
@@ -442,9 +530,9 @@ export function computeReadiness(state: PlantState, at: string, settings: Baseli
           accepted: c.baselineAccepted,
         },
         at,
-        settings,
+        settings
       ),
-    ]),
+    ])
   );
   const passes = new Map(state.passes.filter((p) => p.passedAt <= at).map((p) => [p.phase, p]));
   const gates: GateResult[] = PHASES.map((phase) => {
@@ -476,12 +564,16 @@ export function computeReadiness(state: PlantState, at: string, settings: Baseli
       state: conduitState(c, baseline),
       monitored: c.monitored,
       baseline,
-      alertBlock: c.monitored ? alertBlockReason(baseline, c.name) : `“${c.name}” is not monitored, so there is nothing to alert on.`,
+      alertBlock: c.monitored
+        ? alertBlockReason(baseline, c.name)
+        : `“${c.name}” is not monitored, so there is nothing to alert on.`,
     };
   });
   const livePass = state.passes.find((p) => p.phase === "alerting");
   const live =
-    phase === "complete" && livePass ? { day: localDay(livePass.passedAt, state.timeZone), reason: null } : forecast(state, baselines, at);
+    phase === "complete" && livePass
+      ? { day: localDay(livePass.passedAt, state.timeZone), reason: null }
+      : forecast(state, baselines, at);
   return { code: state.code, phase, at, gates, conduits, forecastLive: live.day, forecastReason: live.reason };
 }
 

@@ -65,13 +65,14 @@ export function partState(
   signoffs: readonly SignoffRecord[],
   part: SignoffPart,
   currentHash: string,
-  owner?: { id: number; name: string } | null,
+  owner?: { id: number; name: string } | null
 ): PartState {
   const live = signoffs.filter((s) => s.part === part && s.revokedAt === null);
   if (owner === null) {
     return { part, status: "missing", valid: null, reason: `No ${PART_OWNER_LABELS[part]} owner is assigned.` };
   }
-  const valid = live.find((s) => s.contentHash === currentHash && (owner === undefined || s.personId === owner.id)) ?? null;
+  const valid =
+    live.find((s) => s.contentHash === currentHash && (owner === undefined || s.personId === owner.id)) ?? null;
   if (valid) return { part, status: "signed", valid, reason: null };
   const stale = live.find((s) => s.contentHash !== currentHash);
   if (stale) {
@@ -93,7 +94,7 @@ export function partState(
 export function signControl(
   state: PartState,
   who: { role: Role; personId: number | null; permitted: boolean },
-  subject: { signable: boolean; notSignableWhy: string; ownerId?: number | null; ownerName?: string | null },
+  subject: { signable: boolean; notSignableWhy: string; ownerId?: number | null; ownerName?: string | null }
 ): { allowed: boolean; why: string | null } {
   if (who.role !== PART_ROLE[state.part] || who.personId === null) return { allowed: false, why: null };
   if (!who.permitted) return { allowed: false, why: "You are not assigned to this plant." };
@@ -101,7 +102,10 @@ export function signControl(
   if (subject.ownerId !== undefined && subject.ownerId !== who.personId) {
     return {
       allowed: false,
-      why: subject.ownerId === null ? "No owner is assigned to this part yet." : `Only the assigned owner, ${subject.ownerName ?? "someone else"}, signs this part.`,
+      why:
+        subject.ownerId === null
+          ? "No owner is assigned to this part yet."
+          : `Only the assigned owner, ${subject.ownerName ?? "someone else"}, signs this part.`,
     };
   }
   if (state.valid?.personId === who.personId) return { allowed: false, why: "You have signed the current revision." };

@@ -47,14 +47,7 @@ export const ZONE_KIND_LABELS: Record<ZoneKind, string> = {
 /** Purdue reference model levels a zone may sit at (3.5 is the industrial DMZ). */
 export const PURDUE_LEVELS = [0, 1, 2, 3, 3.5, 4, 5] as const;
 
-export const CONTROL_TYPES = [
-  "firewall",
-  "data_diode",
-  "protocol_gateway",
-  "jump_host",
-  "vpn",
-  "router_acl",
-] as const;
+export const CONTROL_TYPES = ["firewall", "data_diode", "protocol_gateway", "jump_host", "vpn", "router_acl"] as const;
 export type ControlType = (typeof CONTROL_TYPES)[number];
 
 export const CONTROL_TYPE_LABELS: Record<ControlType, string> = {

@@ -200,7 +200,12 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  */
 function requireManager(actor: AuditActor, permission: Permission): void {
   if (isPrincipal(actor) && !can(actor, permission)) {
-    throw new ActError(403, `Your role (${ROLE_LABELS[actor.role].toLowerCase()}) may not manage ${permission === "manage:tokens" ? "API tokens" : "accounts"}.`);
+    throw new ActError(
+      403,
+      `Your role (${ROLE_LABELS[actor.role].toLowerCase()}) may not manage ${
+        permission === "manage:tokens" ? "API tokens" : "accounts"
+      }.`
+    );
   }
 }
 
@@ -211,7 +216,8 @@ function isPrincipal(actor: AuditActor): actor is Actor {
 function parseEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
   if (email === "") throw new ActError(400, "Enter an email address.", "email");
-  if (email.length > 254 || !EMAIL_PATTERN.test(email)) throw new ActError(400, "Enter an email address like name@example.com.", "email");
+  if (email.length > 254 || !EMAIL_PATTERN.test(email))
+    throw new ActError(400, "Enter an email address like name@example.com.", "email");
   return email;
 }
 
@@ -240,7 +246,12 @@ function checkPassword(password: string): void {
 async function resolvePlants(db: Executor, rawCodes: readonly string[]): Promise<PlantChoice[]> {
   const codes = [...new Set(rawCodes.map((code) => code.trim().toUpperCase()).filter((code) => code !== ""))];
   if (codes.length === 0) return [];
-  const plants = await db.selectFrom("plant").select(["id", "code", "name"]).where("code", "in", codes).orderBy("code").execute();
+  const plants = await db
+    .selectFrom("plant")
+    .select(["id", "code", "name"])
+    .where("code", "in", codes)
+    .orderBy("code")
+    .execute();
   const unknown = codes.filter((code) => !plants.some((plant) => plant.code === code));
   if (unknown.length > 0) {
     throw new ActError(400, `No plant has the code${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}.`, "plants");
@@ -296,8 +307,20 @@ async function loadPerson(tx: Transaction<Database>, personId: number) {
   return { ...person, plantCodes: plants.map((plant) => plant.code) };
 }
 
-function accountSnapshot(person: { email: string; name: string; role: string; active: number | boolean; plantCodes: string[] }) {
-  return { email: person.email, name: person.name, role: person.role, active: Boolean(person.active), plants: person.plantCodes };
+function accountSnapshot(person: {
+  email: string;
+  name: string;
+  role: string;
+  active: number | boolean;
+  plantCodes: string[];
+}) {
+  return {
+    email: person.email,
+    name: person.name,
+    role: person.role,
+    active: Boolean(person.active),
+    plants: person.plantCodes,
+  };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -315,7 +338,7 @@ async function assignmentsFor(db: Executor, role: Role, codes: readonly string[]
 export async function createAccount(
   db: Kysely<Database>,
   actor: AuditActor,
-  input: CreateAccountInput,
+  input: CreateAccountInput
 ): Promise<{ id: number }> {
   requireManager(actor, "manage:accounts");
   const email = parseEmail(input.email);
@@ -350,14 +373,17 @@ export async function createAccount(
         objectType: "person",
         objectId: id,
         plantId: null,
-        summary: `Account created for ${name} <${email}> as ${ROLE_LABELS[role].toLowerCase()}${plantCodes.length ? ` (${plantCodes.join(", ")})` : ""}`,
+        summary: `Account created for ${name} <${email}> as ${ROLE_LABELS[role].toLowerCase()}${
+          plantCodes.length ? ` (${plantCodes.join(", ")})` : ""
+        }`,
         after: accountSnapshot({ email, name, role, active: 1, plantCodes }),
       });
       return { id };
     });
   } catch (error) {
     // Another process may have taken the address between the check and the insert.
-    if (isUniqueViolation(error)) throw new ActError(409, `An account with the email ${email} already exists.`, "email");
+    if (isUniqueViolation(error))
+      throw new ActError(409, `An account with the email ${email} already exists.`, "email");
     throw error;
   }
 }
@@ -366,7 +392,7 @@ export async function createAccount(
 export async function updateAccount(
   db: Kysely<Database>,
   actor: AuditActor,
-  input: UpdateAccountInput,
+  input: UpdateAccountInput
 ): Promise<{ changed: boolean }> {
   requireManager(actor, "manage:accounts");
   const name = parseName(input.name, "the person's name");
@@ -393,7 +419,9 @@ export async function updateAccount(
       objectType: "person",
       objectId: before.id,
       plantId: null,
-      summary: `Account of ${name} <${before.email}> updated: ${ROLE_LABELS[role].toLowerCase()}${plantCodes.length ? ` (${plantCodes.join(", ")})` : ""}`,
+      summary: `Account of ${name} <${before.email}> updated: ${ROLE_LABELS[role].toLowerCase()}${
+        plantCodes.length ? ` (${plantCodes.join(", ")})` : ""
+      }`,
       before: accountSnapshot(before),
       after: accountSnapshot({ ...before, name, role, plantCodes }),
     });
@@ -404,7 +432,7 @@ export async function updateAccount(
 export async function setActive(
   db: Kysely<Database>,
   actor: AuditActor,
-  input: { personId: number; active: boolean },
+  input: { personId: number; active: boolean }
 ): Promise<{ revokedSessions: number }> {
   requireManager(actor, "manage:accounts");
   const now = new Date().toISOString();
@@ -421,7 +449,11 @@ export async function setActive(
       }
       revokedSessions = await revokeSessions(tx, before.id, now);
     }
-    await tx.updateTable("person").set({ active: input.active ? 1 : 0 }).where("id", "=", before.id).execute();
+    await tx
+      .updateTable("person")
+      .set({ active: input.active ? 1 : 0 })
+      .where("id", "=", before.id)
+      .execute();
     await recordAudit(tx, actor, {
       action: input.active ? "account.reactivate" : "account.deactivate",
       objectType: "person",
@@ -429,7 +461,9 @@ export async function setActive(
       plantId: null,
       summary: input.active
         ? `Account of ${before.name} <${before.email}> reactivated`
-        : `Account of ${before.name} <${before.email}> deactivated; ${revokedSessions} session${revokedSessions === 1 ? "" : "s"} revoked`,
+        : `Account of ${before.name} <${before.email}> deactivated; ${revokedSessions} session${
+            revokedSessions === 1 ? "" : "s"
+          } revoked`,
       before: { active: before.active === 1 },
       after: { active: input.active, ...(input.active ? {} : { revokedSessions }) },
     });
@@ -440,7 +474,7 @@ export async function setActive(
 export async function resetPassword(
   db: Kysely<Database>,
   actor: AuditActor,
-  input: { personId: number; password: string },
+  input: { personId: number; password: string }
 ): Promise<{ revokedSessions: number }> {
   requireManager(actor, "manage:accounts");
   checkPassword(input.password);
@@ -460,7 +494,9 @@ export async function resetPassword(
       objectType: "person",
       objectId: person.id,
       plantId: null,
-      summary: `Password of ${person.name} <${person.email}> reset; ${revokedSessions} session${revokedSessions === 1 ? "" : "s"} revoked`,
+      summary: `Password of ${person.name} <${person.email}> reset; ${revokedSessions} session${
+        revokedSessions === 1 ? "" : "s"
+      } revoked`,
       after: { passwordChangedAt: now, revokedSessions },
     });
     return { revokedSessions };
@@ -470,7 +506,7 @@ export async function resetPassword(
 export async function createApiToken(
   db: Kysely<Database>,
   actor: AuditActor,
-  input: CreateApiTokenInput,
+  input: CreateApiTokenInput
 ): Promise<CreatedApiToken> {
   requireManager(actor, "manage:tokens");
   const name = parseName(input.name, "a name for the token");
@@ -510,7 +546,9 @@ export async function createApiToken(
       objectType: "api_token",
       objectId: id,
       plantId: null,
-      summary: `API token “${name}” (${prefix}…) created as ${ROLE_LABELS[role].toLowerCase()}${plantCodes.length ? ` for ${plantCodes.join(", ")}` : ""}`,
+      summary: `API token “${name}” (${prefix}…) created as ${ROLE_LABELS[role].toLowerCase()}${
+        plantCodes.length ? ` for ${plantCodes.join(", ")}` : ""
+      }`,
       after: { name, prefix, role, plants: plantCodes },
     });
     return { id, name, prefix, role, plantCodes, secret };
@@ -520,7 +558,7 @@ export async function createApiToken(
 export async function revokeApiToken(
   db: Kysely<Database>,
   actor: AuditActor,
-  input: { tokenId: number },
+  input: { tokenId: number }
 ): Promise<void> {
   requireManager(actor, "manage:tokens");
   const now = new Date().toISOString();
@@ -532,7 +570,11 @@ export async function revokeApiToken(
       .executeTakeFirst();
     if (!token) throw new ActError(404, "There is no such API token.");
     if (token.revoked_at !== null) throw new ActError(409, `The API token “${token.name}” is already revoked.`);
-    await tx.updateTable("api_token").set({ revoked_at: now, revoked_by: actor.personId }).where("id", "=", token.id).execute();
+    await tx
+      .updateTable("api_token")
+      .set({ revoked_at: now, revoked_by: actor.personId })
+      .where("id", "=", token.id)
+      .execute();
     await recordAudit(tx, actor, {
       action: "api_token.revoke",
       objectType: "api_token",

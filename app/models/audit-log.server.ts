@@ -93,7 +93,7 @@ export async function countAuditEvents(db: Executor, query: AuditQuery): Promise
 export async function listAuditEvents(
   db: Executor,
   query: AuditQuery,
-  requestedPage: number,
+  requestedPage: number
 ): Promise<{ events: AuditEventView[]; total: number; window: PageWindow }> {
   const total = await countAuditEvents(db, query);
   const window = pageWindow(requestedPage, total, AUDIT_PAGE_SIZE);
@@ -109,7 +109,7 @@ export async function listAuditEvents(
 export async function* exportAuditEvents(
   db: Executor,
   query: AuditQuery,
-  batchSize: number = EXPORT_BATCH_SIZE,
+  batchSize: number = EXPORT_BATCH_SIZE
 ): AsyncGenerator<AuditEventExport[]> {
   let below: number | null = null;
   for (;;) {
@@ -140,8 +140,8 @@ export async function getAuditFilterOptions(db: Executor, plantId: number | null
           .selectFrom("audit_event")
           .select("audit_event.seq")
           .whereRef("audit_event.actor_person_id", "=", "person.id")
-          .$if(plantId !== null, (qb) => qb.where("audit_event.plant_id", "=", plantId)),
-      ),
+          .$if(plantId !== null, (qb) => qb.where("audit_event.plant_id", "=", plantId))
+      )
     )
     .orderBy("person.name")
     .orderBy("person.id")

@@ -24,8 +24,10 @@ export interface AuditEntry {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        )
+      : v
   );
 }
 
@@ -54,9 +56,14 @@ export async function recordAudit(
   tx: Transaction<Database>,
   actor: AuditActor,
   entry: AuditEntry,
-  at: Date = new Date(),
+  at: Date = new Date()
 ): Promise<void> {
-  const last = await tx.selectFrom("audit_event").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
+  const last = await tx
+    .selectFrom("audit_event")
+    .select(["seq", "hash"])
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
   const event: HashedFields = {
     seq: (last?.seq ?? 0) + 1,
     at: at.toISOString(),
@@ -123,7 +130,12 @@ export async function verifyAuditChain(db: Kysely<Database>): Promise<ChainVerdi
         };
       }
       if (eventHash(event) !== event.hash) {
-        return { ok: false, count, seq: event.seq, reason: "its content no longer matches its hash (it was altered after it was recorded)" };
+        return {
+          ok: false,
+          count,
+          seq: event.seq,
+          reason: "its content no longer matches its hash (it was altered after it was recorded)",
+        };
       }
       prevHash = event.hash;
       expectedSeq += 1;

@@ -3,7 +3,13 @@ import { can } from "~/domain/permissions";
 import { partState, SIGNOFF_PARTS, type PartState, type SignoffPart } from "~/domain/signoffs";
 import type { FlowDirection, FlowProtocol } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
-import { conduitHash, insertSignoff, listSignoffs, requireSigningRole, type ConduitDefinition } from "~/models/signoffs.server";
+import {
+  conduitHash,
+  insertSignoff,
+  listSignoffs,
+  requireSigningRole,
+  type ConduitDefinition,
+} from "~/models/signoffs.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
@@ -69,7 +75,7 @@ export async function listConduitDetails(db: Executor, plantId: number, conduitI
   const rows = await query.orderBy("c.name").execute();
   const flows = await flowsOf(
     db,
-    rows.map((row) => row.id),
+    rows.map((row) => row.id)
   );
   return rows.map((row) => {
     const definition: ConduitDefinition = {
@@ -91,7 +97,9 @@ export async function listConduitDetails(db: Executor, plantId: number, conduitI
       zoneBName: row.zone_b_name,
       designOwner: row.design_owner_id !== null ? { id: row.design_owner_id, name: row.design_owner_name ?? "" } : null,
       monitoringOwner:
-        row.monitoring_owner_id !== null ? { id: row.monitoring_owner_id, name: row.monitoring_owner_name ?? "" } : null,
+        row.monitoring_owner_id !== null
+          ? { id: row.monitoring_owner_id, name: row.monitoring_owner_name ?? "" }
+          : null,
       hash: conduitHash(definition),
     };
   });
@@ -104,10 +112,15 @@ export async function conduitSignoffStates(db: Executor, plantId: number, condui
     conduits.map((conduit) => {
       const mine = signoffs.filter((s) => s.subjectId === conduit.id);
       const parts: PartState[] = SIGNOFF_PARTS.map((part) =>
-        partState(mine, part, conduit.hash, part === "design_change_control" ? conduit.designOwner : conduit.monitoringOwner),
+        partState(
+          mine,
+          part,
+          conduit.hash,
+          part === "design_change_control" ? conduit.designOwner : conduit.monitoringOwner
+        )
       );
       return [conduit.id, { parts, history: mine }] as const;
-    }),
+    })
   );
 }
 
@@ -154,7 +167,7 @@ export async function updateConduit(
   conduitId: number,
   plantId: number,
   input: ConduitInput,
-  now: Date = new Date(),
+  now: Date = new Date()
 ): Promise<number> {
   requireConduitEditor(actor, plantId);
   return db.transaction().execute(async (tx) => {
@@ -177,7 +190,13 @@ export async function updateConduit(
       .executeTakeFirst();
     if (clash) throw new ActError(409, `Another conduit of this plant is already named “${input.name}”.`, "name");
 
-    const next: ConduitDefinition = { id: conduitId, plantId, revision: current.revision, ...input, flows: sortFlows(input.flows) };
+    const next: ConduitDefinition = {
+      id: conduitId,
+      plantId,
+      revision: current.revision,
+      ...input,
+      flows: sortFlows(input.flows),
+    };
     const before = definitionOf(current);
     if (JSON.stringify(definitionOf(next)) === JSON.stringify(before)) {
       throw new ActError(400, "Nothing changed: the definition is the same as revision " + current.revision + ".");
@@ -217,7 +236,7 @@ export async function updateConduit(
         before: { revision: current.revision, ...before },
         after: { revision, ...definitionOf(next) },
       },
-      now,
+      now
     );
     return revision;
   });
@@ -242,7 +261,7 @@ export async function assignConduitOwners(
   conduitId: number,
   plantId: number,
   input: { designOwnerId: number | null; monitoringOwnerId: number | null },
-  now: Date = new Date(),
+  now: Date = new Date()
 ): Promise<void> {
   requireConduitEditor(actor, plantId);
   await db.transaction().execute(async (tx) => {
@@ -255,17 +274,29 @@ export async function assignConduitOwners(
     if (!conduit) throw new ActError(404, "No such conduit at this plant.");
     const { engineers, security } = await ownerCandidates(tx, plantId);
     if (input.designOwnerId !== null && !engineers.some((p) => p.id === input.designOwnerId)) {
-      throw new ActError(400, "The design & change-control owner must be an active plant engineer of this plant.", "designOwnerId");
+      throw new ActError(
+        400,
+        "The design & change-control owner must be an active plant engineer of this plant.",
+        "designOwnerId"
+      );
     }
     if (input.monitoringOwnerId !== null && !security.some((p) => p.id === input.monitoringOwnerId)) {
-      throw new ActError(400, "The monitoring & incident-response owner must be an active member of corporate security.", "monitoringOwnerId");
+      throw new ActError(
+        400,
+        "The monitoring & incident-response owner must be an active member of corporate security.",
+        "monitoringOwnerId"
+      );
     }
     if (conduit.design_owner_id === input.designOwnerId && conduit.monitoring_owner_id === input.monitoringOwnerId) {
       throw new ActError(400, "Nothing changed: these are already the owners.");
     }
     await tx
       .updateTable("conduit")
-      .set({ design_owner_id: input.designOwnerId, monitoring_owner_id: input.monitoringOwnerId, updated_at: now.toISOString() })
+      .set({
+        design_owner_id: input.designOwnerId,
+        monitoring_owner_id: input.monitoringOwnerId,
+        updated_at: now.toISOString(),
+      })
       .where("id", "=", conduitId)
       .execute();
     const nameOf = (id: number | null) => [...engineers, ...security].find((p) => p.id === id)?.name ?? "nobody";
@@ -277,11 +308,13 @@ export async function assignConduitOwners(
         objectType: "conduit",
         objectId: conduitId,
         plantId,
-        summary: `${actor.name} assigned the owners of conduit “${conduit.name}”: design & change control ${nameOf(input.designOwnerId)}, monitoring & incident response ${nameOf(input.monitoringOwnerId)}`,
+        summary: `${actor.name} assigned the owners of conduit “${conduit.name}”: design & change control ${nameOf(
+          input.designOwnerId
+        )}, monitoring & incident response ${nameOf(input.monitoringOwnerId)}`,
         before: { designOwnerId: conduit.design_owner_id, monitoringOwnerId: conduit.monitoring_owner_id },
         after: input,
       },
-      now,
+      now
     );
   });
 }
@@ -291,7 +324,7 @@ export async function signConduit(
   db: DB,
   actor: Actor,
   input: { conduitId: number; plantId: number; part: SignoffPart; seenHash: string; note: string | null },
-  now: Date = new Date(),
+  now: Date = new Date()
 ): Promise<void> {
   requireSigningRole(actor, input.part, input.plantId);
   await db.transaction().execute(async (tx) => {
@@ -299,7 +332,8 @@ export async function signConduit(
     if (!conduit) throw new ActError(404, "No such conduit at this plant.");
     const owner = input.part === "design_change_control" ? conduit.designOwner : conduit.monitoringOwner;
     if (!owner) throw new ActError(409, "No owner is assigned to this part yet; assign one before signing.");
-    if (owner.id !== actor.personId) throw new ActError(403, `Only the assigned owner, ${owner.name}, signs this part.`);
+    if (owner.id !== actor.personId)
+      throw new ActError(403, `Only the assigned owner, ${owner.name}, signs this part.`);
     await insertSignoff(
       tx,
       actor,
@@ -314,7 +348,7 @@ export async function signConduit(
         note: input.note,
         objectLabel: `Conduit “${conduit.name}”`,
       },
-      now,
+      now
     );
   });
 }

@@ -43,24 +43,30 @@ export async function tickCriterion(
   db: DB,
   actor: Actor,
   input: { plantId: number; code: ChecklistCode; ticked: boolean; note: string; pipeline?: PipelineDetails },
-  now: Date = new Date(),
+  now: Date = new Date()
 ): Promise<void> {
   requireAct(actor, "tick:criterion", input.plantId, "tick checklist criteria");
   const personId = requirePerson(actor);
   const note = input.note.trim();
-  if (note.length < 3) throw new ActError(400, "Write a note saying what was reviewed (at least 3 characters).", "note");
+  if (note.length < 3)
+    throw new ActError(400, "Write a note saying what was reviewed (at least 3 characters).", "note");
   let details: PipelineDetails | null = null;
   if (input.code === "BAS-PIPELINE" && input.ticked) {
     const pipeline = input.pipeline;
     if (!pipeline?.pipelineName.trim()) throw new ActError(400, "Name the OT SIEM pipeline.", "pipelineName");
-    if (!pipeline.itPipelineName.trim()) throw new ActError(400, "Name the IT pipeline it is kept apart from.", "itPipelineName");
+    if (!pipeline.itPipelineName.trim())
+      throw new ActError(400, "Name the IT pipeline it is kept apart from.", "itPipelineName");
     if (pipeline.pipelineName.trim().toLowerCase() === pipeline.itPipelineName.trim().toLowerCase()) {
       throw new ActError(400, "The OT pipeline must be distinct from the IT pipeline.", "pipelineName");
     }
     if (!Number.isInteger(pipeline.retentionDays) || pipeline.retentionDays < 1 || pipeline.retentionDays > 3650) {
       throw new ActError(400, "Retention is a whole number of days from 1 to 3650.", "retentionDays");
     }
-    details = { pipelineName: pipeline.pipelineName.trim(), retentionDays: pipeline.retentionDays, itPipelineName: pipeline.itPipelineName.trim() };
+    details = {
+      pipelineName: pipeline.pipelineName.trim(),
+      retentionDays: pipeline.retentionDays,
+      itPipelineName: pipeline.itPipelineName.trim(),
+    };
   }
   await db.transaction().execute(async (tx) => {
     const plant = await plantOf(tx, input.plantId);
@@ -97,7 +103,7 @@ export async function tickCriterion(
         before: { ticked: current?.ticked === 1 },
         after: { ticked: input.ticked, note, details },
       },
-      now,
+      now
     );
   });
 }
@@ -106,7 +112,7 @@ export async function passGate(
   db: DB,
   actor: Actor,
   input: { plantId: number; phase: Phase; note: string | null },
-  now: Date = new Date(),
+  now: Date = new Date()
 ): Promise<void> {
   requireAct(actor, "pass:gate", input.plantId, "pass gates");
   const personId = requirePerson(actor);
@@ -114,12 +120,21 @@ export async function passGate(
     const plant = await plantOf(tx, input.plantId);
     const readiness = await readinessIn(tx, plant.code, now);
     const gate = readiness.gates.find((g) => g.phase === input.phase)!;
-    if (gate.status === "passed") throw new ActError(409, `The ${input.phase} gate of ${plant.code} is already passed.`);
-    const earlier = PHASES.slice(0, PHASES.indexOf(input.phase)).find((p) => readiness.gates.find((g) => g.phase === p)?.status !== "passed");
-    if (earlier) throw new ActError(409, `Gates pass in order: the ${earlier} gate of ${plant.code} has not been passed yet.`);
+    if (gate.status === "passed")
+      throw new ActError(409, `The ${input.phase} gate of ${plant.code} is already passed.`);
+    const earlier = PHASES.slice(0, PHASES.indexOf(input.phase)).find(
+      (p) => readiness.gates.find((g) => g.phase === p)?.status !== "passed"
+    );
+    if (earlier)
+      throw new ActError(409, `Gates pass in order: the ${earlier} gate of ${plant.code} has not been passed yet.`);
     const unmet = gate.criteria.filter((c) => !c.met && !c.waived);
     if (unmet.length > 0) {
-      throw new ActError(409, `The ${input.phase} gate cannot pass while criteria are unmet: ${unmet.map((c) => `${c.code}: ${c.message}`).join(" ")}`);
+      throw new ActError(
+        409,
+        `The ${input.phase} gate cannot pass while criteria are unmet: ${unmet
+          .map((c) => `${c.code}: ${c.message}`)
+          .join(" ")}`
+      );
     }
     const snapshot = gate.criteria.map((c) => ({
       code: c.code,
@@ -129,7 +144,14 @@ export async function passGate(
     }));
     await tx
       .insertInto("gate_pass")
-      .values({ plant_id: plant.id, phase: input.phase, passed_at: now.toISOString(), passed_by: personId, criteria_snapshot: JSON.stringify(snapshot), note: input.note })
+      .values({
+        plant_id: plant.id,
+        phase: input.phase,
+        passed_at: now.toISOString(),
+        passed_by: personId,
+        criteria_snapshot: JSON.stringify(snapshot),
+        note: input.note,
+      })
       .execute();
     await recordAudit(
       tx,
@@ -142,7 +164,7 @@ export async function passGate(
         summary: `${actor.name} passed the ${input.phase} gate of ${plant.code}`,
         after: { phase: input.phase, criteria: snapshot, note: input.note },
       },
-      now,
+      now
     );
   });
 }
@@ -151,15 +173,20 @@ export async function waiveCriterion(
   db: DB,
   actor: Actor,
   input: { plantId: number; code: string; justification: string },
-  now: Date = new Date(),
+  now: Date = new Date()
 ): Promise<void> {
   requireAct(actor, "waive:criterion", input.plantId, "waive criteria");
   const personId = requirePerson(actor);
   if (!isWaivable(input.code)) {
-    throw new ActError(409, `${input.code} cannot be waived: only checklist criteria can, never BAS-MATURE or the alert-wiring block.`, "code");
+    throw new ActError(
+      409,
+      `${input.code} cannot be waived: only checklist criteria can, never BAS-MATURE or the alert-wiring block.`,
+      "code"
+    );
   }
   const justification = input.justification.trim();
-  if (justification.length < 20) throw new ActError(400, "Write the justification in full (at least 20 characters).", "justification");
+  if (justification.length < 20)
+    throw new ActError(400, "Write the justification in full (at least 20 characters).", "justification");
   await db.transaction().execute(async (tx) => {
     const plant = await plantOf(tx, input.plantId);
     const existing = await tx
@@ -171,9 +198,17 @@ export async function waiveCriterion(
       .executeTakeFirst();
     if (existing) throw new ActError(409, `${input.code} is already waived at ${plant.code}.`);
     const phase = phaseOfCriterion(input.code);
-    const passed = await tx.selectFrom("gate_pass").select("id").where("plant_id", "=", plant.id).where("phase", "=", phase!).executeTakeFirst();
+    const passed = await tx
+      .selectFrom("gate_pass")
+      .select("id")
+      .where("plant_id", "=", plant.id)
+      .where("phase", "=", phase!)
+      .executeTakeFirst();
     if (passed) throw new ActError(409, `The ${phase} gate is already passed; a waiver would change nothing.`);
-    await tx.insertInto("waiver").values({ plant_id: plant.id, code: input.code, justification, person_id: personId, at: now.toISOString() }).execute();
+    await tx
+      .insertInto("waiver")
+      .values({ plant_id: plant.id, code: input.code, justification, person_id: personId, at: now.toISOString() })
+      .execute();
     await recordAudit(
       tx,
       actor,
@@ -185,7 +220,7 @@ export async function waiveCriterion(
         summary: `${actor.name} waived ${input.code} at ${plant.code}: ${justification}`,
         after: { code: input.code, justification },
       },
-      now,
+      now
     );
   });
 }
@@ -194,7 +229,7 @@ export async function revokeWaiver(
   db: DB,
   actor: Actor,
   input: { plantId: number; code: string },
-  now: Date = new Date(),
+  now: Date = new Date()
 ): Promise<void> {
   requireAct(actor, "waive:criterion", input.plantId, "revoke waivers");
   const personId = requirePerson(actor);
@@ -208,7 +243,11 @@ export async function revokeWaiver(
       .where("revoked_at", "is", null)
       .executeTakeFirst();
     if (!waiver) throw new ActError(404, `${input.code} is not waived at ${plant.code}.`);
-    await tx.updateTable("waiver").set({ revoked_at: now.toISOString(), revoked_by: personId }).where("id", "=", waiver.id).execute();
+    await tx
+      .updateTable("waiver")
+      .set({ revoked_at: now.toISOString(), revoked_by: personId })
+      .where("id", "=", waiver.id)
+      .execute();
     await recordAudit(
       tx,
       actor,
@@ -220,7 +259,7 @@ export async function revokeWaiver(
         summary: `${actor.name} revoked the waiver of ${input.code} at ${plant.code}`,
         before: { code: input.code, justification: waiver.justification },
       },
-      now,
+      now
     );
   });
 }
@@ -242,7 +281,7 @@ export async function wireAlerts(
   db: DB,
   actor: Actor,
   input: { plantId: number; conduitId: number; siemReference: string | null },
-  now: Date = new Date(),
+  now: Date = new Date()
 ): Promise<void> {
   requireAct(actor, "wire:alerts", input.plantId, "wire alerts");
   const personId = requirePerson(actor);
@@ -251,10 +290,17 @@ export async function wireAlerts(
     const readiness = await readinessIn(tx, conduit.code, now);
     const state = readiness.conduits.find((c) => c.id === conduit.id)!;
     if (state.alertBlock) throw new ActError(409, state.alertBlock);
-    if (state.state === "alert_wired") throw new ActError(409, `Alerts are already wired on “${conduit.name}” (revision ${conduit.revision}).`);
+    if (state.state === "alert_wired")
+      throw new ActError(409, `Alerts are already wired on “${conduit.name}” (revision ${conduit.revision}).`);
     await tx
       .insertInto("alert_wiring")
-      .values({ conduit_id: conduit.id, conduit_revision: conduit.revision, person_id: personId, at: now.toISOString(), siem_reference: input.siemReference })
+      .values({
+        conduit_id: conduit.id,
+        conduit_revision: conduit.revision,
+        person_id: personId,
+        at: now.toISOString(),
+        siem_reference: input.siemReference,
+      })
       .execute();
     await recordAudit(
       tx,
@@ -267,7 +313,7 @@ export async function wireAlerts(
         summary: `${actor.name} wired alerts on “${conduit.name}” (revision ${conduit.revision})`,
         after: { revision: conduit.revision, siemReference: input.siemReference, baseline: state.baseline.status },
       },
-      now,
+      now
     );
   });
 }
@@ -277,20 +323,27 @@ export async function acceptBaseline(
   db: DB,
   actor: Actor,
   input: { plantId: number; conduitId: number; note: string },
-  now: Date = new Date(),
+  now: Date = new Date()
 ): Promise<void> {
   requirePerson(actor);
   const note = input.note.trim();
-  if (note.length < 10) throw new ActError(400, "Describe the residual novelty you accept (at least 10 characters).", "note");
+  if (note.length < 10)
+    throw new ActError(400, "Describe the residual novelty you accept (at least 10 characters).", "note");
   await db.transaction().execute(async (tx) => {
     const conduit = await conduitIn(tx, input.plantId, input.conduitId);
     const part: SignoffPart | undefined = SIGNOFF_PARTS.find((p) => PART_ROLE[p] === actor.role);
     const ownerId = part === "design_change_control" ? conduit.design_owner_id : conduit.monitoring_owner_id;
-    if (!part || ownerId !== actor.personId) throw new ActError(403, "Only the conduit's two assigned owners accept its baseline.");
+    if (!part || ownerId !== actor.personId)
+      throw new ActError(403, "Only the conduit's two assigned owners accept its baseline.");
     const readiness = await readinessIn(tx, conduit.code, now);
     const baseline = readiness.conduits.find((c) => c.id === conduit.id)!.baseline;
     if (baseline.status !== "stalled") {
-      throw new ActError(409, `Acceptance is only for a stalled baseline; “${conduit.name}” is ${baseline.status}${baseline.status === "collecting" ? ` with ${baseline.countedDays} counted days` : ""}.`);
+      throw new ActError(
+        409,
+        `Acceptance is only for a stalled baseline; “${conduit.name}” is ${baseline.status}${
+          baseline.status === "collecting" ? ` with ${baseline.countedDays} counted days` : ""
+        }.`
+      );
     }
     const epochStart = baseline.epochStart ?? epochStartFor(now.toISOString(), conduit.time_zone);
     const hash = baselineAcceptanceHash(conduit.id, conduit.revision, epochStart);
@@ -308,7 +361,7 @@ export async function acceptBaseline(
         note,
         objectLabel: `The stalled baseline of “${conduit.name}” from ${epochStart}`,
       },
-      now,
+      now
     );
   });
 }
@@ -316,8 +369,14 @@ export async function acceptBaseline(
 export async function addDetectionRule(
   db: DB,
   actor: Actor,
-  input: { plantId: number; conduitId: number; name: string; ruleClass: "unusual" | "wrong"; description: string | null },
-  now: Date = new Date(),
+  input: {
+    plantId: number;
+    conduitId: number;
+    name: string;
+    ruleClass: "unusual" | "wrong";
+    description: string | null;
+  },
+  now: Date = new Date()
 ): Promise<void> {
   requireAct(actor, "write:rule", input.plantId, "record detection rules");
   const personId = requirePerson(actor);
@@ -327,7 +386,16 @@ export async function addDetectionRule(
     const conduit = await conduitIn(tx, input.plantId, input.conduitId);
     const { id } = await tx
       .insertInto("detection_rule")
-      .values({ conduit_id: conduit.id, name, class: input.ruleClass, description: input.description, reviewed_by: null, reviewed_at: null, created_by: personId, created_at: now.toISOString() })
+      .values({
+        conduit_id: conduit.id,
+        name,
+        class: input.ruleClass,
+        description: input.description,
+        reviewed_by: null,
+        reviewed_at: null,
+        created_by: personId,
+        created_at: now.toISOString(),
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     await recordAudit(
@@ -341,7 +409,7 @@ export async function addDetectionRule(
         summary: `${actor.name} recorded the ${input.ruleClass} rule “${name}” on “${conduit.name}”`,
         after: { name, class: input.ruleClass, description: input.description },
       },
-      now,
+      now
     );
   });
 }
@@ -350,7 +418,7 @@ export async function reviewDetectionRule(
   db: DB,
   actor: Actor,
   input: { plantId: number; conduitId: number; ruleId: number },
-  now: Date = new Date(),
+  now: Date = new Date()
 ): Promise<void> {
   requireAct(actor, "review:rule", input.plantId, "review detection rules");
   const personId = requirePerson(actor);
@@ -364,7 +432,11 @@ export async function reviewDetectionRule(
       .executeTakeFirst();
     if (!rule) throw new ActError(404, "No such rule on this conduit.");
     if (rule.reviewed_by !== null) throw new ActError(409, `“${rule.name}” is already reviewed.`);
-    await tx.updateTable("detection_rule").set({ reviewed_by: personId, reviewed_at: now.toISOString() }).where("id", "=", rule.id).execute();
+    await tx
+      .updateTable("detection_rule")
+      .set({ reviewed_by: personId, reviewed_at: now.toISOString() })
+      .where("id", "=", rule.id)
+      .execute();
     await recordAudit(
       tx,
       actor,
@@ -377,8 +449,7 @@ export async function reviewDetectionRule(
         before: { reviewedBy: null },
         after: { reviewedBy: personId },
       },
-      now,
+      now
     );
   });
 }
-

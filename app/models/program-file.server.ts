@@ -91,7 +91,11 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
     signoffs,
   ] = await Promise.all([
     tx.selectFrom("program_setting").select(["key", "value", "updated_at"]).orderBy("key").execute(),
-    tx.selectFrom("person").select(["id", "email", "name", "role", "title", "active", "created_at"]).orderBy("id").execute(),
+    tx
+      .selectFrom("person")
+      .select(["id", "email", "name", "role", "title", "active", "created_at"])
+      .orderBy("id")
+      .execute(),
     tx.selectFrom("person_plant").select(["person_id", "plant_id"]).execute(),
     tx.selectFrom("plant").selectAll().orderBy("id").execute(),
     tx.selectFrom("zone").selectAll().orderBy("id").execute(),
@@ -220,7 +224,12 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
     });
   }
   for (const w of wirings) {
-    conduitOf(w.conduit_id).alertWirings.push({ conduitRevision: w.conduit_revision, by: emailOf(w.person_id), at: w.at, siemReference: w.siem_reference });
+    conduitOf(w.conduit_id).alertWirings.push({
+      conduitRevision: w.conduit_revision,
+      by: emailOf(w.person_id),
+      at: w.at,
+      siemReference: w.siem_reference,
+    });
   }
   for (const r of rules) {
     conduitOf(r.conduit_id).detectionRules.push({
@@ -261,7 +270,9 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
   const windowsByPlant = new Map<number, typeof windows>();
   for (const w of windows) windowsByPlant.set(w.plant_id, [...(windowsByPlant.get(w.plant_id) ?? []), w]);
   for (const [plantId, list] of windowsByPlant) {
-    const ordered = [...list].sort((a, b) => (a.starts_at < b.starts_at ? -1 : a.starts_at > b.starts_at ? 1 : a.id - b.id));
+    const ordered = [...list].sort((a, b) =>
+      a.starts_at < b.starts_at ? -1 : a.starts_at > b.starts_at ? 1 : a.id - b.id
+    );
     const keys = outageWindowKeys(ordered.map((w) => w.starts_at));
     ordered.forEach((w, i) => {
       const key = keys[i]!;
@@ -284,7 +295,12 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
 
   const doneCutovers = new Map<number, string[]>();
   for (const change of changes) {
-    if (change.kind === "conduit_cutover" && change.status === "done" && change.conduit_id !== null && change.done_at !== null) {
+    if (
+      change.kind === "conduit_cutover" &&
+      change.status === "done" &&
+      change.conduit_id !== null &&
+      change.done_at !== null
+    ) {
       doneCutovers.set(change.conduit_id, [...(doneCutovers.get(change.conduit_id) ?? []), change.done_at]);
     }
     plantOf(change.plant_id).networkChanges.push({
@@ -293,7 +309,8 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       conduit: change.conduit_id === null ? null : conduitOf(change.conduit_id).name,
       conduitRevision: change.conduit_revision,
       asset: change.asset_id === null ? null : must(assetNames, change.asset_id, `asset ${change.asset_id}`),
-      window: change.window_id === null ? null : must(windowKeys, change.window_id, `outage window ${change.window_id}`),
+      window:
+        change.window_id === null ? null : must(windowKeys, change.window_id, `outage window ${change.window_id}`),
       plannedStart: change.planned_start,
       plannedMinutes: change.planned_minutes,
       status: change.status as ProgramNetworkChange["status"],
@@ -309,7 +326,10 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       code: tick.code as ProgramChecklistTick["code"],
       ticked: tick.ticked === 1,
       note: tick.note,
-      details: tick.details_json === null ? null : (parseStoredJson(tick.details_json, `Checklist tick ${tick.id}`) as ProgramChecklistTick["details"]),
+      details:
+        tick.details_json === null
+          ? null
+          : (parseStoredJson(tick.details_json, `Checklist tick ${tick.id}`) as ProgramChecklistTick["details"]),
       by: emailOf(tick.person_id),
       at: tick.at,
     });
@@ -328,7 +348,8 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
   const passPhases = new Map<number, ProgramGatePass["phase"]>();
   for (const pass of gatePasses) {
     const criteria = parseStoredJson(pass.criteria_snapshot, `Gate pass ${pass.id}`);
-    if (!Array.isArray(criteria)) throw new ProgramExportError(`Gate pass ${pass.id} holds a criteria snapshot that is not a JSON list.`);
+    if (!Array.isArray(criteria))
+      throw new ProgramExportError(`Gate pass ${pass.id} holds a criteria snapshot that is not a JSON list.`);
     const phase = pass.phase as ProgramGatePass["phase"];
     passPhases.set(pass.id, phase);
     plantOf(pass.plant_id).gatePasses.push({
@@ -360,7 +381,12 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
   };
 
   for (const s of signoffs) {
-    const orphan = () => new ProgramExportError(`Signoff ${s.id} signs a ${s.subject_type.replace(/_/g, " ")} (id ${s.subject_id}) that no longer exists; the program file cannot name it.`);
+    const orphan = () =>
+      new ProgramExportError(
+        `Signoff ${s.id} signs a ${s.subject_type.replace(/_/g, " ")} (id ${
+          s.subject_id
+        }) that no longer exists; the program file cannot name it.`
+      );
     let subject: ProgramSignoffSubject;
     let hash = s.content_hash;
     if (s.subject_type === "ownership_split") {
@@ -385,7 +411,9 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
         if (epochStart !== null) hash = DERIVED_HASH;
       }
     } else {
-      throw new ProgramExportError(`Signoff ${s.id} has a subject type (${s.subject_type}) the program file does not know.`);
+      throw new ProgramExportError(
+        `Signoff ${s.id} has a subject type (${s.subject_type}) the program file does not know.`
+      );
     }
     plantOf(s.plant_id).signoffs.push({
       subject,
@@ -487,7 +515,11 @@ const keyOf = (plantId: number, name: string) => `${plantId}\u0000${name}`;
  * ProgramFileInvalidError with every error; a database that already holds a program throws
  * ProgramImportRefusedError unless `replace`.
  */
-export async function importProgram(db: Kysely<Database>, document: unknown, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importProgram(
+  db: Kysely<Database>,
+  document: unknown,
+  options: ImportOptions = {}
+): Promise<ImportSummary> {
   const validation = validateProgramFile(document);
   if (!validation.ok) throw new ProgramFileInvalidError(validation.errors);
   const program = validation.program;
@@ -503,7 +535,9 @@ export async function importProgram(db: Kysely<Database>, document: unknown, opt
     const holdsProgram = current.plants > 0 || current.people > 0;
     if (holdsProgram && !options.replace) {
       throw new ProgramImportRefusedError(
-        `The database already holds a program (${describeCounts(current)}); nothing was imported. Import with --replace to replace it.`,
+        `The database already holds a program (${describeCounts(
+          current
+        )}); nothing was imported. Import with --replace to replace it.`
       );
     }
     const replaced = holdsProgram ? current : null;
@@ -514,7 +548,9 @@ export async function importProgram(db: Kysely<Database>, document: unknown, opt
     await writeProgram(tx, program);
 
     const summary = replaced
-      ? `Replaced the program (${describeCounts(replaced)}) with the program file exported ${program.exportedAt}: ${describeCounts(counts)}`
+      ? `Replaced the program (${describeCounts(replaced)}) with the program file exported ${
+          program.exportedAt
+        }: ${describeCounts(counts)}`
       : `Imported the program file exported ${program.exportedAt}: ${describeCounts(counts)}`;
     await recordAudit(
       tx,
@@ -528,21 +564,29 @@ export async function importProgram(db: Kysely<Database>, document: unknown, opt
         before: replaced ?? undefined,
         after: { format: program.format, version: program.version, exportedAt: program.exportedAt, ...counts },
       },
-      options.now,
+      options.now
     );
     return { counts, replaced };
   });
 }
 
 async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Promise<void> {
-  const settings = Object.entries(program.settings).map(([key, s]) => ({ key, value: s.value, updated_at: s.updatedAt }));
+  const settings = Object.entries(program.settings).map(([key, s]) => ({
+    key,
+    value: s.value,
+    updated_at: s.updatedAt,
+  }));
   await inChunks(settings, (rows) =>
     tx
       .insertInto("program_setting")
       .values(rows)
       // Settings have no owner: an empty database may already hold some, and the file's values win.
-      .onConflict((oc) => oc.column("key").doUpdateSet((eb) => ({ value: eb.ref("excluded.value"), updated_at: eb.ref("excluded.updated_at") })))
-      .execute(),
+      .onConflict((oc) =>
+        oc
+          .column("key")
+          .doUpdateSet((eb) => ({ value: eb.ref("excluded.value"), updated_at: eb.ref("excluded.updated_at") }))
+      )
+      .execute()
   );
 
   // Passwords are never in the file: imported people sign in once an admin resets their password.
@@ -559,11 +603,13 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
           created_at: p.createdAt,
           password_hash: null,
           password_changed_at: null,
-        })),
+        }))
       )
-      .execute(),
+      .execute()
   );
-  const personIds = new Map((await tx.selectFrom("person").select(["id", "email"]).execute()).map((p) => [p.email, p.id]));
+  const personIds = new Map(
+    (await tx.selectFrom("person").select(["id", "email"]).execute()).map((p) => [p.email, p.id])
+  );
   const personId = (email: string) => personIds.get(email)!;
   const personOrNull = (email: string | null) => (email === null ? null : personId(email));
 
@@ -585,16 +631,16 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
           created_at: p.createdAt,
           ownership_split: p.ownershipSplit.text,
           ownership_split_revision: p.ownershipSplit.revision,
-        })),
+        }))
       )
-      .execute(),
+      .execute()
   );
   const plantIds = new Map((await tx.selectFrom("plant").select(["id", "code"]).execute()).map((p) => [p.code, p.id]));
   const plantId = (code: string) => plantIds.get(code)!;
 
   await inChunks(
     program.people.flatMap((p) => p.plants.map((code) => ({ person_id: personId(p.email), plant_id: plantId(code) }))),
-    (rows) => tx.insertInto("person_plant").values(rows).execute(),
+    (rows) => tx.insertInto("person_plant").values(rows).execute()
   );
 
   await inChunks(
@@ -607,16 +653,23 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
         sl_target: z.slTarget,
         description: z.description,
         created_at: z.createdAt,
-      })),
+      }))
     ),
-    (rows) => tx.insertInto("zone").values(rows).execute(),
+    (rows) => tx.insertInto("zone").values(rows).execute()
   );
-  const zoneIds = new Map((await tx.selectFrom("zone").select(["id", "plant_id", "name"]).execute()).map((z) => [keyOf(z.plant_id, z.name), z.id]));
+  const zoneIds = new Map(
+    (await tx.selectFrom("zone").select(["id", "plant_id", "name"]).execute()).map((z) => [
+      keyOf(z.plant_id, z.name),
+      z.id,
+    ])
+  );
   const zoneId = (plant: number, name: string) => zoneIds.get(keyOf(plant, name))!;
 
   await inChunks(
-    program.plants.flatMap((p) => p.zones.flatMap((z) => z.ranges.map((cidr) => ({ zone_id: zoneId(plantId(p.code), z.name), cidr })))),
-    (rows) => tx.insertInto("zone_range").values(rows).execute(),
+    program.plants.flatMap((p) =>
+      p.zones.flatMap((z) => z.ranges.map((cidr) => ({ zone_id: zoneId(plantId(p.code), z.name), cidr })))
+    ),
+    (rows) => tx.insertInto("zone_range").values(rows).execute()
   );
 
   await inChunks(
@@ -635,18 +688,33 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
         monitoring_owner_id: personOrNull(c.monitoringOwner),
         created_at: c.createdAt,
         updated_at: c.updatedAt,
-      })),
+      }))
     ),
-    (rows) => tx.insertInto("conduit").values(rows).execute(),
+    (rows) => tx.insertInto("conduit").values(rows).execute()
   );
-  const conduitIds = new Map((await tx.selectFrom("conduit").select(["id", "plant_id", "name"]).execute()).map((c) => [keyOf(c.plant_id, c.name), c.id]));
+  const conduitIds = new Map(
+    (await tx.selectFrom("conduit").select(["id", "plant_id", "name"]).execute()).map((c) => [
+      keyOf(c.plant_id, c.name),
+      c.id,
+    ])
+  );
   const conduitId = (plant: number, name: string) => conduitIds.get(keyOf(plant, name))!;
 
   const perConduit = <T>(rows: (plant: number, conduit: ProgramConduit, id: number) => T[]) =>
-    program.plants.flatMap((p) => p.conduits.flatMap((c) => rows(plantId(p.code), c, conduitId(plantId(p.code), c.name))));
+    program.plants.flatMap((p) =>
+      p.conduits.flatMap((c) => rows(plantId(p.code), c, conduitId(plantId(p.code), c.name)))
+    );
   await inChunks(
-    perConduit((_, c, id) => c.flows.map((f) => ({ conduit_id: id, protocol: f.protocol, port: f.port, direction: f.direction, description: f.description }))),
-    (rows) => tx.insertInto("conduit_flow").values(rows).execute(),
+    perConduit((_, c, id) =>
+      c.flows.map((f) => ({
+        conduit_id: id,
+        protocol: f.protocol,
+        port: f.port,
+        direction: f.direction,
+        description: f.description,
+      }))
+    ),
+    (rows) => tx.insertInto("conduit_flow").values(rows).execute()
   );
   await inChunks(
     perConduit((_, c, id) =>
@@ -660,13 +728,21 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
         connections: o.connections,
         bytes: o.bytes,
         recorded_at: o.recordedAt,
-      })),
+      }))
     ),
-    (rows) => tx.insertInto("observation").values(rows).execute(),
+    (rows) => tx.insertInto("observation").values(rows).execute()
   );
   await inChunks(
-    perConduit((_, c, id) => c.alertWirings.map((w) => ({ conduit_id: id, conduit_revision: w.conduitRevision, person_id: personId(w.by), at: w.at, siem_reference: w.siemReference }))),
-    (rows) => tx.insertInto("alert_wiring").values(rows).execute(),
+    perConduit((_, c, id) =>
+      c.alertWirings.map((w) => ({
+        conduit_id: id,
+        conduit_revision: w.conduitRevision,
+        person_id: personId(w.by),
+        at: w.at,
+        siem_reference: w.siemReference,
+      }))
+    ),
+    (rows) => tx.insertInto("alert_wiring").values(rows).execute()
   );
   await inChunks(
     perConduit((_, c, id) =>
@@ -679,9 +755,9 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
         reviewed_at: r.reviewedAt,
         created_by: personId(r.createdBy),
         created_at: r.createdAt,
-      })),
+      }))
     ),
-    (rows) => tx.insertInto("detection_rule").values(rows).execute(),
+    (rows) => tx.insertInto("detection_rule").values(rows).execute()
   );
 
   await inChunks(
@@ -703,14 +779,19 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
         discovered_at: a.discoveredAt,
         created_at: a.createdAt,
         updated_at: a.updatedAt,
-      })),
+      }))
     ),
-    (rows) => tx.insertInto("asset").values(rows).execute(),
+    (rows) => tx.insertInto("asset").values(rows).execute()
   );
   // Validation made every asset a change names unique in its plant.
   const referencesAssets = program.plants.some((p) => p.networkChanges.some((n) => n.asset !== null));
   const assetIds = referencesAssets
-    ? new Map((await tx.selectFrom("asset").select(["id", "plant_id", "name"]).execute()).map((a) => [keyOf(a.plant_id, a.name), a.id]))
+    ? new Map(
+        (await tx.selectFrom("asset").select(["id", "plant_id", "name"]).execute()).map((a) => [
+          keyOf(a.plant_id, a.name),
+          a.id,
+        ])
+      )
     : new Map<string, number>();
 
   const windows = program.plants.flatMap((p) => p.outageWindows.map((w) => ({ plant: plantId(p.code), window: w })));
@@ -730,9 +811,9 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
           created_by: personOrNull(w.createdBy),
           created_at: w.createdAt,
           updated_at: w.updatedAt,
-        })),
+        }))
       )
-      .execute(),
+      .execute()
   );
   // Windows have no natural key in the database: the table was empty, so ids follow insertion order.
   const windowRowIds = (await tx.selectFrom("outage_window").select("id").orderBy("id").execute()).map((w) => w.id);
@@ -758,7 +839,7 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
         updated_at: n.updatedAt,
       }));
     }),
-    (rows) => tx.insertInto("network_change").values(rows).execute(),
+    (rows) => tx.insertInto("network_change").values(rows).execute()
   );
 
   await inChunks(
@@ -771,9 +852,9 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
         details_json: t.details === null ? null : JSON.stringify(t.details),
         person_id: personId(t.by),
         at: t.at,
-      })),
+      }))
     ),
-    (rows) => tx.insertInto("checklist_tick").values(rows).execute(),
+    (rows) => tx.insertInto("checklist_tick").values(rows).execute()
   );
   await inChunks(
     program.plants.flatMap((p) =>
@@ -785,9 +866,9 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
         at: w.at,
         revoked_at: w.revokedAt,
         revoked_by: personOrNull(w.revokedBy),
-      })),
+      }))
     ),
-    (rows) => tx.insertInto("waiver").values(rows).execute(),
+    (rows) => tx.insertInto("waiver").values(rows).execute()
   );
   await inChunks(
     program.plants.flatMap((p) =>
@@ -798,11 +879,16 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
         passed_by: personId(g.passedBy),
         criteria_snapshot: JSON.stringify(g.criteria),
         note: g.note,
-      })),
+      }))
     ),
-    (rows) => tx.insertInto("gate_pass").values(rows).execute(),
+    (rows) => tx.insertInto("gate_pass").values(rows).execute()
   );
-  const gatePassIds = new Map((await tx.selectFrom("gate_pass").select(["id", "plant_id", "phase"]).execute()).map((g) => [keyOf(g.plant_id, g.phase), g.id]));
+  const gatePassIds = new Map(
+    (await tx.selectFrom("gate_pass").select(["id", "plant_id", "phase"]).execute()).map((g) => [
+      keyOf(g.plant_id, g.phase),
+      g.id,
+    ])
+  );
 
   await inChunks(
     program.plants.flatMap((p) => {
@@ -831,7 +917,7 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
         };
       });
     }),
-    (rows) => tx.insertInto("signoff").values(rows).execute(),
+    (rows) => tx.insertInto("signoff").values(rows).execute()
   );
 }
 
@@ -843,7 +929,11 @@ interface SubjectLookup {
 }
 
 /** The signoff's subject in this database, and the hash of its content here (for signoffs the file marks derived). */
-function signoffSubject(subject: ProgramSignoffSubject, revision: number, lookup: SubjectLookup): { subjectId: number; derivedHash: () => string } {
+function signoffSubject(
+  subject: ProgramSignoffSubject,
+  revision: number,
+  lookup: SubjectLookup
+): { subjectId: number; derivedHash: () => string } {
   const underivable = () => {
     throw new Error(`A ${subject.type.replace(/_/g, " ")} signoff has no derived hash.`);
   };
@@ -875,7 +965,10 @@ function signoffSubject(subject: ProgramSignoffSubject, revision: number, lookup
     case "baseline_acceptance": {
       const { id } = lookup.conduit(subject.conduit);
       const { epochStart } = subject;
-      return { subjectId: id, derivedHash: () => (epochStart === null ? underivable() : baselineAcceptanceHash(id, revision, epochStart)) };
+      return {
+        subjectId: id,
+        derivedHash: () => (epochStart === null ? underivable() : baselineAcceptanceHash(id, revision, epochStart)),
+      };
     }
   }
 }

@@ -102,7 +102,11 @@ async function assetFacts(db: Executor, plantIds: number[]) {
  * (ticks, waivers, signatures, cutovers, wirings, reviews, observations) are left out. Definitions
  * (zones, conduit revisions, assets, window statuses) are today's.
  */
-export async function loadPlantStates(db: Executor, codes?: string[], at: string = new Date().toISOString()): Promise<Map<string, PlantState>> {
+export async function loadPlantStates(
+  db: Executor,
+  codes?: string[],
+  at: string = new Date().toISOString()
+): Promise<Map<string, PlantState>> {
   let plantQuery = db
     .selectFrom("plant")
     .select(["id", "code", "time_zone", "ownership_split", "ownership_split_revision"]);
@@ -179,7 +183,9 @@ export async function loadPlantStates(db: Executor, codes?: string[], at: string
       .select(["f.conduit_id", "f.protocol", "f.port", "f.direction", "f.description"])
       .where("c.plant_id", "in", ids)
       .execute(),
-    listSignoffs(db, ids).then((all) => all.filter((s) => s.signedAt <= at && (s.revokedAt === null || s.revokedAt > at))),
+    listSignoffs(db, ids).then((all) =>
+      all.filter((s) => s.signedAt <= at && (s.revokedAt === null || s.revokedAt > at))
+    ),
     db
       .selectFrom("network_change as n")
       .innerJoin("conduit as c", "c.id", "n.conduit_id")
@@ -192,7 +198,11 @@ export async function loadPlantStates(db: Executor, codes?: string[], at: string
       .orderBy("n.id")
       .execute()
       // A change done after `at` was still to come then.
-      .then((rows) => rows.map((n) => (n.status === "done" && n.done_at !== null && n.done_at > at ? { ...n, status: "scheduled", done_at: null } : n))),
+      .then((rows) =>
+        rows.map((n) =>
+          n.status === "done" && n.done_at !== null && n.done_at > at ? { ...n, status: "scheduled", done_at: null } : n
+        )
+      ),
     db
       .selectFrom("checklist_tick as t")
       .innerJoin("person as p", "p.id", "t.person_id")
@@ -229,7 +239,9 @@ export async function loadPlantStates(db: Executor, codes?: string[], at: string
       .innerJoin("conduit as c", "c.id", "r.conduit_id")
       .leftJoin("person as p", "p.id", "r.reviewed_by")
       // Reviewed by plant engineering means by an engineer of this plant, and before `at`.
-      .leftJoin("person_plant as pp", (join) => join.onRef("pp.person_id", "=", "r.reviewed_by").onRef("pp.plant_id", "=", "c.plant_id"))
+      .leftJoin("person_plant as pp", (join) =>
+        join.onRef("pp.person_id", "=", "r.reviewed_by").onRef("pp.plant_id", "=", "c.plant_id")
+      )
       .select((eb) => [
         "r.conduit_id",
         "r.name",

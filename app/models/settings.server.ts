@@ -9,10 +9,16 @@ import { ActError } from "~/utils/errors";
 /** Why a set of thresholds cannot work together, or null. */
 export function settingsProblem(settings: BaselineSettings): { field: keyof BaselineSettings; message: string } | null {
   if (settings.stallDays <= settings.matureDays) {
-    return { field: "stallDays", message: "A baseline stalls only after it had the chance to mature: stall days must exceed mature days." };
+    return {
+      field: "stallDays",
+      message: "A baseline stalls only after it had the chance to mature: stall days must exceed mature days.",
+    };
   }
   if (settings.convergenceDays > settings.matureDays) {
-    return { field: "convergenceDays", message: "Convergence days cannot exceed the counted days needed for maturity." };
+    return {
+      field: "convergenceDays",
+      message: "Convergence days cannot exceed the counted days needed for maturity.",
+    };
   }
   if (settings.ephemeralPortMin > settings.ephemeralPortMax) {
     return { field: "ephemeralPortMin", message: "The ephemeral range must start at or below its end." };
@@ -20,13 +26,20 @@ export function settingsProblem(settings: BaselineSettings): { field: keyof Base
   return null;
 }
 
-export async function updateSettings(db: DB, actor: Actor, next: BaselineSettings, now: Date = new Date()): Promise<void> {
+export async function updateSettings(
+  db: DB,
+  actor: Actor,
+  next: BaselineSettings,
+  now: Date = new Date()
+): Promise<void> {
   if (!can(actor, "edit:settings")) throw new ActError(403, "Only a program lead changes the program's thresholds.");
   const problem = settingsProblem(next);
   if (problem) throw new ActError(400, problem.message, problem.field);
   await db.transaction().execute(async (tx) => {
     const before = await loadSettings(tx);
-    const changed = (Object.keys(SETTING_KEYS) as (keyof BaselineSettings)[]).filter((field) => before[field] !== next[field]);
+    const changed = (Object.keys(SETTING_KEYS) as (keyof BaselineSettings)[]).filter(
+      (field) => before[field] !== next[field]
+    );
     if (changed.length === 0) throw new ActError(400, "Nothing changed.");
     for (const field of changed) {
       await tx
@@ -47,8 +60,7 @@ export async function updateSettings(db: DB, actor: Actor, next: BaselineSetting
         before: Object.fromEntries(changed.map((f) => [f, before[f]])),
         after: Object.fromEntries(changed.map((f) => [f, next[f]])),
       },
-      now,
+      now
     );
   });
 }
-

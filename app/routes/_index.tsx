@@ -51,9 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return { ...plant, clock, offsetMinutes: clock.offsetMinutes };
   });
   const sign = dir === "asc" ? 1 : -1;
-  plants.sort(
-    (a, b) => sign * compareValues(sortValue(a, sort), sortValue(b, sort)) || compareValues(a.code, b.code),
-  );
+  plants.sort((a, b) => sign * compareValues(sortValue(a, sort), sortValue(b, sort)) || compareValues(a.code, b.code));
 
   const byPhase = Object.fromEntries([...PHASES, "complete"].map((phase) => [phase, 0])) as Record<PlantPhase, number>;
   for (const plant of plants) byPhase[plant.phase] += 1;

@@ -64,7 +64,11 @@ const SetActiveSchema = z.object({
 const ResetPasswordSchema = z.object({ personId: PersonId, password: Password });
 
 const CreateTokenSchema = z.object({
-  name: z.string().trim().min(1, "Name the token after what uses it.").max(120, "Keep the name to 120 characters or fewer."),
+  name: z
+    .string()
+    .trim()
+    .min(1, "Name the token after what uses it.")
+    .max(120, "Keep the name to 120 characters or fewer."),
   role: Role,
   plants: PlantCodes,
 });
@@ -73,7 +77,14 @@ const RevokeTokenSchema = z.object({
   tokenId: z.coerce.number({ error: "Choose a token." }).int().positive("Choose a token."),
 });
 
-const INTENTS = ["create-account", "update-account", "set-active", "reset-password", "create-token", "revoke-token"] as const;
+const INTENTS = [
+  "create-account",
+  "update-account",
+  "set-active",
+  "reset-password",
+  "create-token",
+  "revoke-token",
+] as const;
 type Intent = (typeof INTENTS)[number];
 /** Forms shown only in one account's edit panel. */
 const ACCOUNT_INTENTS: readonly Intent[] = ["update-account", "set-active", "reset-password"];
@@ -96,7 +107,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const ignored: string[] = [];
   const done = params.get("done");
-  const doneMessage = done !== null && Object.hasOwn(DONE_MESSAGES, done) ? DONE_MESSAGES[done as keyof typeof DONE_MESSAGES] : null;
+  const doneMessage =
+    done !== null && Object.hasOwn(DONE_MESSAGES, done) ? DONE_MESSAGES[done as keyof typeof DONE_MESSAGES] : null;
   const db = getDb();
   const editId = parseId(params, "edit", ignored);
   const canManageTokens = can(user, "manage:tokens");
@@ -108,7 +120,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   ]);
   if (editId !== null && !editing) ignored.push(`edit “${editId}” is not an account; nothing to edit`);
   // The rule travels with the data: a `.server` module's constants are empty in the browser bundle.
-  return { selfId: user.personId, accounts, plants, tokens, editing, doneMessage, ignored, minPasswordLength: MIN_PASSWORD_LENGTH };
+  return {
+    selfId: user.personId,
+    accounts,
+    plants,
+    tokens,
+    editing,
+    doneMessage,
+    ignored,
+    minPasswordLength: MIN_PASSWORD_LENGTH,
+  };
 }
 
 type FieldErrors = Partial<Record<string, string[]>>;
@@ -126,7 +147,7 @@ function refused(
   targetId: number | null,
   fields: Record<string, unknown>,
   status: 400 | 403 | 404 | 409,
-  problem: { fieldErrors?: FieldErrors; formError?: string },
+  problem: { fieldErrors?: FieldErrors; formError?: string }
 ) {
   const values = {
     email: typeof fields.email === "string" ? fields.email : "",
@@ -144,7 +165,7 @@ function refused(
       values,
       token: null,
     },
-    { status },
+    { status }
   );
 }
 
@@ -222,23 +243,34 @@ export async function action({ request }: ActionFunctionArgs) {
     }
   } catch (error) {
     if (!(error instanceof ActError)) throw error;
-    return refused(intent, targetId, fields, error.status, error.field ? { fieldErrors: { [error.field]: [error.message] } } : { formError: error.message });
+    return refused(
+      intent,
+      targetId,
+      fields,
+      error.status,
+      error.field ? { fieldErrors: { [error.field]: [error.message] } } : { formError: error.message }
+    );
   }
 }
 
 export default function Admin() {
-  const { selfId, accounts, plants, tokens, editing, doneMessage, ignored, minPasswordLength } = useLoaderData<typeof loader>();
+  const { selfId, accounts, plants, tokens, editing, doneMessage, ignored, minPasswordLength } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   // Forms remount on every navigation: emptied after a success, refilled from what was sent after a refusal.
   const { key: locationKey } = useLocation();
   const busy = navigation.state === "submitting";
   const problemsFor = (intent: Intent, targetId: number | null = null) =>
-    result && !result.ok && result.intent === intent && (targetId === null || result.targetId === targetId) ? result : null;
+    result && !result.ok && result.intent === intent && (targetId === null || result.targetId === targetId)
+      ? result
+      : null;
   // A refusal whose form is not on the page (unknown intent, or an account that is not being edited) shows on top.
   const unplaced =
-    result && !result.ok && (result.intent === null || (ACCOUNT_INTENTS.includes(result.intent) && editing?.id !== result.targetId))
-      ? (result.formError ?? Object.values(result.fieldErrors).find((messages) => messages?.length)?.[0] ?? null)
+    result &&
+    !result.ok &&
+    (result.intent === null || (ACCOUNT_INTENTS.includes(result.intent) && editing?.id !== result.targetId))
+      ? result.formError ?? Object.values(result.fieldErrors).find((messages) => messages?.length)?.[0] ?? null
       : null;
 
   const createProblems = problemsFor("create-account");
@@ -252,7 +284,9 @@ export default function Admin() {
         <div>
           <p className="eyebrow">Administration</p>
           <h1>Accounts and API tokens</h1>
-          <p className="lede">Who may sign in, in which role and on which plants; and which machines may call the API.</p>
+          <p className="lede">
+            Who may sign in, in which role and on which plants; and which machines may call the API.
+          </p>
         </div>
       </div>
 
@@ -311,11 +345,23 @@ export default function Admin() {
                   </td>
                   <td className="mono">{account.email}</td>
                   <td>{labelFor(ROLE_LABELS, account.role)}</td>
-                  <td>{account.plantCodes.length ? account.plantCodes.join(", ") : <span className="muted">—</span>}</td>
                   <td>
-                    {account.active ? <span className="badge ok">Active</span> : <span className="badge bad">Deactivated</span>}
+                    {account.plantCodes.length ? account.plantCodes.join(", ") : <span className="muted">—</span>}
                   </td>
-                  <td>{account.lastSignInAt ? formatLocal(account.lastSignInAt, "UTC") : <span className="muted">Never</span>}</td>
+                  <td>
+                    {account.active ? (
+                      <span className="badge ok">Active</span>
+                    ) : (
+                      <span className="badge bad">Deactivated</span>
+                    )}
+                  </td>
+                  <td>
+                    {account.lastSignInAt ? (
+                      formatLocal(account.lastSignInAt, "UTC")
+                    ) : (
+                      <span className="muted">Never</span>
+                    )}
+                  </td>
                   <td>
                     <Link to={`/admin?edit=${account.id}#edit-account`}>
                       Edit<span className="visually-hidden"> {account.name}</span>
@@ -354,7 +400,11 @@ export default function Admin() {
             defaultValue={createProblems?.values?.name}
             errors={createProblems?.fieldErrors.name}
           />
-          <RoleSelect id="new-role" defaultValue={createProblems?.values?.role} errors={createProblems?.fieldErrors.role} />
+          <RoleSelect
+            id="new-role"
+            defaultValue={createProblems?.values?.role}
+            errors={createProblems?.fieldErrors.role}
+          />
           <PlantPicker
             id="new-plants"
             legend="Plants"
@@ -436,17 +486,27 @@ export default function Admin() {
                     <td>{token.name}</td>
                     <td className="mono">{`${token.prefix}…`}</td>
                     <td>{labelFor(ROLE_LABELS, token.role)}</td>
-                    <td>{token.plantCodes.length ? token.plantCodes.join(", ") : <span className="muted">All plants</span>}</td>
+                    <td>
+                      {token.plantCodes.length ? (
+                        token.plantCodes.join(", ")
+                      ) : (
+                        <span className="muted">All plants</span>
+                      )}
+                    </td>
                     <td>
                       {formatLocal(token.createdAt, "UTC")}
                       <div className="muted">{`by ${token.createdBy ?? "the system"}`}</div>
                     </td>
-                    <td>{token.lastUsedAt ? formatLocal(token.lastUsedAt, "UTC") : <span className="muted">Never</span>}</td>
+                    <td>
+                      {token.lastUsedAt ? formatLocal(token.lastUsedAt, "UTC") : <span className="muted">Never</span>}
+                    </td>
                     <td>
                       {token.revokedAt ? (
                         <>
                           <span className="badge bad">Revoked</span>
-                          <div className="muted">{`${formatLocal(token.revokedAt, "UTC")}${token.revokedBy ? ` by ${token.revokedBy}` : ""}`}</div>
+                          <div className="muted">{`${formatLocal(token.revokedAt, "UTC")}${
+                            token.revokedBy ? ` by ${token.revokedBy}` : ""
+                          }`}</div>
                         </>
                       ) : (
                         <span className="badge ok">Active</span>
@@ -487,7 +547,11 @@ export default function Admin() {
                 defaultValue={tokenProblems?.values?.name}
                 errors={tokenProblems?.fieldErrors.name}
               />
-              <RoleSelect id="token-role" defaultValue={tokenProblems?.values?.role} errors={tokenProblems?.fieldErrors.role} />
+              <RoleSelect
+                id="token-role"
+                defaultValue={tokenProblems?.values?.role}
+                errors={tokenProblems?.fieldErrors.role}
+              />
               <PlantPicker
                 id="token-plants"
                 legend="Limit to plants"
@@ -563,7 +627,11 @@ function EditAccount({
             defaultValue={update?.values?.name ?? account.name}
             errors={update?.fieldErrors.name}
           />
-          <RoleSelect id="edit-role" defaultValue={update?.values?.role ?? account.role} errors={update?.fieldErrors.role} />
+          <RoleSelect
+            id="edit-role"
+            defaultValue={update?.values?.role ?? account.role}
+            errors={update?.fieldErrors.role}
+          />
           <PlantPicker
             id="edit-plants"
             legend="Plants"
@@ -586,7 +654,11 @@ function EditAccount({
               </p>
             ) : null}
             <p>
-              {account.active ? <span className="badge ok">Active</span> : <span className="badge bad">Deactivated</span>}{" "}
+              {account.active ? (
+                <span className="badge ok">Active</span>
+              ) : (
+                <span className="badge bad">Deactivated</span>
+              )}{" "}
               {account.active
                 ? "Deactivating ends every session of this account at once."
                 : "This account cannot sign in until it is reactivated."}
@@ -619,7 +691,9 @@ function EditAccount({
               type="password"
               autoComplete="new-password"
               minLength={minPasswordLength}
-              hint={`At least ${minPasswordLength} characters. Every session of the account ends${isSelf ? ", yours included" : ""}.`}
+              hint={`At least ${minPasswordLength} characters. Every session of the account ends${
+                isSelf ? ", yours included" : ""
+              }.`}
               errors={reset?.fieldErrors.password}
             />
             <button type="submit" className="secondary" disabled={busy}>

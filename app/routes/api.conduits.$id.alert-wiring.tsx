@@ -15,7 +15,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireApiActor(request);
   const id = /^\d{1,9}$/.test(params.id ?? "") ? Number(params.id) : null;
   const db = getDb();
-  const conduit = id === null ? undefined : await db.selectFrom("conduit").select(["id", "plant_id"]).where("id", "=", id).executeTakeFirst();
+  const conduit =
+    id === null
+      ? undefined
+      : await db.selectFrom("conduit").select(["id", "plant_id"]).where("id", "=", id).executeTakeFirst();
   if (!conduit || (actor.plantScope && !actor.plantScope.includes(conduit.plant_id))) {
     return Response.json({ error: `No conduit ${params.id ?? ""}.` }, { status: 404 });
   }
@@ -29,9 +32,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   }
   const parsed = WiringSchema.safeParse(body ?? {});
-  if (!parsed.success) return Response.json({ error: parsed.error.issues.map((i) => i.message).join(" ") }, { status: 400 });
+  if (!parsed.success)
+    return Response.json({ error: parsed.error.issues.map((i) => i.message).join(" ") }, { status: 400 });
   try {
-    await wireAlerts(db, actor, { plantId: conduit.plant_id, conduitId: conduit.id, siemReference: parsed.data.siemReference ?? null });
+    await wireAlerts(db, actor, {
+      plantId: conduit.plant_id,
+      conduitId: conduit.id,
+      siemReference: parsed.data.siemReference ?? null,
+    });
   } catch (error) {
     if (error instanceof ActError) return Response.json({ error: error.message }, { status: error.status });
     throw error;

@@ -11,7 +11,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   requireApiPermission(actor, "read:program");
   const rawAt = new URL(request.url).searchParams.get("at");
   const at = rawAt === null ? DateTime.utc() : DateTime.fromISO(rawAt, { setZone: true });
-  if (!at.isValid) return Response.json({ error: `at: “${rawAt}” is not an ISO-8601 date or instant.` }, { status: 400 });
+  if (!at.isValid)
+    return Response.json({ error: `at: “${rawAt}” is not an ISO-8601 date or instant.` }, { status: 400 });
   const code = (params.code ?? "").toUpperCase();
   const db = getDb();
   const plant = await db.selectFrom("plant").select(["id", "code"]).where("code", "=", code).executeTakeFirst();

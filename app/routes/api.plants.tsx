@@ -11,8 +11,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   requireApiPermission(actor, "read:program");
   const db = getDb();
   const at = new Date().toISOString();
-  const plants = (await listPlantSummaries(db)).filter((plant) => !actor.plantScope || actor.plantScope.includes(plant.id));
-  const readiness = new Map((await readinessOf(db, at, plants.map((p) => p.code))).map((r) => [r.code, r]));
+  const plants = (await listPlantSummaries(db)).filter(
+    (plant) => !actor.plantScope || actor.plantScope.includes(plant.id)
+  );
+  const readiness = new Map(
+    (
+      await readinessOf(
+        db,
+        at,
+        plants.map((p) => p.code)
+      )
+    ).map((r) => [r.code, r])
+  );
   return Response.json({
     at,
     plants: plants.map((plant) => {

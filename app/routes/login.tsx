@@ -34,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok) {
     return data(
       { error: result.message, fieldErrors: {}, email },
-      { status: result.status, headers: result.retryAfter ? { "Retry-After": String(result.retryAfter) } : {} },
+      { status: result.status, headers: result.retryAfter ? { "Retry-After": String(result.retryAfter) } : {} }
     );
   }
   throw redirect(safeRedirect(redirectTo, homePath(result.role)), { headers: { "Set-Cookie": result.setCookie } });

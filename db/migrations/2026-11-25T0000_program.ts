@@ -28,9 +28,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("kind", "text", (c) =>
       c
         .notNull()
-        .check(
-          sql`kind in ('process_control','supervisory','engineering_workstation','dmz','corporate','other')`,
-        ),
+        .check(sql`kind in ('process_control','supervisory','engineering_workstation','dmz','corporate','other')`)
     )
     .addColumn("purdue_level", "real")
     .addColumn("sl_target", "integer", (c) => c.check(sql`sl_target between 1 and 4`))
@@ -56,7 +54,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("zone_b_id", "integer", (c) => c.notNull().references("zone.id"))
     .addColumn("purpose", "text")
     .addColumn("control_type", "text")
-    .addColumn("monitored", "integer", (c) => c.notNull().defaultTo(0).check(sql`monitored in (0, 1)`))
+    .addColumn("monitored", "integer", (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`monitored in (0, 1)`)
+    )
     .addColumn("monitoring_point", "text")
     .addColumn("revision", "integer", (c) => c.notNull().defaultTo(1))
     .addColumn("created_at", "text", (c) => c.notNull())
@@ -101,12 +104,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("email", "text", (c) => c.notNull().unique())
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("role", "text", (c) =>
-      c
-        .notNull()
-        .check(sql`role in ('program_lead','executive','plant_engineer','corporate_security','admin')`),
+      c.notNull().check(sql`role in ('program_lead','executive','plant_engineer','corporate_security','admin')`)
     )
     .addColumn("title", "text")
-    .addColumn("active", "integer", (c) => c.notNull().defaultTo(1).check(sql`active in (0, 1)`))
+    .addColumn("active", "integer", (c) =>
+      c
+        .notNull()
+        .defaultTo(1)
+        .check(sql`active in (0, 1)`)
+    )
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
 
@@ -122,7 +128,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
     .addColumn("plant_id", "integer", (c) => c.notNull().references("plant.id").onDelete("cascade"))
     .addColumn("phase", "text", (c) =>
-      c.notNull().check(sql`phase in ('inventory','zoning','conduits','baseline','alerting')`),
+      c.notNull().check(sql`phase in ('inventory','zoning','conduits','baseline','alerting')`)
     )
     .addColumn("passed_at", "text", (c) => c.notNull())
     .addColumn("passed_by", "integer", (c) => c.notNull().references("person.id"))

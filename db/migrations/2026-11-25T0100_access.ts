@@ -54,7 +54,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     /** The first characters of the token, shown so people can tell their tokens apart. */
     .addColumn("prefix", "text", (c) => c.notNull())
     .addColumn("role", "text", (c) =>
-      c.notNull().check(sql`role in ('program_lead','executive','plant_engineer','corporate_security','admin')`),
+      c.notNull().check(sql`role in ('program_lead','executive','plant_engineer','corporate_security','admin')`)
     )
     .addColumn("created_by", "integer", (c) => c.references("person.id"))
     .addColumn("created_at", "text", (c) => c.notNull())
@@ -74,13 +74,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable("signoff")
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
     .addColumn("subject_type", "text", (c) =>
-      c.notNull().check(sql`subject_type in ('ownership_split','conduit','baseline_acceptance','gate_pass')`),
+      c.notNull().check(sql`subject_type in ('ownership_split','conduit','baseline_acceptance','gate_pass')`)
     )
     .addColumn("subject_id", "integer", (c) => c.notNull())
     .addColumn("plant_id", "integer", (c) => c.notNull().references("plant.id").onDelete("cascade"))
     /** Which owner's part this signature gives. */
     .addColumn("part", "text", (c) =>
-      c.notNull().check(sql`part in ('design_change_control','monitoring_incident_response')`),
+      c.notNull().check(sql`part in ('design_change_control','monitoring_incident_response')`)
     )
     .addColumn("person_id", "integer", (c) => c.notNull().references("person.id"))
     .addColumn("role", "text", (c) => c.notNull())

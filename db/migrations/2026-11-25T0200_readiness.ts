@@ -24,7 +24,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("person_id", "integer", (c) => c.notNull().references("person.id"))
     .addColumn("at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("checklist_tick_plant_idx").on("checklist_tick").columns(["plant_id", "code", "id"]).execute();
+  await db.schema
+    .createIndex("checklist_tick_plant_idx")
+    .on("checklist_tick")
+    .columns(["plant_id", "code", "id"])
+    .execute();
 
   await db.schema
     .createTable("waiver")
@@ -46,7 +50,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("title", "text", (c) => c.notNull())
     .addColumn("kind", "text", (c) => c.notNull().check(sql`kind in ('scheduled_outage','blackout')`))
     .addColumn("status", "text", (c) =>
-      c.notNull().check(sql`status in ('planned','confirmed','completed','cancelled')`),
+      c.notNull().check(sql`status in ('planned','confirmed','completed','cancelled')`)
     )
     .addColumn("starts_at", "text", (c) => c.notNull())
     .addColumn("ends_at", "text", (c) => c.notNull())
@@ -57,7 +61,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", "text", (c) => c.notNull())
     .addColumn("updated_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("outage_window_plant_idx").on("outage_window").columns(["plant_id", "starts_at"]).execute();
+  await db.schema
+    .createIndex("outage_window_plant_idx")
+    .on("outage_window")
+    .columns(["plant_id", "starts_at"])
+    .execute();
   await db.schema.createIndex("outage_window_starts_idx").on("outage_window").column("starts_at").execute();
 
   await db.schema
@@ -65,7 +73,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
     .addColumn("plant_id", "integer", (c) => c.notNull().references("plant.id").onDelete("cascade"))
     .addColumn("kind", "text", (c) =>
-      c.notNull().check(sql`kind in ('conduit_cutover','sensor_install','firewall_rule_change','active_scan')`),
+      c.notNull().check(sql`kind in ('conduit_cutover','sensor_install','firewall_rule_change','active_scan')`)
     )
     .addColumn("title", "text", (c) => c.notNull())
     .addColumn("conduit_id", "integer", (c) => c.references("conduit.id").onDelete("cascade"))
@@ -76,7 +84,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("planned_start", "text")
     .addColumn("planned_minutes", "integer", (c) => c.check(sql`planned_minutes > 0`))
     .addColumn("status", "text", (c) =>
-      c.notNull().check(sql`status in ('scheduled','done','needs_window','cancelled')`),
+      c.notNull().check(sql`status in ('scheduled','done','needs_window','cancelled')`)
     )
     .addColumn("done_at", "text")
     .addColumn("created_by", "integer", (c) => c.references("person.id"))
@@ -84,7 +92,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("updated_at", "text", (c) => c.notNull())
     .execute();
   await db.schema.createIndex("network_change_plant_idx").on("network_change").columns(["plant_id", "kind"]).execute();
-  await db.schema.createIndex("network_change_conduit_idx").on("network_change").columns(["conduit_id", "status"]).execute();
+  await db.schema
+    .createIndex("network_change_conduit_idx")
+    .on("network_change")
+    .columns(["conduit_id", "status"])
+    .execute();
   await db.schema.createIndex("network_change_window_idx").on("network_change").column("window_id").execute();
 
   await db.schema

@@ -75,7 +75,7 @@ type Row = [
   firmware: readonly string[],
   oui: readonly string[],
   weight: number,
-  subtype?: CatalogEntry["subtype"],
+  subtype?: CatalogEntry["subtype"]
 ];
 
 // One product per line, so the table reads like a parts list.
@@ -294,7 +294,7 @@ export const CATALOG: readonly CatalogEntry[] = ROWS.map(
   ([kind, vendor, model, family, years, firmware, oui, weight, subtype]) =>
     subtype
       ? { kind, vendor, model, family, years, firmware, oui, weight, subtype }
-      : { kind, vendor, model, family, years, firmware, oui, weight },
+      : { kind, vendor, model, family, years, firmware, oui, weight }
 );
 
 export type Region = "Northeast" | "Midwest" | "South" | "Mountain" | "West";

@@ -138,7 +138,7 @@ export async function seedDemoProgram(db: Kysely<Database>, options: SeedOptions
       .executeTakeFirstOrThrow();
     if (Number(existing.plants) > 0) {
       throw new Error(
-        `The database already holds a program (${existing.plants} plants); the demo program is seeded only into an empty database.`,
+        `The database already holds a program (${existing.plants} plants); the demo program is seeded only into an empty database.`
       );
     }
     return insertProgram(trx, planProgram(seed, now), options.passwordHash ?? null);
@@ -523,7 +523,7 @@ function planPlant(
   plan: PlantPlan,
   index: number,
   nowMs: number,
-  macs: Set<string>,
+  macs: Set<string>
 ): PlannedPlant {
   const timeline = planTimeline(rng, site, plan, nowMs);
   const ctx: PlantContext = {
@@ -618,7 +618,9 @@ function signedAt(conduit: PlannedConduit): number | null {
   const { designOwner, monitoringOwner, row, signoffs } = conduit;
   if (designOwner === null || monitoringOwner === null) return null;
   const current = (part: SignoffPart, person: string) =>
-    signoffs.filter((s) => s.part === part && s.person === person && s.revision === row.revision).map((s) => s.signedMs);
+    signoffs
+      .filter((s) => s.part === part && s.person === person && s.revision === row.revision)
+      .map((s) => s.signedMs);
   const design = current("design_change_control", designOwner);
   const monitoring = current("monitoring_incident_response", monitoringOwner);
   if (design.length === 0 || monitoring.length === 0) return null;
@@ -1061,7 +1063,7 @@ function zoneAssets(ctx: PlantContext, zone: ZonePlan): PlannedAsset[] {
           mac: uniqueMac(rng, entry.oui, ctx.macs),
           criticality: rng.weighted(
             CRITICALITY_LEVELS,
-            (level) => CRITICALITY_ODDS[entry.kind][CRITICALITY_LEVELS.indexOf(level)] ?? 0,
+            (level) => CRITICALITY_ODDS[entry.kind][CRITICALITY_LEVELS.indexOf(level)] ?? 0
           ),
           discovery_source: discoverySource(rng, zone),
           status: "confirmed",
@@ -1093,7 +1095,7 @@ function chooseEntry(
   kind: AssetKind,
   year: number,
   nowYear: number,
-  subtype: CatalogEntry["subtype"] | undefined,
+  subtype: CatalogEntry["subtype"] | undefined
 ): CatalogEntry {
   const candidates = CATALOG.filter((e) => e.kind === kind && e.subtype === subtype);
   if (candidates.length === 0) throw new Error(`The catalog has no ${kind}${subtype ? ` (${subtype})` : ""}.`);
@@ -1106,7 +1108,7 @@ function chooseEntry(
   const best = Math.min(...candidates.map(distance));
   return rng.weighted(
     candidates.filter((e) => distance(e) === best),
-    (e) => e.weight * affinity(e),
+    (e) => e.weight * affinity(e)
   );
 }
 
@@ -1253,7 +1255,7 @@ const flow = (
   protocol: FlowProtocol,
   port: number | null,
   direction: FlowDirection,
-  description: string,
+  description: string
 ): FlowSpec => ({
   protocol,
   port,
@@ -1267,7 +1269,7 @@ const SCADA_FLOWS: Readonly<Partial<Record<VendorFamily, readonly FlowSpec[]>>> 
       "tcp",
       44818,
       "a_to_b",
-      "EtherNet/IP (CIP) explicit messaging: SCADA tag reads and writes to the line controllers",
+      "EtherNet/IP (CIP) explicit messaging: SCADA tag reads and writes to the line controllers"
     ),
   ],
   siemens: [flow("tcp", 102, "a_to_b", "S7comm over ISO-TSAP: WinCC reads from the S7 CPUs")],
@@ -1318,7 +1320,7 @@ function planConduits(
   ctx: PlantContext,
   zones: ZonePlan[],
   assets: PlannedAsset[],
-  windows: PlannedWindow[],
+  windows: PlannedWindow[]
 ): { conduits: PlannedConduit[]; cutovers: PlannedChange[] } {
   const { plan, timeline, rng, latestMs } = ctx;
   const phase = timeline.phaseIndex;
@@ -1448,7 +1450,11 @@ function planCutoverCampaign(ctx: PlantContext, conduits: PlannedConduit[], wind
   const passMs = timeline.passMs[2] as number;
   const early = new Set([plan.story?.stalled, plan.story?.accepted].filter(Boolean));
   const order = conduits
-    .map((c, i) => ({ i, updated: Date.parse(c.row.updated_at as string), created: Date.parse(c.row.created_at as string) }))
+    .map((c, i) => ({
+      i,
+      updated: Date.parse(c.row.updated_at as string),
+      created: Date.parse(c.row.created_at as string),
+    }))
     .sort((a, b) => b.updated - a.updated || a.i - b.i);
   const changes: PlannedChange[] = [];
   for (const { i, updated, created } of order) {
@@ -1458,14 +1464,15 @@ function planCutoverCampaign(ctx: PlantContext, conduits: PlannedConduit[], wind
       windows.flatMap((w, index) =>
         usable(w) && w.status === "completed" && w.startMs >= from && w.endMs <= passMs - DAY_MS && fits(w, minutes)
           ? [index]
-          : [],
+          : []
       );
     let eligible = candidates(updated + 2 * DAY_MS);
     if (eligible.length === 0) {
       // A blackout took the last windows before the gate: the design settled before the window it was cut over in.
       eligible = candidates(created + 2 * DAY_MS).slice(-1);
       const window = windows[eligible[0] ?? -1];
-      if (!window) throw new Error(`${ctx.site.code}: no outage window before the conduits gate for “${conduit.row.name}”.`);
+      if (!window)
+        throw new Error(`${ctx.site.code}: no outage window before the conduits gate for “${conduit.row.name}”.`);
       if (conduit.row.revision === 1) conduit.row.updated_at = conduit.row.created_at;
       else {
         const movedMs = between(rng, created + DAY_MS, Math.max(created + DAY_MS, window.startMs - 2 * DAY_MS));
@@ -1491,7 +1498,7 @@ function planCutoverCampaign(ctx: PlantContext, conduits: PlannedConduit[], wind
         createdBy: conduit.designOwner ?? engineerEmail(ctx.site.code),
         notBeforeMs: Math.max(...conduit.signoffs.map((s) => s.signedMs)),
         latestMs,
-      }),
+      })
     );
   }
   return changes.sort((a, b) => (a.conduit as number) - (b.conduit as number));
@@ -1503,7 +1510,9 @@ function signCurrent(rng: Random, conduit: PlannedConduit, fromMs: number, toMs:
     conduit.signoffs.push(plannedSignoff(rng, "design_change_control", conduit.designOwner, revision, fromMs, toMs));
   }
   if (conduit.monitoringOwner) {
-    conduit.signoffs.push(plannedSignoff(rng, "monitoring_incident_response", conduit.monitoringOwner, revision, fromMs, toMs));
+    conduit.signoffs.push(
+      plannedSignoff(rng, "monitoring_incident_response", conduit.monitoringOwner, revision, fromMs, toMs)
+    );
   }
 }
 
@@ -1513,7 +1522,7 @@ const LATER_FLOWS: Readonly<Record<string, FlowSpec>> = {
     "tcp",
     443,
     "a_to_b",
-    "HTTPS: engineering workstations reach the new OT asset-management console on the SCADA servers",
+    "HTTPS: engineering workstations reach the new OT asset-management console on the SCADA servers"
   ),
 };
 
@@ -1522,7 +1531,11 @@ const LATER_FLOWS: Readonly<Record<string, FlowSpec>> = {
  * signed again by both owners and cut over in a recent window, so its baseline starts a new epoch while the
  * evidence of the earlier one stays on record.
  */
-function reviseAfterPass(ctx: PlantContext, conduits: PlannedConduit[], windows: PlannedWindow[]): PlannedChange | null {
+function reviseAfterPass(
+  ctx: PlantContext,
+  conduits: PlannedConduit[],
+  windows: PlannedWindow[]
+): PlannedChange | null {
   const { timeline, nowMs, latestMs, plan } = ctx;
   const index = conduits.findIndex((c) => c.row.name === plan.story?.revisedAfterPass);
   const conduit = conduits[index];
@@ -1531,9 +1544,13 @@ function reviseAfterPass(ctx: PlantContext, conduits: PlannedConduit[], windows:
   const passMs = timeline.passMs[2] as number;
   const minutes = cutoverMinutes(rng);
   const candidates = windows.flatMap((w, i) =>
-    usable(w) && w.status === "completed" && w.startMs >= passMs + 4 * DAY_MS && w.endMs <= nowMs - 2 * DAY_MS && fits(w, minutes)
+    usable(w) &&
+    w.status === "completed" &&
+    w.startMs >= passMs + 4 * DAY_MS &&
+    w.endMs <= nowMs - 2 * DAY_MS &&
+    fits(w, minutes)
       ? [i]
-      : [],
+      : []
   );
   // Recent enough that the new epoch has 12 to 25 counted days.
   const recent = candidates.filter((i) => {
@@ -1547,7 +1564,12 @@ function reviseAfterPass(ctx: PlantContext, conduits: PlannedConduit[], windows:
   conduit.row.revision += 1;
   conduit.row.updated_at = iso(updatedMs);
   const added = LATER_FLOWS[conduit.row.name];
-  if (added && !conduit.flows.some((f) => f.protocol === added.protocol && f.port === added.port && f.direction === added.direction)) {
+  if (
+    added &&
+    !conduit.flows.some(
+      (f) => f.protocol === added.protocol && f.port === added.port && f.direction === added.direction
+    )
+  ) {
     conduit.flows = [...conduit.flows, added];
   }
   signCurrent(rng, conduit, updatedMs + HOUR_MS, window.startMs - DAY_MS);
@@ -1817,7 +1839,7 @@ function plannedSignoff(
   person: string,
   revision: number,
   fromMs: number,
-  toMs: number,
+  toMs: number
 ): PlannedSignoff {
   return {
     part,
@@ -1872,7 +1894,7 @@ function planGatePasses(
   zones: ZonePlan[],
   assets: PlannedAsset[],
   conduits: PlannedConduit[],
-  facts: { windows: readonly PlannedWindow[]; cutovers: readonly PlannedChange[]; retentionDays: number },
+  facts: { windows: readonly PlannedWindow[]; cutovers: readonly PlannedChange[]; retentionDays: number }
 ): PlannedGatePass[] {
   const { rng, site, timeline } = ctx;
   const engineers = engineersOf(site.code);
@@ -1882,7 +1904,7 @@ function planGatePasses(
       facts.cutovers
         .filter((c) => c.doneMs !== null && c.doneMs < (timeline.passMs[2] ?? 0))
         .sort((a, b) => (a.doneMs as number) - (b.doneMs as number))
-        .map((c) => MONTHS[DateTime.fromMillis(c.doneMs as number, { zone: site.timeZone }).month - 1] as string),
+        .map((c) => MONTHS[DateTime.fromMillis(c.doneMs as number, { zone: site.timeZone }).month - 1] as string)
     ),
   ];
   const monthList = months.length > 1 ? `${months.slice(0, -1).join(", ")} and ${months.at(-1)}` : months[0] ?? "";
@@ -1914,7 +1936,7 @@ const CHUNK = 500;
 async function insertProgram(
   trx: Transaction<Database>,
   program: PlannedProgram,
-  passwordHash: string | null,
+  passwordHash: string | null
 ): Promise<SeedSummary> {
   const personIds = new Map<string, number>();
   const idOf = (email: string): number => {
@@ -1951,7 +1973,7 @@ async function insertProgram(
   const signoffRow = (
     signoff: PlannedSignoff,
     subject: { type: "ownership_split" | "conduit" | "baseline_acceptance"; id: number; plantId: number },
-    contentHash: string,
+    contentHash: string
   ): Insertable<SignoffTable> => ({
     subject_type: subject.type,
     subject_id: subject.id,
@@ -2053,10 +2075,16 @@ async function insertProgram(
       const conduitId = ids[acceptance.conduit] as number;
       signoffs.push(
         signoffRow(
-          { part: acceptance.part, person: acceptance.person, revision: acceptance.revision, signedMs: acceptance.signedMs, note: acceptance.note },
+          {
+            part: acceptance.part,
+            person: acceptance.person,
+            revision: acceptance.revision,
+            signedMs: acceptance.signedMs,
+            note: acceptance.note,
+          },
           { type: "baseline_acceptance", id: conduitId, plantId },
-          baselineAcceptanceHash(conduitId, acceptance.revision, acceptance.epochStart),
-        ),
+          baselineAcceptanceHash(conduitId, acceptance.revision, acceptance.epochStart)
+        )
       );
     }
 
@@ -2077,7 +2105,7 @@ async function insertProgram(
       const plantId = plantIds.get(code);
       if (plantId === undefined) throw new Error(`Cannot assign ${person.email} to ${code}: no such plant.`);
       return { person_id: idOf(person.email), plant_id: plantId };
-    }),
+    })
   );
 
   await inChunks(zoneRanges, (rows) => trx.insertInto("zone_range").values(rows).execute());
@@ -2087,7 +2115,7 @@ async function insertProgram(
   await inChunks(gatePasses, (rows) => trx.insertInto("gate_pass").values(rows).execute());
   await inChunks(
     [...signoffs].sort((a, b) => byCodePoint(a.signed_at, b.signed_at)),
-    (rows) => trx.insertInto("signoff").values(rows).execute(),
+    (rows) => trx.insertInto("signoff").values(rows).execute()
   );
   const operations = await insertOperations(trx, program, { plantIds, conduitIds, idOf });
 
@@ -2120,22 +2148,25 @@ async function insertProgram(
       objectId: null,
       plantId: null,
       summary: `Seeded the demo program (seed ${program.seed}): ${summary.plants} plants, ${formatCount(
-        summary.assets,
+        summary.assets
       )} assets, ${summary.people} people`,
       after: { ...summary, accounts: summary.accounts.length },
     },
-    new Date(program.now),
+    new Date(program.now)
   );
   return summary;
 }
 
-type OperationCounts = Pick<SeedSummary, "windows" | "changes" | "observations" | "ticks" | "waivers" | "wirings" | "rules">;
+type OperationCounts = Pick<
+  SeedSummary,
+  "windows" | "changes" | "observations" | "ticks" | "waivers" | "wirings" | "rules"
+>;
 
 /** Windows and changes need their ids back; everything else goes in batches. */
 async function insertOperations(
   trx: Transaction<Database>,
   program: PlannedProgram,
-  refs: { plantIds: Map<string, number>; conduitIds: Map<string, number[]>; idOf: (email: string) => number },
+  refs: { plantIds: Map<string, number>; conduitIds: Map<string, number[]>; idOf: (email: string) => number }
 ): Promise<OperationCounts> {
   const { plantIds, conduitIds, idOf } = refs;
   const changes: Insertable<NetworkChangeTable>[] = [];
@@ -2190,7 +2221,7 @@ async function insertOperations(
               .where("plant_id", "=", plantId)
               .where("name", "in", assetNames)
               .execute()
-          ).map((a) => [a.name, a.id] as const),
+          ).map((a) => [a.name, a.id] as const)
     );
     for (const c of [...ops.changes].sort((a, b) => a.createdMs - b.createdMs || byCodePoint(a.title, b.title))) {
       changes.push({
@@ -2236,10 +2267,24 @@ async function insertOperations(
       });
     }
     for (const w of ops.waivers) {
-      waivers.push({ plant_id: plantId, code: w.code, justification: w.justification, person_id: idOf(w.person), at: iso(w.atMs), revoked_at: null, revoked_by: null });
+      waivers.push({
+        plant_id: plantId,
+        code: w.code,
+        justification: w.justification,
+        person_id: idOf(w.person),
+        at: iso(w.atMs),
+        revoked_at: null,
+        revoked_by: null,
+      });
     }
     for (const w of ops.wirings) {
-      wirings.push({ conduit_id: conduitId(w.conduit), conduit_revision: w.revision, person_id: idOf(w.person), at: iso(w.atMs), siem_reference: w.siemReference });
+      wirings.push({
+        conduit_id: conduitId(w.conduit),
+        conduit_revision: w.revision,
+        person_id: idOf(w.person),
+        at: iso(w.atMs),
+        siem_reference: w.siemReference,
+      });
     }
     for (const r of ops.rules) {
       rules.push({
@@ -2256,16 +2301,21 @@ async function insertOperations(
   }
 
   // Append-only rows go in the order they happened: the latest tick of a criterion is its state.
-  const byTime = <T,>(at: (row: T) => string) => (a: T, b: T) => byCodePoint(at(a), at(b));
+  const byTime =
+    <T>(at: (row: T) => string) =>
+    (a: T, b: T) =>
+      byCodePoint(at(a), at(b));
   await inChunks(changes, (rows) => trx.insertInto("network_change").values(rows).execute());
   await inChunks(observations, (rows) => trx.insertInto("observation").values(rows).execute());
   await inChunks(
     ticks.sort((a, b) => byCodePoint(a.at, b.at) || a.order - b.order).map(({ order: _order, ...row }) => row),
-    (rows) => trx.insertInto("checklist_tick").values(rows).execute(),
+    (rows) => trx.insertInto("checklist_tick").values(rows).execute()
   );
   await inChunks(waivers.sort(byTime((w) => w.at)), (rows) => trx.insertInto("waiver").values(rows).execute());
   await inChunks(wirings.sort(byTime((w) => w.at)), (rows) => trx.insertInto("alert_wiring").values(rows).execute());
-  await inChunks(rules.sort(byTime((r) => r.created_at)), (rows) => trx.insertInto("detection_rule").values(rows).execute());
+  await inChunks(rules.sort(byTime((r) => r.created_at)), (rows) =>
+    trx.insertInto("detection_rule").values(rows).execute()
+  );
   return {
     windows: windowCount,
     changes: changes.length,

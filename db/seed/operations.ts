@@ -219,7 +219,7 @@ export function placeChange(
     /** The change is written no earlier than this (e.g. after the conduit was signed). */
     notBeforeMs: number;
     latestMs: number;
-  },
+  }
 ): PlannedChange {
   const window = windows[windowIndex];
   if (!window) throw new Error(`No window ${windowIndex}.`);
@@ -228,7 +228,8 @@ export function placeChange(
     spec.status === "done" ? plannedStartMs + Math.round(spec.minutes * (0.6 + rng.next() * 0.4)) * MINUTE_MS : null;
   const from = Math.max(spec.notBeforeMs, window.createdMs);
   const createdMs = between(rng, from, Math.max(from, Math.min(window.startMs - 2 * HOUR_MS, spec.latestMs)));
-  const updatedMs = doneMs === null ? createdMs : Math.max(createdMs, Math.min(doneMs + rng.int(5, 90) * MINUTE_MS, spec.latestMs));
+  const updatedMs =
+    doneMs === null ? createdMs : Math.max(createdMs, Math.min(doneMs + rng.int(5, 90) * MINUTE_MS, spec.latestMs));
   return {
     kind: spec.kind,
     title: spec.title,
@@ -287,12 +288,16 @@ function planConduitsPhaseCutovers(input: OperationsInput): PlannedChange[] {
     const minutes = cutoverMinutes(rngCut);
     const past = indices(
       windows,
-      (w) => usable(w) && w.status === "completed" && w.startMs >= signedMs + DAY_MS && fits(w, minutes),
+      (w) => usable(w) && w.status === "completed" && w.startMs >= signedMs + DAY_MS && fits(w, minutes)
     );
     const future = indices(
       windows,
       (w) =>
-        usable(w) && w.status === "confirmed" && w.startMs > nowMs + 12 * HOUR_MS && w.startMs >= signedMs + DAY_MS && fits(w, minutes),
+        usable(w) &&
+        w.status === "confirmed" &&
+        w.startMs > nowMs + 12 * HOUR_MS &&
+        w.startMs >= signedMs + DAY_MS &&
+        fits(w, minutes)
     );
     const roll = rngCut.next();
     const first = order === 0;
@@ -315,7 +320,7 @@ function planConduitsPhaseCutovers(input: OperationsInput): PlannedChange[] {
         createdBy: c.designOwner ?? (input.engineers[0] as string),
         notBeforeMs: signedMs,
         latestMs,
-      }),
+      })
     );
   });
   return changes;
@@ -331,8 +336,10 @@ function planOtherChanges(input: OperationsInput, planned: readonly PlannedChang
   const engineer = input.engineers[0] as string;
   const changes: PlannedChange[] = [];
   const firstCutoverMs = Math.min(
-    ...planned.filter((c) => c.kind === "conduit_cutover" && c.plannedStartMs !== null).map((c) => c.plannedStartMs as number),
-    Number.POSITIVE_INFINITY,
+    ...planned
+      .filter((c) => c.kind === "conduit_cutover" && c.plannedStartMs !== null)
+      .map((c) => c.plannedStartMs as number),
+    Number.POSITIVE_INFINITY
   );
   const pick = (keep: (w: PlannedWindow) => boolean, minutes: number, which: "first" | "last" | "any" = "first") => {
     const found = indices(windows, (w) => usable(w) && keep(w) && fits(w, minutes));
@@ -342,7 +349,7 @@ function planOtherChanges(input: OperationsInput, planned: readonly PlannedChang
   const nextConfirmed = (w: PlannedWindow) => w.status === "confirmed" && w.startMs > nowMs + 12 * HOUR_MS;
   const add = (
     windowIndex: number | null,
-    spec: Omit<Parameters<typeof placeChange>[3], "latestMs" | "notBeforeMs"> & { notBeforeMs?: number },
+    spec: Omit<Parameters<typeof placeChange>[3], "latestMs" | "notBeforeMs"> & { notBeforeMs?: number }
   ) => {
     if (windowIndex === null) return;
     changes.push(placeChange(rng, windows, windowIndex, { notBeforeMs: kickoffMs, ...spec, latestMs }));
@@ -361,12 +368,16 @@ function planOtherChanges(input: OperationsInput, planned: readonly PlannedChang
       minutes: 90,
       status: "done",
       createdBy: engineer,
-    },
+    }
   );
   const dmzSensor = sensorName(assets, "dmz");
   if (phaseIndex >= 2 && dmzSensor) {
     add(
-      pick((w) => w.status === "completed" && w.startMs >= (passMs[0] as number) && w.endMs < firstCutoverMs, 60, "any"),
+      pick(
+        (w) => w.status === "completed" && w.startMs >= (passMs[0] as number) && w.endMs < firstCutoverMs,
+        60,
+        "any"
+      ),
       {
         kind: "sensor_install",
         title: `DMZ sensor ${dmzSensor} and TAP on the outer firewall`,
@@ -376,7 +387,7 @@ function planOtherChanges(input: OperationsInput, planned: readonly PlannedChang
         minutes: 60,
         status: "done",
         createdBy: engineer,
-      },
+      }
     );
   }
 
@@ -384,20 +395,17 @@ function planOtherChanges(input: OperationsInput, planned: readonly PlannedChang
   if (phaseIndex === 2) {
     conduits.forEach((c, i) => {
       if (c.monitored) return;
-      add(
-        pick(nextConfirmed, 45),
-        {
-          kind: "sensor_install",
-          title: `SPAN session for the monitoring point of “${c.name}”`,
-          conduit: i,
-          conduitRevision: null,
-          assetName: supervisorySensor,
-          minutes: 45,
-          status: "scheduled",
-          createdBy: engineer,
-          notBeforeMs: Math.max(kickoffMs, nowMs - 14 * DAY_MS),
-        },
-      );
+      add(pick(nextConfirmed, 45), {
+        kind: "sensor_install",
+        title: `SPAN session for the monitoring point of “${c.name}”`,
+        conduit: i,
+        conduitRevision: null,
+        assetName: supervisorySensor,
+        minutes: 45,
+        status: "scheduled",
+        createdBy: engineer,
+        notBeforeMs: Math.max(kickoffMs, nowMs - 14 * DAY_MS),
+      });
     });
   }
 
@@ -417,7 +425,7 @@ function planOtherChanges(input: OperationsInput, planned: readonly PlannedChang
         status: "done",
         createdBy: engineer,
         notBeforeMs: (passMs[3] as number) - 21 * DAY_MS,
-      },
+      }
     );
     const jump = conduitNamed(/jump host/);
     add(pick(nextConfirmed, 30), {
@@ -481,7 +489,7 @@ function planOtherChanges(input: OperationsInput, planned: readonly PlannedChang
           a.row.kind === "io_adapter" &&
           a.row.vendor &&
           a.row.model &&
-          a.row.criticality,
+          a.row.criticality
       )
       .slice(0, 3);
     if (w !== null && targets.length > 0) {
@@ -518,7 +526,8 @@ function cancelNextWindow(input: OperationsInput, changes: PlannedChange[]): voi
   const window = windows[index];
   if (!window) return;
   window.status = "cancelled";
-  window.notes = "Cancelled by production: the Line 3 rebuild slipped into this weekend. Its changes need another window.";
+  window.notes =
+    "Cancelled by production: the Line 3 rebuild slipped into this weekend. Its changes need another window.";
   window.updatedMs = Math.max(window.createdMs, latestMs - rng.int(20, 60) * HOUR_MS);
   for (const change of changes) {
     if (change.window !== index) continue;
@@ -566,7 +575,7 @@ function decay(rng: Random, distinct: number, days: number): number[] {
 
 function planObservations(
   input: OperationsInput,
-  changes: readonly PlannedChange[],
+  changes: readonly PlannedChange[]
 ): { observations: PlannedObservation[]; baselines: Map<number, BaselineFacts> } {
   const { conduits, timeZone, nowMs, latestMs, passMs, phaseIndex, story } = input;
   const settings = DEFAULT_BASELINE_SETTINGS;
@@ -603,9 +612,19 @@ function planObservations(
       const counting = cutover === current;
       let profile: Profile;
       if (counting && (conduit.name === story.stalled || conduit.name === story.accepted)) {
-        profile = { kind: "sporadic", burst: rng.int(18, 23), need: { counted: settings.stallDays, by: plusDays(yesterday, -6) }, gap: null };
+        profile = {
+          kind: "sporadic",
+          burst: rng.int(18, 23),
+          need: { counted: settings.stallDays, by: plusDays(yesterday, -6) },
+          gap: null,
+        };
       } else if (counting && deadline) {
-        profile = { kind: "converging", burst: rng.int(6, 22), need: { counted: settings.matureDays, by: deadline }, gap: null };
+        profile = {
+          kind: "converging",
+          burst: rng.int(6, 22),
+          need: { counted: settings.matureDays, by: deadline },
+          gap: null,
+        };
       } else {
         const gap =
           counting && conduit.name === story.sensorGap && length >= 26
@@ -615,10 +634,21 @@ function planObservations(
       }
       if (profile.need && daysFrom(from, profile.need.by) + 1 < profile.need.counted) {
         throw new Error(
-          `${input.code}: “${conduit.name}” was cut over on ${localDate(cutover.doneMs as number, timeZone)}, too late to reach ${profile.need.counted} counted days by ${profile.need.by}.`,
+          `${input.code}: “${conduit.name}” was cut over on ${localDate(
+            cutover.doneMs as number,
+            timeZone
+          )}, too late to reach ${profile.need.counted} counted days by ${profile.need.by}.`
         );
       }
-      mine.push(...epochObservations(rng, i, from, last, profile, { distinct, connectionsPerDay, bytesPerConnection, timeZone, latestMs }));
+      mine.push(
+        ...epochObservations(rng, i, from, last, profile, {
+          distinct,
+          connectionsPerDay,
+          bytesPerConnection,
+          timeZone,
+          latestMs,
+        })
+      );
     });
     observations.push(...mine);
 
@@ -637,12 +667,12 @@ function planObservations(
             connections: o.connections,
             bytes: o.bytes,
             source: SOURCE,
-          }),
+          })
         ),
         accepted: false,
       },
       new Date(nowMs).toISOString(),
-      settings,
+      settings
     );
     if (!baseline.epochStart) return;
     const epochDays = mine.filter((o) => o.day >= (baseline.epochStart as string));
@@ -673,11 +703,14 @@ function epochObservations(
   from: string,
   to: string,
   profile: Profile,
-  scale: { distinct: number; connectionsPerDay: number; bytesPerConnection: number; timeZone: string; latestMs: number },
+  scale: { distinct: number; connectionsPerDay: number; bytesPerConnection: number; timeZone: string; latestMs: number }
 ): PlannedObservation[] {
   const rows: PlannedObservation[] = [];
   const burst = decay(rng, scale.distinct, profile.burst);
-  const matureAt = Math.max(DEFAULT_BASELINE_SETTINGS.matureDays, profile.burst + DEFAULT_BASELINE_SETTINGS.convergenceDays);
+  const matureAt = Math.max(
+    DEFAULT_BASELINE_SETTINGS.matureDays,
+    profile.burst + DEFAULT_BASELINE_SETTINGS.convergenceDays
+  );
   let counted = 0;
   let seen = 0;
   let matured = false;
@@ -733,7 +766,12 @@ function planAcceptances(input: OperationsInput, baselines: Map<number, Baseline
   const rng = input.rng.fork("acceptance");
   const fromMs = localInstant(plusDays(facts.stalledOn, 1), 8, 0, timeZone);
   const designMs = workTimeBetween(rng, fromMs, Math.min(fromMs + 4 * DAY_MS, latestMs - 4 * HOUR_MS), timeZone);
-  const securityMs = workTimeBetween(rng, designMs + HOUR_MS, Math.min(designMs + 3 * DAY_MS, latestMs - HOUR_MS), timeZone);
+  const securityMs = workTimeBetween(
+    rng,
+    designMs + HOUR_MS,
+    Math.min(designMs + 3 * DAY_MS, latestMs - HOUR_MS),
+    timeZone
+  );
   const common = { conduit: index, revision: conduit.revision, epochStart: facts.epochStart };
   return [
     {
@@ -741,8 +779,7 @@ function planAcceptances(input: OperationsInput, baselines: Map<number, Baseline
       part: "design_change_control",
       person: conduit.designOwner,
       signedMs: designMs,
-      note:
-        "Residual novelty is vendor remote sessions landing on the jump host: one to three new RDP tuples a week, each tied to a vendor-access ticket. That is how this conduit normally behaves.",
+      note: "Residual novelty is vendor remote sessions landing on the jump host: one to three new RDP tuples a week, each tied to a vendor-access ticket. That is how this conduit normally behaves.",
     },
     {
       ...common,
@@ -771,20 +808,23 @@ function rulesFor(name: string): RuleTemplate[] {
     {
       name: "Flow outside the allowed flows",
       ruleClass: "wrong",
-      description: "Any protocol, port or direction the conduit does not allow is a policy violation: open an incident.",
+      description:
+        "Any protocol, port or direction the conduit does not allow is a policy violation: open an incident.",
     },
   ];
   if (/^Engineering ↔ Line/.test(name)) {
     rules.push({
       name: "Controller download outside an outage window",
       ruleClass: "wrong",
-      description: "A program download or online edit from an engineering workstation while no scheduled outage window is open.",
+      description:
+        "A program download or online edit from an engineering workstation while no scheduled outage window is open.",
     });
   } else if (/^Supervisory ↔ Line/.test(name)) {
     rules.push({
       name: "New write source to the line controllers",
       ruleClass: "unusual",
-      description: "A host other than the SCADA servers writing tags on the line's controllers. Triage with the plant before escalating.",
+      description:
+        "A host other than the SCADA servers writing tags on the line's controllers. Triage with the plant before escalating.",
     });
   } else if (/Corporate/.test(name)) {
     rules.push({
@@ -817,7 +857,7 @@ function slug(text: string): string {
 
 function planAlerting(
   input: OperationsInput,
-  baselines: Map<number, BaselineFacts>,
+  baselines: Map<number, BaselineFacts>
 ): { wirings: PlannedWiring[]; rules: PlannedRule[] } {
   const { conduits, story, timeZone, passMs, latestMs, phaseIndex } = input;
   if (phaseIndex < 4) return { wirings: [], rules: [] };
@@ -830,7 +870,8 @@ function planAlerting(
     if (unwired.has(i)) continue;
     const conduit = conduits[i] as ConduitView;
     const facts = baselines.get(i);
-    if (!facts?.matureRecordedMs) throw new Error(`${input.code}: “${conduit.name}” has no mature baseline to wire alerts on.`);
+    if (!facts?.matureRecordedMs)
+      throw new Error(`${input.code}: “${conduit.name}” has no mature baseline to wire alerts on.`);
     const fromMs = Math.max((passMs[3] as number) + 2 * HOUR_MS, facts.matureRecordedMs + HOUR_MS);
     const atMs = workTimeBetween(rng, fromMs, latestMs - 3 * HOUR_MS, timeZone);
     const wiredBy = conduit.monitoringOwner ?? rng.pick(input.security);
@@ -843,7 +884,12 @@ function planAlerting(
     });
     for (const template of rulesFor(conduit.name)) {
       const createdMs = between(rng, atMs, Math.min(atMs + 2 * DAY_MS, latestMs - 2 * HOUR_MS));
-      const reviewedMs = workTimeBetween(rng, createdMs + HOUR_MS, Math.min(createdMs + 5 * DAY_MS, latestMs - HOUR_MS), timeZone);
+      const reviewedMs = workTimeBetween(
+        rng,
+        createdMs + HOUR_MS,
+        Math.min(createdMs + 5 * DAY_MS, latestMs - HOUR_MS),
+        timeZone
+      );
       rules.push({
         conduit: i,
         ...template,
@@ -871,20 +917,34 @@ function planChecklist(input: OperationsInput): { ticks: PlannedTick[]; waivers:
   const lead = input.leads[0] as string;
   const at = (fromMs: number, toMs: number) => workTimeBetween(rng, fromMs, toMs, timeZone);
   const ticks: PlannedTick[] = [];
-  const tick = (code: string, ticked: boolean, note: string, person: string, atMs: number, details: PlannedTick["details"] = null) =>
-    ticks.push({ code, ticked, note, person, atMs, details });
+  const tick = (
+    code: string,
+    ticked: boolean,
+    note: string,
+    person: string,
+    atMs: number,
+    details: PlannedTick["details"] = null
+  ) => ticks.push({ code, ticked, note, person, atMs, details });
 
-  const inventoryNote = `Walked the inventory with maintenance: ${formatCount(input.inventoried)} assets confirmed, staged hosts triaged to zero.`;
+  const inventoryNote = `Walked the inventory with maintenance: ${formatCount(
+    input.inventoried
+  )} assets confirmed, staged hosts triaged to zero.`;
   if (phaseIndex >= 1) {
     const pass = passMs[0] as number;
-    tick("INV-REVIEW", true, inventoryNote, engineer, at(Math.max(kickoffMs + 14 * DAY_MS, pass - 12 * DAY_MS), pass - DAY_MS));
+    tick(
+      "INV-REVIEW",
+      true,
+      inventoryNote,
+      engineer,
+      at(Math.max(kickoffMs + 14 * DAY_MS, pass - 12 * DAY_MS), pass - DAY_MS)
+    );
   } else if (story.inventoryReview === "ticked") {
     tick(
       "INV-REVIEW",
       true,
       "Inventory reviewed line by line with maintenance; the hosts the new sensor keeps staging are triaged separately.",
       engineer,
-      at(Math.max(kickoffMs + 10 * DAY_MS, nowMs - 20 * DAY_MS), latestMs - DAY_MS),
+      at(Math.max(kickoffMs + 10 * DAY_MS, nowMs - 20 * DAY_MS), latestMs - DAY_MS)
     );
   } else if (story.inventoryReview === "reopened") {
     const tickedMs = at(Math.max(kickoffMs + 7 * DAY_MS, nowMs - 24 * DAY_MS), nowMs - 16 * DAY_MS);
@@ -894,7 +954,7 @@ function planChecklist(input: OperationsInput): { ticks: PlannedTick[]; waivers:
       false,
       "Reopened: the Line 3 sensor has surfaced new hosts since the review; review again once they are triaged.",
       engineer,
-      at(Math.max(tickedMs + DAY_MS, nowMs - 8 * DAY_MS), latestMs - DAY_MS),
+      at(Math.max(tickedMs + DAY_MS, nowMs - 8 * DAY_MS), latestMs - DAY_MS)
     );
   }
 
@@ -911,23 +971,53 @@ function planChecklist(input: OperationsInput): { ticks: PlannedTick[]; waivers:
         false,
         "Reopened: the robot cell on Line 2 belongs in its own sub-zone; redrawing before the design is final.",
         engineer,
-        reopened,
+        reopened
       );
-      tick("ZON-REVIEW", true, `Re-reviewed after the robot-cell split. ${zoningNote}`, engineer, at(Math.max(reopened + DAY_MS, pass - 5 * DAY_MS), pass - DAY_MS));
+      tick(
+        "ZON-REVIEW",
+        true,
+        `Re-reviewed after the robot-cell split. ${zoningNote}`,
+        engineer,
+        at(Math.max(reopened + DAY_MS, pass - 5 * DAY_MS), pass - DAY_MS)
+      );
     } else {
       tick("ZON-REVIEW", true, zoningNote, engineer, at(Math.max(start, pass - 12 * DAY_MS), pass - DAY_MS));
     }
   } else if (phaseIndex === 1 && story.zoningReview === "ticked") {
-    tick("ZON-REVIEW", true, zoningNote, engineer, at(Math.max((passMs[0] as number) + 7 * DAY_MS, nowMs - 14 * DAY_MS), latestMs - DAY_MS));
+    tick(
+      "ZON-REVIEW",
+      true,
+      zoningNote,
+      engineer,
+      at(Math.max((passMs[0] as number) + 7 * DAY_MS, nowMs - 14 * DAY_MS), latestMs - DAY_MS)
+    );
   }
 
-  const details = { pipelineName: otPipelineName(input.code), retentionDays: input.retentionDays, itPipelineName: IT_PIPELINE };
+  const details = {
+    pipelineName: otPipelineName(input.code),
+    retentionDays: input.retentionDays,
+    itPipelineName: IT_PIPELINE,
+  };
   const pipelineNote = `OT telemetry goes to its own pipeline ${details.pipelineName} with ${details.retentionDays}-day retention, apart from ${IT_PIPELINE}.`;
   if (phaseIndex >= 4) {
     const pass = passMs[3] as number;
-    tick("BAS-PIPELINE", true, pipelineNote, rng.chance(0.5) ? lead : engineer, at(Math.max((passMs[2] as number) + 3 * DAY_MS, pass - 20 * DAY_MS), pass - DAY_MS), details);
+    tick(
+      "BAS-PIPELINE",
+      true,
+      pipelineNote,
+      rng.chance(0.5) ? lead : engineer,
+      at(Math.max((passMs[2] as number) + 3 * DAY_MS, pass - 20 * DAY_MS), pass - DAY_MS),
+      details
+    );
   } else if (phaseIndex === 3 && story.pipeline) {
-    tick("BAS-PIPELINE", true, pipelineNote, lead, at(Math.max((passMs[2] as number) + 3 * DAY_MS, nowMs - 15 * DAY_MS), latestMs - DAY_MS), details);
+    tick(
+      "BAS-PIPELINE",
+      true,
+      pipelineNote,
+      lead,
+      at(Math.max((passMs[2] as number) + 3 * DAY_MS, nowMs - 15 * DAY_MS), latestMs - DAY_MS),
+      details
+    );
   }
 
   const waivers: PlannedWaiver[] = [];

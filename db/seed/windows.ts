@@ -56,7 +56,8 @@ const PEAKS: Readonly<Record<string, readonly Season[]>> = {
   KOK: [
     {
       title: "Model-year changeover — change freeze",
-      notes: "Transmission model-year launch: lines re-tooled and in ramp-up, controls changes only through the launch team.",
+      notes:
+        "Transmission model-year launch: lines re-tooled and in ramp-up, controls changes only through the launch team.",
       from: [7, 13],
       to: [8, 2],
     },
@@ -64,7 +65,8 @@ const PEAKS: Readonly<Record<string, readonly Season[]>> = {
   PEO: [
     {
       title: "Year-end shipping push — change freeze",
-      notes: "Dealers' year-end orders ship from every line; production asked for no outage until the last truck leaves.",
+      notes:
+        "Dealers' year-end orders ship from every line; production asked for no outage until the last truck leaves.",
       from: [12, 1],
       to: [12, 21],
     },
@@ -139,8 +141,8 @@ export function planWindows(input: WindowPlanInput): PlannedWindow[] {
     endMs <= nowMs
       ? "completed"
       : startMs <= nowMs || startMs <= nowMs + CONFIRMED_HORIZON_DAYS * DAY_MS
-        ? "confirmed"
-        : "planned";
+      ? "confirmed"
+      : "planned";
   const stamps = (startMs: number, endMs: number, status: WindowStatus) => {
     const createdAt = Math.min(Math.max(createdMs + HOUR_MS, startMs - rng.int(14, 45) * DAY_MS), latestMs - HOUR_MS);
     let updatedAt = createdAt;

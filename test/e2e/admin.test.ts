@@ -24,7 +24,14 @@ before(async () => {
   // A plant before the server starts: it seeds nothing, so every account here is one this file made.
   await test.db
     .insertInto("plant")
-    .values({ code: "AAA", name: "Alder Works", time_zone: "America/Chicago", region: "Central", site: "Alder", created_at: now })
+    .values({
+      code: "AAA",
+      name: "Alder Works",
+      time_zone: "America/Chicago",
+      region: "Central",
+      site: "Alder",
+      created_at: now,
+    })
     .execute();
   await createPerson(test.db, { email: ADMIN_EMAIL, role: "admin", name: "Browser Admin" });
   [server, browser] = await Promise.all([startServer({ DATABASE_PATH: test.file }), launchBrowser()]);

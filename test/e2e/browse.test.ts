@@ -18,7 +18,10 @@ let browser: Browser;
 
 before(async () => {
   fs.mkdirSync(shots, { recursive: true });
-  [server, browser] = await Promise.all([startServer({ DATABASE_PATH: path.join(dir, "tracker.db"), DEMO_PASSWORD: TEST_PASSWORD }), launchBrowser()]);
+  [server, browser] = await Promise.all([
+    startServer({ DATABASE_PATH: path.join(dir, "tracker.db"), DEMO_PASSWORD: TEST_PASSWORD }),
+    launchBrowser(),
+  ]);
 });
 
 after(async () => {
@@ -48,7 +51,10 @@ describe("browsing the program", () => {
     await settled(page);
     const counts = await page.locator("table tbody tr td:nth-child(6)").allInnerTexts();
     const numbers = counts.map((c) => Number(c.replace(/,/g, "")));
-    assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a));
+    assert.deepEqual(
+      numbers,
+      [...numbers].sort((a, b) => b - a)
+    );
 
     const biggest = page.locator("table tbody tr").first().locator("td").first().getByRole("link");
     const code = await biggest.innerText();
@@ -67,7 +73,10 @@ describe("browsing the program", () => {
     await settled(page);
     const kinds = await page.locator("#assets table tbody tr td:nth-child(2)").allInnerTexts();
     assert.ok(kinds.length > 0);
-    assert.ok(kinds.every((k) => k === "PLC"), kinds.join(","));
+    assert.ok(
+      kinds.every((k) => k === "PLC"),
+      kinds.join(",")
+    );
     const summary = await page.locator(".pager p").innerText();
     assert.match(summary, /^Showing 1–\d+ of [\d,]+ assets$/);
 

@@ -20,7 +20,10 @@ let browser: Browser;
 let db: DB;
 
 before(async () => {
-  [server, browser] = await Promise.all([startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD }), launchBrowser()]);
+  [server, browser] = await Promise.all([
+    startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD }),
+    launchBrowser(),
+  ]);
   db = openDatabase(file);
 });
 
@@ -65,7 +68,11 @@ describe("the alert-wiring block", () => {
     await page.locator("#alerts").getByText("Alerts wired").waitFor();
     await settled(page);
     assert.match(await page.locator("#alerts").innerText(), /SPL-OT-DAY-7/);
-    const wiring = await db.selectFrom("alert_wiring").select(["siem_reference"]).where("conduit_id", "=", conduit.id).executeTakeFirst();
+    const wiring = await db
+      .selectFrom("alert_wiring")
+      .select(["siem_reference"])
+      .where("conduit_id", "=", conduit.id)
+      .executeTakeFirst();
     assert.equal(wiring?.siem_reference, "SPL-OT-DAY-7");
     await page.close();
   });

@@ -49,7 +49,10 @@ async function html(pathname: string, cookie: string): Promise<string> {
 
 before(async () => {
   fs.mkdirSync(shots, { recursive: true });
-  [server, browser] = await Promise.all([startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD }), launchBrowser()]);
+  [server, browser] = await Promise.all([
+    startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD }),
+    launchBrowser(),
+  ]);
   db = openDatabase(file);
   const lead = await signInOverHttp(server.url, "lead@demo.test");
   const security = await signInOverHttp(server.url, "security@demo.test");
@@ -57,9 +60,15 @@ before(async () => {
 
   // The demo's DAY has passed every gate that holds a checklist criterion, and a passed gate shows no tick
   // controls. Reopen it from the baseline gate on, so DAY's engineer has something to tick.
-  const passed = (await db.selectFrom("gate_pass").select("phase").where("plant_id", "=", day.id).execute()).map((row) => row.phase);
+  const passed = (await db.selectFrom("gate_pass").select("phase").where("plant_id", "=", day.id).execute()).map(
+    (row) => row.phase
+  );
   if (CHECKLIST_PHASES.every((phase) => passed.includes(phase))) {
-    await db.deleteFrom("gate_pass").where("plant_id", "=", day.id).where("phase", "in", ["baseline", "alerting"]).execute();
+    await db
+      .deleteFrom("gate_pass")
+      .where("plant_id", "=", day.id)
+      .where("phase", "in", ["baseline", "alerting"])
+      .execute();
   }
 
   const plants = (await (await fetch(`${server.url}/api/plants`, { headers: { Cookie: lead } })).json()) as {
@@ -70,7 +79,9 @@ before(async () => {
   otherPlant = other.code;
 
   // security@ owns the monitoring part of one DAY conduit and has not signed its current revision yet.
-  const securityId = (await db.selectFrom("person").select("id").where("email", "=", "security@demo.test").executeTakeFirstOrThrow()).id;
+  const securityId = (
+    await db.selectFrom("person").select("id").where("email", "=", "security@demo.test").executeTakeFirstOrThrow()
+  ).id;
   const conduits = await db
     .selectFrom("conduit as c")
     .leftJoin("person as m", "m.id", "c.monitoring_owner_id")
@@ -109,7 +120,10 @@ before(async () => {
       });
       assert.equal(status, 302, "security@ revokes their signoff");
     }
-    assert.ok((await html(`/plants/DAY/conduits/${ownedConduit}`, security)).includes(signForm), "security@ can sign the conduit now");
+    assert.ok(
+      (await html(`/plants/DAY/conduits/${ownedConduit}`, security)).includes(signForm),
+      "security@ can sign the conduit now"
+    );
   }
   const others = conduits.find((c) => c.monitoring_owner_id !== null && c.monitoring_owner_id !== securityId);
   assert.ok(others?.monitoring_owner_name, "another DAY conduit has a monitoring owner other than security@");
@@ -178,16 +192,24 @@ describe("what each role sees", () => {
     await openPlant(page, "DAY");
     await page.getByRole("heading", { name: "Asset inventory" }).waitFor();
     const enabledSubmits = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLButtonElement | HTMLInputElement>("button, input[type=submit], input[type=image]")]
+      [
+        ...document.querySelectorAll<HTMLButtonElement | HTMLInputElement>(
+          "button, input[type=submit], input[type=image]"
+        ),
+      ]
         .filter((control) => !control.disabled && (control.type === "submit" || control.type === "image"))
         .map((control) => (control instanceof HTMLButtonElement ? control.innerText : control.value).trim())
-        .sort(),
+        .sort()
     );
-    assert.deepEqual(enabledSubmits, ["Filter", "Sign out"], "the only enabled submit buttons are Sign out and the asset filter");
+    assert.deepEqual(
+      enabledSubmits,
+      ["Filter", "Sign out"],
+      "the only enabled submit buttons are Sign out and the asset filter"
+    );
     const postForms = await page.evaluate(() =>
       [...document.querySelectorAll("form")]
         .filter((form) => form.method.toLowerCase() === "post")
-        .map((form) => new URL(form.action).pathname),
+        .map((form) => new URL(form.action).pathname)
     );
     assert.deepEqual(postForms, ["/logout"], "the only form that posts is Sign out");
     assert.equal(await tickControls(page).count(), 0, "no tick controls for the executive");
@@ -198,7 +220,9 @@ describe("what each role sees", () => {
     await page.getByRole("heading", { level: 1, name: "Baseline thresholds" }).waitFor();
     await settled(page);
     assert.ok(await page.getByText("Only a program lead changes these.").isVisible(), "settings say who changes them");
-    const editable = await page.locator("main input:not([disabled]), main textarea:not([disabled]), main select:not([disabled])").count();
+    const editable = await page
+      .locator("main input:not([disabled]), main textarea:not([disabled]), main select:not([disabled])")
+      .count();
     assert.equal(editable, 0, "every threshold field is disabled for the executive");
     assert.deepEqual(errors, [], "no script errors");
     await context.close();
@@ -212,23 +236,42 @@ describe("what each role sees", () => {
     await openPlant(page, "DAY");
     await page.getByRole("heading", { name: "Asset inventory" }).waitFor();
     assert.ok((await tickControls(page).count()) > 0, "DAY's engineer sees tick controls on DAY");
-    assert.ok(await editSplitControl(page).isVisible(), "DAY's engineer sees the control to edit DAY's ownership split");
+    assert.ok(
+      await editSplitControl(page).isVisible(),
+      "DAY's engineer sees the control to edit DAY's ownership split"
+    );
     await shot(page, "plant-engineer-own-plant");
 
     // The other plant has tick controls for those allowed there (the lead sees them), not for DAY's engineer.
     const lead = await signInOverHttp(server.url, "lead@demo.test");
-    assert.match(await html(`/plants/${otherPlant}`, lead), /name="intent" value="(tick|untick)"/, `${otherPlant} has checklist controls for the lead`);
+    assert.match(
+      await html(`/plants/${otherPlant}`, lead),
+      /name="intent" value="(tick|untick)"/,
+      `${otherPlant} has checklist controls for the lead`
+    );
     await openPlant(page, otherPlant);
     await page.getByRole("heading", { name: "Summary" }).waitFor();
     assert.ok(
       await page.getByText("You are not assigned to this plant, so its inventory").isVisible(),
-      "the summary says why details are hidden",
+      "the summary says why details are hidden"
     );
-    assert.equal(await page.getByRole("heading", { name: "Asset inventory" }).count(), 0, "no asset inventory on another plant");
-    assert.equal(await page.getByRole("heading", { name: "Assets by kind and zone" }).count(), 0, "no asset breakdown on another plant");
+    assert.equal(
+      await page.getByRole("heading", { name: "Asset inventory" }).count(),
+      0,
+      "no asset inventory on another plant"
+    );
+    assert.equal(
+      await page.getByRole("heading", { name: "Assets by kind and zone" }).count(),
+      0,
+      "no asset breakdown on another plant"
+    );
     assert.equal(await tickControls(page).count(), 0, "no tick controls on another plant");
     assert.equal(await editSplitControl(page).count(), 0, "no split editing on another plant");
-    assert.equal(await page.getByRole("button", { name: /^Pass the \w+ gate$/ }).count(), 0, "no gate pass control on another plant");
+    assert.equal(
+      await page.getByRole("button", { name: /^Pass the \w+ gate$/ }).count(),
+      0,
+      "no gate pass control on another plant"
+    );
     await shot(page, "plant-engineer-other-plant");
     assert.deepEqual(errors, [], "no script errors");
     await context.close();
@@ -248,9 +291,11 @@ describe("what each role sees", () => {
     await sign.waitFor();
     assert.equal(await sign.isEnabled(), true, "security@ may sign the monitoring part they own");
     assert.equal(
-      await part(/^Design & change control/).getByRole("button", { name: /^Sign revision/ }).count(),
+      await part(/^Design & change control/)
+        .getByRole("button", { name: /^Sign revision/ })
+        .count(),
       0,
-      "no control to sign the design part",
+      "no control to sign the design part"
     );
     await shot(page, "corporate-security-owner");
 
@@ -263,7 +308,7 @@ describe("what each role sees", () => {
     assert.equal(
       (await page.locator("#why-monitoring_incident_response").innerText()).trim(),
       `Only the assigned owner, ${othersConduit.owner}, signs this part.`,
-      "the disabled control says who signs instead",
+      "the disabled control says who signs instead"
     );
     await shot(page, "corporate-security-not-owner");
     assert.deepEqual(errors, [], "no script errors");
@@ -282,7 +327,11 @@ describe("what each role sees", () => {
     await page.locator(".error-page").getByText("Error 403").waitFor();
     await settled(page);
     assert.match(await page.locator(".error-page").innerText(), /may not do this here/, "the 403 page says why");
-    assert.equal(await page.getByRole("heading", { name: "Asset inventory" }).count(), 0, "nothing of the plant is shown");
+    assert.equal(
+      await page.getByRole("heading", { name: "Asset inventory" }).count(),
+      0,
+      "nothing of the plant is shown"
+    );
     await shot(page, "admin-refused-plant");
     assert.deepEqual(errors, [], "no script errors");
     await context.close();

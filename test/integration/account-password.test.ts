@@ -21,9 +21,17 @@ describe("npm run account:password", () => {
   it("sets the password from NEW_PASSWORD, audited, for an email in any case", async () => {
     const result = await run(["--email", "ADMIN@site.test"], "a much better passphrase");
     assert.equal(result.status, 0, result.stderr);
-    const person = await test.db.selectFrom("person").select(["password_hash"]).where("email", "=", "admin@site.test").executeTakeFirstOrThrow();
+    const person = await test.db
+      .selectFrom("person")
+      .select(["password_hash"])
+      .where("email", "=", "admin@site.test")
+      .executeTakeFirstOrThrow();
     assert.equal(await verifyPassword("a much better passphrase", person.password_hash!), true);
-    const event = await test.db.selectFrom("audit_event").select(["action", "actor_label"]).orderBy("seq", "desc").executeTakeFirstOrThrow();
+    const event = await test.db
+      .selectFrom("audit_event")
+      .select(["action", "actor_label"])
+      .orderBy("seq", "desc")
+      .executeTakeFirstOrThrow();
     assert.deepEqual(event, { action: "account.reset_password", actor_label: "system (account:password command)" });
   });
 

@@ -189,7 +189,10 @@ describe("accounts, by an admin", () => {
 
   it("refuses a duplicate email, whatever its case, with 409 next to the email field", async () => {
     await createPerson(test.db, { email: "taken@accounts.test", role: "executive" });
-    const before = await test.db.selectFrom("person").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const before = await test.db
+      .selectFrom("person")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     const response = await postAdmin(adminCookie, {
       intent: "create-account",
       email: "TAKEN@accounts.test",
@@ -201,7 +204,10 @@ describe("accounts, by an admin", () => {
     const html = decodeHtml(await response.text());
     assert.match(html, /id="new-email-error">An account with the email taken@accounts\.test already exists\.</);
     assert.match(html, /value="Someone Else"/, "the form is filled again with what was typed");
-    const afterCount = await test.db.selectFrom("person").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const afterCount = await test.db
+      .selectFrom("person")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     assert.equal(Number(afterCount.n), Number(before.n));
   });
 
@@ -215,7 +221,10 @@ describe("accounts, by an admin", () => {
     });
     assert.equal(response.status, 400);
     const html = await response.text();
-    assert.match(html, /<p class="field-error" id="new-password-error">The password must be at least 10 characters long\.<\/p>/);
+    assert.match(
+      html,
+      /<p class="field-error" id="new-password-error">The password must be at least 10 characters long\.<\/p>/
+    );
     assert.match(html, /id="new-password"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="new-password"/);
     assert.doesNotMatch(html, /tiny-pw/);
     assert.equal(await personByEmail("shorty@accounts.test"), undefined);
@@ -265,21 +274,42 @@ describe("accounts, by an admin", () => {
   });
 
   it("edits role and plants, keeping plants only for plant engineers", async () => {
-    const id = await createPerson(test.db, { email: "mover@accounts.test", role: "plant_engineer", plantIds: [plantIds.AAA!] });
-    const toBoth = await postAdmin(adminCookie, { intent: "update-account", personId: String(id), name: "Mo Mover", role: "plant_engineer", plants: ["AAA", "BBB"] });
+    const id = await createPerson(test.db, {
+      email: "mover@accounts.test",
+      role: "plant_engineer",
+      plantIds: [plantIds.AAA!],
+    });
+    const toBoth = await postAdmin(adminCookie, {
+      intent: "update-account",
+      personId: String(id),
+      name: "Mo Mover",
+      role: "plant_engineer",
+      plants: ["AAA", "BBB"],
+    });
     assert.equal(toBoth.status, 302);
     assert.equal(toBoth.headers.get("location"), "/admin?done=account-updated");
     assert.deepEqual(await plantCodesOf(id), ["AAA", "BBB"]);
     assert.equal((await personByEmail("mover@accounts.test"))?.name, "Mo Mover");
 
-    const withoutPlants = await postAdmin(adminCookie, { intent: "update-account", personId: String(id), name: "Mo Mover", role: "plant_engineer" }, server.url, `/admin?edit=${id}`);
+    const withoutPlants = await postAdmin(
+      adminCookie,
+      { intent: "update-account", personId: String(id), name: "Mo Mover", role: "plant_engineer" },
+      server.url,
+      `/admin?edit=${id}`
+    );
     assert.equal(withoutPlants.status, 400);
     const html = await withoutPlants.text();
     assert.match(html, /id="edit-plants-error">Assign a plant engineer to at least one plant\./);
     assert.match(html, /Edit Mo Mover/);
     assert.deepEqual(await plantCodesOf(id), ["AAA", "BBB"]);
 
-    const toSecurity = await postAdmin(adminCookie, { intent: "update-account", personId: String(id), name: "Mo Mover", role: "corporate_security", plants: ["AAA"] });
+    const toSecurity = await postAdmin(adminCookie, {
+      intent: "update-account",
+      personId: String(id),
+      name: "Mo Mover",
+      role: "corporate_security",
+      plants: ["AAA"],
+    });
     assert.equal(toSecurity.status, 302);
     assert.equal((await personByEmail("mover@accounts.test"))?.role, "corporate_security");
     assert.deepEqual(await plantCodesOf(id), []);
@@ -289,11 +319,21 @@ describe("accounts, by an admin", () => {
     assert.equal(JSON.parse(events[1]!.before_json ?? "null").role, "plant_engineer");
     assert.equal(JSON.parse(events[1]!.after_json ?? "null").role, "corporate_security");
 
-    const unchanged = await postAdmin(adminCookie, { intent: "update-account", personId: String(id), name: "Mo Mover", role: "corporate_security" });
+    const unchanged = await postAdmin(adminCookie, {
+      intent: "update-account",
+      personId: String(id),
+      name: "Mo Mover",
+      role: "corporate_security",
+    });
     assert.equal(unchanged.headers.get("location"), "/admin?done=account-unchanged");
     assert.equal((await auditEvents("account.update", id)).length, 2, "an edit that changes nothing records nothing");
 
-    const missing = await postAdmin(adminCookie, { intent: "update-account", personId: "999999", name: "Ghost", role: "executive" });
+    const missing = await postAdmin(adminCookie, {
+      intent: "update-account",
+      personId: "999999",
+      name: "Ghost",
+      role: "executive",
+    });
     assert.equal(missing.status, 404);
     assert.match(await missing.text(), /role="alert">There is no such account\.<\/p>/);
 
@@ -310,7 +350,9 @@ describe("accounts, by an admin", () => {
     assert.match(html, /Deactivate account/);
     assert.match(html, /Reset password/);
 
-    const unknown = await (await getPage(adminCookie, "/admin?edit=424242&done=%3Cscript%3Ealert(1)%3C%2Fscript%3E")).text();
+    const unknown = await (
+      await getPage(adminCookie, "/admin?edit=424242&done=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+    ).text();
     assert.match(unknown, /edit “424242” is not an account/);
     assert.doesNotMatch(unknown, /<script>alert/);
     assert.doesNotMatch(unknown, /class="form-success"/);
@@ -330,7 +372,10 @@ describe("accounts, by an admin", () => {
     assert.equal((await personByEmail(email))?.active, 0);
     const sessions = await test.db.selectFrom("session").select("revoked_at").where("person_id", "=", id).execute();
     assert.equal(sessions.length, 2);
-    assert.ok(sessions.every((session) => session.revoked_at !== null), "every session is revoked");
+    assert.ok(
+      sessions.every((session) => session.revoked_at !== null),
+      "every session is revoked"
+    );
     for (const cookie of [first, second]) {
       const page = await getPage(cookie, "/");
       assert.equal(page.status, 302);
@@ -359,11 +404,20 @@ describe("accounts, by an admin", () => {
     const before = await personByEmail(email);
     const oldCookie = await signInOverHttp(server.url, email);
 
-    const short = await postAdmin(adminCookie, { intent: "reset-password", personId: String(id), password: "short" }, server.url, `/admin?edit=${id}`);
+    const short = await postAdmin(
+      adminCookie,
+      { intent: "reset-password", personId: String(id), password: "short" },
+      server.url,
+      `/admin?edit=${id}`
+    );
     assert.equal(short.status, 400);
     assert.match(await short.text(), /id="reset-password-error">The password must be at least 10 characters long\./);
 
-    const response = await postAdmin(adminCookie, { intent: "reset-password", personId: String(id), password: NEW_PASSWORD });
+    const response = await postAdmin(adminCookie, {
+      intent: "reset-password",
+      personId: String(id),
+      password: NEW_PASSWORD,
+    });
     assert.equal(response.status, 302);
     assert.equal(response.headers.get("location"), "/admin?done=password-reset");
 
@@ -372,7 +426,10 @@ describe("accounts, by an admin", () => {
     assert.notEqual(afterReset?.password_changed_at, before?.password_changed_at);
     assert.equal(await cookieIsSignedIn(oldCookie), false);
     assert.equal(await signInStatus(email, TEST_PASSWORD), 401);
-    assert.ok(await cookieIsSignedIn(await signInOverHttp(server.url, email, NEW_PASSWORD)), "the new password signs in");
+    assert.ok(
+      await cookieIsSignedIn(await signInOverHttp(server.url, email, NEW_PASSWORD)),
+      "the new password signs in"
+    );
 
     const [event] = await auditEvents("account.reset_password", id);
     assert.ok(event, "an audit event records the act");
@@ -386,7 +443,12 @@ describe("accounts, by an admin", () => {
     assert.equal(deactivate.status, 409);
     assert.match(await deactivate.text(), /role="alert">You cannot deactivate your own account\.</);
 
-    const demote = await postAdmin(adminCookie, { intent: "update-account", personId: String(adminId), name: "Root Admin", role: "executive" }, server.url, `/admin?edit=${adminId}`);
+    const demote = await postAdmin(
+      adminCookie,
+      { intent: "update-account", personId: String(adminId), name: "Root Admin", role: "executive" },
+      server.url,
+      `/admin?edit=${adminId}`
+    );
     assert.equal(demote.status, 409);
     assert.match(await demote.text(), /id="edit-role-error">You cannot change your own role/);
 
@@ -404,7 +466,10 @@ describe("accounts, by an admin", () => {
       assert.match(error.message, /last active admin/);
       return true;
     });
-    await assert.rejects(updateAccount(test.db, system, { personId: adminId, name: "Root Admin", role: "executive", plants: [] }), /last active admin/);
+    await assert.rejects(
+      updateAccount(test.db, system, { personId: adminId, name: "Root Admin", role: "executive", plants: [] }),
+      /last active admin/
+    );
     assert.equal((await personByEmail(ADMIN_EMAIL))?.active, 1);
   });
 });
@@ -423,7 +488,13 @@ describe("who may manage accounts", () => {
       assert.doesNotMatch(await page.text(), /root\.admin@accounts\.test/);
 
       const attempts: Fields[] = [
-        { intent: "create-account", email: `sneaky.${role}@accounts.test`, name: "Sneaky", role: "admin", password: NEW_PASSWORD },
+        {
+          intent: "create-account",
+          email: `sneaky.${role}@accounts.test`,
+          name: "Sneaky",
+          role: "admin",
+          password: NEW_PASSWORD,
+        },
         { intent: "set-active", personId: String(adminId), active: "0" },
         { intent: "reset-password", personId: String(adminId), password: NEW_PASSWORD },
         { intent: "create-token", name: "sneaky", role: "admin" },
@@ -445,15 +516,27 @@ describe("who may manage accounts", () => {
     assert.equal(page.status, 302);
     assert.equal(page.headers.get("location"), "/login?redirectTo=%2Fadmin");
 
-    const anonymous = await postAdmin(null, { intent: "create-account", email: "anon@accounts.test", name: "Anon", role: "admin", password: NEW_PASSWORD });
+    const anonymous = await postAdmin(null, {
+      intent: "create-account",
+      email: "anon@accounts.test",
+      name: "Anon",
+      role: "admin",
+      password: NEW_PASSWORD,
+    });
     assert.equal(anonymous.status, 302);
     assert.match(anonymous.headers.get("location") ?? "", /^\/login/);
 
     const actsBefore = await accountActCount();
     const forged = await postAdmin(
       adminCookie,
-      { intent: "create-account", email: "forged@accounts.test", name: "Forged", role: "admin", password: NEW_PASSWORD },
-      "http://evil.example",
+      {
+        intent: "create-account",
+        email: "forged@accounts.test",
+        name: "Forged",
+        role: "admin",
+        password: NEW_PASSWORD,
+      },
+      "http://evil.example"
     );
     assert.equal(forged.status, 403);
     assert.equal(await personByEmail("forged@accounts.test"), undefined);
@@ -464,7 +547,12 @@ describe("who may manage accounts", () => {
 
 describe("API tokens", () => {
   it("creates a token from the form, shows it once, and it authenticates until revoked", async () => {
-    const response = await postAdmin(adminCookie, { intent: "create-token", name: "sensor pipeline AAA", role: "plant_engineer", plants: ["AAA"] });
+    const response = await postAdmin(adminCookie, {
+      intent: "create-token",
+      name: "sensor pipeline AAA",
+      role: "plant_engineer",
+      plants: ["AAA"],
+    });
     assert.equal(response.status, 200);
     assert.match(response.headers.get("cache-control") ?? "", /no-store/);
     assert.equal(response.headers.get("location"), null);
@@ -473,14 +561,25 @@ describe("API tokens", () => {
     const secret = /id="new-token-secret"[^>]*value="(stk_[A-Za-z0-9_-]+)"/.exec(html)?.[1];
     assert.ok(secret, "the token is on the page");
 
-    const stored = await test.db.selectFrom("api_token").selectAll().where("name", "=", "sensor pipeline AAA").executeTakeFirstOrThrow();
+    const stored = await test.db
+      .selectFrom("api_token")
+      .selectAll()
+      .where("name", "=", "sensor pipeline AAA")
+      .executeTakeFirstOrThrow();
     assert.equal(stored.token_hash, sha256(secret));
     assert.equal(stored.prefix, secret.slice(0, 10));
     assert.equal(stored.role, "plant_engineer");
     assert.equal(stored.created_by, adminId);
     assert.equal(stored.revoked_at, null);
-    const scope = await test.db.selectFrom("api_token_plant").select("plant_id").where("token_id", "=", stored.id).execute();
-    assert.deepEqual(scope.map((row) => row.plant_id), [plantIds.AAA]);
+    const scope = await test.db
+      .selectFrom("api_token_plant")
+      .select("plant_id")
+      .where("token_id", "=", stored.id)
+      .execute();
+    assert.deepEqual(
+      scope.map((row) => row.plant_id),
+      [plantIds.AAA]
+    );
     const [created] = await auditEvents("api_token.create", stored.id);
     assert.ok(created, "an audit event records the creation");
     assertNoSecrets(created);
@@ -493,7 +592,8 @@ describe("API tokens", () => {
     // The app's own bearer-token check, as every /api route calls it, against the same database file.
     process.env.DATABASE_PATH = test.file;
     const { requireApiActor } = await import("../../app/utils/auth.server");
-    const bearer = (token: string) => new Request(`${server.url}/api/anything`, { headers: { Authorization: `Bearer ${token}` } });
+    const bearer = (token: string) =>
+      new Request(`${server.url}/api/anything`, { headers: { Authorization: `Bearer ${token}` } });
     const actor = await requireApiActor(bearer(secret));
     assert.equal(actor.kind, "token");
     assert.equal(actor.role, "plant_engineer");
@@ -502,21 +602,35 @@ describe("API tokens", () => {
     const revoke = await postAdmin(adminCookie, { intent: "revoke-token", tokenId: String(stored.id) });
     assert.equal(revoke.status, 302);
     assert.equal(revoke.headers.get("location"), "/admin?done=token-revoked");
-    const revoked = await test.db.selectFrom("api_token").select(["revoked_at", "revoked_by"]).where("id", "=", stored.id).executeTakeFirstOrThrow();
+    const revoked = await test.db
+      .selectFrom("api_token")
+      .select(["revoked_at", "revoked_by"])
+      .where("id", "=", stored.id)
+      .executeTakeFirstOrThrow();
     assert.ok(revoked.revoked_at, "revoked_at is set");
     assert.equal(revoked.revoked_by, adminId);
     assert.equal((await auditEvents("api_token.revoke", stored.id)).length, 1);
-    await assert.rejects(requireApiActor(bearer(secret)), (thrown: unknown) => thrown instanceof Response && thrown.status === 401);
+    await assert.rejects(
+      requireApiActor(bearer(secret)),
+      (thrown: unknown) => thrown instanceof Response && thrown.status === 401
+    );
 
     const twice = await postAdmin(adminCookie, { intent: "revoke-token", tokenId: String(stored.id) });
     assert.equal(twice.status, 409);
-    assert.match(decodeHtml(await twice.text()), /role="alert">The API token “sensor pipeline AAA” is already revoked\.</);
+    assert.match(
+      decodeHtml(await twice.text()),
+      /role="alert">The API token “sensor pipeline AAA” is already revoked\.</
+    );
     const unknown = await postAdmin(adminCookie, { intent: "revoke-token", tokenId: "987654" });
     assert.equal(unknown.status, 404);
   });
 
   it("refuses a plant engineer token without plants, and a token without a name", async () => {
-    const noPlants = await postAdmin(adminCookie, { intent: "create-token", name: "engineer laptop", role: "plant_engineer" });
+    const noPlants = await postAdmin(adminCookie, {
+      intent: "create-token",
+      name: "engineer laptop",
+      role: "plant_engineer",
+    });
     assert.equal(noPlants.status, 400);
     const html = decodeHtml(await noPlants.text());
     assert.match(html, /id="token-plants-error">Limit a plant engineer's token to at least one plant\./);
@@ -525,7 +639,11 @@ describe("API tokens", () => {
     const noName = await postAdmin(adminCookie, { intent: "create-token", name: " ", role: "executive" });
     assert.equal(noName.status, 400);
     assert.match(await noName.text(), /id="token-name-error">Name the token after what uses it\./);
-    const count = await test.db.selectFrom("api_token").select((eb) => eb.fn.countAll<number>().as("n")).where("name", "in", ["engineer laptop", " ", ""]).executeTakeFirstOrThrow();
+    const count = await test.db
+      .selectFrom("api_token")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("name", "in", ["engineer laptop", " ", ""])
+      .executeTakeFirstOrThrow();
     assert.equal(Number(count.n), 0);
   });
 });
@@ -537,7 +655,14 @@ async function runTokenCreate(args: string[]): Promise<{ code: number | null; st
 
 describe("npm run token:create", () => {
   it("prints the token alone on its last line and stores only its hash, with role and plants", async () => {
-    const { code, stdout, stderr } = await runTokenCreate(["--role", "plant_engineer", "--plants", "AAA,bbb", "--name", "zeek ingest"]);
+    const { code, stdout, stderr } = await runTokenCreate([
+      "--role",
+      "plant_engineer",
+      "--plants",
+      "AAA,bbb",
+      "--name",
+      "zeek ingest",
+    ]);
     assert.equal(code, 0, stderr);
     const lines = stdout.trimEnd().split("\n");
     const secret = lines.at(-1)!;
@@ -545,7 +670,11 @@ describe("npm run token:create", () => {
     assert.ok(lines.length > 1, "a description comes before the token");
     assert.ok(!lines.slice(0, -1).join("\n").includes(secret), "the token is printed once");
 
-    const stored = await test.db.selectFrom("api_token").selectAll().where("token_hash", "=", sha256(secret)).executeTakeFirstOrThrow();
+    const stored = await test.db
+      .selectFrom("api_token")
+      .selectAll()
+      .where("token_hash", "=", sha256(secret))
+      .executeTakeFirstOrThrow();
     assert.equal(stored.name, "zeek ingest");
     assert.equal(stored.role, "plant_engineer");
     assert.equal(stored.prefix, secret.slice(0, 10));
@@ -557,7 +686,10 @@ describe("npm run token:create", () => {
       .where("token_id", "=", stored.id)
       .orderBy("plant.code")
       .execute();
-    assert.deepEqual(scope.map((row) => row.code), ["AAA", "BBB"]);
+    assert.deepEqual(
+      scope.map((row) => row.code),
+      ["AAA", "BBB"]
+    );
     const [event] = await auditEvents("api_token.create", stored.id);
     assert.ok(event, "an audit event records the act");
     assert.equal(event.actor_label, "system (token:create command)");
@@ -570,14 +702,28 @@ describe("npm run token:create", () => {
   });
 
   it("refuses bad arguments with one line and exit 1, creating nothing", async () => {
-    const countTokens = async () => Number((await test.db.selectFrom("api_token").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    const countTokens = async () =>
+      Number(
+        (
+          await test.db
+            .selectFrom("api_token")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n
+      );
     const before = await countTokens();
     const cases: Array<[string[], RegExp]> = [
-      [["--role", "overlord", "--name", "x"], /^Unknown role “overlord”: use one of program_lead, executive, plant_engineer, corporate_security, admin\.$/],
+      [
+        ["--role", "overlord", "--name", "x"],
+        /^Unknown role “overlord”: use one of program_lead, executive, plant_engineer, corporate_security, admin\.$/,
+      ],
       [["--role", "executive", "--plants", "AAA,NOPE", "--name", "x"], /^--plants: No plant has the code NOPE\.$/],
       [["--role", "executive"], /^Missing --name/],
       [["--name", "x"], /^Missing --role/],
-      [["--role", "plant_engineer", "--name", "x"], /^--plants: Limit a plant engineer's token to at least one plant\.$/],
+      [
+        ["--role", "plant_engineer", "--name", "x"],
+        /^--plants: Limit a plant engineer's token to at least one plant\.$/,
+      ],
       [["--role", "executive", "--name", "x", "--colour", "blue"], /^Unknown option '--colour'/],
     ];
     for (const [args, message] of cases) {

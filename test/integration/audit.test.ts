@@ -37,7 +37,12 @@ before(async () => {
   plant = await db.selectFrom("plant").select(["id", "code"]).orderBy("code").executeTakeFirstOrThrow();
   leadId = await createPerson(db, { email: "lead@audit.test", role: "program_lead", name: "Lena Lead" });
   await createPerson(db, { email: "exec@audit.test", role: "executive", name: "Eve Exec" });
-  engineerId = await createPerson(db, { email: "eng@audit.test", role: "plant_engineer", name: "Ed Engineer", plantIds: [plant.id] });
+  engineerId = await createPerson(db, {
+    email: "eng@audit.test",
+    role: "plant_engineer",
+    name: "Ed Engineer",
+    plantIds: [plant.id],
+  });
   await createPerson(db, { email: "sec@audit.test", role: "corporate_security", name: "Sam Security" });
   await createPerson(db, { email: "admin@audit.test", role: "admin", name: "Ada Admin" });
   cookies.lead = await signInOverHttp(server.url, "lead@audit.test");
@@ -54,8 +59,15 @@ before(async () => {
       await recordAudit(
         tx,
         engineer,
-        { action: "asset.edit", objectType: "asset", objectId: i, plantId: plant.id, summary: `Asset ${i} reviewed`, after: { status: "active" } },
-        new Date(Date.UTC(2026, 10, 2, 0, i)),
+        {
+          action: "asset.edit",
+          objectType: "asset",
+          objectId: i,
+          plantId: plant.id,
+          summary: `Asset ${i} reviewed`,
+          after: { status: "active" },
+        },
+        new Date(Date.UTC(2026, 10, 2, 0, i))
       );
     }
     await recordAudit(
@@ -70,13 +82,13 @@ before(async () => {
         before: { name: 'DMZ, "north"' },
         after: { name: "DMZ-N", note: "line one\nline two" },
       },
-      new Date("2026-11-03T10:00:00.000Z"),
+      new Date("2026-11-03T10:00:00.000Z")
     );
     await recordAudit(
       tx,
       engineer,
       { action: "zone.edit", objectType: "zone", objectId: 8, plantId: plant.id, summary: FORMULA_SUMMARY },
-      new Date("2026-11-03T11:00:00.000Z"),
+      new Date("2026-11-03T11:00:00.000Z")
     );
   });
 });
@@ -131,7 +143,19 @@ function parseCsv(text: string): string[][] {
   return records;
 }
 
-const COLUMNS = ["seq", "at", "actor", "action", "object_type", "object_id", "plant", "summary", "before", "after", "hash"];
+const COLUMNS = [
+  "seq",
+  "at",
+  "actor",
+  "action",
+  "object_type",
+  "object_id",
+  "plant",
+  "summary",
+  "before",
+  "after",
+  "hash",
+];
 
 async function csvOf(pathname: string, cookie = cookies.lead) {
   const response = await get(pathname, cookie);
@@ -206,7 +230,10 @@ describe("the audit trail page", () => {
     assert.equal(captionCount(html), await countEvents());
     const seqs = [...html.matchAll(/<td class="num mono">(\d+)<\/td>/g)].map((m) => Number(m[1]));
     assert.equal(seqs.length, 50);
-    assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a));
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((a, b) => b - a)
+    );
     assert.equal(seqs[0], await countEvents());
     assert.match(html, /<time dateTime="2026-11-03T11:00:00.000Z">2026-11-03 11:00:00 UTC<\/time>/);
     assert.match(html, /Ed Engineer \(plant engineer\)/);
@@ -236,23 +263,34 @@ describe("the audit trail page", () => {
   it("filters by UTC days, both included", async () => {
     const html = await (await get(`/plants/${plant.code}/audit?from=2026-11-03&to=2026-11-03`, cookies.lead)).text();
     assert.equal(captionCount(html), 2);
-    const late = await (await get(`/plants/${plant.code}/audit?from=2026-11-02&to=2026-11-02&type=asset`, cookies.lead)).text();
+    const late = await (
+      await get(`/plants/${plant.code}/audit?from=2026-11-02&to=2026-11-02&type=asset`, cookies.lead)
+    ).text();
     assert.equal(captionCount(late), 1200);
   });
 
   it("ignores bad filter values with a notice instead of failing", async () => {
-    const response = await get("/audit?person=abc&type=toaster&from=2026-02-30&to=soon&action=%3Cb%3E&page=-2", cookies.lead);
+    const response = await get(
+      "/audit?person=abc&type=toaster&from=2026-02-30&to=soon&action=%3Cb%3E&page=-2",
+      cookies.lead
+    );
     assert.equal(response.status, 200);
     const html = await response.text();
     assert.match(html, /parameters were ignored/);
-    for (const raw of ["abc", "toaster", "2026-02-30", "soon", "&lt;b&gt;", "-2"]) assert.ok(html.includes(`“${raw}”`), raw);
+    for (const raw of ["abc", "toaster", "2026-02-30", "soon", "&lt;b&gt;", "-2"])
+      assert.ok(html.includes(`“${raw}”`), raw);
     assert.doesNotMatch(html, /<b>/);
     assert.equal(captionCount(html), await countEvents());
   });
 
   it("links to a CSV download that keeps the filters", async () => {
-    const html = await (await get(`/plants/${plant.code}/audit?type=zone&from=2026-11-01&person=bad`, cookies.lead)).text();
-    assert.match(html, new RegExp(`href="/plants/${plant.code}/audit\\.csv\\?type=zone&amp;from=2026-11-01" download=""`));
+    const html = await (
+      await get(`/plants/${plant.code}/audit?type=zone&from=2026-11-01&person=bad`, cookies.lead)
+    ).text();
+    assert.match(
+      html,
+      new RegExp(`href="/plants/${plant.code}/audit\\.csv\\?type=zone&amp;from=2026-11-01" download=""`)
+    );
   });
 });
 
@@ -260,11 +298,20 @@ describe("the CSV export", () => {
   it("is a streamed attachment holding every event, not one page", async () => {
     const { response, rows } = await csvOf("/audit.csv");
     assert.equal(response.headers.get("content-type"), "text/csv; charset=utf-8");
-    assert.match(response.headers.get("content-disposition") ?? "", /^attachment; filename="audit-program-\d{4}-\d{2}-\d{2}\.csv"$/);
+    assert.match(
+      response.headers.get("content-disposition") ?? "",
+      /^attachment; filename="audit-program-\d{4}-\d{2}-\d{2}\.csv"$/
+    );
     const stored = await db.selectFrom("audit_event").select(["seq", "hash"]).orderBy("seq", "desc").execute();
     assert.ok(stored.length > 1200);
-    assert.deepEqual(rows.map((row) => Number(row[0])), stored.map((event) => event.seq));
-    assert.deepEqual(rows.map((row) => row[10]), stored.map((event) => event.hash));
+    assert.deepEqual(
+      rows.map((row) => Number(row[0])),
+      stored.map((event) => event.seq)
+    );
+    assert.deepEqual(
+      rows.map((row) => row[10]),
+      stored.map((event) => event.hash)
+    );
   });
 
   it("exports exactly the filtered events", async () => {
@@ -273,7 +320,10 @@ describe("the CSV export", () => {
     assert.ok(byPerson.rows.every((row) => row[2] === "Lena Lead (program lead)"));
 
     const byPlant = await csvOf(`/plants/${plant.code}/audit.csv?type=zone`);
-    assert.match(byPlant.response.headers.get("content-disposition") ?? "", new RegExp(`filename="audit-${plant.code}-`));
+    assert.match(
+      byPlant.response.headers.get("content-disposition") ?? "",
+      new RegExp(`filename="audit-${plant.code}-`)
+    );
     assert.equal(byPlant.rows.length, 2);
     assert.ok(byPlant.rows.every((row) => row[6] === plant.code && row[4] === "zone"));
 

@@ -80,7 +80,8 @@ describe("sign-in", () => {
   it("slows down repeated failures for one account, then tells how long to wait", async () => {
     await createPerson(db, { email: "target@demo.test", role: "executive" });
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await postLogin({ email: "target@demo.test", password: `guess ${i}` })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await postLogin({ email: "target@demo.test", password: `guess ${i}` })).status);
     assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
     const refused = await postLogin({ email: "target@demo.test", password: TEST_PASSWORD });
     assert.equal(refused.status, 429);
@@ -93,7 +94,8 @@ describe("sign-in", () => {
   it("slows down many failures from one address across accounts", async () => {
     const address = { "X-Test-Ignored": "1" };
     let last = 0;
-    for (let i = 0; i < 25 && last !== 429; i++) last = (await postLogin({ email: `spray${i}@demo.test`, password: "x" }, address)).status;
+    for (let i = 0; i < 25 && last !== 429; i++)
+      last = (await postLogin({ email: `spray${i}@demo.test`, password: "x" }, address)).status;
     assert.equal(last, 429);
     await db.deleteFrom("login_attempt").execute();
   });
@@ -116,7 +118,11 @@ describe("sessions", () => {
     const cookie = await signInOverHttp(server.url, "exec@demo.test");
     const secret = decodeURIComponent(cookie.split("=")[1]!);
     const value = JSON.parse(Buffer.from(secret, "base64").toString("utf8")) as string;
-    const row = await db.selectFrom("session").select("id_hash").where("id_hash", "=", sha256(value)).executeTakeFirst();
+    const row = await db
+      .selectFrom("session")
+      .select("id_hash")
+      .where("id_hash", "=", sha256(value))
+      .executeTakeFirst();
     assert.ok(row);
     const plain = await db.selectFrom("session").select("id_hash").where("id_hash", "=", value).executeTakeFirst();
     assert.equal(plain, undefined);
@@ -124,7 +130,11 @@ describe("sessions", () => {
 
   it("signs out by revoking the session", async () => {
     const cookie = await signInOverHttp(server.url, "exec@demo.test");
-    const out = await fetch(`${server.url}/logout`, { method: "POST", headers: { Cookie: cookie, Origin: server.url }, redirect: "manual" });
+    const out = await fetch(`${server.url}/logout`, {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: server.url },
+      redirect: "manual",
+    });
     assert.equal(out.status, 302);
     assert.match(out.headers.get("set-cookie") ?? "", /Max-Age=0/);
     const after = await fetch(`${server.url}/`, { headers: { Cookie: cookie }, redirect: "manual" });
@@ -133,13 +143,20 @@ describe("sessions", () => {
 
   it("does not honour an expired session", async () => {
     const cookie = await signInOverHttp(server.url, "eng.day@demo.test");
-    await db.updateTable("session").set({ expires_at: "2000-01-01T00:00:00.000Z" }).where("revoked_at", "is", null).execute();
+    await db
+      .updateTable("session")
+      .set({ expires_at: "2000-01-01T00:00:00.000Z" })
+      .where("revoked_at", "is", null)
+      .execute();
     const response = await fetch(`${server.url}/plants/DAY`, { headers: { Cookie: cookie }, redirect: "manual" });
     assert.equal(response.status, 302);
   });
 
   it("does not honour a forged cookie", async () => {
-    const response = await fetch(`${server.url}/`, { headers: { Cookie: "tracker_session=Imxvb2tzLWxlZ2l0LWJ1dC1pcy1ub3Qi" }, redirect: "manual" });
+    const response = await fetch(`${server.url}/`, {
+      headers: { Cookie: "tracker_session=Imxvb2tzLWxlZ2l0LWJ1dC1pcy1ub3Qi" },
+      redirect: "manual",
+    });
     assert.equal(response.status, 302);
   });
 });
@@ -147,7 +164,10 @@ describe("sessions", () => {
 describe("cross-site requests", () => {
   it("refuses unsafe requests that a browser marks as cross-site, and changes nothing", async () => {
     const cookie = await signInOverHttp(server.url, "lead@demo.test");
-    const before = await db.selectFrom("audit_event").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const before = await db
+      .selectFrom("audit_event")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     const attempts: Record<string, string>[] = [
       { Origin: "https://evil.example" },
       { "Sec-Fetch-Site": "cross-site" },
@@ -157,17 +177,31 @@ describe("cross-site requests", () => {
       const response = await fetch(`${server.url}/plants/DAY`, {
         method: "POST",
         headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded", ...headers },
-        body: new URLSearchParams({ intent: "edit-split", text: "Forged text that tries to replace the ownership split of DAY." }),
+        body: new URLSearchParams({
+          intent: "edit-split",
+          text: "Forged text that tries to replace the ownership split of DAY.",
+        }),
         redirect: "manual",
       });
       assert.equal(response.status, 403, JSON.stringify(headers));
     }
-    const afterCount = await db.selectFrom("audit_event").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const afterCount = await db
+      .selectFrom("audit_event")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     assert.equal(Number(afterCount.n), Number(before.n));
     const same = await fetch(`${server.url}/plants/DAY`, {
       method: "POST",
-      headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, "Sec-Fetch-Site": "same-origin" },
-      body: new URLSearchParams({ intent: "edit-split", text: "Design and change control: plant engineering. Monitoring and incident response: corporate security." }),
+      headers: {
+        Cookie: cookie,
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: server.url,
+        "Sec-Fetch-Site": "same-origin",
+      },
+      body: new URLSearchParams({
+        intent: "edit-split",
+        text: "Design and change control: plant engineering. Monitoring and incident response: corporate security.",
+      }),
       redirect: "manual",
     });
     assert.equal(same.status, 302);

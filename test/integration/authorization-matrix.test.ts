@@ -152,14 +152,26 @@ function only(...allowed: Actor[]): Record<Actor, Outcome> {
 }
 const EVERYONE = only(...ACTORS);
 /** Whoever reads the program: everyone signed in but the admin. */
-const READERS: Actor[] = ["program_lead", "executive", "plant_engineer_own", "plant_engineer_other", "corporate_security"];
+const READERS: Actor[] = [
+  "program_lead",
+  "executive",
+  "plant_engineer_own",
+  "plant_engineer_other",
+  "corporate_security",
+];
 
 function tokens(allowed: TokenKind[], notFound: TokenKind[] = []): Record<TokenKind, TokenOutcome> {
   return Object.fromEntries(
-    TOKEN_KINDS.map((kind) => [kind, notFound.includes(kind) ? "not-found" : allowed.includes(kind) ? "allow" : "deny"]),
+    TOKEN_KINDS.map((kind) => [kind, notFound.includes(kind) ? "not-found" : allowed.includes(kind) ? "allow" : "deny"])
   ) as Record<TokenKind, TokenOutcome>;
 }
-const READER_TOKENS: TokenKind[] = ["program_lead", "executive", "plant_engineer_day", "plant_engineer_kok", "corporate_security"];
+const READER_TOKENS: TokenKind[] = [
+  "program_lead",
+  "executive",
+  "plant_engineer_day",
+  "plant_engineer_kok",
+  "corporate_security",
+];
 
 // ——— helpers the rows use to act as the legitimate person would ———
 
@@ -187,12 +199,19 @@ async function pageAs(pathname: string, as: SignedIn): Promise<string> {
 /** The revision hash in the sign form the signer sees, as their browser would post it. */
 async function signerHash(pathname: string, signer: SignedIn, part: string): Promise<Fields> {
   const html = await pageAs(pathname, signer);
-  const match = new RegExp(`name="part" value="${part}"[^>]*>\\s*<input[^>]*name="hash" value="([0-9a-f]{64})"`).exec(html);
+  const match = new RegExp(`name="part" value="${part}"[^>]*>\\s*<input[^>]*name="hash" value="([0-9a-f]{64})"`).exec(
+    html
+  );
   if (!match) throw new Error(`${ACCOUNTS[signer].email} has no form to sign the ${part} part on ${pathname}`);
   return { hash: match[1]! };
 }
 
-async function latestSignoff(input: { subjectType: string; subjectId: number; part: string; personId: number }): Promise<Fields> {
+async function latestSignoff(input: {
+  subjectType: string;
+  subjectId: number;
+  part: string;
+  personId: number;
+}): Promise<Fields> {
   const row = await db
     .selectFrom("signoff")
     .select("id")
@@ -202,7 +221,8 @@ async function latestSignoff(input: { subjectType: string; subjectId: number; pa
     .where("person_id", "=", input.personId)
     .orderBy("id", "desc")
     .executeTakeFirst();
-  if (!row) throw new Error(`No ${input.part} signoff of ${input.subjectType} ${input.subjectId} by person ${input.personId}`);
+  if (!row)
+    throw new Error(`No ${input.part} signoff of ${input.subjectType} ${input.subjectId} by person ${input.personId}`);
   return { signoffId: String(row.id) };
 }
 
@@ -227,13 +247,20 @@ function emailFor(actor: Actor): string {
 
 // ——— the table ———
 
-const SPLIT = "Design and change control of every conduit at Dayton belong to plant engineering; monitoring and incident response belong to corporate security.";
+const SPLIT =
+  "Design and change control of every conduit at Dayton belong to plant engineering; monitoring and incident response belong to corporate security.";
 
 const TABLE: Entry[] = [
   // Pages and downloads (loaders).
   { route: "_index.tsx", method: "GET", path: "/", expected: only(...READERS) },
   { route: "plants.$code.tsx", method: "GET", path: "/plants/DAY", expected: only(...READERS) },
-  { route: "plants.$code.tsx", label: "another plant, as a summary", method: "GET", path: "/plants/KOK", expected: only(...READERS) },
+  {
+    route: "plants.$code.tsx",
+    label: "another plant, as a summary",
+    method: "GET",
+    path: "/plants/KOK",
+    expected: only(...READERS),
+  },
   {
     route: "plants.$code_.conduits.$conduitId.tsx",
     method: "GET",
@@ -242,7 +269,12 @@ const TABLE: Entry[] = [
   },
   { route: "audit.tsx", method: "GET", path: "/audit", expected: only("program_lead", "executive") },
   { route: "audit[.]csv.tsx", method: "GET", path: "/audit.csv", expected: only("program_lead", "executive") },
-  { route: "plants.$code_.audit.tsx", method: "GET", path: "/plants/DAY/audit", expected: only("program_lead", "executive") },
+  {
+    route: "plants.$code_.audit.tsx",
+    method: "GET",
+    path: "/plants/DAY/audit",
+    expected: only("program_lead", "executive"),
+  },
   {
     route: "plants.$code_.audit[.]csv.tsx",
     method: "GET",
@@ -292,7 +324,12 @@ const TABLE: Entry[] = [
     path: "/plants/DAY",
     intent: "revoke",
     prepare: ({ ids }) =>
-      latestSignoff({ subjectType: "ownership_split", subjectId: ids.day, part: "design_change_control", personId: ids.engDay }),
+      latestSignoff({
+        subjectType: "ownership_split",
+        subjectId: ids.day,
+        part: "design_change_control",
+        personId: ids.engDay,
+      }),
     fields: { reason: "Signed before the walk-through (matrix)" },
     expected: only("plant_engineer_own"),
   },
@@ -333,7 +370,10 @@ const TABLE: Entry[] = [
     method: "POST",
     path: "/plants/DAY",
     intent: "waive",
-    fields: { code: "INV-REVIEW", justification: "Reviewed during the corporate architecture audit; the minutes are on file." },
+    fields: {
+      code: "INV-REVIEW",
+      justification: "Reviewed during the corporate architecture audit; the minutes are on file.",
+    },
     expected: only("program_lead"),
   },
   {
@@ -379,7 +419,8 @@ const TABLE: Entry[] = [
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "edit-conduit",
-    fields: ({ actor, ids }) => conduitForm(ids.conduit, ids.day, `Historian replication to corporate (edited by ${actor})`),
+    fields: ({ actor, ids }) =>
+      conduitForm(ids.conduit, ids.day, `Historian replication to corporate (edited by ${actor})`),
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
@@ -388,7 +429,8 @@ const TABLE: Entry[] = [
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "sign",
-    prepare: ({ ids }) => signerHash(`/plants/DAY/conduits/${ids.conduit}`, "plant_engineer_own", "design_change_control"),
+    prepare: ({ ids }) =>
+      signerHash(`/plants/DAY/conduits/${ids.conduit}`, "plant_engineer_own", "design_change_control"),
     fields: { part: "design_change_control" },
     expected: only("plant_engineer_own"),
   },
@@ -410,7 +452,12 @@ const TABLE: Entry[] = [
     path: "/plants/DAY/conduits/:conduit",
     intent: "revoke",
     prepare: ({ ids }) =>
-      latestSignoff({ subjectType: "conduit", subjectId: ids.conduit, part: "design_change_control", personId: ids.engDay }),
+      latestSignoff({
+        subjectType: "conduit",
+        subjectId: ids.conduit,
+        part: "design_change_control",
+        personId: ids.engDay,
+      }),
     fields: { reason: "Signed the wrong revision (matrix)" },
     expected: only("plant_engineer_own"),
   },
@@ -444,7 +491,11 @@ const TABLE: Entry[] = [
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "add-rule",
-    fields: ({ actor }) => ({ name: `Modbus write from the corporate side (${actor})`, ruleClass: "wrong", description: "" }),
+    fields: ({ actor }) => ({
+      name: `Modbus write from the corporate side (${actor})`,
+      ruleClass: "wrong",
+      description: "",
+    }),
     expected: only("plant_engineer_own", "corporate_security"),
   },
   {
@@ -486,7 +537,12 @@ const TABLE: Entry[] = [
     method: "POST",
     path: "/admin",
     intent: "update-account",
-    fields: ({ actor, ids }) => ({ personId: String(ids.target), name: `Matrix Target (${actor})`, role: "executive", plants: [] }),
+    fields: ({ actor, ids }) => ({
+      personId: String(ids.target),
+      name: `Matrix Target (${actor})`,
+      role: "executive",
+      plants: [],
+    }),
     expected: only("admin"),
   },
   {
@@ -548,7 +604,8 @@ const TABLE: Entry[] = [
     fields: ({ actor }) => ({ email: emailFor(actor), password: TEST_PASSWORD }),
     verify: (reply, { actor }) => {
       const home = homePath(ACCOUNTS[actor === "anonymous" ? "program_lead" : actor].role);
-      if (reply.status !== 302 || reply.location !== home) return `expected a 302 to ${home}, got ${reply.status} ${reply.location ?? ""}`;
+      if (reply.status !== 302 || reply.location !== home)
+        return `expected a 302 to ${home}, got ${reply.status} ${reply.location ?? ""}`;
       return /tracker_session=[A-Za-z0-9_-]{20,}/.test(reply.setCookie ?? "") ? null : "no new session cookie";
     },
     expected: EVERYONE,
@@ -559,8 +616,10 @@ const TABLE: Entry[] = [
     path: "/logout",
     freshSession: true,
     verify: async (reply, { cookie }) => {
-      if (reply.status !== 302 || reply.location !== "/login") return `expected a 302 to /login, got ${reply.status} ${reply.location ?? ""}`;
-      if (!/tracker_session=[^;]*;.*Max-Age=0/i.test(reply.setCookie ?? "")) return `the session cookie was not cleared (${reply.setCookie ?? "no Set-Cookie"})`;
+      if (reply.status !== 302 || reply.location !== "/login")
+        return `expected a 302 to /login, got ${reply.status} ${reply.location ?? ""}`;
+      if (!/tracker_session=[^;]*;.*Max-Age=0/i.test(reply.setCookie ?? ""))
+        return `the session cookie was not cleared (${reply.setCookie ?? "no Set-Cookie"})`;
       if (cookie) {
         const after = await fetch(`${server.url}/settings`, { headers: { Cookie: cookie }, redirect: "manual" });
         await after.arrayBuffer();
@@ -572,7 +631,13 @@ const TABLE: Entry[] = [
   },
 
   // The API.
-  { route: "api.plants.tsx", method: "GET", path: "/api/plants", expected: only(...READERS), token: tokens(READER_TOKENS) },
+  {
+    route: "api.plants.tsx",
+    method: "GET",
+    path: "/api/plants",
+    expected: only(...READERS),
+    token: tokens(READER_TOKENS),
+  },
   {
     route: "api.plants.$code.readiness.tsx",
     method: "GET",
@@ -680,30 +745,38 @@ function coverageProblems(modules: RouteModule[], table: Entry[]): string[] {
       problems.push(`${module.file} has GET rows but exports no loader`);
     }
     if (module.file.startsWith("api.")) {
-      for (const row of rows) if (!row.token) problems.push(`${module.file}: the API row ${row.method} ${row.path} has no token column`);
+      for (const row of rows)
+        if (!row.token) problems.push(`${module.file}: the API row ${row.method} ${row.path} has no token column`);
     }
   }
   for (const row of table) {
-    if (!modules.some((module) => module.file === row.route)) problems.push(`a row names ${row.route}, which is not a route module`);
+    if (!modules.some((module) => module.file === row.route))
+      problems.push(`a row names ${row.route}, which is not a route module`);
   }
   return problems;
 }
 
 async function loadRouteModules(): Promise<RouteModule[]> {
-  const files = fs.readdirSync(routesDir).filter((name) => /\.(tsx?|jsx?)$/.test(name)).sort();
+  const files = fs
+    .readdirSync(routesDir)
+    .filter((name) => /\.(tsx?|jsx?)$/.test(name))
+    .sort();
   return Promise.all(
     files.map(async (name) => {
       const full = path.join(routesDir, name);
       const module = (await import(pathToFileURL(full).href)) as Record<string, unknown>;
       const exports = Object.keys(module).filter((key) => typeof module[key] === "function");
       return { file: name, exports, source: fs.readFileSync(full, "utf8") };
-    }),
+    })
   );
 }
 
 // ——— requests and their judgement ———
 
-type Who = { kind: "anonymous" } | { kind: "session"; actor: SignedIn; cookie: string } | { kind: "token"; token: TokenKind };
+type Who =
+  | { kind: "anonymous" }
+  | { kind: "session"; actor: SignedIn; cookie: string }
+  | { kind: "token"; token: TokenKind };
 
 function describeWho(who: Who): string {
   return who.kind === "anonymous" ? "anonymous" : who.kind === "session" ? who.actor : `token:${who.token}`;
@@ -729,7 +802,7 @@ async function bodyFor(entry: Entry, ctx: Ctx): Promise<{ body?: string; content
   const fields: Fields = {
     ...(entry.intent ? { intent: entry.intent } : {}),
     ...ctx.prepared,
-    ...(typeof entry.fields === "function" ? await entry.fields(ctx) : (entry.fields ?? {})),
+    ...(typeof entry.fields === "function" ? await entry.fields(ctx) : entry.fields ?? {}),
   };
   const form = new URLSearchParams();
   for (const [key, value] of Object.entries(fields)) {
@@ -742,7 +815,7 @@ async function send(
   entry: Entry,
   who: Who,
   body: { body?: string; contentType?: string },
-  extraHeaders: Record<string, string> = {},
+  extraHeaders: Record<string, string> = {}
 ): Promise<Reply> {
   const headers: Record<string, string> = {};
   if (who.kind === "session") headers.Cookie = who.cookie;
@@ -778,14 +851,23 @@ function refusalProblem(entry: Entry, who: Who, reply: Reply): string | null {
   }
   if (reply.status === 403) return null;
   const home = homePath(ACCOUNTS[who.actor].role);
-  const sentHome = entry.method === "GET" && !api && reply.status === 302 && reply.location === home && resolvePath(entry.path) !== home;
+  const sentHome =
+    entry.method === "GET" &&
+    !api &&
+    reply.status === 302 &&
+    reply.location === home &&
+    resolvePath(entry.path) !== home;
   return sentHome ? null : `expected 403, got ${reply.status} ${reply.location ?? snippet(reply.text)}`;
 }
 
 /** A reply's words, without the page around them. */
 function snippet(text: string): string {
   const main = /<main[^>]*>([\s\S]*?)<\/main>/.exec(text)?.[1] ?? text;
-  return main.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 200);
+  return main
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 200);
 }
 
 /** Null when the reply shows the request got past authorization, or why it does not. */
@@ -794,7 +876,8 @@ function allowanceProblem(entry: Entry, reply: Reply): string | null {
   if (reply.status === 401 || reply.status === 403) return `refused with ${reply.status}: ${snippet(reply.text)}`;
   if (isLoginRedirect(reply)) return `sent to sign in (${reply.location ?? ""})`;
   const statuses = entry.allowStatus ?? (entry.method === "GET" ? [200] : null);
-  if (statuses && !statuses.includes(reply.status)) return `answered ${reply.status}, expected ${statuses.join(" or ")}`;
+  if (statuses && !statuses.includes(reply.status))
+    return `answered ${reply.status}, expected ${statuses.join(" or ")}`;
   return null;
 }
 
@@ -829,7 +912,12 @@ async function unchangedProblem(before: { audit: number; state: string }): Promi
   return null;
 }
 
-async function tryRow(entry: Entry, who: Who, expected: TokenOutcome, prepared: Fields): Promise<{ problem: string | null; status: number }> {
+async function tryRow(
+  entry: Entry,
+  who: Who,
+  expected: TokenOutcome,
+  prepared: Fields
+): Promise<{ problem: string | null; status: number }> {
   const actor: Actor = who.kind === "session" ? who.actor : "anonymous";
   const ctx: Ctx = { actor, ids, db, prepared };
   const body = await bodyFor(entry, ctx);
@@ -850,7 +938,9 @@ async function tryRow(entry: Entry, who: Who, expected: TokenOutcome, prepared: 
 }
 
 function title(entry: Entry): string {
-  return `${entry.method} ${entry.path}${entry.intent ? ` ${entry.intent}` : ""}${entry.label ? ` (${entry.label})` : ""} — ${entry.route}`;
+  return `${entry.method} ${entry.path}${entry.intent ? ` ${entry.intent}` : ""}${
+    entry.label ? ` (${entry.label})` : ""
+  } — ${entry.route}`;
 }
 
 // ——— setup ———
@@ -893,7 +983,8 @@ before(async () => {
     await matureBaseline(db, id);
   }
 
-  for (const kind of Object.keys(TOKEN_ARGS) as LiveToken[]) bearer[kind] = await createToken(`matrix-${kind}`, TOKEN_ARGS[kind]);
+  for (const kind of Object.keys(TOKEN_ARGS) as LiveToken[])
+    bearer[kind] = await createToken(`matrix-${kind}`, TOKEN_ARGS[kind]);
   bearer.revoked = await createToken("matrix-revoked", ["--role", "executive"]);
   bearer.forged = `stk_${"A".repeat(43)}`;
   await createToken("matrix-revoke-target", ["--role", "executive"]);
@@ -905,7 +996,11 @@ before(async () => {
     apiConduit,
     engDay: await personId(ACCOUNTS.plant_engineer_own.email),
     security: await personId(ACCOUNTS.corporate_security.email),
-    spareSecurity: await createPerson(db, { email: "matrix.security@demo.test", role: "corporate_security", name: "Spare Security" }),
+    spareSecurity: await createPerson(db, {
+      email: "matrix.security@demo.test",
+      role: "corporate_security",
+      name: "Spare Security",
+    }),
     target: await createPerson(db, { email: "matrix.target@demo.test", role: "executive", name: "Matrix Target" }),
     revokeToken: await tokenId("matrix-revoke-target"),
   };
@@ -949,7 +1044,8 @@ describe("the authorization matrix covers every route", () => {
       {
         file: "plants.$code.tsx",
         exports: ["action", "default", "loader"],
-        source: 'export async function action() {\n  switch (intent) {\n    case "edit-split":\n    case "cancel-window": {\n    }\n  }\n}\n',
+        source:
+          'export async function action() {\n  switch (intent) {\n    case "edit-split":\n    case "cancel-window": {\n    }\n  }\n}\n',
       },
     ];
     const problems = coverageProblems(added, TABLE).join("\n");
@@ -1007,7 +1103,10 @@ describe("around the matrix", () => {
       const body =
         entry.json !== undefined
           ? { body: JSON.stringify(entry.json), contentType: "application/json" }
-          : { body: new URLSearchParams(entry.intent ? { intent: entry.intent } : {}).toString(), contentType: "application/x-www-form-urlencoded" };
+          : {
+              body: new URLSearchParams(entry.intent ? { intent: entry.intent } : {}).toString(),
+              contentType: "application/x-www-form-urlencoded",
+            };
       for (const who of whos) {
         const variants: Record<string, string>[] = [
           { Origin: "https://attacker.example" },
@@ -1044,8 +1143,17 @@ describe("around the matrix", () => {
     if (!kokRule) {
       const added = await fetch(`${server.url}/plants/KOK/conduits/${kokConduit.id}`, {
         method: "POST",
-        headers: { Cookie: cookies.plant_engineer_other, Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ intent: "add-rule", name: "Unexpected S7 write", ruleClass: "wrong", description: "" }),
+        headers: {
+          Cookie: cookies.plant_engineer_other,
+          Origin: server.url,
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({
+          intent: "add-rule",
+          name: "Unexpected S7 write",
+          ruleClass: "wrong",
+          description: "",
+        }),
         redirect: "manual",
       });
       await added.arrayBuffer();
@@ -1075,13 +1183,16 @@ describe("around the matrix", () => {
       assert.equal(
         await post(`/plants/DAY/conduits/${kokConduit.id}`, as, { intent: "edit-conduit", ...kokEdit }),
         404,
-        `${as}: a KOK conduit is not found under /plants/DAY`,
+        `${as}: a KOK conduit is not found under /plants/DAY`
       );
     }
     assert.equal(
-      await post(`/plants/DAY/conduits/${ids.conduit}`, "plant_engineer_own", { intent: "review-rule", ruleId: String(kokRule.id) }),
+      await post(`/plants/DAY/conduits/${ids.conduit}`, "plant_engineer_own", {
+        intent: "review-rule",
+        ruleId: String(kokRule.id),
+      }),
       404,
-      "DAY's engineer cannot review a KOK conduit's rule through a DAY conduit",
+      "DAY's engineer cannot review a KOK conduit's rule through a DAY conduit"
     );
     const wiring = await fetch(`${server.url}/api/conduits/${kokConduit.id}/alert-wiring`, {
       method: "POST",
@@ -1090,15 +1201,28 @@ describe("around the matrix", () => {
     });
     await wiring.arrayBuffer();
     assert.equal(wiring.status, 403, "DAY's engineer may not wire alerts on a KOK conduit through the API");
-    const scoped = await fetch(`${server.url}/api/plants`, { headers: { Authorization: `Bearer ${bearer.plant_engineer_day}` } });
+    const scoped = await fetch(`${server.url}/api/plants`, {
+      headers: { Authorization: `Bearer ${bearer.plant_engineer_day}` },
+    });
     const listed = (await scoped.json()) as { plants: { code: string; detail: string }[] };
-    assert.deepEqual(listed.plants.map((p) => `${p.code}:${p.detail}`), ["DAY:full"], "a DAY-scoped token lists DAY alone");
+    assert.deepEqual(
+      listed.plants.map((p) => `${p.code}:${p.detail}`),
+      ["DAY:full"],
+      "a DAY-scoped token lists DAY alone"
+    );
     assert.equal(await unchangedProblem(before), null, "nothing changed");
   });
 
   it("sends people only to this site's pages after signing in, however the address is disguised", async () => {
     // Browsers drop tabs and newlines from an address and read a backslash as "/": each of these leaves the site.
-    const offsite = ["/\t/evil.example/", "/\n/evil.example/", "/\r\n/evil.example/", "/\t\\evil.example/", "//evil.example/", "https://evil.example/"];
+    const offsite = [
+      "/\t/evil.example/",
+      "/\n/evil.example/",
+      "/\r\n/evil.example/",
+      "/\t\\evil.example/",
+      "//evil.example/",
+      "https://evil.example/",
+    ];
     for (const redirectTo of offsite) {
       const signIn = await fetch(`${server.url}/login`, {
         method: "POST",
@@ -1108,13 +1232,21 @@ describe("around the matrix", () => {
       });
       await signIn.arrayBuffer();
       assert.equal(signIn.status, 302, `signing in with redirectTo ${JSON.stringify(redirectTo)} succeeds`);
-      assert.equal(signIn.headers.get("Location"), "/", `signing in with redirectTo ${JSON.stringify(redirectTo)} goes home`);
+      assert.equal(
+        signIn.headers.get("Location"),
+        "/",
+        `signing in with redirectTo ${JSON.stringify(redirectTo)} goes home`
+      );
       const signedIn = await fetch(`${server.url}/login?redirectTo=${encodeURIComponent(redirectTo)}`, {
         headers: { Cookie: cookies.executive },
         redirect: "manual",
       });
       await signedIn.arrayBuffer();
-      assert.equal(signedIn.headers.get("Location"), "/", `a signed-in visit with redirectTo ${JSON.stringify(redirectTo)} goes home`);
+      assert.equal(
+        signedIn.headers.get("Location"),
+        "/",
+        `a signed-in visit with redirectTo ${JSON.stringify(redirectTo)} goes home`
+      );
     }
     const local = await fetch(`${server.url}/login?redirectTo=${encodeURIComponent("/plants/DAY?kind=plc")}`, {
       headers: { Cookie: cookies.executive },

@@ -14,13 +14,20 @@ const cookies: Record<string, string> = {};
 
 before(async () => {
   test = await createTestDatabase();
-  await seedDemoProgram(test.db, { now: new Date("2026-11-25T15:00:00.000Z"), passwordHash: await hashPassword(TEST_PASSWORD) });
+  await seedDemoProgram(test.db, {
+    now: new Date("2026-11-25T15:00:00.000Z"),
+    passwordHash: await hashPassword(TEST_PASSWORD),
+  });
   process.env.DATABASE_PATH = test.file;
   overview = (await import("../../app/routes/_index")).loader;
   plantPage = (await import("../../app/routes/plants.$code")).loader;
   const { signIn } = await import("../../app/utils/auth.server");
   for (const email of ["lead@demo.test", "eng.day@demo.test", "admin@demo.test"]) {
-    const result = await signIn(new Request("http://localhost/login"), { email, password: TEST_PASSWORD, ip: "127.0.0.1" });
+    const result = await signIn(new Request("http://localhost/login"), {
+      email,
+      password: TEST_PASSWORD,
+      ip: "127.0.0.1",
+    });
     assert.ok(result.ok);
     cookies[email] = result.setCookie.split(";")[0]!;
   }
@@ -32,7 +39,12 @@ after(async () => {
   await test.cleanup();
 });
 
-const call = <T>(loader: (args: never) => Promise<T>, url: string, params: Record<string, string> = {}, as = "lead@demo.test") =>
+const call = <T>(
+  loader: (args: never) => Promise<T>,
+  url: string,
+  params: Record<string, string> = {},
+  as = "lead@demo.test"
+) =>
   loader({
     request: new Request(`http://localhost${url}`, { headers: { Cookie: cookies[as] ?? "" } }),
     params,
@@ -56,12 +68,22 @@ async function plantCounts() {
     .selectFrom("plant as p")
     .select((eb) => [
       "p.code",
-      eb.selectFrom("asset").whereRef("asset.plant_id", "=", "p.id").select(eb.fn.countAll<number>().as("n")).as("assets"),
+      eb
+        .selectFrom("asset")
+        .whereRef("asset.plant_id", "=", "p.id")
+        .select(eb.fn.countAll<number>().as("n"))
+        .as("assets"),
       eb.selectFrom("zone").whereRef("zone.plant_id", "=", "p.id").select(eb.fn.countAll<number>().as("n")).as("zones"),
-      eb.selectFrom("conduit").whereRef("conduit.plant_id", "=", "p.id").select(eb.fn.countAll<number>().as("n")).as("conduits"),
+      eb
+        .selectFrom("conduit")
+        .whereRef("conduit.plant_id", "=", "p.id")
+        .select(eb.fn.countAll<number>().as("n"))
+        .as("conduits"),
     ])
     .execute();
-  return new Map(rows.map((r) => [r.code, { assets: Number(r.assets), zones: Number(r.zones), conduits: Number(r.conduits) }]));
+  return new Map(
+    rows.map((r) => [r.code, { assets: Number(r.assets), zones: Number(r.zones), conduits: Number(r.conduits) }])
+  );
 }
 
 describe("program overview loader", () => {
@@ -71,10 +93,13 @@ describe("program overview loader", () => {
     assert.equal(result.plants.length, 13);
     assert.deepEqual(
       result.plants.map((p) => p.code),
-      [...expected.keys()].sort(),
+      [...expected.keys()].sort()
     );
     for (const plant of result.plants) {
-      assert.deepEqual({ assets: plant.assetCount, zones: plant.zoneCount, conduits: plant.conduitCount }, expected.get(plant.code));
+      assert.deepEqual(
+        { assets: plant.assetCount, zones: plant.zoneCount, conduits: plant.conduitCount },
+        expected.get(plant.code)
+      );
     }
     assert.deepEqual(result.ignored, []);
   });
@@ -82,16 +107,26 @@ describe("program overview loader", () => {
   it("sorts by a column in either direction", async () => {
     const result = await call(overview, "/?sort=assets&dir=desc");
     const counts = result.plants.map((p) => p.assetCount);
-    assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
+    assert.deepEqual(
+      counts,
+      [...counts].sort((a, b) => b - a)
+    );
     const byPhase = await call(overview, "/?sort=phase");
     const order = ["inventory", "zoning", "conduits", "baseline", "alerting", "complete"];
     const phases = byPhase.plants.map((p) => order.indexOf(p.phase));
-    assert.deepEqual(phases, [...phases].sort((a, b) => a - b));
+    assert.deepEqual(
+      phases,
+      [...phases].sort((a, b) => a - b)
+    );
   });
 
   it("derives the phase from recorded gate passes", async () => {
     const result = await call(overview, "/");
-    const passes = await test.db.selectFrom("gate_pass").innerJoin("plant", "plant.id", "gate_pass.plant_id").select(["plant.code", "gate_pass.phase"]).execute();
+    const passes = await test.db
+      .selectFrom("gate_pass")
+      .innerJoin("plant", "plant.id", "gate_pass.plant_id")
+      .select(["plant.code", "gate_pass.phase"])
+      .execute();
     const order = ["inventory", "zoning", "conduits", "baseline", "alerting"];
     for (const plant of result.plants) {
       const passed = passes.filter((p) => p.code === plant.code).length;
@@ -109,10 +144,27 @@ describe("program overview loader", () => {
 
 describe("who may load the pages", () => {
   it("sends a request without a session to sign in, and an admin to the accounts page", async () => {
-    const anonymous = overview({ request: new Request("http://localhost/"), params: {}, context: { cspNonce: "", clientIp: "127.0.0.1" } } as never);
-    await assert.rejects(anonymous, (thrown: unknown) => thrown instanceof Response && thrown.status === 302 && thrown.headers.get("Location") === "/login");
-    const toPlant = plantPage({ request: new Request("http://localhost/plants/DAY?kind=plc"), params: { code: "DAY" }, context: { cspNonce: "", clientIp: "127.0.0.1" } } as never);
-    await assert.rejects(toPlant, (thrown: unknown) => thrown instanceof Response && thrown.headers.get("Location") === "/login?redirectTo=%2Fplants%2FDAY%3Fkind%3Dplc");
+    const anonymous = overview({
+      request: new Request("http://localhost/"),
+      params: {},
+      context: { cspNonce: "", clientIp: "127.0.0.1" },
+    } as never);
+    await assert.rejects(
+      anonymous,
+      (thrown: unknown) =>
+        thrown instanceof Response && thrown.status === 302 && thrown.headers.get("Location") === "/login"
+    );
+    const toPlant = plantPage({
+      request: new Request("http://localhost/plants/DAY?kind=plc"),
+      params: { code: "DAY" },
+      context: { cspNonce: "", clientIp: "127.0.0.1" },
+    } as never);
+    await assert.rejects(
+      toPlant,
+      (thrown: unknown) =>
+        thrown instanceof Response &&
+        thrown.headers.get("Location") === "/login?redirectTo=%2Fplants%2FDAY%3Fkind%3Dplc"
+    );
     assert.equal(await statusOf(call(overview, "/", {}, "admin@demo.test")), 302);
     assert.equal(await statusOf(call(plantPage, "/plants/DAY", { code: "DAY" }, "admin@demo.test")), 403);
   });
@@ -142,31 +194,61 @@ describe("plant page loader", () => {
     assert.equal(result.plant.code, plant.code);
     assert.equal(result.zones.length, expected.zones);
     assert.equal(result.conduits.length, expected.conduits);
-    assert.equal(result.breakdown.reduce((sum, cell) => sum + cell.count, 0), expected.assets);
+    assert.equal(
+      result.breakdown.reduce((sum, cell) => sum + cell.count, 0),
+      expected.assets
+    );
     assert.equal(
       result.zones.reduce((sum, zone) => sum + zone.assetCount, 0),
-      expected.assets - result.breakdown.filter((c) => c.zoneId === null).reduce((s, c) => s + c.count, 0),
+      expected.assets - result.breakdown.filter((c) => c.zoneId === null).reduce((s, c) => s + c.count, 0)
     );
     assert.equal(result.total, expected.assets);
     assert.equal(result.assets.length, Math.min(50, expected.assets));
   });
 
   it("filters assets by kind, zone and search, and pages within the matches", async () => {
-    const plant = await test.db.selectFrom("plant").select(["id", "code"]).orderBy("code", "desc").executeTakeFirstOrThrow();
+    const plant = await test.db
+      .selectFrom("plant")
+      .select(["id", "code"])
+      .orderBy("code", "desc")
+      .executeTakeFirstOrThrow();
     const plcCount = Number(
-      (await test.db.selectFrom("asset").where("plant_id", "=", plant.id).where("kind", "=", "plc").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n,
+      (
+        await test.db
+          .selectFrom("asset")
+          .where("plant_id", "=", plant.id)
+          .where("kind", "=", "plc")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n
     );
     const plcs = await call(plantPage, `/plants/${plant.code}?kind=plc&sort=install_year`, { code: plant.code });
     assert.equal(plcs.total, plcCount);
     assert.ok(plcs.assets.every((a) => a.kind === "plc"));
     const years = plcs.assets.map((a) => a.install_year ?? Infinity);
-    assert.deepEqual(years, [...years].sort((a, b) => a - b));
+    assert.deepEqual(
+      years,
+      [...years].sort((a, b) => a - b)
+    );
 
-    const sample = await test.db.selectFrom("asset").where("plant_id", "=", plant.id).where("ip", "is not", null).select(["ip", "name"]).orderBy("id").executeTakeFirstOrThrow();
-    const found = await call(plantPage, `/plants/${plant.code}?q=${encodeURIComponent(sample.name)}`, { code: plant.code });
+    const sample = await test.db
+      .selectFrom("asset")
+      .where("plant_id", "=", plant.id)
+      .where("ip", "is not", null)
+      .select(["ip", "name"])
+      .orderBy("id")
+      .executeTakeFirstOrThrow();
+    const found = await call(plantPage, `/plants/${plant.code}?q=${encodeURIComponent(sample.name)}`, {
+      code: plant.code,
+    });
     assert.ok(found.assets.some((a) => a.name === sample.name));
 
-    const zone = await test.db.selectFrom("zone").where("plant_id", "=", plant.id).select(["id"]).orderBy("id").executeTakeFirstOrThrow();
+    const zone = await test.db
+      .selectFrom("zone")
+      .where("plant_id", "=", plant.id)
+      .select(["id"])
+      .orderBy("id")
+      .executeTakeFirstOrThrow();
     const inZone = await call(plantPage, `/plants/${plant.code}?zone=${zone.id}`, { code: plant.code });
     assert.equal(inZone.total, inZone.zones.find((z) => z.id === zone.id)!.assetCount);
   });
@@ -176,11 +258,20 @@ describe("plant page loader", () => {
     const far = await call(plantPage, `/plants/${plant.code}?page=99999`, { code: plant.code });
     assert.equal(far.window.page, far.window.pageCount);
     assert.equal(far.ignored.length, 1);
-    const junk = await call(plantPage, `/plants/${plant.code}?page=-2&kind=toaster&zone=abc&criticality=extreme&sort=nope`, { code: plant.code });
+    const junk = await call(
+      plantPage,
+      `/plants/${plant.code}?page=-2&kind=toaster&zone=abc&criticality=extreme&sort=nope`,
+      { code: plant.code }
+    );
     assert.equal(junk.window.page, 1);
     assert.equal(junk.total, far.total);
     assert.equal(junk.ignored.length, 5);
-    const foreignZone = await test.db.selectFrom("zone").innerJoin("plant", "plant.id", "zone.plant_id").where("plant.code", "!=", plant.code).select("zone.id").executeTakeFirstOrThrow();
+    const foreignZone = await test.db
+      .selectFrom("zone")
+      .innerJoin("plant", "plant.id", "zone.plant_id")
+      .where("plant.code", "!=", plant.code)
+      .select("zone.id")
+      .executeTakeFirstOrThrow();
     const other = await call(plantPage, `/plants/${plant.code}?zone=${foreignZone.id}`, { code: plant.code });
     assert.equal(other.total, far.total);
     assert.match(other.ignored.join(" "), /not a zone of this plant/);

@@ -87,10 +87,27 @@ async function addReadinessFacts(db: DB): Promise<string> {
     .executeTakeFirstOrThrow();
   const engineer = conduit.design_owner_id!;
   const security = conduit.monitoring_owner_id!;
-  const asset = await db.selectFrom("asset").select("id").where("plant_id", "=", conduit.plant_id).orderBy("name").executeTakeFirstOrThrow();
-  const gatePass = await db.selectFrom("gate_pass").select("id").where("plant_id", "=", conduit.plant_id).orderBy("id").executeTakeFirstOrThrow();
+  const asset = await db
+    .selectFrom("asset")
+    .select("id")
+    .where("plant_id", "=", conduit.plant_id)
+    .orderBy("name")
+    .executeTakeFirstOrThrow();
+  const gatePass = await db
+    .selectFrom("gate_pass")
+    .select("id")
+    .where("plant_id", "=", conduit.plant_id)
+    .orderBy("id")
+    .executeTakeFirstOrThrow();
   const plant = conduit.plant_id;
-  const lead = (await db.selectFrom("person").select("id").where("role", "=", "program_lead").orderBy("id").executeTakeFirstOrThrow()).id;
+  const lead = (
+    await db
+      .selectFrom("person")
+      .select("id")
+      .where("role", "=", "program_lead")
+      .orderBy("id")
+      .executeTakeFirstOrThrow()
+  ).id;
 
   await db
     .insertInto("program_setting")
@@ -98,7 +115,13 @@ async function addReadinessFacts(db: DB): Promise<string> {
     .onConflict((oc) => oc.column("key").doNothing())
     .execute();
 
-  const window = (title: string, startsAt: string, endsAt: string, kind = "scheduled_outage", status = "completed") => ({
+  const window = (
+    title: string,
+    startsAt: string,
+    endsAt: string,
+    kind = "scheduled_outage",
+    status = "completed"
+  ) => ({
     plant_id: plant,
     title,
     kind,
@@ -137,30 +160,110 @@ async function addReadinessFacts(db: DB): Promise<string> {
   await db
     .insertInto("network_change")
     .values([
-      { ...change, kind: "conduit_cutover", title: "Cut over to the new firewall", conduit_id: conduit.id, conduit_revision: conduit.revision, window_id: windowIds[0]!, planned_start: "2026-09-05T11:00:00.000Z", planned_minutes: 90, status: "done", done_at: doneAt },
-      { ...change, kind: "sensor_install", title: "SPAN port for the sensor", asset_id: asset.id, window_id: windowIds[2]!, planned_start: "2026-09-05T10:30:00.000Z", planned_minutes: 30, status: "done", done_at: "2026-09-05T11:00:00.000Z" },
-      { ...change, kind: "firewall_rule_change", title: "Tighten historian replication", conduit_id: conduit.id, status: "needs_window" },
+      {
+        ...change,
+        kind: "conduit_cutover",
+        title: "Cut over to the new firewall",
+        conduit_id: conduit.id,
+        conduit_revision: conduit.revision,
+        window_id: windowIds[0]!,
+        planned_start: "2026-09-05T11:00:00.000Z",
+        planned_minutes: 90,
+        status: "done",
+        done_at: doneAt,
+      },
+      {
+        ...change,
+        kind: "sensor_install",
+        title: "SPAN port for the sensor",
+        asset_id: asset.id,
+        window_id: windowIds[2]!,
+        planned_start: "2026-09-05T10:30:00.000Z",
+        planned_minutes: 30,
+        status: "done",
+        done_at: "2026-09-05T11:00:00.000Z",
+      },
+      {
+        ...change,
+        kind: "firewall_rule_change",
+        title: "Tighten historian replication",
+        conduit_id: conduit.id,
+        status: "needs_window",
+      },
     ])
     .execute();
 
   const epochStart = epochStartFor(doneAt, conduit.time_zone);
-  const days = Array.from({ length: 70 }, (_, i) => new Date(Date.parse(`${epochStart}T00:00:00.000Z`) + i * 86_400_000).toISOString().slice(0, 10));
+  const days = Array.from({ length: 70 }, (_, i) =>
+    new Date(Date.parse(`${epochStart}T00:00:00.000Z`) + i * 86_400_000).toISOString().slice(0, 10)
+  );
   await db
     .insertInto("observation")
     .values(
       days.flatMap((day, i) => [
-        { conduit_id: conduit.id, day, source: "test_sensor", coverage: 0.97, tuples: 40 + i, new_tuples: i % 9 === 0 ? 2 : 0, connections: 1200 + i, bytes: 9_000_000_000 + i, recorded_at: `${day}T23:55:00.000Z` },
-        ...(i % 10 === 0 ? [{ conduit_id: conduit.id, day, source: "test_manual", coverage: 0.5, tuples: 12, new_tuples: 0, connections: 80, bytes: 12345, recorded_at: `${day}T23:59:00.000Z` }] : []),
-      ]),
+        {
+          conduit_id: conduit.id,
+          day,
+          source: "test_sensor",
+          coverage: 0.97,
+          tuples: 40 + i,
+          new_tuples: i % 9 === 0 ? 2 : 0,
+          connections: 1200 + i,
+          bytes: 9_000_000_000 + i,
+          recorded_at: `${day}T23:55:00.000Z`,
+        },
+        ...(i % 10 === 0
+          ? [
+              {
+                conduit_id: conduit.id,
+                day,
+                source: "test_manual",
+                coverage: 0.5,
+                tuples: 12,
+                new_tuples: 0,
+                connections: 80,
+                bytes: 12345,
+                recorded_at: `${day}T23:59:00.000Z`,
+              },
+            ]
+          : []),
+      ])
     )
     .execute();
 
-  await db.insertInto("alert_wiring").values({ conduit_id: conduit.id, conduit_revision: conduit.revision, person_id: security, at: "2026-11-20T09:00:00.000Z", siem_reference: "SPLUNK-OT-17" }).execute();
+  await db
+    .insertInto("alert_wiring")
+    .values({
+      conduit_id: conduit.id,
+      conduit_revision: conduit.revision,
+      person_id: security,
+      at: "2026-11-20T09:00:00.000Z",
+      siem_reference: "SPLUNK-OT-17",
+    })
+    .execute();
   await db
     .insertInto("detection_rule")
     .values([
-      { conduit_id: conduit.id, name: "New responder on the DMZ", class: "unusual", description: null, reviewed_by: engineer, reviewed_at: "2026-11-21T09:00:00.000Z", created_by: security, created_at: "2026-11-20T09:30:00.000Z" },
-      { conduit_id: conduit.id, name: "Modbus write from corporate", class: "wrong", description: "Any write function code", reviewed_by: null, reviewed_at: null, created_by: security, created_at: "2026-11-20T09:40:00.000Z" },
+      {
+        conduit_id: conduit.id,
+        name: "New responder on the DMZ",
+        class: "unusual",
+        description: null,
+        reviewed_by: engineer,
+        reviewed_at: "2026-11-21T09:00:00.000Z",
+        created_by: security,
+        created_at: "2026-11-20T09:30:00.000Z",
+      },
+      {
+        conduit_id: conduit.id,
+        name: "Modbus write from corporate",
+        class: "wrong",
+        description: "Any write function code",
+        reviewed_by: null,
+        reviewed_at: null,
+        created_by: security,
+        created_at: "2026-11-20T09:40:00.000Z",
+      },
     ])
     .execute();
 
@@ -168,26 +271,93 @@ async function addReadinessFacts(db: DB): Promise<string> {
   await db
     .insertInto("checklist_tick")
     .values([
-      { plant_id: plant, code: "BAS-PIPELINE", ticked: 1, note: "OT SIEM pipeline live", details_json: JSON.stringify({ pipeline: "ot-siem", retentionDays: 400 }), person_id: engineer, at: "2026-11-01T10:00:00.000Z" },
-      { plant_id: plant, code: "BAS-PIPELINE", ticked: 0, note: "Retention not confirmed yet", details_json: null, person_id: engineer, at: "2026-11-01T09:00:00.000Z" },
+      {
+        plant_id: plant,
+        code: "BAS-PIPELINE",
+        ticked: 1,
+        note: "OT SIEM pipeline live",
+        details_json: JSON.stringify({ pipeline: "ot-siem", retentionDays: 400 }),
+        person_id: engineer,
+        at: "2026-11-01T10:00:00.000Z",
+      },
+      {
+        plant_id: plant,
+        code: "BAS-PIPELINE",
+        ticked: 0,
+        note: "Retention not confirmed yet",
+        details_json: null,
+        person_id: engineer,
+        at: "2026-11-01T09:00:00.000Z",
+      },
     ])
     .execute();
   await db
     .insertInto("waiver")
     .values([
-      { plant_id: plant, code: "ZON-REVIEW", justification: "Reviewed at the regional design board instead", person_id: lead, at: "2026-10-01T10:00:00.000Z", revoked_at: "2026-10-03T10:00:00.000Z", revoked_by: lead },
-      { plant_id: plant, code: "BAS-PIPELINE", justification: "Shared pipeline until the OT SIEM is funded", person_id: lead, at: "2026-10-04T10:00:00.000Z", revoked_at: null, revoked_by: null },
+      {
+        plant_id: plant,
+        code: "ZON-REVIEW",
+        justification: "Reviewed at the regional design board instead",
+        person_id: lead,
+        at: "2026-10-01T10:00:00.000Z",
+        revoked_at: "2026-10-03T10:00:00.000Z",
+        revoked_by: lead,
+      },
+      {
+        plant_id: plant,
+        code: "BAS-PIPELINE",
+        justification: "Shared pipeline until the OT SIEM is funded",
+        person_id: lead,
+        at: "2026-10-04T10:00:00.000Z",
+        revoked_at: null,
+        revoked_by: null,
+      },
     ])
     .execute();
 
-  const signoff = { plant_id: plant, revision: conduit.revision, note: "Residual novelty is the weekly patch pull.", revoked_at: null, revoked_reason: null };
+  const signoff = {
+    plant_id: plant,
+    revision: conduit.revision,
+    note: "Residual novelty is the weekly patch pull.",
+    revoked_at: null,
+    revoked_reason: null,
+  };
   const acceptance = baselineAcceptanceHash(conduit.id, conduit.revision, epochStart);
   await db
     .insertInto("signoff")
     .values([
-      { ...signoff, subject_type: "baseline_acceptance", subject_id: conduit.id, part: "design_change_control", person_id: engineer, role: "plant_engineer", content_hash: acceptance, signed_at: "2026-11-22T10:00:00.000Z" },
-      { ...signoff, subject_type: "baseline_acceptance", subject_id: conduit.id, part: "monitoring_incident_response", person_id: security, role: "corporate_security", content_hash: acceptance, signed_at: "2026-11-22T11:00:00.000Z", revoked_at: "2026-11-22T11:05:00.000Z", revoked_reason: "Signed the wrong conduit" },
-      { ...signoff, subject_type: "gate_pass", subject_id: gatePass.id, part: "design_change_control", person_id: engineer, role: "plant_engineer", content_hash: contentHash({ object: "gate_pass", phase: "inventory" }), signed_at: "2026-11-23T10:00:00.000Z" },
+      {
+        ...signoff,
+        subject_type: "baseline_acceptance",
+        subject_id: conduit.id,
+        part: "design_change_control",
+        person_id: engineer,
+        role: "plant_engineer",
+        content_hash: acceptance,
+        signed_at: "2026-11-22T10:00:00.000Z",
+      },
+      {
+        ...signoff,
+        subject_type: "baseline_acceptance",
+        subject_id: conduit.id,
+        part: "monitoring_incident_response",
+        person_id: security,
+        role: "corporate_security",
+        content_hash: acceptance,
+        signed_at: "2026-11-22T11:00:00.000Z",
+        revoked_at: "2026-11-22T11:05:00.000Z",
+        revoked_reason: "Signed the wrong conduit",
+      },
+      {
+        ...signoff,
+        subject_type: "gate_pass",
+        subject_id: gatePass.id,
+        part: "design_change_control",
+        person_id: engineer,
+        role: "plant_engineer",
+        content_hash: contentHash({ object: "gate_pass", phase: "inventory" }),
+        signed_at: "2026-11-23T10:00:00.000Z",
+      },
     ])
     .execute();
   return conduit.code;
@@ -205,7 +375,10 @@ interface Run {
 
 function runScript(script: string, args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: root, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+    });
     // Decoded as a stream: a chunk may end inside a multi-byte character (every "↔" of a conduit name).
     child.stdout.setEncoding("utf8");
     child.stderr.setEncoding("utf8");
@@ -236,11 +409,14 @@ describe("program file export and import", () => {
     assert.equal(exported.plants.length, 13);
     assert.deepEqual(
       exported.plants.map((p) => p.code),
-      [...exported.plants.map((p) => p.code)].sort(),
+      [...exported.plants.map((p) => p.code)].sort()
     );
     const keys = new Set<string>();
     JSON.stringify(exported, (key, value: unknown) => (keys.add(key), value));
-    assert.deepEqual([...keys].filter((key) => /password|session|token|^id$|Id$/i.test(key)), []);
+    assert.deepEqual(
+      [...keys].filter((key) => /password|session|token|^id$|Id$/i.test(key)),
+      []
+    );
     assert.doesNotMatch(serializeProgram(exported), /scrypt\$/);
 
     const plant = exported.plants.find((p) => p.code === fixturePlant)!;
@@ -252,27 +428,36 @@ describe("program file export and import", () => {
         ["2026-09-05T10:17:00.000Z#2", "Shutdown, north hall"],
         ["2026-09-28T00:00:00.000Z", "Quarter-end freeze"],
       ],
-      "windows starting together keep their recorded order, and their keys say so",
+      "windows starting together keep their recorded order, and their keys say so"
     );
     assert.deepEqual(
-      plant.networkChanges.filter((n) => n.createdAt === "2026-08-02T12:00:00.000Z").map((n) => [n.window, n.asset !== null]),
+      plant.networkChanges
+        .filter((n) => n.createdAt === "2026-08-02T12:00:00.000Z")
+        .map((n) => [n.window, n.asset !== null]),
       [
         ["2026-09-05T10:17:00.000Z", false],
         ["2026-09-05T10:17:00.000Z#2", true],
         [null, false],
-      ],
+      ]
     );
     assert.deepEqual(
-      plant.checklistTicks.filter((t) => t.note === "OT SIEM pipeline live" || t.note === "Retention not confirmed yet").map((t) => t.ticked),
+      plant.checklistTicks
+        .filter((t) => t.note === "OT SIEM pipeline live" || t.note === "Retention not confirmed yet")
+        .map((t) => t.ticked),
       [true, false],
-      "ticks keep the order they were recorded in, whatever their times",
+      "ticks keep the order they were recorded in, whatever their times"
     );
-    const acceptances = plant.signoffs.filter((s) => s.subject.type === "baseline_acceptance" && s.note === "Residual novelty is the weekly patch pull.");
+    const acceptances = plant.signoffs.filter(
+      (s) => s.subject.type === "baseline_acceptance" && s.note === "Residual novelty is the weekly patch pull."
+    );
     assert.equal(acceptances.length, 2);
     for (const s of acceptances) assert.equal(s.contentHash, DERIVED_HASH);
     assert.ok(plant.signoffs.some((s) => s.subject.type === "gate_pass" && s.contentHash !== DERIVED_HASH));
     const conduitSignoffs = exported.plants.flatMap((p) => p.signoffs).filter((s) => s.subject.type === "conduit");
-    assert.ok(conduitSignoffs.some((s) => s.contentHash === DERIVED_HASH), "conduit hashes bind to ids: they travel derived");
+    assert.ok(
+      conduitSignoffs.some((s) => s.contentHash === DERIVED_HASH),
+      "conduit hashes bind to ids: they travel derived"
+    );
   });
 
   it("round-trips: export → import into an empty database → export gives the same document, byte for byte", async () => {
@@ -282,7 +467,10 @@ describe("program file export and import", () => {
     const importMs = performance.now() - started;
     assert.equal(replaced, null);
     assert.equal(counts.plants, 13);
-    assert.equal(counts.assets, exported.plants.reduce((n, p) => n + p.assets.length, 0));
+    assert.equal(
+      counts.assets,
+      exported.plants.reduce((n, p) => n + p.assets.length, 0)
+    );
 
     const again = await exportProgram(target.db, { exportedAt: EXPORTED_AT });
     assert.deepEqual(again, exported);
@@ -292,9 +480,16 @@ describe("program file export and import", () => {
     // Signoffs bound to database ids are still valid in the new database, so every gate reads the same.
     assert.equal(await readinessWithoutIds(target.db), await readinessWithoutIds(source.db));
 
-    const person = await target.db.selectFrom("person").select(["password_hash", "password_changed_at"]).executeTakeFirstOrThrow();
+    const person = await target.db
+      .selectFrom("person")
+      .select(["password_hash", "password_changed_at"])
+      .executeTakeFirstOrThrow();
     assert.deepEqual(person, { password_hash: null, password_changed_at: null });
-    const event = await target.db.selectFrom("audit_event").selectAll().orderBy("seq", "desc").executeTakeFirstOrThrow();
+    const event = await target.db
+      .selectFrom("audit_event")
+      .selectAll()
+      .orderBy("seq", "desc")
+      .executeTakeFirstOrThrow();
     assert.equal(event.action, "program.import");
     assert.equal(event.actor_label, "system (program:import)");
     assert.equal(JSON.parse(event.after_json ?? "{}").assets, counts.assets);
@@ -305,7 +500,10 @@ describe("program file export and import", () => {
     const before = await rowCounts(target.db);
     await assert.rejects(importProgram(target.db, exported), (error: unknown) => {
       assert.ok(error instanceof ProgramImportRefusedError);
-      assert.match(error.message, /already holds a program \(13 plants, [\d,]+ assets, \d+ people\); nothing was imported/);
+      assert.match(
+        error.message,
+        /already holds a program \(13 plants, [\d,]+ assets, \d+ people\); nothing was imported/
+      );
       return true;
     });
     assert.deepEqual(await rowCounts(target.db), before);
@@ -313,9 +511,16 @@ describe("program file export and import", () => {
     const { replaced } = await importProgram(target.db, exported, { replace: true, now: NOW });
     assert.equal(replaced?.plants, 13);
     const afterReplace = await rowCounts(target.db);
-    assert.equal(afterReplace.audit_event, (before.audit_event ?? 0) + 1, "the trail keeps every event and gains the import");
+    assert.equal(
+      afterReplace.audit_event,
+      (before.audit_event ?? 0) + 1,
+      "the trail keeps every event and gains the import"
+    );
     assert.deepEqual(await verifyAuditChain(target.db).then((v) => v.ok), true);
-    assert.equal(serializeProgram(await exportProgram(target.db, { exportedAt: EXPORTED_AT })), serializeProgram(exported));
+    assert.equal(
+      serializeProgram(await exportProgram(target.db, { exportedAt: EXPORTED_AT })),
+      serializeProgram(exported)
+    );
   });
 
   it("refuses an invalid document whole, listing every error by its JSON path, and changes nothing", async () => {
@@ -330,7 +535,18 @@ describe("program file export and import", () => {
     plant.signoffs[0]!.signer = "ghost@demo.test";
     second.assets[3]!.ip = "10.0.0.300";
     (broken.people[0] as Record<string, unknown>).password = "hunter2";
-    broken.plants.push({ ...first, zones: [], conduits: [], assets: [], signoffs: [], gatePasses: [], networkChanges: [], outageWindows: [], checklistTicks: [], waivers: [] });
+    broken.plants.push({
+      ...first,
+      zones: [],
+      conduits: [],
+      assets: [],
+      signoffs: [],
+      gatePasses: [],
+      networkChanges: [],
+      outageWindows: [],
+      checklistTicks: [],
+      waivers: [],
+    });
     const p = `plants[${withConduits}]`;
     const last = broken.plants.length - 1;
 
@@ -338,16 +554,21 @@ describe("program file export and import", () => {
     const before = await rowCounts(target.db);
     await assert.rejects(importProgram(target.db, broken, { replace: true }), (error: unknown) => {
       assert.ok(error instanceof ProgramFileInvalidError);
-      assert.deepEqual(error.errors.map(formatError).sort(), [
-        `people[0].password: is not a field of this format`,
-        `plants[0].zones[0].ranges[0]: "10.0.0.0/33" is not a CIDR block`,
-        `plants[1].assets[3].ip: "10.0.0.300" is not an IPv4 or IPv6 address`,
-        `plants[1].timeZone: "Mars/Olympus_Mons" is not an IANA time zone (like America/Phoenix)`,
-        `plants[${last}].code: duplicate plant code "${first.code}" (first at plants[0])`,
-        `${p}.conduits[${plant.conduits.length - 1}].name: duplicate conduit name "${plant.conduits[0]!.name}" (first at ${p}.conduits[0])`,
-        `${p}.conduits[0].zoneB: plant ${plant.code} has no zone "Basement lab"`,
-        `${p}.signoffs[0].signer: "ghost@demo.test" is not one of the file's people`,
-      ].sort());
+      assert.deepEqual(
+        error.errors.map(formatError).sort(),
+        [
+          `people[0].password: is not a field of this format`,
+          `plants[0].zones[0].ranges[0]: "10.0.0.0/33" is not a CIDR block`,
+          `plants[1].assets[3].ip: "10.0.0.300" is not an IPv4 or IPv6 address`,
+          `plants[1].timeZone: "Mars/Olympus_Mons" is not an IANA time zone (like America/Phoenix)`,
+          `plants[${last}].code: duplicate plant code "${first.code}" (first at plants[0])`,
+          `${p}.conduits[${plant.conduits.length - 1}].name: duplicate conduit name "${
+            plant.conduits[0]!.name
+          }" (first at ${p}.conduits[0])`,
+          `${p}.conduits[0].zoneB: plant ${plant.code} has no zone "Basement lab"`,
+          `${p}.signoffs[0].signer: "ghost@demo.test" is not one of the file's people`,
+        ].sort()
+      );
       return true;
     });
     assert.deepEqual(await rowCounts(target.db), before);
@@ -356,7 +577,9 @@ describe("program file export and import", () => {
   it("names a file of another kind or version in one error", () => {
     const check = validateProgramFile({ ...exported, version: 2 });
     assert.equal(check.ok, false);
-    assert.deepEqual(check.ok ? [] : check.errors.map(formatError), ["version: 2 is not a version this program reads (it reads 1)"]);
+    assert.deepEqual(check.ok ? [] : check.errors.map(formatError), [
+      "version: 2 is not a version this program reads (it reads 1)",
+    ]);
   });
 });
 
@@ -372,7 +595,10 @@ describe("program:export and program:import commands", () => {
 
     const exportRun = await runScript("scripts/program-export.ts", ["--out", first, ...at], env(source.file));
     assert.equal(exportRun.code, 0, exportRun.stderr);
-    assert.match(exportRun.stdout, /^Exported 13 plants, [\d,]+ assets, \d+ people from .* \([\d.]+ MB\) in [\d.]+ s\.\n$/);
+    assert.match(
+      exportRun.stdout,
+      /^Exported 13 plants, [\d,]+ assets, \d+ people from .* \([\d.]+ MB\) in [\d.]+ s\.\n$/
+    );
     assert.equal(fs.readFileSync(first, "utf8"), serializeProgram(exported));
 
     const importRun = await runScript("scripts/program-import.ts", [first], env(target));
@@ -390,7 +616,11 @@ describe("program:export and program:import commands", () => {
 
     const toStdout = await runScript("scripts/program-export.ts", at, env(target));
     assert.equal(toStdout.code, 0, toStdout.stderr);
-    assert.equal(toStdout.stdout, fs.readFileSync(first, "utf8"), "without --out the file, and only the file, goes to stdout");
+    assert.equal(
+      toStdout.stdout,
+      fs.readFileSync(first, "utf8"),
+      "without --out the file, and only the file, goes to stdout"
+    );
   });
 
   it("refuses a file that is not JSON with one line naming the file and the position", async () => {

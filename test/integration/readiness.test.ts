@@ -19,7 +19,13 @@ const cookies: Record<string, string> = {};
 before(async () => {
   server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
   db = openDatabase(file);
-  for (const email of ["lead@demo.test", "exec@demo.test", "eng.fre@demo.test", "eng.day@demo.test", "security@demo.test"]) {
+  for (const email of [
+    "lead@demo.test",
+    "exec@demo.test",
+    "eng.fre@demo.test",
+    "eng.day@demo.test",
+    "security@demo.test",
+  ]) {
     cookies[email] = await signInOverHttp(server.url, email);
   }
 });
@@ -40,14 +46,25 @@ function post(pathname: string, as: string, body: Record<string, string>) {
 }
 
 const count = async (table: "gate_pass" | "checklist_tick" | "waiver" | "audit_event" | "alert_wiring") =>
-  Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n
+  );
 
 async function readinessOf(code: string, as = "lead@demo.test") {
   const response = await fetch(`${server.url}/api/plants/${code}/readiness`, { headers: { Cookie: cookies[as]! } });
   assert.equal(response.status, 200);
   return (await response.json()) as {
     phase: string;
-    gates: { phase: string; status: string; criteria: { code: string; met: boolean; waived: unknown; message: string }[] }[];
+    gates: {
+      phase: string;
+      status: string;
+      criteria: { code: string; met: boolean; waived: unknown; message: string }[];
+    }[];
     conduits: { id: number; name: string; state: string; baseline: { status: string; countedDays: number } }[];
   };
 }
@@ -63,11 +80,19 @@ describe("checklist ticks, waivers and gate passes", () => {
     assert.equal(await count("checklist_tick"), ticksBefore);
     assert.equal(await count("audit_event"), auditBefore);
 
-    const missingNote = await post("/plants/FRE", "eng.fre@demo.test", { intent: "tick", code: "INV-REVIEW", note: "" });
+    const missingNote = await post("/plants/FRE", "eng.fre@demo.test", {
+      intent: "tick",
+      code: "INV-REVIEW",
+      note: "",
+    });
     assert.equal(missingNote.status, 400);
     assert.match(await missingNote.text(), /Write a note/);
 
-    const ticked = await post("/plants/FRE", "eng.fre@demo.test", { intent: "tick", code: "INV-REVIEW", note: "Inventory walked with the line leads" });
+    const ticked = await post("/plants/FRE", "eng.fre@demo.test", {
+      intent: "tick",
+      code: "INV-REVIEW",
+      note: "Inventory walked with the line leads",
+    });
     assert.equal(ticked.status, 302);
     const criterion = (await readinessOf("FRE")).gates[0]!.criteria.find((c) => c.code === "INV-REVIEW")!;
     assert.equal(criterion.met, true);
@@ -87,47 +112,100 @@ describe("checklist ticks, waivers and gate passes", () => {
     assert.match(await outOfOrder.text(), /Gates pass in order/);
     assert.equal(await count("gate_pass"), before.passes);
     assert.equal(await count("audit_event"), before.audit);
-    assert.equal((await post("/plants/FRE", "exec@demo.test", { intent: "pass-gate", phase: "inventory" })).status, 403);
+    assert.equal(
+      (await post("/plants/FRE", "exec@demo.test", { intent: "pass-gate", phase: "inventory" })).status,
+      403
+    );
   });
 
   it("lets only a program lead waive, only checklist criteria, and shows the waiver", async () => {
     const justification = "Zone design reviewed during the 2026 corporate architecture audit";
-    assert.equal((await post("/plants/FRE", "eng.fre@demo.test", { intent: "waive", code: "ZON-REVIEW", justification })).status, 403);
-    const notWaivable = await post("/plants/FRE", "lead@demo.test", { intent: "waive", code: "BAS-MATURE", justification });
+    assert.equal(
+      (await post("/plants/FRE", "eng.fre@demo.test", { intent: "waive", code: "ZON-REVIEW", justification })).status,
+      403
+    );
+    const notWaivable = await post("/plants/FRE", "lead@demo.test", {
+      intent: "waive",
+      code: "BAS-MATURE",
+      justification,
+    });
     assert.equal(notWaivable.status, 409);
     assert.match(await notWaivable.text(), /cannot be waived/);
-    const short = await post("/plants/FRE", "lead@demo.test", { intent: "waive", code: "ZON-REVIEW", justification: "because" });
+    const short = await post("/plants/FRE", "lead@demo.test", {
+      intent: "waive",
+      code: "ZON-REVIEW",
+      justification: "because",
+    });
     assert.equal(short.status, 400);
     const waivers = await count("waiver");
-    assert.equal((await post("/plants/FRE", "lead@demo.test", { intent: "waive", code: "ZON-REVIEW", justification })).status, 302);
+    assert.equal(
+      (await post("/plants/FRE", "lead@demo.test", { intent: "waive", code: "ZON-REVIEW", justification })).status,
+      302
+    );
     assert.equal(await count("waiver"), waivers + 1);
     const zoning = (await readinessOf("FRE")).gates.find((g) => g.phase === "zoning")!;
     assert.ok(zoning.criteria.find((c) => c.code === "ZON-REVIEW")!.waived);
-    const page = await (await fetch(`${server.url}/plants/FRE`, { headers: { Cookie: cookies["exec@demo.test"]! } })).text();
+    const page = await (
+      await fetch(`${server.url}/plants/FRE`, { headers: { Cookie: cookies["exec@demo.test"]! } })
+    ).text();
     assert.match(page, /Waived by Dana Whitfield/);
     assert.match(page, new RegExp(justification));
   });
 
   it("passes a gate once everything is met, recording the criteria as they stood", async () => {
     // Make FRE's inventory true: review every staged or incomplete asset, and sign the ownership split.
-    await db.updateTable("asset").set({ status: "confirmed", kind: "plc", vendor: "Rockwell Automation", model: "1756-L83E", criticality: "high" }).where("plant_id", "=", db.selectFrom("plant").select("id").where("code", "=", "FRE")).execute();
+    await db
+      .updateTable("asset")
+      .set({ status: "confirmed", kind: "plc", vendor: "Rockwell Automation", model: "1756-L83E", criticality: "high" })
+      .where("plant_id", "=", db.selectFrom("plant").select("id").where("code", "=", "FRE"))
+      .execute();
     const fre = await db.selectFrom("plant").select("id").where("code", "=", "FRE").executeTakeFirstOrThrow();
-    await db.updateTable("asset").set({ discovery_source: "passive_sensor" }).where("plant_id", "=", fre.id).where("discovery_source", "=", "active_scan").execute();
-    const split = "Design and change control of every conduit at Fresno belong to plant engineering; monitoring and incident response belong to corporate security.";
+    await db
+      .updateTable("asset")
+      .set({ discovery_source: "passive_sensor" })
+      .where("plant_id", "=", fre.id)
+      .where("discovery_source", "=", "active_scan")
+      .execute();
+    const split =
+      "Design and change control of every conduit at Fresno belong to plant engineering; monitoring and incident response belong to corporate security.";
     assert.equal((await post("/plants/FRE", "eng.fre@demo.test", { intent: "edit-split", text: split })).status, 302);
-    const page = await (await fetch(`${server.url}/plants/FRE`, { headers: { Cookie: cookies["eng.fre@demo.test"]! } })).text();
+    const page = await (
+      await fetch(`${server.url}/plants/FRE`, { headers: { Cookie: cookies["eng.fre@demo.test"]! } })
+    ).text();
     const hash = /name="hash" value="([0-9a-f]{64})"/.exec(page)![1]!;
-    assert.equal((await post("/plants/FRE", "eng.fre@demo.test", { intent: "sign", part: "design_change_control", hash })).status, 302);
-    assert.equal((await post("/plants/FRE", "security@demo.test", { intent: "sign", part: "monitoring_incident_response", hash })).status, 302);
+    assert.equal(
+      (await post("/plants/FRE", "eng.fre@demo.test", { intent: "sign", part: "design_change_control", hash })).status,
+      302
+    );
+    assert.equal(
+      (await post("/plants/FRE", "security@demo.test", { intent: "sign", part: "monitoring_incident_response", hash }))
+        .status,
+      302
+    );
 
     const gate = (await readinessOf("FRE")).gates[0]!;
-    assert.deepEqual(gate.criteria.filter((c) => !c.met).map((c) => c.code), []);
+    assert.deepEqual(
+      gate.criteria.filter((c) => !c.met).map((c) => c.code),
+      []
+    );
     assert.equal(gate.status, "ready");
-    const passed = await post("/plants/FRE", "eng.fre@demo.test", { intent: "pass-gate", phase: "inventory", note: "Signed off at the weekly review" });
+    const passed = await post("/plants/FRE", "eng.fre@demo.test", {
+      intent: "pass-gate",
+      phase: "inventory",
+      note: "Signed off at the weekly review",
+    });
     assert.equal(passed.status, 302);
-    const row = await db.selectFrom("gate_pass").selectAll().where("plant_id", "=", fre.id).where("phase", "=", "inventory").executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom("gate_pass")
+      .selectAll()
+      .where("plant_id", "=", fre.id)
+      .where("phase", "=", "inventory")
+      .executeTakeFirstOrThrow();
     const snapshot = JSON.parse(row.criteria_snapshot) as { code: string; met: boolean }[];
-    assert.deepEqual(snapshot.map((c) => c.code), ["INV-ASSETS", "INV-PASSIVE", "INV-STAGED", "INV-REVIEW", "OWN-SPLIT"]);
+    assert.deepEqual(
+      snapshot.map((c) => c.code),
+      ["INV-ASSETS", "INV-PASSIVE", "INV-STAGED", "INV-REVIEW", "OWN-SPLIT"]
+    );
     assert.ok(snapshot.every((c) => c.met));
     assert.equal((await readinessOf("FRE")).phase, "zoning");
     const again = await post("/plants/FRE", "lead@demo.test", { intent: "pass-gate", phase: "inventory" });
@@ -163,9 +241,16 @@ describe("alert wiring", () => {
     const viaForm = await post(`/plants/DAY/conduits/${conduit.id}`, "eng.day@demo.test", { intent: "wire-alerts" });
     assert.equal(viaForm.status, 409);
     assert.equal(await count("alert_wiring"), wirings);
-    const page = await (await fetch(`${server.url}/plants/DAY/conduits/${conduit.id}`, { headers: { Cookie: cookies["eng.day@demo.test"]! } })).text();
+    const page = await (
+      await fetch(`${server.url}/plants/DAY/conduits/${conduit.id}`, {
+        headers: { Cookie: cookies["eng.day@demo.test"]! },
+      })
+    ).text();
     assert.match(page, /<button type="button" disabled="" aria-describedby="wire-why">Wire alerts<\/button>/);
-    assert.equal((await post(`/plants/DAY/conduits/${conduit.id}`, "exec@demo.test", { intent: "wire-alerts" })).status, 403);
+    assert.equal(
+      (await post(`/plants/DAY/conduits/${conduit.id}`, "exec@demo.test", { intent: "wire-alerts" })).status,
+      403
+    );
   });
 
   it("is accepted once the conduit's baseline has matured from evidence", async () => {
@@ -193,23 +278,40 @@ describe("alert wiring", () => {
 
 describe("readiness over the API and the command line", () => {
   it("answers the documented JSON shape, for a session or a token, within the token's plants", async () => {
-    const token = await runScript("scripts/token-create.ts", ["--role", "executive", "--plants", "KOK", "--name", "rollup-reader"], { DATABASE_PATH: file });
+    const token = await runScript(
+      "scripts/token-create.ts",
+      ["--role", "executive", "--plants", "KOK", "--name", "rollup-reader"],
+      { DATABASE_PATH: file }
+    );
     assert.equal(token.status, 0, token.stderr);
     const secret = token.stdout.trim().split("\n").at(-1)!;
     const auth = { Authorization: `Bearer ${secret}` };
     const kok = await fetch(`${server.url}/api/plants/KOK/readiness?at=2026-12-01T00:00:00Z`, { headers: auth });
     assert.equal(kok.status, 200);
-    const document = (await kok.json()) as Record<string, unknown> & { gates: { criteria: unknown[] }[]; conduits: { baseline: Record<string, unknown> }[] };
+    const document = (await kok.json()) as Record<string, unknown> & {
+      gates: { criteria: unknown[] }[];
+      conduits: { baseline: Record<string, unknown> }[];
+    };
     assert.equal(document.at, "2026-12-01T00:00:00.000Z");
     for (const key of ["code", "phase", "forecastLive", "gates", "conduits"]) assert.ok(key in document, key);
     assert.equal(document.gates.length, 5);
-    for (const key of ["status", "countedDays", "converged", "matureOn"]) assert.ok(key in document.conduits[0]!.baseline, key);
+    for (const key of ["status", "countedDays", "converged", "matureOn"])
+      assert.ok(key in document.conduits[0]!.baseline, key);
     assert.equal((await fetch(`${server.url}/api/plants/DAY/readiness`, { headers: auth })).status, 404);
-    const list = (await (await fetch(`${server.url}/api/plants`, { headers: auth })).json()) as { plants: { code: string; gates: unknown[] }[] };
-    assert.deepEqual(list.plants.map((p) => p.code), ["KOK"]);
+    const list = (await (await fetch(`${server.url}/api/plants`, { headers: auth })).json()) as {
+      plants: { code: string; gates: unknown[] }[];
+    };
+    assert.deepEqual(
+      list.plants.map((p) => p.code),
+      ["KOK"]
+    );
     assert.equal(list.plants[0]!.gates.length, 5);
     assert.equal((await fetch(`${server.url}/api/plants/KOK/readiness?at=yesterday`, { headers: auth })).status, 400);
-    assert.equal((await fetch(`${server.url}/api/plants/KOK/readiness`, { headers: { Authorization: "Bearer stk_forged" } })).status, 401);
+    assert.equal(
+      (await fetch(`${server.url}/api/plants/KOK/readiness`, { headers: { Authorization: "Bearer stk_forged" } }))
+        .status,
+      401
+    );
   });
 
   it("prints JSON and tables from `npm run readiness`, and refuses bad arguments", async () => {
@@ -233,7 +335,15 @@ describe("readiness over the API and the command line", () => {
 
 describe("program thresholds", () => {
   it("lets a program lead change a threshold, audited, and refuses others and inconsistent values", async () => {
-    const settings = { matureDays: "30", stallDays: "60", convergenceDays: "7", coverageThreshold: "0.9", gapDays: "3", ephemeralPortMin: "49152", ephemeralPortMax: "65535" };
+    const settings = {
+      matureDays: "30",
+      stallDays: "60",
+      convergenceDays: "7",
+      coverageThreshold: "0.9",
+      gapDays: "3",
+      ephemeralPortMin: "49152",
+      ephemeralPortMax: "65535",
+    };
     assert.equal((await post("/settings", "exec@demo.test", settings)).status, 403);
     assert.equal((await post("/settings", "eng.day@demo.test", { ...settings, matureDays: "20" })).status, 403);
     const inconsistent = await post("/settings", "lead@demo.test", { ...settings, stallDays: "25" });
@@ -245,7 +355,11 @@ describe("program thresholds", () => {
     const audit = await count("audit_event");
     assert.equal((await post("/settings", "lead@demo.test", { ...settings, gapDays: "5" })).status, 302);
     assert.equal(await count("audit_event"), audit + 1);
-    const stored = await db.selectFrom("program_setting").select("value").where("key", "=", "baseline.gap_days").executeTakeFirstOrThrow();
+    const stored = await db
+      .selectFrom("program_setting")
+      .select("value")
+      .where("key", "=", "baseline.gap_days")
+      .executeTakeFirstOrThrow();
     assert.equal(stored.value, "5");
     assert.equal((await post("/settings", "lead@demo.test", { ...settings, gapDays: "5" })).status, 400);
   });

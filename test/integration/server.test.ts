@@ -95,6 +95,9 @@ describe("npm start with a bad database path", () => {
     const file = path.join(blocker, "tracker.db");
     const { code, output } = await runStart({ DATABASE_PATH: file });
     assert.equal(code, 1);
-    assert.match(output.trim(), new RegExp(`^Cannot use the database at ${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: [^\\n]+\\.$`));
+    assert.match(
+      output.trim(),
+      new RegExp(`^Cannot use the database at ${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: [^\\n]+\\.$`)
+    );
   });
 });

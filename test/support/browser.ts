@@ -31,11 +31,14 @@ export async function signInInBrowser(page: Page, baseUrl: string, email: string
 export async function settled(page: Page): Promise<void> {
   await page.waitForLoadState("load");
   await page.waitForFunction(() => {
-    const router = (window as unknown as { __remixRouter?: { state: { navigation: { state: string } } } }).__remixRouter;
+    const router = (window as unknown as { __remixRouter?: { state: { navigation: { state: string } } } })
+      .__remixRouter;
     return !router || router.state.navigation.state === "idle";
   });
   // React commits the new route's render after the router settles; two frames later it is on screen.
   await page.evaluate(() =>
-    "__remixRouter" in window ? new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))) : null,
+    "__remixRouter" in window
+      ? new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+      : null
   );
 }

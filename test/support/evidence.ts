@@ -73,7 +73,7 @@ export async function matureBaseline(db: DB, conduitId: number, now: Date = new 
         connections: 1200,
         bytes: 5_000_000,
         recorded_at: stamp,
-      })),
+      }))
     )
     .execute();
 }

@@ -7,7 +7,7 @@ export const TEST_PASSWORD = "correct horse battery";
 /** Inserts an active person with a password (and plant assignments), as an admin would create them. */
 export async function createPerson(
   db: DB,
-  input: { email: string; role: Role; name?: string; plantIds?: number[]; active?: boolean; password?: string },
+  input: { email: string; role: Role; name?: string; plantIds?: number[]; active?: boolean; password?: string }
 ): Promise<number> {
   const now = new Date().toISOString();
   const { id } = await db

@@ -77,7 +77,7 @@ export function runStart(env: Record<string, string>): Promise<{ code: number | 
 export function runScript(
   script: string,
   args: string[],
-  env: Record<string, string>,
+  env: Record<string, string>
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(root, script), ...args], {

@@ -26,7 +26,7 @@ async function recordEvents(count: number, start = Date.UTC(2026, 10, 1, 12)): P
           before: { purpose: "old", flows: [{ port: 502 }] },
           after: { purpose: `new ${i}`, flows: [{ port: 502 }, { port: 44818 }] },
         },
-        new Date(start + i * 60_000),
+        new Date(start + i * 60_000)
       );
     }
   });
@@ -64,7 +64,10 @@ describe("an intact audit trail", () => {
   it("links each event to the one before, from the genesis hash", async () => {
     await recordEvents(3);
     const events = await test.db.selectFrom("audit_event").selectAll().orderBy("seq").execute();
-    assert.deepEqual(events.map((e) => e.seq), [1, 2, 3]);
+    assert.deepEqual(
+      events.map((e) => e.seq),
+      [1, 2, 3]
+    );
     assert.equal(events[0]!.prev_hash, GENESIS_HASH);
     assert.equal(events[1]!.prev_hash, events[0]!.hash);
     assert.equal(events[2]!.prev_hash, events[1]!.hash);
@@ -73,7 +76,14 @@ describe("an intact audit trail", () => {
 
   it("stores before and after as canonical JSON, whatever the key order given", async () => {
     await test.db.transaction().execute(async (tx) => {
-      await recordAudit(tx, actor, { action: "a", objectType: "x", objectId: null, plantId: null, summary: "s", after: { b: 1, a: { d: 2, c: 3 } } });
+      await recordAudit(tx, actor, {
+        action: "a",
+        objectType: "x",
+        objectId: null,
+        plantId: null,
+        summary: "s",
+        after: { b: 1, a: { d: 2, c: 3 } },
+      });
     });
     assert.equal((await storedEvent(1)).after_json, '{"a":{"c":3,"d":2},"b":1}');
     assert.equal(canonicalJson({ b: 1, a: { d: 2, c: 3 } }), canonicalJson({ a: { c: 3, d: 2 }, b: 1 }));
@@ -81,7 +91,10 @@ describe("an intact audit trail", () => {
 
   it("is refused updates and deletes by the database while the triggers stand", async () => {
     await recordEvents(2);
-    await assert.rejects(test.db.updateTable("audit_event").set({ summary: "nothing happened" }).where("seq", "=", 1).execute(), /append-only/);
+    await assert.rejects(
+      test.db.updateTable("audit_event").set({ summary: "nothing happened" }).where("seq", "=", 1).execute(),
+      /append-only/
+    );
     await assert.rejects(test.db.deleteFrom("audit_event").where("seq", "=", 2).execute(), /append-only/);
     assert.equal((await verifyAuditChain(test.db)).ok, true);
   });
@@ -90,12 +103,22 @@ describe("an intact audit trail", () => {
     await recordEvents(2);
     await assert.rejects(
       test.db.transaction().execute(async (tx) => {
-        await recordAudit(tx, actor, { action: "plant.edit", objectType: "plant", objectId: 3, plantId: 3, summary: "doomed" });
+        await recordAudit(tx, actor, {
+          action: "plant.edit",
+          objectType: "plant",
+          objectId: 3,
+          plantId: 3,
+          summary: "doomed",
+        });
         throw new Error("the change failed");
       }),
-      /the change failed/,
+      /the change failed/
     );
-    assert.deepEqual(await verifyAuditChain(test.db), { ok: true, count: 2, last: { seq: 2, hash: (await storedEvent(2)).hash } });
+    assert.deepEqual(await verifyAuditChain(test.db), {
+      ok: true,
+      count: 2,
+      last: { seq: 2, hash: (await storedEvent(2)).hash },
+    });
   });
 });
 
@@ -129,7 +152,11 @@ describe("a tampered audit trail", () => {
   it("names an event whose previous-hash link was edited", async () => {
     await recordEvents(5);
     await dropTriggers();
-    await test.db.updateTable("audit_event").set({ prev_hash: "0".repeat(64) }).where("seq", "=", 3).execute();
+    await test.db
+      .updateTable("audit_event")
+      .set({ prev_hash: "0".repeat(64) })
+      .where("seq", "=", 3)
+      .execute();
     const verdict = await verifyAuditChain(test.db);
     assert.ok(!verdict.ok);
     assert.equal(verdict.seq, 3);
@@ -180,7 +207,13 @@ describe("a tampered audit trail", () => {
     const two = await storedEvent(2);
     const three = await storedEvent(3);
     await test.db.deleteFrom("audit_event").where("seq", "in", [2, 3]).execute();
-    await test.db.insertInto("audit_event").values([{ ...three, seq: 2 }, { ...two, seq: 3 }]).execute();
+    await test.db
+      .insertInto("audit_event")
+      .values([
+        { ...three, seq: 2 },
+        { ...two, seq: 3 },
+      ])
+      .execute();
     const verdict = await verifyAuditChain(test.db);
     assert.ok(!verdict.ok);
     assert.equal(verdict.seq, 2);
@@ -209,7 +242,11 @@ describe("a tampered audit trail", () => {
     await dropTriggers();
     const head = await storedEvent(5);
     const forged = { ...head, summary: "Nothing to see" };
-    await test.db.updateTable("audit_event").set({ summary: forged.summary, hash: eventHash(forged) }).where("seq", "=", 5).execute();
+    await test.db
+      .updateTable("audit_event")
+      .set({ summary: forged.summary, hash: eventHash(forged) })
+      .where("seq", "=", 5)
+      .execute();
     const after = await verifyAuditChain(test.db);
     assert.ok(after.ok);
     assert.equal(after.count, 5);
@@ -218,7 +255,11 @@ describe("a tampered audit trail", () => {
 
   it("finds a deletion at a batch boundary of a long trail", async () => {
     await recordEvents(2100);
-    assert.deepEqual(await verifyAuditChain(test.db), { ok: true, count: 2100, last: { seq: 2100, hash: (await storedEvent(2100)).hash } });
+    assert.deepEqual(await verifyAuditChain(test.db), {
+      ok: true,
+      count: 2100,
+      last: { seq: 2100, hash: (await storedEvent(2100)).hash },
+    });
     await dropTriggers();
     await test.db.deleteFrom("audit_event").where("seq", "=", 1001).execute();
     const verdict = await verifyAuditChain(test.db);

@@ -20,7 +20,16 @@ function parse(search: string) {
 describe("UTC days", () => {
   it("accepts real calendar days only", () => {
     for (const day of ["2026-11-25", "2028-02-29", "2026-12-31"]) assert.equal(isUtcDay(day), true, day);
-    for (const day of ["2026-02-29", "2026-13-01", "2026-11-31", "2026-1-5", "25/11/2026", "2026-11-25T00:00", "0999-01-01", ""]) {
+    for (const day of [
+      "2026-02-29",
+      "2026-13-01",
+      "2026-11-31",
+      "2026-1-5",
+      "25/11/2026",
+      "2026-11-25T00:00",
+      "0999-01-01",
+      "",
+    ]) {
       assert.equal(isUtcDay(day), false, day);
     }
   });
@@ -38,7 +47,9 @@ describe("UTC days", () => {
 
 describe("parseAuditFilters", () => {
   it("reads every filter", () => {
-    const { filters, ignored } = parse("person=7&type=conduit&object=12&action=conduit.edit&from=2026-11-01&to=2026-11-25");
+    const { filters, ignored } = parse(
+      "person=7&type=conduit&object=12&action=conduit.edit&from=2026-11-01&to=2026-11-25"
+    );
     assert.deepEqual(filters, {
       personId: 7,
       objectType: "conduit",
@@ -58,12 +69,15 @@ describe("parseAuditFilters", () => {
 
   it("ignores each malformed or unknown value with a notice naming it", () => {
     const { filters, ignored } = parse(
-      "person=abc&type=toaster&object=%3Cscript%3E&action=drop&from=2026-02-30&to=yesterday",
+      "person=abc&type=toaster&object=%3Cscript%3E&action=drop&from=2026-02-30&to=yesterday"
     );
     assert.equal(hasAuditFilters(filters), false);
     assert.equal(ignored.length, 6);
     for (const raw of ["abc", "toaster", "<script>", "drop", "2026-02-30", "yesterday"]) {
-      assert.ok(ignored.some((line) => line.includes(`“${raw}”`)), `no notice for ${raw}: ${ignored.join(" | ")}`);
+      assert.ok(
+        ignored.some((line) => line.includes(`“${raw}”`)),
+        `no notice for ${raw}: ${ignored.join(" | ")}`
+      );
     }
   });
 

@@ -28,7 +28,14 @@ const all = (filters: Partial<AuditQuery> = {}): AuditQuery => ({ ...NONE, plant
 async function addPlant(code: string): Promise<number> {
   const row = await test.db
     .insertInto("plant")
-    .values({ code, name: `Plant ${code}`, time_zone: "America/Chicago", region: "South", site: code, created_at: "2026-01-01T00:00:00.000Z" })
+    .values({
+      code,
+      name: `Plant ${code}`,
+      time_zone: "America/Chicago",
+      region: "South",
+      site: code,
+      created_at: "2026-01-01T00:00:00.000Z",
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;
@@ -47,17 +54,37 @@ before(async () => {
       await recordAudit(
         tx,
         { personId: omar, tokenId: null, label: "Omar Haddad (plant engineer)" },
-        { action: "conduit.edit", objectType: "conduit", objectId: i % 4, plantId: dal, summary: `Conduit ${i % 4} edited`, after: { i } },
-        new Date(dayStart + i * 60_000),
+        {
+          action: "conduit.edit",
+          objectType: "conduit",
+          objectId: i % 4,
+          plantId: dal,
+          summary: `Conduit ${i % 4} edited`,
+          after: { i },
+        },
+        new Date(dayStart + i * 60_000)
       );
     }
     // …Dana's edits at PHX exactly on the day boundaries…
-    for (const at of ["2026-11-20T23:59:59.999Z", "2026-11-21T00:00:00.000Z", "2026-11-22T23:59:59.999Z", "2026-11-23T00:00:00.000Z"]) {
+    for (const at of [
+      "2026-11-20T23:59:59.999Z",
+      "2026-11-21T00:00:00.000Z",
+      "2026-11-22T23:59:59.999Z",
+      "2026-11-23T00:00:00.000Z",
+    ]) {
       await recordAudit(
         tx,
         { personId: dana, tokenId: null, label: "Dana Reyes (program lead)" },
-        { action: "plant.edit", objectType: "plant", objectId: phx, plantId: phx, summary: `PHX edited at ${at}`, before: { a: 1 }, after: { a: 2 } },
-        new Date(at),
+        {
+          action: "plant.edit",
+          objectType: "plant",
+          objectId: phx,
+          plantId: phx,
+          summary: `PHX edited at ${at}`,
+          before: { a: 1 },
+          after: { a: 2 },
+        },
+        new Date(at)
       );
     }
     // …and a sign-in that belongs to no plant, by a token.
@@ -65,7 +92,7 @@ before(async () => {
       tx,
       { personId: null, tokenId: 5, label: "API token “sensor”" },
       { action: "session.sign_in", objectType: "person", objectId: null, plantId: null, summary: "signed in" },
-      new Date("2026-11-24T08:00:00.000Z"),
+      new Date("2026-11-24T08:00:00.000Z")
     );
   });
 });
@@ -79,7 +106,10 @@ describe("listAuditEvents", () => {
     const first = await listAuditEvents(test.db, all(), 1);
     assert.equal(first.total, 125);
     assert.equal(first.events.length, AUDIT_PAGE_SIZE);
-    assert.deepEqual(first.events.slice(0, 3).map((e) => e.seq), [125, 124, 123]);
+    assert.deepEqual(
+      first.events.slice(0, 3).map((e) => e.seq),
+      [125, 124, 123]
+    );
     const last = await listAuditEvents(test.db, all(), 3);
     assert.deepEqual(last.window, { page: 3, pageCount: 3, offset: 100, limit: 50 });
     assert.equal(last.events.length, 25);
@@ -122,7 +152,8 @@ describe("listAuditEvents", () => {
   });
 
   it("reads from and to as whole UTC days, both included", async () => {
-    const phxOn = (from: string | null, to: string | null) => countAuditEvents(test.db, all({ plantId: phx, from, to }));
+    const phxOn = (from: string | null, to: string | null) =>
+      countAuditEvents(test.db, all({ plantId: phx, from, to }));
     assert.equal(await phxOn("2026-11-20", "2026-11-20"), 1);
     assert.equal(await phxOn("2026-11-21", "2026-11-22"), 2);
     assert.equal(await phxOn("2026-11-23", null), 1);
@@ -142,7 +173,10 @@ describe("exportAuditEvents", () => {
       }
     }
     assert.equal(seqs.length, 120);
-    assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a));
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((a, b) => b - a)
+    );
     assert.equal(new Set(seqs).size, 120);
   });
 
@@ -151,7 +185,11 @@ describe("exportAuditEvents", () => {
     const first = await batches.next();
     assert.equal(first.done, false);
     await test.db.transaction().execute(async (tx) => {
-      await recordAudit(tx, { personId: dana, tokenId: null, label: "Dana" }, { action: "late", objectType: "plant", objectId: dal, plantId: dal, summary: "late" });
+      await recordAudit(
+        tx,
+        { personId: dana, tokenId: null, label: "Dana" },
+        { action: "late", objectType: "plant", objectId: dal, plantId: dal, summary: "late" }
+      );
     });
     let count = first.done ? 0 : first.value.length;
     for await (const batch of { [Symbol.asyncIterator]: () => batches }) count += batch.length;
@@ -171,7 +209,11 @@ describe("filter options", () => {
     assert.ok(program.actions.includes("session.sign_in"));
 
     const phoenix = await getAuditFilterOptions(test.db, phx);
-    assert.deepEqual(phoenix, { people: [{ id: dana, name: "Dana Reyes" }], objectTypes: ["plant"], actions: ["plant.edit"] });
+    assert.deepEqual(phoenix, {
+      people: [{ id: dana, name: "Dana Reyes" }],
+      objectTypes: ["plant"],
+      actions: ["plant.edit"],
+    });
   });
 
   it("looks a plant up by its code", async () => {

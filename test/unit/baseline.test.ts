@@ -57,7 +57,10 @@ describe("baseline epoch", () => {
     const observations = days("2026-03-02", 35);
     const first = computeBaseline(input(observations), at("2026-04-10"));
     assert.equal(first.status, "mature");
-    const recut = computeBaseline(input(observations, { cutoverCompletedAt: "2026-03-20T15:00:00.000Z" }), at("2026-04-10"));
+    const recut = computeBaseline(
+      input(observations, { cutoverCompletedAt: "2026-03-20T15:00:00.000Z" }),
+      at("2026-04-10")
+    );
     assert.equal(recut.epochStart, "2026-03-21");
     assert.equal(recut.countedDays, 16);
     assert.equal(recut.status, "collecting");

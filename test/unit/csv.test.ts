@@ -18,12 +18,12 @@ describe("csvField", () => {
   });
 
   it("defuses text a spreadsheet would run as a formula", () => {
-    assert.equal(csvField("=HYPERLINK(\"http://evil\")"), '"\'=HYPERLINK(""http://evil"")"');
+    assert.equal(csvField('=HYPERLINK("http://evil")'), '"\'=HYPERLINK(""http://evil"")"');
     assert.equal(csvField("+1"), "'+1");
     assert.equal(csvField("-2+3"), "'-2+3");
     assert.equal(csvField("@SUM(A1)"), "'@SUM(A1)");
     assert.equal(csvField("\t=1"), "'\t=1");
-    assert.equal(csvField("\r=1"), "\"'\r=1\"");
+    assert.equal(csvField("\r=1"), '"\'\r=1"');
     // Only the start matters; a number is data, never a formula.
     assert.equal(csvField("a=b"), "a=b");
     assert.equal(csvField(-5), "-5");

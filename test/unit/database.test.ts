@@ -21,8 +21,11 @@ describe("openDatabase", () => {
       assert.equal((await migrateToLatest(db)).length > 0, true);
       assert.deepEqual(await migrateToLatest(db), []);
       await assert.rejects(
-        db.insertInto("zone").values({ plant_id: 999, name: "orphan", kind: "other", created_at: "2026-01-01T00:00:00.000Z" }).execute(),
-        /FOREIGN KEY/,
+        db
+          .insertInto("zone")
+          .values({ plant_id: 999, name: "orphan", kind: "other", created_at: "2026-01-01T00:00:00.000Z" })
+          .execute(),
+        /FOREIGN KEY/
       );
     } finally {
       await db.destroy();
@@ -35,7 +38,9 @@ describe("openDatabase", () => {
     assert.throws(
       () => openDatabase(file),
       (error: unknown) =>
-        error instanceof DatabaseOpenError && error.message.startsWith(`Cannot use the database at ${file}:`) && /not a database/.test(error.message),
+        error instanceof DatabaseOpenError &&
+        error.message.startsWith(`Cannot use the database at ${file}:`) &&
+        /not a database/.test(error.message)
     );
   });
 
@@ -43,6 +48,9 @@ describe("openDatabase", () => {
     const blocker = path.join(dir, "a-file");
     fs.writeFileSync(blocker, "");
     const file = path.join(blocker, "tracker.db");
-    assert.throws(() => openDatabase(file), (error: unknown) => error instanceof DatabaseOpenError && error.message.includes(file));
+    assert.throws(
+      () => openDatabase(file),
+      (error: unknown) => error instanceof DatabaseOpenError && error.message.includes(file)
+    );
   });
 });

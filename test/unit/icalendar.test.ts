@@ -134,9 +134,12 @@ describe("calendarFeed parsed back by ical.js", () => {
         "",
         "Cut over conduit L2↔L3; then re-baseline.",
         "Bring the spare switch, and the console cable.",
-      ].join("\n"),
+      ].join("\n")
     );
-    assert.match(description(8), /Plant time: Sat 7 Mar 2026 22:00 MST – Sun 8 Mar 2026 04:00 MST \(America\/Phoenix\)\.\nDuration: 6 h of real time\./);
+    assert.match(
+      description(8),
+      /Plant time: Sat 7 Mar 2026 22:00 MST – Sun 8 Mar 2026 04:00 MST \(America\/Phoenix\)\.\nDuration: 6 h of real time\./
+    );
     assert.match(description(9), /Plant time: Sun 1 Nov 2026 01:30 CDT – 01:30 CST/);
   });
 
@@ -144,7 +147,7 @@ describe("calendarFeed parsed back by ical.js", () => {
     const { events } = parsed();
     assert.deepEqual(
       events.map((e) => e.getFirstPropertyValue("uid")),
-      [7, 8, 9, 10].map(windowUid),
+      [7, 8, 9, 10].map(windowUid)
     );
   });
 
@@ -152,7 +155,11 @@ describe("calendarFeed parsed back by ical.js", () => {
     const { byUid } = parsed();
     const sequence = (id: number) => Number(byUid.get(windowUid(id))?.getFirstPropertyValue("sequence"));
     assert.ok(sequence(7) > 0 && sequence(8) > sequence(7));
-    const later = calendarFeed({ name: "x", windows: [{ ...WINDOWS[0]!, updatedAt: "2026-02-05T00:00:00.000Z" }], now: NOW });
+    const later = calendarFeed({
+      name: "x",
+      windows: [{ ...WINDOWS[0]!, updatedAt: "2026-02-05T00:00:00.000Z" }],
+      now: NOW,
+    });
     const event = new ICAL.Component(ICAL.parse(later)).getFirstSubcomponent("vevent");
     assert.ok(Number(event?.getFirstPropertyValue("sequence")) > sequence(7));
   });
@@ -168,9 +175,13 @@ describe("calendarFeed wire format", () => {
 
   it("keeps every physical line within 75 octets, and actually folds the long ones", () => {
     const lines = FEED.split("\r\n").slice(0, -1);
-    for (const line of lines) assert.ok(Buffer.byteLength(line, "utf8") <= 75, `${Buffer.byteLength(line)} octets: ${line}`);
+    for (const line of lines)
+      assert.ok(Buffer.byteLength(line, "utf8") <= 75, `${Buffer.byteLength(line)} octets: ${line}`);
     assert.ok(lines.filter((l) => l.startsWith(" ")).length >= 3, "expected folded continuation lines");
-    assert.ok(lines.some((l) => Buffer.byteLength(l, "utf8") >= 73), "expected lines filled close to the limit");
+    assert.ok(
+      lines.some((l) => Buffer.byteLength(l, "utf8") >= 73),
+      "expected lines filled close to the limit"
+    );
   });
 
   it("never splits a UTF-8 character: every physical line is valid UTF-8 on its own", () => {

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { compareValues, pageWindow, parseChoice, parseId, parsePage, parseSearch, parseSort } from "../../app/domain/listing";
+import {
+  compareValues,
+  pageWindow,
+  parseChoice,
+  parseId,
+  parsePage,
+  parseSearch,
+  parseSort,
+} from "../../app/domain/listing";
 
 const KEYS = ["code", "assets"] as const;
 
@@ -14,7 +22,12 @@ describe("parseSort", () => {
 
   it("falls back to the default for an unknown key and says so", () => {
     const ignored: string[] = [];
-    const state = parseSort(new URLSearchParams("sort=drop%20table&dir=sideways"), KEYS, { sort: "code", dir: "asc" }, ignored);
+    const state = parseSort(
+      new URLSearchParams("sort=drop%20table&dir=sideways"),
+      KEYS,
+      { sort: "code", dir: "asc" },
+      ignored
+    );
     assert.deepEqual(state, { sort: "code", dir: "asc" });
     assert.equal(ignored.length, 2);
     assert.match(ignored[0]!, /drop table/);

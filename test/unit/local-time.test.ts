@@ -46,7 +46,10 @@ describe("parseLocalDateTime across DST transitions", () => {
         assert.equal(result.ok, false);
         assert.ok(!result.ok);
         assert.equal(result.field, "time");
-        assert.equal(result.message, `2:30 AM on 8 March 2026 does not exist in ${z.zone}: clocks jump from 2:00 to 3:00.`);
+        assert.equal(
+          result.message,
+          `2:30 AM on 8 March 2026 does not exist in ${z.zone}: clocks jump from 2:00 to 3:00.`
+        );
       });
 
       it("knows the gap's edges: 01:59 and 03:00 exist, 02:00 does not", () => {
@@ -74,7 +77,12 @@ describe("parseLocalDateTime across DST transitions", () => {
         const byOffset = parseLocalDateTime("2026-11-01", "01:30", z.zone, z.stdOffset);
         assert.deepEqual(byOffset, { ok: true, instant: second.instant, offset: z.stdOffset, abbreviation: z.std });
         const byAbbreviation = parseLocalDateTime("2026-11-01", "01:30", z.zone, z.dst);
-        assert.deepEqual(byAbbreviation, { ok: true, instant: first.instant, offset: z.dstOffset, abbreviation: z.dst });
+        assert.deepEqual(byAbbreviation, {
+          ok: true,
+          instant: first.instant,
+          offset: z.dstOffset,
+          abbreviation: z.dst,
+        });
       });
 
       it("still refuses an ambiguous time when the choice matches neither offset", () => {
@@ -132,7 +140,7 @@ describe("parseLocalDateTime across DST transitions", () => {
           const result = parseLocalDateTime(wall.slice(0, 10), wall.slice(11, 16), "America/Phoenix");
           return result.ok && result.abbreviation === "MST";
         }),
-        { numRuns: 500 },
+        { numRuns: 500 }
       );
     });
   });
@@ -174,7 +182,7 @@ describe("round trip", () => {
         const back = localInputValues(result.instant, zone);
         return back.date === wall.slice(0, 10) && back.time === wall.slice(11, 16) && back.offset === result.offset;
       }),
-      { numRuns: 1000 },
+      { numRuns: 1000 }
     );
   });
 
@@ -190,7 +198,7 @@ describe("formatLocalRange and realDurationMinutes", () => {
   it("shows each end with its own abbreviation", () => {
     assert.equal(
       formatLocalRange("2026-03-08T07:00:00.000Z", "2026-03-08T10:00:00.000Z", "America/Chicago"),
-      "Sun 8 Mar 2026 01:00 CST – 05:00 CDT",
+      "Sun 8 Mar 2026 01:00 CST – 05:00 CDT"
     );
     assert.equal(realDurationMinutes("2026-03-08T07:00:00.000Z", "2026-03-08T10:00:00.000Z"), 180);
   });
@@ -198,21 +206,21 @@ describe("formatLocalRange and realDurationMinutes", () => {
   it("shows both dates when the window spans local days", () => {
     assert.equal(
       formatLocalRange("2026-03-08T04:00:00.000Z", "2026-03-08T09:00:00.000Z", "America/Chicago"),
-      "Sat 7 Mar 2026 22:00 CST – Sun 8 Mar 2026 04:00 CDT",
+      "Sat 7 Mar 2026 22:00 CST – Sun 8 Mar 2026 04:00 CDT"
     );
   });
 
   it("tells the two 01:30s of fall-back night apart", () => {
     assert.equal(
       formatLocalRange("2026-11-01T06:30:00.000Z", "2026-11-01T07:30:00.000Z", "America/Chicago"),
-      "Sun 1 Nov 2026 01:30 CDT – 01:30 CST",
+      "Sun 1 Nov 2026 01:30 CDT – 01:30 CST"
     );
   });
 
   it("keeps Phoenix on MST", () => {
     assert.equal(
       formatLocalRange("2026-07-01T05:00:00.000Z", "2026-07-01T11:00:00.000Z", "America/Phoenix"),
-      "Tue 30 Jun 2026 22:00 MST – Wed 1 Jul 2026 04:00 MST",
+      "Tue 30 Jun 2026 22:00 MST – Wed 1 Jul 2026 04:00 MST"
     );
   });
 });

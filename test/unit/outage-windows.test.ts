@@ -116,7 +116,7 @@ describe("checkChangeScheduling", () => {
     assert.deepEqual(fields(f), ["plannedStart"]);
     assert.match(
       messages(f),
-      /The change \(Sat 7 Mar 2026 21:00 CST – 22:30 CST\) does not start inside window “Spring maintenance” \(Sat 7 Mar 2026 22:00 CST – Sun 8 Mar 2026 04:00 CDT\)/,
+      /The change \(Sat 7 Mar 2026 21:00 CST – 22:30 CST\) does not start inside window “Spring maintenance” \(Sat 7 Mar 2026 22:00 CST – Sun 8 Mar 2026 04:00 CDT\)/
     );
   });
 
@@ -126,9 +126,16 @@ describe("checkChangeScheduling", () => {
   });
 
   it("refuses a change that would run past the window's end", () => {
-    const f = facts({ change: { plannedStart: "2026-03-08T06:30:00.000Z", plannedMinutes: 180 }, blackouts: [], others: [] });
+    const f = facts({
+      change: { plannedStart: "2026-03-08T06:30:00.000Z", plannedMinutes: 180 },
+      blackouts: [],
+      others: [],
+    });
     assert.deepEqual(fields(f), ["plannedMinutes"]);
-    assert.match(messages(f), /would end at 04:30 CDT on Sun 8 Mar, after window “Spring maintenance” ends at 04:00 CDT/);
+    assert.match(
+      messages(f),
+      /would end at 04:30 CDT on Sun 8 Mar, after window “Spring maintenance” ends at 04:00 CDT/
+    );
   });
 
   for (const minutes of [0, -30, 12.5, Number.NaN]) {
@@ -147,7 +154,10 @@ describe("checkChangeScheduling", () => {
   it("refuses a change overlapping a blackout of the plant, naming it", () => {
     const f = facts({ change: { plannedStart: "2026-03-08T07:30:00.000Z", plannedMinutes: 60 }, others: [] });
     assert.deepEqual(fields(f), ["plannedStart"]);
-    assert.match(messages(f), /overlaps blackout “Peak production” \(Sun 8 Mar 2026 03:00 CDT – Fri 20 Mar 2026 03:00 CDT\)/);
+    assert.match(
+      messages(f),
+      /overlaps blackout “Peak production” \(Sun 8 Mar 2026 03:00 CDT – Fri 20 Mar 2026 03:00 CDT\)/
+    );
   });
 
   it("ignores cancelled blackouts and blackouts of other plants", () => {
@@ -166,14 +176,17 @@ describe("checkChangeScheduling", () => {
     assert.deepEqual(fields(f), ["plannedMinutes"]);
     assert.equal(
       checkChangeScheduling(f)[0]?.message,
-      "Window “Spring maintenance” has 60 of its 300 minutes left (240 planned for 2 other changes); this change needs 90.",
+      "Window “Spring maintenance” has 60 of its 300 minutes left (240 planned for 2 other changes); this change needs 90."
     );
   });
 
   it("measures capacity in real minutes: the spring-forward night offers 300, not 360", () => {
     const f = facts({ others: [{ id: 1, status: "scheduled", plannedMinutes: 250 }], change: { plannedMinutes: 60 } });
     assert.deepEqual(fields(f), ["plannedMinutes"]);
-    assert.deepEqual(fields(facts({ others: [{ id: 1, status: "scheduled", plannedMinutes: 240 }], change: { plannedMinutes: 60 } })), []);
+    assert.deepEqual(
+      fields(facts({ others: [{ id: 1, status: "scheduled", plannedMinutes: 240 }], change: { plannedMinutes: 60 } })),
+      []
+    );
   });
 
   it("does not count cancelled changes, changes needing a new window, or the change itself", () => {
@@ -196,15 +209,25 @@ describe("checkChangeScheduling", () => {
 });
 
 describe("validateWindow", () => {
-  const ok = { start: "2026-03-08T04:00:00.000Z", end: "2026-03-08T09:00:00.000Z", kind: "scheduled_outage", status: "planned" };
+  const ok = {
+    start: "2026-03-08T04:00:00.000Z",
+    end: "2026-03-08T09:00:00.000Z",
+    kind: "scheduled_outage",
+    status: "planned",
+  };
 
   it("accepts a well-formed window", () => {
     assert.deepEqual(validateWindow(ok), []);
   });
 
   it("refuses an end before or equal to the start, naming the end", () => {
-    assert.deepEqual(validateWindow({ ...ok, end: "2026-03-08T03:00:00.000Z" }), [{ field: "end", message: "The end is before the start." }]);
-    assert.deepEqual(validateWindow({ ...ok, end: ok.start }).map((r) => r.field), ["end"]);
+    assert.deepEqual(validateWindow({ ...ok, end: "2026-03-08T03:00:00.000Z" }), [
+      { field: "end", message: "The end is before the start." },
+    ]);
+    assert.deepEqual(
+      validateWindow({ ...ok, end: ok.start }).map((r) => r.field),
+      ["end"]
+    );
   });
 
   it("caps a scheduled outage at 72 h but lets a blackout cover weeks", () => {
@@ -214,12 +237,21 @@ describe("validateWindow", () => {
     ]);
     assert.deepEqual(validateWindow({ ...ok, end: "2026-03-11T04:00:00.000Z" }), []);
     assert.deepEqual(validateWindow({ ...long, kind: "blackout", end: "2026-03-29T04:00:00.000Z" }), []);
-    assert.deepEqual(validateWindow({ ...long, kind: "blackout", end: "2026-05-01T04:00:00.000Z" }).map((r) => r.field), ["end"]);
+    assert.deepEqual(
+      validateWindow({ ...long, kind: "blackout", end: "2026-05-01T04:00:00.000Z" }).map((r) => r.field),
+      ["end"]
+    );
   });
 
   it("names unknown kinds, statuses and invalid instants", () => {
-    assert.deepEqual(validateWindow({ ...ok, kind: "holiday", status: "maybe" }).map((r) => r.field), ["kind", "status"]);
-    assert.deepEqual(validateWindow({ ...ok, start: "yesterday", end: "" }).map((r) => r.field), ["start", "end"]);
+    assert.deepEqual(
+      validateWindow({ ...ok, kind: "holiday", status: "maybe" }).map((r) => r.field),
+      ["kind", "status"]
+    );
+    assert.deepEqual(
+      validateWindow({ ...ok, start: "yesterday", end: "" }).map((r) => r.field),
+      ["start", "end"]
+    );
   });
 });
 
@@ -238,7 +270,7 @@ describe("cancelWindowEffects", () => {
       [
         [1, "needs_window"],
         [6, "needs_window"],
-      ],
+      ]
     );
     assert.equal(flags[0]?.reason, "Window “Spring maintenance” was cancelled; the change needs a new window.");
   });
@@ -246,7 +278,13 @@ describe("cancelWindowEffects", () => {
 
 describe("overlaps", () => {
   it("treats windows as half-open", () => {
-    assert.equal(overlaps("2026-01-01T00:00:00Z", "2026-01-01T01:00:00Z", "2026-01-01T01:00:00Z", "2026-01-01T02:00:00Z"), false);
-    assert.equal(overlaps("2026-01-01T00:00:00Z", "2026-01-01T01:01:00Z", "2026-01-01T01:00:00Z", "2026-01-01T02:00:00Z"), true);
+    assert.equal(
+      overlaps("2026-01-01T00:00:00Z", "2026-01-01T01:00:00Z", "2026-01-01T01:00:00Z", "2026-01-01T02:00:00Z"),
+      false
+    );
+    assert.equal(
+      overlaps("2026-01-01T00:00:00Z", "2026-01-01T01:01:00Z", "2026-01-01T01:00:00Z", "2026-01-01T02:00:00Z"),
+      true
+    );
   });
 });

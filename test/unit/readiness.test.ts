@@ -56,7 +56,12 @@ function conduit(id: number, overrides: Partial<ConduitFacts> = {}): ConduitFact
     designOwner: "Eng",
     monitoringOwner: "Sec",
     parts: bothSigned(),
-    cutover: { changeId: id, doneAt: "2026-03-01T06:00:00.000Z", windowId: 1, plannedStart: "2026-03-01T05:00:00.000Z" },
+    cutover: {
+      changeId: id,
+      doneAt: "2026-03-01T06:00:00.000Z",
+      windowId: 1,
+      plannedStart: "2026-03-01T05:00:00.000Z",
+    },
     observations: quietDays("2026-03-02", 60),
     baselineAccepted: false,
     alertsWiredAt: "2026-05-01T12:00:00.000Z",
@@ -97,7 +102,14 @@ function readyPlant(): PlantState {
     })),
     waivers: [],
     windows: [
-      { id: 1, title: "Sunday outage", kind: "scheduled_outage", status: "completed", startsAt: "2026-03-01T04:00:00.000Z", endsAt: "2026-03-01T10:00:00.000Z" },
+      {
+        id: 1,
+        title: "Sunday outage",
+        kind: "scheduled_outage",
+        status: "completed",
+        startsAt: "2026-03-01T04:00:00.000Z",
+        endsAt: "2026-03-01T10:00:00.000Z",
+      },
     ],
   };
 }
@@ -115,11 +127,18 @@ describe("a plant that meets everything", () => {
   it("has every gate ready, and its conduits mature with alerts wired", () => {
     const result = computeReadiness(readyPlant(), AT, S);
     assert.deepEqual(
-      result.gates.map((g) => [g.phase, g.status, g.criteria.filter((c) => !c.met).map((c) => `${c.code}: ${c.message}`)]),
-      PHASES.map((phase) => [phase, "ready", []]),
+      result.gates.map((g) => [
+        g.phase,
+        g.status,
+        g.criteria.filter((c) => !c.met).map((c) => `${c.code}: ${c.message}`),
+      ]),
+      PHASES.map((phase) => [phase, "ready", []])
     );
     assert.equal(result.phase, "inventory");
-    assert.deepEqual(result.conduits.map((c) => c.state), ["alert_wired", "alert_wired"]);
+    assert.deepEqual(
+      result.conduits.map((c) => c.state),
+      ["alert_wired", "alert_wired"]
+    );
   });
 
   it("becomes complete when every gate has been passed", () => {
@@ -135,39 +154,104 @@ describe("a plant that meets everything", () => {
 
 describe("each criterion says why it is unmet, and names the object at fault", () => {
   const cases: [string, (s: PlantState) => void, RegExp, string?][] = [
-    ["INV-ASSETS", (s) => (s.assets.incomplete = { count: 2, examples: [{ type: "asset", id: 4, label: "HMI-4" }] }), /2 assets lack kind, vendor\/model or criticality/, "HMI-4"],
+    [
+      "INV-ASSETS",
+      (s) => (s.assets.incomplete = { count: 2, examples: [{ type: "asset", id: 4, label: "HMI-4" }] }),
+      /2 assets lack kind, vendor\/model or criticality/,
+      "HMI-4",
+    ],
     ["INV-ASSETS", (s) => (s.assets.total = 0), /No asset is inventoried/],
-    ["INV-PASSIVE", (s) => (s.assets.activeScans[0]!.discoveredAt = "2026-03-02T05:30:00.000Z"), /discovered by an active scan outside any outage window/, "PLC-09"],
+    [
+      "INV-PASSIVE",
+      (s) => (s.assets.activeScans[0]!.discoveredAt = "2026-03-02T05:30:00.000Z"),
+      /discovered by an active scan outside any outage window/,
+      "PLC-09",
+    ],
     ["INV-PASSIVE", (s) => (s.windows[0]!.status = "cancelled"), /outside any outage window/],
     ["INV-PASSIVE", (s) => (s.windows[0]!.status = "planned"), /outside any outage window/],
     ["CON-CUTOVER", (s) => (s.windows[0]!.kind = "blackout"), /outside any outage window/, "Conduit 1"],
-    ["INV-PASSIVE", (s) => (s.activeScanChanges = [{ id: 3, title: "Nmap sweep", doneAt: "2026-04-01T12:00:00.000Z" }]), /active scan was run outside/, "Nmap sweep"],
-    ["INV-STAGED", (s) => (s.assets.staged = { count: 1, examples: [{ type: "asset", id: 7, label: "10.1.1.7" }] }), /1 asset is still staged/, "10.1.1.7"],
-    ["INV-REVIEW", (s) => (s.checklist = s.checklist.filter((c) => c.code !== "INV-REVIEW")), /not ticked the inventory review/],
+    [
+      "INV-PASSIVE",
+      (s) => (s.activeScanChanges = [{ id: 3, title: "Nmap sweep", doneAt: "2026-04-01T12:00:00.000Z" }]),
+      /active scan was run outside/,
+      "Nmap sweep",
+    ],
+    [
+      "INV-STAGED",
+      (s) => (s.assets.staged = { count: 1, examples: [{ type: "asset", id: 7, label: "10.1.1.7" }] }),
+      /1 asset is still staged/,
+      "10.1.1.7",
+    ],
+    [
+      "INV-REVIEW",
+      (s) => (s.checklist = s.checklist.filter((c) => c.code !== "INV-REVIEW")),
+      /not ticked the inventory review/,
+    ],
     ["OWN-SPLIT", (s) => (s.split = { written: false, parts: [] }), /No ownership split is written/],
     [
       "OWN-SPLIT",
-      (s) => (s.split.parts[1] = { part: "monitoring_incident_response", status: "stale", valid: null, reason: "Kevin signed revision 1; the current revision is not signed." }),
+      (s) =>
+        (s.split.parts[1] = {
+          part: "monitoring_incident_response",
+          status: "stale",
+          valid: null,
+          reason: "Kevin signed revision 1; the current revision is not signed.",
+        }),
       /Kevin signed revision 1/,
     ],
     ["ZON-STANDARD", (s) => (s.zones = s.zones.filter((z) => z.kind !== "supervisory")), /no supervisory sub-zone/],
-    ["ZON-PLACED", (s) => (s.assets.unplaced = { count: 3, examples: [{ type: "asset", id: 5, label: "DRV-5" }] }), /3 assets are not placed/, "DRV-5"],
+    [
+      "ZON-PLACED",
+      (s) => (s.assets.unplaced = { count: 3, examples: [{ type: "asset", id: 5, label: "DRV-5" }] }),
+      /3 assets are not placed/,
+      "DRV-5",
+    ],
     ["ZON-SLT", (s) => (s.zones[0]!.slTarget = null), /Line 1/, "Line 1"],
-    ["CON-BOUNDARY", (s) => (s.conduits[0]!.zoneBKind = "supervisory"), /No conduit joins the plant to the corporate zone/],
+    [
+      "CON-BOUNDARY",
+      (s) => (s.conduits[0]!.zoneBKind = "supervisory"),
+      /No conduit joins the plant to the corporate zone/,
+    ],
     ["CON-COMPLETE", (s) => (s.conduits[1]!.flowCount = 0), /“Conduit 2” lacks an allowed flow/, "Conduit 2"],
-    ["CON-COMPLETE", (s) => (s.conduits[0]!.monitored = false), /monitoring \(it reaches the corporate zone\)/, "Conduit 1"],
+    [
+      "CON-COMPLETE",
+      (s) => (s.conduits[0]!.monitored = false),
+      /monitoring \(it reaches the corporate zone\)/,
+      "Conduit 1",
+    ],
     [
       "CON-OWNERS",
-      (s) => (s.conduits[0]!.parts[0] = { part: "design_change_control", status: "stale", valid: null, reason: "Eng signed revision 1; the current revision is not signed." }),
+      (s) =>
+        (s.conduits[0]!.parts[0] = {
+          part: "design_change_control",
+          status: "stale",
+          valid: null,
+          reason: "Eng signed revision 1; the current revision is not signed.",
+        }),
       /“Conduit 1” \(revision 1\): Eng signed revision 1/,
       "Conduit 1",
     ],
     ["CON-CUTOVER", (s) => (s.conduits[1]!.cutover = null), /no cutover scheduled/, "Conduit 2"],
-    ["CON-CUTOVER", (s) => (s.conduits[1]!.cutover!.doneAt = "2026-03-01T12:00:00.000Z"), /outside any outage window/, "Conduit 2"],
-    ["BAS-MATURE", (s) => (s.conduits[1]!.observations = quietDays("2026-03-02", 20)), /“Conduit 2” is collecting: 20 counted days/, "Conduit 2"],
+    [
+      "CON-CUTOVER",
+      (s) => (s.conduits[1]!.cutover!.doneAt = "2026-03-01T12:00:00.000Z"),
+      /outside any outage window/,
+      "Conduit 2",
+    ],
+    [
+      "BAS-MATURE",
+      (s) => (s.conduits[1]!.observations = quietDays("2026-03-02", 20)),
+      /“Conduit 2” is collecting: 20 counted days/,
+      "Conduit 2",
+    ],
     ["BAS-PIPELINE", (s) => (s.checklist = s.checklist.filter((c) => c.code !== "BAS-PIPELINE")), /pipeline/],
     ["ALR-WIRED", (s) => (s.conduits[0]!.alertsWiredAt = null), /not wired on “Conduit 1”/, "Conduit 1"],
-    ["ALR-RULES", (s) => (s.conduits[0]!.rules = [{ name: "x", class: "wrong", reviewedByEngineer: false }]), /not reviewed by a plant engineer/, "Conduit 1"],
+    [
+      "ALR-RULES",
+      (s) => (s.conduits[0]!.rules = [{ name: "x", class: "wrong", reviewedByEngineer: false }]),
+      /not reviewed by a plant engineer/,
+      "Conduit 1",
+    ],
   ];
   for (const [code, breakIt, message, object] of cases) {
     it(`${code}: ${message.source}`, () => {
@@ -176,14 +260,25 @@ describe("each criterion says why it is unmet, and names the object at fault", (
       const result = criterion(state, code);
       assert.equal(result.met, false);
       assert.match(result.message, message);
-      if (object) assert.ok(result.objects.some((o) => o.label === object), JSON.stringify(result.objects));
+      if (object)
+        assert.ok(
+          result.objects.some((o) => o.label === object),
+          JSON.stringify(result.objects)
+        );
     });
   }
 
   it("counts a waiver only on checklist criteria", () => {
     const state = readyPlant();
     state.checklist = state.checklist.filter((c) => c.code !== "ZON-REVIEW");
-    state.waivers = [{ code: "ZON-REVIEW", justification: "Reviewed in the 2025 site audit", by: "Lead", at: "2026-02-02T00:00:00.000Z" }];
+    state.waivers = [
+      {
+        code: "ZON-REVIEW",
+        justification: "Reviewed in the 2025 site audit",
+        by: "Lead",
+        at: "2026-02-02T00:00:00.000Z",
+      },
+    ];
     const waived = criterion(state, "ZON-REVIEW");
     assert.equal(waived.met, false);
     assert.equal(waived.waived?.by, "Lead");
@@ -191,7 +286,12 @@ describe("each criterion says why it is unmet, and names the object at fault", (
     assert.equal(isWaivable("BAS-MATURE"), false);
     assert.equal(isWaivable("ALR-WIRED"), false);
     state.conduits[1]!.observations = [];
-    state.waivers.push({ code: "BAS-MATURE", justification: "Not allowed, must be ignored", by: "Lead", at: "2026-02-02T00:00:00.000Z" });
+    state.waivers.push({
+      code: "BAS-MATURE",
+      justification: "Not allowed, must be ignored",
+      by: "Lead",
+      at: "2026-02-02T00:00:00.000Z",
+    });
     const mature = criterion(state, "BAS-MATURE");
     assert.equal(mature.waived, null);
   });
@@ -220,7 +320,10 @@ describe("alert wiring block and conduit track", () => {
     assert.equal(stateOf(), "cut_over");
     c.cutover!.doneAt = null;
     assert.equal(stateOf(), "signed");
-    c.parts = [signed("design_change_control"), { part: "monitoring_incident_response", status: "missing", valid: null, reason: "x" }];
+    c.parts = [
+      signed("design_change_control"),
+      { part: "monitoring_incident_response", status: "missing", valid: null, reason: "x" },
+    ];
     assert.equal(stateOf(), "defined");
     c.purpose = null;
     assert.equal(stateOf(), "draft");
@@ -235,13 +338,23 @@ describe("forecast", () => {
     // 14 counted days by 14 June; 16 more days from 16 June: 1 July.
     assert.equal(early.forecastLive, "2026-07-01");
     state.conduits[1]!.cutover = { changeId: 5, doneAt: null, windowId: null, plannedStart: null };
-    state.windows.push({ id: 2, title: "July outage", kind: "scheduled_outage", status: "confirmed", startsAt: "2026-07-05T03:00:00.000Z", endsAt: "2026-07-05T09:00:00.000Z" });
+    state.windows.push({
+      id: 2,
+      title: "July outage",
+      kind: "scheduled_outage",
+      status: "confirmed",
+      startsAt: "2026-07-05T03:00:00.000Z",
+      endsAt: "2026-07-05T09:00:00.000Z",
+    });
     // Cut over on 5 July (local), epoch from 6 July, 30 counted days: 4 August.
     assert.equal(computeReadiness(state, AT, S).forecastLive, "2026-08-04");
     state.windows.pop();
     const none = computeReadiness(state, AT, S);
     const stalled = readyPlant();
-    stalled.conduits[0]!.observations = Array.from({ length: 62 }, (_, i) => ({ ...quietDays("2026-03-02", 62)[i]!, newTuples: i % 5 === 0 ? 1 : 0 }));
+    stalled.conduits[0]!.observations = Array.from({ length: 62 }, (_, i) => ({
+      ...quietDays("2026-03-02", 62)[i]!,
+      newTuples: i % 5 === 0 ? 1 : 0,
+    }));
     const blocked = computeReadiness(stalled, "2026-05-04T15:00:00.000Z", S);
     assert.equal(blocked.conduits[0]!.baseline.status, "stalled");
     assert.equal(blocked.forecastLive, null);
@@ -268,33 +381,46 @@ describe("properties", () => {
 
   it("a gate is ready exactly when every criterion is met or waived; never with one unmet", () => {
     fc.assert(
-      fc.property(fc.subarray(Object.keys(breakers)), fc.subarray(["INV-REVIEW", "ZON-REVIEW", "BAS-PIPELINE"]), (broken, waived) => {
-        const state = readyPlant();
-        for (const code of broken) breakers[code]!(state);
-        state.waivers = waived.map((code) => ({ code, justification: "Justified for the property test", by: "Lead", at: AT }));
-        for (const gate of computeReadiness(state, AT, S).gates) {
-          const clear = gate.criteria.every((c) => c.met || c.waived);
-          assert.equal(gate.status === "ready", clear);
-          if (gate.status === "ready") assert.ok(gate.criteria.every((c) => c.met || isWaivable(c.code)));
+      fc.property(
+        fc.subarray(Object.keys(breakers)),
+        fc.subarray(["INV-REVIEW", "ZON-REVIEW", "BAS-PIPELINE"]),
+        (broken, waived) => {
+          const state = readyPlant();
+          for (const code of broken) breakers[code]!(state);
+          state.waivers = waived.map((code) => ({
+            code,
+            justification: "Justified for the property test",
+            by: "Lead",
+            at: AT,
+          }));
+          for (const gate of computeReadiness(state, AT, S).gates) {
+            const clear = gate.criteria.every((c) => c.met || c.waived);
+            assert.equal(gate.status === "ready", clear);
+            if (gate.status === "ready") assert.ok(gate.criteria.every((c) => c.met || isWaivable(c.code)));
+          }
         }
-      }),
-      { numRuns: 200 },
+      ),
+      { numRuns: 200 }
     );
     assert.ok(criterionCodes.length >= 17);
   });
 
   it("readiness is a pure function of state and instant", () => {
     fc.assert(
-      fc.property(fc.subarray(Object.keys(breakers)), fc.date({ min: new Date("2026-01-01"), max: new Date("2027-12-31"), noInvalidDate: true }), (broken, date) => {
-        const state = readyPlant();
-        for (const code of broken) breakers[code]!(state);
-        const frozen = JSON.stringify(state);
-        const first = computeReadiness(state, date.toISOString(), S);
-        const second = computeReadiness(JSON.parse(frozen) as PlantState, date.toISOString(), S);
-        assert.deepEqual(first, second);
-        assert.equal(JSON.stringify(state), frozen, "the state must not be changed");
-      }),
-      { numRuns: 100 },
+      fc.property(
+        fc.subarray(Object.keys(breakers)),
+        fc.date({ min: new Date("2026-01-01"), max: new Date("2027-12-31"), noInvalidDate: true }),
+        (broken, date) => {
+          const state = readyPlant();
+          for (const code of broken) breakers[code]!(state);
+          const frozen = JSON.stringify(state);
+          const first = computeReadiness(state, date.toISOString(), S);
+          const second = computeReadiness(JSON.parse(frozen) as PlantState, date.toISOString(), S);
+          assert.deepEqual(first, second);
+          assert.equal(JSON.stringify(state), frozen, "the state must not be changed");
+        }
+      ),
+      { numRuns: 100 }
     );
   });
 
@@ -305,24 +431,34 @@ describe("properties", () => {
       newTuples: fc.nat({ max: 20 }),
     });
     fc.assert(
-      fc.property(fc.array(observation, { maxLength: 60 }), fc.integer({ min: 0, max: 89 }), fc.nat({ max: 20 }), (rows, extraOffset, extraNew) => {
-        const toObservation = (r: { offset: number; coverage: number; newTuples: number }): Observation => ({
-          day: addDays("2026-03-02", r.offset),
-          coverage: r.coverage,
-          tuples: 10,
-          newTuples: r.newTuples,
-          connections: 1,
-          bytes: 1,
-          source: `s${r.offset % 2}`,
-        });
-        const input = { monitored: true, cutoverCompletedAt: "2026-03-01T12:00:00.000Z", timeZone: "America/Denver", accepted: false };
-        const at = "2026-06-15T12:00:00.000Z";
-        const before = computeBaseline({ ...input, observations: rows.map(toObservation) }, at, S);
-        const extra = toObservation({ offset: extraOffset, coverage: 0.95, newTuples: extraNew });
-        const after = computeBaseline({ ...input, observations: [...rows.map(toObservation), extra] }, at, S);
-        assert.ok(after.countedDays >= before.countedDays, `${before.countedDays} → ${after.countedDays}`);
-      }),
-      { numRuns: 300 },
+      fc.property(
+        fc.array(observation, { maxLength: 60 }),
+        fc.integer({ min: 0, max: 89 }),
+        fc.nat({ max: 20 }),
+        (rows, extraOffset, extraNew) => {
+          const toObservation = (r: { offset: number; coverage: number; newTuples: number }): Observation => ({
+            day: addDays("2026-03-02", r.offset),
+            coverage: r.coverage,
+            tuples: 10,
+            newTuples: r.newTuples,
+            connections: 1,
+            bytes: 1,
+            source: `s${r.offset % 2}`,
+          });
+          const input = {
+            monitored: true,
+            cutoverCompletedAt: "2026-03-01T12:00:00.000Z",
+            timeZone: "America/Denver",
+            accepted: false,
+          };
+          const at = "2026-06-15T12:00:00.000Z";
+          const before = computeBaseline({ ...input, observations: rows.map(toObservation) }, at, S);
+          const extra = toObservation({ offset: extraOffset, coverage: 0.95, newTuples: extraNew });
+          const after = computeBaseline({ ...input, observations: [...rows.map(toObservation), extra] }, at, S);
+          assert.ok(after.countedDays >= before.countedDays, `${before.countedDays} → ${after.countedDays}`);
+        }
+      ),
+      { numRuns: 300 }
     );
   });
 });

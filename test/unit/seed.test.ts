@@ -7,7 +7,13 @@ import { baselineAcceptanceHash, loadPlantStates, readinessOf } from "../../app/
 import { conduitHash, ownershipSplitHash } from "../../app/models/signoffs.server";
 import { DEFAULT_BASELINE_SETTINGS, epochStartFor } from "../../app/domain/baseline";
 import { addDays, localDay } from "../../app/domain/calendar";
-import { CHECKLIST_CODES, computeReadiness, phaseOfCriterion, type PlantReadiness, type PlantState } from "../../app/domain/readiness";
+import {
+  CHECKLIST_CODES,
+  computeReadiness,
+  phaseOfCriterion,
+  type PlantReadiness,
+  type PlantState,
+} from "../../app/domain/readiness";
 import type { PartState } from "../../app/domain/signoffs";
 import { PHASES, ROLES, type FlowDirection, type FlowProtocol, type Phase } from "../../app/domain/vocabulary";
 import type { DB } from "../../app/utils/db.server";
@@ -57,14 +63,14 @@ async function currentPhases(): Promise<Map<string, Phase | "complete">> {
     assert.deepEqual(
       mine.map((p) => p.phase),
       PHASES.slice(0, mine.length),
-      `${plant.code}: gates are passed in phase order`,
+      `${plant.code}: gates are passed in phase order`
     );
     for (const pass of mine) {
       assert.ok(pass.passed_at < NOW.toISOString(), `${plant.code} passed ${pass.phase} in the past`);
       const snapshot = JSON.parse(pass.criteria_snapshot) as { code: string; met: boolean }[];
       assert.deepEqual(
         snapshot,
-        GATE_CRITERIA[pass.phase as Phase].map((code) => ({ code, met: true })),
+        GATE_CRITERIA[pass.phase as Phase].map((code) => ({ code, met: true }))
       );
     }
     phases.set(plant.code, PHASES[mine.length] ?? "complete");
@@ -119,7 +125,7 @@ describe("demo program seed", () => {
     for (const { plant_id, n } of counts) assert.ok(n >= 300 && n <= 3000, `plant ${plant_id} has ${n} assets`);
     assert.equal(
       counts.reduce((sum, c) => sum + Number(c.n), 0),
-      summary.assets,
+      summary.assets
     );
     for (const kind of ["plc", "hmi"]) {
       const oldest = await db
@@ -135,7 +141,7 @@ describe("demo program seed", () => {
     const duplicates = await sql<{ n: number }>`
       select (select count(*) from (select 1 from asset group by plant_id, name having count(*) > 1))
            + (select count(*) from (select 1 from asset where mac is not null group by plant_id, mac having count(*) > 1)) as n`.execute(
-      db,
+      db
     );
     assert.equal(Number(duplicates.rows[0]?.n), 0);
   });
@@ -150,16 +156,16 @@ describe("demo program seed", () => {
     for (const plant of await plants()) {
       assert.ok(
         assignments.some(
-          (a) => a.email === engineerEmail(plant.code) && a.code === plant.code && a.role === "plant_engineer",
+          (a) => a.email === engineerEmail(plant.code) && a.code === plant.code && a.role === "plant_engineer"
         ),
-        `eng.${plant.code.toLowerCase()}@demo.test is assigned to ${plant.code}`,
+        `eng.${plant.code.toLowerCase()}@demo.test is assigned to ${plant.code}`
       );
     }
     const people = await db.selectFrom("person").select(["email", "role"]).execute();
     for (const role of ROLES)
       assert.ok(
         people.some((p) => p.role === role),
-        `someone is ${role}`,
+        `someone is ${role}`
       );
     const fixed = {
       "lead@demo.test": "program_lead",
@@ -220,7 +226,7 @@ describe("demo program seed", () => {
       .execute();
     assert.ok(assets.length > 0);
     const outside = assets.filter(
-      (a) => a.ip === null || !(byZone.get(a.zone_id as number) ?? []).some((cidr) => inCidr(a.ip as string, cidr)),
+      (a) => a.ip === null || !(byZone.get(a.zone_id as number) ?? []).some((cidr) => inCidr(a.ip as string, cidr))
     );
     assert.deepEqual(outside.slice(0, 5), []);
   });
@@ -240,15 +246,15 @@ describe("demo program seed", () => {
       new Set(
         signoffs
           .filter(
-            (s) => s.subject_type === type && s.subject_id === id && s.content_hash === hash && s.revoked_at === null,
+            (s) => s.subject_type === type && s.subject_id === id && s.content_hash === hash && s.revoked_at === null
           )
-          .map((s) => s.part),
+          .map((s) => s.part)
       );
     for (const plant of splits) {
       assert.equal(
         signed("ownership_split", plant.id, ownershipSplitHash(plant)).size,
         2,
-        `${plant.code} ownership split`,
+        `${plant.code} ownership split`
       );
     }
 
@@ -288,7 +294,7 @@ describe("demo program seed", () => {
       assert.equal(
         signed("conduit", c.id, hash).size,
         2,
-        `${c.name} (plant ${c.plant_id}) is signed at revision ${c.revision}`,
+        `${c.name} (plant ${c.plant_id}) is signed at revision ${c.revision}`
       );
     }
   });
@@ -354,7 +360,12 @@ async function stateAsOf(target: DB, state: PlantState, at: string): Promise<Pla
   const later = <T extends { at: string }>(rows: T[]) => rows.filter((r) => r.at <= at);
   const signedBy = (part: PartState): PartState =>
     part.valid && part.valid.signedAt > at
-      ? { ...part, status: "missing", valid: null, reason: `${part.valid.personName} signed only on ${part.valid.signedAt}.` }
+      ? {
+          ...part,
+          status: "missing",
+          valid: null,
+          reason: `${part.valid.personName} signed only on ${part.valid.signedAt}.`,
+        }
       : part;
   const edited = await target
     .selectFrom("conduit")
@@ -409,7 +420,10 @@ async function stateAsOf(target: DB, state: PlantState, at: string): Promise<Pla
       return {
         ...c,
         parts: c.parts.map(signedBy),
-        cutover: c.cutover && { ...c.cutover, doneAt: c.cutover.doneAt !== null && c.cutover.doneAt <= at ? c.cutover.doneAt : null },
+        cutover: c.cutover && {
+          ...c.cutover,
+          doneAt: c.cutover.doneAt !== null && c.cutover.doneAt <= at ? c.cutover.doneAt : null,
+        },
         observations: c.observations.filter((o) => o.day < today),
         alertsWiredAt: c.alertsWiredAt !== null && c.alertsWiredAt <= at ? c.alertsWiredAt : null,
       };
@@ -435,16 +449,22 @@ async function passProblems(target: DB): Promise<string[]> {
     const [judged] = await readinessOf(target, pass.passed_at, [pass.code]);
     // Everything recorded, whatever the seed's own "now"; stateAsOf then keeps what was known at the pass.
     const state = (await loadPlantStates(target, [pass.code], "9999-12-31T00:00:00.000Z")).get(pass.code) as PlantState;
-    const known = computeReadiness(await stateAsOf(target, state, pass.passed_at), pass.passed_at, DEFAULT_BASELINE_SETTINGS);
+    const known = computeReadiness(
+      await stateAsOf(target, state, pass.passed_at),
+      pass.passed_at,
+      DEFAULT_BASELINE_SETTINGS
+    );
     for (const [how, readiness] of [
       ["engine", judged],
       ["facts known then", known],
     ] as const) {
       const gate = readiness?.gates.find((g) => g.phase === pass.phase);
       for (const c of gate?.criteria ?? []) {
-        const onlyEdited = c.objects.length > 0 && c.objects.every((o) => o.type === "conduit" && editedAfter(o.id, pass.passed_at));
+        const onlyEdited =
+          c.objects.length > 0 && c.objects.every((o) => o.type === "conduit" && editedAfter(o.id, pass.passed_at));
         if (how === "engine" && onlyEdited) continue;
-        if (!c.met && !c.waived) problems.push(`${pass.code} ${pass.phase} passed ${pass.passed_at}: ${c.code} unmet (${how}): ${c.message}`);
+        if (!c.met && !c.waived)
+          problems.push(`${pass.code} ${pass.phase} passed ${pass.passed_at}: ${c.code} unmet (${how}): ${c.message}`);
       }
     }
   }
@@ -458,8 +478,24 @@ describe("demo program operations", () => {
   });
 
   it("counts what it seeded", async () => {
-    const count = async (table: "outage_window" | "network_change" | "observation" | "checklist_tick" | "waiver" | "alert_wiring" | "detection_rule") =>
-      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    const count = async (
+      table:
+        | "outage_window"
+        | "network_change"
+        | "observation"
+        | "checklist_tick"
+        | "waiver"
+        | "alert_wiring"
+        | "detection_rule"
+    ) =>
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n
+      );
     assert.deepEqual(
       {
         windows: await count("outage_window"),
@@ -478,7 +514,7 @@ describe("demo program operations", () => {
         waivers: summary.waivers,
         wirings: summary.wirings,
         rules: summary.rules,
-      },
+      }
     );
     assert.ok(summary.observations > 2000, `${summary.observations} observations`);
     const settings = await db.selectFrom("program_setting").selectAll().execute();
@@ -489,7 +525,19 @@ describe("demo program operations", () => {
     const windows = await db
       .selectFrom("outage_window as w")
       .innerJoin("plant as p", "p.id", "w.plant_id")
-      .select(["p.code", "p.time_zone as plant_zone", "w.id", "w.title", "w.kind", "w.status", "w.starts_at", "w.ends_at", "w.time_zone", "w.created_at", "w.updated_at"])
+      .select([
+        "p.code",
+        "p.time_zone as plant_zone",
+        "w.id",
+        "w.title",
+        "w.kind",
+        "w.status",
+        "w.starts_at",
+        "w.ends_at",
+        "w.time_zone",
+        "w.created_at",
+        "w.updated_at",
+      ])
       .execute();
     const nowIso = NOW.toISOString();
     for (const w of windows) {
@@ -502,7 +550,8 @@ describe("demo program operations", () => {
       assert.equal(w.time_zone, w.plant_zone, label);
       assert.ok(w.created_at <= w.updated_at && w.updated_at <= nowIso, `${label} was written before now`);
       if (w.status === "completed") assert.ok(w.ends_at <= nowIso, `${label} is completed, so over`);
-      if (w.status === "planned" || w.status === "confirmed") assert.ok(w.ends_at > nowIso, `${label} is ${w.status}, so ahead`);
+      if (w.status === "planned" || w.status === "confirmed")
+        assert.ok(w.ends_at > nowIso, `${label} is ${w.status}, so ahead`);
       if (w.kind === "scheduled_outage") {
         // A night shift: it starts in the evening, plant time, and lasts a night (DST nights an hour more or less).
         const start = DateTime.fromISO(w.starts_at, { zone: w.time_zone });
@@ -513,18 +562,39 @@ describe("demo program operations", () => {
     }
     for (const code of new Set(windows.map((w) => w.code))) {
       const mine = windows.filter((w) => w.code === code);
-      assert.ok(mine.some((w) => w.status === "completed"), `${code} has past windows`);
-      assert.ok(mine.some((w) => w.status === "confirmed" || w.status === "planned"), `${code} has windows ahead`);
+      assert.ok(
+        mine.some((w) => w.status === "completed"),
+        `${code} has past windows`
+      );
+      assert.ok(
+        mine.some((w) => w.status === "confirmed" || w.status === "planned"),
+        `${code} has windows ahead`
+      );
       for (const b of mine.filter((w) => w.kind === "blackout")) {
-        const inside = mine.filter((w) => w.kind === "scheduled_outage" && w.starts_at < b.ends_at && b.starts_at < w.ends_at);
-        assert.deepEqual(inside.map((w) => w.id), [], `${code}: no outage window inside the blackout “${b.title}”`);
+        const inside = mine.filter(
+          (w) => w.kind === "scheduled_outage" && w.starts_at < b.ends_at && b.starts_at < w.ends_at
+        );
+        assert.deepEqual(
+          inside.map((w) => w.id),
+          [],
+          `${code}: no outage window inside the blackout “${b.title}”`
+        );
       }
     }
     assert.equal(new Set(windows.map((w) => w.code)).size, 13, "every plant has windows");
-    assert.ok(windows.some((w) => w.kind === "blackout"), "some plant has a blackout over its peak");
-    assert.ok(windows.some((w) => w.status === "cancelled"), "some windows were cancelled");
+    assert.ok(
+      windows.some((w) => w.kind === "blackout"),
+      "some plant has a blackout over its peak"
+    );
+    assert.ok(
+      windows.some((w) => w.status === "cancelled"),
+      "some windows were cancelled"
+    );
     const ahead = windows.filter((w) => w.starts_at > nowIso);
-    assert.ok(ahead.every((w) => w.starts_at <= new Date(NOW.getTime() + 91 * 86_400_000).toISOString()), "windows are planned about 90 days ahead");
+    assert.ok(
+      ahead.every((w) => w.starts_at <= new Date(NOW.getTime() + 91 * 86_400_000).toISOString()),
+      "windows are planned about 90 days ahead"
+    );
     // Somewhere a window spans a DST change and lasts an hour more or less than its wall-clock hours.
     assert.ok(
       windows.some((w) => {
@@ -532,7 +602,7 @@ describe("demo program operations", () => {
         const e = DateTime.fromISO(w.ends_at, { zone: w.time_zone });
         return w.kind === "scheduled_outage" && s.offset !== e.offset;
       }),
-      "a window spans a DST change",
+      "a window spans a DST change"
     );
   });
 
@@ -574,11 +644,17 @@ describe("demo program operations", () => {
       assert.equal(c.window_kind, "scheduled_outage", label);
       const start = Date.parse(c.planned_start as string);
       const end = start + (c.planned_minutes as number) * 60_000;
-      assert.ok(start >= Date.parse(c.starts_at as string) && end <= Date.parse(c.ends_at as string), `${label} fits in its window`);
+      assert.ok(
+        start >= Date.parse(c.starts_at as string) && end <= Date.parse(c.ends_at as string),
+        `${label} fits in its window`
+      );
       used.set(c.window_id, (used.get(c.window_id) ?? 0) + (c.planned_minutes as number));
       if (c.status === "done") {
         assert.equal(c.window_status, "completed", label);
-        assert.ok(c.done_at !== null && c.done_at >= (c.planned_start as string) && c.done_at <= (c.ends_at as string), `${label} was done inside its window`);
+        assert.ok(
+          c.done_at !== null && c.done_at >= (c.planned_start as string) && c.done_at <= (c.ends_at as string),
+          `${label} was done inside its window`
+        );
       } else {
         assert.equal(c.done_at, null, label);
         assert.ok((c.starts_at as string) > nowIso, `${label} is ahead`);
@@ -591,10 +667,19 @@ describe("demo program operations", () => {
       assert.ok((used.get(w.id) ?? 0) <= minutes, `window ${w.id} is not overbooked`);
     }
     for (const kind of ["conduit_cutover", "sensor_install", "firewall_rule_change", "active_scan"]) {
-      assert.ok(changes.some((c) => c.kind === kind && c.status === "done"), `a ${kind} was done`);
+      assert.ok(
+        changes.some((c) => c.kind === kind && c.status === "done"),
+        `a ${kind} was done`
+      );
     }
-    assert.ok(changes.some((c) => c.kind !== "conduit_cutover" && c.status === "scheduled"), "changes other than cutovers are scheduled ahead");
-    assert.ok(changes.some((c) => c.status === "needs_window"), "a cancelled window left changes to reschedule");
+    assert.ok(
+      changes.some((c) => c.kind !== "conduit_cutover" && c.status === "scheduled"),
+      "changes other than cutovers are scheduled ahead"
+    );
+    assert.ok(
+      changes.some((c) => c.status === "needs_window"),
+      "a cancelled window left changes to reschedule"
+    );
   });
 
   it("cut every conduit over before its plant passed the conduits gate, and some of the conduits-phase ones", async () => {
@@ -624,18 +709,27 @@ describe("demo program operations", () => {
       assert.ok(current?.done_at, `${c.code} “${c.name}” is cut over at revision ${c.revision}`);
       // Edited after the gate: the revision in place at the pass was cut over before it.
       const atPass = c.updated_at > pass.passed_at ? done(c.revision - 1) : current;
-      assert.ok(atPass?.done_at && atPass.done_at < pass.passed_at, `${c.code} “${c.name}” was cut over before the conduits gate`);
+      assert.ok(
+        atPass?.done_at && atPass.done_at < pass.passed_at,
+        `${c.code} “${c.name}” was cut over before the conduits gate`
+      );
     }
-    assert.ok(conduits.some((c) => passes.some((p) => p.code === c.code && c.updated_at > p.passed_at)), "a conduit was revised after its gate");
+    assert.ok(
+      conduits.some((c) => passes.some((p) => p.code === c.code && c.updated_at > p.passed_at)),
+      "a conduit was revised after its gate"
+    );
     const inConduits = conduits.filter((c) => phases.get(c.code) === "conduits");
     const statusOf = (id: number) => cutovers.find((n) => n.conduit_id === id)?.status ?? "none";
     const statuses = new Set(inConduits.map((c) => statusOf(c.id)));
-    for (const status of ["done", "scheduled", "none"]) assert.ok(statuses.has(status), `a conduits-phase conduit's cutover is ${status}`);
+    for (const status of ["done", "scheduled", "none"])
+      assert.ok(statuses.has(status), `a conduits-phase conduit's cutover is ${status}`);
   });
 
   it("records one observation per conduit, day and source, from the day after the cutover to yesterday", async () => {
     const duplicates = await sql<{ n: number }>`
-      select count(*) as n from (select 1 from observation group by conduit_id, day, source having count(*) > 1)`.execute(db);
+      select count(*) as n from (select 1 from observation group by conduit_id, day, source having count(*) > 1)`.execute(
+      db
+    );
     assert.equal(Number(duplicates.rows[0]?.n), 0);
     const spans = await db
       .selectFrom("observation as o")
@@ -650,7 +744,9 @@ describe("demo program operations", () => {
         eb.fn.min<string>("o.day").as("first"),
         eb.fn.max<string>("o.day").as("last"),
         eb.fn.max<string>("o.recorded_at").as("recorded"),
-        sql<number>`sum(case when o.new_tuples > o.tuples or o.coverage < 0 or o.coverage > 1 or o.source <> 'sensor_pipeline' then 1 else 0 end)`.as("odd"),
+        sql<number>`sum(case when o.new_tuples > o.tuples or o.coverage < 0 or o.coverage > 1 or o.source <> 'sensor_pipeline' then 1 else 0 end)`.as(
+          "odd"
+        ),
       ])
       .groupBy(["p.code", "p.time_zone", "c.id", "c.name", "c.monitored"])
       .execute();
@@ -682,7 +778,11 @@ describe("demo program operations", () => {
       .where("c.monitored", "=", 1)
       .where("n.done_at", "<", addDays(NOW.toISOString().slice(0, 10), -2))
       .execute();
-    for (const { id } of cutOver) assert.ok(spans.some((s) => s.id === id), `conduit ${id} has observations`);
+    for (const { id } of cutOver)
+      assert.ok(
+        spans.some((s) => s.id === id),
+        `conduit ${id} has observations`
+      );
   });
 
   it("agrees with the readiness engine at every recorded gate pass, on the facts known at that instant", async () => {
@@ -698,7 +798,10 @@ describe("demo program operations", () => {
     // Inventory: a rogue scan at GRY; HSV scanned inside a window, and reopened its review.
     const gry = byCode(now, "GRY");
     assert.ok(unmet(gry, "INV-PASSIVE"));
-    assert.ok(criterion(gry, "INV-PASSIVE").objects.some((o) => o.type === "change"), "the scan itself is named");
+    assert.ok(
+      criterion(gry, "INV-PASSIVE").objects.some((o) => o.type === "change"),
+      "the scan itself is named"
+    );
     assert.equal(criterion(gry, "INV-REVIEW").met, true);
     const hsv = byCode(now, "HSV");
     assert.equal(criterion(hsv, "INV-PASSIVE").met, true, "a scan inside a window is allowed");
@@ -707,7 +810,12 @@ describe("demo program operations", () => {
     const aln = byCode(now, "ALN");
     assert.equal(aln.phase, "zoning");
     assert.ok(criterion(aln, "ZON-REVIEW").waived?.justification, "ALN's zone review is waived with a justification");
-    assert.equal(byCode(now, "EVR").gates.find((g) => g.phase === "zoning")?.criteria.find((c) => c.code === "ZON-REVIEW")?.met, true);
+    assert.equal(
+      byCode(now, "EVR")
+        .gates.find((g) => g.phase === "zoning")
+        ?.criteria.find((c) => c.code === "ZON-REVIEW")?.met,
+      true
+    );
     // Conduits: every conduits-phase plant is honestly blocked on cutovers.
     const conduitsPhase = now.filter((p) => p.phase === "conduits");
     assert.equal(conduitsPhase.length, 3);
@@ -718,23 +826,39 @@ describe("demo program operations", () => {
     const stalled = all.find((c) => c.baseline.status === "stalled");
     assert.equal(stalled?.phase, "baseline");
     assert.ok((stalled?.baseline.countedDays ?? 0) >= 60);
-    assert.ok(all.some((c) => c.baseline.status === "accepted"), "a stalled baseline was accepted");
+    assert.ok(
+      all.some((c) => c.baseline.status === "accepted"),
+      "a stalled baseline was accepted"
+    );
     const inBaseline = all.filter((c) => c.phase === "baseline");
     assert.ok(inBaseline.some((c) => c.baseline.status === "mature"));
     assert.ok(
-      inBaseline.some((c) => c.baseline.status === "collecting" && c.baseline.countedDays >= 5 && c.baseline.countedDays <= 29),
-      "a baseline-phase conduit is still collecting",
+      inBaseline.some(
+        (c) => c.baseline.status === "collecting" && c.baseline.countedDays >= 5 && c.baseline.countedDays <= 29
+      ),
+      "a baseline-phase conduit is still collecting"
     );
-    assert.ok(all.some((c) => c.baseline.gaps.some((g) => g.days >= 4)), "a sensor gap of four days or more is flagged");
-    assert.ok(all.some((c) => c.baseline.days.some((d) => d.coverage < 0.9)), "some days were not counted");
-    for (const p of now.filter((x) => x.phase === "baseline")) assert.ok(unmet(p, "BAS-MATURE"), `${p.code} waits for its baselines`);
+    assert.ok(
+      all.some((c) => c.baseline.gaps.some((g) => g.days >= 4)),
+      "a sensor gap of four days or more is flagged"
+    );
+    assert.ok(
+      all.some((c) => c.baseline.days.some((d) => d.coverage < 0.9)),
+      "some days were not counted"
+    );
+    for (const p of now.filter((x) => x.phase === "baseline"))
+      assert.ok(unmet(p, "BAS-MATURE"), `${p.code} waits for its baselines`);
     // Alerting: every baseline mature; DAY ready to pass, PEO still wiring and reviewing.
     const alerting = now.filter((p) => p.phase === "alerting");
     assert.deepEqual(alerting.map((p) => p.code).sort(), ["DAY", "PEO"]);
     for (const p of alerting) {
       for (const c of p.conduits) assert.ok(c.baseline.status === "mature", `${p.code} “${c.name}” is mature`);
     }
-    assert.equal(byCode(now, "DAY").gates.find((g) => g.phase === "alerting")?.status, "ready", "DAY can pass its alerting gate");
+    assert.equal(
+      byCode(now, "DAY").gates.find((g) => g.phase === "alerting")?.status,
+      "ready",
+      "DAY can pass its alerting gate"
+    );
     const peo = byCode(now, "PEO");
     assert.ok(unmet(peo, "ALR-WIRED"), "PEO has conduits still to wire");
     assert.ok(unmet(peo, "ALR-RULES"), "PEO has rules still to review");
@@ -766,20 +890,39 @@ describe("demo program operations", () => {
       .innerJoin("conduit as c", "c.id", "r.conduit_id")
       .innerJoin("person as author", "author.id", "r.created_by")
       .leftJoin("person as reviewer", "reviewer.id", "r.reviewed_by")
-      .select(["c.plant_id", "r.conduit_id", "r.name", "r.class", "r.created_at", "r.reviewed_at", "r.reviewed_by", "author.role as author_role", "reviewer.role as reviewer_role"])
+      .select([
+        "c.plant_id",
+        "r.conduit_id",
+        "r.name",
+        "r.class",
+        "r.created_at",
+        "r.reviewed_at",
+        "r.reviewed_by",
+        "author.role as author_role",
+        "reviewer.role as reviewer_role",
+      ])
       .execute();
     const assigned = await db.selectFrom("person_plant").select(["person_id", "plant_id"]).execute();
     assert.ok(rules.length > 0);
     for (const r of rules) {
-      assert.ok(wirings.some((w) => w.id === r.conduit_id), `rule “${r.name}” is on a wired conduit`);
+      assert.ok(
+        wirings.some((w) => w.id === r.conduit_id),
+        `rule “${r.name}” is on a wired conduit`
+      );
       assert.ok(r.class === "unusual" || r.class === "wrong");
       assert.equal(r.author_role, "corporate_security");
       if (r.reviewed_by === null) continue;
       assert.equal(r.reviewer_role, "plant_engineer");
-      assert.ok(assigned.some((a) => a.person_id === r.reviewed_by && a.plant_id === r.plant_id), `“${r.name}” is reviewed by an engineer of the plant`);
+      assert.ok(
+        assigned.some((a) => a.person_id === r.reviewed_by && a.plant_id === r.plant_id),
+        `“${r.name}” is reviewed by an engineer of the plant`
+      );
       assert.ok(r.reviewed_at !== null && r.reviewed_at > r.created_at && r.reviewed_at <= NOW.toISOString());
     }
-    assert.ok(rules.some((r) => r.reviewed_by === null), "a rule awaits review");
+    assert.ok(
+      rules.some((r) => r.reviewed_by === null),
+      "a rule awaits review"
+    );
     assert.ok(new Set(rules.map((r) => r.class)).size === 2, "rules of both classes");
   });
 
@@ -788,7 +931,21 @@ describe("demo program operations", () => {
       .selectFrom("signoff as s")
       .innerJoin("conduit as c", "c.id", "s.subject_id")
       .innerJoin("plant as p", "p.id", "c.plant_id")
-      .select(["p.code", "p.time_zone", "c.id", "c.revision", "c.design_owner_id", "c.monitoring_owner_id", "s.part", "s.person_id", "s.role", "s.revision as signed_revision", "s.content_hash", "s.signed_at", "s.note"])
+      .select([
+        "p.code",
+        "p.time_zone",
+        "c.id",
+        "c.revision",
+        "c.design_owner_id",
+        "c.monitoring_owner_id",
+        "s.part",
+        "s.person_id",
+        "s.role",
+        "s.revision as signed_revision",
+        "s.content_hash",
+        "s.signed_at",
+        "s.note",
+      ])
       .where("s.subject_type", "=", "baseline_acceptance")
       .execute();
     assert.equal(acceptances.length, 2);
@@ -806,7 +963,10 @@ describe("demo program operations", () => {
       const stalledOn = counted[DEFAULT_BASELINE_SETTINGS.stallDays - 1]?.day;
       assert.ok(stalledOn && localDay(a.signed_at, a.time_zone) > stalledOn, "signed after the baseline stalled");
     }
-    assert.deepEqual(new Set(acceptances.map((a) => a.part)), new Set(["design_change_control", "monitoring_incident_response"]));
+    assert.deepEqual(
+      new Set(acceptances.map((a) => a.part)),
+      new Set(["design_change_control", "monitoring_incident_response"])
+    );
   });
 
   it("ticks checklist items before the gates they satisfy, keeps their history, and waives one by the program lead", async () => {
@@ -818,7 +978,8 @@ describe("demo program operations", () => {
       .orderBy("t.id")
       .execute();
     const phases = await currentPhases();
-    const latest = (code: string, criterion: string) => ticks.filter((t) => t.code === code && t.criterion === criterion).at(-1);
+    const latest = (code: string, criterion: string) =>
+      ticks.filter((t) => t.code === code && t.criterion === criterion).at(-1);
     for (const [code, phase] of phases) {
       const index = PHASES.indexOf(phase as Phase);
       if (index > 0) assert.equal(latest(code, "INV-REVIEW")?.ticked, 1, `${code} reviewed its inventory`);
@@ -826,12 +987,21 @@ describe("demo program operations", () => {
       if (index > 3) {
         const tick = latest(code, "BAS-PIPELINE");
         assert.equal(tick?.ticked, 1, `${code} recorded its OT pipeline`);
-        const details = JSON.parse(tick?.details_json ?? "{}") as { pipelineName?: string; retentionDays?: number; itPipelineName?: string };
-        assert.ok(details.pipelineName && details.itPipelineName && details.pipelineName !== details.itPipelineName, code);
+        const details = JSON.parse(tick?.details_json ?? "{}") as {
+          pipelineName?: string;
+          retentionDays?: number;
+          itPipelineName?: string;
+        };
+        assert.ok(
+          details.pipelineName && details.itPipelineName && details.pipelineName !== details.itPipelineName,
+          code
+        );
         assert.ok(Number.isInteger(details.retentionDays) && (details.retentionDays as number) >= 365, code);
       }
     }
-    const pipelines = ticks.filter((t) => t.criterion === "BAS-PIPELINE").map((t) => (JSON.parse(t.details_json ?? "{}") as { pipelineName: string }).pipelineName);
+    const pipelines = ticks
+      .filter((t) => t.criterion === "BAS-PIPELINE")
+      .map((t) => (JSON.parse(t.details_json ?? "{}") as { pipelineName: string }).pipelineName);
     assert.equal(new Set(pipelines).size, pipelines.length, "each plant has its own OT pipeline");
     for (const t of ticks) {
       assert.ok((CHECKLIST_CODES as readonly string[]).includes(t.criterion), t.criterion);
@@ -839,10 +1009,17 @@ describe("demo program operations", () => {
       assert.ok(t.at <= NOW.toISOString());
     }
     // Append-only: ids follow time, and a criterion was ticked and later unticked somewhere.
-    assert.deepEqual(ticks.map((t) => t.at), [...ticks.map((t) => t.at)].sort());
+    assert.deepEqual(
+      ticks.map((t) => t.at),
+      [...ticks.map((t) => t.at)].sort()
+    );
     assert.ok(
-      ticks.some((t) => t.ticked === 0 && ticks.some((e) => e.code === t.code && e.criterion === t.criterion && e.id < t.id && e.ticked === 1)),
-      "a tick was later unticked",
+      ticks.some(
+        (t) =>
+          t.ticked === 0 &&
+          ticks.some((e) => e.code === t.code && e.criterion === t.criterion && e.id < t.id && e.ticked === 1)
+      ),
+      "a tick was later unticked"
     );
     const waivers = await db
       .selectFrom("waiver as w")
