@@ -184,6 +184,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     forecastReason: readiness!.forecastReason,
     personId: user.personId,
     canEditSplit: can(user, "edit:plant", plant.id),
+    canReadAudit: can(user, "read:audit", plant.id),
     split: { ...split, history: full ? split.history : [] },
     splitControls,
     plant: {
@@ -326,6 +327,7 @@ export default function PlantPage() {
     forecastReason,
     personId,
     canEditSplit,
+    canReadAudit,
     split,
     splitControls,
     plant,
@@ -366,6 +368,12 @@ export default function PlantPage() {
         </div>
         <p className="computed-at">
           Computed <time dateTime={computedAt}>{computedAt.replace("T", " ").slice(0, 16)} UTC</time>
+          {canReadAudit ? (
+            <>
+              {" · "}
+              <Link to={`/plants/${plant.code}/audit`}>Audit trail of {plant.code}</Link>
+            </>
+          ) : null}
         </p>
       </div>
 
