@@ -287,6 +287,18 @@ export interface DetectionRuleTable {
   created_at: string;
 }
 
+/** A person's secret calendar-feed token: calendar clients subscribe with it in the URL, without a session. */
+export interface CalendarFeedTable {
+  id: Generated<number>;
+  person_id: number;
+  /** sha256 of the token; the token itself is shown once and never stored. */
+  token_hash: string;
+  /** The first characters of the token, shown so its owner can tell tokens apart. */
+  prefix: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
 export interface Database {
   plant: PlantTable;
   zone: ZoneTable;
@@ -311,6 +323,7 @@ export interface Database {
   observation: ObservationTable;
   alert_wiring: AlertWiringTable;
   detection_rule: DetectionRuleTable;
+  calendar_feed: CalendarFeedTable;
 }
 
 export type PlantRow = Selectable<PlantTable>;

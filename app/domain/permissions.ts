@@ -20,6 +20,8 @@ export const PERMISSIONS = [
   "read:audit",
   "manage:accounts",
   "manage:tokens",
+  "schedule:window", // create and edit a plant's outage windows (and cancel, confirm, complete them)
+  "schedule:change", // schedule network changes into a plant's windows, mark them done or cancel them
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -36,6 +38,8 @@ export const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
     "waive:criterion": "all",
     "edit:settings": "all",
     "read:audit": "all",
+    "schedule:window": "all",
+    "schedule:change": "all",
   },
   executive: {
     "read:program": "all",
@@ -53,6 +57,8 @@ export const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
     "wire:alerts": "assigned",
     "write:rule": "assigned",
     "review:rule": "assigned",
+    "schedule:window": "assigned",
+    "schedule:change": "assigned",
   },
   corporate_security: {
     "read:program": "all",

@@ -2,10 +2,12 @@ import type { Migration } from "kysely";
 import * as program from "./2026-11-25T0000_program";
 import * as access from "./2026-11-25T0100_access";
 import * as readiness from "./2026-11-25T0200_readiness";
+import * as feeds from "./2026-11-25T0300_feeds";
 
 // Every migration, by its sortable name. A new migration is a new file added here; old ones never change.
 export const migrations: Record<string, Migration> = {
   "2026-11-25T0000_program": program,
   "2026-11-25T0100_access": access,
   "2026-11-25T0200_readiness": readiness,
+  "2026-11-25T0300_feeds": feeds,
 };

@@ -7,6 +7,7 @@ import { sql } from "kysely";
 import { formatFlow } from "../../app/domain/conduits";
 import { homePath } from "../../app/domain/permissions";
 import type { Role } from "../../app/domain/vocabulary";
+import { createFeedToken } from "../../app/models/calendar-feeds.server";
 import { listConduitDetails } from "../../app/models/conduits.server";
 import { closeDb, openDatabase, type DB } from "../../app/utils/db.server";
 import { root } from "../../scripts/build";
@@ -100,6 +101,8 @@ interface Ids {
   target: number;
   /** The API token the admin's revoke form revokes. */
   revokeToken: number;
+  /** The program lead's calendar-feed token (a secret in the address, not an id). */
+  feedToken: string;
 }
 
 interface Ctx {
@@ -183,7 +186,7 @@ const bearer = {} as Record<TokenKind, string>;
 
 function resolvePath(template: string): string {
   return template.replace(/:(\w+)/g, (_, key: string) => {
-    const value = (ids as unknown as Record<string, number | undefined>)[key];
+    const value = (ids as unknown as Record<string, number | string | undefined>)[key];
     if (value === undefined) throw new Error(`No id named “${key}” for ${template}`);
     return String(value);
   });
@@ -671,6 +674,105 @@ const TABLE: Entry[] = [
     expected: EVERYONE,
     token: tokens([...TOKEN_KINDS]),
   },
+  // Outage windows and changes (a window far ahead, clear of every seeded blackout).
+  {
+    route: "api.plants.$code.windows.tsx",
+    method: "GET",
+    path: "/api/plants/DAY/windows",
+    expected: only(...READERS),
+    token: tokens(READER_TOKENS, ["plant_engineer_kok"]),
+  },
+  {
+    route: "api.plants.$code.windows.tsx",
+    method: "POST",
+    path: "/api/plants/DAY/windows",
+    json: {
+      title: "Matrix outage night",
+      kind: "scheduled_outage",
+      status: "planned",
+      start: { date: `${new Date().getUTCFullYear() + 1}-10-05`, time: "22:00" },
+      end: { date: `${new Date().getUTCFullYear() + 1}-10-06`, time: "02:00" },
+    },
+    allowStatus: [201],
+    expected: only("program_lead", "plant_engineer_own"),
+    token: tokens(["program_lead", "plant_engineer_day"], ["plant_engineer_kok"]),
+  },
+  {
+    // No such window: the allowed get past authorization to a 404 naming windowId.
+    route: "api.plants.$code.changes.tsx",
+    method: "POST",
+    path: "/api/plants/DAY/changes",
+    json: {
+      windowId: 999999999,
+      kind: "firewall_rule_change",
+      title: "Matrix rule change",
+      plannedStart: `${new Date().getUTCFullYear() + 1}-10-06T03:00:00Z`,
+      plannedMinutes: 30,
+    },
+    allowStatus: [404],
+    expected: only("program_lead", "plant_engineer_own"),
+    token: tokens(["program_lead", "plant_engineer_day"], ["plant_engineer_kok"]),
+  },
+  {
+    route: "api.plants.$code.changes.tsx",
+    label: "the wrong method: nothing behind it",
+    method: "GET",
+    path: "/api/plants/DAY/changes",
+    allowStatus: [405],
+    expected: EVERYONE,
+    token: tokens([...TOKEN_KINDS]),
+  },
+  {
+    route: "api.plants.$code.windows[.]ics.tsx",
+    method: "GET",
+    path: "/api/plants/DAY/windows.ics",
+    expected: only(...READERS),
+    token: tokens(READER_TOKENS, ["plant_engineer_kok"]),
+  },
+  {
+    route: "api.plants.$code.windows[.]ics.tsx",
+    label: "another plant",
+    method: "GET",
+    path: "/api/plants/KOK/windows.ics",
+    expected: only(...READERS),
+    token: tokens(READER_TOKENS, ["plant_engineer_day"]),
+  },
+  {
+    route: "api.windows[.]ics.tsx",
+    method: "GET",
+    path: "/api/windows.ics",
+    expected: only(...READERS),
+    token: tokens(READER_TOKENS),
+  },
+  // Calendar feeds: the secret in the address decides, whoever asks (calendar clients carry no session).
+  {
+    route: "feeds.$token.windows[.]ics.tsx",
+    method: "GET",
+    path: "/feeds/:feedToken/windows.ics",
+    expected: EVERYONE,
+  },
+  {
+    route: "feeds.$token.windows[.]ics.tsx",
+    label: "an unknown feed token",
+    method: "GET",
+    path: `/feeds/stf_${"A".repeat(43)}/windows.ics`,
+    allowStatus: [404],
+    expected: EVERYONE,
+  },
+  {
+    route: "feeds.$token.plants.$code[.]ics.tsx",
+    method: "GET",
+    path: "/feeds/:feedToken/plants/DAY.ics",
+    expected: EVERYONE,
+  },
+  {
+    route: "feeds.$token.plants.$code[.]ics.tsx",
+    label: "an unknown feed token",
+    method: "GET",
+    path: `/feeds/stf_${"A".repeat(43)}/plants/DAY.ics`,
+    allowStatus: [404],
+    expected: EVERYONE,
+  },
   {
     route: "api.$.tsx",
     label: "an unknown endpoint: nothing behind it",
@@ -900,7 +1002,9 @@ async function fingerprint(): Promise<{ audit: number; state: string }> {
         (select group_concat(key || '=' || value) from program_setting),
         (select count(*) from session where revoked_at is null),
         (select count(*) from outage_window),
-        (select count(*) from network_change)
+        (select count(*) || '/' || count(done_at) || '/' || sum(status = 'needs_window') from network_change),
+        (select group_concat(id || ':' || status || ':' || starts_at || ':' || ends_at) from outage_window),
+        (select count(*) || '/' || count(revoked_at) from calendar_feed)
       ) as state`.execute(db);
   return { audit: Number(rows[0]!.audit), state: rows[0]!.state };
 }
@@ -1003,7 +1107,27 @@ before(async () => {
     }),
     target: await createPerson(db, { email: "matrix.target@demo.test", role: "executive", name: "Matrix Target" }),
     revokeToken: await tokenId("matrix-revoke-target"),
+    feedToken: "",
   };
+  // The lead's feed token, made as the lead would make it (there is no page for it yet).
+  const lead = await db
+    .selectFrom("person")
+    .select(["id", "name", "email"])
+    .where("email", "=", ACCOUNTS.program_lead.email)
+    .executeTakeFirstOrThrow();
+  ids.feedToken = (
+    await createFeedToken(db, {
+      kind: "person",
+      personId: lead.id,
+      tokenId: null,
+      name: lead.name,
+      email: lead.email,
+      role: "program_lead",
+      label: lead.name,
+      assignedPlantIds: [],
+      plantScope: null,
+    })
+  ).token;
 
   // The revoked token is revoked the way an admin does it.
   const revoked = await fetch(`${server.url}/admin`, {

@@ -151,7 +151,9 @@ describe("checklist ticks, waivers and gate passes", () => {
     assert.match(page, /Waived by Dana Whitfield/);
     assert.match(page, new RegExp(justification));
     assert.match(page, /href="\/plants\/FRE\/audit"/, "readers of the audit trail get a link to the plant's trail");
-    const engineerPage = await (await fetch(`${server.url}/plants/FRE`, { headers: { Cookie: cookies["eng.fre@demo.test"]! } })).text();
+    const engineerPage = await (
+      await fetch(`${server.url}/plants/FRE`, { headers: { Cookie: cookies["eng.fre@demo.test"]! } })
+    ).text();
     assert.doesNotMatch(engineerPage, /href="\/plants\/FRE\/audit"/);
   });
 

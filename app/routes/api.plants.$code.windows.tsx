@@ -1,0 +1,53 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { createWindow, listWindows } from "~/models/outage-windows.server";
+import { requireApiPermission } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { ActError } from "~/utils/errors";
+import { apiPlant, instantOf, jsonError, readJson, refusalResponse } from "~/utils/window-api.server";
+
+// GET /api/plants/:code/windows[?from=&to=]: the plant's outage windows with their changes.
+// POST /api/plants/:code/windows: a new window (docs/api.md). Times as UTC instants (startsAt, endsAt) or as
+// plant-local fields (start, end: { date, time, offset? }); 201 with the window.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { actor, plant } = await apiPlant(request, params.code);
+  requireApiPermission(actor, "read:program", plant.id);
+  const url = new URL(request.url);
+  const range: { from?: string; to?: string } = {};
+  for (const key of ["from", "to"] as const) {
+    const value = url.searchParams.get(key);
+    if (value === null) continue;
+    if (!Number.isFinite(Date.parse(value))) return jsonError(400, `${key}: “${value}” is not an ISO-8601 instant.`);
+    range[key] = value;
+  }
+  const windows = await listWindows(getDb(), { plantIds: [plant.id], ...range });
+  return Response.json({ plant: plant.code, timeZone: plant.time_zone, windows });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  if (request.method !== "POST") return jsonError(405, "POST to add a window.");
+  try {
+    const { actor, plant } = await apiPlant(request, params.code);
+    requireApiPermission(actor, "schedule:window", plant.id);
+    const body = await readJson(request);
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw new ActError(400, "The body is a JSON object.");
+    const fields = body as Record<string, unknown>;
+    const startsAt = instantOf(fields, "startsAt", "start", plant.time_zone);
+    const endsAt = instantOf(fields, "endsAt", "end", plant.time_zone);
+    if (startsAt === undefined)
+      throw new ActError(400, "startsAt: give startsAt (an instant) or start (plant-local).", "startsAt");
+    if (endsAt === undefined)
+      throw new ActError(400, "endsAt: give endsAt (an instant) or end (plant-local).", "endsAt");
+    const window = await createWindow(getDb(), actor, {
+      plantId: plant.id,
+      title: typeof fields.title === "string" ? fields.title : "",
+      kind: typeof fields.kind === "string" ? fields.kind : String(fields.kind ?? ""),
+      status: typeof fields.status === "string" ? fields.status : String(fields.status ?? "planned"),
+      startsAt,
+      endsAt,
+      notes: typeof fields.notes === "string" ? fields.notes : null,
+    });
+    return Response.json({ window }, { status: 201 });
+  } catch (error) {
+    return refusalResponse(error);
+  }
+}

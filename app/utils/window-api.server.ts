@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { LocalTimeError, RefusedAct, requireLocalInstant } from "~/models/outage-windows.server";
+import { requireApiActor } from "~/utils/auth.server";
+import type { Actor } from "~/utils/actor";
+import { getDb } from "~/utils/db.server";
+import { ActError } from "~/utils/errors";
+
+// What the outage-window API endpoints share: finding the plant in the address (within a token's plants), reading
+// a JSON body, reading a time given as a UTC instant or as plant-local fields, and answering refusals as JSON.
+
+export class ApiRefusal extends Error {
+  constructor(public response: Response) {
+    super("API refusal");
+  }
+}
+
+export function jsonError(status: number, error: string, extra: Record<string, unknown> = {}): Response {
+  return Response.json({ error, ...extra }, { status });
+}
+
+/** The actor and the plant named in the URL; a plant unknown or outside a token's plants is a JSON 404. */
+export async function apiPlant(
+  request: Request,
+  rawCode: string | undefined
+): Promise<{ actor: Actor; plant: ApiPlant }> {
+  const actor = await requireApiActor(request);
+  const plant = await findPlant(rawCode);
+  if (!plant || (actor.plantScope && !actor.plantScope.includes(plant.id))) {
+    throw jsonError(404, `No plant in the program has the code “${rawCode ?? ""}”.`);
+  }
+  return { actor, plant };
+}
+
+export interface ApiPlant {
+  id: number;
+  code: string;
+  time_zone: string;
+}
+
+export async function findPlant(rawCode: string | undefined): Promise<ApiPlant | undefined> {
+  const code = (rawCode ?? "").toUpperCase();
+  if (!/^[A-Z0-9-]{1,16}$/.test(code)) return undefined;
+  return getDb().selectFrom("plant").select(["id", "code", "time_zone"]).where("code", "=", code).executeTakeFirst();
+}
+
+export async function readJson(request: Request): Promise<unknown> {
+  if (!(request.headers.get("Content-Type") ?? "").includes("json")) {
+    throw jsonError(400, "Send the body as JSON (Content-Type: application/json).");
+  }
+  try {
+    return await request.json();
+  } catch {
+    throw jsonError(400, "The body is not valid JSON.");
+  }
+}
+
+export const LocalSchema = z.object({
+  date: z.string(),
+  time: z.string(),
+  offset: z.string().nullish(),
+});
+
+/**
+ * A time given as `instantKey` (an ISO instant, or plant-local { date, time, offset? }) or as `localKey`
+ * (plant-local). Undefined when neither is given; a plant-local time that does not exist or is ambiguous is refused
+ * naming `<key>.time` or `<key>.offset`.
+ */
+export function instantOf(
+  body: Record<string, unknown>,
+  instantKey: string,
+  localKey: string,
+  zone: string
+): string | undefined {
+  const given = [instantKey, localKey].filter((key) => body[key] !== undefined && body[key] !== null);
+  if (given.length > 1) throw new ActError(400, `${localKey}: give ${instantKey} or ${localKey}, not both.`, localKey);
+  const key = given[0];
+  if (key === undefined) return undefined;
+  const value = body[key];
+  if (typeof value === "string") return value;
+  const parsed = LocalSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new ActError(
+      400,
+      `${key}: give an ISO-8601 instant, or the plant-local time as { "date": "YYYY-MM-DD", "time": "HH:mm", "offset"?: "-05:00" }.`,
+      key
+    );
+  }
+  return requireLocalInstant(parsed.data, zone, key);
+}
+
+/** An act's refusal as the API answers it: `{ error, field?, reasons?, offsets? }` with the act's status. */
+export function refusalResponse(error: unknown): Response {
+  if (error instanceof ApiRefusal) return error.response;
+  if (error instanceof Response) return error;
+  if (error instanceof RefusedAct) {
+    return jsonError(error.status, error.message, { field: error.field, reasons: error.reasons });
+  }
+  if (error instanceof LocalTimeError) {
+    return jsonError(error.status, error.message, {
+      field: error.field,
+      ...(error.offsets ? { offsets: error.offsets } : {}),
+    });
+  }
+  if (error instanceof ActError) {
+    return jsonError(error.status, error.message, error.field ? { field: error.field } : {});
+  }
+  throw error;
+}
