@@ -69,6 +69,7 @@ export function Layout({ children }: { children: ReactNode }) {
                     Program
                   </NavLink>
                 ) : null}
+                {user.canReadProgram ? <NavLink to="/windows">Windows</NavLink> : null}
                 {user.canReadProgram ? <NavLink to="/settings">Settings</NavLink> : null}
                 {user.canReadAudit ? <NavLink to="/audit">Audit trail</NavLink> : null}
                 {user.canManageAccounts ? <NavLink to="/admin">Accounts &amp; tokens</NavLink> : null}

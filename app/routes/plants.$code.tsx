@@ -374,6 +374,8 @@ export default function PlantPage() {
               <Link to={`/plants/${plant.code}/audit`}>Audit trail of {plant.code}</Link>
             </>
           ) : null}
+          {" · "}
+          <Link to={`/plants/${plant.code}/windows`}>Outage windows of {plant.code}</Link>
         </p>
       </div>
 

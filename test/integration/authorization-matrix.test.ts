@@ -285,6 +285,15 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "executive"),
   },
   { route: "settings.tsx", method: "GET", path: "/settings", expected: only(...READERS) },
+  { route: "plants.$code_.windows.tsx", method: "GET", path: "/plants/DAY/windows", expected: only(...READERS) },
+  {
+    route: "plants.$code_.windows.tsx",
+    label: "the month grid",
+    method: "GET",
+    path: "/plants/DAY/windows?view=month",
+    expected: only(...READERS),
+  },
+  { route: "windows.tsx", method: "GET", path: "/windows", expected: only(...READERS) },
   { route: "admin.tsx", method: "GET", path: "/admin", expected: only("admin") },
   // Public: the form for nobody, a redirect home for the signed in.
   { route: "login.tsx", method: "GET", path: "/login", allowStatus: [200, 302], expected: EVERYONE },
@@ -394,6 +403,87 @@ const TABLE: Entry[] = [
     intent: "pass-gate",
     fields: { phase: "alerting", note: "Weekly review (matrix)" },
     expected: only("program_lead", "plant_engineer_own"),
+  },
+
+  // The plant's outage-window forms (a window far ahead, clear of every seeded blackout; unknown ids meet a 404).
+  {
+    route: "plants.$code_.windows.tsx",
+    method: "POST",
+    path: "/plants/DAY/windows",
+    intent: "create-window",
+    fields: ({ actor }) => ({
+      title: `Matrix form outage (${actor})`,
+      kind: "scheduled_outage",
+      status: "planned",
+      "start.date": `${new Date().getUTCFullYear() + 1}-10-12`,
+      "start.time": "22:00",
+      "end.date": `${new Date().getUTCFullYear() + 1}-10-13`,
+      "end.time": "02:00",
+    }),
+    allowStatus: [302],
+    expected: only("program_lead", "plant_engineer_own"),
+  },
+  {
+    route: "plants.$code_.windows.tsx",
+    method: "POST",
+    path: "/plants/DAY/windows",
+    intent: "window-status",
+    fields: { windowId: "999999999", status: "confirmed" },
+    allowStatus: [404],
+    expected: only("program_lead", "plant_engineer_own"),
+  },
+  {
+    route: "plants.$code_.windows.tsx",
+    method: "POST",
+    path: "/plants/DAY/windows",
+    intent: "schedule-change",
+    fields: {
+      windowId: "999999999",
+      kind: "firewall_rule_change",
+      title: "Matrix rule change",
+      conduitId: "",
+      "planned.date": `${new Date().getUTCFullYear() + 1}-10-12`,
+      "planned.time": "23:00",
+      plannedMinutes: "30",
+    },
+    allowStatus: [404],
+    expected: only("program_lead", "plant_engineer_own"),
+  },
+  {
+    route: "plants.$code_.windows.tsx",
+    method: "POST",
+    path: "/plants/DAY/windows",
+    intent: "complete-change",
+    fields: { changeId: "999999999", "done.date": "2026-01-05", "done.time": "10:00" },
+    allowStatus: [404],
+    expected: only("program_lead", "plant_engineer_own"),
+  },
+  {
+    route: "plants.$code_.windows.tsx",
+    method: "POST",
+    path: "/plants/DAY/windows",
+    intent: "cancel-change",
+    fields: { changeId: "999999999", reason: "Matrix" },
+    allowStatus: [404],
+    expected: only("program_lead", "plant_engineer_own"),
+  },
+  // The program windows page: personal calendar-feed tokens (a person who reads windows; never the admin).
+  {
+    route: "windows.tsx",
+    method: "POST",
+    path: "/windows",
+    intent: "create-feed",
+    allowStatus: [201],
+    expected: only(...READERS),
+  },
+  {
+    route: "windows.tsx",
+    method: "POST",
+    path: "/windows",
+    intent: "revoke-feed",
+    fields: { feedId: "999999999" },
+    allowStatus: [404],
+    expected: only(...READERS),
   },
 
   // The conduit page's forms.
@@ -1160,7 +1250,7 @@ describe("the authorization matrix covers every route", () => {
   it("would notice a route added without a row", () => {
     const added: RouteModule[] = [
       {
-        file: "plants.$code_.windows.tsx",
+        file: "plants.$code_.maintenance.tsx",
         exports: ["action", "default", "loader"],
         source: 'export async function action() {\n  switch (intent) {\n    case "schedule": {\n    }\n  }\n}\n',
       },
@@ -1173,8 +1263,12 @@ describe("the authorization matrix covers every route", () => {
       },
     ];
     const problems = coverageProblems(added, TABLE).join("\n");
-    assert.match(problems, /plants\.\$code_\.windows\.tsx exports an action but the table has no POST row/, problems);
-    assert.match(problems, /plants\.\$code_\.windows\.tsx: intent “schedule” has no row/, problems);
+    assert.match(
+      problems,
+      /plants\.\$code_\.maintenance\.tsx exports an action but the table has no POST row/,
+      problems
+    );
+    assert.match(problems, /plants\.\$code_\.maintenance\.tsx: intent “schedule” has no row/, problems);
     assert.match(problems, /api\.windows\.tsx exports a loader but the table has no GET row/, problems);
     assert.match(problems, /plants\.\$code\.tsx: intent “cancel-window” has no row/, problems);
   });

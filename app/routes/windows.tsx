@@ -1,0 +1,340 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { UtcInstant } from "~/components/UtcInstant";
+import { IgnoredParams } from "~/components/IgnoredParams";
+import { formatDuration } from "~/domain/local-time";
+import { can } from "~/domain/permissions";
+import { isOneOf, WINDOW_KIND_LABELS, WINDOW_KINDS, WINDOW_STATUS_LABELS, WINDOW_STATUSES } from "~/domain/vocabulary";
+import { createFeedToken, listFeedTokens, revokeFeedToken } from "~/models/calendar-feeds.server";
+import { readablePlantIds, upcomingWindows } from "~/models/outage-windows.server";
+import { listPlantSummaries } from "~/models/plants.server";
+import { attempt, invalid, type ActFailure } from "~/utils/act.server";
+import { requirePermission, requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+
+// The program's outage windows over the next 30 days across the plants the viewer reads, sorted by instant, each
+// in its own plant's clock (with UTC alongside), conflicts highlighted; and the viewer's personal calendar-feed
+// tokens for Outlook or Google Calendar.
+
+const DAYS = 30;
+const RevokeFeedSchema = z.object({ feedId: z.coerce.number().int().positive("Choose a feed token.") });
+
+interface FeedCreated {
+  intent: "create-feed";
+  token: string;
+  prefix: string;
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  requirePermission(user, "read:program");
+  const db = getDb();
+  const url = new URL(request.url);
+  const ignored: string[] = [];
+  const readable = new Set(await readablePlantIds(db, user));
+  const plants = (await listPlantSummaries(db)).filter((p) => readable.has(p.id));
+  const regions = [...new Set(plants.map((p) => p.region))].sort();
+
+  let plantCode = "";
+  const rawPlant = url.searchParams.get("plant");
+  if (rawPlant) {
+    const match = plants.find((p) => p.code === rawPlant.toUpperCase());
+    if (match) plantCode = match.code;
+    else ignored.push(`plant “${rawPlant.slice(0, 40)}” is not a plant you read; showing every plant.`);
+  }
+  let region = "";
+  const rawRegion = url.searchParams.get("region");
+  if (rawRegion) {
+    const match = regions.find((r) => r.toLowerCase() === rawRegion.toLowerCase());
+    if (match) region = match;
+    else ignored.push(`region “${rawRegion.slice(0, 40)}” is not a region of the program; showing every region.`);
+  }
+  const chosen = plants.filter((p) => (!plantCode || p.code === plantCode) && (!region || p.region === region));
+  const now = new Date();
+  const upcoming = await upcomingWindows(db, { now, days: DAYS, plantIds: chosen.map((p) => p.id) });
+  const feeds = user.personId === null ? [] : await listFeedTokens(db, user.personId);
+  return {
+    plants: plants.map((p) => ({ code: p.code, name: p.name, region: p.region })),
+    regions,
+    filters: { plant: plantCode, region },
+    ignored,
+    from: upcoming.from,
+    to: upcoming.to,
+    windows: upcoming.windows.map((w) => ({
+      id: w.id,
+      plantCode: w.plantCode,
+      plantName: w.plantName,
+      timeZone: w.timeZone,
+      title: w.title,
+      kind: w.kind,
+      status: w.status,
+      startsAt: w.startsAt,
+      endsAt: w.endsAt,
+      localRange: w.localRange,
+      durationMinutes: w.durationMinutes,
+      conflicts: w.conflicts,
+      changeCount: w.changes.filter((c) => c.status === "scheduled").length,
+    })),
+    needsWindow: upcoming.needsWindow.map((c) => ({ id: c.id, title: c.title, plantCode: c.plantCode })),
+    feeds,
+    canFeed: user.kind === "person" && user.personId !== null && can(user, "read:program"),
+    origin: url.origin,
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  requirePermission(user, "read:program");
+  const form = Object.fromEntries(await request.formData());
+  const intent = String(form.intent ?? "");
+  const db = getDb();
+  let failure;
+  switch (intent) {
+    case "create-feed": {
+      let created: { token: string; prefix: string } | null = null;
+      failure = await attempt(intent, async () => {
+        created = await createFeedToken(db, user);
+      });
+      if (failure) return failure;
+      const made = created as { token: string; prefix: string } | null;
+      if (!made) throw new Error("The feed token was not created.");
+      return data<FeedCreated>({ intent: "create-feed", token: made.token, prefix: made.prefix }, { status: 201 });
+    }
+    case "revoke-feed": {
+      const parsed = RevokeFeedSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () => revokeFeedToken(db, user, parsed.data.feedId));
+      break;
+    }
+    default:
+      throw data(`Unknown action “${intent.slice(0, 40)}”.`, { status: 400 });
+  }
+  if (failure) return failure;
+  throw redirect("/windows#feeds");
+}
+
+function utc(instant: string): string {
+  return `${instant.slice(0, 16).replace("T", " ")} UTC`;
+}
+
+export default function ProgramWindowsPage() {
+  const { plants, regions, filters, ignored, windows, needsWindow, feeds, canFeed, origin, from, to } =
+    useLoaderData<typeof loader>();
+  const answer = useActionData<ActFailure | FeedCreated>();
+  const created = answer && "token" in answer ? answer : null;
+  const failure = answer && "error" in answer ? answer : null;
+  const feedPlants = filters.plant ? plants.filter((p) => p.code === filters.plant) : plants;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="eyebrow">
+        <Link to="/">Program</Link> / Windows
+      </nav>
+      <div className="page-head">
+        <div>
+          <h1>Upcoming outage windows</h1>
+          <p className="lede">
+            The next {DAYS} days ({utc(from)} – {utc(to)}), across the plants, sorted by when they happen. Each window
+            is shown in its plant's own time, with UTC alongside.
+          </p>
+        </div>
+      </div>
+      <IgnoredParams ignored={ignored} />
+
+      <Form method="get" className="filters" aria-label="Filter windows">
+        <label>
+          Plant
+          <select name="plant" defaultValue={filters.plant}>
+            <option value="">Every plant</option>
+            {plants.map((p) => (
+              <option key={p.code} value={p.code}>
+                {p.code} {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Region
+          <select name="region" defaultValue={filters.region}>
+            <option value="">Every region</option>
+            {regions.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Filter</button>
+      </Form>
+
+      {needsWindow.length > 0 ? (
+        <section className="panel notice-conflict" aria-labelledby="needs-title">
+          <h2 id="needs-title">Changes needing a new window</h2>
+          <ul>
+            {needsWindow.map((c) => (
+              <li key={c.id}>
+                <span className="badge bad">Needs a new window</span>{" "}
+                <Link to={`/plants/${c.plantCode}/windows`}>{c.plantCode}</Link> · {c.title}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section className="panel" aria-labelledby="upcoming-title">
+        <h2 id="upcoming-title">Windows</h2>
+        {windows.length === 0 ? (
+          <p className="muted">No windows in the next {DAYS} days for these plants.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="program-windows">
+              <thead>
+                <tr>
+                  <th scope="col">Plant</th>
+                  <th scope="col">Window</th>
+                  <th scope="col">Plant-local time</th>
+                  <th scope="col">UTC</th>
+                  <th scope="col">Duration</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Conflicts</th>
+                </tr>
+              </thead>
+              <tbody>
+                {windows.map((w) => (
+                  <tr key={w.id} className={w.conflicts.length ? "window-conflict" : undefined} id={`window-${w.id}`}>
+                    <td>
+                      <Link to={`/plants/${w.plantCode}/windows#window-${w.id}`}>{w.plantCode}</Link>
+                      <div className="muted">{w.timeZone}</div>
+                    </td>
+                    <td>
+                      <span className={w.kind === "blackout" ? "badge warn" : "badge"}>
+                        {isOneOf(WINDOW_KINDS, w.kind) ? WINDOW_KIND_LABELS[w.kind] : w.kind}
+                      </span>{" "}
+                      {w.title}
+                      {w.changeCount > 0 ? (
+                        <div className="muted">
+                          {w.changeCount} scheduled {w.changeCount === 1 ? "change" : "changes"}
+                        </div>
+                      ) : null}
+                    </td>
+                    <td className="local-range">{w.localRange}</td>
+                    <td className="nowrap muted">
+                      <UtcInstant iso={w.startsAt} /> – <UtcInstant iso={w.endsAt} />
+                    </td>
+                    <td className="nowrap">{formatDuration(w.durationMinutes)}</td>
+                    <td>
+                      <span
+                        className={
+                          w.status === "confirmed" ? "badge ok" : w.status === "cancelled" ? "badge bad" : "badge"
+                        }
+                      >
+                        {isOneOf(WINDOW_STATUSES, w.status) ? WINDOW_STATUS_LABELS[w.status] : w.status}
+                      </span>
+                    </td>
+                    <td>
+                      {w.conflicts.length === 0 ? (
+                        <span className="muted">—</span>
+                      ) : (
+                        <ul className="conflicts">
+                          {w.conflicts.map((c) => (
+                            <li key={c.message}>
+                              <span className="badge bad">Conflict</span> {c.message}
+                            </li>
+                          ))}
+                        </ul>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      {canFeed ? (
+        <section className="panel" aria-labelledby="feeds-title" id="feeds">
+          <h2 id="feeds-title">Calendar feeds</h2>
+          <p>
+            A personal feed token lets Outlook or Google Calendar subscribe to the windows you can read, without signing
+            in. Anyone holding the address sees what you see: revoke a token you no longer use.
+          </p>
+          {created ? (
+            <div className="form-success new-feed" role="status">
+              <p>
+                Your new feed token <span className="mono">{created.prefix}…</span> is shown once; copy the addresses
+                now:
+              </p>
+              <label>
+                Every plant's windows
+                <input
+                  type="text"
+                  readOnly
+                  className="mono"
+                  id="feed-url-program"
+                  value={`${origin}/feeds/${created.token}/windows.ics`}
+                />
+              </label>
+              {feedPlants.map((p) => (
+                <label key={p.code}>
+                  {p.code} only
+                  <input
+                    type="text"
+                    readOnly
+                    className="mono"
+                    value={`${origin}/feeds/${created.token}/plants/${p.code}.ics`}
+                  />
+                </label>
+              ))}
+            </div>
+          ) : null}
+          {failure ? (
+            <p className="form-error" role="alert">
+              {failure.error}
+            </p>
+          ) : null}
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value="create-feed" />
+            <button type="submit">Create a feed token</button>
+          </Form>
+          {feeds.length === 0 ? (
+            <p className="muted">You have no feed tokens.</p>
+          ) : (
+            <table className="feed-tokens">
+              <thead>
+                <tr>
+                  <th scope="col">Token</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">State</th>
+                </tr>
+              </thead>
+              <tbody>
+                {feeds.map((f) => (
+                  <tr key={f.id}>
+                    <td className="mono">{f.prefix}…</td>
+                    <td>{utc(f.createdAt)}</td>
+                    <td>
+                      {f.revokedAt ? (
+                        <span className="muted">revoked {utc(f.revokedAt)}</span>
+                      ) : (
+                        <Form method="post" className="inline-form">
+                          <input type="hidden" name="intent" value="revoke-feed" />
+                          <input type="hidden" name="feedId" value={f.id} />
+                          <button type="submit" className="secondary">
+                            Revoke {f.prefix}…
+                          </button>
+                        </Form>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Upcoming windows · Segmentation Tracker" }];
