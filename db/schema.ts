@@ -299,6 +299,41 @@ export interface CalendarFeedTable {
   revoked_at: string | null;
 }
 
+/** A flow tuple seen on a conduit within one baseline epoch ("<revision>@<epochStart>"). */
+export interface FlowTupleTable {
+  conduit_id: number;
+  epoch_key: string;
+  tuple: string;
+  first_day: string;
+}
+
+/** One Zeek connection already counted, so re-ingest never counts it twice. */
+export interface IngestedConnectionTable {
+  plant_id: number;
+  conn_key: string;
+  conduit_id: number;
+  epoch_key: string;
+  day: string;
+  hour: number;
+  ts: number;
+  tuple: string;
+  bytes: number;
+  wrong: number;
+  source: string;
+}
+
+/** A flow seen on a conduit outside its allowed flows. */
+export interface PolicyViolationTable {
+  id: Generated<number>;
+  conduit_id: number;
+  tuple: string;
+  first_seen: string;
+  last_seen: string;
+  count: number;
+  acknowledged_by: number | null;
+  acknowledged_at: string | null;
+}
+
 export interface Database {
   plant: PlantTable;
   zone: ZoneTable;
@@ -324,6 +359,9 @@ export interface Database {
   alert_wiring: AlertWiringTable;
   detection_rule: DetectionRuleTable;
   calendar_feed: CalendarFeedTable;
+  flow_tuple: FlowTupleTable;
+  ingested_connection: IngestedConnectionTable;
+  policy_violation: PolicyViolationTable;
 }
 
 export type PlantRow = Selectable<PlantTable>;

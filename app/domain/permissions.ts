@@ -22,6 +22,7 @@ export const PERMISSIONS = [
   "manage:tokens",
   "schedule:window", // create and edit a plant's outage windows (and cancel, confirm, complete them)
   "schedule:change", // schedule network changes into a plant's windows, mark them done or cancel them
+  "write:observations", // record a conduit's daily baseline evidence (sensor pipelines)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -40,6 +41,7 @@ export const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
     "read:audit": "all",
     "schedule:window": "all",
     "schedule:change": "all",
+    "write:observations": "all",
   },
   executive: {
     "read:program": "all",
@@ -59,6 +61,7 @@ export const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
     "review:rule": "assigned",
     "schedule:window": "assigned",
     "schedule:change": "assigned",
+    "write:observations": "assigned",
   },
   corporate_security: {
     "read:program": "all",
@@ -66,6 +69,7 @@ export const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
     "sign:monitoring": "all",
     "wire:alerts": "all",
     "write:rule": "all",
+    "write:observations": "all",
   },
   admin: {
     "manage:accounts": "all",

@@ -3,6 +3,7 @@ import * as program from "./2026-11-25T0000_program";
 import * as access from "./2026-11-25T0100_access";
 import * as readiness from "./2026-11-25T0200_readiness";
 import * as feeds from "./2026-11-25T0300_feeds";
+import * as evidence from "./2026-11-25T0400_evidence";
 
 // Every migration, by its sortable name. A new migration is a new file added here; old ones never change.
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-25T0100_access": access,
   "2026-11-25T0200_readiness": readiness,
   "2026-11-25T0300_feeds": feeds,
+  "2026-11-25T0400_evidence": evidence,
 };

@@ -764,6 +764,31 @@ const TABLE: Entry[] = [
     expected: EVERYONE,
     token: tokens([...TOKEN_KINDS]),
   },
+  {
+    route: "api.conduits.$id.observations.tsx",
+    method: "POST",
+    path: "/api/conduits/:apiConduit/observations",
+    json: {
+      day: "2020-01-01",
+      source: "matrix-sensor",
+      coverage: 1,
+      tuples: 3,
+      newTuples: 0,
+      connections: 10,
+      bytes: 900,
+    },
+    expected: only("program_lead", "plant_engineer_own", "corporate_security"),
+    token: tokens(["program_lead", "plant_engineer_day", "corporate_security"], ["plant_engineer_kok"]),
+  },
+  {
+    route: "api.conduits.$id.observations.tsx",
+    label: "the wrong method: nothing behind it",
+    method: "GET",
+    path: "/api/conduits/:apiConduit/observations",
+    allowStatus: [405],
+    expected: EVERYONE,
+    token: tokens([...TOKEN_KINDS]),
+  },
   // Outage windows and changes (a window far ahead, clear of every seeded blackout).
   {
     route: "api.plants.$code.windows.tsx",

@@ -17,7 +17,9 @@ import {
 // The conn.log parser against the real third-party captures in the shared fixtures. Every expected figure is
 // computed here from the raw text by plain splitting, not by the parser under test.
 
-const FIXTURES = path.resolve(import.meta.dirname, "../../../shared/fixtures/zeek");
+// A verbatim copy of the shared fixtures (test/fixtures/zeek/README.md says where they come from), kept in the
+// repository so a clean clone can run the tests.
+const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/zeek");
 const FOURSICS = "4sics-geeklounge-151020.conn.log";
 const ENIP = "enip-modbus.conn.log";
 

@@ -1,0 +1,77 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { isIsoDay } from "~/domain/calendar";
+import { recordObservation } from "~/models/evidence.server";
+import { requireApiActor, requireApiPermission } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+
+const count = (field: string) =>
+  z
+    .number({ error: `${field}: a whole number of 0 or more.` })
+    .int(`${field}: a whole number.`)
+    .min(0, `${field}: 0 or more.`);
+
+const ObservationSchema = z.object({
+  day: z
+    .string({ error: "day: a plant-local date, YYYY-MM-DD." })
+    .refine(isIsoDay, "day: a plant-local date, YYYY-MM-DD."),
+  source: z
+    .string({ error: "source: the name of the sensor pipeline." })
+    .trim()
+    .min(1, "source: the name of the sensor pipeline.")
+    .max(100, "source: keep it under 100 characters."),
+  coverage: z
+    .number({ error: "coverage: a share of the day between 0 and 1." })
+    .min(0, "coverage: between 0 and 1.")
+    .max(1, "coverage: between 0 and 1."),
+  tuples: count("tuples"),
+  newTuples: count("newTuples"),
+  connections: count("connections"),
+  bytes: count("bytes"),
+});
+
+// POST /api/conduits/:id/observations: one day's baseline evidence of a conduit from a sensor pipeline.
+// Idempotent per (conduit, day, source): 201 when recorded, 200 when it replaced that day's report.
+export async function action({ request, params }: ActionFunctionArgs) {
+  const actor = await requireApiActor(request);
+  const id = /^\d{1,9}$/.test(params.id ?? "") ? Number(params.id) : null;
+  const db = getDb();
+  const conduit =
+    id === null
+      ? undefined
+      : await db.selectFrom("conduit").select(["id", "plant_id"]).where("id", "=", id).executeTakeFirst();
+  if (!conduit || (actor.plantScope && !actor.plantScope.includes(conduit.plant_id))) {
+    return Response.json({ error: `No conduit ${params.id ?? ""}.` }, { status: 404 });
+  }
+  requireApiPermission(actor, "write:observations", conduit.plant_id);
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return Response.json({ error: "The body is not valid JSON." }, { status: 400 });
+  }
+  const parsed = ObservationSchema.safeParse(body ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return Response.json(
+      { error: parsed.error.issues.map((i) => i.message).join(" "), field: issue?.path.join(".") ?? null },
+      { status: 400 }
+    );
+  }
+  const { created } = await recordObservation(db, actor, {
+    conduitId: conduit.id,
+    plantId: conduit.plant_id,
+    ...parsed.data,
+  });
+  return Response.json(
+    { conduit: conduit.id, day: parsed.data.day, source: parsed.data.source, created },
+    { status: created ? 201 : 200 }
+  );
+}
+
+export function loader() {
+  return Response.json(
+    { error: "POST one day's observation of this conduit." },
+    { status: 405, headers: { Allow: "POST" } }
+  );
+}

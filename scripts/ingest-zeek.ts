@@ -1,0 +1,166 @@
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+import { parseArgs } from "node:util";
+import zlib from "node:zlib";
+import { createConnLogParser, isParseProblem, type ConnRecord, type ParseProblem } from "../app/domain/zeek";
+import { withIngest, ZEEK_SOURCE, type IngestSummary } from "../app/models/evidence.server";
+import { systemActor } from "../app/utils/actor";
+import { closeDb, getDb } from "../app/utils/db.server";
+import { ActError } from "../app/utils/errors";
+import { migrateToLatest } from "../db/migrate";
+
+// `npm run ingest:zeek -- --plant CODE [--dry-run] [--json] FILE...`: Zeek conn.logs (TSV or JSON lines, plain or
+// gzipped), streamed, one transaction per file.
+
+const USAGE = "Usage: npm run ingest:zeek -- --plant CODE [--dry-run] [--json] FILE...";
+const BATCH = 2000;
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+const { values, positionals } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        plant: { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    return fail(`${error instanceof Error ? error.message : String(error)}. ${USAGE}`);
+  }
+})();
+if (!values.plant) fail(`--plant is required. ${USAGE}`);
+if (positionals.length === 0) fail(`Name at least one conn.log file. ${USAGE}`);
+
+interface FileReport {
+  file: string;
+  lines: number;
+  problems: { count: number; first: ParseProblem[] };
+  summary: IngestSummary;
+}
+
+function isGzip(file: string): boolean {
+  const fd = fs.openSync(file, "r");
+  try {
+    const head = Buffer.alloc(2);
+    return fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+async function ingestFile(file: string): Promise<FileReport> {
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new Error(`${file}: no such file.`);
+  const size = fs.statSync(file).size;
+  const gzip = isGzip(file);
+  const problems = { count: 0, first: [] as ParseProblem[] };
+  let lines = 0;
+  const tty = process.stderr.isTTY === true;
+  const summary = await withIngest(
+    getDb(),
+    {
+      plantCode: values.plant!,
+      source: ZEEK_SOURCE,
+      dryRun: values["dry-run"],
+      actor: systemActor("ingest:zeek"),
+      label: path.basename(file),
+    },
+    async (session) => {
+      const raw = fs.createReadStream(file);
+      const input = gzip ? raw.pipe(zlib.createGunzip()) : raw;
+      raw.on("error", (error) => input.destroy(error));
+      const reader = readline.createInterface({ input, crlfDelay: Infinity });
+      const parser = createConnLogParser();
+      let batch: ConnRecord[] = [];
+      let lastProgress = 0;
+      try {
+        for await (const line of reader) {
+          const result = parser.push(line, ++lines);
+          if (parser.refusal)
+            throw new Error(`${file}: refused, line ${parser.refusal.line}: ${parser.refusal.message}.`);
+          if (result === null) continue;
+          if (isParseProblem(result)) {
+            problems.count++;
+            if (problems.first.length < 5) problems.first.push(result);
+            continue;
+          }
+          batch.push(result);
+          if (batch.length >= BATCH) {
+            await session.add(batch);
+            batch = [];
+          }
+          if (tty && Date.now() - lastProgress > 250) {
+            lastProgress = Date.now();
+            const pct = size > 0 ? Math.min(100, Math.round((raw.bytesRead / size) * 100)) : 100;
+            process.stderr.write(`\r${path.basename(file)} ${String(pct).padStart(3)}% ${lines} lines`);
+          }
+        }
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "Z_BUF_ERROR" || code === "Z_DATA_ERROR" || /unexpected end of file/i.test(String(error))) {
+          throw new Error(
+            `${file}: the gzip stream is truncated or corrupt after line ${lines}; nothing of it was written.`
+          );
+        }
+        throw error;
+      }
+      if (batch.length > 0) await session.add(batch);
+      if (tty) process.stderr.write("\n");
+    }
+  );
+  return { file, lines, problems, summary };
+}
+
+function printTable(report: FileReport): void {
+  const s = report.summary;
+  console.log(
+    `${report.file}: ${report.lines} lines, ${s.records} connections, ${s.counted} counted, ${
+      s.duplicates
+    } already counted${s.dryRun ? " (dry run: nothing written)" : ""}`
+  );
+  if (report.problems.count > 0) {
+    console.log(
+      `  ${report.problems.count} malformed lines, first: ${report.problems.first
+        .map((p) => `line ${p.line}: ${p.message}`)
+        .join("; ")}`
+    );
+  }
+  console.log(`  ${"conduit".padEnd(30)} ${"day".padEnd(10)} coverage tuples  new conns      bytes`);
+  for (const d of s.days) {
+    console.log(
+      `  ${d.conduit.padEnd(30).slice(0, 30)} ${d.day} ${d.coverage.toFixed(2).padStart(8)} ${String(d.tuples).padStart(
+        6
+      )} ${String(d.newTuples).padStart(4)} ${String(d.connections).padStart(5)} ${String(d.bytes).padStart(10)}`
+    );
+  }
+  for (const w of s.wrongFlows) console.log(`  WRONG ${w.conduit}: ${w.tuple} ×${w.count}`);
+  if (s.stagedHosts.length > 0)
+    console.log(`  staged hosts: ${s.stagedHosts.map((h) => `${h.ip} (${h.zone})`).join(", ")}`);
+  console.log(`  unmatched flows: ${s.unmatched}; before the epoch: ${s.skippedBeforeEpoch}`);
+}
+
+try {
+  const db = getDb();
+  await migrateToLatest(db);
+  const reports: FileReport[] = [];
+  for (const file of positionals) {
+    try {
+      reports.push(await ingestFile(file));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      fail(error instanceof ActError ? `${file}: ${message}` : message);
+    }
+  }
+  if (values.json) console.log(JSON.stringify({ plant: values.plant!.toUpperCase(), files: reports }, null, 2));
+  else reports.forEach(printTable);
+  await closeDb();
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}

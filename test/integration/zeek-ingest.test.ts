@@ -1,0 +1,219 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { parseConnLog } from "../../app/domain/zeek";
+import { ingestConnRecords } from "../../app/models/evidence.server";
+import { systemActor } from "../../app/utils/actor";
+import { ActError } from "../../app/utils/errors";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+import { root } from "../../scripts/build";
+import { runScript } from "../support/server";
+
+const FIXTURE = path.join(root, "test/fixtures/zeek/4sics-geeklounge-151020.conn.log");
+const lines = fs.readFileSync(FIXTURE, "utf8").split("\n");
+const actor = systemActor("test");
+
+// The 4sics lab has no flows between 10.10.10.0/24 and 192.168.88.0/23, so the /24 is split into the PLC's
+// /28 and the HMIs' /28 with a conduit between them (S7 polling crosses it); the lab /23 is a third zone.
+const inPlc = (ip: string) => /^10\.10\.10\.(\d+)$/.test(ip) && Number(ip.split(".")[3]) < 16;
+const inHmi = (ip: string) =>
+  /^10\.10\.10\.(\d+)$/.test(ip) && Number(ip.split(".")[3]) >= 16 && Number(ip.split(".")[3]) < 32;
+
+async function seedPlant(db: TestDatabase["db"], code: string, allowed: { protocol: string; port: number | null }[]) {
+  const now = new Date().toISOString();
+  const { id: plantId } = await db
+    .insertInto("plant")
+    .values({
+      code,
+      name: code,
+      time_zone: "UTC",
+      region: "r",
+      site: "s",
+      target_inventory: null,
+      target_zoning: null,
+      target_conduits: null,
+      target_baseline: null,
+      target_alerting: null,
+      created_at: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const zone = async (name: string, cidr: string) => {
+    const { id } = await db
+      .insertInto("zone")
+      .values({
+        plant_id: plantId,
+        name,
+        kind: "process_control",
+        purdue_level: 1,
+        sl_target: 2,
+        description: null,
+        created_at: now,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await db.insertInto("zone_range").values({ zone_id: id, cidr }).execute();
+    return id;
+  };
+  const plc = await zone("PLC", "10.10.10.0/28");
+  const hmi = await zone("HMI", "10.10.10.16/28");
+  await zone("Lab", "192.168.88.0/23");
+  const { id: conduitId } = await db
+    .insertInto("conduit")
+    .values({
+      plant_id: plantId,
+      name: "HMI-PLC",
+      zone_a_id: hmi,
+      zone_b_id: plc,
+      purpose: null,
+      control_type: null,
+      monitored: 1,
+      monitoring_point: null,
+      revision: 1,
+      design_owner_id: null,
+      monitoring_owner_id: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  for (const flow of allowed) {
+    await db
+      .insertInto("conduit_flow")
+      .values({ conduit_id: conduitId, ...flow, direction: "both", description: null })
+      .execute();
+  }
+  await db
+    .insertInto("network_change")
+    .values({
+      plant_id: plantId,
+      kind: "conduit_cutover",
+      title: "cutover",
+      conduit_id: conduitId,
+      conduit_revision: 1,
+      asset_id: null,
+      window_id: null,
+      planned_start: null,
+      planned_minutes: null,
+      status: "done",
+      done_at: "2015-10-01T12:00:00.000Z",
+      created_by: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return { plantId, conduitId };
+}
+
+describe("Zeek ingest of the real 4sics log", () => {
+  let t: TestDatabase;
+  let ids: { plantId: number; conduitId: number };
+  const { records } = parseConnLog(lines);
+
+  // Independent figures: a plain pass over the file's columns.
+  const crossing = lines
+    .filter((l) => l && !l.startsWith("#"))
+    .map((l) => l.split("\t"))
+    .filter((c) => (inPlc(c[2]!) && inHmi(c[4]!)) || (inHmi(c[2]!) && inPlc(c[4]!)));
+  const expectedConnections = crossing.length;
+  const expectedTuples = new Set(crossing.map((c) => `${c[2]}|${c[4]}|${c[6]}|${Number(c[5]) >= 49152 ? 49152 : c[5]}`))
+    .size;
+
+  before(async () => {
+    t = await createTestDatabase();
+    ids = await seedPlant(t.db, "LAB", [{ protocol: "udp", port: 53 }]);
+  });
+  after(async () => t.cleanup());
+
+  it("counts the conduit's day as an independent pass over the file does", async () => {
+    assert.ok(expectedConnections > 9000, "the S7 polling crosses the conduit");
+    const summary = await ingestConnRecords(t.db, { plantCode: "LAB", records, source: "zeek_ingest", actor });
+    assert.equal(summary.days.length, 1);
+    const day = summary.days[0]!;
+    assert.equal(day.day, "2015-10-20");
+    assert.equal(day.connections, expectedConnections);
+    assert.equal(day.tuples, expectedTuples);
+    assert.equal(day.newTuples, expectedTuples);
+    assert.ok(expectedTuples < 10, "the S7 return traffic on ephemeral ports collapses");
+    const rows = await t.db.selectFrom("observation").selectAll().where("conduit_id", "=", ids.conduitId).execute();
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.connections, expectedConnections);
+    assert.ok(rows[0]!.coverage > 0 && rows[0]!.coverage <= 8 / 24);
+    // Every host of the plant's ranges is now in the inventory, staged.
+    const staged = await t.db.selectFrom("asset").select(["ip", "status", "discovery_source", "name"]).execute();
+    assert.ok(staged.some((a) => a.ip === "10.10.10.10" && a.status === "staged" && a.name === "host-10.10.10.10"));
+    assert.ok(!staged.some((a) => a.ip === "8.8.8.8"), "addresses outside the plant are not its hosts");
+    // tcp/102 is not among the allowed flows: wrong.
+    const violations = await t.db.selectFrom("policy_violation").selectAll().execute();
+    const s7 = violations.find((v) => v.tuple === "10.10.10.30|10.10.10.10|tcp|102");
+    assert.ok(s7 && s7.count > 7000);
+    assert.ok(summary.wrongFlows.length > 0);
+    assert.ok(summary.unmatched > 0);
+    const audit = await t.db.selectFrom("audit_event").select("action").execute();
+    assert.deepEqual(
+      audit.map((a) => a.action),
+      ["observation.ingest"]
+    );
+  });
+
+  it("re-ingesting the same file changes nothing", async () => {
+    const before = await t.db
+      .selectFrom("observation")
+      .select(["day", "connections", "tuples", "new_tuples", "bytes", "coverage"])
+      .execute();
+    const violations = await t.db.selectFrom("policy_violation").select(["tuple", "count"]).orderBy("tuple").execute();
+    const summary = await ingestConnRecords(t.db, { plantCode: "LAB", records, source: "zeek_ingest", actor });
+    assert.equal(summary.counted, 0);
+    assert.equal(summary.stagedHosts.length, 0);
+    assert.deepEqual(
+      await t.db
+        .selectFrom("observation")
+        .select(["day", "connections", "tuples", "new_tuples", "bytes", "coverage"])
+        .execute(),
+      before
+    );
+    assert.deepEqual(
+      await t.db.selectFrom("policy_violation").select(["tuple", "count"]).orderBy("tuple").execute(),
+      violations
+    );
+  });
+
+  it("refuses a log of another plant's address space", async () => {
+    const foreign = records.map((r) => ({ ...r, origHost: "172.16.0.1", respHost: "172.16.0.2" }));
+    await assert.rejects(
+      ingestConnRecords(t.db, { plantCode: "LAB", records: foreign, source: "zeek_ingest", actor }),
+      (error: unknown) =>
+        error instanceof ActError && error.status === 400 && /another plant's address space/.test(error.message)
+    );
+  });
+
+  it("the CLI: --dry-run writes nothing, --json parses, garbage exits 1 with the reason", async () => {
+    const t2 = await createTestDatabase();
+    try {
+      await seedPlant(t2.db, "LAB", [{ protocol: "tcp", port: 102 }]);
+      const env = { DATABASE_PATH: t2.file };
+      const dry = await runScript("scripts/ingest-zeek.ts", ["--plant", "LAB", "--dry-run", "--json", FIXTURE], env);
+      assert.equal(dry.status, 0, dry.stderr);
+      const doc = JSON.parse(dry.stdout) as { files: { summary: { days: { connections: number }[] } }[] };
+      assert.equal(doc.files[0]!.summary.days[0]!.connections, expectedConnections);
+      assert.equal((await t2.db.selectFrom("observation").selectAll().execute()).length, 0);
+      assert.equal((await t2.db.selectFrom("asset").selectAll().execute()).length, 0);
+      const garbage = path.join(t2.dir, "garbage.log");
+      fs.writeFileSync(garbage, "hello world\nnot a log\n");
+      const bad = await runScript("scripts/ingest-zeek.ts", ["--plant", "LAB", garbage], env);
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr, /no #fields header and not JSON/);
+      const real = await runScript("scripts/ingest-zeek.ts", ["--plant", "LAB", FIXTURE], env);
+      assert.equal(real.status, 0, real.stderr);
+      assert.match(real.stdout, /HMI-PLC\s+2015-10-20/);
+      assert.equal(
+        (await t2.db.selectFrom("policy_violation").selectAll().execute()).filter((v) => v.tuple.endsWith("|102"))
+          .length,
+        0
+      );
+    } finally {
+      await t2.cleanup();
+    }
+  });
+});
