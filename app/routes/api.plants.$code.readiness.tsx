@@ -4,6 +4,7 @@ import { readinessDocument } from "~/domain/readiness";
 import { readinessOf } from "~/models/readiness.server";
 import { requireApiActor, requireApiPermission } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { findPlant } from "~/utils/plant-guard.server";
 
 // GET /api/plants/:code/readiness[?at=ISO-8601]: one PlantReadiness document (docs/api.md).
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -13,9 +14,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const at = rawAt === null ? DateTime.utc() : DateTime.fromISO(rawAt, { setZone: true });
   if (!at.isValid)
     return Response.json({ error: `at: “${rawAt}” is not an ISO-8601 date or instant.` }, { status: 400 });
-  const code = (params.code ?? "").toUpperCase();
   const db = getDb();
-  const plant = await db.selectFrom("plant").select(["id", "code"]).where("code", "=", code).executeTakeFirst();
+  const plant = await findPlant(params.code);
   if (!plant || (actor.plantScope && !actor.plantScope.includes(plant.id))) {
     return Response.json({ error: `No plant in the program has the code “${params.code ?? ""}”.` }, { status: 404 });
   }

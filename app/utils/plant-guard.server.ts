@@ -9,3 +9,16 @@ export async function requirePlant(rawCode: string | undefined) {
   if (!plant) throw data(`No plant in the program has the code “${rawCode ?? ""}”.`, { status: 404 });
   return plant;
 }
+
+export interface PlantRef {
+  id: number;
+  code: string;
+  time_zone: string;
+}
+
+/** The plant a code names (any case), or undefined; for API answers that refuse in JSON rather than a page. */
+export async function findPlant(rawCode: string | undefined): Promise<PlantRef | undefined> {
+  const code = (rawCode ?? "").toUpperCase();
+  if (!/^[A-Z0-9-]{1,16}$/.test(code)) return undefined;
+  return getDb().selectFrom("plant").select(["id", "code", "time_zone"]).where("code", "=", code).executeTakeFirst();
+}

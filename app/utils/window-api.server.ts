@@ -2,8 +2,8 @@ import { z } from "zod";
 import { LocalTimeError, RefusedAct, requireLocalInstant } from "~/models/outage-windows.server";
 import { requireApiActor } from "~/utils/auth.server";
 import type { Actor } from "~/utils/actor";
-import { getDb } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
+import { findPlant, type PlantRef } from "~/utils/plant-guard.server";
 
 // What the outage-window API endpoints share: finding the plant in the address (within a token's plants), reading
 // a JSON body, reading a time given as a UTC instant or as plant-local fields, and answering refusals as JSON.
@@ -22,25 +22,13 @@ export function jsonError(status: number, error: string, extra: Record<string, u
 export async function apiPlant(
   request: Request,
   rawCode: string | undefined
-): Promise<{ actor: Actor; plant: ApiPlant }> {
+): Promise<{ actor: Actor; plant: PlantRef }> {
   const actor = await requireApiActor(request);
   const plant = await findPlant(rawCode);
   if (!plant || (actor.plantScope && !actor.plantScope.includes(plant.id))) {
     throw jsonError(404, `No plant in the program has the code “${rawCode ?? ""}”.`);
   }
   return { actor, plant };
-}
-
-export interface ApiPlant {
-  id: number;
-  code: string;
-  time_zone: string;
-}
-
-export async function findPlant(rawCode: string | undefined): Promise<ApiPlant | undefined> {
-  const code = (rawCode ?? "").toUpperCase();
-  if (!/^[A-Z0-9-]{1,16}$/.test(code)) return undefined;
-  return getDb().selectFrom("plant").select(["id", "code", "time_zone"]).where("code", "=", code).executeTakeFirst();
 }
 
 export async function readJson(request: Request): Promise<unknown> {
