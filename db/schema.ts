@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 
 // Every table of the database. Instants are UTC ISO-8601 text, calendar dates are "YYYY-MM-DD" text,
 // booleans are 0/1 integers (better-sqlite3 binds neither Date nor boolean).
@@ -87,6 +87,11 @@ export interface AssetTable {
   criticality: string | null;
   discovery_source: string;
   status: string;
+  /** A staged host's triage: known-transient (reviewed, not inventory) or escalated to corporate security. */
+  triage: ColumnType<string | null, string | null | undefined, string | null>;
+  triage_note: ColumnType<string | null, string | null | undefined, string | null>;
+  triaged_by: ColumnType<number | null, number | null | undefined, number | null>;
+  triaged_at: ColumnType<string | null, string | null | undefined, string | null>;
   discovered_at: string;
   created_at: string;
   updated_at: string;
@@ -332,6 +337,7 @@ export interface PolicyViolationTable {
   count: number;
   acknowledged_by: number | null;
   acknowledged_at: string | null;
+  acknowledged_note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface Database {

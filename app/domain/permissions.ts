@@ -23,6 +23,9 @@ export const PERMISSIONS = [
   "schedule:window", // create and edit a plant's outage windows (and cancel, confirm, complete them)
   "schedule:change", // schedule network changes into a plant's windows, mark them done or cancel them
   "write:observations", // record a conduit's daily baseline evidence (sensor pipelines)
+  "triage:asset", // confirm a staged host into the inventory, mark it known-transient, or escalate it
+  "import:assets", // load a passive monitoring tool's inventory export into a plant
+  "acknowledge:violation", // acknowledge a conduit's policy violation (a wrong flow)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -42,6 +45,9 @@ export const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
     "schedule:window": "all",
     "schedule:change": "all",
     "write:observations": "all",
+    "triage:asset": "all",
+    "import:assets": "all",
+    "acknowledge:violation": "all",
   },
   executive: {
     "read:program": "all",
@@ -62,6 +68,9 @@ export const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
     "schedule:window": "assigned",
     "schedule:change": "assigned",
     "write:observations": "assigned",
+    "triage:asset": "assigned",
+    "import:assets": "assigned",
+    "acknowledge:violation": "assigned",
   },
   corporate_security: {
     "read:program": "all",
@@ -70,6 +79,8 @@ export const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
     "wire:alerts": "all",
     "write:rule": "all",
     "write:observations": "all",
+    "triage:asset": "all",
+    "acknowledge:violation": "all",
   },
   admin: {
     "manage:accounts": "all",

@@ -66,21 +66,27 @@ async function assetFacts(db: Executor, plantIds: number[]) {
       sql<number>`sum(case when zone_id is null then 1 else 0 end)`.as("unplaced"),
     ])
     .where("plant_id", "in", plantIds)
+    .where(sql<boolean>`triage is not 'transient'`)
     .groupBy("plant_id")
     .execute();
+  // Known-transient hosts were reviewed and left out of the inventory: they count for nothing below.
   // The first few offenders of each kind per plant, chosen in SQL with a window function.
   const examples = await sql<{ plant_id: number; id: number; name: string; problem: string }>`
     select plant_id, id, name, problem from (
       select plant_id, id, name, problem, row_number() over (partition by plant_id, problem order by name) as n
       from (
         select plant_id, id, name, 'incomplete' as problem from asset
-          where (kind is null or vendor is null or model is null or criticality is null) and plant_id in (${sql.join(
+          where triage is not 'transient' and (kind is null or vendor is null or model is null or criticality is null) and plant_id in (${sql.join(
             plantIds
           )})
         union all
-        select plant_id, id, name, 'staged' from asset where status = 'staged' and plant_id in (${sql.join(plantIds)})
+        select plant_id, id, name, 'staged' from asset where status = 'staged' and triage is not 'transient' and plant_id in (${sql.join(
+          plantIds
+        )})
         union all
-        select plant_id, id, name, 'unplaced' from asset where zone_id is null and plant_id in (${sql.join(plantIds)})
+        select plant_id, id, name, 'unplaced' from asset where zone_id is null and triage is not 'transient' and plant_id in (${sql.join(
+          plantIds
+        )})
       )
     ) where n <= ${EXAMPLES}`.execute(db);
   const activeScans = await db

@@ -4,6 +4,7 @@ import * as access from "./2026-11-25T0100_access";
 import * as readiness from "./2026-11-25T0200_readiness";
 import * as feeds from "./2026-11-25T0300_feeds";
 import * as evidence from "./2026-11-25T0400_evidence";
+import * as triage from "./2026-11-26T0000_triage";
 
 // Every migration, by its sortable name. A new migration is a new file added here; old ones never change.
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-25T0200_readiness": readiness,
   "2026-11-25T0300_feeds": feeds,
   "2026-11-25T0400_evidence": evidence,
+  "2026-11-26T0000_triage": triage,
 };
