@@ -25,6 +25,8 @@ export interface IngestOptions {
   actor: AuditActor;
   /** Named in the audit event (a file name), when there is one. */
   label?: string;
+  /** The instant the ingest is recorded at (default: now). */
+  now?: Date;
 }
 
 export interface DayFigures {
@@ -204,7 +206,7 @@ export async function openIngest(tx: Transaction<Database>, options: IngestOptio
     return zone;
   };
 
-  const now = new Date().toISOString();
+  const now = (options.now ?? new Date()).toISOString();
   const touched = new Map<number, Set<string>>();
   const wrong = new Map<string, WrongFlow>();
   const staged: { ip: string; zone: string }[] = [];
@@ -429,18 +431,23 @@ export async function openIngest(tx: Transaction<Database>, options: IngestOptio
         skippedBeforeEpoch,
       };
       if (!options.dryRun) {
-        await recordAudit(tx, options.actor, {
-          action: "observation.ingest",
-          objectType: "plant",
-          objectId: plant.id,
-          plantId: plant.id,
-          summary: `Ingested ${records} Zeek connections${options.label ? ` from ${options.label}` : ""} into ${
-            plant.code
-          }: ${counted} counted, ${days.length} conduit-days, ${staged.length} staged hosts, ${
-            summary.wrongFlows.length
-          } wrong flows.`,
-          after: { counted, duplicates: summary.duplicates, days, stagedHosts: staged.length },
-        });
+        await recordAudit(
+          tx,
+          options.actor,
+          {
+            action: "observation.ingest",
+            objectType: "plant",
+            objectId: plant.id,
+            plantId: plant.id,
+            summary: `Ingested ${records} Zeek connections${options.label ? ` from ${options.label}` : ""} into ${
+              plant.code
+            }: ${counted} counted, ${days.length} conduit-days, ${staged.length} staged hosts, ${
+              summary.wrongFlows.length
+            } wrong flows.`,
+            after: { counted, duplicates: summary.duplicates, days, stagedHosts: staged.length },
+          },
+          options.now
+        );
       }
       return summary;
     },
@@ -479,56 +486,4 @@ export function ingestConnRecords(
   options: IngestOptions & { records: Iterable<ConnRecord> }
 ): Promise<IngestSummary> {
   return withIngest(db, options, (session) => session.add(options.records));
-}
-
-export interface ObservationInput {
-  day: string;
-  source: string;
-  coverage: number;
-  tuples: number;
-  newTuples: number;
-  connections: number;
-  bytes: number;
-}
-
-/** One day's summary of a conduit from a sensor pipeline; upserted per (conduit, day, source), audited. */
-export async function recordObservation(
-  db: DB,
-  actor: AuditActor,
-  input: { conduitId: number; plantId: number } & ObservationInput
-): Promise<{ created: boolean }> {
-  return db.transaction().execute(async (tx) => {
-    const before = await tx
-      .selectFrom("observation")
-      .selectAll()
-      .where("conduit_id", "=", input.conduitId)
-      .where("day", "=", input.day)
-      .where("source", "=", input.source)
-      .executeTakeFirst();
-    const row = {
-      coverage: input.coverage,
-      tuples: input.tuples,
-      new_tuples: input.newTuples,
-      connections: input.connections,
-      bytes: input.bytes,
-      recorded_at: new Date().toISOString(),
-    };
-    await tx
-      .insertInto("observation")
-      .values({ conduit_id: input.conduitId, day: input.day, source: input.source, ...row })
-      .onConflict((oc) => oc.columns(["conduit_id", "day", "source"]).doUpdateSet(row))
-      .execute();
-    await recordAudit(tx, actor, {
-      action: before ? "observation.update" : "observation.create",
-      objectType: "conduit",
-      objectId: input.conduitId,
-      plantId: input.plantId,
-      summary: `${before ? "Updated" : "Recorded"} the ${input.source} observation of conduit ${input.conduitId} for ${
-        input.day
-      }.`,
-      before: before ?? undefined,
-      after: { day: input.day, source: input.source, ...row },
-    });
-    return { created: !before };
-  });
 }
