@@ -93,7 +93,11 @@ export function BaselineEvidence({
                       />
                       {row.status === "none" && row.reason ? <div className="muted">{row.reason}</div> : null}
                     </td>
-                    <td className="num">{`${row.countedDays} of ${matureDays}`}</td>
+                    <td className="num">
+                      {row.countedDays > matureDays
+                        ? `${matureDays} of ${matureDays} (${row.countedDays} in all)`
+                        : `${row.countedDays} of ${matureDays}`}
+                    </td>
                     <td>{gapText(row.gaps)}</td>
                     <td className="num">
                       {row.wrongTotal === 0 ? (
