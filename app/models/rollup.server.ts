@@ -525,3 +525,116 @@ export function rollupDocument(rollup: Rollup) {
     })),
   };
 }
+
+// ——— the personal queue behind /me ———
+
+export interface QueueChange {
+  id: number;
+  plantCode: string;
+  timeZone: string;
+  kind: string;
+  title: string;
+  status: string;
+  plannedStart: string | null;
+  windowEndsAt: string | null;
+  /** "schedule": needs a window; "close": its window has started, mark it done or cancel it. */
+  todo: "schedule" | "close";
+}
+
+/** Network changes at the plants that need scheduling into a window, or closing once their window has begun. */
+export async function listChangesToAct(db: Executor, plantIds: readonly number[], at: string): Promise<QueueChange[]> {
+  if (plantIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("network_change as n")
+    .innerJoin("plant as p", "p.id", "n.plant_id")
+    .leftJoin("outage_window as w", "w.id", "n.window_id")
+    .select([
+      "n.id",
+      "p.code",
+      "p.time_zone",
+      "n.kind",
+      "n.title",
+      "n.status",
+      "n.planned_start",
+      "w.starts_at as window_starts_at",
+      "w.ends_at as window_ends_at",
+    ])
+    .where("n.plant_id", "in", [...plantIds])
+    .where((eb) =>
+      eb.or([
+        eb("n.status", "=", "needs_window"),
+        eb.and([
+          eb("n.status", "=", "scheduled"),
+          eb.or([eb("n.planned_start", "<=", at), eb("w.starts_at", "<=", at)]),
+        ]),
+      ])
+    )
+    .orderBy("p.code")
+    .orderBy("n.planned_start")
+    .orderBy("n.id")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    plantCode: r.code,
+    timeZone: r.time_zone,
+    kind: r.kind,
+    title: r.title,
+    status: r.status,
+    plannedStart: r.planned_start ?? r.window_starts_at,
+    windowEndsAt: r.window_ends_at,
+    todo: r.status === "needs_window" ? "schedule" : "close",
+  }));
+}
+
+export interface StagedHosts {
+  plantId: number;
+  plantCode: string;
+  count: number;
+  escalated: number;
+  /** The first few, by name. */
+  examples: { id: number; name: string; ip: string | null; triage: string | null }[];
+}
+
+/** Staged hosts not marked known-transient, per plant: how many, and the first few by name. */
+export async function listStagedHosts(
+  db: Executor,
+  plantIds: readonly number[],
+  onlyEscalated = false
+): Promise<StagedHosts[]> {
+  if (plantIds.length === 0) return [];
+  const escalatedOnly = onlyEscalated ? sql`and a.triage = 'escalated'` : sql``;
+  const { rows } = await sql<{
+    plant_id: number;
+    code: string;
+    id: number;
+    name: string;
+    ip: string | null;
+    triage: string | null;
+    n: number;
+    total: number;
+    escalated: number;
+  }>`
+    select * from (
+      select a.plant_id, p.code, a.id, a.name, a.ip, a.triage,
+        row_number() over (partition by a.plant_id order by a.name, a.id) as n,
+        count(*) over (partition by a.plant_id) as total,
+        sum(case when a.triage = 'escalated' then 1 else 0 end) over (partition by a.plant_id) as escalated
+      from asset a join plant p on p.id = a.plant_id
+      where a.status = 'staged' and a.triage is not 'transient' ${escalatedOnly}
+        and a.plant_id in (${sql.join([...plantIds])})
+    ) where n <= 5
+    order by code, n`.execute(db);
+  const byPlant = new Map<number, StagedHosts>();
+  for (const r of rows) {
+    const entry = byPlant.get(r.plant_id) ?? {
+      plantId: r.plant_id,
+      plantCode: r.code,
+      count: Number(r.total),
+      escalated: Number(r.escalated),
+      examples: [],
+    };
+    entry.examples.push({ id: r.id, name: r.name, ip: r.ip, triage: r.triage });
+    byPlant.set(r.plant_id, entry);
+  }
+  return [...byPlant.values()];
+}
