@@ -402,7 +402,7 @@ export default function Dashboard() {
               </thead>
               <tbody>
                 {data.signoffPlants.map((p) => (
-                  <tr key={p.code} data-plant={p.code}>
+                  <tr key={p.code} data-signoff-plant={p.code}>
                     <th scope="row">
                       <Link to={`/plants/${p.code}`}>
                         <span className="mono">{p.code}</span> {p.name}
