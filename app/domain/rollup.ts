@@ -59,6 +59,9 @@ export function ragOf(input: RagInput): RagResult {
   return { rag: "green", daysLate, reason: daysLate === 0 ? "On target." : `${-daysLate!} days ahead of target.` };
 }
 
+/** How many days ahead the rollup's upcoming outage windows reach. */
+export const UPCOMING_DAYS = 30;
+
 /** Blocker age flags: 14 and 30 days. */
 export const BLOCKER_FLAG_DAYS = [14, 30] as const;
 

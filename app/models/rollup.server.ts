@@ -2,7 +2,16 @@ import { sql } from "kysely";
 import { localDay } from "~/domain/calendar";
 import { currentPhase } from "~/domain/phase";
 import { blockers, type GateStatus } from "~/domain/readiness";
-import { ageInDays, blockerFlag, burnup, ragOf, type BurnupWeek, type Rag, type WeeklyCount } from "~/domain/rollup";
+import {
+  ageInDays,
+  blockerFlag,
+  burnup,
+  ragOf,
+  UPCOMING_DAYS,
+  type BurnupWeek,
+  type Rag,
+  type WeeklyCount,
+} from "~/domain/rollup";
 import { formatLocalRange } from "~/domain/local-time";
 import { PHASES, type Phase, type PlantPhase } from "~/domain/vocabulary";
 import { readinessOf } from "~/models/readiness.server";
@@ -169,8 +178,6 @@ export async function listSignoffGaps(db: Executor, plantIds: readonly number[])
   }));
 }
 
-/** How many days ahead the upcoming outage windows reach. */
-export const UPCOMING_DAYS = 30;
 const UPCOMING_LIMIT = 20;
 
 function windowSummary(w: {

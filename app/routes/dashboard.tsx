@@ -5,10 +5,10 @@ import { ComputedAt } from "~/components/dashboard/ComputedAt";
 import { RagBadge } from "~/components/dashboard/RagBadge";
 import { useHydrated } from "~/components/dashboard/useHydrated";
 import { PhaseBadge } from "~/components/PhaseBadge";
-import { AMBER_DAYS, BLOCKER_FLAG_DAYS, RAG_RULE, RAGS, type Rag } from "~/domain/rollup";
+import { AMBER_DAYS, BLOCKER_FLAG_DAYS, RAG_RULE, RAGS, UPCOMING_DAYS, type Rag } from "~/domain/rollup";
 import { formatDate } from "~/domain/time";
 import { PHASE_LABELS, PHASES, type PlantPhase } from "~/domain/vocabulary";
-import { loadRollup, UPCOMING_DAYS } from "~/models/rollup.server";
+import { loadRollup } from "~/models/rollup.server";
 import { requirePermission, requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 
