@@ -227,8 +227,8 @@ export default function PlantsList() {
                     "None scheduled"
                   )}
                 </td>
-                <td>{formatDate(p.forecastLive)}</td>
-                <td>{formatDate(p.targetAlerting)}</td>
+                <td className="nowrap">{formatDate(p.forecastLive)}</td>
+                <td className="nowrap">{formatDate(p.targetAlerting)}</td>
                 <td>
                   <RagBadge rag={p.rag} />
                   <div className="muted">{p.ragReason}</div>
