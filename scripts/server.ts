@@ -56,7 +56,57 @@ function refuseCrossSite(req: Request, res: Response, next: NextFunction) {
   res.status(403).type("text/plain").send("Refused: this request came from another site.");
 }
 
-export function createApp(build: ServerBuild, root: string) {
+const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
+
+/** Why a form post cannot be read as a form (as a refusal to answer with), or null when it can. */
+async function unreadableForm(request: globalThis.Request): Promise<globalThis.Response | null> {
+  const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (!FORM_TYPES.includes(type)) {
+    return new globalThis.Response("Send the form as application/x-www-form-urlencoded or multipart/form-data.", {
+      status: 415,
+      statusText: "Unsupported form encoding",
+    });
+  }
+  try {
+    await request.clone().formData();
+    return null;
+  } catch {
+    return new globalThis.Response("The form could not be read: its body is not valid form data.", {
+      status: 400,
+      statusText: "Unreadable form",
+    });
+  }
+}
+
+/**
+ * Every page action reads a form; a post whose body is no form (another content type, broken multipart) is
+ * refused with 415 or 400 before the action runs, rather than failing inside it. The JSON API reads its own bodies.
+ */
+function withReadableForms(build: ServerBuild): ServerBuild {
+  const routes: ServerBuild["routes"] = {};
+  for (const [id, route] of Object.entries(build.routes)) {
+    const action = route.module.action;
+    if (!action || id.startsWith("routes/api.")) {
+      routes[id] = route;
+      continue;
+    }
+    routes[id] = {
+      ...route,
+      module: {
+        ...route.module,
+        action: async (args) => {
+          const refusal = await unreadableForm(args.request);
+          if (refusal) throw refusal;
+          return action(args);
+        },
+      },
+    };
+  }
+  return { ...build, routes };
+}
+
+export function createApp(serverBuild: ServerBuild, root: string) {
+  const build = withReadableForms(serverBuild);
   const app = express();
   app.disable("x-powered-by");
   app.use(compression());
