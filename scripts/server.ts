@@ -58,10 +58,18 @@ function refuseCrossSite(req: Request, res: Response, next: NextFunction) {
 
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
-/** Why a form post cannot be read as a form (as a refusal to answer with), or null when it can. */
-async function unreadableForm(request: globalThis.Request): Promise<globalThis.Response | null> {
+/**
+ * The request as a form its action can read: a post without a body (a sign-out button, a script) is an empty form;
+ * one whose body is no form (another content type, broken multipart) is a refusal to answer with instead.
+ */
+async function asForm(request: globalThis.Request): Promise<globalThis.Request | globalThis.Response> {
   const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (!FORM_TYPES.includes(type)) {
+    if ((await request.clone().arrayBuffer()).byteLength === 0) {
+      const headers = new Headers(request.headers);
+      headers.set("Content-Type", FORM_TYPES[0]!);
+      return new globalThis.Request(request.url, { method: request.method, headers, body: "", signal: request.signal });
+    }
     return new globalThis.Response("Send the form as application/x-www-form-urlencoded or multipart/form-data.", {
       status: 415,
       statusText: "Unsupported form encoding",
@@ -69,7 +77,7 @@ async function unreadableForm(request: globalThis.Request): Promise<globalThis.R
   }
   try {
     await request.clone().formData();
-    return null;
+    return request;
   } catch {
     return new globalThis.Response("The form could not be read: its body is not valid form data.", {
       status: 400,
@@ -79,8 +87,8 @@ async function unreadableForm(request: globalThis.Request): Promise<globalThis.R
 }
 
 /**
- * Every page action reads a form; a post whose body is no form (another content type, broken multipart) is
- * refused with 415 or 400 before the action runs, rather than failing inside it. The JSON API reads its own bodies.
+ * Every page action reads a form; a post whose body is no form is refused with 415 or 400 before the action runs,
+ * rather than failing inside it. The JSON API reads its own bodies.
  */
 function withReadableForms(build: ServerBuild): ServerBuild {
   const routes: ServerBuild["routes"] = {};
@@ -95,9 +103,9 @@ function withReadableForms(build: ServerBuild): ServerBuild {
       module: {
         ...route.module,
         action: async (args) => {
-          const refusal = await unreadableForm(args.request);
-          if (refusal) throw refusal;
-          return action(args);
+          const form = await asForm(args.request);
+          if (form instanceof globalThis.Response) throw form;
+          return action({ ...args, request: form });
         },
       },
     };

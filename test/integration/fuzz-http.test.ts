@@ -925,7 +925,7 @@ describe("fuzzing every action and API endpoint over HTTP", () => {
     raw.prepare("delete from fuzz_write where id > ?").run(mark);
   });
 
-  it("refuses a post to a page that is no form (found by fuzzing) with 415 or 400, writing nothing", async () => {
+  it("refuses a post to a page whose body is no form (found by fuzzing) with 415 or 400, writing nothing", async () => {
     const cases: { attempt: Attempt; status: number }[] = [
       {
         attempt: {
@@ -953,6 +953,11 @@ describe("fuzzing every action and API endpoint over HTTP", () => {
           who: { kind: "session", actor: "program_lead" },
           body: { shape: "broken multipart", body: "", contentType: "multipart/form-data; boundary=x" },
         },
+        status: 400,
+      },
+      {
+        // No body at all is an empty form, which the action refuses for what it lacks.
+        attempt: { method: "POST", path: "/admin", who: { kind: "session", actor: "admin" }, body: { shape: "no" } },
         status: 400,
       },
     ];
