@@ -1,7 +1,12 @@
 import crypto from "node:crypto";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import {
+  MaxPartSizeExceededError,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+  type ServerBuild,
+} from "@remix-run/node";
 import compression from "compression";
 import express, { type Request, type Response, type NextFunction } from "express";
 
@@ -69,7 +74,89 @@ function closeWhenBodyUnread(req: express.Request, res: express.Response, next: 
   next();
 }
 
-export function createApp(build: ServerBuild, root: string) {
+const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
+/** The largest file a form may upload (inventory exports); larger ones go through the command line. */
+const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The request as a form its action can read: a post without a body (a sign-out button, a script) is an empty form;
+ * one whose body is no form (another content type, broken multipart) is a refusal to answer with instead.
+ */
+async function asForm(request: globalThis.Request): Promise<globalThis.Request | globalThis.Response> {
+  const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (!FORM_TYPES.includes(type)) {
+    if ((await request.clone().arrayBuffer()).byteLength === 0) {
+      const headers = new Headers(request.headers);
+      headers.set("Content-Type", FORM_TYPES[0]!);
+      return new globalThis.Request(request.url, { method: request.method, headers, body: "", signal: request.signal });
+    }
+    return new globalThis.Response("Send the form as application/x-www-form-urlencoded or multipart/form-data.", {
+      status: 415,
+      statusText: "Unsupported form encoding",
+    });
+  }
+  try {
+    if (type === "multipart/form-data") {
+      // Read part by part, each held to the upload limit, whatever the request claims about its length; the
+      // action gets the form as read, encoded afresh.
+      const handler = unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES });
+      const form = await unstable_parseMultipartFormData(request, handler);
+      const headers = new Headers(request.headers);
+      headers.delete("Content-Type");
+      headers.delete("Content-Length");
+      return new globalThis.Request(request.url, {
+        method: request.method,
+        headers,
+        body: form,
+        signal: request.signal,
+      });
+    } else {
+      await request.clone().formData();
+    }
+    return request;
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) {
+      return new globalThis.Response("The upload is larger than 8 MB.", {
+        status: 413,
+        statusText: "Upload too large",
+      });
+    }
+    return new globalThis.Response("The form could not be read: its body is not valid form data.", {
+      status: 400,
+      statusText: "Unreadable form",
+    });
+  }
+}
+
+/**
+ * Every page action reads a form; a post whose body is no form is refused with 415 or 400 before the action runs,
+ * rather than failing inside it. The JSON API reads its own bodies.
+ */
+function withReadableForms(build: ServerBuild): ServerBuild {
+  const routes: ServerBuild["routes"] = {};
+  for (const [id, route] of Object.entries(build.routes)) {
+    const action = route.module.action;
+    if (!action || id.startsWith("routes/api.")) {
+      routes[id] = route;
+      continue;
+    }
+    routes[id] = {
+      ...route,
+      module: {
+        ...route.module,
+        action: async (args) => {
+          const form = await asForm(args.request);
+          if (form instanceof globalThis.Response) throw form;
+          return action({ ...args, request: form });
+        },
+      },
+    };
+  }
+  return { ...build, routes };
+}
+
+export function createApp(serverBuild: ServerBuild, root: string) {
+  const build = withReadableForms(serverBuild);
   const app = express();
   app.disable("x-powered-by");
   app.use(closeWhenBodyUnread);

@@ -83,19 +83,20 @@ interface Row {
   get(field: string): FieldValue;
 }
 
+/** Epoch seconds of 10000-01-01: a later time has no calendar day (and no JavaScript date). */
+const TS_LIMIT = 253402300800;
+
 function readTs(row: Row): number {
   const raw = row.get("ts");
   if (raw === undefined || raw === null) throw new FieldError("ts", "ts is missing");
-  if (typeof raw === "number") {
-    if (Number.isFinite(raw) && raw >= 0) return raw;
-  } else if (typeof raw === "string") {
-    if (DECIMAL.test(raw)) return Number(raw);
+  let ts = NaN;
+  if (typeof raw === "number") ts = raw;
+  else if (typeof raw === "string") {
+    if (DECIMAL.test(raw)) ts = Number(raw);
     // Zeek's JSON writer may be set to ISO 8601 timestamps.
-    if (/^\d{4}-\d{2}-\d{2}T/.test(raw)) {
-      const ms = Date.parse(raw);
-      if (Number.isFinite(ms)) return ms / 1000;
-    }
+    else if (/^\d{4}-\d{2}-\d{2}T/.test(raw)) ts = Date.parse(raw) / 1000;
   }
+  if (Number.isFinite(ts) && ts >= 0 && ts < TS_LIMIT) return ts;
   throw new FieldError("ts", `ts is not a timestamp: ${JSON.stringify(raw)}`);
 }
 
