@@ -178,12 +178,16 @@ async function measure(url: string, route: RouteSpec, headers: Record<string, st
   }
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
-  const instance = autocannon({ url: `${url}${route.path}`, connections: CONNECTIONS, duration: DURATION, headers });
-  instance.on("response", (_client, statusCode, _bytes, responseTime) => {
-    latencies.push(responseTime);
-    statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url: `${url}${route.path}`, connections: CONNECTIONS, duration: DURATION, headers },
+      (error, done) => (error ? reject(error) : resolve(done))
+    );
+    instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+      latencies.push(responseTime);
+      statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
+    });
   });
-  const result = await instance;
   const bad = [...statuses].filter(([status]) => status < 200 || status > 299);
   if (bad.length > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new BenchFailure(
