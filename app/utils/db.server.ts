@@ -36,7 +36,21 @@ export function openDatabase(file: string = databasePath()): DB {
     const reason = error instanceof Error ? error.message : String(error);
     throw new DatabaseOpenError(`Cannot use the database at ${file}: ${reason.replace(/\.$/, "")}.`);
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  handles.set(db, sqlite);
+  return db;
+}
+
+const handles = new WeakMap<DB, SQLite.Database>();
+
+/**
+ * The better-sqlite3 connection under a database opened here, for the few bulk paths (Zeek ingest) that run
+ * prepared statements over many rows inside a Kysely transaction on the same connection.
+ */
+export function sqliteHandle(db: DB): SQLite.Database {
+  const handle = handles.get(db);
+  if (!handle) throw new Error("This database was not opened by openDatabase.");
+  return handle;
 }
 
 let shared: DB | undefined;

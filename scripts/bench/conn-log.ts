@@ -35,43 +35,47 @@ export async function writeConnLog(
   // Hosts 10–150 of each zone are in the inventory the bench program generates; 3,000 and up never are.
   const known = (zone: number) => hostIp(p, zone, random.int(10, 150));
   const unknown = (zone: number) => hostIp(p, zone, 3000 + random.int(0, 39));
+  // Each conduit carries a fixed set of flows, as OT traffic does (the same clients polling the same servers):
+  // about a hundred allowed tuples and a handful it does not allow. A few clients are not in the inventory.
+  type Flow = { orig: string; resp: string; proto: string; port: number };
+  const pools = CONDUITS.map((conduit) => {
+    const allowed: Flow[] = [];
+    const wrong: Flow[] = [];
+    for (let k = 0; k < random.int(60, 140); k++) {
+      const [proto, port, direction] = random.pick(conduit.flows);
+      const forward = direction === "a_to_b" || (direction === "both" && random.chance(0.5));
+      const [from, to] = forward ? [conduit.a, conduit.b] : [conduit.b, conduit.a];
+      allowed.push({
+        orig: random.chance(0.02) ? unknown(from) : known(from),
+        resp: known(to),
+        proto,
+        port: port ?? 0,
+      });
+    }
+    for (let k = 0; k < random.int(3, 12); k++) {
+      wrong.push({ orig: known(conduit.a), resp: known(conduit.b), proto: "tcp", port: random.pick(WRONG_PORTS) });
+    }
+    return { allowed, wrong };
+  });
   let buffer = HEADER.join("\n") + "\n";
   for (let n = 0; n < options.lines; n++) {
     const ts = endTs - span + n * step + random.next() * step;
     const roll = random.next();
-    let orig: string;
-    let resp: string;
-    let proto = "tcp";
-    let port: number;
+    let flow: Flow;
     if (roll < 0.8) {
       // A conduit: allowed (most), or a flow the conduit does not allow; a few on conduits without a cutover.
-      const conduit =
-        CONDUITS[
-          roll < 0.02 ? random.int(MONITORED_CONDUITS, CONDUITS.length - 1) : random.int(0, MONITORED_CONDUITS - 1)
-        ]!;
-      const [flowProto, flowPort, direction] = random.pick(conduit.flows);
-      const forward = direction === "a_to_b" || (direction === "both" && random.chance(0.5));
-      const [from, to] = forward ? [conduit.a, conduit.b] : [conduit.b, conduit.a];
-      const stranger = random.chance(0.01);
-      orig = stranger ? unknown(from) : known(from);
-      resp = known(to);
-      if (roll > 0.7) {
-        port = random.pick(WRONG_PORTS);
-      } else {
-        proto = flowProto;
-        port = flowPort ?? 0;
-      }
+      const index =
+        roll < 0.02 ? random.int(MONITORED_CONDUITS, CONDUITS.length - 1) : random.int(0, MONITORED_CONDUITS - 1);
+      const pool = pools[index]!;
+      flow = random.pick(roll > 0.77 ? pool.wrong : pool.allowed);
     } else if (roll < 0.97) {
       const zone = random.int(0, 5);
-      orig = known(zone);
-      resp = known(zone);
-      port = random.pick([502, 44818, 2222, 102]);
-      if (port === 2222) proto = "udp";
+      const port = random.pick([502, 44818, 2222, 102]);
+      flow = { orig: known(zone), resp: known(zone), proto: port === 2222 ? "udp" : "tcp", port };
     } else {
-      orig = `198.51.100.${random.int(1, 254)}`;
-      resp = known(0);
-      port = 443;
+      flow = { orig: `198.51.100.${random.int(1, 254)}`, resp: known(0), proto: "tcp", port: 443 };
     }
+    const { orig, resp, proto, port } = flow;
     const origPort = random.int(1024, 65535);
     const origBytes = random.int(40, 20_000);
     const respBytes = random.int(40, 200_000);
