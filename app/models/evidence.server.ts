@@ -103,13 +103,17 @@ function connectionKey(record: ConnRecord): string {
 
 function isAllowed(conduit: ConduitInfo, record: ConnRecord, originZone: number): boolean {
   const port = record.proto === "icmp" ? null : record.respPort;
-  return conduit.flows.some(
-    (flow) =>
+  // A loop, not `some` with an arrow: this runs once per connection.
+  for (const flow of conduit.flows) {
+    if (
       flow.protocol === record.proto &&
       (flow.port === null || flow.port === port) &&
       (flow.direction === "both" ||
         (flow.direction === "a_to_b" ? originZone === conduit.zoneA : originZone === conduit.zoneB))
-  );
+    )
+      return true;
+  }
+  return false;
 }
 
 /**
