@@ -10,7 +10,7 @@ import {
 } from "~/domain/readiness";
 import { partState, SIGNOFF_PARTS } from "~/domain/signoffs";
 import { conduitHash, contentHash, listSignoffs, ownershipSplitHash } from "~/models/signoffs.server";
-import type { Executor } from "~/utils/db.server";
+import { isSharedDb, type Executor } from "~/utils/db.server";
 
 // Loads the state the readiness engine judges, for many plants at once: one query per kind of fact,
 // grouped by plant in memory, never one query per plant.
@@ -439,8 +439,102 @@ export async function loadPlantStates(
   return states;
 }
 
-/** Readiness of each plant (all when `codes` is omitted) at an instant. */
-export async function readinessOf(db: Executor, at: string, codes?: string[]): Promise<PlantReadiness[]> {
+async function computeReadinessOf(db: Executor, at: string, codes?: string[]): Promise<PlantReadiness[]> {
   const [states, settings] = await Promise.all([loadPlantStates(db, codes, at), loadSettings(db)]);
   return [...states.values()].map((state) => computeReadiness(state, at, settings));
+}
+
+// ——— The server's readiness cache ———
+//
+// Judging every plant takes a query per kind of fact over the whole program and a pass of the rules per plant;
+// the server answers the same question many times a second. Its answers are kept while nothing they depend on
+// has changed, and never longer than FRESH_MS:
+// - Data. Every change the app makes writes an audit event in the change's own transaction, so the head of the
+//   audit trail (its seq and hash, one lookup by primary key) moves with every committed change, whichever process
+//   made it (the ingest command, an import). `PRAGMA data_version` moves too when any other connection commits,
+//   which covers writes made outside the app's models (a test's fixtures, a hand repair).
+// - Time. Readiness also depends on the clock (baseline days, ages, the next outage window): an answer computed
+//   at T is served until T + FRESH_MS, and says it was computed at T (`at`), which pages show.
+// Only the server's shared connection, outside any transaction, and only for "now" (not a past instant) is
+// cached: a gate pass re-judges inside its own transaction, and scripts and tests judge afresh.
+
+/** How long an answer computed at T is served for a request at "now". */
+export const READINESS_FRESH_MS = 60_000;
+/** A requested instant this close to the clock counts as "now". */
+const NOW_TOLERANCE_MS = 5_000;
+
+interface CachedPlant {
+  computedAt: number;
+  readiness: PlantReadiness;
+}
+
+const cache = {
+  version: "",
+  plants: new Map<string, CachedPlant>(),
+  /** Every plant's code, in order, when all plants were last judged. */
+  all: null as { computedAt: number; codes: string[] } | null,
+  inflight: new Map<string, Promise<PlantReadiness[]>>(),
+};
+
+async function dataVersion(db: Executor): Promise<string> {
+  const [head, pragma] = await Promise.all([
+    db.selectFrom("audit_event").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst(),
+    sql<{ data_version: number }>`pragma data_version`.execute(db),
+  ]);
+  return `${head?.seq ?? 0}:${head?.hash ?? ""}:${pragma.rows[0]?.data_version ?? 0}`;
+}
+
+/** Forgets every cached answer (tests; after a change made outside the app on this same connection). */
+export function clearReadinessCache(): void {
+  cache.version = "";
+  cache.plants.clear();
+  cache.all = null;
+}
+
+/**
+ * Readiness of each plant (all when `codes` is omitted) at an instant. On the server, for "now", an answer up to
+ * READINESS_FRESH_MS old may be given when nothing has changed since: its `at` says when it was computed.
+ */
+export async function readinessOf(db: Executor, at: string, codes?: string[]): Promise<PlantReadiness[]> {
+  const atMs = Date.parse(at);
+  const now = Date.now();
+  if (!isSharedDb(db) || !Number.isFinite(atMs) || Math.abs(atMs - now) > NOW_TOLERANCE_MS) {
+    return computeReadinessOf(db, at, codes);
+  }
+  const version = await dataVersion(db);
+  if (version !== cache.version) {
+    clearReadinessCache();
+    cache.version = version;
+  }
+  const fresh = (computedAt: number) => now - computedAt < READINESS_FRESH_MS;
+  const wanted = codes ?? (cache.all && fresh(cache.all.computedAt) ? cache.all.codes : null);
+  if (wanted) {
+    const hits = wanted.map((code) => cache.plants.get(code));
+    if (hits.every((hit) => hit !== undefined && fresh(hit.computedAt))) {
+      return hits.map((hit) => hit!.readiness);
+    }
+  }
+  // One computation per question at a time: concurrent requests that miss wait for the same answer.
+  const key = `${version}|${codes ? [...codes].sort().join(",") : "*"}`;
+  let pending = cache.inflight.get(key);
+  if (!pending) {
+    pending = computeReadinessOf(db, at, codes).then(
+      async (result) => {
+        // Kept only if nothing changed while it was computed (the version is read again).
+        const after = await dataVersion(db).catch(() => "");
+        cache.inflight.delete(key);
+        if (after === version && cache.version === version) {
+          for (const readiness of result) cache.plants.set(readiness.code, { computedAt: atMs, readiness });
+          if (!codes) cache.all = { computedAt: atMs, codes: result.map((r) => r.code) };
+        }
+        return result;
+      },
+      (error: unknown) => {
+        cache.inflight.delete(key);
+        throw error;
+      }
+    );
+    cache.inflight.set(key, pending);
+  }
+  return pending;
 }

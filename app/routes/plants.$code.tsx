@@ -219,7 +219,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     window,
     total,
     ignored,
-    computedAt: now.toISOString(),
+    // When the readiness figures were computed (the server may give an answer up to a minute old).
+    computedAt: readiness!.at,
   };
 }
 

@@ -61,6 +61,11 @@ export function getDb(): DB {
   return shared;
 }
 
+/** Whether `db` is the process's shared connection (the server's), as opposed to a script's or a test's own. */
+export function isSharedDb(db: unknown): boolean {
+  return shared !== undefined && db === shared;
+}
+
 export async function closeDb(): Promise<void> {
   await shared?.destroy();
   shared = undefined;
