@@ -447,16 +447,18 @@ async function computeReadinessOf(db: Executor, at: string, codes?: string[]): P
 // ——— The server's readiness cache ———
 //
 // Judging every plant takes a query per kind of fact over the whole program and a pass of the rules per plant;
-// the server answers the same question many times a second. Its answers are kept while nothing they depend on
-// has changed, and never longer than FRESH_MS:
-// - Data. Every change the app makes writes an audit event in the change's own transaction, so the head of the
-//   audit trail (its seq and hash, one lookup by primary key) moves with every committed change, whichever process
-//   made it (the ingest command, an import). `PRAGMA data_version` moves too when any other connection commits,
-//   which covers writes made outside the app's models (a test's fixtures, a hand repair).
+// the server answers the same question many times a second. Each plant's answer is kept while nothing it depends
+// on has changed, and never longer than READINESS_FRESH_MS:
+// - Changes made by the server. Every change the app makes writes an audit event, naming its plant, in the
+//   change's own transaction. The events after the last one seen (a range of the primary key) say which plants
+//   changed: those are judged again; an event of no plant (accounts, settings, an import) clears every answer.
+//   A trail that does not continue the one seen (reset) clears everything too.
+// - Changes made by any other connection (the ingest command, an import, a hand repair): `PRAGMA data_version`
+//   moves whenever another connection commits, and then every answer is dropped.
 // - Time. Readiness also depends on the clock (baseline days, ages, the next outage window): an answer computed
-//   at T is served until T + FRESH_MS, and says it was computed at T (`at`), which pages show.
+//   at T is served until T + READINESS_FRESH_MS and says it was computed at T (`at`); pages show it.
 // Only the server's shared connection, outside any transaction, and only for "now" (not a past instant) is
-// cached: a gate pass re-judges inside its own transaction, and scripts and tests judge afresh.
+// cached: a gate pass judges inside its own transaction, and scripts and tests judge afresh.
 
 /** How long an answer computed at T is served for a request at "now". */
 export const READINESS_FRESH_MS = 60_000;
@@ -469,72 +471,100 @@ interface CachedPlant {
 }
 
 const cache = {
-  version: "",
+  dataVersion: -1,
+  head: { seq: 0, hash: "" },
+  /** Bumped whenever answers are dropped, so a computation that straddled a change is not kept. */
+  generation: 0,
   plants: new Map<string, CachedPlant>(),
-  /** Every plant's code, in order, when all plants were last judged. */
-  all: null as { computedAt: number; codes: string[] } | null,
   inflight: new Map<string, Promise<PlantReadiness[]>>(),
 };
 
-async function dataVersion(db: Executor): Promise<string> {
-  const [head, pragma] = await Promise.all([
-    db.selectFrom("audit_event").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst(),
-    sql<{ data_version: number }>`pragma data_version`.execute(db),
-  ]);
-  return `${head?.seq ?? 0}:${head?.hash ?? ""}:${pragma.rows[0]?.data_version ?? 0}`;
+/** Forgets every cached answer. */
+export function clearReadinessCache(): void {
+  cache.plants.clear();
+  cache.generation++;
 }
 
-/** Forgets every cached answer (tests; after a change made outside the app on this same connection). */
-export function clearReadinessCache(): void {
-  cache.version = "";
-  cache.plants.clear();
-  cache.all = null;
+/** Brings the cache up to date with the database: drops the answers of whatever changed since the last look. */
+async function invalidate(db: Executor): Promise<void> {
+  const [pragma, head] = await Promise.all([
+    sql<{ data_version: number }>`pragma data_version`.execute(db),
+    db.selectFrom("audit_event").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst(),
+  ]);
+  const dataVersion = Number(pragma.rows[0]?.data_version ?? 0);
+  const now = { seq: head?.seq ?? 0, hash: head?.hash ?? "" };
+  const seen = cache.head;
+  if (dataVersion !== cache.dataVersion) {
+    clearReadinessCache();
+  } else if (now.seq !== seen.seq || now.hash !== seen.hash) {
+    const continues =
+      now.seq > seen.seq &&
+      (seen.seq === 0 ||
+        (await db.selectFrom("audit_event").select("hash").where("seq", "=", seen.seq).executeTakeFirst())?.hash ===
+          seen.hash);
+    const changed = continues
+      ? await db
+          .selectFrom("audit_event as e")
+          .leftJoin("plant as p", "p.id", "e.plant_id")
+          .select(["e.plant_id", "p.code"])
+          .distinct()
+          .where("e.seq", ">", seen.seq)
+          .where("e.seq", "<=", now.seq)
+          .execute()
+      : null;
+    if (!changed || changed.some((event) => event.plant_id === null || event.code === null)) {
+      clearReadinessCache();
+    } else {
+      for (const event of changed) cache.plants.delete(event.code!);
+      cache.generation++;
+    }
+  }
+  cache.dataVersion = dataVersion;
+  cache.head = now;
 }
 
 /**
  * Readiness of each plant (all when `codes` is omitted) at an instant. On the server, for "now", an answer up to
- * READINESS_FRESH_MS old may be given when nothing has changed since: its `at` says when it was computed.
+ * READINESS_FRESH_MS old may be given when nothing it depends on has changed since: its `at` says when it was
+ * computed.
  */
 export async function readinessOf(db: Executor, at: string, codes?: string[]): Promise<PlantReadiness[]> {
   const atMs = Date.parse(at);
-  const now = Date.now();
-  if (!isSharedDb(db) || !Number.isFinite(atMs) || Math.abs(atMs - now) > NOW_TOLERANCE_MS) {
+  const nowMs = Date.now();
+  if (!isSharedDb(db) || !Number.isFinite(atMs) || Math.abs(atMs - nowMs) > NOW_TOLERANCE_MS) {
     return computeReadinessOf(db, at, codes);
   }
-  const version = await dataVersion(db);
-  if (version !== cache.version) {
-    clearReadinessCache();
-    cache.version = version;
-  }
-  const fresh = (computedAt: number) => now - computedAt < READINESS_FRESH_MS;
-  const wanted = codes ?? (cache.all && fresh(cache.all.computedAt) ? cache.all.codes : null);
-  if (wanted) {
-    const hits = wanted.map((code) => cache.plants.get(code));
-    if (hits.every((hit) => hit !== undefined && fresh(hit.computedAt))) {
-      return hits.map((hit) => hit!.readiness);
-    }
-  }
+  await invalidate(db);
+  // As `loadPlantStates` gives them: each plant once, by code.
+  const wanted = [
+    ...new Set(codes ?? (await db.selectFrom("plant").select("code").execute()).map((plant) => plant.code)),
+  ].sort();
+  const fresh = (hit: CachedPlant | undefined): hit is CachedPlant =>
+    hit !== undefined && nowMs - hit.computedAt < READINESS_FRESH_MS;
+  const missing = wanted.filter((code) => !fresh(cache.plants.get(code)));
+  if (missing.length === 0) return wanted.map((code) => cache.plants.get(code)!.readiness);
+  // The answers in hand now, before anything is awaited (a request meanwhile may drop them).
+  const held = new Map(wanted.flatMap((code) => (missing.includes(code) ? [] : [[code, cache.plants.get(code)!]])));
+
   // One computation per question at a time: concurrent requests that miss wait for the same answer.
-  const key = `${version}|${codes ? [...codes].sort().join(",") : "*"}`;
+  const key = `${cache.generation}|${missing.join(",")}`;
   let pending = cache.inflight.get(key);
   if (!pending) {
-    pending = computeReadinessOf(db, at, codes).then(
-      async (result) => {
-        // Kept only if nothing changed while it was computed (the version is read again).
-        const after = await dataVersion(db).catch(() => "");
-        cache.inflight.delete(key);
-        if (after === version && cache.version === version) {
-          for (const readiness of result) cache.plants.set(readiness.code, { computedAt: atMs, readiness });
-          if (!codes) cache.all = { computedAt: atMs, codes: result.map((r) => r.code) };
-        }
-        return result;
-      },
-      (error: unknown) => {
-        cache.inflight.delete(key);
-        throw error;
+    const generation = cache.generation;
+    pending = computeReadinessOf(db, at, missing).then((computed) => {
+      // Kept only if nothing was dropped while it was computed.
+      if (generation === cache.generation) {
+        for (const readiness of computed) cache.plants.set(readiness.code, { computedAt: atMs, readiness });
       }
-    );
-    cache.inflight.set(key, pending);
+      return computed;
+    });
+    const settled = pending.finally(() => cache.inflight.delete(key));
+    cache.inflight.set(key, settled);
+    pending = settled;
   }
-  return pending;
+  const computed = new Map((await pending).map((r) => [r.code, r]));
+  return wanted.flatMap((code) => {
+    const readiness = computed.get(code) ?? held.get(code)?.readiness;
+    return readiness ? [readiness] : [];
+  });
 }
