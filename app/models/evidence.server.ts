@@ -1,5 +1,4 @@
 import crypto from "node:crypto";
-import type SQLite from "better-sqlite3";
 import { sql, type Transaction } from "kysely";
 import { DateTime } from "luxon";
 import type { Database } from "../../db/schema";
@@ -26,6 +25,8 @@ export interface IngestOptions {
   actor: AuditActor;
   /** Named in the audit event (a file name), when there is one. */
   label?: string;
+  /** The instant the ingest is recorded at (default: now). */
+  now?: Date;
 }
 
 export interface DayFigures {
@@ -118,14 +119,11 @@ function isAllowed(conduit: ConduitInfo, record: ConnRecord, originZone: number)
 
 /**
  * Opens an ingest for one plant inside a transaction the caller holds; `finish` writes the observations.
- * `sqlite` is the connection under `tx`: connections and flow tuples, one row each, go through statements
- * prepared once on it, inside the same transaction (Kysely would compile and prepare a statement per chunk).
+ * Connections, flow tuples and policy violations, one row each, go through statements prepared once on the
+ * connection under `tx`, inside the same transaction (Kysely would compile and prepare a statement per chunk).
  */
-export async function openIngest(
-  tx: Transaction<Database>,
-  options: IngestOptions,
-  sqlite: SQLite.Database
-): Promise<IngestSession> {
+export async function openIngest(tx: Transaction<Database>, options: IngestOptions): Promise<IngestSession> {
+  const sqlite = sqliteHandle(tx);
   const source = options.source ?? ZEEK_SOURCE;
   const plant = await tx
     .selectFrom("plant")
@@ -221,7 +219,7 @@ export async function openIngest(
     return zone;
   };
 
-  const now = new Date().toISOString();
+  const now = (options.now ?? new Date()).toISOString();
   const touched = new Map<number, Set<string>>();
   // The earliest day of each flow tuple in this ingest, written once at the end (or whenever many are held):
   // a tuple recurs on most connections, and one upsert per connection would double the writes.
@@ -434,18 +432,23 @@ export async function openIngest(
         skippedBeforeEpoch,
       };
       if (!options.dryRun) {
-        await recordAudit(tx, options.actor, {
-          action: "observation.ingest",
-          objectType: "plant",
-          objectId: plant.id,
-          plantId: plant.id,
-          summary: `Ingested ${records} Zeek connections${options.label ? ` from ${options.label}` : ""} into ${
-            plant.code
-          }: ${counted} counted, ${days.length} conduit-days, ${staged.length} staged hosts, ${
-            summary.wrongFlows.length
-          } wrong flows.`,
-          after: { counted, duplicates: summary.duplicates, days, stagedHosts: staged.length },
-        });
+        await recordAudit(
+          tx,
+          options.actor,
+          {
+            action: "observation.ingest",
+            objectType: "plant",
+            objectId: plant.id,
+            plantId: plant.id,
+            summary: `Ingested ${records} Zeek connections${options.label ? ` from ${options.label}` : ""} into ${
+              plant.code
+            }: ${counted} counted, ${days.length} conduit-days, ${staged.length} staged hosts, ${
+              summary.wrongFlows.length
+            } wrong flows.`,
+            after: { counted, duplicates: summary.duplicates, days, stagedHosts: staged.length },
+          },
+          options.now
+        );
       }
       return summary;
     },
@@ -470,7 +473,7 @@ export async function withIngest(
       const cacheSize = sqlite.pragma("cache_size", { simple: true }) as number;
       sqlite.pragma(`cache_size = -${INGEST_CACHE_KIB}`);
       try {
-        const session = await openIngest(tx, options, sqlite);
+        const session = await openIngest(tx, options);
         await feed(session);
         const summary = await session.finish();
         if (options.dryRun) throw new DryRunRollback(summary);
@@ -491,56 +494,4 @@ export function ingestConnRecords(
   options: IngestOptions & { records: Iterable<ConnRecord> }
 ): Promise<IngestSummary> {
   return withIngest(db, options, (session) => session.add(options.records));
-}
-
-export interface ObservationInput {
-  day: string;
-  source: string;
-  coverage: number;
-  tuples: number;
-  newTuples: number;
-  connections: number;
-  bytes: number;
-}
-
-/** One day's summary of a conduit from a sensor pipeline; upserted per (conduit, day, source), audited. */
-export async function recordObservation(
-  db: DB,
-  actor: AuditActor,
-  input: { conduitId: number; plantId: number } & ObservationInput
-): Promise<{ created: boolean }> {
-  return db.transaction().execute(async (tx) => {
-    const before = await tx
-      .selectFrom("observation")
-      .selectAll()
-      .where("conduit_id", "=", input.conduitId)
-      .where("day", "=", input.day)
-      .where("source", "=", input.source)
-      .executeTakeFirst();
-    const row = {
-      coverage: input.coverage,
-      tuples: input.tuples,
-      new_tuples: input.newTuples,
-      connections: input.connections,
-      bytes: input.bytes,
-      recorded_at: new Date().toISOString(),
-    };
-    await tx
-      .insertInto("observation")
-      .values({ conduit_id: input.conduitId, day: input.day, source: input.source, ...row })
-      .onConflict((oc) => oc.columns(["conduit_id", "day", "source"]).doUpdateSet(row))
-      .execute();
-    await recordAudit(tx, actor, {
-      action: before ? "observation.update" : "observation.create",
-      objectType: "conduit",
-      objectId: input.conduitId,
-      plantId: input.plantId,
-      summary: `${before ? "Updated" : "Recorded"} the ${input.source} observation of conduit ${input.conduitId} for ${
-        input.day
-      }.`,
-      before: before ?? undefined,
-      after: { day: input.day, source: input.source, ...row },
-    });
-    return { created: !before };
-  });
 }

@@ -1,34 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { z } from "zod";
-import { isIsoDay } from "~/domain/calendar";
-import { recordObservation } from "~/models/evidence.server";
+import { ObservationSchema, recordObservation } from "~/models/observations.server";
 import { requireApiActor, requireApiPermission } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-
-const count = (field: string) =>
-  z
-    .number({ error: `${field}: a whole number of 0 or more.` })
-    .int(`${field}: a whole number.`)
-    .min(0, `${field}: 0 or more.`);
-
-const ObservationSchema = z.object({
-  day: z
-    .string({ error: "day: a plant-local date, YYYY-MM-DD." })
-    .refine(isIsoDay, "day: a plant-local date, YYYY-MM-DD."),
-  source: z
-    .string({ error: "source: the name of the sensor pipeline." })
-    .trim()
-    .min(1, "source: the name of the sensor pipeline.")
-    .max(100, "source: keep it under 100 characters."),
-  coverage: z
-    .number({ error: "coverage: a share of the day between 0 and 1." })
-    .min(0, "coverage: between 0 and 1.")
-    .max(1, "coverage: between 0 and 1."),
-  tuples: count("tuples"),
-  newTuples: count("newTuples"),
-  connections: count("connections"),
-  bytes: count("bytes"),
-});
+import { ActError } from "~/utils/errors";
 
 // POST /api/conduits/:id/observations: one day's baseline evidence of a conduit from a sensor pipeline.
 // Idempotent per (conduit, day, source): 201 when recorded, 200 when it replaced that day's report.
@@ -58,11 +32,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
       { status: 400 }
     );
   }
-  const { created } = await recordObservation(db, actor, {
-    conduitId: conduit.id,
-    plantId: conduit.plant_id,
-    ...parsed.data,
-  });
+  let created: boolean;
+  try {
+    ({ created } = await recordObservation(db, actor, {
+      conduitId: conduit.id,
+      plantId: conduit.plant_id,
+      ...parsed.data,
+    }));
+  } catch (error) {
+    if (error instanceof ActError) {
+      return Response.json({ error: error.message, field: error.field ?? null }, { status: error.status });
+    }
+    throw error;
+  }
   return Response.json(
     { conduit: conduit.id, day: parsed.data.day, source: parsed.data.source, created },
     { status: created ? 201 : 200 }

@@ -4,7 +4,10 @@ import { z } from "zod";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { Pager } from "~/components/Pager";
 import { PhaseBadge } from "~/components/PhaseBadge";
+import { AssetImportForm, type ImportActionData } from "~/components/AssetImportForm";
 import { BaselineBadge } from "~/components/BaselineBadge";
+import { BaselineEvidence, type BaselineEvidenceRow } from "~/components/BaselineEvidence";
+import { StagedHosts, Violations } from "~/components/EvidenceTriage";
 import { GatesPanel, type GateControls } from "~/components/GatesPanel";
 import { PartBadge, SignoffHistory, SignoffParts } from "~/components/SignoffParts";
 import { SortHeader } from "~/components/SortHeader";
@@ -38,10 +41,20 @@ import {
 } from "~/models/plants.server";
 import { conduitSignoffStates, listConduitDetails } from "~/models/conduits.server";
 import { passGate, revokeWaiver, tickCriterion, waiveCriterion } from "~/models/gates.server";
-import { readinessOf } from "~/models/readiness.server";
+import { describeProblem } from "~/domain/asset-import";
+import { importAssets } from "~/models/asset-import.server";
+import { loadSettings, readinessOf } from "~/models/readiness.server";
+import {
+  acknowledgeViolation,
+  confirmStagedHost,
+  isOpen,
+  listStagedHosts,
+  listViolations,
+  triageStagedHost,
+} from "~/models/triage.server";
 import { editOwnershipSplit, getOwnershipSplit, revokeSignoff, signOwnershipSplit } from "~/models/signoffs.server";
 import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";
-import { attempt, invalid, type ActFailure } from "~/utils/act.server";
+import { attempt, invalid, refused } from "~/utils/act.server";
 import { requirePermission, requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { requirePlant } from "~/utils/plant-guard.server";
@@ -67,6 +80,31 @@ const WaiveSchema = z.object({
   code: z.string().trim().min(1, "Choose a criterion."),
   justification: z.string().trim().min(20, "Write the justification in full (at least 20 characters).").max(1000),
 });
+const ConfirmHostSchema = z.object({
+  assetId: z.coerce.number("Choose a host.").int("Choose a host.").positive("Choose a host."),
+  zoneId: z.coerce.number("Choose a zone.").int("Choose a zone.").positive("Choose a zone."),
+  kind: z.enum(ASSET_KINDS, "Choose a kind."),
+  name: z.string().trim().max(120, "Keep the name under 120 characters.").optional(),
+});
+const TriageHostSchema = z.object({
+  assetId: z.coerce.number("Choose a host.").int("Choose a host.").positive("Choose a host."),
+  note: z
+    .string()
+    .trim()
+    .min(3, "Write a note (at least 3 characters).")
+    .max(500, "Keep the note under 500 characters."),
+});
+const AcknowledgeSchema = z.object({
+  violationId: z.coerce.number("Choose a violation.").int("Choose a violation.").positive("Choose a violation."),
+  note: z
+    .string()
+    .trim()
+    .min(3, "Say what the flow was and what was done (at least 3 characters).")
+    .max(500, "Keep the note under 500 characters."),
+});
+/** The largest inventory export the upload form takes; larger ones go through `npm run import:assets`. */
+const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
+
 const PassSchema = z.object({
   phase: z.enum(PHASES, "Choose a gate."),
   note: z.string().trim().max(500).optional(),
@@ -107,6 +145,37 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       },
     };
   });
+  const [settings, stagedHosts, violations] = await Promise.all([
+    loadSettings(db),
+    full ? listStagedHosts(db, plant.id) : Promise.resolve([]),
+    listViolations(db, plant.id),
+  ]);
+  const baselines: BaselineEvidenceRow[] = conduitDetails
+    .filter((conduit) => conduit.monitored)
+    .map((conduit) => {
+      const { baseline } = readiness!.conduits.find((c) => c.id === conduit.id)!;
+      const mine = violations.filter((v) => v.conduitId === conduit.id);
+      const first = baseline.epochStart ? Date.parse(`${baseline.epochStart}T00:00:00Z`) : 0;
+      return {
+        id: conduit.id,
+        name: conduit.name,
+        status: baseline.status,
+        reason: baseline.reason,
+        countedDays: baseline.countedDays,
+        matureOn: baseline.matureOn,
+        earliestMaturity: baseline.earliestMaturity,
+        epochStart: baseline.epochStart,
+        gaps: baseline.gaps,
+        wrongOpen: mine.filter(isOpen).length,
+        wrongTotal: mine.length,
+        curve: baseline.days.map((d) => ({
+          day: d.day,
+          dayNumber: Math.round((Date.parse(`${d.day}T00:00:00Z`) - first) / 86_400_000) + 1,
+          newTuples: d.newTuples,
+          coverage: d.coverage,
+        })),
+      };
+    });
   const gateControls: GateControls = {
     canTick: can(user, "tick:criterion", plant.id),
     canWaive: can(user, "waive:criterion", plant.id),
@@ -185,6 +254,13 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     personId: user.personId,
     canEditSplit: can(user, "edit:plant", plant.id),
     canReadAudit: can(user, "read:audit", plant.id),
+    canTriage: can(user, "triage:asset", plant.id),
+    canImport: can(user, "import:assets", plant.id),
+    canAcknowledge: can(user, "acknowledge:violation", plant.id),
+    baselines,
+    matureDays: settings.matureDays,
+    stagedHosts,
+    violations: full ? violations : [],
     split: { ...split, history: full ? split.history : [] },
     splitControls,
     plant: {
@@ -227,6 +303,9 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
 export async function action({ params, request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const plant = await requirePlant(params.code);
+  if (Number(request.headers.get("Content-Length") ?? 0) > MAX_UPLOAD_BYTES) {
+    return refused("import-assets", 413, "The upload is larger than 8 MB; import it with npm run import:assets.");
+  }
   const form = Object.fromEntries(await request.formData());
   const intent = String(form.intent ?? "");
   const db = getDb();
@@ -312,12 +391,75 @@ export async function action({ params, request }: ActionFunctionArgs) {
       );
       break;
     }
+    case "confirm-host": {
+      const parsed = ConfirmHostSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () =>
+        confirmStagedHost(db, user, { plantId: plant.id, ...parsed.data, name: parsed.data.name || undefined })
+      );
+      break;
+    }
+    case "mark-transient":
+    case "escalate-host": {
+      const parsed = TriageHostSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () =>
+        triageStagedHost(db, user, {
+          plantId: plant.id,
+          assetId: parsed.data.assetId,
+          note: parsed.data.note,
+          state: intent === "mark-transient" ? "transient" : "escalated",
+        })
+      );
+      break;
+    }
+    case "acknowledge-violation": {
+      const parsed = AcknowledgeSchema.safeParse(form);
+      if (!parsed.success) return invalid(intent, parsed.error);
+      failure = await attempt(intent, () => acknowledgeViolation(db, user, { plantId: plant.id, ...parsed.data }));
+      break;
+    }
+    case "import-assets": {
+      requirePermission(user, "import:assets", plant.id);
+      const file = form.file;
+      if (!(file instanceof Blob) || file.size === 0) {
+        return refused(intent, 400, "Choose a CSV file to import.", { file: ["Choose a CSV file to import."] });
+      }
+      let text: string;
+      try {
+        text = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
+      } catch {
+        return refused(intent, 400, "The file is not UTF-8 text; export the CSV as UTF-8.", {
+          file: ["The file is not UTF-8 text."],
+        });
+      }
+      const label = "name" in file && typeof file.name === "string" ? file.name.slice(0, 120) : undefined;
+      const result = await importAssets(db, user, { plantCode: plant.code, text, label });
+      if (!result.ok) {
+        const count = result.problems.length;
+        return refused(intent, 400, `${count} problem${count === 1 ? "" : "s"} in the file; nothing was imported.`, {
+          file: result.problems.map(describeProblem),
+        });
+      }
+      return { intent, error: "", fieldErrors: {}, imported: result.summary };
+    }
     default:
       throw data(`Unknown action “${intent.slice(0, 40)}”.`, { status: 400 });
   }
   if (failure) return failure;
-  throw redirect(`/plants/${plant.code}${["edit-split", "sign", "revoke"].includes(intent) ? "#ownership" : "#gates"}`);
+  throw redirect(`/plants/${plant.code}${ANCHORS[intent] ?? "#gates"}`);
 }
+
+/** Where each act sends the browser back to. */
+const ANCHORS: Record<string, string> = {
+  "edit-split": "#ownership",
+  sign: "#ownership",
+  revoke: "#ownership",
+  "confirm-host": "#staged-hosts",
+  "mark-transient": "#staged-hosts",
+  "escalate-host": "#staged-hosts",
+  "acknowledge-violation": "#violations",
+};
 
 export default function PlantPage() {
   const {
@@ -329,6 +471,13 @@ export default function PlantPage() {
     personId,
     canEditSplit,
     canReadAudit,
+    canTriage,
+    canImport,
+    canAcknowledge,
+    baselines,
+    matureDays,
+    stagedHosts,
+    violations,
     split,
     splitControls,
     plant,
@@ -346,7 +495,7 @@ export default function PlantPage() {
     ignored,
     computedAt,
   } = useLoaderData<typeof loader>();
-  const actionData = useActionData<ActFailure>();
+  const actionData = useActionData<ImportActionData>();
   const current = phaseIndex(plant.phase);
 
   return (
@@ -632,9 +781,31 @@ export default function PlantPage() {
         )}
       </section>
 
+      <BaselineEvidence plantCode={plant.code} rows={baselines} matureDays={matureDays} timeZone={plant.timeZone} />
+
+      {full ? (
+        <Violations
+          violations={violations}
+          timeZone={plant.timeZone}
+          canAcknowledge={canAcknowledge}
+          failure={actionData}
+        />
+      ) : null}
+
+      {full ? (
+        <StagedHosts
+          hosts={stagedHosts}
+          zones={zones.map((zone) => ({ id: zone.id, name: zone.name }))}
+          timeZone={plant.timeZone}
+          canTriage={canTriage}
+          failure={actionData}
+        />
+      ) : null}
+
       {full ? (
         <section className="panel" aria-labelledby="assets-title" id="assets">
           <h2 id="assets-title">Asset inventory</h2>
+          {canImport ? <AssetImportForm result={actionData} /> : null}
           <Form method="get" className="filters" preventScrollReset>
             <label>
               Search

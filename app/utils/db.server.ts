@@ -37,18 +37,20 @@ export function openDatabase(file: string = databasePath()): DB {
     throw new DatabaseOpenError(`Cannot use the database at ${file}: ${reason.replace(/\.$/, "")}.`);
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  handles.set(db, sqlite);
+  handles.set(db.getExecutor().adapter, sqlite);
   return db;
 }
 
-const handles = new WeakMap<DB, SQLite.Database>();
+/** Keyed by the dialect adapter, which a Kysely instance shares with its transactions. */
+const handles = new WeakMap<object, SQLite.Database>();
 
 /**
- * The better-sqlite3 connection under a database opened here, for the few bulk paths (Zeek ingest) that run
- * prepared statements over many rows inside a Kysely transaction on the same connection.
+ * The better-sqlite3 connection under a database opened here (or one of its transactions), for the few bulk
+ * paths (Zeek ingest) that run statements prepared once over many rows, inside a Kysely transaction on the
+ * same connection.
  */
-export function sqliteHandle(db: DB): SQLite.Database {
-  const handle = handles.get(db);
+export function sqliteHandle(db: Executor): SQLite.Database {
+  const handle = handles.get(db.getExecutor().adapter);
   if (!handle) throw new Error("This database was not opened by openDatabase.");
   return handle;
 }

@@ -33,9 +33,11 @@ import {
 } from "../../app/domain/vocabulary";
 import { DEFAULT_OWNERSHIP_SPLIT, type SignoffPart } from "../../app/domain/signoffs";
 import { recordAudit } from "../../app/models/audit.server";
+import { upsertObservations, type ObservationWrite } from "../../app/models/observations.server";
 import { baselineAcceptanceHash } from "../../app/models/readiness.server";
 import { conduitHash, ownershipSplitHash } from "../../app/models/signoffs.server";
 import { systemActor } from "../../app/utils/actor";
+import { ingestDemoCaptures } from "./captures";
 import {
   CATALOG,
   INDUSTRIES,
@@ -2118,6 +2120,10 @@ async function insertProgram(
     (rows) => trx.insertInto("signoff").values(rows).execute()
   );
   const operations = await insertOperations(trx, program, { plantIds, conduitIds, idOf });
+  const capture = await ingestDemoCaptures(trx, program.now, (code) => {
+    const engineer = program.people.find((p) => p.role === "plant_engineer" && p.plants.includes(code));
+    return engineer ? idOf(engineer.email) : null;
+  });
 
   const summary: SeedSummary = {
     seed: program.seed,
@@ -2127,12 +2133,13 @@ async function insertProgram(
     zoneRanges: zoneRanges.length,
     conduits: conduitCount,
     flows: flows.length,
-    assets: assets.length,
+    assets: assets.length + (capture?.stagedHosts.length ?? 0),
     people: program.people.length,
     plantAssignments: personPlants.length,
     gatePasses: gatePasses.length,
     signoffs: signoffs.length,
     ...operations,
+    observations: operations.observations + (capture?.days.length ?? 0),
     accounts: program.people
       .map((p): DemoAccount => ({ email: p.email, name: p.name, role: p.role, plants: [...p.plants] }))
       .sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || byCodePoint(a.email, b.email)),
@@ -2170,7 +2177,7 @@ async function insertOperations(
 ): Promise<OperationCounts> {
   const { plantIds, conduitIds, idOf } = refs;
   const changes: Insertable<NetworkChangeTable>[] = [];
-  const observations: Insertable<ObservationTable>[] = [];
+  const observations: ObservationWrite[] = [];
   const ticks: (Insertable<ChecklistTickTable> & { order: number })[] = [];
   const waivers: Insertable<WaiverTable>[] = [];
   const wirings: Insertable<AlertWiringTable>[] = [];
@@ -2243,15 +2250,15 @@ async function insertOperations(
     }
     for (const o of ops.observations) {
       observations.push({
-        conduit_id: conduitId(o.conduit),
+        conduitId: conduitId(o.conduit),
         day: o.day,
         source: "sensor_pipeline",
         coverage: o.coverage,
         tuples: o.tuples,
-        new_tuples: o.newTuples,
+        newTuples: o.newTuples,
         connections: o.connections,
         bytes: o.bytes,
-        recorded_at: iso(o.recordedMs),
+        recordedAt: iso(o.recordedMs),
       });
     }
     for (const t of ops.ticks) {
@@ -2306,7 +2313,8 @@ async function insertOperations(
     (a: T, b: T) =>
       byCodePoint(at(a), at(b));
   await inChunks(changes, (rows) => trx.insertInto("network_change").values(rows).execute());
-  await inChunks(observations, (rows) => trx.insertInto("observation").values(rows).execute());
+  // Sensor pipelines' daily summaries, through the same validation and upsert as the observations API.
+  await upsertObservations(trx, observations);
   await inChunks(
     ticks.sort((a, b) => byCodePoint(a.at, b.at) || a.order - b.order).map(({ order: _order, ...row }) => row),
     (rows) => trx.insertInto("checklist_tick").values(rows).execute()

@@ -244,6 +244,40 @@ async function conduitForm(conduitId: number, plantId: number, purpose: string):
   };
 }
 
+/** A host seen in traffic at the plant, staged for triage, and the zone it belongs in. */
+async function stagedHost(database: DB, plantId: number, ip: string): Promise<Fields> {
+  const zone = await database
+    .selectFrom("zone")
+    .select("id")
+    .where("plant_id", "=", plantId)
+    .orderBy("id")
+    .executeTakeFirstOrThrow();
+  const stamp = new Date().toISOString();
+  const { id } = await database
+    .insertInto("asset")
+    .values({
+      plant_id: plantId,
+      zone_id: zone.id,
+      name: `host-${ip}`,
+      kind: null,
+      vendor: null,
+      model: null,
+      firmware: null,
+      install_year: null,
+      ip,
+      mac: null,
+      criticality: null,
+      discovery_source: "zeek_ingest",
+      status: "staged",
+      discovered_at: stamp,
+      created_at: stamp,
+      updated_at: stamp,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return { assetId: String(id), zoneId: String(zone.id) };
+}
+
 function emailFor(actor: Actor): string {
   return ACCOUNTS[actor === "anonymous" ? "program_lead" : actor].email;
 }
@@ -404,6 +438,68 @@ const TABLE: Entry[] = [
     path: "/plants/DAY",
     intent: "pass-gate",
     fields: { phase: "alerting", note: "Weekly review (matrix)" },
+    expected: only("program_lead", "plant_engineer_own"),
+  },
+
+  // Evidence on the plant page: staged-host triage, policy violations, inventory import.
+  {
+    route: "plants.$code.tsx",
+    method: "POST",
+    path: "/plants/DAY",
+    intent: "confirm-host",
+    prepare: ({ ids, db }) => stagedHost(db, ids.day, "10.99.0.1"),
+    fields: ({ prepared }) => ({ kind: "plc", name: "Matrix PLC", zoneId: prepared.zoneId! }),
+    expected: only("program_lead", "plant_engineer_own", "corporate_security"),
+  },
+  {
+    route: "plants.$code.tsx",
+    method: "POST",
+    path: "/plants/DAY",
+    intent: "mark-transient",
+    prepare: ({ ids, db }) => stagedHost(db, ids.day, "10.99.0.2"),
+    fields: { note: "Vendor laptop (matrix)" },
+    expected: only("program_lead", "plant_engineer_own", "corporate_security"),
+  },
+  {
+    route: "plants.$code.tsx",
+    method: "POST",
+    path: "/plants/DAY",
+    intent: "escalate-host",
+    prepare: ({ ids, db }) => stagedHost(db, ids.day, "10.99.0.3"),
+    fields: { note: "Unknown host on the line (matrix)" },
+    expected: only("program_lead", "plant_engineer_own", "corporate_security"),
+  },
+  {
+    route: "plants.$code.tsx",
+    method: "POST",
+    path: "/plants/DAY",
+    intent: "acknowledge-violation",
+    prepare: async ({ ids, db }) => {
+      const { id } = await db
+        .insertInto("policy_violation")
+        .values({
+          conduit_id: ids.conduit,
+          tuple: "10.99.0.9|10.99.0.10|tcp|23",
+          first_seen: "2026-11-01T10:00:00.000Z",
+          last_seen: "2026-11-01T11:00:00.000Z",
+          count: 3,
+          acknowledged_by: null,
+          acknowledged_at: null,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      return { violationId: String(id) };
+    },
+    fields: { note: "Telnet from a contractor's laptop (matrix)" },
+    expected: only("program_lead", "plant_engineer_own", "corporate_security"),
+  },
+  {
+    route: "plants.$code.tsx",
+    method: "POST",
+    path: "/plants/DAY",
+    intent: "import-assets",
+    // Sent as a plain form, the file is missing: 400 for whoever may import, 403 for the rest.
+    fields: { file: "" },
     expected: only("program_lead", "plant_engineer_own"),
   },
 
@@ -1121,7 +1217,10 @@ async function fingerprint(): Promise<{ audit: number; state: string }> {
         (select count(*) from outage_window),
         (select count(*) || '/' || count(done_at) || '/' || sum(status = 'needs_window') from network_change),
         (select group_concat(id || ':' || status || ':' || starts_at || ':' || ends_at) from outage_window),
-        (select count(*) || '/' || count(revoked_at) from calendar_feed)
+        (select count(*) || '/' || count(revoked_at) from calendar_feed),
+        (select count(*) || '/' || sum(status = 'staged') || '/' || count(triage) || '/' || count(triaged_at) from asset),
+        (select count(*) || '/' || count(acknowledged_at) from policy_violation),
+        (select count(*) || '/' || max(recorded_at) from observation)
       ) as state`.execute(db);
   return { audit: Number(rows[0]!.audit), state: rows[0]!.state };
 }

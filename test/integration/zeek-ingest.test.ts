@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 import { after, before, describe, it } from "node:test";
 import { parseConnLog } from "../../app/domain/zeek";
 import { ingestConnRecords } from "../../app/models/evidence.server";
+import { readinessOf } from "../../app/models/readiness.server";
 import { systemActor } from "../../app/utils/actor";
 import { ActError } from "../../app/utils/errors";
 import { createTestDatabase, type TestDatabase } from "../support/database";
@@ -214,6 +216,162 @@ describe("Zeek ingest of the real 4sics log", () => {
       );
     } finally {
       await t2.cleanup();
+    }
+  });
+});
+
+describe("a month of the real 4sics log, shifted day by day", () => {
+  let t: TestDatabase;
+  let ids: { plantId: number; conduitId: number };
+  const { records } = parseConnLog(lines);
+  const DAY = 86_400;
+  const first = Math.min(...records.map((r) => r.ts));
+  // The S7 polling crosses the conduit for three hours of the capture; eight copies three hours apart cover every
+  // hour, and shifting the whole by whole days gives a month of well-covered days with the same polling each day.
+  // Every fiftieth connection, and the first of each flow so that every tuple is there each day: the same
+  // traffic, thinner, so a month of it ingests quickly.
+  const seenFlows = new Set<string>();
+  const sample = records.filter((r, i) => {
+    const flow = `${r.origHost}|${r.respHost}|${r.proto}|${r.respPort}`;
+    const firstOfFlow = !seenFlows.has(flow);
+    seenFlows.add(flow);
+    return firstOfFlow || i % 50 === 0;
+  });
+  const dayOf = (k: number) =>
+    [0, 3, 6, 9, 12, 15, 18, 21].flatMap((hours) => sample.map((r) => ({ ...r, ts: r.ts + k * DAY + hours * 3600 })));
+  const dayStart = (k: number) => new Date((Math.floor(first / DAY) + k) * DAY * 1000).toISOString().slice(0, 10);
+  const readiness = async (day: number) => {
+    const at = new Date((Math.floor(first / DAY) + day) * DAY * 1000 + 12 * 3600_000).toISOString();
+    const [plant] = await readinessOf(t.db, at, ["LAB"]);
+    return plant!.conduits.find((c) => c.id === ids.conduitId)!.baseline;
+  };
+  const ingestDay = (k: number) =>
+    ingestConnRecords(t.db, {
+      plantCode: "LAB",
+      records: dayOf(k),
+      source: "zeek_ingest",
+      actor,
+      // Recorded the next morning, as a nightly pipeline would.
+      now: new Date((Math.floor(first / DAY) + k + 2) * DAY * 1000 + 6 * 3600_000),
+    });
+
+  before(async () => {
+    t = await createTestDatabase();
+    ids = await seedPlant(t.db, "LAB", [{ protocol: "udp", port: 53 }]);
+    // Cut over the day before the capture: the epoch begins on the capture's first day.
+    await t.db
+      .updateTable("network_change")
+      .set(() => {
+        const at = new Date((Math.floor(first / DAY) - 1) * DAY * 1000 + 3 * 3600_000).toISOString();
+        return { done_at: at, created_at: at, updated_at: at };
+      })
+      .where("conduit_id", "=", ids.conduitId)
+      .execute();
+  });
+  after(async () => t.cleanup());
+
+  it("converges and matures after 30 counted days, with novelty only on the first day", async () => {
+    for (let k = 0; k < 34; k++) await ingestDay(k);
+    const observations = await t.db
+      .selectFrom("observation")
+      .select(["day", "coverage", "new_tuples", "tuples", "connections"])
+      .where("conduit_id", "=", ids.conduitId)
+      .orderBy("day")
+      .execute();
+    // Independently: the days the shifted copies touch, and the tuples of one day's crossing traffic.
+    const touched = new Set(
+      Array.from({ length: 34 }, (_, k) => dayOf(k))
+        .flat()
+        .map((r) => new Date(r.ts * 1000).toISOString().slice(0, 10))
+    );
+    assert.deepEqual(
+      observations.map((o) => o.day),
+      [...touched].sort(),
+      "one observation per touched day"
+    );
+    const full = observations.filter((o) => o.coverage >= 0.9);
+    assert.ok(full.length >= 32, `well-covered days: ${full.length}`);
+    assert.ok(observations[0]!.new_tuples > 0, "the first day brings the conduit's tuples");
+    assert.equal(
+      observations.slice(1).reduce((sum, o) => sum + o.new_tuples, 0),
+      0,
+      "the same polling every day brings nothing new, ephemeral return ports included"
+    );
+    const baseline = await readiness(35);
+    assert.equal(baseline.epochStart, dayStart(0));
+    assert.ok(baseline.countedDays >= 30, `counted ${baseline.countedDays}`);
+    assert.equal(baseline.converged, true, "converged");
+    assert.equal(baseline.status, "mature");
+    assert.ok(baseline.matureOn !== null, "a maturity date");
+    // Matured on the 30th counted day, not on the 34th.
+    assert.ok(baseline.matureOn! < dayStart(34), `matured ${baseline.matureOn}`);
+    // Before the 30th counted day, it was still collecting.
+    const early = await readiness(12);
+    assert.equal(early.status, "collecting");
+  });
+
+  it("a new conduit revision cut over restarts the epoch: maturity does not carry over", async () => {
+    const cutoverAt = new Date((Math.floor(first / DAY) + 36) * DAY * 1000 + 2 * 3600_000).toISOString();
+    await t.db.updateTable("conduit").set({ revision: 2 }).where("id", "=", ids.conduitId).execute();
+    await t.db
+      .insertInto("network_change")
+      .values({
+        plant_id: ids.plantId,
+        kind: "conduit_cutover",
+        title: "recut",
+        conduit_id: ids.conduitId,
+        conduit_revision: 2,
+        asset_id: null,
+        window_id: null,
+        planned_start: null,
+        planned_minutes: null,
+        status: "done",
+        done_at: cutoverAt,
+        created_by: null,
+        created_at: cutoverAt,
+        updated_at: cutoverAt,
+      })
+      .execute();
+    const restarted = await readiness(37);
+    assert.equal(restarted.epochStart, dayStart(37));
+    assert.equal(restarted.countedDays, 0);
+    assert.notEqual(restarted.status, "mature");
+    // The old epoch's tuples do not count in the new one: its first day is all novelty again.
+    const summary = await ingestDay(37);
+    const newDay = summary.days.find((d) => d.day === dayStart(37) && d.conduitId === ids.conduitId);
+    assert.ok(newDay, "an observation on the new epoch's first day");
+    assert.equal(newDay.newTuples, newDay.tuples);
+    assert.ok(newDay.tuples > 0, "tuples counted");
+    const after = await readiness(39);
+    assert.equal(after.status, "collecting");
+    assert.ok(after.countedDays <= 2, `counted ${after.countedDays}`);
+  });
+});
+
+describe("a truncated gzip", () => {
+  it("is reported with the line it broke after, and nothing of the file is written", async () => {
+    const t = await createTestDatabase();
+    try {
+      await seedPlant(t.db, "LAB", [{ protocol: "tcp", port: 102 }]);
+      const whole = zlib.gzipSync(fs.readFileSync(FIXTURE));
+      const cut = path.join(t.dir, "conn.log.gz");
+      fs.writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
+      const env = { DATABASE_PATH: t.file };
+      const result = await runScript("scripts/ingest-zeek.ts", ["--plant", "LAB", cut], env);
+      assert.equal(result.status, 1, result.stdout);
+      assert.match(result.stderr, /truncated or corrupt after line \d+; nothing of it was written/);
+      assert.equal((await t.db.selectFrom("observation").selectAll().execute()).length, 0, "no observation");
+      assert.equal((await t.db.selectFrom("ingested_connection").selectAll().execute()).length, 0, "no connection");
+      assert.equal((await t.db.selectFrom("asset").selectAll().execute()).length, 0, "no staged host");
+      assert.equal((await t.db.selectFrom("audit_event").selectAll().execute()).length, 0, "no audit event");
+      // The same file whole, gzipped, goes in.
+      const good = path.join(t.dir, "whole.log.gz");
+      fs.writeFileSync(good, whole);
+      const ok = await runScript("scripts/ingest-zeek.ts", ["--plant", "LAB", "--json", good], env);
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.equal((await t.db.selectFrom("observation").selectAll().execute()).length, 1, "one observation");
+    } finally {
+      await t.cleanup();
     }
   });
 });

@@ -1,0 +1,175 @@
+import { Link } from "@remix-run/react";
+import { BaselineBadge } from "~/components/BaselineBadge";
+import { ConvergenceChart } from "~/components/ConvergenceChart.client";
+import { formatDate } from "~/domain/time";
+import { useHydrated } from "~/utils/hydrated";
+
+export interface BaselineEvidenceRow {
+  id: number;
+  name: string;
+  status: string;
+  reason: string | null;
+  countedDays: number;
+  matureOn: string | null;
+  earliestMaturity: string | null;
+  epochStart: string | null;
+  gaps: { from: string; to: string; days: number }[];
+  wrongOpen: number;
+  wrongTotal: number;
+  curve: { day: string; dayNumber: number; newTuples: number; coverage: number }[];
+}
+
+function gapText(gaps: BaselineEvidenceRow["gaps"]): string {
+  if (gaps.length === 0) return "none";
+  return gaps
+    .map(
+      (g) =>
+        (g.from === g.to ? `${formatDate(g.from)}` : `${formatDate(g.from)} – ${formatDate(g.to)}`) + ` (${g.days} d)`
+    )
+    .join("; ");
+}
+
+/**
+ * The plant's passive baselines: per monitored conduit, counted days toward maturity, sensor gaps, wrong flows and
+ * the earliest maturity date, then the convergence curve (new flow tuples per day of the epoch) as a chart and as
+ * the table of the same numbers.
+ */
+export function BaselineEvidence({
+  plantCode,
+  rows,
+  matureDays,
+  timeZone,
+}: {
+  plantCode: string;
+  rows: BaselineEvidenceRow[];
+  matureDays: number;
+  timeZone: string;
+}) {
+  const hydrated = useHydrated();
+  const charted = rows.filter((r) => r.curve.length > 0);
+  const longest = Math.max(0, ...charted.map((r) => r.curve.at(-1)?.dayNumber ?? 0));
+  return (
+    <section className="panel" aria-labelledby="baseline-title" id="baseline">
+      <h2 id="baseline-title">Passive baselines</h2>
+      {rows.length === 0 ? (
+        <p className="muted">No monitored conduit yet: baselines start at each monitored conduit's cutover.</p>
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table>
+              <caption>
+                Monitored conduits: counted days out of {matureDays}, sensor gaps, wrong flows and maturity (days in{" "}
+                {timeZone})
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Conduit</th>
+                  <th scope="col">Baseline</th>
+                  <th scope="col" className="num">
+                    Counted days
+                  </th>
+                  <th scope="col">Sensor gaps</th>
+                  <th scope="col" className="num">
+                    Wrong flows
+                  </th>
+                  <th scope="col">Maturity</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => (
+                  <tr key={row.id}>
+                    <th scope="row">
+                      <Link to={`/plants/${plantCode}/conduits/${row.id}#baseline`}>{row.name}</Link>
+                    </th>
+                    <td>
+                      <BaselineBadge
+                        baseline={{
+                          status: row.status,
+                          countedDays: row.countedDays,
+                          matureOn: null,
+                          earliestMaturity: null,
+                        }}
+                        matureDays={matureDays}
+                      />
+                      {row.status === "none" && row.reason ? <div className="muted">{row.reason}</div> : null}
+                    </td>
+                    <td className="num">
+                      {row.countedDays > matureDays
+                        ? `${matureDays} of ${matureDays} (${row.countedDays} in all)`
+                        : `${row.countedDays} of ${matureDays}`}
+                    </td>
+                    <td>{gapText(row.gaps)}</td>
+                    <td className="num">
+                      {row.wrongTotal === 0 ? (
+                        "0"
+                      ) : (
+                        <a href="#violations">{`${row.wrongOpen} open of ${row.wrongTotal}`}</a>
+                      )}
+                    </td>
+                    <td>
+                      {row.matureOn
+                        ? `mature since ${formatDate(row.matureOn)}`
+                        : row.earliestMaturity
+                        ? `earliest ${formatDate(row.earliestMaturity)}`
+                        : "—"}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <h3 id="convergence-title">Convergence: new flow tuples per day</h3>
+          {charted.length === 0 ? (
+            <p className="muted">No observations in any current epoch yet.</p>
+          ) : (
+            <>
+              {hydrated && ConvergenceChart ? (
+                <ConvergenceChart
+                  label="New flow tuples per day of each conduit's baseline epoch"
+                  series={charted.map((r) => ({ conduit: r.name, points: r.curve }))}
+                />
+              ) : null}
+              <details open={!hydrated}>
+                <summary>The numbers behind the chart</summary>
+                <div className="table-wrap">
+                  <table className="compact" aria-describedby="convergence-title">
+                    <caption>New flow tuples per day of the epoch (— no observation that day)</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Day</th>
+                        {charted.map((r) => (
+                          <th scope="col" className="num" key={r.id}>
+                            {r.name}
+                          </th>
+                        ))}
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {Array.from({ length: longest }, (_, i) => i + 1).map((dayNumber) => (
+                        <tr key={dayNumber}>
+                          <th scope="row">{dayNumber}</th>
+                          {charted.map((r) => {
+                            const point = r.curve.find((p) => p.dayNumber === dayNumber);
+                            return (
+                              <td
+                                className="num"
+                                key={r.id}
+                                title={point ? `${point.day}, coverage ${point.coverage.toFixed(2)}` : undefined}
+                              >
+                                {point ? point.newTuples : "—"}
+                              </td>
+                            );
+                          })}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </details>
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,280 @@
+import { Form } from "@remix-run/react";
+import { formatLocal } from "~/domain/time";
+import { ASSET_KIND_LABELS, ASSET_KINDS, DISCOVERY_SOURCE_LABELS, labelFor } from "~/domain/vocabulary";
+import type { StagedHost, Violation } from "~/models/triage.server";
+import type { ActFailure } from "~/utils/act.server";
+
+export const TRIAGE_INTENTS = ["confirm-host", "mark-transient", "escalate-host"] as const;
+export const VIOLATION_INTENTS = ["acknowledge-violation"] as const;
+
+/** A flow tuple as ingest records it (`origin|responder|proto|port`), as a reader reads it. */
+export function formatTuple(tuple: string): string {
+  const [origin, responder, proto, port] = tuple.split("|");
+  if (!origin || !responder || !proto) return tuple;
+  return `${origin} → ${responder} ${proto}${port && port !== "-" ? `/${port}` : ""}`;
+}
+
+function FailureFor({ failure, intents }: { failure: ActFailure | undefined; intents: readonly string[] }) {
+  if (!failure || !intents.includes(failure.intent)) return null;
+  const details = Object.values(failure.fieldErrors)
+    .flat()
+    .filter((m): m is string => Boolean(m) && m !== failure.error);
+  return (
+    <p className="form-error" role="alert">
+      {failure.error}
+      {details.map((m) => (
+        <span key={m}> {m}</span>
+      ))}
+    </p>
+  );
+}
+
+/**
+ * Hosts seen in traffic or imported that nobody has reviewed: confirm each into the inventory with its zone and
+ * kind, mark it known-transient (it stays out of the inventory and is never staged again), or escalate it.
+ */
+export function StagedHosts({
+  hosts,
+  zones,
+  timeZone,
+  canTriage,
+  failure,
+}: {
+  hosts: StagedHost[];
+  zones: { id: number; name: string }[];
+  timeZone: string;
+  canTriage: boolean;
+  failure: ActFailure | undefined;
+}) {
+  const open = hosts.filter((h) => h.triage !== "transient");
+  const transient = hosts.filter((h) => h.triage === "transient");
+  return (
+    <section className="panel" aria-labelledby="staged-title" id="staged-hosts">
+      <h2 id="staged-title">
+        Staged hosts ({open.length}) <span className="muted">INV-STAGED</span>
+      </h2>
+      <FailureFor failure={failure} intents={TRIAGE_INTENTS} />
+      {open.length === 0 ? (
+        <p className="muted">Nothing to triage: every host seen in traffic or imported has been reviewed.</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption>Hosts awaiting review, newest first (times in {timeZone})</caption>
+            <thead>
+              <tr>
+                <th scope="col">Host</th>
+                <th scope="col">IP</th>
+                <th scope="col">MAC</th>
+                <th scope="col">Zone by address</th>
+                <th scope="col">Seen by</th>
+                <th scope="col">State</th>
+                {canTriage ? <th scope="col">Triage</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {open.map((host) => (
+                <tr key={host.id} id={`host-${host.id}`}>
+                  <th scope="row">
+                    {host.name}
+                    {host.vendor || host.model ? (
+                      <div className="muted">{[host.vendor, host.model].filter(Boolean).join(" ")}</div>
+                    ) : null}
+                  </th>
+                  <td>
+                    <code>{host.ip ?? "—"}</code>
+                  </td>
+                  <td>
+                    <code>{host.mac ?? "—"}</code>
+                  </td>
+                  <td>{host.zoneName ?? <span className="muted">outside every zone range</span>}</td>
+                  <td>
+                    {labelFor(DISCOVERY_SOURCE_LABELS, host.discoverySource)}
+                    <div className="muted">{formatLocal(host.discoveredAt, timeZone)}</div>
+                  </td>
+                  <td>
+                    {host.triage === "escalated" ? (
+                      <>
+                        <span className="badge bad">escalated</span>
+                        <div className="muted">
+                          {host.triagedBy}: {host.triageNote}
+                        </div>
+                      </>
+                    ) : (
+                      <span className="badge warn">to triage</span>
+                    )}
+                  </td>
+                  {canTriage ? (
+                    <td>
+                      <details className="triage">
+                        <summary>Triage {host.ip ?? host.name}</summary>
+                        <Form method="post" className="stacked" preventScrollReset>
+                          <input type="hidden" name="intent" value="confirm-host" />
+                          <input type="hidden" name="assetId" value={host.id} />
+                          <label>
+                            Name
+                            <input name="name" defaultValue={host.name} maxLength={120} />
+                          </label>
+                          <label>
+                            Zone
+                            <select name="zoneId" required defaultValue={host.zoneId ?? ""}>
+                              <option value="" disabled>
+                                Choose a zone
+                              </option>
+                              {zones.map((zone) => (
+                                <option key={zone.id} value={zone.id}>
+                                  {zone.name}
+                                </option>
+                              ))}
+                            </select>
+                          </label>
+                          <label>
+                            Kind
+                            <select name="kind" required defaultValue={host.kind ?? ""}>
+                              <option value="" disabled>
+                                Choose a kind
+                              </option>
+                              {ASSET_KINDS.map((kind) => (
+                                <option key={kind} value={kind}>
+                                  {ASSET_KIND_LABELS[kind]}
+                                </option>
+                              ))}
+                            </select>
+                          </label>
+                          <button type="submit">Confirm into the inventory</button>
+                        </Form>
+                        <Form method="post" className="stacked" preventScrollReset>
+                          <input type="hidden" name="assetId" value={host.id} />
+                          <label>
+                            Note
+                            <input
+                              name="note"
+                              required
+                              minLength={3}
+                              maxLength={500}
+                              placeholder="Vendor laptop during the PM visit"
+                            />
+                          </label>
+                          <div className="button-row">
+                            <button type="submit" name="intent" value="mark-transient">
+                              Known-transient
+                            </button>
+                            {host.triage !== "escalated" ? (
+                              <button type="submit" name="intent" value="escalate-host" className="secondary">
+                                Escalate to security
+                              </button>
+                            ) : null}
+                          </div>
+                        </Form>
+                      </details>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {transient.length > 0 ? (
+        <details>
+          <summary>Known-transient hosts ({transient.length})</summary>
+          <ul>
+            {transient.map((host) => (
+              <li key={host.id}>
+                <code>{host.ip ?? host.mac ?? host.name}</code> — {host.triageNote}{" "}
+                <span className="muted">
+                  ({host.triagedBy}, {host.triagedAt ? formatLocal(host.triagedAt, timeZone) : "—"})
+                </span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+/** Flows a conduit does not allow (wrong, not merely unusual), per conduit, with first and last seen. */
+export function Violations({
+  violations,
+  timeZone,
+  canAcknowledge,
+  failure,
+}: {
+  violations: Violation[];
+  timeZone: string;
+  canAcknowledge: boolean;
+  failure: ActFailure | undefined;
+}) {
+  const open = violations.filter((v) => v.acknowledgedAt === null || v.seenSinceAcknowledged).length;
+  return (
+    <section className="panel" aria-labelledby="violations-title" id="violations">
+      <h2 id="violations-title">
+        Policy violations ({open} open of {violations.length})
+      </h2>
+      <FailureFor failure={failure} intents={VIOLATION_INTENTS} />
+      {violations.length === 0 ? (
+        <p className="muted">No flow outside any conduit's allowed flows has been seen.</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption>Wrong flows by conduit (times in {timeZone})</caption>
+            <thead>
+              <tr>
+                <th scope="col">Conduit</th>
+                <th scope="col">Flow (originator → responder, protocol/port)</th>
+                <th scope="col" className="num">
+                  Connections
+                </th>
+                <th scope="col">First seen</th>
+                <th scope="col">Last seen</th>
+                <th scope="col">Acknowledged</th>
+              </tr>
+            </thead>
+            <tbody>
+              {violations.map((v) => (
+                <tr key={v.id}>
+                  <th scope="row">{v.conduitName}</th>
+                  <td>
+                    <code>{formatTuple(v.tuple)}</code>
+                  </td>
+                  <td className="num">{v.count}</td>
+                  <td>{formatLocal(v.firstSeen, timeZone)}</td>
+                  <td>{formatLocal(v.lastSeen, timeZone)}</td>
+                  <td>
+                    {v.acknowledgedAt ? (
+                      <div>
+                        {v.acknowledgedBy}, {formatLocal(v.acknowledgedAt, timeZone)}: {v.acknowledgedNote}
+                        {v.seenSinceAcknowledged ? <div className="badge bad">seen again since</div> : null}
+                      </div>
+                    ) : (
+                      <span className="badge bad">open</span>
+                    )}
+                    {canAcknowledge && (v.acknowledgedAt === null || v.seenSinceAcknowledged) ? (
+                      <Form method="post" className="inline-form" preventScrollReset>
+                        <input type="hidden" name="intent" value="acknowledge-violation" />
+                        <input type="hidden" name="violationId" value={v.id} />
+                        <label>
+                          <span className="visually-hidden">
+                            What the flow was ({formatTuple(v.tuple)} on {v.conduitName})
+                          </span>
+                          <input
+                            name="note"
+                            required
+                            minLength={3}
+                            maxLength={500}
+                            placeholder="What it was, what was done"
+                          />
+                        </label>
+                        <button type="submit">Acknowledge</button>
+                      </Form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

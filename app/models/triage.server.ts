@@ -1,0 +1,318 @@
+import type { Transaction } from "kysely";
+import type { Database } from "../../db/schema";
+import { can, type Permission } from "~/domain/permissions";
+import { ASSET_KIND_LABELS, ROLE_LABELS, type AssetKind } from "~/domain/vocabulary";
+import { recordAudit } from "~/models/audit.server";
+import type { Actor } from "~/utils/actor";
+import type { DB } from "~/utils/db.server";
+import { ActError } from "~/utils/errors";
+
+// Triage of the hosts passive monitoring saw and the inventory did not know (staged assets), and acknowledgement
+// of the flows a conduit does not allow (policy violations). Each act is authorized here, audited, one transaction.
+
+export const TRIAGE_STATES = ["transient", "escalated"] as const;
+export type TriageState = (typeof TRIAGE_STATES)[number];
+
+export interface StagedHost {
+  id: number;
+  name: string;
+  ip: string | null;
+  mac: string | null;
+  vendor: string | null;
+  model: string | null;
+  kind: string | null;
+  zoneId: number | null;
+  zoneName: string | null;
+  discoverySource: string;
+  discoveredAt: string;
+  triage: TriageState | null;
+  triageNote: string | null;
+  triagedBy: string | null;
+  triagedAt: string | null;
+}
+
+/** The plant's staged hosts awaiting triage or escalated, then the known-transient ones (most recent first). */
+export async function listStagedHosts(db: DB, plantId: number): Promise<StagedHost[]> {
+  const rows = await db
+    .selectFrom("asset as a")
+    .leftJoin("zone as z", "z.id", "a.zone_id")
+    .leftJoin("person as p", "p.id", "a.triaged_by")
+    .select([
+      "a.id",
+      "a.name",
+      "a.ip",
+      "a.mac",
+      "a.vendor",
+      "a.model",
+      "a.kind",
+      "a.zone_id",
+      "z.name as zone_name",
+      "a.discovery_source",
+      "a.discovered_at",
+      "a.triage",
+      "a.triage_note",
+      "p.name as triaged_by_name",
+      "a.triaged_at",
+    ])
+    .where("a.plant_id", "=", plantId)
+    .where("a.status", "=", "staged")
+    .orderBy((eb) => eb.case().when("a.triage", "=", "transient").then(1).else(0).end())
+    .orderBy("a.discovered_at", "desc")
+    .orderBy("a.id")
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    ip: row.ip,
+    mac: row.mac,
+    vendor: row.vendor,
+    model: row.model,
+    kind: row.kind,
+    zoneId: row.zone_id,
+    zoneName: row.zone_name,
+    discoverySource: row.discovery_source,
+    discoveredAt: row.discovered_at,
+    triage: row.triage as TriageState | null,
+    triageNote: row.triage_note,
+    triagedBy: row.triaged_by_name,
+    triagedAt: row.triaged_at,
+  }));
+}
+
+export interface Violation {
+  id: number;
+  conduitId: number;
+  conduitName: string;
+  tuple: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedNote: string | null;
+  /** Seen again after it was acknowledged: it needs looking at once more. */
+  seenSinceAcknowledged: boolean;
+}
+
+/** Every wrong flow of the plant's conduits: open ones (never acknowledged, or seen again since) first. */
+export async function listViolations(db: DB, plantId: number): Promise<Violation[]> {
+  const rows = await db
+    .selectFrom("policy_violation as v")
+    .innerJoin("conduit as c", "c.id", "v.conduit_id")
+    .leftJoin("person as p", "p.id", "v.acknowledged_by")
+    .select([
+      "v.id",
+      "v.conduit_id",
+      "c.name as conduit_name",
+      "v.tuple",
+      "v.count",
+      "v.first_seen",
+      "v.last_seen",
+      "p.name as acknowledged_by_name",
+      "v.acknowledged_at",
+      "v.acknowledged_note",
+    ])
+    .where("c.plant_id", "=", plantId)
+    .orderBy("c.name")
+    .orderBy("v.last_seen", "desc")
+    .execute();
+  return rows
+    .map((row) => ({
+      id: row.id,
+      conduitId: row.conduit_id,
+      conduitName: row.conduit_name,
+      tuple: row.tuple,
+      count: row.count,
+      firstSeen: row.first_seen,
+      lastSeen: row.last_seen,
+      acknowledgedBy: row.acknowledged_by_name,
+      acknowledgedAt: row.acknowledged_at,
+      acknowledgedNote: row.acknowledged_note,
+      seenSinceAcknowledged: row.acknowledged_at !== null && row.last_seen > row.acknowledged_at,
+    }))
+    .sort((a, b) => Number(isOpen(b)) - Number(isOpen(a)));
+}
+
+export function isOpen(violation: Pick<Violation, "acknowledgedAt" | "seenSinceAcknowledged">): boolean {
+  return violation.acknowledgedAt === null || violation.seenSinceAcknowledged;
+}
+
+function requireAct(actor: Actor, permission: Permission, plantId: number, what: string) {
+  if (!can(actor, permission, plantId)) {
+    throw new ActError(403, `Your role (${ROLE_LABELS[actor.role].toLowerCase()}) may not ${what} at this plant.`);
+  }
+}
+
+/** Triage names the engineer who looked: people act here, API tokens do not. */
+function requirePerson(actor: Actor): number {
+  if (actor.kind !== "person" || actor.personId === null) {
+    throw new ActError(403, "Triage is done by a signed-in person, not an API token.");
+  }
+  return actor.personId;
+}
+
+function cleanNote(note: string | undefined, required: boolean, what: string): string | null {
+  const text = (note ?? "").trim();
+  if (required && text.length < 3) throw new ActError(400, `Write ${what} (at least 3 characters).`, "note");
+  if (text.length > 500) throw new ActError(400, "Keep the note under 500 characters.", "note");
+  return text.length > 0 ? text : null;
+}
+
+async function stagedAsset(tx: Transaction<Database>, plantId: number, assetId: number) {
+  const asset = await tx
+    .selectFrom("asset")
+    .selectAll()
+    .where("id", "=", assetId)
+    .where("plant_id", "=", plantId)
+    .executeTakeFirst();
+  if (!asset) throw new ActError(404, "No such host at this plant.");
+  if (asset.status !== "staged") throw new ActError(409, `${asset.name} is already in the inventory.`);
+  return asset;
+}
+
+function hostLabel(asset: { name: string; ip: string | null }): string {
+  return asset.ip && !asset.name.includes(asset.ip) ? `${asset.name} (${asset.ip})` : asset.name;
+}
+
+/** Confirms a staged host into the inventory with its zone and kind (and a name, if the engineer gives one). */
+export async function confirmStagedHost(
+  db: DB,
+  actor: Actor,
+  input: { plantId: number; assetId: number; zoneId: number; kind: AssetKind; name?: string; note?: string },
+  now: Date = new Date()
+): Promise<void> {
+  requireAct(actor, "triage:asset", input.plantId, "triage staged hosts");
+  const personId = requirePerson(actor);
+  const note = cleanNote(input.note, false, "a note");
+  const name = input.name?.trim() || null;
+  if (name !== null && name.length > 120) throw new ActError(400, "Keep the name under 120 characters.", "name");
+  await db.transaction().execute(async (tx) => {
+    const asset = await stagedAsset(tx, input.plantId, input.assetId);
+    const zone = await tx
+      .selectFrom("zone")
+      .select(["id", "name"])
+      .where("id", "=", input.zoneId)
+      .where("plant_id", "=", input.plantId)
+      .executeTakeFirst();
+    if (!zone) throw new ActError(400, "Choose a zone of this plant.", "zoneId");
+    const stamp = now.toISOString();
+    const after = {
+      status: "confirmed",
+      zone_id: zone.id,
+      kind: input.kind,
+      name: name ?? asset.name,
+      triage: null,
+      triage_note: note,
+      triaged_by: personId,
+      triaged_at: stamp,
+      updated_at: stamp,
+    };
+    await tx.updateTable("asset").set(after).where("id", "=", asset.id).execute();
+    await recordAudit(tx, actor, {
+      action: "asset.confirm",
+      objectType: "asset",
+      objectId: asset.id,
+      plantId: input.plantId,
+      summary: `Confirmed ${hostLabel(asset)} into the inventory as ${ASSET_KIND_LABELS[input.kind]} in ${zone.name}.`,
+      before: {
+        status: asset.status,
+        zone_id: asset.zone_id,
+        kind: asset.kind,
+        name: asset.name,
+        triage: asset.triage,
+      },
+      after,
+    });
+  });
+}
+
+/** Marks a staged host known-transient (a laptop, a vendor's service PC) or escalates it to corporate security. */
+export async function triageStagedHost(
+  db: DB,
+  actor: Actor,
+  input: { plantId: number; assetId: number; state: TriageState; note: string },
+  now: Date = new Date()
+): Promise<void> {
+  requireAct(actor, "triage:asset", input.plantId, "triage staged hosts");
+  const personId = requirePerson(actor);
+  const note = cleanNote(
+    input.note,
+    true,
+    input.state === "transient" ? "why the host is transient" : "why the host is escalated"
+  );
+  await db.transaction().execute(async (tx) => {
+    const asset = await stagedAsset(tx, input.plantId, input.assetId);
+    if (asset.triage === input.state) {
+      throw new ActError(
+        409,
+        `${asset.name} is already ${input.state === "transient" ? "known-transient" : "escalated"}.`
+      );
+    }
+    const stamp = now.toISOString();
+    const after = {
+      triage: input.state,
+      triage_note: note,
+      triaged_by: personId,
+      triaged_at: stamp,
+      updated_at: stamp,
+    };
+    await tx.updateTable("asset").set(after).where("id", "=", asset.id).execute();
+    await recordAudit(tx, actor, {
+      action: input.state === "transient" ? "asset.mark-transient" : "asset.escalate",
+      objectType: "asset",
+      objectId: asset.id,
+      plantId: input.plantId,
+      summary:
+        input.state === "transient"
+          ? `Marked ${hostLabel(asset)} as a known-transient host: ${note}`
+          : `Escalated ${hostLabel(asset)} to corporate security: ${note}`,
+      before: { triage: asset.triage, triage_note: asset.triage_note },
+      after,
+    });
+  });
+}
+
+/** Acknowledges a wrong flow on a conduit: someone looked at it and says what it was. */
+export async function acknowledgeViolation(
+  db: DB,
+  actor: Actor,
+  input: { plantId: number; violationId: number; note: string },
+  now: Date = new Date()
+): Promise<void> {
+  requireAct(actor, "acknowledge:violation", input.plantId, "acknowledge policy violations");
+  const personId = requirePerson(actor);
+  const note = cleanNote(input.note, true, "what the flow was and what was done");
+  await db.transaction().execute(async (tx) => {
+    const violation = await tx
+      .selectFrom("policy_violation as v")
+      .innerJoin("conduit as c", "c.id", "v.conduit_id")
+      .select([
+        "v.id",
+        "v.tuple",
+        "v.last_seen",
+        "v.acknowledged_at",
+        "v.acknowledged_note",
+        "c.name",
+        "c.id as conduit_id",
+      ])
+      .where("v.id", "=", input.violationId)
+      .where("c.plant_id", "=", input.plantId)
+      .executeTakeFirst();
+    if (!violation) throw new ActError(404, "No such policy violation at this plant.");
+    if (violation.acknowledged_at !== null && violation.last_seen <= violation.acknowledged_at) {
+      throw new ActError(409, `The flow ${violation.tuple} on ${violation.name} is already acknowledged.`);
+    }
+    const stamp = now.toISOString();
+    const after = { acknowledged_by: personId, acknowledged_at: stamp, acknowledged_note: note };
+    await tx.updateTable("policy_violation").set(after).where("id", "=", violation.id).execute();
+    await recordAudit(tx, actor, {
+      action: "violation.acknowledge",
+      objectType: "conduit",
+      objectId: violation.conduit_id,
+      plantId: input.plantId,
+      summary: `Acknowledged the wrong flow ${violation.tuple} on ${violation.name}: ${note}`,
+      before: { acknowledged_at: violation.acknowledged_at, acknowledged_note: violation.acknowledged_note },
+      after: { violation: violation.id, ...after },
+    });
+  });
+}
