@@ -95,11 +95,16 @@ function pairKey(a: number, b: number): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
+/**
+ * The connection's key within its plant: its start second, zero-padded, then a hash of its start and 5-tuple.
+ * The leading second keeps the keys of one log together in the primary-key index, so an ingest appends to the
+ * index instead of writing all over it (migration 2026-11-26T0100_performance rewrote older keys the same way).
+ */
 function connectionKey(record: ConnRecord): string {
   const text = `${record.ts}|${record.origHost}|${record.origPort ?? "-"}|${record.respHost}|${
     record.respPort ?? "-"
   }|${record.proto}`;
-  return crypto.hash("sha1", text, "base64url");
+  return `${String(Math.floor(record.ts)).padStart(10, "0")}${crypto.hash("sha1", text, "base64url")}`;
 }
 
 function isAllowed(conduit: ConduitInfo, record: ConnRecord, originZone: number): boolean {
