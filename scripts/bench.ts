@@ -20,7 +20,7 @@ import { BENCH_ACCOUNTS, BENCH_PASSWORD, benchProgram, plantCode } from "./bench
 // with --json a final line of JSON with every figure. Any measured route answering other than 2xx stops it.
 
 const USAGE =
-  "Usage: npm run bench -- [--plants N] [--json] [--ingest-lines N] [--duration SECONDS] [--connections N] [--only ROUTE,…] [--keep]";
+  "Usage: npm run bench -- [--plants N] [--json] [--ingest-lines N] [--duration SECONDS] [--connections N] [--only ROUTE,…] [--database KEPT.db] [--keep]";
 
 const { values } = (() => {
   try {
@@ -34,6 +34,7 @@ const { values } = (() => {
         seed: { type: "string", default: "1" },
         keep: { type: "boolean", default: false },
         only: { type: "string" },
+        database: { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -251,22 +252,45 @@ async function main(): Promise<number> {
   const databasePath = path.join(dir, "bench.db");
   let server: Server | null = null;
   try {
-    // 1. The program, through the importer.
+    // 1. The program, through the importer (or a copy of a database an earlier run kept, with --database).
     const today = new Date().toISOString().slice(0, 10);
     let started = performance.now();
-    const document = benchProgram({ plants: PLANTS, today, seed: SEED });
-    const generateMs = performance.now() - started;
-    note(`Generated a ${PLANTS}-plant program in ${seconds(generateMs)} s; importing into ${databasePath}…`);
-    const db = openDatabase(databasePath);
-    await migrateToLatest(db);
-    started = performance.now();
-    const { counts } = await importProgram(db, document, { actor: systemActor("program:import") });
-    const importMs = performance.now() - started;
-    note(
-      `Imported in ${seconds(importMs)} s: ${counts.plants} plants, ${counts.assets} assets, ${
-        counts.observations
-      } observations.`
-    );
+    let generateMs = 0;
+    let importMs = 0;
+    let counts: { plants: number; assets: number; observations: number } & Record<string, number>;
+    let db: ReturnType<typeof openDatabase>;
+    if (values.database) {
+      fs.copyFileSync(values.database, databasePath);
+      db = openDatabase(databasePath);
+      await migrateToLatest(db);
+      const count = async (table: "plant" | "asset" | "observation") =>
+        Number(
+          (
+            await db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll<number>().as("n"))
+              .executeTakeFirstOrThrow()
+          ).n
+        );
+      counts = { plants: await count("plant"), assets: await count("asset"), observations: await count("observation") };
+      note(`Copied ${values.database}: ${counts.plants} plants, ${counts.assets} assets.`);
+    } else {
+      const document = benchProgram({ plants: PLANTS, today, seed: SEED });
+      generateMs = performance.now() - started;
+      note(`Generated a ${PLANTS}-plant program in ${seconds(generateMs)} s; importing into ${databasePath}…`);
+      db = openDatabase(databasePath);
+      await migrateToLatest(db);
+      started = performance.now();
+      ({ counts } = (await importProgram(db, document, { actor: systemActor("program:import") })) as unknown as {
+        counts: typeof counts;
+      });
+      importMs = performance.now() - started;
+      note(
+        `Imported in ${seconds(importMs)} s: ${counts.plants} plants, ${counts.assets} assets, ${
+          counts.observations
+        } observations.`
+      );
+    }
     const admin = systemActor("bench");
     for (const email of [BENCH_ACCOUNTS.lead]) {
       const person = await db.selectFrom("person").select("id").where("email", "=", email).executeTakeFirstOrThrow();
@@ -280,7 +304,7 @@ async function main(): Promise<number> {
     server = await startServer(databasePath);
     const cookie = await signIn(server.url, BENCH_ACCOUNTS.lead);
     // A plant in the baseline phase: every kind of fact is present.
-    const plant = plantCode(Math.min(3, PLANTS - 1));
+    const plant = plantCode(Math.min(3, counts.plants - 1));
     const routes: RouteSpec[] = [
       { name: "floor", label: "trivial route (floor)", path: "/healthz", auth: "none" },
       { name: "overview", label: "program overview", path: "/", auth: "session" },
@@ -333,9 +357,9 @@ async function main(): Promise<number> {
 
     // 3. Ingest: the real command on a generated conn.log, against a plain line count of the same file.
     const logFile = path.join(dir, "conn.log");
-    const ingestPlant = plantCode(Math.min(3, PLANTS - 1));
+    const ingestPlant = plantCode(Math.min(3, counts.plants - 1));
     started = performance.now();
-    await writeConnLog(logFile, { plantIndex: Math.min(3, PLANTS - 1), lines: INGEST_LINES, end: new Date() });
+    await writeConnLog(logFile, { plantIndex: Math.min(3, counts.plants - 1), lines: INGEST_LINES, end: new Date() });
     note(
       `Wrote a ${INGEST_LINES}-line conn.log (${Math.round(fs.statSync(logFile).size / 1e6)} MB) in ${seconds(
         performance.now() - started
@@ -403,7 +427,7 @@ async function main(): Promise<number> {
         memoryGb: round(os.totalmem() / 2 ** 30, 1),
         node: process.version,
       },
-      plants: PLANTS,
+      plants: counts.plants,
       connections: CONNECTIONS,
       durationSeconds: DURATION,
       generateSeconds: seconds(generateMs),
@@ -429,7 +453,7 @@ async function main(): Promise<number> {
     const line = (cells: string[]) =>
       cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
     console.log(
-      `${PLANTS} plants (${counts.assets} assets, ${counts.observations} observations), imported in ${seconds(
+      `${counts.plants} plants (${counts.assets} assets, ${counts.observations} observations), imported in ${seconds(
         importMs
       )} s`
     );
