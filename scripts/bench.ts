@@ -181,7 +181,7 @@ async function measure(url: string, route: RouteSpec, headers: Record<string, st
   const statuses = new Map<number, number>();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
-      { url: `${url}${route.path}`, connections: CONNECTIONS, duration: DURATION, headers },
+      { url: `${url}${route.path}`, connections: CONNECTIONS, duration: DURATION, headers, timeout: 60 },
       (error, done) => (error ? reject(error) : resolve(done))
     );
     instance.on("response", (_client, statusCode, _bytes, responseTime) => {

@@ -461,7 +461,7 @@ async function computeReadinessOf(db: Executor, at: string, codes?: string[]): P
 // cached: a gate pass judges inside its own transaction, and scripts and tests judge afresh.
 
 /** How long an answer computed at T is served for a request at "now". */
-export const READINESS_FRESH_MS = 60_000;
+export const READINESS_FRESH_MS = 5 * 60_000;
 /** A requested instant this close to the clock counts as "now". */
 const NOW_TOLERANCE_MS = 5_000;
 

@@ -295,7 +295,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     window,
     total,
     ignored,
-    // When the readiness figures were computed (the server may give an answer up to a minute old).
+    // When the readiness figures were computed (the server may give an answer up to five minutes old when nothing changed since).
     computedAt: readiness!.at,
   };
 }
