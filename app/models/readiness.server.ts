@@ -270,7 +270,10 @@ export async function loadPlantStates(
           .select(["conduit_id", "day", "source", "coverage", "tuples", "new_tuples", "connections", "bytes"])
           .where("conduit_id", "in", monitoredIds)
           .where("recorded_at", "<=", at)
+          // The primary key's order: no sort of every observation of the program.
+          .orderBy("conduit_id")
           .orderBy("day")
+          .orderBy("source")
           .execute();
 
   const byPlant = {
