@@ -35,6 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       role: user.role,
       roleLabel: ROLE_LABELS[user.role],
       canReadProgram: can(user, "read:program"),
+      hasQueue: user.role === "plant_engineer" || user.role === "corporate_security" || user.role === "program_lead",
       canReadAudit: can(user, "read:audit"),
       canManageAccounts: can(user, "manage:accounts"),
     },
@@ -69,6 +70,13 @@ export function Layout({ children }: { children: ReactNode }) {
                     Program
                   </NavLink>
                 ) : null}
+                {user.canReadProgram ? <NavLink to="/dashboard">Dashboard</NavLink> : null}
+                {user.canReadProgram ? (
+                  <NavLink to="/plants" end>
+                    Plants
+                  </NavLink>
+                ) : null}
+                {user.hasQueue ? <NavLink to="/me">My queue</NavLink> : null}
                 {user.canReadProgram ? <NavLink to="/windows">Windows</NavLink> : null}
                 {user.canReadProgram ? <NavLink to="/settings">Settings</NavLink> : null}
                 {user.canReadAudit ? <NavLink to="/audit">Audit trail</NavLink> : null}

@@ -56,9 +56,23 @@ function refuseCrossSite(req: Request, res: Response, next: NextFunction) {
   res.status(403).type("text/plain").send("Refused: this request came from another site.");
 }
 
+/**
+ * A response sent before the request's body was read to its end (an upload refused as too large) closes the
+ * connection: the unread rest of the body must not be taken for the next request on a kept-alive socket.
+ */
+function closeWhenBodyUnread(req: express.Request, res: express.Response, next: express.NextFunction) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: express.Response, ...args: Parameters<typeof writeHead>) {
+    if (!req.complete && !res.headersSent) res.setHeader("Connection", "close");
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+  next();
+}
+
 export function createApp(build: ServerBuild, root: string) {
   const app = express();
   app.disable("x-powered-by");
+  app.use(closeWhenBodyUnread);
   app.use(compression());
   app.use(securityHeaders);
   app.use(refuseCrossSite);

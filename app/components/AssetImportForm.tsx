@@ -32,10 +32,9 @@ export function AssetImportForm({ result }: { result: ImportActionData | undefin
           <p>{mine.error}</p>
           {problems.length > 0 ? (
             <ul>
-              {problems.slice(0, 50).map((problem) => (
+              {problems.map((problem) => (
                 <li key={problem}>{problem}</li>
               ))}
-              {problems.length > 50 ? <li>{`… and ${problems.length - 50} more`}</li> : null}
             </ul>
           ) : null}
         </div>

@@ -3,7 +3,7 @@ import { ASSET_KINDS, ASSET_KIND_LABELS, type AssetKind } from "./vocabulary";
 
 // Inventory exports of passive monitoring tools, as CSV: a header row, then one asset per row. Columns are mapped by
 // their names (case, spaces and punctuation do not matter); columns the mapping does not know are ignored and
-// reported. The mapping is documented in docs/asset-import.md; keep the two in step.
+// reported. The mapping is documented in docs/evidence.md; keep the two in step.
 
 export const IMPORT_FIELDS = ["ip", "mac", "vendor", "model", "firmware", "kind", "name", "zone"] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../utils/zod";
 import { CHECKLIST_CODES, isWaivable } from "./readiness";
 import { SIGNOFF_PARTS } from "./signoffs";
 import { isValidTimeZone } from "./time";

@@ -46,7 +46,10 @@ export async function importAssets(
   now: Date = new Date()
 ): Promise<AssetImportResult> {
   const parsed = parseAssetCsv(input.text);
-  if (parsed.problems.length > 0) return { ok: false, problems: parsed.problems, columns: parsed.columns };
+  // A file unfit to read (no header to map, bad quoting) stops here; bad rows are reported with the rest below.
+  if (parsed.rows.length === 0 && parsed.problems.length > 0) {
+    return { ok: false, problems: parsed.problems, columns: parsed.columns };
+  }
 
   return db
     .transaction()
@@ -80,7 +83,7 @@ export async function importAssets(
         if (asset.mac) byMac.set(asset.mac, [...(byMac.get(asset.mac) ?? []), asset]);
       }
 
-      const problems: ImportProblem[] = [];
+      const problems: ImportProblem[] = [...parsed.problems];
       const claimed = new Map<number, number>();
       const seen = new Map<string, number>();
       const creates: { row: ImportRow; zoneId: number | null }[] = [];
@@ -156,7 +159,10 @@ export async function importAssets(
         if (Object.keys(changes).length === 0) unchanged++;
         else updates.push({ row, asset, changes });
       }
-      if (problems.length > 0) return { ok: false as const, problems, columns: parsed.columns };
+      if (problems.length > 0) {
+        problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+        return { ok: false as const, problems, columns: parsed.columns };
+      }
 
       const stamp = now.toISOString();
       const createdIds: number[] = [];

@@ -1,5 +1,5 @@
 import type { Transaction } from "kysely";
-import { z } from "zod";
+import { z } from "~/utils/zod";
 import type { Database } from "../../db/schema";
 import { isIsoDay } from "~/domain/calendar";
 import { recordAudit } from "~/models/audit.server";

@@ -7,7 +7,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
-import { z } from "zod";
+import { z } from "~/utils/zod";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { can } from "~/domain/permissions";
 import { parseId } from "~/domain/listing";

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { z } from "zod";
+import { z } from "~/utils/zod";
 import { wireAlerts } from "~/models/gates.server";
 import { requireApiActor, requireApiPermission } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";

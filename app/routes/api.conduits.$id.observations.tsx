@@ -24,11 +24,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch {
     return Response.json({ error: "The body is not valid JSON." }, { status: 400 });
   }
-  const parsed = ObservationSchema.safeParse(body ?? {});
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return Response.json(
+      {
+        error: "The body must be one JSON object: day, source, coverage, tuples, newTuples, connections, bytes.",
+        field: null,
+      },
+      { status: 400 }
+    );
+  }
+  const parsed = ObservationSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return Response.json(
-      { error: parsed.error.issues.map((i) => i.message).join(" "), field: issue?.path.join(".") ?? null },
+      { error: parsed.error.issues.map((i) => i.message).join(" "), field: issue?.path.join(".") || null },
       { status: 400 }
     );
   }

@@ -7,7 +7,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
+import { z } from "~/utils/zod";
 import { homePath } from "~/domain/permissions";
 import { getUser, safeRedirect, signIn } from "~/utils/auth.server";
 

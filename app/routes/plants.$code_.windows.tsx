@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DateTime } from "luxon";
-import { z } from "zod";
+import { z } from "~/utils/zod";
 import { UtcInstant } from "~/components/UtcInstant";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { localInputValues, type OffsetCandidate, formatDuration } from "~/domain/local-time";

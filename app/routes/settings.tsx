@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { z } from "~/utils/zod";
 import { DEFAULT_BASELINE_SETTINGS, type BaselineSettings } from "~/domain/baseline";
 import { can } from "~/domain/permissions";
 import { loadSettings } from "~/models/readiness.server";

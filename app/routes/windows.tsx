@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { z } from "~/utils/zod";
 import { UtcInstant } from "~/components/UtcInstant";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { formatDuration } from "~/domain/local-time";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "~/utils/zod";
 import { SIGNOFF_PARTS } from "~/domain/signoffs";
 
 // The sign and revoke forms, shared by every page that shows an object's signoffs.

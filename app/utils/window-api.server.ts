@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "~/utils/zod";
 import { LocalTimeError, RefusedAct, requireLocalInstant } from "~/models/outage-windows.server";
 import { requireApiActor } from "~/utils/auth.server";
 import type { Actor } from "~/utils/actor";

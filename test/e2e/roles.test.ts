@@ -176,7 +176,11 @@ describe("what each role sees", () => {
   it("the program lead: the program, settings and the audit trail; tick and edit controls on a plant", async () => {
     const { context, page, errors } = await signedIn("lead@demo.test");
     await page.getByRole("heading", { level: 1, name: "Plants in the segmentation program" }).waitFor();
-    assert.deepEqual(await navLinks(page), ["Program", "Windows", "Settings", "Audit trail"], "the lead's navigation");
+    assert.deepEqual(
+      await navLinks(page),
+      ["Program", "Dashboard", "Plants", "My queue", "Windows", "Settings", "Audit trail"],
+      "the lead's navigation"
+    );
     await openPlant(page, "DAY");
     assert.ok((await tickControls(page).count()) > 0, "the lead sees tick controls on DAY");
     assert.ok(await editSplitControl(page).isVisible(), "the lead sees the control to edit DAY's ownership split");
@@ -190,7 +194,7 @@ describe("what each role sees", () => {
     await page.getByRole("heading", { level: 1, name: "Plants in the segmentation program" }).waitFor();
     assert.deepEqual(
       await navLinks(page),
-      ["Program", "Windows", "Settings", "Audit trail"],
+      ["Program", "Dashboard", "Plants", "Windows", "Settings", "Audit trail"],
       "the executive's navigation"
     );
     await openPlant(page, "DAY");
@@ -235,7 +239,11 @@ describe("what each role sees", () => {
   it("the plant engineer: their plant in full with tick and split controls, another plant as a summary", async () => {
     const { context, page, errors } = await signedIn("eng.day@demo.test");
     await page.getByRole("heading", { level: 1, name: "Plants in the segmentation program" }).waitFor();
-    assert.deepEqual(await navLinks(page), ["Program", "Windows", "Settings"], "the plant engineer's navigation");
+    assert.deepEqual(
+      await navLinks(page),
+      ["Program", "Dashboard", "Plants", "My queue", "Windows", "Settings"],
+      "the plant engineer's navigation"
+    );
 
     await openPlant(page, "DAY");
     await page.getByRole("heading", { name: "Asset inventory" }).waitFor();
@@ -284,7 +292,11 @@ describe("what each role sees", () => {
   it("corporate security: signs the monitoring part where they are the owner, and is told why not elsewhere", async () => {
     const { context, page, errors } = await signedIn("security@demo.test");
     await page.getByRole("heading", { level: 1, name: "Plants in the segmentation program" }).waitFor();
-    assert.deepEqual(await navLinks(page), ["Program", "Windows", "Settings"], "corporate security's navigation");
+    assert.deepEqual(
+      await navLinks(page),
+      ["Program", "Dashboard", "Plants", "My queue", "Windows", "Settings"],
+      "corporate security's navigation"
+    );
     const part = (name: RegExp) => page.locator(".part").filter({ has: page.getByRole("heading", { name }) });
 
     await page.goto(`${server.url}/plants/DAY/conduits/${ownedConduit}`);

@@ -594,4 +594,59 @@ describe("importing an inventory export", () => {
     assert.equal(reply.status, 403, `the OGD engineer may not import into GRY: got ${reply.status}`);
     assert.equal(await assetCount("GRY"), before, "nothing was imported");
   });
+
+  it("refuses an upload past 8 MB even when the request does not say its length (chunked)", async () => {
+    const before = await assetCount("GRY");
+    const auditBefore = await auditCount();
+    const row = "10.200.46.1,gry-big\n";
+    const csv = `IP Address,Hostname\n${row.repeat(Math.ceil((9 * 1024 * 1024) / row.length))}`;
+    const form = new FormData();
+    form.append("intent", "import-assets");
+    form.append("file", new Blob([csv], { type: "text/csv" }), "big.csv");
+    // A body streamed without Content-Length, as chunked transfer sends it.
+    const encoded = new Response(form);
+    const response = await fetch(`${server.url}/plants/GRY`, {
+      method: "POST",
+      headers: {
+        Cookie: cookies["eng.gry@demo.test"]!,
+        Origin: server.url,
+        "Content-Type": encoded.headers.get("Content-Type")!,
+      },
+      body: encoded.body,
+      duplex: "half",
+      redirect: "manual",
+    } as RequestInit);
+    const text = await response.text();
+    assert.equal(response.status, 413, `a 9 MB upload: got ${response.status} ${text.slice(0, 200)}`);
+    assert.match(words(text), /larger than 8 MB/);
+    assert.equal(await assetCount("GRY"), before, "nothing was imported");
+    assert.equal(await auditCount(), auditBefore, "no audit event");
+  });
+
+  it("lists the first 50 problems of a file with thousands, and the page stays small", async () => {
+    const csv = `IP Address,Kind\n${"not-an-ip,PLC\n".repeat(20_000)}`;
+    const before = await assetCount("GRY");
+    const reply = await upload("GRY", "eng.gry@demo.test", csv, "bad.csv");
+    assert.equal(reply.status, 400, `got ${reply.status}`);
+    assert.match(words(reply.text), /20000 problems in the file \(the first 50 are listed\); nothing was imported/);
+    assert.match(words(reply.text), /line 51, column “IP Address”/);
+    assert.doesNotMatch(reply.text, /line 52,/, "the 51st problem is not sent");
+    const plain = await fetch(`${server.url}/plants/GRY`, { headers: { Cookie: cookies["eng.gry@demo.test"]! } });
+    const plainSize = (await plain.text()).length;
+    // 50 problems add a few kilobytes to the page, not the 20,000 (about 1.4 MB).
+    assert.ok(reply.text.length < plainSize + 40_000, `the page is ${reply.text.length} bytes, ${plainSize} without`);
+    assert.equal(await assetCount("GRY"), before, "nothing was imported");
+  });
+});
+
+describe("the observations API with a body that is not one object", () => {
+  it("answers 400 saying so, with no field", async () => {
+    const conduit = await conduitId("OGD", "Engineering ↔ Supervisory");
+    for (const raw of ["[]", '"text"', "42", "null"]) {
+      const reply = await postObservation(conduit, tokens.lead!, undefined, raw);
+      assert.equal(reply.status, 400, `${raw}: got ${reply.status}`);
+      assert.match(String(reply.body.error), /must be one JSON object/, `${raw}: ${JSON.stringify(reply.body)}`);
+      assert.equal(reply.body.field, null, `${raw}: no field is at fault`);
+    }
+  });
 });

@@ -1,0 +1,305 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { ComputedAt } from "~/components/dashboard/ComputedAt";
+import { PhaseBadge } from "~/components/PhaseBadge";
+import { formatLocal } from "~/domain/time";
+import { can } from "~/domain/permissions";
+import { blockers } from "~/domain/readiness";
+import { PART_LABELS, PART_ROLE, type SignoffPart } from "~/domain/signoffs";
+import { CHANGE_KIND_LABELS, PHASE_LABELS, type ChangeKind } from "~/domain/vocabulary";
+import { readinessOf } from "~/models/readiness.server";
+import { listChangesToAct, listSignoffGaps, listStagedHosts } from "~/models/rollup.server";
+import { requirePermission, requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+
+// What waits on the signed-in person across their plants, each item linking to where it is done. A plant
+// engineer sees only the plants assigned to them; corporate security and the program lead see the program.
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  requirePermission(user, "read:program");
+  const db = getDb();
+  const now = new Date();
+  const at = now.toISOString();
+  const scopeAll = user.role === "program_lead" || user.role === "corporate_security";
+  let plantQuery = db.selectFrom("plant").select(["id", "code", "name", "time_zone"]).orderBy("code");
+  if (!scopeAll)
+    plantQuery = plantQuery.where("id", "in", user.assignedPlantIds.length > 0 ? [...user.assignedPlantIds] : [-1]);
+  const plants = user.role === "executive" ? [] : await plantQuery.execute();
+  const ids = plants.map((p) => p.id);
+  const byId = new Map(plants.map((p) => [p.id, p]));
+
+  // The part this person signs, if any.
+  const myPart =
+    (Object.entries(PART_ROLE) as [SignoffPart, string][]).find(([, role]) => role === user.role)?.[0] ?? null;
+  const tickIds = ids.filter((id) => can(user, "tick:criterion", id) && user.role === "plant_engineer");
+  const passIds = ids.filter((id) => can(user, "pass:gate", id));
+  const readinessCodes = [...new Set([...tickIds, ...passIds])].map((id) => byId.get(id)!.code);
+
+  const [readiness, gaps, changes, staged] = await Promise.all([
+    readinessCodes.length > 0 ? readinessOf(db, at, readinessCodes) : Promise.resolve([]),
+    myPart ? listSignoffGaps(db, ids) : Promise.resolve([]),
+    listChangesToAct(
+      db,
+      ids.filter((id) => can(user, "schedule:change", id)),
+      at
+    ),
+    listStagedHosts(
+      db,
+      ids.filter((id) => can(user, "triage:asset", id)),
+      // Corporate security triages what plant engineering escalated to it; the others every untriaged host.
+      user.role === "corporate_security"
+    ),
+  ]);
+
+  const codeToId = new Map(plants.map((p) => [p.code, p.id]));
+  const criteria = readiness
+    .filter((r) => tickIds.includes(codeToId.get(r.code)!))
+    .flatMap((r) =>
+      blockers(r)
+        .filter((c) => c.checklist)
+        .map((c) => ({ plantCode: r.code, phase: r.phase, code: c.code, title: c.title, message: c.message }))
+    );
+  const gates = readiness
+    .filter((r) => passIds.includes(codeToId.get(r.code)!))
+    .flatMap((r) =>
+      r.gates
+        .filter((g) => g.phase === r.phase && g.status === "ready")
+        .map(() => ({ plantCode: r.code, phase: r.phase }))
+    );
+  const signoffs = gaps
+    .filter((g) => g.part === myPart && (g.subjectType === "ownership_split" || g.ownerId === user.personId))
+    .map((g) => {
+      const plant = byId.get(g.plantId)!;
+      return {
+        plantCode: plant.code,
+        subjectType: g.subjectType,
+        subjectId: g.subjectId,
+        subjectName: g.subjectName,
+        part: g.part,
+        revision: g.revision,
+        status: g.status,
+        href:
+          g.subjectType === "conduit"
+            ? `/plants/${plant.code}/conduits/${g.subjectId}`
+            : `/plants/${plant.code}#ownership`,
+      };
+    })
+    .sort(
+      (a, b) => (a.status === b.status ? 0 : a.status === "stale" ? -1 : 1) || a.plantCode.localeCompare(b.plantCode)
+    );
+
+  return {
+    computedAt: at,
+    role: user.role,
+    plants: plants.map((p) => ({ code: p.code, name: p.name })),
+    scopeAll,
+    criteria,
+    gates,
+    signoffs,
+    changes: changes.map((c) => ({
+      ...c,
+      kindLabel: CHANGE_KIND_LABELS[c.kind as ChangeKind] ?? c.kind,
+      local: c.plannedStart ? formatLocal(c.plannedStart, c.timeZone) : null,
+    })),
+    staged,
+  };
+}
+
+function Empty({ children }: { children: string }) {
+  return <p className="muted">{children}</p>;
+}
+
+export default function MyQueue() {
+  const data = useLoaderData<typeof loader>();
+  const total =
+    data.criteria.length +
+    data.gates.length +
+    data.signoffs.length +
+    data.changes.length +
+    data.staged.reduce((n, s) => n + s.count, 0);
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <p className="eyebrow">My queue</p>
+          <h1>What waits on me</h1>
+          <p className="lede">
+            {data.role === "executive"
+              ? "Nothing in the program waits on an executive; the dashboard has the rollup."
+              : data.scopeAll
+              ? "Across every plant of the program."
+              : data.plants.length === 0
+              ? "No plant is assigned to you."
+              : `Across your plants: ${data.plants.map((p) => `${p.code} ${p.name}`).join(", ")}.`}
+          </p>
+        </div>
+        <ComputedAt at={data.computedAt} />
+      </div>
+
+      {data.role === "executive" ? (
+        <p>
+          <Link to="/dashboard">Open the program dashboard</Link>
+        </p>
+      ) : (
+        <p className="queue-total" role="status">
+          {total === 0 ? "Nothing waits on you." : `${total} ${total === 1 ? "item waits" : "items wait"} on you.`}
+        </p>
+      )}
+
+      {data.role === "plant_engineer" ? (
+        <section className="panel" aria-labelledby="criteria-title" id="criteria">
+          <h2 id="criteria-title">Criteria to tick ({data.criteria.length})</h2>
+          {data.criteria.length === 0 ? (
+            <Empty>No checklist criterion of a current gate waits on you.</Empty>
+          ) : (
+            <ul className="queue">
+              {data.criteria.map((c) => (
+                <li key={`${c.plantCode}-${c.code}`} data-plant={c.plantCode}>
+                  <Link to={`/plants/${c.plantCode}#criterion-${c.code}`}>
+                    <span className="mono">{c.plantCode}</span> · <span className="mono">{c.code}</span> {c.title}
+                  </Link>{" "}
+                  <PhaseBadge phase={c.phase} />
+                  <div className="muted">{c.message}</div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
+
+      {data.role === "plant_engineer" || data.role === "program_lead" ? (
+        <section className="panel" aria-labelledby="gates-title" id="gates">
+          <h2 id="gates-title">Gates ready to pass ({data.gates.length})</h2>
+          {data.gates.length === 0 ? (
+            <Empty>No gate is ready to pass.</Empty>
+          ) : (
+            <ul className="queue">
+              {data.gates.map((g) => (
+                <li key={g.plantCode} data-plant={g.plantCode}>
+                  <Link to={`/plants/${g.plantCode}#gates`}>
+                    <span className="mono">{g.plantCode}</span> · pass the {PHASE_LABELS[g.phase].toLowerCase()} gate
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
+
+      {data.role === "plant_engineer" || data.role === "corporate_security" ? (
+        <section className="panel" aria-labelledby="signoffs-title" id="signoffs">
+          <h2 id="signoffs-title">Signoffs to give ({data.signoffs.length})</h2>
+          {data.signoffs.length === 0 ? (
+            <Empty>No signoff waits on you.</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <caption>Your parts not signed on the current revision; stale ones first, to sign again</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Plant</th>
+                    <th scope="col">What</th>
+                    <th scope="col">Part</th>
+                    <th scope="col" className="num">
+                      Revision
+                    </th>
+                    <th scope="col">State</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.signoffs.map((s) => (
+                    <tr key={`${s.subjectType}-${s.subjectId}-${s.part}`} data-plant={s.plantCode}>
+                      <td className="mono">{s.plantCode}</td>
+                      <th scope="row">
+                        <Link to={s.href}>{s.subjectName}</Link>
+                      </th>
+                      <td>{PART_LABELS[s.part]}</td>
+                      <td className="num">{s.revision}</td>
+                      <td>
+                        {s.status === "stale" ? (
+                          <span className="badge warn">Stale: sign again</span>
+                        ) : (
+                          <span className="badge">Missing</span>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      ) : null}
+
+      {data.role === "plant_engineer" || data.role === "program_lead" ? (
+        <section className="panel" aria-labelledby="changes-title" id="changes">
+          <h2 id="changes-title">Changes to schedule or close ({data.changes.length})</h2>
+          {data.changes.length === 0 ? (
+            <Empty>No network change needs a window or closing.</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <caption>Changes without a window, and changes whose window has begun</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Plant</th>
+                    <th scope="col">Change</th>
+                    <th scope="col">Kind</th>
+                    <th scope="col">Planned (plant time)</th>
+                    <th scope="col">To do</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.changes.map((c) => (
+                    <tr key={c.id} data-plant={c.plantCode}>
+                      <td className="mono">{c.plantCode}</td>
+                      <th scope="row">
+                        <Link to={`/plants/${c.plantCode}/windows`}>{c.title}</Link>
+                      </th>
+                      <td>{c.kindLabel}</td>
+                      <td>
+                        {c.local ? <time dateTime={c.plannedStart ?? undefined}>{c.local}</time> : "—"}
+                        <div className="muted">{c.timeZone}</div>
+                      </td>
+                      <td>{c.todo === "schedule" ? "Schedule into a window" : "Mark done or cancel"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      ) : null}
+
+      {data.role !== "executive" ? (
+        <section className="panel" aria-labelledby="staged-title" id="staged">
+          <h2 id="staged-title">
+            {data.role === "corporate_security" ? "Escalated staged hosts to triage" : "Staged hosts to triage"} (
+            {data.staged.reduce((n, s) => n + s.count, 0)})
+          </h2>
+          {data.staged.length === 0 ? (
+            <Empty>No staged host waits for triage.</Empty>
+          ) : (
+            <ul className="queue">
+              {data.staged.map((s) => (
+                <li key={s.plantCode} data-plant={s.plantCode}>
+                  <Link to={`/plants/${s.plantCode}#staged-hosts`}>
+                    <span className="mono">{s.plantCode}</span> · {s.count} staged {s.count === 1 ? "host" : "hosts"}
+                    {s.escalated > 0 ? `, ${s.escalated} escalated` : ""}
+                  </Link>
+                  <div className="muted">
+                    {s.examples.map((e) => `${e.name}${e.ip ? ` (${e.ip})` : ""}`).join(", ")}
+                    {s.count > s.examples.length ? ", …" : ""}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "My queue · Segmentation Tracker" }];
