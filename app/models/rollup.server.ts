@@ -413,7 +413,8 @@ export async function loadRollup(db: Executor, now: Date, plantIds: readonly num
   );
 
   return {
-    computedAt: at,
+    // The readiness figures may come from the server's cache: the rollup is as of the oldest of them.
+    computedAt: readiness.reduce((earliest, r) => (r.at < earliest ? r.at : earliest), at),
     today,
     plants,
     byPhase,
