@@ -143,7 +143,7 @@ interface RouteSpec {
   name: string;
   label: string;
   path: string;
-  auth: "none" | "session" | "token";
+  auth: "none" | "session" | "exec" | "token";
 }
 
 interface RouteFigures {
@@ -292,7 +292,7 @@ async function main(): Promise<number> {
       );
     }
     const admin = systemActor("bench");
-    for (const email of [BENCH_ACCOUNTS.lead]) {
+    for (const email of [BENCH_ACCOUNTS.lead, BENCH_ACCOUNTS.exec]) {
       const person = await db.selectFrom("person").select("id").where("email", "=", email).executeTakeFirstOrThrow();
       await resetPassword(db, admin, { personId: person.id, password: BENCH_PASSWORD });
     }
@@ -302,13 +302,16 @@ async function main(): Promise<number> {
     // 2. The production server, and the routes.
     note("Starting the production server…");
     server = await startServer(databasePath);
-    const cookie = await signIn(server.url, BENCH_ACCOUNTS.lead);
+    // The executive reads the rollup; the program lead the plant list and the plant page.
+    const cookies = {
+      lead: await signIn(server.url, BENCH_ACCOUNTS.lead),
+      exec: await signIn(server.url, BENCH_ACCOUNTS.exec),
+    };
     // A plant in the baseline phase: every kind of fact is present.
     const plant = plantCode(Math.min(3, counts.plants - 1));
     const routes: RouteSpec[] = [
       { name: "floor", label: "trivial route (floor)", path: "/healthz", auth: "none" },
-      { name: "overview", label: "program overview", path: "/", auth: "session" },
-      { name: "dashboard", label: "executive rollup", path: "/dashboard", auth: "session" },
+      { name: "dashboard", label: "executive rollup", path: "/dashboard", auth: "exec" },
       { name: "plants", label: "plant list", path: "/plants", auth: "session" },
       { name: "plant", label: "plant page", path: `/plants/${plant}`, auth: "session" },
       { name: "apiRollup", label: "GET /api/rollup", path: "/api/rollup", auth: "token" },
@@ -332,7 +335,9 @@ async function main(): Promise<number> {
     for (const route of routes.filter((r) => r.name === "floor" || !only || only.includes(r.name))) {
       const headers: Record<string, string> =
         route.auth === "session"
-          ? { Cookie: cookie }
+          ? { Cookie: cookies.lead }
+          : route.auth === "exec"
+          ? { Cookie: cookies.exec }
           : route.auth === "token"
           ? { Authorization: `Bearer ${token.secret}` }
           : {};

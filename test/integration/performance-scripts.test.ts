@@ -16,7 +16,7 @@ function lastJsonLine(stdout: string): Record<string, unknown> {
   }
 }
 
-const ROUTES = ["floor", "overview", "dashboard", "plants", "plant", "apiRollup", "apiReadiness"];
+const ROUTES = ["floor", "dashboard", "plants", "plant", "apiRollup", "apiReadiness"];
 const ROUTE_FIGURES = ["coldMs", "requests", "medianMs", "p95Ms", "requestsPerSecond", "medianToFloor", "p95ToFloor"];
 const INGEST_FIGURES = [
   "lines",
