@@ -93,7 +93,8 @@ async function assetFacts(db: Executor, plantIds: number[]) {
     .selectFrom("asset")
     .select(["plant_id", "id", "name", "discovered_at"])
     .where("plant_id", "in", plantIds)
-    .where("discovery_source", "=", "active_scan")
+    // Written out, not bound: the partial index asset_active_scan_idx applies only to the literal.
+    .where(sql<boolean>`discovery_source = 'active_scan'`)
     .execute();
   return {
     totals: new Map(totals.map((t) => [t.plant_id, t])),
@@ -480,11 +481,14 @@ const cache = {
   generation: 0,
   plants: new Map<string, CachedPlant>(),
   inflight: new Map<string, Promise<PlantReadiness[]>>(),
+  /** Answers that depend on the whole program (the rollup): dropped by any change at all. */
+  whole: new Map<string, { computedAt: number; generation: number; value: Promise<unknown> }>(),
 };
 
 /** Forgets every cached answer. */
 export function clearReadinessCache(): void {
   cache.plants.clear();
+  cache.whole.clear();
   cache.generation++;
 }
 
@@ -519,6 +523,7 @@ async function invalidate(db: Executor): Promise<void> {
       clearReadinessCache();
     } else {
       for (const event of changed) cache.plants.delete(event.code!);
+      cache.whole.clear();
       cache.generation++;
     }
   }
@@ -570,4 +575,33 @@ export async function readinessOf(db: Executor, at: string, codes?: string[]): P
     const readiness = computed.get(code) ?? held.get(code)?.readiness;
     return readiness ? [readiness] : [];
   });
+}
+
+/**
+ * An answer about the whole program at "now" (the rollup), computed by `compute` and kept like readiness: while
+ * nothing at all has changed, and at most READINESS_FRESH_MS. `compute` gets the instant to compute at, and the
+ * caller should say when its answer was computed. Outside the server's shared connection, or for an instant that
+ * is not "now", it simply computes.
+ */
+export async function wholeProgramAnswer<T>(
+  db: Executor,
+  key: string,
+  now: Date,
+  compute: (now: Date) => Promise<T>
+): Promise<T> {
+  const nowMs = Date.now();
+  if (!isSharedDb(db) || Math.abs(now.getTime() - nowMs) > NOW_TOLERANCE_MS) return compute(now);
+  await invalidate(db);
+  const held = cache.whole.get(key);
+  if (held && held.generation === cache.generation && nowMs - held.computedAt < READINESS_FRESH_MS) {
+    return held.value as Promise<T>;
+  }
+  const generation = cache.generation;
+  const value = compute(now);
+  cache.whole.set(key, { computedAt: now.getTime(), generation, value });
+  // A failed computation is not kept; one that straddled a change is dropped by the generation check above.
+  value.catch(() => {
+    if (cache.whole.get(key)?.value === value) cache.whole.delete(key);
+  });
+  return value;
 }
