@@ -87,7 +87,7 @@ interface Zone {
 
 /** Page cache of the connection while an ingest runs (kibibytes): the connection keys are random, so the
  * primary-key index is written all over; SQLite's default of 2 MB makes every insert read pages back. */
-const INGEST_CACHE_KIB = 65_536;
+const INGEST_CACHE_KIB = 32_768;
 /** Flow tuples held in memory before they are written: bounds the memory of an ingest of many distinct flows. */
 const TUPLES_HELD = 50_000;
 
