@@ -8,6 +8,11 @@ const BADGE: Record<string, string> = {
   accepted: "badge ok",
 };
 
+/** The baseline's status alone, where counted days and dates are shown beside it. */
+export function BaselineStatusBadge({ status }: { status: string }) {
+  return <span className={BADGE[status] ?? "badge"}>{status}</span>;
+}
+
 /** A conduit's baseline at a glance: status, counted days toward maturity, and its maturity date. */
 export function BaselineBadge({
   baseline,

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { BaselineBadge } from "~/components/BaselineBadge";
+import { BaselineStatusBadge } from "~/components/BaselineBadge";
 import { ConvergenceChart } from "~/components/ConvergenceChart.client";
 import { formatDate } from "~/domain/time";
 import { useHydrated } from "~/utils/hydrated";
@@ -82,15 +82,7 @@ export function BaselineEvidence({
                       <Link to={`/plants/${plantCode}/conduits/${row.id}#baseline`}>{row.name}</Link>
                     </th>
                     <td>
-                      <BaselineBadge
-                        baseline={{
-                          status: row.status,
-                          countedDays: row.countedDays,
-                          matureOn: null,
-                          earliestMaturity: null,
-                        }}
-                        matureDays={matureDays}
-                      />
+                      <BaselineStatusBadge status={row.status} />
                       {row.status === "none" && row.reason ? <div className="muted">{row.reason}</div> : null}
                     </td>
                     <td className="num">

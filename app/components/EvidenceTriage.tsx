@@ -65,7 +65,7 @@ export function StagedHosts({
                 <th scope="col">Host</th>
                 <th scope="col">IP</th>
                 <th scope="col">MAC</th>
-                <th scope="col">Zone by address</th>
+                <th scope="col">Zone</th>
                 <th scope="col">Seen by</th>
                 <th scope="col">State</th>
                 {canTriage ? <th scope="col">Triage</th> : null}
@@ -86,7 +86,7 @@ export function StagedHosts({
                   <td>
                     <code>{host.mac ?? "—"}</code>
                   </td>
-                  <td>{host.zoneName ?? <span className="muted">outside every zone range</span>}</td>
+                  <td>{host.zoneName ?? <span className="muted">not placed</span>}</td>
                   <td>
                     {labelFor(DISCOVERY_SOURCE_LABELS, host.discoverySource)}
                     <div className="muted">{formatLocal(host.discoveredAt, timeZone)}</div>

@@ -194,6 +194,15 @@ const assetSchema = z.strictObject({
   status: z.enum(ASSET_STATUSES),
   /** By name within the plant; null while the asset is not placed. */
   zone: orNull(name),
+  /** A staged host's triage short of confirmation: known-transient, or escalated to corporate security. */
+  triage: orNull(
+    z.strictObject({
+      state: z.enum(["transient", "escalated"]),
+      note: orNull(prose),
+      by: orNull(email),
+      at: instant,
+    })
+  ).optional(),
   discoveredAt: instant,
   createdAt: instant,
   updatedAt: instant,
@@ -605,6 +614,8 @@ function referenceErrors(input: unknown): ProgramFileError[] {
     const assetNames = new Map<string, number>();
     list(plant, "assets").forEach((asset, i) => {
       zone(at("assets", i, "zone"), field(asset, "zone"));
+      const triage = field(asset, "triage");
+      if (triage && typeof triage === "object") person(at("assets", i, "triage", "by"), field(triage, "by"));
       const assetName = text(asset, "name");
       if (assetName !== undefined) assetNames.set(assetName, (assetNames.get(assetName) ?? 0) + 1);
     });

@@ -259,6 +259,15 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       discoverySource: asset.discovery_source as ProgramAsset["discoverySource"],
       status: asset.status as ProgramAsset["status"],
       zone: asset.zone_id === null ? null : zoneName(asset.zone_id),
+      triage:
+        asset.triage === null
+          ? null
+          : {
+              state: asset.triage as "transient" | "escalated",
+              note: asset.triage_note,
+              by: emailOrNull(asset.triaged_by),
+              at: asset.triaged_at ?? asset.updated_at,
+            },
       discoveredAt: asset.discovered_at,
       createdAt: asset.created_at,
       updatedAt: asset.updated_at,
@@ -776,6 +785,10 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
         criticality: a.criticality,
         discovery_source: a.discoverySource,
         status: a.status,
+        triage: a.triage?.state ?? null,
+        triage_note: a.triage?.note ?? null,
+        triaged_by: a.triage ? personOrNull(a.triage.by) : null,
+        triaged_at: a.triage?.at ?? null,
         discovered_at: a.discoveredAt,
         created_at: a.createdAt,
         updated_at: a.updatedAt,

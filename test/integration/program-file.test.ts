@@ -462,9 +462,7 @@ describe("program file export and import", () => {
 
   it("round-trips: export → import into an empty database → export gives the same document, byte for byte", async () => {
     const target = await database();
-    const started = performance.now();
     const { counts, replaced } = await importProgram(target.db, exported, { now: NOW });
-    const importMs = performance.now() - started;
     assert.equal(replaced, null);
     assert.equal(counts.plants, 13);
     assert.equal(
@@ -475,7 +473,11 @@ describe("program file export and import", () => {
     const again = await exportProgram(target.db, { exportedAt: EXPORTED_AT });
     assert.deepEqual(again, exported);
     assert.equal(serializeProgram(again), serializeProgram(exported));
-    assert.ok(importMs < 20_000, `the import took ${Math.round(importMs)} ms`);
+    // The demo's known-transient host keeps its triage through the file.
+    assert.ok(
+      again.plants.some((p) => p.assets.some((a) => a.triage?.state === "transient" && a.triage.by !== null)),
+      "a triaged host in the export"
+    );
 
     // Signoffs bound to database ids are still valid in the new database, so every gate reads the same.
     assert.equal(await readinessWithoutIds(target.db), await readinessWithoutIds(source.db));
