@@ -146,6 +146,12 @@ function printTable(report: FileReport): void {
   console.log(`  unmatched flows: ${s.unmatched}; before the epoch: ${s.skippedBeforeEpoch}`);
 }
 
+// A reader that stops early (`| head`) is not an error of the ingest: the transaction has committed by then.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 try {
   const db = getDb();
   await migrateToLatest(db);

@@ -61,14 +61,14 @@ const IPV6 = /^[0-9A-Fa-f:.]+(%[\w.-]+)?$/;
 
 /** Zeek escapes bytes as `\xHH` in the ASCII format (the separator itself, non-printables). */
 function unescapeZeek(value: string): string {
-  return value.includes("\\x")
+  return value.indexOf("\\x") !== -1
     ? value.replace(/\\x([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
     : value;
 }
 
 function isAddress(value: string): boolean {
   const v4 = IPV4.exec(value);
-  if (v4) return v4.slice(1).every((octet) => Number(octet) <= 255);
+  if (v4) return Number(v4[1]) <= 255 && Number(v4[2]) <= 255 && Number(v4[3]) <= 255 && Number(v4[4]) <= 255;
   return value.includes(":") && IPV6.test(value);
 }
 
@@ -165,6 +165,18 @@ function toRecord(row: Row, lineNumber: number): ConnRecord | ParseProblem {
   }
 }
 
+/** One TSV line's values read by the header's columns; a class, so reading a line creates no closures. */
+class TsvRow implements Row {
+  constructor(private readonly values: string[], private readonly header: TsvHeader) {}
+  get(field: string): FieldValue {
+    const i = this.header.index.get(field);
+    if (i === undefined) return undefined;
+    const value = this.values[i];
+    if (value === undefined || value === this.header.unsetField || value === this.header.emptyField) return null;
+    return unescapeZeek(value);
+  }
+}
+
 interface TsvHeader {
   separator: string;
   emptyField: string;
@@ -224,16 +236,7 @@ export function createConnLogParser(): ConnLogParser {
     if (values.length !== fields.length) {
       return { line: lineNumber, message: `expected ${fields.length} columns (per #fields), found ${values.length}` };
     }
-    const row: Row = {
-      get(field) {
-        const i = tsv.index.get(field);
-        if (i === undefined) return undefined;
-        const value = values[i];
-        if (value === undefined || value === tsv.unsetField || value === tsv.emptyField) return null;
-        return unescapeZeek(value);
-      },
-    };
-    return toRecord(row, lineNumber);
+    return toRecord(new TsvRow(values, tsv), lineNumber);
   }
 
   function jsonRow(line: string, lineNumber: number): ParseResult {

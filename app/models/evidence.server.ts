@@ -9,7 +9,7 @@ import { flowTuple, type ConnRecord } from "~/domain/zeek";
 import { recordAudit } from "~/models/audit.server";
 import { loadSettings } from "~/models/readiness.server";
 import type { AuditActor } from "~/utils/actor";
-import type { DB } from "~/utils/db.server";
+import { sqliteHandle, type DB } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
 
 // Passive baseline evidence from Zeek connections. Each connection is mapped to the conduit whose two endpoint
@@ -85,32 +85,50 @@ interface Zone {
   name: string;
 }
 
-const INSERT_CHUNK = 80;
+/** Page cache of the connection while an ingest runs (kibibytes): a million connections write some 150 MB of
+ * rows and index entries, and with SQLite's default 2 MB cache the indexes' pages are read back over and over. */
+const INGEST_CACHE_KIB = 32_768;
+/** Flow tuples held in memory before they are written: bounds the memory of an ingest of many distinct flows. */
+const TUPLES_HELD = 50_000;
 
 function pairKey(a: number, b: number): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
+/**
+ * The connection's key within its plant: its start second, zero-padded, then a hash of its start and 5-tuple.
+ * The leading second keeps the keys of one log together in the primary-key index, so an ingest appends to the
+ * index instead of writing all over it (migration 2026-11-26T0100_performance rewrote older keys the same way).
+ */
 function connectionKey(record: ConnRecord): string {
   const text = `${record.ts}|${record.origHost}|${record.origPort ?? "-"}|${record.respHost}|${
     record.respPort ?? "-"
   }|${record.proto}`;
-  return crypto.createHash("sha1").update(text).digest("base64url");
+  return `${String(Math.floor(record.ts)).padStart(10, "0")}${crypto.hash("sha1", text, "base64url")}`;
 }
 
 function isAllowed(conduit: ConduitInfo, record: ConnRecord, originZone: number): boolean {
   const port = record.proto === "icmp" ? null : record.respPort;
-  return conduit.flows.some(
-    (flow) =>
+  // A loop, not `some` with an arrow: this runs once per connection.
+  for (const flow of conduit.flows) {
+    if (
       flow.protocol === record.proto &&
       (flow.port === null || flow.port === port) &&
       (flow.direction === "both" ||
         (flow.direction === "a_to_b" ? originZone === conduit.zoneA : originZone === conduit.zoneB))
-  );
+    )
+      return true;
+  }
+  return false;
 }
 
-/** Opens an ingest for one plant inside a transaction the caller holds; `finish` writes the observations. */
+/**
+ * Opens an ingest for one plant inside a transaction the caller holds; `finish` writes the observations.
+ * Connections, flow tuples and policy violations, one row each, go through statements prepared once on the
+ * connection under `tx`, inside the same transaction (Kysely would compile and prepare a statement per chunk).
+ */
 export async function openIngest(tx: Transaction<Database>, options: IngestOptions): Promise<IngestSession> {
+  const sqlite = sqliteHandle(tx);
   const source = options.source ?? ZEEK_SOURCE;
   const plant = await tx
     .selectFrom("plant")
@@ -208,6 +226,13 @@ export async function openIngest(tx: Transaction<Database>, options: IngestOptio
 
   const now = (options.now ?? new Date()).toISOString();
   const touched = new Map<number, Set<string>>();
+  // The earliest day of each flow tuple in this ingest, written once at the end (or whenever many are held):
+  // a tuple recurs on most connections, and one upsert per connection would double the writes.
+  const firstDays = new Map<string, { conduitId: number; epochKey: string; tuple: string; day: string }>();
+  const flushTuples = () => {
+    for (const t of firstDays.values()) upsertTuple.run(t.conduitId, t.epochKey, t.tuple, t.day);
+    firstDays.clear();
+  };
   const wrong = new Map<string, WrongFlow>();
   const staged: { ip: string; zone: string }[] = [];
   let records = 0;
@@ -216,8 +241,30 @@ export async function openIngest(tx: Transaction<Database>, options: IngestOptio
   let unmatched = 0;
   let skippedBeforeEpoch = 0;
 
+  const insertConnection = sqlite.prepare<
+    [number, string, number, string, string, number, number, string, number, number, string]
+  >(
+    `insert into ingested_connection (plant_id, conn_key, conduit_id, epoch_key, day, hour, ts, tuple, bytes, wrong, source)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (plant_id, conn_key) do nothing`
+  );
+  const upsertTuple = sqlite.prepare<[number, string, string, string]>(
+    `insert into flow_tuple (conduit_id, epoch_key, tuple, first_day) values (?, ?, ?, ?)
+     on conflict (conduit_id, epoch_key, tuple) do update set first_day = min(flow_tuple.first_day, excluded.first_day)`
+  );
+
+  const wrongFlowsOf = sqlite.prepare<[number], { tuple: string; count: number; first: number; last: number }>(
+    `select tuple, count(*) as count, min(ts) as first, max(ts) as last from ingested_connection
+     where conduit_id = ? and wrong = 1 group by tuple`
+  );
+  const upsertViolation = sqlite.prepare<[number, string, string, string, number]>(
+    `insert into policy_violation (conduit_id, tuple, first_seen, last_seen, count, acknowledged_by, acknowledged_at)
+     values (?, ?, ?, ?, ?, null, null)
+     on conflict (conduit_id, tuple) do update set
+       first_seen = excluded.first_seen, last_seen = excluded.last_seen, count = excluded.count`
+  );
+
+  /** A host seen in traffic inside a zone but missing from the inventory becomes a staged asset. */
   async function stage(ip: string, zoneId: number): Promise<void> {
-    if (inventory.has(ip)) return;
     inventory.add(ip);
     await tx
       .insertInto("asset")
@@ -245,19 +292,17 @@ export async function openIngest(tx: Transaction<Database>, options: IngestOptio
 
   return {
     async add(batch) {
-      const rows: Database["ingested_connection"][] = [];
-      const firstDays = new Map<string, { conduitId: number; epochKey: string; tuple: string; day: string }>();
       for (const record of batch) {
         records++;
         const origZone = zoneOf(record.origHost);
         const respZone = zoneOf(record.respHost);
         if (origZone !== null) {
           sawPlantAddress = true;
-          await stage(record.origHost, origZone);
+          if (!inventory.has(record.origHost)) await stage(record.origHost, origZone);
         }
         if (respZone !== null) {
           sawPlantAddress = true;
-          await stage(record.respHost, respZone);
+          if (!inventory.has(record.respHost)) await stage(record.respHost, respZone);
         }
         const conduit =
           origZone !== null && respZone !== null && origZone !== respZone
@@ -274,19 +319,19 @@ export async function openIngest(tx: Transaction<Database>, options: IngestOptio
         }
         const tuple = flowTuple(record, settings);
         const isWrong = !isAllowed(conduit, record, origZone);
-        rows.push({
-          plant_id: plant.id,
-          conn_key: connectionKey(record),
-          conduit_id: conduit.id,
-          epoch_key: conduit.epochKey,
+        counted += insertConnection.run(
+          plant.id,
+          connectionKey(record),
+          conduit.id,
+          conduit.epochKey,
           day,
           hour,
-          ts: record.ts,
+          record.ts,
           tuple,
-          bytes: (record.origBytes ?? 0) + (record.respBytes ?? 0),
-          wrong: isWrong ? 1 : 0,
-          source,
-        });
+          (record.origBytes ?? 0) + (record.respBytes ?? 0),
+          isWrong ? 1 : 0,
+          source
+        ).changes;
         const tupleKey = `${conduit.id}\n${tuple}`;
         const held = firstDays.get(tupleKey);
         if (!held || day < held.day)
@@ -300,36 +345,11 @@ export async function openIngest(tx: Transaction<Database>, options: IngestOptio
         if (!days) touched.set(conduit.id, (days = new Set()));
         days.add(day);
       }
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        const result = await tx
-          .insertInto("ingested_connection")
-          .values(rows.slice(i, i + INSERT_CHUNK))
-          .onConflict((oc) => oc.columns(["plant_id", "conn_key"]).doNothing())
-          .executeTakeFirst();
-        counted += Number(result.numInsertedOrUpdatedRows ?? 0n);
-      }
-      const tuples = [...firstDays.values()];
-      for (let i = 0; i < tuples.length; i += INSERT_CHUNK) {
-        await tx
-          .insertInto("flow_tuple")
-          .values(
-            tuples.slice(i, i + INSERT_CHUNK).map((t) => ({
-              conduit_id: t.conduitId,
-              epoch_key: t.epochKey,
-              tuple: t.tuple,
-              first_day: t.day,
-            }))
-          )
-          .onConflict((oc) =>
-            oc
-              .columns(["conduit_id", "epoch_key", "tuple"])
-              .doUpdateSet({ first_day: sql<string>`min(flow_tuple.first_day, excluded.first_day)` })
-          )
-          .execute();
-      }
+      if (firstDays.size > TUPLES_HELD) flushTuples();
     },
 
     async finish() {
+      flushTuples();
       if (records > 0 && !sawPlantAddress) {
         throw new ActError(
           400,
@@ -392,29 +412,15 @@ export async function openIngest(tx: Transaction<Database>, options: IngestOptio
             });
           }
         }
-        const violations = await tx
-          .selectFrom("ingested_connection")
-          .select((eb) => [
-            "tuple",
-            eb.fn.countAll<number>().as("count"),
-            eb.fn.min<number>("ts").as("first"),
-            eb.fn.max<number>("ts").as("last"),
-          ])
-          .where("conduit_id", "=", conduitId)
-          .where("wrong", "=", 1)
-          .groupBy("tuple")
-          .execute();
-        for (const v of violations) {
-          const seen = {
-            first_seen: new Date(Number(v.first) * 1000).toISOString(),
-            last_seen: new Date(Number(v.last) * 1000).toISOString(),
-            count: Number(v.count),
-          };
-          await tx
-            .insertInto("policy_violation")
-            .values({ conduit_id: conduitId, tuple: v.tuple, ...seen, acknowledged_by: null, acknowledged_at: null })
-            .onConflict((oc) => oc.columns(["conduit_id", "tuple"]).doUpdateSet(seen))
-            .execute();
+        // Every wrong flow of the conduit, recounted (prepared once: a busy conduit has thousands).
+        for (const v of wrongFlowsOf.all(conduitId)) {
+          upsertViolation.run(
+            conduitId,
+            v.tuple,
+            new Date(v.first * 1000).toISOString(),
+            new Date(v.last * 1000).toISOString(),
+            v.count
+          );
         }
       }
       days.sort((a, b) => a.conduitId - b.conduitId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
@@ -468,11 +474,18 @@ export async function withIngest(
 ): Promise<IngestSummary> {
   try {
     return await db.transaction().execute(async (tx) => {
-      const session = await openIngest(tx, options);
-      await feed(session);
-      const summary = await session.finish();
-      if (options.dryRun) throw new DryRunRollback(summary);
-      return summary;
+      const sqlite = sqliteHandle(db);
+      const cacheSize = sqlite.pragma("cache_size", { simple: true }) as number;
+      sqlite.pragma(`cache_size = -${INGEST_CACHE_KIB}`);
+      try {
+        const session = await openIngest(tx, options);
+        await feed(session);
+        const summary = await session.finish();
+        if (options.dryRun) throw new DryRunRollback(summary);
+        return summary;
+      } finally {
+        sqlite.pragma(`cache_size = ${cacheSize}`);
+      }
     });
   } catch (error) {
     if (error instanceof DryRunRollback) return error.summary;

@@ -14,7 +14,7 @@ import {
 } from "~/domain/rollup";
 import { formatLocalRange } from "~/domain/local-time";
 import { PHASES, type Phase, type PlantPhase } from "~/domain/vocabulary";
-import { readinessOf } from "~/models/readiness.server";
+import { readinessOf, wholeProgramAnswer } from "~/models/readiness.server";
 import type { Executor } from "~/utils/db.server";
 
 // The program rollup behind /dashboard, /plants, /api/rollup and the plant rollup CSV. Every figure is
@@ -209,7 +209,16 @@ function windowSummary(w: {
  * The rollup of the plants (all when `plantIds` is null) at `now`. Past weeks of the burn-up come only from
  * dated gate passes and plant creation, so they never move when today's data changes.
  */
-export async function loadRollup(db: Executor, now: Date, plantIds: readonly number[] | null = null): Promise<Rollup> {
+/**
+ * The program rollup as of `now`, for every plant or the given ones. On the server it is computed once and kept
+ * while nothing in the program changes (at most a few minutes: `computedAt` says when it was computed).
+ */
+export function loadRollup(db: Executor, now: Date, plantIds: readonly number[] | null = null): Promise<Rollup> {
+  const key = `rollup:${plantIds === null ? "*" : [...plantIds].sort((a, b) => a - b).join(",")}`;
+  return wholeProgramAnswer(db, key, now, (at) => computeRollup(db, at, plantIds));
+}
+
+async function computeRollup(db: Executor, now: Date, plantIds: readonly number[] | null): Promise<Rollup> {
   const at = now.toISOString();
   const today = at.slice(0, 10);
   let plantQuery = db
@@ -413,7 +422,8 @@ export async function loadRollup(db: Executor, now: Date, plantIds: readonly num
   );
 
   return {
-    computedAt: at,
+    // The readiness figures may come from the server's cache: the rollup is as of the oldest of them.
+    computedAt: readiness.reduce((earliest, r) => (r.at < earliest ? r.at : earliest), at),
     today,
     plants,
     byPhase,

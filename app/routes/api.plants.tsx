@@ -23,8 +23,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
       )
     ).map((r) => [r.code, r])
   );
+  // When the figures were computed: for "now", the server may answer with figures up to five minutes old when nothing changed since.
+  const computedAt = [...readiness.values()].reduce((earliest, r) => (r.at < earliest ? r.at : earliest), at);
   return Response.json({
-    at,
+    at: computedAt,
     plants: plants.map((plant) => {
       const r = readiness.get(plant.code);
       return {

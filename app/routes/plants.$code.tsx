@@ -304,7 +304,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     window,
     total,
     ignored,
-    computedAt: now.toISOString(),
+    // When the readiness figures were computed (the server may give an answer up to five minutes old when nothing changed since).
+    computedAt: readiness!.at,
   };
 }
 

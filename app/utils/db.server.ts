@@ -36,7 +36,23 @@ export function openDatabase(file: string = databasePath()): DB {
     const reason = error instanceof Error ? error.message : String(error);
     throw new DatabaseOpenError(`Cannot use the database at ${file}: ${reason.replace(/\.$/, "")}.`);
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  handles.set(db.getExecutor().adapter, sqlite);
+  return db;
+}
+
+/** Keyed by the dialect adapter, which a Kysely instance shares with its transactions. */
+const handles = new WeakMap<object, SQLite.Database>();
+
+/**
+ * The better-sqlite3 connection under a database opened here (or one of its transactions), for the few bulk
+ * paths (Zeek ingest) that run statements prepared once over many rows, inside a Kysely transaction on the
+ * same connection.
+ */
+export function sqliteHandle(db: Executor): SQLite.Database {
+  const handle = handles.get(db.getExecutor().adapter);
+  if (!handle) throw new Error("This database was not opened by openDatabase.");
+  return handle;
 }
 
 let shared: DB | undefined;
@@ -45,6 +61,11 @@ let shared: DB | undefined;
 export function getDb(): DB {
   shared ??= openDatabase();
   return shared;
+}
+
+/** Whether `db` is the process's shared connection (the server's), as opposed to a script's or a test's own. */
+export function isSharedDb(db: unknown): boolean {
+  return shared !== undefined && db === shared;
 }
 
 export async function closeDb(): Promise<void> {

@@ -5,6 +5,7 @@ import * as readiness from "./2026-11-25T0200_readiness";
 import * as feeds from "./2026-11-25T0300_feeds";
 import * as evidence from "./2026-11-25T0400_evidence";
 import * as triage from "./2026-11-26T0000_triage";
+import * as performance from "./2026-11-26T0100_performance";
 
 // Every migration, by its sortable name. A new migration is a new file added here; old ones never change.
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-25T0300_feeds": feeds,
   "2026-11-25T0400_evidence": evidence,
   "2026-11-26T0000_triage": triage,
+  "2026-11-26T0100_performance": performance,
 };

@@ -336,6 +336,8 @@ const TABLE: Entry[] = [
   // Public: the form for nobody, a redirect home for the signed in.
   { route: "login.tsx", method: "GET", path: "/login", allowStatus: [200, 302], expected: EVERYONE },
   { route: "logout.tsx", method: "GET", path: "/logout", allowStatus: [302], expected: EVERYONE },
+  // The health check: for anyone, signed in or not.
+  { route: "healthz.ts", method: "GET", path: "/healthz", expected: EVERYONE },
   { route: "$.tsx", method: "GET", path: "/no-such-page", allowStatus: [404], expected: EVERYONE },
 
   // The plant page's forms.

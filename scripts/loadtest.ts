@@ -1,0 +1,503 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { migrateToLatest } from "../db/migrate";
+import { openDatabase } from "../app/utils/db.server";
+import { root } from "./build";
+import { demoPassword, seedDemo } from "./demo";
+
+// `npm run loadtest -- [--seconds S]`: a mixed load of signed-in readers and writers against the production server
+// on loopback, on a freshly seeded demo database in a temporary folder (the user's data is never touched).
+// Readers browse pages and the API; writers tick checklist criteria, rewrite and sign ownership splits (reading
+// the signed hash from the page, as a browser does), schedule network changes and record observations over the
+// API with a token. Afterwards every write that was answered 2xx must be in its table and in the audit trail,
+// `npm run audit:verify` must pass, and no request may have had a 5xx. Prints the counts; exits 1 on any failure.
+
+const USAGE = "Usage: npm run loadtest -- [--seconds S] [--keep]";
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: { seconds: { type: "string", default: "30" }, keep: { type: "boolean", default: false } },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}. ${USAGE}`);
+    process.exit(2);
+  }
+})();
+const SECONDS = Number(values.seconds);
+if (!Number.isFinite(SECONDS) || SECONDS <= 0) {
+  console.error(`--seconds must be a positive number, not “${values.seconds}”. ${USAGE}`);
+  process.exit(2);
+}
+
+const note = (message: string) => process.stderr.write(`${message}\n`);
+
+type WriteKind = "tick" | "split" | "signoff" | "change" | "observation";
+
+/** A write answered 2xx, and the marker that finds it afterwards in its table and in the audit trail. */
+interface Write {
+  kind: WriteKind;
+  marker: string;
+  plant: string;
+  detail: Record<string, string | number>;
+}
+
+const counts = {
+  requests: 0,
+  reads: 0,
+  byStatus: new Map<number, number>(),
+  writesAttempted: new Map<WriteKind, number>(),
+  writesAccepted: new Map<WriteKind, number>(),
+  writesRefused: new Map<WriteKind, number>(),
+  networkErrors: 0,
+};
+const serverErrors: string[] = [];
+const writes: Write[] = [];
+let markerSeq = 0;
+const run = Date.now().toString(36);
+const marker = () => `LT-${run}-${++markerSeq}`;
+const bump = <K>(map: Map<K, number>, key: K) => map.set(key, (map.get(key) ?? 0) + 1);
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+async function startServer(databasePath: string): Promise<Server> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts")], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", NODE_ENV: "production", DATABASE_PATH: databasePath },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.setEncoding("utf8");
+  child.stderr!.setEncoding("utf8");
+  child.stdout!.on("data", (chunk: string) => (output += chunk));
+  child.stderr!.on("data", (chunk: string) => (output += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The server did not start within 300 s:\n${output}`)), 300_000);
+    child.stdout!.on("data", () => {
+      const match = /serving (http:\/\/localhost:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!.replace("localhost", "127.0.0.1"));
+      }
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The server exited with ${code} before serving:\n${output}`));
+    });
+  });
+  return {
+    url,
+    child,
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+function runScript(script: string, args: string[], env: Record<string, string>) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, script), ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.on("data", (chunk: string) => (stderr += chunk));
+    child.on("exit", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+let baseUrl = "";
+
+/** One request; counts it, records any 5xx, and gives back the status and body text. */
+async function send(
+  method: "GET" | "POST",
+  pathname: string,
+  options: { cookie?: string; token?: string; form?: Record<string, string>; json?: unknown } = {}
+): Promise<{ status: number; text: string; location: string | null } | null> {
+  const headers: Record<string, string> = {};
+  if (options.cookie) headers.Cookie = options.cookie;
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.form) {
+    headers["Content-Type"] = "application/x-www-form-urlencoded";
+    body = new URLSearchParams(options.form).toString();
+  } else if (options.json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(options.json);
+  }
+  if (method === "POST") headers.Origin = baseUrl;
+  counts.requests++;
+  try {
+    const response = await fetch(`${baseUrl}${pathname}`, { method, headers, body, redirect: "manual" });
+    const text = await response.text();
+    bump(counts.byStatus, response.status);
+    if (response.status >= 500) serverErrors.push(`${method} ${pathname} → ${response.status}: ${text.slice(0, 200)}`);
+    return { status: response.status, text, location: response.headers.get("location") };
+  } catch (error) {
+    counts.networkErrors++;
+    serverErrors.push(`${method} ${pathname} → ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+}
+
+async function signIn(email: string, password: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: baseUrl },
+    body: new URLSearchParams({ email, password }),
+    redirect: "manual",
+  });
+  const cookie = response.headers.get("set-cookie");
+  if (response.status !== 302 || !cookie) throw new Error(`Signing in as ${email} answered ${response.status}.`);
+  return cookie.split(";")[0]!;
+}
+
+/** A form post succeeded when the action redirected (303/302) rather than answering with the form's errors. */
+function accepted(reply: { status: number; location: string | null } | null): boolean {
+  return reply !== null && reply.status >= 300 && reply.status < 400 && !/\/login(\?|$)/.test(reply.location ?? "");
+}
+
+function record(
+  kind: WriteKind,
+  reply: { status: number; location: string | null } | null,
+  write: Write,
+  form: boolean
+) {
+  bump(counts.writesAttempted, kind);
+  const ok = form ? accepted(reply) : reply !== null && reply.status >= 200 && reply.status < 300;
+  if (ok) {
+    bump(counts.writesAccepted, kind);
+    writes.push(write);
+  } else if (reply && reply.status < 500) {
+    bump(counts.writesRefused, kind);
+  }
+}
+
+async function main(): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracker-loadtest-"));
+  const databasePath = path.join(dir, "tracker.db");
+  let server: Server | null = null;
+  try {
+    note(`Seeding the demo program into ${databasePath}…`);
+    const setup = openDatabase(databasePath);
+    await migrateToLatest(setup);
+    await seedDemo(setup);
+    const plants = (await setup.selectFrom("plant").select(["id", "code"]).orderBy("code").execute()).slice(0, 6);
+    const engineers = await setup
+      .selectFrom("person as p")
+      .innerJoin("person_plant as pp", "pp.person_id", "p.id")
+      .select(["p.email", "pp.plant_id"])
+      .where("p.role", "=", "plant_engineer")
+      .where("p.active", "=", 1)
+      .where(
+        "pp.plant_id",
+        "in",
+        plants.map((p) => p.id)
+      )
+      .execute();
+    await setup.destroy();
+    const token = await runScript("scripts/token-create.ts", ["--role", "program_lead", "--name", "loadtest"], {
+      DATABASE_PATH: databasePath,
+    });
+    if (token.status !== 0) throw new Error(`token:create failed: ${token.stderr}`);
+    const apiToken = token.stdout.trim().split("\n").at(-1)!;
+
+    server = await startServer(databasePath);
+    baseUrl = server.url;
+    const password = demoPassword();
+    const sessions = {
+      lead: await signIn("lead@demo.test", password),
+      exec: await signIn("exec@demo.test", password),
+      security: await signIn("security@demo.test", password),
+    };
+    const engineerOf = new Map<string, { email: string; cookie: string }>();
+    for (const plant of plants) {
+      const engineer = engineers.find((e) => e.plant_id === plant.id);
+      if (engineer && !engineerOf.has(plant.code)) {
+        engineerOf.set(plant.code, { email: engineer.email, cookie: await signIn(engineer.email, password) });
+      }
+    }
+
+    // What the API knows of each plant: its conduits and the confirmed outage windows still to come.
+    const conduitsOf = new Map<string, number[]>();
+    const windowsOf = new Map<string, { id: number; startsAt: string }[]>();
+    for (const plant of plants) {
+      const readiness = await send("GET", `/api/plants/${plant.code}/readiness`, { token: apiToken });
+      const doc = JSON.parse(readiness?.text ?? "{}") as { conduits?: { id: number }[] };
+      conduitsOf.set(
+        plant.code,
+        (doc.conduits ?? []).map((c) => c.id)
+      );
+      const windows = await send("GET", `/api/plants/${plant.code}/windows`, { token: apiToken });
+      const list = (JSON.parse(windows?.text ?? "{}") as { windows?: Record<string, unknown>[] }).windows ?? [];
+      windowsOf.set(
+        plant.code,
+        list
+          .filter(
+            (w) =>
+              w.kind === "scheduled_outage" && w.status === "confirmed" && String(w.startsAt) > new Date().toISOString()
+          )
+          .map((w) => ({ id: Number(w.id), startsAt: String(w.startsAt) }))
+      );
+    }
+
+    // Reader pages: the ones every deployment has, and the program views when this build has them.
+    const readerPaths = ["/", "/windows", ...plants.map((p) => `/plants/${p.code}`)];
+    for (const optional of ["/dashboard", "/plants"]) {
+      const probe = await send("GET", optional, { cookie: sessions.lead });
+      if (probe?.status === 200) readerPaths.push(optional);
+    }
+    const readerCookies = [
+      sessions.lead,
+      sessions.exec,
+      sessions.security,
+      ...[...engineerOf.values()].map((e) => e.cookie),
+    ];
+
+    const deadline = Date.now() + SECONDS * 1000;
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+    const loop = async (body: () => Promise<void>) => {
+      while (Date.now() < deadline) await body();
+    };
+
+    const reader = () =>
+      loop(async () => {
+        counts.reads++;
+        if (Math.random() < 0.25) await send("GET", `/api/plants/${pick(plants).code}/readiness`, { token: apiToken });
+        else await send("GET", pick(readerPaths), { cookie: pick(readerCookies) });
+      });
+
+    // Ticks and unticks in turn: a criterion already ticked is refused another tick (409), and then unticked.
+    const ticked = new Map<string, boolean>();
+    const ticker = () =>
+      loop(async () => {
+        const plant = pick(plants);
+        const code = pick(["INV-REVIEW", "ZON-REVIEW", "BAS-PIPELINE"]);
+        const key = `${plant.code} ${code}`;
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const intent = ticked.get(key) ? "untick" : "tick";
+          const m = marker();
+          const form: Record<string, string> = { intent, code, note: `Reviewed under load ${m}` };
+          if (code === "BAS-PIPELINE" && intent === "tick") {
+            Object.assign(form, { pipelineName: "OT SIEM", itPipelineName: "Corporate SIEM", retentionDays: "400" });
+          }
+          const reply = await send("POST", `/plants/${plant.code}`, { cookie: sessions.lead, form });
+          record("tick", reply, { kind: "tick", marker: m, plant: plant.code, detail: { code, intent } }, true);
+          if (accepted(reply)) {
+            ticked.set(key, intent === "tick");
+            return;
+          }
+          if (reply?.status !== 409) return;
+          ticked.set(key, intent === "tick");
+        }
+      });
+
+    const signer = () =>
+      loop(async () => {
+        const [code, engineer] = pick([...engineerOf.entries()]);
+        const m = marker();
+        const split = await send("POST", `/plants/${code}`, {
+          cookie: engineer.cookie,
+          form: {
+            intent: "edit-split",
+            text: `Design and change control belong to plant engineering; monitoring to corporate security (${m}).`,
+          },
+        });
+        record("split", split, { kind: "split", marker: m, plant: code, detail: {} }, true);
+        // Sign what the page shows, as a browser would: the hash rides in the form.
+        const page = await send("GET", `/plants/${code}`, { cookie: engineer.cookie });
+        const hash = new RegExp(
+          `name="part" value="design_change_control"[^>]*>\\s*<input[^>]*name="hash" value="([0-9a-f]{64})"`
+        ).exec(page?.text ?? "")?.[1];
+        if (!hash) return;
+        const s = marker();
+        const sign = await send("POST", `/plants/${code}`, {
+          cookie: engineer.cookie,
+          form: { intent: "sign", part: "design_change_control", hash, note: `Signed under load ${s}` },
+        });
+        record("signoff", sign, { kind: "signoff", marker: s, plant: code, detail: {} }, true);
+      });
+
+    const scheduler = () =>
+      loop(async () => {
+        const candidates = plants.filter((p) => (windowsOf.get(p.code) ?? []).length > 0);
+        if (candidates.length === 0) return void (await new Promise((r) => setTimeout(r, 50)));
+        const plant = pick(candidates);
+        const window = pick(windowsOf.get(plant.code)!);
+        const m = marker();
+        const reply = await send("POST", `/api/plants/${plant.code}/changes`, {
+          token: apiToken,
+          json: {
+            windowId: window.id,
+            kind: "firewall_rule_change",
+            title: `Rule review ${m}`,
+            plannedStart: window.startsAt,
+            plannedMinutes: 1,
+          },
+        });
+        record("change", reply, { kind: "change", marker: m, plant: plant.code, detail: {} }, false);
+      });
+
+    const observer = () =>
+      loop(async () => {
+        const candidates = plants.filter((p) => (conduitsOf.get(p.code) ?? []).length > 0);
+        const plant = pick(candidates);
+        const conduitId = pick(conduitsOf.get(plant.code)!);
+        const m = marker();
+        const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+        const reply = await send("POST", `/api/conduits/${conduitId}/observations`, {
+          token: apiToken,
+          json: { day, source: m, coverage: 0.9, tuples: 40, newTuples: 0, connections: 1000, bytes: 123456 },
+        });
+        record(
+          "observation",
+          reply,
+          { kind: "observation", marker: m, plant: plant.code, detail: { conduitId, day } },
+          false
+        );
+      });
+
+    note(
+      `Load for ${SECONDS} s on ${baseUrl}: 6 readers over ${readerPaths.length} pages and the API; writers ticking, signing, scheduling changes and recording observations…`
+    );
+    const started = Date.now();
+    await Promise.all([
+      ...Array.from({ length: 6 }, reader),
+      ticker(),
+      ticker(),
+      signer(),
+      scheduler(),
+      observer(),
+      observer(),
+    ]);
+    const elapsed = (Date.now() - started) / 1000;
+    await server.stop();
+    server = null;
+
+    // Every accepted write, in its table and in the audit trail.
+    note(`Checking ${writes.length} accepted writes…`);
+    const db = openDatabase(databasePath);
+    const audit = await db.selectFrom("audit_event").select(["summary", "before_json", "after_json"]).execute();
+    const audited = new Set<string>();
+    for (const event of audit) {
+      for (const found of `${event.summary} ${event.after_json ?? ""}`.matchAll(/LT-[0-9a-z]+-\d+/g))
+        audited.add(found[0]);
+    }
+    const stored = new Set<string>();
+    const collect = (rows: { text: string | null }[]) => {
+      for (const row of rows) for (const found of (row.text ?? "").matchAll(/LT-[0-9a-z]+-\d+/g)) stored.add(found[0]);
+    };
+    collect(await db.selectFrom("checklist_tick").select("note as text").execute());
+    collect(await db.selectFrom("plant").select("ownership_split as text").execute());
+    collect(await db.selectFrom("signoff").select("note as text").execute());
+    collect(await db.selectFrom("network_change").select("title as text").execute());
+    collect(await db.selectFrom("observation").select("source as text").execute());
+    await db.destroy();
+    // A split rewritten since keeps only its latest text: its row is the plant's, its proof the audit event.
+    const lastSplit = new Map<string, string>();
+    for (const w of writes) if (w.kind === "split") lastSplit.set(w.plant, w.marker);
+    const missing: string[] = [];
+    for (const w of writes) {
+      const inTable = w.kind === "split" && lastSplit.get(w.plant) !== w.marker ? true : stored.has(w.marker);
+      if (!inTable) missing.push(`${w.kind} ${w.marker} (${w.plant}) is not in its table`);
+      if (!audited.has(w.marker)) missing.push(`${w.kind} ${w.marker} (${w.plant}) has no audit event`);
+    }
+
+    const verify = await runScript("scripts/audit-verify.ts", [], { DATABASE_PATH: databasePath });
+
+    const kinds: WriteKind[] = ["tick", "split", "signoff", "change", "observation"];
+    const fiveHundreds = [...counts.byStatus].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
+    console.log(
+      `loadtest: ${counts.requests} requests in ${elapsed.toFixed(1)} s (${(counts.requests / elapsed).toFixed(0)}/s)`
+    );
+    console.log(
+      `  statuses: ${[...counts.byStatus]
+        .sort(([a], [b]) => a - b)
+        .map(([s, n]) => `${s}×${n}`)
+        .join(", ")}; network errors ${counts.networkErrors}`
+    );
+    console.log(`  reads: ${counts.reads}`);
+    for (const kind of kinds) {
+      console.log(
+        `  ${kind.padEnd(12)} attempted ${counts.writesAttempted.get(kind) ?? 0}, accepted ${
+          counts.writesAccepted.get(kind) ?? 0
+        }, refused ${counts.writesRefused.get(kind) ?? 0}`
+      );
+    }
+    console.log(
+      `  accepted writes found in their tables and the audit trail: ${
+        writes.length - new Set(missing.map((m) => m.split(" ")[1])).size
+      }/${writes.length}`
+    );
+    console.log(
+      `  audit:verify: ${verify.status === 0 ? "passed" : "FAILED"} ${verify.stdout.trim()}${verify.stderr.trim()}`
+    );
+    console.log(`  5xx answers: ${fiveHundreds}`);
+    const failures = [
+      ...serverErrors.slice(0, 10),
+      ...missing.slice(0, 10),
+      ...(verify.status === 0 ? [] : ["audit:verify failed"]),
+      ...(writes.length === 0 ? ["no write was accepted: the load wrote nothing to check"] : []),
+    ];
+    const failed = serverErrors.length + missing.length + (verify.status === 0 ? 0 : 1) + (writes.length === 0 ? 1 : 0);
+    console.log(`  failures: ${failed}`);
+    for (const failure of failures) console.log(`    ${failure}`);
+    console.log(
+      JSON.stringify({
+        seconds: elapsed,
+        requests: counts.requests,
+        reads: counts.reads,
+        statuses: Object.fromEntries(counts.byStatus),
+        writes: Object.fromEntries(
+          kinds.map((k) => [
+            k,
+            {
+              attempted: counts.writesAttempted.get(k) ?? 0,
+              accepted: counts.writesAccepted.get(k) ?? 0,
+              refused: counts.writesRefused.get(k) ?? 0,
+            },
+          ])
+        ),
+        verified: writes.length - new Set(missing.map((m) => m.split(" ")[1])).size,
+        serverErrors: fiveHundreds,
+        networkErrors: counts.networkErrors,
+        auditVerified: verify.status === 0,
+        failures: failed,
+      })
+    );
+    return failed === 0 ? 0 : 1;
+  } finally {
+    if (server) await server.stop();
+    if (values.keep) note(`Kept ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`loadtest failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+);

@@ -1,0 +1,150 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { seedDemoProgram } from "../../db/seed/demo-program";
+import { isOneOf, ROLES } from "../../app/domain/vocabulary";
+import type { Actor } from "../../app/utils/actor";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+
+// The server's readiness cache (app/models/readiness.server.ts), on the process's shared connection over a real
+// seeded SQLite file: an answer for "now" is given again while nothing changed, and dropped by an audited change
+// of its plant, by a change of no plant, and by any other connection's commit; past instants and transactions are
+// never served from it.
+
+let test: TestDatabase;
+let models: {
+  readinessOf: typeof import("../../app/models/readiness.server").readinessOf;
+  tickCriterion: typeof import("../../app/models/gates.server").tickCriterion;
+  updateSettings: typeof import("../../app/models/settings.server").updateSettings;
+  loadSettings: typeof import("../../app/models/readiness.server").loadSettings;
+  getDb: typeof import("../../app/utils/db.server").getDb;
+  closeDb: typeof import("../../app/utils/db.server").closeDb;
+};
+
+before(async () => {
+  test = await createTestDatabase();
+  await seedDemoProgram(test.db, { now: new Date() });
+  process.env.DATABASE_PATH = test.file;
+  const readiness = await import("../../app/models/readiness.server");
+  const gates = await import("../../app/models/gates.server");
+  const settings = await import("../../app/models/settings.server");
+  const db = await import("../../app/utils/db.server");
+  models = {
+    readinessOf: readiness.readinessOf,
+    loadSettings: readiness.loadSettings,
+    tickCriterion: gates.tickCriterion,
+    updateSettings: settings.updateSettings,
+    getDb: db.getDb,
+    closeDb: db.closeDb,
+  };
+});
+
+after(async () => {
+  await models.closeDb();
+  await test.cleanup();
+});
+
+async function lead(): Promise<Actor> {
+  const person = await test.db
+    .selectFrom("person")
+    .selectAll()
+    .where("email", "=", "lead@demo.test")
+    .executeTakeFirstOrThrow();
+  assert.ok(isOneOf(ROLES, person.role), "the lead has a known role");
+  return {
+    kind: "person",
+    personId: person.id,
+    tokenId: null,
+    name: person.name,
+    email: person.email,
+    role: person.role,
+    label: person.name,
+    assignedPlantIds: [],
+    plantScope: null,
+  };
+}
+
+const pause = () => new Promise((resolve) => setTimeout(resolve, 15));
+
+/** The readiness of the given plants now, through the shared connection, keyed by code. */
+async function now(...codes: string[]) {
+  await pause();
+  const result = await models.readinessOf(models.getDb(), new Date().toISOString(), codes);
+  return new Map(result.map((r) => [r.code, r]));
+}
+
+describe("the server's readiness cache", () => {
+  it("gives the same answer again while nothing changes, and says when it was computed", async () => {
+    const first = await now("DAY", "KOK");
+    const again = await now("DAY", "KOK");
+    assert.equal(again.get("DAY"), first.get("DAY"), "the same answer, not a new computation");
+    assert.equal(again.get("DAY")!.at, first.get("DAY")!.at, "computed when it first was");
+    assert.ok(again.get("DAY")!.at < new Date().toISOString(), "an instant in the past");
+    const all = await models.readinessOf(models.getDb(), new Date().toISOString());
+    assert.equal(
+      all.find((r) => r.code === "DAY"),
+      first.get("DAY"),
+      "all plants reuse the plants already judged"
+    );
+    assert.deepEqual(
+      all.map((r) => r.code),
+      [...all.map((r) => r.code)].sort(),
+      "all plants, by code"
+    );
+  });
+
+  it("judges a plant again after an audited change of that plant, and only that plant", async () => {
+    const before = await now("DAY", "KOK");
+    const day = await test.db.selectFrom("plant").select("id").where("code", "=", "DAY").executeTakeFirstOrThrow();
+    const latest = await test.db
+      .selectFrom("checklist_tick")
+      .select("ticked")
+      .where("plant_id", "=", day.id)
+      .where("code", "=", "INV-REVIEW")
+      .orderBy("id", "desc")
+      .executeTakeFirst();
+    const ticked = latest?.ticked !== 1;
+    await models.tickCriterion(models.getDb(), await lead(), {
+      plantId: day.id,
+      code: "INV-REVIEW",
+      ticked,
+      note: "Walked again with the line leads",
+    });
+    const after = await now("DAY", "KOK");
+    assert.notEqual(after.get("DAY"), before.get("DAY"), "DAY judged again");
+    assert.ok(after.get("DAY")!.at > before.get("DAY")!.at, "DAY computed after the tick");
+    assert.equal(after.get("KOK"), before.get("KOK"), "KOK's answer kept");
+  });
+
+  it("judges every plant again after a change of no plant (the program's thresholds)", async () => {
+    const before = await now("DAY", "KOK");
+    const settings = await models.loadSettings(test.db);
+    await models.updateSettings(models.getDb(), await lead(), { ...settings, matureDays: settings.matureDays + 1 });
+    const after = await now("DAY", "KOK");
+    assert.notEqual(after.get("DAY"), before.get("DAY"), "DAY judged again");
+    assert.notEqual(after.get("KOK"), before.get("KOK"), "KOK judged again");
+  });
+
+  it("judges every plant again after another connection commits, audited or not", async () => {
+    const before = await now("DAY", "KOK");
+    // A hand repair through another connection: no audit event at all.
+    await test.db.updateTable("plant").set({ ownership_split: "Written by hand." }).where("code", "=", "KOK").execute();
+    const after = await now("DAY", "KOK");
+    assert.notEqual(after.get("KOK"), before.get("KOK"), "KOK judged again");
+    assert.notEqual(after.get("DAY"), before.get("DAY"), "DAY judged again");
+    assert.equal(after.get("KOK")!.code, "KOK");
+  });
+
+  it("never serves a past instant or a transaction from the cache", async () => {
+    const cached = await now("DAY");
+    const past = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const [then] = await models.readinessOf(models.getDb(), past, ["DAY"]);
+    assert.equal(then!.at, past, "computed at the instant asked");
+    const inside = await models
+      .getDb()
+      .transaction()
+      .execute((tx) => models.readinessOf(tx, new Date().toISOString(), ["DAY"]));
+    assert.notEqual(inside[0], cached.get("DAY"), "a transaction judges afresh");
+    const [own] = await models.readinessOf(test.db, new Date().toISOString(), ["DAY"]);
+    assert.notEqual(own, cached.get("DAY"), "a connection other than the server's judges afresh");
+  });
+});
