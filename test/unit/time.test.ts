@@ -25,3 +25,24 @@ describe("plant-local time", () => {
     assert.equal(formatDate(null), "—");
   });
 });
+
+describe("calendar day arithmetic", () => {
+  it("agrees with the date library on every day of four centuries of offsets", async () => {
+    const { DateTime } = await import("luxon");
+    const { addDays, daysBetween } = await import("../../app/domain/calendar");
+    const fc = (await import("fast-check")).default;
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2300-12-31T00:00:00Z"), noInvalidDate: true }),
+        fc.integer({ min: -4000, max: 4000 }),
+        (date, offset) => {
+          const day = date.toISOString().slice(0, 10);
+          const expected = DateTime.fromISO(day, { zone: "utc" }).plus({ days: offset }).toISODate();
+          assert.equal(addDays(day, offset), expected);
+          assert.equal(daysBetween(day, expected!), offset);
+        }
+      ),
+      { numRuns: 500 }
+    );
+  });
+});
