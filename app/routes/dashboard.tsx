@@ -17,6 +17,9 @@ import { getDb } from "~/utils/db.server";
 
 const TOP_BLOCKERS = 15;
 const SIGNOFF_PLANTS = 25;
+/** Rows of the forecast table and of the upcoming windows: the worst and the soonest; the rest are a link away. */
+const RAG_PLANTS = 40;
+const UPCOMING_WINDOWS = 40;
 const RAG_ORDER: Record<Rag, number> = { red: 0, amber: 1, green: 2 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -51,14 +54,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     byPhase: rollup.byPhase,
     byRag: rollup.byRag,
     burnup: rollup.burnup,
-    ragPlants,
+    ragPlants: ragPlants.slice(0, RAG_PLANTS),
     blockerCount: rollup.topBlockers.length,
     flagged: {
       14: rollup.topBlockers.filter((b) => b.ageDays >= 14).length,
       30: rollup.topBlockers.filter((b) => b.ageDays >= 30).length,
     },
     topBlockers: rollup.topBlockers.slice(0, TOP_BLOCKERS),
-    upcomingWindows: rollup.upcomingWindows,
+    upcomingWindows: rollup.upcomingWindows.slice(0, UPCOMING_WINDOWS),
+    upcomingWindowCount: rollup.upcomingWindows.length,
     signoffPlants: signoffPlants.slice(0, SIGNOFF_PLANTS),
     signoffPlantCount: signoffPlants.length,
     signoffTotals: {
@@ -230,7 +234,15 @@ export default function Dashboard() {
         </div>
         <div className="table-wrap">
           <table className="rag-table">
-            <caption>Each plant's forecast against its target, worst first</caption>
+            <caption>
+              Each plant's forecast against its target, worst first
+              {data.plantCount > data.ragPlants.length ? (
+                <>
+                  {` (the first ${data.ragPlants.length} of ${data.plantCount}; every plant in `}
+                  <Link to="/plants?sort=rag">the plant list</Link> and the CSV)
+                </>
+              ) : null}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Plant</th>
@@ -336,6 +348,12 @@ export default function Dashboard() {
             <table>
               <caption>
                 Planned and confirmed windows in the next {UPCOMING_DAYS} days, in each plant's local time
+                {data.upcomingWindowCount > data.upcomingWindows.length ? (
+                  <>
+                    {` (the first ${data.upcomingWindows.length} of ${data.upcomingWindowCount}; all in `}
+                    <Link to="/windows">Windows</Link>)
+                  </>
+                ) : null}
               </caption>
               <thead>
                 <tr>

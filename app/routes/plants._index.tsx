@@ -3,9 +3,10 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
 import { RagBadge } from "~/components/dashboard/RagBadge";
 import { IgnoredParams } from "~/components/IgnoredParams";
+import { Pager } from "~/components/Pager";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { SortHeader } from "~/components/SortHeader";
-import { compareValues, parseChoice, parseSort } from "~/domain/listing";
+import { compareValues, pageWindow, parseChoice, parsePage, parseSort } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
 import { BLOCKED_FILTERS, RAG_LABELS, RAGS, ROLLUP_SORT_KEYS, type RollupSortKey } from "~/domain/rollup";
 import { formatDate } from "~/domain/time";
@@ -19,6 +20,8 @@ import { getDb } from "~/utils/db.server";
 
 const PLANT_PHASES: readonly PlantPhase[] = [...PHASES, "complete"];
 const RAG_RANK = { red: 0, amber: 1, green: 2 } as const;
+/** Plants per page: a program of hundreds of plants stays quick to render, read and print; filters narrow it. */
+const PAGE_SIZE = 50;
 const GATE_LABELS = { passed: "Passed", ready: "Ready to pass", blocked: "Blocked" } as const;
 
 function sortValue(p: PlantRollup, key: RollupSortKey): string | number | null {
@@ -61,7 +64,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     blocked: parseChoice(params, "blocked", BLOCKED_FILTERS, ignored),
   };
   const sign = dir === "asc" ? 1 : -1;
-  const plants = rollup.plants
+  const matching = rollup.plants
     .filter(
       (p) =>
         (filters.phase === null || p.phase === filters.phase) &&
@@ -69,37 +72,52 @@ export async function loader({ request }: LoaderFunctionArgs) {
         (filters.rag === null || p.rag === filters.rag) &&
         (filters.blocked === null || p.blockerCount > 0 === (filters.blocked === "yes"))
     )
-    .sort((a, b) => sign * compareValues(sortValue(a, sort), sortValue(b, sort)) || compareValues(a.code, b.code))
-    .map((p) => ({
-      code: p.code,
-      name: p.name,
-      site: p.site,
-      region: p.region,
-      timeZone: p.timeZone,
-      phase: p.phase,
-      gateStatus: p.gateStatus,
-      blockerCount: p.blockerCount,
-      oldestBlockerDays: p.oldestBlockerDays,
-      nextOutage: p.nextOutage
-        ? {
-            title: p.nextOutage.title,
-            status: p.nextOutage.status,
-            local: p.nextOutage.local,
-            startsAt: p.nextOutage.startsAt,
-          }
-        : null,
-      forecastLive: p.forecastLive,
-      targetAlerting: p.targetAlerting,
-      daysLate: p.daysLate,
-      rag: p.rag,
-      ragReason: p.ragReason,
-      engineers: p.engineers,
-    }));
-  return { computedAt: rollup.computedAt, total: rollup.plants.length, plants, regions, filters, sort, dir, ignored };
+    .sort((a, b) => sign * compareValues(sortValue(a, sort), sortValue(b, sort)) || compareValues(a.code, b.code));
+  const requestedPage = parsePage(params, ignored);
+  const window = pageWindow(requestedPage, matching.length, PAGE_SIZE);
+  if (window.page !== requestedPage) ignored.push(`page ${requestedPage} does not exist; showing page ${window.page}`);
+  const plants = matching.slice(window.offset, window.offset + window.limit).map((p) => ({
+    code: p.code,
+    name: p.name,
+    site: p.site,
+    region: p.region,
+    timeZone: p.timeZone,
+    phase: p.phase,
+    gateStatus: p.gateStatus,
+    blockerCount: p.blockerCount,
+    oldestBlockerDays: p.oldestBlockerDays,
+    nextOutage: p.nextOutage
+      ? {
+          title: p.nextOutage.title,
+          status: p.nextOutage.status,
+          local: p.nextOutage.local,
+          startsAt: p.nextOutage.startsAt,
+        }
+      : null,
+    forecastLive: p.forecastLive,
+    targetAlerting: p.targetAlerting,
+    daysLate: p.daysLate,
+    rag: p.rag,
+    ragReason: p.ragReason,
+    engineers: p.engineers,
+  }));
+  return {
+    computedAt: rollup.computedAt,
+    total: rollup.plants.length,
+    matching: matching.length,
+    window,
+    plants,
+    regions,
+    filters,
+    sort,
+    dir,
+    ignored,
+  };
 }
 
 export default function PlantsList() {
-  const { computedAt, total, plants, regions, filters, sort, dir, ignored } = useLoaderData<typeof loader>();
+  const { computedAt, total, matching, window, plants, regions, filters, sort, dir, ignored } =
+    useLoaderData<typeof loader>();
   const filtered = Object.values(filters).some((v) => v !== null);
   return (
     <>
@@ -172,7 +190,10 @@ export default function PlantsList() {
 
       <div className="table-wrap">
         <table className="plants-table">
-          <caption>{plants.length === total ? `${total} plants` : `${plants.length} of ${total} plants`}</caption>
+          <caption>
+            {matching === total ? `${total} plants` : `${matching} of ${total} plants`}
+            {window.pageCount > 1 ? `, page ${window.page} of ${window.pageCount}` : ""}
+          </caption>
           <thead>
             <tr>
               <SortHeader column="code" label="Plant" sort={sort} dir={dir} />
@@ -239,6 +260,16 @@ export default function PlantsList() {
           </tbody>
         </table>
       </div>
+      {window.pageCount > 1 ? (
+        <Pager
+          page={window.page}
+          pageCount={window.pageCount}
+          total={matching}
+          offset={window.offset}
+          shown={plants.length}
+          noun="plants"
+        />
+      ) : null}
     </>
   );
 }
