@@ -71,6 +71,24 @@ const seconds = (ms: number) => Math.round(ms) / 1000;
 const mb = (kb: number) => Math.round(kb / 102.4) / 10;
 const round = (n: number, places = 2) => Math.round(n * 10 ** places) / 10 ** places;
 
+/** The peak resident sets of a process and of every process under it (the server's workers), summed, in kB. */
+function processTreePeakKb(pid: number): number | null {
+  const own = peakRssKb(pid);
+  if (own === null) return null;
+  let children: number[] = [];
+  try {
+    children = fs
+      .readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    children = [];
+  }
+  return children.reduce((sum, child) => sum + (processTreePeakKb(child) ?? 0), own);
+}
+
 /** VmHWM (peak resident set) of a live process, in kB, or null once it is gone. */
 function peakRssKb(pid: number): number | null {
   try {
@@ -356,7 +374,7 @@ async function main(): Promise<number> {
         p95ToFloor: round(m.p95Ms / Math.max(floor.p95Ms, 0.01)),
       };
     }
-    const serverPeakKb = peakRssKb(server.child.pid!);
+    const serverPeakKb = processTreePeakKb(server.child.pid!);
     await server.stop();
     server = null;
 

@@ -453,12 +453,13 @@ async function computeReadinessOf(db: Executor, at: string, codes?: string[]): P
 // Judging every plant takes a query per kind of fact over the whole program and a pass of the rules per plant;
 // the server answers the same question many times a second. Each plant's answer is kept while nothing it depends
 // on has changed, and never longer than READINESS_FRESH_MS:
-// - Changes made by the server. Every change the app makes writes an audit event, naming its plant, in the
-//   change's own transaction. The events after the last one seen (a range of the primary key) say which plants
-//   changed: those are judged again; an event of no plant (accounts, settings, an import) clears every answer.
-//   A trail that does not continue the one seen (reset) clears everything too.
-// - Changes made by any other connection (the ingest command, an import, a hand repair): `PRAGMA data_version`
-//   moves whenever another connection commits, and then every answer is dropped.
+// - Changes. Every change the app makes, in this process or another (the server's other workers, the ingest
+//   command, an import), writes audit events naming its plant in the change's own transaction. The events after
+//   the last one seen (a range of the primary key) say which plants changed: those are judged again. An event of no
+//   plant (account roles, settings, an import) clears every answer, except acts that change nothing readiness reads
+//   (signing in, tokens). A trail that does not continue the one seen (reset) clears everything too.
+//   Writes that leave no audit event are the app's bookkeeping (a token's last use) or a change behind its back
+//   (a hand repair with sqlite3): the latter shows once the answers expire, or at a restart.
 // - Time. Readiness also depends on the clock (baseline days, ages, the next outage window): an answer computed
 //   at T is served until T + READINESS_FRESH_MS and says it was computed at T (`at`); pages show it.
 // Only the server's shared connection, outside any transaction, and only for "now" (not a past instant) is
@@ -475,7 +476,6 @@ interface CachedPlant {
 }
 
 const cache = {
-  dataVersion: -1,
   head: { seq: 0, hash: "" },
   /** Bumped whenever answers are dropped, so a computation that straddled a change is not kept. */
   generation: 0,
@@ -484,6 +484,18 @@ const cache = {
   /** Answers that depend on the whole program (the rollup): dropped by any change at all. */
   whole: new Map<string, { computedAt: number; generation: number; value: Promise<unknown> }>(),
 };
+
+/**
+ * Acts that change nothing readiness reads: signing in and out, tokens and feed links, a password. They name no
+ * plant, and would otherwise drop every answer at each sign-in.
+ */
+const NO_READINESS_INPUT = [
+  "session.",
+  "api_token.",
+  "feed_token.",
+  "account.reset_password",
+  "account.create",
+] as const;
 
 /** Forgets every cached answer. */
 export function clearReadinessCache(): void {
@@ -494,40 +506,42 @@ export function clearReadinessCache(): void {
 
 /** Brings the cache up to date with the database: drops the answers of whatever changed since the last look. */
 async function invalidate(db: Executor): Promise<void> {
-  const [pragma, head] = await Promise.all([
-    sql<{ data_version: number }>`pragma data_version`.execute(db),
-    db.selectFrom("audit_event").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst(),
-  ]);
-  const dataVersion = Number(pragma.rows[0]?.data_version ?? 0);
+  const head = await db
+    .selectFrom("audit_event")
+    .select(["seq", "hash"])
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
   const now = { seq: head?.seq ?? 0, hash: head?.hash ?? "" };
   const seen = cache.head;
-  if (dataVersion !== cache.dataVersion) {
-    clearReadinessCache();
-  } else if (now.seq !== seen.seq || now.hash !== seen.hash) {
+  if (now.seq !== seen.seq || now.hash !== seen.hash) {
+    // Every change the app makes, in this process or another (the server's other workers, the ingest command),
+    // writes audit events naming its plant in the same transaction: they say which answers to drop.
     const continues =
       now.seq > seen.seq &&
       (seen.seq === 0 ||
         (await db.selectFrom("audit_event").select("hash").where("seq", "=", seen.seq).executeTakeFirst())?.hash ===
           seen.hash);
     const changed = continues
-      ? await db
-          .selectFrom("audit_event as e")
-          .leftJoin("plant as p", "p.id", "e.plant_id")
-          .select(["e.plant_id", "p.code"])
-          .distinct()
-          .where("e.seq", ">", seen.seq)
-          .where("e.seq", "<=", now.seq)
-          .execute()
+      ? (
+          await db
+            .selectFrom("audit_event as e")
+            .leftJoin("plant as p", "p.id", "e.plant_id")
+            .select(["e.plant_id", "p.code", "e.action"])
+            .distinct()
+            .where("e.seq", ">", seen.seq)
+            .where("e.seq", "<=", now.seq)
+            .execute()
+        ).filter((event) => !NO_READINESS_INPUT.some((prefix) => event.action.startsWith(prefix)))
       : null;
     if (!changed || changed.some((event) => event.plant_id === null || event.code === null)) {
       clearReadinessCache();
-    } else {
+    } else if (changed.length > 0) {
       for (const event of changed) cache.plants.delete(event.code!);
       cache.whole.clear();
       cache.generation++;
     }
   }
-  cache.dataVersion = dataVersion;
   cache.head = now;
 }
 

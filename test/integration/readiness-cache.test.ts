@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { seedDemoProgram } from "../../db/seed/demo-program";
 import { isOneOf, ROLES } from "../../app/domain/vocabulary";
 import type { Actor } from "../../app/utils/actor";
+import { recordAudit } from "../../app/models/audit.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 
 // The server's readiness cache (app/models/readiness.server.ts), on the process's shared connection over a real
@@ -124,14 +125,53 @@ describe("the server's readiness cache", () => {
     assert.notEqual(after.get("KOK"), before.get("KOK"), "KOK judged again");
   });
 
-  it("judges every plant again after another connection commits, audited or not", async () => {
+  it("judges only the plant another process changed when its change is audited (another worker, the ingest)", async () => {
     const before = await now("DAY", "KOK");
-    // A hand repair through another connection: no audit event at all.
-    await test.db.updateTable("plant").set({ ownership_split: "Written by hand." }).where("code", "=", "KOK").execute();
+    const day = await test.db.selectFrom("plant").select("id").where("code", "=", "DAY").executeTakeFirstOrThrow();
+    const latest = await test.db
+      .selectFrom("checklist_tick")
+      .select("ticked")
+      .where("plant_id", "=", day.id)
+      .where("code", "=", "INV-REVIEW")
+      .orderBy("id", "desc")
+      .executeTakeFirst();
+    // Through the test's own connection: for the server's cache, another process's commit.
+    await models.tickCriterion(test.db, await lead(), {
+      plantId: day.id,
+      code: "INV-REVIEW",
+      ticked: latest?.ticked !== 1,
+      note: "Ticked from another worker",
+    });
     const after = await now("DAY", "KOK");
-    assert.notEqual(after.get("KOK"), before.get("KOK"), "KOK judged again");
     assert.notEqual(after.get("DAY"), before.get("DAY"), "DAY judged again");
-    assert.equal(after.get("KOK")!.code, "KOK");
+    assert.equal(after.get("KOK"), before.get("KOK"), "KOK's answer kept");
+  });
+
+  it("keeps every answer through writes that change nothing it reads: a sign-in, a token's last use", async () => {
+    const before = await now("DAY", "KOK");
+    const exec = await test.db
+      .selectFrom("person")
+      .select("id")
+      .where("email", "=", "exec@demo.test")
+      .executeTakeFirstOrThrow();
+    // What a sign-in records: an audit event of no plant.
+    await test.db.transaction().execute((tx) =>
+      recordAudit(
+        tx,
+        { personId: exec.id, tokenId: null, label: "exec" },
+        {
+          action: "session.sign_in",
+          objectType: "person",
+          objectId: exec.id,
+          plantId: null,
+          summary: "Signed in.",
+        }
+      )
+    );
+    await test.db.updateTable("api_token").set({ last_used_at: new Date().toISOString() }).execute();
+    const after = await now("DAY", "KOK");
+    assert.equal(after.get("DAY"), before.get("DAY"), "DAY's answer kept");
+    assert.equal(after.get("KOK"), before.get("KOK"), "KOK's answer kept");
   });
 
   it("never serves a past instant or a transaction from the cache", async () => {

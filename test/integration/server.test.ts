@@ -101,3 +101,35 @@ describe("npm start with a bad database path", () => {
     );
   });
 });
+
+describe("npm start with several workers", () => {
+  it("serves from every worker on one port, signed-in sessions included, and stops them all", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "tracker.db");
+    const cluster = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD, WEB_CONCURRENCY: "2" });
+    try {
+      assert.match(cluster.output(), /serving http:\/\/localhost:\d+ \(database .*; 2 workers\)/);
+      const cookie = await signInOverHttp(cluster.url, "lead@demo.test");
+      // A session made through one worker is honoured by all: sessions live in the database.
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          fetch(`${cluster.url}/plants/DAY`, { headers: { Cookie: cookie }, redirect: "manual" }).then((r) => r.status)
+        )
+      );
+      assert.deepEqual(answers, Array(12).fill(200));
+    } finally {
+      await cluster.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // Stopped: nothing answers on the port any more.
+    await assert.rejects(fetch(`${cluster.url}/healthz`), "the workers are gone");
+  });
+
+  it("stops with one sentence when WEB_CONCURRENCY is not a number of workers", async () => {
+    const dir = tempDir();
+    const { code, output } = await runStart({ DATABASE_PATH: path.join(dir, "tracker.db"), WEB_CONCURRENCY: "many" });
+    assert.equal(code, 1);
+    assert.match(output, /WEB_CONCURRENCY must be a whole number of worker processes from 1 to 64, not “many”/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

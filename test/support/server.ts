@@ -12,7 +12,8 @@ export interface RunningServer {
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts")], {
     cwd: root,
-    env: { ...process.env, PORT: "0", NODE_ENV: "production", ...env },
+    // One worker: the suite starts many servers side by side; the cluster has its own test.
+    env: { ...process.env, PORT: "0", NODE_ENV: "production", WEB_CONCURRENCY: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -54,7 +55,7 @@ export function runStart(env: Record<string, string>): Promise<{ code: number | 
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts")], {
       cwd: root,
-      env: { ...process.env, PORT: "0", ...env },
+      env: { ...process.env, PORT: "0", WEB_CONCURRENCY: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
