@@ -3,9 +3,19 @@ import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
+import { loadRollup } from "~/models/rollup.server";
+import { getDb } from "~/utils/db.server";
 import { NonceProvider } from "~/utils/nonce";
 
 const ABORT_DELAY = 5_000;
+
+/**
+ * Judges every plant once, before the server takes requests: the first reader of the dashboard or the plant list
+ * should not wait for the whole program to be judged (seconds at hundreds of plants).
+ */
+export async function warmCaches(): Promise<void> {
+  await loadRollup(getDb(), new Date());
+}
 
 // Pages are rendered whole before the first byte: no deferred data is used, and a complete document
 // lets the status code and headers reflect what the loaders decided.

@@ -43,6 +43,7 @@ function freePort(): Promise<number> {
 
 async function serve(port: number, announce: boolean) {
   const build = (await import(pathToFileURL(serverBuildPath).href)) as ServerBuild;
+  await (build.entry.module as { warmCaches?: () => Promise<void> }).warmCaches?.();
   const app = createApp(build, root);
   const server = app.listen(port, () => {
     const address = server.address();

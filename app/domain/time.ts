@@ -36,11 +36,41 @@ export function localClock(instant: Date | string, zone: string): LocalClock {
 
 /** "2026-11-25 14:05 MST": an instant as people at the plant read it. */
 export function formatLocal(instant: Date | string, zone: string): string {
-  const clock = localClock(instant, zone);
-  const day = (typeof instant === "string" ? DateTime.fromISO(instant, { zone: "utc" }) : DateTime.fromJSDate(instant))
-    .setZone(zone)
-    .toISODate();
-  return `${day} ${clock.time} ${clock.abbreviation}`;
+  const at = typeof instant === "string" ? new Date(instant) : instant;
+  const parts = zoneFormatter(zone)?.formatToParts(at);
+  if (!parts || Number.isNaN(at.getTime())) {
+    const clock = localClock(instant, zone);
+    const day = DateTime.fromJSDate(at).setZone(zone).toISODate();
+    return `${day} ${clock.time} ${clock.abbreviation}`;
+  }
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  // Lists show many instants: one cached formatter per zone instead of date-library objects per instant.
+  return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")} ${part("timeZoneName")}`;
+}
+
+const zoneFormatters = new Map<string, Intl.DateTimeFormat | null>();
+
+/** The plant clock's fields and the zone's abbreviation as luxon gives them ("MST", "GMT+1"), per zone. */
+function zoneFormatter(zone: string): Intl.DateTimeFormat | null {
+  let formatter = zoneFormatters.get(zone);
+  if (formatter === undefined) {
+    try {
+      formatter = new Intl.DateTimeFormat("en-US", {
+        timeZone: zone,
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+        timeZoneName: "short",
+      });
+    } catch {
+      formatter = null;
+    }
+    zoneFormatters.set(zone, formatter);
+  }
+  return formatter;
 }
 
 /** "25 Nov 2026" for a calendar date "YYYY-MM-DD". */

@@ -46,3 +46,34 @@ describe("calendar day arithmetic", () => {
     );
   });
 });
+
+describe("formatLocal", () => {
+  it("reads an instant as the date library does, in every kind of zone, across DST changes", async () => {
+    const { DateTime } = await import("luxon");
+    const { formatLocal, localClock } = await import("../../app/domain/time");
+    const fc = (await import("fast-check")).default;
+    const zones = [
+      "America/Denver",
+      "America/Phoenix",
+      "America/St_Johns",
+      "Europe/Berlin",
+      "Asia/Kolkata",
+      "Pacific/Chatham",
+      "UTC",
+    ];
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2040-01-01T00:00:00Z"), noInvalidDate: true }),
+        fc.constantFrom(...zones),
+        (date, zone) => {
+          const iso = date.toISOString();
+          const clock = localClock(iso, zone);
+          const day = DateTime.fromISO(iso, { zone: "utc" }).setZone(zone).toISODate();
+          assert.equal(formatLocal(iso, zone), `${day} ${clock.time} ${clock.abbreviation}`);
+        }
+      ),
+      { numRuns: 1000 }
+    );
+    assert.equal(formatLocal("2026-03-08T09:30:00.000Z", "America/Denver"), "2026-03-08 03:30 MDT");
+  });
+});
