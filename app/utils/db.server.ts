@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect, type Transaction } from "kysely";
+import { CompiledQuery, Kysely, SqliteDialect, type Dialect, type Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 
 export type DB = Kysely<Database>;
@@ -36,9 +36,29 @@ export function openDatabase(file: string = databasePath()): DB {
     const reason = error instanceof Error ? error.message : String(error);
     throw new DatabaseOpenError(`Cannot use the database at ${file}: ${reason.replace(/\.$/, "")}.`);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: immediateTransactions(new SqliteDialect({ database: sqlite })) });
   handles.set(db.getExecutor().adapter, sqlite);
   return db;
+}
+
+/**
+ * Transactions that take the write lock when they begin. A deferred transaction that reads and then writes fails
+ * at once with SQLITE_BUSY if another process (another server worker, the ingest command) wrote in between, without
+ * waiting for the busy timeout; one that begins IMMEDIATE waits its turn instead.
+ */
+function immediateTransactions(base: SqliteDialect): Dialect {
+  return {
+    createAdapter: () => base.createAdapter(),
+    createQueryCompiler: () => base.createQueryCompiler(),
+    createIntrospector: (db) => base.createIntrospector(db),
+    createDriver: () => {
+      const driver = base.createDriver();
+      driver.beginTransaction = async (connection) => {
+        await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+      };
+      return driver;
+    },
+  };
 }
 
 /** Keyed by the dialect adapter, which a Kysely instance shares with its transactions. */

@@ -73,7 +73,9 @@ describe("npm run bench", () => {
 
 describe("npm run loadtest", () => {
   it("finds every accepted write in its table and the audit trail, a verified trail and no 5xx", async () => {
-    const run = await runScript("scripts/loadtest.ts", ["--seconds", "3"], {});
+    // Two server workers writing to one database: a transaction that read before another process wrote must wait
+    // its turn, not fail with SQLITE_BUSY (it did, as 500s, before transactions began IMMEDIATE).
+    const run = await runScript("scripts/loadtest.ts", ["--seconds", "4"], { WEB_CONCURRENCY: "2" });
     assert.equal(run.status, 0, `loadtest exited with ${run.status}:\n${run.stdout}\n${run.stderr}`);
     const result = lastJsonLine(run.stdout);
     assert.equal(result.failures, 0, run.stdout);
