@@ -190,10 +190,9 @@ export default function PlantsList() {
 
       <div className="table-wrap">
         <table className="plants-table">
-          <caption>
-            {matching === total ? `${total} plants` : `${matching} of ${total} plants`}
-            {window.pageCount > 1 ? `, page ${window.page} of ${window.pageCount}` : ""}
-          </caption>
+          <caption>{`${matching === total ? total : `${matching} of ${total}`} plants${
+            window.pageCount > 1 ? `, page ${window.page} of ${window.pageCount}` : ""
+          }`}</caption>
           <thead>
             <tr>
               <SortHeader column="code" label="Plant" sort={sort} dir={dir} />

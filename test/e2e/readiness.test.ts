@@ -7,7 +7,7 @@ import { openDatabase, type DB } from "../../app/utils/db.server";
 import { root } from "../../scripts/build";
 import { launchBrowser, settled, signInInBrowser } from "../support/browser";
 import { tempDir } from "../support/database";
-import { matureBaseline } from "../support/evidence";
+import { matureBaseline, noteEvidenceChange } from "../support/evidence";
 import { TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -47,6 +47,7 @@ describe("the alert-wiring block", () => {
     await db.deleteFrom("alert_wiring").where("conduit_id", "=", conduit.id).execute();
     await db.deleteFrom("observation").where("conduit_id", "=", conduit.id).execute();
     await db.updateTable("network_change").set({ status: "cancelled" }).where("conduit_id", "=", conduit.id).execute();
+    await noteEvidenceChange(db, conduit.id, "Took the conduit's baseline evidence away for the test.");
 
     const page = await browser.newPage();
     await signInInBrowser(page, server.url, "eng.day@demo.test", TEST_PASSWORD);

@@ -4,7 +4,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { tempDir } from "../support/database";
-import { matureBaseline } from "../support/evidence";
+import { matureBaseline, noteEvidenceChange } from "../support/evidence";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { runScript, startServer, type RunningServer } from "../support/server";
 
@@ -234,6 +234,7 @@ describe("alert wiring", () => {
     const conduit = await dayConduit();
     await db.deleteFrom("alert_wiring").where("conduit_id", "=", conduit.id).execute();
     await db.deleteFrom("observation").where("conduit_id", "=", conduit.id).execute();
+    await noteEvidenceChange(db, conduit.id, "Took the conduit's baseline evidence away for the test.");
     const wirings = await count("alert_wiring");
     const viaApi = await fetch(`${server.url}/api/conduits/${conduit.id}/alert-wiring`, {
       method: "POST",

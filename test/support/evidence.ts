@@ -1,9 +1,12 @@
 import { addDays, localDay } from "../../app/domain/calendar";
+import { recordAudit } from "../../app/models/audit.server";
+import { systemActor } from "../../app/utils/actor";
 import type { DB } from "../../app/utils/db.server";
 
 /**
  * Gives a conduit a matured baseline the way the field would: a completed outage window 40 days ago, the
- * conduit's cutover done inside it, and 35 well-covered days of observations whose novelty dies out.
+ * conduit's cutover done inside it, and 35 well-covered days of observations whose novelty dies out. Like every
+ * change the app makes, it leaves an audit event naming the plant (a running server's readiness cache follows them).
  */
 export async function matureBaseline(db: DB, conduitId: number, now: Date = new Date()): Promise<void> {
   const conduit = await db
@@ -76,4 +79,34 @@ export async function matureBaseline(db: DB, conduitId: number, now: Date = new 
       }))
     )
     .execute();
+  await db.transaction().execute((tx) =>
+    recordAudit(tx, systemActor("test evidence"), {
+      action: "observation.create",
+      objectType: "conduit",
+      objectId: conduit.id,
+      plantId: conduit.plant_id,
+      summary: `Recorded 35 days of observations of conduit ${conduit.id}.`,
+    })
+  );
+}
+
+/**
+ * Tests that take a conduit's evidence away by hand (deleting observations, cancelling its cutover) say so in the
+ * audit trail, as any change the app makes does, so that a running server's readiness cache sees it.
+ */
+export async function noteEvidenceChange(db: DB, conduitId: number, summary: string): Promise<void> {
+  const conduit = await db
+    .selectFrom("conduit")
+    .select(["id", "plant_id"])
+    .where("id", "=", conduitId)
+    .executeTakeFirstOrThrow();
+  await db.transaction().execute((tx) =>
+    recordAudit(tx, systemActor("test evidence"), {
+      action: "observation.delete",
+      objectType: "conduit",
+      objectId: conduit.id,
+      plantId: conduit.plant_id,
+      summary,
+    })
+  );
 }
