@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,6 +12,7 @@ import { migrateToLatest } from "../db/migrate";
 import { root } from "./build";
 import { writeConnLog } from "./bench/conn-log";
 import { BENCH_ACCOUNTS, BENCH_PASSWORD, benchProgram, plantCode } from "./bench/program";
+import { startServerProcess, type ServerProcess } from "./processes";
 
 // `npm run bench -- [--plants N] [--json]`: generates a large program (default 500 plants), imports it through
 // the program importer into a temporary database, starts the production server on it, and measures the pages and
@@ -99,50 +100,14 @@ function peakRssKb(pid: number): number | null {
   }
 }
 
-interface Server {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
+type Server = ServerProcess;
 
+/** The production server on the database, at 127.0.0.1 (no name lookup in the measured requests). */
 async function startServer(databasePath: string): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts")], {
-    cwd: root,
-    env: { ...process.env, PORT: "0", NODE_ENV: "production", DATABASE_PATH: databasePath },
-    stdio: ["ignore", "pipe", "pipe"],
+  const server = await startServerProcess({ DATABASE_PATH: databasePath }, 300_000).catch((error: unknown) => {
+    throw new BenchFailure(error instanceof Error ? error.message : String(error));
   });
-  let output = "";
-  child.stdout!.setEncoding("utf8");
-  child.stderr!.setEncoding("utf8");
-  child.stdout!.on("data", (chunk: string) => (output += chunk));
-  child.stderr!.on("data", (chunk: string) => (output += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new BenchFailure(`The server did not start within 300 s:\n${output}`)),
-      300_000
-    );
-    child.stdout!.on("data", () => {
-      const match = /serving (http:\/\/localhost:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!.replace("localhost", "127.0.0.1"));
-      }
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new BenchFailure(`The server exited with ${code} before serving:\n${output}`));
-    });
-  });
-  return {
-    url,
-    child,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
+  return { ...server, url: server.url.replace("localhost", "127.0.0.1") };
 }
 
 async function signIn(url: string, email: string): Promise<string> {

@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { migrateToLatest } from "../db/migrate";
 import { openDatabase } from "../app/utils/db.server";
-import { root } from "./build";
 import { demoPassword, seedDemo } from "./demo";
+import { runScript, startServerProcess, type ServerProcess } from "./processes";
 
 // `npm run loadtest -- [--seconds S]`: a mixed load of signed-in readers and writers against the production server
 // on loopback, on a freshly seeded demo database in a temporary folder (the user's data is never touched).
@@ -63,66 +62,12 @@ const run = Date.now().toString(36);
 const marker = () => `LT-${run}-${++markerSeq}`;
 const bump = <K>(map: Map<K, number>, key: K) => map.set(key, (map.get(key) ?? 0) + 1);
 
-interface Server {
-  url: string;
-  child: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
+type Server = ServerProcess;
 
+/** The production server on the database, at 127.0.0.1 (no name lookup in the measured requests). */
 async function startServer(databasePath: string): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts")], {
-    cwd: root,
-    env: { ...process.env, PORT: "0", NODE_ENV: "production", DATABASE_PATH: databasePath },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.setEncoding("utf8");
-  child.stderr!.setEncoding("utf8");
-  child.stdout!.on("data", (chunk: string) => (output += chunk));
-  child.stderr!.on("data", (chunk: string) => (output += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The server did not start within 300 s:\n${output}`)), 300_000);
-    child.stdout!.on("data", () => {
-      const match = /serving (http:\/\/localhost:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!.replace("localhost", "127.0.0.1"));
-      }
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`The server exited with ${code} before serving:\n${output}`));
-    });
-  });
-  return {
-    url,
-    child,
-    output: () => output,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
-}
-
-function runScript(script: string, args: string[], env: Record<string, string>) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, script), ...args], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8");
-    child.stderr.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.on("data", (chunk: string) => (stderr += chunk));
-    child.on("exit", (status) => resolve({ status, stdout, stderr }));
-  });
+  const server = await startServerProcess({ DATABASE_PATH: databasePath }, 300_000);
+  return { ...server, url: server.url.replace("localhost", "127.0.0.1") };
 }
 
 let baseUrl = "";
