@@ -116,10 +116,13 @@ async function asForm(request: globalThis.Request): Promise<globalThis.Request |
     return request;
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) {
-      return new globalThis.Response("The upload is larger than 8 MB.", {
-        status: 413,
-        statusText: "Upload too large",
-      });
+      return new globalThis.Response(
+        "The upload is larger than 8 MB; import a larger inventory export with npm run import:assets.",
+        {
+          status: 413,
+          statusText: "Upload too large",
+        }
+      );
     }
     return new globalThis.Response("The form could not be read: its body is not valid form data.", {
       status: 400,

@@ -2,6 +2,7 @@ import { Form } from "@remix-run/react";
 import { formatLocal } from "~/domain/time";
 import { ASSET_KIND_LABELS, ASSET_KINDS, DISCOVERY_SOURCE_LABELS, labelFor } from "~/domain/vocabulary";
 import type { StagedHost, Violation } from "~/models/triage.server";
+import { FormFailure } from "~/components/FormFailure";
 import type { ActFailure } from "~/utils/act.server";
 
 export const TRIAGE_INTENTS = ["confirm-host", "mark-transient", "escalate-host"] as const;
@@ -12,21 +13,6 @@ export function formatTuple(tuple: string): string {
   const [origin, responder, proto, port] = tuple.split("|");
   if (!origin || !responder || !proto) return tuple;
   return `${origin} → ${responder} ${proto}${port && port !== "-" ? `/${port}` : ""}`;
-}
-
-function FailureFor({ failure, intents }: { failure: ActFailure | undefined; intents: readonly string[] }) {
-  if (!failure || !intents.includes(failure.intent)) return null;
-  const details = Object.values(failure.fieldErrors)
-    .flat()
-    .filter((m): m is string => Boolean(m) && m !== failure.error);
-  return (
-    <p className="form-error" role="alert">
-      {failure.error}
-      {details.map((m) => (
-        <span key={m}> {m}</span>
-      ))}
-    </p>
-  );
 }
 
 /**
@@ -53,7 +39,7 @@ export function StagedHosts({
       <h2 id="staged-title">
         Staged hosts ({open.length}) <span className="muted">INV-STAGED</span>
       </h2>
-      <FailureFor failure={failure} intents={TRIAGE_INTENTS} />
+      <FormFailure failure={failure} intents={TRIAGE_INTENTS} />
       {open.length === 0 ? (
         <p className="muted">Nothing to triage: every host seen in traffic or imported has been reviewed.</p>
       ) : (
@@ -211,7 +197,7 @@ export function Violations({
       <h2 id="violations-title">
         Policy violations ({open} open of {violations.length})
       </h2>
-      <FailureFor failure={failure} intents={VIOLATION_INTENTS} />
+      <FormFailure failure={failure} intents={VIOLATION_INTENTS} />
       {violations.length === 0 ? (
         <p className="muted">No flow outside any conduit's allowed flows has been seen.</p>
       ) : (

@@ -1,25 +1,19 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema";
-import { alertWiringAllowed, epochStartFor } from "~/domain/baseline";
-import { can, type Permission } from "~/domain/permissions";
+import { epochStartFor } from "~/domain/baseline";
 import { isWaivable, phaseOfCriterion, type ChecklistCode, type PlantReadiness } from "~/domain/readiness";
 import { PART_ROLE, SIGNOFF_PARTS, type SignoffPart } from "~/domain/signoffs";
-import { PHASES, ROLE_LABELS, type Phase } from "~/domain/vocabulary";
+import { PHASES, type Phase } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import { baselineAcceptanceHash, readinessOf } from "~/models/readiness.server";
 import { insertSignoff, requirePerson } from "~/models/signoffs.server";
 import type { Actor } from "~/utils/actor";
 import type { DB } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
+import { requireAct } from "~/models/authorize.server";
 
 // The acts of the readiness engine. Each is authorized here, judged against readiness computed inside the
 // same transaction, audited, and committed whole or not at all.
-
-function requireAct(actor: Actor, permission: Permission, plantId: number, what: string) {
-  if (!can(actor, permission, plantId)) {
-    throw new ActError(403, `Your role (${ROLE_LABELS[actor.role].toLowerCase()}) may not ${what} at this plant.`);
-  }
-}
 
 async function plantOf(tx: Transaction<Database>, plantId: number) {
   const plant = await tx.selectFrom("plant").select(["id", "code"]).where("id", "=", plantId).executeTakeFirst();

@@ -10,11 +10,10 @@ import {
   type Refusal,
   type WindowFacts,
 } from "~/domain/outage-windows";
-import { can, type Permission } from "~/domain/permissions";
+import { can } from "~/domain/permissions";
 import {
   CHANGE_KIND_LABELS,
   CHANGE_KINDS,
-  ROLE_LABELS,
   WINDOW_KIND_LABELS,
   isOneOf,
   type ChangeKind,
@@ -25,6 +24,7 @@ import { recordAudit } from "~/models/audit.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
+import { requireAct } from "~/models/authorize.server";
 
 // Outage windows and the network changes scheduled into them: reads for the calendars and the program view, and
 // the acts (each authorized, validated, committed in one transaction with its audit event, or not at all).
@@ -389,12 +389,6 @@ export async function readablePlantIds(db: Executor, actor: Actor): Promise<numb
 }
 
 // ——— acts ———
-
-function requireAct(actor: Actor, permission: Permission, plantId: number, what: string) {
-  if (!can(actor, permission, plantId)) {
-    throw new ActError(403, `Your role (${ROLE_LABELS[actor.role].toLowerCase()}) may not ${what} at this plant.`);
-  }
-}
 
 async function plantOf(tx: Transaction<Database>, plantId: number) {
   const plant = await tx

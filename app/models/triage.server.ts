@@ -1,11 +1,11 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema";
-import { can, type Permission } from "~/domain/permissions";
-import { ASSET_KIND_LABELS, ROLE_LABELS, type AssetKind } from "~/domain/vocabulary";
+import { ASSET_KIND_LABELS, type AssetKind } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import type { Actor } from "~/utils/actor";
 import type { DB } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
+import { requireAct } from "~/models/authorize.server";
 
 // Triage of the hosts passive monitoring saw and the inventory did not know (staged assets), and acknowledgement
 // of the flows a conduit does not allow (policy violations). Each act is authorized here, audited, one transaction.
@@ -135,12 +135,6 @@ export async function listViolations(db: DB, plantId: number): Promise<Violation
 
 export function isOpen(violation: Pick<Violation, "acknowledgedAt" | "seenSinceAcknowledged">): boolean {
   return violation.acknowledgedAt === null || violation.seenSinceAcknowledged;
-}
-
-function requireAct(actor: Actor, permission: Permission, plantId: number, what: string) {
-  if (!can(actor, permission, plantId)) {
-    throw new ActError(403, `Your role (${ROLE_LABELS[actor.role].toLowerCase()}) may not ${what} at this plant.`);
-  }
 }
 
 /** Triage names the engineer who looked: people act here, API tokens do not. */

@@ -1,13 +1,4 @@
-import {
-  data,
-  MaxPartSizeExceededError,
-  redirect,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "~/utils/zod";
 import { IgnoredParams } from "~/components/IgnoredParams";
@@ -17,6 +8,7 @@ import { AssetImportForm, type ImportActionData } from "~/components/AssetImport
 import { BaselineBadge } from "~/components/BaselineBadge";
 import { BaselineEvidence, type BaselineEvidenceRow } from "~/components/BaselineEvidence";
 import { StagedHosts, Violations } from "~/components/EvidenceTriage";
+import { FormFailure } from "~/components/FormFailure";
 import { GatesPanel, type GateControls } from "~/components/GatesPanel";
 import { PartBadge, SignoffHistory, SignoffParts } from "~/components/SignoffParts";
 import { SortHeader } from "~/components/SortHeader";
@@ -111,8 +103,6 @@ const AcknowledgeSchema = z.object({
     .min(3, "Say what the flow was and what was done (at least 3 characters).")
     .max(500, "Keep the note under 500 characters."),
 });
-/** The largest inventory export the upload form takes; larger ones go through `npm run import:assets`. */
-const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 
 const PassSchema = z.object({
   phase: z.enum(PHASES, "Choose a gate."),
@@ -312,12 +302,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
 export async function action({ params, request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const plant = await requirePlant(params.code);
-  const form = await readForm(request);
-  if (form === "too-large") {
-    return refused("import-assets", 413, "The upload is larger than 8 MB; import it with npm run import:assets.", {
-      file: ["The file is larger than 8 MB."],
-    });
-  }
+  // The server has read an upload part by part and refused it past 8 MB before this action runs.
+  const form = Object.fromEntries(await request.formData());
   const intent = String(form.intent ?? "");
   const db = getDb();
   let failure;
@@ -469,24 +455,6 @@ export async function action({ params, request }: ActionFunctionArgs) {
   throw redirect(`/plants/${plant.code}${ANCHORS[intent] ?? "#gates"}`);
 }
 
-/**
- * The posted form. An upload is read part by part and refused past 8 MB whatever the request claims about its
- * length (a chunked body has none).
- */
-async function readForm(request: Request): Promise<Record<string, FormDataEntryValue> | "too-large"> {
-  if (!(request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
-    return Object.fromEntries(await request.formData());
-  }
-  if (Number(request.headers.get("Content-Length") ?? 0) > MAX_UPLOAD_BYTES + 64 * 1024) return "too-large";
-  try {
-    const handler = unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES });
-    return Object.fromEntries(await unstable_parseMultipartFormData(request, handler));
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return "too-large";
-    throw error;
-  }
-}
-
 /** Where each act sends the browser back to. */
 const ANCHORS: Record<string, string> = {
   "edit-split": "#ownership",
@@ -597,34 +565,14 @@ export default function PlantPage() {
         </p>
       </section>
 
-      {actionData && ["tick", "untick", "waive", "unwaive", "pass-gate"].includes(actionData.intent) ? (
-        <p className="form-error" role="alert">
-          {actionData.error}
-          {Object.values(actionData.fieldErrors)
-            .flat()
-            .filter((m) => m !== actionData.error)
-            .map((m) => (
-              <span key={m}> {m}</span>
-            ))}
-        </p>
-      ) : null}
+      <FormFailure failure={actionData} intents={["tick", "untick", "waive", "unwaive", "pass-gate"]} />
       <GatesPanel plantCode={plant.code} gates={gates} currentPhase={plant.phase} controls={gateControls} />
 
       <section className="panel" aria-labelledby="ownership-title" id="ownership">
         <h2 id="ownership-title">
           Ownership split <span className="muted">OWN-SPLIT · revision {split.revision}</span>
         </h2>
-        {actionData && ["edit-split", "sign", "revoke"].includes(actionData.intent) ? (
-          <p className="form-error" role="alert">
-            {actionData.error}
-            {Object.values(actionData.fieldErrors)
-              .flat()
-              .filter((m) => m !== actionData.error)
-              .map((m) => (
-                <span key={m}> {m}</span>
-              ))}
-          </p>
-        ) : null}
+        <FormFailure failure={actionData} intents={["edit-split", "sign", "revoke"]} />
         {split.text ? (
           <blockquote className="split-text">{split.text}</blockquote>
         ) : (
