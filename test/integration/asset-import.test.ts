@@ -6,45 +6,14 @@ import { importAssets } from "../../app/models/asset-import.server";
 import { systemActor } from "../../app/utils/actor";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { runScript } from "../support/server";
+import { insertPlant, insertZone } from "../support/plants";
 
 const actor = systemActor("test");
 
 async function plantWithZones(db: TestDatabase["db"]) {
   const now = new Date().toISOString();
-  const { id: plantId } = await db
-    .insertInto("plant")
-    .values({
-      code: "IMP",
-      name: "Import plant",
-      time_zone: "America/Chicago",
-      region: "r",
-      site: "s",
-      target_inventory: null,
-      target_zoning: null,
-      target_conduits: null,
-      target_baseline: null,
-      target_alerting: null,
-      created_at: now,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const zone = async (name: string, cidr: string) => {
-    const { id } = await db
-      .insertInto("zone")
-      .values({
-        plant_id: plantId,
-        name,
-        kind: "process_control",
-        purdue_level: 1,
-        sl_target: 2,
-        description: null,
-        created_at: now,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await db.insertInto("zone_range").values({ zone_id: id, cidr }).execute();
-    return id;
-  };
+  const plantId = await insertPlant(db, "IMP", "America/Chicago");
+  const zone = (name: string, cidr: string) => insertZone(db, plantId, name, cidr);
   // Two production lines reuse the same addresses: IP alone does not tell their assets apart.
   const line1 = await zone("Line 1", "192.168.1.0/24");
   const line2 = await zone("Line 2", "192.168.1.0/24");

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { pathToFileURL } from "node:url";
 import { sql } from "kysely";
 import { formatFlow } from "../../app/domain/conduits";
 import { homePath } from "../../app/domain/permissions";
@@ -10,11 +9,11 @@ import type { Role } from "../../app/domain/vocabulary";
 import { createFeedToken } from "../../app/models/calendar-feeds.server";
 import { listConduitDetails } from "../../app/models/conduits.server";
 import { closeDb, openDatabase, type DB } from "../../app/utils/db.server";
-import { root } from "../../scripts/build";
 import { tempDir } from "../support/database";
 import { matureBaseline } from "../support/evidence";
 import { createPerson, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { runScript, startServer, type RunningServer } from "../support/server";
+import { intentsOf, loadRouteModules, routesDir, type RouteModule } from "../support/routes";
 
 // The authorization matrix: every loader and action of every route module, and every API endpoint, tried by
 // every role (and by nobody), through the real server over HTTP, against the demo program. One table says what
@@ -36,7 +35,6 @@ const dir = tempDir();
 const file = path.join(dir, "tracker.db");
 // Route modules are imported by the guard below; anything they open is this test's database.
 process.env.DATABASE_PATH = file;
-const routesDir = path.join(root, "app/routes");
 
 const ACTORS = [
   "anonymous",
@@ -1020,30 +1018,6 @@ const TABLE: Entry[] = [
 
 // ——— the guard ———
 
-interface RouteModule {
-  file: string;
-  exports: string[];
-  source: string;
-}
-
-/** The text of the module's action function (the whole module when it cannot be told apart). */
-function actionSource(source: string): string {
-  const start = source.search(/export\s+(async\s+)?function\s+action\b|export\s+const\s+action\b/);
-  if (start < 0) return source;
-  const end = source.indexOf("\n}\n", start);
-  return source.slice(start, end < 0 ? undefined : end);
-}
-
-/** Every intent a module's action dispatches on, or its own forms post. */
-function intentsOf(source: string): string[] {
-  const found = new Set<string>();
-  const action = actionSource(source);
-  for (const match of action.matchAll(/case\s+"([^"]+)"\s*:/g)) found.add(match[1]!);
-  for (const match of action.matchAll(/intent\s*===\s*"([^"]+)"/g)) found.add(match[1]!);
-  for (const match of source.matchAll(/name="intent"\s+value="([^"]+)"/g)) found.add(match[1]!);
-  return [...found].sort();
-}
-
 /** What the table is missing for these modules, or names that no longer exist. Empty when complete. */
 function coverageProblems(modules: RouteModule[], table: Entry[]): string[] {
   const problems: string[] = [];
@@ -1080,21 +1054,6 @@ function coverageProblems(modules: RouteModule[], table: Entry[]): string[] {
       problems.push(`a row names ${row.route}, which is not a route module`);
   }
   return problems;
-}
-
-async function loadRouteModules(): Promise<RouteModule[]> {
-  const files = fs
-    .readdirSync(routesDir)
-    .filter((name) => /\.(tsx?|jsx?)$/.test(name))
-    .sort();
-  return Promise.all(
-    files.map(async (name) => {
-      const full = path.join(routesDir, name);
-      const module = (await import(pathToFileURL(full).href)) as Record<string, unknown>;
-      const exports = Object.keys(module).filter((key) => typeof module[key] === "function");
-      return { file: name, exports, source: fs.readFileSync(full, "utf8") };
-    })
-  );
 }
 
 // ——— requests and their judgement ———

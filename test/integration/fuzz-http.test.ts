@@ -3,7 +3,6 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import { createFeedToken } from "../../app/models/calendar-feeds.server";
@@ -13,6 +12,7 @@ import { tempDir } from "../support/database";
 import { fuzz, NASTY_STRINGS, textValue } from "../support/fuzz";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { runScript, startServer, type RunningServer } from "../support/server";
+import { intentsOf, loadRouteModules, routesDir, type RouteModule } from "../support/routes";
 
 // Fuzzing over HTTP: random and malformed bodies posted to every action and every API endpoint of the real server,
 // as nobody, as each demo role's session and with API tokens of each role, against the demo program. Whatever the
@@ -35,7 +35,6 @@ import { runScript, startServer, type RunningServer } from "../support/server";
 const dir = tempDir();
 const file = path.join(dir, "tracker.db");
 process.env.DATABASE_PATH = file;
-const routesDir = path.join(root, "app/routes");
 
 /** Runs per (endpoint, intent, requester); small, so the whole file stays well within a minute and a half. */
 const RUNS_PER_FORM = Number(process.env.FUZZ_RUNS ?? 6);
@@ -76,45 +75,6 @@ const cookies = {} as Record<SessionActor, string>;
 const bearer = {} as Record<TokenActor, string>;
 
 // ——— the endpoints, found from the route modules ———
-
-interface RouteModule {
-  file: string;
-  exports: string[];
-  source: string;
-}
-
-/** The text of the module's action function (the whole module when it cannot be told apart), as the matrix reads it. */
-function actionSource(source: string): string {
-  const start = source.search(/export\s+(async\s+)?function\s+action\b|export\s+const\s+action\b/);
-  if (start < 0) return source;
-  const end = source.indexOf("\n}\n", start);
-  return source.slice(start, end < 0 ? undefined : end);
-}
-
-/** Every intent a module's action dispatches on, or its own forms post (the matrix's guard reads them the same way). */
-function intentsOf(source: string): string[] {
-  const found = new Set<string>();
-  const action = actionSource(source);
-  for (const match of action.matchAll(/case\s+"([^"]+)"\s*:/g)) found.add(match[1]!);
-  for (const match of action.matchAll(/intent\s*===\s*"([^"]+)"/g)) found.add(match[1]!);
-  for (const match of source.matchAll(/name="intent"\s+value="([^"]+)"/g)) found.add(match[1]!);
-  return [...found].sort();
-}
-
-async function loadRouteModules(): Promise<RouteModule[]> {
-  const files = fs
-    .readdirSync(routesDir)
-    .filter((name) => /\.(tsx?|jsx?)$/.test(name))
-    .sort();
-  return Promise.all(
-    files.map(async (name) => {
-      const full = path.join(routesDir, name);
-      const module = (await import(pathToFileURL(full).href)) as Record<string, unknown>;
-      const exports = Object.keys(module).filter((key) => typeof module[key] === "function");
-      return { file: name, exports, source: fs.readFileSync(full, "utf8") };
-    })
-  );
-}
 
 type Segment = { kind: "static"; text: string } | { kind: "param"; name: string; suffix: string; after: string };
 

@@ -11,6 +11,7 @@ import { ActError } from "../../app/utils/errors";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { root } from "../../scripts/build";
 import { runScript } from "../support/server";
+import { insertPlant, insertZone } from "../support/plants";
 
 const FIXTURE = path.join(root, "test/fixtures/zeek/4sics-geeklounge-151020.conn.log");
 const lines = fs.readFileSync(FIXTURE, "utf8").split("\n");
@@ -24,40 +25,8 @@ const inHmi = (ip: string) =>
 
 async function seedPlant(db: TestDatabase["db"], code: string, allowed: { protocol: string; port: number | null }[]) {
   const now = new Date().toISOString();
-  const { id: plantId } = await db
-    .insertInto("plant")
-    .values({
-      code,
-      name: code,
-      time_zone: "UTC",
-      region: "r",
-      site: "s",
-      target_inventory: null,
-      target_zoning: null,
-      target_conduits: null,
-      target_baseline: null,
-      target_alerting: null,
-      created_at: now,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const zone = async (name: string, cidr: string) => {
-    const { id } = await db
-      .insertInto("zone")
-      .values({
-        plant_id: plantId,
-        name,
-        kind: "process_control",
-        purdue_level: 1,
-        sl_target: 2,
-        description: null,
-        created_at: now,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await db.insertInto("zone_range").values({ zone_id: id, cidr }).execute();
-    return id;
-  };
+  const plantId = await insertPlant(db, code, "UTC");
+  const zone = (name: string, cidr: string) => insertZone(db, plantId, name, cidr);
   const plc = await zone("PLC", "10.10.10.0/28");
   const hmi = await zone("HMI", "10.10.10.16/28");
   await zone("Lab", "192.168.88.0/23");
