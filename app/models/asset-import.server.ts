@@ -37,6 +37,12 @@ interface Known {
   kind: string | null;
 }
 
+function listAt<T>(map: Map<string, T[]>, key: string): T[] {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  return list;
+}
+
 const UPDATABLE = ["vendor", "model", "firmware", "kind"] as const;
 
 export async function importAssets(
@@ -79,8 +85,8 @@ export async function importAssets(
       const byIp = new Map<string, Known[]>();
       const byMac = new Map<string, Known[]>();
       for (const asset of known) {
-        if (asset.ip) byIp.set(asset.ip, [...(byIp.get(asset.ip) ?? []), asset]);
-        if (asset.mac) byMac.set(asset.mac, [...(byMac.get(asset.mac) ?? []), asset]);
+        if (asset.ip) listAt(byIp, asset.ip).push(asset);
+        if (asset.mac) listAt(byMac, asset.mac).push(asset);
       }
 
       const problems: ImportProblem[] = [...parsed.problems];
