@@ -1,7 +1,9 @@
 import { Form } from "@remix-run/react";
 import { formatLocal } from "~/domain/time";
 import { ASSET_KIND_LABELS, ASSET_KINDS, DISCOVERY_SOURCE_LABELS, labelFor } from "~/domain/vocabulary";
-import type { StagedHost, Violation } from "~/models/triage.server";
+import type { StagedHost, StagedHostCounts, Violation } from "~/models/triage.server";
+import type { PageWindow } from "~/domain/listing";
+import { Pager } from "~/components/Pager";
 import { FormFailure } from "~/components/FormFailure";
 import type { ActFailure } from "~/utils/act.server";
 
@@ -21,26 +23,29 @@ export function formatTuple(tuple: string): string {
  */
 export function StagedHosts({
   hosts,
+  transient,
   zones,
   timeZone,
   canTriage,
   failure,
 }: {
-  hosts: StagedHost[];
+  hosts: { rows: StagedHost[]; window: PageWindow; counts: StagedHostCounts };
+  transient: { rows: StagedHost[]; window: PageWindow };
   zones: { id: number; name: string }[];
   timeZone: string;
   canTriage: boolean;
   failure: ActFailure | undefined;
 }) {
-  const open = hosts.filter((h) => h.triage !== "transient");
-  const transient = hosts.filter((h) => h.triage === "transient");
+  const { counts } = hosts;
   return (
     <section className="panel" aria-labelledby="staged-title" id="staged-hosts">
       <h2 id="staged-title">
-        Staged hosts ({open.length}) <span className="muted">INV-STAGED</span>
+        Staged hosts ({counts.open.toLocaleString("en-US")}
+        {counts.escalated > 0 ? `, ${counts.escalated.toLocaleString("en-US")} escalated` : ""}){" "}
+        <span className="muted">INV-STAGED</span>
       </h2>
       <FormFailure failure={failure} intents={TRIAGE_INTENTS} />
-      {open.length === 0 ? (
+      {counts.open === 0 ? (
         <p className="muted">Nothing to triage: every host seen in traffic or imported has been reviewed.</p>
       ) : (
         <div className="table-wrap">
@@ -58,7 +63,7 @@ export function StagedHosts({
               </tr>
             </thead>
             <tbody>
-              {open.map((host) => (
+              {hosts.rows.map((host) => (
                 <tr key={host.id} id={`host-${host.id}`}>
                   <th scope="row">
                     {host.name}
@@ -160,11 +165,21 @@ export function StagedHosts({
           </table>
         </div>
       )}
-      {transient.length > 0 ? (
-        <details>
-          <summary>Known-transient hosts ({transient.length})</summary>
+      {counts.open > hosts.window.limit ? (
+        <Pager
+          {...hosts.window}
+          total={counts.open}
+          shown={hosts.rows.length}
+          noun="staged hosts"
+          param="hostsPage"
+          anchor="staged-hosts"
+        />
+      ) : null}
+      {counts.transient > 0 ? (
+        <details open={transient.window.page > 1}>
+          <summary>Known-transient hosts ({counts.transient.toLocaleString("en-US")})</summary>
           <ul>
-            {transient.map((host) => (
+            {transient.rows.map((host) => (
               <li key={host.id}>
                 <code>{host.ip ?? host.mac ?? host.name}</code> — {host.triageNote}{" "}
                 <span className="muted">
@@ -173,6 +188,16 @@ export function StagedHosts({
               </li>
             ))}
           </ul>
+          {counts.transient > transient.window.limit ? (
+            <Pager
+              {...transient.window}
+              total={counts.transient}
+              shown={transient.rows.length}
+              noun="known-transient hosts"
+              param="transientPage"
+              anchor="staged-hosts"
+            />
+          ) : null}
         </details>
       ) : null}
     </section>
@@ -186,19 +211,18 @@ export function Violations({
   canAcknowledge,
   failure,
 }: {
-  violations: Violation[];
+  violations: { rows: Violation[]; window: PageWindow; total: number; open: number };
   timeZone: string;
   canAcknowledge: boolean;
   failure: ActFailure | undefined;
 }) {
-  const open = violations.filter((v) => v.acknowledgedAt === null || v.seenSinceAcknowledged).length;
   return (
     <section className="panel" aria-labelledby="violations-title" id="violations">
       <h2 id="violations-title">
-        Policy violations ({open} open of {violations.length})
+        Policy violations ({violations.open.toLocaleString("en-US")} open of {violations.total.toLocaleString("en-US")})
       </h2>
       <FormFailure failure={failure} intents={VIOLATION_INTENTS} />
-      {violations.length === 0 ? (
+      {violations.total === 0 ? (
         <p className="muted">No flow outside any conduit's allowed flows has been seen.</p>
       ) : (
         <div className="table-wrap">
@@ -217,7 +241,7 @@ export function Violations({
               </tr>
             </thead>
             <tbody>
-              {violations.map((v) => (
+              {violations.rows.map((v) => (
                 <tr key={v.id}>
                   <th scope="row">{v.conduitName}</th>
                   <td>
@@ -261,6 +285,16 @@ export function Violations({
           </table>
         </div>
       )}
+      {violations.total > violations.window.limit ? (
+        <Pager
+          {...violations.window}
+          total={violations.total}
+          shown={violations.rows.length}
+          noun="wrong flows"
+          param="violationsPage"
+          anchor="violations"
+        />
+      ) : null}
     </section>
   );
 }

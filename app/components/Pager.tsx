@@ -7,14 +7,18 @@ interface PagerProps {
   offset: number;
   shown: number;
   noun: string;
+  /** The address parameter holding this list's page, for a page with several paged lists. */
+  param?: string;
+  /** The id of the list's section, so a page turn lands on it. */
+  anchor?: string;
 }
 
-export function Pager({ page, pageCount, total, offset, shown, noun }: PagerProps) {
+export function Pager({ page, pageCount, total, offset, shown, noun, param = "page", anchor }: PagerProps) {
   const [params] = useSearchParams();
   const hrefFor = (target: number) => {
     const next = new URLSearchParams(params);
-    next.set("page", String(target));
-    return `?${next.toString()}`;
+    next.set(param, String(target));
+    return `?${next.toString()}${anchor ? `#${anchor}` : ""}`;
   };
   const first = total === 0 ? 0 : offset + 1;
   return (
@@ -22,9 +26,11 @@ export function Pager({ page, pageCount, total, offset, shown, noun }: PagerProp
       <p className="muted" aria-live="polite">
         {total === 0
           ? `No ${noun} match.`
-          : `Showing ${first}–${offset + shown} of ${total.toLocaleString("en-US")} ${noun}`}
+          : `Showing ${first.toLocaleString("en-US")}–${(offset + shown).toLocaleString(
+              "en-US"
+            )} of ${total.toLocaleString("en-US")} ${noun}`}
       </p>
-      <nav aria-label="Pages">
+      <nav aria-label={`Pages of ${noun}`}>
         <Link
           className="button secondary"
           to={hrefFor(page - 1)}
@@ -35,7 +41,7 @@ export function Pager({ page, pageCount, total, offset, shown, noun }: PagerProp
           ← Previous
         </Link>
         <span className="muted">
-          Page {page} of {pageCount}
+          Page {page.toLocaleString("en-US")} of {pageCount.toLocaleString("en-US")}
         </span>
         <Link
           className="button secondary"

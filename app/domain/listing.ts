@@ -34,11 +34,12 @@ export function parseSort<K extends string>(
   return { sort, dir };
 }
 
-export function parsePage(params: URLSearchParams, ignored: string[]): number {
-  const raw = params.get("page");
+/** Reads a page number; `name` tells apart the pagers of a page that lists several things. */
+export function parsePage(params: URLSearchParams, ignored: string[], name = "page"): number {
+  const raw = params.get(name);
   if (raw === null || raw === "") return 1;
   if (/^\d{1,6}$/.test(raw) && Number(raw) >= 1) return Number(raw);
-  ignored.push(`page “${raw}” is not a page number; showing page 1`);
+  ignored.push(`${name} “${raw}” is not a page number; showing page 1`);
   return 1;
 }
 
@@ -82,6 +83,20 @@ export function pageWindow(requested: number, total: number, limit: number): Pag
   const pageCount = Math.max(1, Math.ceil(total / limit));
   const page = Math.min(Math.max(1, requested), pageCount);
   return { page, pageCount, offset: (page - 1) * limit, limit };
+}
+
+/** The page of a list that the address asks for, clamped to the pages that exist, with a note when it was clamped. */
+export function requestedWindow(
+  params: URLSearchParams,
+  ignored: string[],
+  total: number,
+  limit: number,
+  name = "page"
+): PageWindow {
+  const requested = parsePage(params, ignored, name);
+  const window = pageWindow(requested, total, limit);
+  if (window.page !== requested) ignored.push(`${name} ${requested} does not exist; showing page ${window.page}`);
+  return window;
 }
 
 export function compareValues(a: string | number | null, b: string | number | null): number {

@@ -1,4 +1,4 @@
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { ASSET_KIND_LABELS, type AssetKind } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
@@ -31,8 +31,39 @@ export interface StagedHost {
   triagedAt: string | null;
 }
 
-/** The plant's staged hosts awaiting triage or escalated, then the known-transient ones (most recent first). */
-export async function listStagedHosts(db: DB, plantId: number): Promise<StagedHost[]> {
+/** How many staged hosts a plant has, by where triage left them. */
+export interface StagedHostCounts {
+  /** Awaiting triage or escalated: the hosts still to review. */
+  open: number;
+  escalated: number;
+  transient: number;
+}
+
+export async function countStagedHosts(db: DB, plantId: number): Promise<StagedHostCounts> {
+  const row = await db
+    .selectFrom("asset")
+    .select((eb) => [
+      eb.fn.countAll<number>().as("total"),
+      eb.fn.sum<number>(eb.case().when("triage", "=", "escalated").then(1).else(0).end()).as("escalated"),
+      eb.fn.sum<number>(eb.case().when("triage", "=", "transient").then(1).else(0).end()).as("transient"),
+    ])
+    .where("plant_id", "=", plantId)
+    .where("status", "=", "staged")
+    .executeTakeFirstOrThrow();
+  const transient = Number(row.transient ?? 0);
+  return { open: Number(row.total) - transient, escalated: Number(row.escalated ?? 0), transient };
+}
+
+/**
+ * One page of the plant's staged hosts: those still to review (awaiting triage or escalated), or the ones marked
+ * known-transient; most recent first. A plant's sensor can stage any number of hosts, so they are only ever read
+ * a page at a time.
+ */
+export async function listStagedHosts(
+  db: DB,
+  plantId: number,
+  page: { transient: boolean; offset: number; limit: number }
+): Promise<StagedHost[]> {
   const rows = await db
     .selectFrom("asset as a")
     .leftJoin("zone as z", "z.id", "a.zone_id")
@@ -56,9 +87,15 @@ export async function listStagedHosts(db: DB, plantId: number): Promise<StagedHo
     ])
     .where("a.plant_id", "=", plantId)
     .where("a.status", "=", "staged")
-    .orderBy((eb) => eb.case().when("a.triage", "=", "transient").then(1).else(0).end())
-    .orderBy("a.discovered_at", "desc")
+    .where((eb) =>
+      page.transient
+        ? eb("a.triage", "=", "transient")
+        : eb.or([eb("a.triage", "is", null), eb("a.triage", "!=", "transient")])
+    )
+    .orderBy(page.transient ? "a.triaged_at" : "a.discovered_at", "desc")
     .orderBy("a.id")
+    .offset(page.offset)
+    .limit(page.limit)
     .execute();
   return rows.map((row) => ({
     id: row.id,
@@ -94,8 +131,31 @@ export interface Violation {
   seenSinceAcknowledged: boolean;
 }
 
-/** Every wrong flow of the plant's conduits: open ones (never acknowledged, or seen again since) first. */
-export async function listViolations(db: DB, plantId: number): Promise<Violation[]> {
+/** A violation needs looking at: never acknowledged, or seen again since it was. */
+const OPEN_VIOLATION = sql<number>`(v.acknowledged_at is null or v.last_seen > v.acknowledged_at)`;
+
+/** Wrong flows per conduit of the plant, all and still open, counted without reading them. */
+export async function countViolations(db: DB, plantId: number): Promise<Map<number, { total: number; open: number }>> {
+  const rows = await db
+    .selectFrom("policy_violation as v")
+    .innerJoin("conduit as c", "c.id", "v.conduit_id")
+    .select((eb) => [
+      "v.conduit_id",
+      eb.fn.countAll<number>().as("total"),
+      eb.fn.sum<number>(OPEN_VIOLATION).as("open"),
+    ])
+    .where("c.plant_id", "=", plantId)
+    .groupBy("v.conduit_id")
+    .execute();
+  return new Map(rows.map((row) => [row.conduit_id, { total: Number(row.total), open: Number(row.open ?? 0) }]));
+}
+
+/** One page of the plant's wrong flows: open ones (never acknowledged, or seen again since) first. */
+export async function listViolations(
+  db: DB,
+  plantId: number,
+  page: { offset: number; limit: number }
+): Promise<Violation[]> {
   const rows = await db
     .selectFrom("policy_violation as v")
     .innerJoin("conduit as c", "c.id", "v.conduit_id")
@@ -113,24 +173,26 @@ export async function listViolations(db: DB, plantId: number): Promise<Violation
       "v.acknowledged_note",
     ])
     .where("c.plant_id", "=", plantId)
+    .orderBy(OPEN_VIOLATION, "desc")
     .orderBy("c.name")
     .orderBy("v.last_seen", "desc")
+    .orderBy("v.id")
+    .offset(page.offset)
+    .limit(page.limit)
     .execute();
-  return rows
-    .map((row) => ({
-      id: row.id,
-      conduitId: row.conduit_id,
-      conduitName: row.conduit_name,
-      tuple: row.tuple,
-      count: row.count,
-      firstSeen: row.first_seen,
-      lastSeen: row.last_seen,
-      acknowledgedBy: row.acknowledged_by_name,
-      acknowledgedAt: row.acknowledged_at,
-      acknowledgedNote: row.acknowledged_note,
-      seenSinceAcknowledged: row.acknowledged_at !== null && row.last_seen > row.acknowledged_at,
-    }))
-    .sort((a, b) => Number(isOpen(b)) - Number(isOpen(a)));
+  return rows.map((row) => ({
+    id: row.id,
+    conduitId: row.conduit_id,
+    conduitName: row.conduit_name,
+    tuple: row.tuple,
+    count: row.count,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    acknowledgedBy: row.acknowledged_by_name,
+    acknowledgedAt: row.acknowledged_at,
+    acknowledgedNote: row.acknowledged_note,
+    seenSinceAcknowledged: row.acknowledged_at !== null && row.last_seen > row.acknowledged_at,
+  }));
 }
 
 export function isOpen(violation: Pick<Violation, "acknowledgedAt" | "seenSinceAcknowledged">): boolean {

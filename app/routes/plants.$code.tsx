@@ -12,7 +12,7 @@ import { FormFailure } from "~/components/FormFailure";
 import { GatesPanel, type GateControls } from "~/components/GatesPanel";
 import { PartBadge, SignoffHistory, SignoffParts } from "~/components/SignoffParts";
 import { SortHeader } from "~/components/SortHeader";
-import { pageWindow, parseChoice, parseId, parsePage, parseSearch, parseSort } from "~/domain/listing";
+import { parseChoice, parseId, parseSearch, parseSort, requestedWindow } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
 import { can } from "~/domain/permissions";
 import { CHECKLIST_CODES } from "~/domain/readiness";
@@ -48,7 +48,8 @@ import { loadSettings, readinessOf } from "~/models/readiness.server";
 import {
   acknowledgeViolation,
   confirmStagedHost,
-  isOpen,
+  countStagedHosts,
+  countViolations,
   listStagedHosts,
   listViolations,
   triageStagedHost,
@@ -61,6 +62,8 @@ import { getDb } from "~/utils/db.server";
 import { requirePlant } from "~/utils/plant-guard.server";
 
 const PAGE_SIZE = 50;
+/** Staged hosts and wrong flows each carry their own forms, so they are paged in smaller pages than assets. */
+const TRIAGE_PAGE_SIZE = 25;
 
 const SplitSchema = z.object({
   text: z
@@ -144,16 +147,16 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       },
     };
   });
-  const [settings, stagedHosts, violations] = await Promise.all([
+  const [settings, hostCounts, violationCounts] = await Promise.all([
     loadSettings(db),
-    full ? listStagedHosts(db, plant.id) : Promise.resolve([]),
-    listViolations(db, plant.id),
+    countStagedHosts(db, plant.id),
+    countViolations(db, plant.id),
   ]);
   const baselines: BaselineEvidenceRow[] = conduitDetails
     .filter((conduit) => conduit.monitored)
     .map((conduit) => {
       const { baseline } = readiness!.conduits.find((c) => c.id === conduit.id)!;
-      const mine = violations.filter((v) => v.conduitId === conduit.id);
+      const wrong = violationCounts.get(conduit.id) ?? { total: 0, open: 0 };
       const first = baseline.epochStart ? Date.parse(`${baseline.epochStart}T00:00:00Z`) : 0;
       return {
         id: conduit.id,
@@ -165,8 +168,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
         earliestMaturity: baseline.earliestMaturity,
         epochStart: baseline.epochStart,
         gaps: baseline.gaps,
-        wrongOpen: mine.filter(isOpen).length,
-        wrongTotal: mine.length,
+        wrongOpen: wrong.open,
+        wrongTotal: wrong.total,
         curve: baseline.days.map((d) => ({
           day: d.day,
           dayNumber: Math.round((Date.parse(`${d.day}T00:00:00Z`) - first) / 86_400_000) + 1,
@@ -226,7 +229,6 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     criticality: parseChoice(search, "criticality", CRITICALITIES, ignored),
     status: parseChoice(search, "status", ASSET_STATUSES, ignored),
   };
-  const requestedPage = parsePage(search, ignored);
   const total = await countAssets(db, plant.id, {
     ...filters,
     sort,
@@ -234,8 +236,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     offset: 0,
     limit: PAGE_SIZE,
   });
-  const window = pageWindow(requestedPage, total, PAGE_SIZE);
-  if (window.page !== requestedPage) ignored.push(`page ${requestedPage} does not exist; showing page ${window.page}`);
+  const window = requestedWindow(search, ignored, total, PAGE_SIZE);
   const assets = await listAssets(db, plant.id, {
     ...filters,
     sort,
@@ -243,6 +244,18 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     offset: window.offset,
     limit: window.limit,
   });
+
+  const violationTotal = [...violationCounts.values()].reduce((sum, c) => sum + c.total, 0);
+  const hostsWindow = requestedWindow(search, ignored, hostCounts.open, TRIAGE_PAGE_SIZE, "hostsPage");
+  const transientWindow = requestedWindow(search, ignored, hostCounts.transient, TRIAGE_PAGE_SIZE, "transientPage");
+  const violationsWindow = requestedWindow(search, ignored, violationTotal, TRIAGE_PAGE_SIZE, "violationsPage");
+  const [stagedHosts, transientHosts, violations] = full
+    ? await Promise.all([
+        listStagedHosts(db, plant.id, { transient: false, ...hostsWindow }),
+        listStagedHosts(db, plant.id, { transient: true, ...transientWindow }),
+        listViolations(db, plant.id, violationsWindow),
+      ])
+    : [[], [], []];
 
   return {
     full,
@@ -258,8 +271,14 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     canAcknowledge: can(user, "acknowledge:violation", plant.id),
     baselines,
     matureDays: settings.matureDays,
-    stagedHosts,
-    violations: full ? violations : [],
+    stagedHosts: { rows: stagedHosts, window: hostsWindow, counts: hostCounts },
+    transientHosts: { rows: transientHosts, window: transientWindow },
+    violations: {
+      rows: violations,
+      window: violationsWindow,
+      total: violationTotal,
+      open: [...violationCounts.values()].reduce((sum, c) => sum + c.open, 0),
+    },
     split: { ...split, history: full ? split.history : [] },
     splitControls,
     plant: {
@@ -482,6 +501,7 @@ export default function PlantPage() {
     baselines,
     matureDays,
     stagedHosts,
+    transientHosts,
     violations,
     split,
     splitControls,
@@ -780,6 +800,7 @@ export default function PlantPage() {
       {full ? (
         <StagedHosts
           hosts={stagedHosts}
+          transient={transientHosts}
           zones={zones.map((zone) => ({ id: zone.id, name: zone.name }))}
           timeZone={plant.timeZone}
           canTriage={canTriage}

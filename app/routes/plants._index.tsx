@@ -6,7 +6,7 @@ import { IgnoredParams } from "~/components/IgnoredParams";
 import { Pager } from "~/components/Pager";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { SortHeader } from "~/components/SortHeader";
-import { compareValues, pageWindow, parseChoice, parsePage, parseSort } from "~/domain/listing";
+import { compareValues, parseChoice, parseSort, requestedWindow } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
 import { BLOCKED_FILTERS, RAG_LABELS, RAGS, ROLLUP_SORT_KEYS, type RollupSortKey } from "~/domain/rollup";
 import { formatDate } from "~/domain/time";
@@ -73,9 +73,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         (filters.blocked === null || p.blockerCount > 0 === (filters.blocked === "yes"))
     )
     .sort((a, b) => sign * compareValues(sortValue(a, sort), sortValue(b, sort)) || compareValues(a.code, b.code));
-  const requestedPage = parsePage(params, ignored);
-  const window = pageWindow(requestedPage, matching.length, PAGE_SIZE);
-  if (window.page !== requestedPage) ignored.push(`page ${requestedPage} does not exist; showing page ${window.page}`);
+  const window = requestedWindow(params, ignored, matching.length, PAGE_SIZE);
   const plants = matching.slice(window.offset, window.offset + window.limit).map((p) => ({
     code: p.code,
     name: p.name,
