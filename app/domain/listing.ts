@@ -106,3 +106,37 @@ export function compareValues(a: string | number | null, b: string | number | nu
   if (typeof a === "number" && typeof b === "number") return a - b;
   return String(a).localeCompare(String(b), "en", { numeric: true });
 }
+
+/** A page of an API list: at most `limit` items from the `offset`-th, in the list's own order. */
+export interface ApiPage {
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Reads `limit` and `offset` of an API list; `max` is both the default and the largest limit. An API answers bad
+ * paging with 400 rather than guessing, so the result is a refusal naming the parameter.
+ */
+export function parseApiPage(params: URLSearchParams, max: number): ApiPage | { error: string } {
+  const page: ApiPage = { limit: max, offset: 0 };
+  for (const key of ["limit", "offset"] as const) {
+    const raw = params.get(key);
+    if (raw === null) continue;
+    const least = key === "limit" ? 1 : 0;
+    const most = key === "limit" ? max : 10_000_000;
+    if (!/^\d{1,8}$/.test(raw) || Number(raw) < least || Number(raw) > most)
+      return {
+        error: `${key}: “${raw.slice(0, 40)}” is not a whole number from ${least} to ${most.toLocaleString("en-US")}.`,
+      };
+    page[key] = Number(raw);
+  }
+  return page;
+}
+
+/** The address of the page after `page` when there are more items, else null. */
+export function nextPageHref(url: URL, page: ApiPage, more: boolean): string | null {
+  if (!more) return null;
+  const next = new URL(url);
+  next.searchParams.set("offset", String(page.offset + page.limit));
+  return `${next.pathname}${next.search}`;
+}

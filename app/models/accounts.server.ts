@@ -30,8 +30,20 @@ export interface AccountListing {
   plantCodes: string[];
 }
 
-/** Every account, active ones first; or the one account `personId` names. */
-export async function listAccounts(db: Executor, personId?: number): Promise<AccountListing[]> {
+/** How many accounts there are, and how many of them may sign in. */
+export async function countAccounts(db: Executor): Promise<{ total: number; active: number }> {
+  const row = await db
+    .selectFrom("person")
+    .select((eb) => [eb.fn.countAll<number>().as("total"), eb.fn.sum<number>("active").as("active")])
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.total), active: Number(row.active ?? 0) };
+}
+
+/** One page of the accounts, active ones first; or the one account `personId` names. */
+export async function listAccounts(
+  db: Executor,
+  page: { offset: number; limit: number } | { personId: number }
+): Promise<AccountListing[]> {
   let people = db
     .selectFrom("person as p")
     .select((eb) => [
@@ -56,11 +68,19 @@ export async function listAccounts(db: Executor, personId?: number): Promise<Acc
     .innerJoin("plant", "plant.id", "pp.plant_id")
     .select(["pp.person_id", "plant.code"])
     .orderBy("plant.code");
-  if (personId !== undefined) {
-    people = people.where("p.id", "=", personId);
-    assignments = assignments.where("pp.person_id", "=", personId);
-  }
-  const [rows, plants] = await Promise.all([people.execute(), assignments.execute()]);
+  if ("personId" in page) people = people.where("p.id", "=", page.personId);
+  else people = people.offset(page.offset).limit(page.limit);
+  const rows = await people.execute();
+  const plants =
+    rows.length === 0
+      ? []
+      : await assignments
+          .where(
+            "pp.person_id",
+            "in",
+            rows.map((row) => row.id)
+          )
+          .execute();
   const codesByPerson = groupCodes(plants.map((row) => [row.person_id, row.code]));
   return rows.map((row) => ({
     id: row.id,
@@ -76,7 +96,7 @@ export async function listAccounts(db: Executor, personId?: number): Promise<Acc
 }
 
 export async function getAccount(db: Executor, personId: number): Promise<AccountListing | null> {
-  const [account] = await listAccounts(db, personId);
+  const [account] = await listAccounts(db, { personId });
   return account ?? null;
 }
 
@@ -104,34 +124,55 @@ export interface ApiTokenListing {
   revokedBy: string | null;
 }
 
-export async function listApiTokens(db: Executor): Promise<ApiTokenListing[]> {
-  const [tokens, scopes] = await Promise.all([
-    db
-      .selectFrom("api_token as t")
-      .leftJoin("person as creator", "creator.id", "t.created_by")
-      .leftJoin("person as revoker", "revoker.id", "t.revoked_by")
-      .select([
-        "t.id",
-        "t.name",
-        "t.prefix",
-        "t.role",
-        "t.created_at",
-        "t.last_used_at",
-        "t.revoked_at",
-        "creator.name as created_by_name",
-        "revoker.name as revoked_by_name",
-      ])
-      .orderBy("t.revoked_at", "asc")
-      .orderBy("t.created_at", "desc")
-      .orderBy("t.id", "desc")
-      .execute(),
-    db
-      .selectFrom("api_token_plant as tp")
-      .innerJoin("plant", "plant.id", "tp.plant_id")
-      .select(["tp.token_id", "plant.code"])
-      .orderBy("plant.code")
-      .execute(),
-  ]);
+/** How many API tokens there are, and how many of them are not revoked. */
+export async function countApiTokens(db: Executor): Promise<{ total: number; usable: number }> {
+  const row = await db
+    .selectFrom("api_token")
+    .select((eb) => [
+      eb.fn.countAll<number>().as("total"),
+      eb.fn.sum<number>(eb.case().when("revoked_at", "is", null).then(1).else(0).end()).as("usable"),
+    ])
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.total), usable: Number(row.usable ?? 0) };
+}
+
+/** One page of the API tokens: usable ones first, newest first. */
+export async function listApiTokens(db: Executor, page: { offset: number; limit: number }): Promise<ApiTokenListing[]> {
+  const tokens = await db
+    .selectFrom("api_token as t")
+    .leftJoin("person as creator", "creator.id", "t.created_by")
+    .leftJoin("person as revoker", "revoker.id", "t.revoked_by")
+    .select([
+      "t.id",
+      "t.name",
+      "t.prefix",
+      "t.role",
+      "t.created_at",
+      "t.last_used_at",
+      "t.revoked_at",
+      "creator.name as created_by_name",
+      "revoker.name as revoked_by_name",
+    ])
+    .orderBy("t.revoked_at", "asc")
+    .orderBy("t.created_at", "desc")
+    .orderBy("t.id", "desc")
+    .offset(page.offset)
+    .limit(page.limit)
+    .execute();
+  const scopes =
+    tokens.length === 0
+      ? []
+      : await db
+          .selectFrom("api_token_plant as tp")
+          .innerJoin("plant", "plant.id", "tp.plant_id")
+          .select(["tp.token_id", "plant.code"])
+          .where(
+            "tp.token_id",
+            "in",
+            tokens.map((token) => token.id)
+          )
+          .orderBy("plant.code")
+          .execute();
   const codesByToken = groupCodes(scopes.map((row) => [row.token_id, row.code]));
   return tokens.map((row) => ({
     id: row.id,

@@ -138,6 +138,9 @@ export async function feedActor(db: Executor, token: string | undefined): Promis
   };
 }
 
+/** A calendar client reads the whole feed at every refresh: it holds the first windows from FEED_HISTORY_DAYS ago. */
+export const FEED_WINDOW_LIMIT = 2000;
+
 /**
  * The iCalendar body of the windows the actor may read: one plant's (`plantId`) or the whole program's, from
  * FEED_HISTORY_DAYS ago on. Null when the actor may not read that plant (or anything).
@@ -152,7 +155,7 @@ export async function windowsCalendar(
   const plantIds = options.plantId === undefined ? readable : readable.filter((id) => id === options.plantId);
   if (plantIds.length === 0 && (options.plantId !== undefined || !can(actor, "read:program"))) return null;
   const from = new Date(now.getTime() - FEED_HISTORY_DAYS * 86_400_000).toISOString();
-  const windows = await listWindows(db, { plantIds, from });
+  const windows = await listWindows(db, { plantIds, from, limit: FEED_WINDOW_LIMIT });
   const events: CalendarWindow[] = windows.map((w) => ({
     uid: windowUid(w.id),
     plantCode: w.plantCode,

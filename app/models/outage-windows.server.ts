@@ -246,7 +246,15 @@ function byInstant(a: { startsAt: string; id: number }, b: { startsAt: string; i
  */
 export async function listWindows(
   db: Executor,
-  options: { plantIds?: readonly number[]; from?: string; to?: string; windowIds?: readonly number[] } = {}
+  options: {
+    plantIds?: readonly number[];
+    from?: string;
+    to?: string;
+    windowIds?: readonly number[];
+    /** At most this many windows, from the `offset`-th on (time order): every caller bounds what it reads. */
+    limit: number;
+    offset?: number;
+  }
 ): Promise<WindowView[]> {
   if (options.plantIds && options.plantIds.length === 0) return [];
   let query = windowQuery(db);
@@ -258,7 +266,12 @@ export async function listWindows(
   // Instants are stored as `toISOString()` text, so text order is time order.
   if (options.from) query = query.where("w.ends_at", ">", new Date(options.from).toISOString());
   if (options.to) query = query.where("w.starts_at", "<", new Date(options.to).toISOString());
-  const rows = await query.orderBy("w.starts_at").orderBy("w.id").execute();
+  const rows = await query
+    .orderBy("w.starts_at")
+    .orderBy("w.id")
+    .offset(options.offset ?? 0)
+    .limit(options.limit)
+    .execute();
   const changes = await changesOfWindows(
     db,
     rows.map((row) => row.id)
@@ -293,10 +306,16 @@ export interface UpcomingWindow extends WindowView {
   conflicts: WindowConflict[];
 }
 
+/** The most windows one page of upcoming windows holds; beyond it the page says there are more. */
+export const UPCOMING_WINDOW_LIMIT = 500;
+
 export interface UpcomingWindows {
   from: string;
   to: string;
+  /** The first UPCOMING_WINDOW_LIMIT windows of the period, in time order. */
   windows: UpcomingWindow[];
+  /** More windows fall in the period than `windows` holds. */
+  truncated: boolean;
   /** Changes of these plants flagged for rescheduling (their window was cancelled), oldest planned first. */
   needsWindow: (ChangeView & { plantCode: string })[];
 }
@@ -313,7 +332,9 @@ export async function upcomingWindows(
   const days = options.days ?? 30;
   const from = new Date(options.now).toISOString();
   const to = new Date(Date.parse(from) + days * 86_400_000).toISOString();
-  const windows = await listWindows(db, { plantIds: options.plantIds, from, to });
+  const read = await listWindows(db, { plantIds: options.plantIds, from, to, limit: UPCOMING_WINDOW_LIMIT + 1 });
+  const truncated = read.length > UPCOMING_WINDOW_LIMIT;
+  const windows = read.slice(0, UPCOMING_WINDOW_LIMIT);
   // Blackouts that may touch any of these windows, even where they begin before `from` or end after `to`.
   const plantIds = [...new Set(windows.map((w) => w.plantId))];
   const earliest = windows.reduce((min, w) => (w.startsAt < min ? w.startsAt : min), from);
@@ -369,14 +390,15 @@ export async function upcomingWindows(
     .select("p.code as plant_code")
     .where("c.status", "=", "needs_window");
   if (options.plantIds) {
-    if (options.plantIds.length === 0) return { from, to, windows: withConflicts, needsWindow: [] };
+    if (options.plantIds.length === 0) return { from, to, windows: withConflicts, truncated, needsWindow: [] };
     needsQuery = needsQuery.where("c.plant_id", "in", [...options.plantIds]);
   }
-  const needs = await needsQuery.orderBy("c.planned_start").orderBy("c.id").execute();
+  const needs = await needsQuery.orderBy("c.planned_start").orderBy("c.id").limit(UPCOMING_WINDOW_LIMIT).execute();
   return {
     from,
     to,
     windows: withConflicts,
+    truncated,
     needsWindow: needs.map((row) => ({ ...changeView(row), plantCode: row.plant_code })),
   };
 }
@@ -565,7 +587,7 @@ export async function createWindow(
     );
     return id;
   });
-  const [view] = await listWindows(db, { windowIds: [id] });
+  const [view] = await listWindows(db, { windowIds: [id], limit: 1 });
   return view!;
 }
 
@@ -819,7 +841,7 @@ export async function updateWindow(
       );
     }
   });
-  const [view] = await listWindows(db, { windowIds: [input.windowId] });
+  const [view] = await listWindows(db, { windowIds: [input.windowId], limit: 1 });
   return view!;
 }
 

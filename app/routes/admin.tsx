@@ -10,13 +10,16 @@ import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } 
 import { z } from "~/utils/zod";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { can } from "~/domain/permissions";
-import { parseId } from "~/domain/listing";
+import { parseId, requestedWindow } from "~/domain/listing";
+import { Pager } from "~/components/Pager";
 import { formatLocal } from "~/domain/time";
 import { labelFor, ROLE_LABELS, ROLES } from "~/domain/vocabulary";
 import {
   createAccount,
   createApiToken,
   getAccount,
+  countAccounts,
+  countApiTokens,
   listAccounts,
   listApiTokens,
   listPlantChoices,
@@ -102,6 +105,9 @@ const DONE_MESSAGES = {
   "token-revoked": "API token revoked. It no longer works.",
 } as const;
 
+/** Accounts and tokens are listed a page at a time: a company's directory may hold thousands. */
+const ADMIN_PAGE_SIZE = 50;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUserWith(request, "manage:accounts");
   const params = new URL(request.url).searchParams;
@@ -112,19 +118,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const editId = parseId(params, "edit", ignored);
   const canManageTokens = can(user, "manage:tokens");
+  const [accountCounts, tokenCounts] = await Promise.all([countAccounts(db), countApiTokens(db)]);
+  const accountsWindow = requestedWindow(params, ignored, accountCounts.total, ADMIN_PAGE_SIZE);
+  const tokensWindow = requestedWindow(params, ignored, tokenCounts.total, ADMIN_PAGE_SIZE, "tokensPage");
   const [accounts, plants, tokens, editing] = await Promise.all([
-    listAccounts(db),
+    listAccounts(db, accountsWindow),
     listPlantChoices(db),
-    canManageTokens ? listApiTokens(db) : Promise.resolve(null),
+    canManageTokens ? listApiTokens(db, tokensWindow) : Promise.resolve(null),
     editId === null ? Promise.resolve(null) : getAccount(db, editId),
   ]);
   if (editId !== null && !editing) ignored.push(`edit “${editId}” is not an account; nothing to edit`);
   // The rule travels with the data: a `.server` module's constants are empty in the browser bundle.
   return {
     selfId: user.personId,
-    accounts,
+    accounts: { rows: accounts, window: accountsWindow, ...accountCounts },
     plants,
-    tokens,
+    tokens: tokens ? { rows: tokens, window: tokensWindow, ...tokenCounts } : null,
     editing,
     doneMessage,
     ignored,
@@ -321,7 +330,7 @@ export default function Admin() {
         <div className="table-wrap">
           <table>
             <caption>
-              {plural(accounts.length, "account")} · {accounts.filter((a) => a.active).length} active
+              {plural(accounts.total, "account")} · {accounts.active.toLocaleString("en-US")} active
             </caption>
             <thead>
               <tr>
@@ -337,7 +346,7 @@ export default function Admin() {
               </tr>
             </thead>
             <tbody>
-              {accounts.map((account) => (
+              {accounts.rows.map((account) => (
                 <tr key={account.id}>
                   <td>
                     {account.name}
@@ -372,6 +381,15 @@ export default function Admin() {
             </tbody>
           </table>
         </div>
+        {accounts.total > accounts.window.limit ? (
+          <Pager
+            {...accounts.window}
+            total={accounts.total}
+            shown={accounts.rows.length}
+            noun="accounts"
+            anchor="accounts-title"
+          />
+        ) : null}
       </section>
 
       <section className="panel admin-form" aria-labelledby="create-account-title">
@@ -457,7 +475,7 @@ export default function Admin() {
           <div className="table-wrap">
             <table>
               <caption>
-                {plural(tokens.length, "token")} · {tokens.filter((t) => !t.revokedAt).length} usable
+                {plural(tokens.total, "token")} · {tokens.usable.toLocaleString("en-US")} usable
               </caption>
               <thead>
                 <tr>
@@ -474,14 +492,14 @@ export default function Admin() {
                 </tr>
               </thead>
               <tbody>
-                {tokens.length === 0 ? (
+                {tokens.total === 0 ? (
                   <tr>
                     <td colSpan={8} className="muted">
                       No API tokens yet.
                     </td>
                   </tr>
                 ) : null}
-                {tokens.map((token) => (
+                {tokens.rows.map((token) => (
                   <tr key={token.id}>
                     <td>{token.name}</td>
                     <td className="mono">{`${token.prefix}…`}</td>
@@ -528,6 +546,16 @@ export default function Admin() {
               </tbody>
             </table>
           </div>
+          {tokens.total > tokens.window.limit ? (
+            <Pager
+              {...tokens.window}
+              total={tokens.total}
+              shown={tokens.rows.length}
+              noun="tokens"
+              param="tokensPage"
+              anchor="tokens-title"
+            />
+          ) : null}
 
           <section className="panel admin-form" aria-labelledby="create-token-title">
             <h3 id="create-token-title">Create an API token</h3>

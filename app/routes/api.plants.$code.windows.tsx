@@ -1,11 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { nextPageHref, parseApiPage } from "~/domain/listing";
 import { createWindow, listWindows } from "~/models/outage-windows.server";
 import { requireApiPermission } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
 import { apiPlant, instantOf, jsonError, readJson, refusalResponse } from "~/utils/window-api.server";
 
-// GET /api/plants/:code/windows[?from=&to=]: the plant's outage windows with their changes.
+/** The most windows one answer holds; `next` leads to the rest. */
+const MAX_WINDOWS = 500;
+
+// GET /api/plants/:code/windows[?from=&to=&limit=&offset=]: the plant's outage windows with their changes.
 // POST /api/plants/:code/windows: a new window (docs/api.md). Times as UTC instants (startsAt, endsAt) or as
 // plant-local fields (start, end: { date, time, offset? }); 201 with the window.
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -19,8 +23,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!Number.isFinite(Date.parse(value))) return jsonError(400, `${key}: “${value}” is not an ISO-8601 instant.`);
     range[key] = value;
   }
-  const windows = await listWindows(getDb(), { plantIds: [plant.id], ...range });
-  return Response.json({ plant: plant.code, timeZone: plant.time_zone, windows });
+  const page = parseApiPage(url.searchParams, MAX_WINDOWS);
+  if ("error" in page) return jsonError(400, page.error);
+  const read = await listWindows(getDb(), { plantIds: [plant.id], ...range, ...page, limit: page.limit + 1 });
+  const windows = read.slice(0, page.limit);
+  const next = nextPageHref(url, page, read.length > page.limit);
+  return Response.json({ plant: plant.code, timeZone: plant.time_zone, windows, next });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -1,19 +1,27 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { nextPageHref, parseApiPage } from "~/domain/listing";
 import { can } from "~/domain/permissions";
 import { listPlantSummaries } from "~/models/plants.server";
 import { readinessOf } from "~/models/readiness.server";
 import { requireApiActor, requireApiPermission } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 
-// GET /api/plants: every plant the caller may see, with its phase, gate statuses and forecast.
+/** The most plants one answer holds (readiness is computed for each); `next` leads to the rest. */
+const MAX_PLANTS = 500;
+
+// GET /api/plants[?limit=&offset=]: the plants the caller may see, by code, with phase, gate statuses and forecast.
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireApiActor(request);
   requireApiPermission(actor, "read:program");
+  const url = new URL(request.url);
+  const page = parseApiPage(url.searchParams, MAX_PLANTS);
+  if ("error" in page) return Response.json({ error: page.error }, { status: 400 });
   const db = getDb();
   const at = new Date().toISOString();
-  const plants = (await listPlantSummaries(db)).filter(
+  const visible = (await listPlantSummaries(db)).filter(
     (plant) => !actor.plantScope || actor.plantScope.includes(plant.id)
   );
+  const plants = visible.slice(page.offset, page.offset + page.limit);
   const readiness = new Map(
     (
       await readinessOf(
@@ -27,6 +35,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const computedAt = [...readiness.values()].reduce((earliest, r) => (r.at < earliest ? r.at : earliest), at);
   return Response.json({
     at: computedAt,
+    total: visible.length,
+    next: nextPageHref(url, page, visible.length > page.offset + page.limit),
     plants: plants.map((plant) => {
       const r = readiness.get(plant.code);
       return {

@@ -15,6 +15,9 @@ import { getDb } from "~/utils/db.server";
 // What waits on the signed-in person across their plants, each item linking to where it is done. A plant
 // engineer sees only the plants assigned to them; corporate security and the program lead see the program.
 
+/** The most items of one kind the queue lists at once, so a program-wide queue stays a page. */
+const QUEUE_LIMIT = 100;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   requirePermission(user, "read:program");
@@ -94,15 +97,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
     role: user.role,
     plants: plants.map((p) => ({ code: p.code, name: p.name })),
     scopeAll,
-    criteria,
-    gates,
-    signoffs,
-    changes: changes.map((c) => ({
+    totals: {
+      criteria: criteria.length,
+      gates: gates.length,
+      signoffs: signoffs.length,
+      changes: changes.length,
+      staged: staged.length,
+      stagedHosts: staged.reduce((n, s) => n + s.count, 0),
+    },
+    criteria: criteria.slice(0, QUEUE_LIMIT),
+    gates: gates.slice(0, QUEUE_LIMIT),
+    signoffs: signoffs.slice(0, QUEUE_LIMIT),
+    changes: changes.slice(0, QUEUE_LIMIT).map((c) => ({
       ...c,
       kindLabel: CHANGE_KIND_LABELS[c.kind as ChangeKind] ?? c.kind,
       local: c.plannedStart ? formatLocal(c.plannedStart, c.timeZone) : null,
     })),
-    staged,
+    staged: staged.slice(0, QUEUE_LIMIT),
   };
 }
 
@@ -110,14 +121,21 @@ function Empty({ children }: { children: string }) {
   return <p className="muted">{children}</p>;
 }
 
+/** Says how much of a list the queue left out, oldest work first being what it shows. */
+function More({ shown, total, noun }: { shown: number; total: number; noun: string }) {
+  if (total <= shown) return null;
+  return (
+    <p className="muted">
+      The first {shown.toLocaleString("en-US")} of {total.toLocaleString("en-US")} {noun} are listed; the rest follow as
+      these are done.
+    </p>
+  );
+}
+
 export default function MyQueue() {
   const data = useLoaderData<typeof loader>();
   const total =
-    data.criteria.length +
-    data.gates.length +
-    data.signoffs.length +
-    data.changes.length +
-    data.staged.reduce((n, s) => n + s.count, 0);
+    data.totals.criteria + data.totals.gates + data.totals.signoffs + data.totals.changes + data.totals.stagedHosts;
   return (
     <>
       <div className="page-head">
@@ -149,7 +167,7 @@ export default function MyQueue() {
 
       {data.role === "plant_engineer" ? (
         <section className="panel" aria-labelledby="criteria-title" id="criteria">
-          <h2 id="criteria-title">Criteria to tick ({data.criteria.length})</h2>
+          <h2 id="criteria-title">Criteria to tick ({data.totals.criteria})</h2>
           {data.criteria.length === 0 ? (
             <Empty>No checklist criterion of a current gate waits on you.</Empty>
           ) : (
@@ -165,12 +183,13 @@ export default function MyQueue() {
               ))}
             </ul>
           )}
+          <More shown={data.criteria.length} total={data.totals.criteria} noun="criteria" />
         </section>
       ) : null}
 
       {data.role === "plant_engineer" || data.role === "program_lead" ? (
         <section className="panel" aria-labelledby="gates-title" id="gates">
-          <h2 id="gates-title">Gates ready to pass ({data.gates.length})</h2>
+          <h2 id="gates-title">Gates ready to pass ({data.totals.gates})</h2>
           {data.gates.length === 0 ? (
             <Empty>No gate is ready to pass.</Empty>
           ) : (
@@ -184,12 +203,13 @@ export default function MyQueue() {
               ))}
             </ul>
           )}
+          <More shown={data.gates.length} total={data.totals.gates} noun="gates" />
         </section>
       ) : null}
 
       {data.role === "plant_engineer" || data.role === "corporate_security" ? (
         <section className="panel" aria-labelledby="signoffs-title" id="signoffs">
-          <h2 id="signoffs-title">Signoffs to give ({data.signoffs.length})</h2>
+          <h2 id="signoffs-title">Signoffs to give ({data.totals.signoffs})</h2>
           {data.signoffs.length === 0 ? (
             <Empty>No signoff waits on you.</Empty>
           ) : (
@@ -229,12 +249,13 @@ export default function MyQueue() {
               </table>
             </div>
           )}
+          <More shown={data.signoffs.length} total={data.totals.signoffs} noun="signoffs" />
         </section>
       ) : null}
 
       {data.role === "plant_engineer" || data.role === "program_lead" ? (
         <section className="panel" aria-labelledby="changes-title" id="changes">
-          <h2 id="changes-title">Changes to schedule or close ({data.changes.length})</h2>
+          <h2 id="changes-title">Changes to schedule or close ({data.totals.changes})</h2>
           {data.changes.length === 0 ? (
             <Empty>No network change needs a window or closing.</Empty>
           ) : (
@@ -269,6 +290,7 @@ export default function MyQueue() {
               </table>
             </div>
           )}
+          <More shown={data.changes.length} total={data.totals.changes} noun="changes" />
         </section>
       ) : null}
 
@@ -276,7 +298,7 @@ export default function MyQueue() {
         <section className="panel" aria-labelledby="staged-title" id="staged">
           <h2 id="staged-title">
             {data.role === "corporate_security" ? "Escalated staged hosts to triage" : "Staged hosts to triage"} (
-            {data.staged.reduce((n, s) => n + s.count, 0)})
+            {data.totals.stagedHosts})
           </h2>
           {data.staged.length === 0 ? (
             <Empty>No staged host waits for triage.</Empty>
@@ -296,6 +318,7 @@ export default function MyQueue() {
               ))}
             </ul>
           )}
+          <More shown={data.staged.length} total={data.totals.staged} noun="plants with staged hosts" />
         </section>
       ) : null}
     </>

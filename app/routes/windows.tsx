@@ -61,6 +61,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ignored,
     from: upcoming.from,
     to: upcoming.to,
+    truncated: upcoming.truncated,
     windows: upcoming.windows.map((w) => ({
       id: w.id,
       plantCode: w.plantCode,
@@ -119,7 +120,7 @@ function utc(instant: string): string {
 }
 
 export default function ProgramWindowsPage() {
-  const { plants, regions, filters, ignored, windows, needsWindow, feeds, canFeed, origin, from, to } =
+  const { plants, regions, filters, ignored, windows, truncated, needsWindow, feeds, canFeed, origin, from, to } =
     useLoaderData<typeof loader>();
   const answer = useActionData<ActFailure | FeedCreated>();
   const created = answer && "token" in answer ? answer : null;
@@ -183,6 +184,12 @@ export default function ProgramWindowsPage() {
 
       <section className="panel" aria-labelledby="upcoming-title">
         <h2 id="upcoming-title">Windows</h2>
+        {truncated ? (
+          <p className="notice" role="status">
+            Showing the first {windows.length.toLocaleString("en-US")} windows of the next {DAYS} days; choose a plant
+            or a region to see the others.
+          </p>
+        ) : null}
         {windows.length === 0 ? (
           <p className="muted">No windows in the next {DAYS} days for these plants.</p>
         ) : (
