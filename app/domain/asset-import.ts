@@ -1,4 +1,4 @@
-import { parseAddress } from "./cidr";
+import { canonicalAddress } from "./cidr";
 import { ASSET_KINDS, ASSET_KIND_LABELS, type AssetKind } from "./vocabulary";
 
 // Inventory exports of passive monitoring tools, as CSV: a header row, then one asset per row. Columns are mapped by
@@ -165,11 +165,6 @@ export function normalizeMac(text: string): string | null {
   return hex.match(/../g)!.join(":");
 }
 
-/** An IP address in its canonical text (IPv6 compressed as given, lower case), or null. */
-export function normalizeIp(text: string): string | null {
-  return parseAddress(text) ? text.toLowerCase() : null;
-}
-
 const MAX_FIELD = 200;
 
 /** Reads a CSV export into rows, with every problem named by line and column; nothing is dropped silently. */
@@ -245,7 +240,7 @@ export function parseAssetCsv(text: string): ParsedImport {
     }
     const ipText = value("ip");
     const macText = value("mac");
-    const ip = ipText === null ? null : normalizeIp(ipText);
+    const ip = ipText === null ? null : canonicalAddress(ipText);
     const mac = macText === null ? null : normalizeMac(macText);
     if (ipText !== null && ip === null) problem("ip", `“${ipText.slice(0, 60)}” is not an IPv4 or IPv6 address`);
     if (macText !== null && mac === null) problem("mac", `“${macText.slice(0, 60)}” is not a MAC address`);

@@ -1,4 +1,5 @@
 import { z } from "../utils/zod";
+import { canonicalAddress, canonicalCidr, readCidr } from "./cidr";
 import { CHECKLIST_CODES, isWaivable } from "./readiness";
 import { SIGNOFF_PARTS } from "./signoffs";
 import { isValidTimeZone } from "./time";
@@ -61,14 +62,6 @@ function isCalendarDate(value: string): boolean {
   return z.iso.date().safeParse(value).success;
 }
 
-function isCidr(value: string): boolean {
-  return z.cidrv4().safeParse(value).success || z.cidrv6().safeParse(value).success;
-}
-
-function isIpAddress(value: string): boolean {
-  return z.ipv4().safeParse(value).success || z.ipv6().safeParse(value).success;
-}
-
 const MAC = /^[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -93,6 +86,17 @@ const timeZone = z.string().refine(isValidTimeZone, {
   error: (issue) => `${show(issue.input)} is not an IANA time zone (like America/Phoenix)`,
 });
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** Read by the app's one address parser and stored in its canonical text, so a file's spelling never splits a host. */
+const ipAddress = z.string().transform((value, ctx) => {
+  const canonical = canonicalAddress(value);
+  if (canonical === null) ctx.addIssue({ code: "custom", message: `${show(value)} is not an IPv4 or IPv6 address` });
+  return canonical ?? value;
+});
+const cidrBlock = z.string().transform((value, ctx) => {
+  const reading = readCidr(value);
+  if (!reading.ok) ctx.addIssue({ code: "custom", message: reading.reason });
+  return reading.ok ? reading.text : value;
+});
 
 /** A nullable field may be left out; it reads as null. */
 function orNull<T extends z.ZodType>(schema: T) {
@@ -118,7 +122,7 @@ const zoneSchema = z.strictObject({
   slTarget: orNull(z.number().int().min(1).max(4)),
   description: orNull(prose),
   createdAt: instant,
-  ranges: listOf(z.string().refine(isCidr, { error: (issue) => `${show(issue.input)} is not a CIDR block` })),
+  ranges: listOf(cidrBlock),
 });
 
 const flowSchema = z.strictObject({
@@ -183,9 +187,7 @@ const assetSchema = z.strictObject({
   model: orNull(name),
   firmware: orNull(name),
   installYear: orNull(z.number().int().min(1900).max(2200)),
-  ip: orNull(
-    z.string().refine(isIpAddress, { error: (issue) => `${show(issue.input)} is not an IPv4 or IPv6 address` })
-  ),
+  ip: orNull(ipAddress),
   mac: orNull(
     z.string().regex(MAC, { error: (issue) => `${show(issue.input)} is not a MAC address like 00:1D:9C:0A:12:34` })
   ),
@@ -574,7 +576,8 @@ function referenceErrors(input: unknown): ProgramFileError[] {
       uniqueBy(
         list(zone, "ranges"),
         at("zones", z, "ranges"),
-        (r) => (typeof r === "string" ? r : undefined),
+        // One block however it is spelled: 10.0.0.0/8 and 010.0.0.0/08 are the same range.
+        (r) => (typeof r === "string" ? canonicalCidr(r) ?? r : undefined),
         "range",
         []
       )
