@@ -78,7 +78,11 @@ function format(address: { version: 4 | 6; value: bigint }): string {
     if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
     i = j;
   }
-  const hex = (from: number, to: number) => groups.slice(from, to).map((g) => g.toString(16)).join(":");
+  const hex = (from: number, to: number) =>
+    groups
+      .slice(from, to)
+      .map((g) => g.toString(16))
+      .join(":");
   return bestStart === -1 ? hex(0, 8) : `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
 }
 

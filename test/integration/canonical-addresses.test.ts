@@ -96,8 +96,7 @@ describe("canonical addresses at every door", () => {
   });
   after(async () => t.cleanup());
 
-  const hosts = () =>
-    t.db.selectFrom("asset").select(["ip", "name", "discovery_source"]).orderBy("id").execute();
+  const hosts = () => t.db.selectFrom("asset").select(["ip", "name", "discovery_source"]).orderBy("id").execute();
 
   it("a host ingested as 10.0.0.010, then as 10.0.0.10, is one host and one connection", async () => {
     const first = parseConnLog(connLog("10.0.0.010", "2001:DB8:0:0::1"));

@@ -68,7 +68,17 @@ describe("canonical addresses", () => {
       ["fe80::1%eth0", "fe80::1"],
     ];
     for (const [given, canonical] of cases) assert.equal(canonicalAddress(given), canonical, given);
-    for (const bad of [":::1", "1::2::3", ":1::2", "1::2:", "12345::1", "1:2:3:4:5:6:7", "::1.2.3", "::g", "1.2.3.4::"]) {
+    for (const bad of [
+      ":::1",
+      "1::2::3",
+      ":1::2",
+      "1::2:",
+      "12345::1",
+      "1:2:3:4:5:6:7",
+      "::1.2.3",
+      "::g",
+      "1.2.3.4::",
+    ]) {
       assert.equal(canonicalAddress(bad), null, bad);
     }
   });
@@ -101,7 +111,8 @@ describe("canonical addresses", () => {
       .map((groups) => groups.reduce((value, g) => (value << 16n) | BigInt(g), 0n)),
     fc.bigInt({ min: 0n, max: 0xffffffffn }).map((v4) => (0xffffn << 32n) | v4)
   );
-  const padded = (text: string, width: number, zeros: number) => text.padStart(Math.min(width, text.length + zeros), "0");
+  const padded = (text: string, width: number, zeros: number) =>
+    text.padStart(Math.min(width, text.length + zeros), "0");
   const v4Spelling = (value: bigint) =>
     fc
       .array(fc.integer({ min: 0, max: 2 }), { minLength: 4, maxLength: 4 })
