@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { describeProblem } from "../app/domain/asset-import";
+import { describeProblem, firstProblems } from "../app/domain/asset-import";
 import { importAssets } from "../app/models/asset-import.server";
 import { systemActor } from "../app/utils/actor";
 import { closeDb, getDb } from "../app/utils/db.server";
@@ -59,12 +59,16 @@ try {
   });
   await closeDb();
   if (!result.ok) {
-    if (values.json) console.log(JSON.stringify({ file, ok: false, problems: result.problems }, null, 2));
-    const shown = result.problems.slice(0, 20).map((p) => `  ${describeProblem(p)}`);
-    const more = result.problems.length > 20 ? [`  … and ${result.problems.length - 20} more`] : [];
+    const { listed, more } = firstProblems(result.problems);
+    if (values.json) {
+      console.log(
+        JSON.stringify({ file, ok: false, problemCount: result.problems.length, problems: listed, more }, null, 2)
+      );
+    }
+    const shown = listed.map((p) => `  ${describeProblem(p)}`);
     fail(
       [`${file}: ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}; nothing was imported.`]
-        .concat(shown, more)
+        .concat(shown, more > 0 ? [`  … and ${more} more`] : [])
         .join("\n")
     );
   }

@@ -1,4 +1,4 @@
-import { parseAddress } from "./cidr";
+import { canonicalAddress } from "./cidr";
 import { ASSET_KINDS, ASSET_KIND_LABELS, type AssetKind } from "./vocabulary";
 
 // Inventory exports of passive monitoring tools, as CSV: a header row, then one asset per row. Columns are mapped by
@@ -95,7 +95,17 @@ export interface ParsedImport {
   ignoredColumns: string[];
 }
 
-/** RFC 4180 records with the line each begins on; a quoted field may hold commas, quotes and line breaks. */
+/** Columns of one record: exports have a few dozen; far more is another kind of file, and not read further. */
+export const MAX_COLUMNS = 500;
+/** Characters of one record (a quoted field may run over several lines): the same, for a record's length. */
+export const MAX_RECORD_LENGTH = 100_000;
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * RFC 4180 records with the line each begins on; a quoted field may hold commas, quotes and line breaks. A record
+ * of more than MAX_COLUMNS fields or MAX_RECORD_LENGTH characters stops the reading there, with the line named.
+ */
 export function parseCsvRecords(text: string): {
   records: { line: number; fields: string[] }[];
   error: ImportProblem | null;
@@ -108,6 +118,21 @@ export function parseCsvRecords(text: string): {
   let quoted = false;
   let wasQuoted = false;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let recordStart = i;
+  const tooLong = (): ImportProblem => ({
+    line: start,
+    column: null,
+    message: `longer than ${count(
+      MAX_RECORD_LENGTH
+    )} characters; a row of an inventory export is far shorter (is a quote left open?), so the file was not read further`,
+  });
+  const tooWide = (): ImportProblem => ({
+    line: start,
+    column: null,
+    message: `more than ${count(
+      MAX_COLUMNS
+    )} columns; an inventory export has a few dozen, so the file was not read further`,
+  });
   const endRecord = () => {
     fields.push(field);
     if (!(fields.length === 1 && fields[0] === "" && !wasQuoted)) records.push({ line: start, fields });
@@ -116,6 +141,7 @@ export function parseCsvRecords(text: string): {
     wasQuoted = false;
   };
   for (; i < text.length; i++) {
+    if (i - recordStart >= MAX_RECORD_LENGTH) return { records, error: tooLong() };
     const ch = text[i]!;
     if (quoted) {
       if (ch === '"') {
@@ -136,6 +162,7 @@ export function parseCsvRecords(text: string): {
       quoted = true;
       wasQuoted = true;
     } else if (ch === ",") {
+      if (fields.length + 1 >= MAX_COLUMNS) return { records, error: tooWide() };
       fields.push(field);
       field = "";
       wasQuoted = false;
@@ -144,6 +171,7 @@ export function parseCsvRecords(text: string): {
       endRecord();
       line++;
       start = line;
+      recordStart = i + 1;
     } else {
       if (wasQuoted) {
         return { records, error: { line, column: null, message: "text after the closing quote of a field" } };
@@ -165,12 +193,10 @@ export function normalizeMac(text: string): string | null {
   return hex.match(/../g)!.join(":");
 }
 
-/** An IP address in its canonical text (IPv6 compressed as given, lower case), or null. */
-export function normalizeIp(text: string): string | null {
-  return parseAddress(text) ? text.toLowerCase() : null;
-}
-
 const MAX_FIELD = 200;
+/** Header names a message lists, and the characters of each: a message stays a sentence whatever the file. */
+const NAMES_LISTED = 20;
+const clip = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
 
 /** Reads a CSV export into rows, with every problem named by line and column; nothing is dropped silently. */
 export function parseAssetCsv(text: string): ParsedImport {
@@ -190,7 +216,7 @@ export function parseAssetCsv(text: string): ParsedImport {
   const index: Partial<Record<ImportField, number>> = {};
   const ignoredColumns: string[] = [];
   header.fields.forEach((raw, i) => {
-    const name = raw.trim();
+    const name = clip(raw.trim());
     const key = normalizeName(name);
     const field = IMPORT_FIELDS.find((f) => COLUMN_NAMES[f].includes(key));
     if (!field) {
@@ -213,8 +239,11 @@ export function parseAssetCsv(text: string): ParsedImport {
       line: header.line,
       column: null,
       message: `no IP or MAC column: the header must name at least one (for example “IP Address” or “MAC Address”); it has ${header.fields
-        .map((f) => `“${f.trim()}”`)
-        .join(", ")}`,
+        .slice(0, NAMES_LISTED)
+        .map((f) => `“${clip(f.trim())}”`)
+        .join(", ")}${
+        header.fields.length > NAMES_LISTED ? ` and ${count(header.fields.length - NAMES_LISTED)} more` : ""
+      }`,
     });
   }
   if (problems.length > 0) return { rows: [], problems, columns, ignoredColumns };
@@ -245,7 +274,7 @@ export function parseAssetCsv(text: string): ParsedImport {
     }
     const ipText = value("ip");
     const macText = value("mac");
-    const ip = ipText === null ? null : normalizeIp(ipText);
+    const ip = ipText === null ? null : canonicalAddress(ipText);
     const mac = macText === null ? null : normalizeMac(macText);
     if (ipText !== null && ip === null) problem("ip", `“${ipText.slice(0, 60)}” is not an IPv4 or IPv6 address`);
     if (macText !== null && mac === null) problem("mac", `“${macText.slice(0, 60)}” is not a MAC address`);
@@ -282,6 +311,13 @@ export function parseAssetCsv(text: string): ParsedImport {
     problems.push({ line: null, column: null, message: "the file has a header but no assets" });
   }
   return { rows, problems, columns, ignoredColumns };
+}
+
+/** Problems a person is shown (the command, the upload form, --json): the first ones, then how many more. */
+export const PROBLEMS_LISTED = 20;
+
+export function firstProblems(problems: readonly ImportProblem[]): { listed: ImportProblem[]; more: number } {
+  return { listed: problems.slice(0, PROBLEMS_LISTED), more: Math.max(0, problems.length - PROBLEMS_LISTED) };
 }
 
 export function describeProblem(problem: ImportProblem): string {

@@ -1,5 +1,10 @@
 import { z } from "../utils/zod";
+import { EmailSchema, PersonNameSchema } from "./accounts";
+import { DEFAULT_BASELINE_SETTINGS, type BaselineSettings } from "./baseline";
+import { canonicalAddress, canonicalCidr, readCidr } from "./cidr";
+import { observationFields, observationRules } from "./observations";
 import { CHECKLIST_CODES, isWaivable } from "./readiness";
+import { SETTING_KEYS, settingFields, settingsProblem } from "./settings";
 import { SIGNOFF_PARTS } from "./signoffs";
 import { isValidTimeZone } from "./time";
 import {
@@ -61,14 +66,6 @@ function isCalendarDate(value: string): boolean {
   return z.iso.date().safeParse(value).success;
 }
 
-function isCidr(value: string): boolean {
-  return z.cidrv4().safeParse(value).success || z.cidrv6().safeParse(value).success;
-}
-
-function isIpAddress(value: string): boolean {
-  return z.ipv4().safeParse(value).success || z.ipv6().safeParse(value).success;
-}
-
 const MAC = /^[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -83,16 +80,22 @@ const instant = z.string().refine(isInstant, {
 const calendarDate = z.string().refine(isCalendarDate, {
   error: (issue) => `${show(issue.input)} is not a calendar date written like 2026-11-25`,
 });
-/** As loose as account creation (accounts.server.ts), so every account the app holds fits in the file. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const email = z
-  .string()
-  .max(254)
-  .regex(EMAIL, { error: (issue) => `${show(issue.input)} is not an email address` });
+/** The admin page's rule, so every account the app holds fits in the file and the file holds no other. */
+const email = EmailSchema;
 const timeZone = z.string().refine(isValidTimeZone, {
   error: (issue) => `${show(issue.input)} is not an IANA time zone (like America/Phoenix)`,
 });
-const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** Read by the app's one address parser and stored in its canonical text, so a file's spelling never splits a host. */
+const ipAddress = z.string().transform((value, ctx) => {
+  const canonical = canonicalAddress(value);
+  if (canonical === null) ctx.addIssue({ code: "custom", message: `${show(value)} is not an IPv4 or IPv6 address` });
+  return canonical ?? value;
+});
+const cidrBlock = z.string().transform((value, ctx) => {
+  const reading = readCidr(value);
+  if (!reading.ok) ctx.addIssue({ code: "custom", message: reading.reason });
+  return reading.ok ? reading.text : value;
+});
 
 /** A nullable field may be left out; it reads as null. */
 function orNull<T extends z.ZodType>(schema: T) {
@@ -118,7 +121,7 @@ const zoneSchema = z.strictObject({
   slTarget: orNull(z.number().int().min(1).max(4)),
   description: orNull(prose),
   createdAt: instant,
-  ranges: listOf(z.string().refine(isCidr, { error: (issue) => `${show(issue.input)} is not a CIDR block` })),
+  ranges: listOf(cidrBlock),
 });
 
 const flowSchema = z.strictObject({
@@ -128,16 +131,8 @@ const flowSchema = z.strictObject({
   description: orNull(prose),
 });
 
-const observationSchema = z.strictObject({
-  day: calendarDate,
-  source: name,
-  coverage: z.number().min(0).max(1),
-  tuples: count,
-  newTuples: count,
-  connections: count,
-  bytes: count,
-  recordedAt: instant,
-});
+/** The observations API's schema, with when the pipeline reported the day. */
+const observationSchema = z.strictObject({ ...observationFields, recordedAt: instant }).superRefine(observationRules);
 
 const alertWiringSchema = z.strictObject({
   conduitRevision: z.number().int().min(1),
@@ -183,9 +178,7 @@ const assetSchema = z.strictObject({
   model: orNull(name),
   firmware: orNull(name),
   installYear: orNull(z.number().int().min(1900).max(2200)),
-  ip: orNull(
-    z.string().refine(isIpAddress, { error: (issue) => `${show(issue.input)} is not an IPv4 or IPv6 address` })
-  ),
+  ip: orNull(ipAddress),
   mac: orNull(
     z.string().regex(MAC, { error: (issue) => `${show(issue.input)} is not a MAC address like 00:1D:9C:0A:12:34` })
   ),
@@ -355,7 +348,7 @@ const plantSchema = z.strictObject({
 
 const personSchema = z.strictObject({
   email,
-  name,
+  name: PersonNameSchema,
   role: z.enum(ROLES),
   title: orNull(name),
   active: z.boolean(),
@@ -364,13 +357,59 @@ const personSchema = z.strictObject({
   plants: listOf(z.string()),
 });
 
-const settingSchema = z.strictObject({ value: z.string(), updatedAt: instant });
+const SETTING_FIELDS = new Map(
+  (Object.entries(SETTING_KEYS) as [keyof BaselineSettings, string][]).map(([field, key]) => [key, field])
+);
+
+/**
+ * Program settings by their stored key, each value read by the settings page's own rules, and the whole set (over
+ * the defaults, for settings the file leaves out) by the rules between them: a file the page would refuse is
+ * refused, rather than imported for readiness to fall back on defaults.
+ */
+const settingsSchema = z
+  .record(z.string(), z.strictObject({ value: z.string(), updatedAt: instant }))
+  .default({})
+  .superRefine((settings, ctx) => {
+    const values: BaselineSettings = { ...DEFAULT_BASELINE_SETTINGS };
+    let readable = true;
+    for (const [key, setting] of Object.entries(settings)) {
+      const field = SETTING_FIELDS.get(key);
+      if (field === undefined) {
+        readable = false;
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `is not a setting this program knows (${listWords([...SETTING_FIELDS.keys()])})`,
+        });
+        continue;
+      }
+      const parsed = settingFields[field].safeParse(setting.value);
+      if (parsed.success) values[field] = parsed.data;
+      else {
+        readable = false;
+        ctx.addIssue({
+          code: "custom",
+          path: [key, "value"],
+          message: `${show(setting.value)}: ${parsed.error.issues[0]!.message}`,
+        });
+      }
+    }
+    const problem = readable ? settingsProblem(values) : null;
+    if (problem) {
+      const key = SETTING_KEYS[problem.field];
+      ctx.addIssue({
+        code: "custom",
+        path: Object.hasOwn(settings, key) ? [key, "value"] : [],
+        message: problem.message,
+      });
+    }
+  });
 
 export const programFileSchema = z.strictObject({
   format: z.literal(PROGRAM_FORMAT),
   version: z.literal(PROGRAM_VERSION),
   exportedAt: instant,
-  settings: z.record(name, settingSchema).default({}),
+  settings: settingsSchema,
   people: listOf(personSchema),
   plants: listOf(plantSchema),
 });
@@ -574,7 +613,8 @@ function referenceErrors(input: unknown): ProgramFileError[] {
       uniqueBy(
         list(zone, "ranges"),
         at("zones", z, "ranges"),
-        (r) => (typeof r === "string" ? r : undefined),
+        // One block however it is spelled: 10.0.0.0/8 and 010.0.0.0/08 are the same range.
+        (r) => (typeof r === "string" ? canonicalCidr(r) ?? r : undefined),
         "range",
         []
       )

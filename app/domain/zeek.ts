@@ -1,5 +1,6 @@
 import { collapsePort, type BaselineSettings } from "./baseline";
 import { localDay } from "./calendar";
+import { canonicalAddress } from "./cidr";
 
 // Zeek conn.log, one line at a time, in either of Zeek's two formats: the tab-separated one with its `#`
 // header (columns in whatever order `#fields` gives, `-` for unset and `(empty)` for empty values) and JSON
@@ -56,20 +57,12 @@ const TSV_DIRECTIVES = /^#(separator|set_separator|empty_field|unset_field|path|
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 const UNSIGNED = /^\d+$/;
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-const IPV6 = /^[0-9A-Fa-f:.]+(%[\w.-]+)?$/;
 
 /** Zeek escapes bytes as `\xHH` in the ASCII format (the separator itself, non-printables). */
 function unescapeZeek(value: string): string {
   return value.indexOf("\\x") !== -1
     ? value.replace(/\\x([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
     : value;
-}
-
-function isAddress(value: string): boolean {
-  const v4 = IPV4.exec(value);
-  if (v4) return Number(v4[1]) <= 255 && Number(v4[2]) <= 255 && Number(v4[3]) <= 255 && Number(v4[4]) <= 255;
-  return value.includes(":") && IPV6.test(value);
 }
 
 type FieldValue = string | number | boolean | null | undefined | object;
@@ -100,13 +93,13 @@ function readTs(row: Row): number {
   throw new FieldError("ts", `ts is not a timestamp: ${JSON.stringify(raw)}`);
 }
 
+/** The host in canonical text (app/domain/cidr.ts): one host is one string however the log spelled it. */
 function readHost(row: Row, field: string): string {
   const raw = row.get(field);
   if (raw === undefined || raw === null || raw === "") throw new FieldError(field, `${field} is missing`);
-  if (typeof raw !== "string" || !isAddress(raw)) {
-    throw new FieldError(field, `${field} is not an IP address: ${JSON.stringify(raw)}`);
-  }
-  return raw;
+  const host = typeof raw === "string" ? canonicalAddress(raw) : null;
+  if (host === null) throw new FieldError(field, `${field} is not an IP address: ${JSON.stringify(raw)}`);
+  return host;
 }
 
 function readPort(row: Row, field: string): number | null {

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
+import { EMAIL_PATTERN, MAX_EMAIL_LENGTH } from "~/domain/accounts";
 import { can, type Permission } from "~/domain/permissions";
 import { isOneOf, ROLE_LABELS, ROLES, type Role } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
@@ -233,8 +234,6 @@ export interface CreatedApiToken {
   secret: string;
 }
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /**
  * People act through a role that must hold the permission; the system (command-line tools run by whoever
  * holds the server) acts without one.
@@ -257,7 +256,7 @@ function isPrincipal(actor: AuditActor): actor is Actor {
 function parseEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
   if (email === "") throw new ActError(400, "Enter an email address.", "email");
-  if (email.length > 254 || !EMAIL_PATTERN.test(email))
+  if (email.length > MAX_EMAIL_LENGTH || !EMAIL_PATTERN.test(email))
     throw new ActError(400, "Enter an email address like name@example.com.", "email");
   return email;
 }

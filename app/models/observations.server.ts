@@ -1,43 +1,13 @@
 import type { Transaction } from "kysely";
-import { z } from "~/utils/zod";
 import type { Database } from "../../db/schema";
-import { isIsoDay } from "~/domain/calendar";
+import { describeObservationIssue, ObservationSchema, type ObservationInput } from "~/domain/observations";
 import { recordAudit } from "~/models/audit.server";
 import type { AuditActor } from "~/utils/actor";
 import type { DB } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
 
-// A conduit's daily baseline evidence as sensor pipelines report it: one summary per (conduit, plant-local day,
-// source). The API and the demo seed both write through here, validated by the same schema.
-
-const count = (field: string) =>
-  z
-    .number({ error: `${field}: a whole number of 0 or more.` })
-    .int(`${field}: a whole number.`)
-    .min(0, `${field}: 0 or more.`)
-    .max(Number.MAX_SAFE_INTEGER, `${field}: too large.`);
-
-export const ObservationSchema = z
-  .object({
-    day: z
-      .string({ error: "day: a plant-local date, YYYY-MM-DD." })
-      .refine(isIsoDay, "day: a plant-local date, YYYY-MM-DD."),
-    source: z
-      .string({ error: "source: the name of the sensor pipeline." })
-      .trim()
-      .min(1, "source: the name of the sensor pipeline.")
-      .max(100, "source: keep it under 100 characters."),
-    coverage: z
-      .number({ error: "coverage: a share of the day between 0 and 1." })
-      .min(0, "coverage: between 0 and 1.")
-      .max(1, "coverage: between 0 and 1."),
-    tuples: count("tuples"),
-    newTuples: count("newTuples"),
-    connections: count("connections"),
-    bytes: count("bytes"),
-  })
-  .refine((o) => o.newTuples <= o.tuples, { message: "newTuples: cannot exceed tuples.", path: ["newTuples"] });
-export type ObservationInput = z.infer<typeof ObservationSchema>;
+// Observations written inside a caller's transaction (the API, the demo seed), validated by the one schema in
+// app/domain/observations.ts.
 
 export interface ObservationWrite extends ObservationInput {
   conduitId: number;
@@ -55,7 +25,7 @@ export async function upsertObservations(
     const parsed = ObservationSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new ActError(400, `Observation ${index + 1}: ${issue.message}`, issue.path.join("."));
+      throw new ActError(400, `Observation ${index + 1}: ${describeObservationIssue(issue)}`, issue.path.join("."));
     }
     const row = {
       coverage: parsed.data.coverage,

@@ -8,6 +8,7 @@ import {
   type PlantState,
   type WindowFact,
 } from "~/domain/readiness";
+import { SETTING_KEYS } from "~/domain/settings";
 import { partState, SIGNOFF_PARTS } from "~/domain/signoffs";
 import { conduitHash, contentHash, listSignoffs, ownershipSplitHash } from "~/models/signoffs.server";
 import { isSharedDb, type Executor } from "~/utils/db.server";
@@ -16,16 +17,6 @@ import { isSharedDb, type Executor } from "~/utils/db.server";
 // grouped by plant in memory, never one query per plant.
 
 const EXAMPLES = 5;
-
-export const SETTING_KEYS: Record<keyof BaselineSettings, string> = {
-  matureDays: "baseline.mature_days",
-  stallDays: "baseline.stall_days",
-  convergenceDays: "baseline.convergence_days",
-  coverageThreshold: "baseline.coverage_threshold",
-  gapDays: "baseline.gap_days",
-  ephemeralPortMin: "baseline.ephemeral_port_min",
-  ephemeralPortMax: "baseline.ephemeral_port_max",
-};
 
 export async function loadSettings(db: Executor): Promise<BaselineSettings> {
   const rows = await db.selectFrom("program_setting").select(["key", "value"]).execute();

@@ -1,30 +1,11 @@
 import type { BaselineSettings } from "~/domain/baseline";
 import { can } from "~/domain/permissions";
 import { recordAudit } from "~/models/audit.server";
-import { loadSettings, SETTING_KEYS } from "~/models/readiness.server";
+import { SETTING_KEYS, settingsProblem } from "~/domain/settings";
+import { loadSettings } from "~/models/readiness.server";
 import type { Actor } from "~/utils/actor";
 import type { DB } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
-
-/** Why a set of thresholds cannot work together, or null. */
-export function settingsProblem(settings: BaselineSettings): { field: keyof BaselineSettings; message: string } | null {
-  if (settings.stallDays <= settings.matureDays) {
-    return {
-      field: "stallDays",
-      message: "A baseline stalls only after it had the chance to mature: stall days must exceed mature days.",
-    };
-  }
-  if (settings.convergenceDays > settings.matureDays) {
-    return {
-      field: "convergenceDays",
-      message: "Convergence days cannot exceed the counted days needed for maturity.",
-    };
-  }
-  if (settings.ephemeralPortMin > settings.ephemeralPortMax) {
-    return { field: "ephemeralPortMin", message: "The ephemeral range must start at or below its end." };
-  }
-  return null;
-}
 
 export async function updateSettings(
   db: DB,

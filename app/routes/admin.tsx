@@ -9,6 +9,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { z } from "~/utils/zod";
 import { IgnoredParams } from "~/components/IgnoredParams";
+import { EmailSchema, PersonNameSchema } from "~/domain/accounts";
 import { can } from "~/domain/permissions";
 import { parseId, requestedWindow } from "~/domain/listing";
 import { Pager } from "~/components/Pager";
@@ -36,7 +37,7 @@ import { ActError } from "~/utils/errors";
 import { MIN_PASSWORD_LENGTH } from "~/utils/password.server";
 
 const PersonId = z.coerce.number({ error: "Choose an account." }).int().positive("Choose an account.");
-const Name = z.string().trim().min(1, "Enter a name.").max(120, "Keep the name to 120 characters or fewer.");
+const Name = PersonNameSchema;
 const Role = z.enum(ROLES, { error: "Choose a role." });
 const PlantCodes = z.array(z.string().trim().toUpperCase().max(16, "That is not a plant code.")).max(1000);
 const Password = z
@@ -45,12 +46,7 @@ const Password = z
   .max(MAX_PASSWORD_LENGTH, `The password must be at most ${MAX_PASSWORD_LENGTH} characters long.`);
 
 const CreateAccountSchema = z.object({
-  email: z
-    .string()
-    .trim()
-    .min(1, "Enter an email address.")
-    .max(254, "That email address is too long.")
-    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "Enter an email address like name@example.com."),
+  email: EmailSchema,
   name: Name,
   role: Role,
   plants: PlantCodes,

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { ObservationSchema, recordObservation } from "~/models/observations.server";
+import { describeObservationIssue, ObservationSchema } from "~/domain/observations";
+import { recordObservation } from "~/models/observations.server";
 import { requireApiActor, requireApiPermission } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
@@ -37,7 +38,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return Response.json(
-      { error: parsed.error.issues.map((i) => i.message).join(" "), field: issue?.path.join(".") || null },
+      { error: parsed.error.issues.map(describeObservationIssue).join(" "), field: issue?.path.join(".") || null },
       { status: 400 }
     );
   }

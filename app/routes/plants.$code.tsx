@@ -42,7 +42,7 @@ import {
 } from "~/models/plants.server";
 import { conduitSignoffStates, listConduitDetails } from "~/models/conduits.server";
 import { passGate, revokeWaiver, tickCriterion, waiveCriterion } from "~/models/gates.server";
-import { describeProblem } from "~/domain/asset-import";
+import { describeProblem, firstProblems } from "~/domain/asset-import";
 import { importAssets } from "~/models/asset-import.server";
 import { loadSettings, readinessOf } from "~/models/readiness.server";
 import {
@@ -453,16 +453,13 @@ export async function action({ params, request }: ActionFunctionArgs) {
       const result = await importAssets(db, user, { plantCode: plant.code, text, label });
       if (!result.ok) {
         const count = result.problems.length;
+        const { listed, more } = firstProblems(result.problems);
         return refused(
           intent,
           400,
-          `${count} problem${count === 1 ? "" : "s"} in the file${
-            count > 50 ? " (the first 50 are listed)" : ""
-          }; nothing was imported.`,
-          {
-            // The page shows the first 50; the rest are counted, not sent.
-            file: result.problems.slice(0, 50).map(describeProblem),
-          }
+          `${count} problem${count === 1 ? "" : "s"} in the file; nothing was imported.`,
+          // The first ones are listed; the rest are counted, not sent.
+          { file: [...listed.map(describeProblem), ...(more > 0 ? [`… and ${more} more`] : [])] }
         );
       }
       return { intent, error: "", fieldErrors: {}, imported: result.summary };

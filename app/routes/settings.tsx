@@ -1,33 +1,13 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "~/utils/zod";
 import { DEFAULT_BASELINE_SETTINGS, type BaselineSettings } from "~/domain/baseline";
 import { can } from "~/domain/permissions";
+import { SettingsSchema } from "~/domain/settings";
 import { loadSettings } from "~/models/readiness.server";
 import { updateSettings } from "~/models/settings.server";
 import { attempt, invalid, type ActFailure } from "~/utils/act.server";
 import { requirePermission, requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-
-const whole = (label: string, min: number, max: number) =>
-  z.coerce
-    .number(`${label} must be a number.`)
-    .int(`${label} is a whole number.`)
-    .min(min, `${label} is at least ${min}.`)
-    .max(max, `${label} is at most ${max}.`);
-
-const SettingsSchema = z.object({
-  matureDays: whole("Mature days", 1, 365),
-  stallDays: whole("Stall days", 2, 730),
-  convergenceDays: whole("Convergence days", 1, 90),
-  coverageThreshold: z.coerce
-    .number("Coverage must be a number.")
-    .min(0.5, "Coverage is at least 0.5.")
-    .max(1, "Coverage is at most 1."),
-  gapDays: whole("Gap days", 1, 30),
-  ephemeralPortMin: whole("The ephemeral range's start", 1024, 65535),
-  ephemeralPortMax: whole("The ephemeral range's end", 1024, 65535),
-});
 
 const FIELDS: { name: keyof BaselineSettings; label: string; hint: string; step?: string }[] = [
   {

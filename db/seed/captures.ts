@@ -2,7 +2,7 @@ import type { Transaction } from "kysely";
 import { DateTime } from "luxon";
 import type { Database } from "../schema";
 import { epochStartFor } from "../../app/domain/baseline";
-import { parseCidr } from "../../app/domain/cidr";
+import { formatAddress, parseCidr } from "../../app/domain/cidr";
 import type { ConnRecord } from "../../app/domain/zeek";
 import { openIngest, type IngestSummary } from "../../app/models/evidence.server";
 import { systemActor } from "../../app/utils/actor";
@@ -23,8 +23,7 @@ function freeAddresses(cidr: string, known: Set<string>, count: number, offset: 
   const size = 2 ** (32 - range.prefix);
   const found: string[] = [];
   for (let i = Math.min(offset, Math.floor(size * 0.75)); i < size - 1 && found.length < count; i++) {
-    const value = Number(range.network) + i;
-    const ip = [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join(".");
+    const ip = formatAddress({ version: 4, value: range.network + BigInt(i) });
     if (!known.has(ip)) found.push(ip);
   }
   return found;

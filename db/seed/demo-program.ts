@@ -31,6 +31,7 @@ import {
   type Role,
   type ZoneKind,
 } from "../../app/domain/vocabulary";
+import { formatAddress, parseAddress } from "../../app/domain/cidr";
 import { DEFAULT_OWNERSHIP_SPLIT, type SignoffPart } from "../../app/domain/signoffs";
 import { recordAudit } from "../../app/models/audit.server";
 import { upsertObservations, type ObservationWrite } from "../../app/models/observations.server";
@@ -2343,9 +2344,9 @@ async function inChunks<T>(rows: readonly T[], write: (chunk: T[]) => Promise<un
 // Small helpers for time and addresses.
 
 function ipv4ToInt(address: string): number {
-  return address.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  return Number(parseAddress(address)!.value);
 }
 
 function intToIpv4(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+  return formatAddress({ version: 4, value: BigInt(value) });
 }

@@ -165,4 +165,44 @@ describe("inventory import into a plant", () => {
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /No plant in the program has the code “NOPE”/);
   });
+
+  it("the command lists the first 20 problems and counts the rest, in its text and in --json", async () => {
+    const env = { DATABASE_PATH: t.file };
+    const many = path.join(t.dir, "many.csv");
+    fs.writeFileSync(many, `IP Address\n${"nope\n".repeat(500)}`);
+    const text = await runScript("scripts/import-assets.ts", ["--plant", "IMP", many], env);
+    assert.equal(text.status, 1);
+    const lines = text.stderr.trimEnd().split("\n");
+    assert.match(lines[0]!, /500 problems; nothing was imported\.$/);
+    assert.equal(lines[20], "  line 21, column “IP Address”: “nope” is not an IPv4 or IPv6 address");
+    assert.deepEqual(lines.slice(21), ["  … and 480 more"]);
+    const json = await runScript("scripts/import-assets.ts", ["--plant", "IMP", "--json", many], env);
+    assert.equal(json.status, 1);
+    const report = JSON.parse(json.stdout) as { ok: boolean; problemCount: number; problems: unknown[]; more: number };
+    assert.deepEqual([report.ok, report.problemCount, report.problems.length, report.more], [false, 500, 20, 480]);
+  });
+
+  it("the command stops reading a file of 400,000 columns or a 200,000-character line, naming the line", async () => {
+    const env = { DATABASE_PATH: t.file };
+    const wide = path.join(t.dir, "wide.csv");
+    fs.writeFileSync(wide, `${Array.from({ length: 400_000 }, (_, i) => `c${i}`).join(",")}\n1,2\n`);
+    const refused = await runScript("scripts/import-assets.ts", ["--plant", "IMP", "--json", wide], env);
+    assert.equal(refused.status, 1);
+    assert.ok(refused.stdout.length + refused.stderr.length < 2_000, `${refused.stdout.length} characters of output`);
+    assert.deepEqual((JSON.parse(refused.stdout) as { problems: unknown[] }).problems, [
+      {
+        line: 1,
+        column: null,
+        message: "more than 500 columns; an inventory export has a few dozen, so the file was not read further",
+      },
+    ]);
+    const long = path.join(t.dir, "long.csv");
+    fs.writeFileSync(long, `IP Address,Notes\n192.168.1.130,short\n192.168.1.131,"${"x".repeat(200_000)}"\n`);
+    const tooLong = await runScript("scripts/import-assets.ts", ["--plant", "IMP", long], env);
+    assert.equal(tooLong.status, 1);
+    assert.match(
+      tooLong.stderr,
+      /1 problem; nothing was imported\.\n {2}line 3: longer than 100,000 characters; a row of an inventory export is far shorter \(is a quote left open\?\), so the file was not read further\n$/
+    );
+  });
 });

@@ -623,18 +623,36 @@ describe("importing an inventory export", () => {
     assert.equal(await auditCount(), auditBefore, "no audit event");
   });
 
-  it("lists the first 50 problems of a file with thousands, and the page stays small", async () => {
+  const plainPageSize = async () =>
+    (await (await fetch(`${server.url}/plants/GRY`, { headers: { Cookie: cookies["eng.gry@demo.test"]! } })).text())
+      .length;
+
+  it("lists the first 20 problems of a file with thousands and counts the rest, and the page stays small", async () => {
     const csv = `IP Address,Kind\n${"not-an-ip,PLC\n".repeat(20_000)}`;
     const before = await assetCount("GRY");
     const reply = await upload("GRY", "eng.gry@demo.test", csv, "bad.csv");
     assert.equal(reply.status, 400, `got ${reply.status}`);
-    assert.match(words(reply.text), /20000 problems in the file \(the first 50 are listed\); nothing was imported/);
-    assert.match(words(reply.text), /line 51, column “IP Address”/);
-    assert.doesNotMatch(reply.text, /line 52,/, "the 51st problem is not sent");
-    const plain = await fetch(`${server.url}/plants/GRY`, { headers: { Cookie: cookies["eng.gry@demo.test"]! } });
-    const plainSize = (await plain.text()).length;
-    // 50 problems add a few kilobytes to the page, not the 20,000 (about 1.4 MB).
-    assert.ok(reply.text.length < plainSize + 40_000, `the page is ${reply.text.length} bytes, ${plainSize} without`);
+    assert.match(words(reply.text), /20000 problems in the file; nothing was imported/);
+    assert.match(words(reply.text), /line 21, column “IP Address”/);
+    assert.match(words(reply.text), /… and 19980 more/);
+    assert.doesNotMatch(reply.text, /line 22,/, "the 21st problem is not sent");
+    const plainSize = await plainPageSize();
+    // 20 problems add a few kilobytes to the page, not the 20,000 (about 1.4 MB).
+    assert.ok(reply.text.length < plainSize + 20_000, `the page is ${reply.text.length} bytes, ${plainSize} without`);
+    assert.equal(await assetCount("GRY"), before, "nothing was imported");
+  });
+
+  it("stops reading a file of 400,000 columns at its first line, saying so in a sentence", async () => {
+    const header = Array.from({ length: 400_000 }, (_, i) => `c${i}`).join(",");
+    const before = await assetCount("GRY");
+    const reply = await upload("GRY", "eng.gry@demo.test", `${header}\n`, "wide.csv");
+    assert.equal(reply.status, 400, `got ${reply.status}`);
+    assert.match(
+      words(reply.text),
+      /1 problem in the file; nothing was imported\. line 1: more than 500 columns; an inventory export has a few dozen, so the file was not read further/
+    );
+    const plainSize = await plainPageSize();
+    assert.ok(reply.text.length < plainSize + 5_000, `the page is ${reply.text.length} bytes, ${plainSize} without`);
     assert.equal(await assetCount("GRY"), before, "nothing was imported");
   });
 });

@@ -576,6 +576,59 @@ describe("program file export and import", () => {
     assert.deepEqual(await rowCounts(target.db), before);
   });
 
+  it("holds every value to the rules the app's own forms and API apply, naming each by its JSON path", async () => {
+    const broken = clone(exported);
+    const p = broken.plants.findIndex((plant) => plant.conduits.some((c) => c.observations.length > 0));
+    const c = broken.plants[p]!.conduits.findIndex((conduit) => conduit.observations.length > 0);
+    const observation = broken.plants[p]!.conduits[c]!.observations[0]!;
+    observation.newTuples = observation.tuples + 1;
+    broken.plants[p]!.conduits[c]!.observations[1] = { ...observation, day: "2026-02-30", source: " " };
+    broken.settings["baseline.mature_days"] = { value: "thirty", updatedAt: "2026-01-05T10:00:00.000Z" };
+    broken.settings["baseline.sensor_gap"] = { value: "3", updatedAt: "2026-01-05T10:00:00.000Z" };
+    broken.people[0]!.email = "lead(at)example.com";
+    broken.people[1]!.name = "n".repeat(121);
+    const at = `plants[${p}].conduits[${c}].observations`;
+
+    const target = await seeded();
+    const before = await rowCounts(target.db);
+    await assert.rejects(importProgram(target.db, broken, { replace: true }), (error: unknown) => {
+      assert.ok(error instanceof ProgramFileInvalidError);
+      assert.deepEqual(
+        error.errors.map(formatError).sort(),
+        [
+          `${at}[0].newTuples: cannot exceed tuples.`,
+          `${at}[1].day: a plant-local date, YYYY-MM-DD.`,
+          `${at}[1].newTuples: cannot exceed tuples.`,
+          `${at}[1].source: the name of the sensor pipeline.`,
+          `people[0].email: Enter an email address like name@example.com.`,
+          `people[1].name: Keep the name to 120 characters or fewer.`,
+          `settings["baseline.mature_days"].value: "thirty": Mature days must be a number.`,
+          `settings["baseline.sensor_gap"]: is not a setting this program knows ("baseline.mature_days", "baseline.stall_days", "baseline.convergence_days", "baseline.coverage_threshold", "baseline.gap_days", "baseline.ephemeral_port_min", "baseline.ephemeral_port_max")`,
+        ].sort()
+      );
+      return true;
+    });
+    assert.deepEqual(await rowCounts(target.db), before);
+
+    // Thresholds each within its range, but not together: the settings page refuses them, and so does the file.
+    const stalls = clone(exported);
+    stalls.settings["baseline.mature_days"] = { value: "45", updatedAt: "2026-01-05T10:00:00.000Z" };
+    stalls.settings["baseline.stall_days"] = { value: "40", updatedAt: "2026-01-05T10:00:00.000Z" };
+    const check = validateProgramFile(stalls);
+    assert.deepEqual(check.ok ? [] : check.errors.map(formatError), [
+      'settings["baseline.stall_days"].value: A baseline stalls only after it had the chance to mature: stall days must exceed mature days.',
+    ]);
+    // Over the defaults (stall after 60 days) for what the file leaves out.
+    const { ["baseline.stall_days"]: _stall, ...withoutStall } = stalls.settings;
+    const alone = validateProgramFile({
+      ...stalls,
+      settings: { ...withoutStall, "baseline.mature_days": { value: "90", updatedAt: "2026-01-05T10:00:00.000Z" } },
+    });
+    assert.deepEqual(alone.ok ? [] : alone.errors.map(formatError), [
+      "settings: A baseline stalls only after it had the chance to mature: stall days must exceed mature days.",
+    ]);
+  });
+
   it("names a file of another kind or version in one error", () => {
     const check = validateProgramFile({ ...exported, version: 2 });
     assert.equal(check.ok, false);
@@ -634,6 +687,24 @@ describe("program:export and program:import commands", () => {
     assert.equal(run.stdout, "");
     assert.match(run.stderr, /^.*broken\.json is not valid JSON at line 4, column 14: .+\. Nothing was imported\.\n$/);
     assert.equal(fs.existsSync(target), false, "an unreadable file never opens the database");
+  });
+
+  it("refuses, with exit 1, a file whose values the app would refuse, naming their paths", async () => {
+    const broken = clone(exported);
+    const p = broken.plants.findIndex((plant) => plant.conduits.some((c) => c.observations.length > 0));
+    const c = broken.plants[p]!.conduits.findIndex((conduit) => conduit.observations.length > 0);
+    const observation = broken.plants[p]!.conduits[c]!.observations[0]!;
+    observation.newTuples = observation.tuples + 1;
+    broken.settings["baseline.coverage_threshold"] = { value: "thirty", updatedAt: "2026-01-05T10:00:00.000Z" };
+    const file = path.join(dir, "refused-values.json");
+    fs.writeFileSync(file, serializeProgram(broken));
+    const target = path.join(dir, "refused-values.db");
+    const run = await runScript("scripts/program-import.ts", [file], env(target));
+    assert.equal(run.code, 1, run.stdout);
+    assert.deepEqual(run.stderr.trimEnd().split("\n").slice(1).sort(), [
+      `  plants[${p}].conduits[${c}].observations[0].newTuples: cannot exceed tuples.`,
+      `  settings["baseline.coverage_threshold"].value: "thirty": Coverage must be a number.`,
+    ]);
   });
 
   it("lists at most 50 errors of an invalid file, then how many more", async () => {

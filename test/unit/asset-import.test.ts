@@ -24,6 +24,30 @@ describe("CSV records", () => {
     assert.equal(parseCsvRecords('a,b\n"x"y,1\n').error?.line, 2);
   });
 
+  it("stops at a record of more than 500 columns or 100,000 characters, naming the line it begins on", () => {
+    const row = (n: number) => Array.from({ length: n }, (_, i) => `c${i}`).join(",");
+    assert.equal(parseCsvRecords(`${row(500)}\n${row(500)}\n`).error, null);
+    const wide = parseCsvRecords(`${row(2)}\n${row(400_000)}\n`);
+    assert.equal(wide.records.length, 1, "the records before are read, nothing after");
+    assert.deepEqual(wide.error, {
+      line: 2,
+      column: null,
+      message: "more than 500 columns; an inventory export has a few dozen, so the file was not read further",
+    });
+    assert.equal(parseCsvRecords(`a,b\n1,${"x".repeat(99_990)}\n`).error, null);
+    const long = parseCsvRecords(`a,b\n1,"two\nlines ${"x".repeat(100_000)}"\n`);
+    assert.equal(long.error?.line, 2);
+    assert.match(long.error?.message ?? "", /^longer than 100,000 characters/);
+  });
+
+  it("keeps a message about the header a sentence, however many and long its names", () => {
+    const parsed = parseAssetCsv(`${"n".repeat(5000)},${Array.from({ length: 400 }, (_, i) => `c${i}`).join(",")}\n`);
+    assert.equal(parsed.problems.length, 1);
+    const message = parsed.problems[0]!.message;
+    assert.ok(message.length < 600, message);
+    assert.match(message, /^no IP or MAC column: .* it has “n{59}…”, “c0”, .*, “c18” and 381 more$/);
+  });
+
   it("round-trips any table written the RFC 4180 way", () => {
     const cell = fc.string({ unit: fc.constantFrom("a", "b", ",", '"', "\n", " ", "é") });
     fc.assert(
