@@ -164,4 +164,52 @@ describe("two people editing the same conduit", () => {
       purpose: "Historian replication out, patches and signatures in",
     });
   });
+
+  it("the ownership split: the second save is refused beside the form, showing the current text, the draft kept", async () => {
+    const a = await signedIn("lead@demo.test");
+    const b = await signedIn("eng.day@demo.test");
+    const split = (page: Page) => page.getByRole("region", { name: /^Ownership split/ });
+    for (const { page } of [a, b]) {
+      await page.goto(`${server.url}/plants/DAY`);
+      await settled(page);
+      await split(page)
+        .getByText(/^(Edit the split|Write the split)/)
+        .click();
+    }
+    const theirs =
+      "Plant engineering owns design and change control of every DAY conduit; corporate security owns monitoring and incident response.";
+    const mine =
+      "Design and change control belong to plant engineering at Dayton; monitoring and incident response to corporate security.";
+    await split(a.page).locator("textarea[name=text]").fill(theirs);
+    await split(a.page)
+      .getByRole("button", { name: /^Save as revision/ })
+      .click();
+    await split(a.page).locator("blockquote", { hasText: theirs }).waitFor();
+
+    await split(b.page).locator("textarea[name=text]").fill(mine);
+    await split(b.page)
+      .getByRole("button", { name: /^Save as revision/ })
+      .click();
+    const refusal = split(b.page).locator(".conflict-notice [role=alert]");
+    await refusal.waitFor();
+    await settled(b.page);
+    assert.match(
+      await refusal.innerText(),
+      /^Someone else saved the ownership split of DAY \(revision \d+, by Dana Whitfield/
+    );
+    assert.ok(
+      (await split(b.page).locator(".revision-conflict").innerText()).includes(theirs),
+      "the split as it now stands is shown"
+    );
+    assert.equal(await split(b.page).locator("textarea[name=text]").inputValue(), mine);
+    const row = await db
+      .selectFrom("plant")
+      .select("ownership_split")
+      .where("code", "=", "DAY")
+      .executeTakeFirstOrThrow();
+    assert.equal(row.ownership_split, theirs, "the refused save wrote nothing");
+    assert.deepEqual([...a.errors, ...b.errors], [], "no script errors");
+    await a.context.close();
+    await b.context.close();
+  });
 });
