@@ -108,6 +108,8 @@ export interface PersonTable {
   /** scrypt hash, "scrypt$N$r$p$salt$key" in base64; null for people who cannot sign in. */
   password_hash: string | null;
   password_changed_at: string | null;
+  /** Bumped by every edit of the account's name, role or plants; the edit form carries the one it was read at. */
+  revision: Generated<number>;
 }
 
 export interface PersonPlantTable {
@@ -238,6 +240,8 @@ export interface OutageWindowTable {
   created_by: number | null;
   created_at: string;
   updated_at: string;
+  /** Bumped by every edit of the window (title, kind, times, status, notes); its forms carry the one they read. */
+  revision: Generated<number>;
 }
 
 export interface NetworkChangeTable {

@@ -65,6 +65,7 @@ export function SignoffParts({
                 <input type="hidden" name="intent" value="sign" />
                 <input type="hidden" name="part" value={state.part} />
                 <input type="hidden" name="hash" value={hash} />
+                <input type="hidden" name="revision" value={revision} />
                 <label>
                   Note <span className="muted">(optional)</span>
                   <input type="text" name="note" maxLength={500} />

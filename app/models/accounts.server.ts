@@ -2,12 +2,14 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { EMAIL_PATTERN, MAX_EMAIL_LENGTH } from "~/domain/accounts";
 import { can, type Permission } from "~/domain/permissions";
+import { accountFields, changesBetween, conflictMessage } from "~/domain/revisions";
 import { isOneOf, ROLE_LABELS, ROLES, type Role } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
+import { revisionTrail } from "~/models/revisions.server";
 import type { Actor, AuditActor } from "~/utils/actor";
 import { newTokenSecret } from "~/utils/auth.server";
 import type { Executor } from "~/utils/db.server";
-import { ActError } from "~/utils/errors";
+import { ActError, RevisionConflictError } from "~/utils/errors";
 import { hashPassword, MIN_PASSWORD_LENGTH, sha256 } from "~/utils/password.server";
 
 // People's accounts and API tokens: who may sign in, in which role, on which plants. Every act is one
@@ -29,6 +31,8 @@ export interface AccountListing {
   passwordChangedAt: string | null;
   lastSignInAt: string | null;
   plantCodes: string[];
+  /** Bumped by every edit of the name, role or plants; the edit form carries the one it showed. */
+  revision: number;
 }
 
 /** How many accounts there are, and how many of them may sign in. */
@@ -55,6 +59,7 @@ export async function listAccounts(
       "p.active",
       "p.created_at",
       "p.password_changed_at",
+      "p.revision",
       eb
         .selectFrom("session as s")
         .whereRef("s.person_id", "=", "p.id")
@@ -93,6 +98,7 @@ export async function listAccounts(
     passwordChangedAt: row.password_changed_at,
     lastSignInAt: row.last_sign_in_at === null ? null : String(row.last_sign_in_at),
     plantCodes: codesByPerson.get(row.id) ?? [],
+    revision: row.revision,
   }));
 }
 
@@ -212,6 +218,8 @@ export interface CreateAccountInput {
 
 export interface UpdateAccountInput {
   personId: number;
+  /** The revision the admin saw; an edit based on an older one is refused (409) with the account as it stands. */
+  expectedRevision: number;
   name: string;
   role: string;
   plants: readonly string[];
@@ -333,7 +341,7 @@ async function revokeSessions(tx: Transaction<Database>, personId: number, at: s
 async function loadPerson(tx: Transaction<Database>, personId: number) {
   const person = await tx
     .selectFrom("person")
-    .select(["id", "email", "name", "role", "active"])
+    .select(["id", "email", "name", "role", "active", "revision"])
     .where("id", "=", personId)
     .executeTakeFirst();
   if (!person) throw new ActError(404, "There is no such account.");
@@ -428,6 +436,38 @@ export async function createAccount(
   }
 }
 
+async function requireAccountRevision(
+  tx: Transaction<Database>,
+  actor: AuditActor,
+  person: Awaited<ReturnType<typeof loadPerson>>,
+  expectedRevision: number
+): Promise<void> {
+  if (person.revision === expectedRevision) return;
+  const trail = await revisionTrail(
+    tx,
+    { type: "person", id: person.id, plantId: null, actions: ["account.update"] },
+    expectedRevision
+  );
+  const current = accountFields({ name: person.name, role: person.role, plants: person.plantCodes });
+  // The audit records each replaced account in the shape of `accountSnapshot`.
+  const read = trail.basedOn
+    ? accountFields(trail.basedOn as unknown as { name: string; role: string; plants: string[] })
+    : null;
+  const conflict = {
+    basedOn: expectedRevision,
+    revision: person.revision,
+    savedBy: trail.savedBy,
+    savedAt: trail.savedAt,
+    current,
+    changes: read ? changesBetween(read, current) : null,
+  };
+  const yours = actor.personId !== null && trail.savedByPersonId === actor.personId;
+  throw new RevisionConflictError(
+    conflictMessage({ ...conflict, object: `the account of ${person.name}`, act: "edit", yours }),
+    conflict
+  );
+}
+
 /** Returns whether anything changed; an edit that changes nothing records nothing. */
 export async function updateAccount(
   db: Kysely<Database>,
@@ -439,6 +479,7 @@ export async function updateAccount(
   const role = parseRole(input.role);
   return db.transaction().execute(async (tx) => {
     const before = await loadPerson(tx, input.personId);
+    await requireAccountRevision(tx, actor, before, input.expectedRevision);
     if (before.role !== role) {
       if (actor.personId === before.id) {
         throw new ActError(409, "You cannot change your own role; ask another admin to do it.", "role");
@@ -452,7 +493,8 @@ export async function updateAccount(
     const unchanged =
       before.name === name && before.role === role && before.plantCodes.join(",") === plantCodes.join(",");
     if (unchanged) return { changed: false };
-    await tx.updateTable("person").set({ name, role }).where("id", "=", before.id).execute();
+    const revision = before.revision + 1;
+    await tx.updateTable("person").set({ name, role, revision }).where("id", "=", before.id).execute();
     await replacePlantAssignments(tx, before.id, plants);
     await recordAudit(tx, actor, {
       action: "account.update",
@@ -462,8 +504,8 @@ export async function updateAccount(
       summary: `Account of ${name} <${before.email}> updated: ${ROLE_LABELS[role].toLowerCase()}${
         plantCodes.length ? ` (${plantCodes.join(", ")})` : ""
       }`,
-      before: accountSnapshot(before),
-      after: accountSnapshot({ ...before, name, role, plantCodes }),
+      before: { revision: before.revision, ...accountSnapshot(before) },
+      after: { revision, ...accountSnapshot({ ...before, name, role, plantCodes }) },
     });
     return { changed: true };
   });

@@ -1,8 +1,17 @@
 import { sortFlows, type AllowedFlow } from "~/domain/conduits";
 import { can } from "~/domain/permissions";
+import {
+  changesBetween,
+  conduitFields,
+  conduitOwnerFields,
+  conflictMessage,
+  type ConduitFieldsInput,
+  type ConflictAct,
+} from "~/domain/revisions";
 import { partState, SIGNOFF_PARTS, type PartState, type SignoffPart } from "~/domain/signoffs";
 import type { FlowDirection, FlowProtocol } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
+import { revisionTrail } from "~/models/revisions.server";
 import {
   conduitHash,
   insertSignoff,
@@ -12,7 +21,7 @@ import {
 } from "~/models/signoffs.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
-import { ActError } from "~/utils/errors";
+import { ActError, RevisionConflictError } from "~/utils/errors";
 
 export interface ConduitDetail extends ConduitDefinition {
   zoneAName: string;
@@ -160,19 +169,122 @@ function requireConduitEditor(actor: Actor, plantId: number) {
   if (!can(actor, "edit:conduit", plantId)) throw new ActError(403, "Your role may not change this plant's conduits.");
 }
 
+/** The conduit's definition now, and what changed in it since revision `basedOn` (null when the trail lacks it). */
+async function definitionSince(db: Executor, conduit: ConduitDetail, basedOn: number) {
+  const zones = await db.selectFrom("zone").select(["id", "name"]).where("plant_id", "=", conduit.plantId).execute();
+  const names = new Map(zones.map((zone) => [zone.id, zone.name]));
+  const zoneName = (id: number) => names.get(id) ?? `zone ${id}`;
+  const trail = await revisionTrail(
+    db,
+    { type: "conduit", id: conduit.id, plantId: conduit.plantId, actions: ["conduit.edit"] },
+    basedOn
+  );
+  const current = conduitFields(conduit, zoneName);
+  // The audit records each replaced definition in the shape of `definitionOf`.
+  const read = trail.basedOn ? conduitFields(trail.basedOn as unknown as ConduitFieldsInput, zoneName) : null;
+  return { trail, current, changes: read ? changesBetween(read, current) : null };
+}
+
+/**
+ * Refuses an act based on an older revision of the conduit than the current one: the conduit as it now stands, who
+ * saved it, and what changed in its definition since the revision the person read.
+ */
+export async function requireConduitRevision(
+  db: Executor,
+  actor: Actor,
+  conduit: { id: number; plantId: number; revision: number },
+  expectedRevision: number,
+  act: ConflictAct
+): Promise<void> {
+  if (conduit.revision === expectedRevision) return;
+  const [detail] = await listConduitDetails(db, conduit.plantId, conduit.id);
+  if (!detail) throw new ActError(404, "No such conduit at this plant.");
+  const { trail, current, changes } = await definitionSince(db, detail, expectedRevision);
+  const conflict = {
+    basedOn: expectedRevision,
+    revision: detail.revision,
+    savedBy: trail.savedBy,
+    savedAt: trail.savedAt,
+    current,
+    changes,
+  };
+  const yours = actor.personId !== null && trail.savedByPersonId === actor.personId;
+  throw new RevisionConflictError(conflictMessage({ ...conflict, object: "this conduit", act, yours }), conflict);
+}
+
+type Owners = { designOwnerId: number | null; monitoringOwnerId: number | null };
+
+/**
+ * Owners are not part of the conduit's revision (its owners sign the definition, not themselves), so a choice of
+ * owners is checked against the owners the person saw as well as the revision they read.
+ */
+async function requireOwnersAsSeen(
+  tx: Executor,
+  actor: Actor,
+  conduit: ConduitDetail,
+  expected: { revision: number; owners: Owners }
+): Promise<void> {
+  const now: Owners = {
+    designOwnerId: conduit.designOwner?.id ?? null,
+    monitoringOwnerId: conduit.monitoringOwner?.id ?? null,
+  };
+  if (
+    now.designOwnerId === expected.owners.designOwnerId &&
+    now.monitoringOwnerId === expected.owners.monitoringOwnerId
+  )
+    return requireConduitRevision(tx, actor, conduit, expected.revision, "edit");
+  const seenIds = [expected.owners.designOwnerId, expected.owners.monitoringOwnerId].filter(
+    (id): id is number => id !== null
+  );
+  const people =
+    seenIds.length === 0
+      ? []
+      : await tx.selectFrom("person").select(["id", "name"]).where("id", "in", seenIds).execute();
+  const nameOf = (id: number | null) => (id === null ? null : people.find((p) => p.id === id)?.name ?? `person ${id}`);
+  const seenOwners = conduitOwnerFields({
+    designOwner: nameOf(expected.owners.designOwnerId),
+    monitoringOwner: nameOf(expected.owners.monitoringOwnerId),
+  });
+  const nowOwners = conduitOwnerFields({
+    designOwner: conduit.designOwner?.name ?? null,
+    monitoringOwner: conduit.monitoringOwner?.name ?? null,
+  });
+  const definition = await definitionSince(tx, conduit, expected.revision);
+  const definitionChanges = conduit.revision === expected.revision ? [] : definition.changes;
+  const assignments = await revisionTrail(
+    tx,
+    { type: "conduit", id: conduit.id, plantId: conduit.plantId, actions: ["conduit.assign_owners"] },
+    expected.revision
+  );
+  const conflict = {
+    basedOn: expected.revision,
+    revision: conduit.revision,
+    savedBy: assignments.savedBy,
+    savedAt: assignments.savedAt,
+    current: [...definition.current, ...nowOwners],
+    changes: definitionChanges === null ? null : [...definitionChanges, ...changesBetween(seenOwners, nowOwners)],
+  };
+  const yours = actor.personId !== null && assignments.savedByPersonId === actor.personId;
+  throw new RevisionConflictError(
+    conflictMessage({ ...conflict, object: "the owners of this conduit", act: "edit", yours }),
+    conflict
+  );
+}
+
 /** Saves a new definition as the next revision; the owners' earlier signatures become stale. */
 export async function updateConduit(
   db: DB,
   actor: Actor,
-  conduitId: number,
-  plantId: number,
+  target: { conduitId: number; plantId: number; expectedRevision: number },
   input: ConduitInput,
   now: Date = new Date()
 ): Promise<number> {
+  const { conduitId, plantId } = target;
   requireConduitEditor(actor, plantId);
   return db.transaction().execute(async (tx) => {
     const [current] = await listConduitDetails(tx, plantId, conduitId);
     if (!current) throw new ActError(404, "No such conduit at this plant.");
+    await requireConduitRevision(tx, actor, current, target.expectedRevision, "edit");
     if (input.zoneAId === input.zoneBId) throw new ActError(400, "A conduit joins two different zones.", "zoneBId");
     const zones = await tx
       .selectFrom("zone")
@@ -258,20 +370,18 @@ function definitionOf(c: ConduitDefinition) {
 export async function assignConduitOwners(
   db: DB,
   actor: Actor,
-  conduitId: number,
-  plantId: number,
-  input: { designOwnerId: number | null; monitoringOwnerId: number | null },
+  target: { conduitId: number; plantId: number; expectedRevision: number; expectedOwners: Owners },
+  input: Owners,
   now: Date = new Date()
 ): Promise<void> {
+  const { conduitId, plantId } = target;
   requireConduitEditor(actor, plantId);
   await db.transaction().execute(async (tx) => {
-    const conduit = await tx
-      .selectFrom("conduit")
-      .select(["id", "name", "design_owner_id", "monitoring_owner_id"])
-      .where("id", "=", conduitId)
-      .where("plant_id", "=", plantId)
-      .executeTakeFirst();
+    const [conduit] = await listConduitDetails(tx, plantId, conduitId);
     if (!conduit) throw new ActError(404, "No such conduit at this plant.");
+    await requireOwnersAsSeen(tx, actor, conduit, { revision: target.expectedRevision, owners: target.expectedOwners });
+    const designOwnerId = conduit.designOwner?.id ?? null;
+    const monitoringOwnerId = conduit.monitoringOwner?.id ?? null;
     const { engineers, security } = await ownerCandidates(tx, plantId);
     if (input.designOwnerId !== null && !engineers.some((p) => p.id === input.designOwnerId)) {
       throw new ActError(
@@ -287,7 +397,7 @@ export async function assignConduitOwners(
         "monitoringOwnerId"
       );
     }
-    if (conduit.design_owner_id === input.designOwnerId && conduit.monitoring_owner_id === input.monitoringOwnerId) {
+    if (designOwnerId === input.designOwnerId && monitoringOwnerId === input.monitoringOwnerId) {
       throw new ActError(400, "Nothing changed: these are already the owners.");
     }
     await tx
@@ -311,7 +421,7 @@ export async function assignConduitOwners(
         summary: `${actor.name} assigned the owners of conduit “${conduit.name}”: design & change control ${nameOf(
           input.designOwnerId
         )}, monitoring & incident response ${nameOf(input.monitoringOwnerId)}`,
-        before: { designOwnerId: conduit.design_owner_id, monitoringOwnerId: conduit.monitoring_owner_id },
+        before: { designOwnerId, monitoringOwnerId },
         after: input,
       },
       now
@@ -323,7 +433,14 @@ export async function assignConduitOwners(
 export async function signConduit(
   db: DB,
   actor: Actor,
-  input: { conduitId: number; plantId: number; part: SignoffPart; seenHash: string; note: string | null },
+  input: {
+    conduitId: number;
+    plantId: number;
+    part: SignoffPart;
+    seenHash: string;
+    expectedRevision: number;
+    note: string | null;
+  },
   now: Date = new Date()
 ): Promise<void> {
   requireSigningRole(actor, input.part, input.plantId);
@@ -334,6 +451,7 @@ export async function signConduit(
     if (!owner) throw new ActError(409, "No owner is assigned to this part yet; assign one before signing.");
     if (owner.id !== actor.personId)
       throw new ActError(403, `Only the assigned owner, ${owner.name}, signs this part.`);
+    await requireConduitRevision(tx, actor, conduit, input.expectedRevision, "sign");
     await insertSignoff(
       tx,
       actor,

@@ -7,6 +7,7 @@ import { PHASES, type Phase } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import { baselineAcceptanceHash, readinessOf } from "~/models/readiness.server";
 import { insertSignoff, requirePerson } from "~/models/signoffs.server";
+import { requireConduitRevision } from "~/models/conduits.server";
 import type { Actor } from "~/utils/actor";
 import type { DB } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
@@ -270,17 +271,30 @@ async function conduitIn(tx: Transaction<Database>, plantId: number, conduitId: 
   return conduit;
 }
 
-/** Alert wiring is refused, with the reasons, until the conduit's baseline is mature or jointly accepted. */
+/**
+ * Alert wiring is refused, with the reasons, until the conduit's baseline is mature or jointly accepted; and when
+ * `expectedRevision` is given (the revision the person reviewed; API clients may leave it out), unless the conduit is
+ * still at that revision.
+ */
 export async function wireAlerts(
   db: DB,
   actor: Actor,
-  input: { plantId: number; conduitId: number; siemReference: string | null },
+  input: { plantId: number; conduitId: number; siemReference: string | null; expectedRevision: number | null },
   now: Date = new Date()
 ): Promise<void> {
   requireAct(actor, "wire:alerts", input.plantId, "wire alerts");
   const personId = requirePerson(actor);
   await db.transaction().execute(async (tx) => {
     const conduit = await conduitIn(tx, input.plantId, input.conduitId);
+    if (input.expectedRevision !== null) {
+      await requireConduitRevision(
+        tx,
+        actor,
+        { id: conduit.id, plantId: input.plantId, revision: conduit.revision },
+        input.expectedRevision,
+        "wire"
+      );
+    }
     const readiness = await readinessIn(tx, conduit.code, now);
     const state = readiness.conduits.find((c) => c.id === conduit.id)!;
     if (state.alertBlock) throw new ActError(409, state.alertBlock);
@@ -316,7 +330,7 @@ export async function wireAlerts(
 export async function acceptBaseline(
   db: DB,
   actor: Actor,
-  input: { plantId: number; conduitId: number; note: string },
+  input: { plantId: number; conduitId: number; note: string; expectedRevision: number },
   now: Date = new Date()
 ): Promise<void> {
   requirePerson(actor);
@@ -329,6 +343,13 @@ export async function acceptBaseline(
     const ownerId = part === "design_change_control" ? conduit.design_owner_id : conduit.monitoring_owner_id;
     if (!part || ownerId !== actor.personId)
       throw new ActError(403, "Only the conduit's two assigned owners accept its baseline.");
+    await requireConduitRevision(
+      tx,
+      actor,
+      { id: conduit.id, plantId: input.plantId, revision: conduit.revision },
+      input.expectedRevision,
+      "accept"
+    );
     const readiness = await readinessIn(tx, conduit.code, now);
     const baseline = readiness.conduits.find((c) => c.id === conduit.id)!.baseline;
     if (baseline.status !== "stalled") {

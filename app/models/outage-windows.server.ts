@@ -1,5 +1,5 @@
-import type { Transaction } from "kysely";
-import type { Database } from "../../db/schema";
+import type { Selectable, Transaction } from "kysely";
+import type { Database, OutageWindowTable } from "../../db/schema";
 import { formatLocalRange, parseLocalDateTime, realDurationMinutes, type OffsetCandidate } from "~/domain/local-time";
 import {
   cancelWindowEffects,
@@ -11,6 +11,7 @@ import {
   type WindowFacts,
 } from "~/domain/outage-windows";
 import { can } from "~/domain/permissions";
+import { changesBetween, conflictMessage, outageWindowFields } from "~/domain/revisions";
 import {
   CHANGE_KIND_LABELS,
   CHANGE_KINDS,
@@ -21,9 +22,10 @@ import {
   type WindowStatus,
 } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
+import { revisionTrail } from "~/models/revisions.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
-import { ActError } from "~/utils/errors";
+import { ActError, RevisionConflictError } from "~/utils/errors";
 import { requireAct } from "~/models/authorize.server";
 
 // Outage windows and the network changes scheduled into them: reads for the calendars and the program view, and
@@ -138,6 +140,8 @@ export interface WindowView {
   notes: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Bumped by every edit of the window; a form that edits it carries the revision it showed. */
+  revision: number;
   changes: ChangeView[];
 }
 
@@ -160,6 +164,7 @@ function windowQuery(db: Executor) {
       "w.notes",
       "w.created_at",
       "w.updated_at",
+      "w.revision",
     ]);
 }
 
@@ -232,6 +237,7 @@ function windowView(row: WindowRow, changes: ChangeView[]): WindowView {
     notes: row.notes,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    revision: row.revision,
     changes,
   };
 }
@@ -613,12 +619,54 @@ async function refuseOverBlackout(
 export interface WindowEdit {
   plantId: number;
   windowId: number;
+  /** The revision the person saw; an edit based on an older one is refused (409) with the window as it stands. */
+  expectedRevision: number;
   title?: string;
   kind?: string;
   status?: string;
   startsAt?: string;
   endsAt?: string;
   notes?: string | null;
+}
+
+/** Every audited act that saves a new revision of a window. */
+const WINDOW_EDIT_ACTIONS = ["window.edit", "window.confirm", "window.unconfirm", "window.complete", "window.cancel"];
+
+async function requireWindowRevision(
+  tx: Executor,
+  actor: Actor,
+  current: Selectable<OutageWindowTable>,
+  edit: WindowEdit
+): Promise<void> {
+  if (current.revision === edit.expectedRevision) return;
+  const trail = await revisionTrail(
+    tx,
+    { type: "outage_window", id: current.id, plantId: current.plant_id, actions: WINDOW_EDIT_ACTIONS },
+    edit.expectedRevision
+  );
+  const now = outageWindowFields(windowAuditShape(current));
+  // The audit records each replaced window in the shape of `windowAuditShape`.
+  const read = trail.basedOn
+    ? outageWindowFields(trail.basedOn as unknown as ReturnType<typeof windowAuditShape>)
+    : null;
+  const conflict = {
+    basedOn: edit.expectedRevision,
+    revision: current.revision,
+    savedBy: trail.savedBy,
+    savedAt: trail.savedAt,
+    current: now,
+    changes: read ? changesBetween(read, now) : null,
+  };
+  const yours = actor.personId !== null && trail.savedByPersonId === actor.personId;
+  throw new RevisionConflictError(
+    conflictMessage({
+      ...conflict,
+      object: `window “${current.title}”`,
+      act: edit.status === undefined ? "edit" : "status",
+      yours,
+    }),
+    conflict
+  );
 }
 
 const STATUS_MOVES: Record<WindowStatus, readonly WindowStatus[]> = {
@@ -649,6 +697,7 @@ export async function updateWindow(
       .where("plant_id", "=", plant.id)
       .executeTakeFirst();
     if (!current) throw new ActError(404, `No window ${input.windowId} at ${plant.code}.`, "windowId");
+    await requireWindowRevision(tx, actor, current, input);
     if (current.status === "completed" || current.status === "cancelled") {
       throw new ActError(
         409,
@@ -768,6 +817,7 @@ export async function updateWindow(
         starts_at: next.starts_at,
         ends_at: next.ends_at,
         updated_at: now.toISOString(),
+        revision: current.revision + 1,
       })
       .where("id", "=", current.id)
       .execute();
@@ -819,8 +869,12 @@ export async function updateWindow(
                 .map((f) => `“${f.title}”`)
                 .join(", ")}`
             : ""),
-        before: windowAuditShape(current),
-        after: { ...windowAuditShape(next), flaggedChanges: flagged.map((f) => ({ ...f, status: "needs_window" })) },
+        before: { revision: current.revision, ...windowAuditShape(current) },
+        after: {
+          revision: current.revision + 1,
+          ...windowAuditShape(next),
+          flaggedChanges: flagged.map((f) => ({ ...f, status: "needs_window" })),
+        },
       },
       now
     );

@@ -2,6 +2,7 @@ import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { sortFlows, type AllowedFlow } from "~/domain/conduits";
 import { can } from "~/domain/permissions";
+import { changesBetween, conflictMessage, ownershipSplitFields, type ConflictAct } from "~/domain/revisions";
 import {
   PART_LABELS,
   PART_ROLE,
@@ -12,9 +13,10 @@ import {
 } from "~/domain/signoffs";
 import { ROLE_LABELS } from "~/domain/vocabulary";
 import { canonicalJson, recordAudit } from "~/models/audit.server";
+import { revisionTrail } from "~/models/revisions.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
-import { ActError } from "~/utils/errors";
+import { ActError, RevisionConflictError } from "~/utils/errors";
 import { sha256 } from "~/utils/password.server";
 
 export type SubjectType = "ownership_split" | "conduit" | "baseline_acceptance";
@@ -229,10 +231,44 @@ export async function insertSignoff(
   );
 }
 
+/**
+ * Refuses an act based on an older revision of the plant's ownership split than the current one: the split as it
+ * now stands, who saved it, and its text at the revision the person read.
+ */
+async function requireSplitRevision(
+  tx: Executor,
+  actor: Actor,
+  plant: { id: number; code: string; ownership_split: string | null; ownership_split_revision: number },
+  expectedRevision: number,
+  act: ConflictAct
+): Promise<void> {
+  if (plant.ownership_split_revision === expectedRevision) return;
+  const trail = await revisionTrail(
+    tx,
+    { type: "ownership_split", id: plant.id, plantId: plant.id, actions: ["ownership_split.edit"] },
+    expectedRevision
+  );
+  const current = ownershipSplitFields(plant.ownership_split);
+  const read = trail.basedOn ? ownershipSplitFields((trail.basedOn.text as string | null) ?? null) : null;
+  const conflict = {
+    basedOn: expectedRevision,
+    revision: plant.ownership_split_revision,
+    savedBy: trail.savedBy,
+    savedAt: trail.savedAt,
+    current,
+    changes: read ? changesBetween(read, current) : null,
+  };
+  const yours = actor.personId !== null && trail.savedByPersonId === actor.personId;
+  throw new RevisionConflictError(
+    conflictMessage({ ...conflict, object: `the ownership split of ${plant.code}`, act, yours }),
+    conflict
+  );
+}
+
 export async function signOwnershipSplit(
   db: DB,
   actor: Actor,
-  input: { plantId: number; part: SignoffPart; seenHash: string; note: string | null },
+  input: { plantId: number; part: SignoffPart; seenHash: string; expectedRevision: number; note: string | null },
   now: Date = new Date()
 ): Promise<void> {
   requireSigningRole(actor, input.part, input.plantId);
@@ -245,6 +281,7 @@ export async function signOwnershipSplit(
     if (!plant) throw new ActError(404, "No such plant.");
     if (plant.ownership_split === null)
       throw new ActError(409, "No ownership split is written yet; write it before signing.");
+    await requireSplitRevision(tx, actor, { id: input.plantId, ...plant }, input.expectedRevision, "sign");
     await insertSignoff(
       tx,
       actor,
@@ -267,7 +304,7 @@ export async function signOwnershipSplit(
 export async function editOwnershipSplit(
   db: DB,
   actor: Actor,
-  input: { plantId: number; text: string },
+  input: { plantId: number; text: string; expectedRevision: number },
   now: Date = new Date()
 ): Promise<void> {
   if (!can(actor, "edit:plant", input.plantId))
@@ -280,6 +317,7 @@ export async function editOwnershipSplit(
       .where("id", "=", input.plantId)
       .executeTakeFirst();
     if (!plant) throw new ActError(404, "No such plant.");
+    await requireSplitRevision(tx, actor, { id: input.plantId, ...plant }, input.expectedRevision, "edit");
     if (plant.ownership_split === text) throw new ActError(400, "The text is unchanged.", "text");
     const revision = plant.ownership_split_revision + 1;
     await tx

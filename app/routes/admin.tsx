@@ -6,10 +6,19 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useLocation,
+  useNavigation,
+  type ShouldRevalidateFunction,
+} from "@remix-run/react";
 import { z } from "~/utils/zod";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { EmailSchema, PersonNameSchema } from "~/domain/accounts";
+import { RevisionChanges } from "~/components/RevisionConflict";
 import { can } from "~/domain/permissions";
 import { parseId, requestedWindow } from "~/domain/listing";
 import { Pager } from "~/components/Pager";
@@ -33,8 +42,9 @@ import {
 } from "~/models/accounts.server";
 import { requirePermission, requireUserWith } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
-import { ActError } from "~/utils/errors";
+import { ActError, RevisionConflictError, type RevisionConflict } from "~/utils/errors";
 import { MIN_PASSWORD_LENGTH } from "~/utils/password.server";
+import { revisionField } from "~/utils/revision-forms";
 
 const PersonId = z.coerce.number({ error: "Choose an account." }).int().positive("Choose an account.");
 const Name = PersonNameSchema;
@@ -53,7 +63,13 @@ const CreateAccountSchema = z.object({
   password: Password,
 });
 
-const UpdateAccountSchema = z.object({ personId: PersonId, name: Name, role: Role, plants: PlantCodes });
+const UpdateAccountSchema = z.object({
+  personId: PersonId,
+  name: Name,
+  role: Role,
+  plants: PlantCodes,
+  revision: revisionField,
+});
 
 const SetActiveSchema = z.object({
   personId: PersonId,
@@ -87,7 +103,7 @@ const INTENTS = [
 type Intent = (typeof INTENTS)[number];
 /** Forms shown only in one account's edit panel. */
 const ACCOUNT_INTENTS: readonly Intent[] = ["update-account", "set-active", "reset-password"];
-const HIDDEN_FIELDS = ["personId", "tokenId", "active"] as const;
+const HIDDEN_FIELDS = ["personId", "tokenId", "active", "revision"] as const;
 const STALE_FORM = "The form was not recognized; reload the page and try again.";
 
 /** Confirmations after a redirect: the address names one of these, never the text itself. */
@@ -152,7 +168,7 @@ function refused(
   targetId: number | null,
   fields: Record<string, unknown>,
   status: 400 | 403 | 404 | 409,
-  problem: { fieldErrors?: FieldErrors; formError?: string }
+  problem: { fieldErrors?: FieldErrors; formError?: string; conflict?: RevisionConflict }
 ) {
   const values = {
     email: typeof fields.email === "string" ? fields.email : "",
@@ -167,6 +183,7 @@ function refused(
       targetId,
       fieldErrors: problem.fieldErrors ?? {},
       formError: problem.formError ?? null,
+      conflict: problem.conflict ?? null,
       values,
       token: null,
     },
@@ -204,7 +221,8 @@ export async function action({ request }: ActionFunctionArgs) {
       case "update-account": {
         const parsed = UpdateAccountSchema.safeParse(fields);
         if (!parsed.success) return invalid(parsed.error);
-        const { changed } = await updateAccount(db, actor, parsed.data);
+        const { revision, ...account } = parsed.data;
+        const { changed } = await updateAccount(db, actor, { ...account, expectedRevision: revision });
         throw redirect(`/admin?done=${changed ? "account-updated" : "account-unchanged"}`);
       }
       case "set-active": {
@@ -247,6 +265,9 @@ export async function action({ request }: ActionFunctionArgs) {
         return refused(null, null, fields, 400, { formError: STALE_FORM });
     }
   } catch (error) {
+    if (error instanceof RevisionConflictError) {
+      return refused(intent, targetId, fields, 409, { formError: error.message, conflict: error.conflict });
+    }
     if (!(error instanceof ActError)) throw error;
     return refused(
       intent,
@@ -602,6 +623,7 @@ function plural(count: number, noun: string): string {
 interface Problems {
   fieldErrors: FieldErrors;
   formError: string | null;
+  conflict?: RevisionConflict | null;
   values: { email: string; name: string; role: string; plants: string[] } | null;
 }
 
@@ -615,7 +637,15 @@ function EditAccount({
   activation,
   reset,
 }: {
-  account: { id: number; name: string; email: string; role: string; active: boolean; plantCodes: string[] };
+  account: {
+    id: number;
+    name: string;
+    email: string;
+    role: string;
+    active: boolean;
+    plantCodes: string[];
+    revision: number;
+  };
   plants: PlantChoice[];
   isSelf: boolean;
   minPasswordLength: number;
@@ -641,8 +671,10 @@ function EditAccount({
               {update.formError}
             </p>
           ) : null}
+          {update?.conflict ? <RevisionChanges conflict={update.conflict} /> : null}
           <input type="hidden" name="intent" value="update-account" />
           <input type="hidden" name="personId" value={account.id} />
+          <input type="hidden" name="revision" value={account.revision} />
           <TextField
             id="edit-name"
             name="name"
@@ -856,3 +888,7 @@ function PlantPicker({
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 export const meta: MetaFunction = () => [{ title: "Accounts and API tokens · Segmentation Tracker" }];
+
+// After a refusal for a stale revision, the page is read again so it shows the account as it now stands.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  Boolean(actionResult?.conflict) || defaultShouldRevalidate;

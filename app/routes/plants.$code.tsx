@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { z } from "~/utils/zod";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { Pager } from "~/components/Pager";
@@ -10,6 +10,7 @@ import { BaselineEvidence, type BaselineEvidenceRow } from "~/components/Baselin
 import { StagedHosts, Violations } from "~/components/EvidenceTriage";
 import { FormFailure } from "~/components/FormFailure";
 import { GatesPanel, type GateControls } from "~/components/GatesPanel";
+import { RevisionConflictNotice } from "~/components/RevisionConflict";
 import { PartBadge, SignoffHistory, SignoffParts } from "~/components/SignoffParts";
 import { SortHeader } from "~/components/SortHeader";
 import { parseChoice, parseId, parseSearch, parseSort, requestedWindow } from "~/domain/listing";
@@ -55,6 +56,7 @@ import {
   triageStagedHost,
 } from "~/models/triage.server";
 import { editOwnershipSplit, getOwnershipSplit, revokeSignoff, signOwnershipSplit } from "~/models/signoffs.server";
+import { draftOf, revisionField } from "~/utils/revision-forms";
 import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";
 import { attempt, invalid, refused } from "~/utils/act.server";
 import { requirePermission, requireUser } from "~/utils/auth.server";
@@ -71,6 +73,7 @@ const SplitSchema = z.object({
     .trim()
     .min(40, "Write the split in full: who owns design & change control, and who owns monitoring & incident response.")
     .max(4000, "Keep the split under 4,000 characters."),
+  revision: revisionField,
 });
 
 const TickSchema = z.object({
@@ -331,11 +334,15 @@ export async function action({ params, request }: ActionFunctionArgs) {
       requirePermission(user, "edit:plant", plant.id);
       const parsed = SplitSchema.safeParse(form);
       if (!parsed.success) return invalid(intent, parsed.error);
-      failure = await attempt(intent, () =>
-        editOwnershipSplit(db, user, {
-          plantId: plant.id,
-          text: parsed.data.text,
-        })
+      failure = await attempt(
+        intent,
+        () =>
+          editOwnershipSplit(db, user, {
+            plantId: plant.id,
+            text: parsed.data.text,
+            expectedRevision: parsed.data.revision,
+          }),
+        draftOf(form, ["text"])
       );
       break;
     }
@@ -347,6 +354,7 @@ export async function action({ params, request }: ActionFunctionArgs) {
           plantId: plant.id,
           part: parsed.data.part,
           seenHash: parsed.data.hash,
+          expectedRevision: parsed.data.revision,
           note: parsed.data.note || null,
         })
       );
@@ -519,6 +527,8 @@ export default function PlantPage() {
   } = useLoaderData<typeof loader>();
   const actionData = useActionData<ImportActionData>();
   const current = phaseIndex(plant.phase);
+  // After a conflict the split's form holds what the person wrote, beside the split as it now stands.
+  const splitDraft = actionData?.intent === "edit-split" && actionData.conflict ? actionData.draft : undefined;
 
   return (
     <>
@@ -589,7 +599,11 @@ export default function PlantPage() {
         <h2 id="ownership-title">
           Ownership split <span className="muted">OWN-SPLIT · revision {split.revision}</span>
         </h2>
-        <FormFailure failure={actionData} intents={["edit-split", "sign", "revoke"]} />
+        <FormFailure
+          failure={actionData?.conflict ? undefined : actionData}
+          intents={["edit-split", "sign", "revoke"]}
+        />
+        <RevisionConflictNotice failure={actionData} intents={["edit-split", "sign"]} />
         {split.text ? (
           <blockquote className="split-text">{split.text}</blockquote>
         ) : (
@@ -597,10 +611,11 @@ export default function PlantPage() {
         )}
         <SignoffParts parts={split.parts} hash={split.hash} revision={split.revision} controls={splitControls} />
         {canEditSplit ? (
-          <details className="edit-split">
+          <details className="edit-split" open={splitDraft ? true : undefined}>
             <summary>{split.text ? "Edit the split (earlier signoffs become stale)" : "Write the split"}</summary>
-            <Form method="post" className="stacked">
+            <Form method="post" className="stacked" key={`${split.revision}:${splitDraft ? "draft" : ""}`}>
               <input type="hidden" name="intent" value="edit-split" />
+              <input type="hidden" name="revision" value={split.revision} />
               <label>
                 Ownership split
                 <textarea
@@ -609,7 +624,7 @@ export default function PlantPage() {
                   required
                   minLength={40}
                   maxLength={4000}
-                  defaultValue={split.text ?? DEFAULT_OWNERSHIP_SPLIT}
+                  defaultValue={splitDraft?.text ?? split.text ?? DEFAULT_OWNERSHIP_SPLIT}
                   aria-invalid={actionData?.fieldErrors.text ? true : undefined}
                 />
               </label>
@@ -1021,6 +1036,10 @@ function AssetBreakdownTable({
     </div>
   );
 }
+
+// After a refusal for a stale revision, the page is read again so it shows the split as it now stands.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  Boolean(actionResult?.conflict) || defaultShouldRevalidate;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {

@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { z } from "~/utils/zod";
+import { RevisionConflictNotice } from "~/components/RevisionConflict";
 import { SignoffHistory, SignoffParts } from "~/components/SignoffParts";
 import { DIRECTION_ARROWS, formatFlow, parseFlows } from "~/domain/conduits";
 import { can } from "~/domain/permissions";
@@ -22,6 +23,7 @@ import { listZones } from "~/models/plants.server";
 import { acceptBaseline, addDetectionRule, reviewDetectionRule, wireAlerts } from "~/models/gates.server";
 import { readinessOf } from "~/models/readiness.server";
 import { listSignoffs, revokeSignoff } from "~/models/signoffs.server";
+import { draftOf, revisionField } from "~/utils/revision-forms";
 import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";
 import { attempt, invalid, refused, type ActFailure } from "~/utils/act.server";
 import { requirePermission, requireUser } from "~/utils/auth.server";
@@ -49,17 +51,35 @@ const ConduitSchema = z.object({
   monitored: z.literal("on").optional(),
   monitoringPoint: optionalText(200, "monitoring point"),
   flows: z.string().max(20_000, "Too many flow lines."),
+  revision: revisionField,
 });
+const CONDUIT_FIELDS = [
+  "name",
+  "zoneAId",
+  "zoneBId",
+  "purpose",
+  "controlType",
+  "monitored",
+  "monitoringPoint",
+  "flows",
+];
+const ownerId = z.union([z.literal(""), z.coerce.number().int().positive()]);
 const OwnersSchema = z.object({
-  designOwnerId: z.union([z.literal(""), z.coerce.number().int().positive()]),
-  monitoringOwnerId: z.union([z.literal(""), z.coerce.number().int().positive()]),
+  designOwnerId: ownerId,
+  monitoringOwnerId: ownerId,
+  // The owners the form showed: owners are not part of the revision, so they are checked on their own.
+  seenDesignOwnerId: ownerId,
+  seenMonitoringOwnerId: ownerId,
+  revision: revisionField,
 });
 
 const WireSchema = z.object({
   siemReference: optionalText(200, "SIEM reference"),
+  revision: revisionField,
 });
 const AcceptSchema = z.object({
   note: z.string().trim().min(10, "Describe the residual novelty you accept (at least 10 characters).").max(1000),
+  revision: revisionField,
 });
 const RuleSchema = z.object({
   name: z.string().trim().min(3, "Name the rule (at least 3 characters).").max(120),
@@ -186,9 +206,17 @@ export async function action({ params, request }: ActionFunctionArgs) {
       if (!parsed.success) return invalid(intent, parsed.error);
       const flows = parseFlows(parsed.data.flows);
       if (!flows.ok) return refused(intent, 400, "Some allowed flows could not be read.", { flows: flows.errors });
-      const { flows: _text, monitored, ...fields } = parsed.data;
-      failure = await attempt(intent, () =>
-        updateConduit(db, user, conduit.id, plant.id, { ...fields, monitored: monitored === "on", flows: flows.flows })
+      const { flows: _text, monitored, revision, ...fields } = parsed.data;
+      failure = await attempt(
+        intent,
+        () =>
+          updateConduit(
+            db,
+            user,
+            { conduitId: conduit.id, plantId: plant.id, expectedRevision: revision },
+            { ...fields, monitored: monitored === "on", flows: flows.flows }
+          ),
+        draftOf(form, CONDUIT_FIELDS)
       );
       break;
     }
@@ -196,11 +224,28 @@ export async function action({ params, request }: ActionFunctionArgs) {
       requirePermission(user, "edit:conduit", plant.id);
       const parsed = OwnersSchema.safeParse(form);
       if (!parsed.success) return invalid(intent, parsed.error);
-      failure = await attempt(intent, () =>
-        assignConduitOwners(db, user, conduit.id, plant.id, {
-          designOwnerId: parsed.data.designOwnerId === "" ? null : parsed.data.designOwnerId,
-          monitoringOwnerId: parsed.data.monitoringOwnerId === "" ? null : parsed.data.monitoringOwnerId,
-        })
+      const person = (id: number | "") => (id === "" ? null : id);
+      failure = await attempt(
+        intent,
+        () =>
+          assignConduitOwners(
+            db,
+            user,
+            {
+              conduitId: conduit.id,
+              plantId: plant.id,
+              expectedRevision: parsed.data.revision,
+              expectedOwners: {
+                designOwnerId: person(parsed.data.seenDesignOwnerId),
+                monitoringOwnerId: person(parsed.data.seenMonitoringOwnerId),
+              },
+            },
+            {
+              designOwnerId: person(parsed.data.designOwnerId),
+              monitoringOwnerId: person(parsed.data.monitoringOwnerId),
+            }
+          ),
+        draftOf(form, ["designOwnerId", "monitoringOwnerId"])
       );
       break;
     }
@@ -213,6 +258,7 @@ export async function action({ params, request }: ActionFunctionArgs) {
           plantId: plant.id,
           part: parsed.data.part,
           seenHash: parsed.data.hash,
+          expectedRevision: parsed.data.revision,
           note: parsed.data.note || null,
         })
       );
@@ -230,7 +276,12 @@ export async function action({ params, request }: ActionFunctionArgs) {
       const parsed = WireSchema.safeParse(form);
       if (!parsed.success) return invalid(intent, parsed.error);
       failure = await attempt(intent, () =>
-        wireAlerts(db, user, { plantId: plant.id, conduitId: conduit.id, siemReference: parsed.data.siemReference })
+        wireAlerts(db, user, {
+          plantId: plant.id,
+          conduitId: conduit.id,
+          siemReference: parsed.data.siemReference,
+          expectedRevision: parsed.data.revision,
+        })
       );
       break;
     }
@@ -238,7 +289,12 @@ export async function action({ params, request }: ActionFunctionArgs) {
       const parsed = AcceptSchema.safeParse(form);
       if (!parsed.success) return invalid(intent, parsed.error);
       failure = await attempt(intent, () =>
-        acceptBaseline(db, user, { plantId: plant.id, conduitId: conduit.id, note: parsed.data.note })
+        acceptBaseline(db, user, {
+          plantId: plant.id,
+          conduitId: conduit.id,
+          note: parsed.data.note,
+          expectedRevision: parsed.data.revision,
+        })
       );
       break;
     }
@@ -277,7 +333,7 @@ function FieldError({ failure, field, intent }: { failure: ActFailure | undefine
   );
 }
 
-function BaselineAndAlerts() {
+function BaselineAndAlerts({ failure }: { failure: ActFailure | undefined }) {
   const {
     baseline,
     state,
@@ -339,10 +395,12 @@ function BaselineAndAlerts() {
             ))}
           </ul>
         ) : null}
+        <RevisionConflictNotice failure={failure} intents={["accept-baseline"]} />
         {acceptControl ? (
           acceptControl.allowed ? (
             <Form method="post" className="stacked">
               <input type="hidden" name="intent" value="accept-baseline" />
+              <input type="hidden" name="revision" value={conduit.revision} />
               <label>
                 Residual novelty you accept
                 <textarea name="note" rows={2} required minLength={10} maxLength={1000} />
@@ -370,10 +428,12 @@ function BaselineAndAlerts() {
             {wiring.siemReference ? ` · ${wiring.siemReference}` : ""}
           </p>
         ) : null}
+        <RevisionConflictNotice failure={failure} intents={["wire-alerts"]} />
         {wiringControl ? (
           wiringControl.allowed ? (
             <Form method="post" className="inline-form">
               <input type="hidden" name="intent" value="wire-alerts" />
+              <input type="hidden" name="revision" value={conduit.revision} />
               <label>
                 SIEM reference <span className="muted">(optional)</span>
                 <input type="text" name="siemReference" maxLength={200} />
@@ -455,6 +515,12 @@ export default function ConduitPage() {
   const failure = useActionData<ActFailure>();
   const invalidField = (intent: string, field: string) =>
     failure?.intent === intent && failure.fieldErrors[field] ? true : undefined;
+  // After a conflict the forms hold what the person wrote, over the conduit as it now stands.
+  const draftFor = (intent: string) => (failure?.intent === intent && failure.conflict ? failure.draft : undefined);
+  const editDraft = draftFor("edit-conduit");
+  const ownersDraft = draftFor("assign-owners");
+  const designOwnerId = conduit.designOwner?.id ?? "";
+  const monitoringOwnerId = conduit.monitoringOwner?.id ?? "";
 
   return (
     <>
@@ -470,7 +536,7 @@ export default function ConduitPage() {
         </div>
       </div>
 
-      {failure ? (
+      {failure && !failure.conflict ? (
         <p className="form-error" role="alert">
           {failure.error}
         </p>
@@ -522,6 +588,7 @@ export default function ConduitPage() {
 
         <section className="panel" aria-labelledby="owners-title">
           <h2 id="owners-title">Owners and signoffs (CON-OWNERS)</h2>
+          <RevisionConflictNotice failure={failure} intents={["sign", "assign-owners"]} />
           <SignoffParts
             parts={parts}
             hash={conduit.hash}
@@ -533,15 +600,22 @@ export default function ConduitPage() {
             }}
           />
           {canEdit ? (
-            <details>
+            <details open={ownersDraft ? true : undefined}>
               <summary>Assign owners</summary>
-              <Form method="post" className="stacked">
+              <Form
+                method="post"
+                className="stacked"
+                key={`${conduit.revision}:${designOwnerId}:${monitoringOwnerId}:${ownersDraft ? "draft" : ""}`}
+              >
                 <input type="hidden" name="intent" value="assign-owners" />
+                <input type="hidden" name="revision" value={conduit.revision} />
+                <input type="hidden" name="seenDesignOwnerId" value={designOwnerId} />
+                <input type="hidden" name="seenMonitoringOwnerId" value={monitoringOwnerId} />
                 <label>
                   Design &amp; change-control owner (plant engineer)
                   <select
                     name="designOwnerId"
-                    defaultValue={conduit.designOwner?.id ?? ""}
+                    defaultValue={ownersDraft?.designOwnerId ?? designOwnerId}
                     aria-invalid={invalidField("assign-owners", "designOwnerId")}
                   >
                     <option value="">Not assigned</option>
@@ -557,7 +631,7 @@ export default function ConduitPage() {
                   Monitoring &amp; incident-response owner (corporate security)
                   <select
                     name="monitoringOwnerId"
-                    defaultValue={conduit.monitoringOwner?.id ?? ""}
+                    defaultValue={ownersDraft?.monitoringOwnerId ?? monitoringOwnerId}
                     aria-invalid={invalidField("assign-owners", "monitoringOwnerId")}
                   >
                     <option value="">Not assigned</option>
@@ -576,14 +650,16 @@ export default function ConduitPage() {
         </section>
       </div>
 
-      <BaselineAndAlerts />
+      <BaselineAndAlerts failure={failure} />
 
       {canEdit ? (
         <section className="panel" aria-labelledby="edit-title">
           <h2 id="edit-title">Edit the definition</h2>
           <p className="muted">Saving makes revision {conduit.revision + 1}; both owners must sign it again.</p>
-          <Form method="post" className="stacked">
+          <RevisionConflictNotice failure={failure} intents={["edit-conduit"]} />
+          <Form method="post" className="stacked" key={`${conduit.revision}:${editDraft ? "draft" : ""}`}>
             <input type="hidden" name="intent" value="edit-conduit" />
+            <input type="hidden" name="revision" value={conduit.revision} />
             <label>
               Name
               <input
@@ -591,7 +667,7 @@ export default function ConduitPage() {
                 name="name"
                 required
                 maxLength={120}
-                defaultValue={conduit.name}
+                defaultValue={editDraft?.name ?? conduit.name}
                 aria-invalid={invalidField("edit-conduit", "name")}
               />
             </label>
@@ -601,7 +677,7 @@ export default function ConduitPage() {
                 Endpoint zone A
                 <select
                   name="zoneAId"
-                  defaultValue={conduit.zoneAId}
+                  defaultValue={editDraft?.zoneAId ?? conduit.zoneAId}
                   aria-invalid={invalidField("edit-conduit", "zoneAId")}
                 >
                   {zones.map((zone) => (
@@ -615,7 +691,7 @@ export default function ConduitPage() {
                 Endpoint zone B
                 <select
                   name="zoneBId"
-                  defaultValue={conduit.zoneBId}
+                  defaultValue={editDraft?.zoneBId ?? conduit.zoneBId}
                   aria-invalid={invalidField("edit-conduit", "zoneBId")}
                 >
                   {zones.map((zone) => (
@@ -627,7 +703,7 @@ export default function ConduitPage() {
               </label>
               <label>
                 Control type
-                <select name="controlType" defaultValue={conduit.controlType ?? ""}>
+                <select name="controlType" defaultValue={editDraft?.controlType ?? conduit.controlType ?? ""}>
                   <option value="">None yet</option>
                   {CONTROL_TYPES.map((type) => (
                     <option key={type} value={type}>
@@ -641,14 +717,29 @@ export default function ConduitPage() {
             <FieldError failure={failure} field="zoneBId" intent="edit-conduit" />
             <label>
               Purpose
-              <input type="text" name="purpose" maxLength={500} defaultValue={conduit.purpose ?? ""} />
+              <input
+                type="text"
+                name="purpose"
+                maxLength={500}
+                defaultValue={editDraft ? editDraft.purpose ?? "" : conduit.purpose ?? ""}
+              />
             </label>
             <label className="checkbox">
-              <input type="checkbox" name="monitored" defaultChecked={conduit.monitored} /> Monitored
+              <input
+                type="checkbox"
+                name="monitored"
+                defaultChecked={editDraft ? editDraft.monitored === "on" : conduit.monitored}
+              />{" "}
+              Monitored
             </label>
             <label>
               Monitoring point
-              <input type="text" name="monitoringPoint" maxLength={200} defaultValue={conduit.monitoringPoint ?? ""} />
+              <input
+                type="text"
+                name="monitoringPoint"
+                maxLength={200}
+                defaultValue={editDraft ? editDraft.monitoringPoint ?? "" : conduit.monitoringPoint ?? ""}
+              />
             </label>
             <label>
               Allowed flows{" "}
@@ -659,7 +750,7 @@ export default function ConduitPage() {
                 name="flows"
                 rows={Math.max(4, conduit.flows.length + 2)}
                 className="mono"
-                defaultValue={conduit.flows.map(formatFlow).join("\n")}
+                defaultValue={editDraft?.flows ?? conduit.flows.map(formatFlow).join("\n")}
                 aria-invalid={invalidField("edit-conduit", "flows")}
               />
             </label>
@@ -676,6 +767,10 @@ export default function ConduitPage() {
     </>
   );
 }
+
+// After a refusal for a stale revision, the page is read again so it shows the conduit as it now stands.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  Boolean(actionResult?.conflict) || defaultShouldRevalidate;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {

@@ -1,7 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { DateTime } from "luxon";
 import { z } from "~/utils/zod";
+import { RevisionChanges } from "~/components/RevisionConflict";
 import { UtcInstant } from "~/components/UtcInstant";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { localInputValues, type OffsetCandidate, formatDuration } from "~/domain/local-time";
@@ -29,6 +30,7 @@ import {
 import { requirePermission, requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { requirePlant } from "~/utils/plant-guard.server";
+import { revisionField } from "~/utils/revision-forms";
 import {
   formValues,
   readLocalInstants,
@@ -53,6 +55,7 @@ const CreateWindowSchema = z.object({
 const WindowStatusSchema = z.object({
   windowId: id("a window"),
   status: z.enum(["planned", "confirmed", "completed", "cancelled"], "Choose what the window becomes."),
+  revision: revisionField,
 });
 const ScheduleChangeSchema = z.object({
   windowId: id("a window"),
@@ -230,7 +233,12 @@ export async function action({ params, request }: ActionFunctionArgs) {
       const parsed = WindowStatusSchema.safeParse(form);
       if (!parsed.success) return invalid(parsed.error, target);
       failure = await tryWindowAct(intent, values, target, () =>
-        updateWindow(db, user, { plantId: plant.id, windowId: parsed.data.windowId, status: parsed.data.status })
+        updateWindow(db, user, {
+          plantId: plant.id,
+          windowId: parsed.data.windowId,
+          expectedRevision: parsed.data.revision,
+          status: parsed.data.status,
+        })
       );
       break;
     }
@@ -478,6 +486,7 @@ function WindowCard({ w, failure }: { w: WindowItem; failure: Failure }) {
           <Form method="post" className="inline-form" aria-label={`Change the status of ${w.title}`}>
             <input type="hidden" name="intent" value="window-status" />
             <input type="hidden" name="windowId" value={w.id} />
+            <input type="hidden" name="revision" value={w.revision} />
             {w.status === "planned" ? (
               <button type="submit" name="status" value="confirmed">
                 Confirm the window
@@ -518,9 +527,11 @@ function WindowCard({ w, failure }: { w: WindowItem; failure: Failure }) {
                 : "."}
             </strong>
           </p>
-          <Refusal failure={statusFailure} id={`window-${w.id}-status-error`} />
         </div>
       ) : null}
+      {/* Outside the form: a window someone else closed meanwhile shows no status form, but the refusal still shows. */}
+      <Refusal failure={statusFailure} id={`window-${w.id}-status-error`} />
+      {statusFailure?.conflict ? <RevisionChanges conflict={statusFailure.conflict} /> : null}
 
       {canChange && !history ? (
         w.status === "confirmed" && !over ? (
@@ -870,6 +881,10 @@ export default function PlantWindowsPage() {
     </>
   );
 }
+
+// After a refusal for a stale revision, the page is read again so it shows the window as it now stands.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  Boolean(actionResult?.conflict) || defaultShouldRevalidate;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.plant.code} windows · Segmentation Tracker` : "Windows · Segmentation Tracker" },

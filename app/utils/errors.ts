@@ -1,3 +1,5 @@
+import type { FieldChange, FieldValue } from "~/domain/revisions";
+
 /**
  * A business act refused for a reason the person can act on: bad input (400, naming the field),
  * a role that may not (403), something that does not exist (404), or a rule of the program (409).
@@ -6,5 +8,27 @@ export class ActError extends Error {
   constructor(public status: 400 | 403 | 404 | 409, message: string, public field?: string) {
     super(message);
     this.name = "ActError";
+  }
+}
+
+/** A versioned object as it stands now, for someone whose act was based on an earlier revision of it. */
+export interface RevisionConflict {
+  /** The revision the act was based on, and the current one. */
+  basedOn: number;
+  revision: number;
+  /** Who saved the current revision, and when (from the audit trail; null where it does not say). */
+  savedBy: string | null;
+  savedAt: string | null;
+  /** The object now, field by field. */
+  current: FieldValue[];
+  /** What changed since the revision read; null when the audit trail no longer holds that revision. */
+  changes: FieldChange[] | null;
+}
+
+/** 409: the act was based on a revision someone else has since replaced; nothing was written. */
+export class RevisionConflictError extends ActError {
+  constructor(message: string, public conflict: RevisionConflict) {
+    super(409, message);
+    this.name = "RevisionConflictError";
   }
 }

@@ -2,7 +2,7 @@ import { data } from "@remix-run/node";
 import type { OffsetCandidate } from "~/domain/local-time";
 import { instantFromLocalFields, LocalTimeError, RefusedAct } from "~/models/outage-windows.server";
 import type { ActFailure } from "~/utils/act.server";
-import { ActError } from "~/utils/errors";
+import { ActError, RevisionConflictError } from "~/utils/errors";
 
 // What the outage-window pages share: a refusal that keeps what was typed (so a form re-rendered without
 // JavaScript still holds it), every reason the scheduling rules give, and the offsets to choose from when a
@@ -34,6 +34,7 @@ export function windowRefusal(
       offsets: extra.offsets ?? {},
       values: extra.values ?? {},
       target: extra.target ?? null,
+      ...(extra.conflict ? { conflict: extra.conflict } : {}),
     },
     { status }
   );
@@ -115,6 +116,14 @@ export async function tryWindowAct(
         error.reasons.length > 1 ? `Refused, for ${error.reasons.length} reasons:` : "Refused:",
         { fieldErrors, reasons: error.reasons.map((r) => r.message), values, target }
       );
+    }
+    if (error instanceof RevisionConflictError) {
+      return windowRefusal(intent, 409, error.message, {
+        reasons: [error.message],
+        conflict: error.conflict,
+        values,
+        target,
+      });
     }
     if (error instanceof LocalTimeError) {
       const prefix = (error.field ?? "").split(".")[0] ?? "";

@@ -7,6 +7,7 @@ import * as evidence from "./2026-11-25T0400_evidence";
 import * as triage from "./2026-11-26T0000_triage";
 import * as performance from "./2026-11-26T0100_performance";
 import * as canonicalAddresses from "./2026-11-27T0000_canonical_addresses";
+import * as revisions from "./2026-11-27T0100_revisions";
 
 // Every migration, by its sortable name. A new migration is a new file added here; old ones never change.
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-26T0000_triage": triage,
   "2026-11-26T0100_performance": performance,
   "2026-11-27T0000_canonical_addresses": canonicalAddresses,
+  "2026-11-27T0100_revisions": revisions,
 };

@@ -85,16 +85,20 @@ before(async () => {
   const conduits = await db
     .selectFrom("conduit as c")
     .leftJoin("person as m", "m.id", "c.monitoring_owner_id")
-    .select(["c.id", "c.design_owner_id", "c.monitoring_owner_id", "m.name as monitoring_owner_name"])
+    .select(["c.id", "c.revision", "c.design_owner_id", "c.monitoring_owner_id", "m.name as monitoring_owner_name"])
     .where("c.plant_id", "=", day.id)
     .orderBy("c.id")
     .execute();
   let owned = conduits.find((c) => c.monitoring_owner_id === securityId);
   if (!owned) {
     owned = conduits[0]!;
+    const designOwnerId = owned.design_owner_id === null ? "" : String(owned.design_owner_id);
     const status = await post(`/plants/DAY/conduits/${owned.id}`, lead, {
       intent: "assign-owners",
-      designOwnerId: owned.design_owner_id === null ? "" : String(owned.design_owner_id),
+      revision: String(owned.revision),
+      seenDesignOwnerId: designOwnerId,
+      seenMonitoringOwnerId: owned.monitoring_owner_id === null ? "" : String(owned.monitoring_owner_id),
+      designOwnerId,
       monitoringOwnerId: String(securityId),
     });
     assert.equal(status, 302, "the lead makes security@ the monitoring owner of a DAY conduit");

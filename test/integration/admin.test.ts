@@ -118,6 +118,12 @@ async function personByEmail(email: string) {
   return test.db.selectFrom("person").selectAll().where("email", "=", email).executeTakeFirst();
 }
 
+/** The revision of the account an edit form shows. */
+async function revisionOf(personId: number): Promise<string> {
+  const row = await test.db.selectFrom("person").select("revision").where("id", "=", personId).executeTakeFirst();
+  return String(row?.revision ?? 1);
+}
+
 async function plantCodesOf(personId: number): Promise<string[]> {
   const rows = await test.db
     .selectFrom("person_plant")
@@ -282,6 +288,7 @@ describe("accounts, by an admin", () => {
     const toBoth = await postAdmin(adminCookie, {
       intent: "update-account",
       personId: String(id),
+      revision: await revisionOf(id),
       name: "Mo Mover",
       role: "plant_engineer",
       plants: ["AAA", "BBB"],
@@ -293,7 +300,13 @@ describe("accounts, by an admin", () => {
 
     const withoutPlants = await postAdmin(
       adminCookie,
-      { intent: "update-account", personId: String(id), name: "Mo Mover", role: "plant_engineer" },
+      {
+        intent: "update-account",
+        personId: String(id),
+        revision: await revisionOf(id),
+        name: "Mo Mover",
+        role: "plant_engineer",
+      },
       server.url,
       `/admin?edit=${id}`
     );
@@ -306,6 +319,7 @@ describe("accounts, by an admin", () => {
     const toSecurity = await postAdmin(adminCookie, {
       intent: "update-account",
       personId: String(id),
+      revision: await revisionOf(id),
       name: "Mo Mover",
       role: "corporate_security",
       plants: ["AAA"],
@@ -322,6 +336,7 @@ describe("accounts, by an admin", () => {
     const unchanged = await postAdmin(adminCookie, {
       intent: "update-account",
       personId: String(id),
+      revision: await revisionOf(id),
       name: "Mo Mover",
       role: "corporate_security",
     });
@@ -331,6 +346,7 @@ describe("accounts, by an admin", () => {
     const missing = await postAdmin(adminCookie, {
       intent: "update-account",
       personId: "999999",
+      revision: "1",
       name: "Ghost",
       role: "executive",
     });
@@ -445,7 +461,13 @@ describe("accounts, by an admin", () => {
 
     const demote = await postAdmin(
       adminCookie,
-      { intent: "update-account", personId: String(adminId), name: "Root Admin", role: "executive" },
+      {
+        intent: "update-account",
+        personId: String(adminId),
+        revision: await revisionOf(adminId),
+        name: "Root Admin",
+        role: "executive",
+      },
       server.url,
       `/admin?edit=${adminId}`
     );
@@ -467,7 +489,13 @@ describe("accounts, by an admin", () => {
       return true;
     });
     await assert.rejects(
-      updateAccount(test.db, system, { personId: adminId, name: "Root Admin", role: "executive", plants: [] }),
+      updateAccount(test.db, system, {
+        personId: adminId,
+        expectedRevision: 1,
+        name: "Root Admin",
+        role: "executive",
+        plants: [],
+      }),
       /last active admin/
     );
     assert.equal((await personByEmail(ADMIN_EMAIL))?.active, 1);

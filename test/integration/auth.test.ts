@@ -180,6 +180,7 @@ describe("cross-site requests", () => {
         body: new URLSearchParams({
           intent: "edit-split",
           text: "Forged text that tries to replace the ownership split of DAY.",
+          revision: "1",
         }),
         redirect: "manual",
       });
@@ -201,6 +202,15 @@ describe("cross-site requests", () => {
       body: new URLSearchParams({
         intent: "edit-split",
         text: "Design and change control: plant engineering. Monitoring and incident response: corporate security.",
+        revision: String(
+          (
+            await db
+              .selectFrom("plant")
+              .select("ownership_split_revision")
+              .where("code", "=", "DAY")
+              .executeTakeFirstOrThrow()
+          ).ownership_split_revision
+        ),
       }),
       redirect: "manual",
     });

@@ -200,11 +200,39 @@ async function pageAs(pathname: string, as: SignedIn): Promise<string> {
 /** The revision hash in the sign form the signer sees, as their browser would post it. */
 async function signerHash(pathname: string, signer: SignedIn, part: string): Promise<Fields> {
   const html = await pageAs(pathname, signer);
-  const match = new RegExp(`name="part" value="${part}"[^>]*>\\s*<input[^>]*name="hash" value="([0-9a-f]{64})"`).exec(
-    html
-  );
+  const match = new RegExp(
+    `name="part" value="${part}"[^>]*>\\s*<input[^>]*name="hash" value="([0-9a-f]{64})"[^>]*>\\s*<input[^>]*name="revision" value="(\\d+)"`
+  ).exec(html);
   if (!match) throw new Error(`${ACCOUNTS[signer].email} has no form to sign the ${part} part on ${pathname}`);
-  return { hash: match[1]! };
+  return { hash: match[1]!, revision: match[2]! };
+}
+
+/** The revision (and owners) a conduit's forms show, as the browser of whoever opened it would post them. */
+async function conduitSeen(conduitId: number): Promise<Fields> {
+  const conduit = await db
+    .selectFrom("conduit")
+    .select(["revision", "design_owner_id", "monitoring_owner_id"])
+    .where("id", "=", conduitId)
+    .executeTakeFirstOrThrow();
+  return {
+    revision: String(conduit.revision),
+    seenDesignOwnerId: String(conduit.design_owner_id ?? ""),
+    seenMonitoringOwnerId: String(conduit.monitoring_owner_id ?? ""),
+  };
+}
+
+async function splitRevision(code: string): Promise<string> {
+  const plant = await db
+    .selectFrom("plant")
+    .select("ownership_split_revision")
+    .where("code", "=", code)
+    .executeTakeFirstOrThrow();
+  return String(plant.ownership_split_revision);
+}
+
+async function accountRevision(personId: number): Promise<string> {
+  const person = await db.selectFrom("person").select("revision").where("id", "=", personId).executeTakeFirstOrThrow();
+  return String(person.revision);
 }
 
 async function latestSignoff(input: {
@@ -231,6 +259,7 @@ async function conduitForm(conduitId: number, plantId: number, purpose: string):
   const [conduit] = await listConduitDetails(db, plantId, conduitId);
   if (!conduit) throw new Error(`No conduit ${conduitId}`);
   return {
+    revision: String(conduit.revision),
     name: conduit.name,
     zoneAId: String(conduit.zoneAId),
     zoneBId: String(conduit.zoneBId),
@@ -344,7 +373,10 @@ const TABLE: Entry[] = [
     method: "POST",
     path: "/plants/DAY",
     intent: "edit-split",
-    fields: ({ actor }) => ({ text: `${SPLIT} (Written for the matrix by ${actor}.)` }),
+    fields: async ({ actor }) => ({
+      text: `${SPLIT} (Written for the matrix by ${actor}.)`,
+      revision: await splitRevision("DAY"),
+    }),
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
@@ -528,7 +560,7 @@ const TABLE: Entry[] = [
     method: "POST",
     path: "/plants/DAY/windows",
     intent: "window-status",
-    fields: { windowId: "999999999", status: "confirmed" },
+    fields: { windowId: "999999999", status: "confirmed", revision: "1" },
     allowStatus: [404],
     expected: only("program_lead", "plant_engineer_own"),
   },
@@ -592,7 +624,10 @@ const TABLE: Entry[] = [
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "wire-alerts",
-    fields: { siemReference: "SPL-OT-MATRIX" },
+    fields: async ({ ids }) => ({
+      siemReference: "SPL-OT-MATRIX",
+      revision: (await conduitSeen(ids.conduit)).revision!,
+    }),
     expected: only("plant_engineer_own", "corporate_security"),
   },
   {
@@ -601,7 +636,8 @@ const TABLE: Entry[] = [
     path: "/plants/DAY/conduits/:conduit",
     intent: "assign-owners",
     // The lead hands monitoring to the spare security person, DAY's engineer hands it back.
-    fields: ({ actor, ids }) => ({
+    fields: async ({ actor, ids }) => ({
+      ...(await conduitSeen(ids.conduit)),
       designOwnerId: String(ids.engDay),
       monitoringOwnerId: String(actor === "program_lead" ? ids.spareSecurity : ids.security),
     }),
@@ -676,7 +712,10 @@ const TABLE: Entry[] = [
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "accept-baseline",
-    fields: { note: "The residual novelty is the weekly backup job (matrix)." },
+    fields: async ({ ids }) => ({
+      note: "The residual novelty is the weekly backup job (matrix).",
+      revision: (await conduitSeen(ids.conduit)).revision!,
+    }),
     expected: only("plant_engineer_own", "corporate_security"),
   },
   {
@@ -730,8 +769,9 @@ const TABLE: Entry[] = [
     method: "POST",
     path: "/admin",
     intent: "update-account",
-    fields: ({ actor, ids }) => ({
+    fields: async ({ actor, ids }) => ({
       personId: String(ids.target),
+      revision: await accountRevision(ids.target),
       name: `Matrix Target (${actor})`,
       role: "executive",
       plants: [],

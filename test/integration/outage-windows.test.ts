@@ -72,7 +72,15 @@ interface Answer {
     field?: string;
     reasons?: { field: string; message: string }[];
     offsets?: { offset: string; abbreviation: string; instant: string }[];
-    window?: { id: number; status: string; startsAt: string; endsAt: string; plantCode: string; timeZone: string };
+    window?: {
+      id: number;
+      revision: number;
+      status: string;
+      startsAt: string;
+      endsAt: string;
+      plantCode: string;
+      timeZone: string;
+    };
     change?: { id: number; status: string; conduitRevision: number | null; windowId: number };
   };
 }
@@ -386,6 +394,7 @@ describe("scheduling changes through the API", () => {
     const cancelled = await updateWindow(db, lead, {
       plantId: await plantId("DAY"),
       windowId: created.cancelled,
+      expectedRevision: window.body.window!.revision,
       status: "cancelled",
     });
     assert.equal(cancelled.status, "cancelled", "the window is cancelled");
@@ -424,7 +433,12 @@ describe("scheduling changes through the API", () => {
     );
 
     await assert.rejects(
-      updateWindow(db, lead, { plantId: await plantId("DAY"), windowId: created.cancelled, title: "Revived" }),
+      updateWindow(db, lead, {
+        plantId: await plantId("DAY"),
+        windowId: created.cancelled,
+        expectedRevision: cancelled.revision,
+        title: "Revived",
+      }),
       (error: unknown) => error instanceof ActError && error.status === 409,
       "a cancelled window is history"
     );

@@ -173,18 +173,45 @@ describe("checklist ticks, waivers and gate passes", () => {
       .execute();
     const split =
       "Design and change control of every conduit at Fresno belong to plant engineering; monitoring and incident response belong to corporate security.";
-    assert.equal((await post("/plants/FRE", "eng.fre@demo.test", { intent: "edit-split", text: split })).status, 302);
+    const splitRevision = async () =>
+      (
+        await db
+          .selectFrom("plant")
+          .select("ownership_split_revision")
+          .where("id", "=", fre.id)
+          .executeTakeFirstOrThrow()
+      ).ownership_split_revision;
+    const written = await post("/plants/FRE", "eng.fre@demo.test", {
+      intent: "edit-split",
+      text: split,
+      revision: String(await splitRevision()),
+    });
+    assert.equal(written.status, 302);
     const page = await (
       await fetch(`${server.url}/plants/FRE`, { headers: { Cookie: cookies["eng.fre@demo.test"]! } })
     ).text();
     const hash = /name="hash" value="([0-9a-f]{64})"/.exec(page)![1]!;
+    const revision = String(await splitRevision());
     assert.equal(
-      (await post("/plants/FRE", "eng.fre@demo.test", { intent: "sign", part: "design_change_control", hash })).status,
+      (
+        await post("/plants/FRE", "eng.fre@demo.test", {
+          intent: "sign",
+          part: "design_change_control",
+          hash,
+          revision,
+        })
+      ).status,
       302
     );
     assert.equal(
-      (await post("/plants/FRE", "security@demo.test", { intent: "sign", part: "monitoring_incident_response", hash }))
-        .status,
+      (
+        await post("/plants/FRE", "security@demo.test", {
+          intent: "sign",
+          part: "monitoring_incident_response",
+          hash,
+          revision,
+        })
+      ).status,
       302
     );
 
@@ -244,7 +271,10 @@ describe("alert wiring", () => {
     assert.equal(viaApi.status, 409);
     const body = (await viaApi.json()) as { error: string };
     assert.match(body.error, /until its baseline is mature or jointly accepted/);
-    const viaForm = await post(`/plants/DAY/conduits/${conduit.id}`, "eng.day@demo.test", { intent: "wire-alerts" });
+    const viaForm = await post(`/plants/DAY/conduits/${conduit.id}`, "eng.day@demo.test", {
+      intent: "wire-alerts",
+      revision: String(conduit.revision),
+    });
     assert.equal(viaForm.status, 409);
     assert.equal(await count("alert_wiring"), wirings);
     const page = await (
@@ -254,7 +284,12 @@ describe("alert wiring", () => {
     ).text();
     assert.match(page, /<button type="button" disabled="" aria-describedby="wire-why">Wire alerts<\/button>/);
     assert.equal(
-      (await post(`/plants/DAY/conduits/${conduit.id}`, "exec@demo.test", { intent: "wire-alerts" })).status,
+      (
+        await post(`/plants/DAY/conduits/${conduit.id}`, "exec@demo.test", {
+          intent: "wire-alerts",
+          revision: String(conduit.revision),
+        })
+      ).status,
       403
     );
   });
@@ -277,7 +312,10 @@ describe("alert wiring", () => {
     assert.equal(wired.status, 201);
     assert.equal(await count("audit_event"), audit + 1);
     assert.equal((await readinessOf("DAY")).conduits.find((c) => c.id === conduit.id)!.state, "alert_wired");
-    const twice = await post(`/plants/DAY/conduits/${conduit.id}`, "eng.day@demo.test", { intent: "wire-alerts" });
+    const twice = await post(`/plants/DAY/conduits/${conduit.id}`, "eng.day@demo.test", {
+      intent: "wire-alerts",
+      revision: String(conduit.revision),
+    });
     assert.equal(twice.status, 409);
   });
 });

@@ -63,6 +63,13 @@ async function page(as: string): Promise<string> {
 }
 
 const hashOn = (html: string) => /name="hash" value="([0-9a-f]{64})"/.exec(html)?.[1];
+const revisionOn = (html: string) =>
+  /name="hash" value="[0-9a-f]{64}"\/><input type="hidden" name="revision" value="(\d+)"/.exec(html)?.[1];
+
+async function conduitRevision(): Promise<string> {
+  const row = await db.selectFrom("conduit").select("revision").where("id", "=", conduitId).executeTakeFirstOrThrow();
+  return String(row.revision);
+}
 
 async function personId(email: string): Promise<number> {
   return (await db.selectFrom("person").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id;
@@ -70,8 +77,16 @@ async function personId(email: string): Promise<number> {
 
 describe("conduit signoffs", () => {
   it("lets the assigned owners sign their own part, and no one else", async () => {
+    const current = await db
+      .selectFrom("conduit")
+      .select(["design_owner_id", "monitoring_owner_id"])
+      .where("id", "=", conduitId)
+      .executeTakeFirstOrThrow();
     const assign = await post("lead@demo.test", {
       intent: "assign-owners",
+      revision: await conduitRevision(),
+      seenDesignOwnerId: String(current.design_owner_id ?? ""),
+      seenMonitoringOwnerId: String(current.monitoring_owner_id ?? ""),
       designOwnerId: String(await personId("eng.day@demo.test")),
       monitoringOwnerId: String(await personId("security@demo.test")),
     });
@@ -96,7 +111,7 @@ describe("conduit signoffs", () => {
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .executeTakeFirstOrThrow();
     for (const [as, part] of refusals) {
-      const response = await post(as, { intent: "sign", part, hash: hash! });
+      const response = await post(as, { intent: "sign", part, hash: hash!, revision: await conduitRevision() });
       assert.equal(response.status, 403, `${as} signing ${part}`);
     }
     const unassigned = await fetch(`${server.url}${conduitPath}`, {
@@ -138,6 +153,7 @@ describe("conduit signoffs", () => {
       .execute();
     const edited = await post("lead@demo.test", {
       intent: "edit-conduit",
+      revision: String(before.revision),
       name: before.name,
       zoneAId: String(before.zone_a_id),
       zoneBId: String(before.zone_b_id),
@@ -170,16 +186,28 @@ describe("conduit signoffs", () => {
     assert.equal(owners.met, false);
     assert.match(owners.message, /signed revision \d+; the current revision is not signed/);
 
-    const stale = await post("eng.day@demo.test", { intent: "sign", part: "design_change_control", hash: oldHash! });
+    const stale = await post("eng.day@demo.test", {
+      intent: "sign",
+      part: "design_change_control",
+      hash: oldHash!,
+      revision: String(before.revision),
+    });
     assert.equal(stale.status, 409);
-    assert.match(await stale.text(), /changed since you opened it/);
+    assert.match(await stale.text(), /Someone else saved this conduit .* since you opened it/);
     for (const [as, part] of [
       ["eng.day@demo.test", "design_change_control"],
       ["security@demo.test", "monitoring_incident_response"],
     ] as const) {
-      const hash = hashOn(await page(as));
+      const html = await page(as);
+      const hash = hashOn(html);
       assert.ok(hash, `${as} sees the sign form for the new revision`);
-      const signed = await post(as, { intent: "sign", part, hash: hash!, note: "Matches the firewall change request" });
+      const signed = await post(as, {
+        intent: "sign",
+        part,
+        hash: hash!,
+        revision: revisionOn(html)!,
+        note: "Matches the firewall change request",
+      });
       assert.equal(signed.status, 302, `${as} signs ${part}`);
     }
     assert.equal(
