@@ -90,16 +90,32 @@ export function SignoffParts({
 /** Every signoff ever given on the object, stale and revoked ones marked, with revocation for the signer. */
 export function SignoffHistory({
   history,
+  total,
+  auditHref,
   currentHash,
   personId,
 }: {
   history: SignoffRecord[];
+  /** How many signoffs there are in all: the history shows the standing ones and the most recent others. */
+  total: number;
+  auditHref: string | null;
   currentHash: string;
   personId: number | null;
 }) {
   if (history.length === 0) return <p className="muted">No signoffs yet.</p>;
   return (
     <div className="table-wrap">
+      {total > history.length ? (
+        <p className="muted">
+          The {history.length} most recent and standing of {total.toLocaleString("en-US")} signoffs
+          {auditHref ? (
+            <>
+              ; <a href={auditHref}>the audit trail</a> holds every one
+            </>
+          ) : null}
+          .
+        </p>
+      ) : null}
       <table>
         <thead>
           <tr>

@@ -111,3 +111,18 @@ export function signControl(
   if (state.valid?.personId === who.personId) return { allowed: false, why: "You have signed the current revision." };
   return { allowed: true, why: null };
 }
+
+/** How many past signoffs a page lists; the audit trail holds them all. */
+export const SIGNOFF_HISTORY_SHOWN = 20;
+
+/**
+ * The signoffs a page lists, newest first: every one still standing on the current content (a signer must be able to
+ * revoke it), then the most recent others up to SIGNOFF_HISTORY_SHOWN.
+ */
+export function shownHistory<S extends SignoffRecord>(history: readonly S[], currentHash: string): S[] {
+  let others = 0;
+  return history.filter((signoff) => {
+    if (signoff.revokedAt === null && signoff.contentHash === currentHash) return true;
+    return others++ < SIGNOFF_HISTORY_SHOWN;
+  });
+}

@@ -17,7 +17,7 @@ import { parseChoice, parseId, parseSearch, parseSort, requestedWindow } from "~
 import { phaseIndex } from "~/domain/phase";
 import { can } from "~/domain/permissions";
 import { CHECKLIST_CODES } from "~/domain/readiness";
-import { DEFAULT_OWNERSHIP_SPLIT, SIGNOFF_PARTS, signControl } from "~/domain/signoffs";
+import { DEFAULT_OWNERSHIP_SPLIT, SIGNOFF_PARTS, shownHistory, signControl } from "~/domain/signoffs";
 import { formatDate, formatLocal, localClock } from "~/domain/time";
 import {
   ASSET_KIND_LABELS,
@@ -282,7 +282,11 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       total: violationTotal,
       open: [...violationCounts.values()].reduce((sum, c) => sum + c.open, 0),
     },
-    split: { ...split, history: full ? split.history : [] },
+    split: {
+      ...split,
+      history: full ? shownHistory(split.history, split.hash) : [],
+      historyTotal: full ? split.history.length : 0,
+    },
     splitControls,
     plant: {
       code: plant.code,
@@ -634,8 +638,14 @@ export default function PlantPage() {
         ) : null}
         {full && split.history.length > 0 ? (
           <details>
-            <summary>Signoff history ({split.history.length})</summary>
-            <SignoffHistory history={split.history} currentHash={split.hash} personId={personId} />
+            <summary>Signoff history ({split.historyTotal})</summary>
+            <SignoffHistory
+              history={split.history}
+              total={split.historyTotal}
+              auditHref={canReadAudit ? `/plants/${plant.code}/audit` : null}
+              currentHash={split.hash}
+              personId={personId}
+            />
           </details>
         ) : null}
       </section>

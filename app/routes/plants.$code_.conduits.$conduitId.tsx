@@ -5,7 +5,7 @@ import { RevisionConflictNotice } from "~/components/RevisionConflict";
 import { SignoffHistory, SignoffParts } from "~/components/SignoffParts";
 import { DIRECTION_ARROWS, formatFlow, parseFlows } from "~/domain/conduits";
 import { can } from "~/domain/permissions";
-import { signControl, type SignoffPart } from "~/domain/signoffs";
+import { shownHistory, signControl, type SignoffPart } from "~/domain/signoffs";
 import { CONTROL_TYPE_LABELS, CONTROL_TYPES, labelFor } from "~/domain/vocabulary";
 import { BaselineBadge } from "~/components/BaselineBadge";
 import { formatDate } from "~/domain/time";
@@ -162,7 +162,9 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     plant: { code: plant.code, name: plant.name },
     conduit,
     parts,
-    history,
+    history: shownHistory(history, conduit.hash),
+    historyTotal: history.length,
+    canReadAudit: can(user, "read:audit", plant.id),
     controls,
     zones: zones.map((zone) => ({ id: zone.id, name: zone.name })),
     candidates,
@@ -510,7 +512,7 @@ function BaselineAndAlerts({ failure }: { failure: ActFailure | undefined }) {
 }
 
 export default function ConduitPage() {
-  const { plant, conduit, parts, history, controls, zones, candidates, canEdit, personId } =
+  const { plant, conduit, parts, history, historyTotal, canReadAudit, controls, zones, candidates, canEdit, personId } =
     useLoaderData<typeof loader>();
   const failure = useActionData<ActFailure>();
   const invalidField = (intent: string, field: string) =>
@@ -762,7 +764,13 @@ export default function ConduitPage() {
 
       <section className="panel" aria-labelledby="history-title">
         <h2 id="history-title">Signoff history</h2>
-        <SignoffHistory history={history} currentHash={conduit.hash} personId={personId} />
+        <SignoffHistory
+          history={history}
+          total={historyTotal}
+          auditHref={canReadAudit ? `/plants/${plant.code}/audit` : null}
+          currentHash={conduit.hash}
+          personId={personId}
+        />
       </section>
     </>
   );
