@@ -37,6 +37,12 @@ before(async () => {
     .where("email", "=", BENCH_ACCOUNTS.lead)
     .executeTakeFirstOrThrow();
   await resetPassword(db, systemActor("test"), { personId: lead.id, password: TEST_PASSWORD });
+  const security = await db
+    .selectFrom("person")
+    .select("id")
+    .where("email", "=", BENCH_ACCOUNTS.security)
+    .executeTakeFirstOrThrow();
+  await resetPassword(db, systemActor("test"), { personId: security.id, password: TEST_PASSWORD });
   await db.destroy();
   server = await startServer({ DATABASE_PATH: file });
   cookie = await signInOverHttp(server.url, BENCH_ACCOUNTS.lead);
@@ -66,5 +72,22 @@ describe("the plant list of a program larger than a page", () => {
     assert.match(sorted, /page 9 does not exist; showing page 2/);
     const codes = rows(sorted);
     assert.deepEqual(codes, [...codes].sort().reverse(), "still sorted by code, descending");
+  });
+});
+
+describe("the queue of a person who acts across the whole program", () => {
+  it("lists at most 100 items of a kind, with the true count and a sentence saying the rest follow", async () => {
+    const securityCookie = await signInOverHttp(server.url, BENCH_ACCOUNTS.security);
+    const html = (await (await fetch(`${server.url}/me`, { headers: { Cookie: securityCookie } })).text()).replaceAll(
+      "<!-- -->",
+      ""
+    );
+    const signoffs = /Signoffs to give \((\d+)\)/.exec(html);
+    assert.ok(signoffs, "the queue counts the signoffs to give");
+    const total = Number(signoffs[1]);
+    assert.ok(total > 100, `the generated program leaves ${total} signoffs to corporate security`);
+    const section = /id="signoffs">([\s\S]*?)<\/section>/.exec(html)![1]!;
+    assert.equal([...section.matchAll(/<tr/g)].length - 1, 100, "100 rows under the table's header");
+    assert.ok(section.includes(`The first 100 of ${total} signoffs are listed`));
   });
 });
