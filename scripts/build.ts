@@ -67,7 +67,8 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === thisFile)
   const started = Date.now();
   process.env.NODE_ENV = "production";
   buildApp().then(
-    () => console.log(`Built the app into build/ and public/build/ in ${((Date.now() - started) / 1000).toFixed(1)} s.`),
+    () =>
+      console.log(`Built the app into build/ and public/build/ in ${((Date.now() - started) / 1000).toFixed(1)} s.`),
     async (error: unknown) => {
       const { logThrown } = await import("@remix-run/dev/dist/compiler/utils/log.js");
       logThrown(error);
