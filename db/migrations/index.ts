@@ -6,6 +6,7 @@ import * as feeds from "./2026-11-25T0300_feeds";
 import * as evidence from "./2026-11-25T0400_evidence";
 import * as triage from "./2026-11-26T0000_triage";
 import * as performance from "./2026-11-26T0100_performance";
+import * as signInPruning from "./2026-12-05T0000_sign_in_pruning";
 
 // Every migration, by its sortable name. A new migration is a new file added here; old ones never change.
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-25T0400_evidence": evidence,
   "2026-11-26T0000_triage": triage,
   "2026-11-26T0100_performance": performance,
+  "2026-12-05T0000_sign_in_pruning": signInPruning,
 };
