@@ -26,6 +26,18 @@ const sessionCookie = createCookie("tracker_session", {
   },
 });
 
+/**
+ * Whether the browser will refuse the session cookie on this request: browsers keep a Secure cookie only from
+ * HTTPS pages, or from this machine's own names (localhost, 127.0.0.1, ::1) which they trust as if they were.
+ */
+export function sessionCookieRefusedOver(request: Request): boolean {
+  if (!secureCookies()) return false;
+  const url = new URL(request.url);
+  if (url.protocol !== "http:") return false;
+  const host = url.hostname.toLowerCase();
+  return !(host === "localhost" || host.endsWith(".localhost") || host === "127.0.0.1" || host === "[::1]");
+}
+
 async function sessionSecret(request: Request): Promise<string | null> {
   const value: unknown = await sessionCookie.parse(request.headers.get("Cookie"));
   return typeof value === "string" && /^[A-Za-z0-9_-]{20,100}$/.test(value) ? value : null;

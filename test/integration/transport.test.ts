@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { createFeedToken } from "../../app/models/calendar-feeds.server";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { tempDir } from "../support/database";
+import { send } from "../support/http";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { runStart, startServer, type RunningServer } from "../support/server";
 
@@ -201,5 +202,51 @@ describe("Cache-Control", () => {
     const asset = /href="(\/build\/[^"]+\.css)"/.exec(html)![1]!;
     assert.match((await fetch(`${plain.url}${asset}`)).headers.get("cache-control") ?? "", /immutable/);
     assert.equal((await fetch(`${plain.url}/favicon.svg`)).headers.get("cache-control"), "public, max-age=3600");
+  });
+});
+
+describe("signing in over plain HTTP from another machine", () => {
+  const host = "tracker.plant.example";
+  const headers = () => ({ Host: `${host}:${new URL(plain.url).port}` });
+
+  it("the sign-in page says the browser will not keep the session, and what to set", async () => {
+    const page = await send(plain.url, { path: "/login", method: "GET", headers: headers() });
+    assert.equal(page.status, 200);
+    assert.match(page.text, /Signing in will bring you back to this page: this page came over plain HTTP/);
+    assert.match(page.text, /Serve the tracker over HTTPS .*or set COOKIE_SECURE=false/);
+    const local = await send(plain.url, { path: "/login", method: "GET" });
+    assert.doesNotMatch(local.text, /plain HTTP/, "not on this machine's own name");
+    const behindProxy = await send(proxied.url, {
+      path: "/login",
+      method: "GET",
+      headers: { ...headers(), "X-Forwarded-Proto": "https" },
+    });
+    assert.doesNotMatch(behindProxy.text, /plain HTTP/, "not when a trusted proxy says the browser is on HTTPS");
+  });
+
+  it("a sign-in that succeeded comes back to say the browser did not keep the session, or goes on when it did", async () => {
+    const origin = `http://${host}:${new URL(plain.url).port}`;
+    const signIn = await send(plain.url, {
+      path: "/login",
+      headers: { ...headers(), Origin: origin, "Content-Type": "application/x-www-form-urlencoded" },
+      body: Buffer.from(
+        new URLSearchParams({ email: "lead@demo.test", password: TEST_PASSWORD, redirectTo: "/plants" }).toString()
+      ),
+    });
+    assert.equal(signIn.status, 302);
+    assert.equal(signIn.headers.location, "/login?session=check&redirectTo=%2Fplants");
+    const cookie = String(signIn.headers["set-cookie"]).split(";")[0]!;
+
+    const dropped = await send(plain.url, { path: signIn.headers.location!, method: "GET", headers: headers() });
+    assert.equal(dropped.status, 200);
+    assert.match(dropped.text, /Your email and password were accepted, but your browser did not keep the session/);
+
+    const kept = await send(plain.url, {
+      path: signIn.headers.location!,
+      method: "GET",
+      headers: { ...headers(), Cookie: cookie },
+    });
+    assert.equal(kept.status, 302);
+    assert.equal(kept.headers.location, "/plants");
   });
 });
