@@ -92,7 +92,7 @@ function parseHstsMaxAge(raw: string | undefined): number {
   return seconds;
 }
 
-export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettings {
+export function readSettings(env: Record<string, string | undefined> = process.env): ServerSettings {
   return {
     port: parsePort(env.PORT),
     host: parseHost(env.HOST),
