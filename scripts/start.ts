@@ -80,7 +80,12 @@ async function serve(settings: ServerSettings, announceIt: boolean) {
 /** Forks the workers, announces the address once they listen, replaces a worker that dies, stops them all. */
 async function supervise(settings: ServerSettings) {
   const { workers } = settings;
-  const shared = settings.port === 0 ? await freePort(settings.host) : settings.port;
+  const shared =
+    settings.port === 0
+      ? await freePort(settings.host).catch((error: NodeJS.ErrnoException) => {
+          throw new Error(listenError(error, settings));
+        })
+      : settings.port;
   let stopping = false;
   let announced = false;
   const fork = () => cluster.fork({ PORT: String(shared) });
