@@ -4,6 +4,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { loadRollup } from "~/models/rollup.server";
+import { pruneSignInRecords as prune } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { NonceProvider } from "~/utils/nonce";
 
@@ -15,6 +16,11 @@ const ABORT_DELAY = 5_000;
  */
 export async function warmCaches(): Promise<void> {
   await loadRollup(getDb(), new Date());
+}
+
+/** Deletes old sign-in attempts and expired sessions; the server calls it at start and every hour. */
+export function pruneSignInRecords() {
+  return prune(getDb(), new Date());
 }
 
 // Pages are rendered whole before the first byte: no deferred data is used, and a complete document

@@ -6,7 +6,7 @@ import { root } from "./build";
 // tests) and the command-line scripts, run without blocking the caller's event loop.
 
 export interface ServerProcess {
-  /** As the server announces it: http://localhost:PORT. */
+  /** As the server announces it: http://localhost:PORT unless HOST names another address. */
   url: string;
   child: ChildProcess;
   output(): string;
@@ -33,7 +33,7 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs:
       timeoutMs
     );
     child.stdout.on("data", () => {
-      const match = /serving (http:\/\/localhost:\d+)/.exec(output);
+      const match = /serving (http:\/\/\S+:\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);

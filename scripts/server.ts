@@ -1,19 +1,27 @@
 import crypto from "node:crypto";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
-import {
-  MaxPartSizeExceededError,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-  type ServerBuild,
-} from "@remix-run/node";
+import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type Request, type Response, type NextFunction } from "express";
+import { refuseDeclaredLargeBodies, withBoundedBodies } from "./request-bodies";
+import { answerOnlyRouteMethods } from "./route-methods";
+import type { ServerSettings } from "./settings";
 
-// The HTTP server around the Remix build: static assets, security headers with a per-request CSP nonce,
-// and the request handler.
+// The HTTP server around the Remix build: static assets, security headers with a per-request CSP nonce, the
+// methods each address answers, bounded bodies (docs/limits.md), and the request handler.
 
-function securityHeaders(_req: Request, res: Response, next: NextFunction) {
+function securityHeaders(hstsMaxAge: number) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    // Only an answer that came over HTTPS may tell the browser to keep to HTTPS; behind a proxy that ends TLS,
+    // req.secure believes its X-Forwarded-Proto only when TRUST_PROXY trusts it.
+    if (hstsMaxAge > 0 && req.secure) res.setHeader("Strict-Transport-Security", `max-age=${hstsMaxAge}`);
+    setSecurityHeaders(res);
+    next();
+  };
+}
+
+function setSecurityHeaders(res: Response) {
   const nonce = crypto.randomBytes(16).toString("base64");
   res.locals.cspNonce = nonce;
   res.setHeader(
@@ -36,7 +44,6 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction) {
   res.setHeader("Referrer-Policy", "same-origin");
   res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
   res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
-  next();
 }
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -61,113 +68,85 @@ function refuseCrossSite(req: Request, res: Response, next: NextFunction) {
   res.status(403).type("text/plain").send("Refused: this request came from another site.");
 }
 
+/** How long, and how much, a refused request's unread body is still read and thrown away before the connection ends. */
+const LINGER_MS = 5_000;
+const LINGER_BYTES = 16 * 1024 * 1024;
+
 /**
- * A response sent before the request's body was read to its end (an upload refused as too large) closes the
- * connection: the unread rest of the body must not be taken for the next request on a kept-alive socket.
+ * A response sent before the request's body was read to its end (a body refused as too large) closes the
+ * connection: the unread rest of the body must not be taken for the next request on a kept-alive socket. The
+ * connection is not cut the moment the answer is out, though: a client still sending would meet a reset and lose
+ * the answer. The answer ends the server's side of the connection; what the client still sends is read and thrown
+ * away until the body ends, for at most LINGER_MS and LINGER_BYTES, and then the connection closes.
  */
-function closeWhenBodyUnread(req: express.Request, res: express.Response, next: express.NextFunction) {
+function closeWhenBodyUnread(req: Request, res: Response, next: NextFunction) {
   const writeHead = res.writeHead;
-  res.writeHead = function (this: express.Response, ...args: Parameters<typeof writeHead>) {
-    if (!req.complete && !res.headersSent) res.setHeader("Connection", "close");
+  res.writeHead = function (this: Response, ...args: Parameters<typeof writeHead>) {
+    if (!req.complete && !res.headersSent) {
+      res.setHeader("Connection", "close");
+      lingerBeforeClosing(req);
+    }
     return writeHead.apply(this, args);
   } as typeof writeHead;
   next();
 }
 
-const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
-/** The largest file a form may upload (inventory exports); larger ones go through the command line. */
-const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
-
-/**
- * The request as a form its action can read: a post without a body (a sign-out button, a script) is an empty form;
- * one whose body is no form (another content type, broken multipart) is a refusal to answer with instead.
- */
-async function asForm(request: globalThis.Request): Promise<globalThis.Request | globalThis.Response> {
-  const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (!FORM_TYPES.includes(type)) {
-    if ((await request.clone().arrayBuffer()).byteLength === 0) {
-      const headers = new Headers(request.headers);
-      headers.set("Content-Type", FORM_TYPES[0]!);
-      return new globalThis.Request(request.url, { method: request.method, headers, body: "", signal: request.signal });
-    }
-    return new globalThis.Response("Send the form as application/x-www-form-urlencoded or multipart/form-data.", {
-      status: 415,
-      statusText: "Unsupported form encoding",
-    });
-  }
-  try {
-    if (type === "multipart/form-data") {
-      // Read part by part, each held to the upload limit, whatever the request claims about its length; the
-      // action gets the form as read, encoded afresh.
-      const handler = unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES });
-      const form = await unstable_parseMultipartFormData(request, handler);
-      const headers = new Headers(request.headers);
-      headers.delete("Content-Type");
-      headers.delete("Content-Length");
-      return new globalThis.Request(request.url, {
-        method: request.method,
-        headers,
-        body: form,
-        signal: request.signal,
-      });
-    } else {
-      await request.clone().formData();
-    }
-    return request;
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) {
-      return new globalThis.Response(
-        "The upload is larger than 8 MB; import a larger inventory export with npm run import:assets.",
-        {
-          status: 413,
-          statusText: "Upload too large",
-        }
-      );
-    }
-    return new globalThis.Response("The form could not be read: its body is not valid form data.", {
-      status: 400,
-      statusText: "Unreadable form",
-    });
-  }
-}
-
-/**
- * Every page action reads a form; a post whose body is no form is refused with 415 or 400 before the action runs,
- * rather than failing inside it. The JSON API reads its own bodies.
- */
-function withReadableForms(build: ServerBuild): ServerBuild {
-  const routes: ServerBuild["routes"] = {};
-  for (const [id, route] of Object.entries(build.routes)) {
-    const action = route.module.action;
-    if (!action || id.startsWith("routes/api.")) {
-      routes[id] = route;
-      continue;
-    }
-    routes[id] = {
-      ...route,
-      module: {
-        ...route.module,
-        action: async (args) => {
-          const form = await asForm(args.request);
-          if (form instanceof globalThis.Response) throw form;
-          return action({ ...args, request: form });
-        },
-      },
+/** Node ends a connection that is to close with `destroySoon` once the answer is sent; this one lingers first. */
+function lingerBeforeClosing(req: Request) {
+  const socket = req.socket;
+  const destroySoon = socket.destroySoon.bind(socket);
+  socket.destroySoon = () => {
+    if (req.complete) return destroySoon();
+    if (socket.writable) socket.end();
+    let discarded = 0;
+    const close = () => {
+      clearTimeout(timer);
+      socket.destroy();
     };
-  }
-  return { ...build, routes };
+    const timer = setTimeout(close, LINGER_MS);
+    socket.once("close", () => clearTimeout(timer));
+    // Whoever was reading the body (the request handler) has stopped: nothing else may keep what arrives.
+    req.removeAllListeners("data");
+    req.on("data", (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > LINGER_BYTES) close();
+    });
+    req.once("end", close);
+    req.resume();
+  };
 }
 
-export function createApp(serverBuild: ServerBuild, root: string) {
-  const build = withReadableForms(serverBuild);
+/**
+ * What the app answers (pages, the API, CSV exports, calendar feeds, error pages) is for one person's session or
+ * token: no cache, shared or private, may keep it. Set as the answer leaves, over whatever a route said.
+ */
+function privateAnswers(_req: Request, res: Response, next: NextFunction) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: Parameters<typeof writeHead>) {
+    if (!res.headersSent) res.setHeader("Cache-Control", "private, no-store");
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+  next();
+}
+
+export function createApp(
+  serverBuild: ServerBuild,
+  root: string,
+  settings: Pick<ServerSettings, "trustProxy" | "hstsMaxAge">
+) {
+  const build = withBoundedBodies(serverBuild);
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", settings.trustProxy);
   app.use(closeWhenBodyUnread);
   app.use(compression());
-  app.use(securityHeaders);
+  app.use(securityHeaders(settings.hstsMaxAge));
   app.use(refuseCrossSite);
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
+  app.use(privateAnswers);
+  app.use(answerOnlyRouteMethods(build));
+  app.use(refuseDeclaredLargeBodies);
   app.all(
     "*",
     createRequestHandler({
@@ -175,6 +154,7 @@ export function createApp(serverBuild: ServerBuild, root: string) {
       mode: process.env.NODE_ENV === "development" ? "development" : "production",
       getLoadContext: (req, res) => ({
         cspNonce: String(res.locals.cspNonce),
+        // The connecting address, or with TRUST_PROXY the client's address as the trusted proxies report it.
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
       }),
     })

@@ -1,6 +1,5 @@
 import cluster from "node:cluster";
 import net from "node:net";
-import os from "node:os";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { migrateToLatest } from "../db/migrate";
@@ -8,53 +7,63 @@ import { closeDb, databasePath, DatabaseOpenError, getDb } from "../app/utils/db
 import { buildIfNeeded, root, serverBuildPath } from "./build";
 import { printDemoAccounts, seedDemo } from "./demo";
 import { createApp } from "./server";
+import { reachNote, readSettings, servedUrl, type ServerSettings } from "./settings";
 
 // `npm start`: build when the sources are newer than the build, migrate, seed the demo program into an
 // empty database, then serve: with one worker process per core (WEB_CONCURRENCY), each answering requests on
-// the same port, since one Node process renders one page at a time.
+// the same port, since one Node process renders one page at a time. Only this machine can reach it unless HOST
+// says otherwise.
 
-function parsePort(raw: string | undefined): number {
-  if (raw === undefined || raw === "") return 3000;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`PORT must be a number from 0 to 65535, not “${raw}”.`);
-  return port;
-}
-
-function parseWorkers(raw: string | undefined): number {
-  if (raw === undefined || raw === "") return Math.min(os.availableParallelism(), 8);
-  const workers = Number(raw);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64)
-    throw new Error(`WEB_CONCURRENCY must be a whole number of worker processes from 1 to 64, not “${raw}”.`);
-  return workers;
-}
+/** How often each worker deletes sign-in records nothing needs any more. */
+const PRUNE_EVERY_MS = 60 * 60_000;
 
 /** A port the system says is free now, for PORT=0 with several workers (they must all listen on the same one). */
-function freePort(): Promise<number> {
+function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once("error", reject);
-    probe.listen(0, () => {
+    probe.listen(0, host, () => {
       const address = probe.address();
       probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
     });
   });
 }
 
-async function serve(port: number, announce: boolean) {
+function listenError(error: NodeJS.ErrnoException, settings: ServerSettings): string {
+  if (error.code === "EADDRINUSE") return `Port ${settings.port} is already in use; set PORT to a free port.`;
+  if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND" || error.code === "EAI_AGAIN")
+    return `HOST ${settings.host} is not an address of this machine; set HOST to one of its addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (every address).`;
+  return error.message;
+}
+
+function announce(port: number, settings: ServerSettings, detail: string) {
+  console.log(`Segmentation Tracker is serving ${servedUrl(settings.host, port)} (${detail})`);
+  const note = reachNote(settings.host);
+  if (note) console.log(note);
+}
+
+/** What the server entry module offers the process that serves it besides rendering. */
+interface EntryModule {
+  warmCaches?: () => Promise<void>;
+  pruneSignInRecords?: () => Promise<unknown>;
+}
+
+async function serve(settings: ServerSettings, announceIt: boolean) {
   const build = (await import(pathToFileURL(serverBuildPath).href)) as ServerBuild;
-  await (build.entry.module as { warmCaches?: () => Promise<void> }).warmCaches?.();
-  const app = createApp(build, root);
-  const server = app.listen(port, () => {
+  const entry = build.entry.module as EntryModule;
+  await entry.warmCaches?.();
+  const prune = () =>
+    entry.pruneSignInRecords?.().catch((error: unknown) => console.error("Pruning sign-in records failed:", error));
+  await prune();
+  setInterval(prune, PRUNE_EVERY_MS).unref();
+  const app = createApp(build, root, settings);
+  const server = app.listen(settings.port, settings.host, () => {
     const address = server.address();
-    const actual = typeof address === "object" && address ? address.port : port;
-    if (announce)
-      console.log(`Segmentation Tracker is serving http://localhost:${actual} (database ${databasePath()})`);
+    const actual = typeof address === "object" && address ? address.port : settings.port;
+    if (announceIt) announce(actual, settings, `database ${databasePath()}`);
   });
   server.on("error", (error: NodeJS.ErrnoException) => {
-    console.error(
-      error.code === "EADDRINUSE" ? `Port ${port} is already in use; set PORT to a free port.` : error.message
-    );
+    console.error(listenError(error, settings));
     process.exit(1);
   });
 
@@ -69,17 +78,21 @@ async function serve(port: number, announce: boolean) {
 }
 
 /** Forks the workers, announces the address once they listen, replaces a worker that dies, stops them all. */
-async function supervise(port: number, workers: number) {
-  const shared = port === 0 ? await freePort() : port;
+async function supervise(settings: ServerSettings) {
+  const { workers } = settings;
+  const shared =
+    settings.port === 0
+      ? await freePort(settings.host).catch((error: NodeJS.ErrnoException) => {
+          throw new Error(listenError(error, settings));
+        })
+      : settings.port;
   let stopping = false;
   let announced = false;
   const fork = () => cluster.fork({ PORT: String(shared) });
   cluster.on("listening", () => {
     if (announced) return;
     announced = true;
-    console.log(
-      `Segmentation Tracker is serving http://localhost:${shared} (database ${databasePath()}; ${workers} workers)`
-    );
+    announce(shared, settings, `database ${databasePath()}; ${workers} workers`);
   });
   cluster.on("exit", (worker, code) => {
     if (stopping) {
@@ -104,9 +117,8 @@ async function supervise(port: number, workers: number) {
 }
 
 async function main() {
-  const port = parsePort(process.env.PORT);
-  if (cluster.isWorker) return serve(port, false);
-  const workers = parseWorkers(process.env.WEB_CONCURRENCY);
+  const settings = readSettings();
+  if (cluster.isWorker) return serve(settings, false);
   process.env.NODE_ENV ??= "production";
   buildIfNeeded();
 
@@ -126,9 +138,9 @@ async function main() {
     printDemoAccounts(summary);
   }
 
-  if (workers === 1) return serve(port, true);
+  if (settings.workers === 1) return serve(settings, true);
   await closeDb();
-  return supervise(port, workers);
+  return supervise(settings);
 }
 
 main().catch((error: unknown) => {

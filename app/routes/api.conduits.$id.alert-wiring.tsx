@@ -60,7 +60,3 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   return Response.json({ wired: true, conduit: conduit.id }, { status: 201 });
 }
-
-export function loader() {
-  return Response.json({ error: "POST to wire alerts on this conduit." }, { status: 405, headers: { Allow: "POST" } });
-}

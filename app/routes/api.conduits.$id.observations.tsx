@@ -60,10 +60,3 @@ export async function action({ request, params }: ActionFunctionArgs) {
     { status: created ? 201 : 200 }
   );
 }
-
-export function loader() {
-  return Response.json(
-    { error: "POST one day's observation of this conduit." },
-    { status: 405, headers: { Allow: "POST" } }
-  );
-}

@@ -3,18 +3,18 @@ import { scheduleChange } from "~/models/outage-windows.server";
 import { requireApiPermission } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
-import { apiPlant, instantOf, jsonError, readJson, refusalResponse } from "~/utils/window-api.server";
+import { apiPlant, instantOf, readJson, refusalResponse } from "~/utils/window-api.server";
 
 // POST /api/plants/:code/changes: schedule a network change into a confirmed outage window of the plant
 // (docs/api.md). plannedStart as a UTC instant or plant-local { date, time, offset? }; 201 with the change; 409
 // with every reason the scheduling rules give; 400 naming the field for malformed input.
 export async function action({ request, params }: ActionFunctionArgs) {
-  if (request.method !== "POST") return jsonError(405, "POST to schedule a change.");
   try {
     const { actor, plant } = await apiPlant(request, params.code);
     requireApiPermission(actor, "schedule:change", plant.id);
     const body = await readJson(request);
-    if (!body || typeof body !== "object" || Array.isArray(body)) throw new ActError(400, "The body is a JSON object.");
+    if (!body || typeof body !== "object" || Array.isArray(body))
+      throw new ActError(400, "The body must be a JSON object.");
     const fields = body as Record<string, unknown>;
     const id = (key: string, required: boolean): number | null => {
       const value = fields[key];
@@ -50,11 +50,4 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch (error) {
     return refusalResponse(error);
   }
-}
-
-export function loader() {
-  return Response.json(
-    { error: "POST to schedule a change at this plant." },
-    { status: 405, headers: { Allow: "POST" } }
-  );
 }

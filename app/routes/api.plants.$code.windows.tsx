@@ -32,12 +32,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  if (request.method !== "POST") return jsonError(405, "POST to add a window.");
   try {
     const { actor, plant } = await apiPlant(request, params.code);
     requireApiPermission(actor, "schedule:window", plant.id);
     const body = await readJson(request);
-    if (!body || typeof body !== "object" || Array.isArray(body)) throw new ActError(400, "The body is a JSON object.");
+    if (!body || typeof body !== "object" || Array.isArray(body))
+      throw new ActError(400, "The body must be a JSON object.");
     const fields = body as Record<string, unknown>;
     const startsAt = instantOf(fields, "startsAt", "start", plant.time_zone);
     const endsAt = instantOf(fields, "endsAt", "end", plant.time_zone);

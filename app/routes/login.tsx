@@ -6,10 +6,10 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "~/utils/zod";
 import { homePath } from "~/domain/permissions";
-import { getUser, safeRedirect, signIn } from "~/utils/auth.server";
+import { getUser, safeRedirect, sessionCookieRefusedOver, signIn } from "~/utils/auth.server";
 
 const SignInSchema = z.object({
   email: z.string().trim().min(1, "Enter your email address.").max(254, "That email address is too long."),
@@ -17,10 +17,25 @@ const SignInSchema = z.object({
   redirectTo: z.string().optional(),
 });
 
+const HTTPS_ADVICE =
+  "Serve the tracker over HTTPS (behind a proxy that ends TLS, set TRUST_PROXY so the server knows), or set COOKIE_SECURE=false to sign in over plain HTTP on a trusted network.";
+
 export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
   const user = await getUser(request);
-  if (user) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo"), homePath(user.role)));
-  return null;
+  if (user) throw redirect(safeRedirect(url.searchParams.get("redirectTo"), homePath(user.role)));
+  // Back from a sign-in whose cookie the browser may refuse (see the action), and without it.
+  if (url.searchParams.get("session") === "check") {
+    return {
+      transportProblem: `Your email and password were accepted, but your browser did not keep the session: its cookie is marked Secure, and this page came over plain HTTP. ${HTTPS_ADVICE}`,
+    };
+  }
+  if (sessionCookieRefusedOver(request)) {
+    return {
+      transportProblem: `Signing in will bring you back to this page: this page came over plain HTTP, and browsers keep the session cookie (marked Secure) only over HTTPS. ${HTTPS_ADVICE}`,
+    };
+  }
+  return { transportProblem: null };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -37,10 +52,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: result.status, headers: result.retryAfter ? { "Retry-After": String(result.retryAfter) } : {} }
     );
   }
-  throw redirect(safeRedirect(redirectTo, homePath(result.role)), { headers: { "Set-Cookie": result.setCookie } });
+  const target = safeRedirect(redirectTo, homePath(result.role));
+  // The browser may drop the cookie without a word; the next request shows whether it kept it.
+  const next = sessionCookieRefusedOver(request)
+    ? `/login?session=check&redirectTo=${encodeURIComponent(target)}`
+    : target;
+  throw redirect(next, { headers: { "Set-Cookie": result.setCookie } });
 }
 
 export default function SignIn() {
+  const { transportProblem } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
@@ -49,6 +70,11 @@ export default function SignIn() {
     <section className="auth-card" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in</h1>
       <p className="lede">Segmentation Tracker keeps each plant's rollout, signoffs and readiness gates.</p>
+      {transportProblem ? (
+        <p className="notice" role="alert">
+          {transportProblem}
+        </p>
+      ) : null}
       {actionData?.error ? (
         <p className="form-error" role="alert">
           {actionData.error}

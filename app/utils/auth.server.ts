@@ -26,6 +26,18 @@ const sessionCookie = createCookie("tracker_session", {
   },
 });
 
+/**
+ * Whether the browser will refuse the session cookie on this request: browsers keep a Secure cookie only from
+ * HTTPS pages, or from this machine's own names (localhost, 127.0.0.1, ::1) which they trust as if they were.
+ */
+export function sessionCookieRefusedOver(request: Request): boolean {
+  if (!secureCookies()) return false;
+  const url = new URL(request.url);
+  if (url.protocol !== "http:") return false;
+  const host = url.hostname.toLowerCase();
+  return !(host === "localhost" || host.endsWith(".localhost") || host === "127.0.0.1" || host === "[::1]");
+}
+
 async function sessionSecret(request: Request): Promise<string | null> {
   const value: unknown = await sessionCookie.parse(request.headers.get("Cookie"));
   return typeof value === "string" && /^[A-Za-z0-9_-]{20,100}$/.test(value) ? value : null;
@@ -215,6 +227,41 @@ export async function signIn(
     return { ok: false, status: 401, message: "That email and password do not match an active account." };
   }
   return { ok: true, setCookie: await sessionCookie.serialize(secret), role: person.role as Role };
+}
+
+// ——— pruning ———
+
+/** Sign-in attempts are kept a day, though the throttle reads only the last THROTTLE_WINDOW_MINUTES of them. */
+const ATTEMPTS_KEPT_HOURS = 24;
+
+/**
+ * Deletes the sign-in records nothing reads any more: attempts older than a day, and expired sessions except each
+ * person's latest (it dates their last sign-in on /admin). Both deletes read an index (see the sign-in pruning
+ * migration); the server runs this at start and every hour in each worker.
+ */
+export async function pruneSignInRecords(
+  db: Executor,
+  now: Date = new Date()
+): Promise<{ attempts: number; sessions: number }> {
+  const attempts = await db
+    .deleteFrom("login_attempt")
+    .where("at", "<", new Date(now.getTime() - ATTEMPTS_KEPT_HOURS * 3600_000).toISOString())
+    .executeTakeFirst();
+  const sessions = await db
+    .deleteFrom("session")
+    .where("expires_at", "<", now.toISOString())
+    .where((eb) =>
+      eb(
+        "session.created_at",
+        "<",
+        eb
+          .selectFrom("session as newer")
+          .select((sub) => sub.fn.max("newer.created_at").as("at"))
+          .whereRef("newer.person_id", "=", "session.person_id")
+      )
+    )
+    .executeTakeFirst();
+  return { attempts: Number(attempts.numDeletedRows), sessions: Number(sessions.numDeletedRows) };
 }
 
 /** Revokes the request's session and returns the header that clears the cookie. */

@@ -6,8 +6,9 @@ import * as feeds from "./2026-11-25T0300_feeds";
 import * as evidence from "./2026-11-25T0400_evidence";
 import * as triage from "./2026-11-26T0000_triage";
 import * as performance from "./2026-11-26T0100_performance";
-import * as canonicalAddresses from "./2026-11-27T0000_canonical_addresses";
-import * as revisions from "./2026-11-27T0100_revisions";
+import * as canonicalAddresses from "./2026-12-05T0010_canonical_addresses";
+import * as revisions from "./2026-12-05T0020_revisions";
+import * as signInPruning from "./2026-12-05T0030_sign_in_pruning";
 
 // Every migration, by its sortable name. A new migration is a new file added here; old ones never change.
 export const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-25T0400_evidence": evidence,
   "2026-11-26T0000_triage": triage,
   "2026-11-26T0100_performance": performance,
-  "2026-11-27T0000_canonical_addresses": canonicalAddresses,
-  "2026-11-27T0100_revisions": revisions,
+  "2026-12-05T0010_canonical_addresses": canonicalAddresses,
+  "2026-12-05T0020_revisions": revisions,
+  "2026-12-05T0030_sign_in_pruning": signInPruning,
 };

@@ -903,15 +903,6 @@ const TABLE: Entry[] = [
     token: tokens([], ["plant_engineer_kok"]),
   },
   {
-    route: "api.conduits.$id.alert-wiring.tsx",
-    label: "the wrong method: nothing behind it",
-    method: "GET",
-    path: "/api/conduits/:apiConduit/alert-wiring",
-    allowStatus: [405],
-    expected: EVERYONE,
-    token: tokens([...TOKEN_KINDS]),
-  },
-  {
     route: "api.conduits.$id.observations.tsx",
     method: "POST",
     path: "/api/conduits/:apiConduit/observations",
@@ -926,15 +917,6 @@ const TABLE: Entry[] = [
     },
     expected: only("program_lead", "plant_engineer_own", "corporate_security"),
     token: tokens(["program_lead", "plant_engineer_day", "corporate_security"], ["plant_engineer_kok"]),
-  },
-  {
-    route: "api.conduits.$id.observations.tsx",
-    label: "the wrong method: nothing behind it",
-    method: "GET",
-    path: "/api/conduits/:apiConduit/observations",
-    allowStatus: [405],
-    expected: EVERYONE,
-    token: tokens([...TOKEN_KINDS]),
   },
   // Outage windows and changes (a window far ahead, clear of every seeded blackout).
   {
@@ -974,15 +956,6 @@ const TABLE: Entry[] = [
     allowStatus: [404],
     expected: only("program_lead", "plant_engineer_own"),
     token: tokens(["program_lead", "plant_engineer_day"], ["plant_engineer_kok"]),
-  },
-  {
-    route: "api.plants.$code.changes.tsx",
-    label: "the wrong method: nothing behind it",
-    method: "GET",
-    path: "/api/plants/DAY/changes",
-    allowStatus: [405],
-    expected: EVERYONE,
-    token: tokens([...TOKEN_KINDS]),
   },
   {
     route: "api.plants.$code.windows[.]ics.tsx",

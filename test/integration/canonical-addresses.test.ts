@@ -228,7 +228,12 @@ describe("migration to canonical addresses", () => {
         ])
         .execute();
 
-      assert.deepEqual(await migrateToLatest(db), ["2026-11-27T0000_canonical_addresses"]);
+      const ran = await migrator.migrateTo("2026-12-05T0010_canonical_addresses");
+      assert.equal(ran.error, undefined);
+      assert.deepEqual(
+        ran.results?.map((r) => [r.migrationName, r.status]),
+        [["2026-12-05T0010_canonical_addresses", "Success"]]
+      );
       const ranges = await db.selectFrom("zone_range").select("cidr").orderBy("id").execute();
       assert.deepEqual(
         ranges.map((r) => r.cidr),

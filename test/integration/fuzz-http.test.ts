@@ -12,7 +12,7 @@ import { tempDir } from "../support/database";
 import { fuzz, NASTY_STRINGS, textValue } from "../support/fuzz";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { runScript, startServer, type RunningServer } from "../support/server";
-import { intentsOf, loadRouteModules, routesDir, type RouteModule } from "../support/routes";
+import { intentsOf, loadRouteModules, routesDir, segmentsOf, type RouteModule, type Segment } from "../support/routes";
 
 // Fuzzing over HTTP: random and malformed bodies posted to every action and every API endpoint of the real server,
 // as nobody, as each demo role's session and with API tokens of each role, against the demo program. Whatever the
@@ -73,34 +73,6 @@ let server: RunningServer;
 let raw: Database.Database;
 const cookies = {} as Record<SessionActor, string>;
 const bearer = {} as Record<TokenActor, string>;
-
-// ——— the endpoints, found from the route modules ———
-
-type Segment = { kind: "static"; text: string } | { kind: "param"; name: string; suffix: string; after: string };
-
-/** The address pattern of a flat route file: `plants.$code_.conduits.$conduitId.tsx` → plants/:code/conduits/:conduitId. */
-function segmentsOf(file: string): Segment[] {
-  const base = file.replace(/\.(tsx?|jsx?)$/, "");
-  if (base === "_index") return [];
-  const parts = base.replace(/\[\.\]/g, "\u0000").split(".");
-  const segments: Segment[] = [];
-  for (const rawPart of parts) {
-    const part = rawPart.replace(/\u0000/g, ".");
-    if (part.startsWith("_")) continue; // a pathless layout
-    const text = part.endsWith("_") ? part.slice(0, -1) : part;
-    if (text.startsWith("$")) {
-      const match = /^\$(\w*)(.*)$/.exec(text)!;
-      const previous = [...segments].reverse().find((s) => s.kind === "static");
-      segments.push({
-        kind: "param",
-        name: match[1] || "*",
-        suffix: match[2]!,
-        after: previous?.kind === "static" ? previous.text : "",
-      });
-    } else segments.push({ kind: "static", text });
-  }
-  return segments;
-}
 
 // ——— real ids and values from the database ———
 

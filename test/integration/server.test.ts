@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { root, serverBuildPath } from "../../scripts/build";
 import { runStart, startServer, type RunningServer } from "../support/server";
 import { tempDir } from "../support/database";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
@@ -77,6 +78,28 @@ describe("npm start", () => {
     const response = await fetch(`${server.url}${asset}`);
     assert.equal(response.status, 200);
     assert.match(response.headers.get("cache-control") ?? "", /immutable/);
+  });
+});
+
+describe("npm start when the sources changed", () => {
+  it("builds and serves without a Go stack trace from the build's esbuild service", async () => {
+    const dir = tempDir();
+    // Older than every source: the start builds again. Every process of the start holds its exit a moment, as a
+    // busy machine would, so an esbuild service left waiting on its build's contexts reports a deadlock.
+    fs.utimesSync(serverBuildPath, new Date(0), new Date(0));
+    const started = await startServer({
+      DATABASE_PATH: path.join(dir, "tracker.db"),
+      DEMO_PASSWORD: TEST_PASSWORD,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(root, "test/fixtures/slow-exit.cjs")}`,
+    });
+    try {
+      assert.equal((await fetch(`${started.url}/healthz`)).status, 200);
+    } finally {
+      await started.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    assert.match(started.output(), /Building the app/);
+    assert.doesNotMatch(started.output(), /goroutine|fatal error|deadlock/i, started.output());
   });
 });
 

@@ -48,3 +48,35 @@ export function intentsOf(source: string): string[] {
   for (const match of source.matchAll(/name="intent"\s+value="([^"]+)"/g)) found.add(match[1]!);
   return [...found].sort();
 }
+
+/** One segment of a route's address: fixed text, or a parameter (`*` for a splat) with the text after it. */
+export type Segment = { kind: "static"; text: string } | { kind: "param"; name: string; suffix: string; after: string };
+
+/** The address pattern of a flat route file: `plants.$code_.conduits.$conduitId.tsx` → plants/:code/conduits/:conduitId. */
+export function segmentsOf(file: string): Segment[] {
+  const base = file.replace(/\.(tsx?|jsx?)$/, "");
+  if (base === "_index") return [];
+  const parts = base.replace(/\[\.\]/g, "\u0000").split(".");
+  const segments: Segment[] = [];
+  for (const rawPart of parts) {
+    const part = rawPart.replace(/\u0000/g, ".");
+    if (part.startsWith("_")) continue; // a pathless layout
+    const text = part.endsWith("_") ? part.slice(0, -1) : part;
+    if (text.startsWith("$")) {
+      const match = /^\$(\w*)(.*)$/.exec(text)!;
+      const previous = [...segments].reverse().find((s) => s.kind === "static");
+      segments.push({
+        kind: "param",
+        name: match[1] || "*",
+        suffix: match[2]!,
+        after: previous?.kind === "static" ? previous.text : "",
+      });
+    } else segments.push({ kind: "static", text });
+  }
+  return segments;
+}
+
+/** The address pattern as docs/api.md writes it: `/api/plants/:code/windows.ics`, `/no-such-page` for `*`. */
+export function patternOf(segments: Segment[]): string {
+  return `/${segments.map((s) => (s.kind === "static" ? s.text : `:${s.name}${s.suffix}`)).join("/")}`;
+}

@@ -5,6 +5,8 @@ import { runScript, startServerProcess } from "../../scripts/processes";
 
 export interface RunningServer {
   url: string;
+  /** The process that serves (with one worker, the started process itself): its memory is in /proc/<pid>. */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -12,7 +14,8 @@ export interface RunningServer {
 /** Starts the real `npm start` entry point on a free port and waits until it serves. */
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   // One worker: the suite starts many servers side by side; the cluster has its own test.
-  return startServerProcess({ WEB_CONCURRENCY: "1", ...env }, 120_000);
+  const server = await startServerProcess({ WEB_CONCURRENCY: "1", ...env }, 120_000);
+  return { ...server, pid: server.child.pid! };
 }
 
 /** Runs the start entry point to completion (for starts that must fail) and returns its exit code and output. */
