@@ -71,6 +71,18 @@ describe("browsing the program", () => {
     await page.getByRole("button", { name: "Filter" }).click();
     await page.waitForURL(/kind=plc/);
     await settled(page);
+    // A loaded machine can commit the filtered render a few frames after the router settles: wait for the rows to
+    // change (or fail on the timeout) rather than read them at once.
+    await page
+      .waitForFunction(
+        () => {
+          const cells = [...document.querySelectorAll("#assets table tbody tr td:nth-child(2)")];
+          return cells.length > 0 && cells.every((cell) => cell.textContent === "PLC");
+        },
+        undefined,
+        { timeout: 10_000 }
+      )
+      .catch(() => undefined);
     const kinds = await page.locator("#assets table tbody tr td:nth-child(2)").allInnerTexts();
     assert.ok(kinds.length > 0);
     assert.ok(
