@@ -11,7 +11,7 @@ import { openDatabase } from "../../app/utils/db.server";
 import { migrateToLatest } from "../../db/migrate";
 import { migrations } from "../../db/migrations/index";
 import { createTestDatabase, tempDir, type TestDatabase } from "../support/database";
-import { insertPlant, insertZone } from "../support/plants";
+import { insertConduit, insertPlant, insertZone } from "../support/plants";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -27,25 +27,7 @@ async function plantWithConduit(db: TestDatabase["db"], code: string) {
   const cell = await insertZone(db, plantId, "Cell", "10.0.0.0/24");
   const control = await insertZone(db, plantId, "Control", "10.0.1.0/24");
   await db.insertInto("zone_range").values({ zone_id: control, cidr: "2001:db8::/64" }).execute();
-  const { id: conduitId } = await db
-    .insertInto("conduit")
-    .values({
-      plant_id: plantId,
-      name: "Cell-Control",
-      zone_a_id: cell,
-      zone_b_id: control,
-      purpose: null,
-      control_type: null,
-      monitored: 1,
-      monitoring_point: null,
-      revision: 1,
-      design_owner_id: null,
-      monitoring_owner_id: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const conduitId = await insertConduit(db, plantId, "Cell-Control", { a: cell, b: control });
   await db
     .insertInto("conduit_flow")
     .values({ conduit_id: conduitId, protocol: "tcp", port: 502, direction: "both", description: null })

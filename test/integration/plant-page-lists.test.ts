@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { createPerson, signInOverHttp } from "../support/people";
-import { insertPlant, insertZone } from "../support/plants";
+import { insertConduit, insertPlant, insertZone } from "../support/plants";
 import { startServer, type RunningServer } from "../support/server";
 
 // A plant whose sensor has staged a great many hosts and seen a great many wrong flows (a scan, spoofed sources):
@@ -40,25 +40,7 @@ before(async () => {
   const hmi = await insertZone(db, plantId, "HMI", "10.20.0.0/24");
   const plc = await insertZone(db, plantId, "PLC", "10.20.1.0/24");
   const now = new Date().toISOString();
-  const { id: conduitId } = await db
-    .insertInto("conduit")
-    .values({
-      plant_id: plantId,
-      name: "HMI-PLC",
-      zone_a_id: hmi,
-      zone_b_id: plc,
-      purpose: null,
-      control_type: null,
-      monitored: 1,
-      monitoring_point: null,
-      revision: 1,
-      design_owner_id: null,
-      monitoring_owner_id: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const conduitId = await insertConduit(db, plantId, "HMI-PLC", { a: hmi, b: plc });
   const lead = await createPerson(db, { email: "lead@lists.test", role: "program_lead" });
   // What a flood of spoofed sources leaves behind, written in bulk: the page's reading of it is under test here.
   await sql`

@@ -42,3 +42,33 @@ export async function insertZone(db: DB, plantId: number, name: string, cidr: st
   await db.insertInto("zone_range").values({ zone_id: id, cidr }).execute();
   return id;
 }
+
+/** A monitored conduit between two zones of the plant at revision 1, with no owners and no flows yet. */
+export async function insertConduit(
+  db: DB,
+  plantId: number,
+  name: string,
+  zones: { a: number; b: number }
+): Promise<number> {
+  const now = new Date().toISOString();
+  const { id } = await db
+    .insertInto("conduit")
+    .values({
+      plant_id: plantId,
+      name,
+      zone_a_id: zones.a,
+      zone_b_id: zones.b,
+      purpose: null,
+      control_type: null,
+      monitored: 1,
+      monitoring_point: null,
+      revision: 1,
+      design_owner_id: null,
+      monitoring_owner_id: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return id;
+}
