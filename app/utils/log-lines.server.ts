@@ -19,21 +19,20 @@ function isBrokenGzip(error: unknown): boolean {
 
 /** The source's chunks, the first of them at least two bytes long (or the whole source, if shorter). */
 async function* withHead(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  let head: Uint8Array | null = null;
+  let head: Uint8Array = Buffer.alloc(0);
+  let started = false;
   for await (const chunk of source) {
-    if (head === null && chunk.length >= 2) {
+    if (started) {
       yield chunk;
-      head = chunk;
-    } else if (head === null) {
-      head = chunk;
-    } else if (head.length < 2) {
-      head = Buffer.concat([head, chunk]);
+      continue;
+    }
+    head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+    if (head.length >= 2) {
+      started = true;
       yield head;
-    } else {
-      yield chunk;
     }
   }
-  if (head !== null && head.length < 2) yield head;
+  if (!started && head.length > 0) yield head;
 }
 
 /**

@@ -102,12 +102,24 @@ describe("the inflation bound", () => {
 describe("reading a log's lines", () => {
   const text = "#fields\tts\tid.orig_h\n1.0\t10.0.0.1\n2.0\t10.0.0.2\n";
 
-  it("reads plain and gzipped bytes alike, even when the first chunk is one byte", async () => {
+  it("reads plain and gzipped bytes alike, even when the first chunks are empty or one byte", async () => {
     const expected = plainSplit(text);
     assert.deepEqual(await collect(chunksOf(bytes(text), 1)), expected);
     assert.deepEqual(await collect(chunksOf(zlib.gzipSync(text), 1)), expected);
     assert.deepEqual(await collect(chunksOf(zlib.gzipSync(text), 1 << 16)), expected);
     assert.deepEqual(await collect(chunksOf(Buffer.alloc(0), 1)), []);
+    const gzipped = zlib.gzipSync(text);
+    const [empty, first, rest] = [gzipped.subarray(0, 0), gzipped.subarray(0, 1), gzipped.subarray(1)];
+    assert.deepEqual(
+      await collect(
+        (async function* () {
+          yield empty;
+          yield first;
+          yield rest;
+        })()
+      ),
+      expected
+    );
   });
 
   it("refuses a gzip that inflates like a bomb, at the line it had reached", async () => {
