@@ -1,13 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
-import readline from "node:readline";
 import { parseArgs } from "node:util";
-import zlib from "node:zlib";
+import { LogLineError } from "../app/domain/log-lines";
 import { createConnLogParser, isParseProblem, type ConnRecord, type ParseProblem } from "../app/domain/zeek";
 import { withIngest, ZEEK_SOURCE, type IngestSummary } from "../app/models/evidence.server";
 import { systemActor } from "../app/utils/actor";
 import { closeDb, getDb } from "../app/utils/db.server";
 import { ActError } from "../app/utils/errors";
+import { readLogLines } from "../app/utils/log-lines.server";
 import { migrateToLatest } from "../db/migrate";
 
 // `npm run ingest:zeek -- --plant CODE [--dry-run] [--json] FILE...`: Zeek conn.logs (TSV or JSON lines, plain or
@@ -46,20 +46,9 @@ interface FileReport {
   summary: IngestSummary;
 }
 
-function isGzip(file: string): boolean {
-  const fd = fs.openSync(file, "r");
-  try {
-    const head = Buffer.alloc(2);
-    return fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 async function ingestFile(file: string): Promise<FileReport> {
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new Error(`${file}: no such file.`);
   const size = fs.statSync(file).size;
-  const gzip = isGzip(file);
   const problems = { count: 0, first: [] as ParseProblem[] };
   let lines = 0;
   const tty = process.stderr.isTTY === true;
@@ -74,27 +63,26 @@ async function ingestFile(file: string): Promise<FileReport> {
     },
     async (session) => {
       const raw = fs.createReadStream(file);
-      const input = gzip ? raw.pipe(zlib.createGunzip()) : raw;
-      raw.on("error", (error) => input.destroy(error));
-      const reader = readline.createInterface({ input, crlfDelay: Infinity });
       const parser = createConnLogParser();
       let batch: ConnRecord[] = [];
       let lastProgress = 0;
       try {
-        for await (const line of reader) {
-          const result = parser.push(line, ++lines);
-          if (parser.refusal)
-            throw new Error(`${file}: refused, line ${parser.refusal.line}: ${parser.refusal.message}.`);
-          if (result === null) continue;
-          if (isParseProblem(result)) {
-            problems.count++;
-            if (problems.first.length < 5) problems.first.push(result);
-            continue;
-          }
-          batch.push(result);
-          if (batch.length >= BATCH) {
-            await session.add(batch);
-            batch = [];
+        for await (const chunk of readLogLines(raw)) {
+          for (const line of chunk) {
+            const result = parser.push(line, ++lines);
+            if (parser.refusal)
+              throw new Error(`${file}: refused, line ${parser.refusal.line}: ${parser.refusal.message}.`);
+            if (result === null) continue;
+            if (isParseProblem(result)) {
+              problems.count++;
+              if (problems.first.length < 5) problems.first.push(result);
+              continue;
+            }
+            batch.push(result);
+            if (batch.length >= BATCH) {
+              await session.add(batch);
+              batch = [];
+            }
           }
           if (tty && Date.now() - lastProgress > 250) {
             lastProgress = Date.now();
@@ -103,12 +91,8 @@ async function ingestFile(file: string): Promise<FileReport> {
           }
         }
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === "Z_BUF_ERROR" || code === "Z_DATA_ERROR" || /unexpected end of file/i.test(String(error))) {
-          throw new Error(
-            `${file}: the gzip stream is truncated or corrupt after line ${lines}; nothing of it was written.`
-          );
-        }
+        // Thrown inside the ingest, so the file's transaction is rolled back: nothing of it is written.
+        if (error instanceof LogLineError) throw new Error(`${file}: ${error.message}; nothing of it was written.`);
         throw error;
       }
       if (batch.length > 0) await session.add(batch);

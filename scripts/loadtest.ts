@@ -1,9 +1,11 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { migrateToLatest } from "../db/migrate";
-import { openDatabase } from "../app/utils/db.server";
+import { openDatabase, type DB } from "../app/utils/db.server";
+import { root } from "./build";
 import { demoPassword, seedDemo } from "./demo";
 import { runScript, startServerProcess, type ServerProcess } from "./processes";
 
@@ -11,15 +13,22 @@ import { runScript, startServerProcess, type ServerProcess } from "./processes";
 // on loopback, on a freshly seeded demo database in a temporary folder (the user's data is never touched).
 // Readers browse pages and the API; writers tick checklist criteria, rewrite and sign ownership splits (reading
 // the signed hash from the page, as a browser does), schedule network changes and record observations over the
-// API with a token. Afterwards every write that was answered 2xx must be in its table and in the audit trail,
-// `npm run audit:verify` must pass, and no request may have had a 5xx. Prints the counts; exits 1 on any failure.
+// API with a token; beside them, `npm run ingest:zeek` ingests one generated conn.log after another into a plant.
+// A request answered 503 (the database busy) is sent again after its Retry-After, as a client should. Afterwards
+// every write that was answered 2xx must be in its table and in the audit trail, every ingest's days in the
+// observations, `npm run audit:verify` must pass, and no request may have had another 5xx. Prints the counts; exits
+// 1 on any failure.
 
-const USAGE = "Usage: npm run loadtest -- [--seconds S] [--keep]";
+const USAGE = "Usage: npm run loadtest -- [--seconds S] [--ingest-lines N] [--keep]";
 
 const { values } = (() => {
   try {
     return parseArgs({
-      options: { seconds: { type: "string", default: "30" }, keep: { type: "boolean", default: false } },
+      options: {
+        seconds: { type: "string", default: "30" },
+        "ingest-lines": { type: "string", default: "20000" },
+        keep: { type: "boolean", default: false },
+      },
       strict: true,
       allowPositionals: false,
     });
@@ -31,6 +40,11 @@ const { values } = (() => {
 const SECONDS = Number(values.seconds);
 if (!Number.isFinite(SECONDS) || SECONDS <= 0) {
   console.error(`--seconds must be a positive number, not “${values.seconds}”. ${USAGE}`);
+  process.exit(2);
+}
+const INGEST_LINES = Number(values["ingest-lines"]);
+if (!Number.isInteger(INGEST_LINES) || INGEST_LINES < 1) {
+  console.error(`--ingest-lines must be a whole number of connections, not “${values["ingest-lines"]}”. ${USAGE}`);
   process.exit(2);
 }
 
@@ -54,7 +68,11 @@ const counts = {
   writesAccepted: new Map<WriteKind, number>(),
   writesRefused: new Map<WriteKind, number>(),
   networkErrors: 0,
+  /** 503s with Retry-After, each sent again once the time it named had passed. */
+  busyRetried: 0,
 };
+/** How many times one request is sent again while the database stays busy, before its 503 counts as a failure. */
+const BUSY_RETRIES = 5;
 const serverErrors: string[] = [];
 const writes: Write[] = [];
 let markerSeq = 0;
@@ -72,7 +90,10 @@ async function startServer(databasePath: string): Promise<Server> {
 
 let baseUrl = "";
 
-/** One request; counts it, records any 5xx, and gives back the status and body text. */
+/**
+ * One request; counts it, records any 5xx, and gives back the status and body text. A 503 with Retry-After (the
+ * database busy with an ingest) is sent again once that time has passed, up to BUSY_RETRIES times.
+ */
 async function send(
   method: "GET" | "POST",
   pathname: string,
@@ -90,17 +111,26 @@ async function send(
     body = JSON.stringify(options.json);
   }
   if (method === "POST") headers.Origin = baseUrl;
-  counts.requests++;
-  try {
-    const response = await fetch(`${baseUrl}${pathname}`, { method, headers, body, redirect: "manual" });
-    const text = await response.text();
-    bump(counts.byStatus, response.status);
-    if (response.status >= 500) serverErrors.push(`${method} ${pathname} → ${response.status}: ${text.slice(0, 200)}`);
-    return { status: response.status, text, location: response.headers.get("location") };
-  } catch (error) {
-    counts.networkErrors++;
-    serverErrors.push(`${method} ${pathname} → ${error instanceof Error ? error.message : String(error)}`);
-    return null;
+  for (let attempt = 0; ; attempt++) {
+    counts.requests++;
+    try {
+      const response = await fetch(`${baseUrl}${pathname}`, { method, headers, body, redirect: "manual" });
+      const text = await response.text();
+      bump(counts.byStatus, response.status);
+      const retryAfter = Number(response.headers.get("retry-after") ?? NaN);
+      if (response.status === 503 && retryAfter > 0 && attempt < BUSY_RETRIES) {
+        counts.busyRetried++;
+        await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+        continue;
+      }
+      if (response.status >= 500)
+        serverErrors.push(`${method} ${pathname} → ${response.status}: ${text.slice(0, 200)}`);
+      return { status: response.status, text, location: response.headers.get("location") };
+    } catch (error) {
+      counts.networkErrors++;
+      serverErrors.push(`${method} ${pathname} → ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
   }
 }
 
@@ -137,6 +167,128 @@ function record(
   }
 }
 
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+
+/** What a generated conn.log carries over one conduit: inventory hosts on its two sides, and its allowed flows. */
+interface ConduitTraffic {
+  a: string[];
+  b: string[];
+  flows: { protocol: string; port: number }[];
+}
+
+/** The monitored conduits of a plant with inventory hosts on both sides. */
+async function conduitTraffic(db: DB, plantId: number): Promise<ConduitTraffic[]> {
+  const conduits = await db
+    .selectFrom("conduit")
+    .select(["id", "zone_a_id", "zone_b_id"])
+    .where("plant_id", "=", plantId)
+    .where("monitored", "=", 1)
+    .execute();
+  const assets = await db
+    .selectFrom("asset")
+    .select(["zone_id", "ip"])
+    .where("plant_id", "=", plantId)
+    .where("ip", "is not", null)
+    .execute();
+  const flows = await db
+    .selectFrom("conduit_flow as f")
+    .innerJoin("conduit as c", "c.id", "f.conduit_id")
+    .select(["f.conduit_id", "f.protocol", "f.port"])
+    .where("c.plant_id", "=", plantId)
+    .where("f.protocol", "in", ["tcp", "udp"])
+    .where("f.port", "is not", null)
+    .execute();
+  const hostsOf = (zoneId: number) => assets.filter((a) => a.zone_id === zoneId).map((a) => a.ip!);
+  return conduits
+    .map((c) => ({
+      a: hostsOf(c.zone_a_id),
+      b: hostsOf(c.zone_b_id),
+      flows: flows.filter((f) => f.conduit_id === c.id).map((f) => ({ protocol: f.protocol, port: f.port! })),
+    }))
+    .filter((t) => t.a.length > 0 && t.b.length > 0)
+    .map((t) => (t.flows.length > 0 ? t : { ...t, flows: [{ protocol: "tcp", port: 502 }] }));
+}
+
+const CONN_LOG_HEADER = [
+  "#separator \\x09",
+  "#set_separator\t,",
+  "#empty_field\t(empty)",
+  "#unset_field\t-",
+  "#path\tconn",
+  "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state",
+  "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring",
+];
+
+/**
+ * A Zeek conn.log of `lines` connections over the plant's conduits, between 08:00 and 14:00 UTC of `day`: one
+ * local day in the time zones of the demo plants, so each file's connections fall on a day of their own.
+ */
+function connLog(traffic: ConduitTraffic[], day: Date, lines: number): string {
+  const start = day.getTime() / 1000 + 8 * 3600;
+  const out = [...CONN_LOG_HEADER];
+  for (let n = 0; n < lines; n++) {
+    const conduit = pick(traffic);
+    const flow = pick(conduit.flows);
+    const [orig, resp] = Math.random() < 0.5 ? [pick(conduit.a), pick(conduit.b)] : [pick(conduit.b), pick(conduit.a)];
+    const ts = start + (n / lines) * 6 * 3600;
+    out.push(
+      `${ts.toFixed(6)}\tC${n.toString(36)}\t${orig}\t${1024 + (n % 60000)}\t${resp}\t${flow.port}\t${
+        flow.protocol
+      }\t-\t0.250000\t${100 + (n % 900)}\t${200 + (n % 1800)}\tSF`
+    );
+  }
+  return out.join("\n") + "\n";
+}
+
+/** One run of `npm run ingest:zeek`: how it ended, how long it took, and what it reported. */
+interface IngestRun {
+  ok: boolean;
+  seconds: number;
+  counted: number;
+  days: { conduitId: number; day: string; connections: number }[];
+  error?: string;
+}
+
+/** The real command, as an operator or a sensor's cron job runs it, on its own connection to the database. */
+function runIngest(file: string, plant: string, databasePath: string): Promise<IngestRun> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn("npm", ["run", "--silent", "ingest:zeek", "--", "--plant", plant, "--json", file], {
+      cwd: root,
+      env: { ...process.env, DATABASE_PATH: databasePath },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.on("data", (chunk: string) => (stderr += chunk));
+    child.on("exit", (status) => {
+      const seconds = (performance.now() - started) / 1000;
+      if (status !== 0) {
+        const error = `ingest:zeek exited ${status}: ${stderr.trim().split("\n")[0] ?? ""}`;
+        return resolve({ ok: false, seconds, counted: 0, days: [], error });
+      }
+      try {
+        const report = JSON.parse(stdout) as {
+          files: { summary: { counted: number; days: { conduitId: number; day: string; connections: number }[] } }[];
+        };
+        const summary = report.files[0]!.summary;
+        resolve({ ok: true, seconds, counted: summary.counted, days: summary.days });
+      } catch {
+        resolve({
+          ok: false,
+          seconds,
+          counted: 0,
+          days: [],
+          error: `ingest:zeek printed no report: ${stdout.slice(0, 200)}`,
+        });
+      }
+    });
+  });
+}
+
 async function main(): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracker-loadtest-"));
   const databasePath = path.join(dir, "tracker.db");
@@ -159,6 +311,14 @@ async function main(): Promise<number> {
         plants.map((p) => p.id)
       )
       .execute();
+    // The ingest's plant: the one of them with the most monitored conduits that have hosts on both sides.
+    let ingestPlant = { code: plants[0]!.code, traffic: [] as ConduitTraffic[] };
+    for (const plant of plants) {
+      const traffic = await conduitTraffic(setup, plant.id);
+      if (traffic.length > ingestPlant.traffic.length) ingestPlant = { code: plant.code, traffic };
+    }
+    if (ingestPlant.traffic.length === 0)
+      throw new Error("No plant of the demo program has a conduit to ingest traffic of.");
     await setup.destroy();
     const token = await runScript("scripts/token-create.ts", ["--role", "program_lead", "--name", "loadtest"], {
       DATABASE_PATH: databasePath,
@@ -219,7 +379,6 @@ async function main(): Promise<number> {
     ];
 
     const deadline = Date.now() + SECONDS * 1000;
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
     const loop = async (body: () => Promise<void>) => {
       while (Date.now() < deadline) await body();
     };
@@ -259,25 +418,40 @@ async function main(): Promise<number> {
     const signer = () =>
       loop(async () => {
         const [code, engineer] = pick([...engineerOf.entries()]);
+        // The split is edited on the revision the page shows, as the page's form sends it.
+        const before = await send("GET", `/plants/${code}`, { cookie: engineer.cookie });
+        const revision = /value="edit-split"[^>]*>\s*<input[^>]*name="revision" value="(\d+)"/.exec(
+          before?.text ?? ""
+        )?.[1];
+        if (!revision) return;
         const m = marker();
         const split = await send("POST", `/plants/${code}`, {
           cookie: engineer.cookie,
           form: {
             intent: "edit-split",
+            revision,
             text: `Design and change control belong to plant engineering; monitoring to corporate security (${m}).`,
           },
         });
         record("split", split, { kind: "split", marker: m, plant: code, detail: {} }, true);
-        // Sign what the page shows, as a browser would: the hash rides in the form.
+        // Sign what the page shows, as a browser would: the hash and the revision ride in the form.
         const page = await send("GET", `/plants/${code}`, { cookie: engineer.cookie });
-        const hash = new RegExp(
-          `name="part" value="design_change_control"[^>]*>\\s*<input[^>]*name="hash" value="([0-9a-f]{64})"`
-        ).exec(page?.text ?? "")?.[1];
-        if (!hash) return;
+        const signing =
+          /name="part" value="design_change_control"[^>]*>\s*<input[^>]*name="hash" value="([0-9a-f]{64})"[^>]*>\s*<input[^>]*name="revision" value="(\d+)"/.exec(
+            page?.text ?? ""
+          );
+        if (!signing) return;
+        const [, hash, signedRevision] = signing as unknown as [string, string, string];
         const s = marker();
         const sign = await send("POST", `/plants/${code}`, {
           cookie: engineer.cookie,
-          form: { intent: "sign", part: "design_change_control", hash, note: `Signed under load ${s}` },
+          form: {
+            intent: "sign",
+            part: "design_change_control",
+            hash,
+            revision: signedRevision,
+            note: `Signed under load ${s}`,
+          },
         });
         record("signoff", sign, { kind: "signoff", marker: s, plant: code, detail: {} }, true);
       });
@@ -321,11 +495,26 @@ async function main(): Promise<number> {
         );
       });
 
+    // One ingest after another for as long as the load lasts (at least one), each of a day of its own, going back
+    // from the day before yesterday.
+    const ingests: IngestRun[] = [];
+    const ingester = async () => {
+      do {
+        const day = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+        day.setUTCDate(day.getUTCDate() - 2 - ingests.length);
+        const file = path.join(dir, `conn-${ingests.length}.log`);
+        fs.writeFileSync(file, connLog(ingestPlant.traffic, day, INGEST_LINES));
+        ingests.push(await runIngest(file, ingestPlant.code, databasePath));
+        fs.rmSync(file);
+      } while (Date.now() < deadline);
+    };
+
     note(
-      `Load for ${SECONDS} s on ${baseUrl}: 6 readers over ${readerPaths.length} pages and the API; writers ticking, signing, scheduling changes and recording observations…`
+      `Load for ${SECONDS} s on ${baseUrl}: 6 readers over ${readerPaths.length} pages and the API; writers ticking, signing, scheduling changes and recording observations; ingests of ${INGEST_LINES}-connection conn.logs into ${ingestPlant.code}…`
     );
     const started = Date.now();
     await Promise.all([
+      ingester(),
       ...Array.from({ length: 6 }, reader),
       ticker(),
       ticker(),
@@ -356,6 +545,15 @@ async function main(): Promise<number> {
     collect(await db.selectFrom("signoff").select("note as text").execute());
     collect(await db.selectFrom("network_change").select("title as text").execute());
     collect(await db.selectFrom("observation").select("source as text").execute());
+    // Every ingest's days, as the last ingest of each day reported them, in the observations.
+    const ingestedDays = new Map<string, { conduitId: number; day: string; connections: number }>();
+    for (const run of ingests) for (const d of run.days) ingestedDays.set(`${d.conduitId} ${d.day}`, d);
+    const observed = await db
+      .selectFrom("observation")
+      .select(["conduit_id", "day", "connections"])
+      .where("source", "=", "zeek_ingest")
+      .execute();
+    const observedDays = new Map(observed.map((o) => [`${o.conduit_id} ${o.day}`, o.connections]));
     await db.destroy();
     // A split rewritten since keeps only its latest text: its row is the plant's, its proof the audit event.
     const lastSplit = new Map<string, string>();
@@ -367,10 +565,26 @@ async function main(): Promise<number> {
       if (!audited.has(w.marker)) missing.push(`${w.kind} ${w.marker} (${w.plant}) has no audit event`);
     }
 
+    const ingestProblems = ingests.filter((run) => !run.ok).map((run) => run.error!);
+    for (const [key, d] of ingestedDays) {
+      const found = observedDays.get(key);
+      if (found !== d.connections)
+        ingestProblems.push(
+          `ingest day ${d.day} of conduit ${d.conduitId} reported ${d.connections} connections; the observation holds ${
+            found ?? "none"
+          }`
+        );
+    }
+    const counted = ingests.reduce((n, run) => n + run.counted, 0);
+    if (ingests.some((run) => run.ok) && counted === 0)
+      ingestProblems.push("the ingests counted no connection: the load test's conn.logs missed the plant's conduits");
+
     const verify = await runScript("scripts/audit-verify.ts", [], { DATABASE_PATH: databasePath });
 
     const kinds: WriteKind[] = ["tick", "split", "signoff", "change", "observation"];
-    const fiveHundreds = [...counts.byStatus].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
+    // A 503 sent again after its Retry-After is the answer the app owes a write while an ingest writes, not a failure.
+    const fiveHundreds =
+      [...counts.byStatus].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0) - counts.busyRetried;
     console.log(
       `loadtest: ${counts.requests} requests in ${elapsed.toFixed(1)} s (${(counts.requests / elapsed).toFixed(0)}/s)`
     );
@@ -396,14 +610,26 @@ async function main(): Promise<number> {
     console.log(
       `  audit:verify: ${verify.status === 0 ? "passed" : "FAILED"} ${verify.stdout.trim()}${verify.stderr.trim()}`
     );
+    console.log(
+      `  ingests beside the load: ${ingests.length} of ${INGEST_LINES} connections into ${ingestPlant.code}, ${
+        ingests.filter((run) => run.ok).length
+      } ok, ${counted} connections counted, longest ${Math.max(...ingests.map((run) => run.seconds)).toFixed(1)} s`
+    );
+    console.log(`  busy answers (503 with Retry-After, sent again): ${counts.busyRetried}`);
     console.log(`  5xx answers: ${fiveHundreds}`);
     const failures = [
       ...serverErrors.slice(0, 10),
       ...missing.slice(0, 10),
+      ...ingestProblems.slice(0, 10),
       ...(verify.status === 0 ? [] : ["audit:verify failed"]),
       ...(writes.length === 0 ? ["no write was accepted: the load wrote nothing to check"] : []),
     ];
-    const failed = serverErrors.length + missing.length + (verify.status === 0 ? 0 : 1) + (writes.length === 0 ? 1 : 0);
+    const failed =
+      serverErrors.length +
+      missing.length +
+      ingestProblems.length +
+      (verify.status === 0 ? 0 : 1) +
+      (writes.length === 0 ? 1 : 0);
     console.log(`  failures: ${failed}`);
     for (const failure of failures) console.log(`    ${failure}`);
     console.log(
@@ -424,7 +650,16 @@ async function main(): Promise<number> {
         ),
         verified: writes.length - new Set(missing.map((m) => m.split(" ")[1])).size,
         serverErrors: fiveHundreds,
+        busyRetried: counts.busyRetried,
         networkErrors: counts.networkErrors,
+        ingests: {
+          runs: ingests.length,
+          ok: ingests.filter((run) => run.ok).length,
+          lines: INGEST_LINES,
+          counted,
+          longestSeconds: Math.max(...ingests.map((run) => run.seconds)),
+          daysVerified: ingestedDays.size - ingestProblems.filter((p) => p.startsWith("ingest day")).length,
+        },
         auditVerified: verify.status === 0,
         failures: failed,
       })

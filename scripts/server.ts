@@ -4,12 +4,13 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type Request, type Response, type NextFunction } from "express";
+import { retryAfterWhenBusy, withBusyAnswers } from "./database-busy";
 import { refuseDeclaredLargeBodies, withBoundedBodies } from "./request-bodies";
 import { answerOnlyRouteMethods } from "./route-methods";
 import type { ServerSettings } from "./settings";
 
 // The HTTP server around the Remix build: static assets, security headers with a per-request CSP nonce, the
-// methods each address answers, bounded bodies (docs/limits.md), and the request handler.
+// methods each address answers, bounded bodies and busy answers (docs/limits.md), and the request handler.
 
 function securityHeaders(hstsMaxAge: number) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -134,7 +135,7 @@ export function createApp(
   root: string,
   settings: Pick<ServerSettings, "trustProxy" | "hstsMaxAge">
 ) {
-  const build = withBoundedBodies(serverBuild);
+  const build = withBusyAnswers(withBoundedBodies(serverBuild));
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", settings.trustProxy);
@@ -145,6 +146,7 @@ export function createApp(
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
   app.use(privateAnswers);
+  app.use(retryAfterWhenBusy);
   app.use(answerOnlyRouteMethods(build));
   app.use(refuseDeclaredLargeBodies);
   app.all(

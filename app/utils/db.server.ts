@@ -10,6 +10,10 @@ export type Executor = Kysely<Database> | Transaction<Database>;
 
 export const DEFAULT_DATABASE_PATH = "data/tracker.db";
 
+/** How long a write waits for another's write lock (an ingest, another worker) before it is refused as busy. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+const MAX_BUSY_TIMEOUT_MS = 60_000;
+
 export class DatabaseOpenError extends Error {}
 
 export function databasePath(): string {
@@ -17,17 +21,43 @@ export function databasePath(): string {
 }
 
 /**
+ * DATABASE_BUSY_TIMEOUT_MS, or the default. At most a minute: a server worker waits for the lock without answering
+ * anyone else (SQLite's wait is synchronous), so a longer wait would stall every request of that worker.
+ */
+export function busyTimeoutMs(raw: string | undefined = process.env.DATABASE_BUSY_TIMEOUT_MS): number {
+  if (raw === undefined || raw.trim() === "") return DEFAULT_BUSY_TIMEOUT_MS;
+  const ms = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || ms > MAX_BUSY_TIMEOUT_MS)
+    throw new Error(
+      `DATABASE_BUSY_TIMEOUT_MS must be a whole number of milliseconds from 0 to ${MAX_BUSY_TIMEOUT_MS}, not “${raw}”.`
+    );
+  return ms;
+}
+
+/**
+ * Whether `error` is SQLite refusing a write because another connection held the write lock for longer than the
+ * busy timeout: nothing of the act was written, and the same act may succeed a moment later.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (String((e as { code?: unknown }).code).startsWith("SQLITE_BUSY")) return true;
+  }
+  return false;
+}
+
+/**
  * Opens (creating if needed) the SQLite file with WAL, foreign keys and a busy timeout, and proves it is
  * a readable, writable SQLite database. Any failure becomes one sentence naming the path.
  */
 export function openDatabase(file: string = databasePath()): DB {
+  const busyTimeout = busyTimeoutMs();
   let sqlite: SQLite.Database | undefined;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     sqlite = new SQLite(file);
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("foreign_keys = ON");
-    sqlite.pragma("busy_timeout = 5000");
+    sqlite.pragma(`busy_timeout = ${busyTimeout}`);
     sqlite.prepare("select count(*) from sqlite_master").get();
     // A write proves the file and its folder are writable (WAL needs both).
     sqlite.exec("begin immediate; rollback;");

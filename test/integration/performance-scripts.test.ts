@@ -72,10 +72,13 @@ describe("npm run bench", () => {
 });
 
 describe("npm run loadtest", () => {
-  it("finds every accepted write in its table and the audit trail, a verified trail and no 5xx", async () => {
-    // Two server workers writing to one database: a transaction that read before another process wrote must wait
-    // its turn, not fail with SQLITE_BUSY (it did, as 500s, before transactions began IMMEDIATE).
-    const run = await runScript("scripts/loadtest.ts", ["--seconds", "4"], { WEB_CONCURRENCY: "2" });
+  it("finds every accepted write in its table and the audit trail, a verified trail and no 5xx, with ingests beside", async () => {
+    // Two server workers and the ingest command writing to one database: a transaction that read before another
+    // process wrote must wait its turn, not fail with SQLITE_BUSY (it did, as 500s, before transactions began
+    // IMMEDIATE); one that waits longer than the busy timeout is a 503 the load test sends again.
+    const run = await runScript("scripts/loadtest.ts", ["--seconds", "4", "--ingest-lines", "5000"], {
+      WEB_CONCURRENCY: "2",
+    });
     assert.equal(run.status, 0, `loadtest exited with ${run.status}:\n${run.stdout}\n${run.stderr}`);
     const result = lastJsonLine(run.stdout);
     assert.equal(result.failures, 0, run.stdout);
@@ -87,5 +90,10 @@ describe("npm run loadtest", () => {
     assert.ok(accepted > 0, `some writes were accepted: ${JSON.stringify(writes)}`);
     assert.equal(result.verified, accepted, "every accepted write was found");
     assert.ok((result.reads as number) > 0, "readers read");
+    const ingests = result.ingests as { runs: number; ok: number; counted: number; daysVerified: number };
+    assert.ok(ingests.runs >= 1, `an ingest ran beside the load: ${JSON.stringify(ingests)}`);
+    assert.equal(ingests.ok, ingests.runs, "every ingest succeeded");
+    assert.ok(ingests.counted > 0 && ingests.daysVerified > 0, "its connections are in the observations");
+    assert.equal(typeof result.busyRetried, "number", "busy answers are counted apart");
   });
 });

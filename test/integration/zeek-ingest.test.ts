@@ -344,3 +344,70 @@ describe("a truncated gzip", () => {
     }
   });
 });
+
+describe("files that would fill the memory", () => {
+  let t: TestDatabase;
+  const header = lines.filter((l) => l.startsWith("#") && !l.startsWith("#close")).join("\n") + "\n";
+
+  before(async () => {
+    t = await createTestDatabase();
+    await seedPlant(t.db, "LAB", [{ protocol: "tcp", port: 102 }]);
+  });
+  after(async () => t.cleanup());
+
+  /** Runs the ingest on `content` and gives back its one line of error; nothing of the file may have been written. */
+  async function refusal(name: string, content: Buffer | string, extra: string[] = []): Promise<string> {
+    const file = path.join(t.dir, name);
+    fs.writeFileSync(file, content);
+    const result = await runScript("scripts/ingest-zeek.ts", ["--plant", "LAB", ...extra, file], {
+      DATABASE_PATH: t.file,
+    });
+    assert.equal(result.status, 1, result.stdout);
+    assert.equal(result.stdout, "");
+    const message = result.stderr.trim();
+    assert.equal(message.split("\n").length, 1, `one sentence, no stack trace: ${result.stderr}`);
+    assert.ok(message.startsWith(`${file}: `), `the file is named: ${message}`);
+    for (const table of ["observation", "ingested_connection", "asset", "policy_violation", "audit_event"] as const) {
+      assert.equal((await t.db.selectFrom(table).selectAll().execute()).length, 0, `nothing in ${table}`);
+    }
+    return message.slice(file.length + 2);
+  }
+
+  it("refuses a gzipped endless line (10 MB of zeros, 10 KB on disk) at line 1", async () => {
+    const bomb = zlib.gzipSync(Buffer.alloc(10 * 1024 * 1024), { level: 1 });
+    assert.ok(bomb.length < 64 * 1024, `small on disk: ${bomb.length} bytes`);
+    assert.equal(
+      await refusal("b.gz", bomb, ["--dry-run"]),
+      "line 1 is longer than 64 KB, which no log line is; nothing of it was written."
+    );
+  });
+
+  it("refuses a gzip that inflates more than a hundred times, naming the line it had reached", async () => {
+    const bomb = zlib.gzipSync(header + ("0".repeat(1023) + "\n").repeat(24 * 1024));
+    const message = await refusal("ratio.log.gz", bomb);
+    assert.match(
+      message,
+      /^by line \d+ it inflates to more than 100 times its compressed size, as a decompression bomb does \(a log compresses 5 to 10 times\); nothing of it was written\.$/
+    );
+  });
+
+  it("refuses an endless line in a plain file at its line", async () => {
+    const message = await refusal("endless.log", header + lines[8] + "\n" + "7".repeat(200_000));
+    const headerLines = header.split("\n").length - 1;
+    assert.equal(
+      message,
+      `line ${headerLines + 2} is longer than 64 KB, which no log line is; nothing of it was written.`
+    );
+  });
+
+  it("refuses a gzip whose data is corrupt, saying after which line", async () => {
+    const whole = zlib.gzipSync(fs.readFileSync(FIXTURE));
+    const corrupt = Buffer.from(whole);
+    for (let i = Math.floor(whole.length / 2); i < Math.floor(whole.length / 2) + 64; i++)
+      corrupt[i] = corrupt[i]! ^ 0xff;
+    assert.match(
+      await refusal("corrupt.log.gz", corrupt),
+      /^the gzip stream is truncated or corrupt after line \d+; nothing of it was written\.$/
+    );
+  });
+});

@@ -4,7 +4,7 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import { sql } from "kysely";
 import { migrateToLatest } from "../../db/migrate";
-import { DatabaseOpenError, openDatabase } from "../../app/utils/db.server";
+import { busyTimeoutMs, DatabaseOpenError, isDatabaseBusy, openDatabase } from "../../app/utils/db.server";
 import { tempDir } from "../support/database";
 
 const dir = tempDir();
@@ -52,5 +52,62 @@ describe("openDatabase", () => {
       () => openDatabase(file),
       (error: unknown) => error instanceof DatabaseOpenError && error.message.includes(file)
     );
+  });
+});
+
+describe("DATABASE_BUSY_TIMEOUT_MS", () => {
+  it("takes whole milliseconds up to a minute, 5000 when unset", () => {
+    assert.equal(busyTimeoutMs(undefined), 5000);
+    assert.equal(busyTimeoutMs(""), 5000);
+    assert.equal(busyTimeoutMs("0"), 0);
+    assert.equal(busyTimeoutMs(" 250 "), 250);
+    assert.equal(busyTimeoutMs("60000"), 60000);
+  });
+
+  it("refuses anything else with one sentence naming the setting", () => {
+    for (const raw of ["5s", "-1", "1.5", "60001", "lots"]) {
+      assert.throws(() => busyTimeoutMs(raw), {
+        message: `DATABASE_BUSY_TIMEOUT_MS must be a whole number of milliseconds from 0 to 60000, not “${raw}”.`,
+      });
+    }
+  });
+
+  it("opens the database with the timeout it sets", async () => {
+    process.env.DATABASE_BUSY_TIMEOUT_MS = "150";
+    const db = openDatabase(path.join(dir, "busy.db"));
+    try {
+      assert.equal((await sql<{ timeout: number }>`pragma busy_timeout`.execute(db)).rows[0]?.timeout, 150);
+    } finally {
+      delete process.env.DATABASE_BUSY_TIMEOUT_MS;
+      await db.destroy();
+    }
+  });
+});
+
+describe("a write another connection keeps waiting", () => {
+  it("fails after the busy timeout with an error known as busy, and nothing else is", async () => {
+    const file = path.join(dir, "locked.db");
+    const holder = openDatabase(file);
+    await migrateToLatest(holder);
+    process.env.DATABASE_BUSY_TIMEOUT_MS = "50";
+    const writer = openDatabase(file);
+    delete process.env.DATABASE_BUSY_TIMEOUT_MS;
+    try {
+      await sql`begin immediate`.execute(holder);
+      const error = await writer
+        .transaction()
+        .execute((trx) => sql`delete from zone`.execute(trx))
+        .then(
+          () => null,
+          (e: unknown) => e
+        );
+      assert.equal(isDatabaseBusy(error), true, String(error));
+      assert.equal(isDatabaseBusy(new Error("no such table: zone")), false);
+      assert.equal(isDatabaseBusy(new Error("wrapped", { cause: error })), true);
+    } finally {
+      await sql`rollback`.execute(holder);
+      await writer.destroy();
+      await holder.destroy();
+    }
   });
 });
