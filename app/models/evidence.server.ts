@@ -1,22 +1,47 @@
 import crypto from "node:crypto";
+import os from "node:os";
 import { sql, type Transaction } from "kysely";
 import { DateTime } from "luxon";
 import type { Database } from "../../db/schema";
 import { epochStartFor, type BaselineSettings } from "~/domain/baseline";
 import { localDay } from "~/domain/calendar";
 import { CidrMatcher } from "~/domain/cidr";
+import {
+  blobOf,
+  compareKeys,
+  connectionKey,
+  keysOf,
+  keyWithHash,
+  markStored,
+  mergeKeys,
+  type ConnectionKey,
+} from "~/domain/connection-keys";
 import { flowTuple, type ConnRecord } from "~/domain/zeek";
 import { recordAudit } from "~/models/audit.server";
 import { loadSettings } from "~/models/readiness.server";
 import type { AuditActor } from "~/utils/actor";
-import { sqliteHandle, type DB } from "~/utils/db.server";
+import { sqliteHandle, type DB, type Executor } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
 
 // Passive baseline evidence from Zeek connections. Each connection is mapped to the conduit whose two endpoint
 // zones contain its two hosts, recorded once per plant (so re-ingest and overlapping files never count twice),
 // and the conduit's observation of each touched plant-local day is recomputed from what is recorded.
+//
+// What is recorded (docs/evidence.md): per conduit, epoch, plant-local day and hour, flow tuple and ingest, the
+// connections, bytes and first and last seen (`flow_hour`); and per plant and UTC minute the keys of the
+// connections counted (`connection_key`, app/domain/connection-keys.ts). An ingest writes these under its own id in
+// short transactions while it reads (the app stays writable), and publishes in one transaction at the end: the
+// observations, policy violations, staged hosts and audit event that readers see. Until then nothing of it is
+// read by anyone; an ingest that fails is deleted, and one whose process died is deleted by the next ingest into
+// its plant, which then counts the file afresh.
 
 export const ZEEK_SOURCE = "zeek_ingest";
+
+/**
+ * At most this many new hosts are staged, and this many new wrong flows become policy violations, by one ingest:
+ * a file that would create more is a scan or spoofed sources, and is reported as such instead (docs/evidence.md).
+ */
+export const INGEST_CREATION_CAP = 5_000;
 
 export interface IngestOptions {
   plantCode: string;
@@ -48,6 +73,17 @@ export interface WrongFlow {
   count: number;
 }
 
+/** What a file would have created beyond the cap: a scan, or sources spoofed across the plant's ranges. */
+export interface IngestAnomaly {
+  cap: number;
+  /** Distinct hosts inside the plant's ranges and missing from the inventory, and how many were staged. */
+  newHosts: number;
+  stagedHosts: number;
+  /** Distinct wrong flows with no policy violation yet, and how many became one. */
+  newWrongFlows: number;
+  recordedWrongFlows: number;
+}
+
 export interface IngestSummary {
   plant: string;
   dryRun: boolean;
@@ -57,17 +93,22 @@ export interface IngestSummary {
   /** Connections already counted by an earlier ingest. */
   duplicates: number;
   days: DayFigures[];
+  /** Wrong flows of this ingest (the first INGEST_CREATION_CAP of them). */
   wrongFlows: WrongFlow[];
   stagedHosts: { ip: string; zone: string }[];
   /** Flows inside one zone, between zones without a conduit, or with a host outside the plant's ranges. */
   unmatched: number;
   /** Flows on a conduit before its current epoch began (or with no epoch at all). */
   skippedBeforeEpoch: number;
+  /** Null unless the file would have created more hosts or violations than the cap allows. */
+  anomaly: IngestAnomaly | null;
 }
 
 export interface IngestSession {
   add(records: Iterable<ConnRecord>): Promise<void>;
   finish(): Promise<IngestSummary>;
+  /** Deletes what the ingest wrote so far (it was never published). */
+  abandon(): Promise<void>;
 }
 
 interface ConduitInfo {
@@ -85,26 +126,56 @@ interface Zone {
   name: string;
 }
 
-/** Page cache of the connection while an ingest runs (kibibytes): a million connections write some 150 MB of
- * rows and index entries, and with SQLite's default 2 MB cache the indexes' pages are read back over and over. */
+/** A connection on a conduit's current epoch, waiting for its chunk to be written. */
+interface Candidate {
+  record: ConnRecord;
+  conduit: ConduitInfo;
+  day: string;
+  hour: number;
+  tuple: string;
+  bytes: number;
+  wrong: boolean;
+  key: ConnectionKey;
+}
+
+interface FlowHour {
+  conduit: ConduitInfo;
+  day: string;
+  hour: number;
+  tuple: string;
+  wrong: boolean;
+  connections: number;
+  bytes: number;
+  first: number;
+  last: number;
+}
+
+/** Runs one transaction: its own (a chunk, the publication) or, inside a caller's transaction, just the work. */
+type Transact = <T>(work: (tx: Transaction<Database>) => Promise<T>) => Promise<T>;
+
+/** Connections written per transaction while an ingest runs: each holds the write lock for some tens of ms. */
+const CHUNK_RECORDS = 20_000;
+/** A running ingest that has written nothing for this long is taken as dead, whatever machine it ran on. */
+const STALE_AFTER_MS = 10 * 60_000;
+/** New hosts remembered between chunks (later ones are only written again, and ignored, when seen again). */
+const NEW_HOSTS_HELD = 2 * INGEST_CREATION_CAP;
+/** Page cache of the connection while an ingest runs (kibibytes), so the flow hours' pages stay in memory. */
 const INGEST_CACHE_KIB = 32_768;
-/** Flow tuples held in memory before they are written: bounds the memory of an ingest of many distinct flows. */
-const TUPLES_HELD = 50_000;
 
 function pairKey(a: number, b: number): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
 /**
- * The connection's key within its plant: its start second, zero-padded, then a hash of its start and 5-tuple.
- * The leading second keeps the keys of one log together in the primary-key index, so an ingest appends to the
- * index instead of writing all over it (migration 2026-11-26T0100_performance rewrote older keys the same way).
+ * The key ingests before 2026-12-05 recorded a connection by: the first 64 bits of the SHA-1 of its start and
+ * 5-tuple. Only connections falling in a minute that holds such keys are hashed this way.
  */
-function connectionKey(record: ConnRecord): string {
+function legacyKey(record: ConnRecord): ConnectionKey {
   const text = `${record.ts}|${record.origHost}|${record.origPort ?? "-"}|${record.respHost}|${
     record.respPort ?? "-"
   }|${record.proto}`;
-  return `${String(Math.floor(record.ts)).padStart(10, "0")}${crypto.hash("sha1", text, "base64url")}`;
+  const digest = crypto.createHash("sha1").update(text).digest();
+  return keyWithHash(record.ts, digest.readUInt32BE(0), digest.readUInt32BE(4));
 }
 
 function isAllowed(conduit: ConduitInfo, record: ConnRecord, originZone: number): boolean {
@@ -122,25 +193,76 @@ function isAllowed(conduit: ConduitInfo, record: ConnRecord, originZone: number)
   return false;
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /**
- * Opens an ingest for one plant inside a transaction the caller holds; `finish` writes the observations.
- * Connections, flow tuples and policy violations, one row each, go through statements prepared once on the
- * connection under `tx`, inside the same transaction (Kysely would compile and prepare a statement per chunk).
+ * Registers a running ingest into the plant. Another one still running refuses it; one whose process is gone (a
+ * `kill -9`, a crash, a machine restarted) is deleted with everything it wrote, none of which was ever published.
  */
-export async function openIngest(tx: Transaction<Database>, options: IngestOptions): Promise<IngestSession> {
-  const sqlite = sqliteHandle(tx);
+async function claimIngest(
+  tx: Transaction<Database>,
+  plant: { id: number; code: string },
+  source: string,
+  label: string | null,
+  recordedAt: string
+): Promise<number> {
+  const now = new Date();
+  const running = await tx
+    .selectFrom("evidence_ingest")
+    .select(["id", "pid", "host", "started_at", "heartbeat_at"])
+    .where("plant_id", "=", plant.id)
+    .where("state", "=", "running")
+    .execute();
+  for (const other of running) {
+    const fresh = now.getTime() - Date.parse(other.heartbeat_at) < STALE_AFTER_MS;
+    const alive = other.host !== os.hostname() || (other.pid !== null && processAlive(other.pid));
+    if (fresh && alive) {
+      throw new ActError(
+        409,
+        `Another ingest into ${plant.code} is running (process ${other.pid} on ${other.host}, since ${other.started_at}): run this one when it has finished.`
+      );
+    }
+    await tx.deleteFrom("evidence_ingest").where("id", "=", other.id).execute();
+  }
+  const { id } = await tx
+    .insertInto("evidence_ingest")
+    .values({
+      plant_id: plant.id,
+      source,
+      label,
+      state: "running",
+      pid: process.pid,
+      host: os.hostname(),
+      started_at: recordedAt,
+      heartbeat_at: now.toISOString(),
+      finished_at: null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+async function startIngest(db: Executor, transact: Transact, options: IngestOptions): Promise<IngestSession> {
+  const sqlite = sqliteHandle(db);
   const source = options.source ?? ZEEK_SOURCE;
-  const plant = await tx
+  const plant = await db
     .selectFrom("plant")
     .select(["id", "code", "time_zone"])
     .where("code", "=", options.plantCode.toUpperCase())
     .executeTakeFirst();
   if (!plant) throw new ActError(404, `No plant in the program has the code “${options.plantCode}”.`);
-  const settings: BaselineSettings = await loadSettings(tx);
+  const settings: BaselineSettings = await loadSettings(db);
 
-  const zones = await tx.selectFrom("zone").select(["id", "name"]).where("plant_id", "=", plant.id).execute();
+  const zones = await db.selectFrom("zone").select(["id", "name"]).where("plant_id", "=", plant.id).execute();
   const zoneById = new Map<number, Zone>(zones.map((z) => [z.id, z]));
-  const ranges = await tx
+  const ranges = await db
     .selectFrom("zone_range as r")
     .innerJoin("zone as z", "z.id", "r.zone_id")
     .select(["r.zone_id", "r.cidr"])
@@ -149,13 +271,13 @@ export async function openIngest(tx: Transaction<Database>, options: IngestOptio
   const matcher = new CidrMatcher<number>();
   for (const range of ranges) matcher.add(range.cidr, range.zone_id);
 
-  const conduitRows = await tx
+  const conduitRows = await db
     .selectFrom("conduit")
     .select(["id", "name", "zone_a_id", "zone_b_id", "revision"])
     .where("plant_id", "=", plant.id)
     .orderBy("id")
     .execute();
-  const cutovers = await tx
+  const cutovers = await db
     .selectFrom("network_change")
     .select(["conduit_id", "conduit_revision", "done_at"])
     .where("plant_id", "=", plant.id)
@@ -165,7 +287,7 @@ export async function openIngest(tx: Transaction<Database>, options: IngestOptio
     .orderBy("done_at")
     .execute();
   const flowRows = conduitRows.length
-    ? await tx
+    ? await db
         .selectFrom("conduit_flow")
         .select(["conduit_id", "protocol", "port", "direction"])
         .where(
@@ -195,10 +317,13 @@ export async function openIngest(tx: Transaction<Database>, options: IngestOptio
   }
 
   const inventory = new Set(
-    (await tx.selectFrom("asset").select("ip").where("plant_id", "=", plant.id).where("ip", "is not", null).execute())
+    (await db.selectFrom("asset").select("ip").where("plant_id", "=", plant.id).where("ip", "is not", null).execute())
       .map((a) => a.ip)
       .filter((ip): ip is string => ip !== null)
   );
+
+  const now = (options.now ?? new Date()).toISOString();
+  const ingestId = await transact((tx) => claimIngest(tx, plant, source, options.label ?? null, now));
 
   // Plant-local day and hour per quarter hour of UTC (every zone offset is a multiple of 15 minutes).
   const clock = new Map<number, { day: string; hour: number }>();
@@ -224,70 +349,388 @@ export async function openIngest(tx: Transaction<Database>, options: IngestOptio
     return zone;
   };
 
-  const now = (options.now ?? new Date()).toISOString();
-  const touched = new Map<number, Set<string>>();
-  // The earliest day of each flow tuple in this ingest, written once at the end (or whenever many are held):
-  // a tuple recurs on most connections, and one upsert per connection would double the writes.
-  const firstDays = new Map<string, { conduitId: number; epochKey: string; tuple: string; day: string }>();
-  const flushTuples = () => {
-    for (const t of firstDays.values()) upsertTuple.run(t.conduitId, t.epochKey, t.tuple, t.day);
-    firstDays.clear();
-  };
   const wrong = new Map<string, WrongFlow>();
-  const staged: { ip: string; zone: string }[] = [];
+  let candidates: Candidate[] = [];
+  /** Hosts missing from the inventory first seen in the chunk being read, in order of appearance. */
+  let chunkHosts = new Map<string, number>();
+  const heldHosts = new Set<string>();
+  let hostSeq = 0;
   let records = 0;
   let counted = 0;
   let sawPlantAddress = false;
   let unmatched = 0;
   let skippedBeforeEpoch = 0;
 
-  const insertConnection = sqlite.prepare<
-    [number, string, number, string, string, number, number, string, number, number, string]
+  const heartbeat = sqlite.prepare<[string, number]>(`update evidence_ingest set heartbeat_at = ? where id = ?`);
+  const keysOfMinute = sqlite.prepare<[number, number], { ingest_id: number; legacy: number; keys: Buffer }>(
+    `select ingest_id, legacy, keys from connection_key where plant_id = ? and minute = ?`
+  );
+  const writeKeys = sqlite.prepare<[number, number, number, Buffer]>(
+    `insert into connection_key (plant_id, minute, ingest_id, legacy, keys) values (?, ?, ?, 0, ?)
+     on conflict (plant_id, minute, ingest_id, legacy) do update set keys = excluded.keys`
+  );
+  const addFlowHour = sqlite.prepare<
+    [number, string, string, number, string, number, number, number, number, number, number]
   >(
-    `insert into ingested_connection (plant_id, conn_key, conduit_id, epoch_key, day, hour, ts, tuple, bytes, wrong, source)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (plant_id, conn_key) do nothing`
+    `insert into flow_hour
+       (conduit_id, epoch_key, day, hour, tuple, wrong, ingest_id, connections, bytes, first_ts, last_ts)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (conduit_id, epoch_key, day, hour, tuple, wrong, ingest_id) do update set
+       connections = connections + excluded.connections, bytes = bytes + excluded.bytes,
+       first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`
   );
-  const upsertTuple = sqlite.prepare<[number, string, string, string]>(
-    `insert into flow_tuple (conduit_id, epoch_key, tuple, first_day) values (?, ?, ?, ?)
-     on conflict (conduit_id, epoch_key, tuple) do update set first_day = min(flow_tuple.first_day, excluded.first_day)`
-  );
-
-  const wrongFlowsOf = sqlite.prepare<[number], { tuple: string; count: number; first: number; last: number }>(
-    `select tuple, count(*) as count, min(ts) as first, max(ts) as last from ingested_connection
-     where conduit_id = ? and wrong = 1 group by tuple`
-  );
-  const upsertViolation = sqlite.prepare<[number, string, string, string, number]>(
-    `insert into policy_violation (conduit_id, tuple, first_seen, last_seen, count, acknowledged_by, acknowledged_at)
-     values (?, ?, ?, ?, ?, null, null)
-     on conflict (conduit_id, tuple) do update set
-       first_seen = excluded.first_seen, last_seen = excluded.last_seen, count = excluded.count`
+  const addHost = sqlite.prepare<[number, string, number, number]>(
+    `insert into ingest_host (ingest_id, ip, zone_id, seq) values (?, ?, ?, ?) on conflict do nothing`
   );
 
-  /** A host seen in traffic inside a zone but missing from the inventory becomes a staged asset. */
-  async function stage(ip: string, zoneId: number): Promise<void> {
-    inventory.add(ip);
+  function noteHost(ip: string, zoneId: number): void {
+    if (inventory.has(ip) || heldHosts.has(ip) || chunkHosts.has(ip)) return;
+    chunkHosts.set(ip, zoneId);
+  }
+
+  /** Marks the candidates of one minute (sorted by key) that an earlier ingest, or this one, already counted. */
+  function markCounted(minute: number, list: Candidate[], seen: boolean[]): Uint32Array {
+    let own: Uint32Array = new Uint32Array(0);
+    for (const row of keysOfMinute.all(plant!.id, minute)) {
+      const stored = keysOf(row.keys);
+      if (row.legacy === 1) {
+        const legacy = list.map((c, i) => ({ key: legacyKey(c.record), i }));
+        legacy.sort((a, b) => compareKeys(a.key, b.key));
+        const legacySeen = legacy.map((l) => seen[l.i]!);
+        markStored(
+          legacy.map((l) => l.key),
+          stored,
+          legacySeen
+        );
+        legacySeen.forEach((was, j) => {
+          if (was) seen[legacy[j]!.i] = true;
+        });
+        continue;
+      }
+      markStored(
+        list.map((c) => c.key),
+        stored,
+        seen
+      );
+      if (row.ingest_id === ingestId) own = stored;
+    }
+    return own;
+  }
+
+  /** Writes the chunk read so far in one transaction: its new keys, flow hours and hosts. */
+  async function writeChunk(): Promise<void> {
+    const chunk = candidates;
+    const hosts = chunkHosts;
+    candidates = [];
+    chunkHosts = new Map();
+    if (chunk.length === 0 && hosts.size === 0) return;
+    const byMinute = new Map<number, Candidate[]>();
+    for (const candidate of chunk) {
+      const list = byMinute.get(candidate.key.minute);
+      if (list) list.push(candidate);
+      else byMinute.set(candidate.key.minute, [candidate]);
+    }
+    await transact(async () => {
+      heartbeat.run(new Date().toISOString(), ingestId);
+      const hours = new Map<string, FlowHour>();
+      for (const [minute, list] of byMinute) {
+        // A log is in time order, mostly: sorting a minute's keys is close to one pass.
+        list.sort((a, b) => compareKeys(a.key, b.key));
+        // The same connection twice in the chunk counts once.
+        const seen = list.map((c, i) => i > 0 && compareKeys(list[i - 1]!.key, c.key) === 0);
+        const own = markCounted(minute, list, seen);
+        const added: ConnectionKey[] = [];
+        for (let i = 0; i < list.length; i++) {
+          if (seen[i]) continue;
+          const c = list[i]!;
+          added.push(c.key);
+          const id = `${c.conduit.id}\t${c.day}\t${c.hour}\t${c.wrong ? 1 : 0}\t${c.tuple}`;
+          const hour = hours.get(id);
+          if (hour) {
+            hour.connections++;
+            hour.bytes += c.bytes;
+            if (c.record.ts < hour.first) hour.first = c.record.ts;
+            if (c.record.ts > hour.last) hour.last = c.record.ts;
+          } else {
+            hours.set(id, {
+              conduit: c.conduit,
+              day: c.day,
+              hour: c.hour,
+              tuple: c.tuple,
+              wrong: c.wrong,
+              connections: 1,
+              bytes: c.bytes,
+              first: c.record.ts,
+              last: c.record.ts,
+            });
+          }
+        }
+        if (added.length > 0) writeKeys.run(plant!.id, minute, ingestId, blobOf(mergeKeys(own, added)));
+        counted += added.length;
+      }
+      for (const h of hours.values()) {
+        addFlowHour.run(
+          h.conduit.id,
+          h.conduit.epochKey!,
+          h.day,
+          h.hour,
+          h.tuple,
+          h.wrong ? 1 : 0,
+          ingestId,
+          h.connections,
+          h.bytes,
+          h.first,
+          h.last
+        );
+      }
+      for (const [ip, zoneId] of hosts) {
+        addHost.run(ingestId, ip, zoneId, ++hostSeq);
+        if (heldHosts.size < NEW_HOSTS_HELD) heldHosts.add(ip);
+      }
+    });
+  }
+
+  async function abandon(): Promise<void> {
+    await transact(async (tx) => {
+      await tx.deleteFrom("evidence_ingest").where("id", "=", ingestId).where("state", "=", "running").execute();
+    });
+  }
+
+  /** Everything readers see of the ingest, in the transaction that publishes it (or a dry run rolls back). */
+  async function publish(tx: Transaction<Database>): Promise<IngestSummary> {
+    const touched = new Map<number, Set<string>>();
+    for (const row of await tx
+      .selectFrom("flow_hour")
+      .select(["conduit_id", "day"])
+      .distinct()
+      .where("ingest_id", "=", ingestId)
+      .execute()) {
+      let days = touched.get(row.conduit_id);
+      if (!days) touched.set(row.conduit_id, (days = new Set()));
+      days.add(row.day);
+    }
+    // The earliest day of each flow tuple of the epoch (a day ingested late can move it earlier).
+    await sql`insert into flow_tuple (conduit_id, epoch_key, tuple, first_day)
+      select conduit_id, epoch_key, tuple, min(day) from flow_hour where ingest_id = ${ingestId}
+      group by conduit_id, epoch_key, tuple
+      on conflict (conduit_id, epoch_key, tuple) do update set first_day = min(flow_tuple.first_day, excluded.first_day)`.execute(
+      tx
+    );
+
+    const days: DayFigures[] = [];
+    for (const [conduitId, touchedDays] of touched) {
+      const conduit = conduitById.get(conduitId)!;
+      const epochKey = conduit.epochKey!;
+      const from = [...touchedDays].sort()[0]!;
+      // A day ingested late can move a tuple's first day earlier: every later day is recomputed too.
+      const figures = await tx
+        .selectFrom("flow_hour")
+        .select((eb) => [
+          "day",
+          eb.fn.sum<number>("connections").as("connections"),
+          eb.fn.sum<number>("bytes").as("bytes"),
+          sql<number>`count(distinct tuple)`.as("tuples"),
+          sql<number>`count(distinct hour)`.as("hours"),
+        ])
+        .where("conduit_id", "=", conduitId)
+        .where("epoch_key", "=", epochKey)
+        .where("day", ">=", from)
+        .groupBy("day")
+        .execute();
+      const novel = await tx
+        .selectFrom("flow_tuple")
+        .select((eb) => ["first_day", eb.fn.countAll<number>().as("count")])
+        .where("conduit_id", "=", conduitId)
+        .where("epoch_key", "=", epochKey)
+        .where("first_day", ">=", from)
+        .groupBy("first_day")
+        .execute();
+      const newByDay = new Map(novel.map((n) => [n.first_day, Number(n.count)]));
+      for (const figure of figures) {
+        const row = {
+          coverage: Math.min(1, Number(figure.hours) / 24),
+          tuples: Number(figure.tuples),
+          new_tuples: newByDay.get(figure.day) ?? 0,
+          connections: Number(figure.connections),
+          bytes: Number(figure.bytes),
+          recorded_at: now,
+        };
+        await tx
+          .insertInto("observation")
+          .values({ conduit_id: conduitId, day: figure.day, source, ...row })
+          .onConflict((oc) => oc.columns(["conduit_id", "day", "source"]).doUpdateSet(row))
+          .execute();
+        if (touchedDays.has(figure.day)) {
+          days.push({
+            conduitId,
+            conduit: conduit.name,
+            day: figure.day,
+            coverage: row.coverage,
+            tuples: row.tuples,
+            newTuples: row.new_tuples,
+            connections: row.connections,
+            bytes: row.bytes,
+          });
+        }
+      }
+    }
+    days.sort((a, b) => a.conduitId - b.conduitId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+
+    const violations = await recountViolations(tx);
+    const hosts = await stageHosts(tx);
+    const anomaly: IngestAnomaly | null =
+      hosts.newHosts > hosts.staged.length || violations.newWrongFlows > violations.recorded
+        ? {
+            cap: INGEST_CREATION_CAP,
+            newHosts: hosts.newHosts,
+            stagedHosts: hosts.staged.length,
+            newWrongFlows: violations.newWrongFlows,
+            recordedWrongFlows: violations.recorded,
+          }
+        : null;
+    const summary: IngestSummary = {
+      plant: plant!.code,
+      dryRun: options.dryRun === true,
+      records,
+      counted,
+      duplicates: records - unmatched - skippedBeforeEpoch - counted,
+      days,
+      wrongFlows: [...wrong.values()].sort((a, b) => b.count - a.count),
+      stagedHosts: hosts.staged,
+      unmatched,
+      skippedBeforeEpoch,
+      anomaly,
+    };
+    const anomalyText = anomaly
+      ? ` Scan or spoofing suspected: ${anomaly.newHosts} new hosts (${anomaly.stagedHosts} staged) and ${anomaly.newWrongFlows} new wrong flows (${anomaly.recordedWrongFlows} recorded), beyond the ${anomaly.cap} one file may create.`
+      : "";
+    await recordAudit(
+      tx,
+      options.actor,
+      {
+        action: "observation.ingest",
+        objectType: "plant",
+        objectId: plant!.id,
+        plantId: plant!.id,
+        summary: `Ingested ${records} Zeek connections${options.label ? ` from ${options.label}` : ""} into ${
+          plant!.code
+        }: ${counted} counted, ${days.length} conduit-days, ${hosts.staged.length} staged hosts, ${
+          wrong.size
+        } wrong flows.${anomalyText}`,
+        after: {
+          counted,
+          duplicates: summary.duplicates,
+          days,
+          stagedHosts: hosts.staged.length,
+          ...(anomaly ? { anomaly } : {}),
+        },
+      },
+      options.now
+    );
     await tx
-      .insertInto("asset")
-      .values({
-        plant_id: plant!.id,
-        zone_id: zoneId,
-        name: `host-${ip}`,
-        kind: null,
-        vendor: null,
-        model: null,
-        firmware: null,
-        install_year: null,
-        ip,
-        mac: null,
-        criticality: null,
-        discovery_source: ZEEK_SOURCE,
-        status: "staged",
-        discovered_at: now,
-        created_at: now,
-        updated_at: now,
+      .updateTable("evidence_ingest")
+      .set({
+        // Who ran it mattered only while it ran; the instants are the one it is recorded at, as everything else.
+        state: "published",
+        pid: null,
+        host: null,
+        heartbeat_at: now,
+        finished_at: now,
+        records,
+        counted,
+        new_hosts: hosts.newHosts,
+        staged_hosts: hosts.staged.length,
+        new_wrong_flows: violations.newWrongFlows,
+        recorded_wrong_flows: violations.recorded,
       })
+      .where("id", "=", ingestId)
       .execute();
-    staged.push({ ip, zone: zoneById.get(zoneId)?.name ?? String(zoneId) });
+    await tx.deleteFrom("ingest_host").where("ingest_id", "=", ingestId).execute();
+    return summary;
+  }
+
+  /**
+   * Recounts the policy violations of the wrong flows this ingest saw (from every ingest's flow hours), and makes
+   * the new ones violations, up to the cap.
+   */
+  async function recountViolations(tx: Transaction<Database>): Promise<{ newWrongFlows: number; recorded: number }> {
+    const totals = sqlite.prepare<[number, string], { count: number; first: number; last: number }>(
+      `select sum(connections) as count, min(first_ts) as first, max(last_ts) as last from flow_hour
+       where conduit_id = ? and tuple = ? and wrong = 1`
+    );
+    const iso = (ts: number) => new Date(ts * 1000).toISOString();
+    const known = await sql<{ id: number; conduit_id: number; tuple: string }>`
+      select v.id, v.conduit_id, v.tuple from policy_violation v
+      where exists (select 1 from flow_hour f where f.ingest_id = ${ingestId} and f.wrong = 1
+        and f.conduit_id = v.conduit_id and f.tuple = v.tuple)`.execute(tx);
+    for (const v of known.rows) {
+      const total = totals.get(v.conduit_id, v.tuple)!;
+      await tx
+        .updateTable("policy_violation")
+        .set({ count: total.count, first_seen: iso(total.first), last_seen: iso(total.last) })
+        .where("id", "=", v.id)
+        .execute();
+    }
+    const fresh = sql`from flow_hour f where f.ingest_id = ${ingestId} and f.wrong = 1 and not exists
+      (select 1 from policy_violation v where v.conduit_id = f.conduit_id and v.tuple = f.tuple)`;
+    const { rows: counts } = await sql<{ n: number }>`
+      select count(*) as n from (select 1 ${fresh} group by f.conduit_id, f.tuple)`.execute(tx);
+    const created = await sql<{ conduit_id: number; tuple: string }>`
+      select f.conduit_id, f.tuple ${fresh} group by f.conduit_id, f.tuple
+      order by min(f.first_ts), f.conduit_id, f.tuple limit ${INGEST_CREATION_CAP}`.execute(tx);
+    for (const flow of created.rows) {
+      const total = totals.get(flow.conduit_id, flow.tuple)!;
+      await tx
+        .insertInto("policy_violation")
+        .values({
+          conduit_id: flow.conduit_id,
+          tuple: flow.tuple,
+          first_seen: iso(total.first),
+          last_seen: iso(total.last),
+          count: total.count,
+          acknowledged_by: null,
+          acknowledged_at: null,
+        })
+        .execute();
+    }
+    return { newWrongFlows: Number(counts[0]?.n ?? 0), recorded: created.rows.length };
+  }
+
+  /** Stages the hosts this ingest found missing from the inventory, in order of appearance, up to the cap. */
+  async function stageHosts(
+    tx: Transaction<Database>
+  ): Promise<{ newHosts: number; staged: { ip: string; zone: string }[] }> {
+    const missing = sql`from ingest_host h where h.ingest_id = ${ingestId} and not exists
+      (select 1 from asset a where a.plant_id = ${plant!.id} and a.ip = h.ip)`;
+    const { rows: counts } = await sql<{ n: number }>`select count(*) as n ${missing}`.execute(tx);
+    const { rows } = await sql<{ ip: string; zone_id: number }>`
+      select h.ip, h.zone_id ${missing} order by h.seq limit ${INGEST_CREATION_CAP}`.execute(tx);
+    const staged: { ip: string; zone: string }[] = [];
+    for (const host of rows) {
+      await tx
+        .insertInto("asset")
+        .values({
+          plant_id: plant!.id,
+          zone_id: host.zone_id,
+          name: `host-${host.ip}`,
+          kind: null,
+          vendor: null,
+          model: null,
+          firmware: null,
+          install_year: null,
+          ip: host.ip,
+          mac: null,
+          criticality: null,
+          discovery_source: ZEEK_SOURCE,
+          status: "staged",
+          discovered_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      staged.push({ ip: host.ip, zone: zoneById.get(host.zone_id)?.name ?? String(host.zone_id) });
+    }
+    return { newHosts: Number(counts[0]?.n ?? 0), staged };
   }
 
   return {
@@ -298,11 +741,11 @@ export async function openIngest(tx: Transaction<Database>, options: IngestOptio
         const respZone = zoneOf(record.respHost);
         if (origZone !== null) {
           sawPlantAddress = true;
-          if (!inventory.has(record.origHost)) await stage(record.origHost, origZone);
+          noteHost(record.origHost, origZone);
         }
         if (respZone !== null) {
           sawPlantAddress = true;
-          if (!inventory.has(record.respHost)) await stage(record.respHost, respZone);
+          noteHost(record.respHost, respZone);
         }
         const conduit =
           origZone !== null && respZone !== null && origZone !== respZone
@@ -319,181 +762,86 @@ export async function openIngest(tx: Transaction<Database>, options: IngestOptio
         }
         const tuple = flowTuple(record, settings);
         const isWrong = !isAllowed(conduit, record, origZone);
-        counted += insertConnection.run(
-          plant.id,
-          connectionKey(record),
-          conduit.id,
-          conduit.epochKey,
+        if (isWrong) {
+          const flowKey = `${conduit.id}\n${tuple}`;
+          const flow = wrong.get(flowKey);
+          if (flow) flow.count++;
+          else if (wrong.size < INGEST_CREATION_CAP)
+            wrong.set(flowKey, { conduitId: conduit.id, conduit: conduit.name, tuple, count: 1 });
+        }
+        candidates.push({
+          record,
+          conduit,
           day,
           hour,
-          record.ts,
           tuple,
-          (record.origBytes ?? 0) + (record.respBytes ?? 0),
-          isWrong ? 1 : 0,
-          source
-        ).changes;
-        const tupleKey = `${conduit.id}\n${tuple}`;
-        const held = firstDays.get(tupleKey);
-        if (!held || day < held.day)
-          firstDays.set(tupleKey, { conduitId: conduit.id, epochKey: conduit.epochKey, tuple, day });
-        if (isWrong) {
-          const flow = wrong.get(tupleKey) ?? { conduitId: conduit.id, conduit: conduit.name, tuple, count: 0 };
-          flow.count++;
-          wrong.set(tupleKey, flow);
-        }
-        let days = touched.get(conduit.id);
-        if (!days) touched.set(conduit.id, (days = new Set()));
-        days.add(day);
+          bytes: (record.origBytes ?? 0) + (record.respBytes ?? 0),
+          wrong: isWrong,
+          key: connectionKey(record),
+        });
       }
-      if (firstDays.size > TUPLES_HELD) flushTuples();
+      if (candidates.length >= CHUNK_RECORDS || chunkHosts.size >= CHUNK_RECORDS) await writeChunk();
     },
 
     async finish() {
-      flushTuples();
+      await writeChunk();
       if (records > 0 && !sawPlantAddress) {
         throw new ActError(
           400,
           `None of the addresses in this log is inside a zone range of ${plant.code}: the addresses belong to another plant's address space.`
         );
       }
-      const days: DayFigures[] = [];
-      for (const [conduitId, touchedDays] of touched) {
-        const conduit = conduitById.get(conduitId)!;
-        const epochKey = conduit.epochKey!;
-        const from = [...touchedDays].sort()[0]!;
-        // A day ingested late can move a tuple's first day earlier: every later day is recomputed too.
-        const figures = await tx
-          .selectFrom("ingested_connection")
-          .select((eb) => [
-            "day",
-            eb.fn.countAll<number>().as("connections"),
-            eb.fn.sum<number>("bytes").as("bytes"),
-            sql<number>`count(distinct tuple)`.as("tuples"),
-            sql<number>`count(distinct hour)`.as("hours"),
-          ])
-          .where("conduit_id", "=", conduitId)
-          .where("epoch_key", "=", epochKey)
-          .where("day", ">=", from)
-          .groupBy("day")
-          .execute();
-        const novel = await tx
-          .selectFrom("flow_tuple")
-          .select((eb) => ["first_day", eb.fn.countAll<number>().as("count")])
-          .where("conduit_id", "=", conduitId)
-          .where("epoch_key", "=", epochKey)
-          .where("first_day", ">=", from)
-          .groupBy("first_day")
-          .execute();
-        const newByDay = new Map(novel.map((n) => [n.first_day, Number(n.count)]));
-        for (const figure of figures) {
-          const row = {
-            coverage: Math.min(1, Number(figure.hours) / 24),
-            tuples: Number(figure.tuples),
-            new_tuples: newByDay.get(figure.day) ?? 0,
-            connections: Number(figure.connections),
-            bytes: Number(figure.bytes),
-            recorded_at: now,
-          };
-          await tx
-            .insertInto("observation")
-            .values({ conduit_id: conduitId, day: figure.day, source, ...row })
-            .onConflict((oc) => oc.columns(["conduit_id", "day", "source"]).doUpdateSet(row))
-            .execute();
-          if (touchedDays.has(figure.day)) {
-            days.push({
-              conduitId,
-              conduit: conduit.name,
-              day: figure.day,
-              coverage: row.coverage,
-              tuples: row.tuples,
-              newTuples: row.new_tuples,
-              connections: row.connections,
-              bytes: row.bytes,
-            });
-          }
-        }
-        // Every wrong flow of the conduit, recounted (prepared once: a busy conduit has thousands).
-        for (const v of wrongFlowsOf.all(conduitId)) {
-          upsertViolation.run(
-            conduitId,
-            v.tuple,
-            new Date(v.first * 1000).toISOString(),
-            new Date(v.last * 1000).toISOString(),
-            v.count
-          );
-        }
-      }
-      days.sort((a, b) => a.conduitId - b.conduitId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-      const summary: IngestSummary = {
-        plant: plant.code,
-        dryRun: options.dryRun === true,
-        records,
-        counted,
-        duplicates: records - unmatched - skippedBeforeEpoch - counted,
-        days,
-        wrongFlows: [...wrong.values()].sort((a, b) => b.count - a.count),
-        stagedHosts: staged,
-        unmatched,
-        skippedBeforeEpoch,
-      };
-      if (!options.dryRun) {
-        await recordAudit(
-          tx,
-          options.actor,
-          {
-            action: "observation.ingest",
-            objectType: "plant",
-            objectId: plant.id,
-            plantId: plant.id,
-            summary: `Ingested ${records} Zeek connections${options.label ? ` from ${options.label}` : ""} into ${
-              plant.code
-            }: ${counted} counted, ${days.length} conduit-days, ${staged.length} staged hosts, ${
-              summary.wrongFlows.length
-            } wrong flows.`,
-            after: { counted, duplicates: summary.duplicates, days, stagedHosts: staged.length },
-          },
-          options.now
-        );
-      }
-      return summary;
+      return transact(async (tx) => {
+        if (!options.dryRun) return publish(tx);
+        // A dry run publishes and takes it back, so that its figures are exactly those of a real run.
+        await sql`savepoint ingest_dry_run`.execute(tx);
+        const summary = await publish(tx);
+        await sql`rollback to ingest_dry_run`.execute(tx);
+        await sql`release ingest_dry_run`.execute(tx);
+        await tx.deleteFrom("evidence_ingest").where("id", "=", ingestId).execute();
+        return summary;
+      });
     },
+
+    abandon,
   };
 }
 
-class DryRunRollback extends Error {
-  constructor(readonly summary: IngestSummary) {
-    super("dry run");
-  }
+/**
+ * Opens an ingest for one plant inside a transaction the caller holds (the demo seed): what it writes commits or
+ * rolls back with the caller's transaction.
+ */
+export function openIngest(tx: Transaction<Database>, options: IngestOptions): Promise<IngestSession> {
+  return startIngest(tx, (work) => work(tx), options);
 }
 
-/** One transaction around an ingest fed by `feed`; a dry run computes everything and then rolls back. */
+/**
+ * An ingest fed by `feed`, written in short transactions (the app stays writable while it runs) and published in
+ * one at the end; a failure deletes what it wrote, and a dry run computes everything and publishes nothing.
+ */
 export async function withIngest(
   db: DB,
   options: IngestOptions,
   feed: (session: IngestSession) => Promise<void>
 ): Promise<IngestSummary> {
+  const sqlite = sqliteHandle(db);
+  const cacheSize = sqlite.pragma("cache_size", { simple: true }) as number;
+  sqlite.pragma(`cache_size = -${INGEST_CACHE_KIB}`);
   try {
-    return await db.transaction().execute(async (tx) => {
-      const sqlite = sqliteHandle(db);
-      const cacheSize = sqlite.pragma("cache_size", { simple: true }) as number;
-      sqlite.pragma(`cache_size = -${INGEST_CACHE_KIB}`);
-      try {
-        const session = await openIngest(tx, options);
-        await feed(session);
-        const summary = await session.finish();
-        if (options.dryRun) throw new DryRunRollback(summary);
-        return summary;
-      } finally {
-        sqlite.pragma(`cache_size = ${cacheSize}`);
-      }
-    });
-  } catch (error) {
-    if (error instanceof DryRunRollback) return error.summary;
-    throw error;
+    const session = await startIngest(db, (work) => db.transaction().execute(work), options);
+    try {
+      await feed(session);
+      return await session.finish();
+    } catch (error) {
+      await session.abandon();
+      throw error;
+    }
+  } finally {
+    sqlite.pragma(`cache_size = ${cacheSize}`);
   }
 }
 
-/** Ingests records already in memory (tests, small payloads) in one transaction. */
+/** Ingests records already in memory (tests, small payloads). */
 export function ingestConnRecords(
   db: DB,
   options: IngestOptions & { records: Iterable<ConnRecord> }

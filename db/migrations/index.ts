@@ -8,6 +8,7 @@ import * as triage from "./2026-11-26T0000_triage";
 import * as performance from "./2026-11-26T0100_performance";
 import * as canonicalAddresses from "./2026-11-27T0000_canonical_addresses";
 import * as revisions from "./2026-11-27T0100_revisions";
+import * as ingestAggregates from "./2026-12-05T0100_ingest_aggregates";
 
 // Every migration, by its sortable name. A new migration is a new file added here; old ones never change.
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-26T0100_performance": performance,
   "2026-11-27T0000_canonical_addresses": canonicalAddresses,
   "2026-11-27T0100_revisions": revisions,
+  "2026-12-05T0100_ingest_aggregates": ingestAggregates,
 };

@@ -330,7 +330,9 @@ describe("a truncated gzip", () => {
       assert.equal(result.status, 1, result.stdout);
       assert.match(result.stderr, /truncated or corrupt after line \d+; nothing of it was written/);
       assert.equal((await t.db.selectFrom("observation").selectAll().execute()).length, 0, "no observation");
-      assert.equal((await t.db.selectFrom("ingested_connection").selectAll().execute()).length, 0, "no connection");
+      assert.equal((await t.db.selectFrom("connection_key").selectAll().execute()).length, 0, "no connection key");
+      assert.equal((await t.db.selectFrom("flow_hour").selectAll().execute()).length, 0, "no flow counted");
+      assert.equal((await t.db.selectFrom("evidence_ingest").selectAll().execute()).length, 0, "no ingest left");
       assert.equal((await t.db.selectFrom("asset").selectAll().execute()).length, 0, "no staged host");
       assert.equal((await t.db.selectFrom("audit_event").selectAll().execute()).length, 0, "no audit event");
       // The same file whole, gzipped, goes in.
