@@ -1,5 +1,3 @@
-import type { ConnRecord } from "./zeek";
-
 // What tells one connection from another when a log is ingested again, or overlaps another: its start to the
 // microsecond and 64 bits of a hash of its endpoints, ports and protocol. The keys of one UTC minute are kept as one
 // sorted array of 32-bit words, three per key (microsecond within the minute, hash high, hash low), which the
@@ -11,12 +9,29 @@ import type { ConnRecord } from "./zeek";
 export const KEY_WORDS = 3;
 const MINUTE_US = 60_000_000;
 
-/** A connection's minute (UTC minutes since 1970) and key. */
+/** The hash of a host pair, from which the keys of all its connections are made (a log repeats its pairs). */
+export interface PairLanes {
+  readonly high: number;
+  readonly low: number;
+}
+
 export interface ConnectionKey {
+  /** UTC minutes since 1970. */
   minute: number;
+  /** Microsecond within the minute. */
   offset: number;
   high: number;
   low: number;
+}
+
+/** What a key is made of: the fields of a ConnRecord. */
+export interface KeyedConnection {
+  ts: number;
+  origHost: string;
+  origPort: number | null;
+  respHost: string;
+  respPort: number | null;
+  proto: string;
 }
 
 /** The start in whole microseconds: Zeek writes six decimals, and two spellings of one instant are one. */
@@ -24,21 +39,17 @@ export function startMicros(ts: number): number {
   return Math.round(ts * 1e6);
 }
 
-// The hash's two 32-bit lanes while a key is made: no array or object per field on a path run once per connection.
-let laneHigh = 0;
-let laneLow = 0;
-
-function mixText(text: string): void {
-  let h = laneHigh ^ text.length;
-  let l = Math.imul(laneLow ^ text.length, 0x5bd1e995);
+function mixText(high: number, low: number, text: string, out: { high: number; low: number }): void {
+  let h = high ^ text.length;
+  let l = Math.imul(low ^ text.length, 0x5bd1e995);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     h = Math.imul(h ^ c, 0x01000193);
     l = Math.imul(l ^ c, 0xcc9e2d51);
     l = (l << 15) | (l >>> 17);
   }
-  laneHigh = h;
-  laneLow = l;
+  out.high = h;
+  out.low = l;
 }
 
 function avalanche(value: number): number {
@@ -51,23 +62,44 @@ function avalanche(value: number): number {
   return x >>> 0;
 }
 
-/** The connection's key: its start microsecond and a 64-bit hash of both endpoints, both ports and the protocol. */
-export function connectionKey(record: ConnRecord): ConnectionKey {
-  laneHigh = 0x811c9dc5;
-  laneLow = 0x9747b28c;
-  mixText(record.origHost);
-  mixText(record.respHost);
-  mixText(record.proto);
+export function pairLanes(origHost: string, respHost: string): PairLanes {
+  const lanes = { high: 0, low: 0 };
+  mixText(0x811c9dc5, 0x9747b28c, origHost, lanes);
+  mixText(lanes.high, lanes.low, respHost, lanes);
+  return lanes;
+}
+
+/** A protocol as a number for the hash: the usual three by a constant, any other by its text. */
+function protoWord(proto: string): number {
+  if (proto === "tcp") return 6;
+  if (proto === "udp") return 17;
+  if (proto === "icmp") return 1;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < proto.length; i++) h = Math.imul(h ^ proto.charCodeAt(i), 0x01000193);
+  return (h | 0x100) >>> 0;
+}
+
+/** The hash of one connection of a pair: high and low words, written into `out`. */
+function connectionHash(lanes: PairLanes, record: KeyedConnection, out: { high: number; low: number }): void {
   // An unset port is 65536, outside every port.
   const origPort = record.origPort ?? 65536;
   const respPort = record.respPort ?? 65536;
-  let high = Math.imul(laneHigh ^ origPort, 0x01000193);
+  const proto = protoWord(record.proto);
+  let high = Math.imul(lanes.high ^ proto, 0x01000193);
+  high = Math.imul(high ^ origPort, 0x01000193);
   high = Math.imul(high ^ respPort, 0x01000193);
-  let low = Math.imul(laneLow ^ respPort, 0xcc9e2d51);
+  let low = Math.imul(lanes.low ^ respPort, 0xcc9e2d51);
   low = Math.imul(((low << 15) | (low >>> 17)) ^ origPort, 0x1b873593);
-  high = avalanche(high ^ Math.imul(low, 0x27d4eb2f));
-  low = avalanche(low + 0x165667b1);
-  return keyWithHash(record.ts, high, low);
+  low = Math.imul(((low << 13) | (low >>> 19)) ^ proto, 0xcc9e2d51);
+  out.high = avalanche(high ^ Math.imul(low, 0x27d4eb2f));
+  out.low = avalanche(low + 0x165667b1);
+}
+
+/** The connection's key: its start microsecond and a 64-bit hash of both endpoints, both ports and the protocol. */
+export function connectionKey(record: KeyedConnection, lanes = pairLanes(record.origHost, record.respHost)) {
+  const hash = { high: 0, low: 0 };
+  connectionHash(lanes, record, hash);
+  return keyWithHash(record.ts, hash.high, hash.low);
 }
 
 /** The minute and microsecond of a start, with a hash made elsewhere (the SHA-1 keys of older ingests). */
@@ -88,50 +120,111 @@ export function blobOf(keys: Uint32Array): Buffer {
   return Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength);
 }
 
-export function compareKeys(a: ConnectionKey, b: ConnectionKey): number {
-  return a.offset - b.offset || a.high - b.high || a.low - b.low;
-}
-
-/** Compares key `a` with the key at word `i` of a sorted key array. */
-function compareAt(a: ConnectionKey, words: Uint32Array, i: number): number {
-  return a.offset - words[i]! || a.high - words[i + 1]! || a.low - words[i + 2]!;
-}
-
 /**
- * Marks in `seen` the keys of `sorted` (one minute's, sorted by `compareKeys`) that `stored` (a sorted key array)
- * already holds. One pass over both.
+ * The keys of a chunk of connections, in typed arrays (no object per connection), to be checked against the keys
+ * stored for their minutes and merged into them.
  */
-export function markStored(sorted: readonly ConnectionKey[], stored: Uint32Array, seen: boolean[]): void {
-  let j = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    if (seen[i]) continue;
-    const key = sorted[i]!;
-    while (j < stored.length && compareAt(key, stored, j) > 0) j += KEY_WORDS;
-    if (j >= stored.length) return;
-    if (compareAt(key, stored, j) === 0) seen[i] = true;
-  }
-}
+export class KeyBatch {
+  readonly minute: Float64Array;
+  readonly offset: Uint32Array;
+  readonly high: Uint32Array;
+  readonly low: Uint32Array;
+  length = 0;
+  private readonly hash = { high: 0, low: 0 };
 
-/** `stored` (sorted) with the `added` keys (sorted, none of them in `stored`) merged in. */
-export function mergeKeys(stored: Uint32Array, added: readonly ConnectionKey[]): Uint32Array {
-  const out = new Uint32Array(stored.length + added.length * KEY_WORDS);
-  let i = 0;
-  let j = 0;
-  let o = 0;
-  while (i < stored.length || j < added.length) {
-    if (j >= added.length || (i < stored.length && compareAt(added[j]!, stored, i) > 0)) {
-      out[o] = stored[i]!;
-      out[o + 1] = stored[i + 1]!;
-      out[o + 2] = stored[i + 2]!;
-      i += KEY_WORDS;
-    } else {
-      const key = added[j]!;
-      out[o] = key.offset;
-      out[o + 1] = key.high;
-      out[o + 2] = key.low;
-      j++;
-    }
-    o += KEY_WORDS;
+  constructor(readonly capacity: number) {
+    this.minute = new Float64Array(capacity);
+    this.offset = new Uint32Array(capacity);
+    this.high = new Uint32Array(capacity);
+    this.low = new Uint32Array(capacity);
   }
-  return out;
+
+  /** Appends the key of a connection of the pair `lanes`; answers its index. */
+  push(lanes: PairLanes, record: KeyedConnection): number {
+    connectionHash(lanes, record, this.hash);
+    return this.pushKey(record.ts, this.hash.high, this.hash.low);
+  }
+
+  pushKey(ts: number, high: number, low: number): number {
+    const i = this.length++;
+    const micros = startMicros(ts);
+    const minute = Math.floor(micros / MINUTE_US);
+    this.minute[i] = minute;
+    this.offset[i] = micros - minute * MINUTE_US;
+    this.high[i] = high;
+    this.low[i] = low;
+    return i;
+  }
+
+  compare(a: number, b: number): number {
+    return (
+      this.minute[a]! - this.minute[b]! ||
+      this.offset[a]! - this.offset[b]! ||
+      this.high[a]! - this.high[b]! ||
+      this.low[a]! - this.low[b]!
+    );
+  }
+
+  /** The indices in key order (minute first). A log is in time order, mostly: then this is one pass. */
+  order(): Int32Array {
+    const order = new Int32Array(this.length);
+    let sorted = true;
+    for (let i = 0; i < this.length; i++) {
+      order[i] = i;
+      if (i > 0 && sorted && this.compare(i - 1, i) > 0) sorted = false;
+    }
+    if (!sorted) order.sort((a, b) => this.compare(a, b));
+    return order;
+  }
+
+  /** Compares key `i` with the key at word `w` of a sorted key array (of the same minute). */
+  private compareStored(i: number, words: Uint32Array, w: number): number {
+    return this.offset[i]! - words[w]! || this.high[i]! - words[w + 1]! || this.low[i]! - words[w + 2]!;
+  }
+
+  /**
+   * Marks in `seen` the keys `order[from..to)` (one minute's, in key order) that `stored` (that minute's sorted
+   * keys) holds, and those equal to the key before them. One pass over both.
+   */
+  markStored(order: Int32Array, from: number, to: number, stored: Uint32Array, seen: Uint8Array): void {
+    let w = 0;
+    for (let k = from; k < to; k++) {
+      const i = order[k]!;
+      if (seen[i]) continue;
+      if (k > from && this.compare(order[k - 1]!, i) === 0) {
+        seen[i] = 1;
+        continue;
+      }
+      while (w < stored.length && this.compareStored(i, stored, w) > 0) w += KEY_WORDS;
+      if (w < stored.length && this.compareStored(i, stored, w) === 0) seen[i] = 1;
+    }
+  }
+
+  /** `stored` (sorted) with the keys `order[from..to)` not marked in `seen` merged in. */
+  merge(stored: Uint32Array, order: Int32Array, from: number, to: number, seen: Uint8Array): Uint32Array {
+    let added = 0;
+    for (let k = from; k < to; k++) if (!seen[order[k]!]) added++;
+    const out = new Uint32Array(stored.length + added * KEY_WORDS);
+    let w = 0;
+    let o = 0;
+    let k = from;
+    for (;;) {
+      while (k < to && seen[order[k]!]) k++;
+      if (k >= to && w >= stored.length) break;
+      if (k >= to || (w < stored.length && this.compareStored(order[k]!, stored, w) > 0)) {
+        out[o] = stored[w]!;
+        out[o + 1] = stored[w + 1]!;
+        out[o + 2] = stored[w + 2]!;
+        w += KEY_WORDS;
+      } else {
+        const i = order[k]!;
+        out[o] = this.offset[i]!;
+        out[o + 1] = this.high[i]!;
+        out[o + 2] = this.low[i]!;
+        k++;
+      }
+      o += KEY_WORDS;
+    }
+    return out;
+  }
 }

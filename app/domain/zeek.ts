@@ -178,6 +178,9 @@ interface TsvHeader {
   index: Map<string, number>;
   /** The columns of the fields a ConnRecord holds (-1 for a field the log lacks), for `fastTsvRecord`. */
   columns: Int32Array;
+  /** Per column, the field of RECORD_FIELDS it holds, or -1; and the last column holding one. */
+  fieldOfColumn: Int8Array;
+  lastColumn: number;
 }
 
 /** The fields `fastTsvRecord` reads, in the order of `TsvHeader.columns`. */
@@ -244,16 +247,17 @@ function countField(line: string, tsv: TsvHeader, f: number): number | null {
  */
 function fastTsvRecord(line: string, tsv: TsvHeader): ConnRecord | null {
   if (tsv.separator.length !== 1) return null;
-  const columns = tsv.columns;
+  const fieldOfColumn = tsv.fieldOfColumn;
+  const separator = tsv.separator;
   let column = 0;
   let start = 0;
   for (;;) {
-    const end = line.indexOf(tsv.separator, start);
-    const stop = end === -1 ? line.length : end;
-    for (let f = 0; f < columns.length; f++) {
-      if (columns[f] === column) {
+    const end = line.indexOf(separator, start);
+    if (column <= tsv.lastColumn) {
+      const f = fieldOfColumn[column]!;
+      if (f !== -1) {
         fieldStarts[f] = start;
-        fieldEnds[f] = stop;
+        fieldEnds[f] = end === -1 ? line.length : end;
       }
     }
     column++;
@@ -294,6 +298,8 @@ export function createConnLogParser(): ConnLogParser {
     fields: null,
     index: new Map(),
     columns: new Int32Array(0),
+    fieldOfColumn: new Int8Array(0),
+    lastColumn: -1,
   };
 
   const refuse = (lineNumber: number, message: string): ParseProblem => {
@@ -328,6 +334,11 @@ export function createConnLogParser(): ConnLogParser {
         tsv.fields = values;
         tsv.index = new Map(values.map((field, i) => [field, i]));
         tsv.columns = Int32Array.from(RECORD_FIELDS, (field) => tsv.index.get(field) ?? -1);
+        tsv.fieldOfColumn = new Int8Array(values.length).fill(-1);
+        tsv.columns.forEach((column, f) => {
+          if (column !== -1) tsv.fieldOfColumn[column] = f;
+        });
+        tsv.lastColumn = Math.max(...tsv.columns);
         return null;
       }
       default:

@@ -8,13 +8,13 @@ import { localDay } from "~/domain/calendar";
 import { CidrMatcher } from "~/domain/cidr";
 import {
   blobOf,
-  compareKeys,
-  connectionKey,
+  KEY_WORDS,
+  KeyBatch,
   keysOf,
   keyWithHash,
-  markStored,
-  mergeKeys,
+  pairLanes,
   type ConnectionKey,
+  type PairLanes,
 } from "~/domain/connection-keys";
 import { flowTuple, type ConnRecord } from "~/domain/zeek";
 import { recordAudit } from "~/models/audit.server";
@@ -126,39 +126,46 @@ interface Zone {
   name: string;
 }
 
-/** A connection on a conduit's current epoch, waiting for its chunk to be written. */
-interface Candidate {
-  record: ConnRecord;
-  conduit: ConduitInfo;
+/** A plant-local day and hour. */
+interface HourSlot {
   day: string;
   hour: number;
-  tuple: string;
-  bytes: number;
-  wrong: boolean;
-  key: ConnectionKey;
 }
 
-interface FlowHour {
+interface HostInfo {
+  zone: number | null;
+  /** By responder. */
+  pairs: Map<string, PairInfo>;
+}
+
+interface PairInfo {
+  /** The conduit the pair's connections cross, if any. */
+  conduit: ConduitInfo | null;
+  lanes: PairLanes | null;
+  /** By protocol and responder port. */
+  flows: Map<number, FlowKey>;
+  /** By wrongness and flow tuple (ephemeral ports are one tuple). */
+  tuples: Map<string, FlowKey>;
+}
+
+/** A flow tuple on a conduit, allowed or wrong, and its counts per hour in the chunk being written. */
+interface FlowKey {
   conduit: ConduitInfo;
-  day: string;
-  hour: number;
   tuple: string;
   wrong: boolean;
-  connections: number;
-  bytes: number;
-  first: number;
-  last: number;
+  wrongKey: string;
+  hours: Map<HourSlot, { connections: number; bytes: number; first: number; last: number }> | null;
 }
 
 /** Runs one transaction: its own (a chunk, the publication) or, inside a caller's transaction, just the work. */
 type Transact = <T>(work: (tx: Transaction<Database>) => Promise<T>) => Promise<T>;
 
 /** Connections written per transaction while an ingest runs: each holds the write lock for some tens of ms. */
-const CHUNK_RECORDS = 20_000;
+const CHUNK_RECORDS = 50_000;
 /** A running ingest that has written nothing for this long is taken as dead, whatever machine it ran on. */
 const STALE_AFTER_MS = 10 * 60_000;
-/** New hosts remembered between chunks (later ones are only written again, and ignored, when seen again). */
-const NEW_HOSTS_HELD = 2 * INGEST_CREATION_CAP;
+/** Hosts, host pairs and flows remembered while reading (past this, forgotten and learnt again). */
+const HOSTS_HELD = 100_000;
 /** Page cache of the connection while an ingest runs (kibibytes), so the flow hours' pages stay in memory. */
 const INGEST_CACHE_KIB = 32_768;
 
@@ -249,7 +256,12 @@ async function claimIngest(
   return id;
 }
 
-async function startIngest(db: Executor, transact: Transact, options: IngestOptions): Promise<IngestSession> {
+async function startIngest(
+  db: Executor,
+  transact: Transact,
+  options: IngestOptions,
+  beforePublish: () => void = () => {}
+): Promise<IngestSession> {
   const sqlite = sqliteHandle(db);
   const source = options.source ?? ZEEK_SOURCE;
   const plant = await db
@@ -325,35 +337,101 @@ async function startIngest(db: Executor, transact: Transact, options: IngestOpti
   const now = (options.now ?? new Date()).toISOString();
   const ingestId = await transact((tx) => claimIngest(tx, plant, source, options.label ?? null, now));
 
-  // Plant-local day and hour per quarter hour of UTC (every zone offset is a multiple of 15 minutes).
-  const clock = new Map<number, { day: string; hour: number }>();
-  const localClock = (ts: number) => {
+  // Plant-local day and hour per quarter hour of UTC (every zone offset is a multiple of 15 minutes), one object
+  // per local hour, so that a flow's counts of an hour gather under it.
+  const clock = new Map<number, HourSlot>();
+  const slots = new Map<string, HourSlot>();
+  const localClock = (ts: number): HourSlot => {
     const bucket = Math.floor(ts / 900);
     let held = clock.get(bucket);
     if (!held) {
       const at = new Date(bucket * 900_000);
-      held = { day: localDay(at, plant.time_zone), hour: DateTime.fromJSDate(at).setZone(plant.time_zone).hour };
-      if (clock.size > 10_000) clock.clear();
+      const day = localDay(at, plant.time_zone);
+      const hour = DateTime.fromJSDate(at).setZone(plant.time_zone).hour;
+      if (clock.size > 10_000) {
+        clock.clear();
+        slots.clear();
+      }
+      held = slots.get(`${day}|${hour}`);
+      if (!held) slots.set(`${day}|${hour}`, (held = { day, hour }));
       clock.set(bucket, held);
     }
     return held;
   };
-  const zoneCache = new Map<string, number | null>();
-  const zoneOf = (ip: string): number | null => {
-    let zone = zoneCache.get(ip);
-    if (zone === undefined) {
-      zone = matcher.match(ip);
-      if (zoneCache.size > 100_000) zoneCache.clear();
-      zoneCache.set(ip, zone);
+
+  // What is known of each host, host pair and flow met lately: a log repeats them, so a connection costs a few
+  // map lookups. Bounded: past HOSTS_HELD entries it is all forgotten, and learnt again.
+  let hosts = new Map<string, HostInfo>();
+  let held = 0;
+  const hostInfo = (ip: string): HostInfo => {
+    let info = hosts.get(ip);
+    if (!info) {
+      if (held > HOSTS_HELD) {
+        hosts = new Map();
+        held = 0;
+      }
+      const zone = matcher.match(ip);
+      info = { zone, pairs: new Map() };
+      hosts.set(ip, info);
+      held++;
+      if (zone !== null) {
+        sawPlantAddress = true;
+        if (!inventory.has(ip) && !chunkHosts.has(ip)) chunkHosts.set(ip, zone);
+      }
     }
-    return zone;
+    return info;
+  };
+  /** The pair of two hosts in two zones of the plant. */
+  const pairInfo = (orig: HostInfo, origHost: string, respHost: string, respZone: number): PairInfo => {
+    let pair = orig.pairs.get(respHost);
+    if (!pair) {
+      const conduit = conduitByPair.get(pairKey(orig.zone!, respZone)) ?? null;
+      pair = { conduit, lanes: conduit ? pairLanes(origHost, respHost) : null, flows: new Map(), tuples: new Map() };
+      orig.pairs.set(respHost, pair);
+      held++;
+    }
+    return pair;
+  };
+  const flowKey = (pair: PairInfo, record: ConnRecord, originZone: number): FlowKey => {
+    const port = (record.proto === "tcp" ? 0 : record.proto === "udp" ? 1 : 2) * 65537 + (record.respPort ?? 65536);
+    const known = record.proto === "tcp" || record.proto === "udp" || record.proto === "icmp";
+    let flow = known ? pair.flows.get(port) : undefined;
+    if (!flow) {
+      const conduit = pair.conduit!;
+      const tuple = flowTuple(record, settings);
+      const isWrong = !isAllowed(conduit, record, originZone);
+      const id = `${isWrong ? 1 : 0}${tuple}`;
+      flow = pair.tuples.get(id);
+      if (!flow) {
+        flow = { conduit, tuple, wrong: isWrong, wrongKey: `${conduit.id}\n${tuple}`, hours: null };
+        pair.tuples.set(id, flow);
+      }
+      if (known) pair.flows.set(port, flow);
+      held++;
+    }
+    return flow;
   };
 
   const wrong = new Map<string, WrongFlow>();
-  let candidates: Candidate[] = [];
+  /** Connections read and not yet written: their flow, hour, start, bytes and (for older keys) the record. */
+  const keys = new KeyBatch(CHUNK_RECORDS);
+  const pending = {
+    flows: new Array<FlowKey>(CHUNK_RECORDS),
+    slots: new Array<HourSlot>(CHUNK_RECORDS),
+    ts: new Float64Array(CHUNK_RECORDS),
+    bytes: new Float64Array(CHUNK_RECORDS),
+    /** The SHA-1 key, for connections in the minutes that hold keys of ingests before 2026-12-05. */
+    legacyHigh: new Uint32Array(CHUNK_RECORDS),
+    legacyLow: new Uint32Array(CHUNK_RECORDS),
+  };
+  const legacyMinutes = await db
+    .selectFrom("connection_key")
+    .select((eb) => [eb.fn.min<number>("minute").as("first"), eb.fn.max<number>("minute").as("last")])
+    .where("plant_id", "=", plant.id)
+    .where("legacy", "=", 1)
+    .executeTakeFirst();
   /** Hosts missing from the inventory first seen in the chunk being read, in order of appearance. */
   let chunkHosts = new Map<string, number>();
-  const heldHosts = new Set<string>();
   let hostSeq = 0;
   let records = 0;
   let counted = 0;
@@ -383,111 +461,89 @@ async function startIngest(db: Executor, transact: Transact, options: IngestOpti
     `insert into ingest_host (ingest_id, ip, zone_id, seq) values (?, ?, ?, ?) on conflict do nothing`
   );
 
-  function noteHost(ip: string, zoneId: number): void {
-    if (inventory.has(ip) || heldHosts.has(ip) || chunkHosts.has(ip)) return;
-    chunkHosts.set(ip, zoneId);
-  }
-
-  /** Marks the candidates of one minute (sorted by key) that an earlier ingest, or this one, already counted. */
-  function markCounted(minute: number, list: Candidate[], seen: boolean[]): Uint32Array {
-    let own: Uint32Array = new Uint32Array(0);
-    for (const row of keysOfMinute.all(plant!.id, minute)) {
-      const stored = keysOf(row.keys);
-      if (row.legacy === 1) {
-        const legacy = list.map((c, i) => ({ key: legacyKey(c.record), i }));
-        legacy.sort((a, b) => compareKeys(a.key, b.key));
-        const legacySeen = legacy.map((l) => seen[l.i]!);
-        markStored(
-          legacy.map((l) => l.key),
-          stored,
-          legacySeen
-        );
-        legacySeen.forEach((was, j) => {
-          if (was) seen[legacy[j]!.i] = true;
-        });
-        continue;
-      }
-      markStored(
-        list.map((c) => c.key),
-        stored,
-        seen
-      );
-      if (row.ingest_id === ingestId) own = stored;
+  /** Marks the connections `order[from..to)` (one minute's) that an ingest before 2026-12-05 counted. */
+  function markLegacy(order: Int32Array, from: number, to: number, stored: Uint32Array, seen: Uint8Array): void {
+    const legacy = new KeyBatch(to - from);
+    for (let k = from; k < to; k++) {
+      const i = order[k]!;
+      legacy.pushKey(pending.ts[i]!, pending.legacyHigh[i]!, pending.legacyLow[i]!);
     }
-    return own;
+    const legacyOrder = legacy.order();
+    const legacySeen = new Uint8Array(legacy.length);
+    legacy.markStored(legacyOrder, 0, legacy.length, stored, legacySeen);
+    for (let j = 0; j < legacy.length; j++) if (legacySeen[j]) seen[order[from + j]!] = 1;
   }
 
   /** Writes the chunk read so far in one transaction: its new keys, flow hours and hosts. */
   async function writeChunk(): Promise<void> {
-    const chunk = candidates;
-    const hosts = chunkHosts;
-    candidates = [];
+    const newHosts = chunkHosts;
     chunkHosts = new Map();
-    if (chunk.length === 0 && hosts.size === 0) return;
-    const byMinute = new Map<number, Candidate[]>();
-    for (const candidate of chunk) {
-      const list = byMinute.get(candidate.key.minute);
-      if (list) list.push(candidate);
-      else byMinute.set(candidate.key.minute, [candidate]);
-    }
+    if (keys.length === 0 && newHosts.size === 0) return;
+    const order = keys.order();
+    const seen = new Uint8Array(keys.length);
+    const touched: FlowKey[] = [];
     await transact(async () => {
       heartbeat.run(new Date().toISOString(), ingestId);
-      const hours = new Map<string, FlowHour>();
-      for (const [minute, list] of byMinute) {
-        // A log is in time order, mostly: sorting a minute's keys is close to one pass.
-        list.sort((a, b) => compareKeys(a.key, b.key));
-        // The same connection twice in the chunk counts once.
-        const seen = list.map((c, i) => i > 0 && compareKeys(list[i - 1]!.key, c.key) === 0);
-        const own = markCounted(minute, list, seen);
-        const added: ConnectionKey[] = [];
-        for (let i = 0; i < list.length; i++) {
-          if (seen[i]) continue;
-          const c = list[i]!;
-          added.push(c.key);
-          const id = `${c.conduit.id}\t${c.day}\t${c.hour}\t${c.wrong ? 1 : 0}\t${c.tuple}`;
-          const hour = hours.get(id);
-          if (hour) {
-            hour.connections++;
-            hour.bytes += c.bytes;
-            if (c.record.ts < hour.first) hour.first = c.record.ts;
-            if (c.record.ts > hour.last) hour.last = c.record.ts;
-          } else {
-            hours.set(id, {
-              conduit: c.conduit,
-              day: c.day,
-              hour: c.hour,
-              tuple: c.tuple,
-              wrong: c.wrong,
-              connections: 1,
-              bytes: c.bytes,
-              first: c.record.ts,
-              last: c.record.ts,
-            });
+      for (let from = 0; from < order.length; ) {
+        const minute = keys.minute[order[from]!]!;
+        let to = from + 1;
+        while (to < order.length && keys.minute[order[to]!] === minute) to++;
+        let own: Uint32Array = new Uint32Array(0);
+        for (const row of keysOfMinute.all(plant!.id, minute)) {
+          const stored = keysOf(row.keys);
+          if (row.legacy === 1) markLegacy(order, from, to, stored, seen);
+          else {
+            keys.markStored(order, from, to, stored, seen);
+            if (row.ingest_id === ingestId) own = stored;
           }
         }
-        if (added.length > 0) writeKeys.run(plant!.id, minute, ingestId, blobOf(mergeKeys(own, added)));
-        counted += added.length;
+        // Duplicates within the chunk, in a minute nothing was stored for yet.
+        keys.markStored(order, from, to, new Uint32Array(0), seen);
+        const merged = keys.merge(own, order, from, to, seen);
+        if (merged.length > own.length) {
+          writeKeys.run(plant!.id, minute, ingestId, blobOf(merged));
+          counted += (merged.length - own.length) / KEY_WORDS;
+        }
+        from = to;
       }
-      for (const h of hours.values()) {
-        addFlowHour.run(
-          h.conduit.id,
-          h.conduit.epochKey!,
-          h.day,
-          h.hour,
-          h.tuple,
-          h.wrong ? 1 : 0,
-          ingestId,
-          h.connections,
-          h.bytes,
-          h.first,
-          h.last
-        );
+      for (let i = 0; i < keys.length; i++) {
+        if (seen[i]) continue;
+        const flow = pending.flows[i]!;
+        const slot = pending.slots[i]!;
+        const ts = pending.ts[i]!;
+        if (!flow.hours) {
+          flow.hours = new Map();
+          touched.push(flow);
+        }
+        const hour = flow.hours.get(slot);
+        if (hour) {
+          hour.connections++;
+          hour.bytes += pending.bytes[i]!;
+          if (ts < hour.first) hour.first = ts;
+          if (ts > hour.last) hour.last = ts;
+        } else flow.hours.set(slot, { connections: 1, bytes: pending.bytes[i]!, first: ts, last: ts });
       }
-      for (const [ip, zoneId] of hosts) {
-        addHost.run(ingestId, ip, zoneId, ++hostSeq);
-        if (heldHosts.size < NEW_HOSTS_HELD) heldHosts.add(ip);
+      for (const flow of touched) {
+        for (const [slot, h] of flow.hours!) {
+          addFlowHour.run(
+            flow.conduit.id,
+            flow.conduit.epochKey!,
+            slot.day,
+            slot.hour,
+            flow.tuple,
+            flow.wrong ? 1 : 0,
+            ingestId,
+            h.connections,
+            h.bytes,
+            h.first,
+            h.last
+          );
+        }
+        flow.hours = null;
       }
+      for (const [ip, zoneId] of newHosts) addHost.run(ingestId, ip, zoneId, ++hostSeq);
     });
+    keys.length = 0;
   }
 
   async function abandon(): Promise<void> {
@@ -737,50 +793,50 @@ async function startIngest(db: Executor, transact: Transact, options: IngestOpti
     async add(batch) {
       for (const record of batch) {
         records++;
-        const origZone = zoneOf(record.origHost);
-        const respZone = zoneOf(record.respHost);
-        if (origZone !== null) {
-          sawPlantAddress = true;
-          noteHost(record.origHost, origZone);
-        }
-        if (respZone !== null) {
-          sawPlantAddress = true;
-          noteHost(record.respHost, respZone);
-        }
-        const conduit =
-          origZone !== null && respZone !== null && origZone !== respZone
-            ? conduitByPair.get(pairKey(origZone, respZone))
-            : undefined;
-        if (!conduit || origZone === null) {
+        const orig = hostInfo(record.origHost);
+        const respZone = hostInfo(record.respHost).zone;
+        const pair =
+          orig.zone === null || respZone === null || orig.zone === respZone
+            ? null
+            : pairInfo(orig, record.origHost, record.respHost, respZone);
+        if (pair?.conduit == null) {
           unmatched++;
           continue;
         }
-        const { day, hour } = localClock(record.ts);
-        if (conduit.epochStart === null || conduit.epochKey === null || day < conduit.epochStart) {
+        const slot = localClock(record.ts);
+        if (pair.conduit.epochStart === null || slot.day < pair.conduit.epochStart) {
           skippedBeforeEpoch++;
           continue;
         }
-        const tuple = flowTuple(record, settings);
-        const isWrong = !isAllowed(conduit, record, origZone);
-        if (isWrong) {
-          const flowKey = `${conduit.id}\n${tuple}`;
-          const flow = wrong.get(flowKey);
-          if (flow) flow.count++;
+        const flow = flowKey(pair, record, orig.zone!);
+        if (flow.wrong) {
+          const summary = wrong.get(flow.wrongKey);
+          if (summary) summary.count++;
           else if (wrong.size < INGEST_CREATION_CAP)
-            wrong.set(flowKey, { conduitId: conduit.id, conduit: conduit.name, tuple, count: 1 });
+            wrong.set(flow.wrongKey, {
+              conduitId: flow.conduit.id,
+              conduit: flow.conduit.name,
+              tuple: flow.tuple,
+              count: 1,
+            });
         }
-        candidates.push({
-          record,
-          conduit,
-          day,
-          hour,
-          tuple,
-          bytes: (record.origBytes ?? 0) + (record.respBytes ?? 0),
-          wrong: isWrong,
-          key: connectionKey(record),
-        });
+        const i = keys.push(pair.lanes!, record);
+        pending.flows[i] = flow;
+        pending.slots[i] = slot;
+        pending.ts[i] = record.ts;
+        if (
+          legacyMinutes?.first != null &&
+          keys.minute[i]! >= legacyMinutes.first &&
+          keys.minute[i]! <= legacyMinutes.last
+        ) {
+          const key = legacyKey(record);
+          pending.legacyHigh[i] = key.high;
+          pending.legacyLow[i] = key.low;
+        }
+        pending.bytes[i] = (record.origBytes ?? 0) + (record.respBytes ?? 0);
+        if (keys.length === CHUNK_RECORDS) await writeChunk();
       }
-      if (candidates.length >= CHUNK_RECORDS || chunkHosts.size >= CHUNK_RECORDS) await writeChunk();
+      if (chunkHosts.size >= CHUNK_RECORDS) await writeChunk();
     },
 
     async finish() {
@@ -791,6 +847,7 @@ async function startIngest(db: Executor, transact: Transact, options: IngestOpti
           `None of the addresses in this log is inside a zone range of ${plant.code}: the addresses belong to another plant's address space.`
         );
       }
+      beforePublish();
       return transact(async (tx) => {
         if (!options.dryRun) return publish(tx);
         // A dry run publishes and takes it back, so that its figures are exactly those of a real run.
@@ -826,9 +883,21 @@ export async function withIngest(
 ): Promise<IngestSummary> {
   const sqlite = sqliteHandle(db);
   const cacheSize = sqlite.pragma("cache_size", { simple: true }) as number;
+  const synchronous = sqlite.pragma("synchronous", { simple: true }) as number;
+  const autocheckpoint = sqlite.pragma("wal_autocheckpoint", { simple: true }) as number;
   sqlite.pragma(`cache_size = -${INGEST_CACHE_KIB}`);
+  // A chunk lost to a power cut is only an unpublished ingest, which the next one deletes: chunks need not wait
+  // for the disk (the publication does: the setting is restored before it), nor copy the log into the database
+  // file every thousand pages (the next writer after the ingest does it once).
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("wal_autocheckpoint = 0");
   try {
-    const session = await startIngest(db, (work) => db.transaction().execute(work), options);
+    const session = await startIngest(
+      db,
+      (work) => db.transaction().execute(work),
+      options,
+      () => sqlite.pragma(`synchronous = ${synchronous}`)
+    );
     try {
       await feed(session);
       return await session.finish();
@@ -838,6 +907,8 @@ export async function withIngest(
     }
   } finally {
     sqlite.pragma(`cache_size = ${cacheSize}`);
+    sqlite.pragma(`synchronous = ${synchronous}`);
+    sqlite.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
   }
 }
 

@@ -78,7 +78,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("minute", "integer", (c) => c.notNull())
     .addColumn("ingest_id", "integer", (c) => c.notNull().references("evidence_ingest.id").onDelete("cascade"))
     /** 1 when the keys' hash is the SHA-1 of the connection ingests before 2026-12-05 keyed it by. */
-    .addColumn("legacy", "integer", (c) => c.notNull().defaultTo(0).check(sql`legacy in (0, 1)`))
+    .addColumn("legacy", "integer", (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`legacy in (0, 1)`)
+    )
     /** Sorted keys, three little-endian 32-bit words each: microsecond within the minute, hash high, hash low. */
     .addColumn("keys", "blob", (c) => c.notNull())
     .addPrimaryKeyConstraint("connection_key_pk", ["plant_id", "minute", "ingest_id", "legacy"])
