@@ -919,3 +919,34 @@ export function ingestConnRecords(
 ): Promise<IngestSummary> {
   return withIngest(db, options, (session) => session.add(options.records));
 }
+
+export interface IngestAnomalyRow extends IngestAnomaly {
+  id: number;
+  label: string | null;
+  finishedAt: string;
+}
+
+/** The latest ingests into a plant that would have created more than the cap allows (the plant page's notice). */
+export async function listIngestAnomalies(db: Executor, plantId: number, limit = 3): Promise<IngestAnomalyRow[]> {
+  const rows = await db
+    .selectFrom("evidence_ingest")
+    .select(["id", "label", "finished_at", "new_hosts", "staged_hosts", "new_wrong_flows", "recorded_wrong_flows"])
+    .where("plant_id", "=", plantId)
+    .where("state", "=", "published")
+    .where((eb) =>
+      eb.or([eb("new_hosts", ">", eb.ref("staged_hosts")), eb("new_wrong_flows", ">", eb.ref("recorded_wrong_flows"))])
+    )
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    label: row.label,
+    finishedAt: row.finished_at!,
+    cap: INGEST_CREATION_CAP,
+    newHosts: row.new_hosts,
+    stagedHosts: row.staged_hosts,
+    newWrongFlows: row.new_wrong_flows,
+    recordedWrongFlows: row.recorded_wrong_flows,
+  }));
+}
