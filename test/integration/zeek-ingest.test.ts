@@ -346,3 +346,26 @@ describe("a truncated gzip", () => {
     }
   });
 });
+
+describe("overlapping logs", () => {
+  it("count the connections they share once: two overlapping halves give the whole file's figures", async () => {
+    const t = await createTestDatabase();
+    try {
+      await seedPlant(t.db, "LAB", [{ protocol: "udp", port: 53 }]);
+      const { records } = parseConnLog(lines);
+      const cut = Math.floor(records.length * 0.4);
+      const first = await ingestConnRecords(t.db, { plantCode: "LAB", records: records.slice(0, cut * 2), actor });
+      const second = await ingestConnRecords(t.db, { plantCode: "LAB", records: records.slice(cut), actor });
+      const crossing = lines
+        .filter((l) => l && !l.startsWith("#"))
+        .map((l) => l.split("\t"))
+        .filter((c) => (inPlc(c[2]!) && inHmi(c[4]!)) || (inHmi(c[2]!) && inPlc(c[4]!))).length;
+      assert.ok(second.duplicates > 1000, "the second log repeats much of the first");
+      assert.equal(first.counted + second.counted, crossing);
+      const [observation] = await t.db.selectFrom("observation").select("connections").execute();
+      assert.equal(observation!.connections, crossing);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
