@@ -198,7 +198,7 @@ const RECORD_FIELDS = [
 
 /** Canonical text of the host spellings seen lately (logs repeat their hosts); bounded, so memory stays flat. */
 const canonicalHosts = new Map<string, string | null>();
-const CANONICAL_HOSTS_HELD = 65_536;
+const CANONICAL_HOSTS_HELD = 16_384;
 
 function canonicalHost(raw: string): string | null {
   let host = canonicalHosts.get(raw);

@@ -148,13 +148,23 @@ interface PairInfo {
   tuples: Map<string, FlowKey>;
 }
 
+interface HourCounts {
+  connections: number;
+  bytes: number;
+  first: number;
+  last: number;
+}
+
 /** A flow tuple on a conduit, allowed or wrong, and its counts per hour in the chunk being written. */
 interface FlowKey {
   conduit: ConduitInfo;
   tuple: string;
   wrong: boolean;
   wrongKey: string;
-  hours: Map<HourSlot, { connections: number; bytes: number; first: number; last: number }> | null;
+  /** The chunk's counts of the flow's first hour in it (most flows have one), and of any other hour. */
+  slot: HourSlot | null;
+  counts: HourCounts;
+  otherHours: Map<HourSlot, HourCounts> | null;
 }
 
 /** Runs one transaction: its own (a chunk, the publication) or, inside a caller's transaction, just the work. */
@@ -164,10 +174,14 @@ type Transact = <T>(work: (tx: Transaction<Database>) => Promise<T>) => Promise<
 const CHUNK_RECORDS = 50_000;
 /** A running ingest that has written nothing for this long is taken as dead, whatever machine it ran on. */
 const STALE_AFTER_MS = 10 * 60_000;
-/** Hosts, host pairs and flows remembered while reading (past this, forgotten and learnt again). */
+/** Hosts of the inventory, host pairs and flows remembered while reading (past this, forgotten and learnt again). */
 const HOSTS_HELD = 100_000;
+/** New hosts written per transaction: a scan's chunks are smaller, so what they hold dies young. */
+const NEW_HOSTS_PER_CHUNK = 10_000;
+/** Other addresses remembered while reading. */
+const STRANGERS_HELD = 2_000;
 /** Page cache of the connection while an ingest runs (kibibytes), so the flow hours' pages stay in memory. */
-const INGEST_CACHE_KIB = 32_768;
+const INGEST_CACHE_KIB = 16_384;
 
 function pairKey(a: number, b: number): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
@@ -238,6 +252,13 @@ async function claimIngest(
     }
     await tx.deleteFrom("evidence_ingest").where("id", "=", other.id).execute();
   }
+  // Hosts of a published ingest whose process died before clearing them.
+  await tx
+    .deleteFrom("ingest_host")
+    .where("ingest_id", "in", (eb) =>
+      eb.selectFrom("evidence_ingest").select("id").where("plant_id", "=", plant.id).where("state", "=", "published")
+    )
+    .execute();
   const { id } = await tx
     .insertInto("evidence_ingest")
     .values({
@@ -363,21 +384,27 @@ async function startIngest(
   // map lookups. Bounded: past HOSTS_HELD entries it is all forgotten, and learnt again.
   let hosts = new Map<string, HostInfo>();
   let held = 0;
+  // Addresses missing from the inventory are kept apart, and few: a spoofed scan brings a new one on every line,
+  // and what is remembered of them must be forgotten young, before the garbage collector moves it to the old heap.
+  let strangers = new Map<string, HostInfo>();
   const hostInfo = (ip: string): HostInfo => {
-    let info = hosts.get(ip);
+    let info = hosts.get(ip) ?? strangers.get(ip);
     if (!info) {
-      if (held > HOSTS_HELD) {
-        hosts = new Map();
-        held = 0;
-      }
       const zone = matcher.match(ip);
       info = { zone, pairs: new Map() };
-      hosts.set(ip, info);
-      held++;
-      if (zone !== null) {
-        sawPlantAddress = true;
-        if (!inventory.has(ip) && !chunkHosts.has(ip)) chunkHosts.set(ip, zone);
+      if (inventory.has(ip)) {
+        if (held > HOSTS_HELD) {
+          hosts = new Map();
+          held = 0;
+        }
+        hosts.set(ip, info);
+        held++;
+      } else {
+        if (strangers.size >= STRANGERS_HELD) strangers = new Map();
+        strangers.set(ip, info);
+        if (zone !== null && !chunkHosts.has(ip)) chunkHosts.set(ip, zone);
       }
+      if (zone !== null) sawPlantAddress = true;
     }
     return info;
   };
@@ -403,7 +430,15 @@ async function startIngest(
       const id = `${isWrong ? 1 : 0}${tuple}`;
       flow = pair.tuples.get(id);
       if (!flow) {
-        flow = { conduit, tuple, wrong: isWrong, wrongKey: `${conduit.id}\n${tuple}`, hours: null };
+        flow = {
+          conduit,
+          tuple,
+          wrong: isWrong,
+          wrongKey: `${conduit.id}\n${tuple}`,
+          slot: null,
+          counts: { connections: 0, bytes: 0, first: 0, last: 0 },
+          otherHours: null,
+        };
         pair.tuples.set(id, flow);
       }
       if (known) pair.flows.set(port, flow);
@@ -511,35 +546,45 @@ async function startIngest(
         const flow = pending.flows[i]!;
         const slot = pending.slots[i]!;
         const ts = pending.ts[i]!;
-        if (!flow.hours) {
-          flow.hours = new Map();
+        let counts: HourCounts | undefined;
+        if (flow.slot === null) {
+          flow.slot = slot;
+          flow.counts.connections = 0;
+          flow.counts.bytes = 0;
+          flow.counts.first = ts;
+          flow.counts.last = ts;
           touched.push(flow);
+          counts = flow.counts;
+        } else if (flow.slot === slot) counts = flow.counts;
+        else {
+          flow.otherHours ??= new Map();
+          counts = flow.otherHours.get(slot);
+          if (!counts) flow.otherHours.set(slot, (counts = { connections: 0, bytes: 0, first: ts, last: ts }));
         }
-        const hour = flow.hours.get(slot);
-        if (hour) {
-          hour.connections++;
-          hour.bytes += pending.bytes[i]!;
-          if (ts < hour.first) hour.first = ts;
-          if (ts > hour.last) hour.last = ts;
-        } else flow.hours.set(slot, { connections: 1, bytes: pending.bytes[i]!, first: ts, last: ts });
+        counts.connections++;
+        counts.bytes += pending.bytes[i]!;
+        if (ts < counts.first) counts.first = ts;
+        if (ts > counts.last) counts.last = ts;
       }
+      const write = (flow: FlowKey, slot: HourSlot, h: HourCounts) =>
+        addFlowHour.run(
+          flow.conduit.id,
+          flow.conduit.epochKey!,
+          slot.day,
+          slot.hour,
+          flow.tuple,
+          flow.wrong ? 1 : 0,
+          ingestId,
+          h.connections,
+          h.bytes,
+          h.first,
+          h.last
+        );
       for (const flow of touched) {
-        for (const [slot, h] of flow.hours!) {
-          addFlowHour.run(
-            flow.conduit.id,
-            flow.conduit.epochKey!,
-            slot.day,
-            slot.hour,
-            flow.tuple,
-            flow.wrong ? 1 : 0,
-            ingestId,
-            h.connections,
-            h.bytes,
-            h.first,
-            h.last
-          );
-        }
-        flow.hours = null;
+        write(flow, flow.slot!, flow.counts);
+        for (const [slot, h] of flow.otherHours ?? []) write(flow, slot, h);
+        flow.slot = null;
+        flow.otherHours = null;
       }
       for (const [ip, zoneId] of newHosts) addHost.run(ingestId, ip, zoneId, ++hostSeq);
     });
@@ -701,7 +746,6 @@ async function startIngest(
       })
       .where("id", "=", ingestId)
       .execute();
-    await tx.deleteFrom("ingest_host").where("ingest_id", "=", ingestId).execute();
     return summary;
   }
 
@@ -792,6 +836,7 @@ async function startIngest(
   return {
     async add(batch) {
       for (const record of batch) {
+        if (keys.length === CHUNK_RECORDS || chunkHosts.size >= NEW_HOSTS_PER_CHUNK) await writeChunk();
         records++;
         const orig = hostInfo(record.origHost);
         const respZone = hostInfo(record.respHost).zone;
@@ -834,9 +879,7 @@ async function startIngest(
           pending.legacyLow[i] = key.low;
         }
         pending.bytes[i] = (record.origBytes ?? 0) + (record.respBytes ?? 0);
-        if (keys.length === CHUNK_RECORDS) await writeChunk();
       }
-      if (chunkHosts.size >= CHUNK_RECORDS) await writeChunk();
     },
 
     async finish() {
@@ -848,13 +891,30 @@ async function startIngest(
         );
       }
       beforePublish();
+      if (!options.dryRun) {
+        const summary = await transact(publish);
+        // The hosts it found are staged now; what is left of them goes in short transactions (a scan has millions).
+        for (;;) {
+          const gone = await transact(async (tx) => {
+            const { numDeletedRows } = await tx
+              .deleteFrom("ingest_host")
+              .where("ingest_id", "=", ingestId)
+              .where("ip", "in", (eb) =>
+                eb.selectFrom("ingest_host").select("ip").where("ingest_id", "=", ingestId).limit(CHUNK_RECORDS)
+              )
+              .executeTakeFirst();
+            return Number(numDeletedRows);
+          });
+          if (gone === 0) return summary;
+        }
+      }
       return transact(async (tx) => {
-        if (!options.dryRun) return publish(tx);
         // A dry run publishes and takes it back, so that its figures are exactly those of a real run.
         await sql`savepoint ingest_dry_run`.execute(tx);
         const summary = await publish(tx);
         await sql`rollback to ingest_dry_run`.execute(tx);
         await sql`release ingest_dry_run`.execute(tx);
+        // Its chunks go with it (cascading from the ingest's row).
         await tx.deleteFrom("evidence_ingest").where("id", "=", ingestId).execute();
         return summary;
       });
