@@ -18,7 +18,7 @@ import {
 } from "~/domain/connection-keys";
 import { flowTuple, type ConnRecord } from "~/domain/zeek";
 import { recordAudit } from "~/models/audit.server";
-import { loadSettings } from "~/models/readiness.server";
+import { loadSettings } from "~/models/baseline-settings.server";
 import type { AuditActor } from "~/utils/actor";
 import { sqliteHandle, type DB, type Executor } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
