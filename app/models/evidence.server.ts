@@ -355,6 +355,14 @@ async function startIngest(
       .filter((ip): ip is string => ip !== null)
   );
 
+  // The minutes holding keys of ingests before 2026-12-05 (migrated), if any.
+  const legacyMinutes = await db
+    .selectFrom("connection_key")
+    .select((eb) => [eb.fn.min<number>("minute").as("first"), eb.fn.max<number>("minute").as("last")])
+    .where("plant_id", "=", plant.id)
+    .where("legacy", "=", 1)
+    .executeTakeFirst();
+
   const now = (options.now ?? new Date()).toISOString();
   const ingestId = await transact((tx) => claimIngest(tx, plant, source, options.label ?? null, now));
 
@@ -448,7 +456,7 @@ async function startIngest(
   };
 
   const wrong = new Map<string, WrongFlow>();
-  /** Connections read and not yet written: their flow, hour, start, bytes and (for older keys) the record. */
+  /** Connections read and not yet written: their keys, flow, hour, start and bytes (and SHA-1 key, for older keys). */
   const keys = new KeyBatch(CHUNK_RECORDS);
   const pending = {
     flows: new Array<FlowKey>(CHUNK_RECORDS),
@@ -459,12 +467,6 @@ async function startIngest(
     legacyHigh: new Uint32Array(CHUNK_RECORDS),
     legacyLow: new Uint32Array(CHUNK_RECORDS),
   };
-  const legacyMinutes = await db
-    .selectFrom("connection_key")
-    .select((eb) => [eb.fn.min<number>("minute").as("first"), eb.fn.max<number>("minute").as("last")])
-    .where("plant_id", "=", plant.id)
-    .where("legacy", "=", 1)
-    .executeTakeFirst();
   /** Hosts missing from the inventory first seen in the chunk being read, in order of appearance. */
   let chunkHosts = new Map<string, number>();
   let hostSeq = 0;
