@@ -316,19 +316,58 @@ export interface FlowTupleTable {
   first_day: string;
 }
 
-/** One Zeek connection already counted, so re-ingest never counts it twice. */
-export interface IngestedConnectionTable {
+export type EvidenceIngestState = "running" | "published";
+
+/** One ingest of connections into a plant: written under its id while it runs, published in one transaction. */
+export interface EvidenceIngestTable {
+  id: Generated<number>;
   plant_id: number;
-  conn_key: string;
+  source: string;
+  label: string | null;
+  state: EvidenceIngestState;
+  pid: number | null;
+  host: string | null;
+  started_at: string;
+  heartbeat_at: string;
+  finished_at: string | null;
+  records: Generated<number>;
+  counted: Generated<number>;
+  new_hosts: Generated<number>;
+  staged_hosts: Generated<number>;
+  new_wrong_flows: Generated<number>;
+  recorded_wrong_flows: Generated<number>;
+}
+
+/** What one ingest counted of one flow tuple on a conduit in one plant-local hour. */
+export interface FlowHourTable {
   conduit_id: number;
   epoch_key: string;
   day: string;
   hour: number;
-  ts: number;
   tuple: string;
-  bytes: number;
   wrong: number;
-  source: string;
+  ingest_id: number;
+  connections: number;
+  bytes: number;
+  first_ts: number;
+  last_ts: number;
+}
+
+/** The keys of the connections counted in one UTC minute of a plant by one ingest (see the migration). */
+export interface ConnectionKeyTable {
+  plant_id: number;
+  minute: number;
+  ingest_id: number;
+  legacy: Generated<number>;
+  keys: Buffer;
+}
+
+/** A host a running ingest found missing from the inventory. */
+export interface IngestHostTable {
+  ingest_id: number;
+  ip: string;
+  zone_id: number;
+  seq: number;
 }
 
 /** A flow seen on a conduit outside its allowed flows. */
@@ -370,7 +409,10 @@ export interface Database {
   detection_rule: DetectionRuleTable;
   calendar_feed: CalendarFeedTable;
   flow_tuple: FlowTupleTable;
-  ingested_connection: IngestedConnectionTable;
+  evidence_ingest: EvidenceIngestTable;
+  flow_hour: FlowHourTable;
+  connection_key: ConnectionKeyTable;
+  ingest_host: IngestHostTable;
   policy_violation: PolicyViolationTable;
 }
 

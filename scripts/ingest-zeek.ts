@@ -128,6 +128,12 @@ function printTable(report: FileReport): void {
   if (s.stagedHosts.length > 0)
     console.log(`  staged hosts: ${s.stagedHosts.map((h) => `${h.ip} (${h.zone})`).join(", ")}`);
   console.log(`  unmatched flows: ${s.unmatched}; before the epoch: ${s.skippedBeforeEpoch}`);
+  if (s.anomaly) {
+    const a = s.anomaly;
+    console.log(
+      `  SCAN OR SPOOFING SUSPECTED: ${a.newHosts} new hosts (${a.stagedHosts} staged), ${a.newWrongFlows} new wrong flows (${a.recordedWrongFlows} recorded); one file creates at most ${a.cap} of each`
+    );
+  }
 }
 
 // A reader that stops early (`| head`) is not an error of the ingest: the transaction has committed by then.

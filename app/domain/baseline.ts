@@ -28,6 +28,17 @@ export const DEFAULT_BASELINE_SETTINGS: BaselineSettings = {
   ephemeralPortMax: 65535,
 };
 
+/** Where each threshold is stored (program_setting.key). */
+export const SETTING_KEYS: Record<keyof BaselineSettings, string> = {
+  matureDays: "baseline.mature_days",
+  stallDays: "baseline.stall_days",
+  convergenceDays: "baseline.convergence_days",
+  coverageThreshold: "baseline.coverage_threshold",
+  gapDays: "baseline.gap_days",
+  ephemeralPortMin: "baseline.ephemeral_port_min",
+  ephemeralPortMax: "baseline.ephemeral_port_max",
+};
+
 export interface Observation {
   /** Plant-local calendar day. */
   day: string;

@@ -4,16 +4,7 @@ import type { BaselineSettings } from "./baseline";
 // The program's baseline thresholds: the rules every door that writes them applies, the settings page and the
 // program file alike. Values arrive as text (a form field, the program file's stored text) and read as numbers.
 
-/** Where each threshold is stored (program_setting.key). */
-export const SETTING_KEYS: Record<keyof BaselineSettings, string> = {
-  matureDays: "baseline.mature_days",
-  stallDays: "baseline.stall_days",
-  convergenceDays: "baseline.convergence_days",
-  coverageThreshold: "baseline.coverage_threshold",
-  gapDays: "baseline.gap_days",
-  ephemeralPortMin: "baseline.ephemeral_port_min",
-  ephemeralPortMax: "baseline.ephemeral_port_max",
-};
+export { SETTING_KEYS } from "./baseline";
 
 const whole = (label: string, min: number, max: number) =>
   z.coerce

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { DEFAULT_BASELINE_SETTINGS, epochStartFor, type BaselineSettings, type Observation } from "~/domain/baseline";
+import { epochStartFor, type BaselineSettings, type Observation } from "~/domain/baseline";
 import {
   computeReadiness,
   type ConduitFacts,
@@ -8,26 +8,17 @@ import {
   type PlantState,
   type WindowFact,
 } from "~/domain/readiness";
-import { SETTING_KEYS } from "~/domain/settings";
 import { partState, SIGNOFF_PARTS } from "~/domain/signoffs";
 import { conduitHash, contentHash, listSignoffs, ownershipSplitHash } from "~/models/signoffs.server";
+import { loadSettings } from "~/models/baseline-settings.server";
 import { isSharedDb, type Executor } from "~/utils/db.server";
+
+export { loadSettings };
 
 // Loads the state the readiness engine judges, for many plants at once: one query per kind of fact,
 // grouped by plant in memory, never one query per plant.
 
 const EXAMPLES = 5;
-
-export async function loadSettings(db: Executor): Promise<BaselineSettings> {
-  const rows = await db.selectFrom("program_setting").select(["key", "value"]).execute();
-  const stored = new Map(rows.map((row) => [row.key, Number(row.value)]));
-  const settings = { ...DEFAULT_BASELINE_SETTINGS };
-  for (const [field, key] of Object.entries(SETTING_KEYS) as [keyof BaselineSettings, string][]) {
-    const value = stored.get(key);
-    if (value !== undefined && Number.isFinite(value)) settings[field] = value;
-  }
-  return settings;
-}
 
 /** What both owners sign to accept a stalled baseline: the conduit's revision and the epoch it belongs to. */
 export function baselineAcceptanceHash(conduitId: number, revision: number, epochStart: string): string {

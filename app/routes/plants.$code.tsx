@@ -45,6 +45,7 @@ import { conduitSignoffStates, listConduitDetails } from "~/models/conduits.serv
 import { passGate, revokeWaiver, tickCriterion, waiveCriterion } from "~/models/gates.server";
 import { describeProblem, firstProblems } from "~/domain/asset-import";
 import { importAssets } from "~/models/asset-import.server";
+import { listIngestAnomalies } from "~/models/evidence.server";
 import { loadSettings, readinessOf } from "~/models/readiness.server";
 import {
   acknowledgeViolation,
@@ -252,13 +253,14 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const hostsWindow = requestedWindow(search, ignored, hostCounts.open, TRIAGE_PAGE_SIZE, "hostsPage");
   const transientWindow = requestedWindow(search, ignored, hostCounts.transient, TRIAGE_PAGE_SIZE, "transientPage");
   const violationsWindow = requestedWindow(search, ignored, violationTotal, TRIAGE_PAGE_SIZE, "violationsPage");
-  const [stagedHosts, transientHosts, violations] = full
+  const [stagedHosts, transientHosts, violations, ingestAnomalies] = full
     ? await Promise.all([
         listStagedHosts(db, plant.id, { transient: false, ...hostsWindow }),
         listStagedHosts(db, plant.id, { transient: true, ...transientWindow }),
         listViolations(db, plant.id, violationsWindow),
+        listIngestAnomalies(db, plant.id),
       ])
-    : [[], [], []];
+    : [[], [], [], []];
 
   return {
     full,
@@ -273,6 +275,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     canImport: can(user, "import:assets", plant.id),
     canAcknowledge: can(user, "acknowledge:violation", plant.id),
     baselines,
+    ingestAnomalies,
     matureDays: settings.matureDays,
     stagedHosts: { rows: stagedHosts, window: hostsWindow, counts: hostCounts },
     transientHosts: { rows: transientHosts, window: transientWindow },
@@ -508,6 +511,7 @@ export default function PlantPage() {
     canImport,
     canAcknowledge,
     baselines,
+    ingestAnomalies,
     matureDays,
     stagedHosts,
     transientHosts,
@@ -809,6 +813,22 @@ export default function PlantPage() {
       </section>
 
       <BaselineEvidence plantCode={plant.code} rows={baselines} matureDays={matureDays} timeZone={plant.timeZone} />
+
+      {ingestAnomalies.length > 0 ? (
+        <div className="notice" role="status" id="ingest-anomalies">
+          <strong>Scan or spoofed sources suspected.</strong> One file may stage {ingestAnomalies[0]!.cap} new hosts and
+          record {ingestAnomalies[0]!.cap} new wrong flows; these ingests saw more, and the rest were not created:
+          <ul>
+            {ingestAnomalies.map((a) => (
+              <li key={a.id}>
+                {a.label ?? "An ingest"}, {formatLocal(a.finishedAt, plant.timeZone)}: {a.newHosts} hosts missing from
+                the inventory ({a.stagedHosts} staged), {a.newWrongFlows} new wrong flows ({a.recordedWrongFlows}{" "}
+                recorded).
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
 
       {full ? (
         <Violations

@@ -9,6 +9,7 @@ import * as performance from "./2026-11-26T0100_performance";
 import * as canonicalAddresses from "./2026-12-05T0010_canonical_addresses";
 import * as revisions from "./2026-12-05T0020_revisions";
 import * as signInPruning from "./2026-12-05T0030_sign_in_pruning";
+import * as ingestAggregates from "./2026-12-05T0100_ingest_aggregates";
 
 // Every migration, by its sortable name. A new migration is a new file added here; old ones never change.
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T0010_canonical_addresses": canonicalAddresses,
   "2026-12-05T0020_revisions": revisions,
   "2026-12-05T0030_sign_in_pruning": signInPruning,
+  "2026-12-05T0100_ingest_aggregates": ingestAggregates,
 };

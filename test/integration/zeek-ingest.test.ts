@@ -330,7 +330,9 @@ describe("a truncated gzip", () => {
       assert.equal(result.status, 1, result.stdout);
       assert.match(result.stderr, /truncated or corrupt after line \d+; nothing of it was written/);
       assert.equal((await t.db.selectFrom("observation").selectAll().execute()).length, 0, "no observation");
-      assert.equal((await t.db.selectFrom("ingested_connection").selectAll().execute()).length, 0, "no connection");
+      assert.equal((await t.db.selectFrom("connection_key").selectAll().execute()).length, 0, "no connection key");
+      assert.equal((await t.db.selectFrom("flow_hour").selectAll().execute()).length, 0, "no flow counted");
+      assert.equal((await t.db.selectFrom("evidence_ingest").selectAll().execute()).length, 0, "no ingest left");
       assert.equal((await t.db.selectFrom("asset").selectAll().execute()).length, 0, "no staged host");
       assert.equal((await t.db.selectFrom("audit_event").selectAll().execute()).length, 0, "no audit event");
       // The same file whole, gzipped, goes in.
@@ -367,7 +369,15 @@ describe("files that would fill the memory", () => {
     const message = result.stderr.trim();
     assert.equal(message.split("\n").length, 1, `one sentence, no stack trace: ${result.stderr}`);
     assert.ok(message.startsWith(`${file}: `), `the file is named: ${message}`);
-    for (const table of ["observation", "ingested_connection", "asset", "policy_violation", "audit_event"] as const) {
+    for (const table of [
+      "observation",
+      "flow_hour",
+      "flow_tuple",
+      "connection_key",
+      "asset",
+      "policy_violation",
+      "audit_event",
+    ] as const) {
       assert.equal((await t.db.selectFrom(table).selectAll().execute()).length, 0, `nothing in ${table}`);
     }
     return message.slice(file.length + 2);
@@ -409,5 +419,28 @@ describe("files that would fill the memory", () => {
       await refusal("corrupt.log.gz", corrupt),
       /^the gzip stream is truncated or corrupt after line \d+; nothing of it was written\.$/
     );
+  });
+});
+
+describe("overlapping logs", () => {
+  it("count the connections they share once: two overlapping halves give the whole file's figures", async () => {
+    const t = await createTestDatabase();
+    try {
+      await seedPlant(t.db, "LAB", [{ protocol: "udp", port: 53 }]);
+      const { records } = parseConnLog(lines);
+      const cut = Math.floor(records.length * 0.4);
+      const first = await ingestConnRecords(t.db, { plantCode: "LAB", records: records.slice(0, cut * 2), actor });
+      const second = await ingestConnRecords(t.db, { plantCode: "LAB", records: records.slice(cut), actor });
+      const crossing = lines
+        .filter((l) => l && !l.startsWith("#"))
+        .map((l) => l.split("\t"))
+        .filter((c) => (inPlc(c[2]!) && inHmi(c[4]!)) || (inHmi(c[2]!) && inPlc(c[4]!))).length;
+      assert.ok(second.duplicates > 1000, "the second log repeats much of the first");
+      assert.equal(first.counted + second.counted, crossing);
+      const [observation] = await t.db.selectFrom("observation").select("connections").execute();
+      assert.equal(observation!.connections, crossing);
+    } finally {
+      await t.cleanup();
+    }
   });
 });
