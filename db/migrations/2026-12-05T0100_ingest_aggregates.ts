@@ -62,8 +62,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("first_ts", "real", (c) => c.notNull())
     .addColumn("last_ts", "real", (c) => c.notNull())
     .addPrimaryKeyConstraint("flow_hour_pk", ["conduit_id", "epoch_key", "day", "hour", "tuple", "wrong", "ingest_id"])
-    // Small rows read by their key's prefix: stored once, in key order, instead of a table and an index beside it.
-    .modifyEnd(sql`without rowid`)
     .execute();
   await db.schema.createIndex("flow_hour_ingest_idx").on("flow_hour").column("ingest_id").execute();
   await db.schema
