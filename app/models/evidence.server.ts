@@ -767,7 +767,8 @@ async function startIngest(
     const iso = (ts: number) => new Date(ts * 1000).toISOString();
     const known = await sql<{ id: number; conduit_id: number; tuple: string }>`
       select v.id, v.conduit_id, v.tuple from policy_violation v
-      where exists (select 1 from flow_hour f where f.ingest_id = ${ingestId} and f.wrong = 1
+      where v.conduit_id in (select id from conduit where plant_id = ${plant!.id})
+        and exists (select 1 from flow_hour f where f.ingest_id = ${ingestId} and f.wrong = 1
         and f.conduit_id = v.conduit_id and f.tuple = v.tuple)`.execute(tx);
     for (const v of known.rows) {
       const total = totals.get(v.conduit_id, v.tuple)!;
