@@ -11,7 +11,7 @@ import { readLogLines } from "../app/utils/log-lines.server";
 import { migrateToLatest } from "../db/migrate";
 
 // `npm run ingest:zeek -- --plant CODE [--dry-run] [--json] FILE...`: Zeek conn.logs (TSV or JSON lines, plain or
-// gzipped), streamed, one transaction per file.
+// gzipped), streamed; each file goes in whole or not at all (written in chunks, published at once: docs/evidence.md).
 
 const USAGE = "Usage: npm run ingest:zeek -- --plant CODE [--dry-run] [--json] FILE...";
 const BATCH = 2000;

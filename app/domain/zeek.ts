@@ -210,33 +210,52 @@ function canonicalHost(raw: string): string | null {
   return host;
 }
 
-/** A whole number written in decimal digits only (at most 15), or -1. */
-function digitsValue(text: string): number {
-  if (text.length === 0 || text.length > 15) return -1;
+// Where each of RECORD_FIELDS starts and ends on the line being read (one line at a time: no allocation per line).
+const fieldStarts = new Int32Array(RECORD_FIELDS.length);
+const fieldEnds = new Int32Array(RECORD_FIELDS.length);
+
+/** Whether RECORD_FIELDS[f] on the line is the log's unset or empty value (compared in place, without a copy). */
+function isUnset(line: string, tsv: TsvHeader, f: number): boolean {
+  const start = fieldStarts[f]!;
+  const length = fieldEnds[f]! - start;
+  return (
+    (length === tsv.unsetField.length && line.startsWith(tsv.unsetField, start)) ||
+    (length === tsv.emptyField.length && line.startsWith(tsv.emptyField, start))
+  );
+}
+
+/** The text of RECORD_FIELDS[f] on the line, or null when the log lacks the field or leaves it unset or empty. */
+function fieldText(line: string, tsv: TsvHeader, f: number): string | null {
+  if (tsv.columns[f] === -1 || isUnset(line, tsv, f)) return null;
+  return line.slice(fieldStarts[f], fieldEnds[f]);
+}
+
+/**
+ * A port or byte count read in place: null when absent or unset, -1 when not plain digits (or too many for a safe
+ * integer).
+ */
+function countField(line: string, tsv: TsvHeader, f: number): number | null {
+  if (tsv.columns[f] === -1 || isUnset(line, tsv, f)) return null;
+  const start = fieldStarts[f]!;
+  const end = fieldEnds[f]!;
+  if (end === start || end - start > 15) return -1;
   let value = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i) - 48;
+  for (let i = start; i < end; i++) {
+    const c = line.charCodeAt(i) - 48;
     if (c < 0 || c > 9) return -1;
     value = value * 10 + c;
   }
   return value;
 }
 
-// Where each of RECORD_FIELDS starts and ends on the line being read (one line at a time: no allocation per line).
-const fieldStarts = new Int32Array(RECORD_FIELDS.length);
-const fieldEnds = new Int32Array(RECORD_FIELDS.length);
-
-/** The text of RECORD_FIELDS[f] on the line, or null when the log lacks the field or leaves it unset or empty. */
-function fieldText(line: string, tsv: TsvHeader, f: number): string | null {
-  if (tsv.columns[f] === -1) return null;
-  const text = line.slice(fieldStarts[f], fieldEnds[f]);
-  return text === tsv.unsetField || text === tsv.emptyField ? null : text;
-}
-
-/** A port or byte count: null when unset, -1 when not plain digits (or too many for a safe integer). */
-function countField(line: string, tsv: TsvHeader, f: number): number | null {
-  const text = fieldText(line, tsv, f);
-  return text === null ? null : digitsValue(text);
+/** The protocol, when it is one of the usual three written in lower case (anything else goes the general way). */
+function protoField(line: string, f: number): "tcp" | "udp" | "icmp" | null {
+  const start = fieldStarts[f]!;
+  const length = fieldEnds[f]! - start;
+  if (length === 3 && line.startsWith("tcp", start)) return "tcp";
+  if (length === 3 && line.startsWith("udp", start)) return "udp";
+  if (length === 4 && line.startsWith("icmp", start)) return "icmp";
+  return null;
 }
 
 /**
@@ -275,8 +294,8 @@ function fastTsvRecord(line: string, tsv: TsvHeader): ConnRecord | null {
   const origHost = canonicalHost(origText);
   const respHost = canonicalHost(respText);
   if (origHost === null || respHost === null) return null;
-  const proto = fieldText(line, tsv, 5);
-  if (proto !== "tcp" && proto !== "udp" && proto !== "icmp") return null;
+  const proto = protoField(line, 5);
+  if (proto === null) return null;
   const origPort = countField(line, tsv, 2);
   const respPort = countField(line, tsv, 4);
   const origBytes = countField(line, tsv, 7);

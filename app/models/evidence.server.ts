@@ -172,6 +172,8 @@ type Transact = <T>(work: (tx: Transaction<Database>) => Promise<T>) => Promise<
 
 /** Connections written per transaction while an ingest runs: each holds the write lock for some tens of ms. */
 const CHUNK_RECORDS = 50_000;
+/** Lines read between two heartbeats at most, when few of them cross a conduit. */
+const HEARTBEAT_RECORDS = 1_000_000;
 /** A running ingest that has written nothing for this long is taken as dead, whatever machine it ran on. */
 const STALE_AFTER_MS = 10 * 60_000;
 /** Hosts of the inventory, host pairs and flows remembered while reading (past this, forgotten and learnt again). */
@@ -470,6 +472,8 @@ async function startIngest(
   /** Hosts missing from the inventory first seen in the chunk being read, in order of appearance. */
   let chunkHosts = new Map<string, number>();
   let hostSeq = 0;
+  /** Lines read since the last chunk: a long run of lines on no conduit still writes a heartbeat now and then. */
+  let readSinceWrite = 0;
   let records = 0;
   let counted = 0;
   let sawPlantAddress = false;
@@ -515,7 +519,7 @@ async function startIngest(
   async function writeChunk(): Promise<void> {
     const newHosts = chunkHosts;
     chunkHosts = new Map();
-    if (keys.length === 0 && newHosts.size === 0) return;
+    readSinceWrite = 0;
     const order = keys.order();
     const seen = new Uint8Array(keys.length);
     const touched: FlowKey[] = [];
@@ -763,7 +767,8 @@ async function startIngest(
     const iso = (ts: number) => new Date(ts * 1000).toISOString();
     const known = await sql<{ id: number; conduit_id: number; tuple: string }>`
       select v.id, v.conduit_id, v.tuple from policy_violation v
-      where exists (select 1 from flow_hour f where f.ingest_id = ${ingestId} and f.wrong = 1
+      where v.conduit_id in (select id from conduit where plant_id = ${plant!.id})
+        and exists (select 1 from flow_hour f where f.ingest_id = ${ingestId} and f.wrong = 1
         and f.conduit_id = v.conduit_id and f.tuple = v.tuple)`.execute(tx);
     for (const v of known.rows) {
       const total = totals.get(v.conduit_id, v.tuple)!;
@@ -838,8 +843,14 @@ async function startIngest(
   return {
     async add(batch) {
       for (const record of batch) {
-        if (keys.length === CHUNK_RECORDS || chunkHosts.size >= NEW_HOSTS_PER_CHUNK) await writeChunk();
+        if (
+          keys.length === CHUNK_RECORDS ||
+          chunkHosts.size >= NEW_HOSTS_PER_CHUNK ||
+          readSinceWrite >= HEARTBEAT_RECORDS
+        )
+          await writeChunk();
         records++;
+        readSinceWrite++;
         const orig = hostInfo(record.origHost);
         const respZone = hostInfo(record.respHost).zone;
         const pair =
