@@ -11,7 +11,7 @@ import { openDatabase } from "../../app/utils/db.server";
 import { migrateToLatest } from "../../db/migrate";
 import { migrations } from "../../db/migrations/index";
 import { createTestDatabase, tempDir, type TestDatabase } from "../support/database";
-import { insertConduit, insertPlant, insertZone } from "../support/plants";
+import { insertCutOverConduit, insertPlant, insertZone } from "../support/plants";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -22,35 +22,18 @@ import path from "node:path";
 const actor = systemActor("test");
 
 async function plantWithConduit(db: TestDatabase["db"], code: string) {
-  const now = new Date().toISOString();
   const plantId = await insertPlant(db, code, "UTC");
   const cell = await insertZone(db, plantId, "Cell", "10.0.0.0/24");
   const control = await insertZone(db, plantId, "Control", "10.0.1.0/24");
   await db.insertInto("zone_range").values({ zone_id: control, cidr: "2001:db8::/64" }).execute();
-  const conduitId = await insertConduit(db, plantId, "Cell-Control", { a: cell, b: control });
-  await db
-    .insertInto("conduit_flow")
-    .values({ conduit_id: conduitId, protocol: "tcp", port: 502, direction: "both", description: null })
-    .execute();
-  await db
-    .insertInto("network_change")
-    .values({
-      plant_id: plantId,
-      kind: "conduit_cutover",
-      title: "cutover",
-      conduit_id: conduitId,
-      conduit_revision: 1,
-      asset_id: null,
-      window_id: null,
-      planned_start: null,
-      planned_minutes: null,
-      status: "done",
-      done_at: "2026-10-01T12:00:00.000Z",
-      created_by: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  const conduitId = await insertCutOverConduit(
+    db,
+    plantId,
+    "Cell-Control",
+    { a: cell, b: control },
+    [{ protocol: "tcp", port: 502 }],
+    "2026-10-01T12:00:00.000Z"
+  );
   return { plantId, cell, control, conduitId };
 }
 

@@ -19,7 +19,7 @@ import { migrations } from "../../db/migrations/index";
 import { root } from "../../scripts/build";
 import { createTestDatabase, tempDir, type TestDatabase } from "../support/database";
 import { createPerson, signInOverHttp } from "../support/people";
-import { insertPlant, insertZone } from "../support/plants";
+import { insertCutOverConduit, insertPlant, insertZone } from "../support/plants";
 import { runScript, startServer } from "../support/server";
 
 // What one file may do to a plant: create at most INGEST_CREATION_CAP hosts and violations (a spoofed scan is
@@ -38,54 +38,17 @@ async function plantWithConduit(
   allowed: { protocol: string; port: number | null }[],
   cutoverAt: string
 ): Promise<{ plantId: number; conduitId: number }> {
-  const now = new Date().toISOString();
   const plantId = await insertPlant(db, code, "UTC");
   const a = await insertZone(db, plantId, ...zones.a);
   const b = await insertZone(db, plantId, ...zones.b);
-  const { id: conduitId } = await db
-    .insertInto("conduit")
-    .values({
-      plant_id: plantId,
-      name: `${zones.a[0]}-${zones.b[0]}`,
-      zone_a_id: a,
-      zone_b_id: b,
-      purpose: null,
-      control_type: null,
-      monitored: 1,
-      monitoring_point: null,
-      revision: 1,
-      design_owner_id: null,
-      monitoring_owner_id: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  for (const flow of allowed) {
-    await db
-      .insertInto("conduit_flow")
-      .values({ conduit_id: conduitId, ...flow, direction: "both", description: null })
-      .execute();
-  }
-  await db
-    .insertInto("network_change")
-    .values({
-      plant_id: plantId,
-      kind: "conduit_cutover",
-      title: "cutover",
-      conduit_id: conduitId,
-      conduit_revision: 1,
-      asset_id: null,
-      window_id: null,
-      planned_start: null,
-      planned_minutes: null,
-      status: "done",
-      done_at: cutoverAt,
-      created_by: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  const conduitId = await insertCutOverConduit(
+    db,
+    plantId,
+    `${zones.a[0]}-${zones.b[0]}`,
+    { a, b },
+    allowed,
+    cutoverAt
+  );
   return { plantId, conduitId };
 }
 

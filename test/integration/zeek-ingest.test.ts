@@ -11,7 +11,7 @@ import { ActError } from "../../app/utils/errors";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { root } from "../../scripts/build";
 import { runScript } from "../support/server";
-import { insertPlant, insertZone } from "../support/plants";
+import { insertCutOverConduit, insertPlant, insertZone } from "../support/plants";
 
 const FIXTURE = path.join(root, "test/fixtures/zeek/4sics-geeklounge-151020.conn.log");
 const lines = fs.readFileSync(FIXTURE, "utf8").split("\n");
@@ -24,56 +24,19 @@ const inHmi = (ip: string) =>
   /^10\.10\.10\.(\d+)$/.test(ip) && Number(ip.split(".")[3]) >= 16 && Number(ip.split(".")[3]) < 32;
 
 async function seedPlant(db: TestDatabase["db"], code: string, allowed: { protocol: string; port: number | null }[]) {
-  const now = new Date().toISOString();
   const plantId = await insertPlant(db, code, "UTC");
   const zone = (name: string, cidr: string) => insertZone(db, plantId, name, cidr);
   const plc = await zone("PLC", "10.10.10.0/28");
   const hmi = await zone("HMI", "10.10.10.16/28");
   await zone("Lab", "192.168.88.0/23");
-  const { id: conduitId } = await db
-    .insertInto("conduit")
-    .values({
-      plant_id: plantId,
-      name: "HMI-PLC",
-      zone_a_id: hmi,
-      zone_b_id: plc,
-      purpose: null,
-      control_type: null,
-      monitored: 1,
-      monitoring_point: null,
-      revision: 1,
-      design_owner_id: null,
-      monitoring_owner_id: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  for (const flow of allowed) {
-    await db
-      .insertInto("conduit_flow")
-      .values({ conduit_id: conduitId, ...flow, direction: "both", description: null })
-      .execute();
-  }
-  await db
-    .insertInto("network_change")
-    .values({
-      plant_id: plantId,
-      kind: "conduit_cutover",
-      title: "cutover",
-      conduit_id: conduitId,
-      conduit_revision: 1,
-      asset_id: null,
-      window_id: null,
-      planned_start: null,
-      planned_minutes: null,
-      status: "done",
-      done_at: "2015-10-01T12:00:00.000Z",
-      created_by: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  const conduitId = await insertCutOverConduit(
+    db,
+    plantId,
+    "HMI-PLC",
+    { a: hmi, b: plc },
+    allowed,
+    "2015-10-01T12:00:00.000Z"
+  );
   return { plantId, conduitId };
 }
 

@@ -72,3 +72,45 @@ export async function insertConduit(
     .executeTakeFirstOrThrow();
   return id;
 }
+
+/**
+ * A monitored conduit whose revision 1 was cut over at `doneAt` (its baseline epoch begins that plant-local day),
+ * allowing `allowed` both ways: what an ingest needs to count evidence on it.
+ */
+export async function insertCutOverConduit(
+  db: DB,
+  plantId: number,
+  name: string,
+  zones: { a: number; b: number },
+  allowed: { protocol: string; port: number | null }[],
+  doneAt: string
+): Promise<number> {
+  const conduitId = await insertConduit(db, plantId, name, zones);
+  for (const flow of allowed) {
+    await db
+      .insertInto("conduit_flow")
+      .values({ conduit_id: conduitId, ...flow, direction: "both", description: null })
+      .execute();
+  }
+  const now = new Date().toISOString();
+  await db
+    .insertInto("network_change")
+    .values({
+      plant_id: plantId,
+      kind: "conduit_cutover",
+      title: "cutover",
+      conduit_id: conduitId,
+      conduit_revision: 1,
+      asset_id: null,
+      window_id: null,
+      planned_start: null,
+      planned_minutes: null,
+      status: "done",
+      done_at: doneAt,
+      created_by: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return conduitId;
+}
