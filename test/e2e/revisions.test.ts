@@ -9,6 +9,7 @@ import { launchBrowser, settled, signInInBrowser } from "../support/browser";
 import { tempDir } from "../support/database";
 import { TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
+import { firstConduitId } from "../support/plants";
 
 // Two people edit the same conduit in two browsers. The first save goes through; the second, based on the revision
 // both opened, is refused beside the form with what changed and the draft kept, and goes through once reviewed.
@@ -30,15 +31,8 @@ before(async () => {
     launchBrowser(),
   ]);
   db = openDatabase(file);
-  const conduit = await db
-    .selectFrom("conduit as c")
-    .innerJoin("plant as p", "p.id", "c.plant_id")
-    .select("c.id")
-    .where("p.code", "=", "DAY")
-    .orderBy("c.id")
-    .executeTakeFirstOrThrow();
-  conduitId = conduit.id;
-  conduitPath = `/plants/DAY/conduits/${conduit.id}`;
+  conduitId = await firstConduitId(db, "DAY");
+  conduitPath = `/plants/DAY/conduits/${conduitId}`;
 });
 
 after(async () => {

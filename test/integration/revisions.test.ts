@@ -7,6 +7,7 @@ import { tempDir } from "../support/database";
 import { matureBaseline } from "../support/evidence";
 import { createPerson, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
+import { firstConduitId } from "../support/plants";
 
 // No lost updates, through the real server as a browser without JavaScript uses it: two people open the same
 // form, the first saves, and the second's save (or signature, or wiring) based on what they read is refused with
@@ -29,14 +30,7 @@ before(async () => {
     cookies[email] = await signInOverHttp(server.url, email);
   }
   // DAY's first conduit: Greg Halloran (eng.day@) owns its design & change-control part.
-  const conduit = await db
-    .selectFrom("conduit as c")
-    .innerJoin("plant as p", "p.id", "c.plant_id")
-    .select("c.id")
-    .where("p.code", "=", "DAY")
-    .orderBy("c.id")
-    .executeTakeFirstOrThrow();
-  conduitId = conduit.id;
+  conduitId = await firstConduitId(db, "DAY");
 });
 
 after(async () => {

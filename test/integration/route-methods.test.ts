@@ -10,6 +10,7 @@ import { send } from "../support/http";
 import { TEST_PASSWORD } from "../support/people";
 import { loadRouteModules, patternOf, segmentsOf, type RouteModule, type Segment } from "../support/routes";
 import { runScript, startServer, type RunningServer } from "../support/server";
+import { firstConduitId } from "../support/plants";
 
 // Every address answers only its methods, through the real server: a route module's loader (or its page) answers
 // GET and HEAD, its action answers POST, and any other method (PUT, PATCH, DELETE, OPTIONS, TRACE) gets 405 with an
@@ -32,14 +33,7 @@ before(async () => {
   server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
   db = openDatabase(file);
   modules = await loadRouteModules();
-  const conduit = await db
-    .selectFrom("conduit as c")
-    .innerJoin("plant as p", "p.id", "c.plant_id")
-    .select("c.id")
-    .where("p.code", "=", "DAY")
-    .orderBy("c.id")
-    .executeTakeFirstOrThrow();
-  conduitId = conduit.id;
+  conduitId = await firstConduitId(db, "DAY");
 });
 
 after(async () => {

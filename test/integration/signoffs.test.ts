@@ -6,6 +6,7 @@ import { openDatabase, type DB } from "../../app/utils/db.server";
 import { tempDir } from "../support/database";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
+import { firstConduitId } from "../support/plants";
 
 // Conduit signoffs through the real pages: who may sign which part, stale signatures after an edit, revocation.
 
@@ -30,15 +31,8 @@ before(async () => {
   ]) {
     cookies[email] = await signInOverHttp(server.url, email);
   }
-  const conduit = await db
-    .selectFrom("conduit as c")
-    .innerJoin("plant as p", "p.id", "c.plant_id")
-    .select(["c.id"])
-    .where("p.code", "=", "DAY")
-    .orderBy("c.id")
-    .executeTakeFirstOrThrow();
-  conduitId = conduit.id;
-  conduitPath = `/plants/DAY/conduits/${conduit.id}`;
+  conduitId = await firstConduitId(db, "DAY");
+  conduitPath = `/plants/DAY/conduits/${conduitId}`;
 });
 
 after(async () => {

@@ -114,3 +114,15 @@ export async function insertCutOverConduit(
     .execute();
   return conduitId;
 }
+
+/** The id of a plant's first conduit (in the demo program, DAY's is owned by eng.day@ and security@). */
+export async function firstConduitId(db: DB, plantCode: string): Promise<number> {
+  const conduit = await db
+    .selectFrom("conduit as c")
+    .innerJoin("plant as p", "p.id", "c.plant_id")
+    .select("c.id")
+    .where("p.code", "=", plantCode)
+    .orderBy("c.id")
+    .executeTakeFirstOrThrow();
+  return conduit.id;
+}
