@@ -4,7 +4,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { loadRollup } from "~/models/rollup.server";
-import { pruneSignInRecords as prune } from "~/utils/auth.server";
+import { pruneSignInRecords as prune } from "~/models/sessions.server";
 import { getDb } from "~/utils/db.server";
 import { NonceProvider } from "~/utils/nonce";
 

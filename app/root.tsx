@@ -16,7 +16,7 @@ import type { ReactNode } from "react";
 import styles from "~/styles/app.css";
 import { can } from "~/domain/permissions";
 import { ROLE_LABELS } from "~/domain/vocabulary";
-import { getUser } from "~/utils/auth.server";
+import { getUser } from "~/http/auth.server";
 import { useNonce } from "~/utils/nonce";
 
 export const links: LinksFunction = () => [

@@ -7,10 +7,11 @@ import { isOneOf, ROLE_LABELS, ROLES, type Role } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import { revisionTrail } from "~/models/revisions.server";
 import type { Actor, AuditActor } from "~/utils/actor";
-import { newTokenSecret } from "~/utils/auth.server";
+import { newTokenSecret } from "~/models/sessions.server";
 import type { Executor } from "~/utils/db.server";
 import { ActError, RevisionConflictError } from "~/utils/errors";
-import { hashPassword, MIN_PASSWORD_LENGTH, sha256 } from "~/utils/password.server";
+import { sha256 } from "~/utils/crypto.server";
+import { hashPassword, MIN_PASSWORD_LENGTH } from "~/utils/password.server";
 
 // People's accounts and API tokens: who may sign in, in which role, on which plants. Every act is one
 // transaction with its audit event. Password hashes and token hashes never reach the audit trail.

@@ -6,7 +6,7 @@ import { listWindows, readablePlantIds } from "~/models/outage-windows.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
-import { randomSecret, sha256 } from "~/utils/password.server";
+import { randomSecret, sha256 } from "~/utils/crypto.server";
 
 // Per-person secret calendar-feed tokens, and the iCalendar feeds of outage windows they (or a session, or an API
 // token) open. A feed token stands for its person: the person's current role and plants decide what the feed

@@ -17,7 +17,7 @@ import { revisionTrail } from "~/models/revisions.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
 import { ActError, RevisionConflictError } from "~/utils/errors";
-import { sha256 } from "~/utils/password.server";
+import { sha256 } from "~/utils/crypto.server";
 
 export type SubjectType = "ownership_split" | "conduit" | "baseline_acceptance";
 

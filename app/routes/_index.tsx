@@ -9,7 +9,7 @@ import { formatDate, localClock } from "~/domain/time";
 import { PHASE_LABELS, PHASES, type PlantPhase } from "~/domain/vocabulary";
 import { listPlantSummaries, type PlantSummary } from "~/models/plants.server";
 import { homePath } from "~/domain/permissions";
-import { requirePermission, requireUser } from "~/utils/auth.server";
+import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 
 const SORT_KEYS = ["code", "name", "local_time", "region", "phase", "assets", "zones", "conduits", "target"] as const;

@@ -40,7 +40,7 @@ import {
   updateAccount,
   type PlantChoice,
 } from "~/models/accounts.server";
-import { requirePermission, requireUserWith } from "~/utils/auth.server";
+import { requirePermission, requireUserWith } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 import { ActError, RevisionConflictError, type RevisionConflict } from "~/utils/errors";
 import { MIN_PASSWORD_LENGTH } from "~/utils/password.server";

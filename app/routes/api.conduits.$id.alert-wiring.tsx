@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "~/utils/zod";
 import { wireAlerts } from "~/models/gates.server";
-import { requireApiActor, requireApiPermission } from "~/utils/auth.server";
+import { requireApiActor, requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 import { ActError, RevisionConflictError } from "~/utils/errors";
 

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { describeObservationIssue, ObservationSchema } from "~/domain/observations";
 import { recordObservation } from "~/models/observations.server";
-import { requireApiActor, requireApiPermission } from "~/utils/auth.server";
+import { requireApiActor, requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
 

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { scheduleChange } from "~/models/outage-windows.server";
-import { requireApiPermission } from "~/utils/auth.server";
+import { requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
-import { apiPlant, instantOf, readJson, refusalResponse } from "~/utils/window-api.server";
+import { apiPlant, instantOf, readJson, refusalResponse } from "~/http/window-api.server";
 
 // POST /api/plants/:code/changes: schedule a network change into a confirmed outage window of the plant
 // (docs/api.md). plannedStart as a UTC instant or plant-local { date, time, offset? }; 201 with the change; 409

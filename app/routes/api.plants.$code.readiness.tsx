@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { DateTime } from "luxon";
 import { readinessDocument } from "~/domain/readiness";
 import { readinessOf } from "~/models/readiness.server";
-import { requireApiActor, requireApiPermission } from "~/utils/auth.server";
+import { requireApiActor, requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
-import { findPlant } from "~/utils/plant-guard.server";
+import { findPlant } from "~/http/plant-guard.server";
 
 // GET /api/plants/:code/readiness[?at=ISO-8601]: one PlantReadiness document (docs/api.md).
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { nextPageHref, parseApiPage } from "~/domain/listing";
 import { createWindow, listWindows } from "~/models/outage-windows.server";
-import { requireApiPermission } from "~/utils/auth.server";
+import { requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
-import { apiPlant, instantOf, jsonError, readJson, refusalResponse } from "~/utils/window-api.server";
+import { apiPlant, instantOf, jsonError, readJson, refusalResponse } from "~/http/window-api.server";
 
 /** The most windows one answer holds; `next` leads to the rest. */
 const MAX_WINDOWS = 500;

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { calendarResponse, windowsCalendar } from "~/models/calendar-feeds.server";
-import { requireApiPermission } from "~/utils/auth.server";
+import { requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
-import { apiPlant, refusalResponse } from "~/utils/window-api.server";
+import { apiPlant, refusalResponse } from "~/http/window-api.server";
 
 // GET /api/plants/:code/windows.ics: the plant's outage windows as iCalendar, for a session or a bearer token.
 export async function loader({ request, params }: LoaderFunctionArgs) {

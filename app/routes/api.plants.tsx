@@ -3,7 +3,7 @@ import { nextPageHref, parseApiPage } from "~/domain/listing";
 import { can } from "~/domain/permissions";
 import { listPlantSummaries } from "~/models/plants.server";
 import { readinessOf } from "~/models/readiness.server";
-import { requireApiActor, requireApiPermission } from "~/utils/auth.server";
+import { requireApiActor, requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 
 /** The most plants one answer holds (readiness is computed for each); `next` leads to the rest. */

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { loadRollup, rollupDocument } from "~/models/rollup.server";
-import { requireApiActor, requireApiPermission } from "~/utils/auth.server";
+import { requireApiActor, requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 
 // GET /api/rollup: the program rollup behind /dashboard (docs/api.md). A token limited to some plants sees

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { calendarResponse, windowsCalendar } from "~/models/calendar-feeds.server";
-import { requireApiActor, requireApiPermission } from "~/utils/auth.server";
+import { requireApiActor, requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
-import { refusalResponse } from "~/utils/window-api.server";
+import { refusalResponse } from "~/http/window-api.server";
 
 // GET /api/windows.ics: every outage window the caller may see (all plants, or a token's plants) as iCalendar.
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -3,13 +3,13 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { BurnupChart, PhaseChart, RagChart } from "~/components/dashboard/Charts.client";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
 import { RagBadge } from "~/components/dashboard/RagBadge";
-import { useHydrated } from "~/components/dashboard/useHydrated";
+import { useHydrated } from "~/utils/hydrated";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { AMBER_DAYS, BLOCKER_FLAG_DAYS, RAG_RULE, RAGS, UPCOMING_DAYS, type Rag } from "~/domain/rollup";
 import { formatDate } from "~/domain/time";
 import { PHASE_LABELS, PHASES, type PlantPhase } from "~/domain/vocabulary";
 import { loadRollup } from "~/models/rollup.server";
-import { requirePermission, requireUser } from "~/utils/auth.server";
+import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 
 // The executive rollup: read-only, every plant. Every chart is drawn in the browser from the same numbers

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { csvRecord } from "~/domain/csv";
 import { loadRollup, rollupCsvRow, ROLLUP_CSV_HEADER } from "~/models/rollup.server";
-import { downloadOrRefusal } from "~/utils/audit-trail.server";
-import { requirePermission, requireUser } from "~/utils/auth.server";
+import { downloadOrRefusal } from "~/http/audit-trail.server";
+import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 
 // GET /dashboard.csv: the plant rollup, one row per plant, with the figures of /dashboard and /plants.

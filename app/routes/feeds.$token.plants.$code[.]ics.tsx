@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { calendarResponse, feedActor, windowsCalendar } from "~/models/calendar-feeds.server";
 import { getDb } from "~/utils/db.server";
-import { findPlant } from "~/utils/plant-guard.server";
+import { findPlant } from "~/http/plant-guard.server";
 
 // GET /feeds/:token/plants/:code.ics: one plant's outage windows for calendar clients that carry no session.
 // Unknown, revoked or inactive tokens, unknown plants and plants the person may not read are all the same 404.

@@ -9,7 +9,7 @@ import {
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "~/utils/zod";
 import { homePath } from "~/domain/permissions";
-import { getUser, safeRedirect, sessionCookieRefusedOver, signIn } from "~/utils/auth.server";
+import { getUser, safeRedirect, sessionCookieRefusedOver, signIn } from "~/http/auth.server";
 
 const SignInSchema = z.object({
   email: z.string().trim().min(1, "Enter your email address.").max(254, "That email address is too long."),

@@ -9,7 +9,7 @@ import { PART_LABELS, PART_ROLE, type SignoffPart } from "~/domain/signoffs";
 import { CHANGE_KIND_LABELS, PHASE_LABELS, type ChangeKind } from "~/domain/vocabulary";
 import { readinessOf } from "~/models/readiness.server";
 import { listChangesToAct, listSignoffGaps, listStagedHosts } from "~/models/rollup.server";
-import { requirePermission, requireUser } from "~/utils/auth.server";
+import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 
 // What waits on the signed-in person across their plants, each item linking to where it is done. A plant

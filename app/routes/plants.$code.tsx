@@ -60,9 +60,9 @@ import { editOwnershipSplit, getOwnershipSplit, revokeSignoff, signOwnershipSpli
 import { draftOf, revisionField } from "~/utils/revision-forms";
 import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";
 import { attempt, invalid, refused } from "~/utils/act.server";
-import { requirePermission, requireUser } from "~/utils/auth.server";
+import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
-import { requirePlant } from "~/utils/plant-guard.server";
+import { requirePlant } from "~/http/plant-guard.server";
 
 const PAGE_SIZE = 50;
 /** Staged hosts and wrong flows each carry their own forms, so they are paged in smaller pages than assets. */

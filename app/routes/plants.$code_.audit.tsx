@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { AuditTrail } from "~/components/AuditTrail";
-import { loadAuditTrail } from "~/utils/audit-trail.server";
+import { loadAuditTrail } from "~/http/audit-trail.server";
 
 // `$code_` keeps this page out of the plant page's layout: it is a page of its own, not a panel inside it.
 

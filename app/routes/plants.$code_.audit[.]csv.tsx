@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { auditCsvResponse, downloadOrRefusal, requireAuditScope } from "~/utils/audit-trail.server";
+import { auditCsvResponse, downloadOrRefusal, requireAuditScope } from "~/http/audit-trail.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return downloadOrRefusal(async () => auditCsvResponse(await requireAuditScope(request, params.code ?? "")));

@@ -26,9 +26,9 @@ import { listSignoffs, revokeSignoff } from "~/models/signoffs.server";
 import { draftOf, revisionField } from "~/utils/revision-forms";
 import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";
 import { attempt, invalid, refused, type ActFailure } from "~/utils/act.server";
-import { requirePermission, requireUser } from "~/utils/auth.server";
+import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
-import { requirePlant } from "~/utils/plant-guard.server";
+import { requirePlant } from "~/http/plant-guard.server";
 
 const optionalText = (max: number, label: string) =>
   z

@@ -27,9 +27,9 @@ import {
   upcomingWindows,
   type UpcomingWindow,
 } from "~/models/outage-windows.server";
-import { requirePermission, requireUser } from "~/utils/auth.server";
+import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
-import { requirePlant } from "~/utils/plant-guard.server";
+import { requirePlant } from "~/http/plant-guard.server";
 import { revisionField } from "~/utils/revision-forms";
 import {
   formValues,

@@ -12,7 +12,7 @@ import { BLOCKED_FILTERS, RAG_LABELS, RAGS, ROLLUP_SORT_KEYS, type RollupSortKey
 import { formatDate } from "~/domain/time";
 import { PHASE_LABELS, PHASES, type PlantPhase } from "~/domain/vocabulary";
 import { loadRollup, type PlantRollup } from "~/models/rollup.server";
-import { requirePermission, requireUser } from "~/utils/auth.server";
+import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 
 // The program lead's view: every plant with its phase, gate, blockers, next outage, forecast against target and

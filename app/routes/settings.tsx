@@ -6,7 +6,7 @@ import { SettingsSchema } from "~/domain/settings";
 import { loadSettings } from "~/models/readiness.server";
 import { updateSettings } from "~/models/settings.server";
 import { attempt, invalid, type ActFailure } from "~/utils/act.server";
-import { requirePermission, requireUser } from "~/utils/auth.server";
+import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 
 const FIELDS: { name: keyof BaselineSettings; label: string; hint: string; step?: string }[] = [

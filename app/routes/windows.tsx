@@ -10,7 +10,7 @@ import { createFeedToken, listFeedTokens, revokeFeedToken } from "~/models/calen
 import { readablePlantIds, upcomingWindows } from "~/models/outage-windows.server";
 import { listPlantSummaries } from "~/models/plants.server";
 import { attempt, invalid, type ActFailure } from "~/utils/act.server";
-import { requirePermission, requireUser } from "~/utils/auth.server";
+import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 
 // The program's outage windows over the next 30 days across the plants the viewer reads, sorted by instant, each

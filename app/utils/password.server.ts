@@ -43,11 +43,3 @@ export function decoyHash(): Promise<string> {
   decoy ??= hashPassword(crypto.randomBytes(18).toString("base64"));
   return decoy;
 }
-
-export function sha256(text: string): string {
-  return crypto.createHash("sha256").update(text).digest("hex");
-}
-
-export function randomSecret(bytes = 32): string {
-  return crypto.randomBytes(bytes).toString("base64url");
-}

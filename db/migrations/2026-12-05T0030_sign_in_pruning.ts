@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 
-// Sign-in records are pruned by age (app/utils/auth.server.ts): attempts older than the throttle needs, sessions
+// Sign-in records are pruned by age (app/models/sessions.server.ts): attempts older than the throttle needs, sessions
 // that have expired. Both deletes read these indexes instead of every row.
 
 export async function up(db: Kysely<any>): Promise<void> {

@@ -5,7 +5,7 @@ import { verifyAuditChain } from "../../app/models/audit.server";
 import { setActive, updateAccount } from "../../app/models/accounts.server";
 import { systemActor } from "../../app/utils/actor";
 import { ActError } from "../../app/utils/errors";
-import { sha256 } from "../../app/utils/password.server";
+import { sha256 } from "../../app/utils/crypto.server";
 import { root } from "../../scripts/build";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { createPerson, signInOverHttp, TEST_PASSWORD } from "../support/people";
@@ -619,7 +619,7 @@ describe("API tokens", () => {
 
     // The app's own bearer-token check, as every /api route calls it, against the same database file.
     process.env.DATABASE_PATH = test.file;
-    const { requireApiActor } = await import("../../app/utils/auth.server");
+    const { requireApiActor } = await import("../../app/http/auth.server");
     const bearer = (token: string) =>
       new Request(`${server.url}/api/anything`, { headers: { Authorization: `Bearer ${token}` } });
     const actor = await requireApiActor(bearer(secret));

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { openDatabase, type DB } from "../../app/utils/db.server";
-import { sha256 } from "../../app/utils/password.server";
+import { sha256 } from "../../app/utils/crypto.server";
 import { tempDir } from "../support/database";
 import { createPerson, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";

@@ -21,7 +21,7 @@ before(async () => {
   process.env.DATABASE_PATH = test.file;
   overview = (await import("../../app/routes/_index")).loader;
   plantPage = (await import("../../app/routes/plants.$code")).loader;
-  const { signIn } = await import("../../app/utils/auth.server");
+  const { signIn } = await import("../../app/http/auth.server");
   for (const email of ["lead@demo.test", "eng.day@demo.test", "admin@demo.test"]) {
     const result = await signIn(new Request("http://localhost/login"), {
       email,

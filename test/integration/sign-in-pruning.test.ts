@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { pruneSignInRecords } from "../../app/utils/auth.server";
+import { pruneSignInRecords } from "../../app/models/sessions.server";
 import type { DB } from "../../app/utils/db.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { createPerson, TEST_PASSWORD } from "../support/people";

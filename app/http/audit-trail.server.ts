@@ -12,7 +12,7 @@ import {
   type AuditQuery,
   type PlantRef,
 } from "~/models/audit-log.server";
-import { requirePermission, requireUserWith } from "~/utils/auth.server";
+import { requirePermission, requireUserWith } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 
 // What the audit trail's page and its CSV export share: who may read it, which trail (the program's or

@@ -1,9 +1,9 @@
 import { z } from "~/utils/zod";
 import { LocalTimeError, RefusedAct, requireLocalInstant } from "~/models/outage-windows.server";
-import { requireApiActor } from "~/utils/auth.server";
+import { requireApiActor } from "~/http/auth.server";
 import type { Actor } from "~/utils/actor";
 import { ActError } from "~/utils/errors";
-import { findPlant, type PlantRef } from "~/utils/plant-guard.server";
+import { findPlant, type PlantRef } from "~/http/plant-guard.server";
 
 // What the outage-window API endpoints share: finding the plant in the address (within a token's plants), reading
 // a JSON body, reading a time given as a UTC instant or as plant-local fields, and answering refusals as JSON.

@@ -1,47 +1,15 @@
-import { createCookie, data, redirect } from "@remix-run/node";
-import { can, type Permission } from "~/domain/permissions";
 import { isOneOf, ROLE_LABELS, ROLES, type Role } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import type { Actor } from "~/utils/actor";
-import { getDb, type Executor } from "~/utils/db.server";
-import { decoyHash, randomSecret, sha256, verifyPassword } from "~/utils/password.server";
+import { randomSecret, sha256 } from "~/utils/crypto.server";
+import type { DB, Executor } from "~/utils/db.server";
+import { decoyHash, verifyPassword } from "~/utils/password.server";
 
-// Sign-in, server-side sessions, API tokens, and the guards every loader and action calls.
+// Who is behind a credential: server-side sessions, sign-in attempts (and their throttle) and API tokens. Secrets
+// are stored only as their sha256. The cookie that carries a session's secret is the request side's business
+// (app/http/auth.server.ts); everything that reads or writes these tables is here.
 
 export const SESSION_HOURS = 12;
-
-function secureCookies(): boolean {
-  const flag = process.env.COOKIE_SECURE;
-  if (flag === "true" || flag === "false") return flag === "true";
-  return process.env.NODE_ENV === "production";
-}
-
-const sessionCookie = createCookie("tracker_session", {
-  httpOnly: true,
-  sameSite: "lax",
-  path: "/",
-  maxAge: SESSION_HOURS * 3600,
-  get secure() {
-    return secureCookies();
-  },
-});
-
-/**
- * Whether the browser will refuse the session cookie on this request: browsers keep a Secure cookie only from
- * HTTPS pages, or from this machine's own names (localhost, 127.0.0.1, ::1) which they trust as if they were.
- */
-export function sessionCookieRefusedOver(request: Request): boolean {
-  if (!secureCookies()) return false;
-  const url = new URL(request.url);
-  if (url.protocol !== "http:") return false;
-  const host = url.hostname.toLowerCase();
-  return !(host === "localhost" || host.endsWith(".localhost") || host === "127.0.0.1" || host === "[::1]");
-}
-
-async function sessionSecret(request: Request): Promise<string | null> {
-  const value: unknown = await sessionCookie.parse(request.headers.get("Cookie"));
-  return typeof value === "string" && /^[A-Za-z0-9_-]{20,100}$/.test(value) ? value : null;
-}
 
 function actorLabel(name: string, role: Role): string {
   return `${name} (${ROLE_LABELS[role].toLowerCase()})`;
@@ -52,18 +20,15 @@ async function assignedPlants(db: Executor, personId: number): Promise<number[]>
   return rows.map((row) => row.plant_id);
 }
 
-/** The signed-in person behind the request's session cookie, or null. */
-export async function getUser(request: Request): Promise<Actor | null> {
-  const secret = await sessionSecret(request);
-  if (!secret) return null;
-  const db = getDb();
+/** The active person whose unrevoked, unexpired session has this secret, or null. */
+export async function sessionActor(db: Executor, secret: string, now: Date = new Date()): Promise<Actor | null> {
   const row = await db
     .selectFrom("session as s")
     .innerJoin("person as p", "p.id", "s.person_id")
     .select(["p.id", "p.name", "p.email", "p.role"])
     .where("s.id_hash", "=", sha256(secret))
     .where("s.revoked_at", "is", null)
-    .where("s.expires_at", ">", new Date().toISOString())
+    .where("s.expires_at", ">", now.toISOString())
     .where("p.active", "=", 1)
     .executeTakeFirst();
   if (!row || !isOneOf(ROLES, row.role)) return null;
@@ -78,46 +43,6 @@ export async function getUser(request: Request): Promise<Actor | null> {
     assignedPlantIds: await assignedPlants(db, row.id),
     plantScope: null,
   };
-}
-
-/** The signed-in person, or a redirect to the sign-in page that comes back here afterwards. */
-export async function requireUser(request: Request): Promise<Actor> {
-  const user = await getUser(request);
-  if (user) return user;
-  const url = new URL(request.url);
-  const back = `${url.pathname}${url.search}`;
-  throw redirect(back === "/" ? "/login" : `/login?redirectTo=${encodeURIComponent(back)}`);
-}
-
-/** Refuses with 403 unless the actor holds the permission (on the plant, when one is named). */
-export function requirePermission(actor: Actor, permission: Permission, plantId?: number): void {
-  if (!can(actor, permission, plantId)) {
-    throw data(`Your role (${ROLE_LABELS[actor.role].toLowerCase()}) may not do this here.`, { status: 403 });
-  }
-}
-
-export async function requireUserWith(request: Request, permission: Permission, plantId?: number): Promise<Actor> {
-  const user = await requireUser(request);
-  requirePermission(user, permission, plantId);
-  return user;
-}
-
-/** Only local paths are honoured after sign-in, so the form cannot be used to bounce people elsewhere. */
-export function safeRedirect(target: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) {
-    return fallback;
-  }
-  // Browsers drop tabs and newlines from addresses and read "\" as "/": "/\t/evil.example" leaves the site.
-  // Read the target as a browser would and keep only what stays on this origin.
-  const base = "http://tracker.invalid";
-  let url: URL;
-  try {
-    url = new URL(target, base);
-  } catch {
-    return fallback;
-  }
-  if (url.origin !== base) return fallback;
-  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 // ——— sign-in with throttling ———
@@ -148,16 +73,25 @@ async function retryAfterSeconds(db: Executor, column: "email" | "ip", value: st
   return Math.max(0, wait);
 }
 
-export type SignInResult =
-  | { ok: true; setCookie: string; role: Role }
+export interface SignInInput {
+  email: string;
+  password: string;
+  ip: string;
+  /** The secret of a session the browser already carried: never promoted, revoked on sign-in. */
+  previousSecret: string | null;
+  userAgent: string | null;
+}
+
+export type SessionSignIn =
+  | { ok: true; secret: string; role: Role }
   | { ok: false; status: 401 | 429; message: string; retryAfter?: number };
 
-export async function signIn(
-  request: Request,
-  input: { email: string; password: string; ip: string },
-  now: Date = new Date()
-): Promise<SignInResult> {
-  const db = getDb();
+/**
+ * Checks an email and password (throttled per account and per address), records the attempt, and on success opens
+ * a session (revoking the one the browser carried) with its audit event, in one transaction. Returns the new
+ * session's secret for the cookie.
+ */
+export async function signInWithPassword(db: DB, input: SignInInput, now: Date = new Date()): Promise<SessionSignIn> {
   const email = input.email.trim().toLowerCase();
   const wait = Math.max(
     await retryAfterSeconds(db, "email", email, FREE_FAILURES_PER_ACCOUNT, now),
@@ -181,7 +115,7 @@ export async function signIn(
   const matches = await verifyPassword(input.password, usable ? person.password_hash! : await decoyHash());
   const succeeded = Boolean(usable && matches);
 
-  const previous = await sessionSecret(request);
+  const previous = input.previousSecret;
   const secret = randomSecret();
   await db.transaction().execute(async (tx) => {
     await tx
@@ -206,7 +140,7 @@ export async function signIn(
         expires_at: new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString(),
         revoked_at: null,
         ip: input.ip,
-        user_agent: request.headers.get("User-Agent")?.slice(0, 300) ?? null,
+        user_agent: input.userAgent?.slice(0, 300) ?? null,
       })
       .execute();
     const role = person.role as Role;
@@ -226,7 +160,30 @@ export async function signIn(
   if (!succeeded || !person) {
     return { ok: false, status: 401, message: "That email and password do not match an active account." };
   }
-  return { ok: true, setCookie: await sessionCookie.serialize(secret), role: person.role as Role };
+  return { ok: true, secret, role: person.role as Role };
+}
+
+/** Revokes the session with this secret, audited as the person's sign-out, in one transaction. */
+export async function revokeSession(db: DB, actor: Actor, secret: string, now: Date = new Date()): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable("session")
+      .set({ revoked_at: now.toISOString() })
+      .where("id_hash", "=", sha256(secret))
+      .execute();
+    await recordAudit(
+      tx,
+      actor,
+      {
+        action: "session.sign_out",
+        objectType: "person",
+        objectId: actor.personId,
+        plantId: null,
+        summary: `${actor.name} signed out`,
+      },
+      now
+    );
+  });
 }
 
 // ——— pruning ———
@@ -264,31 +221,6 @@ export async function pruneSignInRecords(
   return { attempts: Number(attempts.numDeletedRows), sessions: Number(sessions.numDeletedRows) };
 }
 
-/** Revokes the request's session and returns the header that clears the cookie. */
-export async function signOut(request: Request): Promise<string> {
-  const secret = await sessionSecret(request);
-  const user = await getUser(request);
-  if (secret && user) {
-    await getDb()
-      .transaction()
-      .execute(async (tx) => {
-        await tx
-          .updateTable("session")
-          .set({ revoked_at: new Date().toISOString() })
-          .where("id_hash", "=", sha256(secret))
-          .execute();
-        await recordAudit(tx, user, {
-          action: "session.sign_out",
-          objectType: "person",
-          objectId: user.personId,
-          plantId: null,
-          summary: `${user.name} signed out`,
-        });
-      });
-  }
-  return sessionCookie.serialize("", { maxAge: 0 });
-}
-
 // ——— API tokens ———
 
 export const TOKEN_PREFIX = "stk_";
@@ -298,8 +230,8 @@ export function newTokenSecret(): string {
   return `${TOKEN_PREFIX}${randomSecret(32)}`;
 }
 
-async function tokenActor(bearer: string): Promise<Actor | null> {
-  const db = getDb();
+/** The actor behind an unrevoked API token, or null; notes the token's last use. */
+export async function tokenActor(db: Executor, bearer: string, now: Date = new Date()): Promise<Actor | null> {
   const token = await db
     .selectFrom("api_token")
     .select(["id", "name", "role"])
@@ -309,11 +241,7 @@ async function tokenActor(bearer: string): Promise<Actor | null> {
   if (!token || !isOneOf(ROLES, token.role)) return null;
   const plants = await db.selectFrom("api_token_plant").select("plant_id").where("token_id", "=", token.id).execute();
   const plantIds = plants.map((row) => row.plant_id);
-  await db
-    .updateTable("api_token")
-    .set({ last_used_at: new Date().toISOString() })
-    .where("id", "=", token.id)
-    .execute();
+  await db.updateTable("api_token").set({ last_used_at: now.toISOString() }).where("id", "=", token.id).execute();
   return {
     kind: "token",
     personId: null,
@@ -326,36 +254,4 @@ async function tokenActor(bearer: string): Promise<Actor | null> {
     assignedPlantIds: plantIds,
     plantScope: plantIds.length > 0 ? plantIds : null,
   };
-}
-
-function apiError(status: number, message: string): Response {
-  return Response.json(
-    { error: message },
-    { status, headers: status === 401 ? { "WWW-Authenticate": 'Bearer realm="api"' } : {} }
-  );
-}
-
-/** For `/api/*`: a bearer token or a session; 401 JSON otherwise, never a redirect. */
-export async function requireApiActor(request: Request): Promise<Actor> {
-  const header = request.headers.get("Authorization");
-  if (header !== null) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const actor = match ? await tokenActor(match[1]!) : null;
-    if (!actor) throw apiError(401, "The bearer token is missing, malformed, revoked or unknown.");
-    return actor;
-  }
-  const user = await getUser(request);
-  if (!user) throw apiError(401, "Sign in or send an API token as “Authorization: Bearer …”.");
-  return user;
-}
-
-export function requireApiPermission(actor: Actor, permission: Permission, plantId?: number): void {
-  if (!can(actor, permission, plantId)) {
-    throw apiError(
-      403,
-      `This ${actor.kind === "token" ? "token" : "account"} (${ROLE_LABELS[
-        actor.role
-      ].toLowerCase()}) may not do this here.`
-    );
-  }
 }
