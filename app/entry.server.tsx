@@ -3,7 +3,7 @@ import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
-import { loadRollup } from "~/models/rollup.server";
+import { loadRollup } from "~/http/readiness-cache.server";
 import { pruneSignInRecords as prune } from "~/models/sessions.server";
 import { getDb } from "~/utils/db.server";
 import { NonceProvider } from "~/utils/nonce";

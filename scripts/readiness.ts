@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { DateTime } from "luxon";
 import { PHASE_LABELS } from "../app/domain/vocabulary";
 import { readinessDocument } from "../app/domain/readiness";
-import { readinessOf } from "../app/models/readiness.server";
+import { computeReadinessOf } from "../app/models/readiness.server";
 import { closeDb, getDb } from "../app/utils/db.server";
 import { migrateToLatest } from "../db/migrate";
 
@@ -37,7 +37,7 @@ try {
   const db = getDb();
   await migrateToLatest(db);
   const code = values.plant?.toUpperCase();
-  const plants = await readinessOf(db, instant, code ? [code] : undefined);
+  const plants = await computeReadinessOf(db, instant, code ? [code] : undefined);
   if (code && plants.length === 0) fail(`No plant in the program has the code “${values.plant}”.`);
   if (values.json) {
     console.log(JSON.stringify({ at: instant, plants: plants.map(readinessDocument) }, null, 2));

@@ -5,7 +5,7 @@ import { isWaivable, phaseOfCriterion, type ChecklistCode, type PlantReadiness }
 import { PART_ROLE, SIGNOFF_PARTS, type SignoffPart } from "~/domain/signoffs";
 import { PHASES, type Phase } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
-import { baselineAcceptanceHash, readinessOf } from "~/models/readiness.server";
+import { baselineAcceptanceHash, computeReadinessOf } from "~/models/readiness.server";
 import { insertSignoff, requirePerson } from "~/models/signoffs.server";
 import { requireConduitRevision } from "~/models/conduits.server";
 import type { Actor } from "~/utils/actor";
@@ -23,7 +23,7 @@ async function plantOf(tx: Transaction<Database>, plantId: number) {
 }
 
 async function readinessIn(tx: Transaction<Database>, code: string, now: Date): Promise<PlantReadiness> {
-  const [readiness] = await readinessOf(tx, now.toISOString(), [code]);
+  const [readiness] = await computeReadinessOf(tx, now.toISOString(), [code]);
   if (!readiness) throw new ActError(404, "No such plant.");
   return readiness;
 }

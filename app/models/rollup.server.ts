@@ -14,7 +14,7 @@ import {
 } from "~/domain/rollup";
 import { formatLocalRange } from "~/domain/local-time";
 import { PHASES, type Phase, type PlantPhase } from "~/domain/vocabulary";
-import { readinessOf, wholeProgramAnswer } from "~/models/readiness.server";
+import { computeReadinessOf } from "~/models/readiness.server";
 import type { Executor } from "~/utils/db.server";
 
 // The program rollup behind /dashboard, /plants, /api/rollup and the plant rollup CSV. Every figure is
@@ -207,18 +207,15 @@ function windowSummary(w: {
 
 /**
  * The rollup of the plants (all when `plantIds` is null) at `now`. Past weeks of the burn-up come only from
- * dated gate passes and plant creation, so they never move when today's data changes.
+ * dated gate passes and plant creation, so they never move when today's data changes. Readiness comes from
+ * `judge`: the server passes its cached one (app/http/readiness-cache.server.ts, which also keeps the rollup).
  */
-/**
- * The program rollup as of `now`, for every plant or the given ones. On the server it is computed once and kept
- * while nothing in the program changes (at most a few minutes: `computedAt` says when it was computed).
- */
-export function loadRollup(db: Executor, now: Date, plantIds: readonly number[] | null = null): Promise<Rollup> {
-  const key = `rollup:${plantIds === null ? "*" : [...plantIds].sort((a, b) => a - b).join(",")}`;
-  return wholeProgramAnswer(db, key, now, (at) => computeRollup(db, at, plantIds));
-}
-
-async function computeRollup(db: Executor, now: Date, plantIds: readonly number[] | null): Promise<Rollup> {
+export async function computeRollup(
+  db: Executor,
+  now: Date,
+  plantIds: readonly number[] | null,
+  judge: typeof computeReadinessOf = computeReadinessOf
+): Promise<Rollup> {
   const at = now.toISOString();
   const today = at.slice(0, 10);
   let plantQuery = db
@@ -268,7 +265,7 @@ async function computeRollup(db: Executor, now: Date, plantIds: readonly number[
   const horizon = new Date(now.getTime() + UPCOMING_DAYS * 86_400_000).toISOString();
 
   const [readiness, engineers, nextWindows, upcoming, signoffCounts, weekly] = await Promise.all([
-    readinessOf(
+    judge(
       db,
       at,
       plantRows.map((p) => p.code)

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { DateTime } from "luxon";
 import { readinessDocument } from "~/domain/readiness";
-import { readinessOf } from "~/models/readiness.server";
+import { readinessOf } from "~/http/readiness-cache.server";
 import { requireApiActor, requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 import { findPlant } from "~/http/plant-guard.server";

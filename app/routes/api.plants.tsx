@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { nextPageHref, parseApiPage } from "~/domain/listing";
 import { can } from "~/domain/permissions";
 import { listPlantSummaries } from "~/models/plants.server";
-import { readinessOf } from "~/models/readiness.server";
+import { readinessOf } from "~/http/readiness-cache.server";
 import { requireApiActor, requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { loadRollup, rollupDocument } from "~/models/rollup.server";
+import { rollupDocument } from "~/models/rollup.server";
+import { loadRollup } from "~/http/readiness-cache.server";
 import { requireApiActor, requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 

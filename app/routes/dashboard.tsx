@@ -8,7 +8,7 @@ import { PhaseBadge } from "~/components/PhaseBadge";
 import { AMBER_DAYS, BLOCKER_FLAG_DAYS, RAG_RULE, RAGS, UPCOMING_DAYS, type Rag } from "~/domain/rollup";
 import { formatDate } from "~/domain/time";
 import { PHASE_LABELS, PHASES, type PlantPhase } from "~/domain/vocabulary";
-import { loadRollup } from "~/models/rollup.server";
+import { loadRollup } from "~/http/readiness-cache.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 

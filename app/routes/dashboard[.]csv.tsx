@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { csvRecord } from "~/domain/csv";
-import { loadRollup, rollupCsvRow, ROLLUP_CSV_HEADER } from "~/models/rollup.server";
+import { rollupCsvRow, ROLLUP_CSV_HEADER } from "~/models/rollup.server";
+import { loadRollup } from "~/http/readiness-cache.server";
 import { downloadOrRefusal } from "~/http/audit-trail.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";

@@ -7,7 +7,7 @@ import { can } from "~/domain/permissions";
 import { blockers } from "~/domain/readiness";
 import { PART_LABELS, PART_ROLE, type SignoffPart } from "~/domain/signoffs";
 import { CHANGE_KIND_LABELS, PHASE_LABELS, type ChangeKind } from "~/domain/vocabulary";
-import { readinessOf } from "~/models/readiness.server";
+import { readinessOf } from "~/http/readiness-cache.server";
 import { listChangesToAct, listSignoffGaps, listStagedHosts } from "~/models/rollup.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";

@@ -46,7 +46,8 @@ import { passGate, revokeWaiver, tickCriterion, waiveCriterion } from "~/models/
 import { describeProblem, firstProblems } from "~/domain/asset-import";
 import { importAssets } from "~/models/asset-import.server";
 import { listIngestAnomalies } from "~/models/evidence.server";
-import { loadSettings, readinessOf } from "~/models/readiness.server";
+import { loadSettings } from "~/models/readiness.server";
+import { readinessOf } from "~/http/readiness-cache.server";
 import {
   acknowledgeViolation,
   confirmStagedHost,

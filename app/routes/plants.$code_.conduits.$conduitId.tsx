@@ -21,7 +21,7 @@ import {
 } from "~/models/conduits.server";
 import { listZones } from "~/models/plants.server";
 import { acceptBaseline, addDetectionRule, reviewDetectionRule, wireAlerts } from "~/models/gates.server";
-import { readinessOf } from "~/models/readiness.server";
+import { readinessOf } from "~/http/readiness-cache.server";
 import { listSignoffs, revokeSignoff } from "~/models/signoffs.server";
 import { draftOf, revisionField } from "~/utils/revision-forms";
 import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";

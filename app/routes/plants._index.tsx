@@ -11,7 +11,8 @@ import { phaseIndex } from "~/domain/phase";
 import { BLOCKED_FILTERS, RAG_LABELS, RAGS, ROLLUP_SORT_KEYS, type RollupSortKey } from "~/domain/rollup";
 import { formatDate } from "~/domain/time";
 import { PHASE_LABELS, PHASES, type PlantPhase } from "~/domain/vocabulary";
-import { loadRollup, type PlantRollup } from "~/models/rollup.server";
+import { type PlantRollup } from "~/models/rollup.server";
+import { loadRollup } from "~/http/readiness-cache.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 

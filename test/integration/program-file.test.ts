@@ -19,7 +19,8 @@ import {
   ProgramFileInvalidError,
   ProgramImportRefusedError,
 } from "../../app/models/program-file.server";
-import { baselineAcceptanceHash, readinessOf } from "../../app/models/readiness.server";
+import { baselineAcceptanceHash } from "../../app/models/readiness.server";
+import { readinessOf } from "../../app/http/readiness-cache.server";
 import { contentHash } from "../../app/models/signoffs.server";
 import type { DB } from "../../app/utils/db.server";
 import { seedDemoProgram } from "../../db/seed/demo-program";

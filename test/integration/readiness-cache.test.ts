@@ -6,14 +6,14 @@ import type { Actor } from "../../app/utils/actor";
 import { recordAudit } from "../../app/models/audit.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 
-// The server's readiness cache (app/models/readiness.server.ts), on the process's shared connection over a real
+// The server's readiness cache (app/http/readiness-cache.server.ts), on the process's shared connection over a real
 // seeded SQLite file: an answer for "now" is given again while nothing changed, and dropped by an audited change
 // of its plant, by a change of no plant, and by any other connection's commit; past instants and transactions are
 // never served from it.
 
 let test: TestDatabase;
 let models: {
-  readinessOf: typeof import("../../app/models/readiness.server").readinessOf;
+  readinessOf: typeof import("../../app/http/readiness-cache.server").readinessOf;
   tickCriterion: typeof import("../../app/models/gates.server").tickCriterion;
   updateSettings: typeof import("../../app/models/settings.server").updateSettings;
   loadSettings: typeof import("../../app/models/readiness.server").loadSettings;
@@ -26,11 +26,12 @@ before(async () => {
   await seedDemoProgram(test.db, { now: new Date() });
   process.env.DATABASE_PATH = test.file;
   const readiness = await import("../../app/models/readiness.server");
+  const cache = await import("../../app/http/readiness-cache.server");
   const gates = await import("../../app/models/gates.server");
   const settings = await import("../../app/models/settings.server");
   const db = await import("../../app/utils/db.server");
   models = {
-    readinessOf: readiness.readinessOf,
+    readinessOf: cache.readinessOf,
     loadSettings: readiness.loadSettings,
     tickCriterion: gates.tickCriterion,
     updateSettings: settings.updateSettings,

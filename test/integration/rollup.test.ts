@@ -3,8 +3,9 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 
 import { passGate, tickCriterion } from "../../app/models/gates.server";
-import { readinessOf } from "../../app/models/readiness.server";
-import { loadRollup, ROLLUP_CSV_HEADER, type Rollup } from "../../app/models/rollup.server";
+import { readinessOf } from "../../app/http/readiness-cache.server";
+import { ROLLUP_CSV_HEADER, type Rollup } from "../../app/models/rollup.server";
+import { loadRollup } from "../../app/http/readiness-cache.server";
 import type { Actor } from "../../app/utils/actor";
 import { closeDb, openDatabase, type DB } from "../../app/utils/db.server";
 import { isOneOf, PHASES, ROLES, type Phase } from "../../app/domain/vocabulary";

@@ -5,7 +5,7 @@ import zlib from "node:zlib";
 import { after, before, describe, it } from "node:test";
 import { parseConnLog } from "../../app/domain/zeek";
 import { ingestConnRecords } from "../../app/models/evidence.server";
-import { readinessOf } from "../../app/models/readiness.server";
+import { readinessOf } from "../../app/http/readiness-cache.server";
 import { systemActor } from "../../app/utils/actor";
 import { ActError } from "../../app/utils/errors";
 import { createTestDatabase, type TestDatabase } from "../support/database";
