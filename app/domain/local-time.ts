@@ -154,3 +154,31 @@ export function formatDuration(minutes: number): string {
   const m = minutes % 60;
   return h === 0 ? `${m} min` : m === 0 ? `${h} h` : `${h} h ${m} min`;
 }
+
+export interface LocalFields {
+  date: string;
+  time: string;
+  /** "-05:00" or "CDT": settles a fall-back ambiguity; ignored otherwise. */
+  offset?: string | null;
+}
+
+export type LocalFieldsResult =
+  | { ok: true; instant: string; offset: string; abbreviation: string }
+  | { ok: false; field: string; message: string; offsets?: OffsetCandidate[] };
+
+/**
+ * A plant-local date and time (and offset choice) as a UTC instant, or the field at fault: `${prefix}.time` for a
+ * time inside a spring-forward gap (the message names the time and the zone), `${prefix}.offset` for an ambiguous
+ * fall-back time (with both candidate offsets), `${prefix}.date`, or `timeZone` for a zone the plant should not have.
+ */
+export function instantFromLocalFields(fields: LocalFields, zone: string, prefix: string): LocalFieldsResult {
+  const result = parseLocalDateTime(fields.date, fields.time, zone, fields.offset ?? undefined);
+  if (result.ok) return result;
+  const field = result.field === "timeZone" ? "timeZone" : `${prefix}.${result.field}`;
+  return {
+    ok: false,
+    field,
+    message: `${field}: ${result.message}`,
+    ...(result.ambiguous ? { offsets: result.ambiguous } : {}),
+  };
+}

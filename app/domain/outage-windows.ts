@@ -1,7 +1,6 @@
 import { formatLocalRange, realDurationMinutes } from "./local-time";
 import { localClock } from "./time";
 import {
-  CHANGE_KINDS,
   WINDOW_KINDS,
   WINDOW_KIND_LABELS,
   WINDOW_STATUSES,
@@ -11,13 +10,48 @@ import {
   type WindowStatus,
 } from "./vocabulary";
 
-// The rules of outage windows and of scheduling network changes into them, as pure functions over plain facts.
-// Each rule answers with refusals: a field name (what the form or API client should point at) and a sentence.
-// Nothing here reads the clock: `now` is passed in. Instants are UTC ISO text.
+// The rules of outage windows, as pure functions over plain facts: what a window may be, whether it may be edited
+// (and into what), and what cancelling it does to its changes. The rules of the changes scheduled into windows are
+// in ./network-changes. Each rule answers with refusals: a field name (what the form or API client should point
+// at; "" for the form as a whole) and a sentence. Nothing here reads the clock: `now` is passed in. Instants are
+// UTC ISO text.
 
 export interface Refusal {
   field: string;
   message: string;
+}
+
+/** A decision's answer when the act may not go ahead: every reason, and whether the act was malformed (400) or
+ * breaks a rule of the program (409). */
+export interface Refused {
+  status: 400 | 409;
+  reasons: Refusal[];
+}
+
+/** A stored instant: always `toISOString()`, so text comparisons (in SQL too) are time comparisons. */
+export function canonicalInstant(instant: string): string {
+  return new Date(instant).toISOString();
+}
+
+export type Read<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
+
+/** A window's or change's title as typed: trimmed, 3 to 200 characters. */
+export function readTitle(raw: unknown, field = "title"): Read<string> {
+  const title = typeof raw === "string" ? raw.trim() : "";
+  if (title.length < 3) return { ok: false, refusal: { field, message: "give it a title (at least 3 characters)." } };
+  if (title.length > 200) return { ok: false, refusal: { field, message: "keep the title under 200 characters." } };
+  return { ok: true, value: title };
+}
+
+/** Notes as typed: trimmed, at most 4000 characters; empty notes are none. */
+export function readNotes(raw: unknown): Read<string | null> {
+  if (raw === undefined || raw === null) return { ok: true, value: null };
+  if (typeof raw !== "string") return { ok: false, refusal: { field: "notes", message: "write the notes as text." } };
+  const notes = raw.trim();
+  if (notes.length > 4000) {
+    return { ok: false, refusal: { field: "notes", message: "keep the notes under 4000 characters." } };
+  }
+  return { ok: true, value: notes || null };
 }
 
 /**
@@ -89,157 +123,186 @@ export interface WindowFacts {
   timeZone: string;
 }
 
-export interface ChangeToSchedule {
-  /** Set when rescheduling an existing change, so it does not count against its own capacity. */
-  id?: number;
-  plantId: number;
+/** A window's fields as saved (or as an edit would save them). */
+export interface WindowState {
+  title: string;
+  notes: string | null;
   kind: string;
-  plannedStart: string;
-  plannedMinutes: number;
-}
-
-export interface ChangeInWindow {
-  id: number;
   status: string;
-  plannedMinutes: number | null;
+  startsAt: string;
+  endsAt: string;
 }
 
-export interface SchedulingFacts {
-  change: ChangeToSchedule;
-  window: WindowFacts;
-  /** The changes already tied to `window` (any status; the rules skip what does not hold time). */
-  otherChangesInWindow: ChangeInWindow[];
-  /** The plant's blackouts (any status; cancelled ones and other plants' are ignored). */
-  blackouts: WindowFacts[];
-  now: string;
+/** The statuses a window may move to from each status: completed and cancelled windows are history. */
+export const WINDOW_STATUS_MOVES: Record<WindowStatus, readonly WindowStatus[]> = {
+  planned: ["confirmed", "cancelled"],
+  confirmed: ["planned", "completed", "cancelled"],
+  completed: [],
+  cancelled: [],
+};
+
+/** `validateWindow` with the fields named as the acts name them (startsAt, endsAt). */
+function windowFieldRefusals(w: Pick<WindowState, "startsAt" | "endsAt" | "kind" | "status">): Refusal[] {
+  return validateWindow({ start: w.startsAt, end: w.endsAt, kind: w.kind, status: w.status }).map((r) => ({
+    field: r.field === "start" ? "startsAt" : r.field === "end" ? "endsAt" : r.field,
+    message: r.message,
+  }));
 }
 
-/**
- * Why `change` cannot go into `window`; empty when it can. Every rule is checked, so a form shows all reasons at once.
- *
- * Capacity: a window offers its real elapsed minutes (a 22:00–04:00 night across spring-forward offers 300, not 360),
- * and changes in one window are assumed to be done one after another by the same crew. The window is full when the
- * planned minutes of its changes that still hold time (status scheduled or done; not cancelled, not needs_window)
- * plus this change's exceed that.
- */
-export function checkChangeScheduling(facts: SchedulingFacts): Refusal[] {
-  const { change, window, now } = facts;
-  const refusals: Refusal[] = [];
-  const name = `“${window.title}”`;
-
-  if (!isOneOf(CHANGE_KINDS, change.kind)) {
-    refusals.push({ field: "kind", message: `“${change.kind}” is not a change kind; use ${CHANGE_KINDS.join(", ")}.` });
-  }
-  const minutesOk = Number.isInteger(change.plannedMinutes) && change.plannedMinutes > 0;
-  if (!minutesOk) {
-    refusals.push({
-      field: "plannedMinutes",
-      message: `The planned duration must be a positive whole number of minutes; ${String(
-        change.plannedMinutes
-      )} is not.`,
-    });
-  }
-  const startOk = isInstant(change.plannedStart);
-  if (!startOk) refusals.push({ field: "plannedStart", message: "The planned start is not a valid instant." });
-
-  // The window itself.
-  if (window.plantId !== change.plantId) {
-    refusals.push({
-      field: "windowId",
-      message: `Window ${name} belongs to another plant; a change goes into a window of its own plant.`,
-    });
-  }
-  if (window.kind === "blackout") {
-    refusals.push({
-      field: "windowId",
-      message: `${name} is a blackout: nothing may happen on the network during it.`,
-    });
-  } else if (window.kind !== "scheduled_outage") {
-    refusals.push({ field: "windowId", message: `${name} is not a scheduled outage.` });
-  }
-  const statusProblem = WINDOW_STATUS_REFUSALS[window.status as WindowStatus];
-  if (window.status !== "confirmed") {
-    refusals.push({
-      field: "windowId",
-      message: `Window ${name} ${
-        statusProblem ?? `has status “${window.status}”`
-      }; changes go only into confirmed windows.`,
-    });
-  }
-  const ended = Date.parse(window.endsAt) <= Date.parse(now);
-  if (ended) {
-    refusals.push({
-      field: "windowId",
-      message: `Window ${name} is over: it ended ${at(window.endsAt, window.timeZone)}.`,
-    });
-  }
-  if (!startOk || !minutesOk) return refusals;
-
-  // The change's own span.
-  const start = change.plannedStart;
-  const end = new Date(Date.parse(start) + change.plannedMinutes * 60_000).toISOString();
-  const span = formatLocalRange(start, end, window.timeZone);
-  if (!ended && Date.parse(start) < Date.parse(now)) {
-    refusals.push({
-      field: "plannedStart",
-      message: `The planned start ${at(start, window.timeZone)} is in the past.`,
-    });
-  }
-  if (Date.parse(start) < Date.parse(window.startsAt) || Date.parse(start) >= Date.parse(window.endsAt)) {
-    refusals.push({
-      field: "plannedStart",
-      message: `The change (${span}) does not start inside window ${name} (${formatLocalRange(
-        window.startsAt,
-        window.endsAt,
-        window.timeZone
-      )}).`,
-    });
-  } else if (Date.parse(end) > Date.parse(window.endsAt)) {
-    refusals.push({
-      field: "plannedMinutes",
-      message: `The change would end ${at(end, window.timeZone)}, after window ${name} ends ${at(
-        window.endsAt,
-        window.timeZone
-      )}.`,
-    });
-  }
-
-  for (const blackout of facts.blackouts) {
-    if (blackout.plantId !== change.plantId || blackout.kind !== "blackout" || blackout.status === "cancelled")
-      continue;
-    if (overlaps(start, end, blackout.startsAt, blackout.endsAt)) {
-      refusals.push({
-        field: "plannedStart",
-        message: `The change (${span}) overlaps blackout “${blackout.title}” (${formatLocalRange(
-          blackout.startsAt,
-          blackout.endsAt,
-          blackout.timeZone
-        )}).`,
-      });
+/** Refusals (400) for a new window: well formed, planned or confirmed, and not already over. */
+export function newWindowRefusals(w: Pick<WindowState, "startsAt" | "endsAt" | "kind" | "status">, now: string) {
+  const refusals = windowFieldRefusals(w);
+  if (w.status !== "planned" && w.status !== "confirmed") {
+    if (!refusals.some((r) => r.field === "status")) {
+      refusals.push({ field: "status", message: "a new window is planned or confirmed." });
     }
   }
-
-  const capacity = realDurationMinutes(window.startsAt, window.endsAt);
-  const holding = facts.otherChangesInWindow.filter((c) => c.id !== change.id && holdsWindowTime(c.status));
-  const used = holding.reduce((sum, c) => sum + Math.max(0, c.plannedMinutes ?? 0), 0);
-  if (used + change.plannedMinutes > capacity) {
-    const left = Math.max(0, capacity - used);
-    refusals.push({
-      field: "plannedMinutes",
-      message:
-        `Window ${name} has ${left} of its ${capacity} minutes left (${used} planned for ${holding.length} other ` +
-        `${holding.length === 1 ? "change" : "changes"}); this change needs ${change.plannedMinutes}.`,
-    });
+  if (isInstant(w.endsAt) && Date.parse(w.endsAt) <= Date.parse(now)) {
+    refusals.push({ field: "endsAt", message: "the window would already be over; new windows lie ahead." });
   }
   return refusals;
 }
 
-const WINDOW_STATUS_REFUSALS: Record<WindowStatus, string | undefined> = {
-  planned: "is only planned, not confirmed",
-  confirmed: undefined,
-  completed: "is completed",
-  cancelled: "is cancelled",
-};
+/** Whether a window may be edited at all: completed and cancelled windows are history. */
+export function windowHistoryRefusal(window: Pick<WindowState, "title" | "status">): Refusal | null {
+  return window.status === "completed" || window.status === "cancelled"
+    ? { field: "status", message: `Window “${window.title}” is ${window.status}; it is history and is not edited.` }
+    : null;
+}
+
+/**
+ * Whether `current` may become `next` (before looking at its changes and the plant's blackouts, for which see
+ * `windowEditConflicts`): not history, well formed, actually changed, a status move the window allows, completed
+ * only once begun, and not moved into the past. Null when it may.
+ */
+export function windowEditRefusals(facts: { current: WindowState; next: WindowState; now: string }): Refused | null {
+  const { current, next, now } = facts;
+  const history = windowHistoryRefusal(current);
+  if (history) return { status: 409, reasons: [history] };
+  const malformed = windowFieldRefusals(next);
+  if (malformed.length > 0) return { status: 400, reasons: malformed };
+  const timesChanged =
+    canonicalInstant(next.startsAt) !== canonicalInstant(current.startsAt) ||
+    canonicalInstant(next.endsAt) !== canonicalInstant(current.endsAt);
+  const changed =
+    timesChanged ||
+    next.title !== current.title ||
+    next.notes !== current.notes ||
+    next.kind !== current.kind ||
+    next.status !== current.status;
+  if (!changed) return { status: 400, reasons: [{ field: "", message: "Nothing changed: the window is as it was." }] };
+  if (
+    next.status !== current.status &&
+    !WINDOW_STATUS_MOVES[current.status as WindowStatus]?.includes(next.status as WindowStatus)
+  ) {
+    return {
+      status: 409,
+      reasons: [{ field: "status", message: `a ${current.status} window cannot become ${next.status}.` }],
+    };
+  }
+  if (next.status === "completed" && Date.parse(next.startsAt) > Date.parse(now)) {
+    return {
+      status: 409,
+      reasons: [{ field: "status", message: "a window is completed once it has begun; this one lies ahead." }],
+    };
+  }
+  if (timesChanged && Date.parse(next.endsAt) <= Date.parse(now) && next.status !== "cancelled") {
+    return { status: 400, reasons: [{ field: "endsAt", message: "the window would already be over." }] };
+  }
+  return null;
+}
+
+/** Refusals for a scheduled outage over (not cancelled) blackouts of its plant: production wins. */
+export function blackoutRefusals(
+  outage: Pick<WindowState, "startsAt" | "endsAt" | "status"> & { plantId: number; id?: number },
+  blackouts: WindowFacts[]
+): Refusal[] {
+  if (outage.status === "cancelled") return [];
+  return blackouts
+    .filter(
+      (b) =>
+        b.id !== outage.id &&
+        b.plantId === outage.plantId &&
+        b.kind === "blackout" &&
+        b.status !== "cancelled" &&
+        overlaps(outage.startsAt, outage.endsAt, b.startsAt, b.endsAt)
+    )
+    .map((b) => ({
+      field: "startsAt",
+      message: `the outage (${formatLocalRange(outage.startsAt, outage.endsAt, b.timeZone)}) overlaps blackout “${
+        b.title
+      }” (${formatLocalRange(b.startsAt, b.endsAt, b.timeZone)}); nothing may happen on the network during it.`,
+    }));
+}
+
+export interface ChangeHeld {
+  title: string;
+  status: string;
+  plannedStart: string | null;
+  plannedMinutes: number | null;
+}
+
+/**
+ * What an edit (not a cancellation) would break (409): a scheduled outage over a blackout of its plant, and the
+ * window's scheduled changes, which no edit moves: un-confirming or completing a window that still holds them, a
+ * blackout holding them, times that would leave one outside the window, or more minutes held than the window offers.
+ */
+export function windowEditConflicts(facts: {
+  next: WindowState & { id: number; plantId: number; timeZone: string };
+  timesChanged: boolean;
+  /** Every change tied to the window (any status). */
+  changes: ChangeHeld[];
+  /** The plant's blackouts that may overlap the window. */
+  blackouts: WindowFacts[];
+}): Refusal[] {
+  const { next, changes } = facts;
+  if (next.status === "cancelled") return [];
+  const problems = next.kind === "scheduled_outage" ? blackoutRefusals(next, facts.blackouts) : [];
+  const scheduled = changes.filter((c) => c.status === "scheduled");
+  if (scheduled.length > 0 && (next.status === "planned" || next.status === "completed")) {
+    problems.push({
+      field: "status",
+      message: `${scheduled.length} scheduled ${
+        scheduled.length === 1 ? "change is" : "changes are"
+      } still in this window (${scheduled.map((c) => `“${c.title}”`).join(", ")}); ${
+        next.status === "completed" ? "mark them done or cancel them" : "move or cancel them"
+      } first.`,
+    });
+  }
+  if (next.kind === "blackout" && scheduled.length > 0) {
+    problems.push({
+      field: "kind",
+      message: `a blackout cannot hold the ${scheduled.length} scheduled ${
+        scheduled.length === 1 ? "change" : "changes"
+      } of this window.`,
+    });
+  }
+  if (facts.timesChanged) {
+    for (const c of scheduled) {
+      const start = Date.parse(c.plannedStart ?? "");
+      const end = start + (c.plannedMinutes ?? 0) * 60_000;
+      if (!(start >= Date.parse(next.startsAt) && end <= Date.parse(next.endsAt))) {
+        problems.push({
+          field: "startsAt",
+          message: `the change “${c.title}” would no longer fit inside the window (${formatLocalRange(
+            next.startsAt,
+            next.endsAt,
+            next.timeZone
+          )}); reschedule or cancel it first, nothing is moved silently.`,
+        });
+      }
+    }
+    const used = changes.filter((c) => holdsWindowTime(c.status)).reduce((sum, c) => sum + (c.plannedMinutes ?? 0), 0);
+    const capacity = realDurationMinutes(next.startsAt, next.endsAt);
+    if (used > capacity) {
+      problems.push({
+        field: "endsAt",
+        message: `the window would offer ${capacity} minutes, but its changes hold ${used}.`,
+      });
+    }
+  }
+  return problems;
+}
 
 /** Whether a change in this status still occupies time in its window. */
 export function holdsWindowTime(status: string): boolean {
@@ -278,7 +341,8 @@ export function overlaps(aStart: string, aEnd: string, bStart: string, bEnd: str
   return Date.parse(aStart) < Date.parse(bEnd) && Date.parse(bStart) < Date.parse(aEnd);
 }
 
-function isInstant(value: string): boolean {
+/** ISO-8601 with a date, a time and Z or an offset. */
+export function isInstant(value: unknown): value is string {
   return (
     typeof value === "string" &&
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
@@ -286,7 +350,8 @@ function isInstant(value: string): boolean {
   );
 }
 
-function at(instant: string, zone: string): string {
+/** "at 22:00 CST on 2026-03-07": an instant as the plant's clock reads it. */
+export function atLocal(instant: string, zone: string): string {
   const clock = localClock(instant, zone);
   return `at ${clock.time} ${clock.abbreviation} on ${clock.date}`;
 }

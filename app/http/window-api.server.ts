@@ -1,8 +1,8 @@
 import { z } from "~/utils/zod";
-import { LocalTimeError, RefusedAct, requireLocalInstant } from "~/models/outage-windows.server";
+import { instantFromLocalFields, type LocalFields } from "~/domain/local-time";
 import { requireApiActor } from "~/http/auth.server";
 import type { Actor } from "~/utils/actor";
-import { ActError } from "~/utils/errors";
+import { ActError, LocalTimeError, RefusedAct } from "~/utils/errors";
 import { findPlant, type PlantRef } from "~/http/plant-guard.server";
 
 // What the outage-window API endpoints share: finding the plant in the address (within a token's plants), reading
@@ -47,6 +47,13 @@ export const LocalSchema = z.object({
   time: z.string(),
   offset: z.string().nullish(),
 });
+
+/** A plant-local time as an instant, or the refusal (400) naming the field at fault and, if ambiguous, the offsets. */
+function requireLocalInstant(fields: LocalFields, zone: string, prefix: string): string {
+  const result = instantFromLocalFields(fields, zone, prefix);
+  if (!result.ok) throw new LocalTimeError(result.message, result.field, result.offsets);
+  return result.instant;
+}
 
 /**
  * A time given as `instantKey` (an ISO instant, or plant-local { date, time, offset? }) or as `localKey`

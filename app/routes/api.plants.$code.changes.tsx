@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { scheduleChange } from "~/models/outage-windows.server";
+import { scheduleChange } from "~/models/network-changes.server";
 import { requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";

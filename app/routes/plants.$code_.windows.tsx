@@ -18,15 +18,8 @@ import {
   isOneOf,
 } from "~/domain/vocabulary";
 import { listConduitDetails } from "~/models/conduits.server";
-import {
-  cancelChange,
-  completeChange,
-  createWindow,
-  scheduleChange,
-  updateWindow,
-  upcomingWindows,
-  type UpcomingWindow,
-} from "~/models/outage-windows.server";
+import { cancelChange, completeChange, scheduleChange } from "~/models/network-changes.server";
+import { createWindow, updateWindow, upcomingWindows, type UpcomingWindow } from "~/models/outage-windows.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 import { requirePlant } from "~/http/plant-guard.server";

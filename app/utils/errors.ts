@@ -1,3 +1,5 @@
+import type { OffsetCandidate } from "~/domain/local-time";
+import type { Refusal } from "~/domain/outage-windows";
 import type { FieldChange, FieldValue } from "~/domain/revisions";
 
 /**
@@ -31,4 +33,35 @@ export class RevisionConflictError extends ActError {
     super(409, message);
     this.name = "RevisionConflictError";
   }
+}
+
+/** A refusal with every reason (and the field of each), as the domain rules give them. */
+export class RefusedAct extends ActError {
+  constructor(status: 400 | 409, public reasons: Refusal[]) {
+    super(status, reasons.map((r) => r.message).join(" "), reasons[0]?.field || undefined);
+    this.name = "RefusedAct";
+  }
+}
+
+/** A local time the plant's clock cannot read one way: a gap (refused) or a fall-back overlap (choose an offset). */
+export class LocalTimeError extends ActError {
+  constructor(message: string, field: string, public offsets?: OffsetCandidate[]) {
+    super(400, message, field);
+    this.name = "LocalTimeError";
+  }
+}
+
+/** The reasons with each message led by its field ("endsAt: …"), as the API and the forms show them today. */
+export function withFieldNames(reasons: Refusal[]): Refusal[] {
+  return reasons.map((r) => ({
+    field: r.field,
+    message: !r.field || r.message.startsWith(`${r.field}:`) ? r.message : `${r.field}: ${r.message}`,
+  }));
+}
+
+/** The value a domain reader accepted, or its refusal thrown (400, the message led by its field). */
+export function readOrRefuse<T>(read: { ok: true; value: T } | { ok: false; refusal: Refusal }): T {
+  if (read.ok) return read.value;
+  const { field, message } = read.refusal;
+  throw new ActError(400, field ? `${field}: ${message}` : message, field || undefined);
 }

@@ -1,8 +1,7 @@
 import { data } from "@remix-run/node";
-import type { OffsetCandidate } from "~/domain/local-time";
-import { instantFromLocalFields, LocalTimeError, RefusedAct } from "~/models/outage-windows.server";
+import { instantFromLocalFields, type OffsetCandidate } from "~/domain/local-time";
 import type { ActFailure } from "~/utils/act.server";
-import { ActError, RevisionConflictError } from "~/utils/errors";
+import { ActError, LocalTimeError, RefusedAct, RevisionConflictError } from "~/utils/errors";
 
 // What the outage-window pages share: a refusal that keeps what was typed (so a form re-rendered without
 // JavaScript still holds it), every reason the scheduling rules give, and the offsets to choose from when a

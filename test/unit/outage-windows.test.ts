@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  cancelWindowEffects,
-  checkChangeScheduling,
-  overlaps,
-  validateWindow,
-  type SchedulingFacts,
-  type WindowFacts,
-} from "../../app/domain/outage-windows";
+import { checkChangeScheduling, type SchedulingFacts } from "../../app/domain/network-changes";
+import { cancelWindowEffects, overlaps, validateWindow, type WindowFacts } from "../../app/domain/outage-windows";
 
 // Plant 1 is in Chicago. Its window runs 22:00 CST Sat 7 Mar → 04:00 CDT Sun 8 Mar 2026: 300 real minutes.
 const WINDOW: WindowFacts = {
