@@ -263,7 +263,10 @@ export function changeCompletionRefusals(facts: {
 }): Refused | null {
   const { change, window, doneAt } = facts;
   if (!isOpen(change.status)) {
-    return { status: 409, reasons: [{ field: "changeId", message: `The change “${change.title}” is ${change.status}.` }] };
+    return {
+      status: 409,
+      reasons: [{ field: "changeId", message: `The change “${change.title}” is ${change.status}.` }],
+    };
   }
   if (doneInsideWindow(window, doneAt) || change.kind === "active_scan") return null;
   const message = window

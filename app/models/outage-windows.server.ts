@@ -571,4 +571,3 @@ export async function updateWindow(
   const [view] = await listWindows(db, { windowIds: [input.windowId], limit: 1 });
   return view!;
 }
-
