@@ -5,7 +5,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { createApiToken, resetPassword } from "../app/models/accounts.server";
-import { importProgram } from "../app/models/program-file.server";
+import { importProgram } from "../app/models/program-import.server";
 import { systemActor } from "../app/utils/actor";
 import { openDatabase } from "../app/utils/db.server";
 import { migrateToLatest } from "../db/migrate";

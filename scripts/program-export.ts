@@ -10,7 +10,7 @@ import {
   serializeProgram,
   validateProgramFile,
 } from "../app/domain/program-file";
-import { exportProgram } from "../app/models/program-file.server";
+import { exportProgram } from "../app/models/program-export.server";
 import { databasePath, openDatabase } from "../app/utils/db.server";
 
 // `npm run program:export -- [--out FILE] [--exported-at INSTANT]`: the whole program at DATABASE_PATH as one

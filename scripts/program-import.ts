@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { migrateToLatest } from "../db/migrate";
 import { describeCounts, formatErrors, parseJsonText, validateProgramFile } from "../app/domain/program-file";
-import { importProgram } from "../app/models/program-file.server";
+import { importProgram } from "../app/models/program-import.server";
 import { systemActor } from "../app/utils/actor";
 import { databasePath, openDatabase } from "../app/utils/db.server";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { importProgram } from "../../app/models/program-file.server";
+import { importProgram } from "../../app/models/program-import.server";
 import { resetPassword } from "../../app/models/accounts.server";
 import { systemActor } from "../../app/utils/actor";
 import { openDatabase } from "../../app/utils/db.server";

@@ -13,12 +13,12 @@ import {
   type ProgramFile,
 } from "../../app/domain/program-file";
 import { verifyAuditChain } from "../../app/models/audit.server";
+import { exportProgram } from "../../app/models/program-export.server";
 import {
-  exportProgram,
   importProgram,
   ProgramFileInvalidError,
   ProgramImportRefusedError,
-} from "../../app/models/program-file.server";
+} from "../../app/models/program-import.server";
 import { baselineAcceptanceHash } from "../../app/models/readiness.server";
 import { readinessOf } from "../../app/http/readiness-cache.server";
 import { contentHash } from "../../app/models/signoffs.server";

@@ -1,0 +1,438 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../../db/schema";
+import { epochStartFor } from "~/domain/baseline";
+import type { AllowedFlow } from "~/domain/conduits";
+import {
+  DERIVED_HASH,
+  PROGRAM_FORMAT,
+  PROGRAM_VERSION,
+  canonicalOrder,
+  outageWindowKeys,
+  type ProgramAsset,
+  type ProgramChecklistTick,
+  type ProgramConduit,
+  type ProgramDetectionRule,
+  type ProgramFile,
+  type ProgramGatePass,
+  type ProgramNetworkChange,
+  type ProgramOutageWindow,
+  type ProgramPerson,
+  type ProgramPlant,
+  type ProgramSignoff,
+  type ProgramSignoffSubject,
+  type ProgramZone,
+} from "~/domain/program-file";
+import { baselineAcceptanceHash } from "~/models/readiness.server";
+import { conduitHash } from "~/models/signoffs.server";
+
+// The program file read out of the database: every table once (no per-plant queries) inside one read
+// transaction, so the file is one consistent moment. The import is in program-import.server.ts.
+
+/** The database holds something the program file cannot express; the message says what. */
+export class ProgramExportError extends Error {}
+
+export async function exportProgram(db: Kysely<Database>, options: { exportedAt: Date }): Promise<ProgramFile> {
+  const exportedAt = options.exportedAt.toISOString();
+  return db.transaction().execute((tx) => readProgram(tx, exportedAt));
+}
+
+function must<K, V>(map: ReadonlyMap<K, V>, key: K, what: string): V {
+  const value = map.get(key);
+  if (value === undefined) throw new ProgramExportError(`The database refers to ${what}, which does not exist.`);
+  return value;
+}
+
+function parseStoredJson(textValue: string, what: string): unknown {
+  try {
+    return JSON.parse(textValue) as unknown;
+  } catch {
+    throw new ProgramExportError(`${what} holds text that is not JSON, which the program file cannot carry.`);
+  }
+}
+
+async function readProgram(tx: Transaction<Database>, exportedAt: string): Promise<ProgramFile> {
+  const [
+    settings,
+    people,
+    assignments,
+    plants,
+    zones,
+    ranges,
+    conduits,
+    flows,
+    observations,
+    wirings,
+    rules,
+    assets,
+    windows,
+    changes,
+    ticks,
+    waivers,
+    gatePasses,
+    signoffs,
+  ] = await Promise.all([
+    tx.selectFrom("program_setting").select(["key", "value", "updated_at"]).orderBy("key").execute(),
+    tx
+      .selectFrom("person")
+      .select(["id", "email", "name", "role", "title", "active", "created_at"])
+      .orderBy("id")
+      .execute(),
+    tx.selectFrom("person_plant").select(["person_id", "plant_id"]).execute(),
+    tx.selectFrom("plant").selectAll().orderBy("id").execute(),
+    tx.selectFrom("zone").selectAll().orderBy("id").execute(),
+    tx.selectFrom("zone_range").select(["zone_id", "cidr"]).orderBy("id").execute(),
+    tx.selectFrom("conduit").selectAll().orderBy("id").execute(),
+    tx.selectFrom("conduit_flow").selectAll().orderBy("id").execute(),
+    tx.selectFrom("observation").selectAll().orderBy("id").execute(),
+    tx.selectFrom("alert_wiring").selectAll().orderBy("id").execute(),
+    tx.selectFrom("detection_rule").selectAll().orderBy("id").execute(),
+    tx.selectFrom("asset").selectAll().orderBy("id").execute(),
+    tx.selectFrom("outage_window").selectAll().orderBy("id").execute(),
+    tx.selectFrom("network_change").selectAll().orderBy("id").execute(),
+    tx.selectFrom("checklist_tick").selectAll().orderBy("id").execute(),
+    tx.selectFrom("waiver").selectAll().orderBy("id").execute(),
+    tx.selectFrom("gate_pass").selectAll().orderBy("id").execute(),
+    tx.selectFrom("signoff").selectAll().orderBy("id").execute(),
+  ]);
+
+  const emails = new Map(people.map((p) => [p.id, p.email]));
+  const emailOf = (id: number) => must(emails, id, `person ${id}`);
+  const emailOrNull = (id: number | null) => (id === null ? null : emailOf(id));
+
+  const plantDocs = new Map<number, ProgramPlant>();
+  const plantCodes = new Map<number, string>();
+  for (const plant of plants) {
+    plantCodes.set(plant.id, plant.code);
+    plantDocs.set(plant.id, {
+      code: plant.code,
+      name: plant.name,
+      site: plant.site,
+      region: plant.region,
+      timeZone: plant.time_zone,
+      createdAt: plant.created_at,
+      targets: {
+        inventory: plant.target_inventory,
+        zoning: plant.target_zoning,
+        conduits: plant.target_conduits,
+        baseline: plant.target_baseline,
+        alerting: plant.target_alerting,
+      },
+      ownershipSplit: { text: plant.ownership_split, revision: plant.ownership_split_revision },
+      zones: [],
+      conduits: [],
+      assets: [],
+      outageWindows: [],
+      networkChanges: [],
+      checklistTicks: [],
+      waivers: [],
+      gatePasses: [],
+      signoffs: [],
+    });
+  }
+  const plantOf = (id: number) => must(plantDocs, id, `plant ${id}`);
+  const plantTimeZone = new Map(plants.map((p) => [p.id, p.time_zone]));
+
+  const assignedCodes = new Map<number, string[]>();
+  for (const a of assignments) {
+    const list = assignedCodes.get(a.person_id) ?? [];
+    list.push(must(plantCodes, a.plant_id, `plant ${a.plant_id}`));
+    assignedCodes.set(a.person_id, list);
+  }
+
+  const zoneDocs = new Map<number, ProgramZone>();
+  for (const zone of zones) {
+    const doc = {
+      name: zone.name,
+      kind: zone.kind as ProgramZone["kind"],
+      purdueLevel: zone.purdue_level,
+      slTarget: zone.sl_target,
+      description: zone.description,
+      createdAt: zone.created_at,
+      ranges: [] as string[],
+    };
+    zoneDocs.set(zone.id, doc);
+    plantOf(zone.plant_id).zones.push(doc);
+  }
+  for (const range of ranges) must(zoneDocs, range.zone_id, `zone ${range.zone_id}`).ranges.push(range.cidr);
+  const zoneName = (id: number) => must(zoneDocs, id, `zone ${id}`).name;
+
+  const conduitDocs = new Map<number, ProgramConduit>();
+  const conduitFlows = new Map<number, AllowedFlow[]>();
+  for (const conduit of conduits) {
+    const doc: ProgramConduit = {
+      name: conduit.name,
+      zoneA: zoneName(conduit.zone_a_id),
+      zoneB: zoneName(conduit.zone_b_id),
+      purpose: conduit.purpose,
+      controlType: conduit.control_type as ProgramConduit["controlType"],
+      monitored: conduit.monitored === 1,
+      monitoringPoint: conduit.monitoring_point,
+      revision: conduit.revision,
+      designOwner: emailOrNull(conduit.design_owner_id),
+      monitoringOwner: emailOrNull(conduit.monitoring_owner_id),
+      createdAt: conduit.created_at,
+      updatedAt: conduit.updated_at,
+      flows: [],
+      observations: [],
+      alertWirings: [],
+      detectionRules: [],
+    };
+    conduitDocs.set(conduit.id, doc);
+    conduitFlows.set(conduit.id, []);
+    plantOf(conduit.plant_id).conduits.push(doc);
+  }
+  const conduitOf = (id: number) => must(conduitDocs, id, `conduit ${id}`);
+  for (const flow of flows) {
+    const allowed: AllowedFlow = {
+      protocol: flow.protocol as AllowedFlow["protocol"],
+      port: flow.port,
+      direction: flow.direction as AllowedFlow["direction"],
+      description: flow.description,
+    };
+    conduitOf(flow.conduit_id).flows.push(allowed);
+    must(conduitFlows, flow.conduit_id, `conduit ${flow.conduit_id}`).push(allowed);
+  }
+  for (const o of observations) {
+    conduitOf(o.conduit_id).observations.push({
+      day: o.day,
+      source: o.source,
+      coverage: o.coverage,
+      tuples: o.tuples,
+      newTuples: o.new_tuples,
+      connections: o.connections,
+      bytes: o.bytes,
+      recordedAt: o.recorded_at,
+    });
+  }
+  for (const w of wirings) {
+    conduitOf(w.conduit_id).alertWirings.push({
+      conduitRevision: w.conduit_revision,
+      by: emailOf(w.person_id),
+      at: w.at,
+      siemReference: w.siem_reference,
+    });
+  }
+  for (const r of rules) {
+    conduitOf(r.conduit_id).detectionRules.push({
+      name: r.name,
+      class: r.class as ProgramDetectionRule["class"],
+      description: r.description,
+      reviewedBy: emailOrNull(r.reviewed_by),
+      reviewedAt: r.reviewed_at,
+      createdBy: emailOf(r.created_by),
+      createdAt: r.created_at,
+    });
+  }
+
+  const assetNames = new Map<number, string>();
+  for (const asset of assets) {
+    assetNames.set(asset.id, asset.name);
+    plantOf(asset.plant_id).assets.push({
+      name: asset.name,
+      kind: asset.kind as ProgramAsset["kind"],
+      vendor: asset.vendor,
+      model: asset.model,
+      firmware: asset.firmware,
+      installYear: asset.install_year,
+      ip: asset.ip,
+      mac: asset.mac,
+      criticality: asset.criticality as ProgramAsset["criticality"],
+      discoverySource: asset.discovery_source as ProgramAsset["discoverySource"],
+      status: asset.status as ProgramAsset["status"],
+      zone: asset.zone_id === null ? null : zoneName(asset.zone_id),
+      triage:
+        asset.triage === null
+          ? null
+          : {
+              state: asset.triage as "transient" | "escalated",
+              note: asset.triage_note,
+              by: emailOrNull(asset.triaged_by),
+              at: asset.triaged_at ?? asset.updated_at,
+            },
+      discoveredAt: asset.discovered_at,
+      createdAt: asset.created_at,
+      updatedAt: asset.updated_at,
+    });
+  }
+
+  // Window keys follow the canonical order: by start, then by when the window was recorded.
+  const windowKeys = new Map<number, string>();
+  const windowsByPlant = new Map<number, typeof windows>();
+  for (const w of windows) windowsByPlant.set(w.plant_id, [...(windowsByPlant.get(w.plant_id) ?? []), w]);
+  for (const [plantId, list] of windowsByPlant) {
+    const ordered = [...list].sort((a, b) =>
+      a.starts_at < b.starts_at ? -1 : a.starts_at > b.starts_at ? 1 : a.id - b.id
+    );
+    const keys = outageWindowKeys(ordered.map((w) => w.starts_at));
+    ordered.forEach((w, i) => {
+      const key = keys[i]!;
+      windowKeys.set(w.id, key);
+      plantOf(plantId).outageWindows.push({
+        key,
+        title: w.title,
+        kind: w.kind as ProgramOutageWindow["kind"],
+        status: w.status as ProgramOutageWindow["status"],
+        startsAt: w.starts_at,
+        endsAt: w.ends_at,
+        timeZone: w.time_zone,
+        notes: w.notes,
+        createdBy: emailOrNull(w.created_by),
+        createdAt: w.created_at,
+        updatedAt: w.updated_at,
+      });
+    });
+  }
+
+  const doneCutovers = new Map<number, string[]>();
+  for (const change of changes) {
+    if (
+      change.kind === "conduit_cutover" &&
+      change.status === "done" &&
+      change.conduit_id !== null &&
+      change.done_at !== null
+    ) {
+      doneCutovers.set(change.conduit_id, [...(doneCutovers.get(change.conduit_id) ?? []), change.done_at]);
+    }
+    plantOf(change.plant_id).networkChanges.push({
+      kind: change.kind as ProgramNetworkChange["kind"],
+      title: change.title,
+      conduit: change.conduit_id === null ? null : conduitOf(change.conduit_id).name,
+      conduitRevision: change.conduit_revision,
+      asset: change.asset_id === null ? null : must(assetNames, change.asset_id, `asset ${change.asset_id}`),
+      window:
+        change.window_id === null ? null : must(windowKeys, change.window_id, `outage window ${change.window_id}`),
+      plannedStart: change.planned_start,
+      plannedMinutes: change.planned_minutes,
+      status: change.status as ProgramNetworkChange["status"],
+      doneAt: change.done_at,
+      createdBy: emailOrNull(change.created_by),
+      createdAt: change.created_at,
+      updatedAt: change.updated_at,
+    });
+  }
+
+  for (const tick of ticks) {
+    plantOf(tick.plant_id).checklistTicks.push({
+      code: tick.code as ProgramChecklistTick["code"],
+      ticked: tick.ticked === 1,
+      note: tick.note,
+      details:
+        tick.details_json === null
+          ? null
+          : (parseStoredJson(tick.details_json, `Checklist tick ${tick.id}`) as ProgramChecklistTick["details"]),
+      by: emailOf(tick.person_id),
+      at: tick.at,
+    });
+  }
+  for (const waiver of waivers) {
+    plantOf(waiver.plant_id).waivers.push({
+      code: waiver.code,
+      justification: waiver.justification,
+      by: emailOf(waiver.person_id),
+      at: waiver.at,
+      revokedAt: waiver.revoked_at,
+      revokedBy: emailOrNull(waiver.revoked_by),
+    });
+  }
+
+  const passPhases = new Map<number, ProgramGatePass["phase"]>();
+  for (const pass of gatePasses) {
+    const criteria = parseStoredJson(pass.criteria_snapshot, `Gate pass ${pass.id}`);
+    if (!Array.isArray(criteria))
+      throw new ProgramExportError(`Gate pass ${pass.id} holds a criteria snapshot that is not a JSON list.`);
+    const phase = pass.phase as ProgramGatePass["phase"];
+    passPhases.set(pass.id, phase);
+    plantOf(pass.plant_id).gatePasses.push({
+      phase,
+      passedAt: pass.passed_at,
+      passedBy: emailOf(pass.passed_by),
+      criteria: criteria as ProgramGatePass["criteria"],
+      note: pass.note,
+    });
+  }
+
+  const conduitRows = new Map(conduits.map((c) => [c.id, c]));
+  /** The hash of a conduit's definition at a revision, with this database's ids, as the app computes it. */
+  const definitionHash = (conduitId: number, revision: number) => {
+    const c = must(conduitRows, conduitId, `conduit ${conduitId}`);
+    return conduitHash({
+      id: c.id,
+      plantId: c.plant_id,
+      name: c.name,
+      zoneAId: c.zone_a_id,
+      zoneBId: c.zone_b_id,
+      purpose: c.purpose,
+      controlType: c.control_type,
+      monitored: c.monitored === 1,
+      monitoringPoint: c.monitoring_point,
+      revision,
+      flows: conduitFlows.get(c.id) ?? [],
+    });
+  };
+
+  for (const s of signoffs) {
+    const orphan = () =>
+      new ProgramExportError(
+        `Signoff ${s.id} signs a ${s.subject_type.replace(/_/g, " ")} (id ${
+          s.subject_id
+        }) that no longer exists; the program file cannot name it.`
+      );
+    let subject: ProgramSignoffSubject;
+    let hash = s.content_hash;
+    if (s.subject_type === "ownership_split") {
+      subject = { type: "ownership_split" };
+    } else if (s.subject_type === "gate_pass") {
+      const phase = passPhases.get(s.subject_id);
+      if (phase === undefined) throw orphan();
+      subject = { type: "gate_pass", phase };
+    } else if (s.subject_type === "conduit" || s.subject_type === "baseline_acceptance") {
+      const conduit = conduitDocs.get(s.subject_id);
+      if (conduit === undefined) throw orphan();
+      if (s.subject_type === "conduit") {
+        subject = { type: "conduit", conduit: conduit.name };
+        if (hash === definitionHash(s.subject_id, s.revision)) hash = DERIVED_HASH;
+      } else {
+        const timeZone = must(plantTimeZone, s.plant_id, `plant ${s.plant_id}`);
+        const epochStart =
+          (doneCutovers.get(s.subject_id) ?? [])
+            .map((doneAt) => epochStartFor(doneAt, timeZone))
+            .find((start) => baselineAcceptanceHash(s.subject_id, s.revision, start) === s.content_hash) ?? null;
+        subject = { type: "baseline_acceptance", conduit: conduit.name, epochStart };
+        if (epochStart !== null) hash = DERIVED_HASH;
+      }
+    } else {
+      throw new ProgramExportError(
+        `Signoff ${s.id} has a subject type (${s.subject_type}) the program file does not know.`
+      );
+    }
+    plantOf(s.plant_id).signoffs.push({
+      subject,
+      part: s.part as ProgramSignoff["part"],
+      signer: emailOf(s.person_id),
+      role: s.role as ProgramSignoff["role"],
+      revision: s.revision,
+      contentHash: hash,
+      signedAt: s.signed_at,
+      note: s.note,
+      revokedAt: s.revoked_at,
+      revokedReason: s.revoked_reason,
+    });
+  }
+
+  return canonicalOrder({
+    format: PROGRAM_FORMAT,
+    version: PROGRAM_VERSION,
+    exportedAt,
+    settings: Object.fromEntries(settings.map((s) => [s.key, { value: s.value, updatedAt: s.updated_at }])),
+    people: people.map((p) => ({
+      email: p.email,
+      name: p.name,
+      role: p.role as ProgramPerson["role"],
+      title: p.title,
+      active: p.active === 1,
+      createdAt: p.created_at,
+      plants: assignedCodes.get(p.id) ?? [],
+    })),
+    plants: [...plantDocs.values()],
+  });
+}
