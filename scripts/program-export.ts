@@ -2,14 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { migrateToLatest } from "../db/migrate";
-import {
-  countProgram,
-  describeCounts,
-  formatErrors,
-  isInstant,
-  serializeProgram,
-  validateProgramFile,
-} from "../app/domain/program-file";
+import { countProgram, describeCounts, isInstant, serializeProgram } from "../app/domain/program-file";
+import { formatErrors, validateProgramFile } from "../app/domain/program-file-reading";
 import { exportProgram } from "../app/models/program-export.server";
 import { databasePath, openDatabase } from "../app/utils/db.server";
 

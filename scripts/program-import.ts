@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { migrateToLatest } from "../db/migrate";
-import { describeCounts, formatErrors, parseJsonText, validateProgramFile } from "../app/domain/program-file";
+import { describeCounts } from "../app/domain/program-file";
+import { formatErrors, parseJsonText, validateProgramFile } from "../app/domain/program-file-reading";
 import { importProgram } from "../app/models/program-import.server";
 import { systemActor } from "../app/utils/actor";
 import { databasePath, openDatabase } from "../app/utils/db.server";

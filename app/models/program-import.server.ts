@@ -4,14 +4,13 @@ import {
   DERIVED_HASH,
   countProgram,
   describeCounts,
-  validateProgramFile,
   type ProgramConduit,
   type ProgramCounts,
   type ProgramFile,
-  type ProgramFileError,
   type ProgramGatePass,
   type ProgramSignoffSubject,
 } from "~/domain/program-file";
+import { validateProgramFile, type ProgramFileError } from "~/domain/program-file-reading";
 import { recordAudit } from "~/models/audit.server";
 import { baselineAcceptanceHash } from "~/models/readiness.server";
 import { conduitHash } from "~/models/signoffs.server";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Migrator } from "kysely";
 import { parseConnLog } from "../../app/domain/zeek";
-import { formatError, validateProgramFile } from "../../app/domain/program-file";
+import { formatError, validateProgramFile } from "../../app/domain/program-file-reading";
 import { importAssets } from "../../app/models/asset-import.server";
 import { ingestConnRecords } from "../../app/models/evidence.server";
 import { exportProgram } from "../../app/models/program-export.server";

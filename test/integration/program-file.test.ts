@@ -5,13 +5,8 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { epochStartFor } from "../../app/domain/baseline";
-import {
-  DERIVED_HASH,
-  formatError,
-  serializeProgram,
-  validateProgramFile,
-  type ProgramFile,
-} from "../../app/domain/program-file";
+import { DERIVED_HASH, serializeProgram, type ProgramFile } from "../../app/domain/program-file";
+import { formatError, validateProgramFile } from "../../app/domain/program-file-reading";
 import { verifyAuditChain } from "../../app/models/audit.server";
 import { exportProgram } from "../../app/models/program-export.server";
 import {
