@@ -1,4 +1,20 @@
+import { z } from "../utils/zod";
 import { FLOW_DIRECTIONS, FLOW_PROTOCOLS, isOneOf, type FlowDirection, type FlowProtocol } from "./vocabulary";
+
+/**
+ * A conduit's name: 3 to 120 characters. The conduit page's form reads it trimmed; the program file as written, so
+ * every conduit the app holds fits in the file and the file holds no other.
+ */
+export const ConduitNameSchema = z
+  .string()
+  .min(3, "Name the conduit (at least 3 characters).")
+  .max(120, "Keep the conduit's name under 120 characters.");
+
+/** A detection rule's name, by the same rule for the conduit page's form and the program file. */
+export const RuleNameSchema = z
+  .string()
+  .min(3, "Name the rule (at least 3 characters).")
+  .max(120, "Keep the rule's name under 120 characters.");
 
 // A conduit's allowed flows, written one per line as people read them in a firewall change request:
 //   tcp 44818 a_to_b EtherNet/IP from the historian

@@ -1,3 +1,4 @@
+import { z } from "../utils/zod";
 import { formatLocalRange, realDurationMinutes } from "./local-time";
 import { localClock } from "./time";
 import {
@@ -33,25 +34,41 @@ export function canonicalInstant(instant: string): string {
   return new Date(instant).toISOString();
 }
 
+/**
+ * A window's or network change's title: 3 to 200 characters. The forms and the acts read it trimmed; the program
+ * file as written, so every title the app holds fits in the file and the file holds no other.
+ */
+export const TitleSchema = z
+  .string()
+  .min(3, "give it a title (at least 3 characters).")
+  .max(200, "keep the title under 200 characters.");
+
+/** A window's notes, by the same rule for the acts and the program file. */
+export const NotesSchema = z.string().max(4000, "keep the notes under 4000 characters.");
+
+/** The first message of a schema's refusal. */
+function firstMessage(error: z.ZodError): string {
+  return error.issues[0]?.message ?? "is not valid.";
+}
+
 export type Read<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 
 /** A window's or change's title as typed: trimmed, 3 to 200 characters. */
 export function readTitle(raw: unknown, field = "title"): Read<string> {
-  const title = typeof raw === "string" ? raw.trim() : "";
-  if (title.length < 3) return { ok: false, refusal: { field, message: "give it a title (at least 3 characters)." } };
-  if (title.length > 200) return { ok: false, refusal: { field, message: "keep the title under 200 characters." } };
-  return { ok: true, value: title };
+  const title = TitleSchema.safeParse(typeof raw === "string" ? raw.trim() : "");
+  return title.success
+    ? { ok: true, value: title.data }
+    : { ok: false, refusal: { field, message: firstMessage(title.error) } };
 }
 
 /** Notes as typed: trimmed, at most 4000 characters; empty notes are none. */
 export function readNotes(raw: unknown): Read<string | null> {
   if (raw === undefined || raw === null) return { ok: true, value: null };
   if (typeof raw !== "string") return { ok: false, refusal: { field: "notes", message: "write the notes as text." } };
-  const notes = raw.trim();
-  if (notes.length > 4000) {
-    return { ok: false, refusal: { field: "notes", message: "keep the notes under 4000 characters." } };
-  }
-  return { ok: true, value: notes || null };
+  const notes = NotesSchema.safeParse(raw.trim());
+  return notes.success
+    ? { ok: true, value: notes.data || null }
+    : { ok: false, refusal: { field: "notes", message: firstMessage(notes.error) } };
 }
 
 /**

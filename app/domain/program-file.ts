@@ -2,7 +2,9 @@ import { z } from "../utils/zod";
 import { EmailSchema, PersonNameSchema } from "./accounts";
 import { DEFAULT_BASELINE_SETTINGS, type BaselineSettings } from "./baseline";
 import { canonicalAddress, readCidr } from "./cidr";
+import { ConduitNameSchema, RuleNameSchema } from "./conduits";
 import { observationFields, observationRules } from "./observations";
+import { NotesSchema, TitleSchema } from "./outage-windows";
 import { CHECKLIST_CODES, isWaivable } from "./readiness";
 import { SETTING_KEYS, settingFields, settingsProblem } from "./settings";
 import { SIGNOFF_PARTS } from "./signoffs";
@@ -149,7 +151,7 @@ const alertWiringSchema = z.strictObject({
 });
 
 const detectionRuleSchema = z.strictObject({
-  name,
+  name: name.pipe(RuleNameSchema),
   class: z.enum(RULE_CLASSES),
   description: orNull(prose),
   reviewedBy: orNull(email),
@@ -159,7 +161,7 @@ const detectionRuleSchema = z.strictObject({
 });
 
 const conduitSchema = z.strictObject({
-  name,
+  name: name.pipe(ConduitNameSchema),
   /** Endpoint zones, by name within the plant. */
   zoneA: name,
   zoneB: name,
@@ -212,13 +214,13 @@ const outageWindowSchema = z
   .strictObject({
     /** Unique within the plant; network changes name their window by it. */
     key: name,
-    title: name,
+    title: name.pipe(TitleSchema),
     kind: z.enum(WINDOW_KINDS),
     status: z.enum(WINDOW_STATUSES),
     startsAt: instant,
     endsAt: instant,
     timeZone,
-    notes: orNull(prose),
+    notes: orNull(NotesSchema),
     createdBy: orNull(email),
     createdAt: instant,
     updatedAt: instant,
@@ -235,7 +237,7 @@ const outageWindowSchema = z
 
 const networkChangeSchema = z.strictObject({
   kind: z.enum(CHANGE_KINDS),
-  title: name,
+  title: name.pipe(TitleSchema),
   conduit: orNull(name),
   conduitRevision: orNull(z.number().int().min(1)),
   /** By name within the plant; the name must be unique there. */

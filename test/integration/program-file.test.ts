@@ -625,6 +625,41 @@ describe("program file export and import", () => {
     ]);
   });
 
+  it("holds conduit and rule names and window and change titles to the rules the pages and acts apply", () => {
+    const broken = clone(exported);
+    const p = broken.plants.findIndex(
+      (plant) =>
+        plant.outageWindows.length > 0 &&
+        plant.networkChanges.length > 0 &&
+        plant.conduits.some((c) => c.detectionRules.length > 0)
+    );
+    assert.ok(p >= 0, "the seeded program has a plant with windows, changes and detection rules");
+    const plant = broken.plants[p]!;
+    const c = plant.conduits.findIndex((conduit) => conduit.detectionRules.length > 0);
+    plant.conduits[c]!.detectionRules[0]!.name = "ab";
+    plant.outageWindows[0]!.title = "ok";
+    plant.outageWindows[0]!.notes = "n".repeat(4001);
+    plant.networkChanges[0]!.title = "t".repeat(201);
+    const renamed = clone(exported);
+    renamed.plants[p]!.conduits[c]!.name = "c".repeat(121);
+
+    const check = validateProgramFile(broken);
+    assert.deepEqual(check.ok ? [] : check.errors.map(formatError).sort(), [
+      `plants[${p}].conduits[${c}].detectionRules[0].name: Name the rule (at least 3 characters).`,
+      `plants[${p}].networkChanges[0].title: keep the title under 200 characters.`,
+      `plants[${p}].outageWindows[0].notes: keep the notes under 4000 characters.`,
+      `plants[${p}].outageWindows[0].title: give it a title (at least 3 characters).`,
+    ]);
+    const long = validateProgramFile(renamed);
+    assert.ok(
+      !long.ok &&
+        long.errors
+          .map(formatError)
+          .includes(`plants[${p}].conduits[${c}].name: Keep the conduit's name under 120 characters.`),
+      "a conduit name longer than the conduit page takes is refused"
+    );
+  });
+
   it("names a file of another kind or version in one error", () => {
     const check = validateProgramFile({ ...exported, version: 2 });
     assert.equal(check.ok, false);
