@@ -1,4 +1,5 @@
 import { formatLocalRange, realDurationMinutes } from "./local-time";
+import type { WindowSpan } from "./outage-windows";
 import { WINDOW_KIND_LABELS, WINDOW_STATUS_LABELS, labelFor } from "./vocabulary";
 
 // Outage windows as an RFC 5545 calendar that Outlook, Google Calendar and Apple Calendar can subscribe to.
@@ -11,18 +12,12 @@ import { WINDOW_KIND_LABELS, WINDOW_STATUS_LABELS, labelFor } from "./vocabulary
 
 export const CALENDAR_PRODID = "-//Segmentation Tracker//Outage Windows//EN";
 
-export interface CalendarWindow {
+export interface CalendarWindow extends WindowSpan {
   /** Globally unique and stable across feeds and edits; see `windowUid`. */
   uid: string;
   plantCode: string;
   plantName: string;
   site: string;
-  title: string;
-  kind: string;
-  status: string;
-  startsAt: string;
-  endsAt: string;
-  timeZone: string;
   updatedAt: string;
   description?: string | null;
 }

@@ -128,16 +128,20 @@ export function validateWindow(input: WindowInput): Refusal[] {
   return refusals;
 }
 
-export interface WindowFacts {
-  id: number;
-  plantId: number;
+/** A window as people read it: what it is, and when, in its plant's clock. */
+export interface WindowSpan {
   title: string;
   kind: string;
   status: string;
   startsAt: string;
   endsAt: string;
-  /** The plant's IANA zone: refusals quote times as the plant reads them. */
+  /** The plant's IANA zone: times (refusals' too) are quoted as the plant reads them. */
   timeZone: string;
+}
+
+export interface WindowFacts extends WindowSpan {
+  id: number;
+  plantId: number;
 }
 
 /** A window's fields as saved (or as an edit would save them). */

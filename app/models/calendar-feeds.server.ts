@@ -3,6 +3,7 @@ import { can } from "~/domain/permissions";
 import { isOneOf, ROLE_LABELS, ROLES } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import { listWindows, readablePlantIds } from "~/models/outage-windows.server";
+import { personActor } from "~/models/sessions.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
@@ -124,18 +125,7 @@ export async function feedActor(db: Executor, token: string | undefined): Promis
     .where("p.active", "=", 1)
     .executeTakeFirst();
   if (!row || !isOneOf(ROLES, row.role)) return null;
-  const plants = await db.selectFrom("person_plant").select("plant_id").where("person_id", "=", row.id).execute();
-  return {
-    kind: "person",
-    personId: row.id,
-    tokenId: null,
-    name: row.name,
-    email: row.email,
-    role: row.role,
-    label: `${row.name}'s calendar feed`,
-    assignedPlantIds: plants.map((p) => p.plant_id),
-    plantScope: null,
-  };
+  return personActor(db, { ...row, role: row.role }, `${row.name}'s calendar feed`);
 }
 
 /** A calendar client reads the whole feed at every refresh: it holds the first windows from FEED_HISTORY_DAYS ago. */

@@ -13,6 +13,7 @@ import {
   windowEditConflicts,
   windowEditRefusals,
   windowHistoryRefusal,
+  type WindowState,
 } from "~/domain/outage-windows";
 import { can } from "~/domain/permissions";
 import { changesBetween, conflictMessage, outageWindowFields } from "~/domain/revisions";
@@ -21,7 +22,7 @@ import { recordAudit } from "~/models/audit.server";
 import { requireAct } from "~/models/authorize.server";
 import { changesNeedingWindow, changesOfWindows, type ChangeView } from "~/models/network-changes.server";
 import { revisionTrail } from "~/models/revisions.server";
-import { blackoutsOverlapping, plantOf, windowFacts } from "~/models/window-facts.server";
+import { blackoutsOverlapping, plantOf, windowFacts, type WindowColumns } from "~/models/window-facts.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
 import { ActError, readOrRefuse, RefusedAct, RevisionConflictError, withFieldNames } from "~/utils/errors";
@@ -258,47 +259,19 @@ export async function readablePlantIds(db: Executor, actor: Actor): Promise<numb
 
 // ——— acts ———
 
-function stateOf(w: {
-  title: string;
-  notes: string | null;
-  kind: string;
-  status: string;
-  starts_at: string;
-  ends_at: string;
-}) {
+function stateOf(w: WindowColumns<"title" | "notes" | "kind" | "status" | "starts_at" | "ends_at">): WindowState {
   return { title: w.title, notes: w.notes, kind: w.kind, status: w.status, startsAt: w.starts_at, endsAt: w.ends_at };
 }
 
-function windowAuditShape(w: {
-  title: string;
-  kind: string;
-  status: string;
-  starts_at: string;
-  ends_at: string;
-  time_zone: string;
-  notes: string | null;
-}) {
-  return {
-    title: w.title,
-    kind: w.kind,
-    status: w.status,
-    startsAt: w.starts_at,
-    endsAt: w.ends_at,
-    timeZone: w.time_zone,
-    local: formatLocalRange(w.starts_at, w.ends_at, w.time_zone),
-    notes: w.notes,
-  };
+/** A window as the audit trail records it (and revision conflicts read it back). */
+function windowAuditShape(
+  w: WindowColumns<"title" | "notes" | "kind" | "status" | "starts_at" | "ends_at" | "time_zone">
+) {
+  return { ...stateOf(w), timeZone: w.time_zone, local: formatLocalRange(w.starts_at, w.ends_at, w.time_zone) };
 }
 
-export interface WindowInput {
-  plantId: number;
-  title: string;
-  kind: string;
-  status: string;
-  startsAt: string;
-  endsAt: string;
-  notes?: string | null;
-}
+/** A new window as entered: its fields (notes optional) and its plant. */
+export type WindowInput = Omit<WindowState, "notes"> & { plantId: number; notes?: string | null };
 
 /** A new planned or confirmed window of the plant, in the plant's zone. Returns it as listed. */
 export async function createWindow(

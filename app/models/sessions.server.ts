@@ -32,15 +32,24 @@ export async function sessionActor(db: Executor, secret: string, now: Date = new
     .where("p.active", "=", 1)
     .executeTakeFirst();
   if (!row || !isOneOf(ROLES, row.role)) return null;
+  return personActor(db, { ...row, role: row.role });
+}
+
+/** An active person as the actor of a request, with their plants as they stand now. */
+export async function personActor(
+  db: Executor,
+  person: { id: number; name: string; email: string; role: Role },
+  label = actorLabel(person.name, person.role)
+): Promise<Actor> {
   return {
     kind: "person",
-    personId: row.id,
+    personId: person.id,
     tokenId: null,
-    name: row.name,
-    email: row.email,
-    role: row.role,
-    label: actorLabel(row.name, row.role),
-    assignedPlantIds: await assignedPlants(db, row.id),
+    name: person.name,
+    email: person.email,
+    role: person.role,
+    label,
+    assignedPlantIds: await assignedPlants(db, person.id),
     plantScope: null,
   };
 }

@@ -1,5 +1,5 @@
-import type { Transaction } from "kysely";
-import type { Database } from "../../db/schema";
+import type { Selectable, Transaction } from "kysely";
+import type { Database, OutageWindowTable } from "../../db/schema";
 import { canonicalInstant, type WindowFacts } from "~/domain/outage-windows";
 import { ActError } from "~/utils/errors";
 
@@ -36,16 +36,12 @@ export async function blackoutsOverlapping(
   return query.execute();
 }
 
-export function windowFacts(row: {
-  id: number;
-  plant_id: number;
-  title: string;
-  kind: string;
-  status: string;
-  starts_at: string;
-  ends_at: string;
-  time_zone: string;
-}): WindowFacts {
+/** Columns of an outage window row. */
+export type WindowColumns<K extends keyof OutageWindowTable> = Pick<Selectable<OutageWindowTable>, K>;
+
+export function windowFacts(
+  row: WindowColumns<"id" | "plant_id" | "title" | "kind" | "status" | "starts_at" | "ends_at" | "time_zone">
+): WindowFacts {
   return {
     id: row.id,
     plantId: row.plant_id,
