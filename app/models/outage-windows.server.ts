@@ -564,8 +564,9 @@ export async function createWindow(
     const row = {
       plant_id: plant.id,
       title,
-      kind: input.kind,
-      status: input.status,
+      // windowRefusals refused any other kind or status above.
+      kind: input.kind as WindowKind,
+      status: input.status as WindowStatus,
       starts_at: canonical(input.startsAt),
       ends_at: canonical(input.endsAt),
       time_zone: plant.time_zone,
@@ -709,8 +710,9 @@ export async function updateWindow(
       ...current,
       title: input.title === undefined ? current.title : cleanTitle(input.title),
       notes: input.notes === undefined ? current.notes : cleanNotes(input.notes),
-      kind: input.kind ?? current.kind,
-      status: input.status ?? current.status,
+      // windowRefusals(next) below refuses any other kind or status.
+      kind: (input.kind ?? current.kind) as WindowKind,
+      status: (input.status ?? current.status) as WindowStatus,
       starts_at: input.startsAt ?? current.starts_at,
       ends_at: input.endsAt ?? current.ends_at,
     };
@@ -1010,7 +1012,8 @@ export async function scheduleChange(
     if (reasons.length > 0) throw new RefusedAct(409, withFieldNames(reasons));
     const row = {
       plant_id: plant.id,
-      kind: input.kind,
+      // The reasons above refused any other kind.
+      kind: input.kind as ChangeKind,
       title,
       conduit_id: conduit?.id ?? null,
       conduit_revision: input.kind === "conduit_cutover" ? conduit!.revision : null,
@@ -1018,7 +1021,7 @@ export async function scheduleChange(
       window_id: window.id,
       planned_start: plannedStart,
       planned_minutes: input.plannedMinutes,
-      status: "scheduled",
+      status: "scheduled" as const,
       done_at: null,
       created_by: actor.personId,
       created_at: now.toISOString(),

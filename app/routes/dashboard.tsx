@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { BurnupChart, PhaseChart, RagChart } from "~/components/dashboard/Charts.client";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
 import { RagBadge } from "~/components/dashboard/RagBadge";
-import { useHydrated } from "~/components/dashboard/useHydrated";
+import { useHydrated } from "~/utils/hydrated";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { AMBER_DAYS, BLOCKER_FLAG_DAYS, RAG_RULE, RAGS, UPCOMING_DAYS, type Rag } from "~/domain/rollup";
 import { formatDate } from "~/domain/time";

@@ -1455,8 +1455,8 @@ function planCutoverCampaign(ctx: PlantContext, conduits: PlannedConduit[], wind
   const order = conduits
     .map((c, i) => ({
       i,
-      updated: Date.parse(c.row.updated_at as string),
-      created: Date.parse(c.row.created_at as string),
+      updated: Date.parse(c.row.updated_at),
+      created: Date.parse(c.row.created_at),
     }))
     .sort((a, b) => b.updated - a.updated || a.i - b.i);
   const changes: PlannedChange[] = [];
@@ -1487,7 +1487,7 @@ function planCutoverCampaign(ctx: PlantContext, conduits: PlannedConduit[], wind
     const stallable = eligible.filter((w) => (windows[w] as PlannedWindow).startMs <= ctx.nowMs - 85 * DAY_MS);
     const choice = early.has(conduit.row.name) ? ((stallable.at(-1) ?? eligible[0]) as number) : rng.pick(eligible);
     const window = windows[choice] as PlannedWindow;
-    const settled = Date.parse(conduit.row.updated_at as string);
+    const settled = Date.parse(conduit.row.updated_at);
     signCurrent(rng, conduit, settled, window.startMs - DAY_MS);
     changes.push(
       placeChange(rng, windows, choice, {
@@ -2239,7 +2239,7 @@ async function insertOperations(
         conduit_id: c.conduit === null ? null : conduitId(c.conduit),
         conduit_revision: c.conduitRevision,
         asset_id: c.assetName === null ? null : assetIds.get(c.assetName) ?? null,
-        window_id: c.window === null ? null : (windowIds[c.window] as number),
+        window_id: c.window === null ? null : windowIds[c.window],
         planned_start: c.plannedStartMs === null ? null : iso(c.plannedStartMs),
         planned_minutes: c.plannedMinutes,
         status: c.status,

@@ -189,11 +189,11 @@ export interface OperationsInput {
   story: PlantStory;
 }
 
-export const OT_PIPELINE_PREFIX = "ot-siem-";
-export const IT_PIPELINE = "corp-it-siem";
+const OT_PIPELINE_PREFIX = "ot-siem-";
+const IT_PIPELINE = "corp-it-siem";
 const SOURCE = "sensor_pipeline";
 
-export function otPipelineName(code: string): string {
+function otPipelineName(code: string): string {
   return `${OT_PIPELINE_PREFIX}${code.toLowerCase()}`;
 }
 

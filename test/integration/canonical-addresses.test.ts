@@ -8,7 +8,6 @@ import { ingestConnRecords } from "../../app/models/evidence.server";
 import { exportProgram, importProgram } from "../../app/models/program-file.server";
 import { systemActor } from "../../app/utils/actor";
 import { openDatabase } from "../../app/utils/db.server";
-import { migrateToLatest } from "../../db/migrate";
 import { migrations } from "../../db/migrations/index";
 import { createTestDatabase, tempDir, type TestDatabase } from "../support/database";
 import { insertCutOverConduit, insertPlant, insertZone } from "../support/plants";
@@ -177,7 +176,7 @@ describe("migration to canonical addresses", () => {
         ip,
         mac: null,
         criticality: null,
-        discovery_source: "zeek_ingest",
+        discovery_source: "zeek_ingest" as const,
         status: "staged" as const,
         discovered_at: now,
         created_at: now,

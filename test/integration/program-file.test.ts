@@ -21,6 +21,7 @@ import {
 } from "../../app/models/program-file.server";
 import { baselineAcceptanceHash, readinessOf } from "../../app/models/readiness.server";
 import { contentHash } from "../../app/models/signoffs.server";
+import type { WindowKind, WindowStatus } from "../../app/domain/vocabulary";
 import type { DB } from "../../app/utils/db.server";
 import { seedDemoProgram } from "../../db/seed/demo-program";
 import { root } from "../../scripts/build";
@@ -119,8 +120,8 @@ async function addReadinessFacts(db: DB): Promise<string> {
     title: string,
     startsAt: string,
     endsAt: string,
-    kind = "scheduled_outage",
-    status = "completed"
+    kind: WindowKind = "scheduled_outage",
+    status: WindowStatus = "completed"
   ) => ({
     plant_id: plant,
     title,
