@@ -1,7 +1,32 @@
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+import type { SignoffPart } from "../app/domain/signoffs";
+import type {
+  AssetKind,
+  AssetStatus,
+  ChangeKind,
+  ChangeStatus,
+  ControlType,
+  Criticality,
+  DiscoverySource,
+  FlowDirection,
+  FlowProtocol,
+  Phase,
+  Role,
+  WindowKind,
+  WindowStatus,
+  ZoneKind,
+} from "../app/domain/vocabulary";
 
 // Every table of the database. Instants are UTC ISO-8601 text, calendar dates are "YYYY-MM-DD" text,
-// booleans are 0/1 integers (better-sqlite3 binds neither Date nor boolean).
+// booleans are 0/1 integers (better-sqlite3 binds neither Date nor boolean). A column holding one of a fixed
+// set of words has that set's type (from app/domain; the migrations' CHECK constraints hold the same lists).
+
+/** What a signoff signs. */
+export type SignoffSubjectType = "ownership_split" | "conduit" | "baseline_acceptance" | "gate_pass";
+/** A staged host's triage: reviewed as transient (not inventory), or escalated to corporate security. */
+export type AssetTriage = "transient" | "escalated";
+/** A detection rule's class: traffic that is unusual, or traffic that is wrong. */
+export type DetectionRuleClass = "unusual" | "wrong";
 
 export interface PlantTable {
   id: Generated<number>;
@@ -27,7 +52,7 @@ export interface ZoneTable {
   id: Generated<number>;
   plant_id: number;
   name: string;
-  kind: string;
+  kind: ZoneKind;
   purdue_level: number | null;
   /** Target security level, IEC 62443 SL-T 1–4. */
   sl_target: number | null;
@@ -49,7 +74,7 @@ export interface ConduitTable {
   zone_a_id: number;
   zone_b_id: number;
   purpose: string | null;
-  control_type: string | null;
+  control_type: ControlType | null;
   monitored: number;
   monitoring_point: string | null;
   /** Bumped by every edit of the conduit's definition; signoffs and baselines bind to one revision. */
@@ -65,10 +90,10 @@ export interface ConduitTable {
 export interface ConduitFlowTable {
   id: Generated<number>;
   conduit_id: number;
-  protocol: string;
+  protocol: FlowProtocol;
   /** Service port; null for ICMP. */
   port: number | null;
-  direction: string;
+  direction: FlowDirection;
   description: string | null;
 }
 
@@ -77,18 +102,18 @@ export interface AssetTable {
   plant_id: number;
   zone_id: number | null;
   name: string;
-  kind: string | null;
+  kind: AssetKind | null;
   vendor: string | null;
   model: string | null;
   firmware: string | null;
   install_year: number | null;
   ip: string | null;
   mac: string | null;
-  criticality: string | null;
-  discovery_source: string;
-  status: string;
+  criticality: Criticality | null;
+  discovery_source: DiscoverySource;
+  status: AssetStatus;
   /** A staged host's triage: known-transient (reviewed, not inventory) or escalated to corporate security. */
-  triage: ColumnType<string | null, string | null | undefined, string | null>;
+  triage: ColumnType<AssetTriage | null, AssetTriage | null | undefined, AssetTriage | null>;
   triage_note: ColumnType<string | null, string | null | undefined, string | null>;
   triaged_by: ColumnType<number | null, number | null | undefined, number | null>;
   triaged_at: ColumnType<string | null, string | null | undefined, string | null>;
@@ -101,7 +126,7 @@ export interface PersonTable {
   id: Generated<number>;
   email: string;
   name: string;
-  role: string;
+  role: Role;
   title: string | null;
   active: number;
   created_at: string;
@@ -121,7 +146,7 @@ export interface GatePassTable {
   id: Generated<number>;
   plant_id: number;
   /** The phase whose exit gate was passed. */
-  phase: string;
+  phase: Phase;
   passed_at: string;
   passed_by: number;
   /** JSON array of the criteria as they stood when the gate was passed. */
@@ -153,7 +178,7 @@ export interface ApiTokenTable {
   name: string;
   token_hash: string;
   prefix: string;
-  role: string;
+  role: Role;
   created_by: number | null;
   created_at: string;
   last_used_at: string | null;
@@ -168,12 +193,12 @@ export interface ApiTokenPlantTable {
 
 export interface SignoffTable {
   id: Generated<number>;
-  subject_type: string;
+  subject_type: SignoffSubjectType;
   subject_id: number;
   plant_id: number;
-  part: string;
+  part: SignoffPart;
   person_id: number;
-  role: string;
+  role: Role;
   revision: number;
   content_hash: string;
   signed_at: string;
@@ -231,8 +256,8 @@ export interface OutageWindowTable {
   id: Generated<number>;
   plant_id: number;
   title: string;
-  kind: string;
-  status: string;
+  kind: WindowKind;
+  status: WindowStatus;
   starts_at: string;
   ends_at: string;
   time_zone: string;
@@ -247,7 +272,7 @@ export interface OutageWindowTable {
 export interface NetworkChangeTable {
   id: Generated<number>;
   plant_id: number;
-  kind: string;
+  kind: ChangeKind;
   title: string;
   conduit_id: number | null;
   conduit_revision: number | null;
@@ -255,7 +280,7 @@ export interface NetworkChangeTable {
   window_id: number | null;
   planned_start: string | null;
   planned_minutes: number | null;
-  status: string;
+  status: ChangeStatus;
   done_at: string | null;
   created_by: number | null;
   created_at: string;
@@ -288,7 +313,7 @@ export interface DetectionRuleTable {
   id: Generated<number>;
   conduit_id: number;
   name: string;
-  class: string;
+  class: DetectionRuleClass;
   description: string | null;
   reviewed_by: number | null;
   reviewed_at: string | null;
@@ -416,18 +441,12 @@ export interface Database {
   policy_violation: PolicyViolationTable;
 }
 
-export type PlantRow = Selectable<PlantTable>;
 export type NewPlant = Insertable<PlantTable>;
-export type ZoneRow = Selectable<ZoneTable>;
 export type NewZone = Insertable<ZoneTable>;
 export type NewZoneRange = Insertable<ZoneRangeTable>;
-export type ConduitRow = Selectable<ConduitTable>;
 export type NewConduit = Insertable<ConduitTable>;
 export type NewConduitFlow = Insertable<ConduitFlowTable>;
-export type AssetRow = Selectable<AssetTable>;
 export type NewAsset = Insertable<AssetTable>;
-export type PersonRow = Selectable<PersonTable>;
 export type NewPerson = Insertable<PersonTable>;
 export type NewGatePass = Insertable<GatePassTable>;
-export type SignoffRow = Selectable<SignoffTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;

@@ -154,7 +154,7 @@ try {
       fail(error instanceof ActError ? `${file}: ${message}` : message);
     }
   }
-  if (values.json) console.log(JSON.stringify({ plant: values.plant!.toUpperCase(), files: reports }, null, 2));
+  if (values.json) console.log(JSON.stringify({ plant: values.plant.toUpperCase(), files: reports }, null, 2));
   else reports.forEach(printTable);
   await closeDb();
 } catch (error) {

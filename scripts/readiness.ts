@@ -31,7 +31,7 @@ const { values } = (() => {
 const at = values.at === undefined ? DateTime.utc() : DateTime.fromISO(values.at, { setZone: true });
 if (!at.isValid)
   fail(`--at “${values.at}” is not an ISO-8601 date or instant, e.g. 2026-12-01 or 2026-12-01T08:00:00Z.`);
-const instant = at.toUTC().toISO()!;
+const instant = at.toUTC().toISO();
 
 try {
   const db = getDb();

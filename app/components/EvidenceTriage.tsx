@@ -7,11 +7,11 @@ import { Pager } from "~/components/Pager";
 import { FormFailure } from "~/components/FormFailure";
 import type { ActFailure } from "~/utils/act.server";
 
-export const TRIAGE_INTENTS = ["confirm-host", "mark-transient", "escalate-host"] as const;
-export const VIOLATION_INTENTS = ["acknowledge-violation"] as const;
+const TRIAGE_INTENTS = ["confirm-host", "mark-transient", "escalate-host"] as const;
+const VIOLATION_INTENTS = ["acknowledge-violation"] as const;
 
 /** A flow tuple as ingest records it (`origin|responder|proto|port`), as a reader reads it. */
-export function formatTuple(tuple: string): string {
+function formatTuple(tuple: string): string {
   const [origin, responder, proto, port] = tuple.split("|");
   if (!origin || !responder || !proto) return tuple;
   return `${origin} → ${responder} ${proto}${port && port !== "-" ? `/${port}` : ""}`;

@@ -9,7 +9,7 @@ export const IMPORT_FIELDS = ["ip", "mac", "vendor", "model", "firmware", "kind"
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 /** Header names each field is recognized by, normalized (lower case, letters and digits only). */
-export const COLUMN_NAMES: Record<ImportField, readonly string[]> = {
+const COLUMN_NAMES: Record<ImportField, readonly string[]> = {
   ip: ["ip", "ipaddress", "ipaddr", "ipv4", "ipv4address", "ipv6", "ipv6address", "address", "hostip"],
   mac: ["mac", "macaddress", "macaddr", "hwaddress", "hardwareaddress", "physicaladdress"],
   vendor: ["vendor", "manufacturer", "make", "vendorname"],
@@ -54,7 +54,7 @@ const KIND_SYNONYMS: Record<string, AssetKind> = {
 /** Values that say the tool does not know: the kind is left empty. */
 const UNKNOWN_KINDS = new Set(["", "unknown", "unclassified", "na", "none"]);
 
-export const normalizeName = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, "");
+const normalizeName = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, "");
 
 const KIND_BY_NAME = new Map<string, AssetKind>([
   ...ASSET_KINDS.map((kind) => [normalizeName(kind), kind] as const),
@@ -96,9 +96,9 @@ export interface ParsedImport {
 }
 
 /** Columns of one record: exports have a few dozen; far more is another kind of file, and not read further. */
-export const MAX_COLUMNS = 500;
+const MAX_COLUMNS = 500;
 /** Characters of one record (a quoted field may run over several lines): the same, for a record's length. */
-export const MAX_RECORD_LENGTH = 100_000;
+const MAX_RECORD_LENGTH = 100_000;
 
 const count = (n: number) => n.toLocaleString("en-US");
 
@@ -314,7 +314,7 @@ export function parseAssetCsv(text: string): ParsedImport {
 }
 
 /** Problems a person is shown (the command, the upload form, --json): the first ones, then how many more. */
-export const PROBLEMS_LISTED = 20;
+const PROBLEMS_LISTED = 20;
 
 export function firstProblems(problems: readonly ImportProblem[]): { listed: ImportProblem[]; more: number } {
   return { listed: problems.slice(0, PROBLEMS_LISTED), more: Math.max(0, problems.length - PROBLEMS_LISTED) };

@@ -41,7 +41,7 @@ export function utcDayEnd(day: string): string {
   return next.toISOString();
 }
 
-export function parseUtcDay(params: URLSearchParams, name: string, ignored: string[]): string | null {
+function parseUtcDay(params: URLSearchParams, name: string, ignored: string[]): string | null {
   const raw = params.get(name);
   if (raw === null || raw === "") return null;
   if (isUtcDay(raw)) return raw;

@@ -168,11 +168,11 @@ export function canonicalCidr(text: string): string | null {
   return reading.ok ? reading.text : null;
 }
 
-export function formatCidr(cidr: Cidr): string {
+function formatCidr(cidr: Cidr): string {
   return `${formatAddress({ version: cidr.version, value: cidr.network })}/${cidr.prefix}`;
 }
 
-export function cidrContains(cidr: Cidr, address: Address): boolean {
+function cidrContains(cidr: Cidr, address: Address): boolean {
   if (cidr.version !== address.version) return false;
   const bits = cidr.version === 4 ? 32 : 128;
   const shift = BigInt(bits - cidr.prefix);

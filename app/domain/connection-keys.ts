@@ -35,7 +35,7 @@ export interface KeyedConnection {
 }
 
 /** The start in whole microseconds: Zeek writes six decimals, and two spellings of one instant are one. */
-export function startMicros(ts: number): number {
+function startMicros(ts: number): number {
   return Math.round(ts * 1e6);
 }
 

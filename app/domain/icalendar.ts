@@ -10,7 +10,7 @@ import { WINDOW_KIND_LABELS, WINDOW_STATUS_LABELS, labelFor } from "./vocabulary
 // client converts it to the viewer's own zone. The plant's own local reading, with its abbreviation, is in the
 // DESCRIPTION, so people at the plant still see "01:00 CST – 05:00 CDT".
 
-export const CALENDAR_PRODID = "-//Segmentation Tracker//Outage Windows//EN";
+const CALENDAR_PRODID = "-//Segmentation Tracker//Outage Windows//EN";
 
 export interface CalendarWindow extends WindowSpan {
   /** Globally unique and stable across feeds and edits; see `windowUid`. */
@@ -112,7 +112,7 @@ function sequenceOf(updatedAt: string): number {
 }
 
 /** "20260308T070000Z" (DATE-TIME in UTC form, RFC 5545 §3.3.5). Throws on an invalid instant. */
-export function utcStamp(instant: string): string {
+function utcStamp(instant: string): string {
   const ms = Date.parse(instant);
   if (!Number.isFinite(ms)) throw new Error(`Not an instant: ${instant}`);
   return new Date(ms)
@@ -121,6 +121,9 @@ export function utcStamp(instant: string): string {
     .replace(/[-:]/g, "");
 }
 
+// eslint-disable-next-line no-control-regex -- RFC 5545 text may not carry control characters
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000A-\u001F\u007F]/g;
+
 /** TEXT value escaping (RFC 5545 §3.3.11): backslash, semicolon, comma, newline; other control characters dropped. */
 export function escapeText(value: string): string {
   return value
@@ -128,7 +131,7 @@ export function escapeText(value: string): string {
     .replace(/;/g, "\\;")
     .replace(/,/g, "\\,")
     .replace(/\r\n|\r|\n/g, "\\n")
-    .replace(/[\u0000-\u0008\u000A-\u001F\u007F]/g, "");
+    .replace(CONTROL_CHARACTERS, "");
 }
 
 const encoder = new TextEncoder();

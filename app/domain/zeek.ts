@@ -449,7 +449,7 @@ export function parseConnLog(lines: Iterable<string>): ParsedConnLog {
 }
 
 /** The record's responder port as a flow tuple sees it: ICMP has none, ephemeral ports collapse to one. */
-export function tuplePort(record: ConnRecord, settings: BaselineSettings): number | null {
+function tuplePort(record: ConnRecord, settings: BaselineSettings): number | null {
   return record.proto === "icmp" ? null : collapsePort(record.respPort, settings);
 }
 

@@ -1,6 +1,7 @@
 import { CidrMatcher } from "~/domain/cidr";
 import { parseAssetCsv, type ImportField, type ImportProblem, type ImportRow } from "~/domain/asset-import";
 import { recordAudit } from "~/models/audit.server";
+import type { AssetKind } from "~/domain/vocabulary";
 import type { AuditActor } from "~/utils/actor";
 import type { DB } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
@@ -34,7 +35,7 @@ interface Known {
   vendor: string | null;
   model: string | null;
   firmware: string | null;
-  kind: string | null;
+  kind: AssetKind | null;
 }
 
 function listAt<T>(map: Map<string, T[]>, key: string): T[] {
@@ -43,7 +44,7 @@ function listAt<T>(map: Map<string, T[]>, key: string): T[] {
   return list;
 }
 
-const UPDATABLE = ["vendor", "model", "firmware", "kind"] as const;
+const UPDATABLE = ["vendor", "model", "firmware"] as const;
 
 export async function importAssets(
   db: DB,
@@ -162,6 +163,7 @@ export async function importAssets(
           const value = row[field];
           if (value !== null && value !== asset[field]) changes[field] = value;
         }
+        if (row.kind !== null && row.kind !== asset.kind) changes.kind = row.kind;
         if (Object.keys(changes).length === 0) unchanged++;
         else updates.push({ row, asset, changes });
       }

@@ -9,7 +9,7 @@ import {
   type ConflictAct,
 } from "~/domain/revisions";
 import { partState, SIGNOFF_PARTS, type PartState, type SignoffPart } from "~/domain/signoffs";
-import type { FlowDirection, FlowProtocol } from "~/domain/vocabulary";
+import type { ControlType, FlowDirection, FlowProtocol } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import { revisionTrail } from "~/models/revisions.server";
 import {
@@ -159,7 +159,7 @@ export interface ConduitInput {
   zoneAId: number;
   zoneBId: number;
   purpose: string | null;
-  controlType: string | null;
+  controlType: ControlType | null;
   monitored: boolean;
   monitoringPoint: string | null;
   flows: AllowedFlow[];

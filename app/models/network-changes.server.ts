@@ -211,7 +211,8 @@ export async function scheduleChange(
     if (reasons.length > 0) throw new RefusedAct(409, withFieldNames(reasons));
     const row = {
       plant_id: plant.id,
-      kind: input.kind,
+      // checkChangeScheduling refused any other kind above.
+      kind: input.kind as ChangeKind,
       title,
       conduit_id: conduit?.id ?? null,
       conduit_revision: input.kind === "conduit_cutover" ? conduit!.revision : null,
@@ -219,7 +220,7 @@ export async function scheduleChange(
       window_id: window.id,
       planned_start: plannedStart,
       planned_minutes: input.plannedMinutes,
-      status: "scheduled",
+      status: "scheduled" as const,
       done_at: null,
       created_by: actor.personId,
       created_at: now.toISOString(),

@@ -17,7 +17,7 @@ import {
 } from "~/domain/outage-windows";
 import { can } from "~/domain/permissions";
 import { changesBetween, conflictMessage, outageWindowFields } from "~/domain/revisions";
-import { WINDOW_KIND_LABELS, type WindowKind } from "~/domain/vocabulary";
+import { WINDOW_KIND_LABELS, type WindowKind, type WindowStatus } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import { requireAct } from "~/models/authorize.server";
 import { changesNeedingWindow, changesOfWindows, type ChangeView } from "~/models/network-changes.server";
@@ -290,8 +290,9 @@ export async function createWindow(
     const row = {
       plant_id: plant.id,
       title,
-      kind: input.kind,
-      status: input.status,
+      // newWindowRefusals refused any other kind or status above.
+      kind: input.kind as WindowKind,
+      status: input.status as WindowStatus,
       starts_at: canonicalInstant(input.startsAt),
       ends_at: canonicalInstant(input.endsAt),
       time_zone: plant.time_zone,
@@ -411,8 +412,9 @@ export async function updateWindow(
       ...current,
       title: input.title === undefined ? current.title : readOrRefuse(readTitle(input.title)),
       notes: input.notes === undefined ? current.notes : readOrRefuse(readNotes(input.notes)),
-      kind: input.kind ?? current.kind,
-      status: input.status ?? current.status,
+      // windowEditRefusals below refuses any other kind or status.
+      kind: (input.kind ?? current.kind) as WindowKind,
+      status: (input.status ?? current.status) as WindowStatus,
       starts_at: input.startsAt ?? current.starts_at,
       ends_at: input.endsAt ?? current.ends_at,
     };

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { currentPhase } from "~/domain/phase";
-import type { PlantPhase } from "~/domain/vocabulary";
+import type { AssetKind, AssetStatus, Criticality, PlantPhase } from "~/domain/vocabulary";
 import type { Executor } from "~/utils/db.server";
 
 export interface PlantSummary {
@@ -160,11 +160,11 @@ export type AssetSortKey = (typeof ASSET_SORT_KEYS)[number];
 
 export interface AssetQuery {
   search: string;
-  kind: string | null;
+  kind: AssetKind | null;
   /** A zone id, "none" for unplaced assets, or null for any zone. */
   zone: number | "none" | null;
-  criticality: string | null;
-  status: string | null;
+  criticality: Criticality | null;
+  status: AssetStatus | null;
   sort: AssetSortKey;
   dir: "asc" | "desc";
   offset: number;

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, Transaction, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import {
   DERIVED_HASH,
@@ -86,10 +86,35 @@ async function inChunks<T>(rows: readonly T[], write: (chunk: T[]) => Promise<un
 }
 
 const bit = (value: boolean) => (value ? 1 : 0);
+
+/**
+ * The rows of a log (checklist ticks, waivers, signoffs, alert wirings, detection rules) of every plant or conduit
+ * as one sequence, the way the app records them: each list keeps its file order, and the lists interleave by time
+ * (ties: the earlier list first). A file whose logs are in time order, as an export's are, imports with ids in time
+ * order across the whole program; a hand-written list out of time order still keeps its own order.
+ */
+function interleaveByTime<T>(lists: readonly (readonly T[])[], at: (row: T) => string): T[] {
+  const next = lists.map(() => 0);
+  const total = lists.reduce((n, list) => n + list.length, 0);
+  const out: T[] = [];
+  while (out.length < total) {
+    let best = -1;
+    let bestAt = "";
+    for (const [i, list] of lists.entries()) {
+      const row = list[next[i]!];
+      if (row === undefined) continue;
+      const rowAt = at(row);
+      if (best === -1 || rowAt < bestAt) [best, bestAt] = [i, rowAt];
+    }
+    out.push(lists[best]![next[best]!++]!);
+  }
+  return out;
+}
 const keyOf = (plantId: number, name: string) => `${plantId}\u0000${name}`;
 
 /**
- * Imports a program file (a parsed JSON value) in one transaction. An invalid document throws
+ * Imports a program file (a parsed JSON value) in one transaction: its own, or the caller's when given one (the
+ * demo seed imports its program and goes on in the same transaction). An invalid document throws
  * ProgramFileInvalidError with every error; a database that already holds a program throws
  * ProgramImportRefusedError unless `replace`.
  */
@@ -104,7 +129,9 @@ export async function importProgram(
   const actor = options.actor ?? systemActor("program:import");
   const counts = countProgram(program);
 
-  return db.transaction().execute(async (tx) => {
+  const inTransaction = <T>(work: (tx: Transaction<Database>) => Promise<T>) =>
+    db instanceof Transaction ? work(db) : db.transaction().execute(work);
+  return inTransaction(async (tx) => {
     const held = await sql<ReplacedCounts>`
       select (select count(*) from plant) as plants, (select count(*) from person) as people,
              (select count(*) from asset) as assets, (select count(*) from session) as sessions,
@@ -278,10 +305,10 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
   );
   const conduitId = (plant: number, name: string) => conduitIds.get(keyOf(plant, name))!;
 
+  const perConduitLists = <T>(rows: (plant: number, conduit: ProgramConduit, id: number) => T[]) =>
+    program.plants.flatMap((p) => p.conduits.map((c) => rows(plantId(p.code), c, conduitId(plantId(p.code), c.name))));
   const perConduit = <T>(rows: (plant: number, conduit: ProgramConduit, id: number) => T[]) =>
-    program.plants.flatMap((p) =>
-      p.conduits.flatMap((c) => rows(plantId(p.code), c, conduitId(plantId(p.code), c.name)))
-    );
+    perConduitLists(rows).flat();
   await inChunks(
     perConduit((_, c, id) =>
       c.flows.map((f) => ({
@@ -310,30 +337,37 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
     ),
     (rows) => tx.insertInto("observation").values(rows).execute()
   );
+  // Logs interleave by time across plants and conduits, each list in its file order (see interleaveByTime).
   await inChunks(
-    perConduit((_, c, id) =>
-      c.alertWirings.map((w) => ({
-        conduit_id: id,
-        conduit_revision: w.conduitRevision,
-        person_id: personId(w.by),
-        at: w.at,
-        siem_reference: w.siemReference,
-      }))
+    interleaveByTime(
+      perConduitLists((_, c, id) =>
+        c.alertWirings.map((w) => ({
+          conduit_id: id,
+          conduit_revision: w.conduitRevision,
+          person_id: personId(w.by),
+          at: w.at,
+          siem_reference: w.siemReference,
+        }))
+      ),
+      (w) => w.at
     ),
     (rows) => tx.insertInto("alert_wiring").values(rows).execute()
   );
   await inChunks(
-    perConduit((_, c, id) =>
-      c.detectionRules.map((r) => ({
-        conduit_id: id,
-        name: r.name,
-        class: r.class,
-        description: r.description,
-        reviewed_by: personOrNull(r.reviewedBy),
-        reviewed_at: r.reviewedAt,
-        created_by: personId(r.createdBy),
-        created_at: r.createdAt,
-      }))
+    interleaveByTime(
+      perConduitLists((_, c, id) =>
+        c.detectionRules.map((r) => ({
+          conduit_id: id,
+          name: r.name,
+          class: r.class,
+          description: r.description,
+          reviewed_by: personOrNull(r.reviewedBy),
+          reviewed_at: r.reviewedAt,
+          created_by: personId(r.createdBy),
+          created_at: r.createdAt,
+        }))
+      ),
+      (r) => r.created_at
     ),
     (rows) => tx.insertInto("detection_rule").values(rows).execute()
   );
@@ -425,30 +459,36 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
   );
 
   await inChunks(
-    program.plants.flatMap((p) =>
-      p.checklistTicks.map((t) => ({
-        plant_id: plantId(p.code),
-        code: t.code,
-        ticked: bit(t.ticked),
-        note: t.note,
-        details_json: t.details === null ? null : JSON.stringify(t.details),
-        person_id: personId(t.by),
-        at: t.at,
-      }))
+    interleaveByTime(
+      program.plants.map((p) =>
+        p.checklistTicks.map((t) => ({
+          plant_id: plantId(p.code),
+          code: t.code,
+          ticked: bit(t.ticked),
+          note: t.note,
+          details_json: t.details === null ? null : JSON.stringify(t.details),
+          person_id: personId(t.by),
+          at: t.at,
+        }))
+      ),
+      (t) => t.at
     ),
     (rows) => tx.insertInto("checklist_tick").values(rows).execute()
   );
   await inChunks(
-    program.plants.flatMap((p) =>
-      p.waivers.map((w) => ({
-        plant_id: plantId(p.code),
-        code: w.code,
-        justification: w.justification,
-        person_id: personId(w.by),
-        at: w.at,
-        revoked_at: w.revokedAt,
-        revoked_by: personOrNull(w.revokedBy),
-      }))
+    interleaveByTime(
+      program.plants.map((p) =>
+        p.waivers.map((w) => ({
+          plant_id: plantId(p.code),
+          code: w.code,
+          justification: w.justification,
+          person_id: personId(w.by),
+          at: w.at,
+          revoked_at: w.revokedAt,
+          revoked_by: personOrNull(w.revokedBy),
+        }))
+      ),
+      (w) => w.at
     ),
     (rows) => tx.insertInto("waiver").values(rows).execute()
   );
@@ -473,32 +513,35 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
   );
 
   await inChunks(
-    program.plants.flatMap((p) => {
-      const plant = plantId(p.code);
-      const conduitsByName = new Map(p.conduits.map((c) => [c.name, c]));
-      return p.signoffs.map((s) => {
-        const { subjectId, derivedHash } = signoffSubject(s.subject, s.revision, {
-          plant,
-          conduit: (name) => ({ id: conduitId(plant, name), doc: conduitsByName.get(name)! }),
-          zone: (name) => zoneId(plant, name),
-          gatePass: (phase) => gatePassIds.get(keyOf(plant, phase))!,
+    interleaveByTime(
+      program.plants.map((p) => {
+        const plant = plantId(p.code);
+        const conduitsByName = new Map(p.conduits.map((c) => [c.name, c]));
+        return p.signoffs.map((s) => {
+          const { subjectId, derivedHash } = signoffSubject(s.subject, s.revision, {
+            plant,
+            conduit: (name) => ({ id: conduitId(plant, name), doc: conduitsByName.get(name)! }),
+            zone: (name) => zoneId(plant, name),
+            gatePass: (phase) => gatePassIds.get(keyOf(plant, phase))!,
+          });
+          return {
+            subject_type: s.subject.type,
+            subject_id: subjectId,
+            plant_id: plant,
+            part: s.part,
+            person_id: personId(s.signer),
+            role: s.role,
+            revision: s.revision,
+            content_hash: s.contentHash === DERIVED_HASH ? derivedHash() : s.contentHash,
+            signed_at: s.signedAt,
+            note: s.note,
+            revoked_at: s.revokedAt,
+            revoked_reason: s.revokedReason,
+          };
         });
-        return {
-          subject_type: s.subject.type,
-          subject_id: subjectId,
-          plant_id: plant,
-          part: s.part,
-          person_id: personId(s.signer),
-          role: s.role,
-          revision: s.revision,
-          content_hash: s.contentHash === DERIVED_HASH ? derivedHash() : s.contentHash,
-          signed_at: s.signedAt,
-          note: s.note,
-          revoked_at: s.revokedAt,
-          revoked_reason: s.revokedReason,
-        };
-      });
-    }),
+      }),
+      (s) => s.signed_at
+    ),
     (rows) => tx.insertInto("signoff").values(rows).execute()
   );
 }

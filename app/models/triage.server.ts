@@ -253,7 +253,7 @@ export async function confirmStagedHost(
     if (!zone) throw new ActError(400, "Choose a zone of this plant.", "zoneId");
     const stamp = now.toISOString();
     const after = {
-      status: "confirmed",
+      status: "confirmed" as const,
       zone_id: zone.id,
       kind: input.kind,
       name: name ?? asset.name,

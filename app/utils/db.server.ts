@@ -8,10 +8,10 @@ export type DB = Kysely<Database>;
 /** What repository functions take, so one business act can run inside one transaction. */
 export type Executor = Kysely<Database> | Transaction<Database>;
 
-export const DEFAULT_DATABASE_PATH = "data/tracker.db";
+const DEFAULT_DATABASE_PATH = "data/tracker.db";
 
 /** How long a write waits for another's write lock (an ingest, another worker) before it is refused as busy. */
-export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const MAX_BUSY_TIMEOUT_MS = 60_000;
 
 export class DatabaseOpenError extends Error {}

@@ -1,4 +1,5 @@
 import { computeBaseline, DEFAULT_BASELINE_SETTINGS, type Observation } from "../../app/domain/baseline";
+import type { ChecklistCode } from "../../app/domain/readiness";
 import type { SignoffPart } from "../../app/domain/signoffs";
 import type { Random } from "./random";
 import {
@@ -54,7 +55,7 @@ export interface PlannedObservation {
 }
 
 export interface PlannedTick {
-  code: string;
+  code: ChecklistCode;
   ticked: boolean;
   note: string;
   details: { pipelineName: string; retentionDays: number; itPipelineName: string } | null;
@@ -189,11 +190,11 @@ export interface OperationsInput {
   story: PlantStory;
 }
 
-export const OT_PIPELINE_PREFIX = "ot-siem-";
-export const IT_PIPELINE = "corp-it-siem";
+const OT_PIPELINE_PREFIX = "ot-siem-";
+const IT_PIPELINE = "corp-it-siem";
 const SOURCE = "sensor_pipeline";
 
-export function otPipelineName(code: string): string {
+function otPipelineName(code: string): string {
   return `${OT_PIPELINE_PREFIX}${code.toLowerCase()}`;
 }
 
@@ -918,7 +919,7 @@ function planChecklist(input: OperationsInput): { ticks: PlannedTick[]; waivers:
   const at = (fromMs: number, toMs: number) => workTimeBetween(rng, fromMs, toMs, timeZone);
   const ticks: PlannedTick[] = [];
   const tick = (
-    code: string,
+    code: ChecklistCode,
     ticked: boolean,
     note: string,
     person: string,

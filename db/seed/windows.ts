@@ -32,9 +32,9 @@ const HANDBACK_MINUTES = 20;
 const BETWEEN_CHANGES = 10;
 
 /** Days ahead a window is confirmed; beyond, it is planned. */
-export const CONFIRMED_HORIZON_DAYS = 42;
+const CONFIRMED_HORIZON_DAYS = 42;
 /** Days ahead windows are planned at all. */
-export const PLANNING_HORIZON_DAYS = 90;
+const PLANNING_HORIZON_DAYS = 90;
 
 interface Season {
   title: string;
@@ -225,7 +225,7 @@ export function planWindows(input: WindowPlanInput): PlannedWindow[] {
   return windows.sort((a, b) => a.startMs - b.startMs);
 }
 
-export function windowMinutes(window: PlannedWindow): number {
+function windowMinutes(window: PlannedWindow): number {
   return Math.round((window.endMs - window.startMs) / MINUTE_MS);
 }
 

@@ -107,7 +107,7 @@ export function plantCode(index: number): string {
 }
 
 /** The IPv4 /20 of zone `zone` of plant `index`: plants share 10.0.0.0/8, two plants to a /16. */
-export function zoneBase(index: number, zone: number): [number, number, number] {
+function zoneBase(index: number, zone: number): [number, number, number] {
   return [10, index >> 1, (index & 1) * 128 + zone * 16];
 }
 
@@ -117,12 +117,8 @@ export function hostIp(index: number, zone: number, host: number): string {
   return `${a}.${b}.${c + (host >> 8)}.${host & 255}`;
 }
 
-export function conduitName(spec: { a: number; b: number }): string {
+function conduitName(spec: { a: number; b: number }): string {
   return `${ZONES[spec.a]!.name} ↔ ${ZONES[spec.b]!.name}`;
-}
-
-export function zoneName(zone: number): string {
-  return ZONES[zone]!.name;
 }
 
 const iso = (dt: DateTime) => dt.toUTC().toISO({ suppressMilliseconds: false })!;
@@ -356,7 +352,7 @@ export const BENCH_ACCOUNTS = {
   admin: "admin@bench.test",
 };
 
-export function engineerEmail(index: number): string {
+function engineerEmail(index: number): string {
   return `eng.${plantCode(index).toLowerCase()}@bench.test`;
 }
 
@@ -427,5 +423,5 @@ export function benchProgram(input: BenchProgramOptions): ProgramFile {
     settings: {},
     people,
     plants,
-  } as ProgramFile;
+  };
 }

@@ -60,9 +60,9 @@ before(async () => {
 
   // The demo's DAY has passed every gate that holds a checklist criterion, and a passed gate shows no tick
   // controls. Reopen it from the baseline gate on, so DAY's engineer has something to tick.
-  const passed = (await db.selectFrom("gate_pass").select("phase").where("plant_id", "=", day.id).execute()).map(
-    (row) => row.phase
-  );
+  const passed: string[] = (
+    await db.selectFrom("gate_pass").select("phase").where("plant_id", "=", day.id).execute()
+  ).map((row) => row.phase);
   if (CHECKLIST_PHASES.every((phase) => passed.includes(phase))) {
     await db
       .deleteFrom("gate_pass")

@@ -5,7 +5,6 @@ import { after, before, describe, it } from "node:test";
 import SQLite from "better-sqlite3";
 import { recordAudit } from "../../app/models/audit.server";
 import { openDatabase, type DB } from "../../app/utils/db.server";
-import { root } from "../../scripts/build";
 import { tempDir } from "../support/database";
 import { createPerson, signInOverHttp } from "../support/people";
 import { type RunningServer, runScript, startServer } from "../support/server";

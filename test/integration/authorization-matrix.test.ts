@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { formatFlow } from "../../app/domain/conduits";
 import { homePath } from "../../app/domain/permissions";
+import type { SignoffPart } from "../../app/domain/signoffs";
 import type { Role } from "../../app/domain/vocabulary";
 import { createFeedToken } from "../../app/models/calendar-feeds.server";
 import { listConduitDetails } from "../../app/models/conduits.server";
@@ -14,6 +15,7 @@ import { matureBaseline } from "../support/evidence";
 import { createPerson, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { runScript, startServer, type RunningServer } from "../support/server";
 import { intentsOf, loadRouteModules, routesDir, type RouteModule } from "../support/routes";
+import type { SignoffSubjectType } from "../../db/schema";
 
 // The authorization matrix: every loader and action of every route module, and every API endpoint, tried by
 // every role (and by nobody), through the real server over HTTP, against the demo program. One table says what
@@ -236,9 +238,9 @@ async function accountRevision(personId: number): Promise<string> {
 }
 
 async function latestSignoff(input: {
-  subjectType: string;
+  subjectType: SignoffSubjectType;
   subjectId: number;
-  part: string;
+  part: SignoffPart;
   personId: number;
 }): Promise<Fields> {
   const row = await db

@@ -9,7 +9,6 @@ import { exportProgram } from "../../app/models/program-export.server";
 import { importProgram } from "../../app/models/program-import.server";
 import { systemActor } from "../../app/utils/actor";
 import { openDatabase } from "../../app/utils/db.server";
-import { migrateToLatest } from "../../db/migrate";
 import { migrations } from "../../db/migrations/index";
 import { createTestDatabase, tempDir, type TestDatabase } from "../support/database";
 import { insertCutOverConduit, insertPlant, insertZone } from "../support/plants";
@@ -178,7 +177,7 @@ describe("migration to canonical addresses", () => {
         ip,
         mac: null,
         criticality: null,
-        discovery_source: "zeek_ingest",
+        discovery_source: "zeek_ingest" as const,
         status: "staged" as const,
         discovered_at: now,
         created_at: now,

@@ -615,7 +615,7 @@ describe("importing an inventory export", () => {
       body: encoded.body,
       duplex: "half",
       redirect: "manual",
-    } as RequestInit);
+    });
     const text = await response.text();
     assert.equal(response.status, 413, `a 9 MB upload: got ${response.status} ${text.slice(0, 200)}`);
     assert.match(words(text), /larger than 8 MB/);

@@ -705,10 +705,10 @@ function nearFormArb(form: PageForm): fc.Arbitrary<Body> {
     const said: string[] = [];
     for (const c of changes) {
       const i = "at" in c && fields.length > 0 ? c.at % fields.length : 0;
-      if (c.how === "replace" && fields[i]) fields[i] = [fields[i]![0], c.value];
+      if (c.how === "replace" && fields[i]) fields[i] = [fields[i][0], c.value];
       else if (c.how === "drop") fields.splice(i, 1);
       else if (c.how === "add") fields.push([c.name, c.value]);
-      else if (c.how === "twice" && fields[i]) fields.push([fields[i]![0], c.value]);
+      else if (c.how === "twice" && fields[i]) fields.push([fields[i][0], c.value]);
       said.push(c.how === "as shown" ? c.how : `${c.how} ${"at" in c ? fields[i]?.[0] ?? "" : c.name}`);
     }
     return {

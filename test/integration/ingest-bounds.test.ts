@@ -7,7 +7,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Migrator, sql } from "kysely";
 import { DEFAULT_BASELINE_SETTINGS } from "../../app/domain/baseline";
-import { flowTuple, parseConnLog, type ConnRecord } from "../../app/domain/zeek";
+import { flowTuple, parseConnLog } from "../../app/domain/zeek";
 import { INGEST_CREATION_CAP, ingestConnRecords } from "../../app/models/evidence.server";
 import { tickCriterion } from "../../app/models/gates.server";
 import type { Actor } from "../../app/utils/actor";
@@ -21,6 +21,7 @@ import { createTestDatabase, tempDir, type TestDatabase } from "../support/datab
 import { createPerson, signInOverHttp } from "../support/people";
 import { insertCutOverConduit, insertPlant, insertZone } from "../support/plants";
 import { runScript, startServer } from "../support/server";
+import type { FlowProtocol } from "../../app/domain/vocabulary";
 
 // What one file may do to a plant: create at most INGEST_CREATION_CAP hosts and violations (a spoofed scan is
 // reported, not stored), leave the app writable while it is read, and show readers nothing until it is published
@@ -35,7 +36,7 @@ async function plantWithConduit(
   db: DB,
   code: string,
   zones: { a: [string, string]; b: [string, string] },
-  allowed: { protocol: string; port: number | null }[],
+  allowed: { protocol: FlowProtocol; port: number | null }[],
   cutoverAt: string
 ): Promise<{ plantId: number; conduitId: number }> {
   const plantId = await insertPlant(db, code, "UTC");

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import ICAL from "ical.js";
 import { DateTime } from "luxon";
 import { windowUid } from "../../app/domain/icalendar";
-import { isOneOf, ROLES } from "../../app/domain/vocabulary";
+import { isOneOf, ROLES, type ChangeKind } from "../../app/domain/vocabulary";
 import { createFeedToken, listFeedTokens, revokeFeedToken } from "../../app/models/calendar-feeds.server";
 import { cancelChange, completeChange } from "../../app/models/network-changes.server";
 import { updateWindow, upcomingWindows } from "../../app/models/outage-windows.server";
@@ -498,7 +498,7 @@ describe("marking changes done or cancelled", () => {
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const insertChange = async (kind: string) =>
+    const insertChange = async (kind: ChangeKind) =>
       (
         await db
           .insertInto("network_change")

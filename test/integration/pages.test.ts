@@ -148,7 +148,7 @@ describe("who may load the pages", () => {
       request: new Request("http://localhost/"),
       params: {},
       context: { cspNonce: "", clientIp: "127.0.0.1" },
-    } as never);
+    });
     await assert.rejects(
       anonymous,
       (thrown: unknown) =>
@@ -158,7 +158,7 @@ describe("who may load the pages", () => {
       request: new Request("http://localhost/plants/DAY?kind=plc"),
       params: { code: "DAY" },
       context: { cspNonce: "", clientIp: "127.0.0.1" },
-    } as never);
+    });
     await assert.rejects(
       toPlant,
       (thrown: unknown) =>

@@ -17,6 +17,7 @@ import {
 import { baselineAcceptanceHash } from "../../app/models/readiness.server";
 import { readinessOf } from "../../app/http/readiness-cache.server";
 import { contentHash } from "../../app/models/signoffs.server";
+import type { WindowKind, WindowStatus } from "../../app/domain/vocabulary";
 import type { DB } from "../../app/utils/db.server";
 import { seedDemoProgram } from "../../db/seed/demo-program";
 import { root } from "../../scripts/build";
@@ -115,8 +116,8 @@ async function addReadinessFacts(db: DB): Promise<string> {
     title: string,
     startsAt: string,
     endsAt: string,
-    kind = "scheduled_outage",
-    status = "completed"
+    kind: WindowKind = "scheduled_outage",
+    status: WindowStatus = "completed"
   ) => ({
     plant_id: plant,
     title,

@@ -105,7 +105,7 @@ describe("conduit signoffs", () => {
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .executeTakeFirstOrThrow();
     for (const [as, part] of refusals) {
-      const response = await post(as, { intent: "sign", part, hash: hash!, revision: await conduitRevision() });
+      const response = await post(as, { intent: "sign", part, hash: hash, revision: await conduitRevision() });
       assert.equal(response.status, 403, `${as} signing ${part}`);
     }
     const unassigned = await fetch(`${server.url}${conduitPath}`, {
@@ -183,7 +183,7 @@ describe("conduit signoffs", () => {
     const stale = await post("eng.day@demo.test", {
       intent: "sign",
       part: "design_change_control",
-      hash: oldHash!,
+      hash: oldHash,
       revision: String(before.revision),
     });
     assert.equal(stale.status, 409);
@@ -198,7 +198,7 @@ describe("conduit signoffs", () => {
       const signed = await post(as, {
         intent: "sign",
         part,
-        hash: hash!,
+        hash: hash,
         revision: revisionOn(html)!,
         note: "Matches the firewall change request",
       });

@@ -237,12 +237,12 @@ describe("signing in over plain HTTP from another machine", () => {
     assert.equal(signIn.headers.location, "/login?session=check&redirectTo=%2Fplants");
     const cookie = String(signIn.headers["set-cookie"]).split(";")[0]!;
 
-    const dropped = await send(plain.url, { path: signIn.headers.location!, method: "GET", headers: headers() });
+    const dropped = await send(plain.url, { path: signIn.headers.location, method: "GET", headers: headers() });
     assert.equal(dropped.status, 200);
     assert.match(dropped.text, /Your email and password were accepted, but your browser did not keep the session/);
 
     const kept = await send(plain.url, {
-      path: signIn.headers.location!,
+      path: signIn.headers.location,
       method: "GET",
       headers: { ...headers(), Cookie: cookie },
     });

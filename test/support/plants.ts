@@ -1,3 +1,4 @@
+import type { FlowProtocol } from "../../app/domain/vocabulary";
 import type { DB } from "../../app/utils/db.server";
 
 // A bare plant and its zones, written straight into a test database, for tests that need a plant of their own
@@ -82,7 +83,7 @@ export async function insertCutOverConduit(
   plantId: number,
   name: string,
   zones: { a: number; b: number },
-  allowed: { protocol: string; port: number | null }[],
+  allowed: { protocol: FlowProtocol; port: number | null }[],
   doneAt: string
 ): Promise<number> {
   const conduitId = await insertConduit(db, plantId, name, zones);

@@ -59,6 +59,7 @@ export function segmentsOf(file: string): Segment[] {
   const parts = base.replace(/\[\.\]/g, "\u0000").split(".");
   const segments: Segment[] = [];
   for (const rawPart of parts) {
+    // eslint-disable-next-line no-control-regex -- NUL stands in for an escaped dot while splitting
     const part = rawPart.replace(/\u0000/g, ".");
     if (part.startsWith("_")) continue; // a pathless layout
     const text = part.endsWith("_") ? part.slice(0, -1) : part;

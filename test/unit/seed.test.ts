@@ -16,7 +16,7 @@ import {
   type PlantState,
 } from "../../app/domain/readiness";
 import type { PartState } from "../../app/domain/signoffs";
-import { PHASES, ROLES, type FlowDirection, type FlowProtocol, type Phase } from "../../app/domain/vocabulary";
+import { PHASES, ROLES, type Phase } from "../../app/domain/vocabulary";
 import type { DB } from "../../app/utils/db.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 
@@ -71,7 +71,7 @@ async function currentPhases(): Promise<Map<string, Phase | "complete">> {
       const snapshot = JSON.parse(pass.criteria_snapshot) as { code: string; met: boolean }[];
       assert.deepEqual(
         snapshot,
-        GATE_CRITERIA[pass.phase as Phase].map((code) => ({ code, met: true }))
+        GATE_CRITERIA[pass.phase].map((code) => ({ code, met: true }))
       );
     }
     phases.set(plant.code, PHASES[mine.length] ?? "complete");
@@ -128,7 +128,7 @@ describe("demo program seed", () => {
       counts.reduce((sum, c) => sum + Number(c.n), 0),
       summary.assets
     );
-    for (const kind of ["plc", "hmi"]) {
+    for (const kind of ["plc", "hmi"] as const) {
       const oldest = await db
         .selectFrom("asset")
         .where("kind", "=", kind)
@@ -286,9 +286,9 @@ describe("demo program seed", () => {
         flows: flows
           .filter((f) => f.conduit_id === c.id)
           .map((f) => ({
-            protocol: f.protocol as FlowProtocol,
+            protocol: f.protocol,
             port: f.port,
-            direction: f.direction as FlowDirection,
+            direction: f.direction,
             description: f.description,
           })),
       });
@@ -724,7 +724,7 @@ describe("demo program operations", () => {
     const inConduits = conduits.filter((c) => phases.get(c.code) === "conduits");
     const statusOf = (id: number) => cutovers.find((n) => n.conduit_id === id)?.status ?? "none";
     const statuses = new Set(inConduits.map((c) => statusOf(c.id)));
-    for (const status of ["done", "scheduled", "none"])
+    for (const status of ["done", "scheduled", "none"] as const)
       assert.ok(statuses.has(status), `a conduits-phase conduit's cutover is ${status}`);
   });
 

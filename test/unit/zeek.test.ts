@@ -337,7 +337,7 @@ describe("Zeek conn.log bad input", () => {
   it("refuses a #fields header without the connection columns", () => {
     const parsed = parseConnLog(["#separator \\x09", "#fields\tts\tuid\tquery", "1\tC1\texample.org"]);
     assert.equal(parsed.refusal?.fatal, true);
-    assert.match(parsed.refusal!.message, /lacks id\.orig_h, id\.resp_h, proto/);
+    assert.match(parsed.refusal.message, /lacks id\.orig_h, id\.resp_h, proto/);
   });
 
   it("never throws on odd lines", () => {

@@ -34,7 +34,7 @@ const BASE = {
   plugins: { legend: { position: "bottom" as const } },
 };
 
-export const SERIES_COLORS = ["#33404f", "#174a7c", "#0b6bcb", "#7a4b00", "#1e6b3a"];
+const SERIES_COLORS = ["#33404f", "#174a7c", "#0b6bcb", "#7a4b00", "#1e6b3a"];
 const SCOPE_COLOR = "#a12020";
 
 export interface ChartProps {
