@@ -346,9 +346,9 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "executive"),
   },
   { route: "settings.tsx", method: "GET", path: "/settings", expected: only(...READERS) },
-  { route: "plants.$code_.windows.tsx", method: "GET", path: "/plants/DAY/windows", expected: only(...READERS) },
+  { route: "plants.$code_.windows/route.tsx", method: "GET", path: "/plants/DAY/windows", expected: only(...READERS) },
   {
-    route: "plants.$code_.windows.tsx",
+    route: "plants.$code_.windows/route.tsx",
     label: "the month grid",
     method: "GET",
     path: "/plants/DAY/windows?view=month",
@@ -359,7 +359,7 @@ const TABLE: Entry[] = [
   { route: "dashboard[.]csv.tsx", method: "GET", path: "/dashboard.csv", expected: only(...READERS) },
   { route: "plants._index.tsx", method: "GET", path: "/plants", expected: only(...READERS) },
   { route: "me.tsx", method: "GET", path: "/me", expected: only(...READERS) },
-  { route: "admin.tsx", method: "GET", path: "/admin", expected: only("admin") },
+  { route: "admin/route.tsx", method: "GET", path: "/admin", expected: only("admin") },
   // Public: the form for nobody, a redirect home for the signed in.
   { route: "login.tsx", method: "GET", path: "/login", allowStatus: [200, 302], expected: EVERYONE },
   { route: "logout.tsx", method: "GET", path: "/logout", allowStatus: [302], expected: EVERYONE },
@@ -539,7 +539,7 @@ const TABLE: Entry[] = [
 
   // The plant's outage-window forms (a window far ahead, clear of every seeded blackout; unknown ids meet a 404).
   {
-    route: "plants.$code_.windows.tsx",
+    route: "plants.$code_.windows/route.tsx",
     method: "POST",
     path: "/plants/DAY/windows",
     intent: "create-window",
@@ -556,7 +556,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code_.windows.tsx",
+    route: "plants.$code_.windows/route.tsx",
     method: "POST",
     path: "/plants/DAY/windows",
     intent: "window-status",
@@ -565,7 +565,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code_.windows.tsx",
+    route: "plants.$code_.windows/route.tsx",
     method: "POST",
     path: "/plants/DAY/windows",
     intent: "schedule-change",
@@ -582,7 +582,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code_.windows.tsx",
+    route: "plants.$code_.windows/route.tsx",
     method: "POST",
     path: "/plants/DAY/windows",
     intent: "complete-change",
@@ -591,7 +591,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code_.windows.tsx",
+    route: "plants.$code_.windows/route.tsx",
     method: "POST",
     path: "/plants/DAY/windows",
     intent: "cancel-change",
@@ -751,7 +751,7 @@ const TABLE: Entry[] = [
 
   // Accounts and tokens.
   {
-    route: "admin.tsx",
+    route: "admin/route.tsx",
     method: "POST",
     path: "/admin",
     intent: "create-account",
@@ -765,7 +765,7 @@ const TABLE: Entry[] = [
     expected: only("admin"),
   },
   {
-    route: "admin.tsx",
+    route: "admin/route.tsx",
     method: "POST",
     path: "/admin",
     intent: "update-account",
@@ -779,7 +779,7 @@ const TABLE: Entry[] = [
     expected: only("admin"),
   },
   {
-    route: "admin.tsx",
+    route: "admin/route.tsx",
     method: "POST",
     path: "/admin",
     intent: "set-active",
@@ -787,7 +787,7 @@ const TABLE: Entry[] = [
     expected: only("admin"),
   },
   {
-    route: "admin.tsx",
+    route: "admin/route.tsx",
     method: "POST",
     path: "/admin",
     intent: "reset-password",
@@ -795,7 +795,7 @@ const TABLE: Entry[] = [
     expected: only("admin"),
   },
   {
-    route: "admin.tsx",
+    route: "admin/route.tsx",
     method: "POST",
     path: "/admin",
     intent: "create-token",
@@ -803,7 +803,7 @@ const TABLE: Entry[] = [
     expected: only("admin"),
   },
   {
-    route: "admin.tsx",
+    route: "admin/route.tsx",
     method: "POST",
     path: "/admin",
     intent: "revoke-token",

@@ -1,0 +1,69 @@
+import { Field, useActForm } from "~/components/forms";
+import { ROLE_LABELS, ROLES } from "~/domain/vocabulary";
+import type { PlantChoice } from "~/models/accounts.server";
+
+// The fields the administration's forms share: a role to choose, and the plants to tick.
+
+export function RoleField({ defaultValue }: { defaultValue?: string }) {
+  return (
+    <Field as="select" name="role" label="Role" required defaultValue={defaultValue ?? ""}>
+      <option value="" disabled>
+        Choose a role
+      </option>
+      {ROLES.map((role) => (
+        <option key={role} value={role}>
+          {ROLE_LABELS[role]}
+        </option>
+      ))}
+    </Field>
+  );
+}
+
+/** Plants as checkboxes (a group, not one control): its problems under it, as a Field shows them. */
+export function PlantPicker({
+  legend,
+  hint,
+  plants,
+  selected,
+}: {
+  legend: string;
+  hint: string;
+  plants: PlantChoice[];
+  selected: readonly string[];
+}) {
+  const form = useActForm();
+  const id = `${form?.id ?? "field"}-plants`;
+  const errors = form?.reply?.fieldErrors.plants ?? [];
+  const describedBy = [errors.length ? `${id}-error` : null, `${id}-hint`].filter(Boolean).join(" ");
+  return (
+    <fieldset
+      className="plant-picker"
+      id={id}
+      aria-describedby={describedBy}
+      aria-invalid={errors.length ? true : undefined}
+    >
+      <legend>{legend}</legend>
+      <p className="field-hint" id={`${id}-hint`}>
+        {hint}
+      </p>
+      {plants.length === 0 ? <p className="muted">No plants in the program yet.</p> : null}
+      <div className="plant-options">
+        {plants.map((plant) => (
+          <label key={plant.id} className="check">
+            <input type="checkbox" name="plants" value={plant.code} defaultChecked={selected.includes(plant.code)} />
+            <span>
+              <span className="mono">{plant.code}</span> {plant.name}
+            </span>
+          </label>
+        ))}
+      </div>
+      {errors.length ? (
+        <ul className="field-error" id={`${id}-error`}>
+          {errors.map((message) => (
+            <li key={message}>{message}</li>
+          ))}
+        </ul>
+      ) : null}
+    </fieldset>
+  );
+}
