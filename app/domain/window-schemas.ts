@@ -5,8 +5,7 @@ import { CHANGE_KINDS, WINDOW_KINDS } from "./vocabulary";
 // are not here: a form sends plant-local fields (`start.date`, `start.time`, `start.offset`) and the API an instant
 // or a plant-local object; each transport reads them into instants, and the model checks them against the rules.
 
-const id = (label: string) =>
-  z.coerce.number(`Choose ${label}.`).int(`Choose ${label}.`).positive(`Choose ${label}.`);
+const id = (label: string) => z.coerce.number(`Choose ${label}.`).int(`Choose ${label}.`).positive(`Choose ${label}.`);
 
 /** A new window: what it is called, its kind, planned or confirmed (planned when not said), and notes. */
 export const CreateWindowSchema = z.object({

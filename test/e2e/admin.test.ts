@@ -78,7 +78,7 @@ describe("managing accounts in the browser", () => {
     await create.getByLabel("Initial password").fill("a long enough password");
     await create.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(/\/admin\?done=account-created$/);
-    await page.locator(".form-success", { hasText: "Account created." }).waitFor();
+    await page.locator(".confirmation", { hasText: "Account created for new.engineer@accounts.test." }).waitFor();
     const row = page.getByRole("row", { name: /new\.engineer@accounts\.test/ });
     assert.match(await row.innerText(), /Nia Engineer[\s\S]*Plant engineer[\s\S]*AAA[\s\S]*Active[\s\S]*Never/);
     assert.equal(await create.getByLabel("Email").inputValue(), "", "the form is emptied after a success");
@@ -91,7 +91,7 @@ describe("managing accounts in the browser", () => {
     assert.ok(await page.getByRole("heading", { name: /^Edit Nia Engineer/ }).isVisible(), "the edit panel opens");
     await page.getByRole("button", { name: "Deactivate account" }).click();
     await page.waitForURL(/done=account-deactivated$/);
-    await page.locator(".form-success", { hasText: "Account deactivated." }).waitFor();
+    await page.locator(".confirmation", { hasText: "Account deactivated." }).waitFor();
     assert.match(await page.getByRole("row", { name: /new\.engineer@accounts\.test/ }).innerText(), /Deactivated/);
     assert.deepEqual(errors, []);
     await page.close();

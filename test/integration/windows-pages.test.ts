@@ -200,7 +200,24 @@ describe("the plant's windows page", () => {
       plannedMinutes: "300",
     });
     assert.equal(long.status, 409, "a change running past the window's end is refused");
-    const reasons = /<ul class="refusal-reasons">([\s\S]*?)<\/ul>/.exec(long.text)?.[1] ?? "";
+    // Every reason is shown beside the field it concerns, inside the form that was sent.
+    const reasons = [
+      ...long.text.matchAll(
+        new RegExp(`<ul class="field-error" id="window-${id}-schedule-[^"]*-error">([\\s\\S]*?)</ul>`, "g")
+      ),
+    ]
+      .map((match) => match[1])
+      .join(" ");
+    assert.match(
+      words(long.text),
+      new RegExp(`Refused, for the (\\d+ )?reasons? marked below`),
+      "the form says it was refused and where the reasons are"
+    );
+    assert.doesNotMatch(
+      words(long.text),
+      /plannedMinutes:|plannedStart:|Refused:\S/,
+      "no internal field names reach the person"
+    );
     assert.match(
       words(reasons),
       /after window .* ends/,

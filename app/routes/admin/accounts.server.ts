@@ -43,7 +43,9 @@ export function createAccountAct(request: Request, db: DB, actor: Actor, fields:
   return adminAct(request, "create-account", fields, CreateAccountSchema, null, async (account) => {
     await createAccount(db, actor, account);
     return {
-      message: `Account created for ${account.email.trim().toLowerCase()}. The person can now sign in with the initial password you gave them.`,
+      message: `Account created for ${account.email
+        .trim()
+        .toLowerCase()}. The person can now sign in with the initial password you gave them.`,
       location: backTo(request, "create-account"),
     };
   });

@@ -99,7 +99,9 @@ export function TokensSection({
                   {formatLocal(token.createdAt, "UTC")}
                   <div className="muted">{`by ${token.createdBy ?? "the system"}`}</div>
                 </td>
-                <td>{token.lastUsedAt ? formatLocal(token.lastUsedAt, "UTC") : <span className="muted">Never</span>}</td>
+                <td>
+                  {token.lastUsedAt ? formatLocal(token.lastUsedAt, "UTC") : <span className="muted">Never</span>}
+                </td>
                 <td>
                   {token.revokedAt ? (
                     <>

@@ -58,7 +58,13 @@ export async function createWindowAct({ request, db, user, plant, form }: Window
     visible: ["title", "kind", "status", "notes", "start", "end"],
     hidden: [],
   };
-  const checked = checkForm(shape, form, parseForm(CreateWindowSchema, form, shape.intent), ["start", "end"], plant.time_zone);
+  const checked = checkForm(
+    shape,
+    form,
+    parseForm(CreateWindowSchema, form, shape.intent),
+    ["start", "end"],
+    plant.time_zone
+  );
   if (!checked.ok) return answer(checked.reply, 400);
   const input = checked.data;
   return runWindowAct(request, shape, form, async () => {
@@ -134,7 +140,12 @@ export async function scheduleChangeAct({ request, db, user, plant, form }: Wind
 
 export async function completeChangeAct({ request, db, user, plant, form }: WindowsAct) {
   requirePermission(user, "schedule:change", plant.id);
-  const shape: FormShape = { intent: "complete-change", target: text(form, "changeId"), visible: ["done"], hidden: ["changeId"] };
+  const shape: FormShape = {
+    intent: "complete-change",
+    target: text(form, "changeId"),
+    visible: ["done"],
+    hidden: ["changeId"],
+  };
   const parsed = parseForm(CompleteChangeSchema, form, shape.intent, shape.target);
   const checked = checkForm(shape, form, parsed, ["done"], plant.time_zone);
   if (!checked.ok) return answer(checked.reply, 400);
@@ -145,13 +156,21 @@ export async function completeChangeAct({ request, db, user, plant, form }: Wind
       changeId: input.changeId,
       doneAt: checked.instants.done!,
     });
-    return { message: `Change “${change.title}” marked done.`, location: back(request, plant.code, `change-${change.id}`) };
+    return {
+      message: `Change “${change.title}” marked done.`,
+      location: back(request, plant.code, `change-${change.id}`),
+    };
   });
 }
 
 export async function cancelChangeAct({ request, db, user, plant, form }: WindowsAct) {
   requirePermission(user, "schedule:change", plant.id);
-  const shape: FormShape = { intent: "cancel-change", target: text(form, "changeId"), visible: ["reason"], hidden: ["changeId"] };
+  const shape: FormShape = {
+    intent: "cancel-change",
+    target: text(form, "changeId"),
+    visible: ["reason"],
+    hidden: ["changeId"],
+  };
   const parsed = parseForm(CancelChangeSchema, form, shape.intent, shape.target);
   const checked = checkForm(shape, form, parsed, [], plant.time_zone);
   if (!checked.ok) return answer(checked.reply, 400);
@@ -162,6 +181,9 @@ export async function cancelChangeAct({ request, db, user, plant, form }: Window
       changeId: input.changeId,
       reason: input.reason || null,
     });
-    return { message: `Change “${change.title}” cancelled.`, location: back(request, plant.code, `change-${change.id}`) };
+    return {
+      message: `Change “${change.title}” cancelled.`,
+      location: back(request, plant.code, `change-${change.id}`),
+    };
   });
 }

@@ -173,7 +173,12 @@ export function WindowCard({ w }: { w: WindowItem }) {
               className="stacked"
               aria-label={`Schedule a change into ${w.title}`}
             >
-              <Field as="select" name="kind" label="Kind" defaultValue={scheduleReply?.draft?.kind ?? "conduit_cutover"}>
+              <Field
+                as="select"
+                name="kind"
+                label="Kind"
+                defaultValue={scheduleReply?.draft?.kind ?? "conduit_cutover"}
+              >
                 {CHANGE_KINDS.map((kind) => (
                   <option key={kind} value={kind}>
                     {CHANGE_KIND_LABELS[kind]}
@@ -252,7 +257,8 @@ function ChangeItem({ c }: { c: WindowItem["changes"][number] }) {
   const doneReply = windowReplyFor(reply, "complete-change", c.id);
   const cancelReply = windowReplyFor(reply, "cancel-change", c.id);
   const open = c.status === "scheduled" || c.status === "needs_window";
-  const at = (iso: string) => DateTime.fromISO(iso, { zone: "utc" }).setZone(plant.timeZone).toFormat("ccc d LLL HH:mm ZZZZ");
+  const at = (iso: string) =>
+    DateTime.fromISO(iso, { zone: "utc" }).setZone(plant.timeZone).toFormat("ccc d LLL HH:mm ZZZZ");
   return (
     <li className={c.status === "needs_window" ? "change change-conflict" : "change"} id={`change-${c.id}`}>
       <span className={STATUS_BADGE[c.status] ?? "badge"}>{statusLabel(c.status)}</span> <strong>{c.title}</strong>{" "}

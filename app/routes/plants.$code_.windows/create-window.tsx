@@ -42,7 +42,12 @@ export function CreateWindowForm() {
           zone={plant.timeZone}
           defaults={{ date: nowLocal.date, time: "22:00" }}
         />
-        <LocalDateTime prefix="end" legend="End" zone={plant.timeZone} defaults={{ date: nowLocal.date, time: "23:59" }} />
+        <LocalDateTime
+          prefix="end"
+          legend="End"
+          zone={plant.timeZone}
+          defaults={{ date: nowLocal.date, time: "23:59" }}
+        />
         <Field
           as="textarea"
           name="notes"

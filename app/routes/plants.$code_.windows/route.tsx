@@ -232,7 +232,10 @@ export default function PlantWindowsPage() {
   const { plant, view, months, needsWindow, ignored, canWindow, canChange, clock, month } =
     useLoaderData<typeof loader>();
   const { windows } = useLoaderData<typeof loader>();
-  const reply = windowReplyFor(useActionData(), INTENTS.filter((intent) => intent !== "create-window"));
+  const reply = windowReplyFor(
+    useActionData(),
+    INTENTS.filter((intent) => intent !== "create-window")
+  );
   // A reply about a window or change the page does not show (the month grid, or one that is gone) shows on top.
   const shown =
     view === "list" &&
