@@ -816,6 +816,7 @@ const TABLE: Entry[] = [
     route: "settings.tsx",
     method: "POST",
     path: "/settings",
+    intent: "save-settings",
     fields: {
       matureDays: "30",
       stallDays: "60",
