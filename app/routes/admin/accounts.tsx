@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
 import { ActForm, Confirmation, Field, replyFor } from "~/components/forms";
 import { Pager } from "~/components/Pager";
-import { RevisionChanges } from "~/components/RevisionConflict";
+import { RevisionConflictNotice } from "~/components/RevisionConflict";
 import type { PageWindow } from "~/domain/listing";
 import { formatLocal } from "~/domain/time";
 import { labelFor, ROLE_LABELS } from "~/domain/vocabulary";
@@ -176,7 +176,7 @@ export function EditAccount({
         >
           <h3 id="edit-details-title">Role and plants</h3>
           <Confirmation intents="update-account" target={account.id} />
-          {update?.conflict ? <RevisionChanges conflict={update.conflict} /> : null}
+          <RevisionConflictNotice failure={update} intents={["update-account"]} />
           <Field
             name="name"
             label="Name"

@@ -1,7 +1,7 @@
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { DateTime } from "luxon";
 import { ActForm, Confirmation, Field } from "~/components/forms";
-import { RevisionChanges } from "~/components/RevisionConflict";
+import { RevisionConflictNotice } from "~/components/RevisionConflict";
 import { UtcInstant } from "~/components/UtcInstant";
 import { formatDuration } from "~/domain/local-time";
 import {
@@ -156,9 +156,9 @@ export function WindowCard({ w }: { w: WindowItem }) {
           </p>
         </div>
       ) : (
-        <Unplaced message={statusReply?.formError} />
+        <Unplaced message={statusReply?.conflict ? null : statusReply?.formError} />
       )}
-      {statusReply?.conflict ? <RevisionChanges conflict={statusReply.conflict} /> : null}
+      <RevisionConflictNotice failure={statusReply} intents={["window-status"]} />
 
       {canChange && !history ? (
         canSchedule ? (
