@@ -834,6 +834,7 @@ const TABLE: Entry[] = [
     route: "login.tsx",
     method: "POST",
     path: "/login",
+    intent: "sign-in",
     freshSession: true,
     fields: ({ actor }) => ({ email: emailFor(actor), password: TEST_PASSWORD }),
     verify: (reply, { actor }) => {

@@ -117,6 +117,23 @@ describe("the plant's windows page", () => {
     assert.ok(text.includes("4 h real time"), "with its real duration");
   });
 
+  it("answers every problem of the form at once, each beside its field, in plain words, keeping what was typed", async () => {
+    const reply = await post("/plants/DAY/windows", "eng.day@demo.test", {
+      ...windowForm("No", [SPRING, "02:30"], [SPRING, "05:00"]),
+      notes: "n".repeat(4001),
+    });
+    assert.equal(reply.status, 400, "the form is refused");
+    const errorOf = (id: string) =>
+      words(new RegExp(`<ul class="field-error" id="${id}-error">([\\s\\S]*?)</ul>`).exec(reply.text)?.[1] ?? "");
+    assert.equal(errorOf("create-title"), "Give the window a title (at least 3 characters).", "beside the title");
+    assert.equal(errorOf("create-notes"), "Keep the notes to 4,000 characters or fewer.", "beside the notes");
+    assert.match(errorOf("create-start-time"), /does not exist/, "beside the start time");
+    assert.match(words(reply.text), /Check the 3 fields marked below\./, "the form says how many");
+    assert.doesNotMatch(words(reply.text), /start\.time:|Too big|Refused:/, "no internal names or zod defaults");
+    assert.match(reply.text, /name="title"[^>]*value="No"|value="No"[^>]*name="title"/, "what was typed is kept");
+    assert.match(reply.text, /<form[^>]*action="[^"]*#create"/, "the form's address lands on it without JavaScript");
+  });
+
   it("refuses a time inside the spring-forward gap, naming the time and the zone, and writes nothing", async () => {
     const before = (await db.selectFrom("outage_window").select(db.fn.countAll().as("n")).executeTakeFirstOrThrow()).n;
     const reply = await post(

@@ -19,6 +19,7 @@ import type { DB } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms.server";
 import type { PlantRef } from "~/utils/plant-guard.server";
 import { revisionField } from "~/utils/revision-forms";
+import type { z } from "~/utils/zod";
 import { answer } from "~/utils/forms.server";
 import { checkForm, runWindowAct, type FormFields, type FormShape } from "./window-forms.server";
 
@@ -50,32 +51,39 @@ function statusWord(status: string): string {
   return (isOneOf(WINDOW_STATUSES, status) ? WINDOW_STATUS_LABELS[status] : status).toLowerCase();
 }
 
-export async function createWindowAct({ request, db, user, plant, form }: WindowsAct) {
-  requirePermission(user, "schedule:window", plant.id);
+/**
+ * One act of the page: authorized, its form checked at once (schema and plant-local times `times`), then run; the
+ * refusal or the redirect with its confirmation.
+ */
+async function windowsAct<S extends z.ZodType>(
+  { request, user, plant, form }: WindowsAct,
+  permission: "schedule:window" | "schedule:change",
+  shape: FormShape,
+  schema: S,
+  times: readonly string[],
+  run: (input: z.output<S>, instants: Record<string, string>) => Promise<{ message: string; location: string }>
+) {
+  requirePermission(user, permission, plant.id);
+  const parsed = parseForm(schema, form, shape.intent, shape.target);
+  const checked = checkForm(shape, form, parsed, times, plant.time_zone);
+  if (!checked.ok) return answer(checked.reply, 400);
+  return runWindowAct(request, shape, form, () => run(checked.data, checked.instants));
+}
+
+export function createWindowAct(act: WindowsAct) {
+  const { request, db, user, plant } = act;
   const shape: FormShape = {
     intent: "create-window",
     target: null,
     visible: ["title", "kind", "status", "notes", "start", "end"],
     hidden: [],
   };
-  const checked = checkForm(
-    shape,
-    form,
-    parseForm(CreateWindowSchema, form, shape.intent),
-    ["start", "end"],
-    plant.time_zone
-  );
-  if (!checked.ok) return answer(checked.reply, 400);
-  const input = checked.data;
-  return runWindowAct(request, shape, form, async () => {
+  return windowsAct(act, "schedule:window", shape, CreateWindowSchema, ["start", "end"], async (input, at) => {
     const made = await createWindow(db, user, {
       plantId: plant.id,
-      title: input.title,
-      kind: input.kind,
-      status: input.status,
-      startsAt: checked.instants.start!,
-      endsAt: checked.instants.end!,
-      notes: input.notes,
+      ...input,
+      startsAt: at.start!,
+      endsAt: at.end!,
     });
     return {
       message: `Window “${made.title}” added, ${statusWord(made.status)}: ${made.localRange}.`,
@@ -84,24 +92,16 @@ export async function createWindowAct({ request, db, user, plant, form }: Window
   });
 }
 
-export async function windowStatusAct({ request, db, user, plant, form }: WindowsAct) {
-  requirePermission(user, "schedule:window", plant.id);
+export function windowStatusAct(act: WindowsAct) {
+  const { request, db, user, plant, form } = act;
   const shape: FormShape = {
     intent: "window-status",
     target: text(form, "windowId"),
     visible: [],
     hidden: ["windowId", "revision"],
   };
-  const checked = checkForm(shape, form, parseForm(StatusSchema, form, shape.intent), [], plant.time_zone);
-  if (!checked.ok) return answer(checked.reply, 400);
-  const input = checked.data;
-  return runWindowAct(request, shape, form, async () => {
-    const window = await updateWindow(db, user, {
-      plantId: plant.id,
-      windowId: input.windowId,
-      expectedRevision: input.revision,
-      status: input.status,
-    });
+  return windowsAct(act, "schedule:window", shape, StatusSchema, [], async ({ windowId, revision, status }) => {
+    const window = await updateWindow(db, user, { plantId: plant.id, windowId, expectedRevision: revision, status });
     return {
       message: `Window “${window.title}” is now ${statusWord(window.status)}.`,
       location: back(request, plant.code, `window-${window.id}`),
@@ -109,27 +109,20 @@ export async function windowStatusAct({ request, db, user, plant, form }: Window
   });
 }
 
-export async function scheduleChangeAct({ request, db, user, plant, form }: WindowsAct) {
-  requirePermission(user, "schedule:change", plant.id);
+export function scheduleChangeAct(act: WindowsAct) {
+  const { request, db, user, plant, form } = act;
   const shape: FormShape = {
     intent: "schedule-change",
     target: text(form, "windowId"),
     visible: ["kind", "title", "conduitId", "planned", "plannedMinutes"],
     hidden: ["windowId"],
   };
-  const parsed = parseForm(ScheduleChangeSchema, form, shape.intent, shape.target);
-  const checked = checkForm(shape, form, parsed, ["planned"], plant.time_zone);
-  if (!checked.ok) return answer(checked.reply, 400);
-  const input = checked.data;
-  return runWindowAct(request, shape, form, async () => {
+  return windowsAct(act, "schedule:change", shape, ScheduleChangeSchema, ["planned"], async (input, at) => {
     const change = await scheduleChange(db, user, {
       plantId: plant.id,
-      windowId: input.windowId,
-      kind: input.kind,
-      title: input.title,
+      ...input,
       conduitId: input.conduitId ? input.conduitId : null,
-      plannedStart: checked.instants.planned!,
-      plannedMinutes: input.plannedMinutes,
+      plannedStart: at.planned!,
     });
     return {
       message: `Change “${change.title}” scheduled into this window.`,
@@ -138,24 +131,16 @@ export async function scheduleChangeAct({ request, db, user, plant, form }: Wind
   });
 }
 
-export async function completeChangeAct({ request, db, user, plant, form }: WindowsAct) {
-  requirePermission(user, "schedule:change", plant.id);
+export function completeChangeAct(act: WindowsAct) {
+  const { request, db, user, plant, form } = act;
   const shape: FormShape = {
     intent: "complete-change",
     target: text(form, "changeId"),
     visible: ["done"],
     hidden: ["changeId"],
   };
-  const parsed = parseForm(CompleteChangeSchema, form, shape.intent, shape.target);
-  const checked = checkForm(shape, form, parsed, ["done"], plant.time_zone);
-  if (!checked.ok) return answer(checked.reply, 400);
-  const input = checked.data;
-  return runWindowAct(request, shape, form, async () => {
-    const change = await completeChange(db, user, {
-      plantId: plant.id,
-      changeId: input.changeId,
-      doneAt: checked.instants.done!,
-    });
+  return windowsAct(act, "schedule:change", shape, CompleteChangeSchema, ["done"], async ({ changeId }, at) => {
+    const change = await completeChange(db, user, { plantId: plant.id, changeId, doneAt: at.done! });
     return {
       message: `Change “${change.title}” marked done.`,
       location: back(request, plant.code, `change-${change.id}`),
@@ -163,24 +148,16 @@ export async function completeChangeAct({ request, db, user, plant, form }: Wind
   });
 }
 
-export async function cancelChangeAct({ request, db, user, plant, form }: WindowsAct) {
-  requirePermission(user, "schedule:change", plant.id);
+export function cancelChangeAct(act: WindowsAct) {
+  const { request, db, user, plant, form } = act;
   const shape: FormShape = {
     intent: "cancel-change",
     target: text(form, "changeId"),
     visible: ["reason"],
     hidden: ["changeId"],
   };
-  const parsed = parseForm(CancelChangeSchema, form, shape.intent, shape.target);
-  const checked = checkForm(shape, form, parsed, [], plant.time_zone);
-  if (!checked.ok) return answer(checked.reply, 400);
-  const input = checked.data;
-  return runWindowAct(request, shape, form, async () => {
-    const change = await cancelChange(db, user, {
-      plantId: plant.id,
-      changeId: input.changeId,
-      reason: input.reason || null,
-    });
+  return windowsAct(act, "schedule:change", shape, CancelChangeSchema, [], async ({ changeId, reason }) => {
+    const change = await cancelChange(db, user, { plantId: plant.id, changeId, reason: reason || null });
     return {
       message: `Change “${change.title}” cancelled.`,
       location: back(request, plant.code, `change-${change.id}`),
