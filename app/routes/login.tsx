@@ -6,8 +6,8 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { ActForm, Field, replyFor } from "~/components/forms";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Field, replyFor } from "~/components/forms";
 import { z } from "~/utils/zod";
 import { homePath } from "~/domain/permissions";
 import { getUser, safeRedirect, sessionCookieRefusedOver, signIn } from "~/utils/auth.server";
@@ -80,13 +80,16 @@ export default function SignIn() {
           {transportProblem}
         </p>
       ) : null}
-      <ActForm
-        intent="sign-in"
-        id="sign-in"
-        reply={reply}
-        hiddenFields={{ redirectTo: params.get("redirectTo") ?? "" }}
-        className="stacked"
-      >
+      {/* A plain form, not an ActForm: its address carries no #anchor, which the browser would keep through the
+          redirect after signing in (without JavaScript) and show on the page signed into. */}
+      <Form method="post" className="stacked" id="sign-in">
+        <input type="hidden" name="intent" value="sign-in" />
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        {mine?.formError ? (
+          <p className="form-error" role="alert">
+            {mine.formError}
+          </p>
+        ) : null}
         <Field
           name="email"
           label="Email"
@@ -94,12 +97,20 @@ export default function SignIn() {
           autoComplete="username"
           required
           defaultValue={mine?.draft?.email ?? ""}
+          errors={mine?.fieldErrors.email}
         />
-        <Field name="password" label="Password" type="password" autoComplete="current-password" required />
+        <Field
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          errors={mine?.fieldErrors.password}
+        />
         <button type="submit" disabled={navigation.state === "submitting"}>
           {navigation.state === "submitting" ? "Signing in…" : "Sign in"}
         </button>
-      </ActForm>
+      </Form>
     </section>
   );
 }

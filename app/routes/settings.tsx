@@ -83,6 +83,19 @@ export default function Settings() {
   const { settings, defaults, canEdit } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const mine = replyFor(reply, INTENT);
+  const fields = FIELDS.map((field) => (
+    <Field
+      key={field.name}
+      name={field.name}
+      label={field.label}
+      type="number"
+      step={field.step ?? "1"}
+      defaultValue={mine?.draft?.[field.name] ?? settings[field.name]}
+      disabled={!canEdit}
+      required
+      hint={`${field.hint ? `${field.hint} ` : ""}Default ${defaults[field.name]}.`}
+    />
+  ));
   return (
     <>
       <p className="eyebrow">Program settings</p>
@@ -92,26 +105,18 @@ export default function Settings() {
       </p>
       <section className="panel" id="thresholds" aria-label="Thresholds">
         <Confirmation intents={INTENT} />
-        <ActForm intent="save-settings" id="settings" reply={reply} className="stacked settings-form">
-          {FIELDS.map((field) => (
-            <Field
-              key={field.name}
-              name={field.name}
-              label={field.label}
-              type="number"
-              step={field.step ?? "1"}
-              defaultValue={mine?.draft?.[field.name] ?? settings[field.name]}
-              disabled={!canEdit}
-              required
-              hint={`${field.hint ? `${field.hint} ` : ""}Default ${defaults[field.name]}.`}
-            />
-          ))}
-          {canEdit ? (
+        {canEdit ? (
+          <ActForm intent="save-settings" id="settings" reply={reply} className="stacked settings-form">
+            {fields}
             <button type="submit">Save thresholds</button>
-          ) : (
+          </ActForm>
+        ) : (
+          // Read only: the thresholds without a form to send.
+          <div className="stacked settings-form">
+            {fields}
             <p className="muted">Only a program lead changes these.</p>
-          )}
-        </ActForm>
+          </div>
+        )}
       </section>
     </>
   );

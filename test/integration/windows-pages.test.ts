@@ -124,7 +124,9 @@ describe("the plant's windows page", () => {
     });
     assert.equal(reply.status, 400, "the form is refused");
     const errorOf = (id: string) =>
-      words(new RegExp(`<ul class="field-error" id="${id}-error">([\\s\\S]*?)</ul>`).exec(reply.text)?.[1] ?? "").trim();
+      words(
+        new RegExp(`<ul class="field-error" id="${id}-error">([\\s\\S]*?)</ul>`).exec(reply.text)?.[1] ?? ""
+      ).trim();
     assert.equal(errorOf("create-title"), "Give the window a title (at least 3 characters).", "beside the title");
     assert.equal(errorOf("create-notes"), "Keep the notes to 4,000 characters or fewer.", "beside the notes");
     assert.match(errorOf("create-start-time"), /does not exist/, "beside the start time");
