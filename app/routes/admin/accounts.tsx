@@ -6,7 +6,7 @@ import type { PageWindow } from "~/domain/listing";
 import { formatLocal } from "~/domain/time";
 import { labelFor, ROLE_LABELS } from "~/domain/vocabulary";
 import type { AccountListing, PlantChoice } from "~/models/accounts.server";
-import { PlantPicker, RoleField } from "./fields";
+import { AdminTable, PlantPicker, RoleField } from "./fields";
 
 // The accounts part of the administration page: the list, the form that creates an account, and one account's
 // edit panel (role and plants, access, password).
@@ -30,58 +30,37 @@ export function AccountsList({
   return (
     <section aria-labelledby="accounts-title">
       <h2 id="accounts-title">Accounts</h2>
-      <div className="table-wrap">
-        <table>
-          <caption>
-            {plural(accounts.total, "account")} · {accounts.active.toLocaleString("en-US")} active
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Plants</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last sign-in</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {accounts.rows.map((account) => (
-              <tr key={account.id}>
-                <td>
-                  {account.name}
-                  {account.id === selfId ? <span className="muted"> (you)</span> : null}
-                </td>
-                <td className="mono">{account.email}</td>
-                <td>{labelFor(ROLE_LABELS, account.role)}</td>
-                <td>{account.plantCodes.length ? account.plantCodes.join(", ") : <span className="muted">—</span>}</td>
-                <td>
-                  {account.active ? (
-                    <span className="badge ok">Active</span>
-                  ) : (
-                    <span className="badge bad">Deactivated</span>
-                  )}
-                </td>
-                <td>
-                  {account.lastSignInAt ? (
-                    formatLocal(account.lastSignInAt, "UTC")
-                  ) : (
-                    <span className="muted">Never</span>
-                  )}
-                </td>
-                <td>
-                  <Link to={`/admin?edit=${account.id}#edit-account`}>
-                    Edit<span className="visually-hidden"> {account.name}</span>
-                  </Link>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable
+        caption={`${plural(accounts.total, "account")} · ${accounts.active.toLocaleString("en-US")} active`}
+        columns={["Name", "Email", "Role", "Plants", "Status", "Last sign-in"]}
+      >
+        {accounts.rows.map((account) => (
+          <tr key={account.id}>
+            <td>
+              {account.name}
+              {account.id === selfId ? <span className="muted"> (you)</span> : null}
+            </td>
+            <td className="mono">{account.email}</td>
+            <td>{labelFor(ROLE_LABELS, account.role)}</td>
+            <td>{account.plantCodes.length ? account.plantCodes.join(", ") : <span className="muted">—</span>}</td>
+            <td>
+              {account.active ? (
+                <span className="badge ok">Active</span>
+              ) : (
+                <span className="badge bad">Deactivated</span>
+              )}
+            </td>
+            <td>
+              {account.lastSignInAt ? formatLocal(account.lastSignInAt, "UTC") : <span className="muted">Never</span>}
+            </td>
+            <td>
+              <Link to={`/admin?edit=${account.id}#edit-account`}>
+                Edit<span className="visually-hidden"> {account.name}</span>
+              </Link>
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
       {accounts.total > accounts.window.limit ? (
         <Pager
           {...accounts.window}

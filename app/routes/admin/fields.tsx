@@ -1,8 +1,9 @@
+import type { ReactNode } from "react";
 import { Field, useActForm } from "~/components/forms";
 import { ROLE_LABELS, ROLES } from "~/domain/vocabulary";
 import type { PlantChoice } from "~/models/accounts.server";
 
-// The fields the administration's forms share: a role to choose, and the plants to tick.
+// What the administration's sections share: a role to choose, the plants to tick, and a list as a table.
 
 export function RoleField({ defaultValue }: { defaultValue?: string }) {
   return (
@@ -65,5 +66,37 @@ export function PlantPicker({
         </ul>
       ) : null}
     </fieldset>
+  );
+}
+
+/** A section's list: a captioned table whose last column holds each row's actions. */
+export function AdminTable({
+  caption,
+  columns,
+  children,
+}: {
+  caption: ReactNode;
+  columns: readonly string[];
+  children: ReactNode;
+}) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th scope="col" key={column}>
+                {column}
+              </th>
+            ))}
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }

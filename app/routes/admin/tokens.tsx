@@ -6,7 +6,7 @@ import { labelFor, ROLE_LABELS } from "~/domain/vocabulary";
 import type { ApiTokenListing, PlantChoice } from "~/models/accounts.server";
 import type { TokenCreated } from "./acts.server";
 import { plural } from "./accounts";
-import { PlantPicker, RoleField } from "./fields";
+import { AdminTable, PlantPicker, RoleField } from "./fields";
 
 // The API tokens part of the administration page: a new token's secret (shown once), the list with its revoke
 // buttons, and the form that creates a token.
@@ -60,80 +60,58 @@ export function TokensSection({
         </div>
       ) : null}
 
-      <div className="table-wrap">
-        <table>
-          <caption>
-            {plural(tokens.total, "token")} · {tokens.usable.toLocaleString("en-US")} usable
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Prefix</th>
-              <th scope="col">Role</th>
-              <th scope="col">Plants</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.total === 0 ? (
-              <tr>
-                <td colSpan={8} className="muted">
-                  No API tokens yet.
-                </td>
-              </tr>
-            ) : null}
-            {tokens.rows.map((token) => (
-              <tr key={token.id}>
-                <td>{token.name}</td>
-                <td className="mono">{`${token.prefix}…`}</td>
-                <td>{labelFor(ROLE_LABELS, token.role)}</td>
-                <td>
-                  {token.plantCodes.length ? token.plantCodes.join(", ") : <span className="muted">All plants</span>}
-                </td>
-                <td>
-                  {formatLocal(token.createdAt, "UTC")}
-                  <div className="muted">{`by ${token.createdBy ?? "the system"}`}</div>
-                </td>
-                <td>
-                  {token.lastUsedAt ? formatLocal(token.lastUsedAt, "UTC") : <span className="muted">Never</span>}
-                </td>
-                <td>
-                  {token.revokedAt ? (
-                    <>
-                      <span className="badge bad">Revoked</span>
-                      <div className="muted">{`${formatLocal(token.revokedAt, "UTC")}${
-                        token.revokedBy ? ` by ${token.revokedBy}` : ""
-                      }`}</div>
-                    </>
-                  ) : (
-                    <span className="badge ok">Active</span>
-                  )}
-                </td>
-                <td>
-                  {token.revokedAt ? null : (
-                    <ActForm
-                      intent="revoke-token"
-                      target={token.id}
-                      id={`revoke-${token.id}`}
-                      reply={reply}
-                      hiddenFields={{ tokenId: token.id }}
-                    >
-                      <button type="submit" className="secondary" disabled={busy}>
-                        Revoke<span className="visually-hidden"> token {token.name}</span>
-                      </button>
-                    </ActForm>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable
+        caption={`${plural(tokens.total, "token")} · ${tokens.usable.toLocaleString("en-US")} usable`}
+        columns={["Name", "Prefix", "Role", "Plants", "Created", "Last used", "Status"]}
+      >
+        {tokens.total === 0 ? (
+          <tr>
+            <td colSpan={8} className="muted">
+              No API tokens yet.
+            </td>
+          </tr>
+        ) : null}
+        {tokens.rows.map((token) => (
+          <tr key={token.id}>
+            <td>{token.name}</td>
+            <td className="mono">{`${token.prefix}…`}</td>
+            <td>{labelFor(ROLE_LABELS, token.role)}</td>
+            <td>{token.plantCodes.length ? token.plantCodes.join(", ") : <span className="muted">All plants</span>}</td>
+            <td>
+              {formatLocal(token.createdAt, "UTC")}
+              <div className="muted">{`by ${token.createdBy ?? "the system"}`}</div>
+            </td>
+            <td>{token.lastUsedAt ? formatLocal(token.lastUsedAt, "UTC") : <span className="muted">Never</span>}</td>
+            <td>
+              {token.revokedAt ? (
+                <>
+                  <span className="badge bad">Revoked</span>
+                  <div className="muted">{`${formatLocal(token.revokedAt, "UTC")}${
+                    token.revokedBy ? ` by ${token.revokedBy}` : ""
+                  }`}</div>
+                </>
+              ) : (
+                <span className="badge ok">Active</span>
+              )}
+            </td>
+            <td>
+              {token.revokedAt ? null : (
+                <ActForm
+                  intent="revoke-token"
+                  target={token.id}
+                  id={`revoke-${token.id}`}
+                  reply={reply}
+                  hiddenFields={{ tokenId: token.id }}
+                >
+                  <button type="submit" className="secondary" disabled={busy}>
+                    Revoke<span className="visually-hidden"> token {token.name}</span>
+                  </button>
+                </ActForm>
+              )}
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
       {tokens.total > tokens.window.limit ? (
         <Pager
           {...tokens.window}
