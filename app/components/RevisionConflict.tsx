@@ -1,4 +1,3 @@
-import type { ActFailure } from "~/utils/act.server";
 import type { RevisionConflict } from "~/utils/errors";
 
 function Value({ text }: { text: string }) {
@@ -60,14 +59,15 @@ export function RevisionConflictNotice({
   failure,
   intents,
 }: {
-  failure: ActFailure | undefined;
+  /** A refusal: the pipeline's reply (formError), or an older action answer (error). */
+  failure: { intent: string; conflict?: RevisionConflict; formError?: string | null; error?: string } | undefined;
   intents: readonly string[];
 }) {
   if (!failure?.conflict || !intents.includes(failure.intent)) return null;
   return (
     <div className="conflict-notice">
       <p className="form-error" role="alert">
-        {failure.error}
+        {failure.formError ?? failure.error}
       </p>
       <RevisionChanges conflict={failure.conflict} />
     </div>

@@ -1,8 +1,10 @@
+import { withoutFieldName } from "~/domain/field-messages";
 import { z } from "~/utils/zod";
 import { instantFromLocalFields, type LocalFields } from "~/domain/local-time";
 import { requireApiActor } from "~/http/auth.server";
 import type { Actor } from "~/utils/actor";
 import { ActError, LocalTimeError, RefusedAct } from "~/utils/errors";
+import type { FormReply } from "~/utils/reply";
 import { findPlant, type PlantRef } from "~/http/plant-guard.server";
 
 // What the outage-window API endpoints share: finding the plant in the address (within a token's plants), reading
@@ -83,21 +85,53 @@ export function instantOf(
   return requireLocalInstant(parsed.data, zone, key);
 }
 
-/** An act's refusal as the API answers it: `{ error, field?, reasons?, offsets? }` with the act's status. */
+/** Field messages as the API lists them: by field, without the field's name in front (the key says it). */
+function fieldErrorsOf(problems: { field?: string; message: string }[]): Record<string, string[]> {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const { field, message } of problems) {
+    if (!field) continue;
+    const messages = (fieldErrors[field] ??= []);
+    const plain = withoutFieldName(message, field);
+    if (!messages.includes(plain)) messages.push(plain);
+  }
+  return fieldErrors;
+}
+
+/**
+ * A body that failed the act's schema (the reply of `parseJson`), as the API answers it: 400 with
+ * `{ error, field, fieldErrors }`; `error` names every field at fault with its problems.
+ */
+export function invalidBody(reply: FormReply, status = 400): Response {
+  const entries = Object.entries(reply.fieldErrors);
+  const error = entries.length
+    ? entries.map(([field, messages]) => `${field}: ${messages.join(" ")}`).join(" ")
+    : reply.formError ?? "The body is not valid.";
+  return jsonError(status, error, { ...(entries[0] ? { field: entries[0][0] } : {}), fieldErrors: reply.fieldErrors });
+}
+
+/** An act's refusal as the API answers it: `{ error, field?, fieldErrors, reasons?, offsets? }` with its status. */
 export function refusalResponse(error: unknown): Response {
   if (error instanceof ApiRefusal) return error.response;
   if (error instanceof Response) return error;
   if (error instanceof RefusedAct) {
-    return jsonError(error.status, error.message, { field: error.field, reasons: error.reasons });
+    return jsonError(error.status, error.message, {
+      field: error.field,
+      fieldErrors: fieldErrorsOf(error.reasons),
+      reasons: error.reasons,
+    });
   }
   if (error instanceof LocalTimeError) {
     return jsonError(error.status, error.message, {
       field: error.field,
+      fieldErrors: fieldErrorsOf([error]),
       ...(error.offsets ? { offsets: error.offsets } : {}),
     });
   }
   if (error instanceof ActError) {
-    return jsonError(error.status, error.message, error.field ? { field: error.field } : {});
+    return jsonError(error.status, error.message, {
+      ...(error.field ? { field: error.field } : {}),
+      fieldErrors: fieldErrorsOf([error]),
+    });
   }
   throw error;
 }

@@ -1,10 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { nextPageHref, parseApiPage } from "~/domain/listing";
+import { withoutFieldName } from "~/domain/field-messages";
+import { CreateWindowSchema } from "~/domain/window-schemas";
 import { createWindow, listWindows } from "~/models/outage-windows.server";
 import { requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
-import { apiPlant, instantOf, jsonError, readJson, refusalResponse } from "~/http/window-api.server";
+import { parseJson } from "~/utils/forms.server";
+import { apiPlant, instantOf, invalidBody, jsonError, readJson, refusalResponse } from "~/http/window-api.server";
 
 /** The most windows one answer holds; `next` leads to the rest. */
 const MAX_WINDOWS = 500;
@@ -39,21 +42,32 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!body || typeof body !== "object" || Array.isArray(body))
       throw new ActError(400, "The body must be a JSON object.");
     const fields = body as Record<string, unknown>;
-    const startsAt = instantOf(fields, "startsAt", "start", plant.time_zone);
-    const endsAt = instantOf(fields, "endsAt", "end", plant.time_zone);
+    // The same schema as the plant's windows page; the times are read apart (an instant or plant-local fields).
+    const parsed = parseJson(CreateWindowSchema, fields, "create-window");
+    const times = {
+      startsAt: () => instantOf(fields, "startsAt", "start", plant.time_zone),
+      endsAt: () => instantOf(fields, "endsAt", "end", plant.time_zone),
+    };
+    if (!parsed.ok) {
+      // Every problem at once: the times' too.
+      const fieldErrors = { ...parsed.reply.fieldErrors };
+      for (const read of Object.values(times)) {
+        try {
+          read();
+        } catch (error) {
+          if (!(error instanceof ActError) || !error.field) throw error;
+          (fieldErrors[error.field] ??= []).push(withoutFieldName(error.message, error.field));
+        }
+      }
+      return invalidBody({ ...parsed.reply, fieldErrors });
+    }
+    const startsAt = times.startsAt();
+    const endsAt = times.endsAt();
     if (startsAt === undefined)
       throw new ActError(400, "startsAt: give startsAt (an instant) or start (plant-local).", "startsAt");
     if (endsAt === undefined)
       throw new ActError(400, "endsAt: give endsAt (an instant) or end (plant-local).", "endsAt");
-    const window = await createWindow(getDb(), actor, {
-      plantId: plant.id,
-      title: typeof fields.title === "string" ? fields.title : "",
-      kind: typeof fields.kind === "string" ? fields.kind : String(fields.kind ?? ""),
-      status: typeof fields.status === "string" ? fields.status : String(fields.status ?? "planned"),
-      startsAt,
-      endsAt,
-      notes: typeof fields.notes === "string" ? fields.notes : null,
-    });
+    const window = await createWindow(getDb(), actor, { plantId: plant.id, ...parsed.data, startsAt, endsAt });
     return Response.json({ window }, { status: 201 });
   } catch (error) {
     return refusalResponse(error);

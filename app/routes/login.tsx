@@ -7,9 +7,12 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Field, replyFor } from "~/components/forms";
 import { z } from "~/utils/zod";
 import { homePath } from "~/domain/permissions";
 import { getUser, safeRedirect, sessionCookieRefusedOver, signIn } from "~/http/auth.server";
+import { answer, parseForm } from "~/utils/forms.server";
+import type { FormReply } from "~/utils/reply";
 
 const SignInSchema = z.object({
   email: z.string().trim().min(1, "Enter your email address.").max(254, "That email address is too long."),
@@ -39,18 +42,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = SignInSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) {
-    const fieldErrors = z.flattenError(parsed.error).fieldErrors;
-    return data({ error: null, fieldErrors, email: "" }, { status: 400 });
-  }
+  const form = await request.formData();
+  const typed = form.get("email");
+  // A refused sign-in shows the email again (never the password).
+  const draft = { email: typeof typed === "string" ? typed.slice(0, 254) : "" };
+  const parsed = parseForm(SignInSchema, form, "sign-in");
+  if (!parsed.ok) return answer({ ...parsed.reply, draft });
   const { email, password, redirectTo } = parsed.data;
   const result = await signIn(request, { email, password, ip: context.clientIp });
   if (!result.ok) {
-    return data(
-      { error: result.message, fieldErrors: {}, email },
-      { status: result.status, headers: result.retryAfter ? { "Retry-After": String(result.retryAfter) } : {} }
-    );
+    const reply: FormReply = { status: "error", intent: "sign-in", formError: result.message, fieldErrors: {}, draft };
+    return data(reply, {
+      status: result.status,
+      headers: result.retryAfter ? { "Retry-After": String(result.retryAfter) } : {},
+    });
   }
   const target = safeRedirect(redirectTo, homePath(result.role));
   // The browser may drop the cookie without a word; the next request shows whether it kept it.
@@ -62,10 +67,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function SignIn() {
   const { transportProblem } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const reply = useActionData<typeof action>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
-  const fieldErrors: { email?: string[]; password?: string[] } = actionData?.fieldErrors ?? {};
+  const mine = replyFor(reply, "sign-in");
   return (
     <section className="auth-card" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in</h1>
@@ -75,46 +80,33 @@ export default function SignIn() {
           {transportProblem}
         </p>
       ) : null}
-      {actionData?.error ? (
-        <p className="form-error" role="alert">
-          {actionData.error}
-        </p>
-      ) : null}
-      <Form method="post" className="stacked">
+      {/* A plain form, not an ActForm: its address carries no #anchor, which the browser would keep through the
+          redirect after signing in (without JavaScript) and show on the page signed into. */}
+      <Form method="post" className="stacked" id="sign-in">
+        <input type="hidden" name="intent" value="sign-in" />
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
-        <label>
-          Email
-          <input
-            type="email"
-            name="email"
-            autoComplete="username"
-            required
-            defaultValue={actionData?.email ?? ""}
-            aria-invalid={fieldErrors.email ? true : undefined}
-            aria-describedby={fieldErrors.email ? "email-error" : undefined}
-          />
-        </label>
-        {fieldErrors.email ? (
-          <p className="field-error" id="email-error">
-            {fieldErrors.email[0]}
+        {mine?.formError ? (
+          <p className="form-error" role="alert">
+            {mine.formError}
           </p>
         ) : null}
-        <label>
-          Password
-          <input
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            required
-            aria-invalid={fieldErrors.password ? true : undefined}
-            aria-describedby={fieldErrors.password ? "password-error" : undefined}
-          />
-        </label>
-        {fieldErrors.password ? (
-          <p className="field-error" id="password-error">
-            {fieldErrors.password[0]}
-          </p>
-        ) : null}
+        <Field
+          name="email"
+          label="Email"
+          type="email"
+          autoComplete="username"
+          required
+          defaultValue={mine?.draft?.email ?? ""}
+          errors={mine?.fieldErrors.email}
+        />
+        <Field
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          errors={mine?.fieldErrors.password}
+        />
         <button type="submit" disabled={navigation.state === "submitting"}>
           {navigation.state === "submitting" ? "Signing in…" : "Sign in"}
         </button>

@@ -1,13 +1,15 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ActForm, Confirmation, Field, replyFor } from "~/components/forms";
 import { DEFAULT_BASELINE_SETTINGS, type BaselineSettings } from "~/domain/baseline";
 import { can } from "~/domain/permissions";
 import { SettingsSchema } from "~/domain/settings";
 import { loadSettings } from "~/models/readiness.server";
 import { updateSettings } from "~/models/settings.server";
-import { attempt, invalid, type ActFailure } from "~/utils/act.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
+import { ActError } from "~/utils/errors";
+import { answer, confirmed, parseForm, replyForError } from "~/utils/forms.server";
 
 const FIELDS: { name: keyof BaselineSettings; label: string; hint: string; step?: string }[] = [
   {
@@ -54,19 +56,46 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+const INTENT = "save-settings";
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   requirePermission(user, "edit:settings");
-  const parsed = SettingsSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return invalid("settings", parsed.error);
-  const failure = await attempt("settings", () => updateSettings(getDb(), user, parsed.data));
-  if (failure) return failure;
-  throw redirect("/settings");
+  const form = await request.formData();
+  // A refused form shows what was typed again, not the stored thresholds.
+  const draft = Object.fromEntries(FIELDS.map(({ name }) => [name, String(form.get(name) ?? "").slice(0, 40)]));
+  const parsed = parseForm(SettingsSchema, form, INTENT);
+  if (!parsed.ok) return answer({ ...parsed.reply, draft });
+  try {
+    await updateSettings(getDb(), user, parsed.data);
+  } catch (error) {
+    if (!(error instanceof ActError)) throw error;
+    return answer({ ...replyForError(error, INTENT), draft }, error.status);
+  }
+  return confirmed(
+    request,
+    { intent: INTENT, message: "Thresholds saved. Every readiness computed from now on uses them." },
+    "/settings#thresholds"
+  );
 }
 
 export default function Settings() {
   const { settings, defaults, canEdit } = useLoaderData<typeof loader>();
-  const failure = useActionData<ActFailure>();
+  const reply = useActionData<typeof action>();
+  const mine = replyFor(reply, INTENT);
+  const fields = FIELDS.map((field) => (
+    <Field
+      key={field.name}
+      name={field.name}
+      label={field.label}
+      type="number"
+      step={field.step ?? "1"}
+      defaultValue={mine?.draft?.[field.name] ?? settings[field.name]}
+      disabled={!canEdit}
+      required
+      hint={`${field.hint ? `${field.hint} ` : ""}Default ${defaults[field.name]}.`}
+    />
+  ));
   return (
     <>
       <p className="eyebrow">Program settings</p>
@@ -74,43 +103,20 @@ export default function Settings() {
       <p className="lede">
         Every plant's baselines are judged with these thresholds; changes apply to every readiness computed afterwards.
       </p>
-      {failure ? (
-        <p className="form-error" role="alert">
-          {failure.error}
-        </p>
-      ) : null}
-      <section className="panel">
-        <Form method="post" className="stacked settings-form">
-          {FIELDS.map((field) => {
-            const errors = failure?.fieldErrors[field.name];
-            return (
-              <div key={field.name}>
-                <label>
-                  {field.label}
-                  <input
-                    type="number"
-                    name={field.name}
-                    step={field.step ?? "1"}
-                    defaultValue={settings[field.name]}
-                    disabled={!canEdit}
-                    required
-                    aria-invalid={errors ? true : undefined}
-                    aria-describedby={`${field.name}-hint`}
-                  />
-                </label>
-                <p className="muted" id={`${field.name}-hint`}>
-                  {field.hint} Default {defaults[field.name]}.
-                </p>
-                {errors ? <p className="field-error">{errors[0]}</p> : null}
-              </div>
-            );
-          })}
-          {canEdit ? (
+      <section className="panel" id="thresholds" aria-label="Thresholds">
+        <Confirmation intents={INTENT} />
+        {canEdit ? (
+          <ActForm intent="save-settings" id="settings" reply={reply} className="stacked settings-form">
+            {fields}
             <button type="submit">Save thresholds</button>
-          ) : (
+          </ActForm>
+        ) : (
+          // Read only: the thresholds without a form to send.
+          <div className="stacked settings-form">
+            {fields}
             <p className="muted">Only a program lead changes these.</p>
-          )}
-        </Form>
+          </div>
+        )}
       </section>
     </>
   );

@@ -1,6 +1,7 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "~/utils/zod";
+import { ActForm, Confirmation, replyFor } from "~/components/forms";
 import { UtcInstant } from "~/components/UtcInstant";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { formatDuration } from "~/domain/local-time";
@@ -9,9 +10,9 @@ import { isOneOf, WINDOW_KIND_LABELS, WINDOW_KINDS, WINDOW_STATUS_LABELS, WINDOW
 import { createFeedToken, listFeedTokens, revokeFeedToken } from "~/models/calendar-feeds.server";
 import { readablePlantIds, upcomingWindows } from "~/models/outage-windows.server";
 import { listPlantSummaries } from "~/models/plants.server";
-import { attempt, invalid, type ActFailure } from "~/utils/act.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
+import { answer, attempt, confirmed, parseForm } from "~/utils/forms.server";
 
 // The program's outage windows over the next 30 days across the plants the viewer reads, sorted by instant, each
 // in its own plant's clock (with UTC alongside), conflicts highlighted; and the viewer's personal calendar-feed
@@ -90,11 +91,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = Object.fromEntries(await request.formData());
   const intent = String(form.intent ?? "");
   const db = getDb();
-  let failure;
   switch (intent) {
     case "create-feed": {
       let created: { token: string; prefix: string } | null = null;
-      failure = await attempt(intent, async () => {
+      const failure = await attempt(intent, async () => {
         created = await createFeedToken(db, user);
       });
       if (failure) return failure;
@@ -103,16 +103,20 @@ export async function action({ request }: ActionFunctionArgs) {
       return data<FeedCreated>({ intent: "create-feed", token: made.token, prefix: made.prefix }, { status: 201 });
     }
     case "revoke-feed": {
-      const parsed = RevokeFeedSchema.safeParse(form);
-      if (!parsed.success) return invalid(intent, parsed.error);
-      failure = await attempt(intent, () => revokeFeedToken(db, user, parsed.data.feedId));
-      break;
+      const target = typeof form.feedId === "string" ? form.feedId.slice(0, 40) : null;
+      const parsed = parseForm(RevokeFeedSchema, form, intent, target);
+      if (!parsed.ok) return answer(parsed.reply);
+      const failure = await attempt(intent, () => revokeFeedToken(db, user, parsed.data.feedId), undefined, target);
+      if (failure) return failure;
+      return confirmed(
+        request,
+        { intent, message: "Feed token revoked: calendars subscribed with it no longer update." },
+        "/windows#feeds"
+      );
     }
     default:
       throw data(`Unknown action “${intent.slice(0, 40)}”.`, { status: 400 });
   }
-  if (failure) return failure;
-  throw redirect("/windows#feeds");
 }
 
 function utc(instant: string): string {
@@ -122,9 +126,12 @@ function utc(instant: string): string {
 export default function ProgramWindowsPage() {
   const { plants, regions, filters, ignored, windows, truncated, needsWindow, feeds, canFeed, origin, from, to } =
     useLoaderData<typeof loader>();
-  const answer = useActionData<ActFailure | FeedCreated>();
-  const created = answer && "token" in answer ? answer : null;
-  const failure = answer && "error" in answer ? answer : null;
+  const reply = useActionData<typeof action>();
+  const created = reply && "token" in reply ? reply : null;
+  // A refused revoke whose token is no longer listed as revocable shows above the list.
+  const revoke = replyFor(reply, "revoke-feed");
+  const revokeUnplaced =
+    revoke && !feeds.some((f) => String(f.id) === revoke.target && !f.revokedAt) ? revoke.formError : null;
   const feedPlants = filters.plant ? plants.filter((p) => p.code === filters.plant) : plants;
   return (
     <>
@@ -295,15 +302,15 @@ export default function ProgramWindowsPage() {
               ))}
             </div>
           ) : null}
-          {failure ? (
+          <Confirmation intents="revoke-feed" />
+          {revokeUnplaced ? (
             <p className="form-error" role="alert">
-              {failure.error}
+              {revokeUnplaced}
             </p>
           ) : null}
-          <Form method="post" className="inline-form">
-            <input type="hidden" name="intent" value="create-feed" />
+          <ActForm intent="create-feed" id="create-feed" reply={reply} className="inline-form">
             <button type="submit">Create a feed token</button>
-          </Form>
+          </ActForm>
           {feeds.length === 0 ? (
             <p className="muted">You have no feed tokens.</p>
           ) : (
@@ -324,13 +331,18 @@ export default function ProgramWindowsPage() {
                       {f.revokedAt ? (
                         <span className="muted">revoked {utc(f.revokedAt)}</span>
                       ) : (
-                        <Form method="post" className="inline-form">
-                          <input type="hidden" name="intent" value="revoke-feed" />
-                          <input type="hidden" name="feedId" value={f.id} />
+                        <ActForm
+                          intent="revoke-feed"
+                          target={f.id}
+                          id={`revoke-feed-${f.id}`}
+                          reply={reply}
+                          hiddenFields={{ feedId: f.id }}
+                          className="inline-form"
+                        >
                           <button type="submit" className="secondary">
                             Revoke {f.prefix}…
                           </button>
-                        </Form>
+                        </ActForm>
                       )}
                     </td>
                   </tr>

@@ -77,8 +77,8 @@ describe("managing accounts in the browser", () => {
     await create.getByLabel(/AAA/).check();
     await create.getByLabel("Initial password").fill("a long enough password");
     await create.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/admin\?done=account-created$/);
-    await page.locator(".form-success", { hasText: "Account created." }).waitFor();
+    await page.waitForURL(/\/admin#create-account$/);
+    await page.locator(".confirmation", { hasText: "Account created for new.engineer@accounts.test." }).waitFor();
     const row = page.getByRole("row", { name: /new\.engineer@accounts\.test/ });
     assert.match(await row.innerText(), /Nia Engineer[\s\S]*Plant engineer[\s\S]*AAA[\s\S]*Active[\s\S]*Never/);
     assert.equal(await create.getByLabel("Email").inputValue(), "", "the form is emptied after a success");
@@ -90,8 +90,8 @@ describe("managing accounts in the browser", () => {
     await page.screenshot({ path: path.join(shots, "admin-edit.png"), fullPage: true });
     assert.ok(await page.getByRole("heading", { name: /^Edit Nia Engineer/ }).isVisible(), "the edit panel opens");
     await page.getByRole("button", { name: "Deactivate account" }).click();
-    await page.waitForURL(/done=account-deactivated$/);
-    await page.locator(".form-success", { hasText: "Account deactivated." }).waitFor();
+    await page.waitForURL(/\/admin\?edit=\d+#edit-account$/);
+    await page.locator(".confirmation", { hasText: "Account deactivated." }).waitFor();
     assert.match(await page.getByRole("row", { name: /new\.engineer@accounts\.test/ }).innerText(), /Deactivated/);
     assert.deepEqual(errors, []);
     await page.close();
@@ -118,7 +118,8 @@ describe("managing accounts in the browser", () => {
     const row = page.getByRole("row", { name: /historian export/ });
     assert.match(await row.innerText(), new RegExp(`${secret.slice(0, 10)}…[\\s\\S]*Executive[\\s\\S]*All plants`));
     await row.getByRole("button", { name: "Revoke token historian export" }).click();
-    await page.waitForURL(/done=token-revoked$/);
+    await page.waitForURL(/\/admin#tokens-title$/);
+    assert.equal(await page.locator(".confirmation").innerText(), "API token revoked. It no longer works.");
     assert.match(await page.getByRole("row", { name: /historian export/ }).innerText(), /Revoked/);
     await context.close();
   });

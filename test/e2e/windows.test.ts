@@ -56,6 +56,11 @@ describe("scheduling a cutover in a window", () => {
     await create.getByRole("button", { name: "Add the window" }).click();
     await page.getByRole("heading", { name: /E2E cutover night/ }).waitFor();
     await settled(page);
+    assert.match(
+      await create.locator(".confirmation").innerText(),
+      /^Window “E2E cutover night” added, confirmed: /,
+      "the form confirms the window was added"
+    );
     const window = await db
       .selectFrom("outage_window")
       .select("id")
@@ -79,8 +84,13 @@ describe("scheduling a cutover in a window", () => {
     await form.locator('input[name="planned.time"]').fill("23:00");
     await form.getByLabel("Planned minutes").fill("90");
     await form.getByRole("button", { name: "Schedule the change" }).click();
-    await card.getByText("Cut over the historian conduit").waitFor();
+    await card.locator(".window-changes").getByText("Cut over the historian conduit").waitFor();
     await settled(page);
+    assert.equal(
+      await card.locator(".confirmation").innerText(),
+      "Change “Cut over the historian conduit” scheduled into this window.",
+      "the window confirms the change was scheduled"
+    );
     const listed = await card.locator(".window-changes").innerText();
     assert.match(listed, /Scheduled\s+Cut over the historian conduit/, `the cutover is listed as scheduled: ${listed}`);
     assert.match(listed, /planned .*23:00 EDT for 1 h 30 min/, "at its plant-local planned time");
@@ -104,8 +114,10 @@ describe("scheduling a cutover in a window", () => {
     await settled(page);
     const why = await refusal.innerText();
     assert.match(why, /Refused/, `the refusal is shown: ${why}`);
-    assert.match(why, /does not start inside window “E2E cutover night”/, "and explained");
-    assert.match(why, /06:00 EDT/, "in plant-local time with the zone abbreviation");
+    const reason = await page.locator(`#window-${window.id}-schedule-planned-error`).innerText();
+    assert.match(reason, /does not start inside window “E2E cutover night”/, "and explained beside the planned start");
+    assert.match(reason, /06:00 EDT/, "in plant-local time with the zone abbreviation");
+    assert.doesNotMatch(`${why} ${reason}`, /plannedStart:|Refused:/, "in plain words, without field names");
     const refused = await db
       .selectFrom("network_change")
       .select("id")
@@ -123,6 +135,67 @@ describe("scheduling a cutover in a window", () => {
     assert.match(table, /UTC/, "with UTC alongside");
     const hint = await page.locator("table.program-windows time[title]").first().getAttribute("title");
     assert.match(hint ?? "", /^Your time: /, `hovering a UTC time shows it in the viewer's own zone: ${hint}`);
+    await page.close();
+  });
+});
+
+/** The day the clocks go forward in Dayton (the second Sunday of March): 02:00–03:00 does not exist. */
+function springForward(year: number): string {
+  const firstSunday = 1 + ((7 - new Date(Date.UTC(year, 2, 1)).getUTCDay()) % 7);
+  return `${year}-03-${String(firstSunday + 7).padStart(2, "0")}`;
+}
+
+describe("a window form with mistakes", () => {
+  it("shows every field's problem beside it at once, then confirms the corrected window", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signInInBrowser(page, server.url, "eng.day@demo.test", TEST_PASSWORD);
+    await page.goto(`${server.url}/plants/DAY/windows`);
+    await page.getByRole("heading", { name: /Outage windows · / }).waitFor();
+    await settled(page);
+
+    // Both times fall in the hour the clocks skip: two fields at fault, both said at once, each beside its field.
+    const create = page.locator("#create-window");
+    const gap = springForward(YEAR);
+    await create.getByLabel("Title").fill("E2E night in the gap");
+    await create.locator('input[name="start.date"]').fill(gap);
+    await create.locator('input[name="start.time"]').fill("02:10");
+    await create.locator('input[name="end.date"]').fill(gap);
+    await create.locator('input[name="end.time"]').fill("02:50");
+    await create.getByRole("button", { name: "Add the window" }).click();
+    const alert = create.getByRole("alert");
+    await alert.waitFor();
+    await settled(page);
+    assert.equal(await alert.innerText(), "Check the 2 fields marked below.", "the form says how many fields to fix");
+    const startError = await create.locator("#create-start-time-error").innerText();
+    const endError = await create.locator("#create-end-time-error").innerText();
+    assert.match(startError, /2:10 AM .*does not exist/, `the start's problem is beside the start time: ${startError}`);
+    assert.match(endError, /2:50 AM .*does not exist/, `the end's problem is beside the end time: ${endError}`);
+    assert.match(startError, /America\/New_York/, "naming the plant's zone");
+    assert.doesNotMatch(`${startError} ${endError}`, /start\.time:|end\.time:|Refused:/, "in plain words");
+    assert.equal(await create.locator('input[name="start.time"]').getAttribute("aria-invalid"), "true");
+    assert.equal(await create.locator('input[name="end.time"]').getAttribute("aria-invalid"), "true");
+    assert.equal(await create.locator('input[name="title"]').getAttribute("aria-invalid"), null, "the title is fine");
+    const box = await create.locator("form").boundingBox();
+    assert.ok(box && box.y < 800 && box.y + box.height > 0, "the page has scrolled to the form that failed");
+    const stored = await db.selectFrom("outage_window").select("id").where("title", "=", "E2E night in the gap");
+    assert.equal(await stored.executeTakeFirst(), undefined, "nothing was stored");
+
+    // Corrected: the window is added and the form confirms it where it was sent.
+    await create.locator('input[name="start.date"]').fill(`${YEAR}-09-10`);
+    await create.locator('input[name="start.time"]').fill("22:00");
+    await create.locator('input[name="end.date"]').fill(`${YEAR}-09-10`);
+    await create.locator('input[name="end.time"]').fill("23:30");
+    await create.getByRole("button", { name: "Add the window" }).click();
+    const confirmation = create.locator(".confirmation");
+    await confirmation.waitFor();
+    await settled(page);
+    assert.match(
+      await confirmation.innerText(),
+      /^Window “E2E night in the gap” added, planned: .*22:00 EDT/,
+      "the confirmation names the window and its plant-local time"
+    );
+    assert.equal(await create.getByRole("alert").count(), 0, "the refusal is gone");
+    assert.ok(await stored.executeTakeFirst(), "the window was stored");
     await page.close();
   });
 });

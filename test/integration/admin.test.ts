@@ -77,6 +77,21 @@ function getPage(cookie: string | null, target: string) {
   return fetch(`${server.url}${target}`, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
 }
 
+/** The page a successful act redirects to, read as the browser would: with the confirmation cookie it was given. */
+async function pageAfter(cookie: string, response: Response): Promise<string> {
+  const location = response.headers.get("location") ?? "";
+  const flash = (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  assert.match(flash, /^flash=./, "the redirect carries the confirmation");
+  const page = await getPage(`${cookie}; ${flash}`, location);
+  assert.equal(page.status, 200);
+  return decodeHtml(await page.text());
+}
+
+/** The confirmation a page shows, or null. */
+function confirmationIn(html: string): string | null {
+  return /<p class="confirmation" role="status">([^<]*)<\/p>/.exec(html)?.[1] ?? null;
+}
+
 async function signInStatus(email: string, password: string): Promise<number> {
   const response = await fetch(`${server.url}/login`, {
     method: "POST",
@@ -161,7 +176,7 @@ describe("accounts, by an admin", () => {
       password: NEW_PASSWORD,
     });
     assert.equal(response.status, 302);
-    assert.equal(response.headers.get("location"), "/admin?done=account-created");
+    assert.equal(response.headers.get("location"), "/admin#create-account");
 
     const person = await personByEmail("pat.engineer@accounts.test");
     assert.ok(person, "the account is stored with its email lower-cased");
@@ -185,10 +200,8 @@ describe("accounts, by an admin", () => {
     const cookie = await signInOverHttp(server.url, "pat.engineer@accounts.test", NEW_PASSWORD);
     assert.ok(await cookieIsSignedIn(cookie), "the new account is signed in");
 
-    const page = await getPage(adminCookie, "/admin?done=account-created");
-    assert.equal(page.status, 200);
-    const html = await page.text();
-    assert.match(html, /Account created\./);
+    const html = await pageAfter(adminCookie, response);
+    assert.match(confirmationIn(html) ?? "", /^Account created for pat\.engineer@accounts\.test\./);
     assert.match(html, /pat\.engineer@accounts\.test/);
     assert.match(html, /Last sign-in/);
   });
@@ -208,7 +221,7 @@ describe("accounts, by an admin", () => {
     });
     assert.equal(response.status, 409);
     const html = decodeHtml(await response.text());
-    assert.match(html, /id="new-email-error">An account with the email taken@accounts\.test already exists\.</);
+    assert.match(html, /id="new-email-error"><li>An account with the email taken@accounts\.test already exists\.</);
     assert.match(html, /value="Someone Else"/, "the form is filled again with what was typed");
     const afterCount = await test.db
       .selectFrom("person")
@@ -229,7 +242,7 @@ describe("accounts, by an admin", () => {
     const html = await response.text();
     assert.match(
       html,
-      /<p class="field-error" id="new-password-error">The password must be at least 10 characters long\.<\/p>/
+      /<ul class="field-error" id="new-password-error"><li>The password must be at least 10 characters long\.<\/li><\/ul>/
     );
     assert.match(html, /id="new-password"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="new-password"/);
     assert.doesNotMatch(html, /tiny-pw/);
@@ -245,7 +258,7 @@ describe("accounts, by an admin", () => {
       password: NEW_PASSWORD,
     });
     assert.equal(none.status, 400);
-    assert.match(await none.text(), /id="new-plants-error">Assign a plant engineer to at least one plant\./);
+    assert.match(await none.text(), /id="new-plants-error"><li>Assign a plant engineer to at least one plant\./);
 
     const unknown = await postAdmin(adminCookie, {
       intent: "create-account",
@@ -256,7 +269,7 @@ describe("accounts, by an admin", () => {
       password: NEW_PASSWORD,
     });
     assert.equal(unknown.status, 400);
-    assert.match(await unknown.text(), /id="new-plants-error">No plant has the code ZZZ\.</);
+    assert.match(await unknown.text(), /id="new-plants-error"><li>No plant has the code ZZZ\.</);
     assert.equal(await personByEmail("lonely@accounts.test"), undefined);
   });
 
@@ -270,9 +283,9 @@ describe("accounts, by an admin", () => {
     });
     assert.equal(response.status, 400);
     const html = await response.text();
-    assert.match(html, /id="new-email-error">Enter an email address like name@example\.com\./);
-    assert.match(html, /id="new-name-error">Enter a name\./);
-    assert.match(html, /id="new-role-error">Choose a role\./);
+    assert.match(html, /id="new-email-error"><li>Enter an email address like name@example\.com\./);
+    assert.match(html, /id="new-name-error"><li>Enter a name\./);
+    assert.match(html, /id="new-role-error"><li>Choose a role\./);
 
     const unknownIntent = await postAdmin(adminCookie, { intent: "drop-tables" });
     assert.equal(unknownIntent.status, 400);
@@ -294,7 +307,8 @@ describe("accounts, by an admin", () => {
       plants: ["AAA", "BBB"],
     });
     assert.equal(toBoth.status, 302);
-    assert.equal(toBoth.headers.get("location"), "/admin?done=account-updated");
+    assert.equal(toBoth.headers.get("location"), `/admin?edit=${id}#edit-account`);
+    assert.equal(confirmationIn(await pageAfter(adminCookie, toBoth)), "Account updated.");
     assert.deepEqual(await plantCodesOf(id), ["AAA", "BBB"]);
     assert.equal((await personByEmail("mover@accounts.test"))?.name, "Mo Mover");
 
@@ -312,7 +326,7 @@ describe("accounts, by an admin", () => {
     );
     assert.equal(withoutPlants.status, 400);
     const html = await withoutPlants.text();
-    assert.match(html, /id="edit-plants-error">Assign a plant engineer to at least one plant\./);
+    assert.match(html, /id="edit-plants-error"><li>Assign a plant engineer to at least one plant\./);
     assert.match(html, /Edit Mo Mover/);
     assert.deepEqual(await plantCodesOf(id), ["AAA", "BBB"]);
 
@@ -340,7 +354,11 @@ describe("accounts, by an admin", () => {
       name: "Mo Mover",
       role: "corporate_security",
     });
-    assert.equal(unchanged.headers.get("location"), "/admin?done=account-unchanged");
+    assert.equal(unchanged.headers.get("location"), `/admin?edit=${id}#edit-account`);
+    assert.equal(
+      confirmationIn(await pageAfter(adminCookie, unchanged)),
+      "Nothing to save: the account already had those details."
+    );
     assert.equal((await auditEvents("account.update", id)).length, 2, "an edit that changes nothing records nothing");
 
     const missing = await postAdmin(adminCookie, {
@@ -372,6 +390,7 @@ describe("accounts, by an admin", () => {
     assert.match(unknown, /edit “424242” is not an account/);
     assert.doesNotMatch(unknown, /<script>alert/);
     assert.doesNotMatch(unknown, /class="form-success"/);
+    assert.doesNotMatch(unknown, /class="confirmation"/);
   });
 
   it("deactivating ends the person's sessions and stops sign-in; reactivating lets them back", async () => {
@@ -383,7 +402,8 @@ describe("accounts, by an admin", () => {
 
     const response = await postAdmin(adminCookie, { intent: "set-active", personId: String(id), active: "0" });
     assert.equal(response.status, 302);
-    assert.equal(response.headers.get("location"), "/admin?done=account-deactivated");
+    assert.equal(response.headers.get("location"), `/admin?edit=${id}#edit-account`);
+    assert.match(confirmationIn(await pageAfter(adminCookie, response)) ?? "", /^Account deactivated\./);
 
     assert.equal((await personByEmail(email))?.active, 0);
     const sessions = await test.db.selectFrom("session").select("revoked_at").where("person_id", "=", id).execute();
@@ -408,7 +428,8 @@ describe("accounts, by an admin", () => {
     assert.match(await again.text(), /role="alert">The account of leaving is already deactivated\.</);
 
     const back = await postAdmin(adminCookie, { intent: "set-active", personId: String(id), active: "1" });
-    assert.equal(back.headers.get("location"), "/admin?done=account-reactivated");
+    assert.equal(back.headers.get("location"), `/admin?edit=${id}#edit-account`);
+    assert.match(confirmationIn(await pageAfter(adminCookie, back)) ?? "", /^Account reactivated\./);
     assert.ok(await cookieIsSignedIn(await signInOverHttp(server.url, email)), "a reactivated account signs in");
     assert.equal((await auditEvents("account.reactivate", id)).length, 1);
     assert.equal(await cookieIsSignedIn(first), false, "reactivation does not revive old sessions");
@@ -427,7 +448,10 @@ describe("accounts, by an admin", () => {
       `/admin?edit=${id}`
     );
     assert.equal(short.status, 400);
-    assert.match(await short.text(), /id="reset-password-error">The password must be at least 10 characters long\./);
+    assert.match(
+      await short.text(),
+      /id="reset-password-error"><li>The password must be at least 10 characters long\./
+    );
 
     const response = await postAdmin(adminCookie, {
       intent: "reset-password",
@@ -435,7 +459,11 @@ describe("accounts, by an admin", () => {
       password: NEW_PASSWORD,
     });
     assert.equal(response.status, 302);
-    assert.equal(response.headers.get("location"), "/admin?done=password-reset");
+    assert.equal(response.headers.get("location"), `/admin?edit=${id}#edit-account`);
+    assert.equal(
+      confirmationIn(await pageAfter(adminCookie, response)),
+      "Password reset. Every session of that account has ended."
+    );
 
     const afterReset = await personByEmail(email);
     assert.notEqual(afterReset?.password_hash, before?.password_hash);
@@ -472,7 +500,7 @@ describe("accounts, by an admin", () => {
       `/admin?edit=${adminId}`
     );
     assert.equal(demote.status, 409);
-    assert.match(await demote.text(), /id="edit-role-error">You cannot change your own role/);
+    assert.match(await demote.text(), /id="edit-role-error"><li>You cannot change your own role/);
 
     assert.equal((await personByEmail(ADMIN_EMAIL))?.active, 1);
     assert.equal((await personByEmail(ADMIN_EMAIL))?.role, "admin");
@@ -629,7 +657,8 @@ describe("API tokens", () => {
 
     const revoke = await postAdmin(adminCookie, { intent: "revoke-token", tokenId: String(stored.id) });
     assert.equal(revoke.status, 302);
-    assert.equal(revoke.headers.get("location"), "/admin?done=token-revoked");
+    assert.equal(revoke.headers.get("location"), "/admin#tokens-title");
+    assert.equal(confirmationIn(await pageAfter(adminCookie, revoke)), "API token revoked. It no longer works.");
     const revoked = await test.db
       .selectFrom("api_token")
       .select(["revoked_at", "revoked_by"])
@@ -661,12 +690,12 @@ describe("API tokens", () => {
     });
     assert.equal(noPlants.status, 400);
     const html = decodeHtml(await noPlants.text());
-    assert.match(html, /id="token-plants-error">Limit a plant engineer's token to at least one plant\./);
+    assert.match(html, /id="token-plants-error"><li>Limit a plant engineer's token to at least one plant\./);
     assert.doesNotMatch(html, /id="new-token-secret"/);
 
     const noName = await postAdmin(adminCookie, { intent: "create-token", name: " ", role: "executive" });
     assert.equal(noName.status, 400);
-    assert.match(await noName.text(), /id="token-name-error">Name the token after what uses it\./);
+    assert.match(await noName.text(), /id="token-name-error"><li>Name the token after what uses it\./);
     const count = await test.db
       .selectFrom("api_token")
       .select((eb) => eb.fn.countAll<number>().as("n"))

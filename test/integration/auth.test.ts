@@ -64,7 +64,7 @@ describe("sign-in", () => {
       assert.equal(response.status, 401);
       assert.equal(response.headers.get("set-cookie"), null);
       const html = await response.text();
-      messages.add(/role="alert">([^<]+)</.exec(html)?.[1] ?? "");
+      messages.add(/role="alert"[^>]*>(?:<p>)?([^<]+)</.exec(html)?.[1] ?? "");
     }
     assert.deepEqual([...messages], ["That email and password do not match an active account."]);
   });

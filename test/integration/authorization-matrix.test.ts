@@ -348,9 +348,9 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "executive"),
   },
   { route: "settings.tsx", method: "GET", path: "/settings", expected: only(...READERS) },
-  { route: "plants.$code_.windows.tsx", method: "GET", path: "/plants/DAY/windows", expected: only(...READERS) },
+  { route: "plants.$code_.windows/route.tsx", method: "GET", path: "/plants/DAY/windows", expected: only(...READERS) },
   {
-    route: "plants.$code_.windows.tsx",
+    route: "plants.$code_.windows/route.tsx",
     label: "the month grid",
     method: "GET",
     path: "/plants/DAY/windows?view=month",
@@ -361,7 +361,7 @@ const TABLE: Entry[] = [
   { route: "dashboard[.]csv.tsx", method: "GET", path: "/dashboard.csv", expected: only(...READERS) },
   { route: "plants._index.tsx", method: "GET", path: "/plants", expected: only(...READERS) },
   { route: "me.tsx", method: "GET", path: "/me", expected: only(...READERS) },
-  { route: "admin.tsx", method: "GET", path: "/admin", expected: only("admin") },
+  { route: "admin/route.tsx", method: "GET", path: "/admin", expected: only("admin") },
   // Public: the form for nobody, a redirect home for the signed in.
   { route: "login.tsx", method: "GET", path: "/login", allowStatus: [200, 302], expected: EVERYONE },
   { route: "logout.tsx", method: "GET", path: "/logout", allowStatus: [302], expected: EVERYONE },
@@ -541,7 +541,7 @@ const TABLE: Entry[] = [
 
   // The plant's outage-window forms (a window far ahead, clear of every seeded blackout; unknown ids meet a 404).
   {
-    route: "plants.$code_.windows.tsx",
+    route: "plants.$code_.windows/route.tsx",
     method: "POST",
     path: "/plants/DAY/windows",
     intent: "create-window",
@@ -558,7 +558,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code_.windows.tsx",
+    route: "plants.$code_.windows/route.tsx",
     method: "POST",
     path: "/plants/DAY/windows",
     intent: "window-status",
@@ -567,7 +567,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code_.windows.tsx",
+    route: "plants.$code_.windows/route.tsx",
     method: "POST",
     path: "/plants/DAY/windows",
     intent: "schedule-change",
@@ -584,7 +584,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code_.windows.tsx",
+    route: "plants.$code_.windows/route.tsx",
     method: "POST",
     path: "/plants/DAY/windows",
     intent: "complete-change",
@@ -593,7 +593,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code_.windows.tsx",
+    route: "plants.$code_.windows/route.tsx",
     method: "POST",
     path: "/plants/DAY/windows",
     intent: "cancel-change",
@@ -753,7 +753,7 @@ const TABLE: Entry[] = [
 
   // Accounts and tokens.
   {
-    route: "admin.tsx",
+    route: "admin/route.tsx",
     method: "POST",
     path: "/admin",
     intent: "create-account",
@@ -767,7 +767,7 @@ const TABLE: Entry[] = [
     expected: only("admin"),
   },
   {
-    route: "admin.tsx",
+    route: "admin/route.tsx",
     method: "POST",
     path: "/admin",
     intent: "update-account",
@@ -781,7 +781,7 @@ const TABLE: Entry[] = [
     expected: only("admin"),
   },
   {
-    route: "admin.tsx",
+    route: "admin/route.tsx",
     method: "POST",
     path: "/admin",
     intent: "set-active",
@@ -789,7 +789,7 @@ const TABLE: Entry[] = [
     expected: only("admin"),
   },
   {
-    route: "admin.tsx",
+    route: "admin/route.tsx",
     method: "POST",
     path: "/admin",
     intent: "reset-password",
@@ -797,7 +797,7 @@ const TABLE: Entry[] = [
     expected: only("admin"),
   },
   {
-    route: "admin.tsx",
+    route: "admin/route.tsx",
     method: "POST",
     path: "/admin",
     intent: "create-token",
@@ -805,7 +805,7 @@ const TABLE: Entry[] = [
     expected: only("admin"),
   },
   {
-    route: "admin.tsx",
+    route: "admin/route.tsx",
     method: "POST",
     path: "/admin",
     intent: "revoke-token",
@@ -818,6 +818,7 @@ const TABLE: Entry[] = [
     route: "settings.tsx",
     method: "POST",
     path: "/settings",
+    intent: "save-settings",
     fields: {
       matureDays: "30",
       stallDays: "60",
@@ -835,6 +836,7 @@ const TABLE: Entry[] = [
     route: "login.tsx",
     method: "POST",
     path: "/login",
+    intent: "sign-in",
     freshSession: true,
     fields: ({ actor }) => ({ email: emailFor(actor), password: TEST_PASSWORD }),
     verify: (reply, { actor }) => {

@@ -71,6 +71,7 @@ interface Answer {
   body: {
     error?: string;
     field?: string;
+    fieldErrors?: Record<string, string[]>;
     reasons?: { field: string; message: string }[];
     offsets?: { offset: string; abbreviation: string; instant: string }[];
     window?: {
@@ -225,6 +226,31 @@ describe("creating windows through the API", () => {
     assert.equal(answer.status, 400, "an end before the start is refused");
     assert.equal(answer.body.field, "endsAt", "the field at fault is endsAt");
     assert.match(answer.body.error ?? "", /endsAt/, "the message names the field");
+    assert.deepEqual(Object.keys(answer.body.fieldErrors ?? {}), ["endsAt"], "fieldErrors names the field too");
+    assert.doesNotMatch(answer.body.fieldErrors?.endsAt?.[0] ?? "", /^endsAt:/, "its message in plain words");
+  });
+
+  it("reads the body with the window form's schema, answering every field's problem at once", async () => {
+    const answer = await refusedWithoutWrites(() =>
+      postJson("/api/plants/DAY/windows", "eng.day@demo.test", {
+        title: "No",
+        kind: "picnic",
+        notes: "x".repeat(4001),
+        start: { date: SPRING, time: "02:30" },
+        end: { date: SPRING, time: "06:00" },
+      })
+    );
+    assert.equal(answer.status, 400, "a body that breaks the form's rules is a 400");
+    assert.equal(answer.body.field, "title", "the first field at fault");
+    assert.deepEqual(
+      Object.keys(answer.body.fieldErrors ?? {}).sort(),
+      ["kind", "notes", "start.time", "title"],
+      "every field at fault, the time's too"
+    );
+    assert.deepEqual(answer.body.fieldErrors?.title, ["Give the window a title (at least 3 characters)."]);
+    assert.deepEqual(answer.body.fieldErrors?.notes, ["Keep the notes to 4,000 characters or fewer."]);
+    assert.match(answer.body.fieldErrors?.["start.time"]?.[0] ?? "", /^2:30 AM .*does not exist/);
+    assert.match(answer.body.error ?? "", /title: Give the window a title/, "the error names the fields");
   });
 });
 

@@ -117,6 +117,25 @@ describe("the plant's windows page", () => {
     assert.ok(text.includes("4 h real time"), "with its real duration");
   });
 
+  it("answers every problem of the form at once, each beside its field, in plain words, keeping what was typed", async () => {
+    const reply = await post("/plants/DAY/windows", "eng.day@demo.test", {
+      ...windowForm("No", [SPRING, "02:30"], [SPRING, "05:00"]),
+      notes: "n".repeat(4001),
+    });
+    assert.equal(reply.status, 400, "the form is refused");
+    const errorOf = (id: string) =>
+      words(
+        new RegExp(`<ul class="field-error" id="${id}-error">([\\s\\S]*?)</ul>`).exec(reply.text)?.[1] ?? ""
+      ).trim();
+    assert.equal(errorOf("create-title"), "Give the window a title (at least 3 characters).", "beside the title");
+    assert.equal(errorOf("create-notes"), "Keep the notes to 4,000 characters or fewer.", "beside the notes");
+    assert.match(errorOf("create-start-time"), /does not exist/, "beside the start time");
+    assert.match(words(reply.text), /Check the 3 fields marked below\./, "the form says how many");
+    assert.doesNotMatch(words(reply.text), /start\.time:|Too big|Refused:/, "no internal names or zod defaults");
+    assert.match(reply.text, /name="title"[^>]*value="No"|value="No"[^>]*name="title"/, "what was typed is kept");
+    assert.match(reply.text, /<form[^>]*action="[^"]*#create"/, "the form's address lands on it without JavaScript");
+  });
+
   it("refuses a time inside the spring-forward gap, naming the time and the zone, and writes nothing", async () => {
     const before = (await db.selectFrom("outage_window").select(db.fn.countAll().as("n")).executeTakeFirstOrThrow()).n;
     const reply = await post(
@@ -200,7 +219,24 @@ describe("the plant's windows page", () => {
       plannedMinutes: "300",
     });
     assert.equal(long.status, 409, "a change running past the window's end is refused");
-    const reasons = /<ul class="refusal-reasons">([\s\S]*?)<\/ul>/.exec(long.text)?.[1] ?? "";
+    // Every reason is shown beside the field it concerns, inside the form that was sent.
+    const reasons = [
+      ...long.text.matchAll(
+        new RegExp(`<ul class="field-error" id="window-${id}-schedule-[^"]*-error">([\\s\\S]*?)</ul>`, "g")
+      ),
+    ]
+      .map((match) => match[1])
+      .join(" ");
+    assert.match(
+      words(long.text),
+      new RegExp(`Refused, for the (\\d+ )?reasons? marked below`),
+      "the form says it was refused and where the reasons are"
+    );
+    assert.doesNotMatch(
+      words(long.text),
+      /plannedMinutes:|plannedStart:|Refused:\S/,
+      "no internal field names reach the person"
+    );
     assert.match(
       words(reasons),
       /after window .* ends/,

@@ -15,18 +15,36 @@ export interface RouteModule {
   source: string;
 }
 
-/** Imports every route module (anything it opens is the importing test's database). */
+/**
+ * Imports every route module (anything it opens is the importing test's database): each file directly under
+ * app/routes, and each route folder's `route.tsx` (named `folder/route.tsx`), whose source is read together with
+ * the modules beside it, where its forms and intents live.
+ */
 export async function loadRouteModules(): Promise<RouteModule[]> {
-  const files = fs
-    .readdirSync(routesDir)
-    .filter((name) => /\.(tsx?|jsx?)$/.test(name))
-    .sort();
+  const entries = fs.readdirSync(routesDir, { withFileTypes: true });
+  const found: { file: string; full: string; sources: string[] }[] = [];
+  for (const entry of entries) {
+    const full = path.join(routesDir, entry.name);
+    if (entry.isFile() && /\.(tsx?|jsx?)$/.test(entry.name)) {
+      found.push({ file: entry.name, full, sources: [full] });
+    } else if (entry.isDirectory()) {
+      const names = fs.readdirSync(full).filter((name) => /\.(tsx?|jsx?)$/.test(name));
+      const route = names.find((name) => /^route\.(tsx?|jsx?)$/.test(name));
+      if (!route) continue;
+      const beside = names.filter((name) => name !== route).sort();
+      found.push({
+        file: `${entry.name}/${route}`,
+        full: path.join(full, route),
+        sources: [route, ...beside].map((name) => path.join(full, name)),
+      });
+    }
+  }
+  found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return Promise.all(
-    files.map(async (name) => {
-      const full = path.join(routesDir, name);
+    found.map(async ({ file, full, sources }) => {
       const module = (await import(pathToFileURL(full).href)) as Record<string, unknown>;
       const exports = Object.keys(module).filter((key) => typeof module[key] === "function");
-      return { file: name, exports, source: fs.readFileSync(full, "utf8") };
+      return { file, exports, source: sources.map((source) => fs.readFileSync(source, "utf8")).join("\n") };
     })
   );
 }
@@ -46,6 +64,8 @@ export function intentsOf(source: string): string[] {
   for (const match of action.matchAll(/case\s+"([^"]+)"\s*:/g)) found.add(match[1]!);
   for (const match of action.matchAll(/intent\s*===\s*"([^"]+)"/g)) found.add(match[1]!);
   for (const match of source.matchAll(/name="intent"\s+value="([^"]+)"/g)) found.add(match[1]!);
+  // A form of the shared pipeline names its intent as a prop: <ActForm intent="…">.
+  for (const match of source.matchAll(/<ActForm\b[^>]*?\sintent="([^"]+)"/g)) found.add(match[1]!);
   return [...found].sort();
 }
 
@@ -54,7 +74,7 @@ export type Segment = { kind: "static"; text: string } | { kind: "param"; name: 
 
 /** The address pattern of a flat route file: `plants.$code_.conduits.$conduitId.tsx` → plants/:code/conduits/:conduitId. */
 export function segmentsOf(file: string): Segment[] {
-  const base = file.replace(/\.(tsx?|jsx?)$/, "");
+  const base = file.replace(/\/route\.(tsx?|jsx?)$/, "").replace(/\.(tsx?|jsx?)$/, "");
   if (base === "_index") return [];
   const parts = base.replace(/\[\.\]/g, "\u0000").split(".");
   const segments: Segment[] = [];

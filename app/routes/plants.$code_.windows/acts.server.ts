@@ -1,0 +1,161 @@
+import {
+  CancelChangeSchema,
+  CompleteChangeSchema,
+  CreateWindowSchema,
+  ScheduleChangeSchema,
+  WindowStatusSchema,
+} from "~/domain/window-schemas";
+import { WINDOW_STATUS_LABELS, isOneOf, WINDOW_STATUSES } from "~/domain/vocabulary";
+import { cancelChange, completeChange, scheduleChange } from "~/models/network-changes.server";
+import { createWindow, updateWindow } from "~/models/outage-windows.server";
+import type { Actor } from "~/utils/actor";
+import { requirePermission } from "~/http/auth.server";
+import type { DB } from "~/utils/db.server";
+import { parseForm } from "~/utils/forms.server";
+import type { PlantRef } from "~/http/plant-guard.server";
+import { revisionField } from "~/utils/revision-forms";
+import type { z } from "~/utils/zod";
+import { answer } from "~/utils/forms.server";
+import { checkForm, runWindowAct, type FormFields, type FormShape } from "./window-forms.server";
+
+// The acts of a plant's windows page: add a window, change its status, schedule a change into it, mark a change
+// done or cancel it. Each checks its form at once (schema and plant-local times), runs the model's act (authorized,
+// audited, one transaction), and lands back on the window or change with a confirmation.
+
+export interface WindowsAct {
+  request: Request;
+  db: DB;
+  user: Actor;
+  plant: PlantRef;
+  form: FormFields;
+}
+
+const StatusSchema = WindowStatusSchema.extend({ revision: revisionField });
+
+function text(form: FormFields, key: string): string | null {
+  const value = form[key];
+  return typeof value === "string" ? value.slice(0, 40) : null;
+}
+
+/** Back to the page as it was (list or month), on `anchor`. */
+function back(request: Request, code: string, anchor: string): string {
+  return `/plants/${code}/windows${new URL(request.url).search}#${anchor}`;
+}
+
+function statusWord(status: string): string {
+  return (isOneOf(WINDOW_STATUSES, status) ? WINDOW_STATUS_LABELS[status] : status).toLowerCase();
+}
+
+/**
+ * One act of the page: authorized, its form checked at once (schema and plant-local times `times`), then run; the
+ * refusal or the redirect with its confirmation.
+ */
+async function windowsAct<S extends z.ZodType>(
+  { request, user, plant, form }: WindowsAct,
+  permission: "schedule:window" | "schedule:change",
+  shape: FormShape,
+  schema: S,
+  times: readonly string[],
+  run: (input: z.output<S>, instants: Record<string, string>) => Promise<{ message: string; location: string }>
+) {
+  requirePermission(user, permission, plant.id);
+  const parsed = parseForm(schema, form, shape.intent, shape.target);
+  const checked = checkForm(shape, form, parsed, times, plant.time_zone);
+  if (!checked.ok) return answer(checked.reply, 400);
+  return runWindowAct(request, shape, form, () => run(checked.data, checked.instants));
+}
+
+export function createWindowAct(act: WindowsAct) {
+  const { request, db, user, plant } = act;
+  const shape: FormShape = {
+    intent: "create-window",
+    target: null,
+    visible: ["title", "kind", "status", "notes", "start", "end"],
+    hidden: [],
+  };
+  return windowsAct(act, "schedule:window", shape, CreateWindowSchema, ["start", "end"], async (input, at) => {
+    const made = await createWindow(db, user, {
+      plantId: plant.id,
+      ...input,
+      startsAt: at.start!,
+      endsAt: at.end!,
+    });
+    return {
+      message: `Window “${made.title}” added, ${statusWord(made.status)}: ${made.localRange}.`,
+      location: back(request, plant.code, "create-window"),
+    };
+  });
+}
+
+export function windowStatusAct(act: WindowsAct) {
+  const { request, db, user, plant, form } = act;
+  const shape: FormShape = {
+    intent: "window-status",
+    target: text(form, "windowId"),
+    visible: [],
+    hidden: ["windowId", "revision"],
+  };
+  return windowsAct(act, "schedule:window", shape, StatusSchema, [], async ({ windowId, revision, status }) => {
+    const window = await updateWindow(db, user, { plantId: plant.id, windowId, expectedRevision: revision, status });
+    return {
+      message: `Window “${window.title}” is now ${statusWord(window.status)}.`,
+      location: back(request, plant.code, `window-${window.id}`),
+    };
+  });
+}
+
+export function scheduleChangeAct(act: WindowsAct) {
+  const { request, db, user, plant, form } = act;
+  const shape: FormShape = {
+    intent: "schedule-change",
+    target: text(form, "windowId"),
+    visible: ["kind", "title", "conduitId", "planned", "plannedMinutes"],
+    hidden: ["windowId"],
+  };
+  return windowsAct(act, "schedule:change", shape, ScheduleChangeSchema, ["planned"], async (input, at) => {
+    const change = await scheduleChange(db, user, {
+      plantId: plant.id,
+      ...input,
+      conduitId: input.conduitId ? input.conduitId : null,
+      plannedStart: at.planned!,
+    });
+    return {
+      message: `Change “${change.title}” scheduled into this window.`,
+      location: back(request, plant.code, `window-${input.windowId}`),
+    };
+  });
+}
+
+export function completeChangeAct(act: WindowsAct) {
+  const { request, db, user, plant, form } = act;
+  const shape: FormShape = {
+    intent: "complete-change",
+    target: text(form, "changeId"),
+    visible: ["done"],
+    hidden: ["changeId"],
+  };
+  return windowsAct(act, "schedule:change", shape, CompleteChangeSchema, ["done"], async ({ changeId }, at) => {
+    const change = await completeChange(db, user, { plantId: plant.id, changeId, doneAt: at.done! });
+    return {
+      message: `Change “${change.title}” marked done.`,
+      location: back(request, plant.code, `change-${change.id}`),
+    };
+  });
+}
+
+export function cancelChangeAct(act: WindowsAct) {
+  const { request, db, user, plant, form } = act;
+  const shape: FormShape = {
+    intent: "cancel-change",
+    target: text(form, "changeId"),
+    visible: ["reason"],
+    hidden: ["changeId"],
+  };
+  return windowsAct(act, "schedule:change", shape, CancelChangeSchema, [], async ({ changeId, reason }) => {
+    const change = await cancelChange(db, user, { plantId: plant.id, changeId, reason: reason || null });
+    return {
+      message: `Change “${change.title}” cancelled.`,
+      location: back(request, plant.code, `change-${change.id}`),
+    };
+  });
+}

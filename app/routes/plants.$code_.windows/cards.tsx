@@ -1,0 +1,321 @@
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { DateTime } from "luxon";
+import { ActForm, Confirmation, Field } from "~/components/forms";
+import { RevisionConflictNotice } from "~/components/RevisionConflict";
+import { UtcInstant } from "~/components/UtcInstant";
+import { formatDuration } from "~/domain/local-time";
+import {
+  CHANGE_KIND_LABELS,
+  CHANGE_KINDS,
+  CHANGE_STATUS_LABELS,
+  WINDOW_KIND_LABELS,
+  WINDOW_KINDS,
+  WINDOW_STATUS_LABELS,
+  isOneOf,
+} from "~/domain/vocabulary";
+import { LocalDateTime } from "./local-time-field";
+import { windowReplyFor } from "./reply";
+import type { loader } from "./route";
+
+// One window of the list with its changes, and the forms that act on them (for those who schedule).
+
+const STATUS_BADGE: Record<string, string> = {
+  planned: "badge",
+  confirmed: "badge ok",
+  completed: "badge",
+  cancelled: "badge bad",
+  scheduled: "badge ok",
+  done: "badge",
+  needs_window: "badge bad",
+};
+
+export function statusLabel(status: string): string {
+  return (
+    (WINDOW_STATUS_LABELS as Record<string, string>)[status] ??
+    (CHANGE_STATUS_LABELS as Record<string, string>)[status] ??
+    status
+  );
+}
+
+function kindLabel(kind: string): string {
+  return isOneOf(WINDOW_KINDS, kind) ? WINDOW_KIND_LABELS[kind] : kind;
+}
+
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
+type WindowItem = LoaderData["windows"][number];
+
+/** A refusal whose form is no longer on the page (the window or change was closed meanwhile). */
+function Unplaced({ message }: { message: string | null | undefined }) {
+  return message ? (
+    <p className="form-error" role="alert">
+      {message}
+    </p>
+  ) : null;
+}
+
+export function WindowCard({ w }: { w: WindowItem }) {
+  const { plant, canWindow, canChange, conduits, now, nowLocal, windowStarts } = useLoaderData<typeof loader>();
+  const reply = useActionData();
+  const statusReply = windowReplyFor(reply, "window-status", w.id);
+  const scheduleReply = windowReplyFor(reply, "schedule-change", w.id);
+  const scheduled = w.changes.filter((c) => c.status === "scheduled");
+  const started = Date.parse(w.startsAt) <= Date.parse(now);
+  const over = Date.parse(w.endsAt) <= Date.parse(now);
+  const history = w.status === "completed" || w.status === "cancelled";
+  const conflict = w.conflicts.length > 0;
+  const canSchedule = canChange && !history && w.status === "confirmed" && !over;
+  return (
+    <li
+      className={`window-card window-${w.kind}${conflict ? " window-conflict" : ""}${
+        w.status === "cancelled" ? " window-cancelled" : ""
+      }`}
+      id={`window-${w.id}`}
+      aria-labelledby={`window-${w.id}-title`}
+    >
+      <h3 id={`window-${w.id}-title`}>
+        <span className={w.kind === "blackout" ? "badge warn" : "badge"}>{kindLabel(w.kind)}</span> {w.title}{" "}
+        <span className={STATUS_BADGE[w.status] ?? "badge"}>{statusLabel(w.status)}</span>
+      </h3>
+      <Confirmation intents={["window-status", "schedule-change"]} target={w.id} />
+      <p className="window-time">
+        <span className="local-range">{w.localRange}</span>{" "}
+        <span className="muted">
+          · {formatDuration(w.durationMinutes)} real time · <UtcInstant iso={w.startsAt} /> –{" "}
+          <UtcInstant iso={w.endsAt} />
+        </span>
+      </p>
+      {conflict ? (
+        <ul className="conflicts" aria-label="Conflicts">
+          {w.conflicts.map((c) => (
+            <li key={c.message}>
+              <span className="badge bad">Conflict</span> {c.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {w.changes.length > 0 ? (
+        <ul className="window-changes" aria-label={`Changes in ${w.title}`}>
+          {w.changes.map((c) => (
+            <ChangeItem key={c.id} c={c} />
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">No changes scheduled in this window.</p>
+      )}
+
+      {canWindow && !history ? (
+        <div className="window-actions">
+          <ActForm
+            intent="window-status"
+            target={w.id}
+            id={`window-${w.id}-status`}
+            reply={reply}
+            hiddenFields={{ windowId: w.id, revision: w.revision }}
+            className="inline-form"
+            aria-label={`Change the status of ${w.title}`}
+          >
+            {w.status === "planned" ? (
+              <button type="submit" name="status" value="confirmed">
+                Confirm the window
+              </button>
+            ) : (
+              <button type="submit" name="status" value="planned" className="secondary" disabled={scheduled.length > 0}>
+                Back to planned
+              </button>
+            )}
+            {w.status === "confirmed" ? (
+              <button
+                type="submit"
+                name="status"
+                value="completed"
+                className="secondary"
+                disabled={!started || scheduled.length > 0}
+              >
+                Mark completed
+              </button>
+            ) : null}
+            <button type="submit" name="status" value="cancelled" className="danger">
+              Cancel the window
+            </button>
+          </ActForm>
+          <p className="control-why muted">
+            {w.status === "confirmed" && scheduled.length > 0
+              ? `Back to planned and Mark completed wait until its ${scheduled.length} scheduled ${
+                  scheduled.length === 1 ? "change is" : "changes are"
+                } done or cancelled. `
+              : ""}
+            {w.status === "confirmed" && !started ? "Mark completed opens once the window has begun. " : ""}
+            <strong className="warning-text">
+              Cancelling is final
+              {scheduled.length > 0
+                ? `: its ${scheduled.length} scheduled ${
+                    scheduled.length === 1 ? "change" : "changes"
+                  } will need a new window (nothing is moved for you).`
+                : "."}
+            </strong>
+          </p>
+        </div>
+      ) : (
+        <Unplaced message={statusReply?.conflict ? null : statusReply?.formError} />
+      )}
+      <RevisionConflictNotice failure={statusReply} intents={["window-status"]} />
+
+      {canChange && !history ? (
+        canSchedule ? (
+          <details className="schedule-change" open={scheduleReply ? true : undefined}>
+            <summary>Schedule a change into this window</summary>
+            <ActForm
+              intent="schedule-change"
+              target={w.id}
+              id={`window-${w.id}-schedule`}
+              reply={reply}
+              hiddenFields={{ windowId: w.id }}
+              className="stacked"
+              aria-label={`Schedule a change into ${w.title}`}
+            >
+              <Field
+                as="select"
+                name="kind"
+                label="Kind"
+                defaultValue={scheduleReply?.draft?.kind ?? "conduit_cutover"}
+              >
+                {CHANGE_KINDS.map((kind) => (
+                  <option key={kind} value={kind}>
+                    {CHANGE_KIND_LABELS[kind]}
+                  </option>
+                ))}
+              </Field>
+              <Field
+                name="title"
+                label="Title"
+                type="text"
+                required
+                minLength={3}
+                maxLength={200}
+                defaultValue={scheduleReply?.draft?.title ?? ""}
+              />
+              <Field
+                as="select"
+                name="conduitId"
+                label={
+                  <>
+                    Conduit <span className="muted">(for a cutover)</span>
+                  </>
+                }
+                defaultValue={scheduleReply?.draft?.conduitId ?? ""}
+              >
+                <option value="">— none —</option>
+                {conduits.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </Field>
+              <LocalDateTime
+                prefix="planned"
+                legend="Planned start"
+                zone={plant.timeZone}
+                defaults={windowStarts[w.id] ?? nowLocal}
+              />
+              <Field
+                name="plannedMinutes"
+                label="Planned minutes"
+                type="number"
+                min={1}
+                step={1}
+                required
+                defaultValue={scheduleReply?.draft?.plannedMinutes ?? "60"}
+              />
+              <button type="submit">Schedule the change</button>
+            </ActForm>
+          </details>
+        ) : (
+          <>
+            <Unplaced message={scheduleReply?.formError} />
+            <p className="control-why">
+              <button type="button" disabled aria-describedby={`window-${w.id}-schedule-why`}>
+                Schedule a change
+              </button>{" "}
+              <span id={`window-${w.id}-schedule-why`} className="muted">
+                {over
+                  ? "This window is over; changes go into a window that lies ahead."
+                  : `Changes go into confirmed windows; this one is ${w.status}. Confirm it first.`}
+              </span>
+            </p>
+          </>
+        )
+      ) : (
+        <Unplaced message={scheduleReply?.formError} />
+      )}
+    </li>
+  );
+}
+
+function ChangeItem({ c }: { c: WindowItem["changes"][number] }) {
+  const { plant, canChange, nowLocal } = useLoaderData<typeof loader>();
+  const reply = useActionData();
+  const doneReply = windowReplyFor(reply, "complete-change", c.id);
+  const cancelReply = windowReplyFor(reply, "cancel-change", c.id);
+  const open = c.status === "scheduled" || c.status === "needs_window";
+  const at = (iso: string) =>
+    DateTime.fromISO(iso, { zone: "utc" }).setZone(plant.timeZone).toFormat("ccc d LLL HH:mm ZZZZ");
+  return (
+    <li className={c.status === "needs_window" ? "change change-conflict" : "change"} id={`change-${c.id}`}>
+      <span className={STATUS_BADGE[c.status] ?? "badge"}>{statusLabel(c.status)}</span> <strong>{c.title}</strong>{" "}
+      <span className="muted">
+        · {c.kindLabel}
+        {c.conduitName ? ` · conduit ${c.conduitName}` : ""}
+        {c.assetName ? ` · asset ${c.assetName}` : ""}
+        {c.plannedStart ? ` · planned ${at(c.plannedStart)}` : ""}
+        {c.plannedMinutes ? ` for ${formatDuration(c.plannedMinutes)}` : ""}
+        {c.doneAt ? ` · done ${at(c.doneAt)}` : ""}
+      </span>
+      {c.status === "needs_window" ? (
+        <span className="conflict-note"> — its window was cancelled: schedule it into a new window.</span>
+      ) : null}
+      <Confirmation intents={["complete-change", "cancel-change"]} target={c.id} />
+      {canChange && open ? (
+        <details className="change-actions" open={doneReply || cancelReply ? true : undefined}>
+          <summary>Mark done or cancel</summary>
+          <ActForm
+            intent="complete-change"
+            target={c.id}
+            id={`change-${c.id}-done`}
+            reply={reply}
+            hiddenFields={{ changeId: c.id }}
+            className="stacked"
+            aria-label={`Mark ${c.title} done`}
+          >
+            <LocalDateTime prefix="done" legend="Done at" zone={plant.timeZone} defaults={nowLocal} />
+            <button type="submit">Mark done</button>
+          </ActForm>
+          <ActForm
+            intent="cancel-change"
+            target={c.id}
+            id={`change-${c.id}-cancel`}
+            reply={reply}
+            hiddenFields={{ changeId: c.id }}
+            className="inline-form"
+            aria-label={`Cancel ${c.title}`}
+          >
+            <Field
+              name="reason"
+              label={
+                <>
+                  Reason <span className="muted">(optional)</span>
+                </>
+              }
+              type="text"
+              maxLength={1000}
+            />
+            <button type="submit" className="danger">
+              Cancel the change
+            </button>
+          </ActForm>
+        </details>
+      ) : (
+        <Unplaced message={(doneReply ?? cancelReply)?.formError} />
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,67 @@
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ActForm, Confirmation, Field } from "~/components/forms";
+import { WINDOW_KIND_LABELS, WINDOW_KINDS } from "~/domain/vocabulary";
+import { LocalDateTime } from "./local-time-field";
+import { windowReplyFor } from "./reply";
+import type { loader } from "./route";
+
+/** The form that adds a window to the plant, in the plant's own clock. */
+export function CreateWindowForm() {
+  const { plant, nowLocal } = useLoaderData<typeof loader>();
+  const reply = useActionData();
+  const mine = windowReplyFor(reply, "create-window");
+  const v = (key: string, fallback: string) => mine?.draft?.[key] ?? fallback;
+  return (
+    <section className="panel" aria-labelledby="create-window-title" id="create-window">
+      <h2 id="create-window-title">Add a window</h2>
+      <Confirmation intents="create-window" />
+      <ActForm intent="create-window" id="create" reply={reply} className="stacked">
+        <Field
+          name="title"
+          label="Title"
+          type="text"
+          required
+          minLength={3}
+          maxLength={200}
+          defaultValue={v("title", "")}
+        />
+        <Field as="select" name="kind" label="Kind" defaultValue={v("kind", "scheduled_outage")}>
+          {WINDOW_KINDS.map((kind) => (
+            <option key={kind} value={kind}>
+              {WINDOW_KIND_LABELS[kind]}
+            </option>
+          ))}
+        </Field>
+        <Field as="select" name="status" label="Status" defaultValue={v("status", "planned")}>
+          <option value="planned">Planned</option>
+          <option value="confirmed">Confirmed</option>
+        </Field>
+        <LocalDateTime
+          prefix="start"
+          legend="Start"
+          zone={plant.timeZone}
+          defaults={{ date: nowLocal.date, time: "22:00" }}
+        />
+        <LocalDateTime
+          prefix="end"
+          legend="End"
+          zone={plant.timeZone}
+          defaults={{ date: nowLocal.date, time: "23:59" }}
+        />
+        <Field
+          as="textarea"
+          name="notes"
+          label={
+            <>
+              Notes <span className="muted">(optional)</span>
+            </>
+          }
+          rows={2}
+          maxLength={4000}
+          defaultValue={v("notes", "")}
+        />
+        <button type="submit">Add the window</button>
+      </ActForm>
+    </section>
+  );
+}
