@@ -26,7 +26,7 @@ export const CHANGE_STATUS_MOVES: Record<ChangeStatus, readonly ChangeStatus[]> 
 };
 
 /** The longest a change is planned for. */
-export const MAX_CHANGE_MINUTES = 72 * 60;
+const MAX_CHANGE_MINUTES = 72 * 60;
 
 export interface ChangeInput {
   kind: string;

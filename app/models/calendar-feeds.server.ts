@@ -146,20 +146,8 @@ export async function windowsCalendar(
   if (plantIds.length === 0 && (options.plantId !== undefined || !can(actor, "read:program"))) return null;
   const from = new Date(now.getTime() - FEED_HISTORY_DAYS * 86_400_000).toISOString();
   const windows = await listWindows(db, { plantIds, from, limit: FEED_WINDOW_LIMIT });
-  const events: CalendarWindow[] = windows.map((w) => ({
-    uid: windowUid(w.id),
-    plantCode: w.plantCode,
-    plantName: w.plantName,
-    site: w.site,
-    title: w.title,
-    kind: w.kind,
-    status: w.status,
-    startsAt: w.startsAt,
-    endsAt: w.endsAt,
-    timeZone: w.timeZone,
-    updatedAt: w.updatedAt,
-    description: w.notes,
-  }));
+  // A listed window holds every field of an event (plant, span, last update); its notes are the description.
+  const events: CalendarWindow[] = windows.map((w) => ({ ...w, uid: windowUid(w.id), description: w.notes }));
   return calendarFeed({ name: options.name, windows: events, now: now.toISOString() });
 }
 

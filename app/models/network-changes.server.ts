@@ -48,7 +48,7 @@ export interface ChangeView {
   updatedAt: string;
 }
 
-export function changeQuery(db: Executor) {
+function changeQuery(db: Executor) {
   return db
     .selectFrom("network_change as c")
     .leftJoin("conduit as k", "k.id", "c.conduit_id")
@@ -75,7 +75,7 @@ export function changeQuery(db: Executor) {
 
 type ChangeRow = Awaited<ReturnType<ReturnType<typeof changeQuery>["execute"]>>[number];
 
-export function changeView(row: ChangeRow): ChangeView {
+function changeView(row: ChangeRow): ChangeView {
   return {
     id: row.id,
     plantId: row.plant_id,
