@@ -25,6 +25,17 @@ export function baselineAcceptanceHash(conduitId: number, revision: number, epoc
   return contentHash({ object: "baseline_acceptance", conduit: conduitId, revision, epochStart });
 }
 
+/** What an owner accepting the conduit's baseline now signs: its epoch (today's, when it has none) and the hash. */
+export function acceptanceSubject(
+  conduit: { id: number; revision: number },
+  baseline: { epochStart: string | null },
+  timeZone: string,
+  now: Date
+): { epochStart: string; hash: string } {
+  const epochStart = baseline.epochStart ?? epochStartFor(now.toISOString(), timeZone);
+  return { epochStart, hash: baselineAcceptanceHash(conduit.id, conduit.revision, epochStart) };
+}
+
 function group<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
   const map = new Map<K, T[]>();
   for (const row of rows) {

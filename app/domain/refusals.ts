@@ -1,0 +1,24 @@
+// The shape every business decision answers in: the reasons an act is refused, each with the HTTP-like status a
+// model throws it with (403: not this person or role; 404: no such thing; 409: a rule of the program), or none
+// when the act may proceed. Pages show the first reason beside a disabled control; models refuse with it.
+
+export interface Refusal<Code extends string = string> {
+  code: Code;
+  status: 403 | 404 | 409;
+  message: string;
+}
+
+export function refusal<Code extends string>(code: Code, status: Refusal["status"], message: string): Refusal<Code> {
+  return { code, status, message };
+}
+
+/** A page's control for an act: allowed, or disabled with the first reason. */
+export interface Control {
+  allowed: boolean;
+  why: string | null;
+}
+
+export function controlOf(refusals: readonly Refusal[]): Control {
+  const first = refusals[0];
+  return first ? { allowed: false, why: first.message } : { allowed: true, why: null };
+}
