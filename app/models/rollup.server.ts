@@ -97,9 +97,11 @@ const PARTS_SQL = sql`(select 'design_change_control' as part union all select '
 
 /**
  * Every signoff part the program needs, judged in SQL: each part of each conduit (by its assigned owner, at the
- * conduit's current revision) and of each plant's ownership split (by anyone of the part's role). `signed`
- * when a live signoff holds the current revision, `stale` when only an earlier revision was signed, else
- * `missing`.
+ * conduit's current revision) and of each plant's ownership split (by anyone of the part's role). `missing`
+ * when a conduit's part has no owner assigned, `signed` when a live signoff holds the current revision, `stale` when
+ * only an earlier revision was signed, else `missing`: what the domain's partState says (a conduit's revision moves
+ * with every change of its content, so comparing revisions is comparing content hashes; test/integration/
+ * signoff-rollup-agreement.test.ts proves the two agree).
  */
 function signoffPartsSql(plantIds: readonly number[]) {
   const ids = plantIds.length > 0 ? sql.join(plantIds) : sql`null`;
@@ -132,7 +134,8 @@ function signoffPartsSql(plantIds: readonly number[]) {
       from needed n
     )
     select plant_id, subject_type, subject_id, subject_name, part, owner_id, revision, changed_at,
-      case when signed and (needs_owner = 0 or owner_id is not null) then 'signed'
+      case when needs_owner = 1 and owner_id is null then 'missing'
+           when signed then 'signed'
            when has_stale then 'stale' else 'missing' end as status
     from judged`;
 }
