@@ -46,13 +46,18 @@ export function acceptanceRefusals(facts: AcceptanceFacts): Refusal<AcceptRefusa
         409,
         `Acceptance is only for a stalled baseline (one that reached its counted days without maturing); “${
           conduit.name
-        }” is ${baseline.status}${baseline.status === "collecting" ? ` with ${baseline.countedDays} counted days` : ""}.`
+        }” is ${baseline.status}${
+          baseline.status === "collecting" ? ` with ${baseline.countedDays} counted days` : ""
+        }.`
       ),
     ];
   }
   const accepted = facts.acceptances.some(
     (s) =>
-      s.part === part && s.personId === signer.personId && s.revokedAt === null && s.contentHash === facts.acceptanceHash
+      s.part === part &&
+      s.personId === signer.personId &&
+      s.revokedAt === null &&
+      s.contentHash === facts.acceptanceHash
   );
   if (accepted) {
     return [

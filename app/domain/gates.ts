@@ -18,7 +18,11 @@ export function passRefusals(facts: PassFacts): Refusal<PassRefusalCode>[] {
   const { passer, plantCode, phase, gates } = facts;
   if (!passer.permitted) {
     return [
-      refusal("not_permitted", 403, `Your role (${ROLE_LABELS[passer.role].toLowerCase()}) may not pass gates at this plant.`),
+      refusal(
+        "not_permitted",
+        403,
+        `Your role (${ROLE_LABELS[passer.role].toLowerCase()}) may not pass gates at this plant.`
+      ),
     ];
   }
   const gate = gates.find((g) => g.phase === phase);
@@ -38,7 +42,9 @@ export function passRefusals(facts: PassFacts): Refusal<PassRefusalCode>[] {
       refusal(
         "unmet",
         409,
-        `The ${phase} gate cannot pass while criteria are unmet: ${unmet.map((c) => `${c.code}: ${c.message}`).join(" ")}`
+        `The ${phase} gate cannot pass while criteria are unmet: ${unmet
+          .map((c) => `${c.code}: ${c.message}`)
+          .join(" ")}`
       ),
     ];
   }

@@ -117,13 +117,14 @@ export function signerRefusals(part: SignoffPart, signer: Signer): Refusal<SignR
       refusal(
         "wrong_role",
         403,
-        `The ${PART_LABELS[part].toLowerCase()} part is signed by ${SIGNER_WORDS[part]}, not by your role (${ROLE_LABELS[
-          signer.role
-        ].toLowerCase()}).`
+        `The ${PART_LABELS[part].toLowerCase()} part is signed by ${
+          SIGNER_WORDS[part]
+        }, not by your role (${ROLE_LABELS[signer.role].toLowerCase()}).`
       ),
     ];
   }
-  if (signer.personId === null) return [refusal("not_a_person", 403, "A signoff binds a person; API tokens cannot sign.")];
+  if (signer.personId === null)
+    return [refusal("not_a_person", 403, "A signoff binds a person; API tokens cannot sign.")];
   if (!signer.permitted) return [refusal("not_permitted", 403, "You are not assigned to this plant.")];
   return [];
 }

@@ -158,7 +158,12 @@ export function conduitSigningFacts(
   return {
     part,
     signer,
-    subject: { label: conduitLabel(conduit), revision: conduit.revision, currentHash: conduit.hash, notSignableWhy: null },
+    subject: {
+      label: conduitLabel(conduit),
+      revision: conduit.revision,
+      currentHash: conduit.hash,
+      notSignableWhy: null,
+    },
     owner: part === "design_change_control" ? conduit.designOwner : conduit.monitoringOwner,
     signoffs: signoffs.filter((s) => s.subjectId === conduit.id),
   };

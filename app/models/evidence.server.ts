@@ -3,7 +3,7 @@ import os from "node:os";
 import { sql, type Transaction } from "kysely";
 import { DateTime } from "luxon";
 import type { Database } from "../../db/schema";
-import { epochStartFor, type BaselineSettings } from "~/domain/baseline";
+import { currentEpoch, type BaselineSettings } from "~/domain/baseline";
 import { localDay } from "~/domain/calendar";
 import { CidrMatcher } from "~/domain/cidr";
 import {
@@ -19,6 +19,7 @@ import {
 import { flowTuple, type ConnRecord } from "~/domain/zeek";
 import { recordAudit } from "~/models/audit.server";
 import { loadSettings } from "~/models/baseline-settings.server";
+import { listCutovers } from "~/models/cutovers.server";
 import type { AuditActor } from "~/utils/actor";
 import { sqliteHandle, type DB, type Executor } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
@@ -312,15 +313,7 @@ async function startIngest(
     .where("plant_id", "=", plant.id)
     .orderBy("id")
     .execute();
-  const cutovers = await db
-    .selectFrom("network_change")
-    .select(["conduit_id", "conduit_revision", "done_at"])
-    .where("plant_id", "=", plant.id)
-    .where("kind", "=", "conduit_cutover")
-    .where("status", "=", "done")
-    .where("done_at", "is not", null)
-    .orderBy("done_at")
-    .execute();
+  const cutovers = await listCutovers(db, [plant.id]);
   const flowRows = conduitRows.length
     ? await db
         .selectFrom("conduit_flow")
@@ -335,15 +328,18 @@ async function startIngest(
   const conduitByPair = new Map<string, ConduitInfo>();
   const conduitById = new Map<number, ConduitInfo>();
   for (const row of conduitRows) {
-    const done = cutovers.filter((c) => c.conduit_id === row.id && c.conduit_revision === row.revision).at(-1);
-    const epochStart = done?.done_at ? epochStartFor(done.done_at, plant.time_zone) : null;
+    const epoch = currentEpoch(
+      cutovers.filter((c) => c.conduitId === row.id),
+      row,
+      plant.time_zone
+    );
     const info: ConduitInfo = {
       id: row.id,
       name: row.name,
       zoneA: row.zone_a_id,
       zoneB: row.zone_b_id,
-      epochStart,
-      epochKey: epochStart ? `${row.revision}@${epochStart}` : null,
+      epochStart: epoch?.start ?? null,
+      epochKey: epoch?.key ?? null,
       flows: flowRows.filter((f) => f.conduit_id === row.id),
     };
     conduitById.set(row.id, info);

@@ -77,16 +77,17 @@ async function play(ops: readonly Op[]): Promise<number> {
   }
   const a = await insertZone(db, plantId, "A", `10.${n % 250}.1.0/24`);
   const b = await insertZone(db, plantId, "B", `10.${n % 250}.2.0/24`);
-  const conduits = [
-    await insertConduit(db, plantId, "C0", { a, b }),
-    await insertConduit(db, plantId, "C1", { a, b }),
-  ];
+  const conduits = [await insertConduit(db, plantId, "C0", { a, b }), await insertConduit(db, plantId, "C1", { a, b })];
   let clock = Date.parse("2026-11-01T00:00:00Z");
   const tick = () => new Date((clock += 60_000)).toISOString();
   for (const step of ops) {
     if (step.kind === "edit") {
       const id = conduits[step.conduit]!;
-      const { revision } = await db.selectFrom("conduit").select("revision").where("id", "=", id).executeTakeFirstOrThrow();
+      const { revision } = await db
+        .selectFrom("conduit")
+        .select("revision")
+        .where("id", "=", id)
+        .executeTakeFirstOrThrow();
       await db
         .updateTable("conduit")
         .set({ revision: revision + 1, purpose: `purpose ${revision + 1}`, updated_at: tick() })
