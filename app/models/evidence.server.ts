@@ -16,6 +16,7 @@ import {
   type ConnectionKey,
   type PairLanes,
 } from "~/domain/connection-keys";
+import { classifyFlow, dayCoverage } from "~/domain/flows";
 import { flowTuple, type ConnRecord } from "~/domain/zeek";
 import { recordAudit } from "~/models/audit.server";
 import { loadSettings } from "~/models/baseline-settings.server";
@@ -200,21 +201,6 @@ function legacyKey(record: ConnRecord): ConnectionKey {
   }|${record.proto}`;
   const digest = crypto.createHash("sha1").update(text).digest();
   return keyWithHash(record.ts, digest.readUInt32BE(0), digest.readUInt32BE(4));
-}
-
-function isAllowed(conduit: ConduitInfo, record: ConnRecord, originZone: number): boolean {
-  const port = record.proto === "icmp" ? null : record.respPort;
-  // A loop, not `some` with an arrow: this runs once per connection.
-  for (const flow of conduit.flows) {
-    if (
-      flow.protocol === record.proto &&
-      (flow.port === null || flow.port === port) &&
-      (flow.direction === "both" ||
-        (flow.direction === "a_to_b" ? originZone === conduit.zoneA : originZone === conduit.zoneB))
-    )
-      return true;
-  }
-  return false;
 }
 
 function processAlive(pid: number): boolean {
@@ -432,7 +418,7 @@ async function startIngest(
     if (!flow) {
       const conduit = pair.conduit!;
       const tuple = flowTuple(record, settings);
-      const isWrong = !isAllowed(conduit, record, originZone);
+      const isWrong = classifyFlow(conduit, record, originZone) === "wrong";
       const id = `${isWrong ? 1 : 0}${tuple}`;
       flow = pair.tuples.get(id);
       if (!flow) {
@@ -651,7 +637,7 @@ async function startIngest(
       const newByDay = new Map(novel.map((n) => [n.first_day, Number(n.count)]));
       for (const figure of figures) {
         const row = {
-          coverage: Math.min(1, Number(figure.hours) / 24),
+          coverage: dayCoverage(Number(figure.hours)),
           tuples: Number(figure.tuples),
           new_tuples: newByDay.get(figure.day) ?? 0,
           connections: Number(figure.connections),
