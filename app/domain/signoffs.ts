@@ -18,6 +18,12 @@ export const PART_ROLE: Record<SignoffPart, Role> = {
   monitoring_incident_response: "corporate_security",
 };
 
+/** The permission that lets a person of that role sign the part at a plant. */
+export const PART_PERMISSION: Record<SignoffPart, "sign:design" | "sign:monitoring"> = {
+  design_change_control: "sign:design",
+  monitoring_incident_response: "sign:monitoring",
+};
+
 export const PART_OWNER_LABELS: Record<SignoffPart, string> = {
   design_change_control: "plant engineering",
   monitoring_incident_response: "corporate security",

@@ -6,6 +6,7 @@ import { changesBetween, conflictMessage, ownershipSplitFields, type ConflictAct
 import type { Refusal } from "~/domain/refusals";
 import {
   PART_LABELS,
+  PART_PERMISSION,
   partState,
   signerRefusals,
   signingRefusals,
@@ -169,8 +170,7 @@ export function requirePerson(actor: Actor): number {
 
 /** Who the actor is as a signer of the part at the plant: the facts the signing decision needs about them. */
 export function signerOf(actor: Actor, part: SignoffPart, plantId: number): Signer {
-  const permission = part === "design_change_control" ? "sign:design" : "sign:monitoring";
-  return { role: actor.role, personId: actor.personId, permitted: can(actor, permission, plantId) };
+  return { role: actor.role, personId: actor.personId, permitted: can(actor, PART_PERMISSION[part], plantId) };
 }
 
 /** Refuses, before anything is read, a signer who may not sign the part at the plant whatever they sign. */

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { loadRollup, rollupDocument } from "~/models/rollup.server";
+import { rollupDocument } from "~/domain/rollup-export";
+import { loadRollup } from "~/models/rollup.server";
 import { requireApiActor, requireApiPermission } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { csvRecord } from "~/domain/csv";
-import { loadRollup, rollupCsvRow, ROLLUP_CSV_HEADER } from "~/models/rollup.server";
+import { rollupCsvRow, ROLLUP_CSV_HEADER } from "~/domain/rollup-export";
+import { loadRollup } from "~/models/rollup.server";
 import { downloadOrRefusal } from "~/utils/audit-trail.server";
 import { requirePermission, requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";

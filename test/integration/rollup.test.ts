@@ -4,7 +4,9 @@ import { after, before, describe, it } from "node:test";
 
 import { passGate, tickCriterion } from "../../app/models/gates.server";
 import { readinessOf } from "../../app/models/readiness.server";
-import { loadRollup, ROLLUP_CSV_HEADER, type Rollup } from "../../app/models/rollup.server";
+import type { Rollup } from "../../app/domain/rollup";
+import { ROLLUP_CSV_HEADER } from "../../app/domain/rollup-export";
+import { loadRollup } from "../../app/models/rollup.server";
 import type { Actor } from "../../app/utils/actor";
 import { closeDb, openDatabase, type DB } from "../../app/utils/db.server";
 import { isOneOf, PHASES, ROLES, type Phase } from "../../app/domain/vocabulary";
@@ -361,7 +363,7 @@ describe("the CSV, the JSON and the pages", () => {
       assert.equal(reply.status, 200, `${name} answers 200`);
     }
     assert.match(csv.type, /^text\/csv/);
-    const doc = JSON.parse(json.text) as ReturnType<typeof import("../../app/models/rollup.server").rollupDocument>;
+    const doc = JSON.parse(json.text) as ReturnType<typeof import("../../app/domain/rollup-export").rollupDocument>;
     const records = parseCsv(csv.text);
     assert.deepEqual(records[0], [...ROLLUP_CSV_HEADER], "the CSV's header");
     assert.equal(records.length - 1, doc.plants.length, "one CSV row per plant");

@@ -4,7 +4,7 @@ import fc from "fast-check";
 
 import { SIGNOFF_PARTS, type SignoffPart } from "../../app/domain/signoffs";
 import { conduitSignoffStates, listConduitDetails } from "../../app/models/conduits.server";
-import { listSignoffGaps } from "../../app/models/rollup.server";
+import { listSignoffGaps } from "../../app/models/signoff-gaps.server";
 import { getOwnershipSplit } from "../../app/models/signoffs.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { createPerson } from "../support/people";
