@@ -1,7 +1,7 @@
 import type { BaselineStatus } from "./baseline";
-import { refusal, type Refusal } from "./refusals";
+import { refusal, roleMayNot, type Refusal } from "./refusals";
 import { PART_ROLE, SIGNOFF_PARTS, type SignoffPart, type SignoffRecord } from "./signoffs";
-import { ROLE_LABELS, type Role } from "./vocabulary";
+import type { Role } from "./vocabulary";
 
 // The two acts that end a conduit's baseline work: accepting a stalled baseline (each owner for their part) and
 // wiring alerts. Each decision answers the refusals of the act, or none; the conduit page's controls, the models
@@ -82,15 +82,7 @@ export interface Wirer {
 
 /** The refusals that depend only on who wires. */
 export function wirerRefusals(wirer: Wirer): Refusal<WireRefusalCode>[] {
-  if (!wirer.permitted) {
-    return [
-      refusal(
-        "not_permitted",
-        403,
-        `Your role (${ROLE_LABELS[wirer.role].toLowerCase()}) may not wire alerts at this plant.`
-      ),
-    ];
-  }
+  if (!wirer.permitted) return [roleMayNot("not_permitted", wirer.role, "wire alerts")];
   if (wirer.personId === null)
     return [refusal("not_a_person", 403, "Wiring alerts binds a person; API tokens cannot wire alerts.")];
   return [];

@@ -1,6 +1,6 @@
 import type { GateResult } from "./readiness";
-import { refusal, type Refusal } from "./refusals";
-import { PHASES, ROLE_LABELS, type Phase, type Role } from "./vocabulary";
+import { refusal, roleMayNot, type Refusal } from "./refusals";
+import { PHASES, type Phase, type Role } from "./vocabulary";
 
 // Whether a plant's gate may be passed: the plant page's controls and the model that passes it ask this.
 
@@ -14,17 +14,15 @@ export interface PassFacts {
   gates: readonly GateResult[];
 }
 
+/** The refusal that depends only on who passes: the permission to pass gates at the plant. */
+export function passerRefusals(passer: PassFacts["passer"]): Refusal<PassRefusalCode>[] {
+  return passer.permitted ? [] : [roleMayNot("not_permitted", passer.role, "pass gates")];
+}
+
+/** Whether the gate of `phase` may be passed now: the refusals, or none. */
 export function passRefusals(facts: PassFacts): Refusal<PassRefusalCode>[] {
   const { passer, plantCode, phase, gates } = facts;
-  if (!passer.permitted) {
-    return [
-      refusal(
-        "not_permitted",
-        403,
-        `Your role (${ROLE_LABELS[passer.role].toLowerCase()}) may not pass gates at this plant.`
-      ),
-    ];
-  }
+  if (!passer.permitted) return passerRefusals(passer);
   const gate = gates.find((g) => g.phase === phase);
   if (!gate) return [];
   if (gate.status === "passed") return [refusal("passed", 409, `The ${phase} gate of ${plantCode} is already passed.`)];

@@ -2,9 +2,9 @@ import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { isWaivable, phaseOfCriterion, type ChecklistCode, type PlantReadiness } from "~/domain/readiness";
 import { acceptanceRefusals, acceptingPart, wirerRefusals, wiringRefusals } from "~/domain/alerting";
-import { passRefusals } from "~/domain/gates";
+import { passerRefusals, passRefusals } from "~/domain/gates";
 import { can } from "~/domain/permissions";
-import { PHASES, type Phase } from "~/domain/vocabulary";
+import type { Phase } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import { acceptanceSubject, readinessOf } from "~/models/readiness.server";
 import { insertSignoff, listSignoffs, requirePerson } from "~/models/signoffs.server";
@@ -111,7 +111,7 @@ export async function passGate(
   now: Date = new Date()
 ): Promise<void> {
   const passer = { role: actor.role, permitted: can(actor, "pass:gate", input.plantId) };
-  refuseFirst(passRefusals({ passer, plantCode: "", phase: input.phase, gates: [] }));
+  refuseFirst(passerRefusals(passer));
   const personId = requirePerson(actor);
   await db.transaction().execute(async (tx) => {
     const plant = await plantOf(tx, input.plantId);

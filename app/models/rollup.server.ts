@@ -26,7 +26,8 @@ import type { Executor } from "~/utils/db.server";
 
 const UPCOMING_LIMIT = 20;
 
-function windowSummary(w: {
+/** An outage window as the rollup's queries read it, with its plant. */
+interface WindowRow {
   id: number;
   plant_code: string;
   plant_name: string;
@@ -36,7 +37,9 @@ function windowSummary(w: {
   starts_at: string;
   ends_at: string;
   time_zone: string;
-}): WindowSummary {
+}
+
+function windowSummary(w: WindowRow): WindowSummary {
   return {
     id: w.id,
     plantCode: w.plant_code,
@@ -129,18 +132,7 @@ async function computeRollup(db: Executor, now: Date, plantIds: readonly number[
       .groupBy("pp.plant_id")
       .execute(),
     // Each plant's next scheduled outage that has not ended, chosen in SQL with a window function.
-    sql<{
-      id: number;
-      plant_id: number;
-      plant_code: string;
-      plant_name: string;
-      title: string;
-      kind: string;
-      status: string;
-      starts_at: string;
-      ends_at: string;
-      time_zone: string;
-    }>`
+    sql<WindowRow & { plant_id: number }>`
       select * from (
         select w.id, w.plant_id, p.code as plant_code, p.name as plant_name, w.title, w.kind, w.status,
           w.starts_at, w.ends_at, w.time_zone,
@@ -149,17 +141,7 @@ async function computeRollup(db: Executor, now: Date, plantIds: readonly number[
         where w.kind = 'scheduled_outage' and w.status in ('planned', 'confirmed') and w.ends_at > ${at}
           and w.plant_id in (${sql.join(ids)})
       ) where n = 1`.execute(db),
-    sql<{
-      id: number;
-      plant_code: string;
-      plant_name: string;
-      title: string;
-      kind: string;
-      status: string;
-      starts_at: string;
-      ends_at: string;
-      time_zone: string;
-    }>`
+    sql<WindowRow>`
       select w.id, p.code as plant_code, p.name as plant_name, w.title, w.kind, w.status, w.starts_at, w.ends_at,
         w.time_zone
       from outage_window w join plant p on p.id = w.plant_id

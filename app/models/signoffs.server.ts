@@ -145,12 +145,19 @@ export interface OwnershipSplitView {
   history: SignoffRecord[];
 }
 
-export async function getOwnershipSplit(db: Executor, plantId: number): Promise<OwnershipSplitView> {
+/** The plant's ownership split as it stands (404 when there is no such plant). */
+async function splitOf(db: Executor, plantId: number) {
   const plant = await db
     .selectFrom("plant")
     .select(["code", "ownership_split", "ownership_split_revision"])
     .where("id", "=", plantId)
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!plant) throw new ActError(404, "No such plant.");
+  return plant;
+}
+
+export async function getOwnershipSplit(db: Executor, plantId: number): Promise<OwnershipSplitView> {
+  const plant = await splitOf(db, plantId);
   const hash = ownershipSplitHash(plant);
   const history = await listSignoffs(db, plantId, "ownership_split");
   const parts = (["design_change_control", "monitoring_incident_response"] as const).map((part) =>
@@ -286,12 +293,7 @@ export async function signOwnershipSplit(
 ): Promise<void> {
   requireSigner(actor, input.part, input.plantId);
   await db.transaction().execute(async (tx) => {
-    const plant = await tx
-      .selectFrom("plant")
-      .select(["code", "ownership_split", "ownership_split_revision"])
-      .where("id", "=", input.plantId)
-      .executeTakeFirst();
-    if (!plant) throw new ActError(404, "No such plant.");
+    const plant = await splitOf(tx, input.plantId);
     const refusals = signingRefusals({
       part: input.part,
       signer: signerOf(actor, input.part, input.plantId),
@@ -330,12 +332,7 @@ export async function editOwnershipSplit(
     throw new ActError(403, "Your role may not edit this plant's ownership split.");
   const text = input.text.trim().replace(/\r\n/g, "\n");
   await db.transaction().execute(async (tx) => {
-    const plant = await tx
-      .selectFrom("plant")
-      .select(["code", "ownership_split", "ownership_split_revision"])
-      .where("id", "=", input.plantId)
-      .executeTakeFirst();
-    if (!plant) throw new ActError(404, "No such plant.");
+    const plant = await splitOf(tx, input.plantId);
     await requireSplitRevision(tx, actor, { id: input.plantId, ...plant }, input.expectedRevision, "edit");
     if (plant.ownership_split === text) throw new ActError(400, "The text is unchanged.", "text");
     const revision = plant.ownership_split_revision + 1;
