@@ -190,16 +190,8 @@ export async function ownerCandidates(db: Executor, plantId: number) {
   return { engineers, security };
 }
 
-export interface ConduitInput {
-  name: string;
-  zoneAId: number;
-  zoneBId: number;
-  purpose: string | null;
-  controlType: string | null;
-  monitored: boolean;
-  monitoringPoint: string | null;
-  flows: AllowedFlow[];
-}
+/** A conduit's definition as a person writes it (its fields, without revision or owners). */
+export type ConduitInput = ConduitFieldsInput;
 
 function requireConduitEditor(actor: Actor, plantId: number) {
   if (!can(actor, "edit:conduit", plantId)) throw new ActError(403, "Your role may not change this plant's conduits.");

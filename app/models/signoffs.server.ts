@@ -1,8 +1,14 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema";
-import { sortFlows, type AllowedFlow } from "~/domain/conduits";
+import { sortFlows } from "~/domain/conduits";
 import { can } from "~/domain/permissions";
-import { changesBetween, conflictMessage, ownershipSplitFields, type ConflictAct } from "~/domain/revisions";
+import {
+  changesBetween,
+  conflictMessage,
+  ownershipSplitFields,
+  type ConduitFieldsInput,
+  type ConflictAct,
+} from "~/domain/revisions";
 import type { Refusal } from "~/domain/refusals";
 import {
   PART_LABELS,
@@ -58,18 +64,11 @@ export function splitSubject(plant: {
   };
 }
 
-export interface ConduitDefinition {
+/** A conduit's definition at one revision: what its owners sign. */
+export interface ConduitDefinition extends ConduitFieldsInput {
   id: number;
   plantId: number;
-  name: string;
-  zoneAId: number;
-  zoneBId: number;
-  purpose: string | null;
-  controlType: string | null;
-  monitored: boolean;
-  monitoringPoint: string | null;
   revision: number;
-  flows: AllowedFlow[];
 }
 
 /** What a conduit's owners sign: its whole definition at one revision (owners themselves are not part of it). */
