@@ -1,5 +1,5 @@
 import type { BaselineStatus } from "./baseline";
-import { refusal, roleMayNot, type Refusal } from "./refusals";
+import { refusal, roleMayNot, type ActRefusal } from "./refusals";
 import { PART_ROLE, SIGNOFF_PARTS, type SignoffPart, type SignoffRecord } from "./signoffs";
 import type { Role } from "./vocabulary";
 
@@ -33,7 +33,7 @@ export function acceptingPart(facts: Pick<AcceptanceFacts, "signer" | "conduit">
 }
 
 /** Whether the signer may accept the conduit's stalled baseline now. */
-export function acceptanceRefusals(facts: AcceptanceFacts): Refusal<AcceptRefusalCode>[] {
+export function acceptanceRefusals(facts: AcceptanceFacts): ActRefusal<AcceptRefusalCode>[] {
   const { signer, conduit, baseline } = facts;
   if (signer.personId === null)
     return [refusal("not_a_person", 403, "A signoff binds a person; API tokens cannot accept a baseline.")];
@@ -81,7 +81,7 @@ export interface Wirer {
 }
 
 /** The refusals that depend only on who wires. */
-export function wirerRefusals(wirer: Wirer): Refusal<WireRefusalCode>[] {
+export function wirerRefusals(wirer: Wirer): ActRefusal<WireRefusalCode>[] {
   if (!wirer.permitted) return [roleMayNot("not_permitted", wirer.role, "wire alerts")];
   if (wirer.personId === null)
     return [refusal("not_a_person", 403, "Wiring alerts binds a person; API tokens cannot wire alerts.")];
@@ -98,7 +98,7 @@ export interface WiringFacts {
 }
 
 /** Whether alerts may be wired on the conduit now. */
-export function wiringRefusals(facts: WiringFacts): Refusal<WireRefusalCode>[] {
+export function wiringRefusals(facts: WiringFacts): ActRefusal<WireRefusalCode>[] {
   const refusals = wirerRefusals(facts.wirer);
   if (refusals.length > 0) return refusals;
   if (facts.wiring) {

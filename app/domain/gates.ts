@@ -1,5 +1,5 @@
 import type { GateResult } from "./readiness";
-import { refusal, roleMayNot, type Refusal } from "./refusals";
+import { refusal, roleMayNot, type ActRefusal } from "./refusals";
 import { PHASES, type Phase, type Role } from "./vocabulary";
 
 // Whether a plant's gate may be passed: the plant page's controls and the model that passes it ask this.
@@ -15,12 +15,12 @@ export interface PassFacts {
 }
 
 /** The refusal that depends only on who passes: the permission to pass gates at the plant. */
-export function passerRefusals(passer: PassFacts["passer"]): Refusal<PassRefusalCode>[] {
+export function passerRefusals(passer: PassFacts["passer"]): ActRefusal<PassRefusalCode>[] {
   return passer.permitted ? [] : [roleMayNot("not_permitted", passer.role, "pass gates")];
 }
 
 /** Whether the gate of `phase` may be passed now: the refusals, or none. */
-export function passRefusals(facts: PassFacts): Refusal<PassRefusalCode>[] {
+export function passRefusals(facts: PassFacts): ActRefusal<PassRefusalCode>[] {
   const { passer, plantCode, phase, gates } = facts;
   if (!passer.permitted) return passerRefusals(passer);
   const gate = gates.find((g) => g.phase === phase);

@@ -4,18 +4,22 @@ import { ROLE_LABELS, type Role } from "./vocabulary";
 // model throws it with (403: not this person or role; 404: no such thing; 409: a rule of the program), or none
 // when the act may proceed. Pages show the first reason beside a disabled control; models refuse with it.
 
-export interface Refusal<Code extends string = string> {
+export interface ActRefusal<Code extends string = string> {
   code: Code;
   status: 403 | 404 | 409;
   message: string;
 }
 
 /** 403: the person's role may not do `what` ("wire alerts") at the plant. */
-export function roleMayNot<Code extends string>(code: Code, role: Role, what: string): Refusal<Code> {
+export function roleMayNot<Code extends string>(code: Code, role: Role, what: string): ActRefusal<Code> {
   return refusal(code, 403, `Your role (${ROLE_LABELS[role].toLowerCase()}) may not ${what} at this plant.`);
 }
 
-export function refusal<Code extends string>(code: Code, status: Refusal["status"], message: string): Refusal<Code> {
+export function refusal<Code extends string>(
+  code: Code,
+  status: ActRefusal["status"],
+  message: string
+): ActRefusal<Code> {
   return { code, status, message };
 }
 
@@ -25,7 +29,7 @@ export interface Control {
   why: string | null;
 }
 
-export function controlOf(refusals: readonly Refusal[]): Control {
+export function controlOf(refusals: readonly ActRefusal[]): Control {
   const first = refusals[0];
   return first ? { allowed: false, why: first.message } : { allowed: true, why: null };
 }

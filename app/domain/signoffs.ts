@@ -1,4 +1,4 @@
-import { controlOf, refusal, type Control, type Refusal } from "./refusals";
+import { controlOf, refusal, type Control, type ActRefusal } from "./refusals";
 import { ROLE_LABELS, type Role } from "./vocabulary";
 
 // A signoff binds a person, in a role, to one revision of one object, identified by a hash of the
@@ -117,7 +117,7 @@ const SIGNER_WORDS: Record<SignoffPart, string> = {
 };
 
 /** The refusals that depend only on who signs: the part's role, a person, and the plant's permission. */
-export function signerRefusals(part: SignoffPart, signer: Signer): Refusal<SignRefusalCode>[] {
+export function signerRefusals(part: SignoffPart, signer: Signer): ActRefusal<SignRefusalCode>[] {
   if (signer.role !== PART_ROLE[part]) {
     return [
       refusal(
@@ -156,7 +156,7 @@ export interface SigningFacts {
  * Whether a person may sign a part of a subject now: the refusals, in the order a person fixes them, or none.
  * The page's controls (signControl) and the models' enforcement both ask this.
  */
-export function signingRefusals(facts: SigningFacts): Refusal<SignRefusalCode>[] {
+export function signingRefusals(facts: SigningFacts): ActRefusal<SignRefusalCode>[] {
   const { part, signer, subject, owner } = facts;
   const refusals = signerRefusals(part, signer);
   if (refusals.length > 0) return refusals;

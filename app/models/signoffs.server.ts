@@ -9,7 +9,7 @@ import {
   type ConduitFieldsInput,
   type ConflictAct,
 } from "~/domain/revisions";
-import type { Refusal } from "~/domain/refusals";
+import type { ActRefusal } from "~/domain/refusals";
 import {
   PART_LABELS,
   PART_PERMISSION,
@@ -188,7 +188,7 @@ export function requireSigner(actor: Actor, part: SignoffPart, plantId: number):
  * Refuses what the signing decision refuses, except a signoff already given: that one is refused after the
  * revision checks (refuseAlreadySigned), so someone who read an older revision hears first that it changed.
  */
-export function refuseSigning(refusals: readonly Refusal<SignRefusalCode>[]): void {
+export function refuseSigning(refusals: readonly ActRefusal<SignRefusalCode>[]): void {
   refuseFirst(refusals.filter((r) => r.code !== "already_signed"));
 }
 
@@ -206,7 +206,7 @@ export async function insertSignoff(
     note: string | null;
     objectLabel: string;
     /** The decision's refusals of this act; any still standing once the revision is checked is thrown. */
-    refusals: readonly Refusal[];
+    refusals: readonly ActRefusal[];
   },
   now: Date
 ) {

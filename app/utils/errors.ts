@@ -1,5 +1,5 @@
 import type { FieldChange, FieldValue } from "~/domain/revisions";
-import type { Refusal } from "~/domain/refusals";
+import type { ActRefusal } from "~/domain/refusals";
 
 /**
  * A business act refused for a reason the person can act on: bad input (400, naming the field),
@@ -35,7 +35,7 @@ export class RevisionConflictError extends ActError {
 }
 
 /** Throws the first of a decision's refusals as an ActError; does nothing when there are none. */
-export function refuseFirst(refusals: readonly Refusal[]): void {
+export function refuseFirst(refusals: readonly ActRefusal[]): void {
   const first = refusals[0];
   if (first) throw new ActError(first.status, first.message);
 }
