@@ -100,6 +100,63 @@ export function epochStartFor(cutoverCompletedAt: string, timeZone: string): str
   return addDays(localDay(cutoverCompletedAt, timeZone), 1);
 }
 
+/** What the epoch rule needs to know of a conduit's cutover changes. */
+export interface CutoverFact {
+  id: number;
+  conduitRevision: number | null;
+  status: string;
+  doneAt: string | null;
+}
+
+/**
+ * The cutover that began a conduit's current baseline epoch: of its cutovers at its current revision, the one done
+ * last (by when it was done; the later recorded of two done at the same instant). Null when none is done. With
+ * `at`, as it stood then: a cutover done after `at` was not done yet.
+ */
+export function epochCutover<C extends CutoverFact>(cutovers: readonly C[], revision: number, at?: string): C | null {
+  let latest: C | null = null;
+  for (const cutover of cutovers) {
+    if (cutover.conduitRevision !== revision || cutover.status !== "done" || cutover.doneAt === null) continue;
+    if (at !== undefined && cutover.doneAt > at) continue;
+    if (
+      latest === null ||
+      cutover.doneAt > latest.doneAt! ||
+      (cutover.doneAt === latest.doneAt && cutover.id > latest.id)
+    )
+      latest = cutover;
+  }
+  return latest;
+}
+
+export interface Epoch {
+  /** When the cutover that began it was done. */
+  doneAt: string;
+  /** The plant-local day the epoch begins: the day after the cutover. */
+  start: string;
+  /** How evidence of the epoch is keyed: the revision and the start, "3@2026-11-02". */
+  key: string;
+}
+
+/** The conduit's current baseline epoch, from its cutovers (see epochCutover); null before any is done. */
+export function currentEpoch(
+  cutovers: readonly CutoverFact[],
+  conduit: { revision: number },
+  timeZone: string,
+  at?: string
+): Epoch | null {
+  const cutover = epochCutover(cutovers, conduit.revision, at);
+  if (cutover === null) return null;
+  const start = epochStartFor(cutover.doneAt!, timeZone);
+  return { doneAt: cutover.doneAt!, start, key: `${conduit.revision}@${start}` };
+}
+
+/** The start of every epoch the cutovers began, at any revision: each done cutover begins one the next day. */
+export function epochStarts(cutovers: readonly CutoverFact[], timeZone: string): string[] {
+  return cutovers
+    .filter((c) => c.status === "done" && c.doneAt !== null)
+    .map((c) => epochStartFor(c.doneAt!, timeZone));
+}
+
 /** Several sources may report the same day; the day is the best-covered report of it. */
 function onePerDay(observations: readonly Observation[]): Observation[] {
   const byDay = new Map<string, Observation>();

@@ -109,6 +109,16 @@ export function can(principal: Principal, permission: Permission, plantId?: numb
   return reach === "all" || principal.assignedPlantIds.includes(plantId);
 }
 
+/**
+ * How far the principal holds the permission: on every plant, only on the plants assigned to them, or nowhere.
+ * For deciding what a page spans (the program or one's own plants); an act on a plant is authorized with can().
+ */
+export function reachOf(principal: Principal, permission: Permission): Reach | null {
+  const reach = ROLE_GRANTS[principal.role][permission] ?? null;
+  if (reach === "all" && principal.plantScope) return "assigned";
+  return reach;
+}
+
 /** Where a signed-in person lands: admins manage accounts, everyone else reads the program. */
 export function homePath(role: Role): string {
   return role === "admin" ? "/admin" : "/";

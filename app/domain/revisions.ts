@@ -1,5 +1,12 @@
 import { formatFlow, sortFlows, type AllowedFlow } from "./conduits";
-import { CONTROL_TYPE_LABELS, labelFor, ROLE_LABELS, WINDOW_KIND_LABELS, WINDOW_STATUS_LABELS } from "./vocabulary";
+import {
+  CONTROL_TYPE_LABELS,
+  labelFor,
+  ROLE_LABELS,
+  WINDOW_KIND_LABELS,
+  WINDOW_STATUS_LABELS,
+  type ControlType,
+} from "./vocabulary";
 
 // Versioned objects (a plant's ownership split, a conduit, an outage window, an account): every edit saves a new
 // revision, and an act based on an older revision than the current one is refused, with the object as it now stands
@@ -33,7 +40,7 @@ export interface ConduitFieldsInput {
   zoneAId: number;
   zoneBId: number;
   purpose: string | null;
-  controlType: string | null;
+  controlType: ControlType | null;
   monitored: boolean;
   monitoringPoint: string | null;
   flows: readonly AllowedFlow[];

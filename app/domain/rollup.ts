@@ -1,4 +1,5 @@
 import { addDays, daysBetween } from "./calendar";
+import type { GateStatus } from "./readiness";
 import { PHASES, type Phase, type PlantPhase } from "./vocabulary";
 
 // Pure rules of the program rollup: the forecast-against-target rating, blocker age flags and the weekly
@@ -159,3 +160,78 @@ export const ROLLUP_SORT_KEYS = [
 export type RollupSortKey = (typeof ROLLUP_SORT_KEYS)[number];
 
 export const BLOCKED_FILTERS = ["yes", "no"] as const;
+
+// ——— the rollup as computed (app/models/rollup.server.ts) ———
+
+export interface WindowSummary {
+  id: number;
+  plantCode: string;
+  plantName: string;
+  title: string;
+  kind: string;
+  status: string;
+  startsAt: string;
+  endsAt: string;
+  timeZone: string;
+  /** The window in the plant's own clock, with its zone abbreviation. */
+  local: string;
+}
+
+export interface SignoffCounts {
+  missing: number;
+  stale: number;
+  /** When the oldest stale part's subject was changed (conduits), null when none or unknown. */
+  staleSince: string | null;
+}
+
+export interface PlantRollup {
+  id: number;
+  code: string;
+  name: string;
+  site: string;
+  region: string;
+  timeZone: string;
+  phase: PlantPhase;
+  gates: { phase: Phase; status: GateStatus; passedAt: string | null }[];
+  /** The status of the current phase's exit gate; null once every gate is passed. */
+  gateStatus: GateStatus | null;
+  blockerCount: number;
+  /** When the plant entered its current phase: the last gate pass, or when it joined the program. */
+  phaseSince: string;
+  /** Age in days of the oldest blocker (blockers date from the plant's entry into the phase), null when none. */
+  oldestBlockerDays: number | null;
+  blockers: { code: string; title: string; message: string }[];
+  forecastLive: string | null;
+  forecastReason: string | null;
+  targetAlerting: string | null;
+  daysLate: number | null;
+  rag: Rag;
+  ragReason: string;
+  nextOutage: WindowSummary | null;
+  engineers: string[];
+  signoffs: SignoffCounts;
+}
+
+export interface TopBlocker {
+  plantCode: string;
+  plantName: string;
+  phase: PlantPhase;
+  code: string;
+  title: string;
+  message: string;
+  since: string;
+  ageDays: number;
+  flag: "30+" | "14+" | null;
+}
+
+export interface Rollup {
+  computedAt: string;
+  /** The UTC day the ages and weeks are counted to. */
+  today: string;
+  plants: PlantRollup[];
+  byPhase: Record<PlantPhase, number>;
+  byRag: Record<Rag, number>;
+  burnup: BurnupWeek[];
+  topBlockers: TopBlocker[];
+  upcomingWindows: WindowSummary[];
+}

@@ -1,4 +1,5 @@
-import type { Role } from "./vocabulary";
+import { controlOf, refusal, type Control, type ActRefusal } from "./refusals";
+import { ROLE_LABELS, type Role } from "./vocabulary";
 
 // A signoff binds a person, in a role, to one revision of one object, identified by a hash of the
 // content that was signed. Editing the object changes its hash and leaves earlier signoffs stale.
@@ -15,6 +16,12 @@ export const PART_LABELS: Record<SignoffPart, string> = {
 export const PART_ROLE: Record<SignoffPart, Role> = {
   design_change_control: "plant_engineer",
   monitoring_incident_response: "corporate_security",
+};
+
+/** The permission that lets a person of that role sign the part at a plant. */
+export const PART_PERMISSION: Record<SignoffPart, "sign:design" | "sign:monitoring"> = {
+  design_change_control: "sign:design",
+  monitoring_incident_response: "sign:monitoring",
 };
 
 export const PART_OWNER_LABELS: Record<SignoffPart, string> = {
@@ -87,29 +94,102 @@ export function partState(
   return { part, status: "missing", valid: null, reason: `${who} has not signed yet.` };
 }
 
-/**
- * Whether a person may sign a part now. A role that never signs the part gets no control at all (`why` null);
- * the right role gets a disabled control with the reason when it cannot sign yet.
- */
-export function signControl(
-  state: PartState,
-  who: { role: Role; personId: number | null; permitted: boolean },
-  subject: { signable: boolean; notSignableWhy: string; ownerId?: number | null; ownerName?: string | null }
-): { allowed: boolean; why: string | null } {
-  if (who.role !== PART_ROLE[state.part] || who.personId === null) return { allowed: false, why: null };
-  if (!who.permitted) return { allowed: false, why: "You are not assigned to this plant." };
-  if (!subject.signable) return { allowed: false, why: subject.notSignableWhy };
-  if (subject.ownerId !== undefined && subject.ownerId !== who.personId) {
-    return {
-      allowed: false,
-      why:
-        subject.ownerId === null
-          ? "No owner is assigned to this part yet."
-          : `Only the assigned owner, ${subject.ownerName ?? "someone else"}, signs this part.`,
-    };
+export type SignRefusalCode =
+  | "wrong_role"
+  | "not_a_person"
+  | "not_permitted"
+  | "not_signable"
+  | "no_owner"
+  | "not_owner"
+  | "already_signed";
+
+/** Who would sign: their role, their person (null for an API token), and whether they hold the part's permission. */
+export interface Signer {
+  role: Role;
+  personId: number | null;
+  /** Holds `sign:design` or `sign:monitoring` (as the part needs) on the subject's plant. */
+  permitted: boolean;
+}
+
+const SIGNER_WORDS: Record<SignoffPart, string> = {
+  design_change_control: "a plant engineer of this plant",
+  monitoring_incident_response: "corporate security",
+};
+
+/** The refusals that depend only on who signs: the part's role, a person, and the plant's permission. */
+export function signerRefusals(part: SignoffPart, signer: Signer): ActRefusal<SignRefusalCode>[] {
+  if (signer.role !== PART_ROLE[part]) {
+    return [
+      refusal(
+        "wrong_role",
+        403,
+        `The ${PART_LABELS[part].toLowerCase()} part is signed by ${
+          SIGNER_WORDS[part]
+        }, not by your role (${ROLE_LABELS[signer.role].toLowerCase()}).`
+      ),
+    ];
   }
-  if (state.valid?.personId === who.personId) return { allowed: false, why: "You have signed the current revision." };
-  return { allowed: true, why: null };
+  if (signer.personId === null)
+    return [refusal("not_a_person", 403, "A signoff binds a person; API tokens cannot sign.")];
+  if (!signer.permitted) return [refusal("not_permitted", 403, "You are not assigned to this plant.")];
+  return [];
+}
+
+export interface SigningFacts {
+  part: SignoffPart;
+  signer: Signer;
+  subject: {
+    /** "The ownership split of KOK", "Conduit “Cell 1 ↔ DMZ”". */
+    label: string;
+    revision: number;
+    currentHash: string;
+    /** Why it cannot be signed at all (nothing written yet), null when it can. */
+    notSignableWhy: string | null;
+  };
+  /** The assigned owner of the part (null: nobody is assigned); undefined when anyone of the part's role signs. */
+  owner?: { id: number; name: string } | null;
+  /** The subject's signoffs (any part, revoked ones included). */
+  signoffs: readonly SignoffRecord[];
+}
+
+/**
+ * Whether a person may sign a part of a subject now: the refusals, in the order a person fixes them, or none.
+ * The page's controls (signControl) and the models' enforcement both ask this.
+ */
+export function signingRefusals(facts: SigningFacts): ActRefusal<SignRefusalCode>[] {
+  const { part, signer, subject, owner } = facts;
+  const refusals = signerRefusals(part, signer);
+  if (refusals.length > 0) return refusals;
+  if (subject.notSignableWhy !== null) refusals.push(refusal("not_signable", 409, subject.notSignableWhy));
+  if (owner === null) {
+    refusals.push(refusal("no_owner", 409, "No owner is assigned to this part yet; assign one before signing."));
+  } else if (owner !== undefined && owner.id !== signer.personId) {
+    refusals.push(refusal("not_owner", 403, `Only the assigned owner, ${owner.name}, signs this part.`));
+  }
+  const mine = facts.signoffs.some(
+    (s) =>
+      s.part === part && s.personId === signer.personId && s.revokedAt === null && s.contentHash === subject.currentHash
+  );
+  if (mine) {
+    refusals.push(
+      refusal(
+        "already_signed",
+        409,
+        `You have already signed revision ${subject.revision} of ${subject.label.toLowerCase()}.`
+      )
+    );
+  }
+  return refusals;
+}
+
+/**
+ * The page's control for signing: a role that never signs the part (or an API token) gets no control at all
+ * (`why` null); the right role gets a disabled control with the first reason when it cannot sign now.
+ */
+export function signControl(facts: SigningFacts): Control {
+  const refusals = signingRefusals(facts);
+  if (refusals.some((r) => r.code === "wrong_role" || r.code === "not_a_person")) return { allowed: false, why: null };
+  return controlOf(refusals);
 }
 
 /** How many past signoffs a page lists; the audit trail holds them all. */

@@ -1,6 +1,7 @@
 import type { PlantReadiness } from "~/domain/readiness";
 import { computeReadinessOf } from "~/models/readiness.server";
-import { computeRollup, type Rollup } from "~/models/rollup.server";
+import type { Rollup } from "~/domain/rollup";
+import { computeRollup } from "~/models/rollup.server";
 import { isSharedDb, type Executor } from "~/utils/db.server";
 
 // ——— The server's readiness cache ———

@@ -8,16 +8,27 @@ import {
   type ConduitFieldsInput,
   type ConflictAct,
 } from "~/domain/revisions";
-import { partState, SIGNOFF_PARTS, type PartState, type SignoffPart } from "~/domain/signoffs";
-import type { ControlType, FlowDirection, FlowProtocol } from "~/domain/vocabulary";
+import {
+  partState,
+  SIGNOFF_PARTS,
+  signingRefusals,
+  type PartState,
+  type Signer,
+  type SigningFacts,
+  type SignoffPart,
+} from "~/domain/signoffs";
+import type { FlowDirection, FlowProtocol } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import { revisionTrail } from "~/models/revisions.server";
 import {
   conduitHash,
   insertSignoff,
   listSignoffs,
-  requireSigningRole,
+  refuseSigning,
+  requireSigner,
+  signerOf,
   type ConduitDefinition,
+  type PlacedSignoff,
 } from "~/models/signoffs.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
@@ -133,6 +144,31 @@ export async function conduitSignoffStates(db: Executor, plantId: number, condui
   );
 }
 
+function conduitLabel(conduit: { name: string }): string {
+  return `Conduit “${conduit.name}”`;
+}
+
+/** The facts the signing decision needs to judge a signer of one part of the conduit. */
+export function conduitSigningFacts(
+  conduit: ConduitDetail,
+  part: SignoffPart,
+  signer: Signer,
+  signoffs: readonly PlacedSignoff[]
+): SigningFacts {
+  return {
+    part,
+    signer,
+    subject: {
+      label: conduitLabel(conduit),
+      revision: conduit.revision,
+      currentHash: conduit.hash,
+      notSignableWhy: null,
+    },
+    owner: part === "design_change_control" ? conduit.designOwner : conduit.monitoringOwner,
+    signoffs: signoffs.filter((s) => s.subjectId === conduit.id),
+  };
+}
+
 /** People who may be assigned as a conduit's owners: the plant's active engineers, and corporate security. */
 export async function ownerCandidates(db: Executor, plantId: number) {
   const engineers = await db
@@ -154,16 +190,8 @@ export async function ownerCandidates(db: Executor, plantId: number) {
   return { engineers, security };
 }
 
-export interface ConduitInput {
-  name: string;
-  zoneAId: number;
-  zoneBId: number;
-  purpose: string | null;
-  controlType: ControlType | null;
-  monitored: boolean;
-  monitoringPoint: string | null;
-  flows: AllowedFlow[];
-}
+/** A conduit's definition as a person writes it (its fields, without revision or owners). */
+export type ConduitInput = ConduitFieldsInput;
 
 function requireConduitEditor(actor: Actor, plantId: number) {
   if (!can(actor, "edit:conduit", plantId)) throw new ActError(403, "Your role may not change this plant's conduits.");
@@ -443,14 +471,15 @@ export async function signConduit(
   },
   now: Date = new Date()
 ): Promise<void> {
-  requireSigningRole(actor, input.part, input.plantId);
+  requireSigner(actor, input.part, input.plantId);
   await db.transaction().execute(async (tx) => {
     const [conduit] = await listConduitDetails(tx, input.plantId, input.conduitId);
     if (!conduit) throw new ActError(404, "No such conduit at this plant.");
-    const owner = input.part === "design_change_control" ? conduit.designOwner : conduit.monitoringOwner;
-    if (!owner) throw new ActError(409, "No owner is assigned to this part yet; assign one before signing.");
-    if (owner.id !== actor.personId)
-      throw new ActError(403, `Only the assigned owner, ${owner.name}, signs this part.`);
+    const signoffs = await listSignoffs(tx, input.plantId, "conduit");
+    const refusals = signingRefusals(
+      conduitSigningFacts(conduit, input.part, signerOf(actor, input.part, input.plantId), signoffs)
+    );
+    refuseSigning(refusals);
     await requireConduitRevision(tx, actor, conduit, input.expectedRevision, "sign");
     await insertSignoff(
       tx,
@@ -464,7 +493,8 @@ export async function signConduit(
         currentHash: conduit.hash,
         seenHash: input.seenHash,
         note: input.note,
-        objectLabel: `Conduit “${conduit.name}”`,
+        objectLabel: conduitLabel(conduit),
+        refusals,
       },
       now
     );

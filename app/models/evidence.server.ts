@@ -3,7 +3,7 @@ import os from "node:os";
 import { sql, type Transaction } from "kysely";
 import { DateTime } from "luxon";
 import type { Database } from "../../db/schema";
-import { epochStartFor, type BaselineSettings } from "~/domain/baseline";
+import { currentEpoch, type BaselineSettings } from "~/domain/baseline";
 import { localDay } from "~/domain/calendar";
 import { CidrMatcher } from "~/domain/cidr";
 import {
@@ -16,9 +16,11 @@ import {
   type ConnectionKey,
   type PairLanes,
 } from "~/domain/connection-keys";
+import { classifyFlow, dayCoverage } from "~/domain/flows";
 import { flowTuple, type ConnRecord } from "~/domain/zeek";
 import { recordAudit } from "~/models/audit.server";
 import { loadSettings } from "~/models/baseline-settings.server";
+import { listCutovers } from "~/models/cutovers.server";
 import type { AuditActor } from "~/utils/actor";
 import { sqliteHandle, type DB, type Executor } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
@@ -201,21 +203,6 @@ function legacyKey(record: ConnRecord): ConnectionKey {
   return keyWithHash(record.ts, digest.readUInt32BE(0), digest.readUInt32BE(4));
 }
 
-function isAllowed(conduit: ConduitInfo, record: ConnRecord, originZone: number): boolean {
-  const port = record.proto === "icmp" ? null : record.respPort;
-  // A loop, not `some` with an arrow: this runs once per connection.
-  for (const flow of conduit.flows) {
-    if (
-      flow.protocol === record.proto &&
-      (flow.port === null || flow.port === port) &&
-      (flow.direction === "both" ||
-        (flow.direction === "a_to_b" ? originZone === conduit.zoneA : originZone === conduit.zoneB))
-    )
-      return true;
-  }
-  return false;
-}
-
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -312,15 +299,7 @@ async function startIngest(
     .where("plant_id", "=", plant.id)
     .orderBy("id")
     .execute();
-  const cutovers = await db
-    .selectFrom("network_change")
-    .select(["conduit_id", "conduit_revision", "done_at"])
-    .where("plant_id", "=", plant.id)
-    .where("kind", "=", "conduit_cutover")
-    .where("status", "=", "done")
-    .where("done_at", "is not", null)
-    .orderBy("done_at")
-    .execute();
+  const cutovers = await listCutovers(db, [plant.id]);
   const flowRows = conduitRows.length
     ? await db
         .selectFrom("conduit_flow")
@@ -335,15 +314,18 @@ async function startIngest(
   const conduitByPair = new Map<string, ConduitInfo>();
   const conduitById = new Map<number, ConduitInfo>();
   for (const row of conduitRows) {
-    const done = cutovers.filter((c) => c.conduit_id === row.id && c.conduit_revision === row.revision).at(-1);
-    const epochStart = done?.done_at ? epochStartFor(done.done_at, plant.time_zone) : null;
+    const epoch = currentEpoch(
+      cutovers.filter((c) => c.conduitId === row.id),
+      row,
+      plant.time_zone
+    );
     const info: ConduitInfo = {
       id: row.id,
       name: row.name,
       zoneA: row.zone_a_id,
       zoneB: row.zone_b_id,
-      epochStart,
-      epochKey: epochStart ? `${row.revision}@${epochStart}` : null,
+      epochStart: epoch?.start ?? null,
+      epochKey: epoch?.key ?? null,
       flows: flowRows.filter((f) => f.conduit_id === row.id),
     };
     conduitById.set(row.id, info);
@@ -436,7 +418,7 @@ async function startIngest(
     if (!flow) {
       const conduit = pair.conduit!;
       const tuple = flowTuple(record, settings);
-      const isWrong = !isAllowed(conduit, record, originZone);
+      const isWrong = classifyFlow(conduit, record, originZone) === "wrong";
       const id = `${isWrong ? 1 : 0}${tuple}`;
       flow = pair.tuples.get(id);
       if (!flow) {
@@ -655,7 +637,7 @@ async function startIngest(
       const newByDay = new Map(novel.map((n) => [n.first_day, Number(n.count)]));
       for (const figure of figures) {
         const row = {
-          coverage: Math.min(1, Number(figure.hours) / 24),
+          coverage: dayCoverage(Number(figure.hours)),
           tuples: Number(figure.tuples),
           new_tuples: newByDay.get(figure.day) ?? 0,
           connections: Number(figure.connections),

@@ -1,16 +1,17 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema";
-import { epochStartFor } from "~/domain/baseline";
 import { isWaivable, phaseOfCriterion, type ChecklistCode, type PlantReadiness } from "~/domain/readiness";
-import { PART_ROLE, SIGNOFF_PARTS, type SignoffPart } from "~/domain/signoffs";
-import { PHASES, type Phase } from "~/domain/vocabulary";
+import { acceptanceRefusals, acceptingPart, wirerRefusals, wiringRefusals } from "~/domain/alerting";
+import { passerRefusals, passRefusals } from "~/domain/gates";
+import { can } from "~/domain/permissions";
+import type { Phase } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
-import { baselineAcceptanceHash, computeReadinessOf } from "~/models/readiness.server";
-import { insertSignoff, requirePerson } from "~/models/signoffs.server";
-import { requireConduitRevision } from "~/models/conduits.server";
+import { acceptanceSubject, computeReadinessOf } from "~/models/readiness.server";
+import { insertSignoff, listSignoffs, requirePerson } from "~/models/signoffs.server";
+import { currentAlertWiring, requireConduitRevision } from "~/models/conduits.server";
 import type { Actor } from "~/utils/actor";
 import type { DB } from "~/utils/db.server";
-import { ActError } from "~/utils/errors";
+import { ActError, refuseFirst } from "~/utils/errors";
 import { requireAct } from "~/models/authorize.server";
 
 // The acts of the readiness engine. Each is authorized here, judged against readiness computed inside the
@@ -109,28 +110,14 @@ export async function passGate(
   input: { plantId: number; phase: Phase; note: string | null },
   now: Date = new Date()
 ): Promise<void> {
-  requireAct(actor, "pass:gate", input.plantId, "pass gates");
+  const passer = { role: actor.role, permitted: can(actor, "pass:gate", input.plantId) };
+  refuseFirst(passerRefusals(passer));
   const personId = requirePerson(actor);
   await db.transaction().execute(async (tx) => {
     const plant = await plantOf(tx, input.plantId);
     const readiness = await readinessIn(tx, plant.code, now);
+    refuseFirst(passRefusals({ passer, plantCode: plant.code, phase: input.phase, gates: readiness.gates }));
     const gate = readiness.gates.find((g) => g.phase === input.phase)!;
-    if (gate.status === "passed")
-      throw new ActError(409, `The ${input.phase} gate of ${plant.code} is already passed.`);
-    const earlier = PHASES.slice(0, PHASES.indexOf(input.phase)).find(
-      (p) => readiness.gates.find((g) => g.phase === p)?.status !== "passed"
-    );
-    if (earlier)
-      throw new ActError(409, `Gates pass in order: the ${earlier} gate of ${plant.code} has not been passed yet.`);
-    const unmet = gate.criteria.filter((c) => !c.met && !c.waived);
-    if (unmet.length > 0) {
-      throw new ActError(
-        409,
-        `The ${input.phase} gate cannot pass while criteria are unmet: ${unmet
-          .map((c) => `${c.code}: ${c.message}`)
-          .join(" ")}`
-      );
-    }
     const snapshot = gate.criteria.map((c) => ({
       code: c.code,
       met: c.met,
@@ -282,7 +269,8 @@ export async function wireAlerts(
   input: { plantId: number; conduitId: number; siemReference: string | null; expectedRevision: number | null },
   now: Date = new Date()
 ): Promise<void> {
-  requireAct(actor, "wire:alerts", input.plantId, "wire alerts");
+  const wirer = { role: actor.role, personId: actor.personId, permitted: can(actor, "wire:alerts", input.plantId) };
+  refuseFirst(wirerRefusals(wirer));
   const personId = requirePerson(actor);
   await db.transaction().execute(async (tx) => {
     const conduit = await conduitIn(tx, input.plantId, input.conduitId);
@@ -297,9 +285,15 @@ export async function wireAlerts(
     }
     const readiness = await readinessIn(tx, conduit.code, now);
     const state = readiness.conduits.find((c) => c.id === conduit.id)!;
-    if (state.alertBlock) throw new ActError(409, state.alertBlock);
-    if (state.state === "alert_wired")
-      throw new ActError(409, `Alerts are already wired on “${conduit.name}” (revision ${conduit.revision}).`);
+    const wiring = await currentAlertWiring(tx, conduit.id, conduit.revision);
+    refuseFirst(
+      wiringRefusals({
+        wirer,
+        conduit,
+        wiring: wiring ? { at: wiring.at, by: wiring.name } : null,
+        alertBlock: state.alertBlock,
+      })
+    );
     await tx
       .insertInto("alert_wiring")
       .values({
@@ -339,10 +333,26 @@ export async function acceptBaseline(
     throw new ActError(400, "Describe the residual novelty you accept (at least 10 characters).", "note");
   await db.transaction().execute(async (tx) => {
     const conduit = await conduitIn(tx, input.plantId, input.conduitId);
-    const part: SignoffPart | undefined = SIGNOFF_PARTS.find((p) => PART_ROLE[p] === actor.role);
-    const ownerId = part === "design_change_control" ? conduit.design_owner_id : conduit.monitoring_owner_id;
-    if (!part || ownerId !== actor.personId)
-      throw new ActError(403, "Only the conduit's two assigned owners accept its baseline.");
+    const readiness = await readinessIn(tx, conduit.code, now);
+    const baseline = readiness.conduits.find((c) => c.id === conduit.id)!.baseline;
+    const { epochStart, hash } = acceptanceSubject(conduit, baseline, conduit.time_zone, now);
+    const facts = {
+      signer: { role: actor.role, personId: actor.personId },
+      conduit: {
+        name: conduit.name,
+        designOwnerId: conduit.design_owner_id,
+        monitoringOwnerId: conduit.monitoring_owner_id,
+      },
+      baseline,
+      acceptanceHash: hash,
+      epochStart,
+      acceptances: (await listSignoffs(tx, input.plantId, "baseline_acceptance")).filter(
+        (s) => s.subjectId === conduit.id
+      ),
+    };
+    const refusals = acceptanceRefusals(facts);
+    // Who may accept is refused first; what the baseline allows once the person is known to read the current revision.
+    refuseFirst(refusals.filter((r) => r.status === 403));
     await requireConduitRevision(
       tx,
       actor,
@@ -350,18 +360,7 @@ export async function acceptBaseline(
       input.expectedRevision,
       "accept"
     );
-    const readiness = await readinessIn(tx, conduit.code, now);
-    const baseline = readiness.conduits.find((c) => c.id === conduit.id)!.baseline;
-    if (baseline.status !== "stalled") {
-      throw new ActError(
-        409,
-        `Acceptance is only for a stalled baseline; “${conduit.name}” is ${baseline.status}${
-          baseline.status === "collecting" ? ` with ${baseline.countedDays} counted days` : ""
-        }.`
-      );
-    }
-    const epochStart = baseline.epochStart ?? epochStartFor(now.toISOString(), conduit.time_zone);
-    const hash = baselineAcceptanceHash(conduit.id, conduit.revision, epochStart);
+    const part = acceptingPart(facts)!;
     await insertSignoff(
       tx,
       actor,
@@ -375,6 +374,7 @@ export async function acceptBaseline(
         seenHash: hash,
         note,
         objectLabel: `The stalled baseline of “${conduit.name}” from ${epochStart}`,
+        refusals,
       },
       now
     );

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
-import { epochStartFor } from "~/domain/baseline";
+import { epochStarts, type CutoverFact } from "~/domain/baseline";
 import type { AllowedFlow } from "~/domain/conduits";
 import {
   DERIVED_HASH,
@@ -283,15 +283,16 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
     });
   }
 
-  const doneCutovers = new Map<number, string[]>();
+  const cutovers = new Map<number, CutoverFact[]>();
   for (const change of changes) {
-    if (
-      change.kind === "conduit_cutover" &&
-      change.status === "done" &&
-      change.conduit_id !== null &&
-      change.done_at !== null
-    ) {
-      doneCutovers.set(change.conduit_id, [...(doneCutovers.get(change.conduit_id) ?? []), change.done_at]);
+    if (change.kind === "conduit_cutover" && change.conduit_id !== null) {
+      const fact = {
+        id: change.id,
+        conduitRevision: change.conduit_revision,
+        status: change.status,
+        doneAt: change.done_at,
+      };
+      cutovers.set(change.conduit_id, [...(cutovers.get(change.conduit_id) ?? []), fact]);
     }
     plantOf(change.plant_id).networkChanges.push({
       kind: change.kind as ProgramNetworkChange["kind"],
@@ -394,9 +395,9 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       } else {
         const timeZone = must(plantTimeZone, s.plant_id, `plant ${s.plant_id}`);
         const epochStart =
-          (doneCutovers.get(s.subject_id) ?? [])
-            .map((doneAt) => epochStartFor(doneAt, timeZone))
-            .find((start) => baselineAcceptanceHash(s.subject_id, s.revision, start) === s.content_hash) ?? null;
+          epochStarts(cutovers.get(s.subject_id) ?? [], timeZone).find(
+            (start) => baselineAcceptanceHash(s.subject_id, s.revision, start) === s.content_hash
+          ) ?? null;
         subject = { type: "baseline_acceptance", conduit: conduit.name, epochStart };
         if (epochStart !== null) hash = DERIVED_HASH;
       }

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { epochStartFor, type BaselineSettings, type Observation } from "~/domain/baseline";
+import { currentEpoch, epochCutover, epochStartFor, type BaselineSettings, type Observation } from "~/domain/baseline";
 import {
   computeReadiness,
   type ConduitFacts,
@@ -11,7 +11,8 @@ import {
 import { partState, SIGNOFF_PARTS } from "~/domain/signoffs";
 import { conduitHash, contentHash, listSignoffs, ownershipSplitHash } from "~/models/signoffs.server";
 import { loadSettings } from "~/models/baseline-settings.server";
-import type { Executor } from "~/utils/db.server";
+import { listCutovers } from "~/models/cutovers.server";
+import { isSharedDb, type Executor } from "~/utils/db.server";
 
 export { loadSettings };
 
@@ -23,6 +24,17 @@ const EXAMPLES = 5;
 /** What both owners sign to accept a stalled baseline: the conduit's revision and the epoch it belongs to. */
 export function baselineAcceptanceHash(conduitId: number, revision: number, epochStart: string): string {
   return contentHash({ object: "baseline_acceptance", conduit: conduitId, revision, epochStart });
+}
+
+/** What an owner accepting the conduit's baseline now signs: its epoch (today's, when it has none) and the hash. */
+export function acceptanceSubject(
+  conduit: { id: number; revision: number },
+  baseline: { epochStart: string | null },
+  timeZone: string,
+  now: Date
+): { epochStart: string; hash: string } {
+  const epochStart = baseline.epochStart ?? epochStartFor(now.toISOString(), timeZone);
+  return { epochStart, hash: baselineAcceptanceHash(conduit.id, conduit.revision, epochStart) };
 }
 
 function group<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
@@ -175,23 +187,7 @@ export async function loadPlantStates(
     listSignoffs(db, ids).then((all) =>
       all.filter((s) => s.signedAt <= at && (s.revokedAt === null || s.revokedAt > at))
     ),
-    db
-      .selectFrom("network_change as n")
-      .innerJoin("conduit as c", "c.id", "n.conduit_id")
-      .select(["n.id", "n.conduit_id", "n.done_at", "n.window_id", "n.planned_start", "n.status"])
-      .where("c.plant_id", "in", ids)
-      .where("n.kind", "=", "conduit_cutover")
-      .where("n.status", "!=", "cancelled")
-      .whereRef("n.conduit_revision", "=", "c.revision")
-      .where("n.created_at", "<=", at)
-      .orderBy("n.id")
-      .execute()
-      // A change done after `at` was still to come then.
-      .then((rows) =>
-        rows.map((n) =>
-          n.status === "done" && n.done_at !== null && n.done_at > at ? { ...n, status: "scheduled", done_at: null } : n
-        )
-      ),
+    listCutovers(db, ids, at),
     db
       .selectFrom("checklist_tick as t")
       .innerJoin("person as p", "p.id", "t.person_id")
@@ -271,7 +267,7 @@ export async function loadPlantStates(
   };
   const byConduit = {
     flows: group(flowCounts, (r) => r.conduit_id),
-    cutovers: group(cutovers, (r) => r.conduit_id),
+    cutovers: group(cutovers, (r) => r.conduitId),
     observations: group(observations, (r) => r.conduit_id),
     wirings: group(wirings, (r) => r.conduit_id),
     rules: group(rules, (r) => r.conduit_id),
@@ -317,12 +313,14 @@ export async function loadPlantStates(
       };
       const conduitSignoffs = signoffsOf("conduit", c.id);
       const parts = SIGNOFF_PARTS.map((part) => partState(conduitSignoffs, part, hash, owners[part]));
-      const changes = byConduit.cutovers.get(c.id) ?? [];
-      const cutover = changes.filter((n) => n.status === "done").at(-1) ?? changes.at(-1) ?? null;
-      const doneAt = cutover?.status === "done" ? cutover.done_at : null;
+      const changes = (byConduit.cutovers.get(c.id) ?? []).filter((n) => n.conduitRevision === c.revision);
+      // The cutover that began the current epoch, else the latest one still to be done.
+      const epoch = currentEpoch(changes, c, plant.time_zone);
+      const cutover = epochCutover(changes, c.revision) ?? changes.at(-1) ?? null;
+      const doneAt = epoch?.doneAt ?? null;
       let baselineAccepted = false;
-      if (doneAt) {
-        const acceptanceHash = baselineAcceptanceHash(c.id, c.revision, epochStartFor(doneAt, plant.time_zone));
+      if (epoch) {
+        const acceptanceHash = baselineAcceptanceHash(c.id, c.revision, epoch.start);
         const acceptances = signoffsOf("baseline_acceptance", c.id);
         baselineAccepted = SIGNOFF_PARTS.every(
           (part) => partState(acceptances, part, acceptanceHash, owners[part]).status === "signed"
@@ -344,7 +342,7 @@ export async function loadPlantStates(
         monitoringOwner: owners.monitoring_incident_response?.name ?? null,
         parts,
         cutover: cutover
-          ? { changeId: cutover.id, doneAt, windowId: cutover.window_id, plannedStart: cutover.planned_start }
+          ? { changeId: cutover.id, doneAt, windowId: cutover.windowId, plannedStart: cutover.plannedStart }
           : null,
         observations: (byConduit.observations.get(c.id) ?? []).map(
           (o): Observation => ({

@@ -1,22 +1,33 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema";
-import { sortFlows, type AllowedFlow } from "~/domain/conduits";
+import { sortFlows } from "~/domain/conduits";
 import { can } from "~/domain/permissions";
-import { changesBetween, conflictMessage, ownershipSplitFields, type ConflictAct } from "~/domain/revisions";
+import {
+  changesBetween,
+  conflictMessage,
+  ownershipSplitFields,
+  type ConduitFieldsInput,
+  type ConflictAct,
+} from "~/domain/revisions";
+import type { ActRefusal } from "~/domain/refusals";
 import {
   PART_LABELS,
-  PART_ROLE,
+  PART_PERMISSION,
   partState,
+  signerRefusals,
+  signingRefusals,
   type PartState,
+  type Signer,
+  type SigningFacts,
   type SignoffPart,
   type SignoffRecord,
+  type SignRefusalCode,
 } from "~/domain/signoffs";
-import { ROLE_LABELS } from "~/domain/vocabulary";
 import { canonicalJson, recordAudit } from "~/models/audit.server";
 import { revisionTrail } from "~/models/revisions.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
-import { ActError, RevisionConflictError } from "~/utils/errors";
+import { ActError, refuseFirst, RevisionConflictError } from "~/utils/errors";
 import { sha256 } from "~/utils/crypto.server";
 
 export type SubjectType = "ownership_split" | "conduit" | "baseline_acceptance";
@@ -38,18 +49,26 @@ export function ownershipSplitHash(plant: {
   });
 }
 
-export interface ConduitDefinition {
+/** The ownership split as a subject of the signing decision. */
+export function splitSubject(plant: {
+  code: string;
+  ownership_split: string | null;
+  ownership_split_revision: number;
+}): SigningFacts["subject"] {
+  return {
+    label: `The ownership split of ${plant.code}`,
+    revision: plant.ownership_split_revision,
+    currentHash: ownershipSplitHash(plant),
+    notSignableWhy:
+      plant.ownership_split === null ? "The ownership split is not written yet; write it before signing." : null,
+  };
+}
+
+/** A conduit's definition at one revision: what its owners sign. */
+export interface ConduitDefinition extends ConduitFieldsInput {
   id: number;
   plantId: number;
-  name: string;
-  zoneAId: number;
-  zoneBId: number;
-  purpose: string | null;
-  controlType: string | null;
-  monitored: boolean;
-  monitoringPoint: string | null;
   revision: number;
-  flows: AllowedFlow[];
 }
 
 /** What a conduit's owners sign: its whole definition at one revision (owners themselves are not part of it). */
@@ -125,12 +144,19 @@ export interface OwnershipSplitView {
   history: SignoffRecord[];
 }
 
-export async function getOwnershipSplit(db: Executor, plantId: number): Promise<OwnershipSplitView> {
+/** The plant's ownership split as it stands (404 when there is no such plant). */
+async function splitOf(db: Executor, plantId: number) {
   const plant = await db
     .selectFrom("plant")
     .select(["code", "ownership_split", "ownership_split_revision"])
     .where("id", "=", plantId)
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!plant) throw new ActError(404, "No such plant.");
+  return plant;
+}
+
+export async function getOwnershipSplit(db: Executor, plantId: number): Promise<OwnershipSplitView> {
+  const plant = await splitOf(db, plantId);
   const hash = ownershipSplitHash(plant);
   const history = await listSignoffs(db, plantId, "ownership_split");
   const parts = (["design_change_control", "monitoring_incident_response"] as const).map((part) =>
@@ -148,17 +174,22 @@ export function requirePerson(actor: Actor): number {
   return actor.personId;
 }
 
-export function requireSigningRole(actor: Actor, part: SignoffPart, plantId: number): void {
-  const permission = part === "design_change_control" ? "sign:design" : "sign:monitoring";
-  if (actor.role !== PART_ROLE[part] || !can(actor, permission, plantId)) {
-    const who = part === "design_change_control" ? "a plant engineer of this plant" : "corporate security";
-    throw new ActError(
-      403,
-      `The ${PART_LABELS[part].toLowerCase()} part is signed by ${who}, not by your role (${ROLE_LABELS[
-        actor.role
-      ].toLowerCase()}).`
-    );
-  }
+/** Who the actor is as a signer of the part at the plant: the facts the signing decision needs about them. */
+export function signerOf(actor: Actor, part: SignoffPart, plantId: number): Signer {
+  return { role: actor.role, personId: actor.personId, permitted: can(actor, PART_PERMISSION[part], plantId) };
+}
+
+/** Refuses, before anything is read, a signer who may not sign the part at the plant whatever they sign. */
+export function requireSigner(actor: Actor, part: SignoffPart, plantId: number): void {
+  refuseFirst(signerRefusals(part, signerOf(actor, part, plantId)));
+}
+
+/**
+ * Refuses what the signing decision refuses, except a signoff already given: that one is refused after the
+ * revision checks (refuseAlreadySigned), so someone who read an older revision hears first that it changed.
+ */
+export function refuseSigning(refusals: readonly ActRefusal<SignRefusalCode>[]): void {
+  refuseFirst(refusals.filter((r) => r.code !== "already_signed"));
 }
 
 export async function insertSignoff(
@@ -174,6 +205,8 @@ export async function insertSignoff(
     seenHash: string;
     note: string | null;
     objectLabel: string;
+    /** The decision's refusals of this act; any still standing once the revision is checked is thrown. */
+    refusals: readonly ActRefusal[];
   },
   now: Date
 ) {
@@ -184,21 +217,7 @@ export async function insertSignoff(
       `${input.objectLabel} changed since you opened it; it is now at revision ${input.revision}. Review it and sign again.`
     );
   }
-  const existing = await tx
-    .selectFrom("signoff")
-    .select("id")
-    .where("subject_type", "=", input.subjectType)
-    .where("subject_id", "=", input.subjectId)
-    .where("part", "=", input.part)
-    .where("person_id", "=", personId)
-    .where("content_hash", "=", input.currentHash)
-    .where("revoked_at", "is", null)
-    .executeTakeFirst();
-  if (existing)
-    throw new ActError(
-      409,
-      `You have already signed revision ${input.revision} of ${input.objectLabel.toLowerCase()}.`
-    );
+  refuseFirst(input.refusals);
   const row = {
     subject_type: input.subjectType,
     subject_id: input.subjectId,
@@ -271,16 +290,16 @@ export async function signOwnershipSplit(
   input: { plantId: number; part: SignoffPart; seenHash: string; expectedRevision: number; note: string | null },
   now: Date = new Date()
 ): Promise<void> {
-  requireSigningRole(actor, input.part, input.plantId);
+  requireSigner(actor, input.part, input.plantId);
   await db.transaction().execute(async (tx) => {
-    const plant = await tx
-      .selectFrom("plant")
-      .select(["code", "ownership_split", "ownership_split_revision"])
-      .where("id", "=", input.plantId)
-      .executeTakeFirst();
-    if (!plant) throw new ActError(404, "No such plant.");
-    if (plant.ownership_split === null)
-      throw new ActError(409, "No ownership split is written yet; write it before signing.");
+    const plant = await splitOf(tx, input.plantId);
+    const refusals = signingRefusals({
+      part: input.part,
+      signer: signerOf(actor, input.part, input.plantId),
+      subject: splitSubject(plant),
+      signoffs: await listSignoffs(tx, input.plantId, "ownership_split"),
+    });
+    refuseSigning(refusals);
     await requireSplitRevision(tx, actor, { id: input.plantId, ...plant }, input.expectedRevision, "sign");
     await insertSignoff(
       tx,
@@ -295,6 +314,7 @@ export async function signOwnershipSplit(
         seenHash: input.seenHash,
         note: input.note,
         objectLabel: `The ownership split of ${plant.code}`,
+        refusals,
       },
       now
     );
@@ -311,12 +331,7 @@ export async function editOwnershipSplit(
     throw new ActError(403, "Your role may not edit this plant's ownership split.");
   const text = input.text.trim().replace(/\r\n/g, "\n");
   await db.transaction().execute(async (tx) => {
-    const plant = await tx
-      .selectFrom("plant")
-      .select(["code", "ownership_split", "ownership_split_revision"])
-      .where("id", "=", input.plantId)
-      .executeTakeFirst();
-    if (!plant) throw new ActError(404, "No such plant.");
+    const plant = await splitOf(tx, input.plantId);
     await requireSplitRevision(tx, actor, { id: input.plantId, ...plant }, input.expectedRevision, "edit");
     if (plant.ownership_split === text) throw new ActError(400, "The text is unchanged.", "text");
     const revision = plant.ownership_split_revision + 1;

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { rollupDocument } from "~/models/rollup.server";
+import { rollupDocument } from "~/domain/rollup-export";
 import { loadRollup } from "~/http/readiness-cache.server";
 import { requireApiActor, requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { csvRecord } from "~/domain/csv";
-import { rollupCsvRow, ROLLUP_CSV_HEADER } from "~/models/rollup.server";
+import { rollupCsvRow, ROLLUP_CSV_HEADER } from "~/domain/rollup-export";
 import { loadRollup } from "~/http/readiness-cache.server";
 import { downloadOrRefusal } from "~/http/audit-trail.server";
 import { requirePermission, requireUser } from "~/http/auth.server";

@@ -3,17 +3,17 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { formatLocal } from "~/domain/time";
-import { can } from "~/domain/permissions";
-import { blockers } from "~/domain/readiness";
-import { PART_LABELS, PART_ROLE, type SignoffPart } from "~/domain/signoffs";
+import { hasQueue } from "~/domain/queue";
+import { PART_LABELS } from "~/domain/signoffs";
 import { CHANGE_KIND_LABELS, PHASE_LABELS, type ChangeKind } from "~/domain/vocabulary";
 import { readinessOf } from "~/http/readiness-cache.server";
-import { listChangesToAct, listSignoffGaps, listStagedHosts } from "~/models/rollup.server";
+import { loadQueue } from "~/models/queues.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 
-// What waits on the signed-in person across their plants, each item linking to where it is done. A plant
-// engineer sees only the plants assigned to them; corporate security and the program lead see the program.
+// What waits on the signed-in person across their plants, each item linking to where it is done. Each section is
+// the work of one permission (app/domain/queue.ts); a plant engineer sees only the plants assigned to them,
+// corporate security and the program lead the program.
 
 /** The most items of one kind the queue lists at once, so a program-wide queue stays a page. */
 const QUEUE_LIMIT = 100;
@@ -21,82 +21,14 @@ const QUEUE_LIMIT = 100;
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   requirePermission(user, "read:program");
-  const db = getDb();
   const now = new Date();
-  const at = now.toISOString();
-  const scopeAll = user.role === "program_lead" || user.role === "corporate_security";
-  let plantQuery = db.selectFrom("plant").select(["id", "code", "name", "time_zone"]).orderBy("code");
-  if (!scopeAll)
-    plantQuery = plantQuery.where("id", "in", user.assignedPlantIds.length > 0 ? [...user.assignedPlantIds] : [-1]);
-  const plants = user.role === "executive" ? [] : await plantQuery.execute();
-  const ids = plants.map((p) => p.id);
-  const byId = new Map(plants.map((p) => [p.id, p]));
-
-  // The part this person signs, if any.
-  const myPart =
-    (Object.entries(PART_ROLE) as [SignoffPart, string][]).find(([, role]) => role === user.role)?.[0] ?? null;
-  const tickIds = ids.filter((id) => can(user, "tick:criterion", id) && user.role === "plant_engineer");
-  const passIds = ids.filter((id) => can(user, "pass:gate", id));
-  const readinessCodes = [...new Set([...tickIds, ...passIds])].map((id) => byId.get(id)!.code);
-
-  const [readiness, gaps, changes, staged] = await Promise.all([
-    readinessCodes.length > 0 ? readinessOf(db, at, readinessCodes) : Promise.resolve([]),
-    myPart ? listSignoffGaps(db, ids) : Promise.resolve([]),
-    listChangesToAct(
-      db,
-      ids.filter((id) => can(user, "schedule:change", id)),
-      at
-    ),
-    listStagedHosts(
-      db,
-      ids.filter((id) => can(user, "triage:asset", id)),
-      // Corporate security triages what plant engineering escalated to it; the others every untriaged host.
-      user.role === "corporate_security"
-    ),
-  ]);
-
-  const codeToId = new Map(plants.map((p) => [p.code, p.id]));
-  const criteria = readiness
-    .filter((r) => tickIds.includes(codeToId.get(r.code)!))
-    .flatMap((r) =>
-      blockers(r)
-        .filter((c) => c.checklist)
-        .map((c) => ({ plantCode: r.code, phase: r.phase, code: c.code, title: c.title, message: c.message }))
-    );
-  const gates = readiness
-    .filter((r) => passIds.includes(codeToId.get(r.code)!))
-    .flatMap((r) =>
-      r.gates
-        .filter((g) => g.phase === r.phase && g.status === "ready")
-        .map(() => ({ plantCode: r.code, phase: r.phase }))
-    );
-  const signoffs = gaps
-    .filter((g) => g.part === myPart && (g.subjectType === "ownership_split" || g.ownerId === user.personId))
-    .map((g) => {
-      const plant = byId.get(g.plantId)!;
-      return {
-        plantCode: plant.code,
-        subjectType: g.subjectType,
-        subjectId: g.subjectId,
-        subjectName: g.subjectName,
-        part: g.part,
-        revision: g.revision,
-        status: g.status,
-        href:
-          g.subjectType === "conduit"
-            ? `/plants/${plant.code}/conduits/${g.subjectId}`
-            : `/plants/${plant.code}#ownership`,
-      };
-    })
-    .sort(
-      (a, b) => (a.status === b.status ? 0 : a.status === "stale" ? -1 : 1) || a.plantCode.localeCompare(b.plantCode)
-    );
-
+  const queue = await loadQueue(getDb(), user, now, readinessOf);
+  const { criteria, gates, signoffs, changes, staged } = queue;
   return {
-    computedAt: at,
-    role: user.role,
-    plants: plants.map((p) => ({ code: p.code, name: p.name })),
-    scopeAll,
+    computedAt: now.toISOString(),
+    sections: queue.sections,
+    plants: queue.plants.map((p) => ({ code: p.code, name: p.name })),
+    scopeAll: queue.spansProgram,
     totals: {
       criteria: criteria.length,
       gates: gates.length,
@@ -134,6 +66,7 @@ function More({ shown, total, noun }: { shown: number; total: number; noun: stri
 
 export default function MyQueue() {
   const data = useLoaderData<typeof loader>();
+  const queued = hasQueue(data.sections);
   const total =
     data.totals.criteria + data.totals.gates + data.totals.signoffs + data.totals.changes + data.totals.stagedHosts;
   return (
@@ -143,7 +76,7 @@ export default function MyQueue() {
           <p className="eyebrow">My queue</p>
           <h1>What waits on me</h1>
           <p className="lede">
-            {data.role === "executive"
+            {!queued
               ? "Nothing in the program waits on an executive; the dashboard has the rollup."
               : data.scopeAll
               ? "Across every plant of the program."
@@ -155,7 +88,7 @@ export default function MyQueue() {
         <ComputedAt at={data.computedAt} />
       </div>
 
-      {data.role === "executive" ? (
+      {!queued ? (
         <p>
           <Link to="/dashboard">Open the program dashboard</Link>
         </p>
@@ -165,7 +98,7 @@ export default function MyQueue() {
         </p>
       )}
 
-      {data.role === "plant_engineer" ? (
+      {data.sections.criteria ? (
         <section className="panel" aria-labelledby="criteria-title" id="criteria">
           <h2 id="criteria-title">Criteria to tick ({data.totals.criteria})</h2>
           {data.criteria.length === 0 ? (
@@ -187,7 +120,7 @@ export default function MyQueue() {
         </section>
       ) : null}
 
-      {data.role === "plant_engineer" || data.role === "program_lead" ? (
+      {data.sections.gates ? (
         <section className="panel" aria-labelledby="gates-title" id="gates">
           <h2 id="gates-title">Gates ready to pass ({data.totals.gates})</h2>
           {data.gates.length === 0 ? (
@@ -207,7 +140,7 @@ export default function MyQueue() {
         </section>
       ) : null}
 
-      {data.role === "plant_engineer" || data.role === "corporate_security" ? (
+      {data.sections.signoffs ? (
         <section className="panel" aria-labelledby="signoffs-title" id="signoffs">
           <h2 id="signoffs-title">Signoffs to give ({data.totals.signoffs})</h2>
           {data.signoffs.length === 0 ? (
@@ -253,7 +186,7 @@ export default function MyQueue() {
         </section>
       ) : null}
 
-      {data.role === "plant_engineer" || data.role === "program_lead" ? (
+      {data.sections.changes ? (
         <section className="panel" aria-labelledby="changes-title" id="changes">
           <h2 id="changes-title">Changes to schedule or close ({data.totals.changes})</h2>
           {data.changes.length === 0 ? (
@@ -294,10 +227,10 @@ export default function MyQueue() {
         </section>
       ) : null}
 
-      {data.role !== "executive" ? (
+      {data.sections.staged ? (
         <section className="panel" aria-labelledby="staged-title" id="staged">
           <h2 id="staged-title">
-            {data.role === "corporate_security" ? "Escalated staged hosts to triage" : "Staged hosts to triage"} (
+            {data.sections.staged === "escalated" ? "Escalated staged hosts to triage" : "Staged hosts to triage"} (
             {data.totals.stagedHosts})
           </h2>
           {data.staged.length === 0 ? (

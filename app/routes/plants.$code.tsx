@@ -15,7 +15,9 @@ import { PartBadge, SignoffHistory, SignoffParts } from "~/components/SignoffPar
 import { SortHeader } from "~/components/SortHeader";
 import { parseChoice, parseId, parseSearch, parseSort, requestedWindow } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
+import { passRefusals } from "~/domain/gates";
 import { can } from "~/domain/permissions";
+import { controlOf } from "~/domain/refusals";
 import { CHECKLIST_CODES } from "~/domain/readiness";
 import { DEFAULT_OWNERSHIP_SPLIT, SIGNOFF_PARTS, shownHistory, signControl } from "~/domain/signoffs";
 import { formatDate, formatLocal, localClock } from "~/domain/time";
@@ -57,7 +59,14 @@ import {
   listViolations,
   triageStagedHost,
 } from "~/models/triage.server";
-import { editOwnershipSplit, getOwnershipSplit, revokeSignoff, signOwnershipSplit } from "~/models/signoffs.server";
+import {
+  editOwnershipSplit,
+  getOwnershipSplit,
+  revokeSignoff,
+  signerOf,
+  signOwnershipSplit,
+  splitSubject,
+} from "~/models/signoffs.server";
 import { draftOf, revisionField } from "~/utils/revision-forms";
 import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";
 import { attempt, invalid, refused } from "~/utils/act.server";
@@ -187,35 +196,32 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     canTick: can(user, "tick:criterion", plant.id),
     canWaive: can(user, "waive:criterion", plant.id),
     pass: Object.fromEntries(
-      readiness!.gates.map((gate, index) => {
-        if (!can(user, "pass:gate", plant.id) || gate.status === "passed") return [gate.phase, null];
-        const earlier = readiness!.gates.slice(0, index).find((g) => g.status !== "passed");
-        if (earlier) return [gate.phase, { allowed: false, why: `The ${earlier.phase} gate must pass first.` }];
-        const unmet = gate.criteria.filter((c) => !c.met && !c.waived).length;
-        if (unmet > 0)
-          return [
-            gate.phase,
-            { allowed: false, why: `${unmet} ${unmet === 1 ? "criterion is" : "criteria are"} unmet.` },
-          ];
-        return [gate.phase, { allowed: true, why: null }];
+      readiness!.gates.map((gate) => {
+        const refusals = passRefusals({
+          passer: { role: user.role, permitted: can(user, "pass:gate", plant.id) },
+          plantCode: plant.code,
+          phase: gate.phase,
+          gates: readiness!.gates,
+        });
+        // No control for a role that never passes gates, nor for a gate already passed.
+        if (refusals.some((r) => r.code === "not_permitted" || r.code === "passed")) return [gate.phase, null];
+        return [gate.phase, controlOf(refusals)];
       })
     ) as GateControls["pass"],
   };
-  const who = { role: user.role, personId: user.personId };
   const splitControls = Object.fromEntries(
     split.parts.map((state) => [
       state.part,
-      signControl(
-        state,
-        {
-          ...who,
-          permitted: can(user, state.part === "design_change_control" ? "sign:design" : "sign:monitoring", plant.id),
-        },
-        {
-          signable: split.text !== null,
-          notSignableWhy: "The ownership split is not written yet.",
-        }
-      ),
+      signControl({
+        part: state.part,
+        signer: signerOf(user, state.part, plant.id),
+        subject: splitSubject({
+          code: plant.code,
+          ownership_split: split.text,
+          ownership_split_revision: split.revision,
+        }),
+        signoffs: split.history,
+      }),
     ])
   ) as Record<(typeof SIGNOFF_PARTS)[number], { allowed: boolean; why: string | null }>;
 

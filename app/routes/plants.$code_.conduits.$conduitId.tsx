@@ -4,7 +4,9 @@ import { z } from "~/utils/zod";
 import { RevisionConflictNotice } from "~/components/RevisionConflict";
 import { SignoffHistory, SignoffParts } from "~/components/SignoffParts";
 import { DIRECTION_ARROWS, formatFlow, parseFlows } from "~/domain/conduits";
+import { acceptanceRefusals, wiringRefusals } from "~/domain/alerting";
 import { can } from "~/domain/permissions";
+import { controlOf } from "~/domain/refusals";
 import { shownHistory, signControl, type SignoffPart } from "~/domain/signoffs";
 import { CONTROL_TYPE_LABELS, CONTROL_TYPES, labelFor } from "~/domain/vocabulary";
 import { BaselineBadge } from "~/components/BaselineBadge";
@@ -18,11 +20,13 @@ import {
   ownerCandidates,
   signConduit,
   updateConduit,
+  conduitSigningFacts,
 } from "~/models/conduits.server";
 import { listZones } from "~/models/plants.server";
 import { acceptBaseline, addDetectionRule, reviewDetectionRule, wireAlerts } from "~/models/gates.server";
 import { readinessOf } from "~/http/readiness-cache.server";
-import { listSignoffs, revokeSignoff } from "~/models/signoffs.server";
+import { acceptanceSubject } from "~/models/readiness.server";
+import { listSignoffs, revokeSignoff, signerOf } from "~/models/signoffs.server";
 import { draftOf, revisionField } from "~/utils/revision-forms";
 import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";
 import { attempt, invalid, refused, type ActFailure } from "~/utils/act.server";
@@ -112,50 +116,41 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   ]);
   const track = readiness!.conduits.find((c) => c.id === conduit.id)!;
   const { parts, history } = states.get(conduit.id)!;
-  const acceptances = (await listSignoffs(db, plant.id, "baseline_acceptance")).filter(
-    (s) => s.subjectId === conduit.id && s.revokedAt === null && s.revision === conduit.revision
+  const conduitAcceptances = (await listSignoffs(db, plant.id, "baseline_acceptance")).filter(
+    (s) => s.subjectId === conduit.id
   );
-  const ownPart =
-    user.personId === conduit.designOwner?.id
-      ? "design"
-      : user.personId === conduit.monitoringOwner?.id
-      ? "monitoring"
-      : null;
+  const acceptances = conduitAcceptances.filter((s) => s.revokedAt === null && s.revision === conduit.revision);
   const baseline = track.baseline;
-  const wiringControl = !can(user, "wire:alerts", plant.id)
+  const wiringRefused = wiringRefusals({
+    wirer: { role: user.role, personId: user.personId, permitted: can(user, "wire:alerts", plant.id) },
+    conduit,
+    wiring: wiring ? { at: wiring.at, by: wiring.name } : null,
+    alertBlock: track.alertBlock,
+  });
+  const wiringControl = wiringRefused.some((r) => r.code === "not_permitted" || r.code === "not_a_person")
     ? null
-    : wiring
-    ? { allowed: false, why: `Alerts were wired on ${wiring.at.slice(0, 10)} by ${wiring.name}.` }
-    : track.alertBlock
-    ? { allowed: false, why: track.alertBlock }
-    : { allowed: true, why: null };
-  const acceptControl =
-    ownPart === null
-      ? null
-      : baseline.status !== "stalled"
-      ? {
-          allowed: false,
-          why: `Acceptance is only for a stalled baseline (60 counted days without maturity); this one is ${baseline.status}.`,
-        }
-      : acceptances.some((s) => s.personId === user.personId)
-      ? { allowed: false, why: "You have accepted this baseline; the other owner must accept it too." }
-      : { allowed: true, why: null };
-  const who = { role: user.role, personId: user.personId };
+    : controlOf(wiringRefused);
+  const { epochStart, hash } = acceptanceSubject(conduit, baseline, plant.time_zone, new Date());
+  const acceptRefused = acceptanceRefusals({
+    signer: { role: user.role, personId: user.personId },
+    conduit: {
+      name: conduit.name,
+      designOwnerId: conduit.designOwner?.id ?? null,
+      monitoringOwnerId: conduit.monitoringOwner?.id ?? null,
+    },
+    baseline,
+    acceptanceHash: hash,
+    epochStart,
+    acceptances: conduitAcceptances,
+  });
+  const acceptControl = acceptRefused.some((r) => r.code === "not_owner" || r.code === "not_a_person")
+    ? null
+    : controlOf(acceptRefused);
   const controls = Object.fromEntries(
-    parts.map((state) => {
-      const owner = state.part === "design_change_control" ? conduit.designOwner : conduit.monitoringOwner;
-      return [
-        state.part,
-        signControl(
-          state,
-          {
-            ...who,
-            permitted: can(user, state.part === "design_change_control" ? "sign:design" : "sign:monitoring", plant.id),
-          },
-          { signable: true, notSignableWhy: "", ownerId: owner?.id ?? null, ownerName: owner?.name ?? null }
-        ),
-      ];
-    })
+    parts.map((state) => [
+      state.part,
+      signControl(conduitSigningFacts(conduit, state.part, signerOf(user, state.part, plant.id), history)),
+    ])
   ) as Record<SignoffPart, { allowed: boolean; why: string | null }>;
 
   return {

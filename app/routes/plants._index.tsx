@@ -8,10 +8,16 @@ import { PhaseBadge } from "~/components/PhaseBadge";
 import { SortHeader } from "~/components/SortHeader";
 import { compareValues, parseChoice, parseSort, requestedWindow } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
-import { BLOCKED_FILTERS, RAG_LABELS, RAGS, ROLLUP_SORT_KEYS, type RollupSortKey } from "~/domain/rollup";
+import {
+  BLOCKED_FILTERS,
+  RAG_LABELS,
+  RAGS,
+  ROLLUP_SORT_KEYS,
+  type PlantRollup,
+  type RollupSortKey,
+} from "~/domain/rollup";
 import { formatDate } from "~/domain/time";
 import { PHASE_LABELS, PHASES, type PlantPhase } from "~/domain/vocabulary";
-import { type PlantRollup } from "~/models/rollup.server";
 import { loadRollup } from "~/http/readiness-cache.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";

@@ -1,6 +1,7 @@
 import type { OffsetCandidate } from "~/domain/local-time";
 import type { Refusal } from "~/domain/outage-windows";
 import type { FieldChange, FieldValue } from "~/domain/revisions";
+import type { ActRefusal } from "~/domain/refusals";
 
 /**
  * A business act refused for a reason the person can act on: bad input (400, naming the field),
@@ -64,4 +65,10 @@ export function readOrRefuse<T>(read: { ok: true; value: T } | { ok: false; refu
   if (read.ok) return read.value;
   const { field, message } = read.refusal;
   throw new ActError(400, field ? `${field}: ${message}` : message, field || undefined);
+}
+
+/** Throws the first of a decision's refusals as an ActError; does nothing when there are none. */
+export function refuseFirst(refusals: readonly ActRefusal[]): void {
+  const first = refusals[0];
+  if (first) throw new ActError(first.status, first.message);
 }

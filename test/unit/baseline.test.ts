@@ -4,8 +4,11 @@ import {
   alertWiringAllowed,
   collapsePort,
   computeBaseline,
+  currentEpoch,
+  epochCutover,
   DEFAULT_BASELINE_SETTINGS as S,
   epochStartFor,
+  epochStarts,
   type BaselineInput,
   type Observation,
 } from "../../app/domain/baseline";
@@ -138,5 +141,48 @@ describe("ephemeral ports", () => {
     assert.equal(collapsePort(49151, S), 49151);
     assert.equal(collapsePort(102, S), 102);
     assert.equal(collapsePort(null, S), null);
+  });
+});
+
+describe("the current baseline epoch", () => {
+  const cutover = (id: number, doneAt: string | null, revision = 2, status = doneAt ? "done" : "scheduled") => ({
+    id,
+    conduitRevision: revision,
+    status,
+    doneAt,
+  });
+
+  it("begins the plant-local day after the latest cutover done at the conduit's current revision", () => {
+    const epoch = currentEpoch([cutover(1, "2026-03-01T10:00:00.000Z"), cutover(2, CUTOVER)], { revision: 2 }, ZONE);
+    assert.deepEqual(epoch, { doneAt: CUTOVER, start: "2026-03-02", key: "2@2026-03-02" });
+  });
+
+  it("takes the cutover done last, not the one recorded last", () => {
+    // Change 2 was recorded after change 1 but done before it.
+    const cutovers = [cutover(1, "2026-03-10T10:00:00.000Z"), cutover(2, "2026-03-05T10:00:00.000Z")];
+    assert.equal(epochCutover(cutovers, 2)?.id, 1);
+    assert.equal(currentEpoch(cutovers, { revision: 2 }, ZONE)?.start, "2026-03-11");
+    // Two done at the same instant: the later recorded.
+    assert.equal(epochCutover([cutover(4, CUTOVER), cutover(3, CUTOVER)], 2)?.id, 4);
+  });
+
+  it("has none before a cutover at the current revision is done", () => {
+    assert.equal(currentEpoch([], { revision: 1 }, ZONE), null);
+    assert.equal(currentEpoch([cutover(1, null)], { revision: 2 }, ZONE), null);
+    assert.equal(currentEpoch([cutover(1, CUTOVER, 1)], { revision: 2 }, ZONE), null, "an earlier revision's cutover");
+    assert.equal(currentEpoch([cutover(1, CUTOVER, 2, "cancelled")], { revision: 2 }, ZONE), null);
+  });
+
+  it("as it stood at an instant: a cutover done later was not done yet", () => {
+    const cutovers = [cutover(1, "2026-03-01T10:00:00.000Z"), cutover(2, "2026-03-10T10:00:00.000Z")];
+    assert.equal(epochCutover(cutovers, 2, "2026-03-05T00:00:00.000Z")?.id, 1);
+    assert.equal(epochCutover(cutovers, 2, "2026-02-05T00:00:00.000Z"), null);
+  });
+
+  it("lists every epoch the done cutovers began, at any revision", () => {
+    assert.deepEqual(
+      epochStarts([cutover(1, CUTOVER, 1), cutover(2, null), cutover(3, "2026-03-10T10:00:00.000Z")], ZONE),
+      ["2026-03-02", "2026-03-11"]
+    );
   });
 });

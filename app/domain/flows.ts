@@ -1,0 +1,46 @@
+// How a connection seen on a conduit is judged against the conduit's allowed flows, and how much of a day's
+// evidence a conduit holds. Pure: the evidence model calls these once per connection and once per day.
+
+/** A conduit as the flow rule sees it: its two endpoint zones and its allowed flows. */
+export interface FlowRuleConduit {
+  zoneA: number;
+  zoneB: number;
+  flows: readonly { protocol: string; port: number | null; direction: string }[];
+}
+
+/** What of a connection the rule reads: its protocol and responder port (for ICMP, the message code). */
+export interface SeenFlow {
+  proto: string;
+  respPort: number | null;
+}
+
+export type FlowClass = "allowed" | "wrong";
+
+/**
+ * Whether the connection, opened from `originZone`, is one the conduit allows: some allowed flow of its protocol,
+ * on its port (any port when the flow names none; ICMP has no port), in a direction that lets that zone open it.
+ */
+export function isAllowedFlow(conduit: FlowRuleConduit, record: SeenFlow, originZone: number): boolean {
+  const port = record.proto === "icmp" ? null : record.respPort;
+  // A loop, not `some` with an arrow: this runs once per connection.
+  for (const flow of conduit.flows) {
+    if (
+      flow.protocol === record.proto &&
+      (flow.port === null || flow.port === port) &&
+      (flow.direction === "both" ||
+        (flow.direction === "a_to_b" ? originZone === conduit.zoneA : originZone === conduit.zoneB))
+    )
+      return true;
+  }
+  return false;
+}
+
+/** The connection's class on the conduit: allowed, or a wrong flow (a policy violation). */
+export function classifyFlow(conduit: FlowRuleConduit, record: SeenFlow, originZone: number): FlowClass {
+  return isAllowedFlow(conduit, record, originZone) ? "allowed" : "wrong";
+}
+
+/** A day's coverage: the share of its 24 hours in which the conduit's traffic was seen (at most 1). */
+export function dayCoverage(hoursSeen: number): number {
+  return Math.min(1, hoursSeen / 24);
+}

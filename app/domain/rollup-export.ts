@@ -1,0 +1,107 @@
+import type { PlantRollup, Rollup } from "./rollup";
+
+// The rollup as the outside reads it: the plant rollup CSV and the documented JSON of GET /api/rollup. Pure shaping.
+
+/** The columns of the plant rollup CSV and of each plant in GET /api/rollup, in order. */
+export const ROLLUP_CSV_HEADER = [
+  "code",
+  "name",
+  "region",
+  "site",
+  "time_zone",
+  "phase",
+  "gate_status",
+  "blockers",
+  "oldest_blocker_days",
+  "forecast_live",
+  "target_alerting",
+  "days_late",
+  "rag",
+  "next_outage_start_utc",
+  "next_outage_end_utc",
+  "engineers",
+  "signoffs_missing",
+  "signoffs_stale",
+] as const;
+
+export function rollupCsvRow(p: PlantRollup): (string | number | null)[] {
+  return [
+    p.code,
+    p.name,
+    p.region,
+    p.site,
+    p.timeZone,
+    p.phase,
+    p.gateStatus,
+    p.blockerCount,
+    p.oldestBlockerDays,
+    p.forecastLive,
+    p.targetAlerting,
+    p.daysLate,
+    p.rag,
+    p.nextOutage?.startsAt ?? null,
+    p.nextOutage?.endsAt ?? null,
+    p.engineers.join("; "),
+    p.signoffs.missing,
+    p.signoffs.stale,
+  ];
+}
+
+/** The documented JSON of GET /api/rollup (docs/api.md). */
+export function rollupDocument(rollup: Rollup) {
+  return {
+    computedAt: rollup.computedAt,
+    byPhase: rollup.byPhase,
+    byRag: rollup.byRag,
+    burnup: rollup.burnup.map((w) => ({ week: w.week, label: w.label, scope: w.scope, through: w.through })),
+    plants: rollup.plants.map((p) => ({
+      code: p.code,
+      name: p.name,
+      region: p.region,
+      site: p.site,
+      timeZone: p.timeZone,
+      phase: p.phase,
+      gateStatus: p.gateStatus,
+      gates: p.gates,
+      blockerCount: p.blockerCount,
+      oldestBlockerDays: p.oldestBlockerDays,
+      blockers: p.blockers.map((b) => b.code),
+      forecastLive: p.forecastLive,
+      forecastReason: p.forecastReason,
+      targetAlerting: p.targetAlerting,
+      daysLate: p.daysLate,
+      rag: p.rag,
+      ragReason: p.ragReason,
+      nextOutage: p.nextOutage
+        ? {
+            id: p.nextOutage.id,
+            title: p.nextOutage.title,
+            status: p.nextOutage.status,
+            startsAt: p.nextOutage.startsAt,
+            endsAt: p.nextOutage.endsAt,
+            timeZone: p.nextOutage.timeZone,
+          }
+        : null,
+      engineers: p.engineers,
+      signoffs: { missing: p.signoffs.missing, stale: p.signoffs.stale },
+    })),
+    topBlockers: rollup.topBlockers.map((b) => ({
+      plant: b.plantCode,
+      phase: b.phase,
+      criterion: b.code,
+      since: b.since,
+      ageDays: b.ageDays,
+      flag: b.flag,
+    })),
+    upcomingWindows: rollup.upcomingWindows.map((w) => ({
+      id: w.id,
+      plant: w.plantCode,
+      title: w.title,
+      kind: w.kind,
+      status: w.status,
+      startsAt: w.startsAt,
+      endsAt: w.endsAt,
+      timeZone: w.timeZone,
+    })),
+  };
+}
