@@ -7,7 +7,7 @@ import type { Role } from "./vocabulary";
 // wiring alerts. Each decision answers the refusals of the act, or none; the conduit page's controls, the models
 // and the API ask the same function.
 
-export type AcceptRefusalCode = "not_a_person" | "not_owner" | "not_stalled" | "already_accepted";
+type AcceptRefusalCode = "not_a_person" | "not_owner" | "not_stalled" | "already_accepted";
 
 export interface AcceptanceFacts {
   signer: { role: Role; personId: number | null };
@@ -71,9 +71,9 @@ export function acceptanceRefusals(facts: AcceptanceFacts): ActRefusal<AcceptRef
   return [];
 }
 
-export type WireRefusalCode = "not_permitted" | "not_a_person" | "already_wired" | "blocked";
+type WireRefusalCode = "not_permitted" | "not_a_person" | "already_wired" | "blocked";
 
-export interface Wirer {
+interface Wirer {
   role: Role;
   personId: number | null;
   /** Holds `wire:alerts` at the conduit's plant. */

@@ -9,12 +9,12 @@ export interface FlowRuleConduit {
 }
 
 /** What of a connection the rule reads: its protocol and responder port (for ICMP, the message code). */
-export interface SeenFlow {
+interface SeenFlow {
   proto: string;
   respPort: number | null;
 }
 
-export type FlowClass = "allowed" | "wrong";
+type FlowClass = "allowed" | "wrong";
 
 /**
  * Whether the connection, opened from `originZone`, is one the conduit allows: some allowed flow of its protocol,

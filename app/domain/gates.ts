@@ -4,7 +4,7 @@ import { PHASES, type Phase, type Role } from "./vocabulary";
 
 // Whether a plant's gate may be passed: the plant page's controls and the model that passes it ask this.
 
-export type PassRefusalCode = "not_permitted" | "passed" | "out_of_order" | "unmet";
+type PassRefusalCode = "not_permitted" | "passed" | "out_of_order" | "unmet";
 
 export interface PassFacts {
   passer: { role: Role; permitted: boolean };

@@ -7,7 +7,7 @@ import type { PlantPhase, Role } from "./vocabulary";
 // permission, at the plants where they hold it.
 
 /** Staged hosts are escalated to corporate security, who triage those; the others triage every untriaged host. */
-export const ESCALATED_TO: Role = "corporate_security";
+const ESCALATED_TO: Role = "corporate_security";
 
 export interface QueueSections {
   /** Checklist criteria of current gates, at the plants assigned to the person (plant engineering ticks them). */
@@ -42,7 +42,7 @@ export function queueSpansProgram(principal: Principal): boolean {
   return reachOf(principal, "read:plant") === "all";
 }
 
-export interface QueueCriterion {
+interface QueueCriterion {
   plantCode: string;
   phase: PlantPhase;
   code: string;
@@ -68,7 +68,7 @@ export function gatesToPass(readiness: readonly PlantReadiness[]): { plantCode: 
   );
 }
 
-export interface QueueGap {
+interface QueueGap {
   plantCode: string;
   subjectType: "conduit" | "ownership_split";
   subjectId: number;

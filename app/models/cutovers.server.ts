@@ -4,7 +4,7 @@ import type { Executor } from "~/utils/db.server";
 // The facts a conduit's baseline epoch is decided from (app/domain/baseline.ts: epochCutover, currentEpoch): its
 // cutover changes. Evidence, readiness and the acceptance of a stalled baseline all load them here.
 
-export interface CutoverRow extends CutoverFact {
+interface CutoverRow extends CutoverFact {
   conduitId: number;
   windowId: number | null;
   plannedStart: string | null;

@@ -15,7 +15,7 @@ import type { Executor } from "~/utils/db.server";
 
 // The work that waits on a person, behind /me: network changes to schedule or close, staged hosts to triage.
 
-export interface QueueChange {
+interface QueueChange {
   id: number;
   plantCode: string;
   timeZone: string;
@@ -29,7 +29,7 @@ export interface QueueChange {
 }
 
 /** Network changes at the plants that need scheduling into a window, or closing once their window has begun. */
-export async function listChangesToAct(db: Executor, plantIds: readonly number[], at: string): Promise<QueueChange[]> {
+async function listChangesToAct(db: Executor, plantIds: readonly number[], at: string): Promise<QueueChange[]> {
   if (plantIds.length === 0) return [];
   const rows = await db
     .selectFrom("network_change as n")
@@ -126,7 +126,7 @@ export async function listStagedHosts(
   return [...byPlant.values()];
 }
 
-export interface QueuePlant {
+interface QueuePlant {
   id: number;
   code: string;
   name: string;
@@ -134,11 +134,7 @@ export interface QueuePlant {
 }
 
 /** The plants a person's queue spans, by code: the program, the plants assigned to them, or none. */
-export async function listQueuePlants(
-  db: Executor,
-  principal: Principal,
-  sections: QueueSections
-): Promise<QueuePlant[]> {
+async function listQueuePlants(db: Executor, principal: Principal, sections: QueueSections): Promise<QueuePlant[]> {
   if (!hasQueue(sections)) return [];
   let query = db.selectFrom("plant").select(["id", "code", "name", "time_zone"]).orderBy("code");
   if (!queueSpansProgram(principal)) {
