@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import {
   Form,
   isRouteErrorResponse,
@@ -17,6 +17,7 @@ import styles from "~/styles/app.css";
 import { can } from "~/domain/permissions";
 import { ROLE_LABELS } from "~/domain/vocabulary";
 import { getUser } from "~/utils/auth.server";
+import { takeConfirmation } from "~/utils/forms.server";
 import { useNonce } from "~/utils/nonce";
 
 export const links: LinksFunction = () => [
@@ -27,19 +28,25 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: "Segmentation Tracker" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
+  // A successful act's confirmation, shown once by the page it redirected to (see app/components/forms).
+  const { confirmation, headers } = takeConfirmation(request);
   const user = await getUser(request);
-  if (!user) return { user: null };
-  return {
-    user: {
-      name: user.name,
-      role: user.role,
-      roleLabel: ROLE_LABELS[user.role],
-      canReadProgram: can(user, "read:program"),
-      hasQueue: user.role === "plant_engineer" || user.role === "corporate_security" || user.role === "program_lead",
-      canReadAudit: can(user, "read:audit"),
-      canManageAccounts: can(user, "manage:accounts"),
+  if (!user) return data({ user: null, confirmation }, { headers });
+  return data(
+    {
+      confirmation,
+      user: {
+        name: user.name,
+        role: user.role,
+        roleLabel: ROLE_LABELS[user.role],
+        canReadProgram: can(user, "read:program"),
+        hasQueue: user.role === "plant_engineer" || user.role === "corporate_security" || user.role === "program_lead",
+        canReadAudit: can(user, "read:audit"),
+        canManageAccounts: can(user, "manage:accounts"),
+      },
     },
-  };
+    { headers }
+  );
 }
 
 export function Layout({ children }: { children: ReactNode }) {

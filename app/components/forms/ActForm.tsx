@@ -1,0 +1,87 @@
+import { Form, useFormAction, type FormProps } from "@remix-run/react";
+import { createContext, useContext, useEffect, useRef, type ReactNode } from "react";
+import { replyFor, type FormReply } from "~/utils/reply";
+
+/** What an ActForm tells its fields: its id (their ids derive from it) and the reply if it concerns this form. */
+interface ActFormState {
+  id: string;
+  reply: FormReply | undefined;
+}
+
+const ActFormContext = createContext<ActFormState | null>(null);
+
+export function useActForm(): ActFormState | null {
+  return useContext(ActFormContext);
+}
+
+export interface ActFormProps extends Omit<FormProps, "method" | "id" | "children" | "target" | "hidden"> {
+  /** The act: sent as the hidden `intent` field. */
+  intent: string;
+  /** Which instance of a repeated form (e.g. a row id): sent as the hidden `target` field. */
+  target?: string | number | null;
+  /** The action's answer (useActionData); shown only when it concerns this form (and target). */
+  reply: unknown;
+  /** The form's id; the page lands on it after a refused post, with or without JavaScript. */
+  id: string;
+  /** Hidden fields the act needs (a revision, a row id). Their problems are listed in the form's message. */
+  hiddenFields?: Record<string, string | number | null | undefined>;
+  children: ReactNode;
+}
+
+/**
+ * A form posting one act. It carries the intent (and target), shows the form's message at its top, lends the reply
+ * to its <Field>s, and when its act was refused brings itself into view: with JavaScript it scrolls there and focuses
+ * the first field marked invalid; without, its action ends in #id so the browser lands on it after the post.
+ */
+export function ActForm({ intent, target, reply, id, hiddenFields, children, action, className, ...rest }: ActFormProps) {
+  const mine = replyFor(reply, intent, target ?? undefined);
+  const current = useFormAction(action);
+  const ref = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    const form = ref.current;
+    if (!mine || !form) return;
+    form.scrollIntoView({ block: "start" });
+    const invalid = form.querySelector<HTMLElement>('[aria-invalid="true"]');
+    (invalid ?? form.querySelector<HTMLElement>(".form-error"))?.focus({ preventScroll: true });
+  }, [mine]);
+
+  const hiddenErrors = mine
+    ? Object.entries(mine.fieldErrors)
+        .filter(([name]) => hiddenFields && name in hiddenFields)
+        .flatMap(([, messages]) => messages)
+    : [];
+  const alertText = mine?.conflict ? null : mine?.formError ?? null;
+
+  return (
+    <ActFormContext.Provider value={{ id, reply: mine }}>
+      <Form
+        method="post"
+        id={id}
+        ref={ref}
+        action={`${current.split("#")[0]}#${id}`}
+        className={[className, "act-form"].filter(Boolean).join(" ")}
+        {...rest}
+      >
+        <input type="hidden" name="intent" value={intent} />
+        {target !== undefined && target !== null ? <input type="hidden" name="target" value={target} /> : null}
+        {Object.entries(hiddenFields ?? {}).map(([name, value]) =>
+          value === undefined || value === null ? null : <input key={name} type="hidden" name={name} value={value} />
+        )}
+        {alertText || hiddenErrors.length > 0 ? (
+          <div className="form-error" role="alert" tabIndex={-1} id={`${id}-error`}>
+            {alertText ? <p>{alertText}</p> : null}
+            {hiddenErrors.length > 0 ? (
+              <ul>
+                {hiddenErrors.map((message) => (
+                  <li key={message}>{message}</li>
+                ))}
+              </ul>
+            ) : null}
+          </div>
+        ) : null}
+        {children}
+      </Form>
+    </ActFormContext.Provider>
+  );
+}

@@ -1,0 +1,218 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { data, redirect } from "@remix-run/node";
+import type { z } from "~/utils/zod";
+import { ActError, RevisionConflictError } from "~/utils/errors";
+import type { Confirmation, FormReply } from "~/utils/reply";
+
+// The submission pipeline of every form and JSON write: parse with the act's schema (every problem of every field at
+// once), refuse with one reply shape, run the act turning its refusals into that shape, and after a success redirect
+// with a confirmation the next page shows (a short-lived cookie, so it works without JavaScript).
+
+export type Parsed<T> = { ok: true; data: T } | { ok: false; reply: FormReply };
+
+/** The sentence at the top of a form whose fields are marked. */
+export function checkFields(count: number): string {
+  return count === 1 ? "Check the field marked below." : `Check the ${count} fields marked below.`;
+}
+
+/**
+ * Sorts zod's issues by field (the top-level name; with `nested`, the whole path joined by dots, "flows.2.port").
+ * Issues about the whole input (no path) become the form's message.
+ */
+export function issuesToReply(
+  issues: readonly z.core.$ZodIssue[],
+  intent: string,
+  target?: string | number | null,
+  options: { nested?: boolean } = {}
+): FormReply {
+  const fieldErrors: Record<string, string[]> = {};
+  const general: string[] = [];
+  for (const issue of issues) {
+    if (issue.path.length === 0) {
+      if (!general.includes(issue.message)) general.push(issue.message);
+      continue;
+    }
+    const field = options.nested ? issue.path.map(String).join(".") : String(issue.path[0]);
+    const messages = (fieldErrors[field] ??= []);
+    if (!messages.includes(issue.message)) messages.push(issue.message);
+  }
+  const count = Object.keys(fieldErrors).length;
+  const formError =
+    general.length > 0 ? [...general, ...(count > 0 ? [checkFields(count)] : [])].join(" ") : checkFields(count);
+  return { status: "error", intent, target: target === undefined ? null : String(target), formError, fieldErrors };
+}
+
+/** A submitted form (FormData or its entries as an object) checked against the act's schema. */
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  input: FormData | Record<string, unknown>,
+  intent: string,
+  target?: string | number | null,
+  options: { nested?: boolean } = {}
+): Parsed<z.output<S>> {
+  const values = input instanceof FormData ? Object.fromEntries(input) : input;
+  const result = schema.safeParse(values);
+  if (result.success) return { ok: true, data: result.data };
+  return { ok: false, reply: issuesToReply(result.error.issues, intent, target, options) };
+}
+
+/** A JSON body checked against the act's schema; the reply's intent is the API's act. */
+export function parseJson<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  intent = "api",
+  options: { nested?: boolean } = {}
+): Parsed<z.output<S>> {
+  const result = schema.safeParse(body);
+  if (result.success) return { ok: true, data: result.data };
+  return { ok: false, reply: issuesToReply(result.error.issues, intent, null, options) };
+}
+
+/** An action's answer carrying a reply, with its status (400 unless said). */
+export function answer(reply: FormReply, status = 400) {
+  return data<FormReply>(reply, { status });
+}
+
+/** A refused act: the form's sentence, and the fields at fault. */
+export function refuse(
+  intent: string,
+  status: number,
+  formError: string,
+  fieldErrors: Record<string, string[]> = {},
+  extra: Pick<FormReply, "conflict" | "draft" | "target"> = {}
+) {
+  return answer({ status: "error", intent, target: null, formError, fieldErrors, ...extra }, status);
+}
+
+/** An ActError as a reply: its message under its field (the form says to look there), or as the form's message. */
+export function replyForError(error: ActError, intent: string, target?: string | number | null): FormReply {
+  const base = { status: "error" as const, intent, target: target === undefined ? null : String(target) };
+  if (error instanceof RevisionConflictError) {
+    return { ...base, formError: error.message, fieldErrors: {}, conflict: error.conflict };
+  }
+  return error.field
+    ? { ...base, formError: checkFields(1), fieldErrors: { [error.field]: [error.message] } }
+    : { ...base, formError: error.message, fieldErrors: {} };
+}
+
+/**
+ * Runs an act; a refusal becomes the action's answer with its status (null when the act went through), anything else
+ * stays an error. A refusal for a stale revision carries the object as it now stands, and `draft` (what the person
+ * wrote) to fill their form again.
+ */
+export async function attempt(
+  intent: string,
+  act: () => Promise<unknown>,
+  draft?: Record<string, string>,
+  target?: string | number | null
+) {
+  try {
+    await act();
+    return null;
+  } catch (error) {
+    if (error instanceof ActError) {
+      const reply = replyForError(error, intent, target);
+      if (error instanceof RevisionConflictError && draft) reply.draft = draft;
+      return answer(reply, error.status);
+    }
+    throw error;
+  }
+}
+
+// The confirmation ("flash") cookie: set on the redirect after a successful act, read and cleared by the root loader.
+// Its value is the confirmation as base64url JSON, signed with a key this process draws at start (a confirmation lives
+// a minute; a restart only loses it), and bounded in length on both sides.
+
+export const FLASH_COOKIE = "flash";
+const FLASH_MAX_AGE = 60;
+/** Longest cookie value read; anything longer is ignored. */
+export const FLASH_MAX_LENGTH = 1536;
+const LIMITS = { intent: 60, target: 80, message: 400, path: 300 };
+const processKey = randomBytes(32);
+
+function sign(payload: string, key: Buffer): string {
+  return createHmac("sha256", key).update(payload).digest("base64url");
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The cookie value for a confirmation (fields clipped to their bounds). */
+export function encodeFlash(confirmation: Confirmation, key: Buffer = processKey): string {
+  const bounded: Confirmation = {
+    intent: clip(confirmation.intent, LIMITS.intent),
+    target: confirmation.target == null ? null : clip(String(confirmation.target), LIMITS.target),
+    message: clip(confirmation.message, LIMITS.message),
+    ...(confirmation.path ? { path: clip(confirmation.path, LIMITS.path) } : {}),
+  };
+  const payload = Buffer.from(JSON.stringify(bounded)).toString("base64url");
+  return `${payload}.${sign(payload, key)}`;
+}
+
+/** The confirmation a cookie value carries, or null when it is absent, too long, altered or malformed. */
+export function decodeFlash(value: string | null | undefined, key: Buffer = processKey): Confirmation | null {
+  if (!value || value.length > FLASH_MAX_LENGTH) return null;
+  const [payload, signature, ...rest] = value.split(".");
+  if (!payload || !signature || rest.length > 0) return null;
+  const expected = Buffer.from(sign(payload, key));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== "object" || parsed === null) return null;
+  const { intent, target, message, path } = parsed as Record<string, unknown>;
+  const text = (v: unknown, max: number): v is string => typeof v === "string" && v.length > 0 && v.length <= max;
+  if (!text(intent, LIMITS.intent) || !text(message, LIMITS.message)) return null;
+  if (target !== null && target !== undefined && !text(target, LIMITS.target)) return null;
+  if (path !== undefined && !text(path, LIMITS.path)) return null;
+  return { intent, target: target ?? null, message, ...(path !== undefined ? { path } : {}) };
+}
+
+function cookieValue(request: Request, name: string): string | null {
+  const header = request.headers.get("Cookie");
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const index = part.indexOf("=");
+    if (index < 0) continue;
+    if (part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
+  }
+  return null;
+}
+
+function flashCookie(value: string, maxAge: number, secure: boolean): string {
+  return `${FLASH_COOKIE}=${value}; Max-Age=${maxAge}; Path=/; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
+}
+
+function isHttps(request: Request | URL | string): boolean {
+  const url = request instanceof Request ? request.url : String(request);
+  return url.startsWith("https:");
+}
+
+/**
+ * After a successful act: a redirect to `location` (the section's anchor) carrying the confirmation, which the
+ * page there shows in that section. Without JavaScript too (post, redirect, get).
+ */
+export function confirmed(request: Request | URL | string, confirmation: Confirmation, location: string) {
+  const base = request instanceof Request ? request.url : String(request);
+  const path = new URL(location, base).pathname;
+  const value = encodeFlash({ ...confirmation, path });
+  return redirect(location, { headers: { "Set-Cookie": flashCookie(value, FLASH_MAX_AGE, isHttps(request)) } });
+}
+
+/**
+ * For the root loader: the confirmation the request carries (if any), and the header that clears it, so it is
+ * shown once.
+ */
+export function takeConfirmation(request: Request): { confirmation: Confirmation | null; headers: HeadersInit } {
+  const value = cookieValue(request, FLASH_COOKIE);
+  if (value === null) return { confirmation: null, headers: {} };
+  return {
+    confirmation: decodeFlash(value),
+    headers: { "Set-Cookie": flashCookie("", 0, isHttps(request)) },
+  };
+}
