@@ -1,4 +1,3 @@
-import type { ActFailure } from "~/utils/act.server";
 import type { RevisionConflict } from "~/utils/errors";
 
 function Value({ text }: { text: string }) {
@@ -48,28 +47,6 @@ export function RevisionChanges({ conflict, id }: { conflict: RevisionConflict; 
           </div>
         ))}
       </dl>
-    </div>
-  );
-}
-
-/**
- * Beside a form refused because someone else saved first: the message, what changed and the object now. Shown when
- * the failure is a conflict from one of `intents`.
- */
-export function RevisionConflictNotice({
-  failure,
-  intents,
-}: {
-  failure: ActFailure | undefined;
-  intents: readonly string[];
-}) {
-  if (!failure?.conflict || !intents.includes(failure.intent)) return null;
-  return (
-    <div className="conflict-notice">
-      <p className="form-error" role="alert">
-        {failure.error}
-      </p>
-      <RevisionChanges conflict={failure.conflict} />
     </div>
   );
 }

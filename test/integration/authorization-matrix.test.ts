@@ -317,16 +317,16 @@ const SPLIT =
 const TABLE: Entry[] = [
   // Pages and downloads (loaders).
   { route: "_index.tsx", method: "GET", path: "/", expected: only(...READERS) },
-  { route: "plants.$code.tsx", method: "GET", path: "/plants/DAY", expected: only(...READERS) },
+  { route: "plants.$code/route.tsx", method: "GET", path: "/plants/DAY", expected: only(...READERS) },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     label: "another plant, as a summary",
     method: "GET",
     path: "/plants/KOK",
     expected: only(...READERS),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     method: "GET",
     path: "/plants/DAY/conduits/:conduit",
     expected: only("program_lead", "executive", "plant_engineer_own", "corporate_security"),
@@ -369,7 +369,7 @@ const TABLE: Entry[] = [
 
   // The plant page's forms.
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "edit-split",
@@ -380,7 +380,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     label: "design & change-control part",
     method: "POST",
     path: "/plants/DAY",
@@ -390,7 +390,7 @@ const TABLE: Entry[] = [
     expected: only("plant_engineer_own"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     label: "monitoring & incident-response part",
     method: "POST",
     path: "/plants/DAY",
@@ -400,7 +400,7 @@ const TABLE: Entry[] = [
     expected: only("corporate_security"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     label: "the plant engineer's split signoff",
     method: "POST",
     path: "/plants/DAY",
@@ -416,7 +416,7 @@ const TABLE: Entry[] = [
     expected: only("plant_engineer_own"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     label: "corporate security's split signoff",
     method: "POST",
     path: "/plants/DAY",
@@ -432,7 +432,7 @@ const TABLE: Entry[] = [
     expected: only("corporate_security"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "untick",
@@ -440,7 +440,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "tick",
@@ -448,7 +448,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "waive",
@@ -459,7 +459,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "unwaive",
@@ -467,7 +467,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "pass-gate",
@@ -477,7 +477,7 @@ const TABLE: Entry[] = [
 
   // Evidence on the plant page: staged-host triage, policy violations, inventory import.
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "confirm-host",
@@ -486,7 +486,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "mark-transient",
@@ -495,7 +495,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "escalate-host",
@@ -504,7 +504,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "acknowledge-violation",
@@ -528,7 +528,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "import-assets",
@@ -620,7 +620,7 @@ const TABLE: Entry[] = [
 
   // The conduit page's forms.
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "wire-alerts",
@@ -631,7 +631,7 @@ const TABLE: Entry[] = [
     expected: only("plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "assign-owners",
@@ -644,7 +644,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "edit-conduit",
@@ -653,7 +653,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     label: "design & change-control part",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
@@ -664,7 +664,7 @@ const TABLE: Entry[] = [
     expected: only("plant_engineer_own"),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     label: "monitoring & incident-response part",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
@@ -675,7 +675,7 @@ const TABLE: Entry[] = [
     expected: only("corporate_security"),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     label: "the design owner's signoff",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
@@ -691,7 +691,7 @@ const TABLE: Entry[] = [
     expected: only("plant_engineer_own"),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     label: "the monitoring owner's signoff",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
@@ -708,7 +708,7 @@ const TABLE: Entry[] = [
   },
   {
     // Only the conduit's two owners (DAY's engineer and security@, assigned above); 409 unless stalled.
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "accept-baseline",
@@ -719,7 +719,7 @@ const TABLE: Entry[] = [
     expected: only("plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "add-rule",
@@ -731,7 +731,7 @@ const TABLE: Entry[] = [
     expected: only("plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "review-rule",
@@ -1365,10 +1365,12 @@ describe("the authorization matrix covers every route", () => {
       },
       { file: "api.windows.tsx", exports: ["loader"], source: "export function loader() {}\n" },
       {
-        file: "plants.$code.tsx",
+        // A route folder: its intents in a table of handlers beside route.tsx.
+        file: "plants.$code/route.tsx",
         exports: ["action", "default", "loader"],
         source:
-          'export async function action() {\n  switch (intent) {\n    case "edit-split":\n    case "cancel-window": {\n    }\n  }\n}\n',
+          "export async function action() {\n  return runIntent(plantIntents, ctx, request, form);\n}\n" +
+          'export const plantIntents = {\n  "edit-split": defineIntent({}),\n  "cancel-window": defineIntent({}),\n};\n',
       },
     ];
     const problems = coverageProblems(added, TABLE).join("\n");
@@ -1379,7 +1381,7 @@ describe("the authorization matrix covers every route", () => {
     );
     assert.match(problems, /plants\.\$code_\.maintenance\.tsx: intent “schedule” has no row/, problems);
     assert.match(problems, /api\.windows\.tsx exports a loader but the table has no GET row/, problems);
-    assert.match(problems, /plants\.\$code\.tsx: intent “cancel-window” has no row/, problems);
+    assert.match(problems, /plants\.\$code\/route\.tsx: intent “cancel-window” has no row/, problems);
   });
 });
 

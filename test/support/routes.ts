@@ -15,18 +15,31 @@ export interface RouteModule {
   source: string;
 }
 
-/** Imports every route module (anything it opens is the importing test's database). */
+/**
+ * Imports every route module (anything it opens is the importing test's database): the files under app/routes, and
+ * the route folders' `route.tsx` (Remix v2 flat routes: in `plants.$code/`, only route.tsx is the route; its source
+ * here includes the modules beside it, where its intents may be).
+ */
 export async function loadRouteModules(): Promise<RouteModule[]> {
-  const files = fs
-    .readdirSync(routesDir)
-    .filter((name) => /\.(tsx?|jsx?)$/.test(name))
-    .sort();
+  const entries = fs
+    .readdirSync(routesDir, { withFileTypes: true })
+    .flatMap((entry) => {
+      if (entry.isFile() && /\.(tsx?|jsx?)$/.test(entry.name)) return [{ file: entry.name, beside: [] as string[] }];
+      if (!entry.isDirectory()) return [];
+      const inside = fs.readdirSync(path.join(routesDir, entry.name)).sort();
+      const route = inside.find((name) => /^route\.(tsx?|jsx?)$/.test(name));
+      if (!route) return [];
+      const beside = inside.filter((name) => name !== route && /\.(tsx?|jsx?)$/.test(name));
+      return [{ file: `${entry.name}/${route}`, beside: beside.map((name) => `${entry.name}/${name}`) }];
+    })
+    .sort((a, b) => a.file.localeCompare(b.file));
   return Promise.all(
-    files.map(async (name) => {
-      const full = path.join(routesDir, name);
+    entries.map(async ({ file, beside }) => {
+      const full = path.join(routesDir, file);
       const module = (await import(pathToFileURL(full).href)) as Record<string, unknown>;
       const exports = Object.keys(module).filter((key) => typeof module[key] === "function");
-      return { file: name, exports, source: fs.readFileSync(full, "utf8") };
+      const source = [file, ...beside].map((name) => fs.readFileSync(path.join(routesDir, name), "utf8")).join("\n");
+      return { file, exports, source };
     })
   );
 }
@@ -46,15 +59,20 @@ export function intentsOf(source: string): string[] {
   for (const match of action.matchAll(/case\s+"([^"]+)"\s*:/g)) found.add(match[1]!);
   for (const match of action.matchAll(/intent\s*===\s*"([^"]+)"/g)) found.add(match[1]!);
   for (const match of source.matchAll(/name="intent"\s+value="([^"]+)"/g)) found.add(match[1]!);
+  // A table of intent handlers (app/utils/forms.server.ts): `"edit-split": defineIntent({`.
+  for (const match of source.matchAll(/^\s*"?([\w-]+)"?:\s*defineIntent\(/gm)) found.add(match[1]!);
   return [...found].sort();
 }
 
 /** One segment of a route's address: fixed text, or a parameter (`*` for a splat) with the text after it. */
 export type Segment = { kind: "static"; text: string } | { kind: "param"; name: string; suffix: string; after: string };
 
-/** The address pattern of a flat route file: `plants.$code_.conduits.$conduitId.tsx` → plants/:code/conduits/:conduitId. */
+/**
+ * The address pattern of a flat route file or folder: `plants.$code_.conduits.$conduitId.tsx` or
+ * `plants.$code_.conduits.$conduitId/route.tsx` → plants/:code/conduits/:conduitId.
+ */
 export function segmentsOf(file: string): Segment[] {
-  const base = file.replace(/\.(tsx?|jsx?)$/, "");
+  const base = file.replace(/\/route\.(tsx?|jsx?)$/, "").replace(/\.(tsx?|jsx?)$/, "");
   if (base === "_index") return [];
   const parts = base.replace(/\[\.\]/g, "\u0000").split(".");
   const segments: Segment[] = [];
