@@ -73,6 +73,19 @@ export function ActForm({
         .flatMap(([, messages]) => messages)
     : [];
   const alertText = mine?.formError ?? null;
+  const alert =
+    alertText || hiddenErrors.length > 0 ? (
+      <div className="form-error" role="alert" tabIndex={-1} id={`${id}-error`}>
+        {alertText ? <p>{alertText}</p> : null}
+        {hiddenErrors.length > 0 ? (
+          <ul>
+            {hiddenErrors.map((message) => (
+              <li key={message}>{message}</li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+    ) : null;
 
   return (
     <ActFormContext.Provider value={{ id, reply: mine }}>
@@ -89,19 +102,14 @@ export function ActForm({
         {Object.entries(hiddenFields ?? {}).map(([name, value]) =>
           value === undefined || value === null ? null : <input key={name} type="hidden" name={name} value={value} />
         )}
-        {alertText || hiddenErrors.length > 0 ? (
-          <div className="form-error" role="alert" tabIndex={-1} id={`${id}-error`}>
-            {alertText ? <p>{alertText}</p> : null}
-            {hiddenErrors.length > 0 ? (
-              <ul>
-                {hiddenErrors.map((message) => (
-                  <li key={message}>{message}</li>
-                ))}
-              </ul>
-            ) : null}
+        {mine?.conflict ? (
+          <div className="conflict-notice">
+            {alert}
+            <RevisionChanges conflict={mine.conflict} />
           </div>
-        ) : null}
-        {mine?.conflict ? <RevisionChanges conflict={mine.conflict} /> : null}
+        ) : (
+          alert
+        )}
         {children}
       </Form>
     </ActFormContext.Provider>
@@ -134,7 +142,10 @@ export function ReplyNotice({
   // No field is shown here to be marked: the fields' messages are listed instead.
   const formError = mine.formError?.replace(/\s*Check the (?:field|\d+ fields) marked below\./, "").trim() || null;
   return (
-    <div className="reply-notice" id={typeof id === "string" ? id : id(mine)}>
+    <div
+      className={mine.conflict ? "reply-notice conflict-notice" : "reply-notice"}
+      id={typeof id === "string" ? id : id(mine)}
+    >
       <div className="form-error" role="alert">
         {formError ? <p>{formError}</p> : null}
         {messages.length > 0 ? (
