@@ -244,16 +244,7 @@ export function GatesPanel({
                   hiddenFields={{ phase: gate.phase }}
                   className="inline-form gate-pass"
                 >
-                  <Field
-                    label={
-                      <>
-                        Note <span className="muted">(optional)</span>
-                      </>
-                    }
-                    name="note"
-                    type="text"
-                    maxLength={500}
-                  />
+                  <Field label="Note" optional name="note" type="text" maxLength={500} />
                   <button type="submit">Pass the {gate.phase} gate</button>
                 </ActForm>
               ) : (

@@ -74,16 +74,7 @@ export function SignoffParts({
                 hiddenFields={{ part: state.part, hash, revision }}
                 className="inline-form"
               >
-                <Field
-                  label={
-                    <>
-                      Note <span className="muted">(optional)</span>
-                    </>
-                  }
-                  name="note"
-                  type="text"
-                  maxLength={500}
-                />
+                <Field label="Note" optional name="note" type="text" maxLength={500} />
                 <button type="submit">Sign revision {revision}</button>
               </ActForm>
             ) : (

@@ -59,8 +59,8 @@ export function intentsOf(source: string): string[] {
   for (const match of action.matchAll(/case\s+"([^"]+)"\s*:/g)) found.add(match[1]!);
   for (const match of action.matchAll(/intent\s*===\s*"([^"]+)"/g)) found.add(match[1]!);
   for (const match of source.matchAll(/name="intent"\s+value="([^"]+)"/g)) found.add(match[1]!);
-  // A table of intent handlers (app/utils/forms.server.ts): `"edit-split": defineIntent({`.
-  for (const match of source.matchAll(/^\s*"?([\w-]+)"?:\s*defineIntent\(/gm)) found.add(match[1]!);
+  // A table of intent handlers (app/utils/forms.server.ts): `"edit-split": defineIntent({`, `revoke: revokeIntent(…)`.
+  for (const match of source.matchAll(/^\s*"?([\w-]+)"?:\s*\w*[iI]ntent\(/gm)) found.add(match[1]!);
   return [...found].sort();
 }
 

@@ -1,7 +1,7 @@
 import { z } from "~/utils/zod";
 import { describeProblem, firstProblems } from "~/domain/asset-import";
 import { CHECKLIST_CODES } from "~/domain/readiness";
-import { PART_LABELS } from "~/domain/signoffs";
+import { PART_LABELS, type SignoffPart } from "~/domain/signoffs";
 import { ASSET_KINDS, PHASE_LABELS, PHASES } from "~/domain/vocabulary";
 import { importAssets } from "~/models/asset-import.server";
 import type { ImportDone } from "~/components/AssetImportForm";
@@ -101,17 +101,10 @@ export const plantIntents: IntentHandlers<PlantActContext> = {
         expectedRevision: input.revision,
         note: input.note || null,
       }),
-    confirm: ({ part, revision }) => `Your signoff of ${PART_LABELS[part]} on revision ${revision} is recorded.`,
+    confirm: signedMessage,
     location: back("#ownership"),
   }),
-  revoke: defineIntent({
-    targetField: "signoffId",
-    schema: RevokeSchema,
-    act: ({ signoffId, reason }, { db, user, plant }: PlantActContext) =>
-      revokeSignoff(db, user, { signoffId, plantId: plant.id, reason }),
-    confirm: () => "Your signoff is revoked.",
-    location: back("#ownership"),
-  }),
+  revoke: revokeIntent(back("#ownership")),
   tick: defineIntent({ ...tickIntent(), confirm: ({ code }) => `${code} is ticked.` }),
   untick: defineIntent({ ...tickIntent(), confirm: ({ code }) => `${code} is unticked.` }),
   waive: defineIntent({
@@ -169,6 +162,25 @@ export const plantIntents: IntentHandlers<PlantActContext> = {
     location: back("#violations"),
   }),
 };
+
+/** What a signature confirms, on any object. */
+export function signedMessage({ part, revision }: { part: SignoffPart; revision: number }): string {
+  return `Your signoff of ${PART_LABELS[part]} on revision ${revision} is recorded.`;
+}
+
+/** Revoking one's own signoff, from any page that lists an object's signoffs. */
+export function revokeIntent<Ctx extends { db: DB; user: Actor; plant: { id: number } }>(
+  location: (ctx: Ctx) => string
+) {
+  return defineIntent({
+    targetField: "signoffId",
+    schema: RevokeSchema,
+    act: ({ signoffId, reason }, { db, user, plant }: Ctx) =>
+      revokeSignoff(db, user, { signoffId, plantId: plant.id, reason }),
+    confirm: () => "Your signoff is revoked.",
+    location,
+  });
+}
 
 /** Tick and untick: one form, the intent says which. */
 function tickIntent() {

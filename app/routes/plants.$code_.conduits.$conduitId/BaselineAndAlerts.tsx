@@ -124,16 +124,7 @@ export function BaselineAndAlerts({ reply }: { reply: unknown }) {
               hiddenFields={{ revision: conduit.revision }}
               className="inline-form"
             >
-              <Field
-                label={
-                  <>
-                    SIEM reference <span className="muted">(optional)</span>
-                  </>
-                }
-                name="siemReference"
-                type="text"
-                maxLength={200}
-              />
+              <Field label="SIEM reference" optional name="siemReference" type="text" maxLength={200} />
               <button type="submit">Wire alerts</button>
             </ActForm>
           ) : !wiring ? (

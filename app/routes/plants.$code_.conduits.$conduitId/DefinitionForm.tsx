@@ -33,20 +33,21 @@ export function DefinitionForm({ reply }: { reply: unknown }) {
           defaultValue={draft?.name ?? conduit.name}
         />
         <div className="filters">
-          <Field label="Endpoint zone A" name="zoneAId" as="select" defaultValue={draft?.zoneAId ?? conduit.zoneAId}>
-            {zones.map((zone) => (
-              <option key={zone.id} value={zone.id}>
-                {zone.name}
-              </option>
-            ))}
-          </Field>
-          <Field label="Endpoint zone B" name="zoneBId" as="select" defaultValue={draft?.zoneBId ?? conduit.zoneBId}>
-            {zones.map((zone) => (
-              <option key={zone.id} value={zone.id}>
-                {zone.name}
-              </option>
-            ))}
-          </Field>
+          {(["zoneAId", "zoneBId"] as const).map((name) => (
+            <Field
+              key={name}
+              label={`Endpoint zone ${name === "zoneAId" ? "A" : "B"}`}
+              name={name}
+              as="select"
+              defaultValue={draft?.[name] ?? conduit[name]}
+            >
+              {zones.map((zone) => (
+                <option key={zone.id} value={zone.id}>
+                  {zone.name}
+                </option>
+              ))}
+            </Field>
+          ))}
           <Field
             label="Control type"
             name="controlType"

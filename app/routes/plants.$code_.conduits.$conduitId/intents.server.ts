@@ -1,17 +1,17 @@
 import { z } from "~/utils/zod";
 import { parseFlows } from "~/domain/conduits";
-import { PART_LABELS } from "~/domain/signoffs";
 import { CONTROL_TYPES } from "~/domain/vocabulary";
 import { assignConduitOwners, signConduit, updateConduit } from "~/models/conduits.server";
 import { acceptBaseline, addDetectionRule, reviewDetectionRule, wireAlerts } from "~/models/gates.server";
-import { revokeSignoff } from "~/models/signoffs.server";
 import type { Actor } from "~/utils/actor";
 import { requirePermission } from "~/utils/auth.server";
 import { WireAlertsSchema } from "~/utils/conduit-forms";
 import type { DB } from "~/utils/db.server";
 import { defineIntent, type IntentHandlers } from "~/utils/forms.server";
 import { revisionField } from "~/utils/revision-forms";
-import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";
+import { SignSchema } from "~/utils/signoff-forms";
+// Signoffs are the same act on every object that has them.
+import { revokeIntent, signedMessage } from "../plants.$code/intents.server";
 
 // The acts of the conduit page. Each: its schema, who may (the route checks where it says so; otherwise the model's
 // own check refuses with 403), the model call, the sentence that confirms it and the section the page goes back to.
@@ -140,17 +140,10 @@ export const conduitIntents: IntentHandlers<ConduitActContext> = {
         expectedRevision: input.revision,
         note: input.note || null,
       }),
-    confirm: ({ part, revision }) => `Your signoff of ${PART_LABELS[part]} on revision ${revision} is recorded.`,
+    confirm: signedMessage,
     location: back("#owners"),
   }),
-  revoke: defineIntent({
-    targetField: "signoffId",
-    schema: RevokeSchema,
-    act: ({ signoffId, reason }, { db, user, plant }: ConduitActContext) =>
-      revokeSignoff(db, user, { signoffId, plantId: plant.id, reason }),
-    confirm: () => "Your signoff is revoked.",
-    location: back("#history"),
-  }),
+  revoke: revokeIntent(back("#history")),
   "wire-alerts": defineIntent({
     schema: WireAlertsSchema,
     act: ({ siemReference, revision }, { db, user, plant, conduit }: ConduitActContext) =>

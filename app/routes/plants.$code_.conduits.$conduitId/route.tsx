@@ -143,6 +143,12 @@ export async function action({ params, request }: ActionFunctionArgs) {
   return runIntent(conduitIntents, { db: getDb(), user, plant, conduit }, request, form);
 }
 
+/** The owners' form's two choices: who owns each part, from whom. */
+const OWNER_FIELDS = [
+  { name: "designOwnerId", label: "Design & change-control owner (plant engineer)", from: "engineers" },
+  { name: "monitoringOwnerId", label: "Monitoring & incident-response owner (corporate security)", from: "security" },
+] as const;
+
 export default function ConduitPage() {
   const { plant, conduit, parts, history, historyTotal, canReadAudit, controls, zones, candidates, canEdit, personId } =
     useLoaderData<typeof loader>();
@@ -241,32 +247,22 @@ export default function ConduitPage() {
                 className="stacked"
                 key={`${conduit.revision}:${designOwnerId}:${monitoringOwnerId}:${ownersDraft ? "draft" : ""}`}
               >
-                <Field
-                  label="Design & change-control owner (plant engineer)"
-                  name="designOwnerId"
-                  as="select"
-                  defaultValue={ownersDraft?.designOwnerId ?? designOwnerId}
-                >
-                  <option value="">Not assigned</option>
-                  {candidates.engineers.map((person) => (
-                    <option key={person.id} value={person.id}>
-                      {person.name}
-                    </option>
-                  ))}
-                </Field>
-                <Field
-                  label="Monitoring & incident-response owner (corporate security)"
-                  name="monitoringOwnerId"
-                  as="select"
-                  defaultValue={ownersDraft?.monitoringOwnerId ?? monitoringOwnerId}
-                >
-                  <option value="">Not assigned</option>
-                  {candidates.security.map((person) => (
-                    <option key={person.id} value={person.id}>
-                      {person.name}
-                    </option>
-                  ))}
-                </Field>
+                {OWNER_FIELDS.map(({ name, label, from }) => (
+                  <Field
+                    key={name}
+                    label={label}
+                    name={name}
+                    as="select"
+                    defaultValue={ownersDraft?.[name] ?? (name === "designOwnerId" ? designOwnerId : monitoringOwnerId)}
+                  >
+                    <option value="">Not assigned</option>
+                    {candidates[from].map((person) => (
+                      <option key={person.id} value={person.id}>
+                        {person.name}
+                      </option>
+                    ))}
+                  </Field>
+                ))}
                 <button type="submit">Save owners</button>
               </ActForm>
             </details>
