@@ -92,7 +92,10 @@ async function assertRefusalShown(page: Page, how: string): Promise<void> {
     return { top: box.top, height: window.innerHeight, scrolled: window.scrollY };
   });
   assert.ok(view.scrolled > 0, `${how}: the page scrolled down to the form (scrollY ${view.scrolled})`);
-  assert.ok(view.top >= -1 && view.top < view.height, `${how}: the form is in view (top ${view.top} of ${view.height})`);
+  assert.ok(
+    view.top >= -1 && view.top < view.height,
+    `${how}: the form is in view (top ${view.top} of ${view.height})`
+  );
 }
 
 describe("a refused form on the plant page", () => {
