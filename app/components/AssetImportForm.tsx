@@ -1,58 +1,55 @@
-import { Form } from "@remix-run/react";
+import { ActForm } from "~/components/forms/ActForm";
+import { Field } from "~/components/forms/Field";
 import type { AssetImportSummary } from "~/models/asset-import.server";
-import type { ActFailure } from "~/utils/act.server";
+import { replyFor } from "~/utils/reply";
 
-export type ImportActionData = ActFailure & { imported?: AssetImportSummary };
+/** What a clean import answers: the counts, shown beside the form. */
+export interface ImportDone {
+  intent: "import-assets";
+  imported: AssetImportSummary;
+}
+
+function isImportDone(value: unknown): value is ImportDone {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as ImportDone).intent === "import-assets" &&
+    "imported" in value
+  );
+}
 
 /**
  * Upload of a passive monitoring tool's inventory export (CSV). The whole file is one act: every bad row is listed
- * and nothing is loaded until the file is clean.
+ * under the file, and nothing is loaded until the file is clean.
  */
-export function AssetImportForm({ result }: { result: ImportActionData | undefined }) {
-  const mine = result?.intent === "import-assets" ? result : undefined;
-  const problems = mine?.fieldErrors.file ?? [];
+export function AssetImportForm({ reply }: { reply: unknown }) {
+  const done = isImportDone(reply) ? reply.imported : undefined;
+  const refused = replyFor(reply, "import-assets");
   return (
-    <details className="asset-import" open={mine !== undefined}>
+    <details className="asset-import" open={done !== undefined || refused !== undefined}>
       <summary>Import an inventory export (CSV)</summary>
       <p className="muted">
         A header row, then one asset per row. Columns are read by name: IP, MAC, Vendor, Model, Firmware, Kind (or
         Device Type), Name (or Hostname) and Zone; other columns are ignored. New hosts are staged for triage; hosts
         already known by zone, IP and MAC are updated. See <a href="#import-mapping">the column mapping</a>.
       </p>
-      {mine?.imported ? (
-        <p className="form-ok" role="status">
-          {`Imported ${mine.imported.rows} rows: ${mine.imported.created} new (staged), ${mine.imported.updated} updated, ${mine.imported.unchanged} unchanged.`}
-          {mine.imported.ignoredColumns.length > 0
-            ? ` Ignored columns: ${mine.imported.ignoredColumns.join(", ")}.`
-            : ""}
+      {done ? (
+        <p className="confirmation" role="status">
+          {`Imported ${done.rows} rows: ${done.created} new (staged), ${done.updated} updated, ${done.unchanged} unchanged.`}
+          {done.ignoredColumns.length > 0 ? ` Ignored columns: ${done.ignoredColumns.join(", ")}.` : ""}
         </p>
       ) : null}
-      {mine && !mine.imported ? (
-        <div className="form-error" role="alert">
-          <p>{mine.error}</p>
-          {problems.length > 0 ? (
-            <ul>
-              {problems.map((problem) => (
-                <li key={problem}>{problem}</li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
-      <Form method="post" encType="multipart/form-data" className="stacked" preventScrollReset>
-        <input type="hidden" name="intent" value="import-assets" />
-        <label>
-          CSV file
-          <input
-            type="file"
-            name="file"
-            accept=".csv,text/csv"
-            required
-            aria-invalid={problems.length > 0 || undefined}
-          />
-        </label>
+      <ActForm
+        intent="import-assets"
+        id="import-assets"
+        reply={reply}
+        encType="multipart/form-data"
+        className="stacked"
+        preventScrollReset
+      >
+        <Field label="CSV file" name="file" type="file" accept=".csv,text/csv" required />
         <button type="submit">Import</button>
-      </Form>
+      </ActForm>
       <details id="import-mapping">
         <summary>Column mapping</summary>
         <dl className="mapping">

@@ -1,11 +1,12 @@
-import { Form } from "@remix-run/react";
+import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
+import { Confirmation } from "~/components/forms/Confirmation";
+import { Field } from "~/components/forms/Field";
 import { formatLocal } from "~/domain/time";
 import { ASSET_KIND_LABELS, ASSET_KINDS, DISCOVERY_SOURCE_LABELS, labelFor } from "~/domain/vocabulary";
 import type { StagedHost, StagedHostCounts, Violation } from "~/models/triage.server";
 import type { PageWindow } from "~/domain/listing";
 import { Pager } from "~/components/Pager";
-import { FormFailure } from "~/components/FormFailure";
-import type { ActFailure } from "~/utils/act.server";
+import { replyFor } from "~/utils/reply";
 
 const TRIAGE_INTENTS = ["confirm-host", "mark-transient", "escalate-host"] as const;
 const VIOLATION_INTENTS = ["acknowledge-violation"] as const;
@@ -27,14 +28,15 @@ export function StagedHosts({
   zones,
   timeZone,
   canTriage,
-  failure,
+  reply,
 }: {
   hosts: { rows: StagedHost[]; window: PageWindow; counts: StagedHostCounts };
   transient: { rows: StagedHost[]; window: PageWindow };
   zones: { id: number; name: string }[];
   timeZone: string;
   canTriage: boolean;
-  failure: ActFailure | undefined;
+  /** The action's answer: a refused act shows in its row's form. */
+  reply: unknown;
 }) {
   const { counts } = hosts;
   return (
@@ -44,7 +46,13 @@ export function StagedHosts({
         {counts.escalated > 0 ? `, ${counts.escalated.toLocaleString("en-US")} escalated` : ""}){" "}
         <span className="muted">INV-STAGED</span>
       </h2>
-      <FormFailure failure={failure} intents={TRIAGE_INTENTS} />
+      <Confirmation intents={TRIAGE_INTENTS} />
+      <ReplyNotice
+        reply={reply}
+        intent={TRIAGE_INTENTS}
+        id={(r) => `${r.intent === "confirm-host" ? "confirm-host" : "triage-host"}-${r.target}`}
+        offered={(r) => canTriage && hosts.rows.some((host) => String(host.id) === r.target)}
+      />
       {counts.open === 0 ? (
         <p className="muted">Nothing to triage: every host seen in traffic or imported has been reviewed.</p>
       ) : (
@@ -96,55 +104,57 @@ export function StagedHosts({
                   </td>
                   {canTriage ? (
                     <td>
-                      <details className="triage">
+                      <details className="triage" open={replyFor(reply, TRIAGE_INTENTS, host.id) ? true : undefined}>
                         <summary>Triage {host.ip ?? host.name}</summary>
-                        <Form method="post" className="stacked" preventScrollReset>
-                          <input type="hidden" name="intent" value="confirm-host" />
-                          <input type="hidden" name="assetId" value={host.id} />
-                          <label>
-                            Name
-                            <input name="name" defaultValue={host.name} maxLength={120} />
-                          </label>
-                          <label>
-                            Zone
-                            <select name="zoneId" required defaultValue={host.zoneId ?? ""}>
-                              <option value="" disabled>
-                                Choose a zone
+                        <ActForm
+                          intent="confirm-host"
+                          target={host.id}
+                          id={`confirm-host-${host.id}`}
+                          reply={reply}
+                          hiddenFields={{ assetId: host.id }}
+                          className="stacked"
+                          preventScrollReset
+                        >
+                          <Field label="Name" name="name" defaultValue={host.name} maxLength={120} />
+                          <Field label="Zone" name="zoneId" as="select" required defaultValue={host.zoneId ?? ""}>
+                            <option value="" disabled>
+                              Choose a zone
+                            </option>
+                            {zones.map((zone) => (
+                              <option key={zone.id} value={zone.id}>
+                                {zone.name}
                               </option>
-                              {zones.map((zone) => (
-                                <option key={zone.id} value={zone.id}>
-                                  {zone.name}
-                                </option>
-                              ))}
-                            </select>
-                          </label>
-                          <label>
-                            Kind
-                            <select name="kind" required defaultValue={host.kind ?? ""}>
-                              <option value="" disabled>
-                                Choose a kind
+                            ))}
+                          </Field>
+                          <Field label="Kind" name="kind" as="select" required defaultValue={host.kind ?? ""}>
+                            <option value="" disabled>
+                              Choose a kind
+                            </option>
+                            {ASSET_KINDS.map((kind) => (
+                              <option key={kind} value={kind}>
+                                {ASSET_KIND_LABELS[kind]}
                               </option>
-                              {ASSET_KINDS.map((kind) => (
-                                <option key={kind} value={kind}>
-                                  {ASSET_KIND_LABELS[kind]}
-                                </option>
-                              ))}
-                            </select>
-                          </label>
+                            ))}
+                          </Field>
                           <button type="submit">Confirm into the inventory</button>
-                        </Form>
-                        <Form method="post" className="stacked" preventScrollReset>
-                          <input type="hidden" name="assetId" value={host.id} />
-                          <label>
-                            Note
-                            <input
-                              name="note"
-                              required
-                              minLength={3}
-                              maxLength={500}
-                              placeholder="Vendor laptop during the PM visit"
-                            />
-                          </label>
+                        </ActForm>
+                        <ActForm
+                          intent={["mark-transient", "escalate-host"]}
+                          target={host.id}
+                          id={`triage-host-${host.id}`}
+                          reply={reply}
+                          hiddenFields={{ assetId: host.id }}
+                          className="stacked"
+                          preventScrollReset
+                        >
+                          <Field
+                            label="Note"
+                            name="note"
+                            required
+                            minLength={3}
+                            maxLength={500}
+                            placeholder="Vendor laptop during the PM visit"
+                          />
                           <div className="button-row">
                             <button type="submit" name="intent" value="mark-transient">
                               Known-transient
@@ -155,7 +165,7 @@ export function StagedHosts({
                               </button>
                             ) : null}
                           </div>
-                        </Form>
+                        </ActForm>
                       </details>
                     </td>
                   ) : null}
@@ -209,19 +219,27 @@ export function Violations({
   violations,
   timeZone,
   canAcknowledge,
-  failure,
+  reply,
 }: {
   violations: { rows: Violation[]; window: PageWindow; total: number; open: number };
   timeZone: string;
   canAcknowledge: boolean;
-  failure: ActFailure | undefined;
+  /** The action's answer: a refused acknowledgement shows in its row's form. */
+  reply: unknown;
 }) {
+  const acknowledgeable = (v: Violation) => canAcknowledge && (v.acknowledgedAt === null || v.seenSinceAcknowledged);
   return (
     <section className="panel" aria-labelledby="violations-title" id="violations">
       <h2 id="violations-title">
         Policy violations ({violations.open.toLocaleString("en-US")} open of {violations.total.toLocaleString("en-US")})
       </h2>
-      <FormFailure failure={failure} intents={VIOLATION_INTENTS} />
+      <Confirmation intents={VIOLATION_INTENTS} />
+      <ReplyNotice
+        reply={reply}
+        intent={VIOLATION_INTENTS}
+        id={(r) => `acknowledge-${r.target}`}
+        offered={(r) => violations.rows.some((v) => String(v.id) === r.target && acknowledgeable(v))}
+      />
       {violations.total === 0 ? (
         <p className="muted">No flow outside any conduit's allowed flows has been seen.</p>
       ) : (
@@ -259,24 +277,30 @@ export function Violations({
                     ) : (
                       <span className="badge bad">open</span>
                     )}
-                    {canAcknowledge && (v.acknowledgedAt === null || v.seenSinceAcknowledged) ? (
-                      <Form method="post" className="inline-form" preventScrollReset>
-                        <input type="hidden" name="intent" value="acknowledge-violation" />
-                        <input type="hidden" name="violationId" value={v.id} />
-                        <label>
-                          <span className="visually-hidden">
-                            What the flow was ({formatTuple(v.tuple)} on {v.conduitName})
-                          </span>
-                          <input
-                            name="note"
-                            required
-                            minLength={3}
-                            maxLength={500}
-                            placeholder="What it was, what was done"
-                          />
-                        </label>
+                    {acknowledgeable(v) ? (
+                      <ActForm
+                        intent="acknowledge-violation"
+                        target={v.id}
+                        id={`acknowledge-${v.id}`}
+                        reply={reply}
+                        hiddenFields={{ violationId: v.id }}
+                        className="inline-form"
+                        preventScrollReset
+                      >
+                        <Field
+                          label={
+                            <span className="visually-hidden">
+                              What the flow was ({formatTuple(v.tuple)} on {v.conduitName})
+                            </span>
+                          }
+                          name="note"
+                          required
+                          minLength={3}
+                          maxLength={500}
+                          placeholder="What it was, what was done"
+                        />
                         <button type="submit">Acknowledge</button>
-                      </Form>
+                      </ActForm>
                     ) : null}
                   </td>
                 </tr>

@@ -1,6 +1,13 @@
-import { Form, Link } from "@remix-run/react";
+import { Link } from "@remix-run/react";
+import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
+import { Confirmation } from "~/components/forms/Confirmation";
+import { Field } from "~/components/forms/Field";
 import type { CriterionResult, GateResult, ObjectRef } from "~/domain/readiness";
 import { PHASE_LABELS, type Phase } from "~/domain/vocabulary";
+import { replyFor } from "~/utils/reply";
+
+/** The acts of this panel: their refusals show in their forms, their confirmations at the top of the panel. */
+export const GATE_INTENTS = ["tick", "untick", "waive", "unwaive", "pass-gate"] as const;
 
 export interface GateControls {
   canTick: boolean;
@@ -31,11 +38,13 @@ function CriterionRow({
   criterion,
   gatePassed,
   controls,
+  reply,
 }: {
   plantCode: string;
   criterion: CriterionResult;
   gatePassed: boolean;
   controls: GateControls;
+  reply: unknown;
 }) {
   const state = criterion.met ? "Met" : criterion.waived ? "Waived" : "Unmet";
   const badge = criterion.met ? "badge ok" : criterion.waived ? "badge warn" : "badge bad";
@@ -66,61 +75,81 @@ function CriterionRow({
             }”`}
           </div>
         ) : null}
-        {criterion.checklist && !gatePassed && controls.canTick ? (
-          <details className="criterion-control">
+        {offersTick(criterion, gatePassed, controls) ? (
+          <details
+            className="criterion-control"
+            open={replyFor(reply, ["tick", "untick"], criterion.code) ? true : undefined}
+          >
             <summary>{ticked ? "Untick…" : "Tick…"}</summary>
-            <Form method="post" className="stacked">
-              <input type="hidden" name="intent" value={ticked ? "untick" : "tick"} />
-              <input type="hidden" name="code" value={criterion.code} />
+            <ActForm
+              intent={ticked ? "untick" : "tick"}
+              claims={["tick", "untick"]}
+              target={criterion.code}
+              id={`tick-${criterion.code}`}
+              reply={reply}
+              hiddenFields={{ code: criterion.code }}
+              className="stacked"
+            >
               {criterion.code === "BAS-PIPELINE" && !ticked ? (
                 <div className="filters">
-                  <label>
-                    OT SIEM pipeline
-                    <input type="text" name="pipelineName" required maxLength={120} />
-                  </label>
-                  <label>
-                    Retention (days)
-                    <input type="number" name="retentionDays" required min={1} max={3650} />
-                  </label>
-                  <label>
-                    IT pipeline it is kept apart from
-                    <input type="text" name="itPipelineName" required maxLength={120} />
-                  </label>
+                  <Field label="OT SIEM pipeline" name="pipelineName" type="text" required maxLength={120} />
+                  <Field label="Retention (days)" name="retentionDays" type="number" required min={1} max={3650} />
+                  <Field
+                    label="IT pipeline it is kept apart from"
+                    name="itPipelineName"
+                    type="text"
+                    required
+                    maxLength={120}
+                  />
                 </div>
               ) : null}
-              <label>
-                Note
-                <input type="text" name="note" required minLength={3} maxLength={500} />
-              </label>
+              <Field label="Note" name="note" type="text" required minLength={3} maxLength={500} />
               <button type="submit" className={ticked ? "secondary" : undefined}>
                 {ticked ? `Untick ${criterion.code}` : `Tick ${criterion.code}`}
               </button>
-            </Form>
+            </ActForm>
           </details>
         ) : null}
-        {criterion.checklist && !gatePassed && controls.canWaive && !criterion.met ? (
+        {offersWaiver(criterion, gatePassed, controls) ? (
           criterion.waived ? (
-            <Form method="post" className="inline-form">
-              <input type="hidden" name="intent" value="unwaive" />
-              <input type="hidden" name="code" value={criterion.code} />
+            <ActForm
+              intent="unwaive"
+              claims={["waive"]}
+              target={criterion.code}
+              id={`unwaive-${criterion.code}`}
+              reply={reply}
+              hiddenFields={{ code: criterion.code }}
+              className="inline-form"
+            >
               <button type="submit" className="secondary">
                 Revoke the waiver
               </button>
-            </Form>
+            </ActForm>
           ) : (
-            <details className="criterion-control">
+            <details className="criterion-control" open={replyFor(reply, "waive", criterion.code) ? true : undefined}>
               <summary>Waive…</summary>
-              <Form method="post" className="stacked">
-                <input type="hidden" name="intent" value="waive" />
-                <input type="hidden" name="code" value={criterion.code} />
-                <label>
-                  Justification
-                  <textarea name="justification" rows={2} required minLength={20} maxLength={1000} />
-                </label>
+              <ActForm
+                intent="waive"
+                claims={["unwaive"]}
+                target={criterion.code}
+                id={`waive-${criterion.code}`}
+                reply={reply}
+                hiddenFields={{ code: criterion.code }}
+                className="stacked"
+              >
+                <Field
+                  label="Justification"
+                  name="justification"
+                  as="textarea"
+                  rows={2}
+                  required
+                  minLength={20}
+                  maxLength={1000}
+                />
                 <button type="submit" className="secondary">
                   Waive {criterion.code}
                 </button>
-              </Form>
+              </ActForm>
             </details>
           )
         ) : null}
@@ -137,20 +166,35 @@ export function GatesPanel({
   gates,
   currentPhase,
   controls,
+  reply,
 }: {
   plantCode: string;
   gates: GateResult[];
   currentPhase: string;
   controls: GateControls;
+  /** The action's answer: a refused act shows in its form, whose gate opens. */
+  reply: unknown;
 }) {
+  const refused = replyFor(reply, GATE_INTENTS);
   return (
     <section className="panel" aria-labelledby="gates-title" id="gates">
       <h2 id="gates-title">Readiness gates</h2>
+      <Confirmation intents={GATE_INTENTS} />
+      <ReplyNotice
+        reply={reply}
+        intent={GATE_INTENTS}
+        id={(r) => `${r.intent === "pass-gate" ? "pass" : r.intent}-${r.target}`}
+        offered={(r) => offers(gates, controls, r.intent, r.target ?? null)}
+      />
       {gates.map((gate) => {
         const unmet = gate.criteria.filter((c) => !c.met && !c.waived).length;
         const pass = controls.pass[gate.phase];
         return (
-          <details key={gate.phase} open={gate.phase === currentPhase} className="gate">
+          <details
+            key={gate.phase}
+            open={gate.phase === currentPhase || refusedHere(refused, gate) ? true : undefined}
+            className="gate"
+          >
             <summary>
               <span className="gate-name">Exit of {PHASE_LABELS[gate.phase].toLowerCase()}</span>{" "}
               <span className={GATE_BADGE[gate.status]}>
@@ -184,6 +228,7 @@ export function GatesPanel({
                       criterion={criterion}
                       gatePassed={gate.status === "passed"}
                       controls={controls}
+                      reply={reply}
                     />
                   ))}
                 </tbody>
@@ -191,15 +236,17 @@ export function GatesPanel({
             </div>
             {pass ? (
               pass.allowed ? (
-                <Form method="post" className="inline-form gate-pass">
-                  <input type="hidden" name="intent" value="pass-gate" />
-                  <input type="hidden" name="phase" value={gate.phase} />
-                  <label>
-                    Note <span className="muted">(optional)</span>
-                    <input type="text" name="note" maxLength={500} />
-                  </label>
+                <ActForm
+                  intent="pass-gate"
+                  target={gate.phase}
+                  id={`pass-${gate.phase}`}
+                  reply={reply}
+                  hiddenFields={{ phase: gate.phase }}
+                  className="inline-form gate-pass"
+                >
+                  <Field label="Note" optional name="note" type="text" maxLength={500} />
                   <button type="submit">Pass the {gate.phase} gate</button>
-                </Form>
+                </ActForm>
               ) : (
                 <p className="control-why gate-pass">
                   <button type="button" disabled aria-describedby={`pass-why-${gate.phase}`}>
@@ -215,5 +262,33 @@ export function GatesPanel({
         );
       })}
     </section>
+  );
+}
+
+/** Whether a refused act concerns this gate (its pass, or one of its criteria), so that its section opens. */
+function refusedHere(refused: ReturnType<typeof replyFor>, gate: GateResult): boolean {
+  if (!refused?.target) return false;
+  return refused.target === gate.phase || gate.criteria.some((c) => c.code === refused.target);
+}
+
+function offersTick(criterion: CriterionResult, gatePassed: boolean, controls: GateControls): boolean {
+  return Boolean(criterion.checklist) && !gatePassed && controls.canTick;
+}
+
+function offersWaiver(criterion: CriterionResult, gatePassed: boolean, controls: GateControls): boolean {
+  return Boolean(criterion.checklist) && !gatePassed && controls.canWaive && !criterion.met;
+}
+
+/** Whether the panel offers the form a reply is for (which then shows it), after the page was read again. */
+function offers(gates: GateResult[], controls: GateControls, intent: string, target: string | null): boolean {
+  if (intent === "pass-gate") return gates.some((g) => g.phase === target && controls.pass[g.phase]?.allowed === true);
+  return gates.some((gate) =>
+    gate.criteria.some(
+      (c) =>
+        c.code === target &&
+        (intent === "tick" || intent === "untick"
+          ? offersTick(c, gate.status === "passed", controls)
+          : offersWaiver(c, gate.status === "passed", controls))
+    )
   );
 }

@@ -1,4 +1,6 @@
-import { Form } from "@remix-run/react";
+import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
+import { Field } from "~/components/forms/Field";
+import { replyFor } from "~/utils/reply";
 import {
   PART_LABELS,
   PART_OWNER_LABELS,
@@ -31,12 +33,15 @@ export function SignoffParts({
   revision,
   controls,
   owners,
+  reply,
 }: {
   parts: PartState[];
   hash: string;
   revision: number;
   controls: Record<SignoffPart, SignControl>;
   owners?: Record<SignoffPart, string | null>;
+  /** The action's answer: a refused signature shows under its part's form. */
+  reply: unknown;
 }) {
   return (
     <div className="parts">
@@ -61,18 +66,21 @@ export function SignoffParts({
               )}
             </p>
             {control.allowed ? (
-              <Form method="post" className="inline-form">
-                <input type="hidden" name="intent" value="sign" />
-                <input type="hidden" name="part" value={state.part} />
-                <input type="hidden" name="hash" value={hash} />
-                <input type="hidden" name="revision" value={revision} />
-                <label>
-                  Note <span className="muted">(optional)</span>
-                  <input type="text" name="note" maxLength={500} />
-                </label>
+              <ActForm
+                intent="sign"
+                target={state.part}
+                id={`sign-${state.part}`}
+                reply={reply}
+                hiddenFields={{ part: state.part, hash, revision }}
+                className="inline-form"
+              >
+                <Field label="Note" optional name="note" type="text" maxLength={500} />
                 <button type="submit">Sign revision {revision}</button>
-              </Form>
-            ) : control.why ? (
+              </ActForm>
+            ) : (
+              <ReplyNotice reply={reply} intent="sign" target={state.part} id={`sign-${state.part}`} />
+            )}
+            {control.allowed ? null : control.why ? (
               <p className="muted control-why">
                 <button type="button" disabled aria-describedby={`why-${state.part}`}>
                   Sign revision {revision}
@@ -94,6 +102,7 @@ export function SignoffHistory({
   auditHref,
   currentHash,
   personId,
+  reply,
 }: {
   history: SignoffRecord[];
   /** How many signoffs there are in all: the history shows the standing ones and the most recent others. */
@@ -101,10 +110,28 @@ export function SignoffHistory({
   auditHref: string | null;
   currentHash: string;
   personId: number | null;
+  /** The action's answer: a refused revocation shows under its signoff's form. */
+  reply: unknown;
 }) {
-  if (history.length === 0) return <p className="muted">No signoffs yet.</p>;
+  const revocable = (signoff: SignoffRecord) => signoff.revokedAt === null && signoff.personId === personId;
+  const refusal = (
+    <ReplyNotice
+      reply={reply}
+      intent="revoke"
+      id={(r) => `revoke-${r.target}`}
+      offered={(r) => history.some((signoff) => String(signoff.id) === r.target && revocable(signoff))}
+    />
+  );
+  if (history.length === 0)
+    return (
+      <>
+        {refusal}
+        <p className="muted">No signoffs yet.</p>
+      </>
+    );
   return (
     <div className="table-wrap">
+      {refusal}
       {total > history.length ? (
         <p className="muted">
           The {history.length} most recent and standing of {total.toLocaleString("en-US")} signoffs
@@ -148,20 +175,22 @@ export function SignoffHistory({
                 ) : (
                   <span className="badge ok">Current</span>
                 )}
-                {signoff.revokedAt === null && signoff.personId === personId ? (
-                  <details className="revoke">
+                {revocable(signoff) ? (
+                  <details className="revoke" open={replyFor(reply, "revoke", signoff.id) ? true : undefined}>
                     <summary>Revoke…</summary>
-                    <Form method="post" className="inline-form">
-                      <input type="hidden" name="intent" value="revoke" />
-                      <input type="hidden" name="signoffId" value={signoff.id} />
-                      <label>
-                        Reason
-                        <input type="text" name="reason" required minLength={5} maxLength={500} />
-                      </label>
+                    <ActForm
+                      intent="revoke"
+                      target={signoff.id}
+                      id={`revoke-${signoff.id}`}
+                      reply={reply}
+                      hiddenFields={{ signoffId: signoff.id }}
+                      className="inline-form"
+                    >
+                      <Field label="Reason" name="reason" type="text" required minLength={5} maxLength={500} />
                       <button type="submit" className="secondary">
                         Revoke my signoff
                       </button>
-                    </Form>
+                    </ActForm>
                   </details>
                 ) : null}
               </td>

@@ -532,3 +532,19 @@ export async function currentAlertWiring(db: Executor, conduitId: number, revisi
     .orderBy("a.id", "desc")
     .executeTakeFirst();
 }
+
+/**
+ * A conduit by the id an API caller gave (any text), when it exists and lies in the caller's plants (a token limited
+ * to other plants gets nothing, as for an unknown id).
+ */
+export async function findConduitInScope(
+  db: DB,
+  actor: Pick<Actor, "plantScope">,
+  rawId: string | undefined
+): Promise<{ id: number; plantId: number } | null> {
+  const id = /^\d{1,9}$/.test(rawId ?? "") ? Number(rawId) : null;
+  if (id === null) return null;
+  const conduit = await db.selectFrom("conduit").select(["id", "plant_id"]).where("id", "=", id).executeTakeFirst();
+  if (!conduit || (actor.plantScope && !actor.plantScope.includes(conduit.plant_id))) return null;
+  return { id: conduit.id, plantId: conduit.plant_id };
+}

@@ -1,34 +1,21 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { z } from "~/utils/zod";
+import { findConduitInScope } from "~/models/conduits.server";
 import { wireAlerts } from "~/models/gates.server";
 import { requireApiActor, requireApiPermission } from "~/http/auth.server";
+import { WireAlertsApiSchema } from "~/utils/conduit-forms";
 import { getDb } from "~/utils/db.server";
 import { ActError, RevisionConflictError } from "~/utils/errors";
-
-const WiringSchema = z.object({
-  siemReference: z.string().trim().max(200, "siemReference: keep it under 200 characters.").nullish(),
-  revision: z
-    .number("revision: the conduit revision you reviewed, a whole number.")
-    .int("revision: the conduit revision you reviewed, a whole number.")
-    .min(0, "revision: the conduit revision you reviewed, a whole number.")
-    .max(999_999_999, "revision: the conduit revision you reviewed, a whole number.")
-    .nullish(),
-});
+import { apiActRefusal, apiRefusal, parseJson } from "~/utils/forms.server";
 
 // POST /api/conduits/:id/alert-wiring: wire alerts on a conduit; 409 with the reasons while its baseline
 // is neither mature nor jointly accepted, and 409 with the conduit as it stands when `revision` is given and stale.
+// The same act as the conduit page's "Wire alerts" form, with the same rule for the SIEM reference.
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireApiActor(request);
-  const id = /^\d{1,9}$/.test(params.id ?? "") ? Number(params.id) : null;
   const db = getDb();
-  const conduit =
-    id === null
-      ? undefined
-      : await db.selectFrom("conduit").select(["id", "plant_id"]).where("id", "=", id).executeTakeFirst();
-  if (!conduit || (actor.plantScope && !actor.plantScope.includes(conduit.plant_id))) {
-    return Response.json({ error: `No conduit ${params.id ?? ""}.` }, { status: 404 });
-  }
-  requireApiPermission(actor, "wire:alerts", conduit.plant_id);
+  const conduit = await findConduitInScope(db, actor, params.id);
+  if (!conduit) return Response.json({ error: `No conduit ${params.id ?? ""}.` }, { status: 404 });
+  requireApiPermission(actor, "wire:alerts", conduit.plantId);
   let body: unknown = {};
   if ((request.headers.get("Content-Type") ?? "").includes("json")) {
     try {
@@ -37,14 +24,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return Response.json({ error: "The body is not valid JSON." }, { status: 400 });
     }
   }
-  const parsed = WiringSchema.safeParse(body ?? {});
-  if (!parsed.success)
-    return Response.json({ error: parsed.error.issues.map((i) => i.message).join(" ") }, { status: 400 });
+  const parsed = parseJson(WireAlertsApiSchema, body ?? {}, "wire-alerts");
+  if (!parsed.ok) return apiRefusal(parsed.reply);
   try {
     await wireAlerts(db, actor, {
-      plantId: conduit.plant_id,
+      plantId: conduit.plantId,
       conduitId: conduit.id,
-      siemReference: parsed.data.siemReference ?? null,
+      siemReference: parsed.data.siemReference,
       expectedRevision: parsed.data.revision ?? null,
     });
   } catch (error) {
@@ -55,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         { status: 409 }
       );
     }
-    if (error instanceof ActError) return Response.json({ error: error.message }, { status: error.status });
+    if (error instanceof ActError) return apiActRefusal(error);
     throw error;
   }
   return Response.json({ wired: true, conduit: conduit.id }, { status: 201 });

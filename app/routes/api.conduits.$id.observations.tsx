@@ -1,24 +1,20 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { describeObservationIssue, ObservationSchema } from "~/domain/observations";
+import { ObservationSchema } from "~/domain/observations";
+import { findConduitInScope } from "~/models/conduits.server";
 import { recordObservation } from "~/models/observations.server";
 import { requireApiActor, requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
+import { apiActRefusal, apiRefusal, parseJson } from "~/utils/forms.server";
 
 // POST /api/conduits/:id/observations: one day's baseline evidence of a conduit from a sensor pipeline.
 // Idempotent per (conduit, day, source): 201 when recorded, 200 when it replaced that day's report.
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireApiActor(request);
-  const id = /^\d{1,9}$/.test(params.id ?? "") ? Number(params.id) : null;
   const db = getDb();
-  const conduit =
-    id === null
-      ? undefined
-      : await db.selectFrom("conduit").select(["id", "plant_id"]).where("id", "=", id).executeTakeFirst();
-  if (!conduit || (actor.plantScope && !actor.plantScope.includes(conduit.plant_id))) {
-    return Response.json({ error: `No conduit ${params.id ?? ""}.` }, { status: 404 });
-  }
-  requireApiPermission(actor, "write:observations", conduit.plant_id);
+  const conduit = await findConduitInScope(db, actor, params.id);
+  if (!conduit) return Response.json({ error: `No conduit ${params.id ?? ""}.` }, { status: 404 });
+  requireApiPermission(actor, "write:observations", conduit.plantId);
   let body: unknown;
   try {
     body = await request.json();
@@ -30,29 +26,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
       {
         error: "The body must be one JSON object: day, source, coverage, tuples, newTuples, connections, bytes.",
         field: null,
+        fieldErrors: {},
       },
       { status: 400 }
     );
   }
-  const parsed = ObservationSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return Response.json(
-      { error: parsed.error.issues.map(describeObservationIssue).join(" "), field: issue?.path.join(".") || null },
-      { status: 400 }
-    );
-  }
+  // Every field's problems at once; the schema is the one the seed and the program file use too.
+  const parsed = parseJson(ObservationSchema, body, "record-observation", { nested: true });
+  if (!parsed.ok) return apiRefusal(parsed.reply);
   let created: boolean;
   try {
     ({ created } = await recordObservation(db, actor, {
       conduitId: conduit.id,
-      plantId: conduit.plant_id,
+      plantId: conduit.plantId,
       ...parsed.data,
     }));
   } catch (error) {
-    if (error instanceof ActError) {
-      return Response.json({ error: error.message, field: error.field ?? null }, { status: error.status });
-    }
+    if (error instanceof ActError) return apiActRefusal(error);
     throw error;
   }
   return Response.json(

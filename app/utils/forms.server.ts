@@ -3,6 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import type { z } from "~/utils/zod";
 import { ActError, RevisionConflictError } from "~/utils/errors";
 import type { Confirmation, FormReply } from "~/utils/reply";
+import { draftOf } from "~/utils/revision-forms";
 
 // The submission pipeline of every form and JSON write: parse with the act's schema (every problem of every field at
 // once), refuse with one reply shape, run the act turning its refusals into that shape, and after a success redirect
@@ -56,7 +57,10 @@ export function parseForm<S extends z.ZodType>(
   return { ok: false, reply: issuesToReply(result.error.issues, intent, target, options) };
 }
 
-/** A JSON body checked against the act's schema; the reply's intent is the API's act. */
+/**
+ * A JSON body checked against the act's schema; the reply's intent is the API's act. Its `formError` names each field
+ * before its messages ("siemReference: Keep the SIEM reference under 200 characters."): an API has no form to mark.
+ */
 export function parseJson<S extends z.ZodType>(
   schema: S,
   body: unknown,
@@ -65,7 +69,35 @@ export function parseJson<S extends z.ZodType>(
 ): Parsed<z.output<S>> {
   const result = schema.safeParse(body);
   if (result.success) return { ok: true, data: result.data };
-  return { ok: false, reply: issuesToReply(result.error.issues, intent, null, options) };
+  const reply = issuesToReply(result.error.issues, intent, null, options);
+  const general = result.error.issues.filter((issue) => issue.path.length === 0).map((issue) => issue.message);
+  const named = Object.entries(reply.fieldErrors).flatMap(([field, messages]) => messages.map((m) => `${field}: ${m}`));
+  return { ok: false, reply: { ...reply, formError: [...new Set(general), ...named].join(" ") } };
+}
+
+/**
+ * A JSON API's refusal: `error` (one sentence, kept for existing clients), `field` (the first field at fault, null
+ * when none) and `fieldErrors` (every field's messages), plus anything the API adds.
+ */
+export function apiRefusal(reply: FormReply, status = 400, extra: Record<string, unknown> = {}) {
+  const fields = Object.keys(reply.fieldErrors);
+  return Response.json(
+    { error: reply.formError, field: fields[0] ?? null, fieldErrors: reply.fieldErrors, ...extra },
+    { status }
+  );
+}
+
+/** An ActError as a JSON API's refusal: its message, and its field when it names one. */
+export function apiActRefusal(error: ActError, extra: Record<string, unknown> = {}) {
+  return Response.json(
+    {
+      error: error.message,
+      field: error.field ?? null,
+      fieldErrors: error.field ? { [error.field]: [error.message] } : {},
+      ...extra,
+    },
+    { status: error.status }
+  );
 }
 
 /** An action's answer carrying a reply, with its status (400 unless said). */
@@ -215,4 +247,72 @@ export function takeConfirmation(request: Request): { confirmation: Confirmation
     confirmation: decodeFlash(value),
     headers: { "Set-Cookie": flashCookie("", 0, isHttps(request)) },
   };
+}
+
+/**
+ * One act a page's forms post: its schema, who may (checked before the input is read; omitted where the model's own
+ * check is the answer), the call to the model, the sentence that confirms it and where the browser goes back to.
+ */
+export interface Intent<Ctx, S extends z.ZodType = z.ZodType> {
+  schema: S;
+  authorize?: (ctx: Ctx) => void;
+  act: (
+    input: z.output<S>,
+    ctx: Ctx,
+    posted: { intent: string; form: Record<string, FormDataEntryValue> }
+  ) => Promise<unknown>;
+  /**
+   * For a form the page repeats (one per row): the field naming its instance (a row id), the reply's `target`. Without
+   * it, ActForm's hidden `target` field is used.
+   */
+  targetField?: string;
+  /** Fields of the form kept as the person wrote them when a newer revision refuses the act. */
+  draft?: readonly string[];
+  confirm: (input: z.output<S>, ctx: Ctx, intent: string) => string;
+  location: (ctx: Ctx, input: z.output<S>) => string;
+}
+
+/** An intent with its input typed from its schema. */
+export function defineIntent<Ctx, S extends z.ZodType>(intent: Intent<Ctx, S>): Intent<Ctx, S> {
+  return intent;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler has its own schema
+export type IntentHandlers<Ctx> = Readonly<Record<string, Intent<Ctx, any>>>;
+
+/** The instance of a repeated form the post came from (ActForm's hidden `target`), bounded. */
+export function postedTarget(form: Record<string, FormDataEntryValue>, field = "target"): string | null {
+  const target = form[field];
+  return typeof target === "string" && target !== "" ? target.slice(0, 80) : null;
+}
+
+/**
+ * Runs the posted intent: authorize, parse (400 with every problem), act (its refusal is the answer), then redirect
+ * with the confirmation. An intent the page does not know is a 400 error.
+ */
+export async function runIntent<Ctx>(
+  handlers: IntentHandlers<Ctx>,
+  ctx: Ctx,
+  request: Request,
+  form: Record<string, FormDataEntryValue>
+) {
+  const intent = String(form.intent ?? "");
+  const handler = Object.hasOwn(handlers, intent) ? handlers[intent] : undefined;
+  if (!handler) throw data(`Unknown action “${intent.slice(0, 40)}”.`, { status: 400 });
+  handler.authorize?.(ctx);
+  const target = handler.targetField ? postedTarget(form, handler.targetField) : postedTarget(form);
+  const parsed = parseForm(handler.schema, form, intent, target);
+  if (!parsed.ok) return answer(parsed.reply);
+  const failure = await attempt(
+    intent,
+    () => handler.act(parsed.data, ctx, { intent, form }),
+    handler.draft ? draftOf(form, handler.draft) : undefined,
+    target
+  );
+  if (failure) return failure;
+  return confirmed(
+    request,
+    { intent, target, message: handler.confirm(parsed.data, ctx, intent) },
+    handler.location(ctx, parsed.data)
+  );
 }

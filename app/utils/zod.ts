@@ -91,8 +91,13 @@ export function plainMessage(issue: Issue): string | undefined {
       }
     case "not_multiple_of":
       return `Enter a multiple of ${String(issue.divisor)}.`;
-    case "invalid_union":
-      return isBlank(issue.input) ? "This is required." : "Enter a valid value.";
+    case "invalid_union": {
+      if (isBlank(issue.input)) return "This is required.";
+      // The message of the branch the value was meant for: not the ones that only wanted another literal.
+      const meant = issue.errors.filter((branch) => !branch.every((inner) => inner.code === "invalid_value"));
+      if (meant.length === 0) return "Choose one of the options.";
+      return meant.flat()[0]?.message ?? "Enter a valid value.";
+    }
     case "unrecognized_keys":
       return issue.keys.length === 1
         ? `Unknown field “${issue.keys[0]}”.`

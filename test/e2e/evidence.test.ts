@@ -285,8 +285,9 @@ describe("baseline evidence on the plant page", () => {
     const alert = page.locator("#assets").getByRole("alert");
     await alert.waitFor();
     await settled(page);
-    const text = await alert.innerText();
-    assert.match(text, /2 problems in the file; nothing was imported\./);
+    assert.match(await alert.innerText(), /2 problems in the file; nothing was imported\./);
+    // Every bad row is listed under the file it is in.
+    const text = await importer.locator("form .field-error").innerText();
     assert.match(text, /line 2, column “IP Address”: “10\.200\.46\.300” is not an IPv4 or IPv6 address/);
     assert.match(text, /line 3, column “Device Type”: “Toaster” is not a kind this program knows/);
     assert.equal(await page.locator("#assets").getByRole("status").count(), 0, "the earlier success is gone");

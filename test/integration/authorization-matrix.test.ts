@@ -319,16 +319,16 @@ const SPLIT =
 const TABLE: Entry[] = [
   // Pages and downloads (loaders).
   { route: "_index.tsx", method: "GET", path: "/", expected: only(...READERS) },
-  { route: "plants.$code.tsx", method: "GET", path: "/plants/DAY", expected: only(...READERS) },
+  { route: "plants.$code/route.tsx", method: "GET", path: "/plants/DAY", expected: only(...READERS) },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     label: "another plant, as a summary",
     method: "GET",
     path: "/plants/KOK",
     expected: only(...READERS),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     method: "GET",
     path: "/plants/DAY/conduits/:conduit",
     expected: only("program_lead", "executive", "plant_engineer_own", "corporate_security"),
@@ -371,7 +371,7 @@ const TABLE: Entry[] = [
 
   // The plant page's forms.
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "edit-split",
@@ -382,7 +382,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     label: "design & change-control part",
     method: "POST",
     path: "/plants/DAY",
@@ -392,7 +392,7 @@ const TABLE: Entry[] = [
     expected: only("plant_engineer_own"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     label: "monitoring & incident-response part",
     method: "POST",
     path: "/plants/DAY",
@@ -402,7 +402,7 @@ const TABLE: Entry[] = [
     expected: only("corporate_security"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     label: "the plant engineer's split signoff",
     method: "POST",
     path: "/plants/DAY",
@@ -418,7 +418,7 @@ const TABLE: Entry[] = [
     expected: only("plant_engineer_own"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     label: "corporate security's split signoff",
     method: "POST",
     path: "/plants/DAY",
@@ -434,7 +434,7 @@ const TABLE: Entry[] = [
     expected: only("corporate_security"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "untick",
@@ -442,7 +442,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "tick",
@@ -450,7 +450,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "waive",
@@ -461,7 +461,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "unwaive",
@@ -469,7 +469,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "pass-gate",
@@ -479,7 +479,7 @@ const TABLE: Entry[] = [
 
   // Evidence on the plant page: staged-host triage, policy violations, inventory import.
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "confirm-host",
@@ -488,7 +488,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "mark-transient",
@@ -497,7 +497,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "escalate-host",
@@ -506,7 +506,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "acknowledge-violation",
@@ -530,7 +530,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code.tsx",
+    route: "plants.$code/route.tsx",
     method: "POST",
     path: "/plants/DAY",
     intent: "import-assets",
@@ -622,7 +622,7 @@ const TABLE: Entry[] = [
 
   // The conduit page's forms.
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "wire-alerts",
@@ -633,7 +633,7 @@ const TABLE: Entry[] = [
     expected: only("plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "assign-owners",
@@ -646,7 +646,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "edit-conduit",
@@ -655,7 +655,7 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     label: "design & change-control part",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
@@ -666,7 +666,7 @@ const TABLE: Entry[] = [
     expected: only("plant_engineer_own"),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     label: "monitoring & incident-response part",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
@@ -677,7 +677,7 @@ const TABLE: Entry[] = [
     expected: only("corporate_security"),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     label: "the design owner's signoff",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
@@ -693,7 +693,7 @@ const TABLE: Entry[] = [
     expected: only("plant_engineer_own"),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     label: "the monitoring owner's signoff",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
@@ -710,7 +710,7 @@ const TABLE: Entry[] = [
   },
   {
     // Only the conduit's two owners (DAY's engineer and security@, assigned above); 409 unless stalled.
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "accept-baseline",
@@ -721,7 +721,7 @@ const TABLE: Entry[] = [
     expected: only("plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "add-rule",
@@ -733,7 +733,7 @@ const TABLE: Entry[] = [
     expected: only("plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code_.conduits.$conduitId.tsx",
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
     intent: "review-rule",
@@ -1369,10 +1369,12 @@ describe("the authorization matrix covers every route", () => {
       },
       { file: "api.windows.tsx", exports: ["loader"], source: "export function loader() {}\n" },
       {
-        file: "plants.$code.tsx",
+        // A route folder: its intents in a table of handlers beside route.tsx.
+        file: "plants.$code/route.tsx",
         exports: ["action", "default", "loader"],
         source:
-          'export async function action() {\n  switch (intent) {\n    case "edit-split":\n    case "cancel-window": {\n    }\n  }\n}\n',
+          "export async function action() {\n  return runIntent(plantIntents, ctx, request, form);\n}\n" +
+          'export const plantIntents = {\n  "edit-split": defineIntent({}),\n  "cancel-window": defineIntent({}),\n};\n',
       },
     ];
     const problems = coverageProblems(added, TABLE).join("\n");
@@ -1383,7 +1385,7 @@ describe("the authorization matrix covers every route", () => {
     );
     assert.match(problems, /plants\.\$code_\.maintenance\.tsx: intent “schedule” has no row/, problems);
     assert.match(problems, /api\.windows\.tsx exports a loader but the table has no GET row/, problems);
-    assert.match(problems, /plants\.\$code\.tsx: intent “cancel-window” has no row/, problems);
+    assert.match(problems, /plants\.\$code\/route\.tsx: intent “cancel-window” has no row/, problems);
   });
 });
 

@@ -422,8 +422,11 @@ describe("triaging staged hosts", () => {
     assert.equal(page.status, 400, `a zone of OGD for a GRY host: 400, got ${page.status}`);
     assert.match(
       page.text,
-      /role="alert">Choose a zone of this plant\./,
-      "the page says what is wrong, next to the triage forms"
+      new RegExp(
+        `<ul class="field-error" id="confirm-host-${host.id}-zoneId-error"><li>Choose a zone of this plant\\.</li>|` +
+          `<div class="reply-notice" id="confirm-host-${host.id}"><div class="form-error" role="alert"><ul><li>Choose a zone of this plant\\.</li>`
+      ),
+      "the page says what is wrong: under the zone of that host's triage form, or where its form would be"
     );
 
     const data = await postForm("/plants/GRY.data", "eng.gry@demo.test", fields);
@@ -649,7 +652,7 @@ describe("importing an inventory export", () => {
     assert.equal(reply.status, 400, `got ${reply.status}`);
     assert.match(
       words(reply.text),
-      /1 problem in the file; nothing was imported\. line 1: more than 500 columns; an inventory export has a few dozen, so the file was not read further/
+      /1 problem in the file; nothing was imported\. CSV file line 1: more than 500 columns; an inventory export has a few dozen, so the file was not read further/
     );
     const plainSize = await plainPageSize();
     assert.ok(reply.text.length < plainSize + 5_000, `the page is ${reply.text.length} bytes, ${plainSize} without`);

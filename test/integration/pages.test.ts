@@ -9,7 +9,7 @@ import { TEST_PASSWORD } from "../support/people";
 
 let test: TestDatabase;
 let overview: typeof import("../../app/routes/_index").loader;
-let plantPage: typeof import("../../app/routes/plants.$code").loader;
+let plantPage: typeof import("../../app/routes/plants.$code/route").loader;
 const cookies: Record<string, string> = {};
 
 before(async () => {
@@ -20,7 +20,7 @@ before(async () => {
   });
   process.env.DATABASE_PATH = test.file;
   overview = (await import("../../app/routes/_index")).loader;
-  plantPage = (await import("../../app/routes/plants.$code")).loader;
+  plantPage = (await import("../../app/routes/plants.$code/route")).loader;
   const { signIn } = await import("../../app/http/auth.server");
   for (const email of ["lead@demo.test", "eng.day@demo.test", "admin@demo.test"]) {
     const result = await signIn(new Request("http://localhost/login"), {

@@ -66,13 +66,18 @@ export function intentsOf(source: string): string[] {
   for (const match of source.matchAll(/name="intent"\s+value="([^"]+)"/g)) found.add(match[1]!);
   // A form of the shared pipeline names its intent as a prop: <ActForm intent="…">.
   for (const match of source.matchAll(/<ActForm\b[^>]*?\sintent="([^"]+)"/g)) found.add(match[1]!);
+  // A table of intent handlers (app/utils/forms.server.ts): `"edit-split": defineIntent({`, `revoke: revokeIntent(…)`.
+  for (const match of source.matchAll(/^\s*"?([\w-]+)"?:\s*\w*[iI]ntent\(/gm)) found.add(match[1]!);
   return [...found].sort();
 }
 
 /** One segment of a route's address: fixed text, or a parameter (`*` for a splat) with the text after it. */
 export type Segment = { kind: "static"; text: string } | { kind: "param"; name: string; suffix: string; after: string };
 
-/** The address pattern of a flat route file: `plants.$code_.conduits.$conduitId.tsx` → plants/:code/conduits/:conduitId. */
+/**
+ * The address pattern of a flat route file or folder: `plants.$code_.conduits.$conduitId.tsx` or
+ * `plants.$code_.conduits.$conduitId/route.tsx` → plants/:code/conduits/:conduitId.
+ */
 export function segmentsOf(file: string): Segment[] {
   const base = file.replace(/\/route\.(tsx?|jsx?)$/, "").replace(/\.(tsx?|jsx?)$/, "");
   if (base === "_index") return [];

@@ -67,7 +67,12 @@ describe("parseForm", () => {
   });
 
   it("keeps several problems of one field, and joins nested paths only when asked", () => {
-    const two = z.object({ code: z.string().min(4).regex(/^[A-Z]+$/, "Use capital letters only.") });
+    const two = z.object({
+      code: z
+        .string()
+        .min(4)
+        .regex(/^[A-Z]+$/, "Use capital letters only."),
+    });
     const parsed = parseForm(two, { code: "a1" }, "code");
     assert.ok(!parsed.ok);
     assert.deepEqual(parsed.reply.fieldErrors.code, ["Write at least 4 characters.", "Use capital letters only."]);

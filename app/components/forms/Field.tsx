@@ -21,6 +21,8 @@ export interface FieldProps extends ControlAttributes {
   name: string;
   /** The control: an input (default), a textarea or a select (whose options are the children). */
   as?: "input" | "textarea" | "select";
+  /** Says "(optional)" after the label. */
+  optional?: boolean;
   /** A sentence under the control saying what to write. */
   hint?: ReactNode;
   /** Options of a select, or a render prop drawing a custom control from the props that tie it to the field. */
@@ -39,7 +41,17 @@ function slug(text: string): string {
  * One field of an ActForm: its label, its control, a hint, and the reply's problems for it right under the control
  * (the control is marked aria-invalid and described by them). Outside an ActForm it is a plain labelled control.
  */
-export function Field({ label, name, as = "input", hint, children, errors, fieldClassName, ...control }: FieldProps) {
+export function Field({
+  label,
+  name,
+  as = "input",
+  optional,
+  hint,
+  children,
+  errors,
+  fieldClassName,
+  ...control
+}: FieldProps) {
   const form = useActForm();
   const messages = [...(form?.reply?.fieldErrors[name] ?? []), ...(errors ?? [])];
   const id = `${form?.id ?? "field"}-${slug(name)}`;
@@ -67,6 +79,7 @@ export function Field({ label, name, as = "input", hint, children, errors, field
     <div className={["field", fieldClassName].filter(Boolean).join(" ")}>
       <label htmlFor={id}>
         {label}
+        {optional ? <span className="muted"> (optional)</span> : null}
         {element}
       </label>
       {hint ? (

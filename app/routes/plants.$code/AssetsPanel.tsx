@@ -1,0 +1,227 @@
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { AssetImportForm } from "~/components/AssetImportForm";
+import { Pager } from "~/components/Pager";
+import { SortHeader } from "~/components/SortHeader";
+import {
+  ASSET_KIND_LABELS,
+  ASSET_KINDS,
+  ASSET_STATUSES,
+  CRITICALITIES,
+  DISCOVERY_SOURCE_LABELS,
+  humanize,
+  labelFor,
+} from "~/domain/vocabulary";
+import type { loader } from "./route";
+
+/** The plant's asset inventory: the import, filters, the sortable table and its pages. */
+export function AssetsPanel({ reply }: { reply: unknown }) {
+  const { canImport, filters, zones, sort, dir, assets, window, total } = useLoaderData<typeof loader>();
+  return (
+    <section className="panel" aria-labelledby="assets-title" id="assets">
+      <h2 id="assets-title">Asset inventory</h2>
+      {canImport ? <AssetImportForm reply={reply} /> : null}
+      <Form method="get" className="filters" preventScrollReset>
+        <label>
+          Search
+          <input type="search" name="q" defaultValue={filters.search} placeholder="Name, IP, MAC, vendor, model…" />
+        </label>
+        <label>
+          Kind
+          <select name="kind" defaultValue={filters.kind ?? ""}>
+            <option value="">Any kind</option>
+            {ASSET_KINDS.map((kind) => (
+              <option key={kind} value={kind}>
+                {ASSET_KIND_LABELS[kind]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Zone
+          <select name="zone" defaultValue={filters.zone}>
+            <option value="">Any zone</option>
+            <option value="none">Not placed</option>
+            {zones.map((zone) => (
+              <option key={zone.id} value={zone.id}>
+                {zone.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Criticality
+          <select name="criticality" defaultValue={filters.criticality ?? ""}>
+            <option value="">Any</option>
+            {CRITICALITIES.map((c) => (
+              <option key={c} value={c}>
+                {humanize(c)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Status
+          <select name="status" defaultValue={filters.status ?? ""}>
+            <option value="">Any</option>
+            {ASSET_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {humanize(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <input type="hidden" name="sort" value={sort} />
+        <input type="hidden" name="dir" value={dir} />
+        <button type="submit">Filter</button>
+        <Link className="button secondary" to="?#assets">
+          Clear
+        </Link>
+      </Form>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <SortHeader column="name" label="Name" sort={sort} dir={dir} />
+              <SortHeader column="kind" label="Kind" sort={sort} dir={dir} />
+              <SortHeader column="vendor" label="Vendor / model" sort={sort} dir={dir} />
+              <th scope="col">Firmware</th>
+              <SortHeader column="install_year" label="Installed" sort={sort} dir={dir} numeric />
+              <SortHeader column="ip" label="IP" sort={sort} dir={dir} />
+              <th scope="col">MAC</th>
+              <SortHeader column="zone" label="Zone" sort={sort} dir={dir} />
+              <SortHeader column="criticality" label="Criticality" sort={sort} dir={dir} firstDir="desc" />
+              <SortHeader column="status" label="Status" sort={sort} dir={dir} />
+            </tr>
+          </thead>
+          <tbody>
+            {assets.map((asset) => (
+              <tr key={asset.id}>
+                <td className="mono">{asset.name}</td>
+                <td>
+                  {asset.kind ? labelFor(ASSET_KIND_LABELS, asset.kind) : <span className="badge warn">unknown</span>}
+                </td>
+                <td>
+                  {asset.vendor ?? <span className="badge warn">unknown</span>} {asset.model}
+                </td>
+                <td className="mono">{asset.firmware ?? "—"}</td>
+                <td className="num">{asset.install_year ?? "—"}</td>
+                <td className="mono">{asset.ip ?? "—"}</td>
+                <td className="mono">{asset.mac ?? "—"}</td>
+                <td>{asset.zone_name ?? <span className="badge warn">not placed</span>}</td>
+                <td>{asset.criticality ? humanize(asset.criticality) : <span className="badge warn">not set</span>}</td>
+                <td>
+                  {asset.status === "staged" ? (
+                    <span
+                      className="badge warn"
+                      title={`Discovered by ${labelFor(
+                        DISCOVERY_SOURCE_LABELS,
+                        asset.discovery_source
+                      )}; not reviewed yet`}
+                    >
+                      Staged
+                    </span>
+                  ) : (
+                    <span className="badge ok">Confirmed</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pager
+        page={window.page}
+        pageCount={window.pageCount}
+        total={total}
+        offset={window.offset}
+        shown={assets.length}
+        noun="assets"
+      />
+    </section>
+  );
+}
+
+/** Assets counted by kind and zone, each count a link to the filtered inventory. */
+export function AssetBreakdownTable({
+  breakdown,
+  zones,
+  total,
+}: {
+  breakdown: { kind: string | null; zoneId: number | null; count: number }[];
+  zones: { id: number; name: string }[];
+  total: number;
+}) {
+  if (total === 0) return <p className="muted">No assets are inventoried yet.</p>;
+  const columns: { key: number | null; label: string }[] = zones
+    .filter((zone) => breakdown.some((cell) => cell.zoneId === zone.id))
+    .map((zone) => ({ key: zone.id, label: zone.name }));
+  if (breakdown.some((cell) => cell.zoneId === null)) columns.push({ key: null, label: "Not placed" });
+  const kinds = [...new Set(breakdown.map((cell) => cell.kind))].sort((a, b) =>
+    a === null ? 1 : b === null ? -1 : ASSET_KINDS.indexOf(a as never) - ASSET_KINDS.indexOf(b as never)
+  );
+  const count = (kind: string | null, zoneId: number | null) =>
+    breakdown.find((cell) => cell.kind === kind && cell.zoneId === zoneId)?.count ?? 0;
+  const kindTotal = (kind: string | null) =>
+    breakdown.filter((cell) => cell.kind === kind).reduce((sum, cell) => sum + cell.count, 0);
+  const zoneTotal = (zoneId: number | null) =>
+    breakdown.filter((cell) => cell.zoneId === zoneId).reduce((sum, cell) => sum + cell.count, 0);
+  const filterHref = (kind: string | null, zoneId: number | null | undefined) => {
+    const params = new URLSearchParams();
+    if (kind) params.set("kind", kind);
+    if (zoneId !== undefined) params.set("zone", zoneId === null ? "none" : String(zoneId));
+    return `?${params.toString()}#assets`;
+  };
+
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Kind</th>
+            {columns.map((column) => (
+              <th scope="col" className="num" key={column.key ?? "none"}>
+                {column.label}
+              </th>
+            ))}
+            <th scope="col" className="num">
+              Total
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {kinds.map((kind) => (
+            <tr key={kind ?? "unknown"}>
+              <th scope="row">{kind ? labelFor(ASSET_KIND_LABELS, kind) : "Unclassified"}</th>
+              {columns.map((column) => {
+                const n = count(kind, column.key);
+                return (
+                  <td className="num" key={column.key ?? "none"}>
+                    {n === 0 ? (
+                      <span className="muted">·</span>
+                    ) : kind ? (
+                      <Link to={filterHref(kind, column.key)}>{n}</Link>
+                    ) : (
+                      n
+                    )}
+                  </td>
+                );
+              })}
+              <td className="num">{kindTotal(kind).toLocaleString("en-US")}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Total</th>
+            {columns.map((column) => (
+              <td className="num" key={column.key ?? "none"}>
+                {zoneTotal(column.key).toLocaleString("en-US")}
+              </td>
+            ))}
+            <td className="num">{total.toLocaleString("en-US")}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}

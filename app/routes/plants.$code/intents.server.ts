@@ -1,0 +1,247 @@
+import { z } from "~/utils/zod";
+import { describeProblem, firstProblems } from "~/domain/asset-import";
+import { CHECKLIST_CODES } from "~/domain/readiness";
+import { PART_LABELS, type SignoffPart } from "~/domain/signoffs";
+import { ASSET_KINDS, PHASE_LABELS, PHASES } from "~/domain/vocabulary";
+import { importAssets } from "~/models/asset-import.server";
+import type { ImportDone } from "~/components/AssetImportForm";
+import { passGate, revokeWaiver, tickCriterion, waiveCriterion } from "~/models/gates.server";
+import { editOwnershipSplit, revokeSignoff, signOwnershipSplit } from "~/models/signoffs.server";
+import { acknowledgeViolation, confirmStagedHost, triageStagedHost } from "~/models/triage.server";
+import type { Actor } from "~/utils/actor";
+import { requirePermission } from "~/http/auth.server";
+import type { DB } from "~/utils/db.server";
+import { defineIntent, refuse, type IntentHandlers } from "~/utils/forms.server";
+import { revisionField } from "~/utils/revision-forms";
+import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";
+
+// The acts of the plant page. Each: its schema, who may (the route checks where it says so; otherwise the model's
+// own check refuses with 403), the model call, the sentence that confirms it and the section the page goes back to.
+
+export interface PlantActContext {
+  db: DB;
+  user: Actor;
+  plant: { id: number; code: string };
+}
+
+const back = (anchor: string) => (ctx: PlantActContext) => `/plants/${ctx.plant.code}${anchor}`;
+
+export const SplitSchema = z.object({
+  text: z
+    .string()
+    .trim()
+    .min(40, "Write the split in full: who owns design & change control, and who owns monitoring & incident response.")
+    .max(4000, "Keep the split under 4,000 characters."),
+  revision: revisionField,
+});
+
+export const TickSchema = z.object({
+  code: z.enum(CHECKLIST_CODES, "Choose a checklist criterion."),
+  note: z.string().trim().min(3, "Write a note saying what was reviewed (at least 3 characters).").max(500),
+  pipelineName: z.string().trim().max(120).optional(),
+  itPipelineName: z.string().trim().max(120).optional(),
+  retentionDays: z.union([z.literal(""), z.coerce.number().int("Retention is a whole number of days.")]).optional(),
+});
+export const WaiveSchema = z.object({
+  code: z.string().trim().min(1, "Choose a criterion."),
+  justification: z.string().trim().min(20, "Write the justification in full (at least 20 characters).").max(1000),
+});
+export const ConfirmHostSchema = z.object({
+  assetId: z.coerce.number("Choose a host.").int("Choose a host.").positive("Choose a host."),
+  zoneId: z.coerce.number("Choose a zone.").int("Choose a zone.").positive("Choose a zone."),
+  kind: z.enum(ASSET_KINDS, "Choose a kind."),
+  name: z.string().trim().max(120, "Keep the name under 120 characters.").optional(),
+});
+export const TriageHostSchema = z.object({
+  assetId: z.coerce.number("Choose a host.").int("Choose a host.").positive("Choose a host."),
+  note: z
+    .string()
+    .trim()
+    .min(3, "Write a note (at least 3 characters).")
+    .max(500, "Keep the note under 500 characters."),
+});
+export const AcknowledgeSchema = z.object({
+  violationId: z.coerce.number("Choose a violation.").int("Choose a violation.").positive("Choose a violation."),
+  note: z
+    .string()
+    .trim()
+    .min(3, "Say what the flow was and what was done (at least 3 characters).")
+    .max(500, "Keep the note under 500 characters."),
+});
+export const PassSchema = z.object({
+  phase: z.enum(PHASES, "Choose a gate."),
+  note: z.string().trim().max(500).optional(),
+});
+
+/** The forms of the readiness gates, the ownership split and triage, and what each confirms. */
+export const GATE_INTENTS = ["tick", "untick", "waive", "unwaive", "pass-gate"] as const;
+export const SPLIT_INTENTS = ["edit-split", "sign", "revoke"] as const;
+export const HOST_INTENTS = ["confirm-host", "mark-transient", "escalate-host"] as const;
+export const VIOLATION_INTENTS = ["acknowledge-violation"] as const;
+
+export const plantIntents: IntentHandlers<PlantActContext> = {
+  "edit-split": defineIntent({
+    schema: SplitSchema,
+    authorize: ({ user, plant }: PlantActContext) => requirePermission(user, "edit:plant", plant.id),
+    act: ({ text, revision }, { db, user, plant }) =>
+      editOwnershipSplit(db, user, { plantId: plant.id, text, expectedRevision: revision }),
+    draft: ["text"],
+    confirm: ({ revision }) =>
+      `The ownership split is saved as revision ${revision + 1}; it needs both signoffs again.`,
+    location: back("#ownership"),
+  }),
+  sign: defineIntent({
+    targetField: "part",
+    schema: SignSchema,
+    act: (input, { db, user, plant }: PlantActContext) =>
+      signOwnershipSplit(db, user, {
+        plantId: plant.id,
+        part: input.part,
+        seenHash: input.hash,
+        expectedRevision: input.revision,
+        note: input.note || null,
+      }),
+    confirm: signedMessage,
+    location: back("#ownership"),
+  }),
+  revoke: revokeIntent(back("#ownership")),
+  tick: defineIntent({ ...tickIntent(), confirm: ({ code }) => `${code} is ticked.` }),
+  untick: defineIntent({ ...tickIntent(), confirm: ({ code }) => `${code} is unticked.` }),
+  waive: defineIntent({
+    targetField: "code",
+    schema: WaiveSchema,
+    act: (input, { db, user, plant }: PlantActContext) => waiveCriterion(db, user, { plantId: plant.id, ...input }),
+    confirm: ({ code }) => `${code} is waived.`,
+    location: back("#gates"),
+  }),
+  unwaive: defineIntent({
+    targetField: "code",
+    schema: WaiveSchema.pick({ code: true }),
+    act: ({ code }, { db, user, plant }: PlantActContext) => revokeWaiver(db, user, { plantId: plant.id, code }),
+    confirm: ({ code }) => `The waiver of ${code} is revoked.`,
+    location: back("#gates"),
+  }),
+  "pass-gate": defineIntent({
+    targetField: "phase",
+    schema: PassSchema,
+    act: ({ phase, note }, { db, user, plant }: PlantActContext) =>
+      passGate(db, user, { plantId: plant.id, phase, note: note || null }),
+    confirm: ({ phase }) => `The exit gate of ${PHASE_LABELS[phase].toLowerCase()} is passed.`,
+    location: back("#gates"),
+  }),
+  "confirm-host": defineIntent({
+    targetField: "assetId",
+    schema: ConfirmHostSchema,
+    act: (input, { db, user, plant }: PlantActContext) =>
+      confirmStagedHost(db, user, { plantId: plant.id, ...input, name: input.name || undefined }),
+    confirm: () => "The host is confirmed into the inventory.",
+    location: back("#staged-hosts"),
+  }),
+  "mark-transient": defineIntent({
+    targetField: "assetId",
+    schema: TriageHostSchema,
+    act: ({ assetId, note }, { db, user, plant }: PlantActContext) =>
+      triageStagedHost(db, user, { plantId: plant.id, assetId, note, state: "transient" }),
+    confirm: () => "The host is marked known-transient; it will not be staged again.",
+    location: back("#staged-hosts"),
+  }),
+  "escalate-host": defineIntent({
+    targetField: "assetId",
+    schema: TriageHostSchema,
+    act: ({ assetId, note }, { db, user, plant }: PlantActContext) =>
+      triageStagedHost(db, user, { plantId: plant.id, assetId, note, state: "escalated" }),
+    confirm: () => "The host is escalated to corporate security.",
+    location: back("#staged-hosts"),
+  }),
+  "acknowledge-violation": defineIntent({
+    targetField: "violationId",
+    schema: AcknowledgeSchema,
+    act: (input, { db, user, plant }: PlantActContext) =>
+      acknowledgeViolation(db, user, { plantId: plant.id, ...input }),
+    confirm: () => "The wrong flow is acknowledged.",
+    location: back("#violations"),
+  }),
+};
+
+/** What a signature confirms, on any object. */
+export function signedMessage({ part, revision }: { part: SignoffPart; revision: number }): string {
+  return `Your signoff of ${PART_LABELS[part]} on revision ${revision} is recorded.`;
+}
+
+/** Revoking one's own signoff, from any page that lists an object's signoffs. */
+export function revokeIntent<Ctx extends { db: DB; user: Actor; plant: { id: number } }>(
+  location: (ctx: Ctx) => string
+) {
+  return defineIntent({
+    targetField: "signoffId",
+    schema: RevokeSchema,
+    act: ({ signoffId, reason }, { db, user, plant }: Ctx) =>
+      revokeSignoff(db, user, { signoffId, plantId: plant.id, reason }),
+    confirm: () => "Your signoff is revoked.",
+    location,
+  });
+}
+
+/** Tick and untick: one form, the intent says which. */
+function tickIntent() {
+  return {
+    targetField: "code",
+    schema: TickSchema,
+    act: (
+      { code, note, pipelineName, itPipelineName, retentionDays }: z.output<typeof TickSchema>,
+      { db, user, plant }: PlantActContext,
+      { intent }: { intent: string }
+    ) =>
+      tickCriterion(db, user, {
+        plantId: plant.id,
+        code,
+        ticked: intent === "tick",
+        note,
+        pipeline:
+          code === "BAS-PIPELINE"
+            ? {
+                pipelineName: pipelineName ?? "",
+                itPipelineName: itPipelineName ?? "",
+                retentionDays: retentionDays === "" || retentionDays === undefined ? NaN : retentionDays,
+              }
+            : undefined,
+      }),
+    location: back("#gates"),
+  };
+}
+
+/**
+ * The inventory import: the whole file is one act. It answers on the page (the counts, or every bad row) rather than
+ * redirecting, so the summary stays beside the form.
+ */
+export async function importAssetsIntent(ctx: PlantActContext, form: Record<string, FormDataEntryValue>) {
+  const { db, user, plant } = ctx;
+  const intent = "import-assets";
+  requirePermission(user, "import:assets", plant.id);
+  const file = form.file;
+  if (!(file instanceof Blob) || file.size === 0) {
+    return refuse(intent, 400, "Nothing was imported.", { file: ["Choose a CSV file to import."] });
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
+  } catch {
+    return refuse(intent, 400, "Nothing was imported.", {
+      file: ["The file is not UTF-8 text; export the CSV as UTF-8."],
+    });
+  }
+  const label = "name" in file && typeof file.name === "string" ? file.name.slice(0, 120) : undefined;
+  const result = await importAssets(db, user, { plantCode: plant.code, text, label });
+  if (!result.ok) {
+    const count = result.problems.length;
+    const { listed, more } = firstProblems(result.problems);
+    return refuse(
+      intent,
+      400,
+      `${count} problem${count === 1 ? "" : "s"} in the file; nothing was imported.`,
+      // The first ones are listed; the rest are counted, not sent.
+      { file: [...listed.map(describeProblem), ...(more > 0 ? [`… and ${more} more`] : [])] }
+    );
+  }
+  return { intent, imported: result.summary } satisfies ImportDone;
+}

@@ -1,0 +1,202 @@
+import { useLoaderData } from "@remix-run/react";
+import { BaselineBadge } from "~/components/BaselineBadge";
+import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
+import { Confirmation } from "~/components/forms/Confirmation";
+import { Field } from "~/components/forms/Field";
+import { formatDate } from "~/domain/time";
+import { replyFor } from "~/utils/reply";
+import type { loader } from "./route";
+
+/** The conduit's passive baseline (with the acceptance of a stalled one) and its alerting (wiring, detection rules). */
+export function BaselineAndAlerts({ reply }: { reply: unknown }) {
+  const {
+    baseline,
+    state,
+    acceptances,
+    wiring,
+    wiringControl,
+    acceptControl,
+    rules,
+    canWriteRule,
+    canReviewRule,
+    conduit,
+  } = useLoaderData<typeof loader>();
+  return (
+    <div className="grid-2">
+      <section className="panel" aria-labelledby="baseline-title" id="baseline">
+        <h2 id="baseline-title">Passive baseline (BAS-MATURE)</h2>
+        <Confirmation intents="accept-baseline" />
+        <p>
+          <BaselineBadge baseline={baseline} /> <span className="muted">· track: {state.replace("_", " ")}</span>
+        </p>
+        {baseline.status === "none" ? (
+          <p className="muted">{baseline.reason}</p>
+        ) : (
+          <dl className="facts">
+            <dt>Epoch</dt>
+            <dd>
+              from {formatDate(baseline.epochStart)} (revision {conduit.revision})
+            </dd>
+            <dt>Counted days</dt>
+            <dd>{baseline.countedDays} of 30</dd>
+            <dt>Converged</dt>
+            <dd>
+              {baseline.converged ? "yes" : "no"}
+              {baseline.daysSinceNovelty !== null ? ` · last new flow ${baseline.daysSinceNovelty} days ago` : ""}
+            </dd>
+            <dt>Maturity</dt>
+            <dd>
+              {baseline.matureOn
+                ? `mature since ${formatDate(baseline.matureOn)}`
+                : baseline.earliestMaturity
+                ? `earliest ${formatDate(baseline.earliestMaturity)}`
+                : "—"}
+            </dd>
+            <dt>Sensor gaps</dt>
+            <dd>
+              {baseline.gaps.length === 0
+                ? "none"
+                : baseline.gaps
+                    .map((gap) => `${formatDate(gap.from)} – ${formatDate(gap.to)} (${gap.days} days)`)
+                    .join("; ")}
+            </dd>
+          </dl>
+        )}
+        {acceptances.length > 0 ? (
+          <ul>
+            {acceptances.map((a) => (
+              <li key={a.name}>
+                Accepted by {a.name} on {a.at.slice(0, 10)}: “{a.note}”
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {acceptControl?.allowed ? null : <ReplyNotice reply={reply} intent="accept-baseline" id="accept-baseline" />}
+        {acceptControl ? (
+          acceptControl.allowed ? (
+            <ActForm
+              intent="accept-baseline"
+              id="accept-baseline"
+              reply={reply}
+              hiddenFields={{ revision: conduit.revision }}
+              className="stacked"
+            >
+              <Field
+                label="Residual novelty you accept"
+                name="note"
+                as="textarea"
+                rows={2}
+                required
+                minLength={10}
+                maxLength={1000}
+              />
+              <button type="submit">Accept the stalled baseline</button>
+            </ActForm>
+          ) : (
+            <p className="control-why">
+              <button type="button" disabled aria-describedby="accept-why">
+                Accept the stalled baseline
+              </button>{" "}
+              <span id="accept-why" className="muted">
+                {acceptControl.why}
+              </span>
+            </p>
+          )
+        ) : null}
+      </section>
+
+      <section className="panel" aria-labelledby="alerts-title" id="alerts">
+        <h2 id="alerts-title">Alerting (ALR-WIRED, ALR-RULES)</h2>
+        <Confirmation intents={["wire-alerts", "add-rule", "review-rule"]} />
+        {wiring ? (
+          <p>
+            <span className="badge ok">Alerts wired</span> on {wiring.at.slice(0, 10)} by {wiring.by}
+            {wiring.siemReference ? ` · ${wiring.siemReference}` : ""}
+          </p>
+        ) : null}
+        {wiringControl?.allowed ? null : <ReplyNotice reply={reply} intent="wire-alerts" id="wire-alerts" />}
+        {wiringControl ? (
+          wiringControl.allowed ? (
+            <ActForm
+              intent="wire-alerts"
+              id="wire-alerts"
+              reply={reply}
+              hiddenFields={{ revision: conduit.revision }}
+              className="inline-form"
+            >
+              <Field label="SIEM reference" optional name="siemReference" type="text" maxLength={200} />
+              <button type="submit">Wire alerts</button>
+            </ActForm>
+          ) : !wiring ? (
+            <p className="control-why">
+              <button type="button" disabled aria-describedby="wire-why">
+                Wire alerts
+              </button>{" "}
+              <span id="wire-why" className="muted">
+                {wiringControl.why}
+              </span>
+            </p>
+          ) : null
+        ) : null}
+        <h3>Detection rules</h3>
+        <ReplyNotice
+          reply={reply}
+          intent={["add-rule", "review-rule"]}
+          id={(r) => (r.intent === "add-rule" ? "add-rule" : `review-rule-${r.target}`)}
+          offered={(r) =>
+            r.intent === "add-rule"
+              ? canWriteRule
+              : canReviewRule && rules.some((rule) => String(rule.id) === r.target && !rule.reviewer)
+          }
+        />
+        {rules.length === 0 ? (
+          <p className="muted">No detection rules yet.</p>
+        ) : (
+          <ul className="rules">
+            {rules.map((rule) => (
+              <li key={rule.id}>
+                <span className={rule.class === "wrong" ? "badge bad" : "badge warn"}>{rule.class}</span>{" "}
+                <strong>{rule.name}</strong>
+                {rule.description ? <span className="muted"> — {rule.description}</span> : null}
+                <div className="muted">
+                  by {rule.author}
+                  {rule.reviewer
+                    ? ` · reviewed by ${rule.reviewer} on ${rule.reviewed_at?.slice(0, 10)}`
+                    : " · not reviewed"}
+                </div>
+                {!rule.reviewer && canReviewRule ? (
+                  <ActForm
+                    intent="review-rule"
+                    target={rule.id}
+                    id={`review-rule-${rule.id}`}
+                    reply={reply}
+                    hiddenFields={{ ruleId: rule.id }}
+                    className="inline-form"
+                  >
+                    <button type="submit" className="secondary">
+                      Mark reviewed
+                    </button>
+                  </ActForm>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+        {canWriteRule ? (
+          <details open={replyFor(reply, "add-rule") ? true : undefined}>
+            <summary>Record a detection rule</summary>
+            <ActForm intent="add-rule" id="add-rule" reply={reply} className="stacked">
+              <Field label="Name" name="name" type="text" required minLength={3} maxLength={120} />
+              <Field label="Class" name="ruleClass" as="select" defaultValue="unusual">
+                <option value="unusual">Unusual: deviation from the baseline (triage, notify)</option>
+                <option value="wrong">Wrong: policy or protocol violation (incident)</option>
+              </Field>
+              <Field label="Description" name="description" type="text" maxLength={1000} />
+              <button type="submit">Record the rule</button>
+            </ActForm>
+          </details>
+        ) : null}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,298 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { ActForm } from "~/components/forms/ActForm";
+import { Confirmation } from "~/components/forms/Confirmation";
+import { Field } from "~/components/forms/Field";
+import { SignoffHistory, SignoffParts } from "~/components/SignoffParts";
+import { DIRECTION_ARROWS, formatFlow } from "~/domain/conduits";
+import { acceptanceRefusals, wiringRefusals } from "~/domain/alerting";
+import { can } from "~/domain/permissions";
+import { controlOf } from "~/domain/refusals";
+import { shownHistory, signControl, type SignoffPart } from "~/domain/signoffs";
+import { CONTROL_TYPE_LABELS, labelFor } from "~/domain/vocabulary";
+import {
+  conduitSignoffStates,
+  conduitSigningFacts,
+  currentAlertWiring,
+  listDetectionRules,
+  listConduitDetails,
+  ownerCandidates,
+} from "~/models/conduits.server";
+import { listZones } from "~/models/plants.server";
+import { readinessOf } from "~/http/readiness-cache.server";
+import { acceptanceSubject } from "~/models/readiness.server";
+import { listSignoffs, signerOf } from "~/models/signoffs.server";
+import { requirePermission, requireUser } from "~/http/auth.server";
+import { getDb } from "~/utils/db.server";
+import { runIntent } from "~/utils/forms.server";
+import { requirePlant } from "~/http/plant-guard.server";
+import { replyFor } from "~/utils/reply";
+import { BaselineAndAlerts } from "./BaselineAndAlerts";
+import { DefinitionForm } from "./DefinitionForm";
+import { conduitIntents } from "./intents.server";
+
+// A conduit's page: its definition, owners and signoffs, baseline and alerting, the edit form and the signoff
+// history. Its acts are in intents.server.ts; its larger panels beside this file.
+
+async function requireConduit(params: { code?: string; conduitId?: string }) {
+  const plant = await requirePlant(params.code);
+  const db = getDb();
+  const id = /^\d{1,9}$/.test(params.conduitId ?? "") ? Number(params.conduitId) : null;
+  const [conduit] = id === null ? [] : await listConduitDetails(db, plant.id, id);
+  if (!conduit) throw data(`Plant ${plant.code} has no conduit “${params.conduitId ?? ""}”.`, { status: 404 });
+  return { plant, conduit };
+}
+
+export async function loader({ params, request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const { plant, conduit } = await requireConduit(params);
+  requirePermission(user, "read:plant", plant.id);
+  const db = getDb();
+  const [states, zones, candidates, [readiness], rules, wiring] = await Promise.all([
+    conduitSignoffStates(db, plant.id, [conduit]),
+    listZones(db, plant.id),
+    ownerCandidates(db, plant.id),
+    readinessOf(db, new Date().toISOString(), [plant.code]),
+    listDetectionRules(db, conduit.id),
+    currentAlertWiring(db, conduit.id, conduit.revision),
+  ]);
+  const track = readiness!.conduits.find((c) => c.id === conduit.id)!;
+  const { parts, history } = states.get(conduit.id)!;
+  const conduitAcceptances = (await listSignoffs(db, plant.id, "baseline_acceptance")).filter(
+    (s) => s.subjectId === conduit.id
+  );
+  const acceptances = conduitAcceptances.filter((s) => s.revokedAt === null && s.revision === conduit.revision);
+  const baseline = track.baseline;
+  const wiringRefused = wiringRefusals({
+    wirer: { role: user.role, personId: user.personId, permitted: can(user, "wire:alerts", plant.id) },
+    conduit,
+    wiring: wiring ? { at: wiring.at, by: wiring.name } : null,
+    alertBlock: track.alertBlock,
+  });
+  const wiringControl = wiringRefused.some((r) => r.code === "not_permitted" || r.code === "not_a_person")
+    ? null
+    : controlOf(wiringRefused);
+  const { epochStart, hash } = acceptanceSubject(conduit, baseline, plant.time_zone, new Date());
+  const acceptRefused = acceptanceRefusals({
+    signer: { role: user.role, personId: user.personId },
+    conduit: {
+      name: conduit.name,
+      designOwnerId: conduit.designOwner?.id ?? null,
+      monitoringOwnerId: conduit.monitoringOwner?.id ?? null,
+    },
+    baseline,
+    acceptanceHash: hash,
+    epochStart,
+    acceptances: conduitAcceptances,
+  });
+  const acceptControl = acceptRefused.some((r) => r.code === "not_owner" || r.code === "not_a_person")
+    ? null
+    : controlOf(acceptRefused);
+  const controls = Object.fromEntries(
+    parts.map((state) => [
+      state.part,
+      signControl(conduitSigningFacts(conduit, state.part, signerOf(user, state.part, plant.id), history)),
+    ])
+  ) as Record<SignoffPart, { allowed: boolean; why: string | null }>;
+
+  return {
+    plant: { code: plant.code, name: plant.name },
+    conduit,
+    parts,
+    history: shownHistory(history, conduit.hash),
+    historyTotal: history.length,
+    canReadAudit: can(user, "read:audit", plant.id),
+    controls,
+    zones: zones.map((zone) => ({ id: zone.id, name: zone.name })),
+    candidates,
+    canEdit: can(user, "edit:conduit", plant.id),
+    personId: user.personId,
+    state: track.state,
+    baseline: {
+      status: baseline.status,
+      reason: baseline.reason,
+      epochStart: baseline.epochStart,
+      countedDays: baseline.countedDays,
+      converged: baseline.converged,
+      daysSinceNovelty: baseline.daysSinceNovelty,
+      matureOn: baseline.matureOn,
+      earliestMaturity: baseline.earliestMaturity,
+      gaps: baseline.gaps,
+      recent: baseline.days.slice(-14).map((d) => ({ day: d.day, coverage: d.coverage, newTuples: d.newTuples })),
+    },
+    acceptances: acceptances.map((s) => ({ name: s.personName, at: s.signedAt, note: s.note })),
+    wiring: wiring ? { at: wiring.at, by: wiring.name, siemReference: wiring.siem_reference } : null,
+    wiringControl,
+    acceptControl,
+    rules,
+    canWriteRule: can(user, "write:rule", plant.id),
+    canReviewRule: can(user, "review:rule", plant.id),
+  };
+}
+
+export async function action({ params, request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const { plant, conduit } = await requireConduit(params);
+  requirePermission(user, "read:plant", plant.id);
+  const form = Object.fromEntries(await request.formData());
+  return runIntent(conduitIntents, { db: getDb(), user, plant, conduit }, request, form);
+}
+
+/** The owners' form's two choices: who owns each part, from whom. */
+const OWNER_FIELDS = [
+  { name: "designOwnerId", label: "Design & change-control owner (plant engineer)", from: "engineers" },
+  { name: "monitoringOwnerId", label: "Monitoring & incident-response owner (corporate security)", from: "security" },
+] as const;
+
+export default function ConduitPage() {
+  const { plant, conduit, parts, history, historyTotal, canReadAudit, controls, zones, candidates, canEdit, personId } =
+    useLoaderData<typeof loader>();
+  const reply = useActionData<typeof action>();
+  // After a conflict the owners' form holds what the person chose, over the conduit as it now stands.
+  const ownersReply = replyFor(reply, "assign-owners");
+  const ownersDraft = ownersReply?.conflict ? ownersReply.draft : undefined;
+  const designOwnerId = conduit.designOwner?.id ?? "";
+  const monitoringOwnerId = conduit.monitoringOwner?.id ?? "";
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="eyebrow">
+        <Link to="/">Program</Link> / <Link to={`/plants/${plant.code}`}>{plant.code}</Link> / Conduits
+      </nav>
+      <div className="page-head">
+        <div>
+          <h1>{conduit.name}</h1>
+          <p className="lede">
+            {conduit.zoneAName} ↔ {conduit.zoneBName} · {plant.name} · revision {conduit.revision}
+          </p>
+        </div>
+      </div>
+
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="definition-title" id="definition">
+          <h2 id="definition-title">Definition (revision {conduit.revision})</h2>
+          <Confirmation intents="edit-conduit" />
+          <dl className="facts">
+            <dt>Endpoint A</dt>
+            <dd>{conduit.zoneAName}</dd>
+            <dt>Endpoint B</dt>
+            <dd>{conduit.zoneBName}</dd>
+            <dt>Purpose</dt>
+            <dd>{conduit.purpose ?? <span className="badge warn">not written</span>}</dd>
+            <dt>Control</dt>
+            <dd>
+              {conduit.controlType ? (
+                labelFor(CONTROL_TYPE_LABELS, conduit.controlType)
+              ) : (
+                <span className="badge warn">none</span>
+              )}
+            </dd>
+            <dt>Monitoring</dt>
+            <dd>
+              {conduit.monitored ? "Monitored" : "Not monitored"}
+              {conduit.monitoringPoint ? ` at ${conduit.monitoringPoint}` : ""}
+            </dd>
+            <dt>Allowed flows</dt>
+            <dd>
+              {conduit.flows.length === 0 ? (
+                <span className="badge warn">none</span>
+              ) : (
+                <ul className="flows">
+                  {conduit.flows.map((flow) => (
+                    <li key={formatFlow(flow)}>
+                      <span className="mono">
+                        {flow.protocol}
+                        {flow.port === null ? "" : `/${flow.port}`}
+                      </span>{" "}
+                      {DIRECTION_ARROWS[flow.direction]} <span className="muted">{flow.description}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </dd>
+          </dl>
+        </section>
+
+        <section className="panel" aria-labelledby="owners-title" id="owners">
+          <h2 id="owners-title">Owners and signoffs (CON-OWNERS)</h2>
+          <Confirmation intents={["sign", "assign-owners"]} />
+          <SignoffParts
+            parts={parts}
+            hash={conduit.hash}
+            revision={conduit.revision}
+            controls={controls}
+            owners={{
+              design_change_control: conduit.designOwner?.name ?? null,
+              monitoring_incident_response: conduit.monitoringOwner?.name ?? null,
+            }}
+            reply={reply}
+          />
+          {canEdit ? (
+            <details open={ownersReply ? true : undefined}>
+              <summary>Assign owners</summary>
+              <ActForm
+                intent="assign-owners"
+                id="assign-owners"
+                reply={reply}
+                hiddenFields={{
+                  revision: conduit.revision,
+                  seenDesignOwnerId: designOwnerId,
+                  seenMonitoringOwnerId: monitoringOwnerId,
+                }}
+                className="stacked"
+                key={`${conduit.revision}:${designOwnerId}:${monitoringOwnerId}:${ownersDraft ? "draft" : ""}`}
+              >
+                {OWNER_FIELDS.map(({ name, label, from }) => (
+                  <Field
+                    key={name}
+                    label={label}
+                    name={name}
+                    as="select"
+                    defaultValue={ownersDraft?.[name] ?? (name === "designOwnerId" ? designOwnerId : monitoringOwnerId)}
+                  >
+                    <option value="">Not assigned</option>
+                    {candidates[from].map((person) => (
+                      <option key={person.id} value={person.id}>
+                        {person.name}
+                      </option>
+                    ))}
+                  </Field>
+                ))}
+                <button type="submit">Save owners</button>
+              </ActForm>
+            </details>
+          ) : null}
+        </section>
+      </div>
+
+      <BaselineAndAlerts reply={reply} />
+
+      {canEdit ? <DefinitionForm reply={reply} /> : null}
+
+      <section className="panel" aria-labelledby="history-title" id="history">
+        <h2 id="history-title">Signoff history</h2>
+        <Confirmation intents="revoke" />
+        <SignoffHistory
+          history={history}
+          total={historyTotal}
+          auditHref={canReadAudit ? `/plants/${plant.code}/audit` : null}
+          currentHash={conduit.hash}
+          personId={personId}
+          reply={reply}
+        />
+      </section>
+    </>
+  );
+}
+
+// After a refusal for a stale revision, the page is read again so it shows the conduit as it now stands.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  Boolean(actionResult?.conflict) || defaultShouldRevalidate;
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  {
+    title: data
+      ? `${data.conduit.name} · ${data.plant.code} · Segmentation Tracker`
+      : "Conduit not found · Segmentation Tracker",
+  },
+];
