@@ -124,11 +124,15 @@ async function main() {
 
   const db = getDb();
   await migrateToLatest(db);
-  const plantCount = await db
-    .selectFrom("plant")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
+  // The demo goes only into an empty database: no plants and no accounts (the seed writes through the importer,
+  // which never mixes a program with accounts already there).
+  const held = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom("plant").select((s) => s.fn.countAll<number>().as("n")).as("plants"),
+      eb.selectFrom("person").select((s) => s.fn.countAll<number>().as("n")).as("people"),
+    ])
     .executeTakeFirstOrThrow();
-  if (Number(plantCount.n) === 0) {
+  if (Number(held.plants) === 0 && Number(held.people) === 0) {
     const summary = await seedDemo(db);
     console.log(
       `Seeded the demo program into ${databasePath()}: ${summary.plants} plants, ${summary.assets.toLocaleString(

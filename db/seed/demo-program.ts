@@ -81,12 +81,14 @@ export async function seedDemoProgram(db: Kysely<Database>, options: SeedOptions
 
   return db.transaction().execute(async (trx) => {
     const existing = await trx
-      .selectFrom("plant")
-      .select((eb) => eb.fn.countAll<number>().as("plants"))
+      .selectNoFrom((eb) => [
+        eb.selectFrom("plant").select((s) => s.fn.countAll<number>().as("n")).as("plants"),
+        eb.selectFrom("person").select((s) => s.fn.countAll<number>().as("n")).as("people"),
+      ])
       .executeTakeFirstOrThrow();
-    if (Number(existing.plants) > 0) {
+    if (Number(existing.plants) > 0 || Number(existing.people) > 0) {
       throw new Error(
-        `The database already holds a program (${existing.plants} plants); the demo program is seeded only into an empty database.`
+        `The database already holds a program (${existing.plants} plants, ${existing.people} people); the demo program is seeded only into an empty database.`
       );
     }
     return writeDemoProgram(trx, planProgram(seed, now), options.passwordHash ?? null);

@@ -19,6 +19,7 @@ import type { PartState } from "../../app/domain/signoffs";
 import { PHASES, ROLES, type Phase } from "../../app/domain/vocabulary";
 import type { DB } from "../../app/utils/db.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
+import { createPerson } from "../support/people";
 
 // The demo program a new user first sees: it has to look like a real program in every phase, with the
 // blockers each phase really has, and come out the same every time for the same seed and date.
@@ -331,6 +332,21 @@ describe("demo program seed", () => {
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .executeTakeFirstOrThrow();
     assert.equal(afterwards.n, assetsBefore.n);
+  });
+
+  it("refuses a database with accounts but no plants, naming what it holds, and writes nothing", async () => {
+    const fresh = await createTestDatabase();
+    try {
+      await createPerson(fresh.db, { email: "already-here@demo.test", role: "executive" });
+      await assert.rejects(seedDemoProgram(fresh.db, { now: NOW }), /already holds a program \(0 plants, 1 people\)/);
+      const people = await fresh.db.selectFrom("person").select("email").execute();
+      assert.deepEqual(
+        people.map((p) => p.email),
+        ["already-here@demo.test"]
+      );
+    } finally {
+      await fresh.cleanup();
+    }
   });
 });
 
