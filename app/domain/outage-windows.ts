@@ -75,7 +75,7 @@ export function readNotes(raw: unknown): Read<string | null> {
  * Longest window per kind. A scheduled outage is a maintenance stop (a long weekend at most); a blackout protects
  * a production period (peak season, a product launch) and may run for weeks.
  */
-export const MAX_WINDOW_MINUTES: Record<WindowKind, number> = {
+const MAX_WINDOW_MINUTES: Record<WindowKind, number> = {
   scheduled_outage: 72 * 60,
   blackout: 31 * 24 * 60,
 };

@@ -13,7 +13,3 @@ export function currentPhase(passedPhases: Iterable<string>): PlantPhase {
 export function phaseIndex(phase: PlantPhase): number {
   return phase === "complete" ? PHASES.length : PHASES.indexOf(phase);
 }
-
-export function targetDateFor(phase: Phase, targets: Record<`target_${Phase}`, string | null>): string | null {
-  return targets[`target_${phase}`];
-}

@@ -1,4 +1,4 @@
-import { z } from "../utils/zod";
+import { type z } from "../utils/zod";
 import { canonicalCidr } from "./cidr";
 import {
   PROGRAM_FORMAT,

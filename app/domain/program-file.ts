@@ -38,7 +38,7 @@ export const PROGRAM_FORMAT = "segmentation-program";
 export const PROGRAM_VERSION = 1;
 
 // Vocabularies the database constrains that have no list in ./vocabulary yet.
-export const RULE_CLASSES = ["unusual", "wrong"] as const;
+const RULE_CLASSES = ["unusual", "wrong"] as const;
 export const SIGNOFF_SUBJECT_TYPES = ["ownership_split", "conduit", "baseline_acceptance", "gate_pass"] as const;
 
 /**

@@ -70,7 +70,7 @@ export async function listAccounts(
     .orderBy("p.active", "desc")
     .orderBy("p.name")
     .orderBy("p.id");
-  let assignments = db
+  const assignments = db
     .selectFrom("person_plant as pp")
     .innerJoin("plant", "plant.id", "pp.plant_id")
     .select(["pp.person_id", "plant.code"])

@@ -1,6 +1,12 @@
-import { CidrMatcher } from "~/domain/cidr";
-import { parseAssetCsv, type ImportField, type ImportProblem, type ImportRow } from "~/domain/asset-import";
+import {
+  parseAssetCsv,
+  type AssetImportSummary,
+  type ImportField,
+  type ImportProblem,
+  type ImportRow,
+} from "~/domain/asset-import";
 import { recordAudit } from "~/models/audit.server";
+import { loadZoneRanges } from "~/models/zones.server";
 import type { AssetKind } from "~/domain/vocabulary";
 import type { AuditActor } from "~/utils/actor";
 import type { DB } from "~/utils/db.server";
@@ -10,18 +16,7 @@ import { ActError } from "~/utils/errors";
 // is updated with what the export adds; anything else becomes a `staged` asset for an engineer to triage. The
 // whole file is one transaction: any bad row and nothing is written.
 
-export const IMPORT_SOURCE = "import";
-
-export interface AssetImportSummary {
-  plant: string;
-  dryRun: boolean;
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  columns: Partial<Record<ImportField, string>>;
-  ignoredColumns: string[];
-}
+const IMPORT_SOURCE = "import";
 
 export type AssetImportResult =
   | { ok: true; summary: AssetImportSummary }
@@ -67,16 +62,8 @@ export async function importAssets(
         .where("code", "=", input.plantCode.toUpperCase())
         .executeTakeFirst();
       if (!plant) throw new ActError(404, `No plant in the program has the code “${input.plantCode}”.`);
-      const zones = await tx.selectFrom("zone").select(["id", "name"]).where("plant_id", "=", plant.id).execute();
+      const { zones, matcher } = await loadZoneRanges(tx, plant.id);
       const zoneByName = new Map(zones.map((z) => [z.name.toLowerCase(), z]));
-      const ranges = await tx
-        .selectFrom("zone_range as r")
-        .innerJoin("zone as z", "z.id", "r.zone_id")
-        .select(["r.zone_id", "r.cidr"])
-        .where("z.plant_id", "=", plant.id)
-        .execute();
-      const matcher = new CidrMatcher<number>();
-      for (const range of ranges) matcher.add(range.cidr, range.zone_id);
       const known: Known[] = await tx
         .selectFrom("asset")
         .select(["id", "zone_id", "ip", "mac", "vendor", "model", "firmware", "kind"])

@@ -17,7 +17,6 @@ import {
   type SigningFacts,
   type SignoffPart,
 } from "~/domain/signoffs";
-import type { FlowDirection, FlowProtocol } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import { revisionTrail } from "~/models/revisions.server";
 import {
@@ -27,6 +26,7 @@ import {
   refuseSigning,
   requireSigner,
   signerOf,
+  conduitDefinitionOf,
   type ConduitDefinition,
   type PlacedSignoff,
 } from "~/models/signoffs.server";
@@ -53,9 +53,9 @@ async function flowsOf(db: Executor, conduitIds: number[]) {
   for (const row of rows) {
     const list = byConduit.get(row.conduit_id) ?? [];
     list.push({
-      protocol: row.protocol as FlowProtocol,
+      protocol: row.protocol,
       port: row.port,
-      direction: row.direction as FlowDirection,
+      direction: row.direction,
       description: row.description,
     });
     byConduit.set(row.conduit_id, list);
@@ -98,19 +98,7 @@ export async function listConduitDetails(db: Executor, plantId: number, conduitI
     rows.map((row) => row.id)
   );
   return rows.map((row) => {
-    const definition: ConduitDefinition = {
-      id: row.id,
-      plantId: row.plant_id,
-      name: row.name,
-      zoneAId: row.zone_a_id,
-      zoneBId: row.zone_b_id,
-      purpose: row.purpose,
-      controlType: row.control_type,
-      monitored: row.monitored === 1,
-      monitoringPoint: row.monitoring_point,
-      revision: row.revision,
-      flows: flows.get(row.id) ?? [],
-    };
+    const definition = conduitDefinitionOf(row, flows.get(row.id) ?? []);
     return {
       ...definition,
       zoneAName: row.zone_a_name,

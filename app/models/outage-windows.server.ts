@@ -318,7 +318,7 @@ export async function createWindow(
         objectType: "outage_window",
         objectId: id,
         plantId: plant.id,
-        summary: `${actor.name} added the ${WINDOW_KIND_LABELS[row.kind as WindowKind].toLowerCase()} “${title}” at ${
+        summary: `${actor.name} added the ${WINDOW_KIND_LABELS[row.kind].toLowerCase()} “${title}” at ${
           plant.code
         } (${formatLocalRange(row.starts_at, row.ends_at, row.time_zone)}), ${row.status}`,
         after: windowAuditShape(row),

@@ -68,6 +68,19 @@ export async function listPlantSummaries(db: Executor): Promise<PlantSummary[]> 
   }));
 }
 
+/** Every plant's code. */
+export async function listPlantCodes(db: Executor): Promise<string[]> {
+  return (await db.selectFrom("plant").select("code").execute()).map((plant) => plant.code);
+}
+
+/** The plant a code names (exactly, upper case): its id, code and time zone; undefined when none does. */
+export async function findPlantRef(
+  db: Executor,
+  code: string
+): Promise<{ id: number; code: string; time_zone: string } | undefined> {
+  return db.selectFrom("plant").select(["id", "code", "time_zone"]).where("code", "=", code).executeTakeFirst();
+}
+
 export async function getPlantByCode(db: Executor, code: string) {
   const plant = await db.selectFrom("plant").selectAll().where("code", "=", code).executeTakeFirst();
   if (!plant) return null;

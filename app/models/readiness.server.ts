@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { currentEpoch, epochCutover, epochStartFor, type BaselineSettings, type Observation } from "~/domain/baseline";
+import { currentEpoch, epochCutover, epochStartFor, type Observation } from "~/domain/baseline";
 import {
   computeReadiness,
   type ConduitFacts,
@@ -9,10 +9,16 @@ import {
   type WindowFact,
 } from "~/domain/readiness";
 import { partState, SIGNOFF_PARTS } from "~/domain/signoffs";
-import { conduitHash, contentHash, listSignoffs, ownershipSplitHash } from "~/models/signoffs.server";
+import {
+  conduitDefinitionOf,
+  conduitHash,
+  contentHash,
+  listSignoffs,
+  ownershipSplitHash,
+} from "~/models/signoffs.server";
 import { loadSettings } from "~/models/baseline-settings.server";
 import { listCutovers } from "~/models/cutovers.server";
-import { isSharedDb, type Executor } from "~/utils/db.server";
+import type { Executor } from "~/utils/db.server";
 
 export { loadSettings };
 
@@ -287,24 +293,17 @@ export async function loadPlantStates(
 
     const conduits: ConduitFacts[] = (byPlant.conduits.get(plant.id) ?? []).map((c) => {
       const flows = byConduit.flows.get(c.id) ?? [];
-      const hash = conduitHash({
-        id: c.id,
-        plantId: c.plant_id,
-        name: c.name,
-        zoneAId: c.zone_a_id,
-        zoneBId: c.zone_b_id,
-        purpose: c.purpose,
-        controlType: c.control_type,
-        monitored: c.monitored === 1,
-        monitoringPoint: c.monitoring_point,
-        revision: c.revision,
-        flows: flows.map((f) => ({
-          protocol: f.protocol as never,
-          port: f.port,
-          direction: f.direction as never,
-          description: f.description,
-        })),
-      });
+      const hash = conduitHash(
+        conduitDefinitionOf(
+          c,
+          flows.map((f) => ({
+            protocol: f.protocol as never,
+            port: f.port,
+            direction: f.direction as never,
+            description: f.description,
+          }))
+        )
+      );
       const owners = {
         design_change_control:
           c.design_owner_id !== null ? { id: c.design_owner_id, name: c.design_owner ?? "" } : null,
@@ -359,7 +358,7 @@ export async function loadPlantStates(
         alertsWiredAt: byConduit.wirings.get(c.id)?.at(-1)?.at ?? null,
         rules: (byConduit.rules.get(c.id) ?? []).map((r) => ({
           name: r.name,
-          class: r.class as "unusual" | "wrong",
+          class: r.class,
           reviewedByEngineer: Boolean(r.reviewed_by_engineer),
         })),
       };
@@ -412,8 +411,8 @@ export async function loadPlantStates(
         (w): WindowFact => ({
           id: w.id,
           title: w.title,
-          kind: w.kind as WindowFact["kind"],
-          status: w.status as WindowFact["status"],
+          kind: w.kind,
+          status: w.status,
           startsAt: w.starts_at,
           endsAt: w.ends_at,
         })

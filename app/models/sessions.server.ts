@@ -152,7 +152,7 @@ export async function signInWithPassword(db: DB, input: SignInInput, now: Date =
         user_agent: input.userAgent?.slice(0, 300) ?? null,
       })
       .execute();
-    const role = person.role as Role;
+    const role = person.role;
     await recordAudit(
       tx,
       { personId: person.id, tokenId: null, label: actorLabel(person.name, role) },
@@ -169,7 +169,7 @@ export async function signInWithPassword(db: DB, input: SignInInput, now: Date =
   if (!succeeded || !person) {
     return { ok: false, status: 401, message: "That email and password do not match an active account." };
   }
-  return { ok: true, secret, role: person.role as Role };
+  return { ok: true, secret, role: person.role };
 }
 
 /** Revokes the session with this secret, audited as the person's sign-out, in one transaction. */

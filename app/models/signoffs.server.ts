@@ -71,6 +71,38 @@ export interface ConduitDefinition extends ConduitFieldsInput {
   revision: number;
 }
 
+/** A conduit's definition from its row, at the row's revision unless told another. */
+export function conduitDefinitionOf(
+  row: {
+    id: number;
+    plant_id: number;
+    name: string;
+    zone_a_id: number;
+    zone_b_id: number;
+    purpose: ConduitDefinition["purpose"];
+    control_type: ConduitDefinition["controlType"];
+    monitored: number;
+    monitoring_point: ConduitDefinition["monitoringPoint"];
+    revision: number;
+  },
+  flows: ConduitDefinition["flows"],
+  revision: number = row.revision
+): ConduitDefinition {
+  return {
+    id: row.id,
+    plantId: row.plant_id,
+    name: row.name,
+    zoneAId: row.zone_a_id,
+    zoneBId: row.zone_b_id,
+    purpose: row.purpose,
+    controlType: row.control_type,
+    monitored: row.monitored === 1,
+    monitoringPoint: row.monitoring_point,
+    revision,
+    flows,
+  };
+}
+
 /** What a conduit's owners sign: its whole definition at one revision (owners themselves are not part of it). */
 export function conduitHash(conduit: ConduitDefinition): string {
   return contentHash({
@@ -123,7 +155,7 @@ export async function listSignoffs(
     subjectType: row.subject_type,
     subjectId: row.subject_id,
     plantId: row.plant_id,
-    part: row.part as SignoffPart,
+    part: row.part,
     personId: row.person_id,
     personName: row.person_name,
     role: row.role,
@@ -392,7 +424,7 @@ export async function revokeSignoff(
         objectId: signoff.subject_id,
         plantId: signoff.plant_id,
         summary: `${actor.name} revoked their ${
-          PART_LABELS[signoff.part as SignoffPart]?.toLowerCase() ?? signoff.part
+          PART_LABELS[signoff.part]?.toLowerCase() ?? signoff.part
         } signoff of revision ${signoff.revision}: ${reason}`,
         before: { signoff: signoff.id, revoked_at: null },
         after: { signoff: signoff.id, revoked_at: now.toISOString(), revoked_reason: reason },

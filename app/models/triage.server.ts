@@ -109,7 +109,7 @@ export async function listStagedHosts(
     zoneName: row.zone_name,
     discoverySource: row.discovery_source,
     discoveredAt: row.discovered_at,
-    triage: row.triage as TriageState | null,
+    triage: row.triage,
     triageNote: row.triage_note,
     triagedBy: row.triaged_by_name,
     triagedAt: row.triaged_at,
