@@ -18,7 +18,7 @@ import {
   type SignoffPart,
 } from "~/domain/signoffs";
 import { recordAudit } from "~/models/audit.server";
-import { revisionTrail } from "~/models/revisions.server";
+import { revisionConflict, revisionTrail } from "~/models/revisions.server";
 import {
   conduitHash,
   insertSignoff,
@@ -198,7 +198,7 @@ async function definitionSince(db: Executor, conduit: ConduitDetail, basedOn: nu
   const current = conduitFields(conduit, zoneName);
   // The audit records each replaced definition in the shape of `definitionOf`.
   const read = trail.basedOn ? conduitFields(trail.basedOn as unknown as ConduitFieldsInput, zoneName) : null;
-  return { trail, current, changes: read ? changesBetween(read, current) : null };
+  return { trail, current, read, changes: read ? changesBetween(read, current) : null };
 }
 
 /**
@@ -215,17 +215,14 @@ export async function requireConduitRevision(
   if (conduit.revision === expectedRevision) return;
   const [detail] = await listConduitDetails(db, conduit.plantId, conduit.id);
   if (!detail) throw new ActError(404, "No such conduit at this plant.");
-  const { trail, current, changes } = await definitionSince(db, detail, expectedRevision);
-  const conflict = {
-    basedOn: expectedRevision,
-    revision: detail.revision,
-    savedBy: trail.savedBy,
-    savedAt: trail.savedAt,
-    current,
-    changes,
-  };
-  const yours = actor.personId !== null && trail.savedByPersonId === actor.personId;
-  throw new RevisionConflictError(conflictMessage({ ...conflict, object: "this conduit", act, yours }), conflict);
+  const { trail, current, read } = await definitionSince(db, detail, expectedRevision);
+  throw revisionConflict(
+    actor,
+    { label: "this conduit", revision: detail.revision, current, read },
+    trail,
+    expectedRevision,
+    act
+  );
 }
 
 type Owners = { designOwnerId: number | null; monitoringOwnerId: number | null };

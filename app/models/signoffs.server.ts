@@ -2,13 +2,7 @@ import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { sortFlows } from "~/domain/conduits";
 import { can } from "~/domain/permissions";
-import {
-  changesBetween,
-  conflictMessage,
-  ownershipSplitFields,
-  type ConduitFieldsInput,
-  type ConflictAct,
-} from "~/domain/revisions";
+import { ownershipSplitFields, type ConduitFieldsInput, type ConflictAct } from "~/domain/revisions";
 import type { ActRefusal } from "~/domain/refusals";
 import {
   PART_LABELS,
@@ -24,10 +18,10 @@ import {
   type SignRefusalCode,
 } from "~/domain/signoffs";
 import { canonicalJson, recordAudit } from "~/models/audit.server";
-import { revisionTrail } from "~/models/revisions.server";
+import { revisionConflict, revisionTrail } from "~/models/revisions.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
-import { ActError, refuseFirst, RevisionConflictError } from "~/utils/errors";
+import { ActError, refuseFirst } from "~/utils/errors";
 import { sha256 } from "~/utils/crypto.server";
 
 export type SubjectType = "ownership_split" | "conduit" | "baseline_acceptance";
@@ -299,20 +293,17 @@ async function requireSplitRevision(
     { type: "ownership_split", id: plant.id, plantId: plant.id, actions: ["ownership_split.edit"] },
     expectedRevision
   );
-  const current = ownershipSplitFields(plant.ownership_split);
-  const read = trail.basedOn ? ownershipSplitFields((trail.basedOn.text as string | null) ?? null) : null;
-  const conflict = {
-    basedOn: expectedRevision,
-    revision: plant.ownership_split_revision,
-    savedBy: trail.savedBy,
-    savedAt: trail.savedAt,
-    current,
-    changes: read ? changesBetween(read, current) : null,
-  };
-  const yours = actor.personId !== null && trail.savedByPersonId === actor.personId;
-  throw new RevisionConflictError(
-    conflictMessage({ ...conflict, object: `the ownership split of ${plant.code}`, act, yours }),
-    conflict
+  throw revisionConflict(
+    actor,
+    {
+      label: `the ownership split of ${plant.code}`,
+      revision: plant.ownership_split_revision,
+      current: ownershipSplitFields(plant.ownership_split),
+      read: trail.basedOn ? ownershipSplitFields((trail.basedOn.text as string | null) ?? null) : null,
+    },
+    trail,
+    expectedRevision,
+    act
   );
 }
 
