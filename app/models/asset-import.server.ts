@@ -7,7 +7,6 @@ import {
 } from "~/domain/asset-import";
 import { recordAudit } from "~/models/audit.server";
 import { loadZoneRanges } from "~/models/zones.server";
-import type { AssetKind } from "~/domain/vocabulary";
 import type { AuditActor } from "~/utils/actor";
 import type { DB } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
@@ -22,15 +21,10 @@ export type AssetImportResult =
   | { ok: true; summary: AssetImportSummary }
   | { ok: false; problems: ImportProblem[]; columns: Partial<Record<ImportField, string>> };
 
-interface Known {
+/** An asset the plant already has, with the fields an import row may match or fill in. */
+interface Known extends Pick<ImportRow, "ip" | "mac" | "vendor" | "model" | "firmware" | "kind"> {
   id: number;
   zone_id: number | null;
-  ip: string | null;
-  mac: string | null;
-  vendor: string | null;
-  model: string | null;
-  firmware: string | null;
-  kind: AssetKind | null;
 }
 
 function listAt<T>(map: Map<string, T[]>, key: string): T[] {

@@ -3,7 +3,7 @@ import os from "node:os";
 import { sql, type Transaction } from "kysely";
 import { DateTime } from "luxon";
 import type { Database } from "../../db/schema";
-import { currentEpoch, type BaselineSettings } from "~/domain/baseline";
+import { currentEpoch, type BaselineSettings, type Observation } from "~/domain/baseline";
 import { localDay } from "~/domain/calendar";
 import {
   blobOf,
@@ -56,15 +56,10 @@ export interface IngestOptions {
   now?: Date;
 }
 
-export interface DayFigures {
+/** A conduit's figures of one day, all sources together. */
+export interface DayFigures extends Omit<Observation, "source"> {
   conduitId: number;
   conduit: string;
-  day: string;
-  coverage: number;
-  tuples: number;
-  newTuples: number;
-  connections: number;
-  bytes: number;
 }
 
 export interface WrongFlow {
