@@ -64,9 +64,9 @@ async function flowsOf(db: Executor, conduitIds: number[]) {
   return byConduit;
 }
 
-/** Every conduit of a plant with its definition, owners and the hash its owners sign. */
-export async function listConduitDetails(db: Executor, plantId: number, conduitId?: number): Promise<ConduitDetail[]> {
-  let query = db
+/** Conduits (`c`) with their zones and owners: a row holds a conduit's whole definition and who signs it. */
+export function conduitsWithOwners(db: Executor) {
+  return db
     .selectFrom("conduit as c")
     .innerJoin("zone as za", "za.id", "c.zone_a_id")
     .innerJoin("zone as zb", "zb.id", "c.zone_b_id")
@@ -80,6 +80,8 @@ export async function listConduitDetails(db: Executor, plantId: number, conduitI
       "c.zone_b_id",
       "za.name as zone_a_name",
       "zb.name as zone_b_name",
+      "za.kind as zone_a_kind",
+      "zb.kind as zone_b_kind",
       "c.purpose",
       "c.control_type",
       "c.monitored",
@@ -89,8 +91,12 @@ export async function listConduitDetails(db: Executor, plantId: number, conduitI
       "d.name as design_owner_name",
       "c.monitoring_owner_id",
       "m.name as monitoring_owner_name",
-    ])
-    .where("c.plant_id", "=", plantId);
+    ]);
+}
+
+/** Every conduit of a plant with its definition, owners and the hash its owners sign. */
+export async function listConduitDetails(db: Executor, plantId: number, conduitId?: number): Promise<ConduitDetail[]> {
+  let query = conduitsWithOwners(db).where("c.plant_id", "=", plantId);
   if (conduitId !== undefined) query = query.where("c.id", "=", conduitId);
   const rows = await query.orderBy("c.name").execute();
   const flows = await flowsOf(

@@ -17,6 +17,7 @@ import {
   ownershipSplitHash,
 } from "~/models/signoffs.server";
 import { loadSettings } from "~/models/baseline-settings.server";
+import { conduitsWithOwners } from "~/models/conduits.server";
 import { listCutovers } from "~/models/cutovers.server";
 import type { Executor } from "~/utils/db.server";
 
@@ -157,33 +158,7 @@ export async function loadPlantStates(
       .where("plant_id", "in", ids)
       .orderBy("name")
       .execute(),
-    db
-      .selectFrom("conduit as c")
-      .innerJoin("zone as za", "za.id", "c.zone_a_id")
-      .innerJoin("zone as zb", "zb.id", "c.zone_b_id")
-      .leftJoin("person as d", "d.id", "c.design_owner_id")
-      .leftJoin("person as m", "m.id", "c.monitoring_owner_id")
-      .select([
-        "c.id",
-        "c.plant_id",
-        "c.name",
-        "c.zone_a_id",
-        "c.zone_b_id",
-        "za.kind as zone_a_kind",
-        "zb.kind as zone_b_kind",
-        "c.purpose",
-        "c.control_type",
-        "c.monitored",
-        "c.monitoring_point",
-        "c.revision",
-        "c.design_owner_id",
-        "d.name as design_owner",
-        "c.monitoring_owner_id",
-        "m.name as monitoring_owner",
-      ])
-      .where("c.plant_id", "in", ids)
-      .orderBy("c.name")
-      .execute(),
+    conduitsWithOwners(db).where("c.plant_id", "in", ids).orderBy("c.name").execute(),
     db
       .selectFrom("conduit_flow as f")
       .innerJoin("conduit as c", "c.id", "f.conduit_id")
@@ -306,9 +281,9 @@ export async function loadPlantStates(
       );
       const owners = {
         design_change_control:
-          c.design_owner_id !== null ? { id: c.design_owner_id, name: c.design_owner ?? "" } : null,
+          c.design_owner_id !== null ? { id: c.design_owner_id, name: c.design_owner_name ?? "" } : null,
         monitoring_incident_response:
-          c.monitoring_owner_id !== null ? { id: c.monitoring_owner_id, name: c.monitoring_owner ?? "" } : null,
+          c.monitoring_owner_id !== null ? { id: c.monitoring_owner_id, name: c.monitoring_owner_name ?? "" } : null,
       };
       const conduitSignoffs = signoffsOf("conduit", c.id);
       const parts = SIGNOFF_PARTS.map((part) => partState(conduitSignoffs, part, hash, owners[part]));
