@@ -155,7 +155,7 @@ export interface WindowState {
 }
 
 /** The statuses a window may move to from each status: completed and cancelled windows are history. */
-export const WINDOW_STATUS_MOVES: Record<WindowStatus, readonly WindowStatus[]> = {
+const WINDOW_STATUS_MOVES: Record<WindowStatus, readonly WindowStatus[]> = {
   planned: ["confirmed", "cancelled"],
   confirmed: ["planned", "completed", "cancelled"],
   completed: [],

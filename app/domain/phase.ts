@@ -1,4 +1,4 @@
-import { PHASES, type Phase, type PlantPhase } from "./vocabulary";
+import { PHASES, type PlantPhase } from "./vocabulary";
 
 /**
  * A plant's current phase is the first phase whose exit gate has not been passed. Gates pass in order,

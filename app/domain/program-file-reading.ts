@@ -27,7 +27,7 @@ export type ProgramValidation = { ok: true; program: ProgramFile } | { ok: false
 
 type PathSegment = string | number;
 
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`;

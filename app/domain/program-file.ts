@@ -428,7 +428,6 @@ export type ProgramPlant = ProgramFile["plants"][number];
 export type ProgramPerson = ProgramFile["people"][number];
 export type ProgramZone = ProgramPlant["zones"][number];
 export type ProgramConduit = ProgramPlant["conduits"][number];
-export type ProgramDetectionRule = ProgramConduit["detectionRules"][number];
 export type ProgramAsset = ProgramPlant["assets"][number];
 export type ProgramOutageWindow = ProgramPlant["outageWindows"][number];
 export type ProgramNetworkChange = ProgramPlant["networkChanges"][number];

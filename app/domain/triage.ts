@@ -1,8 +1,8 @@
 // What triage shows of the hosts passive monitoring saw and the inventory did not know (staged assets), and of the
 // flows a conduit does not allow (policy violations): the shapes the models read and the page draws.
 
-const TRIAGE_STATES = ["transient", "escalated"] as const;
-export type TriageState = (typeof TRIAGE_STATES)[number];
+/** Where triage left a staged host: seen once and gone (transient), or for a closer look (escalated). */
+export type TriageState = "transient" | "escalated";
 
 export interface StagedHost {
   id: number;

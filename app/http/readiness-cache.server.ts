@@ -141,7 +141,7 @@ export async function readinessOf(db: Executor, at: string, codes?: string[]): P
  * caller should say when its answer was computed. Outside the server's shared connection, or for an instant that
  * is not "now", it simply computes.
  */
-export async function wholeProgramAnswer<T>(
+async function wholeProgramAnswer<T>(
   db: Executor,
   key: string,
   now: Date,

@@ -18,7 +18,7 @@ import { hashPassword, MIN_PASSWORD_LENGTH } from "~/utils/password.server";
 
 export const MAX_PASSWORD_LENGTH = 200;
 /** How many leading characters of a token are kept in clear, so people can tell their tokens apart. */
-export const TOKEN_PREFIX_LENGTH = 10;
+const TOKEN_PREFIX_LENGTH = 10;
 
 // ——— queries ———
 

@@ -168,7 +168,7 @@ export interface UpcomingWindow extends WindowView {
 }
 
 /** The most windows one page of upcoming windows holds; beyond it the page says there are more. */
-export const UPCOMING_WINDOW_LIMIT = 500;
+const UPCOMING_WINDOW_LIMIT = 500;
 
 export interface UpcomingWindows {
   from: string;

@@ -23,7 +23,7 @@ import { conduitDefinitionOf, conduitHash } from "~/models/signoffs.server";
 // transaction, so the file is one consistent moment. The import is in program-import.server.ts.
 
 /** The database holds something the program file cannot express; the message says what. */
-export class ProgramExportError extends Error {}
+class ProgramExportError extends Error {}
 
 export async function exportProgram(db: Kysely<Database>, options: { exportedAt: Date }): Promise<ProgramFile> {
   const exportedAt = options.exportedAt.toISOString();

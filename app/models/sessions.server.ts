@@ -62,7 +62,7 @@ const FREE_FAILURES_PER_ADDRESS = 20;
 const MAX_DELAY_SECONDS = 15 * 60;
 
 /** Seconds to wait after `failures` recent failures, doubling from 15 s once the free attempts are used. */
-export function throttleDelaySeconds(failures: number, free: number): number {
+function throttleDelaySeconds(failures: number, free: number): number {
   if (failures < free) return 0;
   return Math.min(15 * 2 ** (failures - free), MAX_DELAY_SECONDS);
 }
@@ -232,7 +232,7 @@ export async function pruneSignInRecords(
 
 // ——— API tokens ———
 
-export const TOKEN_PREFIX = "stk_";
+const TOKEN_PREFIX = "stk_";
 
 /** A new token's secret: shown once, stored only as its sha256. */
 export function newTokenSecret(): string {
