@@ -18,6 +18,7 @@ import {
 } from "~/domain/program-file";
 import { baselineAcceptanceHash } from "~/models/readiness.server";
 import { conduitDefinitionOf, conduitHash } from "~/models/signoffs.server";
+import { windowSpanOf } from "~/models/window-facts.server";
 
 // The program file read out of the database: every table once (no per-plant queries) inside one read
 // transaction, so the file is one consistent moment. The import is in program-import.server.ts.
@@ -263,12 +264,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       windowKeys.set(w.id, key);
       plantOf(plantId).outageWindows.push({
         key,
-        title: w.title,
-        kind: w.kind,
-        status: w.status,
-        startsAt: w.starts_at,
-        endsAt: w.ends_at,
-        timeZone: w.time_zone,
+        ...windowSpanOf(w),
         notes: w.notes,
         createdBy: emailOrNull(w.created_by),
         createdAt: w.created_at,

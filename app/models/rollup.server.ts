@@ -19,6 +19,7 @@ import { formatLocalRange } from "~/domain/local-time";
 import { PHASES, type Phase, type PlantPhase } from "~/domain/vocabulary";
 import { PLANT_HEADING_COLUMNS, plantHeading } from "~/models/plants.server";
 import { signoffPartsSql } from "~/models/signoff-gaps.server";
+import { windowSpanOf } from "~/models/window-facts.server";
 import { computeReadinessOf } from "~/models/readiness.server";
 import type { Executor } from "~/utils/db.server";
 
@@ -45,12 +46,7 @@ function windowSummary(w: WindowRow): WindowSummary {
     id: w.id,
     plantCode: w.plant_code,
     plantName: w.plant_name,
-    title: w.title,
-    kind: w.kind,
-    status: w.status,
-    startsAt: w.starts_at,
-    endsAt: w.ends_at,
-    timeZone: w.time_zone,
+    ...windowSpanOf(w),
     local: formatLocalRange(w.starts_at, w.ends_at, w.time_zone),
   };
 }
