@@ -442,11 +442,6 @@ export interface Database {
 }
 
 export type NewPlant = Insertable<PlantTable>;
-export type NewZone = Insertable<ZoneTable>;
-export type NewZoneRange = Insertable<ZoneRangeTable>;
 export type NewConduit = Insertable<ConduitTable>;
-export type NewConduitFlow = Insertable<ConduitFlowTable>;
 export type NewAsset = Insertable<AssetTable>;
-export type NewPerson = Insertable<PersonTable>;
-export type NewGatePass = Insertable<GatePassTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;

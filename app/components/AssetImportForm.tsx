@@ -1,6 +1,6 @@
 import { ActForm } from "~/components/forms/ActForm";
 import { Field } from "~/components/forms/Field";
-import type { AssetImportSummary } from "~/models/asset-import.server";
+import type { AssetImportSummary } from "~/domain/asset-import";
 import { replyFor } from "~/utils/reply";
 
 /** What a clean import answers: the counts, shown beside the form. */

@@ -3,7 +3,7 @@ import { Confirmation } from "~/components/forms/Confirmation";
 import { Field } from "~/components/forms/Field";
 import { formatLocal } from "~/domain/time";
 import { ASSET_KIND_LABELS, ASSET_KINDS, DISCOVERY_SOURCE_LABELS, labelFor } from "~/domain/vocabulary";
-import type { StagedHost, StagedHostCounts, Violation } from "~/models/triage.server";
+import type { StagedHost, StagedHostCounts, Violation } from "~/domain/triage";
 import type { PageWindow } from "~/domain/listing";
 import { Pager } from "~/components/Pager";
 import { replyFor } from "~/utils/reply";

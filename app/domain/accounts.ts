@@ -5,7 +5,7 @@ import { z } from "../utils/zod";
 
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MAX_EMAIL_LENGTH = 254;
-export const MAX_PERSON_NAME_LENGTH = 120;
+const MAX_PERSON_NAME_LENGTH = 120;
 
 export const EmailSchema = z
   .string()

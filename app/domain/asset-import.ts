@@ -87,6 +87,18 @@ export interface ImportRow {
   zone: string | null;
 }
 
+/** What an import wrote, or would write on a dry run. */
+export interface AssetImportSummary {
+  plant: string;
+  dryRun: boolean;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  columns: Partial<Record<ImportField, string>>;
+  ignoredColumns: string[];
+}
+
 export interface ParsedImport {
   rows: ImportRow[];
   problems: ImportProblem[];

@@ -45,8 +45,3 @@ export function daysBetween(a: string, b: string): number {
 export function isIsoDay(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value, { zone: "utc" }).isValid;
 }
-
-/** The instant a plant-local day begins, in UTC ISO text. */
-export function startOfLocalDay(day: string, zone: string): string {
-  return DateTime.fromISO(day, { zone }).startOf("day").toUTC().toISO()!;
-}

@@ -3,14 +3,6 @@
 
 export type SortDirection = "asc" | "desc";
 
-export interface ListState<K extends string> {
-  sort: K;
-  dir: SortDirection;
-  page: number;
-  /** Human-readable notes about parameters that were ignored. */
-  ignored: string[];
-}
-
 export function parseSort<K extends string>(
   params: URLSearchParams,
   keys: readonly K[],

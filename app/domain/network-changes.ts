@@ -18,7 +18,7 @@ import { CHANGE_KINDS, CHANGE_STATUSES, isOneOf, type ChangeStatus, type WindowS
  * The statuses a change may move to from each status. A change of a cancelled window waits (`needs_window`) until it
  * is done, cancelled, or scheduled again; done and cancelled changes are history.
  */
-export const CHANGE_STATUS_MOVES: Record<ChangeStatus, readonly ChangeStatus[]> = {
+const CHANGE_STATUS_MOVES: Record<ChangeStatus, readonly ChangeStatus[]> = {
   scheduled: ["done", "cancelled", "needs_window"],
   needs_window: ["scheduled", "done", "cancelled"],
   done: [],

@@ -75,7 +75,7 @@ export function readNotes(raw: unknown): Read<string | null> {
  * Longest window per kind. A scheduled outage is a maintenance stop (a long weekend at most); a blackout protects
  * a production period (peak season, a product launch) and may run for weeks.
  */
-export const MAX_WINDOW_MINUTES: Record<WindowKind, number> = {
+const MAX_WINDOW_MINUTES: Record<WindowKind, number> = {
   scheduled_outage: 72 * 60,
   blackout: 31 * 24 * 60,
 };
@@ -155,7 +155,7 @@ export interface WindowState {
 }
 
 /** The statuses a window may move to from each status: completed and cancelled windows are history. */
-export const WINDOW_STATUS_MOVES: Record<WindowStatus, readonly WindowStatus[]> = {
+const WINDOW_STATUS_MOVES: Record<WindowStatus, readonly WindowStatus[]> = {
   planned: ["confirmed", "cancelled"],
   confirmed: ["planned", "completed", "cancelled"],
   completed: [],

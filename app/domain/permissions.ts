@@ -31,7 +31,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 type Reach = "all" | "assigned";
 
-export const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
+const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
   program_lead: {
     "read:program": "all",
     "read:plant": "all",

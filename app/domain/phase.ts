@@ -1,4 +1,4 @@
-import { PHASES, type Phase, type PlantPhase } from "./vocabulary";
+import { PHASES, type PlantPhase } from "./vocabulary";
 
 /**
  * A plant's current phase is the first phase whose exit gate has not been passed. Gates pass in order,
@@ -12,8 +12,4 @@ export function currentPhase(passedPhases: Iterable<string>): PlantPhase {
 /** Position of a phase in the rollout, 0-based; `complete` comes after the last phase. */
 export function phaseIndex(phase: PlantPhase): number {
   return phase === "complete" ? PHASES.length : PHASES.indexOf(phase);
-}
-
-export function targetDateFor(phase: Phase, targets: Record<`target_${Phase}`, string | null>): string | null {
-  return targets[`target_${phase}`];
 }

@@ -1,4 +1,4 @@
-import { z } from "../utils/zod";
+import { type z } from "../utils/zod";
 import { canonicalCidr } from "./cidr";
 import {
   PROGRAM_FORMAT,
@@ -27,7 +27,7 @@ export type ProgramValidation = { ok: true; program: ProgramFile } | { ok: false
 
 type PathSegment = string | number;
 
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`;

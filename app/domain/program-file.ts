@@ -38,7 +38,7 @@ export const PROGRAM_FORMAT = "segmentation-program";
 export const PROGRAM_VERSION = 1;
 
 // Vocabularies the database constrains that have no list in ./vocabulary yet.
-export const RULE_CLASSES = ["unusual", "wrong"] as const;
+const RULE_CLASSES = ["unusual", "wrong"] as const;
 export const SIGNOFF_SUBJECT_TYPES = ["ownership_split", "conduit", "baseline_acceptance", "gate_pass"] as const;
 
 /**
@@ -428,7 +428,6 @@ export type ProgramPlant = ProgramFile["plants"][number];
 export type ProgramPerson = ProgramFile["people"][number];
 export type ProgramZone = ProgramPlant["zones"][number];
 export type ProgramConduit = ProgramPlant["conduits"][number];
-export type ProgramDetectionRule = ProgramConduit["detectionRules"][number];
 export type ProgramAsset = ProgramPlant["assets"][number];
 export type ProgramOutageWindow = ProgramPlant["outageWindows"][number];
 export type ProgramNetworkChange = ProgramPlant["networkChanges"][number];

@@ -463,7 +463,7 @@ function checklistJudgement(code: string, tick: ChecklistEntry | null): Judged {
   return { met: true, message: `Ticked by ${tick.by} on ${tick.at.slice(0, 10)}: ${tick.note}` };
 }
 
-export function alertBlockReason(baseline: Baseline, name: string): string | null {
+function alertBlockReason(baseline: Baseline, name: string): string | null {
   if (alertWiringAllowed(baseline)) return null;
   return `Alerts cannot be wired on “${name}” until its baseline is mature or jointly accepted. ${baselineSentence(
     name,

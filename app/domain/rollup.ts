@@ -1,4 +1,5 @@
 import { addDays, daysBetween } from "./calendar";
+import type { WindowSpan } from "./outage-windows";
 import type { GateStatus } from "./readiness";
 import { PHASES, type Phase, type PlantPhase } from "./vocabulary";
 
@@ -163,16 +164,10 @@ export const BLOCKED_FILTERS = ["yes", "no"] as const;
 
 // ——— the rollup as computed (app/models/rollup.server.ts) ———
 
-export interface WindowSummary {
+export interface WindowSummary extends WindowSpan {
   id: number;
   plantCode: string;
   plantName: string;
-  title: string;
-  kind: string;
-  status: string;
-  startsAt: string;
-  endsAt: string;
-  timeZone: string;
   /** The window in the plant's own clock, with its zone abbreviation. */
   local: string;
 }
@@ -184,7 +179,8 @@ export interface SignoffCounts {
   staleSince: string | null;
 }
 
-export interface PlantRollup {
+/** What names a plant in lists, and where it stands in the rollout. */
+export interface PlantHeading {
   id: number;
   code: string;
   name: string;
@@ -192,6 +188,9 @@ export interface PlantRollup {
   region: string;
   timeZone: string;
   phase: PlantPhase;
+}
+
+export interface PlantRollup extends PlantHeading {
   gates: { phase: Phase; status: GateStatus; passedAt: string | null }[];
   /** The status of the current phase's exit gate; null once every gate is passed. */
   gateStatus: GateStatus | null;

@@ -60,10 +60,6 @@ export interface PartState {
   reason: string | null;
 }
 
-export function isStale(signoff: SignoffRecord, currentHash: string): boolean {
-  return signoff.revokedAt === null && signoff.contentHash !== currentHash;
-}
-
 /**
  * The state of one part. `owner` narrows who may hold it: a conduit's part counts only when signed by the
  * owner assigned to it now (null: nobody is assigned); undefined means anyone of the part's role.

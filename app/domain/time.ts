@@ -79,7 +79,3 @@ export function formatDate(date: string | null): string {
   const parsed = DateTime.fromISO(date, { zone: "utc" });
   return parsed.isValid ? parsed.toFormat("d LLL yyyy") : date;
 }
-
-export function nowIso(now: Date = new Date()): string {
-  return now.toISOString();
-}

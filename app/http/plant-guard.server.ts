@@ -1,5 +1,5 @@
 import { data } from "@remix-run/node";
-import { getPlantByCode } from "~/models/plants.server";
+import { findPlantRef, getPlantByCode } from "~/models/plants.server";
 import { getDb } from "~/utils/db.server";
 
 /** The plant named in the URL, or a 404 that says which code is unknown. */
@@ -20,5 +20,5 @@ export interface PlantRef {
 export async function findPlant(rawCode: string | undefined): Promise<PlantRef | undefined> {
   const code = (rawCode ?? "").toUpperCase();
   if (!/^[A-Z0-9-]{1,16}$/.test(code)) return undefined;
-  return getDb().selectFrom("plant").select(["id", "code", "time_zone"]).where("code", "=", code).executeTakeFirst();
+  return findPlantRef(getDb(), code);
 }

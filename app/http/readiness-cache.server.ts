@@ -2,7 +2,12 @@ import type { PlantReadiness } from "~/domain/readiness";
 import { computeReadinessOf } from "~/models/readiness.server";
 import type { Rollup } from "~/domain/rollup";
 import { computeRollup } from "~/models/rollup.server";
-import { isSharedDb, type Executor } from "~/utils/db.server";
+import { auditActsBetween, auditHashAt, auditHead } from "~/models/audit.server";
+import { listPlantCodes } from "~/models/plants.server";
+import { isSharedDb } from "~/utils/db.server";
+
+/** The database handle the readiness and rollup models take. */
+type Executor = Parameters<typeof computeReadinessOf>[0];
 
 // ——— The server's readiness cache ———
 //
@@ -23,7 +28,7 @@ import { isSharedDb, type Executor } from "~/utils/db.server";
 // The models stay stateless: this module (request-facing, over the readiness and rollup models) holds the state.
 
 /** How long an answer computed at T is served for a request at "now". */
-export const READINESS_FRESH_MS = 5 * 60_000;
+const READINESS_FRESH_MS = 5 * 60_000;
 /** A requested instant this close to the clock counts as "now". */
 const NOW_TOLERANCE_MS = 5_000;
 
@@ -55,7 +60,7 @@ const NO_READINESS_INPUT = [
 ] as const;
 
 /** Forgets every cached answer. */
-export function clearReadinessCache(): void {
+function clearReadinessCache(): void {
   cache.plants.clear();
   cache.whole.clear();
   cache.generation++;
@@ -63,33 +68,17 @@ export function clearReadinessCache(): void {
 
 /** Brings the cache up to date with the database: drops the answers of whatever changed since the last look. */
 async function invalidate(db: Executor): Promise<void> {
-  const head = await db
-    .selectFrom("audit_event")
-    .select(["seq", "hash"])
-    .orderBy("seq", "desc")
-    .limit(1)
-    .executeTakeFirst();
+  const head = await auditHead(db);
   const now = { seq: head?.seq ?? 0, hash: head?.hash ?? "" };
   const seen = cache.head;
   if (now.seq !== seen.seq || now.hash !== seen.hash) {
     // Every change the app makes, in this process or another (the server's other workers, the ingest command),
     // writes audit events naming its plant in the same transaction: they say which answers to drop.
-    const continues =
-      now.seq > seen.seq &&
-      (seen.seq === 0 ||
-        (await db.selectFrom("audit_event").select("hash").where("seq", "=", seen.seq).executeTakeFirst())?.hash ===
-          seen.hash);
+    const continues = now.seq > seen.seq && (seen.seq === 0 || (await auditHashAt(db, seen.seq)) === seen.hash);
     const changed = continues
-      ? (
-          await db
-            .selectFrom("audit_event as e")
-            .leftJoin("plant as p", "p.id", "e.plant_id")
-            .select(["e.plant_id", "p.code", "e.action"])
-            .distinct()
-            .where("e.seq", ">", seen.seq)
-            .where("e.seq", "<=", now.seq)
-            .execute()
-        ).filter((event) => !NO_READINESS_INPUT.some((prefix) => event.action.startsWith(prefix)))
+      ? (await auditActsBetween(db, seen.seq, now.seq)).filter(
+          (event) => !NO_READINESS_INPUT.some((prefix) => event.action.startsWith(prefix))
+        )
       : null;
     if (!changed || changed.some((event) => event.plant_id === null || event.code === null)) {
       clearReadinessCache();
@@ -115,9 +104,7 @@ export async function readinessOf(db: Executor, at: string, codes?: string[]): P
   }
   await invalidate(db);
   // As `loadPlantStates` gives them: each plant once, by code.
-  const wanted = [
-    ...new Set(codes ?? (await db.selectFrom("plant").select("code").execute()).map((plant) => plant.code)),
-  ].sort();
+  const wanted = [...new Set(codes ?? (await listPlantCodes(db)))].sort();
   const fresh = (hit: CachedPlant | undefined): hit is CachedPlant =>
     hit !== undefined && nowMs - hit.computedAt < READINESS_FRESH_MS;
   const missing = wanted.filter((code) => !fresh(cache.plants.get(code)));
@@ -154,7 +141,7 @@ export async function readinessOf(db: Executor, at: string, codes?: string[]): P
  * caller should say when its answer was computed. Outside the server's shared connection, or for an instant that
  * is not "now", it simply computes.
  */
-export async function wholeProgramAnswer<T>(
+async function wholeProgramAnswer<T>(
   db: Executor,
   key: string,
   now: Date,

@@ -10,7 +10,7 @@ import { findPlant, type PlantRef } from "~/http/plant-guard.server";
 // What the outage-window API endpoints share: finding the plant in the address (within a token's plants), reading
 // a JSON body, reading a time given as a UTC instant or as plant-local fields, and answering refusals as JSON.
 
-export class ApiRefusal extends Error {
+class ApiRefusal extends Error {
   constructor(public response: Response) {
     super("API refusal");
   }
@@ -44,7 +44,7 @@ export async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-export const LocalSchema = z.object({
+const LocalSchema = z.object({
   date: z.string(),
   time: z.string(),
   offset: z.string().nullish(),

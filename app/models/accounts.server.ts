@@ -2,14 +2,14 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { EMAIL_PATTERN, MAX_EMAIL_LENGTH } from "~/domain/accounts";
 import { can, type Permission } from "~/domain/permissions";
-import { accountFields, changesBetween, conflictMessage } from "~/domain/revisions";
+import { accountFields } from "~/domain/revisions";
 import { isOneOf, ROLE_LABELS, ROLES, type Role } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
-import { revisionTrail } from "~/models/revisions.server";
+import { revisionConflict, revisionTrail } from "~/models/revisions.server";
 import type { Actor, AuditActor } from "~/utils/actor";
 import { newTokenSecret } from "~/models/sessions.server";
 import type { Executor } from "~/utils/db.server";
-import { ActError, RevisionConflictError } from "~/utils/errors";
+import { ActError } from "~/utils/errors";
 import { sha256 } from "~/utils/crypto.server";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "~/utils/password.server";
 
@@ -18,7 +18,7 @@ import { hashPassword, MIN_PASSWORD_LENGTH } from "~/utils/password.server";
 
 export const MAX_PASSWORD_LENGTH = 200;
 /** How many leading characters of a token are kept in clear, so people can tell their tokens apart. */
-export const TOKEN_PREFIX_LENGTH = 10;
+const TOKEN_PREFIX_LENGTH = 10;
 
 // ——— queries ———
 
@@ -70,7 +70,7 @@ export async function listAccounts(
     .orderBy("p.active", "desc")
     .orderBy("p.name")
     .orderBy("p.id");
-  let assignments = db
+  const assignments = db
     .selectFrom("person_plant as pp")
     .innerJoin("plant", "plant.id", "pp.plant_id")
     .select(["pp.person_id", "plant.code"])
@@ -449,23 +449,20 @@ async function requireAccountRevision(
     { type: "person", id: person.id, plantId: null, actions: ["account.update"] },
     expectedRevision
   );
-  const current = accountFields({ name: person.name, role: person.role, plants: person.plantCodes });
-  // The audit records each replaced account in the shape of `accountSnapshot`.
-  const read = trail.basedOn
-    ? accountFields(trail.basedOn as unknown as { name: string; role: string; plants: string[] })
-    : null;
-  const conflict = {
-    basedOn: expectedRevision,
-    revision: person.revision,
-    savedBy: trail.savedBy,
-    savedAt: trail.savedAt,
-    current,
-    changes: read ? changesBetween(read, current) : null,
-  };
-  const yours = actor.personId !== null && trail.savedByPersonId === actor.personId;
-  throw new RevisionConflictError(
-    conflictMessage({ ...conflict, object: `the account of ${person.name}`, act: "edit", yours }),
-    conflict
+  throw revisionConflict(
+    actor,
+    {
+      label: `the account of ${person.name}`,
+      revision: person.revision,
+      current: accountFields({ name: person.name, role: person.role, plants: person.plantCodes }),
+      // The audit records each replaced account in the shape of `accountSnapshot`.
+      read: trail.basedOn
+        ? accountFields(trail.basedOn as unknown as { name: string; role: string; plants: string[] })
+        : null,
+    },
+    trail,
+    expectedRevision,
+    "edit"
   );
 }
 

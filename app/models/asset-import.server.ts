@@ -1,7 +1,12 @@
-import { CidrMatcher } from "~/domain/cidr";
-import { parseAssetCsv, type ImportField, type ImportProblem, type ImportRow } from "~/domain/asset-import";
+import {
+  parseAssetCsv,
+  type AssetImportSummary,
+  type ImportField,
+  type ImportProblem,
+  type ImportRow,
+} from "~/domain/asset-import";
 import { recordAudit } from "~/models/audit.server";
-import type { AssetKind } from "~/domain/vocabulary";
+import { loadZoneRanges } from "~/models/zones.server";
 import type { AuditActor } from "~/utils/actor";
 import type { DB } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
@@ -10,32 +15,16 @@ import { ActError } from "~/utils/errors";
 // is updated with what the export adds; anything else becomes a `staged` asset for an engineer to triage. The
 // whole file is one transaction: any bad row and nothing is written.
 
-export const IMPORT_SOURCE = "import";
-
-export interface AssetImportSummary {
-  plant: string;
-  dryRun: boolean;
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  columns: Partial<Record<ImportField, string>>;
-  ignoredColumns: string[];
-}
+const IMPORT_SOURCE = "import";
 
 export type AssetImportResult =
   | { ok: true; summary: AssetImportSummary }
   | { ok: false; problems: ImportProblem[]; columns: Partial<Record<ImportField, string>> };
 
-interface Known {
+/** An asset the plant already has, with the fields an import row may match or fill in. */
+interface Known extends Pick<ImportRow, "ip" | "mac" | "vendor" | "model" | "firmware" | "kind"> {
   id: number;
   zone_id: number | null;
-  ip: string | null;
-  mac: string | null;
-  vendor: string | null;
-  model: string | null;
-  firmware: string | null;
-  kind: AssetKind | null;
 }
 
 function listAt<T>(map: Map<string, T[]>, key: string): T[] {
@@ -67,16 +56,8 @@ export async function importAssets(
         .where("code", "=", input.plantCode.toUpperCase())
         .executeTakeFirst();
       if (!plant) throw new ActError(404, `No plant in the program has the code “${input.plantCode}”.`);
-      const zones = await tx.selectFrom("zone").select(["id", "name"]).where("plant_id", "=", plant.id).execute();
+      const { zones, matcher } = await loadZoneRanges(tx, plant.id);
       const zoneByName = new Map(zones.map((z) => [z.name.toLowerCase(), z]));
-      const ranges = await tx
-        .selectFrom("zone_range as r")
-        .innerJoin("zone as z", "z.id", "r.zone_id")
-        .select(["r.zone_id", "r.cidr"])
-        .where("z.plant_id", "=", plant.id)
-        .execute();
-      const matcher = new CidrMatcher<number>();
-      for (const range of ranges) matcher.add(range.cidr, range.zone_id);
       const known: Known[] = await tx
         .selectFrom("asset")
         .select(["id", "zone_id", "ip", "mac", "vendor", "model", "firmware", "kind"])

@@ -146,23 +146,25 @@ export async function getAuditFilterOptions(db: Executor, plantId: number | null
     .orderBy("person.name")
     .orderBy("person.id")
     .execute();
-  const objectTypes = await db
-    .selectFrom("audit_event")
-    .select("object_type")
-    .distinct()
-    .$if(plantId !== null, (qb) => qb.where("plant_id", "=", plantId))
-    .orderBy("object_type")
-    .execute();
-  const actions = await db
-    .selectFrom("audit_event")
-    .select("action")
-    .distinct()
-    .$if(plantId !== null, (qb) => qb.where("plant_id", "=", plantId))
-    .orderBy("action")
-    .execute();
   return {
     people,
-    objectTypes: objectTypes.map((row) => row.object_type),
-    actions: actions.map((row) => row.action),
+    objectTypes: await occurringValues(db, "object_type", plantId),
+    actions: await occurringValues(db, "action", plantId),
   };
+}
+
+/** The values a column of the trail holds (of the plant's events, when one is given), each once, in order. */
+async function occurringValues(
+  db: Executor,
+  column: "object_type" | "action",
+  plantId: number | null
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom("audit_event")
+    .select(column)
+    .distinct()
+    .$if(plantId !== null, (qb) => qb.where("plant_id", "=", plantId))
+    .orderBy(column)
+    .execute();
+  return rows.map((row) => row[column]);
 }

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { AuditEventRow, Database } from "../../db/schema";
 import type { AuditActor } from "~/utils/actor";
+import type { Executor } from "~/utils/db.server";
 
 // The audit trail: one append-only, hash-chained event per mutation, written inside the mutation's own
 // transaction. Each event's hash covers the previous event's hash and the event's own canonical content,
@@ -51,6 +52,32 @@ export function eventHash(event: HashedFields): string {
   return crypto.createHash("sha256").update(`${event.prev_hash}\n${content}`).digest("hex");
 }
 
+/** The trail's last event: its sequence number and hash (undefined while the trail is empty). */
+export async function auditHead(db: Executor): Promise<{ seq: number; hash: string } | undefined> {
+  return db.selectFrom("audit_event").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
+}
+
+/** The hash of the event at `seq`, or undefined when there is none. */
+export async function auditHashAt(db: Executor, seq: number): Promise<string | undefined> {
+  return (await db.selectFrom("audit_event").select("hash").where("seq", "=", seq).executeTakeFirst())?.hash;
+}
+
+/** The distinct acts recorded after `after` up to `upTo`, each with its plant's id and code (null: no plant). */
+export async function auditActsBetween(
+  db: Executor,
+  after: number,
+  upTo: number
+): Promise<{ plant_id: number | null; code: string | null; action: string }[]> {
+  return db
+    .selectFrom("audit_event as e")
+    .leftJoin("plant as p", "p.id", "e.plant_id")
+    .select(["e.plant_id", "p.code", "e.action"])
+    .distinct()
+    .where("e.seq", ">", after)
+    .where("e.seq", "<=", upTo)
+    .execute();
+}
+
 /** Appends one event. Takes a transaction so the event commits or rolls back with the change it records. */
 export async function recordAudit(
   tx: Transaction<Database>,
@@ -58,12 +85,7 @@ export async function recordAudit(
   entry: AuditEntry,
   at: Date = new Date()
 ): Promise<void> {
-  const last = await tx
-    .selectFrom("audit_event")
-    .select(["seq", "hash"])
-    .orderBy("seq", "desc")
-    .limit(1)
-    .executeTakeFirst();
+  const last = await auditHead(tx);
   const event: HashedFields = {
     seq: (last?.seq ?? 0) + 1,
     at: at.toISOString(),

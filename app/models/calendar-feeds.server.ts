@@ -13,9 +13,9 @@ import { randomSecret, sha256 } from "~/utils/crypto.server";
 // token) open. A feed token stands for its person: the person's current role and plants decide what the feed
 // shows, so a person made inactive or moved off a plant stops seeing it at the next refresh.
 
-export const FEED_TOKEN_PREFIX = "stf_";
+const FEED_TOKEN_PREFIX = "stf_";
 /** How far back a feed reaches: recent history stays in people's calendars, older windows drop out. */
-export const FEED_HISTORY_DAYS = 90;
+const FEED_HISTORY_DAYS = 90;
 
 export interface FeedTokenSummary {
   id: number;
@@ -129,7 +129,7 @@ export async function feedActor(db: Executor, token: string | undefined): Promis
 }
 
 /** A calendar client reads the whole feed at every refresh: it holds the first windows from FEED_HISTORY_DAYS ago. */
-export const FEED_WINDOW_LIMIT = 2000;
+const FEED_WINDOW_LIMIT = 2000;
 
 /**
  * The iCalendar body of the windows the actor may read: one plant's (`plantId`) or the whole program's, from

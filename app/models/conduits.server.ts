@@ -17,9 +17,8 @@ import {
   type SigningFacts,
   type SignoffPart,
 } from "~/domain/signoffs";
-import type { FlowDirection, FlowProtocol } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
-import { revisionTrail } from "~/models/revisions.server";
+import { revisionConflict, revisionTrail } from "~/models/revisions.server";
 import {
   conduitHash,
   insertSignoff,
@@ -27,6 +26,7 @@ import {
   refuseSigning,
   requireSigner,
   signerOf,
+  conduitDefinitionOf,
   type ConduitDefinition,
   type PlacedSignoff,
 } from "~/models/signoffs.server";
@@ -53,9 +53,9 @@ async function flowsOf(db: Executor, conduitIds: number[]) {
   for (const row of rows) {
     const list = byConduit.get(row.conduit_id) ?? [];
     list.push({
-      protocol: row.protocol as FlowProtocol,
+      protocol: row.protocol,
       port: row.port,
-      direction: row.direction as FlowDirection,
+      direction: row.direction,
       description: row.description,
     });
     byConduit.set(row.conduit_id, list);
@@ -64,9 +64,9 @@ async function flowsOf(db: Executor, conduitIds: number[]) {
   return byConduit;
 }
 
-/** Every conduit of a plant with its definition, owners and the hash its owners sign. */
-export async function listConduitDetails(db: Executor, plantId: number, conduitId?: number): Promise<ConduitDetail[]> {
-  let query = db
+/** Conduits (`c`) with their zones and owners: a row holds a conduit's whole definition and who signs it. */
+export function conduitsWithOwners(db: Executor) {
+  return db
     .selectFrom("conduit as c")
     .innerJoin("zone as za", "za.id", "c.zone_a_id")
     .innerJoin("zone as zb", "zb.id", "c.zone_b_id")
@@ -80,6 +80,8 @@ export async function listConduitDetails(db: Executor, plantId: number, conduitI
       "c.zone_b_id",
       "za.name as zone_a_name",
       "zb.name as zone_b_name",
+      "za.kind as zone_a_kind",
+      "zb.kind as zone_b_kind",
       "c.purpose",
       "c.control_type",
       "c.monitored",
@@ -89,8 +91,12 @@ export async function listConduitDetails(db: Executor, plantId: number, conduitI
       "d.name as design_owner_name",
       "c.monitoring_owner_id",
       "m.name as monitoring_owner_name",
-    ])
-    .where("c.plant_id", "=", plantId);
+    ]);
+}
+
+/** Every conduit of a plant with its definition, owners and the hash its owners sign. */
+export async function listConduitDetails(db: Executor, plantId: number, conduitId?: number): Promise<ConduitDetail[]> {
+  let query = conduitsWithOwners(db).where("c.plant_id", "=", plantId);
   if (conduitId !== undefined) query = query.where("c.id", "=", conduitId);
   const rows = await query.orderBy("c.name").execute();
   const flows = await flowsOf(
@@ -98,19 +104,7 @@ export async function listConduitDetails(db: Executor, plantId: number, conduitI
     rows.map((row) => row.id)
   );
   return rows.map((row) => {
-    const definition: ConduitDefinition = {
-      id: row.id,
-      plantId: row.plant_id,
-      name: row.name,
-      zoneAId: row.zone_a_id,
-      zoneBId: row.zone_b_id,
-      purpose: row.purpose,
-      controlType: row.control_type,
-      monitored: row.monitored === 1,
-      monitoringPoint: row.monitoring_point,
-      revision: row.revision,
-      flows: flows.get(row.id) ?? [],
-    };
+    const definition = conduitDefinitionOf(row, flows.get(row.id) ?? []);
     return {
       ...definition,
       zoneAName: row.zone_a_name,
@@ -210,7 +204,7 @@ async function definitionSince(db: Executor, conduit: ConduitDetail, basedOn: nu
   const current = conduitFields(conduit, zoneName);
   // The audit records each replaced definition in the shape of `definitionOf`.
   const read = trail.basedOn ? conduitFields(trail.basedOn as unknown as ConduitFieldsInput, zoneName) : null;
-  return { trail, current, changes: read ? changesBetween(read, current) : null };
+  return { trail, current, read, changes: read ? changesBetween(read, current) : null };
 }
 
 /**
@@ -227,17 +221,14 @@ export async function requireConduitRevision(
   if (conduit.revision === expectedRevision) return;
   const [detail] = await listConduitDetails(db, conduit.plantId, conduit.id);
   if (!detail) throw new ActError(404, "No such conduit at this plant.");
-  const { trail, current, changes } = await definitionSince(db, detail, expectedRevision);
-  const conflict = {
-    basedOn: expectedRevision,
-    revision: detail.revision,
-    savedBy: trail.savedBy,
-    savedAt: trail.savedAt,
-    current,
-    changes,
-  };
-  const yours = actor.personId !== null && trail.savedByPersonId === actor.personId;
-  throw new RevisionConflictError(conflictMessage({ ...conflict, object: "this conduit", act, yours }), conflict);
+  const { trail, current, read } = await definitionSince(db, detail, expectedRevision);
+  throw revisionConflict(
+    actor,
+    { label: "this conduit", revision: detail.revision, current, read },
+    trail,
+    expectedRevision,
+    act
+  );
 }
 
 type Owners = { designOwnerId: number | null; monitoringOwnerId: number | null };

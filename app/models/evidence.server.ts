@@ -3,9 +3,8 @@ import os from "node:os";
 import { sql, type Transaction } from "kysely";
 import { DateTime } from "luxon";
 import type { Database } from "../../db/schema";
-import { currentEpoch, type BaselineSettings } from "~/domain/baseline";
+import { currentEpoch, type BaselineSettings, type Observation } from "~/domain/baseline";
 import { localDay } from "~/domain/calendar";
-import { CidrMatcher } from "~/domain/cidr";
 import {
   blobOf,
   KEY_WORDS,
@@ -20,6 +19,7 @@ import { classifyFlow, dayCoverage } from "~/domain/flows";
 import { flowTuple, type ConnRecord } from "~/domain/zeek";
 import { recordAudit } from "~/models/audit.server";
 import { loadSettings } from "~/models/baseline-settings.server";
+import { loadZoneRanges } from "~/models/zones.server";
 import { listCutovers } from "~/models/cutovers.server";
 import type { AuditActor } from "~/utils/actor";
 import { sqliteHandle, type DB, type Executor } from "~/utils/db.server";
@@ -56,15 +56,10 @@ export interface IngestOptions {
   now?: Date;
 }
 
-export interface DayFigures {
+/** A conduit's figures of one day, all sources together. */
+export interface DayFigures extends Omit<Observation, "source"> {
   conduitId: number;
   conduit: string;
-  day: string;
-  coverage: number;
-  tuples: number;
-  newTuples: number;
-  connections: number;
-  bytes: number;
 }
 
 export interface WrongFlow {
@@ -282,16 +277,8 @@ async function startIngest(
   if (!plant) throw new ActError(404, `No plant in the program has the code “${options.plantCode}”.`);
   const settings: BaselineSettings = await loadSettings(db);
 
-  const zones = await db.selectFrom("zone").select(["id", "name"]).where("plant_id", "=", plant.id).execute();
+  const { zones, matcher } = await loadZoneRanges(db, plant.id);
   const zoneById = new Map<number, Zone>(zones.map((z) => [z.id, z]));
-  const ranges = await db
-    .selectFrom("zone_range as r")
-    .innerJoin("zone as z", "z.id", "r.zone_id")
-    .select(["r.zone_id", "r.cidr"])
-    .where("z.plant_id", "=", plant.id)
-    .execute();
-  const matcher = new CidrMatcher<number>();
-  for (const range of ranges) matcher.add(range.cidr, range.zone_id);
 
   const conduitRows = await db
     .selectFrom("conduit")

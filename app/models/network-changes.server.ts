@@ -261,7 +261,7 @@ export async function scheduleChange(
   return (await getChange(db, id))!;
 }
 
-export async function getChange(db: Executor, changeId: number): Promise<ChangeView | null> {
+async function getChange(db: Executor, changeId: number): Promise<ChangeView | null> {
   const row = await changeQuery(db).where("c.id", "=", changeId).executeTakeFirst();
   return row ? changeView(row) : null;
 }

@@ -16,10 +16,7 @@ export interface ObservationWrite extends ObservationInput {
 }
 
 /** Validates and upserts observations inside the caller's transaction; returns how many were new. */
-export async function upsertObservations(
-  tx: Transaction<Database>,
-  rows: readonly ObservationWrite[]
-): Promise<number> {
+async function upsertObservations(tx: Transaction<Database>, rows: readonly ObservationWrite[]): Promise<number> {
   let created = 0;
   for (const [index, input] of rows.entries()) {
     const parsed = ObservationSchema.safeParse(input);

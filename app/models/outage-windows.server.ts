@@ -16,16 +16,16 @@ import {
   type WindowState,
 } from "~/domain/outage-windows";
 import { can } from "~/domain/permissions";
-import { changesBetween, conflictMessage, outageWindowFields } from "~/domain/revisions";
+import { outageWindowFields } from "~/domain/revisions";
 import { WINDOW_KIND_LABELS, type WindowKind, type WindowStatus } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import { requireAct } from "~/models/authorize.server";
 import { changesNeedingWindow, changesOfWindows, type ChangeView } from "~/models/network-changes.server";
-import { revisionTrail } from "~/models/revisions.server";
+import { revisionConflict, revisionTrail } from "~/models/revisions.server";
 import { blackoutsOverlapping, plantOf, windowFacts, type WindowColumns } from "~/models/window-facts.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
-import { ActError, readOrRefuse, RefusedAct, RevisionConflictError, withFieldNames } from "~/utils/errors";
+import { ActError, readOrRefuse, RefusedAct, withFieldNames } from "~/utils/errors";
 
 // Outage windows: reads for the calendars and the program view, and the acts (each authorized, decided by the rules
 // in app/domain/outage-windows.ts, committed in one transaction with its audit event, or not at all). The network
@@ -168,7 +168,7 @@ export interface UpcomingWindow extends WindowView {
 }
 
 /** The most windows one page of upcoming windows holds; beyond it the page says there are more. */
-export const UPCOMING_WINDOW_LIMIT = 500;
+const UPCOMING_WINDOW_LIMIT = 500;
 
 export interface UpcomingWindows {
   from: string;
@@ -318,7 +318,7 @@ export async function createWindow(
         objectType: "outage_window",
         objectId: id,
         plantId: plant.id,
-        summary: `${actor.name} added the ${WINDOW_KIND_LABELS[row.kind as WindowKind].toLowerCase()} “${title}” at ${
+        summary: `${actor.name} added the ${WINDOW_KIND_LABELS[row.kind].toLowerCase()} “${title}” at ${
           plant.code
         } (${formatLocalRange(row.starts_at, row.ends_at, row.time_zone)}), ${row.status}`,
         after: windowAuditShape(row),
@@ -359,28 +359,18 @@ async function requireWindowRevision(
     { type: "outage_window", id: current.id, plantId: current.plant_id, actions: WINDOW_EDIT_ACTIONS },
     edit.expectedRevision
   );
-  const now = outageWindowFields(windowAuditShape(current));
-  // The audit records each replaced window in the shape of `windowAuditShape`.
-  const read = trail.basedOn
-    ? outageWindowFields(trail.basedOn as unknown as ReturnType<typeof windowAuditShape>)
-    : null;
-  const conflict = {
-    basedOn: edit.expectedRevision,
-    revision: current.revision,
-    savedBy: trail.savedBy,
-    savedAt: trail.savedAt,
-    current: now,
-    changes: read ? changesBetween(read, now) : null,
-  };
-  const yours = actor.personId !== null && trail.savedByPersonId === actor.personId;
-  throw new RevisionConflictError(
-    conflictMessage({
-      ...conflict,
-      object: `window “${current.title}”`,
-      act: edit.status === undefined ? "edit" : "status",
-      yours,
-    }),
-    conflict
+  throw revisionConflict(
+    actor,
+    {
+      label: `window “${current.title}”`,
+      revision: current.revision,
+      current: outageWindowFields(windowAuditShape(current)),
+      // The audit records each replaced window in the shape of `windowAuditShape`.
+      read: trail.basedOn ? outageWindowFields(trail.basedOn as unknown as ReturnType<typeof windowAuditShape>) : null,
+    },
+    trail,
+    edit.expectedRevision,
+    edit.status === undefined ? "edit" : "status"
   );
 }
 

@@ -1,16 +1,29 @@
 import { sql } from "kysely";
 import { currentPhase } from "~/domain/phase";
+import type { PlantHeading } from "~/domain/rollup";
 import type { AssetKind, AssetStatus, Criticality, PlantPhase } from "~/domain/vocabulary";
 import type { Executor } from "~/utils/db.server";
 
-export interface PlantSummary {
-  id: number;
-  code: string;
-  name: string;
-  site: string;
-  region: string;
-  timeZone: string;
-  phase: PlantPhase;
+/** The columns that name a plant, read from `plant as p`. */
+export const PLANT_HEADING_COLUMNS = ["p.id", "p.code", "p.name", "p.site", "p.region", "p.time_zone"] as const;
+
+/** A plant's heading from the columns that name it, in the phase it is in. */
+export function plantHeading(
+  row: { id: number; code: string; name: string; site: string; region: string; time_zone: string },
+  phase: PlantPhase
+): PlantHeading {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    site: row.site,
+    region: row.region,
+    timeZone: row.time_zone,
+    phase,
+  };
+}
+
+export interface PlantSummary extends PlantHeading {
   targetAlerting: string | null;
   assetCount: number;
   zoneCount: number;
@@ -22,12 +35,7 @@ export async function listPlantSummaries(db: Executor): Promise<PlantSummary[]> 
   const rows = await db
     .selectFrom("plant as p")
     .select((eb) => [
-      "p.id",
-      "p.code",
-      "p.name",
-      "p.site",
-      "p.region",
-      "p.time_zone",
+      ...PLANT_HEADING_COLUMNS,
       "p.target_alerting",
       eb
         .selectFrom("asset")
@@ -54,18 +62,25 @@ export async function listPlantSummaries(db: Executor): Promise<PlantSummary[]> 
     .execute();
 
   return rows.map((row) => ({
-    id: row.id,
-    code: row.code,
-    name: row.name,
-    site: row.site,
-    region: row.region,
-    timeZone: row.time_zone,
-    phase: currentPhase(row.passed_phases ? row.passed_phases.split(",") : []),
+    ...plantHeading(row, currentPhase(row.passed_phases ? row.passed_phases.split(",") : [])),
     targetAlerting: row.target_alerting,
     assetCount: Number(row.asset_count ?? 0),
     zoneCount: Number(row.zone_count ?? 0),
     conduitCount: Number(row.conduit_count ?? 0),
   }));
+}
+
+/** Every plant's code. */
+export async function listPlantCodes(db: Executor): Promise<string[]> {
+  return (await db.selectFrom("plant").select("code").execute()).map((plant) => plant.code);
+}
+
+/** The plant a code names (exactly, upper case): its id, code and time zone; undefined when none does. */
+export async function findPlantRef(
+  db: Executor,
+  code: string
+): Promise<{ id: number; code: string; time_zone: string } | undefined> {
+  return db.selectFrom("plant").select(["id", "code", "time_zone"]).where("code", "=", code).executeTakeFirst();
 }
 
 export async function getPlantByCode(db: Executor, code: string) {

@@ -8,28 +8,23 @@ import {
   PROGRAM_VERSION,
   canonicalOrder,
   outageWindowKeys,
-  type ProgramAsset,
   type ProgramChecklistTick,
   type ProgramConduit,
-  type ProgramDetectionRule,
   type ProgramFile,
   type ProgramGatePass,
-  type ProgramNetworkChange,
-  type ProgramOutageWindow,
-  type ProgramPerson,
   type ProgramPlant,
-  type ProgramSignoff,
   type ProgramSignoffSubject,
   type ProgramZone,
 } from "~/domain/program-file";
 import { baselineAcceptanceHash } from "~/models/readiness.server";
-import { conduitHash } from "~/models/signoffs.server";
+import { conduitDefinitionOf, conduitHash } from "~/models/signoffs.server";
+import { windowSpanOf } from "~/models/window-facts.server";
 
 // The program file read out of the database: every table once (no per-plant queries) inside one read
 // transaction, so the file is one consistent moment. The import is in program-import.server.ts.
 
 /** The database holds something the program file cannot express; the message says what. */
-export class ProgramExportError extends Error {}
+class ProgramExportError extends Error {}
 
 export async function exportProgram(db: Kysely<Database>, options: { exportedAt: Date }): Promise<ProgramFile> {
   const exportedAt = options.exportedAt.toISOString();
@@ -143,7 +138,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
   for (const zone of zones) {
     const doc = {
       name: zone.name,
-      kind: zone.kind as ProgramZone["kind"],
+      kind: zone.kind,
       purdueLevel: zone.purdue_level,
       slTarget: zone.sl_target,
       description: zone.description,
@@ -164,7 +159,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       zoneA: zoneName(conduit.zone_a_id),
       zoneB: zoneName(conduit.zone_b_id),
       purpose: conduit.purpose,
-      controlType: conduit.control_type as ProgramConduit["controlType"],
+      controlType: conduit.control_type,
       monitored: conduit.monitored === 1,
       monitoringPoint: conduit.monitoring_point,
       revision: conduit.revision,
@@ -184,9 +179,9 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
   const conduitOf = (id: number) => must(conduitDocs, id, `conduit ${id}`);
   for (const flow of flows) {
     const allowed: AllowedFlow = {
-      protocol: flow.protocol as AllowedFlow["protocol"],
+      protocol: flow.protocol,
       port: flow.port,
-      direction: flow.direction as AllowedFlow["direction"],
+      direction: flow.direction,
       description: flow.description,
     };
     conduitOf(flow.conduit_id).flows.push(allowed);
@@ -215,7 +210,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
   for (const r of rules) {
     conduitOf(r.conduit_id).detectionRules.push({
       name: r.name,
-      class: r.class as ProgramDetectionRule["class"],
+      class: r.class,
       description: r.description,
       reviewedBy: emailOrNull(r.reviewed_by),
       reviewedAt: r.reviewed_at,
@@ -229,22 +224,22 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
     assetNames.set(asset.id, asset.name);
     plantOf(asset.plant_id).assets.push({
       name: asset.name,
-      kind: asset.kind as ProgramAsset["kind"],
+      kind: asset.kind,
       vendor: asset.vendor,
       model: asset.model,
       firmware: asset.firmware,
       installYear: asset.install_year,
       ip: asset.ip,
       mac: asset.mac,
-      criticality: asset.criticality as ProgramAsset["criticality"],
-      discoverySource: asset.discovery_source as ProgramAsset["discoverySource"],
-      status: asset.status as ProgramAsset["status"],
+      criticality: asset.criticality,
+      discoverySource: asset.discovery_source,
+      status: asset.status,
       zone: asset.zone_id === null ? null : zoneName(asset.zone_id),
       triage:
         asset.triage === null
           ? null
           : {
-              state: asset.triage as "transient" | "escalated",
+              state: asset.triage,
               note: asset.triage_note,
               by: emailOrNull(asset.triaged_by),
               at: asset.triaged_at ?? asset.updated_at,
@@ -269,12 +264,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       windowKeys.set(w.id, key);
       plantOf(plantId).outageWindows.push({
         key,
-        title: w.title,
-        kind: w.kind as ProgramOutageWindow["kind"],
-        status: w.status as ProgramOutageWindow["status"],
-        startsAt: w.starts_at,
-        endsAt: w.ends_at,
-        timeZone: w.time_zone,
+        ...windowSpanOf(w),
         notes: w.notes,
         createdBy: emailOrNull(w.created_by),
         createdAt: w.created_at,
@@ -295,7 +285,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       cutovers.set(change.conduit_id, [...(cutovers.get(change.conduit_id) ?? []), fact]);
     }
     plantOf(change.plant_id).networkChanges.push({
-      kind: change.kind as ProgramNetworkChange["kind"],
+      kind: change.kind,
       title: change.title,
       conduit: change.conduit_id === null ? null : conduitOf(change.conduit_id).name,
       conduitRevision: change.conduit_revision,
@@ -304,7 +294,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
         change.window_id === null ? null : must(windowKeys, change.window_id, `outage window ${change.window_id}`),
       plannedStart: change.planned_start,
       plannedMinutes: change.planned_minutes,
-      status: change.status as ProgramNetworkChange["status"],
+      status: change.status,
       doneAt: change.done_at,
       createdBy: emailOrNull(change.created_by),
       createdAt: change.created_at,
@@ -341,7 +331,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
     const criteria = parseStoredJson(pass.criteria_snapshot, `Gate pass ${pass.id}`);
     if (!Array.isArray(criteria))
       throw new ProgramExportError(`Gate pass ${pass.id} holds a criteria snapshot that is not a JSON list.`);
-    const phase = pass.phase as ProgramGatePass["phase"];
+    const phase = pass.phase;
     passPhases.set(pass.id, phase);
     plantOf(pass.plant_id).gatePasses.push({
       phase,
@@ -356,19 +346,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
   /** The hash of a conduit's definition at a revision, with this database's ids, as the app computes it. */
   const definitionHash = (conduitId: number, revision: number) => {
     const c = must(conduitRows, conduitId, `conduit ${conduitId}`);
-    return conduitHash({
-      id: c.id,
-      plantId: c.plant_id,
-      name: c.name,
-      zoneAId: c.zone_a_id,
-      zoneBId: c.zone_b_id,
-      purpose: c.purpose,
-      controlType: c.control_type,
-      monitored: c.monitored === 1,
-      monitoringPoint: c.monitoring_point,
-      revision,
-      flows: conduitFlows.get(c.id) ?? [],
-    });
+    return conduitHash(conduitDefinitionOf(c, conduitFlows.get(c.id) ?? [], revision));
   };
 
   for (const s of signoffs) {
@@ -408,9 +386,9 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
     }
     plantOf(s.plant_id).signoffs.push({
       subject,
-      part: s.part as ProgramSignoff["part"],
+      part: s.part,
       signer: emailOf(s.person_id),
-      role: s.role as ProgramSignoff["role"],
+      role: s.role,
       revision: s.revision,
       contentHash: hash,
       signedAt: s.signed_at,
@@ -428,7 +406,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
     people: people.map((p) => ({
       email: p.email,
       name: p.name,
-      role: p.role as ProgramPerson["role"],
+      role: p.role,
       title: p.title,
       active: p.active === 1,
       createdAt: p.created_at,

@@ -83,7 +83,7 @@ export interface StagedHosts {
 }
 
 /** Staged hosts not marked known-transient, per plant: how many, and the first few by name. */
-export async function listStagedHosts(
+async function listStagedHosts(
   db: Executor,
   plantIds: readonly number[],
   onlyEscalated = false

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { currentEpoch, epochCutover, epochStartFor, type BaselineSettings, type Observation } from "~/domain/baseline";
+import { currentEpoch, epochCutover, epochStartFor, type Observation } from "~/domain/baseline";
 import {
   computeReadiness,
   type ConduitFacts,
@@ -9,10 +9,17 @@ import {
   type WindowFact,
 } from "~/domain/readiness";
 import { partState, SIGNOFF_PARTS } from "~/domain/signoffs";
-import { conduitHash, contentHash, listSignoffs, ownershipSplitHash } from "~/models/signoffs.server";
+import {
+  conduitDefinitionOf,
+  conduitHash,
+  contentHash,
+  listSignoffs,
+  ownershipSplitHash,
+} from "~/models/signoffs.server";
 import { loadSettings } from "~/models/baseline-settings.server";
+import { conduitsWithOwners } from "~/models/conduits.server";
 import { listCutovers } from "~/models/cutovers.server";
-import { isSharedDb, type Executor } from "~/utils/db.server";
+import type { Executor } from "~/utils/db.server";
 
 export { loadSettings };
 
@@ -151,33 +158,7 @@ export async function loadPlantStates(
       .where("plant_id", "in", ids)
       .orderBy("name")
       .execute(),
-    db
-      .selectFrom("conduit as c")
-      .innerJoin("zone as za", "za.id", "c.zone_a_id")
-      .innerJoin("zone as zb", "zb.id", "c.zone_b_id")
-      .leftJoin("person as d", "d.id", "c.design_owner_id")
-      .leftJoin("person as m", "m.id", "c.monitoring_owner_id")
-      .select([
-        "c.id",
-        "c.plant_id",
-        "c.name",
-        "c.zone_a_id",
-        "c.zone_b_id",
-        "za.kind as zone_a_kind",
-        "zb.kind as zone_b_kind",
-        "c.purpose",
-        "c.control_type",
-        "c.monitored",
-        "c.monitoring_point",
-        "c.revision",
-        "c.design_owner_id",
-        "d.name as design_owner",
-        "c.monitoring_owner_id",
-        "m.name as monitoring_owner",
-      ])
-      .where("c.plant_id", "in", ids)
-      .orderBy("c.name")
-      .execute(),
+    conduitsWithOwners(db).where("c.plant_id", "in", ids).orderBy("c.name").execute(),
     db
       .selectFrom("conduit_flow as f")
       .innerJoin("conduit as c", "c.id", "f.conduit_id")
@@ -287,29 +268,22 @@ export async function loadPlantStates(
 
     const conduits: ConduitFacts[] = (byPlant.conduits.get(plant.id) ?? []).map((c) => {
       const flows = byConduit.flows.get(c.id) ?? [];
-      const hash = conduitHash({
-        id: c.id,
-        plantId: c.plant_id,
-        name: c.name,
-        zoneAId: c.zone_a_id,
-        zoneBId: c.zone_b_id,
-        purpose: c.purpose,
-        controlType: c.control_type,
-        monitored: c.monitored === 1,
-        monitoringPoint: c.monitoring_point,
-        revision: c.revision,
-        flows: flows.map((f) => ({
-          protocol: f.protocol as never,
-          port: f.port,
-          direction: f.direction as never,
-          description: f.description,
-        })),
-      });
+      const hash = conduitHash(
+        conduitDefinitionOf(
+          c,
+          flows.map((f) => ({
+            protocol: f.protocol as never,
+            port: f.port,
+            direction: f.direction as never,
+            description: f.description,
+          }))
+        )
+      );
       const owners = {
         design_change_control:
-          c.design_owner_id !== null ? { id: c.design_owner_id, name: c.design_owner ?? "" } : null,
+          c.design_owner_id !== null ? { id: c.design_owner_id, name: c.design_owner_name ?? "" } : null,
         monitoring_incident_response:
-          c.monitoring_owner_id !== null ? { id: c.monitoring_owner_id, name: c.monitoring_owner ?? "" } : null,
+          c.monitoring_owner_id !== null ? { id: c.monitoring_owner_id, name: c.monitoring_owner_name ?? "" } : null,
       };
       const conduitSignoffs = signoffsOf("conduit", c.id);
       const parts = SIGNOFF_PARTS.map((part) => partState(conduitSignoffs, part, hash, owners[part]));
@@ -359,7 +333,7 @@ export async function loadPlantStates(
         alertsWiredAt: byConduit.wirings.get(c.id)?.at(-1)?.at ?? null,
         rules: (byConduit.rules.get(c.id) ?? []).map((r) => ({
           name: r.name,
-          class: r.class as "unusual" | "wrong",
+          class: r.class,
           reviewedByEngineer: Boolean(r.reviewed_by_engineer),
         })),
       };
@@ -412,8 +386,8 @@ export async function loadPlantStates(
         (w): WindowFact => ({
           id: w.id,
           title: w.title,
-          kind: w.kind as WindowFact["kind"],
-          status: w.status as WindowFact["status"],
+          kind: w.kind,
+          status: w.status,
           startsAt: w.starts_at,
           endsAt: w.ends_at,
         })

@@ -1,4 +1,6 @@
+import { changesBetween, conflictMessage, type ConflictAct, type FieldValue } from "~/domain/revisions";
 import type { Executor } from "~/utils/db.server";
+import { RevisionConflictError } from "~/utils/errors";
 
 // The history of a versioned object, read from the audit trail: every edit that saves a new revision is audited
 // with the object's content before and after, each carrying its revision number, so the trail holds every revision
@@ -52,4 +54,28 @@ export async function revisionTrail(
     savedByPersonId: latest?.actor_person_id ?? null,
     savedAt: latest?.at ?? null,
   };
+}
+
+/**
+ * The refusal (409) of an act based on revision `basedOn` of an object now at `object.revision`: the object as it
+ * now stands, who saved it last (from `trail`), and what changed since the revision read (`read`: its fields as
+ * the trail recorded them; null when the trail no longer holds it).
+ */
+export function revisionConflict(
+  actor: { personId: number | null },
+  object: { label: string; revision: number; current: FieldValue[]; read: FieldValue[] | null },
+  trail: RevisionTrail,
+  basedOn: number,
+  act: ConflictAct
+): RevisionConflictError {
+  const conflict = {
+    basedOn,
+    revision: object.revision,
+    savedBy: trail.savedBy,
+    savedAt: trail.savedAt,
+    current: object.current,
+    changes: object.read ? changesBetween(object.read, object.current) : null,
+  };
+  const yours = actor.personId !== null && trail.savedByPersonId === actor.personId;
+  return new RevisionConflictError(conflictMessage({ ...conflict, object: object.label, act, yours }), conflict);
 }

@@ -17,7 +17,9 @@ import {
 } from "~/domain/rollup";
 import { formatLocalRange } from "~/domain/local-time";
 import { PHASES, type Phase, type PlantPhase } from "~/domain/vocabulary";
+import { PLANT_HEADING_COLUMNS, plantHeading } from "~/models/plants.server";
 import { signoffPartsSql } from "~/models/signoff-gaps.server";
+import { windowSpanOf } from "~/models/window-facts.server";
 import { computeReadinessOf } from "~/models/readiness.server";
 import type { Executor } from "~/utils/db.server";
 
@@ -44,12 +46,7 @@ function windowSummary(w: WindowRow): WindowSummary {
     id: w.id,
     plantCode: w.plant_code,
     plantName: w.plant_name,
-    title: w.title,
-    kind: w.kind,
-    status: w.status,
-    startsAt: w.starts_at,
-    endsAt: w.ends_at,
-    timeZone: w.time_zone,
+    ...windowSpanOf(w),
     local: formatLocalRange(w.starts_at, w.ends_at, w.time_zone),
   };
 }
@@ -70,12 +67,7 @@ export async function computeRollup(
   let plantQuery = db
     .selectFrom("plant as p")
     .select((eb) => [
-      "p.id",
-      "p.code",
-      "p.name",
-      "p.site",
-      "p.region",
-      "p.time_zone",
+      ...PLANT_HEADING_COLUMNS,
       "p.created_at",
       "p.target_inventory",
       "p.target_zoning",
@@ -207,13 +199,7 @@ export async function computeRollup(
     const gate = r?.gates.find((g) => g.phase === phase) ?? null;
     const signoffs = signoffsByPlant.get(p.id);
     return {
-      id: p.id,
-      code: p.code,
-      name: p.name,
-      site: p.site,
-      region: p.region,
-      timeZone: p.time_zone,
-      phase,
+      ...plantHeading(p, phase),
       gates: (r?.gates ?? []).map((g) => ({ phase: g.phase, status: g.status, passedAt: g.passedAt })),
       gateStatus: gate?.status ?? null,
       blockerCount: open.length,

@@ -62,7 +62,7 @@ const FREE_FAILURES_PER_ADDRESS = 20;
 const MAX_DELAY_SECONDS = 15 * 60;
 
 /** Seconds to wait after `failures` recent failures, doubling from 15 s once the free attempts are used. */
-export function throttleDelaySeconds(failures: number, free: number): number {
+function throttleDelaySeconds(failures: number, free: number): number {
   if (failures < free) return 0;
   return Math.min(15 * 2 ** (failures - free), MAX_DELAY_SECONDS);
 }
@@ -152,7 +152,7 @@ export async function signInWithPassword(db: DB, input: SignInInput, now: Date =
         user_agent: input.userAgent?.slice(0, 300) ?? null,
       })
       .execute();
-    const role = person.role as Role;
+    const role = person.role;
     await recordAudit(
       tx,
       { personId: person.id, tokenId: null, label: actorLabel(person.name, role) },
@@ -169,7 +169,7 @@ export async function signInWithPassword(db: DB, input: SignInInput, now: Date =
   if (!succeeded || !person) {
     return { ok: false, status: 401, message: "That email and password do not match an active account." };
   }
-  return { ok: true, secret, role: person.role as Role };
+  return { ok: true, secret, role: person.role };
 }
 
 /** Revokes the session with this secret, audited as the person's sign-out, in one transaction. */
@@ -232,7 +232,7 @@ export async function pruneSignInRecords(
 
 // ——— API tokens ———
 
-export const TOKEN_PREFIX = "stk_";
+const TOKEN_PREFIX = "stk_";
 
 /** A new token's secret: shown once, stored only as its sha256. */
 export function newTokenSecret(): string {

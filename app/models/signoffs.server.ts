@@ -2,13 +2,7 @@ import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { sortFlows } from "~/domain/conduits";
 import { can } from "~/domain/permissions";
-import {
-  changesBetween,
-  conflictMessage,
-  ownershipSplitFields,
-  type ConduitFieldsInput,
-  type ConflictAct,
-} from "~/domain/revisions";
+import { ownershipSplitFields, type ConduitFieldsInput, type ConflictAct } from "~/domain/revisions";
 import type { ActRefusal } from "~/domain/refusals";
 import {
   PART_LABELS,
@@ -24,10 +18,10 @@ import {
   type SignRefusalCode,
 } from "~/domain/signoffs";
 import { canonicalJson, recordAudit } from "~/models/audit.server";
-import { revisionTrail } from "~/models/revisions.server";
+import { revisionConflict, revisionTrail } from "~/models/revisions.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
-import { ActError, refuseFirst, RevisionConflictError } from "~/utils/errors";
+import { ActError, refuseFirst } from "~/utils/errors";
 import { sha256 } from "~/utils/crypto.server";
 
 export type SubjectType = "ownership_split" | "conduit" | "baseline_acceptance";
@@ -69,6 +63,38 @@ export interface ConduitDefinition extends ConduitFieldsInput {
   id: number;
   plantId: number;
   revision: number;
+}
+
+/** A conduit's definition from its row, at the row's revision unless told another. */
+export function conduitDefinitionOf(
+  row: {
+    id: number;
+    plant_id: number;
+    name: string;
+    zone_a_id: number;
+    zone_b_id: number;
+    purpose: ConduitDefinition["purpose"];
+    control_type: ConduitDefinition["controlType"];
+    monitored: number;
+    monitoring_point: ConduitDefinition["monitoringPoint"];
+    revision: number;
+  },
+  flows: ConduitDefinition["flows"],
+  revision: number = row.revision
+): ConduitDefinition {
+  return {
+    id: row.id,
+    plantId: row.plant_id,
+    name: row.name,
+    zoneAId: row.zone_a_id,
+    zoneBId: row.zone_b_id,
+    purpose: row.purpose,
+    controlType: row.control_type,
+    monitored: row.monitored === 1,
+    monitoringPoint: row.monitoring_point,
+    revision,
+    flows,
+  };
 }
 
 /** What a conduit's owners sign: its whole definition at one revision (owners themselves are not part of it). */
@@ -123,7 +149,7 @@ export async function listSignoffs(
     subjectType: row.subject_type,
     subjectId: row.subject_id,
     plantId: row.plant_id,
-    part: row.part as SignoffPart,
+    part: row.part,
     personId: row.person_id,
     personName: row.person_name,
     role: row.role,
@@ -267,20 +293,17 @@ async function requireSplitRevision(
     { type: "ownership_split", id: plant.id, plantId: plant.id, actions: ["ownership_split.edit"] },
     expectedRevision
   );
-  const current = ownershipSplitFields(plant.ownership_split);
-  const read = trail.basedOn ? ownershipSplitFields((trail.basedOn.text as string | null) ?? null) : null;
-  const conflict = {
-    basedOn: expectedRevision,
-    revision: plant.ownership_split_revision,
-    savedBy: trail.savedBy,
-    savedAt: trail.savedAt,
-    current,
-    changes: read ? changesBetween(read, current) : null,
-  };
-  const yours = actor.personId !== null && trail.savedByPersonId === actor.personId;
-  throw new RevisionConflictError(
-    conflictMessage({ ...conflict, object: `the ownership split of ${plant.code}`, act, yours }),
-    conflict
+  throw revisionConflict(
+    actor,
+    {
+      label: `the ownership split of ${plant.code}`,
+      revision: plant.ownership_split_revision,
+      current: ownershipSplitFields(plant.ownership_split),
+      read: trail.basedOn ? ownershipSplitFields((trail.basedOn.text as string | null) ?? null) : null,
+    },
+    trail,
+    expectedRevision,
+    act
   );
 }
 
@@ -392,7 +415,7 @@ export async function revokeSignoff(
         objectId: signoff.subject_id,
         plantId: signoff.plant_id,
         summary: `${actor.name} revoked their ${
-          PART_LABELS[signoff.part as SignoffPart]?.toLowerCase() ?? signoff.part
+          PART_LABELS[signoff.part]?.toLowerCase() ?? signoff.part
         } signoff of revision ${signoff.revision}: ${reason}`,
         before: { signoff: signoff.id, revoked_at: null },
         after: { signoff: signoff.id, revoked_at: now.toISOString(), revoked_reason: reason },

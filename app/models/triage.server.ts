@@ -6,38 +6,10 @@ import type { Actor } from "~/utils/actor";
 import type { DB } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
 import { requireAct } from "~/models/authorize.server";
+import type { StagedHost, StagedHostCounts, TriageState, Violation } from "~/domain/triage";
 
 // Triage of the hosts passive monitoring saw and the inventory did not know (staged assets), and acknowledgement
 // of the flows a conduit does not allow (policy violations). Each act is authorized here, audited, one transaction.
-
-export const TRIAGE_STATES = ["transient", "escalated"] as const;
-export type TriageState = (typeof TRIAGE_STATES)[number];
-
-export interface StagedHost {
-  id: number;
-  name: string;
-  ip: string | null;
-  mac: string | null;
-  vendor: string | null;
-  model: string | null;
-  kind: string | null;
-  zoneId: number | null;
-  zoneName: string | null;
-  discoverySource: string;
-  discoveredAt: string;
-  triage: TriageState | null;
-  triageNote: string | null;
-  triagedBy: string | null;
-  triagedAt: string | null;
-}
-
-/** How many staged hosts a plant has, by where triage left them. */
-export interface StagedHostCounts {
-  /** Awaiting triage or escalated: the hosts still to review. */
-  open: number;
-  escalated: number;
-  transient: number;
-}
 
 export async function countStagedHosts(db: DB, plantId: number): Promise<StagedHostCounts> {
   const row = await db
@@ -109,26 +81,11 @@ export async function listStagedHosts(
     zoneName: row.zone_name,
     discoverySource: row.discovery_source,
     discoveredAt: row.discovered_at,
-    triage: row.triage as TriageState | null,
+    triage: row.triage,
     triageNote: row.triage_note,
     triagedBy: row.triaged_by_name,
     triagedAt: row.triaged_at,
   }));
-}
-
-export interface Violation {
-  id: number;
-  conduitId: number;
-  conduitName: string;
-  tuple: string;
-  count: number;
-  firstSeen: string;
-  lastSeen: string;
-  acknowledgedBy: string | null;
-  acknowledgedAt: string | null;
-  acknowledgedNote: string | null;
-  /** Seen again after it was acknowledged: it needs looking at once more. */
-  seenSinceAcknowledged: boolean;
 }
 
 /** A violation needs looking at: never acknowledged, or seen again since it was. */
@@ -193,10 +150,6 @@ export async function listViolations(
     acknowledgedNote: row.acknowledged_note,
     seenSinceAcknowledged: row.acknowledged_at !== null && row.last_seen > row.acknowledged_at,
   }));
-}
-
-export function isOpen(violation: Pick<Violation, "acknowledgedAt" | "seenSinceAcknowledged">): boolean {
-  return violation.acknowledgedAt === null || violation.seenSinceAcknowledged;
 }
 
 /** Triage names the engineer who looked: people act here, API tokens do not. */

@@ -53,3 +53,22 @@ export function windowFacts(
     timeZone: row.time_zone,
   };
 }
+
+/** A window row's title, kind, status and times in its zone, as listings and the program file name them. */
+export function windowSpanOf<K extends string, S extends string>(w: {
+  title: string;
+  kind: K;
+  status: S;
+  starts_at: string;
+  ends_at: string;
+  time_zone: string;
+}) {
+  return {
+    title: w.title,
+    kind: w.kind,
+    status: w.status,
+    startsAt: w.starts_at,
+    endsAt: w.ends_at,
+    timeZone: w.time_zone,
+  };
+}

@@ -4,7 +4,7 @@ import { revisionField } from "~/utils/revision-forms";
 // Schemas of conduit acts that come in by more than one door: the conduit page's forms and the JSON API.
 
 /** The SIEM reference alerts are wired under: optional, at most 200 characters, empty means none. */
-export const siemReferenceField = z
+const siemReferenceField = z
   .string()
   .trim()
   .max(200, "Keep the SIEM reference under 200 characters.")

@@ -20,7 +20,7 @@ export function checkFields(count: number): string {
  * Sorts zod's issues by field (the top-level name; with `nested`, the whole path joined by dots, "flows.2.port").
  * Issues about the whole input (no path) become the form's message.
  */
-export function issuesToReply(
+function issuesToReply(
   issues: readonly z.core.$ZodIssue[],
   intent: string,
   target?: string | number | null,
@@ -281,7 +281,7 @@ export function defineIntent<Ctx, S extends z.ZodType>(intent: Intent<Ctx, S>): 
 export type IntentHandlers<Ctx> = Readonly<Record<string, Intent<Ctx, any>>>;
 
 /** The instance of a repeated form the post came from (ActForm's hidden `target`), bounded. */
-export function postedTarget(form: Record<string, FormDataEntryValue>, field = "target"): string | null {
+function postedTarget(form: Record<string, FormDataEntryValue>, field = "target"): string | null {
   const target = form[field];
   return typeof target === "string" && target !== "" ? target.slice(0, 80) : null;
 }

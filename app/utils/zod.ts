@@ -19,7 +19,7 @@ function isBlank(input: unknown): boolean {
   return input === undefined || input === null || (typeof input === "string" && input.trim() === "");
 }
 
-export function plainMessage(issue: Issue): string | undefined {
+function plainMessage(issue: Issue): string | undefined {
   switch (issue.code) {
     case "invalid_type": {
       if (isBlank(issue.input)) return "This is required.";

@@ -177,7 +177,7 @@ describe("a window form with mistakes", () => {
     assert.equal(await create.locator('input[name="title"]').getAttribute("aria-invalid"), null, "the title is fine");
     const box = await create.locator("form").boundingBox();
     assert.ok(box && box.y < 800 && box.y + box.height > 0, "the page has scrolled to the form that failed");
-    const stored = await db.selectFrom("outage_window").select("id").where("title", "=", "E2E night in the gap");
+    const stored = db.selectFrom("outage_window").select("id").where("title", "=", "E2E night in the gap");
     assert.equal(await stored.executeTakeFirst(), undefined, "nothing was stored");
 
     // Corrected: the window is added and the form confirms it where it was sent.

@@ -120,7 +120,7 @@ async function play(ops: readonly Op[]): Promise<number> {
         if (split.text === null) continue;
         subject = { type: "ownership_split", id: plantId, revision: split.revision, hash: split.hash };
       } else {
-        const [detail] = await listConduitDetails(db, plantId, conduits[step.conduit]!);
+        const [detail] = await listConduitDetails(db, plantId, conduits[step.conduit]);
         subject = { type: "conduit", id: detail!.id, revision: detail!.revision, hash: detail!.hash };
       }
       await db

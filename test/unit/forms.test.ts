@@ -101,7 +101,7 @@ describe("the zod error map", () => {
   const message = (schema: z.ZodType, value: unknown) => {
     const result = schema.safeParse(value);
     assert.equal(result.success, false);
-    return result.error!.issues[0]!.message;
+    return result.error.issues[0]!.message;
   };
 
   it("rewrites zod's defaults into plain words", () => {

@@ -79,7 +79,7 @@ describe("windowEditRefusals", () => {
   it("refuses to edit history (409)", () => {
     const refused = edit({ title: "Renamed" }, { status: "cancelled" });
     assert.equal(refused?.status, 409);
-    assert.match(refused!.reasons[0]!.message, /history/);
+    assert.match(refused.reasons[0]!.message, /history/);
   });
 
   it("refuses an edit that changes nothing, and one that is malformed (400)", () => {
@@ -195,7 +195,7 @@ describe("marking a change done or cancelling it", () => {
     assert.equal(changeCompletionRefusals({ change, window, doneAt: "2026-03-08T05:00:00.000Z" }), null);
     const outside = changeCompletionRefusals({ change, window, doneAt: "2026-03-08T10:00:00.000Z" });
     assert.equal(outside?.status, 409);
-    assert.match(outside!.reasons[0]!.message, /outside window “Spring maintenance”/);
+    assert.match(outside.reasons[0]!.message, /outside window “Spring maintenance”/);
     assert.match(
       changeCompletionRefusals({ change, window: null, doneAt: CURRENT.startsAt })!.reasons[0]!.message,
       /no window/
