@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
+import { DataTable, type Column } from "~/components/DataTable";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { formatLocal } from "~/domain/time";
 import { hasQueue } from "~/domain/queue";
@@ -49,9 +51,88 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-function Empty({ children }: { children: string }) {
-  return <p className="muted">{children}</p>;
+type QueueData = Awaited<ReturnType<typeof loader>>;
+
+/** One kind of work: its heading, its items (or a line saying there are none) and how many it left out. */
+function QueueSection({
+  id,
+  title,
+  items,
+  total,
+  noun,
+  empty,
+  children,
+}: {
+  id: string;
+  title: string;
+  items: readonly unknown[];
+  total: number;
+  noun: string;
+  empty: string;
+  children: ReactNode;
+}) {
+  return (
+    <section className="panel" aria-labelledby={`${id}-title`} id={id}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      {items.length === 0 ? <p className="muted">{empty}</p> : children}
+      <More shown={items.length} total={total} noun={noun} />
+    </section>
+  );
 }
+
+function QueueList<Item extends { plantCode: string }>({
+  items,
+  itemKey,
+  item,
+}: {
+  items: readonly Item[];
+  itemKey: (item: Item) => string;
+  item: (item: Item) => ReactNode;
+}) {
+  return (
+    <ul className="queue">
+      {items.map((i) => (
+        <li key={itemKey(i)} data-plant={i.plantCode}>
+          {item(i)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const plantCodeColumn = { header: "Plant", className: "mono", cell: (row: { plantCode: string }) => row.plantCode };
+
+const SIGNOFF_COLUMNS: Column<QueueData["signoffs"][number]>[] = [
+  plantCodeColumn,
+  { header: "What", rowHeader: true, cell: (s) => <Link to={s.href}>{s.subjectName}</Link> },
+  { header: "Part", cell: (s) => PART_LABELS[s.part] },
+  { header: "Revision", num: true, cell: (s) => s.revision },
+  {
+    header: "State",
+    cell: (s) =>
+      s.status === "stale" ? (
+        <span className="badge warn">Stale: sign again</span>
+      ) : (
+        <span className="badge">Missing</span>
+      ),
+  },
+];
+
+const CHANGE_COLUMNS: Column<QueueData["changes"][number]>[] = [
+  plantCodeColumn,
+  { header: "Change", rowHeader: true, cell: (c) => <Link to={`/plants/${c.plantCode}/windows`}>{c.title}</Link> },
+  { header: "Kind", cell: (c) => c.kindLabel },
+  {
+    header: "Planned (plant time)",
+    cell: (c) => (
+      <>
+        {c.local ? <time dateTime={c.plannedStart ?? undefined}>{c.local}</time> : "—"}
+        <div className="muted">{c.timeZone}</div>
+      </>
+    ),
+  },
+  { header: "To do", cell: (c) => (c.todo === "schedule" ? "Schedule into a window" : "Mark done or cancel") },
+];
 
 /** Says how much of a list the queue left out, oldest work first being what it shows. */
 function More({ shown, total, noun }: { shown: number; total: number; noun: string }) {
@@ -99,160 +180,117 @@ export default function MyQueue() {
       )}
 
       {data.sections.criteria ? (
-        <section className="panel" aria-labelledby="criteria-title" id="criteria">
-          <h2 id="criteria-title">Criteria to tick ({data.totals.criteria})</h2>
-          {data.criteria.length === 0 ? (
-            <Empty>No checklist criterion of a current gate waits on you.</Empty>
-          ) : (
-            <ul className="queue">
-              {data.criteria.map((c) => (
-                <li key={`${c.plantCode}-${c.code}`} data-plant={c.plantCode}>
-                  <Link to={`/plants/${c.plantCode}#criterion-${c.code}`}>
-                    <span className="mono">{c.plantCode}</span> · <span className="mono">{c.code}</span> {c.title}
-                  </Link>{" "}
-                  <PhaseBadge phase={c.phase} />
-                  <div className="muted">{c.message}</div>
-                </li>
-              ))}
-            </ul>
-          )}
-          <More shown={data.criteria.length} total={data.totals.criteria} noun="criteria" />
-        </section>
+        <QueueSection
+          id="criteria"
+          title={`Criteria to tick (${data.totals.criteria})`}
+          items={data.criteria}
+          total={data.totals.criteria}
+          noun="criteria"
+          empty="No checklist criterion of a current gate waits on you."
+        >
+          <QueueList
+            items={data.criteria}
+            itemKey={(c) => `${c.plantCode}-${c.code}`}
+            item={(c) => (
+              <>
+                <Link to={`/plants/${c.plantCode}#criterion-${c.code}`}>
+                  <span className="mono">{c.plantCode}</span> · <span className="mono">{c.code}</span> {c.title}
+                </Link>{" "}
+                <PhaseBadge phase={c.phase} />
+                <div className="muted">{c.message}</div>
+              </>
+            )}
+          />
+        </QueueSection>
       ) : null}
 
       {data.sections.gates ? (
-        <section className="panel" aria-labelledby="gates-title" id="gates">
-          <h2 id="gates-title">Gates ready to pass ({data.totals.gates})</h2>
-          {data.gates.length === 0 ? (
-            <Empty>No gate is ready to pass.</Empty>
-          ) : (
-            <ul className="queue">
-              {data.gates.map((g) => (
-                <li key={g.plantCode} data-plant={g.plantCode}>
-                  <Link to={`/plants/${g.plantCode}#gates`}>
-                    <span className="mono">{g.plantCode}</span> · pass the {PHASE_LABELS[g.phase].toLowerCase()} gate
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          )}
-          <More shown={data.gates.length} total={data.totals.gates} noun="gates" />
-        </section>
+        <QueueSection
+          id="gates"
+          title={`Gates ready to pass (${data.totals.gates})`}
+          items={data.gates}
+          total={data.totals.gates}
+          noun="gates"
+          empty="No gate is ready to pass."
+        >
+          <QueueList
+            items={data.gates}
+            itemKey={(g) => g.plantCode}
+            item={(g) => (
+              <Link to={`/plants/${g.plantCode}#gates`}>
+                <span className="mono">{g.plantCode}</span> · pass the {PHASE_LABELS[g.phase].toLowerCase()} gate
+              </Link>
+            )}
+          />
+        </QueueSection>
       ) : null}
 
       {data.sections.signoffs ? (
-        <section className="panel" aria-labelledby="signoffs-title" id="signoffs">
-          <h2 id="signoffs-title">Signoffs to give ({data.totals.signoffs})</h2>
-          {data.signoffs.length === 0 ? (
-            <Empty>No signoff waits on you.</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <caption>Your parts not signed on the current revision; stale ones first, to sign again</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Plant</th>
-                    <th scope="col">What</th>
-                    <th scope="col">Part</th>
-                    <th scope="col" className="num">
-                      Revision
-                    </th>
-                    <th scope="col">State</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.signoffs.map((s) => (
-                    <tr key={`${s.subjectType}-${s.subjectId}-${s.part}`} data-plant={s.plantCode}>
-                      <td className="mono">{s.plantCode}</td>
-                      <th scope="row">
-                        <Link to={s.href}>{s.subjectName}</Link>
-                      </th>
-                      <td>{PART_LABELS[s.part]}</td>
-                      <td className="num">{s.revision}</td>
-                      <td>
-                        {s.status === "stale" ? (
-                          <span className="badge warn">Stale: sign again</span>
-                        ) : (
-                          <span className="badge">Missing</span>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          <More shown={data.signoffs.length} total={data.totals.signoffs} noun="signoffs" />
-        </section>
+        <QueueSection
+          id="signoffs"
+          title={`Signoffs to give (${data.totals.signoffs})`}
+          items={data.signoffs}
+          total={data.totals.signoffs}
+          noun="signoffs"
+          empty="No signoff waits on you."
+        >
+          <DataTable
+            caption="Your parts not signed on the current revision; stale ones first, to sign again"
+            columns={SIGNOFF_COLUMNS}
+            rows={data.signoffs}
+            rowKey={(s) => `${s.subjectType}-${s.subjectId}-${s.part}`}
+            rowProps={(s) => ({ "data-plant": s.plantCode })}
+          />
+        </QueueSection>
       ) : null}
 
       {data.sections.changes ? (
-        <section className="panel" aria-labelledby="changes-title" id="changes">
-          <h2 id="changes-title">Changes to schedule or close ({data.totals.changes})</h2>
-          {data.changes.length === 0 ? (
-            <Empty>No network change needs a window or closing.</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <caption>Changes without a window, and changes whose window has begun</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Plant</th>
-                    <th scope="col">Change</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Planned (plant time)</th>
-                    <th scope="col">To do</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.changes.map((c) => (
-                    <tr key={c.id} data-plant={c.plantCode}>
-                      <td className="mono">{c.plantCode}</td>
-                      <th scope="row">
-                        <Link to={`/plants/${c.plantCode}/windows`}>{c.title}</Link>
-                      </th>
-                      <td>{c.kindLabel}</td>
-                      <td>
-                        {c.local ? <time dateTime={c.plannedStart ?? undefined}>{c.local}</time> : "—"}
-                        <div className="muted">{c.timeZone}</div>
-                      </td>
-                      <td>{c.todo === "schedule" ? "Schedule into a window" : "Mark done or cancel"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          <More shown={data.changes.length} total={data.totals.changes} noun="changes" />
-        </section>
+        <QueueSection
+          id="changes"
+          title={`Changes to schedule or close (${data.totals.changes})`}
+          items={data.changes}
+          total={data.totals.changes}
+          noun="changes"
+          empty="No network change needs a window or closing."
+        >
+          <DataTable
+            caption="Changes without a window, and changes whose window has begun"
+            columns={CHANGE_COLUMNS}
+            rows={data.changes}
+            rowKey={(c) => c.id}
+            rowProps={(c) => ({ "data-plant": c.plantCode })}
+          />
+        </QueueSection>
       ) : null}
 
       {data.sections.staged ? (
-        <section className="panel" aria-labelledby="staged-title" id="staged">
-          <h2 id="staged-title">
-            {data.sections.staged === "escalated" ? "Escalated staged hosts to triage" : "Staged hosts to triage"} (
-            {data.totals.stagedHosts})
-          </h2>
-          {data.staged.length === 0 ? (
-            <Empty>No staged host waits for triage.</Empty>
-          ) : (
-            <ul className="queue">
-              {data.staged.map((s) => (
-                <li key={s.plantCode} data-plant={s.plantCode}>
-                  <Link to={`/plants/${s.plantCode}#staged-hosts`}>
-                    <span className="mono">{s.plantCode}</span> · {s.count} staged {s.count === 1 ? "host" : "hosts"}
-                    {s.escalated > 0 ? `, ${s.escalated} escalated` : ""}
-                  </Link>
-                  <div className="muted">
-                    {s.examples.map((e) => `${e.name}${e.ip ? ` (${e.ip})` : ""}`).join(", ")}
-                    {s.count > s.examples.length ? ", …" : ""}
-                  </div>
-                </li>
-              ))}
-            </ul>
-          )}
-          <More shown={data.staged.length} total={data.totals.staged} noun="plants with staged hosts" />
-        </section>
+        <QueueSection
+          id="staged"
+          title={`${
+            data.sections.staged === "escalated" ? "Escalated staged hosts to triage" : "Staged hosts to triage"
+          } (${data.totals.stagedHosts})`}
+          items={data.staged}
+          total={data.totals.staged}
+          noun="plants with staged hosts"
+          empty="No staged host waits for triage."
+        >
+          <QueueList
+            items={data.staged}
+            itemKey={(s) => s.plantCode}
+            item={(s) => (
+              <>
+                <Link to={`/plants/${s.plantCode}#staged-hosts`}>
+                  <span className="mono">{s.plantCode}</span> · {s.count} staged {s.count === 1 ? "host" : "hosts"}
+                  {s.escalated > 0 ? `, ${s.escalated} escalated` : ""}
+                </Link>
+                <div className="muted">
+                  {s.examples.map((e) => `${e.name}${e.ip ? ` (${e.ip})` : ""}`).join(", ")}
+                  {s.count > s.examples.length ? ", …" : ""}
+                </div>
+              </>
+            )}
+          />
+        </QueueSection>
       ) : null}
     </>
   );
