@@ -3,9 +3,10 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
 import { RagBadge } from "~/components/dashboard/RagBadge";
 import { IgnoredParams } from "~/components/IgnoredParams";
-import { Pager } from "~/components/Pager";
+import { PagerPastOnePage } from "~/components/PagerPastOnePage";
+import { DataTable, PlantName, type Column } from "~/components/DataTable";
+import { FilterSelect } from "~/components/FilterSelect";
 import { PhaseBadge } from "~/components/PhaseBadge";
-import { SortHeader } from "~/components/SortHeader";
 import { compareValues, parseChoice, parseSort, requestedWindow } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
 import {
@@ -120,6 +121,66 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+const PLANT_COLUMNS: Column<Awaited<ReturnType<typeof loader>>["plants"][number]>[] = [
+  {
+    header: "Plant",
+    sort: { column: "code" },
+    cell: (p) => (
+      <>
+        <PlantName code={p.code} name={p.name} />
+        <div className="muted">{p.site}</div>
+      </>
+    ),
+  },
+  { header: "Region", sort: { column: "region" }, cell: (p) => p.region },
+  { header: "Phase", sort: { column: "phase" }, cell: (p) => <PhaseBadge phase={p.phase} /> },
+  {
+    header: "Gate",
+    cell: (p) =>
+      p.gateStatus === null ? "All passed" : <Link to={`/plants/${p.code}#gates`}>{GATE_LABELS[p.gateStatus]}</Link>,
+  },
+  { header: "Blockers", num: true, sort: { column: "blockers", firstDir: "desc" }, cell: (p) => p.blockerCount },
+  {
+    header: "Oldest blocker (days)",
+    num: true,
+    sort: { column: "oldest", firstDir: "desc" },
+    cell: (p) => p.oldestBlockerDays ?? "—",
+  },
+  {
+    header: "Next outage window",
+    sort: { column: "outage" },
+    cell: (p) =>
+      p.nextOutage ? (
+        <>
+          <time dateTime={p.nextOutage.startsAt}>{p.nextOutage.local}</time>
+          <div className="muted">
+            {p.nextOutage.title} · {p.nextOutage.status} · {p.timeZone}
+          </div>
+        </>
+      ) : (
+        "None scheduled"
+      ),
+  },
+  {
+    header: "Forecast live",
+    sort: { column: "forecast" },
+    className: "nowrap",
+    cell: (p) => formatDate(p.forecastLive),
+  },
+  { header: "Target", sort: { column: "target" }, className: "nowrap", cell: (p) => formatDate(p.targetAlerting) },
+  {
+    header: "Rating",
+    sort: { column: "rag" },
+    cell: (p) => (
+      <>
+        <RagBadge rag={p.rag} />
+        <div className="muted">{p.ragReason}</div>
+      </>
+    ),
+  },
+  { header: "Plant engineers", cell: (p) => (p.engineers.length > 0 ? p.engineers.join(", ") : "—") },
+];
+
 export default function PlantsList() {
   const { computedAt, total, matching, window, plants, regions, filters, sort, dir, ignored } =
     useLoaderData<typeof loader>();
@@ -148,132 +209,48 @@ export default function PlantsList() {
       <Form method="get" className="filters plant-filters" aria-label="Filter plants">
         <input type="hidden" name="sort" value={sort} />
         <input type="hidden" name="dir" value={dir} />
-        <label>
-          Phase
-          <select name="phase" defaultValue={filters.phase ?? ""}>
-            <option value="">Any phase</option>
-            {PLANT_PHASES.map((phase) => (
-              <option key={phase} value={phase}>
-                {PHASE_LABELS[phase]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Region
-          <select name="region" defaultValue={filters.region ?? ""}>
-            <option value="">Any region</option>
-            {regions.map((region) => (
-              <option key={region} value={region}>
-                {region}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Rating
-          <select name="rag" defaultValue={filters.rag ?? ""}>
-            <option value="">Any rating</option>
-            {RAGS.map((rag) => (
-              <option key={rag} value={rag}>
-                {RAG_LABELS[rag]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Blocked
-          <select name="blocked" defaultValue={filters.blocked ?? ""}>
-            <option value="">Blocked or not</option>
-            <option value="yes">Blocked</option>
-            <option value="no">Not blocked</option>
-          </select>
-        </label>
+        <FilterSelect
+          label="Phase"
+          name="phase"
+          value={filters.phase}
+          any="Any phase"
+          options={PLANT_PHASES.map((phase) => ({ value: phase, label: PHASE_LABELS[phase] }))}
+        />
+        <FilterSelect label="Region" name="region" value={filters.region} any="Any region" options={regions} />
+        <FilterSelect
+          label="Rating"
+          name="rag"
+          value={filters.rag}
+          any="Any rating"
+          options={RAGS.map((rag) => ({ value: rag, label: RAG_LABELS[rag] }))}
+        />
+        <FilterSelect
+          label="Blocked"
+          name="blocked"
+          value={filters.blocked}
+          any="Blocked or not"
+          options={[
+            { value: "yes", label: "Blocked" },
+            { value: "no", label: "Not blocked" },
+          ]}
+        />
         <button type="submit">Apply</button>
         {filtered ? <Link to={`?sort=${sort}&dir=${dir}`}>Clear filters</Link> : null}
       </Form>
 
-      <div className="table-wrap">
-        <table className="plants-table">
-          <caption>{`${matching === total ? total : `${matching} of ${total}`} plants${
-            window.pageCount > 1 ? `, page ${window.page} of ${window.pageCount}` : ""
-          }`}</caption>
-          <thead>
-            <tr>
-              <SortHeader column="code" label="Plant" sort={sort} dir={dir} />
-              <SortHeader column="region" label="Region" sort={sort} dir={dir} />
-              <SortHeader column="phase" label="Phase" sort={sort} dir={dir} />
-              <th scope="col">Gate</th>
-              <SortHeader column="blockers" label="Blockers" sort={sort} dir={dir} numeric firstDir="desc" />
-              <SortHeader column="oldest" label="Oldest blocker (days)" sort={sort} dir={dir} numeric firstDir="desc" />
-              <SortHeader column="outage" label="Next outage window" sort={sort} dir={dir} />
-              <SortHeader column="forecast" label="Forecast live" sort={sort} dir={dir} />
-              <SortHeader column="target" label="Target" sort={sort} dir={dir} />
-              <SortHeader column="rag" label="Rating" sort={sort} dir={dir} />
-              <th scope="col">Plant engineers</th>
-            </tr>
-          </thead>
-          <tbody>
-            {plants.length === 0 ? (
-              <tr>
-                <td colSpan={11}>No plant matches these filters.</td>
-              </tr>
-            ) : null}
-            {plants.map((p) => (
-              <tr key={p.code} data-plant={p.code}>
-                <td>
-                  <Link to={`/plants/${p.code}`}>
-                    <span className="mono">{p.code}</span> {p.name}
-                  </Link>
-                  <div className="muted">{p.site}</div>
-                </td>
-                <td>{p.region}</td>
-                <td>
-                  <PhaseBadge phase={p.phase} />
-                </td>
-                <td>
-                  {p.gateStatus === null ? (
-                    "All passed"
-                  ) : (
-                    <Link to={`/plants/${p.code}#gates`}>{GATE_LABELS[p.gateStatus]}</Link>
-                  )}
-                </td>
-                <td className="num">{p.blockerCount}</td>
-                <td className="num">{p.oldestBlockerDays ?? "—"}</td>
-                <td>
-                  {p.nextOutage ? (
-                    <>
-                      <time dateTime={p.nextOutage.startsAt}>{p.nextOutage.local}</time>
-                      <div className="muted">
-                        {p.nextOutage.title} · {p.nextOutage.status} · {p.timeZone}
-                      </div>
-                    </>
-                  ) : (
-                    "None scheduled"
-                  )}
-                </td>
-                <td className="nowrap">{formatDate(p.forecastLive)}</td>
-                <td className="nowrap">{formatDate(p.targetAlerting)}</td>
-                <td>
-                  <RagBadge rag={p.rag} />
-                  <div className="muted">{p.ragReason}</div>
-                </td>
-                <td>{p.engineers.length > 0 ? p.engineers.join(", ") : "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {window.pageCount > 1 ? (
-        <Pager
-          page={window.page}
-          pageCount={window.pageCount}
-          total={matching}
-          offset={window.offset}
-          shown={plants.length}
-          noun="plants"
-        />
-      ) : null}
+      <DataTable
+        className="plants-table"
+        caption={`${matching === total ? total : `${matching} of ${total}`} plants${
+          window.pageCount > 1 ? `, page ${window.page} of ${window.pageCount}` : ""
+        }`}
+        columns={PLANT_COLUMNS}
+        rows={plants}
+        rowKey={(p) => p.code}
+        rowProps={(p) => ({ "data-plant": p.code })}
+        sorted={{ sort, dir }}
+        empty="No plant matches these filters."
+      />
+      <PagerPastOnePage window={window} total={matching} shown={plants.length} noun="plants" />
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { ActForm, Confirmation, Field, replyFor } from "~/components/forms";
-import { Pager } from "~/components/Pager";
+import { PagerPastOnePage } from "~/components/PagerPastOnePage";
 import { RevisionConflictNotice } from "~/components/RevisionConflict";
 import type { PageWindow } from "~/domain/listing";
 import { formatLocal } from "~/domain/time";
@@ -61,15 +61,13 @@ export function AccountsList({
           </tr>
         ))}
       </AdminTable>
-      {accounts.total > accounts.window.limit ? (
-        <Pager
-          {...accounts.window}
-          total={accounts.total}
-          shown={accounts.rows.length}
-          noun="accounts"
-          anchor="accounts-title"
-        />
-      ) : null}
+      <PagerPastOnePage
+        window={accounts.window}
+        total={accounts.total}
+        shown={accounts.rows.length}
+        noun="accounts"
+        anchor="accounts-title"
+      />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { ActForm, Confirmation, Field, replyFor } from "~/components/forms";
-import { Pager } from "~/components/Pager";
+import { PagerPastOnePage } from "~/components/PagerPastOnePage";
 import type { PageWindow } from "~/domain/listing";
 import { formatLocal } from "~/domain/time";
 import { labelFor, ROLE_LABELS } from "~/domain/vocabulary";
@@ -112,16 +112,14 @@ export function TokensSection({
           </tr>
         ))}
       </AdminTable>
-      {tokens.total > tokens.window.limit ? (
-        <Pager
-          {...tokens.window}
-          total={tokens.total}
-          shown={tokens.rows.length}
-          noun="tokens"
-          param="tokensPage"
-          anchor="tokens-title"
-        />
-      ) : null}
+      <PagerPastOnePage
+        window={tokens.window}
+        total={tokens.total}
+        shown={tokens.rows.length}
+        noun="tokens"
+        param="tokensPage"
+        anchor="tokens-title"
+      />
 
       <section className="panel admin-form" aria-labelledby="create-token-title">
         <h3 id="create-token-title">Create an API token</h3>
