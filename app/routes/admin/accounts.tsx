@@ -1,6 +1,5 @@
 import { Link } from "@remix-run/react";
 import { ActForm, Confirmation, Field, replyFor } from "~/components/forms";
-import { PagerPastOnePage } from "~/components/PagerPastOnePage";
 import { RevisionConflictNotice } from "~/components/RevisionConflict";
 import type { PageWindow } from "~/domain/listing";
 import { formatLocal } from "~/domain/time";
@@ -33,8 +32,10 @@ export function AccountsList({
       <AdminTable
         caption={`${plural(accounts.total, "account")} · ${accounts.active.toLocaleString("en-US")} active`}
         columns={["Name", "Email", "Role", "Plants", "Status", "Last sign-in"]}
-      >
-        {accounts.rows.map((account) => (
+        list={accounts}
+        noun="accounts"
+        anchor="accounts-title"
+        row={(account) => (
           <tr key={account.id}>
             <td>
               {account.name}
@@ -59,14 +60,7 @@ export function AccountsList({
               </Link>
             </td>
           </tr>
-        ))}
-      </AdminTable>
-      <PagerPastOnePage
-        window={accounts.window}
-        total={accounts.total}
-        shown={accounts.rows.length}
-        noun="accounts"
-        anchor="accounts-title"
+        )}
       />
     </section>
   );
