@@ -15,28 +15,18 @@ import { getDb } from "~/utils/db.server";
 const SORT_KEYS = ["code", "name", "local_time", "region", "phase", "assets", "zones", "conduits", "target"] as const;
 type SortKey = (typeof SORT_KEYS)[number];
 
-function sortValue(plant: PlantSummary & { offsetMinutes: number }, key: SortKey): string | number | null {
-  switch (key) {
-    case "code":
-      return plant.code;
-    case "name":
-      return plant.name;
-    case "local_time":
-      return plant.offsetMinutes;
-    case "region":
-      return plant.region;
-    case "phase":
-      return phaseIndex(plant.phase);
-    case "assets":
-      return plant.assetCount;
-    case "zones":
-      return plant.zoneCount;
-    case "conduits":
-      return plant.conduitCount;
-    case "target":
-      return plant.targetAlerting;
-  }
-}
+/** What each sort key compares a row by. */
+const SORT_VALUES: Record<SortKey, (plant: PlantSummary & { offsetMinutes: number }) => string | number | null> = {
+  code: (plant) => plant.code,
+  name: (plant) => plant.name,
+  local_time: (plant) => plant.offsetMinutes,
+  region: (plant) => plant.region,
+  phase: (plant) => phaseIndex(plant.phase),
+  assets: (plant) => plant.assetCount,
+  zones: (plant) => plant.zoneCount,
+  conduits: (plant) => plant.conduitCount,
+  target: (plant) => plant.targetAlerting,
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -51,7 +41,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return { ...plant, clock, offsetMinutes: clock.offsetMinutes };
   });
   const sign = dir === "asc" ? 1 : -1;
-  plants.sort((a, b) => sign * compareValues(sortValue(a, sort), sortValue(b, sort)) || compareValues(a.code, b.code));
+  plants.sort(
+    (a, b) => sign * compareValues(SORT_VALUES[sort](a), SORT_VALUES[sort](b)) || compareValues(a.code, b.code)
+  );
 
   const byPhase = Object.fromEntries([...PHASES, "complete"].map((phase) => [phase, 0])) as Record<PlantPhase, number>;
   for (const plant of plants) byPhase[plant.phase] += 1;

@@ -53,29 +53,45 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 type QueueData = Awaited<ReturnType<typeof loader>>;
 
-/** One kind of work: its heading, its items (or a line saying there are none) and how many it left out. */
-function QueueSection({
-  id,
-  title,
-  items,
-  total,
-  noun,
-  empty,
-  children,
-}: {
-  id: string;
-  title: string;
-  items: readonly unknown[];
-  total: number;
-  noun: string;
-  empty: string;
-  children: ReactNode;
-}) {
+/** Each kind of work's heading, what its items are called, and the line said when there is none. */
+const SECTIONS = {
+  criteria: {
+    title: "Criteria to tick",
+    noun: "criteria",
+    empty: "No checklist criterion of a current gate waits on you.",
+  },
+  gates: { title: "Gates ready to pass", noun: "gates", empty: "No gate is ready to pass." },
+  signoffs: { title: "Signoffs to give", noun: "signoffs", empty: "No signoff waits on you." },
+  changes: {
+    title: "Changes to schedule or close",
+    noun: "changes",
+    empty: "No network change needs a window or closing.",
+  },
+  staged: {
+    title: "Staged hosts to triage",
+    noun: "plants with staged hosts",
+    empty: "No staged host waits for triage.",
+  },
+} as const;
+
+/**
+ * One kind of work, when the person's permissions give them that work: its heading, its items (or a line saying
+ * there are none) and how many it left out.
+ */
+function QueueSection({ kind, data, children }: { kind: keyof typeof SECTIONS; data: QueueData; children: ReactNode }) {
+  const section = data.sections[kind];
+  if (!section) return null;
+  const text = SECTIONS[kind];
+  const items: readonly unknown[] = data[kind];
+  const title =
+    kind === "staged"
+      ? `${section === "escalated" ? "Escalated staged hosts to triage" : text.title} (${data.totals.stagedHosts})`
+      : `${text.title} (${data.totals[kind]})`;
   return (
-    <section className="panel" aria-labelledby={`${id}-title`} id={id}>
-      <h2 id={`${id}-title`}>{title}</h2>
-      {items.length === 0 ? <p className="muted">{empty}</p> : children}
-      <More shown={items.length} total={total} noun={noun} />
+    <section className="panel" aria-labelledby={`${kind}-title`} id={kind}>
+      <h2 id={`${kind}-title`}>{title}</h2>
+      {items.length === 0 ? <p className="muted">{text.empty}</p> : children}
+      <More shown={items.length} total={data.totals[kind]} noun={text.noun} />
     </section>
   );
 }
@@ -179,119 +195,72 @@ export default function MyQueue() {
         </p>
       )}
 
-      {data.sections.criteria ? (
-        <QueueSection
-          id="criteria"
-          title={`Criteria to tick (${data.totals.criteria})`}
+      <QueueSection kind="criteria" data={data}>
+        <QueueList
           items={data.criteria}
-          total={data.totals.criteria}
-          noun="criteria"
-          empty="No checklist criterion of a current gate waits on you."
-        >
-          <QueueList
-            items={data.criteria}
-            itemKey={(c) => `${c.plantCode}-${c.code}`}
-            item={(c) => (
-              <>
-                <Link to={`/plants/${c.plantCode}#criterion-${c.code}`}>
-                  <span className="mono">{c.plantCode}</span> · <span className="mono">{c.code}</span> {c.title}
-                </Link>{" "}
-                <PhaseBadge phase={c.phase} />
-                <div className="muted">{c.message}</div>
-              </>
-            )}
-          />
-        </QueueSection>
-      ) : null}
+          itemKey={(c) => `${c.plantCode}-${c.code}`}
+          item={(c) => (
+            <>
+              <Link to={`/plants/${c.plantCode}#criterion-${c.code}`}>
+                <span className="mono">{c.plantCode}</span> · <span className="mono">{c.code}</span> {c.title}
+              </Link>{" "}
+              <PhaseBadge phase={c.phase} />
+              <div className="muted">{c.message}</div>
+            </>
+          )}
+        />
+      </QueueSection>
 
-      {data.sections.gates ? (
-        <QueueSection
-          id="gates"
-          title={`Gates ready to pass (${data.totals.gates})`}
+      <QueueSection kind="gates" data={data}>
+        <QueueList
           items={data.gates}
-          total={data.totals.gates}
-          noun="gates"
-          empty="No gate is ready to pass."
-        >
-          <QueueList
-            items={data.gates}
-            itemKey={(g) => g.plantCode}
-            item={(g) => (
-              <Link to={`/plants/${g.plantCode}#gates`}>
-                <span className="mono">{g.plantCode}</span> · pass the {PHASE_LABELS[g.phase].toLowerCase()} gate
-              </Link>
-            )}
-          />
-        </QueueSection>
-      ) : null}
+          itemKey={(g) => g.plantCode}
+          item={(g) => (
+            <Link to={`/plants/${g.plantCode}#gates`}>
+              <span className="mono">{g.plantCode}</span> · pass the {PHASE_LABELS[g.phase].toLowerCase()} gate
+            </Link>
+          )}
+        />
+      </QueueSection>
 
-      {data.sections.signoffs ? (
-        <QueueSection
-          id="signoffs"
-          title={`Signoffs to give (${data.totals.signoffs})`}
-          items={data.signoffs}
-          total={data.totals.signoffs}
-          noun="signoffs"
-          empty="No signoff waits on you."
-        >
-          <DataTable
-            caption="Your parts not signed on the current revision; stale ones first, to sign again"
-            columns={SIGNOFF_COLUMNS}
-            rows={data.signoffs}
-            rowKey={(s) => `${s.subjectType}-${s.subjectId}-${s.part}`}
-            rowProps={(s) => ({ "data-plant": s.plantCode })}
-          />
-        </QueueSection>
-      ) : null}
+      <QueueSection kind="signoffs" data={data}>
+        <DataTable
+          caption="Your parts not signed on the current revision; stale ones first, to sign again"
+          columns={SIGNOFF_COLUMNS}
+          rows={data.signoffs}
+          rowKey={(s) => `${s.subjectType}-${s.subjectId}-${s.part}`}
+          rowProps={(s) => ({ "data-plant": s.plantCode })}
+        />
+      </QueueSection>
 
-      {data.sections.changes ? (
-        <QueueSection
-          id="changes"
-          title={`Changes to schedule or close (${data.totals.changes})`}
-          items={data.changes}
-          total={data.totals.changes}
-          noun="changes"
-          empty="No network change needs a window or closing."
-        >
-          <DataTable
-            caption="Changes without a window, and changes whose window has begun"
-            columns={CHANGE_COLUMNS}
-            rows={data.changes}
-            rowKey={(c) => c.id}
-            rowProps={(c) => ({ "data-plant": c.plantCode })}
-          />
-        </QueueSection>
-      ) : null}
+      <QueueSection kind="changes" data={data}>
+        <DataTable
+          caption="Changes without a window, and changes whose window has begun"
+          columns={CHANGE_COLUMNS}
+          rows={data.changes}
+          rowKey={(c) => c.id}
+          rowProps={(c) => ({ "data-plant": c.plantCode })}
+        />
+      </QueueSection>
 
-      {data.sections.staged ? (
-        <QueueSection
-          id="staged"
-          title={`${
-            data.sections.staged === "escalated" ? "Escalated staged hosts to triage" : "Staged hosts to triage"
-          } (${data.totals.stagedHosts})`}
+      <QueueSection kind="staged" data={data}>
+        <QueueList
           items={data.staged}
-          total={data.totals.staged}
-          noun="plants with staged hosts"
-          empty="No staged host waits for triage."
-        >
-          <QueueList
-            items={data.staged}
-            itemKey={(s) => s.plantCode}
-            item={(s) => (
-              <>
-                <Link to={`/plants/${s.plantCode}#staged-hosts`}>
-                  <span className="mono">{s.plantCode}</span> · {s.count} staged {s.count === 1 ? "host" : "hosts"}
-                  {s.escalated > 0 ? `, ${s.escalated} escalated` : ""}
-                </Link>
-                <div className="muted">
-                  {s.examples.map((e) => `${e.name}${e.ip ? ` (${e.ip})` : ""}`).join(", ")}
-                  {s.count > s.examples.length ? ", …" : ""}
-                </div>
-              </>
-            )}
-          />
-        </QueueSection>
-      ) : null}
+          itemKey={(s) => s.plantCode}
+          item={(s) => (
+            <>
+              <Link to={`/plants/${s.plantCode}#staged-hosts`}>
+                <span className="mono">{s.plantCode}</span> · {s.count} staged {s.count === 1 ? "host" : "hosts"}
+                {s.escalated > 0 ? `, ${s.escalated} escalated` : ""}
+              </Link>
+              <div className="muted">
+                {s.examples.map((e) => `${e.name}${e.ip ? ` (${e.ip})` : ""}`).join(", ")}
+                {s.count > s.examples.length ? ", …" : ""}
+              </div>
+            </>
+          )}
+        />
+      </QueueSection>
     </>
   );
 }

@@ -32,30 +32,19 @@ const RAG_RANK = { red: 0, amber: 1, green: 2 } as const;
 const PAGE_SIZE = 50;
 const GATE_LABELS = { passed: "Passed", ready: "Ready to pass", blocked: "Blocked" } as const;
 
-function sortValue(p: PlantRollup, key: RollupSortKey): string | number | null {
-  switch (key) {
-    case "code":
-      return p.code;
-    case "name":
-      return p.name;
-    case "region":
-      return p.region;
-    case "phase":
-      return phaseIndex(p.phase);
-    case "rag":
-      return RAG_RANK[p.rag];
-    case "blockers":
-      return p.blockerCount;
-    case "oldest":
-      return p.oldestBlockerDays;
-    case "forecast":
-      return p.forecastLive;
-    case "target":
-      return p.targetAlerting;
-    case "outage":
-      return p.nextOutage?.startsAt ?? null;
-  }
-}
+/** What each sort key compares a row by. */
+const SORT_VALUES: Record<RollupSortKey, (p: PlantRollup) => string | number | null> = {
+  code: (p) => p.code,
+  name: (p) => p.name,
+  region: (p) => p.region,
+  phase: (p) => phaseIndex(p.phase),
+  rag: (p) => RAG_RANK[p.rag],
+  blockers: (p) => p.blockerCount,
+  oldest: (p) => p.oldestBlockerDays,
+  forecast: (p) => p.forecastLive,
+  target: (p) => p.targetAlerting,
+  outage: (p) => p.nextOutage?.startsAt ?? null,
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -80,7 +69,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         (filters.rag === null || p.rag === filters.rag) &&
         (filters.blocked === null || p.blockerCount > 0 === (filters.blocked === "yes"))
     )
-    .sort((a, b) => sign * compareValues(sortValue(a, sort), sortValue(b, sort)) || compareValues(a.code, b.code));
+    .sort((a, b) => sign * compareValues(SORT_VALUES[sort](a), SORT_VALUES[sort](b)) || compareValues(a.code, b.code));
   const window = requestedWindow(params, ignored, matching.length, PAGE_SIZE);
   const plants = matching.slice(window.offset, window.offset + window.limit).map((p) => ({
     code: p.code,
