@@ -5,27 +5,27 @@ export function FilterSelect({
   value,
   any,
   options,
+  labels,
 }: {
   label: string;
   name: string;
   value: string | null | undefined;
   /** The first option's text, the one that does not filter. */
   any: string;
-  options: readonly (string | { value: string; label: string })[];
+  /** The values to choose from; each shows its label from `labels`, or itself. */
+  options: readonly string[];
+  labels?: Readonly<Record<string, string>>;
 }) {
   return (
     <label>
       {label}
       <select name={name} defaultValue={value ?? ""}>
         <option value="">{any}</option>
-        {options.map((o) => {
-          const { value: v, label: text } = typeof o === "string" ? { value: o, label: o } : o;
-          return (
-            <option key={v} value={v}>
-              {text}
-            </option>
-          );
-        })}
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {labels?.[option] ?? option}
+          </option>
+        ))}
       </select>
     </label>
   );

@@ -30,6 +30,19 @@ const PLANT_PHASES: readonly PlantPhase[] = [...PHASES, "complete"];
 const RAG_RANK = { red: 0, amber: 1, green: 2 } as const;
 /** Plants per page: a program of hundreds of plants stays quick to render, read and print; filters narrow it. */
 const PAGE_SIZE = 50;
+/** The list's filters, in the form's order; the regions are the program's own, read by the loader. */
+const PLANT_FILTERS = [
+  { label: "Phase", name: "phase", any: "Any phase", options: PLANT_PHASES, labels: PHASE_LABELS },
+  { label: "Region", name: "region", any: "Any region", options: [] },
+  { label: "Rating", name: "rag", any: "Any rating", options: RAGS, labels: RAG_LABELS },
+  {
+    label: "Blocked",
+    name: "blocked",
+    any: "Blocked or not",
+    options: ["yes", "no"],
+    labels: { yes: "Blocked", no: "Not blocked" },
+  },
+] as const;
 const GATE_LABELS = { passed: "Passed", ready: "Ready to pass", blocked: "Blocked" } as const;
 
 /** What each sort key compares a row by. */
@@ -198,31 +211,14 @@ export default function PlantsList() {
       <Form method="get" className="filters plant-filters" aria-label="Filter plants">
         <input type="hidden" name="sort" value={sort} />
         <input type="hidden" name="dir" value={dir} />
-        <FilterSelect
-          label="Phase"
-          name="phase"
-          value={filters.phase}
-          any="Any phase"
-          options={PLANT_PHASES.map((phase) => ({ value: phase, label: PHASE_LABELS[phase] }))}
-        />
-        <FilterSelect label="Region" name="region" value={filters.region} any="Any region" options={regions} />
-        <FilterSelect
-          label="Rating"
-          name="rag"
-          value={filters.rag}
-          any="Any rating"
-          options={RAGS.map((rag) => ({ value: rag, label: RAG_LABELS[rag] }))}
-        />
-        <FilterSelect
-          label="Blocked"
-          name="blocked"
-          value={filters.blocked}
-          any="Blocked or not"
-          options={[
-            { value: "yes", label: "Blocked" },
-            { value: "no", label: "Not blocked" },
-          ]}
-        />
+        {PLANT_FILTERS.map((filter) => (
+          <FilterSelect
+            key={filter.name}
+            {...filter}
+            options={filter.name === "region" ? regions : filter.options}
+            value={filters[filter.name]}
+          />
+        ))}
         <button type="submit">Apply</button>
         {filtered ? <Link to={`?sort=${sort}&dir=${dir}`}>Clear filters</Link> : null}
       </Form>
@@ -239,7 +235,7 @@ export default function PlantsList() {
         sorted={{ sort, dir }}
         empty="No plant matches these filters."
       />
-      <PagerPastOnePage window={window} total={matching} shown={plants.length} noun="plants" />
+      <PagerPastOnePage list={{ window, total: matching, rows: plants }} noun="plants" />
     </>
   );
 }

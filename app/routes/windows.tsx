@@ -222,7 +222,8 @@ export default function ProgramWindowsPage() {
           name="plant"
           value={filters.plant}
           any="Every plant"
-          options={plants.map((p) => ({ value: p.code, label: `${p.code} ${p.name}` }))}
+          options={plants.map((p) => p.code)}
+          labels={Object.fromEntries(plants.map((p) => [p.code, `${p.code} ${p.name}`]))}
         />
         <FilterSelect label="Region" name="region" value={filters.region} any="Every region" options={regions} />
         <button type="submit">Filter</button>

@@ -124,14 +124,7 @@ export function AdminTable<Row>({
           </tbody>
         </table>
       </div>
-      <PagerPastOnePage
-        window={list.window}
-        total={list.total}
-        shown={list.rows.length}
-        noun={noun}
-        param={param}
-        anchor={anchor}
-      />
+      <PagerPastOnePage list={list} noun={noun} param={param} anchor={anchor} />
     </>
   );
 }
