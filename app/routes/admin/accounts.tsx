@@ -1,6 +1,5 @@
 import { Link } from "@remix-run/react";
 import { ActForm, Confirmation, Field, replyFor } from "~/components/forms";
-import { RevisionConflictNotice } from "~/components/RevisionConflict";
 import type { PageWindow } from "~/domain/listing";
 import { formatLocal } from "~/domain/time";
 import { labelFor, ROLE_LABELS } from "~/domain/vocabulary";
@@ -147,7 +146,6 @@ export function EditAccount({
         >
           <h3 id="edit-details-title">Role and plants</h3>
           <Confirmation intents="update-account" target={account.id} />
-          <RevisionConflictNotice failure={update} intents={["update-account"]} />
           <Field
             name="name"
             label="Name"
