@@ -96,20 +96,31 @@ function QueueSection({ kind, data, children }: { kind: keyof typeof SECTIONS; d
   );
 }
 
+/** A list of work, each item "plant · what" linking to where it is done, with what follows the link and a detail line. */
 function QueueList<Item extends { plantCode: string }>({
   items,
   itemKey,
-  item,
+  href,
+  label,
+  after,
+  detail,
 }: {
   items: readonly Item[];
   itemKey: (item: Item) => string;
-  item: (item: Item) => ReactNode;
+  href: (item: Item) => string;
+  label: (item: Item) => ReactNode;
+  after?: (item: Item) => ReactNode;
+  detail?: (item: Item) => ReactNode;
 }) {
   return (
     <ul className="queue">
       {items.map((i) => (
         <li key={itemKey(i)} data-plant={i.plantCode}>
-          {item(i)}
+          <Link to={href(i)}>
+            <span className="mono">{i.plantCode}</span> · {label(i)}
+          </Link>
+          {after?.(i)}
+          {detail ? <div className="muted">{detail(i)}</div> : null}
         </li>
       ))}
     </ul>
@@ -199,15 +210,19 @@ export default function MyQueue() {
         <QueueList
           items={data.criteria}
           itemKey={(c) => `${c.plantCode}-${c.code}`}
-          item={(c) => (
+          href={(c) => `/plants/${c.plantCode}#criterion-${c.code}`}
+          label={(c) => (
             <>
-              <Link to={`/plants/${c.plantCode}#criterion-${c.code}`}>
-                <span className="mono">{c.plantCode}</span> · <span className="mono">{c.code}</span> {c.title}
-              </Link>{" "}
-              <PhaseBadge phase={c.phase} />
-              <div className="muted">{c.message}</div>
+              <span className="mono">{c.code}</span> {c.title}
             </>
           )}
+          after={(c) => (
+            <>
+              {" "}
+              <PhaseBadge phase={c.phase} />
+            </>
+          )}
+          detail={(c) => c.message}
         />
       </QueueSection>
 
@@ -215,11 +230,8 @@ export default function MyQueue() {
         <QueueList
           items={data.gates}
           itemKey={(g) => g.plantCode}
-          item={(g) => (
-            <Link to={`/plants/${g.plantCode}#gates`}>
-              <span className="mono">{g.plantCode}</span> · pass the {PHASE_LABELS[g.phase].toLowerCase()} gate
-            </Link>
-          )}
+          href={(g) => `/plants/${g.plantCode}#gates`}
+          label={(g) => `pass the ${PHASE_LABELS[g.phase].toLowerCase()} gate`}
         />
       </QueueSection>
 
@@ -247,16 +259,17 @@ export default function MyQueue() {
         <QueueList
           items={data.staged}
           itemKey={(s) => s.plantCode}
-          item={(s) => (
+          href={(s) => `/plants/${s.plantCode}#staged-hosts`}
+          label={(s) => (
             <>
-              <Link to={`/plants/${s.plantCode}#staged-hosts`}>
-                <span className="mono">{s.plantCode}</span> · {s.count} staged {s.count === 1 ? "host" : "hosts"}
-                {s.escalated > 0 ? `, ${s.escalated} escalated` : ""}
-              </Link>
-              <div className="muted">
-                {s.examples.map((e) => `${e.name}${e.ip ? ` (${e.ip})` : ""}`).join(", ")}
-                {s.count > s.examples.length ? ", …" : ""}
-              </div>
+              {s.count} staged {s.count === 1 ? "host" : "hosts"}
+              {s.escalated > 0 ? `, ${s.escalated} escalated` : ""}
+            </>
+          )}
+          detail={(s) => (
+            <>
+              {s.examples.map((e) => `${e.name}${e.ip ? ` (${e.ip})` : ""}`).join(", ")}
+              {s.count > s.examples.length ? ", …" : ""}
             </>
           )}
         />
