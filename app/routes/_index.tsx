@@ -2,7 +2,7 @@ import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run
 import { Link, useLoaderData } from "@remix-run/react";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PhaseBadge } from "~/components/PhaseBadge";
-import { SortHeader } from "~/components/SortHeader";
+import { DataTable, type Column } from "~/components/DataTable";
 import { compareValues, parseSort } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
 import { formatDate, localClock } from "~/domain/time";
@@ -15,28 +15,18 @@ import { getDb } from "~/utils/db.server";
 const SORT_KEYS = ["code", "name", "local_time", "region", "phase", "assets", "zones", "conduits", "target"] as const;
 type SortKey = (typeof SORT_KEYS)[number];
 
-function sortValue(plant: PlantSummary & { offsetMinutes: number }, key: SortKey): string | number | null {
-  switch (key) {
-    case "code":
-      return plant.code;
-    case "name":
-      return plant.name;
-    case "local_time":
-      return plant.offsetMinutes;
-    case "region":
-      return plant.region;
-    case "phase":
-      return phaseIndex(plant.phase);
-    case "assets":
-      return plant.assetCount;
-    case "zones":
-      return plant.zoneCount;
-    case "conduits":
-      return plant.conduitCount;
-    case "target":
-      return plant.targetAlerting;
-  }
-}
+/** What each sort key compares a row by. */
+const SORT_VALUES: Record<SortKey, (plant: PlantSummary & { offsetMinutes: number }) => string | number | null> = {
+  code: (plant) => plant.code,
+  name: (plant) => plant.name,
+  local_time: (plant) => plant.offsetMinutes,
+  region: (plant) => plant.region,
+  phase: (plant) => phaseIndex(plant.phase),
+  assets: (plant) => plant.assetCount,
+  zones: (plant) => plant.zoneCount,
+  conduits: (plant) => plant.conduitCount,
+  target: (plant) => plant.targetAlerting,
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -51,7 +41,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return { ...plant, clock, offsetMinutes: clock.offsetMinutes };
   });
   const sign = dir === "asc" ? 1 : -1;
-  plants.sort((a, b) => sign * compareValues(sortValue(a, sort), sortValue(b, sort)) || compareValues(a.code, b.code));
+  plants.sort(
+    (a, b) => sign * compareValues(SORT_VALUES[sort](a), SORT_VALUES[sort](b)) || compareValues(a.code, b.code)
+  );
 
   const byPhase = Object.fromEntries([...PHASES, "complete"].map((phase) => [phase, 0])) as Record<PlantPhase, number>;
   for (const plant of plants) byPhase[plant.phase] += 1;
@@ -70,6 +62,53 @@ export async function loader({ request }: LoaderFunctionArgs) {
     computedAt: now.toISOString(),
   };
 }
+
+const PLANT_COLUMNS: Column<Awaited<ReturnType<typeof loader>>["plants"][number]>[] = [
+  {
+    header: "Code",
+    sort: { column: "code" },
+    className: "mono",
+    cell: (plant) => <Link to={`/plants/${plant.code}`}>{plant.code}</Link>,
+  },
+  {
+    header: "Plant",
+    sort: { column: "name" },
+    cell: (plant) => (
+      <>
+        <Link to={`/plants/${plant.code}`}>{plant.name}</Link>
+        <div className="muted">{plant.site}</div>
+      </>
+    ),
+  },
+  {
+    header: "Local time",
+    sort: { column: "local_time" },
+    cell: (plant) => (
+      <>
+        <span suppressHydrationWarning>
+          {plant.clock.time} {plant.clock.abbreviation}
+        </span>
+        <div className="muted">{plant.timeZone}</div>
+      </>
+    ),
+  },
+  { header: "Region", sort: { column: "region" }, cell: (plant) => plant.region },
+  { header: "Current phase", sort: { column: "phase" }, cell: (plant) => <PhaseBadge phase={plant.phase} /> },
+  {
+    header: "Assets",
+    num: true,
+    sort: { column: "assets", firstDir: "desc" },
+    cell: (plant) => plant.assetCount.toLocaleString("en-US"),
+  },
+  { header: "Zones", num: true, sort: { column: "zones", firstDir: "desc" }, cell: (plant) => plant.zoneCount },
+  {
+    header: "Conduits",
+    num: true,
+    sort: { column: "conduits", firstDir: "desc" },
+    cell: (plant) => plant.conduitCount,
+  },
+  { header: "Alerting target", sort: { column: "target" }, cell: (plant) => formatDate(plant.targetAlerting) },
+];
 
 export default function ProgramOverview() {
   const { plants, sort, dir, ignored, byPhase, totals, computedAt } = useLoaderData<typeof loader>();
@@ -91,72 +130,27 @@ export default function ProgramOverview() {
       <IgnoredParams ignored={ignored} />
 
       <ul className="stats" aria-label="Plants per phase">
-        <li>
-          <span className="value">{plants.length}</span>
-          <span className="label">Plants</span>
-        </li>
-        {PHASES.map((phase) => (
-          <li key={phase}>
-            <span className="value">{byPhase[phase]}</span>
-            <span className="label">{PHASE_LABELS[phase]}</span>
+        {[
+          { label: "Plants", value: plants.length },
+          ...PHASES.map((phase) => ({ label: PHASE_LABELS[phase], value: byPhase[phase] })),
+          ...(byPhase.complete > 0 ? [{ label: PHASE_LABELS.complete, value: byPhase.complete }] : []),
+        ].map((stat) => (
+          <li key={stat.label}>
+            <span className="value">{stat.value}</span>
+            <span className="label">{stat.label}</span>
           </li>
         ))}
-        {byPhase.complete > 0 ? (
-          <li>
-            <span className="value">{byPhase.complete}</span>
-            <span className="label">{PHASE_LABELS.complete}</span>
-          </li>
-        ) : null}
       </ul>
 
-      <div className="table-wrap">
-        <table>
-          <caption>
-            {plants.length} plants · {totals.assets.toLocaleString("en-US")} assets · {totals.zones} zones ·{" "}
-            {totals.conduits} conduits
-          </caption>
-          <thead>
-            <tr>
-              <SortHeader column="code" label="Code" sort={sort} dir={dir} />
-              <SortHeader column="name" label="Plant" sort={sort} dir={dir} />
-              <SortHeader column="local_time" label="Local time" sort={sort} dir={dir} />
-              <SortHeader column="region" label="Region" sort={sort} dir={dir} />
-              <SortHeader column="phase" label="Current phase" sort={sort} dir={dir} />
-              <SortHeader column="assets" label="Assets" sort={sort} dir={dir} numeric firstDir="desc" />
-              <SortHeader column="zones" label="Zones" sort={sort} dir={dir} numeric firstDir="desc" />
-              <SortHeader column="conduits" label="Conduits" sort={sort} dir={dir} numeric firstDir="desc" />
-              <SortHeader column="target" label="Alerting target" sort={sort} dir={dir} />
-            </tr>
-          </thead>
-          <tbody>
-            {plants.map((plant) => (
-              <tr key={plant.code}>
-                <td className="mono">
-                  <Link to={`/plants/${plant.code}`}>{plant.code}</Link>
-                </td>
-                <td>
-                  <Link to={`/plants/${plant.code}`}>{plant.name}</Link>
-                  <div className="muted">{plant.site}</div>
-                </td>
-                <td>
-                  <span suppressHydrationWarning>
-                    {plant.clock.time} {plant.clock.abbreviation}
-                  </span>
-                  <div className="muted">{plant.timeZone}</div>
-                </td>
-                <td>{plant.region}</td>
-                <td>
-                  <PhaseBadge phase={plant.phase} />
-                </td>
-                <td className="num">{plant.assetCount.toLocaleString("en-US")}</td>
-                <td className="num">{plant.zoneCount}</td>
-                <td className="num">{plant.conduitCount}</td>
-                <td>{formatDate(plant.targetAlerting)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={`${plants.length} plants · ${totals.assets.toLocaleString("en-US")} assets · ${totals.zones} zones · ${
+          totals.conduits
+        } conduits`}
+        columns={PLANT_COLUMNS}
+        rows={plants}
+        rowKey={(plant) => plant.code}
+        sorted={{ sort, dir }}
+      />
     </>
   );
 }

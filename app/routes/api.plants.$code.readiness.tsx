@@ -19,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!plant || (actor.plantScope && !actor.plantScope.includes(plant.id))) {
     return Response.json({ error: `No plant in the program has the code “${params.code ?? ""}”.` }, { status: 404 });
   }
-  const [readiness] = await readinessOf(db, at.toUTC().toISO()!, [plant.code]);
+  const [readiness] = await readinessOf(db, at.toUTC().toISO(), [plant.code]);
   // `at` is when the figures were computed: for "now", the server may answer with figures up to five minutes old when nothing changed since.
   return Response.json({ at: readiness!.at, ...readinessDocument(readiness!) });
 }

@@ -5,6 +5,7 @@ import { ComputedAt } from "~/components/dashboard/ComputedAt";
 import { RagBadge } from "~/components/dashboard/RagBadge";
 import { useHydrated } from "~/utils/hydrated";
 import { PhaseBadge } from "~/components/PhaseBadge";
+import { DataTable, PlantName, type Column } from "~/components/DataTable";
 import { AMBER_DAYS, BLOCKER_FLAG_DAYS, RAG_RULE, RAGS, UPCOMING_DAYS, type Rag } from "~/domain/rollup";
 import { formatDate } from "~/domain/time";
 import { PHASE_LABELS, PHASES, type PlantPhase } from "~/domain/vocabulary";
@@ -74,6 +75,123 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const PLANT_PHASES: PlantPhase[] = [...PHASES, "complete"];
 
+type DashboardData = Awaited<ReturnType<typeof loader>>;
+
+const phaseColumns = (byPhase: DashboardData["byPhase"]): Column<PlantPhase>[] => [
+  {
+    header: "Phase",
+    rowHeader: true,
+    cell: (phase) => <Link to={`/plants?phase=${phase}`}>{PHASE_LABELS[phase]}</Link>,
+  },
+  { header: "Plants", num: true, cell: (phase) => byPhase[phase] },
+];
+
+const ragColumns = (byRag: DashboardData["byRag"]): Column<Rag>[] => [
+  {
+    header: "Rating",
+    rowHeader: true,
+    cell: (rag) => (
+      <Link to={`/plants?rag=${rag}`}>
+        <RagBadge rag={rag} />
+      </Link>
+    ),
+  },
+  { header: "Plants", num: true, cell: (rag) => byRag[rag] },
+];
+
+const BURNUP_COLUMNS: Column<DashboardData["burnup"][number]>[] = [
+  { header: "Week", rowHeader: true, cell: (w) => w.label },
+  { header: "Starts", cell: (w) => formatDate(w.week) },
+  { header: "Scope", num: true, cell: (w) => w.scope },
+  ...PHASES.map((phase) => ({
+    header: PHASE_LABELS[phase],
+    num: true,
+    cell: (w: DashboardData["burnup"][number]) => w.through[phase],
+  })),
+];
+
+const phaseCell = (p: { phase: PlantPhase }) => <PhaseBadge phase={p.phase} />;
+
+const FORECAST_COLUMNS: Column<DashboardData["ragPlants"][number]>[] = [
+  {
+    header: "Plant",
+    rowHeader: true,
+    cell: (p) => (
+      <>
+        <PlantName code={p.code} name={p.name} />
+        <div className="muted">{p.timeZone}</div>
+      </>
+    ),
+  },
+  { header: "Phase", cell: phaseCell },
+  { header: "Forecast live (plant day)", cell: (p) => formatDate(p.forecastLive) },
+  { header: "Target", cell: (p) => formatDate(p.targetAlerting) },
+  { header: "Days late", num: true, cell: (p) => p.daysLate ?? "—" },
+  { header: "Rating", cell: (p) => <RagBadge rag={p.rag} /> },
+  { header: "Why", cell: (p) => p.ragReason },
+];
+
+const BLOCKER_COLUMNS: Column<DashboardData["topBlockers"][number]>[] = [
+  {
+    header: "Plant",
+    rowHeader: true,
+    cell: (b) => <PlantName code={b.plantCode} name={b.plantName} to={`/plants/${b.plantCode}#criterion-${b.code}`} />,
+  },
+  { header: "Gate", cell: phaseCell },
+  {
+    header: "Criterion",
+    cell: (b) => (
+      <>
+        <span className="mono">{b.code}</span> {b.title}
+        <div className="muted">{b.message}</div>
+      </>
+    ),
+  },
+  { header: "Age (days)", num: true, cell: (b) => b.ageDays },
+  {
+    header: "Flag",
+    cell: (b) =>
+      b.flag === "30+" ? (
+        <span className="badge bad">30+ days</span>
+      ) : b.flag === "14+" ? (
+        <span className="badge warn">14+ days</span>
+      ) : (
+        "—"
+      ),
+  },
+];
+
+const WINDOW_COLUMNS: Column<DashboardData["upcomingWindows"][number]>[] = [
+  {
+    header: "Plant",
+    rowHeader: true,
+    cell: (w) => <PlantName code={w.plantCode} name={w.plantName} to={`/plants/${w.plantCode}/windows`} />,
+  },
+  { header: "Window", cell: (w) => w.title },
+  { header: "Kind", cell: (w) => (w.kind === "blackout" ? "Blackout" : "Scheduled outage") },
+  { header: "Status", cell: (w) => (w.status === "confirmed" ? "Confirmed" : "Planned") },
+  {
+    header: "Plant-local time",
+    cell: (w) => (
+      <>
+        <time dateTime={w.startsAt}>{w.local}</time>
+        <div className="muted">{w.timeZone}</div>
+      </>
+    ),
+  },
+];
+
+const SIGNOFF_COLUMNS: Column<DashboardData["signoffPlants"][number]>[] = [
+  { header: "Plant", rowHeader: true, cell: (p) => <PlantName code={p.code} name={p.name} /> },
+  { header: "Phase", cell: phaseCell },
+  { header: "Stale", num: true, cell: (p) => p.stale },
+  { header: "Missing", num: true, cell: (p) => p.missing },
+  {
+    header: "Stale since",
+    cell: (p) => (p.staleSince ? `${p.staleSince.replace("T", " ").slice(0, 16)} UTC` : "—"),
+  },
+];
+
 export default function Dashboard() {
   const data = useLoaderData<typeof loader>();
   const hydrated = useHydrated();
@@ -107,29 +225,13 @@ export default function Dashboard() {
               counts={PLANT_PHASES.map((p) => byPhase[p])}
             />
           ) : null}
-          <div className="table-wrap">
-            <table>
-              <caption>Plants per phase ({data.plantCount} plants)</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Phase</th>
-                  <th scope="col" className="num">
-                    Plants
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {PLANT_PHASES.map((phase) => (
-                  <tr key={phase} data-phase={phase}>
-                    <th scope="row">
-                      <Link to={`/plants?phase=${phase}`}>{PHASE_LABELS[phase]}</Link>
-                    </th>
-                    <td className="num">{byPhase[phase]}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={`Plants per phase (${data.plantCount} plants)`}
+            columns={phaseColumns(byPhase)}
+            rows={PLANT_PHASES}
+            rowKey={(phase) => phase}
+            rowProps={(phase) => ({ "data-phase": phase })}
+          />
         </div>
       </section>
 
@@ -151,39 +253,15 @@ export default function Dashboard() {
             }))}
           />
         ) : null}
-        <div className="table-wrap scroll-table">
-          <table className="burnup-table">
-            <caption>Plants through each gate by the end of each week</caption>
-            <thead>
-              <tr>
-                <th scope="col">Week</th>
-                <th scope="col">Starts</th>
-                <th scope="col" className="num">
-                  Scope
-                </th>
-                {PHASES.map((phase) => (
-                  <th key={phase} scope="col" className="num">
-                    {PHASE_LABELS[phase]}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {burnup.map((w) => (
-                <tr key={w.week} data-week={w.week}>
-                  <th scope="row">{w.label}</th>
-                  <td>{formatDate(w.week)}</td>
-                  <td className="num">{w.scope}</td>
-                  {PHASES.map((phase) => (
-                    <td key={phase} className="num">
-                      {w.through[phase]}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          wrap="table-wrap scroll-table"
+          className="burnup-table"
+          caption="Plants through each gate by the end of each week"
+          columns={BURNUP_COLUMNS}
+          rows={burnup}
+          rowKey={(w) => w.week}
+          rowProps={(w) => ({ "data-week": w.week })}
+        />
       </section>
 
       <section className="panel" aria-labelledby="rag-title" id="forecast">
@@ -206,35 +284,18 @@ export default function Dashboard() {
               counts={byRag}
             />
           ) : null}
-          <div className="table-wrap">
-            <table>
-              <caption>Plants by rating</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Rating</th>
-                  <th scope="col" className="num">
-                    Plants
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {RAGS.map((rag) => (
-                  <tr key={rag} data-rag={rag}>
-                    <th scope="row">
-                      <Link to={`/plants?rag=${rag}`}>
-                        <RagBadge rag={rag} />
-                      </Link>
-                    </th>
-                    <td className="num">{byRag[rag]}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Plants by rating"
+            columns={ragColumns(byRag)}
+            rows={RAGS}
+            rowKey={(rag) => rag}
+            rowProps={(rag) => ({ "data-rag": rag })}
+          />
         </div>
-        <div className="table-wrap">
-          <table className="rag-table">
-            <caption>
+        <DataTable
+          className="rag-table"
+          caption={
+            <>
               Each plant's forecast against its target, worst first
               {data.plantCount > data.ragPlants.length ? (
                 <>
@@ -242,44 +303,13 @@ export default function Dashboard() {
                   <Link to="/plants?sort=rag">the plant list</Link> and the CSV)
                 </>
               ) : null}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Plant</th>
-                <th scope="col">Phase</th>
-                <th scope="col">Forecast live (plant day)</th>
-                <th scope="col">Target</th>
-                <th scope="col" className="num">
-                  Days late
-                </th>
-                <th scope="col">Rating</th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.ragPlants.map((p) => (
-                <tr key={p.code} data-plant={p.code}>
-                  <th scope="row">
-                    <Link to={`/plants/${p.code}`}>
-                      <span className="mono">{p.code}</span> {p.name}
-                    </Link>
-                    <div className="muted">{p.timeZone}</div>
-                  </th>
-                  <td>
-                    <PhaseBadge phase={p.phase} />
-                  </td>
-                  <td>{formatDate(p.forecastLive)}</td>
-                  <td>{formatDate(p.targetAlerting)}</td>
-                  <td className="num">{p.daysLate ?? "—"}</td>
-                  <td>
-                    <RagBadge rag={p.rag} />
-                  </td>
-                  <td>{p.ragReason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            </>
+          }
+          columns={FORECAST_COLUMNS}
+          rows={data.ragPlants}
+          rowKey={(p) => p.code}
+          rowProps={(p) => ({ "data-plant": p.code })}
+        />
       </section>
 
       <section className="panel" aria-labelledby="blockers-title" id="blockers">
@@ -292,50 +322,12 @@ export default function Dashboard() {
         {data.topBlockers.length === 0 ? (
           <p>No plant is blocked.</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <caption>The {data.topBlockers.length} oldest blockers</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Plant</th>
-                  <th scope="col">Gate</th>
-                  <th scope="col">Criterion</th>
-                  <th scope="col" className="num">
-                    Age (days)
-                  </th>
-                  <th scope="col">Flag</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.topBlockers.map((b) => (
-                  <tr key={`${b.plantCode}-${b.code}`}>
-                    <th scope="row">
-                      <Link to={`/plants/${b.plantCode}#criterion-${b.code}`}>
-                        <span className="mono">{b.plantCode}</span> {b.plantName}
-                      </Link>
-                    </th>
-                    <td>
-                      <PhaseBadge phase={b.phase} />
-                    </td>
-                    <td>
-                      <span className="mono">{b.code}</span> {b.title}
-                      <div className="muted">{b.message}</div>
-                    </td>
-                    <td className="num">{b.ageDays}</td>
-                    <td>
-                      {b.flag === "30+" ? (
-                        <span className="badge bad">30+ days</span>
-                      ) : b.flag === "14+" ? (
-                        <span className="badge warn">14+ days</span>
-                      ) : (
-                        "—"
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={`The ${data.topBlockers.length} oldest blockers`}
+            columns={BLOCKER_COLUMNS}
+            rows={data.topBlockers}
+            rowKey={(b) => `${b.plantCode}-${b.code}`}
+          />
         )}
       </section>
 
@@ -344,9 +336,9 @@ export default function Dashboard() {
         {data.upcomingWindows.length === 0 ? (
           <p>No planned or confirmed window in the next {UPCOMING_DAYS} days.</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <caption>
+          <DataTable
+            caption={
+              <>
                 Planned and confirmed windows in the next {UPCOMING_DAYS} days, in each plant's local time
                 {data.upcomingWindowCount > data.upcomingWindows.length ? (
                   <>
@@ -354,36 +346,12 @@ export default function Dashboard() {
                     <Link to="/windows">Windows</Link>)
                   </>
                 ) : null}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Plant</th>
-                  <th scope="col">Window</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Plant-local time</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.upcomingWindows.map((w) => (
-                  <tr key={w.id}>
-                    <th scope="row">
-                      <Link to={`/plants/${w.plantCode}/windows`}>
-                        <span className="mono">{w.plantCode}</span> {w.plantName}
-                      </Link>
-                    </th>
-                    <td>{w.title}</td>
-                    <td>{w.kind === "blackout" ? "Blackout" : "Scheduled outage"}</td>
-                    <td>{w.status === "confirmed" ? "Confirmed" : "Planned"}</td>
-                    <td>
-                      <time dateTime={w.startsAt}>{w.local}</time>
-                      <div className="muted">{w.timeZone}</div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              </>
+            }
+            columns={WINDOW_COLUMNS}
+            rows={data.upcomingWindows}
+            rowKey={(w) => w.id}
+          />
         )}
       </section>
 
@@ -397,46 +365,17 @@ export default function Dashboard() {
         {data.signoffPlants.length === 0 ? (
           <p>Every signoff is in place.</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <caption>
-                Plants with missing or stale signoffs
-                {data.signoffPlantCount > data.signoffPlants.length
-                  ? ` (the first ${data.signoffPlants.length} of ${data.signoffPlantCount}; all in the CSV)`
-                  : ""}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Plant</th>
-                  <th scope="col">Phase</th>
-                  <th scope="col" className="num">
-                    Stale
-                  </th>
-                  <th scope="col" className="num">
-                    Missing
-                  </th>
-                  <th scope="col">Stale since</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.signoffPlants.map((p) => (
-                  <tr key={p.code} data-signoff-plant={p.code}>
-                    <th scope="row">
-                      <Link to={`/plants/${p.code}`}>
-                        <span className="mono">{p.code}</span> {p.name}
-                      </Link>
-                    </th>
-                    <td>
-                      <PhaseBadge phase={p.phase} />
-                    </td>
-                    <td className="num">{p.stale}</td>
-                    <td className="num">{p.missing}</td>
-                    <td>{p.staleSince ? `${p.staleSince.replace("T", " ").slice(0, 16)} UTC` : "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={`Plants with missing or stale signoffs${
+              data.signoffPlantCount > data.signoffPlants.length
+                ? ` (the first ${data.signoffPlants.length} of ${data.signoffPlantCount}; all in the CSV)`
+                : ""
+            }`}
+            columns={SIGNOFF_COLUMNS}
+            rows={data.signoffPlants}
+            rowKey={(p) => p.code}
+            rowProps={(p) => ({ "data-signoff-plant": p.code })}
+          />
         )}
       </section>
     </div>

@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
+import { DataTable, type Column } from "~/components/DataTable";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { formatLocal } from "~/domain/time";
 import { hasQueue } from "~/domain/queue";
@@ -49,9 +51,115 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-function Empty({ children }: { children: string }) {
-  return <p className="muted">{children}</p>;
+type QueueData = Awaited<ReturnType<typeof loader>>;
+
+/** Each kind of work's heading, what its items are called, and the line said when there is none. */
+const SECTIONS = {
+  criteria: {
+    title: "Criteria to tick",
+    noun: "criteria",
+    empty: "No checklist criterion of a current gate waits on you.",
+  },
+  gates: { title: "Gates ready to pass", noun: "gates", empty: "No gate is ready to pass." },
+  signoffs: { title: "Signoffs to give", noun: "signoffs", empty: "No signoff waits on you." },
+  changes: {
+    title: "Changes to schedule or close",
+    noun: "changes",
+    empty: "No network change needs a window or closing.",
+  },
+  staged: {
+    title: "Staged hosts to triage",
+    noun: "plants with staged hosts",
+    empty: "No staged host waits for triage.",
+  },
+} as const;
+
+/**
+ * One kind of work, when the person's permissions give them that work: its heading, its items (or a line saying
+ * there are none) and how many it left out.
+ */
+function QueueSection({ kind, data, children }: { kind: keyof typeof SECTIONS; data: QueueData; children: ReactNode }) {
+  const section = data.sections[kind];
+  if (!section) return null;
+  const text = SECTIONS[kind];
+  const items: readonly unknown[] = data[kind];
+  const title =
+    kind === "staged"
+      ? `${section === "escalated" ? "Escalated staged hosts to triage" : text.title} (${data.totals.stagedHosts})`
+      : `${text.title} (${data.totals[kind]})`;
+  return (
+    <section className="panel" aria-labelledby={`${kind}-title`} id={kind}>
+      <h2 id={`${kind}-title`}>{title}</h2>
+      {items.length === 0 ? <p className="muted">{text.empty}</p> : children}
+      <More shown={items.length} total={data.totals[kind]} noun={text.noun} />
+    </section>
+  );
 }
+
+/** A list of work, each item "plant · what" linking to where it is done, with what follows the link and a detail line. */
+function QueueList<Item extends { plantCode: string }>({
+  items,
+  itemKey,
+  href,
+  label,
+  after,
+  detail,
+}: {
+  items: readonly Item[];
+  itemKey: (item: Item) => string;
+  href: (item: Item) => string;
+  label: (item: Item) => ReactNode;
+  after?: (item: Item) => ReactNode;
+  detail?: (item: Item) => ReactNode;
+}) {
+  return (
+    <ul className="queue">
+      {items.map((i) => (
+        <li key={itemKey(i)} data-plant={i.plantCode}>
+          <Link to={href(i)}>
+            <span className="mono">{i.plantCode}</span> · {label(i)}
+          </Link>
+          {after?.(i)}
+          {detail ? <div className="muted">{detail(i)}</div> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const plantCodeColumn = { header: "Plant", className: "mono", cell: (row: { plantCode: string }) => row.plantCode };
+
+const SIGNOFF_COLUMNS: Column<QueueData["signoffs"][number]>[] = [
+  plantCodeColumn,
+  { header: "What", rowHeader: true, cell: (s) => <Link to={s.href}>{s.subjectName}</Link> },
+  { header: "Part", cell: (s) => PART_LABELS[s.part] },
+  { header: "Revision", num: true, cell: (s) => s.revision },
+  {
+    header: "State",
+    cell: (s) =>
+      s.status === "stale" ? (
+        <span className="badge warn">Stale: sign again</span>
+      ) : (
+        <span className="badge">Missing</span>
+      ),
+  },
+];
+
+const CHANGE_COLUMNS: Column<QueueData["changes"][number]>[] = [
+  plantCodeColumn,
+  { header: "Change", rowHeader: true, cell: (c) => <Link to={`/plants/${c.plantCode}/windows`}>{c.title}</Link> },
+  { header: "Kind", cell: (c) => c.kindLabel },
+  {
+    header: "Planned (plant time)",
+    cell: (c) => (
+      <>
+        {c.local ? <time dateTime={c.plannedStart ?? undefined}>{c.local}</time> : "—"}
+        <div className="muted">{c.timeZone}</div>
+      </>
+    ),
+  },
+  { header: "To do", cell: (c) => (c.todo === "schedule" ? "Schedule into a window" : "Mark done or cancel") },
+];
 
 /** Says how much of a list the queue left out, oldest work first being what it shows. */
 function More({ shown, total, noun }: { shown: number; total: number; noun: string }) {
@@ -98,162 +206,74 @@ export default function MyQueue() {
         </p>
       )}
 
-      {data.sections.criteria ? (
-        <section className="panel" aria-labelledby="criteria-title" id="criteria">
-          <h2 id="criteria-title">Criteria to tick ({data.totals.criteria})</h2>
-          {data.criteria.length === 0 ? (
-            <Empty>No checklist criterion of a current gate waits on you.</Empty>
-          ) : (
-            <ul className="queue">
-              {data.criteria.map((c) => (
-                <li key={`${c.plantCode}-${c.code}`} data-plant={c.plantCode}>
-                  <Link to={`/plants/${c.plantCode}#criterion-${c.code}`}>
-                    <span className="mono">{c.plantCode}</span> · <span className="mono">{c.code}</span> {c.title}
-                  </Link>{" "}
-                  <PhaseBadge phase={c.phase} />
-                  <div className="muted">{c.message}</div>
-                </li>
-              ))}
-            </ul>
+      <QueueSection kind="criteria" data={data}>
+        <QueueList
+          items={data.criteria}
+          itemKey={(c) => `${c.plantCode}-${c.code}`}
+          href={(c) => `/plants/${c.plantCode}#criterion-${c.code}`}
+          label={(c) => (
+            <>
+              <span className="mono">{c.code}</span> {c.title}
+            </>
           )}
-          <More shown={data.criteria.length} total={data.totals.criteria} noun="criteria" />
-        </section>
-      ) : null}
+          after={(c) => (
+            <>
+              {" "}
+              <PhaseBadge phase={c.phase} />
+            </>
+          )}
+          detail={(c) => c.message}
+        />
+      </QueueSection>
 
-      {data.sections.gates ? (
-        <section className="panel" aria-labelledby="gates-title" id="gates">
-          <h2 id="gates-title">Gates ready to pass ({data.totals.gates})</h2>
-          {data.gates.length === 0 ? (
-            <Empty>No gate is ready to pass.</Empty>
-          ) : (
-            <ul className="queue">
-              {data.gates.map((g) => (
-                <li key={g.plantCode} data-plant={g.plantCode}>
-                  <Link to={`/plants/${g.plantCode}#gates`}>
-                    <span className="mono">{g.plantCode}</span> · pass the {PHASE_LABELS[g.phase].toLowerCase()} gate
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          )}
-          <More shown={data.gates.length} total={data.totals.gates} noun="gates" />
-        </section>
-      ) : null}
+      <QueueSection kind="gates" data={data}>
+        <QueueList
+          items={data.gates}
+          itemKey={(g) => g.plantCode}
+          href={(g) => `/plants/${g.plantCode}#gates`}
+          label={(g) => `pass the ${PHASE_LABELS[g.phase].toLowerCase()} gate`}
+        />
+      </QueueSection>
 
-      {data.sections.signoffs ? (
-        <section className="panel" aria-labelledby="signoffs-title" id="signoffs">
-          <h2 id="signoffs-title">Signoffs to give ({data.totals.signoffs})</h2>
-          {data.signoffs.length === 0 ? (
-            <Empty>No signoff waits on you.</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <caption>Your parts not signed on the current revision; stale ones first, to sign again</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Plant</th>
-                    <th scope="col">What</th>
-                    <th scope="col">Part</th>
-                    <th scope="col" className="num">
-                      Revision
-                    </th>
-                    <th scope="col">State</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.signoffs.map((s) => (
-                    <tr key={`${s.subjectType}-${s.subjectId}-${s.part}`} data-plant={s.plantCode}>
-                      <td className="mono">{s.plantCode}</td>
-                      <th scope="row">
-                        <Link to={s.href}>{s.subjectName}</Link>
-                      </th>
-                      <td>{PART_LABELS[s.part]}</td>
-                      <td className="num">{s.revision}</td>
-                      <td>
-                        {s.status === "stale" ? (
-                          <span className="badge warn">Stale: sign again</span>
-                        ) : (
-                          <span className="badge">Missing</span>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          <More shown={data.signoffs.length} total={data.totals.signoffs} noun="signoffs" />
-        </section>
-      ) : null}
+      <QueueSection kind="signoffs" data={data}>
+        <DataTable
+          caption="Your parts not signed on the current revision; stale ones first, to sign again"
+          columns={SIGNOFF_COLUMNS}
+          rows={data.signoffs}
+          rowKey={(s) => `${s.subjectType}-${s.subjectId}-${s.part}`}
+          rowProps={(s) => ({ "data-plant": s.plantCode })}
+        />
+      </QueueSection>
 
-      {data.sections.changes ? (
-        <section className="panel" aria-labelledby="changes-title" id="changes">
-          <h2 id="changes-title">Changes to schedule or close ({data.totals.changes})</h2>
-          {data.changes.length === 0 ? (
-            <Empty>No network change needs a window or closing.</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <caption>Changes without a window, and changes whose window has begun</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Plant</th>
-                    <th scope="col">Change</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Planned (plant time)</th>
-                    <th scope="col">To do</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.changes.map((c) => (
-                    <tr key={c.id} data-plant={c.plantCode}>
-                      <td className="mono">{c.plantCode}</td>
-                      <th scope="row">
-                        <Link to={`/plants/${c.plantCode}/windows`}>{c.title}</Link>
-                      </th>
-                      <td>{c.kindLabel}</td>
-                      <td>
-                        {c.local ? <time dateTime={c.plannedStart ?? undefined}>{c.local}</time> : "—"}
-                        <div className="muted">{c.timeZone}</div>
-                      </td>
-                      <td>{c.todo === "schedule" ? "Schedule into a window" : "Mark done or cancel"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          <More shown={data.changes.length} total={data.totals.changes} noun="changes" />
-        </section>
-      ) : null}
+      <QueueSection kind="changes" data={data}>
+        <DataTable
+          caption="Changes without a window, and changes whose window has begun"
+          columns={CHANGE_COLUMNS}
+          rows={data.changes}
+          rowKey={(c) => c.id}
+          rowProps={(c) => ({ "data-plant": c.plantCode })}
+        />
+      </QueueSection>
 
-      {data.sections.staged ? (
-        <section className="panel" aria-labelledby="staged-title" id="staged">
-          <h2 id="staged-title">
-            {data.sections.staged === "escalated" ? "Escalated staged hosts to triage" : "Staged hosts to triage"} (
-            {data.totals.stagedHosts})
-          </h2>
-          {data.staged.length === 0 ? (
-            <Empty>No staged host waits for triage.</Empty>
-          ) : (
-            <ul className="queue">
-              {data.staged.map((s) => (
-                <li key={s.plantCode} data-plant={s.plantCode}>
-                  <Link to={`/plants/${s.plantCode}#staged-hosts`}>
-                    <span className="mono">{s.plantCode}</span> · {s.count} staged {s.count === 1 ? "host" : "hosts"}
-                    {s.escalated > 0 ? `, ${s.escalated} escalated` : ""}
-                  </Link>
-                  <div className="muted">
-                    {s.examples.map((e) => `${e.name}${e.ip ? ` (${e.ip})` : ""}`).join(", ")}
-                    {s.count > s.examples.length ? ", …" : ""}
-                  </div>
-                </li>
-              ))}
-            </ul>
+      <QueueSection kind="staged" data={data}>
+        <QueueList
+          items={data.staged}
+          itemKey={(s) => s.plantCode}
+          href={(s) => `/plants/${s.plantCode}#staged-hosts`}
+          label={(s) => (
+            <>
+              {s.count} staged {s.count === 1 ? "host" : "hosts"}
+              {s.escalated > 0 ? `, ${s.escalated} escalated` : ""}
+            </>
           )}
-          <More shown={data.staged.length} total={data.totals.staged} noun="plants with staged hosts" />
-        </section>
-      ) : null}
+          detail={(s) => (
+            <>
+              {s.examples.map((e) => `${e.name}${e.ip ? ` (${e.ip})` : ""}`).join(", ")}
+              {s.count > s.examples.length ? ", …" : ""}
+            </>
+          )}
+        />
+      </QueueSection>
     </>
   );
 }

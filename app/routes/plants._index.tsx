@@ -3,9 +3,10 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
 import { RagBadge } from "~/components/dashboard/RagBadge";
 import { IgnoredParams } from "~/components/IgnoredParams";
-import { Pager } from "~/components/Pager";
+import { PagerPastOnePage } from "~/components/PagerPastOnePage";
+import { DataTable, PlantName, type Column } from "~/components/DataTable";
+import { FilterSelect } from "~/components/FilterSelect";
 import { PhaseBadge } from "~/components/PhaseBadge";
-import { SortHeader } from "~/components/SortHeader";
 import { compareValues, parseChoice, parseSort, requestedWindow } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
 import {
@@ -29,32 +30,34 @@ const PLANT_PHASES: readonly PlantPhase[] = [...PHASES, "complete"];
 const RAG_RANK = { red: 0, amber: 1, green: 2 } as const;
 /** Plants per page: a program of hundreds of plants stays quick to render, read and print; filters narrow it. */
 const PAGE_SIZE = 50;
+/** The list's filters, in the form's order; the regions are the program's own, read by the loader. */
+const PLANT_FILTERS = [
+  { label: "Phase", name: "phase", any: "Any phase", options: PLANT_PHASES, labels: PHASE_LABELS },
+  { label: "Region", name: "region", any: "Any region", options: [] },
+  { label: "Rating", name: "rag", any: "Any rating", options: RAGS, labels: RAG_LABELS },
+  {
+    label: "Blocked",
+    name: "blocked",
+    any: "Blocked or not",
+    options: ["yes", "no"],
+    labels: { yes: "Blocked", no: "Not blocked" },
+  },
+] as const;
 const GATE_LABELS = { passed: "Passed", ready: "Ready to pass", blocked: "Blocked" } as const;
 
-function sortValue(p: PlantRollup, key: RollupSortKey): string | number | null {
-  switch (key) {
-    case "code":
-      return p.code;
-    case "name":
-      return p.name;
-    case "region":
-      return p.region;
-    case "phase":
-      return phaseIndex(p.phase);
-    case "rag":
-      return RAG_RANK[p.rag];
-    case "blockers":
-      return p.blockerCount;
-    case "oldest":
-      return p.oldestBlockerDays;
-    case "forecast":
-      return p.forecastLive;
-    case "target":
-      return p.targetAlerting;
-    case "outage":
-      return p.nextOutage?.startsAt ?? null;
-  }
-}
+/** What each sort key compares a row by. */
+const SORT_VALUES: Record<RollupSortKey, (p: PlantRollup) => string | number | null> = {
+  code: (p) => p.code,
+  name: (p) => p.name,
+  region: (p) => p.region,
+  phase: (p) => phaseIndex(p.phase),
+  rag: (p) => RAG_RANK[p.rag],
+  blockers: (p) => p.blockerCount,
+  oldest: (p) => p.oldestBlockerDays,
+  forecast: (p) => p.forecastLive,
+  target: (p) => p.targetAlerting,
+  outage: (p) => p.nextOutage?.startsAt ?? null,
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -79,7 +82,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         (filters.rag === null || p.rag === filters.rag) &&
         (filters.blocked === null || p.blockerCount > 0 === (filters.blocked === "yes"))
     )
-    .sort((a, b) => sign * compareValues(sortValue(a, sort), sortValue(b, sort)) || compareValues(a.code, b.code));
+    .sort((a, b) => sign * compareValues(SORT_VALUES[sort](a), SORT_VALUES[sort](b)) || compareValues(a.code, b.code));
   const window = requestedWindow(params, ignored, matching.length, PAGE_SIZE);
   const plants = matching.slice(window.offset, window.offset + window.limit).map((p) => ({
     code: p.code,
@@ -120,6 +123,66 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+const PLANT_COLUMNS: Column<Awaited<ReturnType<typeof loader>>["plants"][number]>[] = [
+  {
+    header: "Plant",
+    sort: { column: "code" },
+    cell: (p) => (
+      <>
+        <PlantName code={p.code} name={p.name} />
+        <div className="muted">{p.site}</div>
+      </>
+    ),
+  },
+  { header: "Region", sort: { column: "region" }, cell: (p) => p.region },
+  { header: "Phase", sort: { column: "phase" }, cell: (p) => <PhaseBadge phase={p.phase} /> },
+  {
+    header: "Gate",
+    cell: (p) =>
+      p.gateStatus === null ? "All passed" : <Link to={`/plants/${p.code}#gates`}>{GATE_LABELS[p.gateStatus]}</Link>,
+  },
+  { header: "Blockers", num: true, sort: { column: "blockers", firstDir: "desc" }, cell: (p) => p.blockerCount },
+  {
+    header: "Oldest blocker (days)",
+    num: true,
+    sort: { column: "oldest", firstDir: "desc" },
+    cell: (p) => p.oldestBlockerDays ?? "—",
+  },
+  {
+    header: "Next outage window",
+    sort: { column: "outage" },
+    cell: (p) =>
+      p.nextOutage ? (
+        <>
+          <time dateTime={p.nextOutage.startsAt}>{p.nextOutage.local}</time>
+          <div className="muted">
+            {p.nextOutage.title} · {p.nextOutage.status} · {p.timeZone}
+          </div>
+        </>
+      ) : (
+        "None scheduled"
+      ),
+  },
+  {
+    header: "Forecast live",
+    sort: { column: "forecast" },
+    className: "nowrap",
+    cell: (p) => formatDate(p.forecastLive),
+  },
+  { header: "Target", sort: { column: "target" }, className: "nowrap", cell: (p) => formatDate(p.targetAlerting) },
+  {
+    header: "Rating",
+    sort: { column: "rag" },
+    cell: (p) => (
+      <>
+        <RagBadge rag={p.rag} />
+        <div className="muted">{p.ragReason}</div>
+      </>
+    ),
+  },
+  { header: "Plant engineers", cell: (p) => (p.engineers.length > 0 ? p.engineers.join(", ") : "—") },
+];
+
 export default function PlantsList() {
   const { computedAt, total, matching, window, plants, regions, filters, sort, dir, ignored } =
     useLoaderData<typeof loader>();
@@ -148,132 +211,31 @@ export default function PlantsList() {
       <Form method="get" className="filters plant-filters" aria-label="Filter plants">
         <input type="hidden" name="sort" value={sort} />
         <input type="hidden" name="dir" value={dir} />
-        <label>
-          Phase
-          <select name="phase" defaultValue={filters.phase ?? ""}>
-            <option value="">Any phase</option>
-            {PLANT_PHASES.map((phase) => (
-              <option key={phase} value={phase}>
-                {PHASE_LABELS[phase]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Region
-          <select name="region" defaultValue={filters.region ?? ""}>
-            <option value="">Any region</option>
-            {regions.map((region) => (
-              <option key={region} value={region}>
-                {region}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Rating
-          <select name="rag" defaultValue={filters.rag ?? ""}>
-            <option value="">Any rating</option>
-            {RAGS.map((rag) => (
-              <option key={rag} value={rag}>
-                {RAG_LABELS[rag]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Blocked
-          <select name="blocked" defaultValue={filters.blocked ?? ""}>
-            <option value="">Blocked or not</option>
-            <option value="yes">Blocked</option>
-            <option value="no">Not blocked</option>
-          </select>
-        </label>
+        {PLANT_FILTERS.map((filter) => (
+          <FilterSelect
+            key={filter.name}
+            {...filter}
+            options={filter.name === "region" ? regions : filter.options}
+            value={filters[filter.name]}
+          />
+        ))}
         <button type="submit">Apply</button>
         {filtered ? <Link to={`?sort=${sort}&dir=${dir}`}>Clear filters</Link> : null}
       </Form>
 
-      <div className="table-wrap">
-        <table className="plants-table">
-          <caption>{`${matching === total ? total : `${matching} of ${total}`} plants${
-            window.pageCount > 1 ? `, page ${window.page} of ${window.pageCount}` : ""
-          }`}</caption>
-          <thead>
-            <tr>
-              <SortHeader column="code" label="Plant" sort={sort} dir={dir} />
-              <SortHeader column="region" label="Region" sort={sort} dir={dir} />
-              <SortHeader column="phase" label="Phase" sort={sort} dir={dir} />
-              <th scope="col">Gate</th>
-              <SortHeader column="blockers" label="Blockers" sort={sort} dir={dir} numeric firstDir="desc" />
-              <SortHeader column="oldest" label="Oldest blocker (days)" sort={sort} dir={dir} numeric firstDir="desc" />
-              <SortHeader column="outage" label="Next outage window" sort={sort} dir={dir} />
-              <SortHeader column="forecast" label="Forecast live" sort={sort} dir={dir} />
-              <SortHeader column="target" label="Target" sort={sort} dir={dir} />
-              <SortHeader column="rag" label="Rating" sort={sort} dir={dir} />
-              <th scope="col">Plant engineers</th>
-            </tr>
-          </thead>
-          <tbody>
-            {plants.length === 0 ? (
-              <tr>
-                <td colSpan={11}>No plant matches these filters.</td>
-              </tr>
-            ) : null}
-            {plants.map((p) => (
-              <tr key={p.code} data-plant={p.code}>
-                <td>
-                  <Link to={`/plants/${p.code}`}>
-                    <span className="mono">{p.code}</span> {p.name}
-                  </Link>
-                  <div className="muted">{p.site}</div>
-                </td>
-                <td>{p.region}</td>
-                <td>
-                  <PhaseBadge phase={p.phase} />
-                </td>
-                <td>
-                  {p.gateStatus === null ? (
-                    "All passed"
-                  ) : (
-                    <Link to={`/plants/${p.code}#gates`}>{GATE_LABELS[p.gateStatus]}</Link>
-                  )}
-                </td>
-                <td className="num">{p.blockerCount}</td>
-                <td className="num">{p.oldestBlockerDays ?? "—"}</td>
-                <td>
-                  {p.nextOutage ? (
-                    <>
-                      <time dateTime={p.nextOutage.startsAt}>{p.nextOutage.local}</time>
-                      <div className="muted">
-                        {p.nextOutage.title} · {p.nextOutage.status} · {p.timeZone}
-                      </div>
-                    </>
-                  ) : (
-                    "None scheduled"
-                  )}
-                </td>
-                <td className="nowrap">{formatDate(p.forecastLive)}</td>
-                <td className="nowrap">{formatDate(p.targetAlerting)}</td>
-                <td>
-                  <RagBadge rag={p.rag} />
-                  <div className="muted">{p.ragReason}</div>
-                </td>
-                <td>{p.engineers.length > 0 ? p.engineers.join(", ") : "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {window.pageCount > 1 ? (
-        <Pager
-          page={window.page}
-          pageCount={window.pageCount}
-          total={matching}
-          offset={window.offset}
-          shown={plants.length}
-          noun="plants"
-        />
-      ) : null}
+      <DataTable
+        className="plants-table"
+        caption={`${matching === total ? total : `${matching} of ${total}`} plants${
+          window.pageCount > 1 ? `, page ${window.page} of ${window.pageCount}` : ""
+        }`}
+        columns={PLANT_COLUMNS}
+        rows={plants}
+        rowKey={(p) => p.code}
+        rowProps={(p) => ({ "data-plant": p.code })}
+        sorted={{ sort, dir }}
+        empty="No plant matches these filters."
+      />
+      <PagerPastOnePage list={{ window, total: matching, rows: plants }} noun="plants" />
     </>
   );
 }

@@ -3,6 +3,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "~/utils/zod";
 import { ActForm, Confirmation, replyFor } from "~/components/forms";
 import { UtcInstant } from "~/components/UtcInstant";
+import { DataTable, type Column } from "~/components/DataTable";
+import { FilterSelect } from "~/components/FilterSelect";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { formatDuration } from "~/domain/local-time";
 import { can } from "~/domain/permissions";
@@ -123,6 +125,71 @@ function utc(instant: string): string {
   return `${instant.slice(0, 16).replace("T", " ")} UTC`;
 }
 
+const statusBadge = (status: string) =>
+  status === "confirmed" ? "badge ok" : status === "cancelled" ? "badge bad" : "badge";
+
+const WINDOW_COLUMNS: Column<Awaited<ReturnType<typeof loader>>["windows"][number]>[] = [
+  {
+    header: "Plant",
+    cell: (w) => (
+      <>
+        <Link to={`/plants/${w.plantCode}/windows#window-${w.id}`}>{w.plantCode}</Link>
+        <div className="muted">{w.timeZone}</div>
+      </>
+    ),
+  },
+  {
+    header: "Window",
+    cell: (w) => (
+      <>
+        <span className={w.kind === "blackout" ? "badge warn" : "badge"}>
+          {isOneOf(WINDOW_KINDS, w.kind) ? WINDOW_KIND_LABELS[w.kind] : w.kind}
+        </span>{" "}
+        {w.title}
+        {w.changeCount > 0 ? (
+          <div className="muted">
+            {w.changeCount} scheduled {w.changeCount === 1 ? "change" : "changes"}
+          </div>
+        ) : null}
+      </>
+    ),
+  },
+  { header: "Plant-local time", className: "local-range", cell: (w) => w.localRange },
+  {
+    header: "UTC",
+    className: "nowrap muted",
+    cell: (w) => (
+      <>
+        <UtcInstant iso={w.startsAt} /> – <UtcInstant iso={w.endsAt} />
+      </>
+    ),
+  },
+  { header: "Duration", className: "nowrap", cell: (w) => formatDuration(w.durationMinutes) },
+  {
+    header: "Status",
+    cell: (w) => (
+      <span className={statusBadge(w.status)}>
+        {isOneOf(WINDOW_STATUSES, w.status) ? WINDOW_STATUS_LABELS[w.status] : w.status}
+      </span>
+    ),
+  },
+  {
+    header: "Conflicts",
+    cell: (w) =>
+      w.conflicts.length === 0 ? (
+        <span className="muted">—</span>
+      ) : (
+        <ul className="conflicts">
+          {w.conflicts.map((c) => (
+            <li key={c.message}>
+              <span className="badge bad">Conflict</span> {c.message}
+            </li>
+          ))}
+        </ul>
+      ),
+  },
+];
+
 export default function ProgramWindowsPage() {
   const { plants, regions, filters, ignored, windows, truncated, needsWindow, feeds, canFeed, origin, from, to } =
     useLoaderData<typeof loader>();
@@ -150,28 +217,15 @@ export default function ProgramWindowsPage() {
       <IgnoredParams ignored={ignored} />
 
       <Form method="get" className="filters" aria-label="Filter windows">
-        <label>
-          Plant
-          <select name="plant" defaultValue={filters.plant}>
-            <option value="">Every plant</option>
-            {plants.map((p) => (
-              <option key={p.code} value={p.code}>
-                {p.code} {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Region
-          <select name="region" defaultValue={filters.region}>
-            <option value="">Every region</option>
-            {regions.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Plant"
+          name="plant"
+          value={filters.plant}
+          any="Every plant"
+          options={plants.map((p) => p.code)}
+          labels={Object.fromEntries(plants.map((p) => [p.code, `${p.code} ${p.name}`]))}
+        />
+        <FilterSelect label="Region" name="region" value={filters.region} any="Every region" options={regions} />
         <button type="submit">Filter</button>
       </Form>
 
@@ -200,69 +254,13 @@ export default function ProgramWindowsPage() {
         {windows.length === 0 ? (
           <p className="muted">No windows in the next {DAYS} days for these plants.</p>
         ) : (
-          <div className="table-wrap">
-            <table className="program-windows">
-              <thead>
-                <tr>
-                  <th scope="col">Plant</th>
-                  <th scope="col">Window</th>
-                  <th scope="col">Plant-local time</th>
-                  <th scope="col">UTC</th>
-                  <th scope="col">Duration</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Conflicts</th>
-                </tr>
-              </thead>
-              <tbody>
-                {windows.map((w) => (
-                  <tr key={w.id} className={w.conflicts.length ? "window-conflict" : undefined} id={`window-${w.id}`}>
-                    <td>
-                      <Link to={`/plants/${w.plantCode}/windows#window-${w.id}`}>{w.plantCode}</Link>
-                      <div className="muted">{w.timeZone}</div>
-                    </td>
-                    <td>
-                      <span className={w.kind === "blackout" ? "badge warn" : "badge"}>
-                        {isOneOf(WINDOW_KINDS, w.kind) ? WINDOW_KIND_LABELS[w.kind] : w.kind}
-                      </span>{" "}
-                      {w.title}
-                      {w.changeCount > 0 ? (
-                        <div className="muted">
-                          {w.changeCount} scheduled {w.changeCount === 1 ? "change" : "changes"}
-                        </div>
-                      ) : null}
-                    </td>
-                    <td className="local-range">{w.localRange}</td>
-                    <td className="nowrap muted">
-                      <UtcInstant iso={w.startsAt} /> – <UtcInstant iso={w.endsAt} />
-                    </td>
-                    <td className="nowrap">{formatDuration(w.durationMinutes)}</td>
-                    <td>
-                      <span
-                        className={
-                          w.status === "confirmed" ? "badge ok" : w.status === "cancelled" ? "badge bad" : "badge"
-                        }
-                      >
-                        {isOneOf(WINDOW_STATUSES, w.status) ? WINDOW_STATUS_LABELS[w.status] : w.status}
-                      </span>
-                    </td>
-                    <td>
-                      {w.conflicts.length === 0 ? (
-                        <span className="muted">—</span>
-                      ) : (
-                        <ul className="conflicts">
-                          {w.conflicts.map((c) => (
-                            <li key={c.message}>
-                              <span className="badge bad">Conflict</span> {c.message}
-                            </li>
-                          ))}
-                        </ul>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            className="program-windows"
+            columns={WINDOW_COLUMNS}
+            rows={windows}
+            rowKey={(w) => w.id}
+            rowProps={(w) => ({ className: w.conflicts.length ? "window-conflict" : undefined, id: `window-${w.id}` })}
+          />
         )}
       </section>
 
@@ -314,41 +312,36 @@ export default function ProgramWindowsPage() {
           {feeds.length === 0 ? (
             <p className="muted">You have no feed tokens.</p>
           ) : (
-            <table className="feed-tokens">
-              <thead>
-                <tr>
-                  <th scope="col">Token</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">State</th>
-                </tr>
-              </thead>
-              <tbody>
-                {feeds.map((f) => (
-                  <tr key={f.id}>
-                    <td className="mono">{f.prefix}…</td>
-                    <td>{utc(f.createdAt)}</td>
-                    <td>
-                      {f.revokedAt ? (
-                        <span className="muted">revoked {utc(f.revokedAt)}</span>
-                      ) : (
-                        <ActForm
-                          intent="revoke-feed"
-                          target={f.id}
-                          id={`revoke-feed-${f.id}`}
-                          reply={reply}
-                          hiddenFields={{ feedId: f.id }}
-                          className="inline-form"
-                        >
-                          <button type="submit" className="secondary">
-                            Revoke {f.prefix}…
-                          </button>
-                        </ActForm>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              wrap={false}
+              className="feed-tokens"
+              columns={[
+                { header: "Token", className: "mono", cell: (f) => `${f.prefix}…` },
+                { header: "Created", cell: (f) => utc(f.createdAt) },
+                {
+                  header: "State",
+                  cell: (f) =>
+                    f.revokedAt ? (
+                      <span className="muted">revoked {utc(f.revokedAt)}</span>
+                    ) : (
+                      <ActForm
+                        intent="revoke-feed"
+                        target={f.id}
+                        id={`revoke-feed-${f.id}`}
+                        reply={reply}
+                        hiddenFields={{ feedId: f.id }}
+                        className="inline-form"
+                      >
+                        <button type="submit" className="secondary">
+                          Revoke {f.prefix}…
+                        </button>
+                      </ActForm>
+                    ),
+                },
+              ]}
+              rows={feeds}
+              rowKey={(f) => f.id}
+            />
           )}
         </section>
       ) : null}

@@ -369,6 +369,18 @@ describe("accounts, by an admin", () => {
     assert.equal(missing.status, 404);
     assert.match(await missing.text(), /role="alert">There is no such account\.<\/p>/);
 
+    // An edit from a form read before the last save: refused, and the conflict (what changed, the account as it
+    // stands) shown once, in the edit form.
+    const staleEdit = await postAdmin(
+      adminCookie,
+      { intent: "update-account", personId: String(id), revision: "1", name: "From an old form", role: "executive" },
+      server.url,
+      `/admin?edit=${id}`
+    );
+    assert.equal(staleEdit.status, 409);
+    const staleHtml = await staleEdit.text();
+    assert.equal(staleHtml.match(/class="revision-conflict"/g)?.length, 1, "the conflict is shown once");
+
     const stale = await postAdmin(adminCookie, { intent: "set-active", personId: "abc", active: "0" });
     assert.equal(stale.status, 400);
     assert.match(await stale.text(), /role="alert">The form was not recognized; reload the page and try again\.<\/p>/);

@@ -1,7 +1,7 @@
 import { EmailSchema, PersonNameSchema } from "~/domain/accounts";
 import { createAccount, MAX_PASSWORD_LENGTH, resetPassword, setActive, updateAccount } from "~/models/accounts.server";
 import type { Actor } from "~/utils/actor";
-import type { DB } from "~/utils/db.server";
+import { getDb } from "~/utils/db.server";
 import { MIN_PASSWORD_LENGTH } from "~/utils/password.server";
 import { revisionField } from "~/utils/revision-forms";
 import { z } from "~/utils/zod";
@@ -39,9 +39,9 @@ const SetActiveSchema = z.object({
 
 const ResetPasswordSchema = z.object({ personId: PersonId, password: Password });
 
-export function createAccountAct(request: Request, db: DB, actor: Actor, fields: AdminFields) {
+export function createAccountAct(request: Request, actor: Actor, fields: AdminFields) {
   return adminAct(request, "create-account", fields, CreateAccountSchema, null, async (account) => {
-    await createAccount(db, actor, account);
+    await createAccount(getDb(), actor, account);
     return {
       message: `Account created for ${account.email
         .trim()
@@ -51,10 +51,10 @@ export function createAccountAct(request: Request, db: DB, actor: Actor, fields:
   });
 }
 
-export function updateAccountAct(request: Request, db: DB, actor: Actor, fields: AdminFields) {
+export function updateAccountAct(request: Request, actor: Actor, fields: AdminFields) {
   return adminAct(request, "update-account", fields, UpdateAccountSchema, "personId", async (input) => {
     const { revision, ...account } = input;
-    const { changed } = await updateAccount(db, actor, { ...account, expectedRevision: revision });
+    const { changed } = await updateAccount(getDb(), actor, { ...account, expectedRevision: revision });
     return {
       message: changed ? "Account updated." : "Nothing to save: the account already had those details.",
       location: backTo(request, "edit-account", account.personId),
@@ -62,9 +62,9 @@ export function updateAccountAct(request: Request, db: DB, actor: Actor, fields:
   });
 }
 
-export function setActiveAct(request: Request, db: DB, actor: Actor, fields: AdminFields) {
+export function setActiveAct(request: Request, actor: Actor, fields: AdminFields) {
   return adminAct(request, "set-active", fields, SetActiveSchema, "personId", async ({ personId, active }) => {
-    await setActive(db, actor, { personId, active: active === "1" });
+    await setActive(getDb(), actor, { personId, active: active === "1" });
     return {
       message:
         active === "1"
@@ -75,9 +75,9 @@ export function setActiveAct(request: Request, db: DB, actor: Actor, fields: Adm
   });
 }
 
-export function resetPasswordAct(request: Request, db: DB, actor: Actor, fields: AdminFields) {
+export function resetPasswordAct(request: Request, actor: Actor, fields: AdminFields) {
   return adminAct(request, "reset-password", fields, ResetPasswordSchema, "personId", async (input) => {
-    await resetPassword(db, actor, input);
+    await resetPassword(getDb(), actor, input);
     return {
       message: "Password reset. Every session of that account has ended.",
       location: backTo(request, "edit-account", input.personId),

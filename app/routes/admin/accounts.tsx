@@ -1,7 +1,5 @@
 import { Link } from "@remix-run/react";
 import { ActForm, Confirmation, Field, replyFor } from "~/components/forms";
-import { Pager } from "~/components/Pager";
-import { RevisionConflictNotice } from "~/components/RevisionConflict";
 import type { PageWindow } from "~/domain/listing";
 import { formatLocal } from "~/domain/time";
 import { labelFor, ROLE_LABELS } from "~/domain/vocabulary";
@@ -33,8 +31,10 @@ export function AccountsList({
       <AdminTable
         caption={`${plural(accounts.total, "account")} · ${accounts.active.toLocaleString("en-US")} active`}
         columns={["Name", "Email", "Role", "Plants", "Status", "Last sign-in"]}
-      >
-        {accounts.rows.map((account) => (
+        list={accounts}
+        noun="accounts"
+        anchor="accounts-title"
+        row={(account) => (
           <tr key={account.id}>
             <td>
               {account.name}
@@ -59,17 +59,8 @@ export function AccountsList({
               </Link>
             </td>
           </tr>
-        ))}
-      </AdminTable>
-      {accounts.total > accounts.window.limit ? (
-        <Pager
-          {...accounts.window}
-          total={accounts.total}
-          shown={accounts.rows.length}
-          noun="accounts"
-          anchor="accounts-title"
-        />
-      ) : null}
+        )}
+      />
     </section>
   );
 }
@@ -155,7 +146,6 @@ export function EditAccount({
         >
           <h3 id="edit-details-title">Role and plants</h3>
           <Confirmation intents="update-account" target={account.id} />
-          <RevisionConflictNotice failure={update} intents={["update-account"]} />
           <Field
             name="name"
             label="Name"

@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
 import { Field, useActForm } from "~/components/forms";
+import { PagerPastOnePage } from "~/components/PagerPastOnePage";
+import type { PageWindow } from "~/domain/listing";
 import { ROLE_LABELS, ROLES } from "~/domain/vocabulary";
 import type { PlantChoice } from "~/models/accounts.server";
 
@@ -69,34 +71,60 @@ export function PlantPicker({
   );
 }
 
-/** A section's list: a captioned table whose last column holds each row's actions. */
-export function AdminTable({
+/**
+ * A section's list: a captioned table of one page of rows, whose last column holds each row's actions, and the pager
+ * when the list runs past one page.
+ */
+export function AdminTable<Row>({
   caption,
   columns,
-  children,
+  list,
+  row,
+  noun,
+  param,
+  anchor,
+  empty,
 }: {
   caption: ReactNode;
   columns: readonly string[];
-  children: ReactNode;
+  list: { rows: readonly Row[]; window: PageWindow; total: number };
+  row: (row: Row) => ReactNode;
+  noun: string;
+  param?: string;
+  anchor: string;
+  /** The row that says the list is empty. */
+  empty?: string;
 }) {
   return (
-    <div className="table-wrap">
-      <table>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            {columns.map((column) => (
-              <th scope="col" key={column}>
-                {column}
+    <>
+      <div className="table-wrap">
+        <table>
+          <caption>{caption}</caption>
+          <thead>
+            <tr>
+              {columns.map((column) => (
+                <th scope="col" key={column}>
+                  {column}
+                </th>
+              ))}
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
               </th>
-            ))}
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>{children}</tbody>
-      </table>
-    </div>
+            </tr>
+          </thead>
+          <tbody>
+            {list.total === 0 && empty ? (
+              <tr>
+                <td colSpan={columns.length + 1} className="muted">
+                  {empty}
+                </td>
+              </tr>
+            ) : null}
+            {list.rows.map(row)}
+          </tbody>
+        </table>
+      </div>
+      <PagerPastOnePage list={list} noun={noun} param={param} anchor={anchor} />
+    </>
   );
 }

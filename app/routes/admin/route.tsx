@@ -74,22 +74,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireUserWith(request, "manage:accounts");
   const fields = adminFields(await request.formData());
-  const db = getDb();
   switch (fields.intent) {
     case "create-account":
-      return createAccountAct(request, db, actor, fields);
+      return createAccountAct(request, actor, fields);
     case "update-account":
-      return updateAccountAct(request, db, actor, fields);
+      return updateAccountAct(request, actor, fields);
     case "set-active":
-      return setActiveAct(request, db, actor, fields);
+      return setActiveAct(request, actor, fields);
     case "reset-password":
-      return resetPasswordAct(request, db, actor, fields);
+      return resetPasswordAct(request, actor, fields);
     case "create-token":
       requirePermission(actor, "manage:tokens");
-      return createTokenAct(request, db, actor, fields);
+      return createTokenAct(request, actor, fields);
     case "revoke-token":
       requirePermission(actor, "manage:tokens");
-      return revokeTokenAct(request, db, actor, fields);
+      return revokeTokenAct(request, actor, fields);
     default:
       return unknownForm();
   }

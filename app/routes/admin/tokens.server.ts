@@ -1,6 +1,6 @@
 import { createApiToken, revokeApiToken } from "~/models/accounts.server";
 import type { Actor } from "~/utils/actor";
-import type { DB } from "~/utils/db.server";
+import { getDb } from "~/utils/db.server";
 import { z } from "~/utils/zod";
 import { adminAct, backTo, PlantCodes, Role, type AdminFields } from "./acts.server";
 
@@ -20,9 +20,9 @@ const RevokeTokenSchema = z.object({
   tokenId: z.coerce.number({ error: "Choose a token." }).int().positive("Choose a token."),
 });
 
-export function createTokenAct(request: Request, db: DB, actor: Actor, fields: AdminFields) {
+export function createTokenAct(request: Request, actor: Actor, fields: AdminFields) {
   return adminAct(request, "create-token", fields, CreateTokenSchema, null, async (input) => {
-    const token = await createApiToken(db, actor, input);
+    const token = await createApiToken(getDb(), actor, input);
     // The secret is in this one response and nowhere else: not in a URL, not in a cookie, not in the database.
     return {
       created: {
@@ -34,9 +34,9 @@ export function createTokenAct(request: Request, db: DB, actor: Actor, fields: A
   });
 }
 
-export function revokeTokenAct(request: Request, db: DB, actor: Actor, fields: AdminFields) {
+export function revokeTokenAct(request: Request, actor: Actor, fields: AdminFields) {
   return adminAct(request, "revoke-token", fields, RevokeTokenSchema, "tokenId", async (input) => {
-    await revokeApiToken(db, actor, input);
+    await revokeApiToken(getDb(), actor, input);
     return { message: "API token revoked. It no longer works.", location: backTo(request, "tokens-title") };
   });
 }

@@ -1,5 +1,4 @@
 import { ActForm, Confirmation, Field, replyFor } from "~/components/forms";
-import { Pager } from "~/components/Pager";
 import type { PageWindow } from "~/domain/listing";
 import { formatLocal } from "~/domain/time";
 import { labelFor, ROLE_LABELS } from "~/domain/vocabulary";
@@ -63,15 +62,12 @@ export function TokensSection({
       <AdminTable
         caption={`${plural(tokens.total, "token")} · ${tokens.usable.toLocaleString("en-US")} usable`}
         columns={["Name", "Prefix", "Role", "Plants", "Created", "Last used", "Status"]}
-      >
-        {tokens.total === 0 ? (
-          <tr>
-            <td colSpan={8} className="muted">
-              No API tokens yet.
-            </td>
-          </tr>
-        ) : null}
-        {tokens.rows.map((token) => (
+        list={tokens}
+        noun="tokens"
+        param="tokensPage"
+        anchor="tokens-title"
+        empty="No API tokens yet."
+        row={(token) => (
           <tr key={token.id}>
             <td>{token.name}</td>
             <td className="mono">{`${token.prefix}…`}</td>
@@ -110,18 +106,8 @@ export function TokensSection({
               )}
             </td>
           </tr>
-        ))}
-      </AdminTable>
-      {tokens.total > tokens.window.limit ? (
-        <Pager
-          {...tokens.window}
-          total={tokens.total}
-          shown={tokens.rows.length}
-          noun="tokens"
-          param="tokensPage"
-          anchor="tokens-title"
-        />
-      ) : null}
+        )}
+      />
 
       <section className="panel admin-form" aria-labelledby="create-token-title">
         <h3 id="create-token-title">Create an API token</h3>

@@ -1,0 +1,113 @@
+import { Link } from "@remix-run/react";
+import type { HTMLAttributes, ReactNode } from "react";
+import type { SortDirection } from "~/domain/listing";
+import { SortHeader } from "~/components/SortHeader";
+
+/** One column of a {@link DataTable}: its header, and how a row fills its cell. */
+export interface Column<Row> {
+  /** The header's text; with `sort`, a link that sorts the list by this column. */
+  header: string;
+  cell: (row: Row) => ReactNode;
+  /** A number column: right-aligned, header included. */
+  num?: boolean;
+  /** The cell names the row (`<th scope="row">`). */
+  rowHeader?: boolean;
+  /** Extra class of the cell (not the header). */
+  className?: string;
+  /** The sort key this column's header sorts by, and which way a first click sorts. */
+  sort?: { column: string; firstDir?: SortDirection };
+}
+
+type RowAttributes = HTMLAttributes<HTMLTableRowElement> & Record<`data-${string}`, string | number | undefined>;
+
+interface DataTableProps<Row> {
+  columns: readonly Column<Row>[];
+  rows: readonly Row[];
+  rowKey: (row: Row) => string | number;
+  caption?: ReactNode;
+  className?: string;
+  /** Attributes of each row: an id, a class, `data-*` hooks. */
+  rowProps?: (row: Row) => RowAttributes;
+  /** The list's current sort, for the sortable headers. */
+  sorted?: { sort: string; dir: SortDirection };
+  /** A row of its own when there is no row (otherwise the table shows an empty body). */
+  empty?: ReactNode;
+  /** Wrap in the horizontally scrolling `.table-wrap` (default), or give its class. */
+  wrap?: string | false;
+}
+
+/**
+ * A table drawn from column definitions: a caption, one header per column (a sorting link where the column sorts)
+ * and one row per item. Plain HTML, so it reads, sorts by links and prints without JavaScript.
+ */
+export function DataTable<Row>({
+  columns,
+  rows,
+  rowKey,
+  caption,
+  className,
+  rowProps,
+  sorted,
+  empty,
+  wrap = "table-wrap",
+}: DataTableProps<Row>) {
+  const table = (
+    <table className={className}>
+      {caption === undefined ? null : <caption>{caption}</caption>}
+      <thead>
+        <tr>
+          {columns.map((c) =>
+            c.sort && sorted ? (
+              <SortHeader
+                key={c.header}
+                column={c.sort.column}
+                label={c.header}
+                sort={sorted.sort}
+                dir={sorted.dir}
+                numeric={c.num}
+                firstDir={c.sort.firstDir}
+              />
+            ) : (
+              <th key={c.header} scope="col" className={c.num ? "num" : undefined}>
+                {c.header}
+              </th>
+            )
+          )}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.length === 0 && empty !== undefined ? (
+          <tr>
+            <td colSpan={columns.length}>{empty}</td>
+          </tr>
+        ) : null}
+        {rows.map((row) => (
+          <tr key={rowKey(row)} {...rowProps?.(row)}>
+            {columns.map((c) => {
+              const className = [c.num ? "num" : "", c.className ?? ""].join(" ").trim() || undefined;
+              return c.rowHeader ? (
+                <th key={c.header} scope="row" className={className}>
+                  {c.cell(row)}
+                </th>
+              ) : (
+                <td key={c.header} className={className}>
+                  {c.cell(row)}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+  return wrap ? <div className={wrap}>{table}</div> : table;
+}
+
+/** A plant's code and name, linking to its page (or to `to`). */
+export function PlantName({ code, name, to }: { code: string; name: string; to?: string }) {
+  return (
+    <Link to={to ?? `/plants/${code}`}>
+      <span className="mono">{code}</span> {name}
+    </Link>
+  );
+}
