@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { DisabledAct } from "~/components/DisabledAct";
 import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
 import { Confirmation } from "~/components/forms/Confirmation";
 import { Field } from "~/components/forms/Field";
@@ -248,14 +249,12 @@ export function GatesPanel({
                   <button type="submit">Pass the {gate.phase} gate</button>
                 </ActForm>
               ) : (
-                <p className="control-why gate-pass">
-                  <button type="button" disabled aria-describedby={`pass-why-${gate.phase}`}>
-                    Pass the {gate.phase} gate
-                  </button>{" "}
-                  <span id={`pass-why-${gate.phase}`} className="muted">
-                    {pass.why}
-                  </span>
-                </p>
+                <DisabledAct
+                  id={`pass-why-${gate.phase}`}
+                  label={`Pass the ${gate.phase} gate`}
+                  why={pass.why}
+                  className="gate-pass"
+                />
               )
             ) : null}
           </details>

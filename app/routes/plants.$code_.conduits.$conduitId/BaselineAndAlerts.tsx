@@ -1,5 +1,6 @@
 import { useLoaderData } from "@remix-run/react";
 import { BaselineBadge } from "~/components/BaselineBadge";
+import { DisabledAct } from "~/components/DisabledAct";
 import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
 import { Confirmation } from "~/components/forms/Confirmation";
 import { Field } from "~/components/forms/Field";
@@ -93,14 +94,7 @@ export function BaselineAndAlerts({ reply }: { reply: unknown }) {
               <button type="submit">Accept the stalled baseline</button>
             </ActForm>
           ) : (
-            <p className="control-why">
-              <button type="button" disabled aria-describedby="accept-why">
-                Accept the stalled baseline
-              </button>{" "}
-              <span id="accept-why" className="muted">
-                {acceptControl.why}
-              </span>
-            </p>
+            <DisabledAct id="accept-why" label="Accept the stalled baseline" why={acceptControl.why} />
           )
         ) : null}
       </section>
@@ -128,14 +122,7 @@ export function BaselineAndAlerts({ reply }: { reply: unknown }) {
               <button type="submit">Wire alerts</button>
             </ActForm>
           ) : !wiring ? (
-            <p className="control-why">
-              <button type="button" disabled aria-describedby="wire-why">
-                Wire alerts
-              </button>{" "}
-              <span id="wire-why" className="muted">
-                {wiringControl.why}
-              </span>
-            </p>
+            <DisabledAct id="wire-why" label="Wire alerts" why={wiringControl.why} />
           ) : null
         ) : null}
         <h3>Detection rules</h3>

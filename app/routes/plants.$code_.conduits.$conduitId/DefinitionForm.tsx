@@ -1,4 +1,5 @@
 import { useLoaderData } from "@remix-run/react";
+import { Choices } from "~/components/Choices";
 import { ActForm } from "~/components/forms/ActForm";
 import { Field } from "~/components/forms/Field";
 import { formatFlow } from "~/domain/conduits";
@@ -41,11 +42,7 @@ export function DefinitionForm({ reply }: { reply: unknown }) {
               as="select"
               defaultValue={draft?.[name] ?? conduit[name]}
             >
-              {zones.map((zone) => (
-                <option key={zone.id} value={zone.id}>
-                  {zone.name}
-                </option>
-              ))}
+              <Choices choices={zones.map((zone) => [zone.id, zone.name])} />
             </Field>
           ))}
           <Field
@@ -55,11 +52,7 @@ export function DefinitionForm({ reply }: { reply: unknown }) {
             defaultValue={draft?.controlType ?? conduit.controlType ?? ""}
           >
             <option value="">None yet</option>
-            {CONTROL_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {CONTROL_TYPE_LABELS[type]}
-              </option>
-            ))}
+            <Choices choices={CONTROL_TYPES.map((type) => [type, CONTROL_TYPE_LABELS[type]])} />
           </Field>
         </div>
         <Field

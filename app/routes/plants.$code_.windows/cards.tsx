@@ -1,7 +1,7 @@
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { DateTime } from "luxon";
-import { ActForm, Confirmation, Field } from "~/components/forms";
-import { RevisionConflictNotice } from "~/components/RevisionConflict";
+import { DisabledAct } from "~/components/DisabledAct";
+import { ActForm, Confirmation, Field, ReplyNotice } from "~/components/forms";
 import { UtcInstant } from "~/components/UtcInstant";
 import { formatDuration } from "~/domain/local-time";
 import {
@@ -56,7 +56,6 @@ function Unplaced({ message }: { message: string | null | undefined }) {
 export function WindowCard({ w }: { w: WindowItem }) {
   const { plant, canWindow, canChange, conduits, now, nowLocal, windowStarts } = useLoaderData<typeof loader>();
   const reply = useActionData();
-  const statusReply = windowReplyFor(reply, "window-status", w.id);
   const scheduleReply = windowReplyFor(reply, "schedule-change", w.id);
   const scheduled = w.changes.filter((c) => c.status === "scheduled");
   const started = Date.parse(w.startsAt) <= Date.parse(now);
@@ -156,9 +155,9 @@ export function WindowCard({ w }: { w: WindowItem }) {
           </p>
         </div>
       ) : (
-        <Unplaced message={statusReply?.conflict ? null : statusReply?.formError} />
+        // The status form is not offered any more (the window was closed meanwhile): its refusal, conflict included.
+        <ReplyNotice reply={reply} intent="window-status" target={w.id} id={`window-${w.id}-status`} />
       )}
-      <RevisionConflictNotice failure={statusReply} intents={["window-status"]} />
 
       {canChange && !history ? (
         canSchedule ? (
@@ -232,16 +231,15 @@ export function WindowCard({ w }: { w: WindowItem }) {
         ) : (
           <>
             <Unplaced message={scheduleReply?.formError} />
-            <p className="control-why">
-              <button type="button" disabled aria-describedby={`window-${w.id}-schedule-why`}>
-                Schedule a change
-              </button>{" "}
-              <span id={`window-${w.id}-schedule-why`} className="muted">
-                {over
+            <DisabledAct
+              id={`window-${w.id}-schedule-why`}
+              label="Schedule a change"
+              why={
+                over
                   ? "This window is over; changes go into a window that lies ahead."
-                  : `Changes go into confirmed windows; this one is ${w.status}. Confirm it first.`}
-              </span>
-            </p>
+                  : `Changes go into confirmed windows; this one is ${w.status}. Confirm it first.`
+              }
+            />
           </>
         )
       ) : (
