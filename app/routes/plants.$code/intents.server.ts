@@ -137,22 +137,8 @@ export const plantIntents: IntentHandlers<PlantActContext> = {
     confirm: () => "The host is confirmed into the inventory.",
     location: back("#staged-hosts"),
   }),
-  "mark-transient": defineIntent({
-    targetField: "assetId",
-    schema: TriageHostSchema,
-    act: ({ assetId, note }, { db, user, plant }: PlantActContext) =>
-      triageStagedHost(db, user, { plantId: plant.id, assetId, note, state: "transient" }),
-    confirm: () => "The host is marked known-transient; it will not be staged again.",
-    location: back("#staged-hosts"),
-  }),
-  "escalate-host": defineIntent({
-    targetField: "assetId",
-    schema: TriageHostSchema,
-    act: ({ assetId, note }, { db, user, plant }: PlantActContext) =>
-      triageStagedHost(db, user, { plantId: plant.id, assetId, note, state: "escalated" }),
-    confirm: () => "The host is escalated to corporate security.",
-    location: back("#staged-hosts"),
-  }),
+  "mark-transient": triageIntent("transient", "The host is marked known-transient; it will not be staged again."),
+  "escalate-host": triageIntent("escalated", "The host is escalated to corporate security."),
   "acknowledge-violation": defineIntent({
     targetField: "violationId",
     schema: AcknowledgeSchema,
@@ -208,6 +194,18 @@ function tickIntent() {
       }),
     location: back("#gates"),
   };
+}
+
+/** Marking a staged host known-transient or escalating it: the same act, to another state. */
+function triageIntent(state: "transient" | "escalated", message: string) {
+  return defineIntent({
+    targetField: "assetId",
+    schema: TriageHostSchema,
+    act: ({ assetId, note }, { db, user, plant }: PlantActContext) =>
+      triageStagedHost(db, user, { plantId: plant.id, assetId, note, state }),
+    confirm: () => message,
+    location: back("#staged-hosts"),
+  });
 }
 
 /**

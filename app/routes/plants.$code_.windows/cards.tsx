@@ -1,5 +1,6 @@
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { DateTime } from "luxon";
+import { Choices } from "~/components/Choices";
 import { DisabledAct } from "~/components/DisabledAct";
 import { ActForm, Confirmation, Field, ReplyNotice } from "~/components/forms";
 import { UtcInstant } from "~/components/UtcInstant";
@@ -13,7 +14,7 @@ import {
   WINDOW_STATUS_LABELS,
   isOneOf,
 } from "~/domain/vocabulary";
-import { LocalDateTime } from "./local-time-field";
+import { LocalDateTime, TitleField } from "./local-time-field";
 import { windowReplyFor } from "./reply";
 import type { loader } from "./route";
 
@@ -178,21 +179,9 @@ export function WindowCard({ w }: { w: WindowItem }) {
                 label="Kind"
                 defaultValue={scheduleReply?.draft?.kind ?? "conduit_cutover"}
               >
-                {CHANGE_KINDS.map((kind) => (
-                  <option key={kind} value={kind}>
-                    {CHANGE_KIND_LABELS[kind]}
-                  </option>
-                ))}
+                <Choices choices={CHANGE_KINDS.map((kind) => [kind, CHANGE_KIND_LABELS[kind]])} />
               </Field>
-              <Field
-                name="title"
-                label="Title"
-                type="text"
-                required
-                minLength={3}
-                maxLength={200}
-                defaultValue={scheduleReply?.draft?.title ?? ""}
-              />
+              <TitleField defaultValue={scheduleReply?.draft?.title ?? ""} />
               <Field
                 as="select"
                 name="conduitId"
@@ -204,11 +193,7 @@ export function WindowCard({ w }: { w: WindowItem }) {
                 defaultValue={scheduleReply?.draft?.conduitId ?? ""}
               >
                 <option value="">— none —</option>
-                {conduits.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
+                <Choices choices={conduits.map((c) => [c.id, c.name])} />
               </Field>
               <LocalDateTime
                 prefix="planned"
