@@ -10,6 +10,30 @@ export interface Column<Row> {
   className?: string;
 }
 
+/** A header cell: its text, or its text and whether the column is a count (aligned right). */
+export type HeaderCell = string | { header: ReactNode; numeric?: boolean };
+
+/** A table's column headers. */
+export function TableHead({ columns }: { columns: readonly HeaderCell[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column, index) =>
+          typeof column === "string" ? (
+            <th scope="col" key={index}>
+              {column}
+            </th>
+          ) : (
+            <th scope="col" className={column.numeric ? "num" : undefined} key={index}>
+              {column.header}
+            </th>
+          )
+        )}
+      </tr>
+    </thead>
+  );
+}
+
 /** A plain table of rows, one column per entry, in its scrolling wrapper. */
 export function DataTable<Row>({
   columns,
@@ -23,15 +47,7 @@ export function DataTable<Row>({
   return (
     <div className="table-wrap">
       <table>
-        <thead>
-          <tr>
-            {columns.map((column, index) => (
-              <th scope="col" className={column.numeric ? "num" : undefined} key={index}>
-                {column.header}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead columns={columns} />
         <tbody>
           {rows.map((row) => (
             <tr key={rowKey(row)}>

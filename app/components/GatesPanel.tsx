@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { TableHead } from "~/components/DataTable";
 import { DisabledAct } from "~/components/DisabledAct";
 import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
 import { Confirmation } from "~/components/forms/Confirmation";
@@ -214,13 +215,7 @@ export function GatesPanel({
             </summary>
             <div className="table-wrap">
               <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Code</th>
-                    <th scope="col">Criterion</th>
-                    <th scope="col">State</th>
-                  </tr>
-                </thead>
+                <TableHead columns={["Code", "Criterion", "State"]} />
                 <tbody>
                   {gate.criteria.map((criterion) => (
                     <CriterionRow
