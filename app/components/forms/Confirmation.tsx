@@ -10,7 +10,7 @@ export function useConfirmation(
   intents: string | readonly string[],
   target?: string | number | null
 ): ConfirmationData | null {
-  const root = useRouteLoaderData("root") as { confirmation?: ConfirmationData | null } | undefined;
+  const root: { confirmation?: ConfirmationData | null } | undefined = useRouteLoaderData("root");
   const { pathname } = useLocation();
   const confirmation = root?.confirmation ?? null;
   if (!confirmation) return null;

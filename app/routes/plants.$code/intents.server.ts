@@ -10,7 +10,7 @@ import { editOwnershipSplit, revokeSignoff, signOwnershipSplit } from "~/models/
 import { acknowledgeViolation, confirmStagedHost, triageStagedHost } from "~/models/triage.server";
 import type { Actor } from "~/utils/actor";
 import { requirePermission } from "~/http/auth.server";
-import type { DB } from "~/utils/db.server";
+import type { getDb } from "~/utils/db.server";
 import { defineIntent, refuse, type IntentHandlers } from "~/utils/forms.server";
 import { revisionField } from "~/utils/revision-forms";
 import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";
@@ -19,7 +19,7 @@ import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";
 // own check refuses with 403), the model call, the sentence that confirms it and the section the page goes back to.
 
 export interface PlantActContext {
-  db: DB;
+  db: ReturnType<typeof getDb>;
   user: Actor;
   plant: { id: number; code: string };
 }
@@ -155,7 +155,7 @@ export function signedMessage({ part, revision }: { part: SignoffPart; revision:
 }
 
 /** Revoking one's own signoff, from any page that lists an object's signoffs. */
-export function revokeIntent<Ctx extends { db: DB; user: Actor; plant: { id: number } }>(
+export function revokeIntent<Ctx extends { db: ReturnType<typeof getDb>; user: Actor; plant: { id: number } }>(
   location: (ctx: Ctx) => string
 ) {
   return defineIntent({

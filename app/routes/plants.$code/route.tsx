@@ -11,7 +11,7 @@ import { phaseIndex } from "~/domain/phase";
 import { passRefusals } from "~/domain/gates";
 import { can } from "~/domain/permissions";
 import { controlOf } from "~/domain/refusals";
-import { SIGNOFF_PARTS, shownHistory, signControl } from "~/domain/signoffs";
+import { type SIGNOFF_PARTS, shownHistory, signControl } from "~/domain/signoffs";
 import { formatDate, formatLocal, localClock } from "~/domain/time";
 import {
   ASSET_KINDS,
@@ -298,7 +298,6 @@ export default function PlantPage() {
     canEditSplit,
     canReadAudit,
     canTriage,
-    canImport,
     canAcknowledge,
     baselines,
     ingestAnomalies,
@@ -314,12 +313,6 @@ export default function PlantPage() {
     conduits,
     breakdown,
     assetCount,
-    assets,
-    filters,
-    sort,
-    dir,
-    window,
-    total,
     ignored,
     computedAt,
   } = useLoaderData<typeof loader>();

@@ -6,7 +6,7 @@ import { acceptBaseline, addDetectionRule, reviewDetectionRule, wireAlerts } fro
 import type { Actor } from "~/utils/actor";
 import { requirePermission } from "~/http/auth.server";
 import { WireAlertsSchema } from "~/utils/conduit-forms";
-import type { DB } from "~/utils/db.server";
+import type { getDb } from "~/utils/db.server";
 import { defineIntent, type IntentHandlers } from "~/utils/forms.server";
 import { revisionField } from "~/utils/revision-forms";
 import { SignSchema } from "~/utils/signoff-forms";
@@ -17,7 +17,7 @@ import { revokeIntent, signedMessage } from "../plants.$code/intents.server";
 // own check refuses with 403), the model call, the sentence that confirms it and the section the page goes back to.
 
 export interface ConduitActContext {
-  db: DB;
+  db: ReturnType<typeof getDb>;
   user: Actor;
   plant: { id: number; code: string };
   conduit: { id: number; revision: number };

@@ -10,7 +10,7 @@ import { cancelChange, completeChange, scheduleChange } from "~/models/network-c
 import { createWindow, updateWindow } from "~/models/outage-windows.server";
 import type { Actor } from "~/utils/actor";
 import { requirePermission } from "~/http/auth.server";
-import type { DB } from "~/utils/db.server";
+import type { getDb } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms.server";
 import type { PlantRef } from "~/http/plant-guard.server";
 import { revisionField } from "~/utils/revision-forms";
@@ -24,7 +24,7 @@ import { checkForm, runWindowAct, type FormFields, type FormShape } from "./wind
 
 export interface WindowsAct {
   request: Request;
-  db: DB;
+  db: ReturnType<typeof getDb>;
   user: Actor;
   plant: PlantRef;
   form: FormFields;

@@ -19,7 +19,7 @@ export function LocalDateTime({
   defaults: { date: string; time: string };
 }) {
   const form = useActForm();
-  const reply = form?.reply as WindowReply | undefined;
+  const reply: WindowReply | undefined = form?.reply;
   const value = (key: string, fallback: string) => reply?.draft?.[`${prefix}.${key}`] ?? fallback;
   const offsets: OffsetCandidate[] = reply?.offsets?.[prefix] ?? [];
   const chosen = reply?.draft?.[`${prefix}.offset`];
