@@ -26,34 +26,38 @@ export function AssetsPanel({ reply }: { reply: unknown }) {
           Search
           <input type="search" name="q" defaultValue={filters.search} placeholder="Name, IP, MAC, vendor, model…" />
         </label>
-        <FilterSelect
-          label="Kind"
-          name="kind"
-          defaultValue={filters.kind ?? ""}
-          any="Any kind"
-          choices={ASSET_KINDS.map((kind) => [kind, ASSET_KIND_LABELS[kind]])}
-        />
-        <FilterSelect
-          label="Zone"
-          name="zone"
-          defaultValue={filters.zone}
-          any="Any zone"
-          choices={[["none", "Not placed"], ...zones.map((zone) => [zone.id, zone.name] as const)]}
-        />
-        <FilterSelect
-          label="Criticality"
-          name="criticality"
-          defaultValue={filters.criticality ?? ""}
-          any="Any"
-          choices={CRITICALITIES.map((c) => [c, humanize(c)])}
-        />
-        <FilterSelect
-          label="Status"
-          name="status"
-          defaultValue={filters.status ?? ""}
-          any="Any"
-          choices={ASSET_STATUSES.map((s) => [s, humanize(s)])}
-        />
+        {[
+          {
+            label: "Kind",
+            name: "kind",
+            value: filters.kind,
+            any: "Any kind",
+            choices: ASSET_KINDS.map((kind) => [kind, ASSET_KIND_LABELS[kind]] as const),
+          },
+          {
+            label: "Zone",
+            name: "zone",
+            value: filters.zone,
+            any: "Any zone",
+            choices: [["none", "Not placed"] as const, ...zones.map((zone) => [zone.id, zone.name] as const)],
+          },
+          {
+            label: "Criticality",
+            name: "criticality",
+            value: filters.criticality,
+            any: "Any",
+            choices: CRITICALITIES.map((c) => [c, humanize(c)] as const),
+          },
+          {
+            label: "Status",
+            name: "status",
+            value: filters.status,
+            any: "Any",
+            choices: ASSET_STATUSES.map((s) => [s, humanize(s)] as const),
+          },
+        ].map(({ value, ...select }) => (
+          <FilterSelect key={select.name} defaultValue={value ?? ""} {...select} />
+        ))}
         <input type="hidden" name="sort" value={sort} />
         <input type="hidden" name="dir" value={dir} />
         <button type="submit">Filter</button>

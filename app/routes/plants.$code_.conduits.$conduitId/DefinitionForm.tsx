@@ -13,6 +13,7 @@ export function DefinitionForm({ reply }: { reply: unknown }) {
   // After a conflict the form holds what the person wrote, over the conduit as it now stands.
   const mine = replyFor(reply, "edit-conduit");
   const draft = mine?.conflict ? mine.draft : undefined;
+  const optional = (name: "purpose" | "monitoringPoint") => (draft ? draft[name] : conduit[name]) ?? "";
   return (
     <section className="panel" aria-labelledby="edit-title" id="edit">
       <h2 id="edit-title">Edit the definition</h2>
@@ -60,7 +61,7 @@ export function DefinitionForm({ reply }: { reply: unknown }) {
           name="purpose"
           type="text"
           maxLength={500}
-          defaultValue={draft ? draft.purpose ?? "" : conduit.purpose ?? ""}
+          defaultValue={optional("purpose")}
         />
         <Field label="Monitored" name="monitored" fieldClassName="checkbox-field">
           {(tie) => (
@@ -72,7 +73,7 @@ export function DefinitionForm({ reply }: { reply: unknown }) {
           name="monitoringPoint"
           type="text"
           maxLength={200}
-          defaultValue={draft ? draft.monitoringPoint ?? "" : conduit.monitoringPoint ?? ""}
+          defaultValue={optional("monitoringPoint")}
         />
         <Field
           label="Allowed flows"
