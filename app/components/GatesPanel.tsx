@@ -9,7 +9,7 @@ import { PHASE_LABELS, type Phase } from "~/domain/vocabulary";
 import { replyFor } from "~/utils/reply";
 
 /** The acts of this panel: their refusals show in their forms, their confirmations at the top of the panel. */
-export const GATE_INTENTS = ["tick", "untick", "waive", "unwaive", "pass-gate"] as const;
+const GATE_INTENTS = ["tick", "untick", "waive", "unwaive", "pass-gate"] as const;
 
 export interface GateControls {
   canTick: boolean;
