@@ -208,14 +208,7 @@ export function AuditTrail({
         </table>
       </div>
 
-      <Pager
-        page={window.page}
-        pageCount={window.pageCount}
-        total={total}
-        offset={window.offset}
-        shown={events.length}
-        noun="events"
-      />
+      <Pager {...window} total={total} shown={events.length} noun="events" />
     </>
   );
 }

@@ -117,14 +117,7 @@ export function AssetsPanel({ reply }: { reply: unknown }) {
           </tbody>
         </table>
       </div>
-      <Pager
-        page={window.page}
-        pageCount={window.pageCount}
-        total={total}
-        offset={window.offset}
-        shown={assets.length}
-        noun="assets"
-      />
+      <Pager {...window} total={total} shown={assets.length} noun="assets" />
     </section>
   );
 }

@@ -90,20 +90,10 @@ export const plantIntents: IntentHandlers<PlantActContext> = {
       `The ownership split is saved as revision ${revision + 1}; it needs both signoffs again.`,
     location: back("#ownership"),
   }),
-  sign: defineIntent({
-    targetField: "part",
-    schema: SignSchema,
-    act: (input, { db, user, plant }: PlantActContext) =>
-      signOwnershipSplit(db, user, {
-        plantId: plant.id,
-        part: input.part,
-        seenHash: input.hash,
-        expectedRevision: input.revision,
-        note: input.note || null,
-      }),
-    confirm: signedMessage,
-    location: back("#ownership"),
-  }),
+  sign: signIntent(
+    ({ db, user, plant }: PlantActContext, signature) => signOwnershipSplit(db, user, { plantId: plant.id, ...signature }),
+    back("#ownership")
+  ),
   revoke: revokeIntent(back("#ownership")),
   tick: defineIntent({ ...tickIntent(), confirm: ({ code }) => `${code} is ticked.` }),
   untick: defineIntent({ ...tickIntent(), confirm: ({ code }) => `${code} is unticked.` }),
@@ -149,9 +139,24 @@ export const plantIntents: IntentHandlers<PlantActContext> = {
   }),
 };
 
-/** What a signature confirms, on any object. */
-export function signedMessage({ part, revision }: { part: SignoffPart; revision: number }): string {
-  return `Your signoff of ${PART_LABELS[part]} on revision ${revision} is recorded.`;
+/** What a signature says: the part, the content seen (its hash) at the revision read, and the signer's note. */
+interface Signature {
+  part: SignoffPart;
+  seenHash: string;
+  expectedRevision: number;
+  note: string | null;
+}
+
+/** Signing one part of an object (the ownership split, a conduit), which confirms what was signed. */
+export function signIntent<Ctx>(sign: (ctx: Ctx, signature: Signature) => Promise<unknown>, location: (ctx: Ctx) => string) {
+  return defineIntent({
+    targetField: "part",
+    schema: SignSchema,
+    act: (input, ctx: Ctx) =>
+      sign(ctx, { part: input.part, seenHash: input.hash, expectedRevision: input.revision, note: input.note || null }),
+    confirm: ({ part, revision }) => `Your signoff of ${PART_LABELS[part]} on revision ${revision} is recorded.`,
+    location,
+  });
 }
 
 /** Revoking one's own signoff, from any page that lists an object's signoffs. */
