@@ -32,11 +32,7 @@ const CONDUIT_COLUMNS: readonly Column<ConduitRow>[] = [
     header: "Monitoring",
     cell: (conduit) => (
       <>
-        {conduit.monitored ? (
-          <span className="badge ok">Monitored</span>
-        ) : (
-          <span className="badge">Not monitored</span>
-        )}
+        {conduit.monitored ? <span className="badge ok">Monitored</span> : <span className="badge">Not monitored</span>}
         <div className="muted">{conduit.monitoringPoint ?? "No monitoring point"}</div>
       </>
     ),

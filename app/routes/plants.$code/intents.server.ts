@@ -91,7 +91,8 @@ export const plantIntents: IntentHandlers<PlantActContext> = {
     location: back("#ownership"),
   }),
   sign: signIntent(
-    ({ db, user, plant }: PlantActContext, signature) => signOwnershipSplit(db, user, { plantId: plant.id, ...signature }),
+    ({ db, user, plant }: PlantActContext, signature) =>
+      signOwnershipSplit(db, user, { plantId: plant.id, ...signature }),
     back("#ownership")
   ),
   revoke: revokeIntent(back("#ownership")),
@@ -148,7 +149,10 @@ interface Signature {
 }
 
 /** Signing one part of an object (the ownership split, a conduit), which confirms what was signed. */
-export function signIntent<Ctx>(sign: (ctx: Ctx, signature: Signature) => Promise<unknown>, location: (ctx: Ctx) => string) {
+export function signIntent<Ctx>(
+  sign: (ctx: Ctx, signature: Signature) => Promise<unknown>,
+  location: (ctx: Ctx) => string
+) {
   return defineIntent({
     targetField: "part",
     schema: SignSchema,

@@ -406,11 +406,7 @@ export default function PlantPage() {
           {zones.length === 0 ? (
             <p className="muted">No zones are defined yet.</p>
           ) : (
-            <DataTable
-              columns={ZONE_COLUMNS}
-              rows={zones}
-              rowKey={(zone) => zone.id}
-            />
+            <DataTable columns={ZONE_COLUMNS} rows={zones} rowKey={(zone) => zone.id} />
           )}
         </section>
 

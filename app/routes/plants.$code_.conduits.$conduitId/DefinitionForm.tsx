@@ -56,13 +56,7 @@ export function DefinitionForm({ reply }: { reply: unknown }) {
             <Choices choices={CONTROL_TYPES.map((type) => [type, CONTROL_TYPE_LABELS[type]])} />
           </Field>
         </div>
-        <Field
-          label="Purpose"
-          name="purpose"
-          type="text"
-          maxLength={500}
-          defaultValue={optional("purpose")}
-        />
+        <Field label="Purpose" name="purpose" type="text" maxLength={500} defaultValue={optional("purpose")} />
         <Field label="Monitored" name="monitored" fieldClassName="checkbox-field">
           {(tie) => (
             <input type="checkbox" {...tie} defaultChecked={draft ? draft.monitored === "on" : conduit.monitored} />

@@ -135,7 +135,12 @@ function changeAct<S extends z.ZodType>(
   run: (input: z.output<S>, instants: Record<string, string>) => Promise<{ id: number; title: string }>,
   became: string
 ) {
-  const shape: FormShape = { intent, target: text(act.form, "changeId"), visible: fields.visible, hidden: ["changeId"] };
+  const shape: FormShape = {
+    intent,
+    target: text(act.form, "changeId"),
+    visible: fields.visible,
+    hidden: ["changeId"],
+  };
   return windowsAct(act, "schedule:change", shape, schema, fields.times, async (input, at) => {
     const change = await run(input, at);
     return {
