@@ -1,4 +1,5 @@
 import { Form, Link } from "@remix-run/react";
+import { TableHead } from "~/components/DataTable";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { Pager } from "~/components/Pager";
 import type { PageWindow } from "~/domain/listing";
@@ -163,19 +164,9 @@ export function AuditTrail({
               filtered ? (total === 1 ? " matches the filters" : " match the filters") : ""
             }`}
           </caption>
-          <thead>
-            <tr>
-              <th scope="col" className="num">
-                Seq
-              </th>
-              <th scope="col">Time</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Object</th>
-              <th scope="col">Summary</th>
-              <th scope="col">Change</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[{ header: "Seq", numeric: true }, "Time", "Who", "Action", "Object", "Summary", "Change"]}
+          />
           <tbody>
             {events.length === 0 ? (
               <tr>
@@ -217,14 +208,7 @@ export function AuditTrail({
         </table>
       </div>
 
-      <Pager
-        page={window.page}
-        pageCount={window.pageCount}
-        total={total}
-        offset={window.offset}
-        shown={events.length}
-        noun="events"
-      />
+      <Pager {...window} total={total} shown={events.length} noun="events" />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { TableHead } from "~/components/DataTable";
 import { BaselineStatusBadge } from "~/components/BaselineBadge";
 import { ConvergenceChart } from "~/components/ConvergenceChart.client";
 import { formatDate } from "~/domain/time";
@@ -61,20 +62,16 @@ export function BaselineEvidence({
                 Monitored conduits: counted days out of {matureDays}, sensor gaps, wrong flows and maturity (days in{" "}
                 {timeZone})
               </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Conduit</th>
-                  <th scope="col">Baseline</th>
-                  <th scope="col" className="num">
-                    Counted days
-                  </th>
-                  <th scope="col">Sensor gaps</th>
-                  <th scope="col" className="num">
-                    Wrong flows
-                  </th>
-                  <th scope="col">Maturity</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  "Conduit",
+                  "Baseline",
+                  { header: "Counted days", numeric: true },
+                  "Sensor gaps",
+                  { header: "Wrong flows", numeric: true },
+                  "Maturity",
+                ]}
+              />
               <tbody>
                 {rows.map((row) => (
                   <tr key={row.id}>
@@ -126,16 +123,7 @@ export function BaselineEvidence({
                 <div className="table-wrap">
                   <table className="compact" aria-describedby="convergence-title">
                     <caption>New flow tuples per day of the epoch (— no observation that day)</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Day</th>
-                        {charted.map((r) => (
-                          <th scope="col" className="num" key={r.id}>
-                            {r.name}
-                          </th>
-                        ))}
-                      </tr>
-                    </thead>
+                    <TableHead columns={["Day", ...charted.map((r) => ({ header: r.name, numeric: true }))]} />
                     <tbody>
                       {Array.from({ length: longest }, (_, i) => i + 1).map((dayNumber) => (
                         <tr key={dayNumber}>

@@ -111,3 +111,27 @@ export function PlantName({ code, name, to }: { code: string; name: string; to?:
     </Link>
   );
 }
+
+/** A header cell: its text, or its text and whether the column is a count (aligned right). */
+export type HeaderCell = string | { header: ReactNode; numeric?: boolean };
+
+/** A table's column headers. */
+export function TableHead({ columns }: { columns: readonly HeaderCell[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column, index) =>
+          typeof column === "string" ? (
+            <th scope="col" key={index}>
+              {column}
+            </th>
+          ) : (
+            <th scope="col" className={column.numeric ? "num" : undefined} key={index}>
+              {column.header}
+            </th>
+          )
+        )}
+      </tr>
+    </thead>
+  );
+}

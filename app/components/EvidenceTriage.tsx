@@ -1,4 +1,5 @@
 import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
+import { TableHead } from "~/components/DataTable";
 import { Confirmation } from "~/components/forms/Confirmation";
 import { Field } from "~/components/forms/Field";
 import { formatLocal } from "~/domain/time";
@@ -59,17 +60,7 @@ export function StagedHosts({
         <div className="table-wrap">
           <table>
             <caption>Hosts awaiting review, newest first (times in {timeZone})</caption>
-            <thead>
-              <tr>
-                <th scope="col">Host</th>
-                <th scope="col">IP</th>
-                <th scope="col">MAC</th>
-                <th scope="col">Zone</th>
-                <th scope="col">Seen by</th>
-                <th scope="col">State</th>
-                {canTriage ? <th scope="col">Triage</th> : null}
-              </tr>
-            </thead>
+            <TableHead columns={["Host", "IP", "MAC", "Zone", "Seen by", "State", ...(canTriage ? ["Triage"] : [])]} />
             <tbody>
               {hosts.rows.map((host) => (
                 <tr key={host.id} id={`host-${host.id}`}>
@@ -246,18 +237,16 @@ export function Violations({
         <div className="table-wrap">
           <table>
             <caption>Wrong flows by conduit (times in {timeZone})</caption>
-            <thead>
-              <tr>
-                <th scope="col">Conduit</th>
-                <th scope="col">Flow (originator → responder, protocol/port)</th>
-                <th scope="col" className="num">
-                  Connections
-                </th>
-                <th scope="col">First seen</th>
-                <th scope="col">Last seen</th>
-                <th scope="col">Acknowledged</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                "Conduit",
+                "Flow (originator → responder, protocol/port)",
+                { header: "Connections", numeric: true },
+                "First seen",
+                "Last seen",
+                "Acknowledged",
+              ]}
+            />
             <tbody>
               {violations.rows.map((v) => (
                 <tr key={v.id}>

@@ -1,4 +1,6 @@
 import { Link } from "@remix-run/react";
+import { TableHead } from "~/components/DataTable";
+import { DisabledAct } from "~/components/DisabledAct";
 import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
 import { Confirmation } from "~/components/forms/Confirmation";
 import { Field } from "~/components/forms/Field";
@@ -7,7 +9,7 @@ import { PHASE_LABELS, type Phase } from "~/domain/vocabulary";
 import { replyFor } from "~/utils/reply";
 
 /** The acts of this panel: their refusals show in their forms, their confirmations at the top of the panel. */
-export const GATE_INTENTS = ["tick", "untick", "waive", "unwaive", "pass-gate"] as const;
+const GATE_INTENTS = ["tick", "untick", "waive", "unwaive", "pass-gate"] as const;
 
 export interface GateControls {
   canTick: boolean;
@@ -213,13 +215,7 @@ export function GatesPanel({
             </summary>
             <div className="table-wrap">
               <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Code</th>
-                    <th scope="col">Criterion</th>
-                    <th scope="col">State</th>
-                  </tr>
-                </thead>
+                <TableHead columns={["Code", "Criterion", "State"]} />
                 <tbody>
                   {gate.criteria.map((criterion) => (
                     <CriterionRow
@@ -248,14 +244,12 @@ export function GatesPanel({
                   <button type="submit">Pass the {gate.phase} gate</button>
                 </ActForm>
               ) : (
-                <p className="control-why gate-pass">
-                  <button type="button" disabled aria-describedby={`pass-why-${gate.phase}`}>
-                    Pass the {gate.phase} gate
-                  </button>{" "}
-                  <span id={`pass-why-${gate.phase}`} className="muted">
-                    {pass.why}
-                  </span>
-                </p>
+                <DisabledAct
+                  id={`pass-why-${gate.phase}`}
+                  label={`Pass the ${gate.phase} gate`}
+                  why={pass.why}
+                  className="gate-pass"
+                />
               )
             ) : null}
           </details>

@@ -1,4 +1,5 @@
 import type { RevisionConflict } from "~/utils/errors";
+import { TableHead } from "~/components/DataTable";
 
 function Value({ text }: { text: string }) {
   return text === "" ? <span className="muted">(empty)</span> : <span className="revision-value">{text}</span>;
@@ -13,13 +14,7 @@ export function RevisionChanges({ conflict, id }: { conflict: RevisionConflict; 
         <div className="table-wrap">
           <table>
             <caption>What changed since you opened it</caption>
-            <thead>
-              <tr>
-                <th scope="col">Field</th>
-                <th scope="col">{`When you opened it (revision ${basedOn})`}</th>
-                <th scope="col">{`Now (revision ${revision})`}</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Field", `When you opened it (revision ${basedOn})`, `Now (revision ${revision})`]} />
             <tbody>
               {changes.map((change) => (
                 <tr key={change.field}>

@@ -1,4 +1,5 @@
 import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
+import { TableHead } from "~/components/DataTable";
 import { Field } from "~/components/forms/Field";
 import { replyFor } from "~/utils/reply";
 import {
@@ -144,18 +145,7 @@ export function SignoffHistory({
         </p>
       ) : null}
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Signed</th>
-            <th scope="col">Part</th>
-            <th scope="col">By</th>
-            <th scope="col" className="num">
-              Revision
-            </th>
-            <th scope="col">State</th>
-            <th scope="col">Note</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Signed", "Part", "By", { header: "Revision", numeric: true }, "State", "Note"]} />
         <tbody>
           {history.map((signoff) => (
             <tr key={signoff.id}>

@@ -6,11 +6,11 @@ import { sameTarget } from "~/utils/reply";
  * The confirmation a successful act left (read and cleared by the root loader), when it concerns one of `intents`
  * (and `target`) and this page is the one the act redirected to.
  */
-export function useConfirmation(
+function useConfirmation(
   intents: string | readonly string[],
   target?: string | number | null
 ): ConfirmationData | null {
-  const root = useRouteLoaderData("root") as { confirmation?: ConfirmationData | null } | undefined;
+  const root: { confirmation?: ConfirmationData | null } | undefined = useRouteLoaderData("root");
   const { pathname } = useLocation();
   const confirmation = root?.confirmation ?? null;
   if (!confirmation) return null;

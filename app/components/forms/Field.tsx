@@ -67,13 +67,12 @@ export function Field({
   if (typeof children === "function") element = children(tie);
   else if (as === "select")
     element = (
-      <select {...(control as SelectHTMLAttributes<HTMLSelectElement>)} {...tie}>
+      <select {...control} {...tie}>
         {children}
       </select>
     );
-  else if (as === "textarea")
-    element = <textarea {...(control as TextareaHTMLAttributes<HTMLTextAreaElement>)} {...tie} />;
-  else element = <input {...(control as InputHTMLAttributes<HTMLInputElement>)} {...tie} />;
+  else if (as === "textarea") element = <textarea {...control} {...tie} />;
+  else element = <input {...control} {...tie} />;
 
   return (
     <div className={["field", fieldClassName].filter(Boolean).join(" ")}>

@@ -1,4 +1,4 @@
 export { ActForm, ReplyNotice, useActForm, type ActFormProps } from "~/components/forms/ActForm";
 export { Field, type ControlProps, type FieldProps } from "~/components/forms/Field";
-export { Confirmation, useConfirmation } from "~/components/forms/Confirmation";
+export { Confirmation } from "~/components/forms/Confirmation";
 export { replyFor, type Confirmation as ConfirmationData, type FormReply } from "~/utils/reply";

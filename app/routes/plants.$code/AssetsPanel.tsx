@@ -1,5 +1,6 @@
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { AssetImportForm } from "~/components/AssetImportForm";
+import { FilterSelect } from "~/components/Choices";
 import { Pager } from "~/components/Pager";
 import { SortHeader } from "~/components/SortHeader";
 import {
@@ -25,51 +26,38 @@ export function AssetsPanel({ reply }: { reply: unknown }) {
           Search
           <input type="search" name="q" defaultValue={filters.search} placeholder="Name, IP, MAC, vendor, model…" />
         </label>
-        <label>
-          Kind
-          <select name="kind" defaultValue={filters.kind ?? ""}>
-            <option value="">Any kind</option>
-            {ASSET_KINDS.map((kind) => (
-              <option key={kind} value={kind}>
-                {ASSET_KIND_LABELS[kind]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Zone
-          <select name="zone" defaultValue={filters.zone}>
-            <option value="">Any zone</option>
-            <option value="none">Not placed</option>
-            {zones.map((zone) => (
-              <option key={zone.id} value={zone.id}>
-                {zone.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Criticality
-          <select name="criticality" defaultValue={filters.criticality ?? ""}>
-            <option value="">Any</option>
-            {CRITICALITIES.map((c) => (
-              <option key={c} value={c}>
-                {humanize(c)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Status
-          <select name="status" defaultValue={filters.status ?? ""}>
-            <option value="">Any</option>
-            {ASSET_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {humanize(s)}
-              </option>
-            ))}
-          </select>
-        </label>
+        {[
+          {
+            label: "Kind",
+            name: "kind",
+            value: filters.kind,
+            any: "Any kind",
+            choices: ASSET_KINDS.map((kind) => [kind, ASSET_KIND_LABELS[kind]] as const),
+          },
+          {
+            label: "Zone",
+            name: "zone",
+            value: filters.zone,
+            any: "Any zone",
+            choices: [["none", "Not placed"] as const, ...zones.map((zone) => [zone.id, zone.name] as const)],
+          },
+          {
+            label: "Criticality",
+            name: "criticality",
+            value: filters.criticality,
+            any: "Any",
+            choices: CRITICALITIES.map((c) => [c, humanize(c)] as const),
+          },
+          {
+            label: "Status",
+            name: "status",
+            value: filters.status,
+            any: "Any",
+            choices: ASSET_STATUSES.map((s) => [s, humanize(s)] as const),
+          },
+        ].map(({ value, ...select }) => (
+          <FilterSelect key={select.name} defaultValue={value ?? ""} {...select} />
+        ))}
         <input type="hidden" name="sort" value={sort} />
         <input type="hidden" name="dir" value={dir} />
         <button type="submit">Filter</button>
@@ -129,14 +117,7 @@ export function AssetsPanel({ reply }: { reply: unknown }) {
           </tbody>
         </table>
       </div>
-      <Pager
-        page={window.page}
-        pageCount={window.pageCount}
-        total={total}
-        offset={window.offset}
-        shown={assets.length}
-        noun="assets"
-      />
+      <Pager {...window} total={total} shown={assets.length} noun="assets" />
     </section>
   );
 }

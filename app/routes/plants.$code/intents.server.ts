@@ -10,7 +10,7 @@ import { editOwnershipSplit, revokeSignoff, signOwnershipSplit } from "~/models/
 import { acknowledgeViolation, confirmStagedHost, triageStagedHost } from "~/models/triage.server";
 import type { Actor } from "~/utils/actor";
 import { requirePermission } from "~/http/auth.server";
-import type { DB } from "~/utils/db.server";
+import type { getDb } from "~/utils/db.server";
 import { defineIntent, refuse, type IntentHandlers } from "~/utils/forms.server";
 import { revisionField } from "~/utils/revision-forms";
 import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";
@@ -19,7 +19,7 @@ import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";
 // own check refuses with 403), the model call, the sentence that confirms it and the section the page goes back to.
 
 export interface PlantActContext {
-  db: DB;
+  db: ReturnType<typeof getDb>;
   user: Actor;
   plant: { id: number; code: string };
 }
@@ -90,20 +90,11 @@ export const plantIntents: IntentHandlers<PlantActContext> = {
       `The ownership split is saved as revision ${revision + 1}; it needs both signoffs again.`,
     location: back("#ownership"),
   }),
-  sign: defineIntent({
-    targetField: "part",
-    schema: SignSchema,
-    act: (input, { db, user, plant }: PlantActContext) =>
-      signOwnershipSplit(db, user, {
-        plantId: plant.id,
-        part: input.part,
-        seenHash: input.hash,
-        expectedRevision: input.revision,
-        note: input.note || null,
-      }),
-    confirm: signedMessage,
-    location: back("#ownership"),
-  }),
+  sign: signIntent(
+    ({ db, user, plant }: PlantActContext, signature) =>
+      signOwnershipSplit(db, user, { plantId: plant.id, ...signature }),
+    back("#ownership")
+  ),
   revoke: revokeIntent(back("#ownership")),
   tick: defineIntent({ ...tickIntent(), confirm: ({ code }) => `${code} is ticked.` }),
   untick: defineIntent({ ...tickIntent(), confirm: ({ code }) => `${code} is unticked.` }),
@@ -137,22 +128,8 @@ export const plantIntents: IntentHandlers<PlantActContext> = {
     confirm: () => "The host is confirmed into the inventory.",
     location: back("#staged-hosts"),
   }),
-  "mark-transient": defineIntent({
-    targetField: "assetId",
-    schema: TriageHostSchema,
-    act: ({ assetId, note }, { db, user, plant }: PlantActContext) =>
-      triageStagedHost(db, user, { plantId: plant.id, assetId, note, state: "transient" }),
-    confirm: () => "The host is marked known-transient; it will not be staged again.",
-    location: back("#staged-hosts"),
-  }),
-  "escalate-host": defineIntent({
-    targetField: "assetId",
-    schema: TriageHostSchema,
-    act: ({ assetId, note }, { db, user, plant }: PlantActContext) =>
-      triageStagedHost(db, user, { plantId: plant.id, assetId, note, state: "escalated" }),
-    confirm: () => "The host is escalated to corporate security.",
-    location: back("#staged-hosts"),
-  }),
+  "mark-transient": triageIntent("transient", "The host is marked known-transient; it will not be staged again."),
+  "escalate-host": triageIntent("escalated", "The host is escalated to corporate security."),
   "acknowledge-violation": defineIntent({
     targetField: "violationId",
     schema: AcknowledgeSchema,
@@ -163,13 +140,31 @@ export const plantIntents: IntentHandlers<PlantActContext> = {
   }),
 };
 
-/** What a signature confirms, on any object. */
-export function signedMessage({ part, revision }: { part: SignoffPart; revision: number }): string {
-  return `Your signoff of ${PART_LABELS[part]} on revision ${revision} is recorded.`;
+/** What a signature says: the part, the content seen (its hash) at the revision read, and the signer's note. */
+interface Signature {
+  part: SignoffPart;
+  seenHash: string;
+  expectedRevision: number;
+  note: string | null;
+}
+
+/** Signing one part of an object (the ownership split, a conduit), which confirms what was signed. */
+export function signIntent<Ctx>(
+  sign: (ctx: Ctx, signature: Signature) => Promise<unknown>,
+  location: (ctx: Ctx) => string
+) {
+  return defineIntent({
+    targetField: "part",
+    schema: SignSchema,
+    act: (input, ctx: Ctx) =>
+      sign(ctx, { part: input.part, seenHash: input.hash, expectedRevision: input.revision, note: input.note || null }),
+    confirm: ({ part, revision }) => `Your signoff of ${PART_LABELS[part]} on revision ${revision} is recorded.`,
+    location,
+  });
 }
 
 /** Revoking one's own signoff, from any page that lists an object's signoffs. */
-export function revokeIntent<Ctx extends { db: DB; user: Actor; plant: { id: number } }>(
+export function revokeIntent<Ctx extends { db: ReturnType<typeof getDb>; user: Actor; plant: { id: number } }>(
   location: (ctx: Ctx) => string
 ) {
   return defineIntent({
@@ -208,6 +203,18 @@ function tickIntent() {
       }),
     location: back("#gates"),
   };
+}
+
+/** Marking a staged host known-transient or escalating it: the same act, to another state. */
+function triageIntent(state: "transient" | "escalated", message: string) {
+  return defineIntent({
+    targetField: "assetId",
+    schema: TriageHostSchema,
+    act: ({ assetId, note }, { db, user, plant }: PlantActContext) =>
+      triageStagedHost(db, user, { plantId: plant.id, assetId, note, state }),
+    confirm: () => message,
+    location: back("#staged-hosts"),
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { DataTable, type Column } from "~/components/DataTable";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { BaselineEvidence, type BaselineEvidenceRow } from "~/components/BaselineEvidence";
@@ -10,7 +11,7 @@ import { phaseIndex } from "~/domain/phase";
 import { passRefusals } from "~/domain/gates";
 import { can } from "~/domain/permissions";
 import { controlOf } from "~/domain/refusals";
-import { SIGNOFF_PARTS, shownHistory, signControl } from "~/domain/signoffs";
+import { type SIGNOFF_PARTS, shownHistory, signControl } from "~/domain/signoffs";
 import { formatDate, formatLocal, localClock } from "~/domain/time";
 import {
   ASSET_KINDS,
@@ -270,6 +271,22 @@ export async function action({ params, request }: ActionFunctionArgs) {
   return runIntent(plantIntents, ctx, request, form);
 }
 
+type ZoneRow = ReturnType<typeof useLoaderData<typeof loader>>["zones"][number];
+
+/** The zones table: each zone's kind, level, target, ranges and its assets (a link to them in the inventory). */
+const ZONE_COLUMNS: readonly Column<ZoneRow>[] = [
+  { header: "Zone", cell: (zone) => zone.name },
+  { header: "Kind", cell: (zone) => labelFor(ZONE_KIND_LABELS, zone.kind) },
+  { header: "Purdue", num: true, cell: (zone) => zone.purdueLevel ?? "—" },
+  { header: "SL-T", num: true, cell: (zone) => zone.slTarget ?? <span className="badge warn">not set</span> },
+  { header: "Address ranges", className: "mono", cell: (zone) => zone.ranges.join(", ") || "—" },
+  {
+    header: "Assets",
+    num: true,
+    cell: (zone) => <Link to={`?zone=${zone.id}#assets`}>{zone.assetCount.toLocaleString("en-US")}</Link>,
+  },
+];
+
 export default function PlantPage() {
   const {
     full,
@@ -281,7 +298,6 @@ export default function PlantPage() {
     canEditSplit,
     canReadAudit,
     canTriage,
-    canImport,
     canAcknowledge,
     baselines,
     ingestAnomalies,
@@ -297,12 +313,6 @@ export default function PlantPage() {
     conduits,
     breakdown,
     assetCount,
-    assets,
-    filters,
-    sort,
-    dir,
-    window,
-    total,
     ignored,
     computedAt,
   } = useLoaderData<typeof loader>();
@@ -396,40 +406,7 @@ export default function PlantPage() {
           {zones.length === 0 ? (
             <p className="muted">No zones are defined yet.</p>
           ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Zone</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col" className="num">
-                      Purdue
-                    </th>
-                    <th scope="col" className="num">
-                      SL-T
-                    </th>
-                    <th scope="col">Address ranges</th>
-                    <th scope="col" className="num">
-                      Assets
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {zones.map((zone) => (
-                    <tr key={zone.id}>
-                      <td>{zone.name}</td>
-                      <td>{labelFor(ZONE_KIND_LABELS, zone.kind)}</td>
-                      <td className="num">{zone.purdueLevel ?? "—"}</td>
-                      <td className="num">{zone.slTarget ?? <span className="badge warn">not set</span>}</td>
-                      <td className="mono">{zone.ranges.join(", ") || "—"}</td>
-                      <td className="num">
-                        <Link to={`?zone=${zone.id}#assets`}>{zone.assetCount.toLocaleString("en-US")}</Link>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={ZONE_COLUMNS} rows={zones} rowKey={(zone) => zone.id} />
           )}
         </section>
 

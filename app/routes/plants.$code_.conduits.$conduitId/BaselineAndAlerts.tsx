@@ -1,8 +1,11 @@
 import { useLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { BaselineBadge } from "~/components/BaselineBadge";
+import { DisabledAct } from "~/components/DisabledAct";
 import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
 import { Confirmation } from "~/components/forms/Confirmation";
 import { Field } from "~/components/forms/Field";
+import type { Control } from "~/domain/refusals";
 import { formatDate } from "~/domain/time";
 import { replyFor } from "~/utils/reply";
 import type { loader } from "./route";
@@ -71,38 +74,25 @@ export function BaselineAndAlerts({ reply }: { reply: unknown }) {
             ))}
           </ul>
         ) : null}
-        {acceptControl?.allowed ? null : <ReplyNotice reply={reply} intent="accept-baseline" id="accept-baseline" />}
-        {acceptControl ? (
-          acceptControl.allowed ? (
-            <ActForm
-              intent="accept-baseline"
-              id="accept-baseline"
-              reply={reply}
-              hiddenFields={{ revision: conduit.revision }}
-              className="stacked"
-            >
-              <Field
-                label="Residual novelty you accept"
-                name="note"
-                as="textarea"
-                rows={2}
-                required
-                minLength={10}
-                maxLength={1000}
-              />
-              <button type="submit">Accept the stalled baseline</button>
-            </ActForm>
-          ) : (
-            <p className="control-why">
-              <button type="button" disabled aria-describedby="accept-why">
-                Accept the stalled baseline
-              </button>{" "}
-              <span id="accept-why" className="muted">
-                {acceptControl.why}
-              </span>
-            </p>
-          )
-        ) : null}
+        <RevisionAct
+          control={acceptControl}
+          intent="accept-baseline"
+          reply={reply}
+          revision={conduit.revision}
+          className="stacked"
+          label="Accept the stalled baseline"
+          whyId="accept-why"
+        >
+          <Field
+            label="Residual novelty you accept"
+            name="note"
+            as="textarea"
+            rows={2}
+            required
+            minLength={10}
+            maxLength={1000}
+          />
+        </RevisionAct>
       </section>
 
       <section className="panel" aria-labelledby="alerts-title" id="alerts">
@@ -114,30 +104,18 @@ export function BaselineAndAlerts({ reply }: { reply: unknown }) {
             {wiring.siemReference ? ` · ${wiring.siemReference}` : ""}
           </p>
         ) : null}
-        {wiringControl?.allowed ? null : <ReplyNotice reply={reply} intent="wire-alerts" id="wire-alerts" />}
-        {wiringControl ? (
-          wiringControl.allowed ? (
-            <ActForm
-              intent="wire-alerts"
-              id="wire-alerts"
-              reply={reply}
-              hiddenFields={{ revision: conduit.revision }}
-              className="inline-form"
-            >
-              <Field label="SIEM reference" optional name="siemReference" type="text" maxLength={200} />
-              <button type="submit">Wire alerts</button>
-            </ActForm>
-          ) : !wiring ? (
-            <p className="control-why">
-              <button type="button" disabled aria-describedby="wire-why">
-                Wire alerts
-              </button>{" "}
-              <span id="wire-why" className="muted">
-                {wiringControl.why}
-              </span>
-            </p>
-          ) : null
-        ) : null}
+        <RevisionAct
+          control={wiringControl}
+          intent="wire-alerts"
+          reply={reply}
+          revision={conduit.revision}
+          className="inline-form"
+          label="Wire alerts"
+          whyId="wire-why"
+          explain={!wiring}
+        >
+          <Field label="SIEM reference" optional name="siemReference" type="text" maxLength={200} />
+        </RevisionAct>
         <h3>Detection rules</h3>
         <ReplyNotice
           reply={reply}
@@ -198,5 +176,45 @@ export function BaselineAndAlerts({ reply }: { reply: unknown }) {
         ) : null}
       </section>
     </div>
+  );
+}
+
+/**
+ * An act on the conduit at the revision read, where the person may do it: its form (its submit button says `label`).
+ * Where they may not: the button disabled with the reason (when `explain`), and the refusal of an earlier post.
+ */
+function RevisionAct({
+  control,
+  intent,
+  reply,
+  revision,
+  className,
+  label,
+  whyId,
+  explain = true,
+  children,
+}: {
+  control: Control | null;
+  intent: string;
+  reply: unknown;
+  revision: number;
+  className: string;
+  label: string;
+  whyId: string;
+  explain?: boolean;
+  children: ReactNode;
+}) {
+  if (control?.allowed)
+    return (
+      <ActForm intent={intent} id={intent} reply={reply} hiddenFields={{ revision }} className={className}>
+        {children}
+        <button type="submit">{label}</button>
+      </ActForm>
+    );
+  return (
+    <>
+      <ReplyNotice reply={reply} intent={intent} id={intent} />
+      {control && explain ? <DisabledAct id={whyId} label={label} why={control.why} /> : null}
+    </>
   );
 }

@@ -1,4 +1,5 @@
 import { useLoaderData } from "@remix-run/react";
+import { Choices } from "~/components/Choices";
 import { ActForm } from "~/components/forms/ActForm";
 import { Field } from "~/components/forms/Field";
 import { formatFlow } from "~/domain/conduits";
@@ -12,6 +13,7 @@ export function DefinitionForm({ reply }: { reply: unknown }) {
   // After a conflict the form holds what the person wrote, over the conduit as it now stands.
   const mine = replyFor(reply, "edit-conduit");
   const draft = mine?.conflict ? mine.draft : undefined;
+  const optional = (name: "purpose" | "monitoringPoint") => (draft ? draft[name] : conduit[name]) ?? "";
   return (
     <section className="panel" aria-labelledby="edit-title" id="edit">
       <h2 id="edit-title">Edit the definition</h2>
@@ -41,11 +43,7 @@ export function DefinitionForm({ reply }: { reply: unknown }) {
               as="select"
               defaultValue={draft?.[name] ?? conduit[name]}
             >
-              {zones.map((zone) => (
-                <option key={zone.id} value={zone.id}>
-                  {zone.name}
-                </option>
-              ))}
+              <Choices choices={zones.map((zone) => [zone.id, zone.name])} />
             </Field>
           ))}
           <Field
@@ -55,20 +53,10 @@ export function DefinitionForm({ reply }: { reply: unknown }) {
             defaultValue={draft?.controlType ?? conduit.controlType ?? ""}
           >
             <option value="">None yet</option>
-            {CONTROL_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {CONTROL_TYPE_LABELS[type]}
-              </option>
-            ))}
+            <Choices choices={CONTROL_TYPES.map((type) => [type, CONTROL_TYPE_LABELS[type]])} />
           </Field>
         </div>
-        <Field
-          label="Purpose"
-          name="purpose"
-          type="text"
-          maxLength={500}
-          defaultValue={draft ? draft.purpose ?? "" : conduit.purpose ?? ""}
-        />
+        <Field label="Purpose" name="purpose" type="text" maxLength={500} defaultValue={optional("purpose")} />
         <Field label="Monitored" name="monitored" fieldClassName="checkbox-field">
           {(tie) => (
             <input type="checkbox" {...tie} defaultChecked={draft ? draft.monitored === "on" : conduit.monitored} />
@@ -79,7 +67,7 @@ export function DefinitionForm({ reply }: { reply: unknown }) {
           name="monitoringPoint"
           type="text"
           maxLength={200}
-          defaultValue={draft ? draft.monitoringPoint ?? "" : conduit.monitoringPoint ?? ""}
+          defaultValue={optional("monitoringPoint")}
         />
         <Field
           label="Allowed flows"

@@ -6,18 +6,17 @@ import { acceptBaseline, addDetectionRule, reviewDetectionRule, wireAlerts } fro
 import type { Actor } from "~/utils/actor";
 import { requirePermission } from "~/http/auth.server";
 import { WireAlertsSchema } from "~/utils/conduit-forms";
-import type { DB } from "~/utils/db.server";
+import type { getDb } from "~/utils/db.server";
 import { defineIntent, type IntentHandlers } from "~/utils/forms.server";
 import { revisionField } from "~/utils/revision-forms";
-import { SignSchema } from "~/utils/signoff-forms";
 // Signoffs are the same act on every object that has them.
-import { revokeIntent, signedMessage } from "../plants.$code/intents.server";
+import { revokeIntent, signIntent } from "../plants.$code/intents.server";
 
 // The acts of the conduit page. Each: its schema, who may (the route checks where it says so; otherwise the model's
 // own check refuses with 403), the model call, the sentence that confirms it and the section the page goes back to.
 
 export interface ConduitActContext {
-  db: DB;
+  db: ReturnType<typeof getDb>;
   user: Actor;
   plant: { id: number; code: string };
   conduit: { id: number; revision: number };
@@ -128,21 +127,11 @@ export const conduitIntents: IntentHandlers<ConduitActContext> = {
     confirm: () => "The owners are saved.",
     location: back("#owners"),
   }),
-  sign: defineIntent({
-    targetField: "part",
-    schema: SignSchema,
-    act: (input, { db, user, plant, conduit }: ConduitActContext) =>
-      signConduit(db, user, {
-        conduitId: conduit.id,
-        plantId: plant.id,
-        part: input.part,
-        seenHash: input.hash,
-        expectedRevision: input.revision,
-        note: input.note || null,
-      }),
-    confirm: signedMessage,
-    location: back("#owners"),
-  }),
+  sign: signIntent(
+    ({ db, user, plant, conduit }: ConduitActContext, signature) =>
+      signConduit(db, user, { conduitId: conduit.id, plantId: plant.id, ...signature }),
+    back("#owners")
+  ),
   revoke: revokeIntent(back("#history")),
   "wire-alerts": defineIntent({
     schema: WireAlertsSchema,

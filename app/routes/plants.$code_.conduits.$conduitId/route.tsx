@@ -145,7 +145,7 @@ const OWNER_FIELDS = [
 ] as const;
 
 export default function ConduitPage() {
-  const { plant, conduit, parts, history, historyTotal, canReadAudit, controls, zones, candidates, canEdit, personId } =
+  const { plant, conduit, parts, history, historyTotal, canReadAudit, controls, candidates, canEdit, personId } =
     useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   // After a conflict the owners' form holds what the person chose, over the conduit as it now stands.

@@ -10,7 +10,7 @@ import { cancelChange, completeChange, scheduleChange } from "~/models/network-c
 import { createWindow, updateWindow } from "~/models/outage-windows.server";
 import type { Actor } from "~/utils/actor";
 import { requirePermission } from "~/http/auth.server";
-import type { DB } from "~/utils/db.server";
+import type { getDb } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms.server";
 import type { PlantRef } from "~/http/plant-guard.server";
 import { revisionField } from "~/utils/revision-forms";
@@ -24,7 +24,7 @@ import { checkForm, runWindowAct, type FormFields, type FormShape } from "./wind
 
 export interface WindowsAct {
   request: Request;
-  db: DB;
+  db: ReturnType<typeof getDb>;
   user: Actor;
   plant: PlantRef;
   form: FormFields;
@@ -126,36 +126,50 @@ export function scheduleChangeAct(act: WindowsAct) {
   });
 }
 
-export function completeChangeAct(act: WindowsAct) {
-  const { request, db, user, plant, form } = act;
+/** An act on one change (mark it done, cancel it): it lands back on the change, saying what became of it. */
+function changeAct<S extends z.ZodType>(
+  act: WindowsAct,
+  intent: string,
+  schema: S,
+  fields: { visible: string[]; times: readonly string[] },
+  run: (input: z.output<S>, instants: Record<string, string>) => Promise<{ id: number; title: string }>,
+  became: string
+) {
   const shape: FormShape = {
-    intent: "complete-change",
-    target: text(form, "changeId"),
-    visible: ["done"],
+    intent,
+    target: text(act.form, "changeId"),
+    visible: fields.visible,
     hidden: ["changeId"],
   };
-  return windowsAct(act, "schedule:change", shape, CompleteChangeSchema, ["done"], async ({ changeId }, at) => {
-    const change = await completeChange(db, user, { plantId: plant.id, changeId, doneAt: at.done! });
+  return windowsAct(act, "schedule:change", shape, schema, fields.times, async (input, at) => {
+    const change = await run(input, at);
     return {
-      message: `Change “${change.title}” marked done.`,
-      location: back(request, plant.code, `change-${change.id}`),
+      message: `Change “${change.title}” ${became}.`,
+      location: back(act.request, act.plant.code, `change-${change.id}`),
     };
   });
 }
 
+export function completeChangeAct(act: WindowsAct) {
+  const { db, user, plant } = act;
+  return changeAct(
+    act,
+    "complete-change",
+    CompleteChangeSchema,
+    { visible: ["done"], times: ["done"] },
+    ({ changeId }, at) => completeChange(db, user, { plantId: plant.id, changeId, doneAt: at.done! }),
+    "marked done"
+  );
+}
+
 export function cancelChangeAct(act: WindowsAct) {
-  const { request, db, user, plant, form } = act;
-  const shape: FormShape = {
-    intent: "cancel-change",
-    target: text(form, "changeId"),
-    visible: ["reason"],
-    hidden: ["changeId"],
-  };
-  return windowsAct(act, "schedule:change", shape, CancelChangeSchema, [], async ({ changeId, reason }) => {
-    const change = await cancelChange(db, user, { plantId: plant.id, changeId, reason: reason || null });
-    return {
-      message: `Change “${change.title}” cancelled.`,
-      location: back(request, plant.code, `change-${change.id}`),
-    };
-  });
+  const { db, user, plant } = act;
+  return changeAct(
+    act,
+    "cancel-change",
+    CancelChangeSchema,
+    { visible: ["reason"], times: [] },
+    ({ changeId, reason }) => cancelChange(db, user, { plantId: plant.id, changeId, reason: reason || null }),
+    "cancelled"
+  );
 }

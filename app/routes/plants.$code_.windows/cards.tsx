@@ -1,7 +1,8 @@
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { DateTime } from "luxon";
-import { ActForm, Confirmation, Field } from "~/components/forms";
-import { RevisionConflictNotice } from "~/components/RevisionConflict";
+import { Choices } from "~/components/Choices";
+import { DisabledAct } from "~/components/DisabledAct";
+import { ActForm, Confirmation, Field, ReplyNotice } from "~/components/forms";
 import { UtcInstant } from "~/components/UtcInstant";
 import { formatDuration } from "~/domain/local-time";
 import {
@@ -13,7 +14,7 @@ import {
   WINDOW_STATUS_LABELS,
   isOneOf,
 } from "~/domain/vocabulary";
-import { LocalDateTime } from "./local-time-field";
+import { LocalDateTime, TitleField } from "./local-time-field";
 import { windowReplyFor } from "./reply";
 import type { loader } from "./route";
 
@@ -56,7 +57,6 @@ function Unplaced({ message }: { message: string | null | undefined }) {
 export function WindowCard({ w }: { w: WindowItem }) {
   const { plant, canWindow, canChange, conduits, now, nowLocal, windowStarts } = useLoaderData<typeof loader>();
   const reply = useActionData();
-  const statusReply = windowReplyFor(reply, "window-status", w.id);
   const scheduleReply = windowReplyFor(reply, "schedule-change", w.id);
   const scheduled = w.changes.filter((c) => c.status === "scheduled");
   const started = Date.parse(w.startsAt) <= Date.parse(now);
@@ -156,9 +156,9 @@ export function WindowCard({ w }: { w: WindowItem }) {
           </p>
         </div>
       ) : (
-        <Unplaced message={statusReply?.conflict ? null : statusReply?.formError} />
+        // The status form is not offered any more (the window was closed meanwhile): its refusal, conflict included.
+        <ReplyNotice reply={reply} intent="window-status" target={w.id} id={`window-${w.id}-status`} />
       )}
-      <RevisionConflictNotice failure={statusReply} intents={["window-status"]} />
 
       {canChange && !history ? (
         canSchedule ? (
@@ -179,21 +179,9 @@ export function WindowCard({ w }: { w: WindowItem }) {
                 label="Kind"
                 defaultValue={scheduleReply?.draft?.kind ?? "conduit_cutover"}
               >
-                {CHANGE_KINDS.map((kind) => (
-                  <option key={kind} value={kind}>
-                    {CHANGE_KIND_LABELS[kind]}
-                  </option>
-                ))}
+                <Choices choices={CHANGE_KINDS.map((kind) => [kind, CHANGE_KIND_LABELS[kind]])} />
               </Field>
-              <Field
-                name="title"
-                label="Title"
-                type="text"
-                required
-                minLength={3}
-                maxLength={200}
-                defaultValue={scheduleReply?.draft?.title ?? ""}
-              />
+              <TitleField defaultValue={scheduleReply?.draft?.title ?? ""} />
               <Field
                 as="select"
                 name="conduitId"
@@ -205,11 +193,7 @@ export function WindowCard({ w }: { w: WindowItem }) {
                 defaultValue={scheduleReply?.draft?.conduitId ?? ""}
               >
                 <option value="">— none —</option>
-                {conduits.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
+                <Choices choices={conduits.map((c) => [c.id, c.name])} />
               </Field>
               <LocalDateTime
                 prefix="planned"
@@ -232,16 +216,15 @@ export function WindowCard({ w }: { w: WindowItem }) {
         ) : (
           <>
             <Unplaced message={scheduleReply?.formError} />
-            <p className="control-why">
-              <button type="button" disabled aria-describedby={`window-${w.id}-schedule-why`}>
-                Schedule a change
-              </button>{" "}
-              <span id={`window-${w.id}-schedule-why`} className="muted">
-                {over
+            <DisabledAct
+              id={`window-${w.id}-schedule-why`}
+              label="Schedule a change"
+              why={
+                over
                   ? "This window is over; changes go into a window that lies ahead."
-                  : `Changes go into confirmed windows; this one is ${w.status}. Confirm it first.`}
-              </span>
-            </p>
+                  : `Changes go into confirmed windows; this one is ${w.status}. Confirm it first.`
+              }
+            />
           </>
         )
       ) : (

@@ -1,7 +1,8 @@
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { Choices } from "~/components/Choices";
 import { ActForm, Confirmation, Field } from "~/components/forms";
 import { WINDOW_KIND_LABELS, WINDOW_KINDS } from "~/domain/vocabulary";
-import { LocalDateTime } from "./local-time-field";
+import { LocalDateTime, TitleField } from "./local-time-field";
 import { windowReplyFor } from "./reply";
 import type { loader } from "./route";
 
@@ -16,21 +17,9 @@ export function CreateWindowForm() {
       <h2 id="create-window-title">Add a window</h2>
       <Confirmation intents="create-window" />
       <ActForm intent="create-window" id="create" reply={reply} className="stacked">
-        <Field
-          name="title"
-          label="Title"
-          type="text"
-          required
-          minLength={3}
-          maxLength={200}
-          defaultValue={v("title", "")}
-        />
+        <TitleField defaultValue={v("title", "")} />
         <Field as="select" name="kind" label="Kind" defaultValue={v("kind", "scheduled_outage")}>
-          {WINDOW_KINDS.map((kind) => (
-            <option key={kind} value={kind}>
-              {WINDOW_KIND_LABELS[kind]}
-            </option>
-          ))}
+          <Choices choices={WINDOW_KINDS.map((kind) => [kind, WINDOW_KIND_LABELS[kind]])} />
         </Field>
         <Field as="select" name="status" label="Status" defaultValue={v("status", "planned")}>
           <option value="planned">Planned</option>

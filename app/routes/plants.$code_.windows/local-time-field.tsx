@@ -19,7 +19,7 @@ export function LocalDateTime({
   defaults: { date: string; time: string };
 }) {
   const form = useActForm();
-  const reply = form?.reply as WindowReply | undefined;
+  const reply: WindowReply | undefined = form?.reply;
   const value = (key: string, fallback: string) => reply?.draft?.[`${prefix}.${key}`] ?? fallback;
   const offsets: OffsetCandidate[] = reply?.offsets?.[prefix] ?? [];
   const chosen = reply?.draft?.[`${prefix}.offset`];
@@ -65,5 +65,12 @@ export function LocalDateTime({
         </ul>
       ) : null}
     </fieldset>
+  );
+}
+
+/** The title of a window or of a change (both 3 to 200 characters). */
+export function TitleField({ defaultValue }: { defaultValue: string }) {
+  return (
+    <Field name="title" label="Title" type="text" required minLength={3} maxLength={200} defaultValue={defaultValue} />
   );
 }

@@ -1,4 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { TableHead } from "~/components/DataTable";
 import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { DateTime } from "luxon";
 import { IgnoredParams } from "~/components/IgnoredParams";
@@ -181,15 +182,7 @@ function MonthGrid() {
         <Link to={`?view=month&month=${nextMonth}`}>{nextMonth} →</Link>
       </p>
       <table className="month-grid" aria-label={`Windows in ${month}`}>
-        <thead>
-          <tr>
-            {["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map((d) => (
-              <th key={d} scope="col">
-                {d}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead columns={["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]} />
         <tbody>
           {weeks.map((week) => (
             <tr key={week[0]!.date}>
