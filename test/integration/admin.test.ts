@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { verifyAuditChain } from "../../app/models/audit.server";
 import { setActive, updateAccount } from "../../app/models/accounts.server";
 import { systemActor } from "../../app/utils/actor";
 import { ActError } from "../../app/utils/errors";
 import { sha256 } from "../../app/utils/crypto.server";
-import { root } from "../../scripts/build";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { createPerson, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { type RunningServer, runScript, startServer } from "../support/server";
