@@ -45,26 +45,3 @@ export function RevisionChanges({ conflict, id }: { conflict: RevisionConflict; 
     </div>
   );
 }
-
-/**
- * Beside a form refused because someone else saved first: the message, what changed and the object now. Shown when
- * the failure is a conflict from one of `intents`.
- */
-export function RevisionConflictNotice({
-  failure,
-  intents,
-}: {
-  /** A refusal: the pipeline's reply (formError), or an older action answer (error). */
-  failure: { intent: string; conflict?: RevisionConflict; formError?: string | null; error?: string } | undefined;
-  intents: readonly string[];
-}) {
-  if (!failure?.conflict || !intents.includes(failure.intent)) return null;
-  return (
-    <div className="conflict-notice">
-      <p className="form-error" role="alert">
-        {failure.formError ?? failure.error}
-      </p>
-      <RevisionChanges conflict={failure.conflict} />
-    </div>
-  );
-}

@@ -5,7 +5,7 @@ import { RagBadge } from "~/components/dashboard/RagBadge";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PagerPastOnePage } from "~/components/PagerPastOnePage";
 import { DataTable, PlantName, type Column } from "~/components/DataTable";
-import { FilterSelect } from "~/components/FilterSelect";
+import { choicesOf, FilterSelect } from "~/components/Choices";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { compareValues, parseChoice, parseSort, requestedWindow } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
@@ -214,9 +214,14 @@ export default function PlantsList() {
         {PLANT_FILTERS.map((filter) => (
           <FilterSelect
             key={filter.name}
-            {...filter}
-            options={filter.name === "region" ? regions : filter.options}
-            value={filters[filter.name]}
+            label={filter.label}
+            name={filter.name}
+            any={filter.any}
+            choices={choicesOf(
+              filter.name === "region" ? regions : filter.options,
+              "labels" in filter ? filter.labels : undefined
+            )}
+            defaultValue={filters[filter.name] ?? ""}
           />
         ))}
         <button type="submit">Apply</button>

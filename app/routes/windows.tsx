@@ -4,7 +4,7 @@ import { z } from "~/utils/zod";
 import { ActForm, Confirmation, replyFor } from "~/components/forms";
 import { UtcInstant } from "~/components/UtcInstant";
 import { DataTable, type Column } from "~/components/DataTable";
-import { FilterSelect } from "~/components/FilterSelect";
+import { choicesOf, FilterSelect } from "~/components/Choices";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { formatDuration } from "~/domain/local-time";
 import { can } from "~/domain/permissions";
@@ -220,12 +220,17 @@ export default function ProgramWindowsPage() {
         <FilterSelect
           label="Plant"
           name="plant"
-          value={filters.plant}
+          defaultValue={filters.plant ?? ""}
           any="Every plant"
-          options={plants.map((p) => p.code)}
-          labels={Object.fromEntries(plants.map((p) => [p.code, `${p.code} ${p.name}`]))}
+          choices={plants.map((p) => [p.code, `${p.code} ${p.name}`] as const)}
         />
-        <FilterSelect label="Region" name="region" value={filters.region} any="Every region" options={regions} />
+        <FilterSelect
+          label="Region"
+          name="region"
+          defaultValue={filters.region ?? ""}
+          any="Every region"
+          choices={choicesOf(regions)}
+        />
         <button type="submit">Filter</button>
       </Form>
 
