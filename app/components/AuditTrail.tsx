@@ -2,23 +2,13 @@ import { Form, Link } from "@remix-run/react";
 import { TableHead } from "~/components/DataTable";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { Pager } from "~/components/Pager";
+import type { AuditEventView } from "~/domain/audit-filters";
 import type { PageWindow } from "~/domain/listing";
 
 export interface AuditTrailProps {
   plant: { code: string; name: string } | null;
-  events: {
-    seq: number;
-    at: string;
-    actorLabel: string;
-    action: string;
-    objectType: string;
-    objectId: string | null;
-    plantId: number | null;
-    plantCode: string | null;
-    summary: string;
-    beforeJson: string | null;
-    afterJson: string | null;
-  }[];
+  events: AuditEventView[];
+
   total: number;
   window: PageWindow;
   options: { people: { id: number; name: string }[]; objectTypes: string[]; actions: string[] };

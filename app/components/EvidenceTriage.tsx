@@ -6,7 +6,7 @@ import { formatLocal } from "~/domain/time";
 import { ASSET_KIND_LABELS, ASSET_KINDS, DISCOVERY_SOURCE_LABELS, labelFor } from "~/domain/vocabulary";
 import type { StagedHost, StagedHostCounts, Violation } from "~/domain/triage";
 import type { PageWindow } from "~/domain/listing";
-import { Pager } from "~/components/Pager";
+import { PagerPastOnePage } from "~/components/PagerPastOnePage";
 import { replyFor } from "~/utils/reply";
 
 const TRIAGE_INTENTS = ["confirm-host", "mark-transient", "escalate-host"] as const;
@@ -166,16 +166,12 @@ export function StagedHosts({
           </table>
         </div>
       )}
-      {counts.open > hosts.window.limit ? (
-        <Pager
-          {...hosts.window}
-          total={counts.open}
-          shown={hosts.rows.length}
-          noun="staged hosts"
-          param="hostsPage"
-          anchor="staged-hosts"
-        />
-      ) : null}
+      <PagerPastOnePage
+        list={{ ...hosts, total: counts.open }}
+        noun="staged hosts"
+        param="hostsPage"
+        anchor="staged-hosts"
+      />
       {counts.transient > 0 ? (
         <details open={transient.window.page > 1}>
           <summary>Known-transient hosts ({counts.transient.toLocaleString("en-US")})</summary>
@@ -189,16 +185,12 @@ export function StagedHosts({
               </li>
             ))}
           </ul>
-          {counts.transient > transient.window.limit ? (
-            <Pager
-              {...transient.window}
-              total={counts.transient}
-              shown={transient.rows.length}
-              noun="known-transient hosts"
-              param="transientPage"
-              anchor="staged-hosts"
-            />
-          ) : null}
+          <PagerPastOnePage
+            list={{ ...transient, total: counts.transient }}
+            noun="known-transient hosts"
+            param="transientPage"
+            anchor="staged-hosts"
+          />
         </details>
       ) : null}
     </section>
@@ -298,16 +290,7 @@ export function Violations({
           </table>
         </div>
       )}
-      {violations.total > violations.window.limit ? (
-        <Pager
-          {...violations.window}
-          total={violations.total}
-          shown={violations.rows.length}
-          noun="wrong flows"
-          param="violationsPage"
-          anchor="violations"
-        />
-      ) : null}
+      <PagerPastOnePage list={violations} noun="wrong flows" param="violationsPage" anchor="violations" />
     </section>
   );
 }

@@ -91,3 +91,19 @@ export function auditFilterParams(filters: AuditFilters): URLSearchParams {
 export function hasAuditFilters(filters: AuditFilters): boolean {
   return auditFilterParams(filters).size > 0;
 }
+
+/** One event of the audit trail as the pages show it. */
+export interface AuditEventView {
+  seq: number;
+  at: string;
+  actorLabel: string;
+  action: string;
+  objectType: string;
+  objectId: string | null;
+  plantId: number | null;
+  /** Null when the event names no plant, or the plant no longer exists. */
+  plantCode: string | null;
+  summary: string;
+  beforeJson: string | null;
+  afterJson: string | null;
+}

@@ -13,3 +13,20 @@ export function currentPhase(passedPhases: Iterable<string>): PlantPhase {
 export function phaseIndex(phase: PlantPhase): number {
   return phase === "complete" ? PHASES.length : PHASES.indexOf(phase);
 }
+
+/** A plant's target date for each phase, from its columns (`target_inventory` … `target_alerting`). */
+export function targetsOf(plant: {
+  target_inventory: string | null;
+  target_zoning: string | null;
+  target_conduits: string | null;
+  target_baseline: string | null;
+  target_alerting: string | null;
+}) {
+  return {
+    inventory: plant.target_inventory,
+    zoning: plant.target_zoning,
+    conduits: plant.target_conduits,
+    baseline: plant.target_baseline,
+    alerting: plant.target_alerting,
+  };
+}

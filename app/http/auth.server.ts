@@ -122,7 +122,7 @@ export async function signOut(request: Request): Promise<string> {
 
 // ——— API tokens ———
 
-function apiError(status: number, message: string): Response {
+export function apiError(status: number, message: string): Response {
   return Response.json(
     { error: message },
     { status, headers: status === 401 ? { "WWW-Authenticate": 'Bearer realm="api"' } : {} }

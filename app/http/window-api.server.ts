@@ -44,6 +44,15 @@ export async function readJson(request: Request): Promise<unknown> {
   }
 }
 
+/** A JSON body that must be one object: its fields, or a 400 naming what was sent instead. */
+export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
+  const body = await readJson(request);
+  if (!body || typeof body !== "object" || Array.isArray(body)) {
+    throw new ActError(400, "The body must be a JSON object.");
+  }
+  return body as Record<string, unknown>;
+}
+
 const LocalSchema = z.object({
   date: z.string(),
   time: z.string(),

@@ -1,6 +1,6 @@
 import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
 import type { Database } from "../../db/schema";
-import { utcDayEnd, utcDayStart, type AuditFilters } from "~/domain/audit-filters";
+import { utcDayEnd, utcDayStart, type AuditEventView, type AuditFilters } from "~/domain/audit-filters";
 import { pageWindow, type PageWindow } from "~/domain/listing";
 import type { Executor } from "~/utils/db.server";
 
@@ -15,20 +15,7 @@ export interface AuditQuery extends AuditFilters {
   plantId: number | null;
 }
 
-export interface AuditEventView {
-  seq: number;
-  at: string;
-  actorLabel: string;
-  action: string;
-  objectType: string;
-  objectId: string | null;
-  plantId: number | null;
-  /** Null when the event names no plant, or the plant no longer exists. */
-  plantCode: string | null;
-  summary: string;
-  beforeJson: string | null;
-  afterJson: string | null;
-}
+export type { AuditEventView };
 
 export interface AuditEventExport extends AuditEventView {
   hash: string;

@@ -1,3 +1,4 @@
+import { targetsOf } from "~/domain/phase";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { epochStarts, type CutoverFact } from "~/domain/baseline";
@@ -105,13 +106,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       region: plant.region,
       timeZone: plant.time_zone,
       createdAt: plant.created_at,
-      targets: {
-        inventory: plant.target_inventory,
-        zoning: plant.target_zoning,
-        conduits: plant.target_conduits,
-        baseline: plant.target_baseline,
-        alerting: plant.target_alerting,
-      },
+      targets: targetsOf(plant),
       ownershipSplit: { text: plant.ownership_split, revision: plant.ownership_split_revision },
       zones: [],
       conduits: [],

@@ -1,9 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { findConduitInScope } from "~/models/conduits.server";
 import { wireAlerts } from "~/models/gates.server";
-import { requireApiActor, requireApiPermission } from "~/http/auth.server";
+import { requireApiConduit } from "~/http/api-conduit.server";
 import { WireAlertsApiSchema } from "~/utils/conduit-forms";
-import { getDb } from "~/utils/db.server";
 import { ActError, RevisionConflictError } from "~/utils/errors";
 import { apiActRefusal, apiRefusal, parseJson } from "~/utils/forms.server";
 
@@ -11,11 +9,7 @@ import { apiActRefusal, apiRefusal, parseJson } from "~/utils/forms.server";
 // is neither mature nor jointly accepted, and 409 with the conduit as it stands when `revision` is given and stale.
 // The same act as the conduit page's "Wire alerts" form, with the same rule for the SIEM reference.
 export async function action({ request, params }: ActionFunctionArgs) {
-  const actor = await requireApiActor(request);
-  const db = getDb();
-  const conduit = await findConduitInScope(db, actor, params.id);
-  if (!conduit) return Response.json({ error: `No conduit ${params.id ?? ""}.` }, { status: 404 });
-  requireApiPermission(actor, "wire:alerts", conduit.plantId);
+  const { actor, db, conduit } = await requireApiConduit(request, params.id, "wire:alerts");
   let body: unknown = {};
   if ((request.headers.get("Content-Type") ?? "").includes("json")) {
     try {

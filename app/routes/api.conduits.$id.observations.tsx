@@ -1,20 +1,14 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { ObservationSchema } from "~/domain/observations";
-import { findConduitInScope } from "~/models/conduits.server";
 import { recordObservation } from "~/models/observations.server";
-import { requireApiActor, requireApiPermission } from "~/http/auth.server";
-import { getDb } from "~/utils/db.server";
+import { requireApiConduit } from "~/http/api-conduit.server";
 import { ActError } from "~/utils/errors";
 import { apiActRefusal, apiRefusal, parseJson } from "~/utils/forms.server";
 
 // POST /api/conduits/:id/observations: one day's baseline evidence of a conduit from a sensor pipeline.
 // Idempotent per (conduit, day, source): 201 when recorded, 200 when it replaced that day's report.
 export async function action({ request, params }: ActionFunctionArgs) {
-  const actor = await requireApiActor(request);
-  const db = getDb();
-  const conduit = await findConduitInScope(db, actor, params.id);
-  if (!conduit) return Response.json({ error: `No conduit ${params.id ?? ""}.` }, { status: 404 });
-  requireApiPermission(actor, "write:observations", conduit.plantId);
+  const { actor, db, conduit } = await requireApiConduit(request, params.id, "write:observations");
   let body: unknown;
   try {
     body = await request.json();

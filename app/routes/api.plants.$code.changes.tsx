@@ -3,7 +3,7 @@ import { scheduleChange } from "~/models/network-changes.server";
 import { requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
-import { apiPlant, instantOf, readJson, refusalResponse } from "~/http/window-api.server";
+import { apiPlant, instantOf, readJsonObject, refusalResponse } from "~/http/window-api.server";
 
 // POST /api/plants/:code/changes: schedule a network change into a confirmed outage window of the plant
 // (docs/api.md). plannedStart as a UTC instant or plant-local { date, time, offset? }; 201 with the change; 409
@@ -12,10 +12,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     const { actor, plant } = await apiPlant(request, params.code);
     requireApiPermission(actor, "schedule:change", plant.id);
-    const body = await readJson(request);
-    if (!body || typeof body !== "object" || Array.isArray(body))
-      throw new ActError(400, "The body must be a JSON object.");
-    const fields = body as Record<string, unknown>;
+    const fields = await readJsonObject(request);
     const id = (key: string, required: boolean): number | null => {
       const value = fields[key];
       if (value === undefined || value === null) {

@@ -7,7 +7,7 @@ import { requireApiPermission } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
 import { parseJson } from "~/utils/forms.server";
-import { apiPlant, instantOf, invalidBody, jsonError, readJson, refusalResponse } from "~/http/window-api.server";
+import { apiPlant, instantOf, invalidBody, jsonError, readJsonObject, refusalResponse } from "~/http/window-api.server";
 
 /** The most windows one answer holds; `next` leads to the rest. */
 const MAX_WINDOWS = 500;
@@ -38,10 +38,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     const { actor, plant } = await apiPlant(request, params.code);
     requireApiPermission(actor, "schedule:window", plant.id);
-    const body = await readJson(request);
-    if (!body || typeof body !== "object" || Array.isArray(body))
-      throw new ActError(400, "The body must be a JSON object.");
-    const fields = body as Record<string, unknown>;
+    const fields = await readJsonObject(request);
     // The same schema as the plant's windows page; the times are read apart (an instant or plant-local fields).
     const parsed = parseJson(CreateWindowSchema, fields, "create-window");
     const times = {

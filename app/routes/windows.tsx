@@ -1,3 +1,4 @@
+import { NeedsWindowPanel } from "~/components/NeedsWindowPanel";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "~/utils/zod";
@@ -234,19 +235,14 @@ export default function ProgramWindowsPage() {
         <button type="submit">Filter</button>
       </Form>
 
-      {needsWindow.length > 0 ? (
-        <section className="panel notice-conflict" aria-labelledby="needs-title">
-          <h2 id="needs-title">Changes needing a new window</h2>
-          <ul>
-            {needsWindow.map((c) => (
-              <li key={c.id}>
-                <span className="badge bad">Needs a new window</span>{" "}
-                <Link to={`/plants/${c.plantCode}/windows`}>{c.plantCode}</Link> · {c.title}
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      <NeedsWindowPanel
+        changes={needsWindow}
+        item={(c) => (
+          <>
+            <Link to={`/plants/${c.plantCode}/windows`}>{c.plantCode}</Link> · {c.title}
+          </>
+        )}
+      />
 
       <section className="panel" aria-labelledby="upcoming-title">
         <h2 id="upcoming-title">Windows</h2>

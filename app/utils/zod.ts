@@ -41,38 +41,9 @@ function plainMessage(issue: Issue): string | undefined {
           return "Enter a valid value.";
       }
     }
-    case "too_big": {
-      const max = Number(issue.maximum) - (issue.inclusive === false ? 1 : 0);
-      switch (issue.origin) {
-        case "string":
-          return `Write at most ${plural(max, "character")}.`;
-        case "array":
-        case "set":
-          return `Choose at most ${max.toLocaleString("en-US")}.`;
-        case "file":
-          return "The file is too large.";
-        default:
-          return issue.inclusive === false
-            ? `Enter a number below ${Number(issue.maximum).toLocaleString("en-US")}.`
-            : `Enter ${max.toLocaleString("en-US")} or less.`;
-      }
-    }
-    case "too_small": {
-      const min = Number(issue.minimum) + (issue.inclusive === false ? 1 : 0);
-      switch (issue.origin) {
-        case "string":
-          return min <= 1 ? "This is required." : `Write at least ${plural(min, "character")}.`;
-        case "array":
-        case "set":
-          return min <= 1 ? "Choose at least one." : `Choose at least ${min.toLocaleString("en-US")}.`;
-        case "file":
-          return "The file is empty.";
-        default:
-          return issue.inclusive === false
-            ? `Enter a number above ${Number(issue.minimum).toLocaleString("en-US")}.`
-            : `Enter ${min.toLocaleString("en-US")} or more.`;
-      }
-    }
+    case "too_big":
+    case "too_small":
+      return boundMessage(issue.code, Number(issue.code === "too_big" ? issue.maximum : issue.minimum), issue);
     case "invalid_value":
       return isBlank(issue.input) ? "This is required." : "Choose one of the options.";
     case "invalid_format":
@@ -114,3 +85,32 @@ function plainMessage(issue: Issue): string | undefined {
 zod.config({ jitless: true, customError: plainMessage });
 
 export { z } from "zod";
+
+const BOUND_WORDS = {
+  too_big: { side: "at most", beyond: "below", orWhat: "or less", step: -1, file: "The file is too large." },
+  too_small: { side: "at least", beyond: "above", orWhat: "or more", step: 1, file: "The file is empty." },
+} as const;
+
+/** A value past a bound, in words: the bound as the person must meet it (an exclusive bound counted inward). */
+function boundMessage(
+  code: keyof typeof BOUND_WORDS,
+  bound: number,
+  issue: { origin?: string; inclusive?: boolean }
+): string {
+  const words = BOUND_WORDS[code];
+  const limit = bound + (issue.inclusive === false ? words.step : 0);
+  const required = code === "too_small" && limit <= 1;
+  switch (issue.origin) {
+    case "string":
+      return required ? "This is required." : `Write ${words.side} ${plural(limit, "character")}.`;
+    case "array":
+    case "set":
+      return required ? "Choose at least one." : `Choose ${words.side} ${limit.toLocaleString("en-US")}.`;
+    case "file":
+      return words.file;
+    default:
+      return issue.inclusive === false
+        ? `Enter a number ${words.beyond} ${bound.toLocaleString("en-US")}.`
+        : `Enter ${limit.toLocaleString("en-US")} ${words.orWhat}.`;
+  }
+}

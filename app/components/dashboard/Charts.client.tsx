@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import {
   BarController,
   BarElement,
@@ -34,6 +35,21 @@ const BASE = {
   plugins: { legend: { position: "bottom" as const } },
 };
 
+/** Plant counts on an axis: from zero, in whole numbers. */
+const COUNT_AXIS = { beginAtZero: true, ticks: { precision: 0 } };
+
+/** A chart's box, named for the page's styles and tests. */
+function ChartBox({ name, wide = false, children }: { name: string; wide?: boolean; children: ReactNode }) {
+  return (
+    <div className={wide ? "chart-box chart-wide" : "chart-box"} data-chart={name}>
+      {children}
+    </div>
+  );
+}
+
+/** The canvas as an image named for assistive technology; the table beside it carries the numbers. */
+const image = (label: string) => ({ "aria-label": label, role: "img" });
+
 const SERIES_COLORS = ["#33404f", "#174a7c", "#0b6bcb", "#7a4b00", "#1e6b3a"];
 const SCOPE_COLOR = "#a12020";
 
@@ -44,18 +60,17 @@ export interface ChartProps {
 
 export function PhaseChart({ label, labels, counts }: ChartProps & { labels: string[]; counts: number[] }) {
   return (
-    <div className="chart-box" data-chart="phase">
+    <ChartBox name="phase">
       <Bar
-        aria-label={label}
-        role="img"
+        {...image(label)}
         options={{
           ...BASE,
           plugins: { legend: { display: false } },
-          scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+          scales: { y: COUNT_AXIS },
         }}
         data={{ labels, datasets: [{ label: "Plants", data: counts, backgroundColor: SERIES_COLORS }] }}
       />
-    </div>
+    </ChartBox>
   );
 }
 
@@ -66,14 +81,13 @@ export function BurnupChart({
   series,
 }: ChartProps & { weeks: string[]; scope: number[]; series: { label: string; data: number[] }[] }) {
   return (
-    <div className="chart-box chart-wide" data-chart="burnup">
+    <ChartBox name="burnup" wide>
       <Line
-        aria-label={label}
-        role="img"
+        {...image(label)}
         options={{
           ...BASE,
           elements: { point: { radius: 0 }, line: { tension: 0 } },
-          scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+          scales: { y: COUNT_AXIS },
         }}
         data={{
           labels: weeks,
@@ -96,21 +110,20 @@ export function BurnupChart({
           ],
         }}
       />
-    </div>
+    </ChartBox>
   );
 }
 
 export function RagChart({ label, counts }: ChartProps & { counts: { green: number; amber: number; red: number } }) {
   return (
-    <div className="chart-box" data-chart="rag">
+    <ChartBox name="rag">
       <Bar
-        aria-label={label}
-        role="img"
+        {...image(label)}
         options={{
           ...BASE,
           indexAxis: "y",
           plugins: { legend: { display: false } },
-          scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+          scales: { x: COUNT_AXIS },
         }}
         data={{
           labels: ["Green", "Amber", "Red"],
@@ -123,6 +136,6 @@ export function RagChart({ label, counts }: ChartProps & { counts: { green: numb
           ],
         }}
       />
-    </div>
+    </ChartBox>
   );
 }

@@ -7,7 +7,7 @@ import { BaselineEvidence, type BaselineEvidenceRow } from "~/components/Baselin
 import { StagedHosts, Violations } from "~/components/EvidenceTriage";
 import { GatesPanel, type GateControls } from "~/components/GatesPanel";
 import { parseChoice, parseId, parseSearch, parseSort, requestedWindow } from "~/domain/listing";
-import { phaseIndex } from "~/domain/phase";
+import { phaseIndex, targetsOf } from "~/domain/phase";
 import { passRefusals } from "~/domain/gates";
 import { can } from "~/domain/permissions";
 import { controlOf } from "~/domain/refusals";
@@ -231,13 +231,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       region: plant.region,
       timeZone: plant.time_zone,
       phase: plant.phase,
-      targets: {
-        inventory: plant.target_inventory,
-        zoning: plant.target_zoning,
-        conduits: plant.target_conduits,
-        baseline: plant.target_baseline,
-        alerting: plant.target_alerting,
-      },
+      targets: targetsOf(plant),
       passes: plant.passes.map((pass) => ({
         phase: pass.phase,
         passedAt: formatLocal(pass.passed_at, plant.time_zone),

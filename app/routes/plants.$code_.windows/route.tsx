@@ -1,3 +1,4 @@
+import { NeedsWindowPanel } from "~/components/NeedsWindowPanel";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { TableHead } from "~/components/DataTable";
 import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
@@ -281,19 +282,14 @@ export default function PlantWindowsPage() {
         </div>
       ) : null}
 
-      {needsWindow.length > 0 ? (
-        <section className="panel notice-conflict" aria-labelledby="needs-title">
-          <h2 id="needs-title">Changes needing a new window</h2>
-          <ul>
-            {needsWindow.map((c) => (
-              <li key={c.id}>
-                <span className="badge bad">Needs a new window</span> {c.title}{" "}
-                <span className="muted">· {c.kindLabel}</span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      <NeedsWindowPanel
+        changes={needsWindow}
+        item={(c) => (
+          <>
+            {c.title} <span className="muted">· {c.kindLabel}</span>
+          </>
+        )}
+      />
 
       {view === "month" ? (
         <MonthGrid />
