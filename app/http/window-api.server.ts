@@ -33,7 +33,7 @@ export async function apiPlant(
   return { actor, plant };
 }
 
-export async function readJson(request: Request): Promise<unknown> {
+async function readJson(request: Request): Promise<unknown> {
   if (!(request.headers.get("Content-Type") ?? "").includes("json")) {
     throw jsonError(400, "Send the body as JSON (Content-Type: application/json).");
   }
