@@ -46,27 +46,25 @@ export const WaiveSchema = z.object({
   code: z.string().trim().min(1, "Choose a criterion."),
   justification: z.string().trim().min(20, "Write the justification in full (at least 20 characters).").max(1000),
 });
+/** The id of a row the form acts on; anything else reads as `message`. */
+const chosen = (message: string) => z.coerce.number(message).int(message).positive(message);
+/** A triage note: 3 to 500 characters, `tooShort` saying what to write. */
+const triageNote = (tooShort: string) =>
+  z.string().trim().min(3, tooShort).max(500, "Keep the note under 500 characters.");
+
 export const ConfirmHostSchema = z.object({
-  assetId: z.coerce.number("Choose a host.").int("Choose a host.").positive("Choose a host."),
-  zoneId: z.coerce.number("Choose a zone.").int("Choose a zone.").positive("Choose a zone."),
+  assetId: chosen("Choose a host."),
+  zoneId: chosen("Choose a zone."),
   kind: z.enum(ASSET_KINDS, "Choose a kind."),
   name: z.string().trim().max(120, "Keep the name under 120 characters.").optional(),
 });
 export const TriageHostSchema = z.object({
-  assetId: z.coerce.number("Choose a host.").int("Choose a host.").positive("Choose a host."),
-  note: z
-    .string()
-    .trim()
-    .min(3, "Write a note (at least 3 characters).")
-    .max(500, "Keep the note under 500 characters."),
+  assetId: chosen("Choose a host."),
+  note: triageNote("Write a note (at least 3 characters)."),
 });
 export const AcknowledgeSchema = z.object({
-  violationId: z.coerce.number("Choose a violation.").int("Choose a violation.").positive("Choose a violation."),
-  note: z
-    .string()
-    .trim()
-    .min(3, "Say what the flow was and what was done (at least 3 characters).")
-    .max(500, "Keep the note under 500 characters."),
+  violationId: chosen("Choose a violation."),
+  note: triageNote("Say what the flow was and what was done (at least 3 characters)."),
 });
 export const PassSchema = z.object({
   phase: z.enum(PHASES, "Choose a gate."),

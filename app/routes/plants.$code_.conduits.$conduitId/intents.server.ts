@@ -1,5 +1,5 @@
 import { z } from "~/utils/zod";
-import { parseFlows } from "~/domain/conduits";
+import { ConduitNameSchema, parseFlows, RuleNameSchema } from "~/domain/conduits";
 import { CONTROL_TYPES } from "~/domain/vocabulary";
 import { assignConduitOwners, signConduit, updateConduit } from "~/models/conduits.server";
 import { acceptBaseline, addDetectionRule, reviewDetectionRule, wireAlerts } from "~/models/gates.server";
@@ -34,11 +34,8 @@ const optionalText = (max: number, label: string) =>
     .transform((value) => (value ? value : null));
 
 export const ConduitSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(3, "Name the conduit (at least 3 characters).")
-    .max(120, "Keep the name under 120 characters."),
+  // The same rule as the program file's conduit names.
+  name: z.string().trim().pipe(ConduitNameSchema),
   zoneAId: z.coerce.number().int().positive("Choose endpoint zone A."),
   zoneBId: z.coerce.number().int().positive("Choose endpoint zone B."),
   purpose: optionalText(500, "purpose"),
@@ -82,7 +79,7 @@ export const AcceptSchema = z.object({
   revision: revisionField,
 });
 export const RuleSchema = z.object({
-  name: z.string().trim().min(3, "Name the rule (at least 3 characters).").max(120),
+  name: z.string().trim().pipe(RuleNameSchema),
   ruleClass: z.enum(["unusual", "wrong"], "Class the rule as unusual or wrong."),
   description: optionalText(1000, "description"),
 });
