@@ -72,11 +72,6 @@ export function Layout({ children }: { children: ReactNode }) {
           {user ? (
             <>
               <nav aria-label="Main">
-                {user.canReadProgram ? (
-                  <NavLink to="/" end>
-                    Program
-                  </NavLink>
-                ) : null}
                 {user.canReadProgram ? <NavLink to="/dashboard">Dashboard</NavLink> : null}
                 {user.canReadProgram ? (
                   <NavLink to="/plants" end>

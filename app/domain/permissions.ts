@@ -119,7 +119,16 @@ export function reachOf(principal: Principal, permission: Permission): Reach | n
   return reach;
 }
 
-/** Where a signed-in person lands: admins manage accounts, everyone else reads the program. */
+/** Where each role's day starts: the page that holds its work. */
+const HOME_PATHS: Record<Role, string> = {
+  executive: "/dashboard",
+  plant_engineer: "/me",
+  corporate_security: "/me",
+  program_lead: "/plants",
+  admin: "/admin",
+};
+
+/** Where a signed-in person lands (after signing in, and at `/`). */
 export function homePath(role: Role): string {
-  return role === "admin" ? "/admin" : "/";
+  return HOME_PATHS[role];
 }

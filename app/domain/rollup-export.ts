@@ -1,4 +1,5 @@
-import type { PlantRollup, Rollup } from "./rollup";
+import { daysLateInWords, type PlantRollup, type Rollup } from "./rollup";
+import { mustActInWords } from "./who-acts";
 
 // The rollup as the outside reads it: the plant rollup CSV and the documented JSON of GET /api/rollup. Pure shaping.
 
@@ -13,9 +14,14 @@ export const ROLLUP_CSV_HEADER = [
   "gate_status",
   "blockers",
   "oldest_blocker_days",
+  "oldest_blocker",
+  "oldest_blocker_title",
+  "oldest_blocker_object",
+  "must_act",
   "forecast_live",
   "target_alerting",
   "days_late",
+  "against_target",
   "rag",
   "next_outage_start_utc",
   "next_outage_end_utc",
@@ -35,9 +41,14 @@ export function rollupCsvRow(p: PlantRollup): (string | number | null)[] {
     p.gateStatus,
     p.blockerCount,
     p.oldestBlockerDays,
+    p.oldestBlocker?.code ?? null,
+    p.oldestBlocker?.title ?? null,
+    p.oldestBlocker?.object ?? null,
+    mustActInWords(p.mustAct),
     p.forecastLive,
     p.targetAlerting,
     p.daysLate,
+    p.daysLate === null ? null : daysLateInWords(p.daysLate),
     p.rag,
     p.nextOutage?.startsAt ?? null,
     p.nextOutage?.endsAt ?? null,
@@ -66,6 +77,16 @@ export function rollupDocument(rollup: Rollup) {
       blockerCount: p.blockerCount,
       oldestBlockerDays: p.oldestBlockerDays,
       blockers: p.blockers.map((b) => b.code),
+      oldestBlocker: p.oldestBlocker
+        ? {
+            code: p.oldestBlocker.code,
+            title: p.oldestBlocker.title,
+            object: p.oldestBlocker.object,
+            since: p.oldestBlocker.since,
+            ageDays: p.oldestBlocker.ageDays,
+          }
+        : null,
+      mustAct: p.mustAct.map((a) => ({ role: a.role, names: a.names, does: a.does })),
       forecastLive: p.forecastLive,
       forecastReason: p.forecastReason,
       targetAlerting: p.targetAlerting,

@@ -1,6 +1,7 @@
 import { addDays, daysBetween } from "./calendar";
 import type { WindowSpan } from "./outage-windows";
-import type { GateStatus } from "./readiness";
+import type { GateResult, GateStatus } from "./readiness";
+import type { MustAct } from "./who-acts";
 import { PHASES, type Phase, type PlantPhase } from "./vocabulary";
 
 // Pure rules of the program rollup: the forecast-against-target rating, blocker age flags and the weekly
@@ -14,10 +15,13 @@ export const RAG_LABELS: Record<Rag, string> = { green: "Green", amber: "Amber",
 /** Days a forecast may run past its target and still be amber. */
 export const AMBER_DAYS = 30;
 
+/** A plant with a blocker open longer than this many days is never rated green. */
+export const OLD_BLOCKER_DAYS = 30;
+
 /** The rule, in the words the dashboard and docs print. */
 export const RAG_RULE = [
   "Green: alerting is live, or the forecast alerting-live day is on or before the plant's alerting target.",
-  `Amber: the forecast is 1–${AMBER_DAYS} days after the target; or the plant has no alerting target; or no forecast can be made yet while the current gate is still within its own target.`,
+  `Amber: the forecast is 1–${AMBER_DAYS} days after the target; or the plant has no alerting target; or no forecast can be made yet while the current gate is still within its own target; or a blocker has been open more than ${OLD_BLOCKER_DAYS} days (a plant held back that long is never green, however good its forecast).`,
   `Red: the forecast is more than ${AMBER_DAYS} days after the target; or no forecast can be made because a conduit's baseline is stalled, or because the current gate is still not passed after its target date.`,
 ] as const;
 
@@ -32,6 +36,8 @@ export interface RagInput {
   stalled: boolean;
   /** The plant-local day today. */
   today: string;
+  /** Age in days of the plant's oldest open blocker, null when nothing blocks it. */
+  oldestBlockerDays: number | null;
 }
 
 export interface RagResult {
@@ -42,7 +48,7 @@ export interface RagResult {
 }
 
 export function ragOf(input: RagInput): RagResult {
-  const { phase, forecastLive, targetAlerting, currentTarget, stalled, today } = input;
+  const { phase, forecastLive, targetAlerting, currentTarget, stalled, today, oldestBlockerDays } = input;
   const daysLate = forecastLive && targetAlerting ? daysBetween(targetAlerting, forecastLive) : null;
   if (phase === "complete") return { rag: "green", daysLate, reason: "Alerting is live." };
   if (forecastLive === null) {
@@ -58,7 +64,35 @@ export function ragOf(input: RagInput): RagResult {
   if (targetAlerting === null) return { rag: "amber", daysLate, reason: "No alerting target." };
   if (daysLate! > AMBER_DAYS) return { rag: "red", daysLate, reason: `${daysLate} days after target.` };
   if (daysLate! > 0) return { rag: "amber", daysLate, reason: `${daysLate} days after target.` };
-  return { rag: "green", daysLate, reason: daysLate === 0 ? "On target." : `${-daysLate!} days ahead of target.` };
+  const forecast = daysLate === 0 ? "On target" : `${daysInWords(-daysLate!)} ahead of target`;
+  if (oldestBlockerDays !== null && oldestBlockerDays > OLD_BLOCKER_DAYS) {
+    return {
+      rag: "amber",
+      daysLate,
+      reason: `${forecast}, but a blocker has been open ${daysInWords(oldestBlockerDays)}.`,
+    };
+  }
+  return { rag: "green", daysLate, reason: `${forecast}.` };
+}
+
+/** "1 day", "12 days". */
+function daysInWords(days: number): string {
+  return `${days.toLocaleString("en-US")} ${days === 1 ? "day" : "days"}`;
+}
+
+/** A forecast against its target in words: "12 days late", "120 days ahead", "on target", or "—" without both. */
+export function daysLateInWords(daysLate: number | null): string {
+  if (daysLate === null) return "—";
+  if (daysLate === 0) return "on target";
+  return daysLate > 0 ? `${daysInWords(daysLate)} late` : `${daysInWords(-daysLate)} ahead`;
+}
+
+/** An age in plain words: "since today", "1 day", "9 days", "about 5 weeks", "about 4 months". */
+export function ageInWords(days: number): string {
+  if (days <= 0) return "since today";
+  if (days < 21) return daysInWords(days);
+  if (days < 60) return `${daysInWords(days)} (about ${Math.round(days / 7)} weeks)`;
+  return `${daysInWords(days)} (about ${Math.round(days / 30.44)} months)`;
 }
 
 /** How many days ahead the rollup's upcoming outage windows reach. */
@@ -200,6 +234,11 @@ export interface PlantRollup extends PlantHeading {
   /** Age in days of the oldest blocker (blockers date from the plant's entry into the phase), null when none. */
   oldestBlockerDays: number | null;
   blockers: { code: string; title: string; message: string }[];
+  oldestBlocker: OldestBlocker | null;
+  /** Who must act next: on the oldest blocker, or a lead passing a gate that is ready; empty once complete. */
+  mustAct: MustAct[];
+  /** Each criterion code of every gate, as the dashboard's matrix reads it. */
+  criteria: Record<string, CriterionCell>;
   forecastLive: string | null;
   forecastReason: string | null;
   targetAlerting: string | null;
@@ -209,6 +248,46 @@ export interface PlantRollup extends PlantHeading {
   nextOutage: WindowSummary | null;
   engineers: string[];
   signoffs: SignoffCounts;
+}
+
+/** One criterion of one plant as the dashboard's matrix reads it. */
+export const CRITERION_CELLS = ["met", "unmet", "waived", "later", "passed"] as const;
+export type CriterionCell = (typeof CRITERION_CELLS)[number];
+
+/**
+ * Each criterion of a plant: `passed` for the criteria of gates already passed, `later` for gates the plant has not
+ * reached yet, and `met`, `unmet` or `waived` for its current gate.
+ */
+export function criterionCells(phase: PlantPhase, gates: readonly GateResult[]): Record<string, CriterionCell> {
+  const current = phase === "complete" ? PHASES.length : PHASES.indexOf(phase);
+  const cells: Record<string, CriterionCell> = {};
+  for (const gate of gates) {
+    const at = PHASES.indexOf(gate.phase);
+    for (const c of gate.criteria) {
+      cells[c.code] =
+        gate.status === "passed" || at < current
+          ? "passed"
+          : at > current
+          ? "later"
+          : c.met
+          ? "met"
+          : c.waived
+          ? "waived"
+          : "unmet";
+    }
+  }
+  return cells;
+}
+
+/** The blocker a plant's row shows: its oldest (the first in the gate's order among the oldest), in words. */
+export interface OldestBlocker {
+  code: string;
+  title: string;
+  message: string;
+  /** The object at fault in words ("“DMZ firewall”"), null when the blocker is the plant as a whole. */
+  object: string | null;
+  since: string;
+  ageDays: number;
 }
 
 export interface TopBlocker {

@@ -6,6 +6,7 @@ import {
   ageInDays,
   blockerFlag,
   burnup,
+  criterionCells,
   ragOf,
   UPCOMING_DAYS,
   type PlantRollup,
@@ -17,6 +18,8 @@ import {
 } from "~/domain/rollup";
 import { formatLocalRange } from "~/domain/local-time";
 import { PHASES, type Phase, type PlantPhase } from "~/domain/vocabulary";
+import type { SignoffPart } from "~/domain/signoffs";
+import { objectAtFault, whoMustAct, whoPassesGate, type ActFacts, type ConduitActFacts } from "~/domain/who-acts";
 import { PLANT_HEADING_COLUMNS, plantHeading } from "~/models/plants.server";
 import { signoffPartsSql } from "~/models/signoff-gaps.server";
 import { windowSpanOf } from "~/models/window-facts.server";
@@ -105,7 +108,7 @@ export async function computeRollup(
   }
   const horizon = new Date(now.getTime() + UPCOMING_DAYS * 86_400_000).toISOString();
 
-  const [readiness, engineers, nextWindows, upcoming, signoffCounts, weekly] = await Promise.all([
+  const [readiness, engineers, nextWindows, upcoming, signoffGaps, weekly, owners, people] = await Promise.all([
     judge(
       db,
       at,
@@ -138,13 +141,18 @@ export async function computeRollup(
         and w.plant_id in (${sql.join(ids)})
       order by w.starts_at, p.code, w.id
       limit ${UPCOMING_LIMIT}`.execute(db),
-    sql<{ plant_id: number; missing: number; stale: number; stale_since: string | null }>`
-      select plant_id,
-        sum(case when status = 'missing' then 1 else 0 end) as missing,
-        sum(case when status = 'stale' then 1 else 0 end) as stale,
-        min(case when status = 'stale' then changed_at end) as stale_since
+    // Every signoff part not signed: counted per plant, and read for who must sign.
+    sql<{
+      plant_id: number;
+      subject_type: "conduit" | "ownership_split";
+      subject_id: number;
+      part: SignoffPart;
+      status: "missing" | "stale";
+      changed_at: string | null;
+    }>`
+      select plant_id, subject_type, subject_id, part, status, changed_at
       from (${signoffPartsSql(ids)})
-      group by plant_id`.execute(db),
+      where status != 'signed'`.execute(db),
     // Gate passes per phase per ISO week, and plants joining the program per ISO week (the scope line).
     sql<{ week: string; series: string; count: number }>`
       select date(passed_at, 'weekday 0', '-6 days') as week, phase as series, count(*) as count
@@ -154,12 +162,42 @@ export async function computeRollup(
       select date(created_at, 'weekday 0', '-6 days') as week, 'scope' as series, count(*) as count
       from plant where id in (${sql.join(ids)}) and created_at <= ${at}
       group by week`.execute(db),
+    // Each conduit's two owners, by name: who must act on a conduit that holds its plant back.
+    db
+      .selectFrom("conduit as c")
+      .leftJoin("person as d", "d.id", "c.design_owner_id")
+      .leftJoin("person as m", "m.id", "c.monitoring_owner_id")
+      .select(["c.id", "c.plant_id", "d.name as design_owner", "m.name as monitoring_owner"])
+      .where("c.plant_id", "in", ids)
+      .execute(),
+    // The program's leads and corporate security: who acts where no one person is named.
+    db
+      .selectFrom("person")
+      .select(["name", "role"])
+      .where("active", "=", 1)
+      .where("role", "in", ["program_lead", "corporate_security"])
+      .orderBy("name")
+      .execute(),
   ]);
 
   const readinessByCode = new Map(readiness.map((r) => [r.code, r]));
   const engineersByPlant = new Map(engineers.map((e) => [e.plant_id, e.names.split("; ").sort()]));
   const nextByPlant = new Map(nextWindows.rows.map((w) => [w.plant_id, windowSummary(w)]));
-  const signoffsByPlant = new Map(signoffCounts.rows.map((s) => [s.plant_id, s]));
+  const leads = people.filter((p) => p.role === "program_lead").map((p) => p.name);
+  const security = people.filter((p) => p.role === "corporate_security").map((p) => p.name);
+  const signoffsByPlant = new Map<number, { missing: number; stale: number; staleSince: string | null }>();
+  const unsignedBySubject = new Map<string, SignoffPart[]>();
+  for (const gap of signoffGaps.rows) {
+    const counts = signoffsByPlant.get(gap.plant_id) ?? { missing: 0, stale: 0, staleSince: null };
+    counts[gap.status] += 1;
+    if (gap.status === "stale" && gap.changed_at && (!counts.staleSince || gap.changed_at < counts.staleSince))
+      counts.staleSince = gap.changed_at;
+    signoffsByPlant.set(gap.plant_id, counts);
+    const subject = `${gap.subject_type}:${gap.subject_id}`;
+    unsignedBySubject.set(subject, [...(unsignedBySubject.get(subject) ?? []), gap.part]);
+  }
+  const ownersByPlant = new Map<number, typeof owners>();
+  for (const o of owners) ownersByPlant.set(o.plant_id, [...(ownersByPlant.get(o.plant_id) ?? []), o]);
 
   const topBlockers: TopBlocker[] = [];
   const plants = plantRows.map((p): PlantRollup => {
@@ -182,6 +220,7 @@ export async function computeRollup(
       currentTarget: phase === "complete" ? null : targets[phase],
       stalled: r?.conduits.some((c) => c.monitored && c.baseline.status === "stalled") ?? false,
       today: localDay(at, p.time_zone),
+      oldestBlockerDays: open.length > 0 ? age : null,
     });
     for (const b of open) {
       topBlockers.push({
@@ -198,6 +237,26 @@ export async function computeRollup(
     }
     const gate = r?.gates.find((g) => g.phase === phase) ?? null;
     const signoffs = signoffsByPlant.get(p.id);
+    const baselines = new Map(r?.conduits.map((c) => [c.id, c.baseline.status]) ?? []);
+    const facts: ActFacts = {
+      engineers: engineersByPlant.get(p.id) ?? [],
+      leads,
+      security,
+      conduits: new Map(
+        (ownersByPlant.get(p.id) ?? []).map((o): [number, ConduitActFacts] => [
+          o.id,
+          {
+            designOwner: o.design_owner,
+            monitoringOwner: o.monitoring_owner,
+            unsigned: unsignedBySubject.get(`conduit:${o.id}`) ?? [],
+            baseline: baselines.get(o.id) ?? null,
+          },
+        ])
+      ),
+      splitUnsigned: unsignedBySubject.get(`ownership_split:${p.id}`) ?? [],
+    };
+    // Every blocker dates from the plant's entry into its phase: the oldest is the first in the gate's order.
+    const first = open[0];
     return {
       ...plantHeading(p, phase),
       gates: (r?.gates ?? []).map((g) => ({ phase: g.phase, status: g.status, passedAt: g.passedAt })),
@@ -206,6 +265,22 @@ export async function computeRollup(
       phaseSince,
       oldestBlockerDays: open.length > 0 ? age : null,
       blockers: open.map((b) => ({ code: b.code, title: b.title, message: b.message })),
+      oldestBlocker: first
+        ? {
+            code: first.code,
+            title: first.title,
+            message: first.message,
+            object: objectAtFault(first.objects),
+            since: phaseSince,
+            ageDays: age,
+          }
+        : null,
+      mustAct: first
+        ? whoMustAct(first, facts)
+        : phase !== "complete" && gate?.status === "ready"
+        ? whoPassesGate(phase, facts)
+        : [],
+      criteria: r ? criterionCells(phase, r.gates) : {},
       forecastLive: r?.forecastLive ?? null,
       forecastReason: r?.forecastReason ?? null,
       targetAlerting: p.target_alerting,
@@ -214,11 +289,7 @@ export async function computeRollup(
       ragReason: rag.reason,
       nextOutage: nextByPlant.get(p.id) ?? null,
       engineers: engineersByPlant.get(p.id) ?? [],
-      signoffs: {
-        missing: Number(signoffs?.missing ?? 0),
-        stale: Number(signoffs?.stale ?? 0),
-        staleSince: signoffs?.stale_since ?? null,
-      },
+      signoffs: signoffs ?? { missing: 0, stale: 0, staleSince: null },
     };
   });
 

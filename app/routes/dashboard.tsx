@@ -2,13 +2,30 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BurnupChart, PhaseChart, RagChart } from "~/components/dashboard/Charts.client";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
+import { CriteriaMatrix, MatrixLegend, type MatrixData } from "~/components/dashboard/CriteriaMatrix";
+import { IgnoredParams } from "~/components/IgnoredParams";
+import { PagerPastOnePage } from "~/components/PagerPastOnePage";
 import { RagBadge } from "~/components/dashboard/RagBadge";
 import { useHydrated } from "~/utils/hydrated";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { DataTable, PlantName, type Column } from "~/components/DataTable";
-import { AMBER_DAYS, BLOCKER_FLAG_DAYS, RAG_RULE, RAGS, UPCOMING_DAYS, type Rag } from "~/domain/rollup";
+import { requestedWindow } from "~/domain/listing";
+import { phaseIndex } from "~/domain/phase";
+import { CRITERIA } from "~/domain/readiness";
+import {
+  ageInWords,
+  AMBER_DAYS,
+  BLOCKER_FLAG_DAYS,
+  daysLateInWords,
+  OLD_BLOCKER_DAYS,
+  RAG_RULE,
+  RAGS,
+  UPCOMING_DAYS,
+  type PlantRollup,
+  type Rag,
+} from "~/domain/rollup";
 import { formatDate } from "~/domain/time";
-import { PHASE_LABELS, PHASES, type PlantPhase } from "~/domain/vocabulary";
+import { PHASE_LABELS, PHASES, type Phase, type PlantPhase } from "~/domain/vocabulary";
 import { loadRollup } from "~/http/readiness-cache.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -22,11 +39,45 @@ const SIGNOFF_PLANTS = 25;
 const RAG_PLANTS = 40;
 const UPCOMING_WINDOWS = 40;
 const RAG_ORDER: Record<Rag, number> = { red: 0, amber: 1, green: 2 };
+/** Plants per page of the criteria matrix. */
+const MATRIX_PAGE = 50;
+
+/**
+ * The plants × criteria matrix of the plants not live yet, from the cached rollup: the gates some of them are at
+ * (and those in between), one page of plants by phase and code, and per criterion the plants it holds back.
+ */
+function criteriaMatrix(plants: readonly PlantRollup[], params: URLSearchParams, ignored: string[]) {
+  const open = plants
+    .filter((p) => p.phase !== "complete")
+    .sort((a, b) => phaseIndex(a.phase) - phaseIndex(b.phase) || a.code.localeCompare(b.code));
+  const current = [...new Set(open.map((p) => p.phase as Phase))];
+  const from = Math.min(...current.map(phaseIndex));
+  const to = Math.max(...current.map(phaseIndex));
+  const gates = PHASES.filter((phase) => phaseIndex(phase) >= from && phaseIndex(phase) <= to).map((phase) => ({
+    phase,
+    criteria: CRITERIA[phase].map((c) => ({ code: c.code, title: c.title })),
+  }));
+  const codes = gates.flatMap((g) => g.criteria.map((c) => c.code));
+  const window = requestedWindow(params, ignored, open.length, MATRIX_PAGE);
+  const matrix: MatrixData = {
+    gates,
+    rows: open.slice(window.offset, window.offset + window.limit).map((p) => ({
+      code: p.code,
+      name: p.name,
+      phase: p.phase,
+      cells: codes.map((code) => p.criteria[code] ?? "later"),
+    })),
+    heldBack: codes.map((code) => open.filter((p) => p.criteria[code] === "unmet").length),
+  };
+  return { matrix, window, total: open.length };
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   requirePermission(user, "read:program");
   const rollup = await loadRollup(getDb(), new Date());
+  const ignored: string[] = [];
+  const matrix = criteriaMatrix(rollup.plants, new URL(request.url).searchParams, ignored);
   const ragPlants = rollup.plants
     .map((p) => ({
       code: p.code,
@@ -51,6 +102,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     .sort((a, b) => b.stale - a.stale || b.missing - a.missing || a.code.localeCompare(b.code));
   return {
     computedAt: rollup.computedAt,
+    ignored,
+    matrix,
     plantCount: rollup.plants.length,
     byPhase: rollup.byPhase,
     byRag: rollup.byRag,
@@ -126,7 +179,7 @@ const FORECAST_COLUMNS: Column<DashboardData["ragPlants"][number]>[] = [
   { header: "Phase", cell: phaseCell },
   { header: "Forecast live (plant day)", cell: (p) => formatDate(p.forecastLive) },
   { header: "Target", cell: (p) => formatDate(p.targetAlerting) },
-  { header: "Days late", num: true, cell: (p) => p.daysLate ?? "—" },
+  { header: "Against target", cell: (p) => daysLateInWords(p.daysLate) },
   { header: "Rating", cell: (p) => <RagBadge rag={p.rag} /> },
   { header: "Why", cell: (p) => p.ragReason },
 ];
@@ -147,7 +200,7 @@ const BLOCKER_COLUMNS: Column<DashboardData["topBlockers"][number]>[] = [
       </>
     ),
   },
-  { header: "Age (days)", num: true, cell: (b) => b.ageDays },
+  { header: "Open for", cell: (b) => ageInWords(b.ageDays) },
   {
     header: "Flag",
     cell: (b) =>
@@ -196,6 +249,10 @@ export default function Dashboard() {
   const data = useLoaderData<typeof loader>();
   const hydrated = useHydrated();
   const { byPhase, byRag, burnup } = data;
+  const matrixCodes = data.matrix.matrix.gates.flatMap((g) => g.criteria);
+  const most = Math.max(0, ...data.matrix.matrix.heldBack);
+  const mostAt = data.matrix.matrix.heldBack.indexOf(most);
+  const mostHeldBack = most > 0 ? { ...matrixCodes[mostAt]!, count: most } : null;
   return (
     <div className="dashboard">
       <div className="page-head">
@@ -214,6 +271,44 @@ export default function Dashboard() {
           </p>
         </div>
       </div>
+
+      <IgnoredParams ignored={data.ignored} />
+
+      <section className="panel" aria-labelledby="matrix-title" id="matrix">
+        <h2 id="matrix-title">What holds plants back: plants × criteria</h2>
+        <p className="muted">
+          Every plant not live yet (by phase), against each criterion of the gates they are at. The last row counts, for
+          each criterion, the plants it holds back now.
+          {mostHeldBack ? (
+            <>
+              {" "}
+              Most plants are held back by{" "}
+              <strong>
+                {mostHeldBack.code} ({mostHeldBack.title})
+              </strong>
+              : {mostHeldBack.count} {mostHeldBack.count === 1 ? "plant" : "plants"}.
+            </>
+          ) : null}
+        </p>
+        <MatrixLegend />
+        {data.matrix.total === 0 ? (
+          <p>Every plant is live.</p>
+        ) : (
+          <CriteriaMatrix
+            data={data.matrix.matrix}
+            caption={`Criteria of the current gates, ${data.matrix.total} plants not live yet${
+              data.matrix.window.pageCount > 1
+                ? `, page ${data.matrix.window.page} of ${data.matrix.window.pageCount}`
+                : ""
+            }`}
+          />
+        )}
+        <PagerPastOnePage
+          list={{ window: data.matrix.window, total: data.matrix.total, rows: data.matrix.matrix.rows }}
+          noun="plants"
+          anchor="matrix"
+        />
+      </section>
 
       <section className="panel" aria-labelledby="phases-title" id="phases">
         <h2 id="phases-title">Plants per phase now</h2>
@@ -274,7 +369,8 @@ export default function Dashboard() {
             ))}
           </ul>
           <p className="muted">
-            Amber covers up to {AMBER_DAYS} days late. Forecast and target are the plant's local days.
+            Amber covers up to {AMBER_DAYS} days late, and any plant with a blocker open more than {OLD_BLOCKER_DAYS}{" "}
+            days. Forecast and target are the plant's local days.
           </p>
         </div>
         <div className="chart-pair">

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
+import { BlockerInWords, MustActList } from "~/components/dashboard/MustAct";
 import { RagBadge } from "~/components/dashboard/RagBadge";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PagerPastOnePage } from "~/components/PagerPastOnePage";
@@ -10,7 +11,10 @@ import { PhaseBadge } from "~/components/PhaseBadge";
 import { compareValues, parseChoice, parseSort, requestedWindow } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
 import {
+  ageInWords,
   BLOCKED_FILTERS,
+  blockerFlag,
+  daysLateInWords,
   RAG_LABELS,
   RAGS,
   ROLLUP_SORT_KEYS,
@@ -23,8 +27,9 @@ import { loadRollup } from "~/http/readiness-cache.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 
-// The program lead's view: every plant with its phase, gate, blockers, next outage, forecast against target and
-// owners; filtered and sorted by the address, so every view is a link and works without JavaScript.
+// The program lead's view and home: which plants are stuck, on what, since when, and who must act; with each plant's
+// phase, gate, next outage, forecast against target and owners. Filtered and sorted by the address, so every view is
+// a link and works without JavaScript.
 
 const PLANT_PHASES: readonly PlantPhase[] = [...PHASES, "complete"];
 const RAG_RANK = { red: 0, amber: 1, green: 2 } as const;
@@ -94,6 +99,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     gateStatus: p.gateStatus,
     blockerCount: p.blockerCount,
     oldestBlockerDays: p.oldestBlockerDays,
+    oldestBlocker: p.oldestBlocker,
+    mustAct: p.mustAct,
     nextOutage: p.nextOutage
       ? {
           title: p.nextOutage.title,
@@ -143,11 +150,36 @@ const PLANT_COLUMNS: Column<Awaited<ReturnType<typeof loader>>["plants"][number]
   },
   { header: "Blockers", num: true, sort: { column: "blockers", firstDir: "desc" }, cell: (p) => p.blockerCount },
   {
-    header: "Oldest blocker (days)",
-    num: true,
-    sort: { column: "oldest", firstDir: "desc" },
-    cell: (p) => p.oldestBlockerDays ?? "—",
+    header: "Held back by",
+    className: "held-back",
+    cell: (p) =>
+      p.oldestBlocker ? (
+        <BlockerInWords blocker={p.oldestBlocker} more={p.blockerCount - 1} />
+      ) : p.gateStatus === "ready" ? (
+        "Nothing: the gate is ready to pass"
+      ) : (
+        "—"
+      ),
   },
+  {
+    header: "Blocked for",
+    sort: { column: "oldest", firstDir: "desc" },
+    className: "blocked-for",
+    cell: (p) =>
+      p.oldestBlockerDays === null ? (
+        "—"
+      ) : (
+        <>
+          <span data-age-days={p.oldestBlockerDays}>{ageInWords(p.oldestBlockerDays)}</span>
+          {blockerFlag(p.oldestBlockerDays) ? (
+            <div className={`badge ${p.oldestBlockerDays >= 30 ? "bad" : "warn"}`}>
+              {blockerFlag(p.oldestBlockerDays)} days
+            </div>
+          ) : null}
+        </>
+      ),
+  },
+  { header: "Who must act", className: "who-acts", cell: (p) => <MustActList acts={p.mustAct} /> },
   {
     header: "Next outage window",
     sort: { column: "outage" },
@@ -167,7 +199,12 @@ const PLANT_COLUMNS: Column<Awaited<ReturnType<typeof loader>>["plants"][number]
     header: "Forecast live",
     sort: { column: "forecast" },
     className: "nowrap",
-    cell: (p) => formatDate(p.forecastLive),
+    cell: (p) => (
+      <>
+        {formatDate(p.forecastLive)}
+        {p.daysLate !== null ? <div className="muted">{daysLateInWords(p.daysLate)}</div> : null}
+      </>
+    ),
   },
   { header: "Target", sort: { column: "target" }, className: "nowrap", cell: (p) => formatDate(p.targetAlerting) },
   {
@@ -194,8 +231,10 @@ export default function PlantsList() {
           <p className="eyebrow">Program lead's view</p>
           <h1>Plants</h1>
           <p className="lede">
-            Every plant's phase, gate, blockers, next outage window and alerting forecast against target. Dates are each
-            plant's local day; window times are the plant's clock with its zone.
+            Which plants are stuck, on what, since when, and who must act; with each plant's phase, next outage window
+            and alerting forecast against target. A blocker's age counts from the day the plant entered its phase: sort
+            by "Blocked for" to see the oldest first. Dates are each plant's local day; window times are the plant's
+            clock with its zone.
           </p>
         </div>
         <div>
@@ -227,6 +266,9 @@ export default function PlantsList() {
         <button type="submit">Apply</button>
         {filtered ? <Link to={`?sort=${sort}&dir=${dir}`}>Clear filters</Link> : null}
       </Form>
+      <p className="no-print">
+        <Link to="?blocked=yes&sort=oldest&dir=desc">Stuck plants, longest blocked first</Link>
+      </p>
 
       <DataTable
         className="plants-table"

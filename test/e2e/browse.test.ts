@@ -31,7 +31,7 @@ after(async () => {
 });
 
 describe("browsing the program", () => {
-  it("goes from the overview to a plant, sorts, filters and pages its assets", async () => {
+  it("goes from the plant list to a plant, sorts, filters and pages its assets", async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
@@ -40,24 +40,24 @@ describe("browsing the program", () => {
     });
 
     await signInInBrowser(page, server.url, "lead@demo.test", TEST_PASSWORD);
-    assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), "Plants in the segmentation program");
-    const rows = page.locator("table tbody tr");
+    assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), "Plants", "the lead lands on the plants");
+    const rows = page.locator("table.plants-table tbody tr");
     assert.equal(await rows.count(), 13);
     await page.screenshot({ path: path.join(shots, "overview.png"), fullPage: true });
 
-    await page.getByRole("link", { name: "Assets" }).click();
-    await page.waitForURL(/sort=assets&dir=desc/);
-    await page.locator('th[aria-sort="descending"]', { hasText: "Assets" }).waitFor();
+    await page.getByRole("link", { name: "Blockers", exact: true }).click();
+    await page.waitForURL(/sort=blockers&dir=desc/);
+    await page.locator('th[aria-sort="descending"]', { hasText: "Blockers" }).waitFor();
     await settled(page);
-    const counts = await page.locator("table tbody tr td:nth-child(6)").allInnerTexts();
+    const counts = await page.locator("table.plants-table tbody tr td:nth-child(5)").allInnerTexts();
     const numbers = counts.map((c) => Number(c.replace(/,/g, "")));
     assert.deepEqual(
       numbers,
       [...numbers].sort((a, b) => b - a)
     );
 
-    const biggest = page.locator("table tbody tr").first().locator("td").first().getByRole("link");
-    const code = await biggest.innerText();
+    const biggest = page.locator("table.plants-table tbody tr").first().locator("td").first().getByRole("link");
+    const code = (await biggest.innerText()).split(" ")[0]!;
     await biggest.click();
     await page.waitForURL(new RegExp(`/plants/${code}$`));
     await settled(page);

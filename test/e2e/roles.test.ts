@@ -179,10 +179,10 @@ async function shot(page: Page, name: string): Promise<void> {
 describe("what each role sees", () => {
   it("the program lead: the program, settings and the audit trail; tick and edit controls on a plant", async () => {
     const { context, page, errors } = await signedIn("lead@demo.test");
-    await page.getByRole("heading", { level: 1, name: "Plants in the segmentation program" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Plants" }).waitFor();
     assert.deepEqual(
       await navLinks(page),
-      ["Program", "Dashboard", "Plants", "My queue", "Windows", "Settings", "Audit trail"],
+      ["Dashboard", "Plants", "My queue", "Windows", "Settings", "Audit trail"],
       "the lead's navigation"
     );
     await openPlant(page, "DAY");
@@ -195,10 +195,10 @@ describe("what each role sees", () => {
 
   it("the executive: everything, read-only: no control that changes anything", async () => {
     const { context, page, errors } = await signedIn("exec@demo.test");
-    await page.getByRole("heading", { level: 1, name: "Plants in the segmentation program" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Program dashboard" }).waitFor();
     assert.deepEqual(
       await navLinks(page),
-      ["Program", "Dashboard", "Plants", "Windows", "Settings", "Audit trail"],
+      ["Dashboard", "Plants", "Windows", "Settings", "Audit trail"],
       "the executive's navigation"
     );
     await openPlant(page, "DAY");
@@ -242,10 +242,10 @@ describe("what each role sees", () => {
 
   it("the plant engineer: their plant in full with tick and split controls, another plant as a summary", async () => {
     const { context, page, errors } = await signedIn("eng.day@demo.test");
-    await page.getByRole("heading", { level: 1, name: "Plants in the segmentation program" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "What waits on me" }).waitFor();
     assert.deepEqual(
       await navLinks(page),
-      ["Program", "Dashboard", "Plants", "My queue", "Windows", "Settings"],
+      ["Dashboard", "Plants", "My queue", "Windows", "Settings"],
       "the plant engineer's navigation"
     );
 
@@ -295,10 +295,10 @@ describe("what each role sees", () => {
 
   it("corporate security: signs the monitoring part where they are the owner, and is told why not elsewhere", async () => {
     const { context, page, errors } = await signedIn("security@demo.test");
-    await page.getByRole("heading", { level: 1, name: "Plants in the segmentation program" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "What waits on me" }).waitFor();
     assert.deepEqual(
       await navLinks(page),
-      ["Program", "Dashboard", "Plants", "My queue", "Windows", "Settings"],
+      ["Dashboard", "Plants", "My queue", "Windows", "Settings"],
       "corporate security's navigation"
     );
     const part = (name: RegExp) => page.locator(".part").filter({ has: page.getByRole("heading", { name }) });

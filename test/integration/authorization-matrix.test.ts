@@ -318,7 +318,19 @@ const SPLIT =
 
 const TABLE: Entry[] = [
   // Pages and downloads (loaders).
-  { route: "_index.tsx", method: "GET", path: "/", expected: only(...READERS) },
+  {
+    route: "_index.tsx",
+    method: "GET",
+    path: "/",
+    // Every role is sent to its own home; without a session, to sign in.
+    verify: (reply, { actor }) => {
+      const home = homePath(ACCOUNTS[actor === "anonymous" ? "program_lead" : actor].role);
+      return reply.status === 302 && reply.location === home
+        ? null
+        : `expected a 302 to ${home}, got ${reply.status} ${reply.location ?? ""}`;
+    },
+    expected: only(...SIGNED_IN),
+  },
   { route: "plants.$code/route.tsx", method: "GET", path: "/plants/DAY", expected: only(...READERS) },
   {
     route: "plants.$code/route.tsx",
@@ -1567,7 +1579,7 @@ describe("around the matrix", () => {
       assert.equal(signIn.status, 302, `signing in with redirectTo ${JSON.stringify(redirectTo)} succeeds`);
       assert.equal(
         signIn.headers.get("Location"),
-        "/",
+        homePath(ACCOUNTS.executive.role),
         `signing in with redirectTo ${JSON.stringify(redirectTo)} goes home`
       );
       const signedIn = await fetch(`${server.url}/login?redirectTo=${encodeURIComponent(redirectTo)}`, {
@@ -1577,7 +1589,7 @@ describe("around the matrix", () => {
       await signedIn.arrayBuffer();
       assert.equal(
         signedIn.headers.get("Location"),
-        "/",
+        homePath(ACCOUNTS.executive.role),
         `a signed-in visit with redirectTo ${JSON.stringify(redirectTo)} goes home`
       );
     }

@@ -86,59 +86,20 @@ async function plantCounts() {
   );
 }
 
-describe("program overview loader", () => {
-  it("lists every plant with the counts the database holds, ordered by code", async () => {
-    const result = await call(overview, "/");
-    const expected = await plantCounts();
-    assert.equal(result.plants.length, 13);
-    assert.deepEqual(
-      result.plants.map((p) => p.code),
-      [...expected.keys()].sort()
-    );
-    for (const plant of result.plants) {
-      assert.deepEqual(
-        { assets: plant.assetCount, zones: plant.zoneCount, conduits: plant.conduitCount },
-        expected.get(plant.code)
-      );
-    }
-    assert.deepEqual(result.ignored, []);
-  });
-
-  it("sorts by a column in either direction", async () => {
-    const result = await call(overview, "/?sort=assets&dir=desc");
-    const counts = result.plants.map((p) => p.assetCount);
-    assert.deepEqual(
-      counts,
-      [...counts].sort((a, b) => b - a)
-    );
-    const byPhase = await call(overview, "/?sort=phase");
-    const order = ["inventory", "zoning", "conduits", "baseline", "alerting", "complete"];
-    const phases = byPhase.plants.map((p) => order.indexOf(p.phase));
-    assert.deepEqual(
-      phases,
-      [...phases].sort((a, b) => a - b)
-    );
-  });
-
-  it("derives the phase from recorded gate passes", async () => {
-    const result = await call(overview, "/");
-    const passes = await test.db
-      .selectFrom("gate_pass")
-      .innerJoin("plant", "plant.id", "gate_pass.plant_id")
-      .select(["plant.code", "gate_pass.phase"])
-      .execute();
-    const order = ["inventory", "zoning", "conduits", "baseline", "alerting"];
-    for (const plant of result.plants) {
-      const passed = passes.filter((p) => p.code === plant.code).length;
-      assert.equal(plant.phase, order[passed] ?? "complete", plant.code);
-    }
-  });
-
-  it("ignores an unknown sort key with a notice instead of failing", async () => {
-    const result = await call(overview, "/?sort=%27%3Bdrop%20table%20plant&dir=up");
-    assert.equal(result.sort, "code");
-    assert.equal(result.ignored.length, 2);
-    assert.equal(result.plants.length, 13);
+describe("the landing page", () => {
+  it("sends each role to the page that holds its work", async () => {
+    const landing = async (as: string) => {
+      try {
+        await call(overview, "/", {}, as);
+      } catch (thrown) {
+        if (thrown instanceof Response && thrown.status === 302) return thrown.headers.get("Location");
+        throw thrown;
+      }
+      return null;
+    };
+    assert.equal(await landing("lead@demo.test"), "/plants");
+    assert.equal(await landing("eng.day@demo.test"), "/me");
+    assert.equal(await landing("admin@demo.test"), "/admin");
   });
 });
 

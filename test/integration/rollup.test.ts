@@ -222,7 +222,8 @@ describe("the rollup against figures recomputed from the database", () => {
       } else if (plant.target_alerting === null) expected = "amber";
       else if (late! > 30) expected = "red";
       else if (late! > 0) expected = "amber";
-      else expected = "green";
+      // A blocker open more than 30 days keeps a plant from green.
+      else expected = got.oldestBlockerDays !== null && got.oldestBlockerDays > 30 ? "amber" : "green";
       assert.equal(got.rag, expected, `${plant.code}: ${got.ragReason}`);
       assert.equal(got.forecastLive, forecast, `${plant.code} forecast`);
       assert.equal(got.daysLate, late, `${plant.code} days late`);
@@ -396,14 +397,38 @@ describe("the CSV, the JSON and the pages", () => {
       const dash = dashRows.get(plant.code);
       assert.ok(dash, `${plant.code} is on the dashboard`);
       assert.equal(dash[5]!.toLowerCase(), plant.rag, `${plant.code} rating on the dashboard`);
-      assert.equal(dash[4], plant.daysLate === null ? "—" : String(plant.daysLate), `${plant.code} days late`);
-      // The plants page: plant, region, phase, gate, blockers, oldest, outage, forecast, target, rating, engineers.
+      assert.equal(
+        dash[4],
+        plant.daysLate === null
+          ? "—"
+          : plant.daysLate === 0
+          ? "on target"
+          : `${Math.abs(plant.daysLate)} ${Math.abs(plant.daysLate) === 1 ? "day" : "days"} ${
+              plant.daysLate > 0 ? "late" : "ahead"
+            }`,
+        `${plant.code} against target, in words`
+      );
+      assert.doesNotMatch(dash[4]!, /[−-]\d/, "never a negative number of days");
+      // The plants page: plant, region, phase, gate, blockers, held back by, blocked for, who must act, outage,
+      // forecast, target, rating, engineers.
       const listed = plantRows.get(plant.code);
       assert.ok(listed, `${plant.code} is on the plants page`);
       assert.equal(listed[4], String(plant.blockerCount), `${plant.code} blockers on the plants page`);
-      assert.equal(listed[5], plant.oldestBlockerDays === null ? "—" : String(plant.oldestBlockerDays));
-      assert.ok(listed[9]!.toLowerCase().startsWith(plant.rag), `${plant.code} rating on the plants page`);
-      assert.equal(listed[10], plant.engineers.length ? plant.engineers.join(", ") : "—");
+      if (plant.oldestBlocker) {
+        assert.ok(listed[5]!.startsWith(plant.oldestBlocker.title), `${plant.code} held back by ${listed[5]}`);
+        if (plant.oldestBlocker.object) assert.ok(listed[5]!.includes(plant.oldestBlocker.object));
+        assert.match(listed[6]!, new RegExp(`^${plant.oldestBlocker.ageDays} days?|^since today`));
+        assert.equal(row[col("oldest_blocker")], plant.oldestBlocker.code, `${plant.code} oldest blocker in CSV`);
+      } else {
+        assert.equal(listed[6], "—");
+      }
+      for (const act of plant.mustAct) {
+        for (const name of act.names) assert.ok(listed[7]!.includes(name), `${plant.code}: ${name} must act`);
+        assert.ok(row[col("must_act")]!.includes(act.does), `${plant.code} who must act in CSV`);
+      }
+      assert.doesNotMatch(listed[9]!, /[−-]\d/, "never a negative number of days on the plants page");
+      assert.ok(listed[11]!.toLowerCase().startsWith(plant.rag), `${plant.code} rating on the plants page`);
+      assert.equal(listed[12], plant.engineers.length ? plant.engineers.join(", ") : "—");
     }
     for (const [phase, cells] of rowsBy(dashboard.text, "phase")) {
       assert.equal(cells[1], String(doc.byPhase[phase as keyof typeof doc.byPhase]), `plants in ${phase} on the page`);

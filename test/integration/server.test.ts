@@ -38,8 +38,8 @@ describe("npm start", () => {
     assert.equal(response.headers.get("location"), "/login?redirectTo=%2Fplants%2FDAY");
   });
 
-  it("serves the overview with security headers", async () => {
-    const response = await get(`${server.url}/`);
+  it("serves the lead's home, the plant list, with security headers", async () => {
+    const response = await get(`${server.url}/plants`);
     assert.equal(response.status, 200);
     const csp = response.headers.get("content-security-policy") ?? "";
     assert.match(csp, /script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
@@ -52,11 +52,11 @@ describe("npm start", () => {
     const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
     assert.ok(scripts.length > 0);
     for (const tag of scripts) assert.ok(tag.includes(`nonce="${nonce}"`), `script without the nonce: ${tag}`);
-    assert.match(html, /Plants in the segmentation program/);
+    assert.match(html, /Which plants are stuck, on what, since when, and who must act/);
   });
 
   it("serves a plant page, and 404 pages for unknown plants and addresses", async () => {
-    const home = await (await get(`${server.url}/`)).text();
+    const home = await (await get(`${server.url}/plants`)).text();
     const code = /href="\/plants\/([A-Z]+)"/.exec(home)![1]!;
     const plant = await get(`${server.url}/plants/${code}?page=abc&sort=%3Cscript%3E`);
     assert.equal(plant.status, 200);
@@ -73,7 +73,7 @@ describe("npm start", () => {
   });
 
   it("serves built assets with long-lived caching", async () => {
-    const html = await (await get(`${server.url}/`)).text();
+    const html = await (await get(`${server.url}/plants`)).text();
     const asset = /href="(\/build\/[^"]+\.css)"/.exec(html)![1]!;
     const response = await fetch(`${server.url}${asset}`);
     assert.equal(response.status, 200);

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  ageInWords,
   blockerFlag,
   burnup,
+  criterionCells,
+  daysLateInWords,
   isoWeekLabel,
   isoWeekStart,
   ragOf,
@@ -17,6 +20,7 @@ const base: RagInput = {
   currentTarget: "2026-12-01",
   stalled: false,
   today: "2026-11-26",
+  oldestBlockerDays: null,
 };
 
 describe("the rating rule", () => {
@@ -40,8 +44,75 @@ describe("the rating rule", () => {
     assert.equal(ragOf({ ...base, forecastLive: null, currentTarget: "2026-11-26" }).rag, "amber", "due today");
   });
 
+  it("is never green with a blocker open more than 30 days: amber, however far ahead the forecast", () => {
+    assert.equal(ragOf({ ...base, oldestBlockerDays: 30 }).rag, "green", "30 days old is still green");
+    const old = ragOf({ ...base, forecastLive: "2026-09-12", oldestBlockerDays: 31 });
+    assert.equal(old.rag, "amber");
+    assert.match(old.reason, /120 days ahead of target, but a blocker has been open 31 days/);
+    assert.equal(ragOf({ ...base, oldestBlockerDays: 128 }).rag, "amber");
+    assert.equal(ragOf({ ...base, forecastLive: "2027-02-10", oldestBlockerDays: 128 }).rag, "red", "late stays red");
+    assert.equal(ragOf({ ...base, forecastLive: null, stalled: true, oldestBlockerDays: 90 }).rag, "red");
+  });
+
   it("is green once alerting is live, whatever the dates", () => {
     assert.equal(ragOf({ ...base, phase: "complete", forecastLive: "2027-06-01" }).rag, "green");
+  });
+});
+
+describe("days and ages in words", () => {
+  it("reads a forecast ahead of its target as ahead, never as negative days late", () => {
+    assert.equal(daysLateInWords(-120), "120 days ahead");
+    assert.equal(daysLateInWords(1), "1 day late");
+    assert.equal(daysLateInWords(0), "on target");
+    assert.equal(daysLateInWords(null), "—");
+    assert.equal(ragOf({ ...base, forecastLive: "2026-09-12" }).reason, "120 days ahead of target.");
+  });
+
+  it("reads ages in days, with weeks or months once they grow", () => {
+    assert.deepEqual(
+      [0, 1, 9, 35, 128].map(ageInWords),
+      ["since today", "1 day", "9 days", "35 days (about 5 weeks)", "128 days (about 4 months)"]
+    );
+  });
+});
+
+describe("the criteria matrix cells", () => {
+  const gate = (phase: "inventory" | "zoning", status: "passed" | "blocked", codes: [string, boolean, boolean][]) => ({
+    phase,
+    status,
+    passedAt: null,
+    passedBy: null,
+    criteria: codes.map(([code, met, waived]) => ({
+      code,
+      title: code,
+      checklist: false,
+      met,
+      waived: waived ? { code, justification: "j", by: "Lead", at: "2026-11-01T00:00:00Z" } : null,
+      message: "",
+      objects: [],
+      tick: null,
+    })),
+  });
+
+  it("reads passed gates as passed, the current gate as met, unmet or waived, later gates as not reached", () => {
+    const inventory = gate("inventory", "passed", [["INV-ASSETS", true, false]]);
+    const zoning = gate("zoning", "blocked", [
+      ["ZON-STANDARD", true, false],
+      ["ZON-PLACED", false, false],
+      ["ZON-REVIEW", false, true],
+    ]);
+    assert.deepEqual(criterionCells("zoning", [inventory, zoning]), {
+      "INV-ASSETS": "passed",
+      "ZON-STANDARD": "met",
+      "ZON-PLACED": "unmet",
+      "ZON-REVIEW": "waived",
+    });
+    assert.deepEqual(criterionCells("inventory", [{ ...inventory, status: "blocked" }, zoning]), {
+      "INV-ASSETS": "met",
+      "ZON-STANDARD": "later",
+      "ZON-PLACED": "later",
+      "ZON-REVIEW": "later",
+    });
   });
 });
 
