@@ -209,14 +209,14 @@ describe("the program lead", () => {
       assert.match(await row.locator(".badge").first().innerText(), /Conduit definition/, `${code} is in conduits`);
     }
 
-    await page.getByRole("link", { name: "Oldest blocker (days)" }).click();
+    await page.getByRole("link", { name: "Blocked for", exact: true }).click();
     await page.waitForURL(/sort=oldest/);
     await settled(page);
     const sorted = new URL(page.url());
     assert.equal(sorted.searchParams.get("phase"), "conduits", "sorting keeps the filters");
     const ages = await page
-      .locator("tr[data-plant] td:nth-child(6)")
-      .evaluateAll((cells) => cells.map((c) => Number(c.textContent)));
+      .locator("tr[data-plant] td.blocked-for [data-age-days]")
+      .evaluateAll((cells) => cells.map((c) => Number(c.getAttribute("data-age-days"))));
     assert.deepEqual(
       ages,
       [...ages].sort((a, b) => b - a),
