@@ -1,5 +1,5 @@
 import { daysLateInWords, type PlantRollup, type Rollup } from "./rollup";
-import { mustActInWords } from "./who-acts";
+import { mustActInWords, type MustAct } from "./who-acts";
 
 // The rollup as the outside reads it: the plant rollup CSV and the documented JSON of GET /api/rollup. Pure shaping.
 
@@ -58,6 +58,11 @@ export function rollupCsvRow(p: PlantRollup): (string | number | null)[] {
   ];
 }
 
+/** Who must act, as the JSON documents it. */
+function actsDocument(acts: readonly MustAct[]) {
+  return acts.map((a) => ({ role: a.role, names: a.names, does: a.does }));
+}
+
 /** The documented JSON of GET /api/rollup (docs/api.md). */
 export function rollupDocument(rollup: Rollup) {
   return {
@@ -86,7 +91,7 @@ export function rollupDocument(rollup: Rollup) {
             ageDays: p.oldestBlocker.ageDays,
           }
         : null,
-      mustAct: p.mustAct.map((a) => ({ role: a.role, names: a.names, does: a.does })),
+      mustAct: actsDocument(p.mustAct),
       forecastLive: p.forecastLive,
       forecastReason: p.forecastReason,
       targetAlerting: p.targetAlerting,
@@ -113,6 +118,8 @@ export function rollupDocument(rollup: Rollup) {
       since: b.since,
       ageDays: b.ageDays,
       flag: b.flag,
+      object: b.object,
+      mustAct: actsDocument(b.mustAct),
     })),
     upcomingWindows: rollup.upcomingWindows.map((w) => ({
       id: w.id,

@@ -300,6 +300,9 @@ export interface TopBlocker {
   since: string;
   ageDays: number;
   flag: "30+" | "14+" | null;
+  /** The object at fault in words, null when it is the plant as a whole. */
+  object: string | null;
+  mustAct: MustAct[];
 }
 
 export interface Rollup {

@@ -222,19 +222,6 @@ export async function computeRollup(
       today: localDay(at, p.time_zone),
       oldestBlockerDays: open.length > 0 ? age : null,
     });
-    for (const b of open) {
-      topBlockers.push({
-        plantCode: p.code,
-        plantName: p.name,
-        phase,
-        code: b.code,
-        title: b.title,
-        message: b.message,
-        since: phaseSince,
-        ageDays: age,
-        flag: blockerFlag(age),
-      });
-    }
     const gate = r?.gates.find((g) => g.phase === phase) ?? null;
     const signoffs = signoffsByPlant.get(p.id);
     const baselines = new Map(r?.conduits.map((c) => [c.id, c.baseline.status]) ?? []);
@@ -257,6 +244,21 @@ export async function computeRollup(
     };
     // Every blocker dates from the plant's entry into its phase: the oldest is the first in the gate's order.
     const first = open[0];
+    for (const b of open) {
+      topBlockers.push({
+        plantCode: p.code,
+        plantName: p.name,
+        phase,
+        code: b.code,
+        title: b.title,
+        message: b.message,
+        since: phaseSince,
+        ageDays: age,
+        flag: blockerFlag(age),
+        object: objectAtFault(b.objects),
+        mustAct: whoMustAct(b, facts),
+      });
+    }
     return {
       ...plantHeading(p, phase),
       gates: (r?.gates ?? []).map((g) => ({ phase: g.phase, status: g.status, passedAt: g.passedAt })),

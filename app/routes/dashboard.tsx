@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { BurnupChart, PhaseChart, RagChart } from "~/components/dashboard/Charts.client";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
 import { CriteriaMatrix, MatrixLegend, type MatrixData } from "~/components/dashboard/CriteriaMatrix";
+import { MustActList } from "~/components/dashboard/MustAct";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PagerPastOnePage } from "~/components/PagerPastOnePage";
 import { RagBadge } from "~/components/dashboard/RagBadge";
@@ -196,10 +197,12 @@ const BLOCKER_COLUMNS: Column<DashboardData["topBlockers"][number]>[] = [
     cell: (b) => (
       <>
         <span className="mono">{b.code}</span> {b.title}
+        {b.object ? <> — {b.object}</> : null}
         <div className="muted">{b.message}</div>
       </>
     ),
   },
+  { header: "Who must act", cell: (b) => <MustActList acts={b.mustAct} /> },
   { header: "Open for", cell: (b) => ageInWords(b.ageDays) },
   {
     header: "Flag",
