@@ -89,15 +89,15 @@ describe("browsing the program", () => {
       kinds.every((k) => k === "PLC"),
       kinds.join(",")
     );
-    const summary = await page.locator(".pager p").innerText();
+    const summary = await page.locator("#assets .pager p").innerText();
     assert.match(summary, /^Showing 1–\d+ of [\d,]+ assets$/);
 
     const total = Number(/of ([\d,]+)/.exec(summary)![1]!.replace(/,/g, ""));
     if (total > 50) {
-      await page.getByRole("link", { name: "Next →" }).click();
+      await page.locator("#assets").getByRole("link", { name: "Next →" }).click();
       await page.waitForURL(/page=2/);
       await settled(page);
-      assert.match(await page.locator(".pager p").innerText(), /^Showing 51–/);
+      assert.match(await page.locator("#assets .pager p").innerText(), /^Showing 51–/);
     }
     assert.deepEqual(errors, []);
     await page.close();
@@ -107,8 +107,8 @@ describe("browsing the program", () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await signInInBrowser(page, server.url, "exec@demo.test", TEST_PASSWORD);
-    await page.goto(`${server.url}/?sort=name`);
-    const firstPlant = page.locator("table tbody tr").first().locator("td").nth(1).getByRole("link");
+    await page.goto(`${server.url}/plants?sort=name`);
+    const firstPlant = page.locator("table.plants-table tbody tr").first().locator("td").first().getByRole("link");
     await firstPlant.click();
     await page.waitForURL(/\/plants\/[A-Z]+$/);
     await settled(page);

@@ -73,6 +73,23 @@ describe("the plant list of a program larger than a page", () => {
     const codes = rows(sorted);
     assert.deepEqual(codes, [...codes].sort().reverse(), "still sorted by code, descending");
   });
+
+  it("pages the dashboard's criteria matrix too, its totals counting every plant", async () => {
+    const page = async (n: number) =>
+      (await (await fetch(`${server.url}/dashboard?page=${n}`, { headers: { Cookie: cookie } })).text()).replaceAll(
+        "<!-- -->",
+        ""
+      );
+    const [first, second] = [await page(1), await page(2)];
+    const matrixRows = (html: string) => [...html.matchAll(/<tr data-matrix-plant="([^"]+)"/g)].map((m) => m[1]!);
+    const all = [...matrixRows(first), ...matrixRows(second)];
+    assert.equal(matrixRows(first).length, 50, "50 plants a page");
+    assert.equal(new Set(all).size, all.length, "each plant once");
+    assert.match(first, /plants not live yet, page 1 of 2/);
+    assert.match(first, /href="\?page=2#matrix"/);
+    const totals = (html: string) => /<tr data-matrix-total="held-back">([\s\S]*?)<\/tr>/.exec(html)?.[1];
+    assert.equal(totals(first), totals(second), "the totals count every plant, whatever the page");
+  });
 });
 
 describe("the queue of a person who acts across the whole program", () => {
