@@ -100,3 +100,6 @@ export function someHosts(names: readonly string[], shown = 3): string {
   }
   return `${names.slice(0, shown).join(", ")} and ${(names.length - shown).toLocaleString("en-US")} more`;
 }
+
+/** The acts of a plant's triage view (one form, one submit button each): confirm, place in a zone, dismiss. */
+export const BULK_TRIAGE_INTENTS = ["confirm-hosts", "place-hosts", "dismiss-hosts"] as const;

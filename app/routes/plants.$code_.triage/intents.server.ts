@@ -20,9 +20,6 @@ export interface TriageActContext {
   placedIn?: string;
 }
 
-/** The acts of the triage view: one form, one submit button each. */
-export const BULK_INTENTS = ["confirm-hosts", "place-hosts", "dismiss-hosts"] as const;
-
 /** The ticked hosts, as the form sends them (one `assetIds` field per box, joined by commas by the action). */
 const assetIds = z.string().transform((value, ctx) => {
   const chosen = chosenHostIds([value]);

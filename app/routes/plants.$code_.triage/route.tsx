@@ -10,7 +10,7 @@ import { Field } from "~/components/forms/Field";
 import { requestedWindow } from "~/domain/listing";
 import { queueSections } from "~/domain/queue";
 import { formatLocal } from "~/domain/time";
-import { TRIAGE_BATCH_LIMIT } from "~/domain/triage";
+import { BULK_TRIAGE_INTENTS, TRIAGE_BATCH_LIMIT } from "~/domain/triage";
 import { ASSET_KIND_LABELS, ASSET_KINDS, DISCOVERY_SOURCE_LABELS, labelFor } from "~/domain/vocabulary";
 import { listZones } from "~/models/plants.server";
 import { countStagedHosts, listStagedHosts } from "~/models/triage.server";
@@ -19,7 +19,7 @@ import { requirePlant } from "~/http/plant-guard.server";
 import { getDb } from "~/utils/db.server";
 import { runIntent } from "~/utils/forms.server";
 import { replyFor } from "~/utils/reply";
-import { BULK_INTENTS, triageIntents } from "./intents.server";
+import { triageIntents } from "./intents.server";
 
 // A plant's triage view: its staged hosts a page at a time, each with a box to tick, and the acts that take every
 // ticked host at once (confirm into the inventory, place in a zone, dismiss as known-transient). Corporate security
@@ -74,7 +74,7 @@ export async function action({ params, request }: ActionFunctionArgs) {
 export default function TriageView() {
   const { plant, zones, escalatedOnly, counts, hosts, ignored } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
-  const mine = replyFor(reply, BULK_INTENTS);
+  const mine = replyFor(reply, BULK_TRIAGE_INTENTS);
   const kept = mine?.draft ?? {};
   const ticked = new Set((kept.assetIds ?? "").split(","));
   const idsError = mine?.fieldErrors.assetIds;
@@ -106,14 +106,14 @@ export default function TriageView() {
             ? ` (${counts.escalated.toLocaleString("en-US")} escalated)`
             : ""}
         </h2>
-        <Confirmation intents={BULK_INTENTS} />
+        <Confirmation intents={BULK_TRIAGE_INTENTS} />
         {hosts.total === 0 ? (
           <p className="muted">
             Nothing to triage at {plant.code}.{" "}
             <Link to={`/plants/${plant.code}#staged-hosts`}>Back to the plant</Link>
           </p>
         ) : (
-          <ActForm intent={BULK_INTENTS} id="triage-hosts" reply={reply} className="bulk-triage">
+          <ActForm intent={BULK_TRIAGE_INTENTS} id="triage-hosts" reply={reply} className="bulk-triage">
             <fieldset aria-describedby={idsError ? "triage-hosts-assetIds-error" : undefined}>
               <legend>
                 Hosts on this page (tick up to {TRIAGE_BATCH_LIMIT.toLocaleString("en-US")} at once)
