@@ -130,7 +130,7 @@ function QueueSection({ kind, data, children }: { kind: QueueKind; data: QueueDa
   const text = SECTIONS[kind];
   const items: readonly unknown[] = data[kind];
   return (
-    <section className="panel" aria-labelledby={`${kind}-title`} id={kind} data-kind={kind}>
+    <section className="panel" aria-labelledby={`${kind}-title`} id={kind}>
       <h2 id={`${kind}-title`}>{sectionTitle(kind, data)}</h2>
       {items.length === 0 ? <p className="muted">{text.empty}</p> : children}
       <More shown={items.length} total={data.totals[kind]} noun={text.noun} />

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { TableHead } from "~/components/DataTable";
+import { STAGED_HOST_COLUMNS, StagedHostCells } from "~/components/EvidenceTriage";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PagerPastOnePage } from "~/components/PagerPastOnePage";
 import { ActForm } from "~/components/forms/ActForm";
@@ -9,9 +10,8 @@ import { Confirmation } from "~/components/forms/Confirmation";
 import { Field } from "~/components/forms/Field";
 import { requestedWindow } from "~/domain/listing";
 import { queueSections } from "~/domain/queue";
-import { formatLocal } from "~/domain/time";
 import { BULK_TRIAGE_INTENTS, TRIAGE_BATCH_LIMIT } from "~/domain/triage";
-import { ASSET_KIND_LABELS, ASSET_KINDS, DISCOVERY_SOURCE_LABELS, labelFor } from "~/domain/vocabulary";
+import { ASSET_KIND_LABELS, ASSET_KINDS, labelFor } from "~/domain/vocabulary";
 import { listZones } from "~/models/plants.server";
 import { countStagedHosts, listStagedHosts } from "~/models/triage.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
@@ -130,7 +130,7 @@ export default function TriageView() {
                   <caption>
                     {noun[0]!.toUpperCase() + noun.slice(1)}, newest first (times in {plant.timeZone})
                   </caption>
-                  <TableHead columns={["Choose", "Host", "IP", "MAC", "Zone", "Kind", "Seen by", "State"]} />
+                  <TableHead columns={["Choose", ...STAGED_HOST_COLUMNS, "Kind"]} />
                   <tbody>
                     {hosts.rows.map((host) => (
                       <tr key={host.id} id={`host-${host.id}`} data-host={host.name}>
@@ -147,40 +147,12 @@ export default function TriageView() {
                             Choose {host.name}
                           </label>
                         </td>
-                        <th scope="row">
-                          {host.name}
-                          {host.vendor || host.model ? (
-                            <div className="muted">{[host.vendor, host.model].filter(Boolean).join(" ")}</div>
-                          ) : null}
-                        </th>
-                        <td>
-                          <code>{host.ip ?? "—"}</code>
-                        </td>
-                        <td>
-                          <code>{host.mac ?? "—"}</code>
-                        </td>
-                        <td>{host.zoneName ?? <span className="muted">not placed</span>}</td>
+                        <StagedHostCells host={host} timeZone={plant.timeZone} />
                         <td>
                           {host.kind ? (
                             labelFor(ASSET_KIND_LABELS, host.kind)
                           ) : (
                             <span className="muted">not known</span>
-                          )}
-                        </td>
-                        <td>
-                          {labelFor(DISCOVERY_SOURCE_LABELS, host.discoverySource)}
-                          <div className="muted">{formatLocal(host.discoveredAt, plant.timeZone)}</div>
-                        </td>
-                        <td>
-                          {host.triage === "escalated" ? (
-                            <>
-                              <span className="badge bad">escalated</span>
-                              <div className="muted">
-                                {host.triagedBy}: {host.triageNote}
-                              </div>
-                            </>
-                          ) : (
-                            <span className="badge warn">to triage</span>
                           )}
                         </td>
                       </tr>
