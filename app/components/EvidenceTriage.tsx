@@ -19,6 +19,46 @@ function formatTuple(tuple: string): string {
   return `${origin} → ${responder} ${proto}${port && port !== "-" ? `/${port}` : ""}`;
 }
 
+/** The headings of the columns that describe a staged host; a page adds its own columns beside them. */
+export const STAGED_HOST_COLUMNS = ["Host", "IP", "MAC", "Zone", "Seen by", "State"] as const;
+
+/** One staged host's cells under STAGED_HOST_COLUMNS (the plant page's triage and the bulk triage view). */
+export function StagedHostCells({ host, timeZone }: { host: StagedHost; timeZone: string }) {
+  return (
+    <>
+      <th scope="row">
+        {host.name}
+        {host.vendor || host.model ? (
+          <div className="muted">{[host.vendor, host.model].filter(Boolean).join(" ")}</div>
+        ) : null}
+      </th>
+      <td>
+        <code>{host.ip ?? "—"}</code>
+      </td>
+      <td>
+        <code>{host.mac ?? "—"}</code>
+      </td>
+      <td>{host.zoneName ?? <span className="muted">not placed</span>}</td>
+      <td>
+        {labelFor(DISCOVERY_SOURCE_LABELS, host.discoverySource)}
+        <div className="muted">{formatLocal(host.discoveredAt, timeZone)}</div>
+      </td>
+      <td>
+        {host.triage === "escalated" ? (
+          <>
+            <span className="badge bad">escalated</span>
+            <div className="muted">
+              {host.triagedBy}: {host.triageNote}
+            </div>
+          </>
+        ) : (
+          <span className="badge warn">to triage</span>
+        )}
+      </td>
+    </>
+  );
+}
+
 /**
  * Hosts seen in traffic or imported that nobody has reviewed: confirm each into the inventory with its zone and
  * kind, mark it known-transient (it stays out of the inventory and is never staged again), or escalate it.
@@ -60,39 +100,11 @@ export function StagedHosts({
         <div className="table-wrap">
           <table>
             <caption>Hosts awaiting review, newest first (times in {timeZone})</caption>
-            <TableHead columns={["Host", "IP", "MAC", "Zone", "Seen by", "State", ...(canTriage ? ["Triage"] : [])]} />
+            <TableHead columns={[...STAGED_HOST_COLUMNS, ...(canTriage ? ["Triage"] : [])]} />
             <tbody>
               {hosts.rows.map((host) => (
                 <tr key={host.id} id={`host-${host.id}`}>
-                  <th scope="row">
-                    {host.name}
-                    {host.vendor || host.model ? (
-                      <div className="muted">{[host.vendor, host.model].filter(Boolean).join(" ")}</div>
-                    ) : null}
-                  </th>
-                  <td>
-                    <code>{host.ip ?? "—"}</code>
-                  </td>
-                  <td>
-                    <code>{host.mac ?? "—"}</code>
-                  </td>
-                  <td>{host.zoneName ?? <span className="muted">not placed</span>}</td>
-                  <td>
-                    {labelFor(DISCOVERY_SOURCE_LABELS, host.discoverySource)}
-                    <div className="muted">{formatLocal(host.discoveredAt, timeZone)}</div>
-                  </td>
-                  <td>
-                    {host.triage === "escalated" ? (
-                      <>
-                        <span className="badge bad">escalated</span>
-                        <div className="muted">
-                          {host.triagedBy}: {host.triageNote}
-                        </div>
-                      </>
-                    ) : (
-                      <span className="badge warn">to triage</span>
-                    )}
-                  </td>
+                  <StagedHostCells host={host} timeZone={timeZone} />
                   {canTriage ? (
                     <td>
                       <details className="triage" open={replyFor(reply, TRIAGE_INTENTS, host.id) ? true : undefined}>

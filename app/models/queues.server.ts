@@ -1,19 +1,31 @@
 import { sql } from "kysely";
+import { DateTime } from "luxon";
+import { targetsOf } from "~/domain/phase";
 import { can, type Principal } from "~/domain/permissions";
 import {
+  acceptancesToGive,
+  alertsToWire,
   criteriaToTick,
   gatesToPass,
   hasQueue,
+  plantsPastTarget,
   queueSections,
   queueSpansProgram,
+  rulesToReview,
+  rulesToWrite,
   signoffsToGive,
+  type QueueConduit,
+  type QueueRule,
   type QueueSections,
 } from "~/domain/queue";
-import { computeReadinessOf } from "~/models/readiness.server";
+import type { PlantReadiness } from "~/domain/readiness";
+import { acceptanceSubject, computeReadinessOf } from "~/models/readiness.server";
 import { listSignoffGaps } from "~/models/signoff-gaps.server";
+import { listSignoffs } from "~/models/signoffs.server";
 import type { Executor } from "~/utils/db.server";
 
-// The work that waits on a person, behind /me: network changes to schedule or close, staged hosts to triage.
+// The work that waits on a person, behind /me: what the domain's queue rules (app/domain/queue.ts) decide from, read
+// for the plants the person's queue spans.
 
 interface QueueChange {
   id: number;
@@ -126,6 +138,133 @@ async function listStagedHosts(
   return [...byPlant.values()];
 }
 
+/** The conduits of the plants with what the alerting queues decide from: owners, wiring, rules, baseline. */
+async function listQueueConduits(
+  db: Executor,
+  plants: readonly QueuePlant[],
+  person: Principal & { personId: number | null },
+  now: Date,
+  judge: typeof computeReadinessOf
+): Promise<QueueConduit[]> {
+  if (plants.length === 0) return [];
+  const byId = new Map(plants.map((p) => [p.id, p]));
+  const rows = await db
+    .selectFrom("conduit as c")
+    .leftJoin("alert_wiring as w", (join) =>
+      join.onRef("w.conduit_id", "=", "c.id").onRef("w.conduit_revision", "=", "c.revision")
+    )
+    .leftJoin("person as wp", "wp.id", "w.person_id")
+    .select((eb) => [
+      "c.id",
+      "c.plant_id",
+      "c.name",
+      "c.revision",
+      "c.monitored",
+      "c.design_owner_id",
+      "c.monitoring_owner_id",
+      "w.at as wired_at",
+      "wp.name as wired_by",
+      eb
+        .selectFrom("detection_rule as r")
+        .whereRef("r.conduit_id", "=", "c.id")
+        .select(eb.fn.countAll<number>().as("n"))
+        .as("rule_count"),
+    ])
+    .where("c.plant_id", "in", [...byId.keys()])
+    .orderBy("c.plant_id")
+    .orderBy("c.name")
+    .orderBy("c.id")
+    .execute();
+  // Readiness (baseline, alert block) only where an unwired monitored conduit could wait on the person.
+  const mine = (r: (typeof rows)[number]) =>
+    r.design_owner_id === person.personId ||
+    r.monitoring_owner_id === person.personId ||
+    r.monitoring_owner_id === null;
+  const judged = [
+    ...new Set(rows.filter((r) => r.monitored && r.wired_at === null && mine(r)).map((r) => r.plant_id)),
+  ].map((id) => byId.get(id)!.code);
+  const readiness: PlantReadiness[] = judged.length > 0 ? await judge(db, now.toISOString(), judged) : [];
+  const tracks = new Map(readiness.flatMap((r) => r.conduits.map((c) => [c.id, c] as const)));
+  return rows.map((r) => {
+    const plant = byId.get(r.plant_id)!;
+    const track = tracks.get(r.id);
+    const baseline = track?.baseline ?? { status: "none" as const, countedDays: 0, epochStart: null };
+    return {
+      plantId: r.plant_id,
+      plantCode: plant.code,
+      id: r.id,
+      name: r.name,
+      revision: r.revision,
+      monitored: Boolean(r.monitored),
+      designOwnerId: r.design_owner_id,
+      monitoringOwnerId: r.monitoring_owner_id,
+      baseline: { status: baseline.status, countedDays: baseline.countedDays },
+      // Not judged: already wired, or nothing of it can wait on the person.
+      alertBlock: track ? track.alertBlock : "Not judged.",
+      wiring: r.wired_at !== null ? { at: r.wired_at, by: r.wired_by ?? "" } : null,
+      ruleCount: Number(r.rule_count ?? 0),
+      acceptance: acceptanceSubject(r, baseline, plant.timeZone, now),
+    };
+  });
+}
+
+/** Detection rules not reviewed yet at the plants, by plant and conduit. */
+async function listUnreviewedRules(db: Executor, plants: readonly QueuePlant[]): Promise<QueueRule[]> {
+  if (plants.length === 0) return [];
+  const codes = new Map(plants.map((p) => [p.id, p.code]));
+  const rows = await db
+    .selectFrom("detection_rule as r")
+    .innerJoin("conduit as c", "c.id", "r.conduit_id")
+    .select(["r.id", "r.name", "r.class", "c.id as conduit_id", "c.name as conduit_name", "c.plant_id"])
+    .where("c.plant_id", "in", [...codes.keys()])
+    .where("r.reviewed_by", "is", null)
+    .orderBy("c.plant_id")
+    .orderBy("c.name")
+    .orderBy("r.id")
+    .execute();
+  return rows.map((r) => ({
+    plantId: r.plant_id,
+    plantCode: codes.get(r.plant_id)!,
+    conduitId: r.conduit_id,
+    conduitName: r.conduit_name,
+    id: r.id,
+    name: r.name,
+    ruleClass: r.class,
+    reviewed: false,
+  }));
+}
+
+/** Each plant's gate targets, the gates it passed, and its plant-local today. */
+async function listPlantTargets(db: Executor, plants: readonly QueuePlant[], now: Date) {
+  if (plants.length === 0) return [];
+  const rows = await db
+    .selectFrom("plant as p")
+    .select((eb) => [
+      "p.id",
+      "p.code",
+      "p.time_zone",
+      "p.target_inventory",
+      "p.target_zoning",
+      "p.target_conduits",
+      "p.target_baseline",
+      "p.target_alerting",
+      eb
+        .selectFrom("gate_pass as g")
+        .whereRef("g.plant_id", "=", "p.id")
+        .select(sql<string | null>`group_concat(g.phase)`.as("phases"))
+        .as("passed"),
+    ])
+    .where("p.id", "in", plants.map((p) => p.id))
+    .orderBy("p.code")
+    .execute();
+  return rows.map((r) => ({
+    plantCode: r.code,
+    today: DateTime.fromJSDate(now).setZone(r.time_zone).toISODate() ?? now.toISOString().slice(0, 10),
+    targets: targetsOf(r),
+    passed: r.passed ? r.passed.split(",") : [],
+  }));
+}
+
 interface QueuePlant {
   id: number;
   code: string;
@@ -163,7 +302,13 @@ export async function loadQueue(
   const passIds = sections.gates ? ids.filter((id) => can(person, "pass:gate", id)) : [];
   const readinessCodes = [...new Set([...tickIds, ...passIds])].map((id) => byId.get(id)!.code);
 
-  const [readiness, gaps, changes, staged] = await Promise.all([
+  const alertingPlants = plants.filter(
+    (p) =>
+      (sections.wiring && can(person, "wire:alerts", p.id)) ||
+      (sections.rulesToWrite && can(person, "write:rule", p.id)) ||
+      (sections.acceptances && person.personId !== null)
+  );
+  const [readiness, gaps, changes, staged, conduits, acceptances, rules, targets] = await Promise.all([
     readinessCodes.length > 0 ? judge(db, at, readinessCodes) : Promise.resolve([]),
     sections.signoffs ? listSignoffGaps(db, ids) : Promise.resolve([]),
     sections.changes
@@ -180,6 +325,21 @@ export async function loadQueue(
           sections.staged === "escalated"
         )
       : Promise.resolve([]),
+    listQueueConduits(db, alertingPlants, person, now, judge),
+    sections.acceptances && alertingPlants.length > 0
+      ? listSignoffs(
+          db,
+          alertingPlants.map((p) => p.id),
+          "baseline_acceptance"
+        )
+      : Promise.resolve([]),
+    sections.rulesToReview
+      ? listUnreviewedRules(
+          db,
+          plants.filter((p) => can(person, "review:rule", p.id))
+        )
+      : Promise.resolve([]),
+    sections.targets ? listPlantTargets(db, plants, now) : Promise.resolve([]),
   ]);
 
   const codeToId = new Map(plants.map((p) => [p.code, p.id]));
@@ -196,6 +356,11 @@ export async function loadQueue(
           person.personId
         )
       : [],
+    targets: plantsPastTarget(targets),
+    wiring: sections.wiring ? alertsToWire(conduits, person) : [],
+    acceptances: sections.acceptances ? acceptancesToGive(conduits, person, acceptances) : [],
+    rulesToWrite: sections.rulesToWrite ? rulesToWrite(conduits, person) : [],
+    rulesToReview: rulesToReview(rules, person),
     changes,
     staged,
   };

@@ -6,7 +6,14 @@ import type { Actor } from "~/utils/actor";
 import type { DB } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
 import { requireAct } from "~/models/authorize.server";
-import type { StagedHost, StagedHostCounts, TriageState, Violation } from "~/domain/triage";
+import {
+  someHosts,
+  TRIAGE_BATCH_LIMIT,
+  type StagedHost,
+  type StagedHostCounts,
+  type TriageState,
+  type Violation,
+} from "~/domain/triage";
 
 // Triage of the hosts passive monitoring saw and the inventory did not know (staged assets), and acknowledgement
 // of the flows a conduit does not allow (policy violations). Each act is authorized here, audited, one transaction.
@@ -34,7 +41,7 @@ export async function countStagedHosts(db: DB, plantId: number): Promise<StagedH
 export async function listStagedHosts(
   db: DB,
   plantId: number,
-  page: { transient: boolean; offset: number; limit: number }
+  page: { transient: boolean; offset: number; limit: number; escalatedOnly?: boolean }
 ): Promise<StagedHost[]> {
   const rows = await db
     .selectFrom("asset as a")
@@ -62,6 +69,8 @@ export async function listStagedHosts(
     .where((eb) =>
       page.transient
         ? eb("a.triage", "=", "transient")
+        : page.escalatedOnly
+        ? eb("a.triage", "=", "escalated")
         : eb.or([eb("a.triage", "is", null), eb("a.triage", "!=", "transient")])
     )
     .orderBy(page.transient ? "a.triaged_at" : "a.discovered_at", "desc")
@@ -167,81 +176,218 @@ function cleanNote(note: string | undefined, required: boolean, what: string): s
   return text.length > 0 ? text : null;
 }
 
-async function stagedAsset(tx: Transaction<Database>, plantId: number, assetId: number) {
-  const asset = await tx
+/**
+ * The staged hosts an act names, in the order named: refused unless each is a host of the plant still staged (and,
+ * for a person who triages only escalated hosts, escalated).
+ */
+async function stagedAssets(
+  tx: Transaction<Database>,
+  plantId: number,
+  assetIds: readonly number[],
+  only: HostScope
+) {
+  const ids = requireHostIds(assetIds);
+  const rows = await tx
     .selectFrom("asset")
     .selectAll()
-    .where("id", "=", assetId)
+    .where("id", "in", ids)
     .where("plant_id", "=", plantId)
-    .executeTakeFirst();
-  if (!asset) throw new ActError(404, "No such host at this plant.");
-  if (asset.status !== "staged") throw new ActError(409, `${asset.name} is already in the inventory.`);
-  return asset;
+    .execute();
+  if (rows.length < ids.length) {
+    const missing = ids.length - rows.length;
+    throw new ActError(
+      404,
+      ids.length === 1
+        ? "No such host at this plant."
+        : `${missing} of the ${ids.length} chosen hosts ${missing === 1 ? "is" : "are"} not at this plant.`,
+      ids.length === 1 ? undefined : "assetIds"
+    );
+  }
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const assets = ids.map((id) => byId.get(id)!);
+  const known = assets.filter((a) => a.status !== "staged");
+  if (known.length > 0) {
+    throw new ActError(
+      409,
+      `${someHosts(known.map((a) => a.name))} ${known.length === 1 ? "is" : "are"} already in the inventory.`,
+      ids.length === 1 ? undefined : "assetIds"
+    );
+  }
+  if (only === "escalated") {
+    const open = assets.filter((a) => a.triage !== "escalated");
+    if (open.length > 0) {
+      throw new ActError(
+        409,
+        `${someHosts(open.map((a) => a.name))} ${
+          open.length === 1 ? "is" : "are"
+        } not escalated: plant engineering triages ${open.length === 1 ? "it" : "them"}.`,
+        "assetIds"
+      );
+    }
+  }
+  return assets;
+}
+
+/** Which staged hosts an act may take: any, or (corporate security's triage view) only the escalated ones. */
+type HostScope = "any" | "escalated";
+
+/** The ids a bulk act names, each once, no more than the limit. */
+function requireHostIds(assetIds: readonly number[]): number[] {
+  const ids = [...new Set(assetIds)];
+  if (ids.length === 0) throw new ActError(400, "Choose at least one host.", "assetIds");
+  if (ids.length > TRIAGE_BATCH_LIMIT) {
+    throw new ActError(400, `Choose at most ${TRIAGE_BATCH_LIMIT} hosts at once (${ids.length} were chosen).`, "assetIds");
+  }
+  return ids;
 }
 
 function hostLabel(asset: { name: string; ip: string | null }): string {
   return asset.ip && !asset.name.includes(asset.ip) ? `${asset.name} (${asset.ip})` : asset.name;
 }
 
-/** Confirms a staged host into the inventory with its zone and kind (and a name, if the engineer gives one). */
-export async function confirmStagedHost(
+async function plantZone(tx: Transaction<Database>, plantId: number, zoneId: number) {
+  const zone = await tx
+    .selectFrom("zone")
+    .select(["id", "name"])
+    .where("id", "=", zoneId)
+    .where("plant_id", "=", plantId)
+    .executeTakeFirst();
+  if (!zone) throw new ActError(400, "Choose a zone of this plant.", "zoneId");
+  return zone;
+}
+
+/**
+ * Confirms staged hosts into the inventory, in one transaction, each audited: into the zone and as the kind given, or
+ * (left out) each host's own zone and kind, which every host must then have. A name is given to one host at a time.
+ */
+export async function confirmStagedHosts(
   db: DB,
   actor: Actor,
-  input: { plantId: number; assetId: number; zoneId: number; kind: AssetKind; name?: string; note?: string },
+  input: {
+    plantId: number;
+    assetIds: readonly number[];
+    zoneId?: number | null;
+    kind?: AssetKind | null;
+    name?: string;
+    note?: string;
+    only?: HostScope;
+  },
   now: Date = new Date()
-): Promise<void> {
+): Promise<number> {
   requireAct(actor, "triage:asset", input.plantId, "triage staged hosts");
   const personId = requirePerson(actor);
   const note = cleanNote(input.note, false, "a note");
   const name = input.name?.trim() || null;
   if (name !== null && name.length > 120) throw new ActError(400, "Keep the name under 120 characters.", "name");
-  await db.transaction().execute(async (tx) => {
-    const asset = await stagedAsset(tx, input.plantId, input.assetId);
-    const zone = await tx
-      .selectFrom("zone")
-      .select(["id", "name"])
-      .where("id", "=", input.zoneId)
-      .where("plant_id", "=", input.plantId)
-      .executeTakeFirst();
-    if (!zone) throw new ActError(400, "Choose a zone of this plant.", "zoneId");
+  if (name !== null && input.assetIds.length > 1) throw new ActError(400, "Name one host at a time.", "name");
+  return db.transaction().execute(async (tx) => {
+    const assets = await stagedAssets(tx, input.plantId, input.assetIds, input.only ?? "any");
+    const chosenZone = input.zoneId ? await plantZone(tx, input.plantId, input.zoneId) : null;
+    const unzoned = chosenZone ? [] : assets.filter((a) => a.zone_id === null);
+    if (unzoned.length > 0) {
+      throw new ActError(
+        400,
+        `Choose a zone: ${someHosts(unzoned.map((a) => a.name))} ${unzoned.length === 1 ? "is" : "are"} in none.`,
+        "zoneId"
+      );
+    }
+    const kindless = input.kind ? [] : assets.filter((a) => a.kind === null);
+    if (kindless.length > 0) {
+      throw new ActError(
+        400,
+        `Choose a kind: ${someHosts(kindless.map((a) => a.name))} ${kindless.length === 1 ? "has" : "have"} none.`,
+        "kind"
+      );
+    }
+    const zoneNames = new Map(
+      chosenZone
+        ? [[chosenZone.id, chosenZone.name]]
+        : (
+            await tx
+              .selectFrom("zone")
+              .select(["id", "name"])
+              .where("id", "in", [...new Set(assets.map((a) => a.zone_id!))])
+              .execute()
+          ).map((z) => [z.id, z.name] as const)
+    );
     const stamp = now.toISOString();
-    const after = {
-      status: "confirmed" as const,
-      zone_id: zone.id,
-      kind: input.kind,
-      name: name ?? asset.name,
-      triage: null,
-      triage_note: note,
-      triaged_by: personId,
-      triaged_at: stamp,
-      updated_at: stamp,
-    };
-    await tx.updateTable("asset").set(after).where("id", "=", asset.id).execute();
-    await recordAudit(tx, actor, {
-      action: "asset.confirm",
-      objectType: "asset",
-      objectId: asset.id,
-      plantId: input.plantId,
-      summary: `Confirmed ${hostLabel(asset)} into the inventory as ${ASSET_KIND_LABELS[input.kind]} in ${zone.name}.`,
-      before: {
-        status: asset.status,
-        zone_id: asset.zone_id,
-        kind: asset.kind,
-        name: asset.name,
-        triage: asset.triage,
-      },
-      after,
-    });
+    for (const asset of assets) {
+      const kind = input.kind ?? asset.kind!;
+      const zoneId = chosenZone?.id ?? asset.zone_id!;
+      const after = {
+        status: "confirmed" as const,
+        zone_id: zoneId,
+        kind,
+        name: name ?? asset.name,
+        triage: null,
+        triage_note: note,
+        triaged_by: personId,
+        triaged_at: stamp,
+        updated_at: stamp,
+      };
+      await tx.updateTable("asset").set(after).where("id", "=", asset.id).execute();
+      await recordAudit(tx, actor, {
+        action: "asset.confirm",
+        objectType: "asset",
+        objectId: asset.id,
+        plantId: input.plantId,
+        summary: `Confirmed ${hostLabel(asset)} into the inventory as ${ASSET_KIND_LABELS[kind]} in ${zoneNames.get(
+          zoneId
+        )}.`,
+        before: {
+          status: asset.status,
+          zone_id: asset.zone_id,
+          kind: asset.kind,
+          name: asset.name,
+          triage: asset.triage,
+        },
+        after,
+      });
+    }
+    return assets.length;
   });
 }
 
-/** Marks a staged host known-transient (a laptop, a vendor's service PC) or escalates it to corporate security. */
-export async function triageStagedHost(
+/** Places staged hosts in a zone of the plant, still staged (confirming them is a review of its own); each audited. */
+export async function placeStagedHosts(
   db: DB,
   actor: Actor,
-  input: { plantId: number; assetId: number; state: TriageState; note: string },
+  input: { plantId: number; assetIds: readonly number[]; zoneId: number; only?: HostScope },
   now: Date = new Date()
-): Promise<void> {
+): Promise<string> {
+  requireAct(actor, "triage:asset", input.plantId, "triage staged hosts");
+  requirePerson(actor);
+  return db.transaction().execute(async (tx) => {
+    const assets = await stagedAssets(tx, input.plantId, input.assetIds, input.only ?? "any");
+    const zone = await plantZone(tx, input.plantId, input.zoneId);
+    const stamp = now.toISOString();
+    for (const asset of assets) {
+      const after = { zone_id: zone.id, updated_at: stamp };
+      await tx.updateTable("asset").set(after).where("id", "=", asset.id).execute();
+      await recordAudit(tx, actor, {
+        action: "asset.place",
+        objectType: "asset",
+        objectId: asset.id,
+        plantId: input.plantId,
+        summary: `Placed the staged host ${hostLabel(asset)} in ${zone.name}.`,
+        before: { zone_id: asset.zone_id },
+        after,
+      });
+    }
+    return zone.name;
+  });
+}
+
+/**
+ * Marks staged hosts known-transient (a laptop, a vendor's service PC) or escalates them to corporate security, with
+ * one note for all; one transaction, each host audited.
+ */
+export async function triageStagedHosts(
+  db: DB,
+  actor: Actor,
+  input: { plantId: number; assetIds: readonly number[]; state: TriageState; note: string; only?: HostScope },
+  now: Date = new Date()
+): Promise<number> {
   requireAct(actor, "triage:asset", input.plantId, "triage staged hosts");
   const personId = requirePerson(actor);
   const note = cleanNote(
@@ -249,12 +395,16 @@ export async function triageStagedHost(
     true,
     input.state === "transient" ? "why the host is transient" : "why the host is escalated"
   );
-  await db.transaction().execute(async (tx) => {
-    const asset = await stagedAsset(tx, input.plantId, input.assetId);
-    if (asset.triage === input.state) {
+  return db.transaction().execute(async (tx) => {
+    const assets = await stagedAssets(tx, input.plantId, input.assetIds, input.only ?? "any");
+    const already = assets.filter((a) => a.triage === input.state);
+    if (already.length > 0) {
       throw new ActError(
         409,
-        `${asset.name} is already ${input.state === "transient" ? "known-transient" : "escalated"}.`
+        `${someHosts(already.map((a) => a.name))} ${already.length === 1 ? "is" : "are"} already ${
+          input.state === "transient" ? "known-transient" : "escalated"
+        }.`,
+        assets.length === 1 ? undefined : "assetIds"
       );
     }
     const stamp = now.toISOString();
@@ -265,19 +415,22 @@ export async function triageStagedHost(
       triaged_at: stamp,
       updated_at: stamp,
     };
-    await tx.updateTable("asset").set(after).where("id", "=", asset.id).execute();
-    await recordAudit(tx, actor, {
-      action: input.state === "transient" ? "asset.mark-transient" : "asset.escalate",
-      objectType: "asset",
-      objectId: asset.id,
-      plantId: input.plantId,
-      summary:
-        input.state === "transient"
-          ? `Marked ${hostLabel(asset)} as a known-transient host: ${note}`
-          : `Escalated ${hostLabel(asset)} to corporate security: ${note}`,
-      before: { triage: asset.triage, triage_note: asset.triage_note },
-      after,
-    });
+    for (const asset of assets) {
+      await tx.updateTable("asset").set(after).where("id", "=", asset.id).execute();
+      await recordAudit(tx, actor, {
+        action: input.state === "transient" ? "asset.mark-transient" : "asset.escalate",
+        objectType: "asset",
+        objectId: asset.id,
+        plantId: input.plantId,
+        summary:
+          input.state === "transient"
+            ? `Marked ${hostLabel(asset)} as a known-transient host: ${note}`
+            : `Escalated ${hostLabel(asset)} to corporate security: ${note}`,
+        before: { triage: asset.triage, triage_note: asset.triage_note },
+        after,
+      });
+    }
+    return assets.length;
   });
 }
 

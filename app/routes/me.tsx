@@ -4,8 +4,8 @@ import type { ReactNode } from "react";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
 import { DataTable, type Column } from "~/components/DataTable";
 import { PhaseBadge } from "~/components/PhaseBadge";
-import { formatLocal } from "~/domain/time";
-import { hasQueue } from "~/domain/queue";
+import { formatDate, formatLocal } from "~/domain/time";
+import { hasQueue, queueCounts, type QueueKind } from "~/domain/queue";
 import { PART_LABELS } from "~/domain/signoffs";
 import { CHANGE_KIND_LABELS, PHASE_LABELS, type ChangeKind } from "~/domain/vocabulary";
 import { readinessOf } from "~/http/readiness-cache.server";
@@ -25,23 +25,36 @@ export async function loader({ request }: LoaderFunctionArgs) {
   requirePermission(user, "read:program");
   const now = new Date();
   const queue = await loadQueue(getDb(), user, now, readinessOf);
-  const { criteria, gates, signoffs, changes, staged } = queue;
+  const { criteria, gates, targets, signoffs, acceptances, wiring, rulesToWrite, rulesToReview, changes, staged } =
+    queue;
+  const totals: Record<QueueKind, number> = {
+    criteria: criteria.length,
+    gates: gates.length,
+    targets: targets.length,
+    signoffs: signoffs.length,
+    acceptances: acceptances.length,
+    wiring: wiring.length,
+    rulesToWrite: rulesToWrite.length,
+    rulesToReview: rulesToReview.length,
+    changes: changes.length,
+    staged: staged.length,
+  };
   return {
     computedAt: now.toISOString(),
     sections: queue.sections,
     plants: queue.plants.map((p) => ({ code: p.code, name: p.name })),
     scopeAll: queue.spansProgram,
-    totals: {
-      criteria: criteria.length,
-      gates: gates.length,
-      signoffs: signoffs.length,
-      changes: changes.length,
-      staged: staged.length,
-      stagedHosts: staged.reduce((n, s) => n + s.count, 0),
-    },
+    totals,
+    summary: queueCounts(queue.sections, totals),
+    stagedHosts: staged.reduce((n, s) => n + s.count, 0),
     criteria: criteria.slice(0, QUEUE_LIMIT),
     gates: gates.slice(0, QUEUE_LIMIT),
+    targets: targets.slice(0, QUEUE_LIMIT),
     signoffs: signoffs.slice(0, QUEUE_LIMIT),
+    acceptances: acceptances.slice(0, QUEUE_LIMIT),
+    wiring: wiring.slice(0, QUEUE_LIMIT),
+    rulesToWrite: rulesToWrite.slice(0, QUEUE_LIMIT),
+    rulesToReview: rulesToReview.slice(0, QUEUE_LIMIT),
     changes: changes.slice(0, QUEUE_LIMIT).map((c) => ({
       ...c,
       kindLabel: CHANGE_KIND_LABELS[c.kind as ChangeKind] ?? c.kind,
@@ -54,16 +67,41 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type QueueData = Awaited<ReturnType<typeof loader>>;
 
 /** Each kind of work's heading, what its items are called, and the line said when there is none. */
-const SECTIONS = {
+const SECTIONS: Record<QueueKind, { title: string; noun: string; empty: string }> = {
   criteria: {
     title: "Criteria to tick",
     noun: "criteria",
     empty: "No checklist criterion of a current gate waits on you.",
   },
   gates: { title: "Gates ready to pass", noun: "gates", empty: "No gate is ready to pass." },
+  targets: {
+    title: "Plants past a target",
+    noun: "plants past a target",
+    empty: "No plant has a gate past its target date.",
+  },
   signoffs: { title: "Signoffs to give", noun: "signoffs", empty: "No signoff waits on you." },
+  acceptances: {
+    title: "Stalled baselines to accept",
+    noun: "stalled baselines",
+    empty: "No stalled baseline waits for your acceptance.",
+  },
+  wiring: {
+    title: "Alerts to wire",
+    noun: "conduits to wire",
+    empty: "No conduit with a mature baseline waits for its alerts.",
+  },
+  rulesToWrite: {
+    title: "Detection rules to write",
+    noun: "conduits without rules",
+    empty: "Every wired conduit has detection rules.",
+  },
+  rulesToReview: {
+    title: "Detection rules to review",
+    noun: "rules to review",
+    empty: "No detection rule waits for review.",
+  },
   changes: {
-    title: "Changes to schedule or close",
+    title: "Changes needing a new window or closing",
     noun: "changes",
     empty: "No network change needs a window or closing.",
   },
@@ -72,24 +110,28 @@ const SECTIONS = {
     noun: "plants with staged hosts",
     empty: "No staged host waits for triage.",
   },
-} as const;
+};
+
+/** A kind's heading: its title, and how many items (staged hosts count hosts, not plants). */
+function sectionTitle(kind: QueueKind, data: QueueData): string {
+  if (kind === "staged") {
+    const title = data.sections.staged === "escalated" ? "Escalated staged hosts to triage" : SECTIONS.staged.title;
+    return `${title} (${data.stagedHosts})`;
+  }
+  return `${SECTIONS[kind].title} (${data.totals[kind]})`;
+}
 
 /**
  * One kind of work, when the person's permissions give them that work: its heading, its items (or a line saying
  * there are none) and how many it left out.
  */
-function QueueSection({ kind, data, children }: { kind: keyof typeof SECTIONS; data: QueueData; children: ReactNode }) {
-  const section = data.sections[kind];
-  if (!section) return null;
+function QueueSection({ kind, data, children }: { kind: QueueKind; data: QueueData; children: ReactNode }) {
+  if (!data.sections[kind]) return null;
   const text = SECTIONS[kind];
   const items: readonly unknown[] = data[kind];
-  const title =
-    kind === "staged"
-      ? `${section === "escalated" ? "Escalated staged hosts to triage" : text.title} (${data.totals.stagedHosts})`
-      : `${text.title} (${data.totals[kind]})`;
   return (
     <section className="panel" aria-labelledby={`${kind}-title`} id={kind}>
-      <h2 id={`${kind}-title`}>{title}</h2>
+      <h2 id={`${kind}-title`}>{sectionTitle(kind, data)}</h2>
       {items.length === 0 ? <p className="muted">{text.empty}</p> : children}
       <More shown={items.length} total={data.totals[kind]} noun={text.noun} />
     </section>
@@ -147,7 +189,11 @@ const SIGNOFF_COLUMNS: Column<QueueData["signoffs"][number]>[] = [
 
 const CHANGE_COLUMNS: Column<QueueData["changes"][number]>[] = [
   plantCodeColumn,
-  { header: "Change", rowHeader: true, cell: (c) => <Link to={`/plants/${c.plantCode}/windows`}>{c.title}</Link> },
+  {
+    header: "Change",
+    rowHeader: true,
+    cell: (c) => <Link to={`/plants/${c.plantCode}/windows#change-${c.id}`}>{c.title}</Link>,
+  },
   { header: "Kind", cell: (c) => c.kindLabel },
   {
     header: "Planned (plant time)",
@@ -158,7 +204,18 @@ const CHANGE_COLUMNS: Column<QueueData["changes"][number]>[] = [
       </>
     ),
   },
-  { header: "To do", cell: (c) => (c.todo === "schedule" ? "Schedule into a window" : "Mark done or cancel") },
+  {
+    header: "To do",
+    cell: (c) =>
+      c.todo === "schedule" ? (
+        <>
+          <span className="badge warn">Needs a new window</span>
+          <div className="muted">Move it into another window, or cancel it with a reason.</div>
+        </>
+      ) : (
+        "Mark done or cancel"
+      ),
+  },
 ];
 
 /** Says how much of a list the queue left out, oldest work first being what it shows. */
@@ -166,17 +223,35 @@ function More({ shown, total, noun }: { shown: number; total: number; noun: stri
   if (total <= shown) return null;
   return (
     <p className="muted">
-      The first {shown.toLocaleString("en-US")} of {total.toLocaleString("en-US")} {noun} are listed; the rest follow as
-      these are done.
+      The first {shown.toLocaleString("en-US")} of {total.toLocaleString("en-US")} {noun} are listed, and{" "}
+      {(total - shown).toLocaleString("en-US")} more; the rest follow as these are done.
     </p>
+  );
+}
+
+/** How many items of each kind wait, each linking to its section: the queue at a glance. */
+function QueueSummary({ data }: { data: QueueData }) {
+  if (data.summary.length === 0) return null;
+  return (
+    <nav aria-label="What waits, by kind" className="queue-summary">
+      <ul>
+        {data.summary.map(({ kind, count }) => (
+          <li key={kind} data-kind={kind} className={count === 0 ? "muted" : undefined}>
+            <a href={`#${kind}`}>
+              <span className="queue-count">{(kind === "staged" ? data.stagedHosts : count).toLocaleString("en-US")}</span>{" "}
+              {SECTIONS[kind].title.toLowerCase()}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }
 
 export default function MyQueue() {
   const data = useLoaderData<typeof loader>();
   const queued = hasQueue(data.sections);
-  const total =
-    data.totals.criteria + data.totals.gates + data.totals.signoffs + data.totals.changes + data.totals.stagedHosts;
+  const total = data.summary.reduce((n, { kind, count }) => n + (kind === "staged" ? data.stagedHosts : count), 0);
   return (
     <>
       <div className="page-head">
@@ -205,6 +280,7 @@ export default function MyQueue() {
           {total === 0 ? "Nothing waits on you." : `${total} ${total === 1 ? "item waits" : "items wait"} on you.`}
         </p>
       )}
+      <QueueSummary data={data} />
 
       <QueueSection kind="criteria" data={data}>
         <QueueList
@@ -235,6 +311,24 @@ export default function MyQueue() {
         />
       </QueueSection>
 
+      <QueueSection kind="targets" data={data}>
+        <QueueList
+          items={data.targets}
+          itemKey={(t) => t.plantCode}
+          href={(t) => `/plants/${t.plantCode}#gates`}
+          label={(t) => `the ${PHASE_LABELS[t.phase].toLowerCase()} gate was due ${formatDate(t.target)}`}
+          after={(t) => (
+            <>
+              {" "}
+              <span className="badge bad">
+                {t.daysLate} {t.daysLate === 1 ? "day" : "days"} late
+              </span>
+            </>
+          )}
+          detail={(t) => (t.lateGates > 1 ? `${t.lateGates} of its gates are past their target.` : null)}
+        />
+      </QueueSection>
+
       <QueueSection kind="signoffs" data={data}>
         <DataTable
           caption="Your parts not signed on the current revision; stale ones first, to sign again"
@@ -242,6 +336,52 @@ export default function MyQueue() {
           rows={data.signoffs}
           rowKey={(s) => `${s.subjectType}-${s.subjectId}-${s.part}`}
           rowProps={(s) => ({ "data-plant": s.plantCode })}
+        />
+      </QueueSection>
+
+      <QueueSection kind="acceptances" data={data}>
+        <QueueList
+          items={data.acceptances}
+          itemKey={(c) => String(c.conduitId)}
+          href={(c) => c.href}
+          label={(c) => <>accept the stalled baseline of {c.conduitName}</>}
+          detail={(c) =>
+            `Stalled after ${c.countedDays} counted days without maturing; both owners accept it, with a note on the residual novelty.`
+          }
+        />
+      </QueueSection>
+
+      <QueueSection kind="wiring" data={data}>
+        <QueueList
+          items={data.wiring}
+          itemKey={(c) => String(c.conduitId)}
+          href={(c) => c.href}
+          label={(c) => <>wire the alerts of {c.conduitName}</>}
+          detail={() => "Its baseline is mature (or jointly accepted) and no alert is wired yet."}
+        />
+      </QueueSection>
+
+      <QueueSection kind="rulesToWrite" data={data}>
+        <QueueList
+          items={data.rulesToWrite}
+          itemKey={(c) => String(c.conduitId)}
+          href={(c) => c.href}
+          label={(c) => <>write detection rules for {c.conduitName}</>}
+          detail={() => "Alerts are wired and no rule is recorded yet."}
+        />
+      </QueueSection>
+
+      <QueueSection kind="rulesToReview" data={data}>
+        <QueueList
+          items={data.rulesToReview}
+          itemKey={(r) => String(r.ruleId)}
+          href={(r) => r.href}
+          label={(r) => (
+            <>
+              review “{r.ruleName}” on {r.conduitName}
+            </>
+          )}
+          detail={(r) => (r.ruleClass === "wrong" ? "Class: wrong (an incident)." : "Class: unusual (triage, notify).")}
         />
       </QueueSection>
 
@@ -259,7 +399,7 @@ export default function MyQueue() {
         <QueueList
           items={data.staged}
           itemKey={(s) => s.plantCode}
-          href={(s) => `/plants/${s.plantCode}#staged-hosts`}
+          href={(s) => `/plants/${s.plantCode}/triage`}
           label={(s) => (
             <>
               {s.count} staged {s.count === 1 ? "host" : "hosts"}

@@ -518,7 +518,7 @@ describe("the queue", () => {
       plants.every((code) => code === "KOK"),
       `only KOK's work: ${plants.join(", ")}`
     );
-    assert.match(text, /href="\/plants\/KOK\/windows"/, "changes link to the plant's windows");
+    assert.match(text, /href="\/plants\/KOK\/windows#change-\d+"/, "changes link to the change on the plant's windows");
     const lead = await get("/me", "lead@demo.test");
     const leadPlants = new Set([...lead.text.matchAll(/data-plant="([A-Z]+)"/g)].map((m) => m[1]));
     assert.ok(leadPlants.size > 1, "the program lead's queue spans plants");

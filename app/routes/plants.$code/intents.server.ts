@@ -7,7 +7,7 @@ import { importAssets } from "~/models/asset-import.server";
 import type { ImportDone } from "~/components/AssetImportForm";
 import { passGate, revokeWaiver, tickCriterion, waiveCriterion } from "~/models/gates.server";
 import { editOwnershipSplit, revokeSignoff, signOwnershipSplit } from "~/models/signoffs.server";
-import { acknowledgeViolation, confirmStagedHost, triageStagedHost } from "~/models/triage.server";
+import { acknowledgeViolation, confirmStagedHosts, triageStagedHosts } from "~/models/triage.server";
 import type { Actor } from "~/utils/actor";
 import { requirePermission } from "~/http/auth.server";
 import type { getDb } from "~/utils/db.server";
@@ -121,8 +121,13 @@ export const plantIntents: IntentHandlers<PlantActContext> = {
   "confirm-host": defineIntent({
     targetField: "assetId",
     schema: ConfirmHostSchema,
-    act: (input, { db, user, plant }: PlantActContext) =>
-      confirmStagedHost(db, user, { plantId: plant.id, ...input, name: input.name || undefined }),
+    act: ({ assetId, ...input }, { db, user, plant }: PlantActContext) =>
+      confirmStagedHosts(db, user, {
+        plantId: plant.id,
+        assetIds: [assetId],
+        ...input,
+        name: input.name || undefined,
+      }),
     confirm: () => "The host is confirmed into the inventory.",
     location: back("#staged-hosts"),
   }),
@@ -209,7 +214,7 @@ function triageIntent(state: "transient" | "escalated", message: string) {
     targetField: "assetId",
     schema: TriageHostSchema,
     act: ({ assetId, note }, { db, user, plant }: PlantActContext) =>
-      triageStagedHost(db, user, { plantId: plant.id, assetId, note, state }),
+      triageStagedHosts(db, user, { plantId: plant.id, assetIds: [assetId], note, state }),
     confirm: () => message,
     location: back("#staged-hosts"),
   });
