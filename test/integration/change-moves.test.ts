@@ -3,7 +3,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DateTime } from "luxon";
-import { upcomingWindows } from "../../app/models/outage-windows.server";
+import { isOneOf, ROLES } from "../../app/domain/vocabulary";
+import { updateWindow, upcomingWindows } from "../../app/models/outage-windows.server";
+import type { Actor } from "../../app/utils/actor";
+import { RefusedAct } from "../../app/utils/errors";
 import { closeDb, openDatabase, type DB } from "../../app/utils/db.server";
 import { tempDir } from "../support/database";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
@@ -416,6 +419,50 @@ describe("overlapping outage windows", () => {
     });
     assert.match(words(page.text), /Window “Third crew night” added/, "the page says so");
     assert.match(words(page.text), /Conflict Overlaps window “Night that takes it”/, "and marks the overlap");
+  });
+});
+
+describe("editing a window over another", () => {
+  it("is refused naming both windows unless the overlap is confirmed", async () => {
+    const person = await db
+      .selectFrom("person")
+      .selectAll()
+      .where("email", "=", "lead@demo.test")
+      .executeTakeFirstOrThrow();
+    assert.ok(isOneOf(ROLES, person.role));
+    const lead: Actor = {
+      kind: "person",
+      personId: person.id,
+      tokenId: null,
+      name: person.name,
+      email: person.email,
+      role: person.role,
+      label: person.name,
+      assignedPlantIds: [],
+      plantScope: null,
+    };
+    const plantId = (await db.selectFrom("plant").select("id").where("code", "=", "DAY").executeTakeFirstOrThrow()).id;
+    const apart = await newWindow("Night apart", `${MONTH}-17`, "22:00", `${MONTH}-18`, "02:00");
+    const edit = {
+      plantId,
+      windowId: apart,
+      expectedRevision: await revisionOf(apart),
+      startsAt: local(`${MONTH}-10`, "23:30"),
+      endsAt: local(`${MONTH}-11`, "01:30"),
+    };
+    const before = await counts();
+    await assert.rejects(
+      updateWindow(db, lead, edit),
+      (error: unknown) =>
+        error instanceof RefusedAct &&
+        error.status === 409 &&
+        error.field === "confirmOverlap" &&
+        /“Night apart” .* overlaps window “Night that takes it”/.test(error.message),
+      "moving a window over another is refused, naming both"
+    );
+    assert.deepEqual(await counts(), before, "nothing written");
+    const kept = await updateWindow(db, lead, { ...edit, confirmOverlap: true });
+    assert.equal(kept.startsAt, edit.startsAt, "kept when confirmed");
   });
 });
 
