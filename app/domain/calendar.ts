@@ -45,3 +45,89 @@ export function daysBetween(a: string, b: string): number {
 export function isIsoDay(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value, { zone: "utc" }).isValid;
 }
+
+// ——— month calendars (the plant's windows and the program's) ———
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** A "YYYY-MM" month from 2000 to 2100, or null for anything else. */
+export function parseMonth(raw: string | null | undefined): string | null {
+  const match = raw ? MONTH.exec(raw) : null;
+  if (!match) return null;
+  const year = Number(match[1]);
+  return year >= 2000 && year <= 2100 ? raw! : null;
+}
+
+/** The month `months` after (or before) a "YYYY-MM" month. */
+export function shiftMonth(month: string, months: number): string {
+  return DateTime.fromISO(`${month}-01`, { zone: "utc" }).plus({ months }).toFormat("yyyy-MM");
+}
+
+/** "December 2026" */
+export function monthLabel(month: string): string {
+  return DateTime.fromISO(`${month}-01`, { zone: "utc" }).toFormat("LLLL yyyy");
+}
+
+export interface MonthDay {
+  /** "YYYY-MM-DD" */
+  date: string;
+  day: number;
+  inMonth: boolean;
+  today: boolean;
+}
+
+/** The weeks (Monday first) that cover a "YYYY-MM" month, each day marked in the month or not, and today. */
+export function monthWeeks(month: string, today: string): MonthDay[][] {
+  const first = DateTime.fromISO(`${month}-01`, { zone: "utc" });
+  const start = first.startOf("week");
+  const end = first.plus({ months: 1 });
+  const weeks: MonthDay[][] = [];
+  for (let day = start; day < end || day.weekday !== 1; day = day.plus({ days: 1 })) {
+    if (day.weekday === 1) weeks.push([]);
+    const date = day.toISODate()!;
+    weeks.at(-1)!.push({ date, day: day.day, inMonth: day.month === first.month, today: date === today });
+  }
+  return weeks;
+}
+
+/** The calendar days (in the window's own zone) a span covers: from its start's day to the day of its last minute. */
+export function spanDays(startsAt: string, endsAt: string, zone: string): { first: string; last: string } {
+  const first = localDay(startsAt, zone);
+  const lastInstant = new Date(Math.max(Date.parse(startsAt), Date.parse(endsAt) - 1)).toISOString();
+  return { first, last: localDay(lastInstant, zone) };
+}
+
+export interface DayItems<T> {
+  /** At most `perDay` items, in the order given. */
+  shown: T[];
+  /** How many more the day holds ("+N more"). */
+  more: number;
+}
+
+/**
+ * The items of each day of `weeks` (each item on every day of its own zone it covers), at most `perDay` a day, with
+ * the count of the rest. Days without items are left out.
+ */
+export function itemsByDay<T extends { startsAt: string; endsAt: string; timeZone: string }>(
+  weeks: readonly MonthDay[][],
+  items: readonly T[],
+  perDay: number
+): Record<string, DayItems<T>> {
+  const days = weeks.flat().map((d) => d.date);
+  const byDay: Record<string, DayItems<T>> = {};
+  for (const item of items) {
+    const { first, last } = spanDays(item.startsAt, item.endsAt, item.timeZone);
+    for (const date of days) {
+      if (date < first || date > last) continue;
+      const entry = (byDay[date] ??= { shown: [], more: 0 });
+      if (entry.shown.length < perDay) entry.shown.push(item);
+      else entry.more += 1;
+    }
+  }
+  return byDay;
+}
+
+/** Windows with the blackouts first (each group in the order given), so a day's shown items always hold its blackouts. */
+export function blackoutsFirst<T extends { kind: string }>(windows: readonly T[]): T[] {
+  return [...windows.filter((w) => w.kind === "blackout"), ...windows.filter((w) => w.kind !== "blackout")];
+}

@@ -1,6 +1,7 @@
 import { formatLocalRange, realDurationMinutes } from "./local-time";
 import type { WindowSpan } from "./outage-windows";
 import { WINDOW_KIND_LABELS, WINDOW_STATUS_LABELS, labelFor } from "./vocabulary";
+import { formatDuration } from "./time";
 
 // Outage windows as an RFC 5545 calendar that Outlook, Google Calendar and Apple Calendar can subscribe to.
 //
@@ -90,16 +91,10 @@ function describe(w: CalendarWindow): string {
       w.status
     ).toLowerCase()}.`,
     `Plant time: ${formatLocalRange(w.startsAt, w.endsAt, w.timeZone)} (${w.timeZone}).`,
-    `Duration: ${durationText(minutes)} of real time.`,
+    `Duration: ${formatDuration(minutes)} of real time.`,
   ];
   if (w.description?.trim()) parts.push("", w.description.trim());
   return parts.join("\n");
-}
-
-function durationText(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return [h ? `${h} h` : "", m ? `${m} min` : ""].filter(Boolean).join(" ") || "0 min";
 }
 
 /**

@@ -148,13 +148,6 @@ export function localInputValues(instantIso: string, zone: string): { date: stri
   return { date: dt.toISODate()!, time: dt.toFormat("HH:mm"), offset: dt.toFormat("ZZ") };
 }
 
-/** "6 h", "45 min", "7 h 30 min": a real elapsed duration as people say it. */
-export function formatDuration(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return h === 0 ? `${m} min` : m === 0 ? `${h} h` : `${h} h ${m} min`;
-}
-
 export interface LocalFields {
   date: string;
   time: string;

@@ -285,3 +285,127 @@ export function changeCancelRefusal(change: { title: string; status: string }): 
     ? null
     : { field: "changeId", message: `The change “${change.title}” is ${change.status}; it cannot be cancelled.` };
 }
+
+/** The longest reason given for cancelling a change. */
+export const CANCEL_REASON_MAX = 1000;
+
+/** The reason a change is cancelled, as typed: trimmed, required (at least 3 characters), at most 1000. */
+export function readCancelReason(raw: unknown): { ok: true; value: string } | { ok: false; refusal: Refusal } {
+  const reason = typeof raw === "string" ? raw.trim() : "";
+  if (reason.length < 3) {
+    return {
+      ok: false,
+      refusal: { field: "reason", message: "say why the change is cancelled (at least 3 characters)." },
+    };
+  }
+  if (reason.length > CANCEL_REASON_MAX) {
+    return {
+      ok: false,
+      refusal: {
+        field: "reason",
+        message: `keep the reason to ${CANCEL_REASON_MAX.toLocaleString("en-US")} characters or fewer.`,
+      },
+    };
+  }
+  return { ok: true, value: reason };
+}
+
+/** Where a change is shown: its anchor on its plant's windows page (for the change itself or a needs-window item). */
+export function changeHref(plantCode: string, changeId: number): string {
+  return `/plants/${plantCode}/windows#change-${changeId}`;
+}
+
+export interface OpenConduitChange {
+  id: number;
+  title: string;
+  status: string;
+  windowTitle: string | null;
+}
+
+/**
+ * Refusal (409) for a change naming a conduit that already has an open change (scheduled, or waiting for a new
+ * window): one change per conduit at a time, so a second scheduling does not make a duplicate. It names the open
+ * change and where it is, so the person moves, finishes or cancels that one instead.
+ */
+export function openConduitChangeRefusal(
+  conduit: { name: string },
+  open: readonly OpenConduitChange[],
+  plantCode: string
+): Refusal | null {
+  const first = open.find((c) => isOpen(c.status));
+  if (!first) return null;
+  const where =
+    first.status === "needs_window"
+      ? "it needs a new window: move it into one"
+      : `it is scheduled${
+          first.windowTitle ? ` in window “${first.windowTitle}”` : ""
+        }: mark it done, move or cancel it`;
+  return {
+    field: "conduitId",
+    message: `Conduit “${conduit.name}” already has an open change, “${first.title}” (change ${first.id}); ${where} before scheduling another.`,
+    href: changeHref(plantCode, first.id),
+  };
+}
+
+/**
+ * Where a change moved into `window` starts: after the minutes the window's other changes already hold (one crew
+ * does a window's changes one after another), so capacity and start agree.
+ */
+export function moveStart(window: Pick<WindowFacts, "startsAt">, others: readonly ChangeInWindow[], changeId: number) {
+  const used = others
+    .filter((c) => c.id !== changeId && holdsWindowTime(c.status))
+    .reduce((sum, c) => sum + Math.max(0, c.plannedMinutes ?? 0), 0);
+  return new Date(Date.parse(window.startsAt) + used * 60_000).toISOString();
+}
+
+export interface MoveFacts {
+  change: { id: number; plantId: number; title: string; kind: string; status: string; plannedMinutes: number | null };
+  window: WindowFacts;
+  otherChangesInWindow: ChangeInWindow[];
+  blackouts: WindowFacts[];
+  now: string;
+}
+
+/**
+ * Whether a change needing a new window may move into `window` (409 with every reason when not), and where it would
+ * start: only a change waiting for a window moves (nothing is moved behind anyone's back), into a window that takes
+ * it by the scheduling rule (`checkChangeScheduling`), after the window's changes already planned.
+ */
+export function checkChangeMove(facts: MoveFacts): { plannedStart: string; refusals: Refusal[] } {
+  const { change, window } = facts;
+  const plannedStart = moveStart(window, facts.otherChangesInWindow, change.id);
+  if (change.status !== "needs_window") {
+    return {
+      plannedStart,
+      refusals: [
+        {
+          field: "changeId",
+          message: `The change “${change.title}” is ${
+            isOneOf(CHANGE_STATUSES, change.status) ? CHANGE_STATUS_WORDS[change.status] : change.status
+          }; only a change that needs a new window is moved.`,
+        },
+      ],
+    };
+  }
+  const refusals = checkChangeScheduling({
+    change: {
+      id: change.id,
+      plantId: change.plantId,
+      kind: change.kind,
+      plannedStart,
+      plannedMinutes: change.plannedMinutes ?? Number.NaN,
+    },
+    window,
+    otherChangesInWindow: facts.otherChangesInWindow,
+    blackouts: facts.blackouts,
+    now: facts.now,
+  });
+  return { plannedStart, refusals };
+}
+
+const CHANGE_STATUS_WORDS: Record<ChangeStatus, string> = {
+  scheduled: "scheduled in a window already",
+  needs_window: "waiting for a new window",
+  done: "done",
+  cancelled: "cancelled",
+};

@@ -1,6 +1,6 @@
 import { z } from "../utils/zod";
 import { formatLocalRange, realDurationMinutes } from "./local-time";
-import { localClock } from "./time";
+import { formatDuration, localClock } from "./time";
 import {
   WINDOW_KINDS,
   WINDOW_KIND_LABELS,
@@ -20,6 +20,8 @@ import {
 export interface Refusal {
   field: string;
   message: string;
+  /** Where the object the refusal points at is shown (the open change a duplicate would repeat). */
+  href?: string;
 }
 
 /** A decision's answer when the act may not go ahead: every reason, and whether the act was malformed (400) or
@@ -120,9 +122,9 @@ export function validateWindow(input: WindowInput): Refusal[] {
   } else if (isOneOf(WINDOW_KINDS, input.kind) && minutes > MAX_WINDOW_MINUTES[input.kind]) {
     refusals.push({
       field: "end",
-      message: `A ${WINDOW_KIND_LABELS[input.kind].toLowerCase()} may last at most ${hours(
+      message: `A ${WINDOW_KIND_LABELS[input.kind].toLowerCase()} may last at most ${formatDuration(
         MAX_WINDOW_MINUTES[input.kind]
-      )}; this one lasts ${hours(minutes)}.`,
+      )}; this one lasts ${formatDuration(minutes)}.`,
     });
   }
   return refusals;
@@ -325,6 +327,55 @@ export function windowEditConflicts(facts: {
   return problems;
 }
 
+/** The fields of a window the overlap rule reads. */
+export type OverlapFacts = Pick<WindowFacts, "plantId" | "kind" | "status" | "startsAt" | "endsAt"> & { id?: number };
+
+/**
+ * Whether two windows at one plant are in conflict by overlapping: both scheduled outages, neither cancelled, sharing
+ * time. (A blackout over an outage is its own conflict: production wins, see `blackoutRefusals`.)
+ */
+export function outagesOverlap(a: OverlapFacts, b: OverlapFacts): boolean {
+  return (
+    (a.id === undefined || a.id !== b.id) &&
+    a.plantId === b.plantId &&
+    a.kind === "scheduled_outage" &&
+    b.kind === "scheduled_outage" &&
+    a.status !== "cancelled" &&
+    b.status !== "cancelled" &&
+    overlaps(a.startsAt, a.endsAt, b.startsAt, b.endsAt)
+  );
+}
+
+/** The field an overlap refusal names: the form's (and the API's) confirmation to keep both windows. */
+export const CONFIRM_OVERLAP_FIELD = "confirmOverlap";
+
+/**
+ * Refusals (409) for a window that would overlap other outage windows of its plant, unless the person confirmed to
+ * keep both: each names both windows and their plant-local times. Never silently: a confirmed overlap stays marked
+ * as a conflict on the windows pages.
+ */
+export function overlapRefusals(
+  window: OverlapFacts & Pick<WindowFacts, "title" | "timeZone">,
+  others: readonly WindowFacts[],
+  confirmed: boolean
+): Refusal[] {
+  if (confirmed) return [];
+  return others
+    .filter((other) => outagesOverlap(window, other))
+    .map((other) => ({
+      field: CONFIRM_OVERLAP_FIELD,
+      message: `Window “${window.title}” (${formatLocalRange(
+        window.startsAt,
+        window.endsAt,
+        window.timeZone
+      )}) overlaps window “${other.title}” (${formatLocalRange(
+        other.startsAt,
+        other.endsAt,
+        other.timeZone
+      )}) at the same plant; confirm to keep both.`,
+    }));
+}
+
 /** Whether a change in this status still occupies time in its window. */
 export function holdsWindowTime(status: string): boolean {
   return status === "scheduled" || status === "done";
@@ -375,10 +426,4 @@ export function isInstant(value: unknown): value is string {
 export function atLocal(instant: string, zone: string): string {
   const clock = localClock(instant, zone);
   return `at ${clock.time} ${clock.abbreviation} on ${clock.date}`;
-}
-
-function hours(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }

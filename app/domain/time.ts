@@ -79,3 +79,17 @@ export function formatDate(date: string | null): string {
   const parsed = DateTime.fromISO(date, { zone: "utc" });
   return parsed.isValid ? parsed.toFormat("d LLL yyyy") : date;
 }
+
+/**
+ * A real elapsed duration as people say it: "45 min", "6 h", "7 h 30 min"; from a day on, in days and hours
+ * ("1 d 2 h", "37 d 16 h", "2 d 30 min"), never "904 h". The one formatting of durations the app shows.
+ */
+export function formatDuration(minutes: number): string {
+  if (!Number.isFinite(minutes)) return "—";
+  const total = Math.max(0, Math.round(minutes));
+  const d = Math.floor(total / 1440);
+  const h = Math.floor((total % 1440) / 60);
+  const m = total % 60;
+  const parts = [d ? `${d} d` : "", h ? `${h} h` : "", m ? `${m} min` : ""].filter(Boolean);
+  return parts.join(" ") || "0 min";
+}

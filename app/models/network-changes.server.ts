@@ -5,15 +5,18 @@ import {
   changeCancelRefusal,
   changeCompletionRefusals,
   changeInputRefusals,
+  checkChangeMove,
   checkChangeScheduling,
   doneAtRefusal,
   doneInsideWindow,
+  openConduitChangeRefusal,
+  readCancelReason,
 } from "~/domain/network-changes";
-import { canonicalInstant, readNotes, readTitle } from "~/domain/outage-windows";
+import { canonicalInstant, readTitle } from "~/domain/outage-windows";
 import { CHANGE_KIND_LABELS, CHANGE_KINDS, isOneOf, type ChangeKind } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import { requireAct } from "~/models/authorize.server";
-import { blackoutsOverlapping, plantOf, windowFacts } from "~/models/window-facts.server";
+import { blackoutsOverlapping, plantOf, requireWindowRevision, windowFacts } from "~/models/window-facts.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
 import { ActError, readOrRefuse, RefusedAct, withFieldNames } from "~/utils/errors";
@@ -120,17 +123,18 @@ export async function changesOfWindows(db: Executor, windowIds: number[]): Promi
 export async function changesNeedingWindow(
   db: Executor,
   options: { plantIds?: readonly number[]; limit: number }
-): Promise<(ChangeView & { plantCode: string })[]> {
+): Promise<(ChangeView & { plantCode: string; windowTitle: string | null })[]> {
   let query = changeQuery(db)
     .innerJoin("plant as p", "p.id", "c.plant_id")
-    .select("p.code as plant_code")
+    .leftJoin("outage_window as w", "w.id", "c.window_id")
+    .select(["p.code as plant_code", "w.title as window_title"])
     .where("c.status", "=", "needs_window");
   if (options.plantIds) {
     if (options.plantIds.length === 0) return [];
     query = query.where("c.plant_id", "in", [...options.plantIds]);
   }
   const rows = await query.orderBy("c.planned_start").orderBy("c.id").limit(options.limit).execute();
-  return rows.map((row) => ({ ...changeView(row), plantCode: row.plant_code }));
+  return rows.map((row) => ({ ...changeView(row), plantCode: row.plant_code, windowTitle: row.window_title }));
 }
 
 export interface ChangeInput {
@@ -208,6 +212,10 @@ export async function scheduleChange(
       blackouts: blackouts.map(windowFacts),
       now: now.toISOString(),
     });
+    if (conduit) {
+      const duplicate = openConduitChangeRefusal(conduit, await openChangesOfConduit(tx, conduit.id), plant.code);
+      if (duplicate) reasons.unshift(duplicate);
+    }
     if (reasons.length > 0) throw new RefusedAct(409, withFieldNames(reasons));
     const row = {
       plant_id: plant.id,
@@ -259,6 +267,20 @@ export async function scheduleChange(
     return id;
   });
   return (await getChange(db, id))!;
+}
+
+/** The conduit's open changes (scheduled, or waiting for a new window), oldest first, with their window's title. */
+async function openChangesOfConduit(tx: Executor, conduitId: number) {
+  const rows = await tx
+    .selectFrom("network_change as c")
+    .leftJoin("outage_window as w", "w.id", "c.window_id")
+    .select(["c.id", "c.title", "c.status", "w.title as window_title"])
+    .where("c.conduit_id", "=", conduitId)
+    .where("c.status", "in", ["scheduled", "needs_window"])
+    .orderBy("c.id")
+    .limit(5)
+    .execute();
+  return rows.map((r) => ({ id: r.id, title: r.title, status: r.status, windowTitle: r.window_title }));
 }
 
 async function getChange(db: Executor, changeId: number): Promise<ChangeView | null> {
@@ -328,7 +350,7 @@ export async function completeChange(
   return (await getChange(db, input.changeId))!;
 }
 
-/** Cancels a scheduled change (or one waiting for a new window); done changes are history. */
+/** Cancels a scheduled change (or one waiting for a new window), with the reason (required); done changes are history. */
 export async function cancelChange(
   db: DB,
   actor: Actor,
@@ -336,7 +358,7 @@ export async function cancelChange(
   now: Date = new Date()
 ): Promise<ChangeView> {
   requireAct(actor, "schedule:change", input.plantId, "cancel network changes");
-  const reason = readOrRefuse(readNotes(input.reason));
+  const reason = readOrRefuse(readCancelReason(input.reason));
   await db.transaction().execute(async (tx) => {
     const plant = await plantOf(tx, input.plantId);
     const change = await changeIn(tx, plant.id, input.changeId);
@@ -355,12 +377,169 @@ export async function cancelChange(
         objectType: "network_change",
         objectId: change.id,
         plantId: plant.id,
-        summary: `${actor.name} cancelled the change “${change.title}” at ${plant.code}${reason ? `: ${reason}` : ""}`,
-        before: { status: change.status },
+        summary: `${actor.name} cancelled the change “${change.title}” at ${plant.code}: ${reason}`,
+        before: { status: change.status, windowId: change.window_id },
         after: { status: "cancelled", reason },
       },
       now
     );
   });
   return (await getChange(db, input.changeId))!;
+}
+
+/** The windows a change needing a new window could move into, each with where the change would start there. */
+export interface MoveChoice {
+  windowId: number;
+  title: string;
+  /** The window's revision as read; the move is refused (409) if the window was edited since. */
+  revision: number;
+  plannedStart: string;
+  /** The change's span in the window, plant-local. */
+  localRange: string;
+}
+
+/** The most windows ahead a plant's move choices are read from. */
+const MOVE_WINDOW_LIMIT = 100;
+
+/**
+ * For each change waiting for a new window (all of one plant), the plant's windows ahead that are not cancelled and
+ * take the change by the scheduling rule, in time order. Three queries, whatever the number of changes.
+ */
+export async function moveChoices(
+  db: Executor,
+  plantId: number,
+  changes: readonly { id: number; title: string; kind: string; status: string; plannedMinutes: number | null }[],
+  now: Date = new Date()
+): Promise<Map<number, MoveChoice[]>> {
+  const choices = new Map<number, MoveChoice[]>();
+  const waiting = changes.filter((c) => c.status === "needs_window");
+  if (waiting.length === 0) return choices;
+  const windows = await db
+    .selectFrom("outage_window")
+    .selectAll()
+    .where("plant_id", "=", plantId)
+    .where("status", "!=", "cancelled")
+    .where("ends_at", ">", now.toISOString())
+    .orderBy("starts_at")
+    .orderBy("id")
+    .limit(MOVE_WINDOW_LIMIT)
+    .execute();
+  const outages = windows.filter((w) => w.kind === "scheduled_outage");
+  const blackouts = windows.filter((w) => w.kind === "blackout").map(windowFacts);
+  const held =
+    outages.length === 0
+      ? []
+      : await db
+          .selectFrom("network_change")
+          .select(["id", "window_id", "status", "planned_minutes"])
+          .where(
+            "window_id",
+            "in",
+            outages.map((w) => w.id)
+          )
+          .execute();
+  for (const change of waiting) {
+    const list: MoveChoice[] = [];
+    for (const w of outages) {
+      const facts = windowFacts(w);
+      const { plannedStart, refusals } = checkChangeMove({
+        change: { ...change, plantId },
+        window: facts,
+        otherChangesInWindow: held
+          .filter((c) => c.window_id === w.id)
+          .map((c) => ({ id: c.id, status: c.status, plannedMinutes: c.planned_minutes })),
+        blackouts,
+        now: now.toISOString(),
+      });
+      if (refusals.length > 0) continue;
+      const end = new Date(Date.parse(plannedStart) + (change.plannedMinutes ?? 0) * 60_000).toISOString();
+      list.push({
+        windowId: w.id,
+        title: w.title,
+        revision: w.revision,
+        plannedStart,
+        localRange: formatLocalRange(plannedStart, end, w.time_zone),
+      });
+    }
+    choices.set(change.id, list);
+  }
+  return choices;
+}
+
+/**
+ * Moves a change whose window was cancelled into another window of its plant (scheduled again), after the window's
+ * changes already planned: refused (409) with every reason the scheduling rule gives, or when the window was edited
+ * since the revision the person saw. Authorized, audited, one transaction.
+ */
+export async function moveChange(
+  db: DB,
+  actor: Actor,
+  input: { plantId: number; changeId: number; windowId: number; expectedRevision: number },
+  now: Date = new Date()
+): Promise<ChangeView & { windowTitle: string }> {
+  requireAct(actor, "schedule:change", input.plantId, "move network changes");
+  const windowTitle = await db.transaction().execute(async (tx) => {
+    const plant = await plantOf(tx, input.plantId);
+    const change = await changeIn(tx, plant.id, input.changeId);
+    const window = await tx
+      .selectFrom("outage_window")
+      .selectAll()
+      .where("id", "=", input.windowId)
+      .where("plant_id", "=", plant.id)
+      .executeTakeFirst();
+    if (!window) throw new ActError(404, `windowId: ${plant.code} has no window ${input.windowId}.`, "windowId");
+    await requireWindowRevision(tx, actor, window, input.expectedRevision, "status");
+    const others = await tx
+      .selectFrom("network_change")
+      .select(["id", "status", "planned_minutes"])
+      .where("window_id", "=", window.id)
+      .execute();
+    const minutes = change.planned_minutes ?? 0;
+    const { plannedStart, refusals } = checkChangeMove({
+      change: {
+        id: change.id,
+        plantId: plant.id,
+        title: change.title,
+        kind: change.kind,
+        status: change.status,
+        plannedMinutes: change.planned_minutes,
+      },
+      window: windowFacts(window),
+      otherChangesInWindow: others.map((c) => ({ id: c.id, status: c.status, plannedMinutes: c.planned_minutes })),
+      blackouts: (
+        await blackoutsOverlapping(
+          tx,
+          plant.id,
+          window.starts_at,
+          new Date(Math.max(Date.parse(window.ends_at), Date.parse(window.starts_at) + minutes * 60_000)).toISOString()
+        )
+      ).map(windowFacts),
+      now: now.toISOString(),
+    });
+    if (refusals.length > 0) throw new RefusedAct(409, withFieldNames(refusals));
+    await tx
+      .updateTable("network_change")
+      .set({ window_id: window.id, planned_start: plannedStart, status: "scheduled", updated_at: now.toISOString() })
+      .where("id", "=", change.id)
+      .execute();
+    const plannedEnd = new Date(Date.parse(plannedStart) + minutes * 60_000).toISOString();
+    await recordAudit(
+      tx,
+      actor,
+      {
+        action: "change.move",
+        objectType: "network_change",
+        objectId: change.id,
+        plantId: plant.id,
+        summary: `${actor.name} moved the change “${change.title}” at ${plant.code} into window “${
+          window.title
+        }” (${formatLocalRange(plannedStart, plannedEnd, window.time_zone)})`,
+        before: { status: change.status, windowId: change.window_id, plannedStart: change.planned_start },
+        after: { status: "scheduled", windowId: window.id, plannedStart, windowRevision: window.revision },
+      },
+      now
+    );
+    return window.title;
+  });
+  return { ...(await getChange(db, input.changeId))!, windowTitle };
 }

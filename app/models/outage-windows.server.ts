@@ -1,5 +1,3 @@
-import type { Selectable } from "kysely";
-import type { OutageWindowTable } from "../../db/schema";
 import { formatLocalRange, realDurationMinutes } from "~/domain/local-time";
 import {
   blackoutRefusals,
@@ -7,6 +5,8 @@ import {
   cancelWindowEffects,
   holdsWindowTime,
   newWindowRefusals,
+  outagesOverlap,
+  overlapRefusals,
   overlaps,
   readNotes,
   readTitle,
@@ -16,13 +16,19 @@ import {
   type WindowState,
 } from "~/domain/outage-windows";
 import { can } from "~/domain/permissions";
-import { outageWindowFields } from "~/domain/revisions";
 import { WINDOW_KIND_LABELS, type WindowKind, type WindowStatus } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import { requireAct } from "~/models/authorize.server";
 import { changesNeedingWindow, changesOfWindows, type ChangeView } from "~/models/network-changes.server";
-import { revisionConflict, revisionTrail } from "~/models/revisions.server";
-import { blackoutsOverlapping, plantOf, windowFacts, type WindowColumns } from "~/models/window-facts.server";
+import {
+  blackoutsOverlapping,
+  outagesOverlapping,
+  plantOf,
+  requireWindowRevision,
+  stateOf,
+  windowAuditShape,
+  windowFacts,
+} from "~/models/window-facts.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
 import { ActError, readOrRefuse, RefusedAct, withFieldNames } from "~/utils/errors";
@@ -159,8 +165,10 @@ export async function listWindows(
 }
 
 export interface WindowConflict {
-  kind: "blackout_overlap" | "changes_need_window" | "over_capacity";
+  kind: "blackout_overlap" | "window_overlap" | "changes_need_window" | "over_capacity";
   message: string;
+  /** The other window of an overlap. */
+  windowId?: number;
 }
 
 export interface UpcomingWindow extends WindowView {
@@ -178,7 +186,7 @@ export interface UpcomingWindows {
   /** More windows fall in the period than `windows` holds. */
   truncated: boolean;
   /** Changes of these plants flagged for rescheduling (their window was cancelled), oldest planned first. */
-  needsWindow: (ChangeView & { plantCode: string })[];
+  needsWindow: (ChangeView & { plantCode: string; windowTitle: string | null })[];
 }
 
 /**
@@ -196,22 +204,23 @@ export async function upcomingWindows(
   const read = await listWindows(db, { plantIds: options.plantIds, from, to, limit: UPCOMING_WINDOW_LIMIT + 1 });
   const truncated = read.length > UPCOMING_WINDOW_LIMIT;
   const windows = read.slice(0, UPCOMING_WINDOW_LIMIT);
-  // Blackouts that may touch any of these windows, even where they begin before `from` or end after `to`.
+  // Blackouts and outages that may touch any of these windows, even where they begin before `from` or end after `to`.
   const plantIds = [...new Set(windows.map((w) => w.plantId))];
   const earliest = windows.reduce((min, w) => (w.startsAt < min ? w.startsAt : min), from);
   const latest = windows.reduce((max, w) => (w.endsAt > max ? w.endsAt : max), to);
-  const blackouts =
+  const neighbours =
     plantIds.length === 0
       ? []
       : await db
           .selectFrom("outage_window")
-          .select(["id", "plant_id", "title", "starts_at", "ends_at", "time_zone"])
+          .select(["id", "plant_id", "title", "kind", "status", "starts_at", "ends_at", "time_zone"])
           .where("plant_id", "in", plantIds)
-          .where("kind", "=", "blackout")
           .where("status", "!=", "cancelled")
           .where("ends_at", ">", earliest)
           .where("starts_at", "<", latest)
           .execute();
+  const blackouts = neighbours.filter((b) => b.kind === "blackout");
+  const outages = neighbours.filter((o) => o.kind === "scheduled_outage").map(windowFacts);
   const withConflicts = windows.map((w): UpcomingWindow => {
     const conflicts: WindowConflict[] = [];
     if (w.kind === "scheduled_outage" && w.status !== "cancelled") {
@@ -220,6 +229,17 @@ export async function upcomingWindows(
           conflicts.push({
             kind: "blackout_overlap",
             message: `Overlaps blackout “${b.title}” (${formatLocalRange(b.starts_at, b.ends_at, b.time_zone)}).`,
+          });
+        }
+      }
+      for (const o of outages) {
+        if (outagesOverlap(w, o)) {
+          conflicts.push({
+            kind: "window_overlap",
+            message: `Overlaps window “${o.title}” (${formatLocalRange(o.startsAt, o.endsAt, o.timeZone)}) at ${
+              w.plantCode
+            }.`,
+            windowId: o.id,
           });
         }
       }
@@ -259,19 +279,13 @@ export async function readablePlantIds(db: Executor, actor: Actor): Promise<numb
 
 // ——— acts ———
 
-function stateOf(w: WindowColumns<"title" | "notes" | "kind" | "status" | "starts_at" | "ends_at">): WindowState {
-  return { title: w.title, notes: w.notes, kind: w.kind, status: w.status, startsAt: w.starts_at, endsAt: w.ends_at };
-}
-
-/** A window as the audit trail records it (and revision conflicts read it back). */
-function windowAuditShape(
-  w: WindowColumns<"title" | "notes" | "kind" | "status" | "starts_at" | "ends_at" | "time_zone">
-) {
-  return { ...stateOf(w), timeZone: w.time_zone, local: formatLocalRange(w.starts_at, w.ends_at, w.time_zone) };
-}
-
 /** A new window as entered: its fields (notes optional) and its plant. */
-export type WindowInput = Omit<WindowState, "notes"> & { plantId: number; notes?: string | null };
+export type WindowInput = Omit<WindowState, "notes"> & {
+  plantId: number;
+  notes?: string | null;
+  /** The person saw that the window overlaps other outage windows of the plant and keeps both. */
+  confirmOverlap?: boolean;
+};
 
 /** A new planned or confirmed window of the plant, in the plant's zone. Returns it as listed. */
 export async function createWindow(
@@ -285,6 +299,7 @@ export async function createWindow(
   const notes = readOrRefuse(readNotes(input.notes));
   const reasons = newWindowRefusals(input, now.toISOString());
   if (reasons.length > 0) throw new RefusedAct(400, withFieldNames(reasons));
+  let overlapsKept: { id: number; title: string }[] = [];
   const id = await db.transaction().execute(async (tx) => {
     const plant = await plantOf(tx, input.plantId);
     const row = {
@@ -308,6 +323,22 @@ export async function createWindow(
         blackouts.map(windowFacts)
       );
       if (overBlackouts.length > 0) throw new RefusedAct(409, withFieldNames(overBlackouts));
+      const others = await outagesOverlapping(tx, plant.id, row.starts_at, row.ends_at);
+      const overlapping = overlapRefusals(
+        {
+          plantId: plant.id,
+          title,
+          kind: row.kind,
+          status: row.status,
+          startsAt: row.starts_at,
+          endsAt: row.ends_at,
+          timeZone: row.time_zone,
+        },
+        others.map(windowFacts),
+        input.confirmOverlap === true
+      );
+      if (overlapping.length > 0) throw new RefusedAct(409, withFieldNames(overlapping));
+      overlapsKept = others.map((o) => ({ id: o.id, title: o.title }));
     }
     const { id } = await tx.insertInto("outage_window").values(row).returning("id").executeTakeFirstOrThrow();
     await recordAudit(
@@ -320,8 +351,12 @@ export async function createWindow(
         plantId: plant.id,
         summary: `${actor.name} added the ${WINDOW_KIND_LABELS[row.kind].toLowerCase()} “${title}” at ${
           plant.code
-        } (${formatLocalRange(row.starts_at, row.ends_at, row.time_zone)}), ${row.status}`,
-        after: windowAuditShape(row),
+        } (${formatLocalRange(row.starts_at, row.ends_at, row.time_zone)}), ${row.status}${
+          overlapsKept.length > 0
+            ? `, keeping the overlap with ${overlapsKept.map((o) => `“${o.title}”`).join(", ")}`
+            : ""
+        }`,
+        after: { ...windowAuditShape(row), ...(overlapsKept.length > 0 ? { overlapsKept } : {}) },
       },
       now
     );
@@ -342,36 +377,8 @@ export interface WindowEdit {
   startsAt?: string;
   endsAt?: string;
   notes?: string | null;
-}
-
-/** Every audited act that saves a new revision of a window. */
-const WINDOW_EDIT_ACTIONS = ["window.edit", "window.confirm", "window.unconfirm", "window.complete", "window.cancel"];
-
-async function requireWindowRevision(
-  tx: Executor,
-  actor: Actor,
-  current: Selectable<OutageWindowTable>,
-  edit: WindowEdit
-): Promise<void> {
-  if (current.revision === edit.expectedRevision) return;
-  const trail = await revisionTrail(
-    tx,
-    { type: "outage_window", id: current.id, plantId: current.plant_id, actions: WINDOW_EDIT_ACTIONS },
-    edit.expectedRevision
-  );
-  throw revisionConflict(
-    actor,
-    {
-      label: `window “${current.title}”`,
-      revision: current.revision,
-      current: outageWindowFields(windowAuditShape(current)),
-      // The audit records each replaced window in the shape of `windowAuditShape`.
-      read: trail.basedOn ? outageWindowFields(trail.basedOn as unknown as ReturnType<typeof windowAuditShape>) : null,
-    },
-    trail,
-    edit.expectedRevision,
-    edit.status === undefined ? "edit" : "status"
-  );
+  /** The person saw that the edited window overlaps other outage windows of the plant and keeps both. */
+  confirmOverlap?: boolean;
 }
 
 /**
@@ -395,7 +402,13 @@ export async function updateWindow(
       .where("plant_id", "=", plant.id)
       .executeTakeFirst();
     if (!current) throw new ActError(404, `No window ${input.windowId} at ${plant.code}.`, "windowId");
-    await requireWindowRevision(tx, actor, current, input);
+    await requireWindowRevision(
+      tx,
+      actor,
+      current,
+      input.expectedRevision,
+      input.status === undefined ? "edit" : "status"
+    );
     const history = windowHistoryRefusal(current);
     if (history) throw new RefusedAct(409, withFieldNames([history]));
     const next = {
@@ -443,6 +456,16 @@ export async function updateWindow(
         blackouts: blackouts.map(windowFacts),
       });
       if (problems.length > 0) throw new RefusedAct(409, withFieldNames(problems));
+      // Only an edit that moves the window (or makes it an outage) can make a new overlap.
+      if (next.kind === "scheduled_outage" && (timesChanged || next.kind !== current.kind)) {
+        const others = await outagesOverlapping(tx, plant.id, next.starts_at, next.ends_at, current.id);
+        const overlapping = overlapRefusals(
+          { ...windowFacts(next), timeZone: next.time_zone },
+          others.map(windowFacts),
+          input.confirmOverlap === true
+        );
+        if (overlapping.length > 0) throw new RefusedAct(409, withFieldNames(overlapping));
+      }
     }
 
     await tx

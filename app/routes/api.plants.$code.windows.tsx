@@ -64,7 +64,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
       throw new ActError(400, "startsAt: give startsAt (an instant) or start (plant-local).", "startsAt");
     if (endsAt === undefined)
       throw new ActError(400, "endsAt: give endsAt (an instant) or end (plant-local).", "endsAt");
-    const window = await createWindow(getDb(), actor, { plantId: plant.id, ...parsed.data, startsAt, endsAt });
+    const window = await createWindow(getDb(), actor, {
+      plantId: plant.id,
+      ...parsed.data,
+      startsAt,
+      endsAt,
+      // A window overlapping another outage window of the plant is refused (409, field confirmOverlap) unless kept.
+      confirmOverlap: fields.confirmOverlap === true,
+    });
     return Response.json({ window }, { status: 201 });
   } catch (error) {
     return refusalResponse(error);

@@ -7,7 +7,20 @@ import { UtcInstant } from "~/components/UtcInstant";
 import { DataTable, type Column } from "~/components/DataTable";
 import { choicesOf, FilterSelect } from "~/components/Choices";
 import { IgnoredParams } from "~/components/IgnoredParams";
-import { formatDuration } from "~/domain/local-time";
+import { formatDuration } from "~/domain/time";
+import { changeHref } from "~/domain/network-changes";
+import { MonthCalendar, type CalendarItem } from "~/components/MonthCalendar";
+import {
+  blackoutsFirst,
+  isIsoDay,
+  itemsByDay,
+  localDay,
+  monthLabel,
+  monthWeeks,
+  parseMonth,
+  shiftMonth,
+  spanDays,
+} from "~/domain/calendar";
 import { can } from "~/domain/permissions";
 import { isOneOf, WINDOW_KIND_LABELS, WINDOW_KINDS, WINDOW_STATUS_LABELS, WINDOW_STATUSES } from "~/domain/vocabulary";
 import { createFeedToken, listFeedTokens, revokeFeedToken } from "~/models/calendar-feeds.server";
@@ -22,6 +35,8 @@ import { answer, attempt, confirmed, parseForm } from "~/utils/forms.server";
 // tokens for Outlook or Google Calendar.
 
 const DAYS = 30;
+/** The most windows a day of the month view shows; the rest are "+N more", listed under the grid. */
+const DAY_ITEMS = 4;
 const RevokeFeedSchema = z.object({ feedId: z.coerce.number().int().positive("Choose a feed token.") });
 
 interface FeedCreated {
@@ -56,7 +71,38 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const chosen = plants.filter((p) => (!plantCode || p.code === plantCode) && (!region || p.region === region));
   const now = new Date();
-  const upcoming = await upcomingWindows(db, { now, days: DAYS, plantIds: chosen.map((p) => p.id) });
+
+  // The month view: the program's windows on a month grid, each on its days in its own plant's clock.
+  const rawView = url.searchParams.get("view");
+  const view = rawView === "month" ? "month" : "list";
+  if (rawView !== null && rawView !== "month" && rawView !== "list") {
+    ignored.push(`view “${rawView.slice(0, 40)}” is not list or month; showing the list.`);
+  }
+  const today = localDay(now, "UTC");
+  let month = today.slice(0, 7);
+  const rawMonth = url.searchParams.get("month");
+  if (rawMonth !== null) {
+    const parsed = parseMonth(rawMonth);
+    if (parsed) month = parsed;
+    else ignored.push(`month “${rawMonth.slice(0, 40)}” is not a month (YYYY-MM); showing ${month}.`);
+  }
+  const weeks = view === "month" ? monthWeeks(month, today) : [];
+  const rawDay = url.searchParams.get("day");
+  const inGrid = (date: string) => weeks.some((week) => week.some((d) => d.date === date));
+  let day: string | null = null;
+  if (rawDay !== null && view === "month") {
+    if (isIsoDay(rawDay) && inGrid(rawDay)) day = rawDay;
+    else ignored.push(`day “${rawDay.slice(0, 40)}” is not a day of ${month}'s grid; showing none.`);
+  }
+  // Every zone's days of the grid: from a day before its first (UTC) to a day after its last.
+  const upcoming =
+    view === "month"
+      ? await upcomingWindows(db, {
+          now: new Date(Date.parse(`${weeks[0]![0]!.date}T00:00:00Z`) - 86_400_000),
+          days: weeks.length * 7 + 2,
+          plantIds: chosen.map((p) => p.id),
+        })
+      : await upcomingWindows(db, { now, days: DAYS, plantIds: chosen.map((p) => p.id) });
   const feeds = user.personId === null ? [] : await listFeedTokens(db, user.personId);
   return {
     plants: plants.map((p) => ({ code: p.code, name: p.name, region: p.region })),
@@ -66,7 +112,40 @@ export async function loader({ request }: LoaderFunctionArgs) {
     from: upcoming.from,
     to: upcoming.to,
     truncated: upcoming.truncated,
-    windows: upcoming.windows.map((w) => ({
+    view,
+    month,
+    monthLabel: monthLabel(month),
+    prevMonth: shiftMonth(month, -1),
+    nextMonth: shiftMonth(month, 1),
+    weeks,
+    day,
+    days: itemsByDay(
+      weeks,
+      blackoutsFirst(upcoming.windows).map(
+        (w): CalendarItem & { startsAt: string; endsAt: string; timeZone: string } => ({
+          id: w.id,
+          text: `${w.plantCode} · ${w.title}`,
+          href: `/plants/${w.plantCode}/windows#window-${w.id}`,
+          title: `${w.plantName}: ${w.localRange}`,
+          kind: w.kind,
+          status: w.status,
+          conflict: w.conflicts.length > 0,
+          note: w.kind === "blackout" ? "blackout" : undefined,
+          startsAt: w.startsAt,
+          endsAt: w.endsAt,
+          timeZone: w.timeZone,
+        })
+      ),
+      DAY_ITEMS
+    ),
+    windows: (view === "month"
+      ? upcoming.windows.filter((w) => {
+          if (day === null) return false;
+          const span = spanDays(w.startsAt, w.endsAt, w.timeZone);
+          return span.first <= day && day <= span.last;
+        })
+      : upcoming.windows
+    ).map((w) => ({
       id: w.id,
       plantCode: w.plantCode,
       plantName: w.plantName,
@@ -192,8 +271,17 @@ const WINDOW_COLUMNS: Column<Awaited<ReturnType<typeof loader>>["windows"][numbe
 ];
 
 export default function ProgramWindowsPage() {
-  const { plants, regions, filters, ignored, windows, truncated, needsWindow, feeds, canFeed, origin, from, to } =
-    useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const { plants, regions, filters, ignored, windows, truncated, needsWindow, feeds, canFeed, origin, from, to } = data;
+  const { view, month, prevMonth, nextMonth, weeks, days, day } = data;
+  /** This page's address with the filters kept and `extra` set. */
+  const here = (extra: Record<string, string>) => {
+    const params = new URLSearchParams();
+    if (filters.plant) params.set("plant", filters.plant);
+    if (filters.region) params.set("region", filters.region);
+    for (const [key, value] of Object.entries(extra)) params.set(key, value);
+    return `/windows?${params.toString()}`;
+  };
   const reply = useActionData<typeof action>();
   const created = reply && "token" in reply ? reply : null;
   // A refused revoke whose token is no longer listed as revocable shows above the list.
@@ -210,14 +298,40 @@ export default function ProgramWindowsPage() {
         <div>
           <h1>Upcoming outage windows</h1>
           <p className="lede">
-            The next {DAYS} days ({utc(from)} – {utc(to)}), across the plants, sorted by when they happen. Each window
-            is shown in its plant's own time, with UTC alongside.
+            {view === "list" ? (
+              <>
+                The next {DAYS} days ({utc(from)} – {utc(to)}), across the plants, sorted by when they happen. Each
+                window is shown in its plant's own time, with UTC alongside.
+              </>
+            ) : (
+              <>
+                The windows of {data.monthLabel} across the plants, each on the days of its own plant's clock; blackouts
+                shaded.
+              </>
+            )}
           </p>
         </div>
+        <p className="computed-at">
+          {view === "list" ? (
+            <>
+              <strong>List</strong> · <Link to={here({ view: "month", month })}>Month</Link>
+            </>
+          ) : (
+            <>
+              <Link to={here({ view: "list" })}>List</Link> · <strong>Month</strong>
+            </>
+          )}
+        </p>
       </div>
       <IgnoredParams ignored={ignored} />
 
       <Form method="get" className="filters" aria-label="Filter windows">
+        {view === "month" ? (
+          <>
+            <input type="hidden" name="view" value="month" />
+            <input type="hidden" name="month" value={month} />
+          </>
+        ) : null}
         <FilterSelect
           label="Plant"
           name="plant"
@@ -239,31 +353,58 @@ export default function ProgramWindowsPage() {
         changes={needsWindow}
         item={(c) => (
           <>
-            <Link to={`/plants/${c.plantCode}/windows`}>{c.plantCode}</Link> · {c.title}
+            <Link to={`/plants/${c.plantCode}/windows`}>{c.plantCode}</Link> ·{" "}
+            <a href={changeHref(c.plantCode, c.id)}>{c.title}</a>
           </>
         )}
       />
 
-      <section className="panel" aria-labelledby="upcoming-title">
-        <h2 id="upcoming-title">Windows</h2>
-        {truncated ? (
-          <p className="notice" role="status">
-            Showing the first {windows.length.toLocaleString("en-US")} windows of the next {DAYS} days; choose a plant
-            or a region to see the others.
-          </p>
-        ) : null}
-        {windows.length === 0 ? (
-          <p className="muted">No windows in the next {DAYS} days for these plants.</p>
-        ) : (
-          <DataTable
-            className="program-windows"
-            columns={WINDOW_COLUMNS}
-            rows={windows}
-            rowKey={(w) => w.id}
-            rowProps={(w) => ({ className: w.conflicts.length ? "window-conflict" : undefined, id: `window-${w.id}` })}
-          />
-        )}
-      </section>
+      {view === "month" ? (
+        <MonthCalendar
+          heading={data.monthLabel}
+          month={month}
+          prev={{ href: here({ view: "month", month: prevMonth }), label: prevMonth }}
+          next={{ href: here({ view: "month", month: nextMonth }), label: nextMonth }}
+          weeks={weeks}
+          days={days}
+          moreHref={(date) => `${here({ view: "month", month, day: date })}#upcoming-title`}
+        />
+      ) : null}
+      {truncated && view === "month" ? (
+        <p className="notice" role="status">
+          The month holds more windows than one page shows; choose a plant or a region to see them all.
+        </p>
+      ) : null}
+
+      {view === "month" && day === null ? null : (
+        <section className="panel" aria-labelledby="upcoming-title">
+          <h2 id="upcoming-title">{view === "month" ? `Windows on ${day}` : "Windows"}</h2>
+          {truncated && view === "list" ? (
+            <p className="notice" role="status">
+              Showing the first {windows.length.toLocaleString("en-US")} windows of the next {DAYS} days; choose a plant
+              or a region to see the others.
+            </p>
+          ) : null}
+          {windows.length === 0 ? (
+            <p className="muted">
+              {view === "month"
+                ? "No windows that day for these plants."
+                : `No windows in the next ${DAYS} days for these plants.`}
+            </p>
+          ) : (
+            <DataTable
+              className="program-windows"
+              columns={WINDOW_COLUMNS}
+              rows={windows}
+              rowKey={(w) => w.id}
+              rowProps={(w) => ({
+                className: w.conflicts.length ? "window-conflict" : undefined,
+                id: `window-${w.id}`,
+              })}
+            />
+          )}
+        </section>
+      )}
 
       {canFeed ? (
         <section className="panel" aria-labelledby="feeds-title" id="feeds">

@@ -55,7 +55,7 @@ export class LocalTimeError extends ActError {
 /** The reasons with each message led by its field ("endsAt: …"), as the API and the forms show them today. */
 export function withFieldNames(reasons: Refusal[]): Refusal[] {
   return reasons.map((r) => ({
-    field: r.field,
+    ...r,
     message: !r.field || r.message.startsWith(`${r.field}:`) ? r.message : `${r.field}: ${r.message}`,
   }));
 }

@@ -409,10 +409,16 @@ describe("scheduling changes through the API", () => {
     });
     assert.equal(window.status, 201, `the window is created: ${window.body.error ?? ""}`);
     created.cancelled = window.body.window!.id;
+    // A sensor install, not another cutover of the conduit: that one's cutover is still open (one at a time).
     const change = await postJson(
       "/api/plants/DAY/changes",
       "eng.day@demo.test",
-      cutover({ windowId: created.cancelled, plannedStart: local(`${YEAR}-10-26`, "23:00") })
+      cutover({
+        windowId: created.cancelled,
+        kind: "sensor_install",
+        conduitId: undefined,
+        plannedStart: local(`${YEAR}-10-26`, "23:00"),
+      })
     );
     assert.equal(change.status, 201, `the change is scheduled: ${change.body.error ?? ""}`);
     const changeId = change.body.change!.id;
@@ -567,7 +573,7 @@ describe("marking changes done or cancelled", () => {
     assert.equal(scanned.doneAt, outside, "at the instant it happened");
 
     await assert.rejects(
-      cancelChange(db, lead, { plantId: day, changeId: rule }),
+      cancelChange(db, lead, { plantId: day, changeId: rule, reason: "Changed our minds" }),
       (error: unknown) => error instanceof ActError && error.status === 409,
       "a done change is history"
     );

@@ -227,7 +227,7 @@ describe("validateWindow", () => {
   it("caps a scheduled outage at 72 h but lets a blackout cover weeks", () => {
     const long = { ...ok, end: "2026-03-11T04:01:00.000Z" };
     assert.deepEqual(validateWindow(long), [
-      { field: "end", message: "A scheduled outage may last at most 72 h; this one lasts 72 h 1 min." },
+      { field: "end", message: "A scheduled outage may last at most 3 d; this one lasts 3 d 1 min." },
     ]);
     assert.deepEqual(validateWindow({ ...ok, end: "2026-03-11T04:00:00.000Z" }), []);
     assert.deepEqual(validateWindow({ ...long, kind: "blackout", end: "2026-03-29T04:00:00.000Z" }), []);

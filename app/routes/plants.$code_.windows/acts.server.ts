@@ -5,8 +5,9 @@ import {
   ScheduleChangeSchema,
   WindowStatusSchema,
 } from "~/domain/window-schemas";
+import { CONFIRM_OVERLAP_FIELD } from "~/domain/outage-windows";
 import { WINDOW_STATUS_LABELS, isOneOf, WINDOW_STATUSES } from "~/domain/vocabulary";
-import { cancelChange, completeChange, scheduleChange } from "~/models/network-changes.server";
+import { cancelChange, completeChange, moveChange, scheduleChange } from "~/models/network-changes.server";
 import { createWindow, updateWindow } from "~/models/outage-windows.server";
 import type { Actor } from "~/utils/actor";
 import { requirePermission } from "~/http/auth.server";
@@ -14,7 +15,7 @@ import type { getDb } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms.server";
 import type { PlantRef } from "~/http/plant-guard.server";
 import { revisionField } from "~/utils/revision-forms";
-import type { z } from "~/utils/zod";
+import { z } from "~/utils/zod";
 import { answer } from "~/utils/forms.server";
 import { checkForm, runWindowAct, type FormFields, type FormShape } from "./window-forms.server";
 
@@ -31,6 +32,23 @@ export interface WindowsAct {
 }
 
 const StatusSchema = WindowStatusSchema.extend({ revision: revisionField });
+
+/** The window a change moves into, as the form's choice carries it: "<window id>:<the revision the page showed>". */
+const MoveChangeSchema = z.object({
+  changeId: z.coerce.number("Choose a change.").int("Choose a change.").positive("Choose a change."),
+  target: z
+    .string("Choose the window to move the change into.")
+    .regex(/^\d{1,12}:\d{1,12}$/, "Choose the window to move the change into.")
+    .transform((value) => {
+      const [windowId, revision] = value.split(":").map(Number);
+      return { windowId: windowId!, revision: revision! };
+    }),
+});
+
+/** "yes" from the checkbox that keeps a window overlapping another. */
+function confirmsOverlap(form: FormFields): boolean {
+  return form[CONFIRM_OVERLAP_FIELD] === "yes";
+}
 
 function text(form: FormFields, key: string): string | null {
   const value = form[key];
@@ -70,7 +88,7 @@ export function createWindowAct(act: WindowsAct) {
   const shape: FormShape = {
     intent: "create-window",
     target: null,
-    visible: ["title", "kind", "status", "notes", "start", "end"],
+    visible: ["title", "kind", "status", "notes", "start", "end", CONFIRM_OVERLAP_FIELD],
     hidden: [],
   };
   return windowsAct(act, "schedule:window", shape, CreateWindowSchema, ["start", "end"], async (input, at) => {
@@ -79,6 +97,7 @@ export function createWindowAct(act: WindowsAct) {
       ...input,
       startsAt: at.start!,
       endsAt: at.end!,
+      confirmOverlap: confirmsOverlap(act.form),
     });
     return {
       message: `Window “${made.title}” added, ${statusWord(made.status)}: ${made.localRange}.`,
@@ -132,7 +151,10 @@ function changeAct<S extends z.ZodType>(
   intent: string,
   schema: S,
   fields: { visible: string[]; times: readonly string[] },
-  run: (input: z.output<S>, instants: Record<string, string>) => Promise<{ id: number; title: string }>,
+  run: (
+    input: z.output<S>,
+    instants: Record<string, string>
+  ) => Promise<{ id: number; title: string; became?: string }>,
   became: string
 ) {
   const shape: FormShape = {
@@ -144,7 +166,7 @@ function changeAct<S extends z.ZodType>(
   return windowsAct(act, "schedule:change", shape, schema, fields.times, async (input, at) => {
     const change = await run(input, at);
     return {
-      message: `Change “${change.title}” ${became}.`,
+      message: `Change “${change.title}” ${change.became ?? became}.`,
       location: back(act.request, act.plant.code, `change-${change.id}`),
     };
   });
@@ -171,5 +193,25 @@ export function cancelChangeAct(act: WindowsAct) {
     { visible: ["reason"], times: [] },
     ({ changeId, reason }) => cancelChange(db, user, { plantId: plant.id, changeId, reason: reason || null }),
     "cancelled"
+  );
+}
+
+export function moveChangeAct(act: WindowsAct) {
+  const { db, user, plant } = act;
+  return changeAct(
+    act,
+    "move-change",
+    MoveChangeSchema,
+    { visible: ["target"], times: [] },
+    async ({ changeId, target }) => {
+      const moved = await moveChange(db, user, {
+        plantId: plant.id,
+        changeId,
+        windowId: target.windowId,
+        expectedRevision: target.revision,
+      });
+      return { id: moved.id, title: moved.title, became: `moved into window “${moved.windowTitle}”` };
+    },
+    "moved"
   );
 }

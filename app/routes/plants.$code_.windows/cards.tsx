@@ -4,7 +4,8 @@ import { Choices } from "~/components/Choices";
 import { DisabledAct } from "~/components/DisabledAct";
 import { ActForm, Confirmation, Field, ReplyNotice } from "~/components/forms";
 import { UtcInstant } from "~/components/UtcInstant";
-import { formatDuration } from "~/domain/local-time";
+import { formatDuration } from "~/domain/time";
+import { CANCEL_REASON_MAX } from "~/domain/network-changes";
 import {
   CHANGE_KIND_LABELS,
   CHANGE_KINDS,
@@ -44,6 +45,7 @@ function kindLabel(kind: string): string {
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 type WindowItem = LoaderData["windows"][number];
+type NeedsWindowChange = LoaderData["needsWindow"][number];
 
 /** A refusal whose form is no longer on the page (the window or change was closed meanwhile). */
 function Unplaced({ message }: { message: string | null | undefined }) {
@@ -195,6 +197,11 @@ export function WindowCard({ w }: { w: WindowItem }) {
                 <option value="">— none —</option>
                 <Choices choices={conduits.map((c) => [c.id, c.name])} />
               </Field>
+              {scheduleReply?.links?.conduitId ? (
+                <p className="refusal-link">
+                  <a href={scheduleReply.links.conduitId}>Go to the open change of this conduit</a>
+                </p>
+              ) : null}
               <LocalDateTime
                 prefix="planned"
                 legend="Planned start"
@@ -243,7 +250,11 @@ function ChangeItem({ c }: { c: WindowItem["changes"][number] }) {
   const at = (iso: string) =>
     DateTime.fromISO(iso, { zone: "utc" }).setZone(plant.timeZone).toFormat("ccc d LLL HH:mm ZZZZ");
   return (
-    <li className={c.status === "needs_window" ? "change change-conflict" : "change"} id={`change-${c.id}`}>
+    // A change waiting for a new window is anchored (and moved or cancelled) in the panel on top.
+    <li
+      className={c.status === "needs_window" ? "change change-conflict" : "change"}
+      id={c.status === "needs_window" ? undefined : `change-${c.id}`}
+    >
       <span className={STATUS_BADGE[c.status] ?? "badge"}>{statusLabel(c.status)}</span> <strong>{c.title}</strong>{" "}
       <span className="muted">
         · {c.kindLabel}
@@ -254,10 +265,13 @@ function ChangeItem({ c }: { c: WindowItem["changes"][number] }) {
         {c.doneAt ? ` · done ${at(c.doneAt)}` : ""}
       </span>
       {c.status === "needs_window" ? (
-        <span className="conflict-note"> — its window was cancelled: schedule it into a new window.</span>
+        <span className="conflict-note">
+          {" "}
+          — its window was cancelled: <a href={`#change-${c.id}`}>move it into another window or cancel it</a>.
+        </span>
       ) : null}
-      <Confirmation intents={["complete-change", "cancel-change"]} target={c.id} />
-      {canChange && open ? (
+      <Confirmation intents={["complete-change", "cancel-change", "move-change"]} target={c.id} />
+      {canChange && open && c.status !== "needs_window" ? (
         <details className="change-actions" open={doneReply || cancelReply ? true : undefined}>
           <summary>Mark done or cancel</summary>
           <ActForm
@@ -281,24 +295,110 @@ function ChangeItem({ c }: { c: WindowItem["changes"][number] }) {
             className="inline-form"
             aria-label={`Cancel ${c.title}`}
           >
-            <Field
-              name="reason"
-              label={
-                <>
-                  Reason <span className="muted">(optional)</span>
-                </>
-              }
-              type="text"
-              maxLength={1000}
-            />
+            <ReasonField defaultValue={cancelReply?.draft?.reason ?? ""} />
             <button type="submit" className="danger">
               Cancel the change
             </button>
           </ActForm>
         </details>
-      ) : (
+      ) : c.status === "needs_window" ? null : (
         <Unplaced message={(doneReply ?? cancelReply)?.formError} />
       )}
     </li>
+  );
+}
+
+/** Why a change is cancelled: required, as the audit trail records it. */
+function ReasonField({ defaultValue }: { defaultValue: string }) {
+  return (
+    <Field
+      name="reason"
+      label="Reason"
+      hint="Why the change will not happen; the audit trail keeps it."
+      type="text"
+      required
+      minLength={3}
+      maxLength={CANCEL_REASON_MAX}
+      defaultValue={defaultValue}
+    />
+  );
+}
+
+/**
+ * A change whose window was cancelled, in the panel on top (anchored `change-<id>`): what it was, and the forms that
+ * move it into a window of the plant that takes it, or cancel it with a reason.
+ */
+export function NeedsWindowItem({ c }: { c: NeedsWindowChange }) {
+  const { plant, canChange } = useLoaderData<typeof loader>();
+  const reply = useActionData();
+  const moveReply = windowReplyFor(reply, "move-change", c.id);
+  const cancelReply = windowReplyFor(reply, "cancel-change", c.id);
+  const at = (iso: string) =>
+    DateTime.fromISO(iso, { zone: "utc" }).setZone(plant.timeZone).toFormat("ccc d LLL HH:mm ZZZZ");
+  return (
+    <>
+      <strong>{c.title}</strong>{" "}
+      <span className="muted">
+        · {c.kindLabel}
+        {c.conduitName ? ` · conduit ${c.conduitName}` : ""}
+        {c.assetName ? ` · asset ${c.assetName}` : ""}
+        {c.plannedMinutes ? ` · ${formatDuration(c.plannedMinutes)}` : ""}
+        {c.plannedStart ? ` · was planned ${at(c.plannedStart)}` : ""}
+        {c.windowTitle ? ` in window “${c.windowTitle}” (cancelled)` : ""}
+      </span>
+      <Confirmation intents={["move-change", "cancel-change"]} target={c.id} />
+      {canChange ? (
+        <div className="needs-window-acts">
+          {c.moves.length > 0 ? (
+            <ActForm
+              intent="move-change"
+              target={c.id}
+              id={`change-${c.id}-move`}
+              reply={reply}
+              hiddenFields={{ changeId: c.id }}
+              className="inline-form"
+              aria-label={`Move ${c.title} into another window`}
+            >
+              <Field
+                as="select"
+                name="target"
+                label="Move into window"
+                hint="It goes in after the changes the window already holds."
+                required
+                defaultValue={moveReply?.draft?.target ?? `${c.moves[0]!.windowId}:${c.moves[0]!.revision}`}
+              >
+                <Choices
+                  choices={c.moves.map((m) => [`${m.windowId}:${m.revision}`, `${m.title} — ${m.localRange}`])}
+                />
+              </Field>
+              <button type="submit">Move the change</button>
+            </ActForm>
+          ) : (
+            <>
+              <Unplaced message={moveReply?.formError} />
+              <DisabledAct
+                id={`change-${c.id}-move-why`}
+                label="Move the change"
+                why="No confirmed window of this plant ahead has room for it: add or confirm one below, then move it."
+              />
+            </>
+          )}
+          <ActForm
+            intent="cancel-change"
+            target={c.id}
+            id={`change-${c.id}-cancel`}
+            reply={reply}
+            hiddenFields={{ changeId: c.id }}
+            className="inline-form"
+            aria-label={`Cancel ${c.title}`}
+          >
+            <ReasonField defaultValue={cancelReply?.draft?.reason ?? ""} />
+            <button type="submit" className="danger">
+              Cancel the change
+            </button>
+          </ActForm>
+        </div>
+      ) : null}
+    </>
   );
 }

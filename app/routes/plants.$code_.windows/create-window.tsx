@@ -6,6 +6,30 @@ import { LocalDateTime, TitleField } from "./local-time-field";
 import { windowReplyFor } from "./reply";
 import type { loader } from "./route";
 
+/**
+ * The warning a window overlapping other outage windows of the plant gets (each overlap naming both windows), and
+ * the checkbox that keeps both: the second submit saves the window only when it is ticked.
+ */
+export function OverlapConfirm({ messages, formId }: { messages: readonly string[] | undefined; formId: string }) {
+  if (!messages || messages.length === 0) return null;
+  return (
+    <div className="overlap-warning" role="alert" id={`${formId}-overlap`}>
+      <p>
+        <span className="badge warn">Overlap</span> This window shares time with another outage window of the plant:
+      </p>
+      <ul>
+        {messages.map((message) => (
+          <li key={message}>{message}</li>
+        ))}
+      </ul>
+      <label className="check">
+        <input type="checkbox" name="confirmOverlap" value="yes" required /> Keep both windows (they will show as a
+        conflict)
+      </label>
+    </div>
+  );
+}
+
 /** The form that adds a window to the plant, in the plant's own clock. */
 export function CreateWindowForm() {
   const { plant, nowLocal } = useLoaderData<typeof loader>();
@@ -49,7 +73,8 @@ export function CreateWindowForm() {
           maxLength={4000}
           defaultValue={v("notes", "")}
         />
-        <button type="submit">Add the window</button>
+        <OverlapConfirm messages={mine?.fieldErrors.confirmOverlap} formId="create" />
+        <button type="submit">{mine?.fieldErrors.confirmOverlap ? "Add the window anyway" : "Add the window"}</button>
       </ActForm>
     </section>
   );

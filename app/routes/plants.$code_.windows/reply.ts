@@ -5,6 +5,8 @@ import { replyFor, type FormReply } from "~/utils/reply";
 export interface WindowReply extends FormReply {
   /** By field prefix ("start"): the two readings of a time the plant's clock shows twice. */
   offsets?: Record<string, OffsetCandidate[]>;
+  /** By field: where the object a refusal points at is shown (the open change a duplicate would repeat). */
+  links?: Record<string, string>;
 }
 
 export function windowReplyFor(

@@ -1,14 +1,31 @@
 import { NeedsWindowPanel } from "~/components/NeedsWindowPanel";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { TableHead } from "~/components/DataTable";
-import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { MonthCalendar, type CalendarItem } from "~/components/MonthCalendar";
+import {
+  blackoutsFirst,
+  itemsByDay,
+  localDay,
+  monthLabel,
+  monthWeeks,
+  parseMonth,
+  shiftMonth,
+} from "~/domain/calendar";
+import {
+  Link,
+  useActionData,
+  useLoaderData,
+  useRouteLoaderData,
+  type ShouldRevalidateFunction,
+} from "@remix-run/react";
 import { DateTime } from "luxon";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { localInputValues } from "~/domain/local-time";
 import { can } from "~/domain/permissions";
 import { localClock } from "~/domain/time";
 import { listConduitDetails } from "~/models/conduits.server";
+import { moveChoices, type MoveChoice } from "~/models/network-changes.server";
 import { upcomingWindows, type UpcomingWindow } from "~/models/outage-windows.server";
+import { Confirmation } from "~/components/forms";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 import { requirePlant } from "~/http/plant-guard.server";
@@ -16,11 +33,12 @@ import {
   cancelChangeAct,
   completeChangeAct,
   createWindowAct,
+  moveChangeAct,
   scheduleChangeAct,
   windowStatusAct,
   type WindowsAct,
 } from "./acts.server";
-import { statusLabel, WindowCard } from "./cards";
+import { NeedsWindowItem, statusLabel, WindowCard } from "./cards";
 import { CreateWindowForm } from "./create-window";
 import { windowReplyFor } from "./reply";
 
@@ -29,9 +47,17 @@ import { windowReplyFor } from "./reply";
 // plant-local dates and times; the server turns them into instants and answers a time that does not exist or
 // happens twice. Every form works without JavaScript. The acts are in acts.server.ts, the window cards in cards.tsx.
 
-const INTENTS = ["create-window", "window-status", "schedule-change", "complete-change", "cancel-change"] as const;
+const INTENTS = [
+  "create-window",
+  "window-status",
+  "schedule-change",
+  "complete-change",
+  "cancel-change",
+  "move-change",
+] as const;
 
-const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+/** The most windows a day of the month grid shows; the rest are "+N more". */
+const DAY_ITEMS = 4;
 /** How far back the list reaches: recent history stays visible. */
 const LIST_HISTORY_DAYS = 90;
 const LIST_AHEAD_DAYS = 730;
@@ -52,38 +78,21 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   if (rawView === "month" || rawView === "list") view = rawView;
   else if (rawView !== null) ignored.push(`view “${rawView.slice(0, 40)}” is not list or month; showing the list.`);
 
-  const today = DateTime.fromJSDate(now).setZone(zone);
-  let monthStart = today.startOf("month");
+  const today = localDay(now, zone);
+  let month = today.slice(0, 7);
   const rawMonth = url.searchParams.get("month");
   if (rawMonth !== null) {
-    const match = MONTH_PATTERN.exec(rawMonth);
-    const candidate = match
-      ? DateTime.fromObject({ year: Number(match[1]), month: Number(match[2]), day: 1 }, { zone })
-      : null;
-    if (candidate?.isValid && candidate.year >= 2000 && candidate.year <= 2100) monthStart = candidate;
-    else
-      ignored.push(
-        `month “${rawMonth.slice(0, 40)}” is not a month (YYYY-MM); showing ${monthStart.toFormat("yyyy-MM")}.`
-      );
+    const parsed = parseMonth(rawMonth);
+    if (parsed) month = parsed;
+    else ignored.push(`month “${rawMonth.slice(0, 40)}” is not a month (YYYY-MM); showing ${month}.`);
   }
+  const weeks = view === "month" ? monthWeeks(month, today) : [];
 
   let from: Date;
   let days: number;
-  let gridStart = monthStart;
-  let gridEnd = monthStart.plus({ months: 1 });
   if (view === "month") {
-    gridStart = monthStart.startOf("week");
-    gridEnd = monthStart.plus({ months: 1 }).startOf("week").plus({ weeks: 1 });
-    if (
-      monthStart
-        .plus({ months: 1 })
-        .startOf("week")
-        .equals(monthStart.plus({ months: 1 }))
-    ) {
-      gridEnd = monthStart.plus({ months: 1 });
-    }
-    from = gridStart.toJSDate();
-    days = Math.ceil(gridEnd.diff(gridStart, "days").days) + 1;
+    from = DateTime.fromISO(weeks[0]![0]!.date, { zone }).toJSDate();
+    days = weeks.length * 7 + 1;
   } else {
     from = new Date(now.getTime() - LIST_HISTORY_DAYS * 86_400_000);
     days = LIST_HISTORY_DAYS + LIST_AHEAD_DAYS;
@@ -103,37 +112,39 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     else months.push({ label, windows: [w] });
   }
 
-  const weeks: { date: string; day: number; inMonth: boolean; today: boolean; windowIds: number[] }[][] = [];
-  if (view === "month") {
-    for (let day = gridStart; day < gridEnd; day = day.plus({ days: 1 })) {
-      if (day.weekday === 1 || weeks.length === 0) weeks.push([]);
-      const dayStart = day.toMillis();
-      const dayEnd = day.plus({ days: 1 }).toMillis();
-      weeks.at(-1)!.push({
-        date: day.toISODate()!,
-        day: day.day,
-        inMonth: day.month === monthStart.month,
-        today: day.hasSame(today, "day"),
-        windowIds: windows
-          .filter((w) => Date.parse(w.startsAt) < dayEnd && Date.parse(w.endsAt) > dayStart)
-          .map((w) => w.id),
-      });
-    }
-  }
-
+  const moves = canChange
+    ? await moveChoices(db, plant.id, upcoming.needsWindow, now)
+    : new Map<number, MoveChoice[]>();
   const clock = localClock(now, zone);
   const nowLocal = localInputValues(now.toISOString(), zone);
   return {
     plant: { code: plant.code, name: plant.name, timeZone: zone },
     view,
-    month: monthStart.toFormat("yyyy-MM"),
-    monthLabel: monthStart.toFormat("LLLL yyyy"),
-    prevMonth: monthStart.minus({ months: 1 }).toFormat("yyyy-MM"),
-    nextMonth: monthStart.plus({ months: 1 }).toFormat("yyyy-MM"),
+    month,
+    monthLabel: monthLabel(month),
+    prevMonth: shiftMonth(month, -1),
+    nextMonth: shiftMonth(month, 1),
     weeks,
+    days: itemsByDay(
+      weeks,
+      blackoutsFirst(windows).map((w): CalendarItem & { startsAt: string; endsAt: string; timeZone: string } => ({
+        id: w.id,
+        text: w.title,
+        href: `?view=list#window-${w.id}`,
+        title: w.localRange,
+        kind: w.kind,
+        status: w.status,
+        conflict: w.conflicts.length > 0,
+        note: statusLabel(w.status).toLowerCase(),
+        startsAt: w.startsAt,
+        endsAt: w.endsAt,
+        timeZone: w.timeZone,
+      })),
+      DAY_ITEMS
+    ),
     months,
     windows,
-    needsWindow: upcoming.needsWindow,
+    needsWindow: upcoming.needsWindow.map((c) => ({ ...c, moves: moves.get(c.id) ?? [] })),
     ignored,
     canWindow,
     canChange,
@@ -163,6 +174,8 @@ export async function action({ params, request }: ActionFunctionArgs) {
       return completeChangeAct(act);
     case "cancel-change":
       return cancelChangeAct(act);
+    case "move-change":
+      return moveChangeAct(act);
     default:
       throw data(`Unknown action “${intent.slice(0, 40)}”.`, { status: 400 });
   }
@@ -171,54 +184,21 @@ export async function action({ params, request }: ActionFunctionArgs) {
 // ——— parts ———
 
 function MonthGrid() {
-  const { weeks, windows, plant, month, monthLabel, prevMonth, nextMonth } = useLoaderData<typeof loader>();
-  const byId = new Map(windows.map((w) => [w.id, w]));
+  const { weeks, days, plant, month, monthLabel, prevMonth, nextMonth } = useLoaderData<typeof loader>();
   return (
-    <section className="panel" aria-labelledby="month-title">
-      <h2 id="month-title">
-        {monthLabel} <span className="muted">({plant.timeZone})</span>
-      </h2>
-      <p className="month-nav">
-        <Link to={`?view=month&month=${prevMonth}`}>← {prevMonth}</Link> ·{" "}
-        <Link to={`?view=month&month=${nextMonth}`}>{nextMonth} →</Link>
-      </p>
-      <table className="month-grid" aria-label={`Windows in ${month}`}>
-        <TableHead columns={["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]} />
-        <tbody>
-          {weeks.map((week) => (
-            <tr key={week[0]!.date}>
-              {week.map((day) => (
-                <td
-                  key={day.date}
-                  className={`${day.inMonth ? "" : "other-month"}${day.today ? " today" : ""}`}
-                  aria-label={day.date}
-                >
-                  <span className="day-number">{day.day}</span>
-                  <ul>
-                    {day.windowIds.map((wid) => {
-                      const w = byId.get(wid)!;
-                      return (
-                        <li
-                          key={wid}
-                          className={`month-window window-${w.kind}${w.conflicts.length ? " window-conflict" : ""}${
-                            w.status === "cancelled" ? " window-cancelled" : ""
-                          }`}
-                        >
-                          <a href={`?view=list#window-${w.id}`} title={w.localRange}>
-                            {w.title}
-                          </a>{" "}
-                          <span className="muted">({statusLabel(w.status).toLowerCase()})</span>
-                        </li>
-                      );
-                    })}
-                  </ul>
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+    <MonthCalendar
+      heading={
+        <>
+          {monthLabel} <span className="muted">({plant.timeZone})</span>
+        </>
+      }
+      month={month}
+      prev={{ href: `?view=month&month=${prevMonth}`, label: prevMonth }}
+      next={{ href: `?view=month&month=${nextMonth}`, label: nextMonth }}
+      weeks={weeks}
+      days={days}
+      moreHref={() => "?view=list"}
+    />
   );
 }
 
@@ -231,13 +211,23 @@ export default function PlantWindowsPage() {
     INTENTS.filter((intent) => intent !== "create-window")
   );
   // A reply about a window or change the page does not show (the month grid, or one that is gone) shows on top.
-  const shown =
+  const shownChange = (target: string | null | undefined) =>
     view === "list" &&
-    windows.some((w) =>
-      reply?.intent === "window-status" || reply?.intent === "schedule-change"
-        ? String(w.id) === reply.target
-        : w.changes.some((c) => String(c.id) === reply?.target)
-    );
+    windows.some((w) => w.changes.some((c) => String(c.id) === target && c.status !== "needs_window"));
+  const shown =
+    needsWindow.some((c) => String(c.id) === reply?.target && reply?.intent !== "window-status") ||
+    (view === "list" &&
+      windows.some((w) =>
+        reply?.intent === "window-status" || reply?.intent === "schedule-change"
+          ? String(w.id) === reply.target
+          : shownChange(reply?.target)
+      ));
+  // A change moved or cancelled where the page does not list it (the month grid, a window long past): said on top.
+  const root = useRouteLoaderData<{ confirmation?: { intent: string; target?: string | null } }>("root");
+  const confirmedElsewhere =
+    root?.confirmation &&
+    ["move-change", "cancel-change", "complete-change"].includes(root.confirmation.intent) &&
+    !shownChange(root.confirmation.target);
   return (
     <>
       <nav aria-label="Breadcrumb" className="eyebrow">
@@ -282,14 +272,8 @@ export default function PlantWindowsPage() {
         </div>
       ) : null}
 
-      <NeedsWindowPanel
-        changes={needsWindow}
-        item={(c) => (
-          <>
-            {c.title} <span className="muted">· {c.kindLabel}</span>
-          </>
-        )}
-      />
+      {confirmedElsewhere ? <Confirmation intents={["move-change", "cancel-change", "complete-change"]} /> : null}
+      <NeedsWindowPanel changes={needsWindow} anchored item={(c) => <NeedsWindowItem c={c} />} />
 
       {view === "month" ? (
         <MonthGrid />

@@ -54,7 +54,7 @@ export function windowReply(
   /** The form's sentence; null: "check the fields marked below" when some are, else the problems themselves. */
   formError: string | null,
   problems: { field?: string; message: string }[],
-  extra: Pick<WindowReply, "offsets" | "conflict"> = {}
+  extra: Pick<WindowReply, "offsets" | "conflict" | "links"> = {}
 ): WindowReply {
   const fieldErrors: Record<string, string[]> = {};
   const unplaced: string[] = [];
@@ -169,7 +169,13 @@ export async function runWindowAct(
     if (error instanceof RefusedAct) {
       const problems = error.reasons.map((reason) => ({ field: reason.field, message: reason.message }));
       const placed = problems.every((p) => isPlaced(formFieldOf(p.field), shape));
-      return answer(windowReply(shape, form, refusedSentence(problems.length, placed), problems), error.status);
+      const links = Object.fromEntries(
+        error.reasons.flatMap((reason) => (reason.href ? [[formFieldOf(reason.field), reason.href]] : []))
+      );
+      const reply = windowReply(shape, form, refusedSentence(problems.length, placed), problems, {
+        ...(Object.keys(links).length > 0 ? { links } : {}),
+      });
+      return answer(reply, error.status);
     }
     if (error instanceof ActError) {
       const problems = [{ field: error.field, message: error.message }];
