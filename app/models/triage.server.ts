@@ -266,18 +266,23 @@ export async function triageStagedHost(
       updated_at: stamp,
     };
     await tx.updateTable("asset").set(after).where("id", "=", asset.id).execute();
-    await recordAudit(tx, actor, {
-      action: input.state === "transient" ? "asset.mark-transient" : "asset.escalate",
-      objectType: "asset",
-      objectId: asset.id,
-      plantId: input.plantId,
-      summary:
-        input.state === "transient"
-          ? `Marked ${hostLabel(asset)} as a known-transient host: ${note}`
-          : `Escalated ${hostLabel(asset)} to corporate security: ${note}`,
-      before: { triage: asset.triage, triage_note: asset.triage_note },
-      after,
-    });
+    await recordAudit(
+      tx,
+      actor,
+      {
+        action: input.state === "transient" ? "asset.mark-transient" : "asset.escalate",
+        objectType: "asset",
+        objectId: asset.id,
+        plantId: input.plantId,
+        summary:
+          input.state === "transient"
+            ? `Marked ${hostLabel(asset)} as a known-transient host: ${note}`
+            : `Escalated ${hostLabel(asset)} to corporate security: ${note}`,
+        before: { triage: asset.triage, triage_note: asset.triage_note },
+        after,
+      },
+      now
+    );
   });
 }
 

@@ -209,7 +209,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     canAcknowledge: can(user, "acknowledge:violation", plant.id),
     baselines,
     ingestAnomalies,
-    matureDays: settings.matureDays,
+    thresholds: { matureDays: settings.matureDays, stallDays: settings.stallDays },
     stagedHosts: { rows: stagedHosts, window: hostsWindow, counts: hostCounts },
     transientHosts: { rows: transientHosts, window: transientWindow },
     violations: {
@@ -295,7 +295,7 @@ export default function PlantPage() {
     canAcknowledge,
     baselines,
     ingestAnomalies,
-    matureDays,
+    thresholds,
     stagedHosts,
     transientHosts,
     violations,
@@ -424,7 +424,7 @@ export default function PlantPage() {
 
       <ConduitsPanel />
 
-      <BaselineEvidence plantCode={plant.code} rows={baselines} matureDays={matureDays} timeZone={plant.timeZone} />
+      <BaselineEvidence plantCode={plant.code} rows={baselines} thresholds={thresholds} timeZone={plant.timeZone} />
 
       {ingestAnomalies.length > 0 ? (
         <div className="notice" role="status" id="ingest-anomalies">
