@@ -49,7 +49,11 @@ export function BaselineAndAlerts({ reply }: { reply: unknown }) {
             <dt>Converged</dt>
             <dd>
               {baseline.converged ? "yes" : "no"}
-              {baseline.daysSinceNovelty !== null ? ` · last new flow ${baseline.daysSinceNovelty} days ago` : ""}
+              {baseline.daysSinceNovelty !== null
+                ? ` · last new flow ${baseline.daysSinceNovelty} ${
+                    baseline.daysSinceNovelty === 1 ? "day" : "days"
+                  } ago`
+                : ""}
             </dd>
             <dt>Maturity</dt>
             <dd>
