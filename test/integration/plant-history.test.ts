@@ -155,6 +155,7 @@ describe("a plant's history page", () => {
 
   it("shows the newest entries on the plant page, and a page past the end shows the last page", async () => {
     const plant = await call(plantPage, "/plants/DAY", { code: "DAY" });
+    assert.ok(plant.recentHistory, "the lead sees the plant in full, its history too");
     assert.equal(plant.recentHistory.entries.length, 5);
     const history = await call(historyPage, "/plants/DAY/history", { code: "DAY" });
     assert.deepEqual(

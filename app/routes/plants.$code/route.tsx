@@ -97,10 +97,10 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     countViolations(db, plant.id),
   ]);
   const thresholds = { matureDays: settings.matureDays, stallDays: settings.stallDays };
-  const recentHistory = await plantHistorySlice(plant, readiness!, thresholds, {
-    offset: 0,
-    limit: RECENT_HISTORY,
-  });
+  // Who signed what is the plant's detail, shown to those who see the plant in full.
+  const recentHistory = full
+    ? await plantHistorySlice(plant, readiness!, thresholds, { offset: 0, limit: RECENT_HISTORY })
+    : null;
   const baselines: BaselineEvidenceRow[] = conduitDetails
     .filter((conduit) => conduit.monitored)
     .map((conduit) => {
@@ -437,19 +437,21 @@ export default function PlantPage() {
 
       <BaselineEvidence plantCode={plant.code} rows={baselines} thresholds={thresholds} timeZone={plant.timeZone} />
 
-      <section className="panel" aria-labelledby="recent-history-title" id="recent-history">
-        <h2 id="recent-history-title">Recent history</h2>
-        {recentHistory.entries.length === 0 ? (
-          <p className="muted">Nothing has happened at this plant yet.</p>
-        ) : (
-          <PlantHistory entries={recentHistory.entries} timeZone={plant.timeZone} />
-        )}
-        <p>
-          <Link to={`/plants/${plant.code}/history`}>
-            The whole history ({recentHistory.total.toLocaleString("en-US")} entries) →
-          </Link>
-        </p>
-      </section>
+      {recentHistory ? (
+        <section className="panel" aria-labelledby="recent-history-title" id="recent-history">
+          <h2 id="recent-history-title">Recent history</h2>
+          {recentHistory.entries.length === 0 ? (
+            <p className="muted">Nothing has happened at this plant yet.</p>
+          ) : (
+            <PlantHistory entries={recentHistory.entries} timeZone={plant.timeZone} />
+          )}
+          <p>
+            <Link to={`/plants/${plant.code}/history`}>
+              The whole history ({recentHistory.total.toLocaleString("en-US")} entries) →
+            </Link>
+          </p>
+        </section>
+      ) : null}
 
       {ingestAnomalies.length > 0 ? (
         <div className="notice" role="status" id="ingest-anomalies">

@@ -19,8 +19,9 @@ const PAGE_SIZE = 50;
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  requirePermission(user, "read:program");
   const plant = await requirePlant(params.code);
+  // Who signed what is a plant's detail: engineers read the history of their own plants (as the plant page in full).
+  requirePermission(user, "read:plant", plant.id);
   const db = getDb();
   const ignored: string[] = [];
   const requested = parsePage(new URL(request.url).searchParams, ignored);
