@@ -4,6 +4,7 @@ import { formatLocalRange } from "~/domain/local-time";
 import { PART_LABELS } from "~/domain/signoffs";
 import { CHANGE_KIND_LABELS, ROLE_LABELS, WINDOW_KIND_LABELS, type Role } from "~/domain/vocabulary";
 import { recordAuditEvents, type AuditEntry, type DatedAuditEntry } from "~/models/audit.server";
+import { lowerFirst } from "~/models/signoffs.server";
 import type { AuditActor } from "~/utils/actor";
 
 // The history a program file carries, written into the audit trail when the file is imported: one event per act the
@@ -233,7 +234,7 @@ async function programHistory(
       objectType: s.subject_type,
       objectId: s.subject_id,
       plantId: s.plant_id,
-      summary: `${name} signed ${label.toLowerCase()} (revision ${s.revision}) for ${part}`,
+      summary: `${name} signed ${lowerFirst(label)} (revision ${s.revision}) for ${part}`,
       after: { signoff: id, ...row, revoked_at: null, revoked_reason: null },
     }));
     if (s.revoked_at !== null) {
