@@ -1,3 +1,4 @@
+import { countedDaysText, type BaselineStatus, type BaselineThresholds } from "~/domain/baseline";
 import { formatDate } from "~/domain/time";
 
 const BADGE: Record<string, string> = {
@@ -13,20 +14,20 @@ export function BaselineStatusBadge({ status }: { status: string }) {
   return <span className={BADGE[status] ?? "badge"}>{status}</span>;
 }
 
-/** A conduit's baseline at a glance: status, counted days toward maturity, and its maturity date. */
+/** A conduit's baseline at a glance: status, counted days against the configured thresholds, and its maturity date. */
 export function BaselineBadge({
   baseline,
-  matureDays = 30,
+  thresholds,
 }: {
-  baseline: { status: string; countedDays: number; matureOn: string | null; earliestMaturity: string | null };
-  matureDays?: number;
+  baseline: { status: BaselineStatus; countedDays: number; matureOn: string | null; earliestMaturity: string | null };
+  thresholds: BaselineThresholds;
 }) {
   return (
     <>
       <span className={BADGE[baseline.status] ?? "badge"}>{baseline.status}</span>
       {baseline.status !== "none" ? (
         <span className="muted baseline-detail">
-          {baseline.countedDays}/{matureDays} counted days
+          {countedDaysText(baseline, thresholds)}
           {baseline.matureOn
             ? ` · mature ${formatDate(baseline.matureOn)}`
             : baseline.earliestMaturity

@@ -2,13 +2,14 @@ import { Link } from "@remix-run/react";
 import { TableHead } from "~/components/DataTable";
 import { BaselineStatusBadge } from "~/components/BaselineBadge";
 import { ConvergenceChart } from "~/components/ConvergenceChart.client";
+import { countedDaysText, type BaselineStatus, type BaselineThresholds } from "~/domain/baseline";
 import { formatDate } from "~/domain/time";
 import { useHydrated } from "~/utils/hydrated";
 
 export interface BaselineEvidenceRow {
   id: number;
   name: string;
-  status: string;
+  status: BaselineStatus;
   reason: string | null;
   countedDays: number;
   matureOn: string | null;
@@ -38,12 +39,12 @@ function gapText(gaps: BaselineEvidenceRow["gaps"]): string {
 export function BaselineEvidence({
   plantCode,
   rows,
-  matureDays,
+  thresholds,
   timeZone,
 }: {
   plantCode: string;
   rows: BaselineEvidenceRow[];
-  matureDays: number;
+  thresholds: BaselineThresholds;
   timeZone: string;
 }) {
   const hydrated = useHydrated();
@@ -59,8 +60,8 @@ export function BaselineEvidence({
           <div className="table-wrap">
             <table>
               <caption>
-                Monitored conduits: counted days out of {matureDays}, sensor gaps, wrong flows and maturity (days in{" "}
-                {timeZone})
+                Monitored conduits: counted days (mature at {thresholds.matureDays}, stalled at {thresholds.stallDays}{" "}
+                if never mature), sensor gaps, wrong flows and maturity (days in {timeZone})
               </caption>
               <TableHead
                 columns={[
@@ -82,11 +83,7 @@ export function BaselineEvidence({
                       <BaselineStatusBadge status={row.status} />
                       {row.status === "none" && row.reason ? <div className="muted">{row.reason}</div> : null}
                     </td>
-                    <td className="num">
-                      {row.countedDays > matureDays
-                        ? `${matureDays} of ${matureDays} (${row.countedDays} in all)`
-                        : `${row.countedDays} of ${matureDays}`}
-                    </td>
+                    <td className="num">{countedDaysText(row, thresholds)}</td>
                     <td>{gapText(row.gaps)}</td>
                     <td className="num">
                       {row.wrongTotal === 0 ? (

@@ -22,6 +22,11 @@ const STATUS_BADGE = {
   missing: { className: "badge bad", text: "Not signed" },
 } as const;
 
+/** Revision 0 is an object never written (a plant's ownership split before its first text): nothing to sign yet. */
+function signLabel(revision: number): string {
+  return revision > 0 ? `Sign revision ${revision}` : "Sign (not written yet)";
+}
+
 export function PartBadge({ state }: { state: PartState }) {
   const badge = STATUS_BADGE[state.status];
   return <span className={badge.className}>{badge.text}</span>;
@@ -76,7 +81,7 @@ export function SignoffParts({
                 className="inline-form"
               >
                 <Field label="Note" optional name="note" type="text" maxLength={500} />
-                <button type="submit">Sign revision {revision}</button>
+                <button type="submit">{signLabel(revision)}</button>
               </ActForm>
             ) : (
               <ReplyNotice reply={reply} intent="sign" target={state.part} id={`sign-${state.part}`} />
@@ -84,7 +89,7 @@ export function SignoffParts({
             {control.allowed ? null : control.why ? (
               <p className="muted control-why">
                 <button type="button" disabled aria-describedby={`why-${state.part}`}>
-                  Sign revision {revision}
+                  {signLabel(revision)}
                 </button>{" "}
                 <span id={`why-${state.part}`}>{control.why}</span>
               </p>

@@ -82,6 +82,8 @@ export interface Baseline {
   daysSinceNovelty: number | null;
   matureOn: string | null;
   stalled: boolean;
+  /** The day the baseline reached the stall threshold without having matured (null: it has not stalled). */
+  stalledOn: string | null;
   gaps: SensorGap[];
   /** The earliest day it can be mature if every day from the next unobserved one counts and brings nothing new. */
   earliestMaturity: string | null;
@@ -218,6 +220,7 @@ const NONE = (reason: string, epochStart: string | null = null): Baseline => ({
   daysSinceNovelty: null,
   matureOn: null,
   stalled: false,
+  stalledOn: null,
   gaps: [],
   earliestMaturity: null,
   days: [],
@@ -263,8 +266,10 @@ export function computeBaseline(
 
   let counted = 0;
   let matureOn: string | null = null;
+  let stalledOn: string | null = null;
   for (let i = 0; i < days.length; i++) {
     if (days[i]!.coverage >= settings.coverageThreshold) counted += 1;
+    if (matureOn === null && stalledOn === null && counted >= settings.stallDays) stalledOn = days[i]!.day;
     if (matureOn === null && counted >= settings.matureDays && convergedOver(days.slice(0, i + 1), settings)) {
       matureOn = days[i]!.day;
     }
@@ -288,10 +293,37 @@ export function computeBaseline(
     daysSinceNovelty: lastNovel ? daysBetween(lastNovel.day, today) : null,
     matureOn,
     stalled,
+    stalledOn: stalled ? stalledOn : null,
     gaps: sensorGaps(days, epochStart, addDays(today, -1), settings),
     earliestMaturity: matureOn ?? forecastMaturity(days, nextFree, settings),
     days,
   };
+}
+
+/** The thresholds a baseline's words quote (program settings, never constants). */
+export type BaselineThresholds = Pick<BaselineSettings, "matureDays" | "stallDays">;
+
+/**
+ * A baseline's counted days in words, against the configured thresholds: "12 of 30 counted days" while collecting;
+ * a stalled one is never read as a fraction of the maturity threshold it went past.
+ */
+export function countedDaysText(
+  baseline: Pick<Baseline, "status" | "countedDays">,
+  thresholds: BaselineThresholds
+): string {
+  const days = `${baseline.countedDays} counted ${baseline.countedDays === 1 ? "day" : "days"}`;
+  switch (baseline.status) {
+    case "none":
+      return "no counted days yet";
+    case "collecting":
+      return `${baseline.countedDays} of ${thresholds.matureDays} counted days`;
+    case "mature":
+      return `${days} (${thresholds.matureDays} needed)`;
+    case "stalled":
+      return `stalled: ${days} observed, not mature (stalls at ${thresholds.stallDays})`;
+    case "accepted":
+      return `${days}, never mature; accepted by both owners`;
+  }
 }
 
 /** Whether alerts may be wired on the conduit: only on a mature baseline, or a stalled one both owners accepted. */

@@ -107,6 +107,51 @@ export async function recordAudit(
     .execute();
 }
 
+/** One event to append with recordAuditEvents: who, what, and the instant it happened. */
+export interface DatedAuditEntry {
+  actor: AuditActor;
+  entry: AuditEntry;
+  at: string;
+}
+
+const APPEND_CHUNK = 200;
+
+/**
+ * Appends many events in the given order, chained like recordAudit's, in a few statements: an import recording a
+ * program's history writes hundreds of events at once. Their `at` is each act's own instant.
+ */
+export async function recordAuditEvents(tx: Transaction<Database>, entries: readonly DatedAuditEntry[]): Promise<void> {
+  const last = await auditHead(tx);
+  let seq = last?.seq ?? 0;
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const rows: AuditEventRow[] = entries.map(({ actor, entry, at }) => {
+    seq += 1;
+    const event: HashedFields = {
+      seq,
+      at,
+      actor_person_id: actor.personId,
+      actor_token_id: actor.tokenId,
+      actor_label: actor.label,
+      action: entry.action,
+      object_type: entry.objectType,
+      object_id: entry.objectId === null ? null : String(entry.objectId),
+      plant_id: entry.plantId,
+      summary: entry.summary,
+      before_json: entry.before === undefined ? null : canonicalJson(entry.before),
+      after_json: entry.after === undefined ? null : canonicalJson(entry.after),
+      prev_hash: prevHash,
+    };
+    prevHash = eventHash(event);
+    return { ...event, hash: prevHash };
+  });
+  for (let i = 0; i < rows.length; i += APPEND_CHUNK) {
+    await tx
+      .insertInto("audit_event")
+      .values(rows.slice(i, i + APPEND_CHUNK))
+      .execute();
+  }
+}
+
 export type ChainVerdict =
   | { ok: true; count: number; last: { seq: number; hash: string } | null }
   | { ok: false; count: number; seq: number; reason: string };

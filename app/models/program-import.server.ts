@@ -12,6 +12,7 @@ import {
 } from "~/domain/program-file";
 import { validateProgramFile, type ProgramFileError } from "~/domain/program-file-reading";
 import { recordAudit } from "~/models/audit.server";
+import { acceptanceKey, recordProgramHistory } from "~/models/program-history.server";
 import { baselineAcceptanceHash } from "~/models/readiness.server";
 import { conduitHash } from "~/models/signoffs.server";
 import { systemActor, type AuditActor } from "~/utils/actor";
@@ -150,7 +151,9 @@ export async function importProgram(
       for (const table of REPLACED_TABLES) await tx.deleteFrom(table).execute();
     }
 
-    await writeProgram(tx, program);
+    const acceptanceEpochs = await writeProgram(tx, program);
+    // The file's history, each act at its own instant, then the import itself.
+    await recordProgramHistory(tx, actor, acceptanceEpochs);
 
     const summary = replaced
       ? `Replaced the program (${describeCounts(replaced)}) with the program file exported ${
@@ -175,7 +178,8 @@ export async function importProgram(
   });
 }
 
-async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Promise<void> {
+/** Writes the program; returns the epoch of each baseline acceptance (by acceptanceKey), which no row keeps. */
+async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Promise<Map<string, string>> {
   const settings = Object.entries(program.settings).map(([key, s]) => ({
     key,
     value: s.value,
@@ -512,6 +516,7 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
     ])
   );
 
+  const acceptanceEpochs = new Map<string, string>();
   await inChunks(
     interleaveByTime(
       program.plants.map((p) => {
@@ -524,6 +529,9 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
             zone: (name) => zoneId(plant, name),
             gatePass: (phase) => gatePassIds.get(keyOf(plant, phase))!,
           });
+          if (s.subject.type === "baseline_acceptance" && s.subject.epochStart !== null) {
+            acceptanceEpochs.set(acceptanceKey(subjectId, s.part, s.revision, s.signedAt), s.subject.epochStart);
+          }
           return {
             subject_type: s.subject.type,
             subject_id: subjectId,
@@ -544,6 +552,7 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
     ),
     (rows) => tx.insertInto("signoff").values(rows).execute()
   );
+  return acceptanceEpochs;
 }
 
 interface SubjectLookup {

@@ -218,6 +218,11 @@ export function refuseSigning(refusals: readonly ActRefusal<SignRefusalCode>[]):
   refuseFirst(refusals.filter((r) => r.code !== "already_signed"));
 }
 
+/** "Conduit “Supervisory ↔ DMZ”" → "conduit “Supervisory ↔ DMZ”": a label inside a sentence keeps its names' case. */
+export function lowerFirst(label: string): string {
+  return label.replace(/^./, (c) => c.toLowerCase());
+}
+
 export async function insertSignoff(
   tx: Transaction<Database>,
   actor: Actor,
@@ -267,7 +272,7 @@ export async function insertSignoff(
       objectType: input.subjectType,
       objectId: input.subjectId,
       plantId: input.plantId,
-      summary: `${actor.name} signed ${input.objectLabel.toLowerCase()} (revision ${input.revision}) for ${PART_LABELS[
+      summary: `${actor.name} signed ${lowerFirst(input.objectLabel)} (revision ${input.revision}) for ${PART_LABELS[
         input.part
       ].toLowerCase()}`,
       after: { signoff: id, ...row },

@@ -180,12 +180,7 @@ function cleanNote(note: string | undefined, required: boolean, what: string): s
  * The staged hosts an act names, in the order named: refused unless each is a host of the plant still staged (and,
  * for a person who triages only escalated hosts, escalated).
  */
-async function stagedAssets(
-  tx: Transaction<Database>,
-  plantId: number,
-  assetIds: readonly number[],
-  only: HostScope
-) {
+async function stagedAssets(tx: Transaction<Database>, plantId: number, assetIds: readonly number[], only: HostScope) {
   const ids = requireHostIds(assetIds);
   const rows = await tx
     .selectFrom("asset")
@@ -236,7 +231,11 @@ function requireHostIds(assetIds: readonly number[]): number[] {
   const ids = [...new Set(assetIds)];
   if (ids.length === 0) throw new ActError(400, "Choose at least one host.", "assetIds");
   if (ids.length > TRIAGE_BATCH_LIMIT) {
-    throw new ActError(400, `Choose at most ${TRIAGE_BATCH_LIMIT} hosts at once (${ids.length} were chosen).`, "assetIds");
+    throw new ActError(
+      400,
+      `Choose at most ${TRIAGE_BATCH_LIMIT} hosts at once (${ids.length} were chosen).`,
+      "assetIds"
+    );
   }
   return ids;
 }
@@ -417,18 +416,23 @@ export async function triageStagedHosts(
     };
     for (const asset of assets) {
       await tx.updateTable("asset").set(after).where("id", "=", asset.id).execute();
-      await recordAudit(tx, actor, {
-        action: input.state === "transient" ? "asset.mark-transient" : "asset.escalate",
-        objectType: "asset",
-        objectId: asset.id,
-        plantId: input.plantId,
-        summary:
-          input.state === "transient"
-            ? `Marked ${hostLabel(asset)} as a known-transient host: ${note}`
-            : `Escalated ${hostLabel(asset)} to corporate security: ${note}`,
-        before: { triage: asset.triage, triage_note: asset.triage_note },
-        after,
-      });
+      await recordAudit(
+        tx,
+        actor,
+        {
+          action: input.state === "transient" ? "asset.mark-transient" : "asset.escalate",
+          objectType: "asset",
+          objectId: asset.id,
+          plantId: input.plantId,
+          summary:
+            input.state === "transient"
+              ? `Marked ${hostLabel(asset)} as a known-transient host: ${note}`
+              : `Escalated ${hostLabel(asset)} to corporate security: ${note}`,
+          before: { triage: asset.triage, triage_note: asset.triage_note },
+          after,
+        },
+        now
+      );
     }
     return assets.length;
   });

@@ -1,10 +1,12 @@
-import type { Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { DateTime } from "luxon";
 import type { Database } from "../schema";
 import { epochStartFor } from "../../app/domain/baseline";
 import { formatAddress, parseCidr } from "../../app/domain/cidr";
 import type { ConnRecord } from "../../app/domain/zeek";
 import { openIngest, type IngestSummary } from "../../app/models/evidence.server";
+import { personActor } from "../../app/models/sessions.server";
+import { triageStagedHosts } from "../../app/models/triage.server";
 import { systemActor } from "../../app/utils/actor";
 
 // The demo's passive capture: two days of Zeek connections on the newest baseline of one plant, generated from
@@ -29,11 +31,12 @@ function freeAddresses(cidr: string, known: Set<string>, count: number, offset: 
   return found;
 }
 
-export async function ingestDemoCaptures(
-  trx: Transaction<Database>,
-  nowIso: string,
-  engineerEmail: (plantCode: string) => number | null
-): Promise<IngestSummary | null> {
+export interface DemoCapture {
+  plantId: number;
+  summary: IngestSummary;
+}
+
+export async function ingestDemoCaptures(trx: Transaction<Database>, nowIso: string): Promise<DemoCapture | null> {
   const plant = await trx
     .selectFrom("plant")
     .select(["id", "code", "time_zone"])
@@ -136,20 +139,42 @@ export async function ingestDemoCaptures(
     now: new Date(nowIso),
   });
   await session.add(records);
-  const summary = await session.finish();
-  const engineer = engineerEmail(plant.code);
-  for (const host of summary.stagedHosts) {
-    await trx
-      .updateTable("asset")
-      .set({
-        triage: "transient",
-        triage_note: "Vendor service laptop during the drive firmware visit; leaves with the technician.",
-        triaged_by: engineer,
-        triaged_at: nowIso,
-      })
-      .where("plant_id", "=", plant.id)
+  return { plantId: plant.id, summary: await session.finish() };
+}
+
+/**
+ * The plant engineer marks the vendor's service laptop the capture staged as known-transient, through the same act
+ * as the triage page (audited). It runs after the seed's transaction, as a person's act of its own.
+ */
+export async function markServiceLaptopTransient(
+  db: Kysely<Database>,
+  capture: DemoCapture,
+  engineerId: number,
+  now: Date
+): Promise<void> {
+  const engineer = await db
+    .selectFrom("person")
+    .select(["id", "name", "email", "role"])
+    .where("id", "=", engineerId)
+    .executeTakeFirstOrThrow();
+  const actor = await personActor(db, engineer);
+  for (const host of capture.summary.stagedHosts) {
+    const asset = await db
+      .selectFrom("asset")
+      .select("id")
+      .where("plant_id", "=", capture.plantId)
       .where("ip", "=", host.ip)
-      .execute();
+      .executeTakeFirstOrThrow();
+    await triageStagedHosts(
+      db,
+      actor,
+      {
+        plantId: capture.plantId,
+        assetIds: [asset.id],
+        state: "transient",
+        note: "Vendor service laptop during the drive firmware visit; leaves with the technician.",
+      },
+      now
+    );
   }
-  return summary;
 }

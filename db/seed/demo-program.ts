@@ -6,7 +6,8 @@ import { presetPasswordHashes } from "../../app/models/account-passwords.server"
 import { recordAudit } from "../../app/models/audit.server";
 import { importProgram } from "../../app/models/program-import.server";
 import { systemActor } from "../../app/utils/actor";
-import { ingestDemoCaptures } from "./captures";
+import type { IngestSummary } from "../../app/models/evidence.server";
+import { ingestDemoCaptures, markServiceLaptopTransient, type DemoCapture } from "./captures";
 import { planProgram } from "./plan";
 import type { PlannedProgram } from "./plan-model";
 import { programDocument } from "./program-document";
@@ -79,11 +80,17 @@ export async function seedDemoProgram(db: Kysely<Database>, options: SeedOptions
   }
   if (Number.isNaN(now.getTime())) throw new Error("The seed's reference time is not a valid date.");
 
-  return db.transaction().execute(async (trx) => {
+  const written = await db.transaction().execute(async (trx) => {
     const existing = await trx
       .selectNoFrom((eb) => [
-        eb.selectFrom("plant").select((s) => s.fn.countAll<number>().as("n")).as("plants"),
-        eb.selectFrom("person").select((s) => s.fn.countAll<number>().as("n")).as("people"),
+        eb
+          .selectFrom("plant")
+          .select((s) => s.fn.countAll<number>().as("n"))
+          .as("plants"),
+        eb
+          .selectFrom("person")
+          .select((s) => s.fn.countAll<number>().as("n"))
+          .as("people"),
       ])
       .executeTakeFirstOrThrow();
     if (Number(existing.plants) > 0 || Number(existing.people) > 0) {
@@ -93,6 +100,10 @@ export async function seedDemoProgram(db: Kysely<Database>, options: SeedOptions
     }
     return writeDemoProgram(trx, planProgram(seed, now), options.passwordHash ?? null);
   });
+  if (written.capture && written.captureEngineer !== null) {
+    await markServiceLaptopTransient(db, written.capture, written.captureEngineer, now);
+  }
+  return written.summary;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -103,7 +114,7 @@ async function writeDemoProgram(
   trx: Transaction<Database>,
   program: PlannedProgram,
   passwordHash: string | null
-): Promise<SeedSummary> {
+): Promise<{ summary: SeedSummary; capture: DemoCapture | null; captureEngineer: number | null }> {
   const actor = systemActor("demo seed");
   const at = new Date(program.now);
   const document = programDocument(program);
@@ -117,12 +128,12 @@ async function writeDemoProgram(
   }
   const people = await trx.selectFrom("person").select(["id", "email"]).execute();
   const personIds = new Map(people.map((p) => [p.email, p.id]));
-  const capture = await ingestDemoCaptures(trx, program.now, (code) => {
-    const engineer = program.people.find((p) => p.role === "plant_engineer" && p.plants.includes(code));
-    return engineer ? personIds.get(engineer.email) ?? null : null;
-  });
+  const capture = await ingestDemoCaptures(trx, program.now);
+  const captureEngineer = capture
+    ? program.people.find((p) => p.role === "plant_engineer" && p.plants.includes(capture.summary.plant))
+    : undefined;
 
-  const summary = summarize(program, document, capture);
+  const summary = summarize(program, document, capture?.summary ?? null);
   // The seed is a change like any other: one event, attributed to the system, records what it created.
   await recordAudit(
     trx,
@@ -139,14 +150,10 @@ async function writeDemoProgram(
     },
     at
   );
-  return summary;
+  return { summary, capture, captureEngineer: captureEngineer ? personIds.get(captureEngineer.email) ?? null : null };
 }
 
-function summarize(
-  program: PlannedProgram,
-  document: ProgramFile,
-  capture: Awaited<ReturnType<typeof ingestDemoCaptures>>
-): SeedSummary {
+function summarize(program: PlannedProgram, document: ProgramFile, capture: IngestSummary | null): SeedSummary {
   const plants = document.plants;
   const sum = (count: (plant: ProgramFile["plants"][number]) => number) =>
     plants.reduce((total, plant) => total + count(plant), 0);

@@ -117,6 +117,9 @@ export interface PersonSpec {
   plants: string[];
 }
 
+/** The demo's corporate security account: the one people sign in with to try the role. */
+export const DEMO_SECURITY_EMAIL = "security@demo.test";
+
 export const PROGRAM_PEOPLE: readonly PersonSpec[] = [
   {
     email: "lead@demo.test",
@@ -141,7 +144,7 @@ export const PROGRAM_PEOPLE: readonly PersonSpec[] = [
     plants: [],
   },
   {
-    email: "security@demo.test",
+    email: DEMO_SECURITY_EMAIL,
     name: "Priya Raman",
     role: "corporate_security",
     title: "OT Security Analyst",

@@ -2,12 +2,13 @@ import type { NewPlant } from "../schema";
 import { PHASES, type Phase } from "../../app/domain/vocabulary";
 import type { SignoffPart } from "../../app/domain/signoffs";
 import { PLANT_SITES, type PlantSite } from "./catalog";
-import { planOperations } from "./operations";
+import { planOperations, type PlantOperations, type PlantStory } from "./operations";
 import { createRandom, type Random } from "./random";
 import { clamp, DAY_MS, iso, localDate, workTime } from "./util";
 import { planWindows } from "./windows";
 import { planConduits } from "./plan-conduits";
 import {
+  DEMO_SECURITY_EMAIL,
   PLANT_PLANS,
   PLANT_ENGINEERS,
   PROGRAM_PEOPLE,
@@ -141,6 +142,8 @@ function planPlant(
     story: plan.story ?? {},
   });
 
+  assignDemoSecurity(conduits, waitingSecurityWork(conduits, operations, plan.story ?? {}, timeline.phaseIndex));
+
   const row: NewPlant = {
     code: site.code,
     name: site.name,
@@ -158,6 +161,43 @@ function planPlant(
   };
   return { row, ownership, zones, assets, conduits, gatePasses, operations, createdMs: timeline.createdMs };
 }
+/**
+ * The conduits where corporate security's work waits: the stalled baseline awaiting both owners' acceptance, and in an
+ * alerting plant the mature baselines whose alerts are not wired yet.
+ */
+function waitingSecurityWork(
+  conduits: readonly PlannedConduit[],
+  operations: PlantOperations,
+  story: PlantStory,
+  phaseIndex: number
+): number[] {
+  const stalled = conduits.findIndex((c) => c.row.name === story.stalled);
+  const wired = new Set(operations.wirings.map((w) => w.conduit));
+  const unwired =
+    phaseIndex >= PHASES.indexOf("alerting")
+      ? conduits.flatMap((c, i) => (c.row.monitored === 1 && !wired.has(i) ? [i] : []))
+      : [];
+  return [...(stalled >= 0 ? [stalled] : []), ...unwired];
+}
+
+/**
+ * The demo's corporate security account (the one people sign in with to try the role) owns monitoring & incident
+ * response where that work waits, so it can do its headline job on the demo: its name replaces the owner drawn at
+ * random, on the conduit and on the monitoring signoffs given as owner (nothing else of the plan depends on who).
+ */
+function assignDemoSecurity(conduits: PlannedConduit[], indexes: readonly number[]): void {
+  for (const index of indexes) {
+    const conduit = conduits[index];
+    if (!conduit?.monitoringOwner) continue;
+    const drawn = conduit.monitoringOwner;
+    conduit.monitoringOwner = DEMO_SECURITY_EMAIL;
+    for (const signoff of conduit.signoffs) {
+      if (signoff.part === "monitoring_incident_response" && signoff.person === drawn)
+        signoff.person = DEMO_SECURITY_EMAIL;
+    }
+  }
+}
+
 /** When both assigned owners had signed the conduit's current revision, or null while a part is open. */
 function signedAt(conduit: PlannedConduit): number | null {
   const { designOwner, monitoringOwner, row, signoffs } = conduit;

@@ -115,7 +115,9 @@ describe("baseline evidence on the plant page", () => {
     const baseline = page.locator("#baseline");
     await baseline.getByRole("heading", { name: "Passive baselines" }).waitFor();
     const monitored = baseline.locator("table", {
-      has: page.locator("caption", { hasText: /^Monitored conduits: counted days out of 30/ }),
+      has: page.locator("caption", {
+        hasText: /^Monitored conduits: counted days \(mature at 30, stalled at 60 if never mature\)/,
+      }),
     });
     const telnetRow = monitored.locator("tbody tr", { hasText: "Engineering ↔ Supervisory" });
     assert.equal(await telnetRow.count(), 1, "the monitored conduit with the wrong flow has a row");

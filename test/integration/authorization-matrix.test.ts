@@ -345,6 +345,12 @@ const TABLE: Entry[] = [
     path: "/plants/DAY/conduits/:conduit",
     expected: only("program_lead", "executive", "plant_engineer_own", "corporate_security"),
   },
+  {
+    route: "plants.$code_.history/route.tsx",
+    method: "GET",
+    path: "/plants/DAY/history",
+    expected: only("program_lead", "executive", "plant_engineer_own", "corporate_security"),
+  },
   { route: "audit.tsx", method: "GET", path: "/audit", expected: only("program_lead", "executive") },
   { route: "audit[.]csv.tsx", method: "GET", path: "/audit.csv", expected: only("program_lead", "executive") },
   {

@@ -510,11 +510,15 @@ describe("program file export and import", () => {
     const { replaced } = await importProgram(target.db, exported, { replace: true, now: NOW });
     assert.equal(replaced?.plants, 13);
     const afterReplace = await rowCounts(target.db);
-    assert.equal(
-      afterReplace.audit_event,
-      (before.audit_event ?? 0) + 1,
-      "the trail keeps every event and gains the import"
-    );
+    const gained = await target.db
+      .selectFrom("audit_event")
+      .select(["action", "at"])
+      .where("seq", ">", before.audit_event ?? 0)
+      .orderBy("seq")
+      .execute();
+    assert.equal(afterReplace.audit_event, (before.audit_event ?? 0) + gained.length, "the trail keeps every event");
+    assert.equal(gained.at(-1)?.action, "program.import", "and gains the file's history, then the import");
+    assert.ok(gained.filter((e) => e.action === "gate.pass").length >= 20, "the history holds the gate passes");
     assert.deepEqual(await verifyAuditChain(target.db).then((v) => v.ok), true);
     assert.equal(
       serializeProgram(await exportProgram(target.db, { exportedAt: EXPORTED_AT })),

@@ -9,7 +9,7 @@ type ConduitRow = ReturnType<typeof useLoaderData<typeof loader>>["conduits"][nu
 
 const DIRECTION_ARROWS: Record<string, string> = { a_to_b: "→", b_to_a: "←" };
 
-/** The columns after the conduit's name: endpoints, control, monitoring, flows, revision, owners, track, baseline. */
+/** The columns between the conduit's name and its baseline: endpoints, control, monitoring, flows, revision, owners, track. */
 const CONDUIT_COLUMNS: readonly Column<ConduitRow>[] = [
   {
     header: "Endpoints",
@@ -73,12 +73,11 @@ const CONDUIT_COLUMNS: readonly Column<ConduitRow>[] = [
     ),
   },
   { header: "Track", cell: (conduit) => <span className="badge">{conduit.state.replace("_", " ")}</span> },
-  { header: "Baseline", cell: (conduit) => <BaselineBadge baseline={conduit.baseline} /> },
 ];
 
 /** The plant's conduits: endpoints, control, monitoring, allowed flows, owners' signoffs, track and baseline. */
 export function ConduitsPanel() {
-  const { full, plant, conduits } = useLoaderData<typeof loader>();
+  const { full, plant, conduits, thresholds } = useLoaderData<typeof loader>();
   const name: Column<ConduitRow> = {
     header: "Conduit",
     cell: (conduit) => (
@@ -96,7 +95,18 @@ export function ConduitsPanel() {
       {conduits.length === 0 ? (
         <p className="muted">No conduits are defined yet.</p>
       ) : (
-        <DataTable columns={[name, ...CONDUIT_COLUMNS]} rows={conduits} rowKey={(conduit) => conduit.id} />
+        <DataTable
+          columns={[
+            name,
+            ...CONDUIT_COLUMNS,
+            {
+              header: "Baseline",
+              cell: (conduit) => <BaselineBadge baseline={conduit.baseline} thresholds={thresholds} />,
+            },
+          ]}
+          rows={conduits}
+          rowKey={(conduit) => conduit.id}
+        />
       )}
     </section>
   );

@@ -38,7 +38,10 @@ export function OwnershipPanel({
   return (
     <section className="panel" aria-labelledby="ownership-title" id="ownership">
       <h2 id="ownership-title">
-        Ownership split <span className="muted">OWN-SPLIT · revision {split.revision}</span>
+        Ownership split{" "}
+        <span className="muted">
+          OWN-SPLIT · {split.text === null ? "not written yet" : `revision ${split.revision}`}
+        </span>
       </h2>
       <Confirmation intents={["edit-split", "sign", "revoke"]} />
       {split.text ? (
@@ -68,7 +71,9 @@ export function OwnershipPanel({
               maxLength={4000}
               defaultValue={draft?.text ?? split.text ?? DEFAULT_OWNERSHIP_SPLIT}
             />
-            <button type="submit">Save as revision {split.revision + 1}</button>
+            <button type="submit">
+              {split.text === null ? "Save the split" : `Save as revision ${split.revision + 1}`}
+            </button>
           </ActForm>
         </details>
       ) : null}

@@ -44,6 +44,8 @@ import { AssetBreakdownTable, AssetsPanel } from "./AssetsPanel";
 import { ConduitsPanel } from "./ConduitsPanel";
 import { importAssetsIntent, plantIntents } from "./intents.server";
 import { OwnershipPanel } from "./OwnershipPanel";
+import { PlantHistory } from "~/components/PlantHistory";
+import { plantHistorySlice } from "~/http/plant-history.server";
 
 // The plant page: phases, readiness gates, the ownership split, zones, conduits, baseline evidence, triage and the
 // asset inventory. Its acts are in intents.server.ts; its larger panels beside this file.
@@ -51,6 +53,8 @@ import { OwnershipPanel } from "./OwnershipPanel";
 const PAGE_SIZE = 50;
 /** Staged hosts and wrong flows each carry their own forms, so they are paged in smaller pages than assets. */
 const TRIAGE_PAGE_SIZE = 25;
+/** The newest history entries the page shows; the rest are on the history page. */
+const RECENT_HISTORY = 5;
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -92,6 +96,11 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     countStagedHosts(db, plant.id),
     countViolations(db, plant.id),
   ]);
+  const thresholds = { matureDays: settings.matureDays, stallDays: settings.stallDays };
+  // Who signed what is the plant's detail, shown to those who see the plant in full.
+  const recentHistory = full
+    ? await plantHistorySlice(plant, readiness!, thresholds, { offset: 0, limit: RECENT_HISTORY })
+    : null;
   const baselines: BaselineEvidenceRow[] = conduitDetails
     .filter((conduit) => conduit.monitored)
     .map((conduit) => {
@@ -209,7 +218,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     canAcknowledge: can(user, "acknowledge:violation", plant.id),
     baselines,
     ingestAnomalies,
-    matureDays: settings.matureDays,
+    thresholds,
+    recentHistory,
     stagedHosts: { rows: stagedHosts, window: hostsWindow, counts: hostCounts },
     transientHosts: { rows: transientHosts, window: transientWindow },
     violations: {
@@ -295,7 +305,8 @@ export default function PlantPage() {
     canAcknowledge,
     baselines,
     ingestAnomalies,
-    matureDays,
+    thresholds,
+    recentHistory,
     stagedHosts,
     transientHosts,
     violations,
@@ -424,7 +435,23 @@ export default function PlantPage() {
 
       <ConduitsPanel />
 
-      <BaselineEvidence plantCode={plant.code} rows={baselines} matureDays={matureDays} timeZone={plant.timeZone} />
+      <BaselineEvidence plantCode={plant.code} rows={baselines} thresholds={thresholds} timeZone={plant.timeZone} />
+
+      {recentHistory ? (
+        <section className="panel" aria-labelledby="recent-history-title" id="recent-history">
+          <h2 id="recent-history-title">Recent history</h2>
+          {recentHistory.entries.length === 0 ? (
+            <p className="muted">Nothing has happened at this plant yet.</p>
+          ) : (
+            <PlantHistory entries={recentHistory.entries} timeZone={plant.timeZone} />
+          )}
+          <p>
+            <Link to={`/plants/${plant.code}/history`}>
+              The whole history ({recentHistory.total.toLocaleString("en-US")} entries) →
+            </Link>
+          </p>
+        </section>
+      ) : null}
 
       {ingestAnomalies.length > 0 ? (
         <div className="notice" role="status" id="ingest-anomalies">

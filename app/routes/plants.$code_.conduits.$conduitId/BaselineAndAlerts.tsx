@@ -5,7 +5,9 @@ import { DisabledAct } from "~/components/DisabledAct";
 import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
 import { Confirmation } from "~/components/forms/Confirmation";
 import { Field } from "~/components/forms/Field";
+import { countedDaysText } from "~/domain/baseline";
 import type { Control } from "~/domain/refusals";
+import { PART_LABELS } from "~/domain/signoffs";
 import { formatDate } from "~/domain/time";
 import { replyFor } from "~/utils/reply";
 import type { loader } from "./route";
@@ -15,7 +17,8 @@ export function BaselineAndAlerts({ reply }: { reply: unknown }) {
   const {
     baseline,
     state,
-    acceptances,
+    acceptors,
+    thresholds,
     wiring,
     wiringControl,
     acceptControl,
@@ -30,7 +33,8 @@ export function BaselineAndAlerts({ reply }: { reply: unknown }) {
         <h2 id="baseline-title">Passive baseline (BAS-MATURE)</h2>
         <Confirmation intents="accept-baseline" />
         <p>
-          <BaselineBadge baseline={baseline} /> <span className="muted">· track: {state.replace("_", " ")}</span>
+          <BaselineBadge baseline={baseline} thresholds={thresholds} />{" "}
+          <span className="muted">· track: {state.replace("_", " ")}</span>
         </p>
         {baseline.status === "none" ? (
           <p className="muted">{baseline.reason}</p>
@@ -41,11 +45,15 @@ export function BaselineAndAlerts({ reply }: { reply: unknown }) {
               from {formatDate(baseline.epochStart)} (revision {conduit.revision})
             </dd>
             <dt>Counted days</dt>
-            <dd>{baseline.countedDays} of 30</dd>
+            <dd>{countedDaysText(baseline, thresholds)}</dd>
             <dt>Converged</dt>
             <dd>
               {baseline.converged ? "yes" : "no"}
-              {baseline.daysSinceNovelty !== null ? ` · last new flow ${baseline.daysSinceNovelty} days ago` : ""}
+              {baseline.daysSinceNovelty !== null
+                ? ` · last new flow ${baseline.daysSinceNovelty} ${
+                    baseline.daysSinceNovelty === 1 ? "day" : "days"
+                  } ago`
+                : ""}
             </dd>
             <dt>Maturity</dt>
             <dd>
@@ -65,14 +73,43 @@ export function BaselineAndAlerts({ reply }: { reply: unknown }) {
             </dd>
           </dl>
         )}
-        {acceptances.length > 0 ? (
-          <ul>
-            {acceptances.map((a) => (
-              <li key={a.name}>
-                Accepted by {a.name} on {a.at.slice(0, 10)}: “{a.note}”
-              </li>
-            ))}
-          </ul>
+        {baseline.status === "stalled" || baseline.status === "accepted" ? (
+          <div className="acceptance" id="acceptance">
+            <h3>Joint acceptance</h3>
+            <p className="muted">
+              The baseline reached {thresholds.stallDays} counted days without maturing. It counts as mature once both
+              owners of the conduit accept it, each with a note on the residual novelty; nobody else may.
+            </p>
+            <ul className="acceptors">
+              {acceptors.map((a) => (
+                <li key={a.part}>
+                  <strong>{PART_LABELS[a.part]}</strong>:{" "}
+                  {a.owner === null ? (
+                    <span className="badge bad">no owner assigned</span>
+                  ) : (
+                    <>
+                      {a.owner}
+                      {a.you ? " (you)" : ""} —{" "}
+                      {a.accepted ? (
+                        <>
+                          <span className="badge ok">accepted</span> on{" "}
+                          <time dateTime={a.accepted.at}>{formatDate(a.accepted.at.slice(0, 10))}</time>
+                          {a.accepted.note ? <>: “{a.accepted.note}”</> : null}
+                        </>
+                      ) : (
+                        <span className="badge warn">has not accepted yet</span>
+                      )}
+                    </>
+                  )}
+                </li>
+              ))}
+            </ul>
+            {acceptors.some((a) => a.owner === null) ? (
+              <p className="muted">
+                Assign the missing owner under “Owners and signoffs” above; then both owners accept here.
+              </p>
+            ) : null}
+          </div>
         ) : null}
         <RevisionAct
           control={acceptControl}

@@ -18,6 +18,7 @@ import {
   listConduitDetails,
   ownerCandidates,
 } from "~/models/conduits.server";
+import { loadSettings } from "~/models/baseline-settings.server";
 import { listZones } from "~/models/plants.server";
 import { readinessOf } from "~/http/readiness-cache.server";
 import { acceptanceSubject } from "~/models/readiness.server";
@@ -48,21 +49,34 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const { plant, conduit } = await requireConduit(params);
   requirePermission(user, "read:plant", plant.id);
   const db = getDb();
-  const [states, zones, candidates, [readiness], rules, wiring] = await Promise.all([
+  const [states, zones, candidates, [readiness], rules, wiring, settings] = await Promise.all([
     conduitSignoffStates(db, plant.id, [conduit]),
     listZones(db, plant.id),
     ownerCandidates(db, plant.id),
     readinessOf(db, new Date().toISOString(), [plant.code]),
     listDetectionRules(db, conduit.id),
     currentAlertWiring(db, conduit.id, conduit.revision),
+    loadSettings(db),
   ]);
   const track = readiness!.conduits.find((c) => c.id === conduit.id)!;
   const { parts, history } = states.get(conduit.id)!;
   const conduitAcceptances = (await listSignoffs(db, plant.id, "baseline_acceptance")).filter(
     (s) => s.subjectId === conduit.id
   );
-  const acceptances = conduitAcceptances.filter((s) => s.revokedAt === null && s.revision === conduit.revision);
   const baseline = track.baseline;
+  const { epochStart, hash } = acceptanceSubject(conduit, baseline, plant.time_zone, new Date());
+  // Acceptances of this epoch's stalled baseline (an acceptance of an earlier epoch or revision no longer counts).
+  const acceptances = conduitAcceptances.filter((s) => s.revokedAt === null && s.contentHash === hash);
+  const acceptors = (["design_change_control", "monitoring_incident_response"] as const).map((part) => {
+    const owner = part === "design_change_control" ? conduit.designOwner : conduit.monitoringOwner;
+    const accepted = owner ? acceptances.find((s) => s.part === part && s.personId === owner.id) : undefined;
+    return {
+      part,
+      owner: owner?.name ?? null,
+      you: owner !== null && owner.id === user.personId,
+      accepted: accepted ? { at: accepted.signedAt, note: accepted.note } : null,
+    };
+  });
   const wiringRefused = wiringRefusals({
     wirer: { role: user.role, personId: user.personId, permitted: can(user, "wire:alerts", plant.id) },
     conduit,
@@ -72,7 +86,6 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const wiringControl = wiringRefused.some((r) => r.code === "not_permitted" || r.code === "not_a_person")
     ? null
     : controlOf(wiringRefused);
-  const { epochStart, hash } = acceptanceSubject(conduit, baseline, plant.time_zone, new Date());
   const acceptRefused = acceptanceRefusals({
     signer: { role: user.role, personId: user.personId },
     conduit: {
@@ -120,7 +133,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       gaps: baseline.gaps,
       recent: baseline.days.slice(-14).map((d) => ({ day: d.day, coverage: d.coverage, newTuples: d.newTuples })),
     },
-    acceptances: acceptances.map((s) => ({ name: s.personName, at: s.signedAt, note: s.note })),
+    acceptors,
+    thresholds: { matureDays: settings.matureDays, stallDays: settings.stallDays },
     wiring: wiring ? { at: wiring.at, by: wiring.name, siemReference: wiring.siem_reference } : null,
     wiringControl,
     acceptControl,

@@ -1,0 +1,61 @@
+import { sql, type ExpressionBuilder } from "kysely";
+import type { Database } from "../../db/schema";
+import type { AuditEventView } from "~/domain/audit-filters";
+import { HISTORY_ACTIONS } from "~/domain/plant-history";
+import type { Executor } from "~/utils/db.server";
+
+// The audit events a plant's history shows (app/domain/plant-history.ts): its acts of those kinds, a change done
+// only when it is a conduit cutover. Newest first by when they happened (an import records a file's history after
+// events already in the trail, so the chain's order is not the order of the acts).
+
+function historyOf(plantId: number) {
+  return (eb: ExpressionBuilder<Database, "audit_event">) =>
+    eb.and([
+      eb("audit_event.plant_id", "=", plantId),
+      eb("audit_event.action", "in", HISTORY_ACTIONS),
+      eb.or([
+        eb("audit_event.action", "!=", "change.done"),
+        eb.exists(
+          eb
+            .selectFrom("network_change")
+            .select("network_change.id")
+            .where("network_change.kind", "=", "conduit_cutover")
+            .where(sql<boolean>`cast(network_change.id as text) = audit_event.object_id`)
+        ),
+      ]),
+    ]);
+}
+
+export async function countPlantHistory(db: Executor, plantId: number): Promise<number> {
+  const row = await db
+    .selectFrom("audit_event")
+    .where(historyOf(plantId))
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The newest `limit` history events of the plant. */
+export async function listPlantHistory(db: Executor, plantId: number, limit: number): Promise<AuditEventView[]> {
+  return db
+    .selectFrom("audit_event")
+    .where(historyOf(plantId))
+    .leftJoin("plant", "plant.id", "audit_event.plant_id")
+    .select([
+      "audit_event.seq",
+      "audit_event.at",
+      "audit_event.actor_label as actorLabel",
+      "audit_event.action",
+      "audit_event.object_type as objectType",
+      "audit_event.object_id as objectId",
+      "audit_event.plant_id as plantId",
+      "plant.code as plantCode",
+      "audit_event.summary",
+      "audit_event.before_json as beforeJson",
+      "audit_event.after_json as afterJson",
+    ])
+    .orderBy("audit_event.at", "desc")
+    .orderBy("audit_event.seq", "desc")
+    .limit(limit)
+    .execute();
+}
