@@ -5,7 +5,7 @@ import { TableHead } from "~/components/DataTable";
 import { STAGED_HOST_COLUMNS, StagedHostCells } from "~/components/EvidenceTriage";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PagerPastOnePage } from "~/components/PagerPastOnePage";
-import { ActForm } from "~/components/forms/ActForm";
+import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
 import { Confirmation } from "~/components/forms/Confirmation";
 import { Field } from "~/components/forms/Field";
 import { requestedWindow } from "~/domain/listing";
@@ -119,6 +119,12 @@ export default function TriageView() {
             : ""}
         </h2>
         <Confirmation intents={BULK_TRIAGE_INTENTS} />
+        <ReplyNotice
+          reply={reply}
+          intent={BULK_TRIAGE_INTENTS}
+          id="triage-hosts"
+          offered={() => hosts.total > 0}
+        />
         {hosts.total === 0 ? (
           <p className="muted">
             Nothing to triage at {plant.code}.{" "}
