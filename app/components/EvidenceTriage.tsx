@@ -1,3 +1,4 @@
+import { Link } from "@remix-run/react";
 import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
 import { TableHead } from "~/components/DataTable";
 import { Confirmation } from "~/components/forms/Confirmation";
@@ -94,6 +95,12 @@ export function StagedHosts({
         id={(r) => `${r.intent === "confirm-host" ? "confirm-host" : "triage-host"}-${r.target}`}
         offered={(r) => canTriage && hosts.rows.some((host) => String(host.id) === r.target)}
       />
+      {canTriage && counts.open > 1 ? (
+        <p>
+          {/* Relative to the plant's route: /plants/:code/triage. */}
+          <Link to="triage">Triage several hosts at once</Link>
+        </p>
+      ) : null}
       {counts.open === 0 ? (
         <p className="muted">Nothing to triage: every host seen in traffic or imported has been reviewed.</p>
       ) : (

@@ -151,6 +151,36 @@ describe("an engineer's bulk triage from the queue", () => {
       .execute();
     assert.equal(audit.filter((a) => a.action === "asset.confirm").length, 2, "each host's change is audited");
     assert.equal(audit.filter((a) => a.action === "asset.mark-transient").length, 2);
+
+    await page.getByRole("link", { name: "Tick every host on this page" }).click();
+    await page.waitForLoadState();
+    assert.ok(await page.getByLabel("Choose seen-10.66.0.5").isChecked(), "every box ticked, without JavaScript");
+    await page.getByLabel("Note").fill("Contractor's laptop");
+    await page.getByRole("button", { name: "Dismiss as known-transient" }).click();
+    await page.waitForLoadState();
+    await page.getByRole("status").filter({ hasText: "1 host is marked known-transient" }).waitFor();
+    assert.equal((await hostStates())["seen-10.66.0.5"], "transient");
     await context.close();
+  });
+
+  it("fits its content to a phone, a tablet and a desktop", async () => {
+    const page = await browser.newPage();
+    await signInInBrowser(page, server.url, "eng.day@demo.test", TEST_PASSWORD);
+    for (const width of [390, 768, 1440]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const pathname of ["/me", "/plants/DAY/triage"]) {
+        await page.goto(`${server.url}${pathname}`);
+        await settled(page);
+        // The page's own content (the site header is the layout's): nothing wider than the screen but the tables,
+        // which scroll inside their frame.
+        const wide = await page.evaluate(() =>
+          [...document.querySelectorAll("main *")]
+            .filter((e) => !e.closest(".table-wrap") && e.getBoundingClientRect().right > window.innerWidth + 1)
+            .map((e) => `${e.tagName.toLowerCase()}.${e.className} “${(e.textContent ?? "").slice(0, 40)}”`)
+        );
+        assert.deepEqual(wide, [], `${pathname} at ${width} px: nothing but tables wider than the screen`);
+      }
+    }
+    await page.close();
   });
 });

@@ -361,6 +361,8 @@ describe("staged hosts and the triage view", () => {
     assert.equal(view.status, 200);
     const html = await view.text();
     for (const id of hostIds) assert.match(html, new RegExp(`name="assetIds"[^>]*value="${id}"`));
+    const plantPage = await (await fetch(`${server.url}/plants/QTR`, { headers: { Cookie: cookie } })).text();
+    assert.match(plantPage, /href="\/plants\/QTR\/triage">Triage several hosts at once/, "the plant page leads there");
   });
 
   it("refuses bad lists next to the list and changes nothing", async () => {

@@ -5,7 +5,7 @@ import { TableHead } from "~/components/DataTable";
 import { STAGED_HOST_COLUMNS, StagedHostCells } from "~/components/EvidenceTriage";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PagerPastOnePage } from "~/components/PagerPastOnePage";
-import { ActForm } from "~/components/forms/ActForm";
+import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
 import { Confirmation } from "~/components/forms/Confirmation";
 import { Field } from "~/components/forms/Field";
 import { requestedWindow } from "~/domain/listing";
@@ -42,7 +42,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const [zones, counts] = await Promise.all([listZones(db, plant.id), countStagedHosts(db, plant.id)]);
   const total = only === "escalated" ? counts.escalated : counts.open;
   const ignored: string[] = [];
-  const window = requestedWindow(new URL(request.url).searchParams, ignored, total, PAGE_SIZE);
+  const search = new URL(request.url).searchParams;
+  const window = requestedWindow(search, ignored, total, PAGE_SIZE);
   const hosts = await listStagedHosts(db, plant.id, { transient: false, escalatedOnly: only === "escalated", ...window });
   return {
     plant: { code: plant.code, name: plant.name, timeZone: plant.time_zone },
@@ -50,6 +51,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     escalatedOnly: only === "escalated",
     counts,
     hosts: { rows: hosts, window, total },
+    // "Tick every host on this page" is a link, so it works without JavaScript too.
+    tickAll: search.get("tick") === "all",
     ignored,
   };
 }
@@ -71,8 +74,17 @@ export async function action({ params, request }: ActionFunctionArgs) {
   return data({ ...answer.data, draft }, answer.init ?? undefined);
 }
 
+/** This page of the view, with every box ticked or none. */
+function pageHref(code: string, page: number, tickAll: boolean): string {
+  const params = new URLSearchParams();
+  if (page > 1) params.set("page", String(page));
+  if (tickAll) params.set("tick", "all");
+  const query = params.toString();
+  return `/plants/${code}/triage${query ? `?${query}` : ""}#triage-hosts`;
+}
+
 export default function TriageView() {
-  const { plant, zones, escalatedOnly, counts, hosts, ignored } = useLoaderData<typeof loader>();
+  const { plant, zones, escalatedOnly, counts, hosts, tickAll, ignored } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const mine = replyFor(reply, BULK_TRIAGE_INTENTS);
   const kept = mine?.draft ?? {};
@@ -107,6 +119,12 @@ export default function TriageView() {
             : ""}
         </h2>
         <Confirmation intents={BULK_TRIAGE_INTENTS} />
+        <ReplyNotice
+          reply={reply}
+          intent={BULK_TRIAGE_INTENTS}
+          id="triage-hosts"
+          offered={() => hosts.total > 0}
+        />
         {hosts.total === 0 ? (
           <p className="muted">
             Nothing to triage at {plant.code}.{" "}
@@ -118,6 +136,17 @@ export default function TriageView() {
               <legend>
                 Hosts on this page (tick up to {TRIAGE_BATCH_LIMIT.toLocaleString("en-US")} at once)
               </legend>
+              <p className="button-row">
+                {tickAll ? (
+                  <Link to={pageHref(plant.code, hosts.window.page, false)} preventScrollReset>
+                    Untick every host
+                  </Link>
+                ) : (
+                  <Link to={pageHref(plant.code, hosts.window.page, true)} preventScrollReset>
+                    Tick every host on this page
+                  </Link>
+                )}
+              </p>
               {idsError ? (
                 <ul className="field-error" id="triage-hosts-assetIds-error">
                   {idsError.map((message) => (
@@ -136,11 +165,13 @@ export default function TriageView() {
                       <tr key={host.id} id={`host-${host.id}`} data-host={host.name}>
                         <td>
                           <input
+                            // A new box when "tick every host" changes, since a box keeps its own state once drawn.
+                            key={String(tickAll)}
                             type="checkbox"
                             name="assetIds"
                             value={host.id}
                             id={`choose-${host.id}`}
-                            defaultChecked={ticked.has(String(host.id))}
+                            defaultChecked={tickAll || ticked.has(String(host.id))}
                             aria-invalid={idsError ? true : undefined}
                           />
                           <label htmlFor={`choose-${host.id}`} className="visually-hidden">
