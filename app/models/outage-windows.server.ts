@@ -16,6 +16,7 @@ import {
   type WindowState,
 } from "~/domain/outage-windows";
 import { can } from "~/domain/permissions";
+import { formatDuration } from "~/domain/time";
 import { WINDOW_KIND_LABELS, type WindowKind, type WindowStatus } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import { requireAct } from "~/models/authorize.server";
@@ -260,7 +261,7 @@ export async function upcomingWindows(
       if (used > w.durationMinutes) {
         conflicts.push({
           kind: "over_capacity",
-          message: `Changes hold ${used} minutes of a ${w.durationMinutes}-minute window.`,
+          message: `Changes hold ${formatDuration(used)} of a window of ${formatDuration(w.durationMinutes)}.`,
         });
       }
     }

@@ -9,6 +9,7 @@ import type { Actor } from "../../app/utils/actor";
 import { RefusedAct } from "../../app/utils/errors";
 import { closeDb, openDatabase, type DB } from "../../app/utils/db.server";
 import { tempDir } from "../support/database";
+import { getPage, postForm, words, type PageReply } from "../support/pages";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -28,29 +29,12 @@ const YEAR = new Date().getUTCFullYear() + 1;
 const MONTH = `${YEAR}-08`;
 const local = (date: string, time: string) => DateTime.fromISO(`${date}T${time}`, { zone: ZONE }).toUTC().toISO()!;
 
-interface Reply {
-  status: number;
-  location: string | null;
-  text: string;
-}
+type Reply = PageReply;
 
-async function post(pathname: string, as: string, fields: Record<string, string>): Promise<Reply> {
-  const response = await fetch(`${server.url}${pathname}`, {
-    method: "POST",
-    headers: { Cookie: cookies[as]!, Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields),
-    redirect: "manual",
-  });
-  return { status: response.status, location: response.headers.get("Location"), text: await response.text() };
-}
-
-async function get(pathname: string, as: string, cookieExtra = ""): Promise<Reply> {
-  const response = await fetch(`${server.url}${pathname}`, {
-    headers: { Cookie: `${cookies[as]!}${cookieExtra}` },
-    redirect: "manual",
-  });
-  return { status: response.status, location: response.headers.get("Location"), text: await response.text() };
-}
+const post = (pathname: string, as: string, fields: Record<string, string>): Promise<Reply> =>
+  postForm(server.url, pathname, cookies[as]!, fields);
+const get = (pathname: string, as: string, cookieExtra = ""): Promise<Reply> =>
+  getPage(server.url, pathname, `${cookies[as]!}${cookieExtra}`);
 
 interface Answer {
   status: number;
@@ -72,28 +56,12 @@ async function postJson(pathname: string, as: string, json: unknown): Promise<An
   return { status: response.status, body: (await response.json()) as Answer["body"] };
 }
 
-function words(html: string): string {
-  return html
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ");
-}
-
 /** The flash cookie a redirect set, to read the confirmation on the page it leads to. */
 async function postAndFollow(pathname: string, as: string, fields: Record<string, string>) {
-  const response = await fetch(`${server.url}${pathname}`, {
-    method: "POST",
-    headers: { Cookie: cookies[as]!, Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields),
-    redirect: "manual",
-  });
-  const flash = (response.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
-  const location = response.headers.get("Location");
-  assert.equal(response.status, 302, `the act is accepted: ${words(await response.text()).slice(0, 400)}`);
-  const page = await get(location!, as, `; ${flash}`);
-  return { location, page };
+  const reply = await post(pathname, as, fields);
+  assert.equal(reply.status, 302, `the act is accepted: ${words(reply.text).slice(0, 400)}`);
+  const page = await get(reply.location!, as, `; ${reply.setCookie}`);
+  return { location: reply.location, page };
 }
 
 async function counts() {

@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { DateTime } from "luxon";
 import { closeDb, openDatabase, type DB } from "../../app/utils/db.server";
 import { tempDir } from "../support/database";
+import { getPage, postForm, words, type PageReply } from "../support/pages";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -27,43 +28,12 @@ const nthSunday = (month: number, n: number) => {
 const SPRING = nthSunday(3, 2);
 const FALL = nthSunday(11, 1);
 
-interface Reply {
-  status: number;
-  location: string | null;
-  text: string;
-}
+type Reply = PageReply;
 
-async function post(pathname: string, as: string, fields: Record<string, string>): Promise<Reply> {
-  const response = await fetch(`${server.url}${pathname}`, {
-    method: "POST",
-    headers: {
-      Cookie: cookies[as]!,
-      Origin: server.url,
-      "Content-Type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams(fields),
-    redirect: "manual",
-  });
-  return { status: response.status, location: response.headers.get("Location"), text: await response.text() };
-}
-
-async function get(pathname: string, as?: string): Promise<Reply> {
-  const response = await fetch(`${server.url}${pathname}`, {
-    headers: as ? { Cookie: cookies[as]! } : {},
-    redirect: "manual",
-  });
-  return { status: response.status, location: response.headers.get("Location"), text: await response.text() };
-}
-
-/** The page's words without markup or entities, for matching messages. */
-function words(html: string): string {
-  return html
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ");
-}
+const post = (pathname: string, as: string, fields: Record<string, string>): Promise<Reply> =>
+  postForm(server.url, pathname, cookies[as]!, fields);
+const get = (pathname: string, as?: string): Promise<Reply> =>
+  getPage(server.url, pathname, as ? cookies[as] : undefined);
 
 function windowForm(title: string, start: [string, string], end: [string, string], extra: Record<string, string> = {}) {
   return {

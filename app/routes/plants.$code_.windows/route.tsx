@@ -215,7 +215,8 @@ export default function PlantWindowsPage() {
     view === "list" &&
     windows.some((w) => w.changes.some((c) => String(c.id) === target && c.status !== "needs_window"));
   const shown =
-    needsWindow.some((c) => String(c.id) === reply?.target && reply?.intent !== "window-status") ||
+    ((reply?.intent === "move-change" || reply?.intent === "cancel-change") &&
+      needsWindow.some((c) => String(c.id) === reply.target)) ||
     (view === "list" &&
       windows.some((w) =>
         reply?.intent === "window-status" || reply?.intent === "schedule-change"
