@@ -127,7 +127,7 @@ export function ErrorBoundary() {
             : "The request could not be completed."}
         </p>
         <p>
-          <Link to="/">Back to the program overview</Link>
+          <Link to="/">Back to your start page</Link>
         </p>
       </section>
     );
@@ -136,9 +136,9 @@ export function ErrorBoundary() {
     <section className="error-page" aria-labelledby="error-title">
       <p className="eyebrow">Something went wrong</p>
       <h1 id="error-title">This page could not be shown</h1>
-      <p>The error has been logged. Reload the page, or go back to the program overview and try again.</p>
+      <p>The error has been logged. Reload the page, or go back to your start page and try again.</p>
       <p>
-        <Link to="/">Back to the program overview</Link>
+        <Link to="/">Back to your start page</Link>
       </p>
     </section>
   );

@@ -122,7 +122,7 @@ describe("browsing the program", () => {
     const response = await page.goto(`${server.url}/plants/ZZZZ`);
     assert.equal(response?.status(), 404);
     assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), "Not found");
-    assert.ok(await page.getByRole("link", { name: "Back to the program overview" }).isVisible());
+    assert.ok(await page.getByRole("link", { name: "Back to your start page" }).isVisible());
     await context.close();
   });
 

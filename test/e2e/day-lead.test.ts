@@ -51,6 +51,10 @@ async function signedIn(email: string, javaScriptEnabled: boolean, width: number
 
 const pathOf = (page: Page) => new URL(page.url()).pathname;
 
+/** Whether the page fits the screen's width (wide tables scroll inside their own box). */
+const fitsWidth = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+
 for (const javaScriptEnabled of [true, false]) {
   const how = javaScriptEnabled ? "with JavaScript" : "without JavaScript";
   const width = javaScriptEnabled ? 1440 : 390;
@@ -71,6 +75,7 @@ for (const javaScriptEnabled of [true, false]) {
       const who = await first.locator("td.who-acts").innerText();
       assert.match(who, /Plant engineer/);
       assert.match(who, new RegExp(STUCK_PLANT.engineer), "its blocker's owner, by name");
+      assert.ok(await fitsWidth(page), `the plant list fits ${width} px`);
       await page.screenshot({ path: path.join(shots, `day-lead-plants-${width}.png`), fullPage: true });
 
       // From the row to the plant's gates.
@@ -100,6 +105,7 @@ for (const javaScriptEnabled of [true, false]) {
       const heldBack = Number(await total.locator(`td[data-criterion="${STUCK_PLANT.criterion}"]`).innerText());
       assert.ok(heldBack >= 1, "the stuck plant is counted as held back");
       assert.match(await page.locator("#matrix").innerText(), /Most plants are held back by [A-Z]{3}-[A-Z]+/);
+      assert.ok(await fitsWidth(page), `the dashboard fits ${width} px`);
       await page.screenshot({ path: path.join(shots, `day-lead-matrix-${width}.png`), fullPage: true });
       await page.emulateMedia({ media: "print" });
       assert.ok(await matrix.isVisible(), "the matrix prints");
