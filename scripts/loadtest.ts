@@ -366,7 +366,7 @@ async function main(): Promise<number> {
     }
 
     // Reader pages: the ones every deployment has, and the program views when this build has them.
-    const readerPaths = ["/", "/windows", ...plants.map((p) => `/plants/${p.code}`)];
+    const readerPaths = ["/windows", ...plants.map((p) => `/plants/${p.code}`)];
     for (const optional of ["/dashboard", "/plants"]) {
       const probe = await send("GET", optional, { cookie: sessions.lead });
       if (probe?.status === 200) readerPaths.push(optional);

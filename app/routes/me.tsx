@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
 import { DataTable, type Column } from "~/components/DataTable";
 import { PhaseBadge } from "~/components/PhaseBadge";
+import { changeHref } from "~/domain/network-changes";
 import { formatDate, formatLocal } from "~/domain/time";
 import { hasQueue, queueCounts, type QueueKind } from "~/domain/queue";
 import { PART_LABELS } from "~/domain/signoffs";
@@ -192,7 +193,7 @@ const CHANGE_COLUMNS: Column<QueueData["changes"][number]>[] = [
   {
     header: "Change",
     rowHeader: true,
-    cell: (c) => <Link to={`/plants/${c.plantCode}/windows#change-${c.id}`}>{c.title}</Link>,
+    cell: (c) => <Link to={changeHref(c.plantCode, c.id)}>{c.title}</Link>,
   },
   { header: "Kind", cell: (c) => c.kindLabel },
   {
@@ -238,7 +239,9 @@ function QueueSummary({ data }: { data: QueueData }) {
         {data.summary.map(({ kind, count }) => (
           <li key={kind} data-kind={kind} className={count === 0 ? "muted" : undefined}>
             <a href={`#${kind}`}>
-              <span className="queue-count">{(kind === "staged" ? data.stagedHosts : count).toLocaleString("en-US")}</span>{" "}
+              <span className="queue-count">
+                {(kind === "staged" ? data.stagedHosts : count).toLocaleString("en-US")}
+              </span>{" "}
               {SECTIONS[kind].title.toLowerCase()}
             </a>
           </li>
