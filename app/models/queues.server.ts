@@ -29,12 +29,14 @@ import type { Executor } from "~/utils/db.server";
 
 interface QueueChange {
   id: number;
+  plantId: number;
   plantCode: string;
   timeZone: string;
   kind: string;
   title: string;
   status: string;
   plannedStart: string | null;
+  plannedMinutes: number | null;
   windowEndsAt: string | null;
   /** "schedule": needs a window; "close": its window has started, mark it done or cancel it. */
   todo: "schedule" | "close";
@@ -49,12 +51,14 @@ async function listChangesToAct(db: Executor, plantIds: readonly number[], at: s
     .leftJoin("outage_window as w", "w.id", "n.window_id")
     .select([
       "n.id",
+      "n.plant_id",
       "p.code",
       "p.time_zone",
       "n.kind",
       "n.title",
       "n.status",
       "n.planned_start",
+      "n.planned_minutes",
       "w.starts_at as window_starts_at",
       "w.ends_at as window_ends_at",
     ])
@@ -74,12 +78,14 @@ async function listChangesToAct(db: Executor, plantIds: readonly number[], at: s
     .execute();
   return rows.map((r) => ({
     id: r.id,
+    plantId: r.plant_id,
     plantCode: r.code,
     timeZone: r.time_zone,
     kind: r.kind,
     title: r.title,
     status: r.status,
     plannedStart: r.planned_start ?? r.window_starts_at,
+    plannedMinutes: r.planned_minutes,
     windowEndsAt: r.window_ends_at,
     todo: r.status === "needs_window" ? "schedule" : "close",
   }));

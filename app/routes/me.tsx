@@ -1,8 +1,15 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import {
+  data as answerData,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
 import { DataTable, type Column } from "~/components/DataTable";
+import { Confirmation } from "~/components/forms";
+import { NeedsWindowActs, Unplaced } from "~/components/NeedsWindowActs";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { changeHref } from "~/domain/network-changes";
 import { formatDate, formatLocal } from "~/domain/time";
@@ -10,9 +17,13 @@ import { hasQueue, queueCounts, type QueueKind } from "~/domain/queue";
 import { PART_LABELS } from "~/domain/signoffs";
 import { CHANGE_KIND_LABELS, PHASE_LABELS, type ChangeKind } from "~/domain/vocabulary";
 import { readinessOf } from "~/http/readiness-cache.server";
+import { moveChoices, type MoveChoice } from "~/models/network-changes.server";
 import { loadQueue } from "~/models/queues.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
+import { requirePlant } from "~/http/plant-guard.server";
+import { cancelChangeAct, moveChangeAct } from "~/routes/plants.$code_.windows/acts.server";
 import { getDb } from "~/utils/db.server";
+import { replyFor } from "~/utils/reply";
 
 // What waits on the signed-in person across their plants, each item linking to where it is done. Each section is
 // the work of one permission (app/domain/queue.ts); a plant engineer sees only the plants assigned to them,
@@ -21,13 +32,48 @@ import { getDb } from "~/utils/db.server";
 /** The most items of one kind the queue lists at once, so a program-wide queue stays a page. */
 const QUEUE_LIMIT = 100;
 
+/** The acts the queue's forms post: those of the plant's windows page on a change waiting for a window. */
+const CHANGE_ACTS = { "move-change": moveChangeAct, "cancel-change": cancelChangeAct } as const;
+const CHANGE_INTENTS = Object.keys(CHANGE_ACTS) as (keyof typeof CHANGE_ACTS)[];
+
+/** The windows each listed change waiting for one fits into, by change: one reading per plant concerned. */
+async function movesOf(
+  db: ReturnType<typeof getDb>,
+  changes: readonly {
+    id: number;
+    plantId: number;
+    title: string;
+    kind: string;
+    status: string;
+    plannedMinutes: number | null;
+  }[],
+  now: Date
+): Promise<Map<number, MoveChoice[]>> {
+  const waiting = changes.filter((c) => c.status === "needs_window");
+  const plantIds = [...new Set(waiting.map((c) => c.plantId))];
+  const perPlant = await Promise.all(
+    plantIds.map((plantId) =>
+      moveChoices(
+        db,
+        plantId,
+        waiting.filter((c) => c.plantId === plantId),
+        now
+      )
+    )
+  );
+  return new Map(perPlant.flatMap((choices) => [...choices]));
+}
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   requirePermission(user, "read:program");
   const now = new Date();
-  const queue = await loadQueue(getDb(), user, now, readinessOf);
+  const db = getDb();
+  const queue = await loadQueue(db, user, now, readinessOf);
   const { criteria, gates, targets, signoffs, acceptances, wiring, rulesToWrite, rulesToReview, changes, staged } =
     queue;
+  const listedChanges = changes.slice(0, QUEUE_LIMIT);
+  const moves = await movesOf(db, listedChanges, now);
   const totals: Record<QueueKind, number> = {
     criteria: criteria.length,
     gates: gates.length,
@@ -56,13 +102,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
     wiring: wiring.slice(0, QUEUE_LIMIT),
     rulesToWrite: rulesToWrite.slice(0, QUEUE_LIMIT),
     rulesToReview: rulesToReview.slice(0, QUEUE_LIMIT),
-    changes: changes.slice(0, QUEUE_LIMIT).map((c) => ({
+    changes: listedChanges.map((c) => ({
       ...c,
+      moves: moves.get(c.id) ?? [],
       kindLabel: CHANGE_KIND_LABELS[c.kind as ChangeKind] ?? c.kind,
       local: c.plannedStart ? formatLocal(c.plannedStart, c.timeZone) : null,
     })),
     staged: staged.slice(0, QUEUE_LIMIT),
   };
+}
+
+/**
+ * Moves a change waiting for a window into another, or cancels it with a reason: the windows page's own acts
+ * (authorized for scheduling changes at the change's plant, audited), landing back on this section.
+ */
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const form = Object.fromEntries(await request.formData());
+  const intent = String(form.intent ?? "");
+  const act = CHANGE_INTENTS.find((name) => name === intent);
+  if (!act) throw answerData(`Unknown action “${intent.slice(0, 40)}”.`, { status: 400 });
+  const plant = await requirePlant(typeof form.plant === "string" ? form.plant : undefined);
+  requirePermission(user, "read:program", plant.id);
+  return CHANGE_ACTS[act]({ request, db: getDb(), user, plant, form, landing: "/me#changes" });
 }
 
 type QueueData = Awaited<ReturnType<typeof loader>>;
@@ -126,13 +188,25 @@ function sectionTitle(kind: QueueKind, data: QueueData): string {
  * One kind of work, when the person's permissions give them that work: its heading, its items (or a line saying
  * there are none) and how many it left out.
  */
-function QueueSection({ kind, data, children }: { kind: QueueKind; data: QueueData; children: ReactNode }) {
+function QueueSection({
+  kind,
+  data,
+  notice,
+  children,
+}: {
+  kind: QueueKind;
+  data: QueueData;
+  /** Said under the heading, the list empty or not (what an act here did). */
+  notice?: ReactNode;
+  children: ReactNode;
+}) {
   if (!data.sections[kind]) return null;
   const text = SECTIONS[kind];
   const items: readonly unknown[] = data[kind];
   return (
     <section className="panel" aria-labelledby={`${kind}-title`} id={kind}>
       <h2 id={`${kind}-title`}>{sectionTitle(kind, data)}</h2>
+      {notice}
       {items.length === 0 ? <p className="muted">{text.empty}</p> : children}
       <More shown={items.length} total={data.totals[kind]} noun={text.noun} />
     </section>
@@ -207,17 +281,38 @@ const CHANGE_COLUMNS: Column<QueueData["changes"][number]>[] = [
   },
   {
     header: "To do",
-    cell: (c) =>
-      c.todo === "schedule" ? (
-        <>
-          <span className="badge warn">Needs a new window</span>
-          <div className="muted">Move it into another window, or cancel it with a reason.</div>
-        </>
-      ) : (
-        "Mark done or cancel"
-      ),
+    cell: (c) => (c.todo === "schedule" ? <WaitingChange c={c} /> : "Mark done or cancel"),
   },
 ];
+
+/** A change waiting for a window: the forms that move it into one of its plant's windows, or cancel it. */
+function WaitingChange({ c }: { c: QueueData["changes"][number] }) {
+  const reply = useActionData<typeof action>();
+  return (
+    <>
+      <span className="badge warn">Needs a new window</span>
+      <div className="muted">Move it into another window, or cancel it with a reason.</div>
+      <NeedsWindowActs
+        change={c}
+        reply={reply}
+        hiddenFields={{ plant: c.plantCode }}
+        noMove="No confirmed window of this plant ahead has room for it: add or confirm one on its windows page, then move it."
+      />
+    </>
+  );
+}
+
+/** What became of a change moved or cancelled here, and a refusal about one the queue no longer lists. */
+function ChangesNotice({ data }: { data: QueueData }) {
+  const reply = replyFor(useActionData<typeof action>(), CHANGE_INTENTS);
+  const listed = data.changes.some((c) => c.todo === "schedule" && String(c.id) === reply?.target);
+  return (
+    <>
+      <Confirmation intents={CHANGE_INTENTS} />
+      {reply && !listed ? <Unplaced message={reply.formError} /> : null}
+    </>
+  );
+}
 
 /** Says how much of a list the queue left out, oldest work first being what it shows. */
 function More({ shown, total, noun }: { shown: number; total: number; noun: string }) {
@@ -388,7 +483,7 @@ export default function MyQueue() {
         />
       </QueueSection>
 
-      <QueueSection kind="changes" data={data}>
+      <QueueSection kind="changes" data={data} notice={<ChangesNotice data={data} />}>
         <DataTable
           caption="Changes without a window, and changes whose window has begun"
           columns={CHANGE_COLUMNS}

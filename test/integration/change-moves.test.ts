@@ -461,3 +461,143 @@ describe("the program's month view and durations", () => {
     assert.match(words(list.text), /10 d real time/, "a ten-day blackout reads in days, not “240 h”");
   });
 });
+
+describe("a change that needs a new window, from the queue (/me)", () => {
+  const mine = { cancelled: 0, target: 0, move: 0, cancel: 0 };
+  const SEPTEMBER = `${YEAR}-09`;
+
+  before(async () => {
+    mine.cancelled = await newWindow(
+      "Queue night to be cancelled",
+      `${SEPTEMBER}-03`,
+      "22:00",
+      `${SEPTEMBER}-04`,
+      "02:00"
+    );
+    mine.target = await newWindow("Queue night that takes it", `${SEPTEMBER}-08`, "22:00", `${SEPTEMBER}-09`, "02:00");
+    for (const [key, title, time] of [
+      ["move", "Install the queue's sensor", "22:30"],
+      ["cancel", "Install the queue's tap", "23:30"],
+    ] as const) {
+      const made = await postJson("/api/plants/DAY/changes", "eng.day@demo.test", {
+        windowId: mine.cancelled,
+        kind: "sensor_install",
+        title,
+        plannedStart: local(`${SEPTEMBER}-03`, time),
+        plannedMinutes: 30,
+      });
+      assert.equal(made.status, 201, `${title} is scheduled: ${made.body.error ?? ""}`);
+      mine[key] = made.body.change!.id;
+    }
+    const cancel = await post("/plants/DAY/windows", "lead@demo.test", {
+      intent: "window-status",
+      windowId: String(mine.cancelled),
+      revision: String(await revisionOf(mine.cancelled)),
+      status: "cancelled",
+    });
+    assert.equal(cancel.status, 302, `the window is cancelled: ${words(cancel.text).slice(0, 300)}`);
+    assert.equal((await change(mine.move)).status, "needs_window");
+  });
+
+  /** The queue's row of a change. */
+  const row = (html: string, id: number) =>
+    new RegExp(`<tr[^>]*>(?:(?!</tr>)[\\s\\S])*?change-${id}-cancel[\\s\\S]*?</tr>`).exec(html)?.[0];
+
+  it("offers the move (the windows that take it) and the cancel forms on each waiting change", async () => {
+    const page = await get("/me", "eng.day@demo.test");
+    assert.equal(page.status, 200);
+    const item = row(page.text, mine.move);
+    assert.ok(item, "the change's row holds its forms");
+    assert.match(item, /value="move-change"/, "the move form");
+    assert.match(item, new RegExp(`value="${mine.target}:\\d+"`), "offering the window that takes it");
+    assert.doesNotMatch(item, new RegExp(`value="${mine.cancelled}:`), "never the cancelled window");
+    assert.match(item, /value="cancel-change"/, "and the cancel form");
+    assert.match(item, /name="reason"[^>]*required|required[^>]*name="reason"/, "whose reason is required");
+    assert.match(item, /name="plant" value="DAY"/, "naming the change's plant");
+  });
+
+  it("refuses the executive and another plant's engineer, writing nothing", async () => {
+    const before = await counts();
+    for (const who of ["eng.kok@demo.test", "exec@demo.test"]) {
+      const move = await post("/me", who, {
+        intent: "move-change",
+        plant: "DAY",
+        changeId: String(mine.move),
+        target: `${mine.target}:${await revisionOf(mine.target)}`,
+      });
+      assert.equal(move.status, 403, `${who} may not move DAY's change from the queue`);
+      const cancel = await post("/me", who, {
+        intent: "cancel-change",
+        plant: "DAY",
+        changeId: String(mine.cancel),
+        reason: "Not mine to cancel",
+      });
+      assert.equal(cancel.status, 403, `${who} may not cancel DAY's change from the queue`);
+    }
+    assert.deepEqual(await counts(), before, "nothing written");
+    assert.equal((await change(mine.move)).status, "needs_window");
+  });
+
+  it("refuses a cancel without a reason, saying so under the change's reason field", async () => {
+    const before = await counts();
+    const refused = await post("/me", "eng.day@demo.test", {
+      intent: "cancel-change",
+      plant: "DAY",
+      changeId: String(mine.cancel),
+      reason: "",
+    });
+    assert.equal(refused.status, 400);
+    const item = row(refused.text, mine.cancel);
+    assert.ok(item, "the queue is shown again with the change's row");
+    assert.match(
+      item,
+      /id="change-\d+-cancel-reason-error"[^>]*>[\s\S]*?say why the change is cancelled/i,
+      "the reason is marked, in plain words"
+    );
+    assert.doesNotMatch(row(refused.text, mine.move) ?? "", /field-error/, "the other change's forms are not marked");
+    assert.deepEqual(await counts(), before, "nothing written");
+  });
+
+  it("moves into the window chosen and cancels with a reason, back on the queue saying so, audited", async () => {
+    const moved = await postAndFollow("/me", "eng.day@demo.test", {
+      intent: "move-change",
+      plant: "DAY",
+      changeId: String(mine.move),
+      target: `${mine.target}:${await revisionOf(mine.target)}`,
+    });
+    assert.equal(moved.location, "/me#changes", "back on the queue's changes");
+    assert.match(
+      words(moved.page.text),
+      /Change “Install the queue's sensor” moved into window “Queue night that takes it”\./,
+      "the queue says so"
+    );
+    const now = await change(mine.move);
+    assert.equal(now.status, "scheduled");
+    assert.equal(now.window_id, mine.target);
+    const audit = await db
+      .selectFrom("audit_event")
+      .select("summary")
+      .where("action", "=", "change.move")
+      .where("object_id", "=", String(mine.move))
+      .executeTakeFirst();
+    assert.ok(audit, "the move is audited");
+    assert.equal(row(moved.page.text, mine.move), undefined, "the moved change waits no more");
+
+    const cancelled = await postAndFollow("/me", "eng.day@demo.test", {
+      intent: "cancel-change",
+      plant: "DAY",
+      changeId: String(mine.cancel),
+      reason: "The tap was not delivered",
+    });
+    assert.equal(cancelled.location, "/me#changes");
+    assert.match(words(cancelled.page.text), /Change “Install the queue's tap” cancelled\./, "the queue says so");
+    assert.equal((await change(mine.cancel)).status, "cancelled");
+    const trail = await db
+      .selectFrom("audit_event")
+      .select("summary")
+      .where("action", "=", "change.cancel")
+      .where("object_id", "=", String(mine.cancel))
+      .executeTakeFirstOrThrow();
+    assert.match(trail.summary, /The tap was not delivered/);
+  });
+});

@@ -21,7 +21,8 @@ import { checkForm, runWindowAct, type FormFields, type FormShape } from "./wind
 
 // The acts of a plant's windows page: add a window, change its status, schedule a change into it, mark a change
 // done or cancel it. Each checks its form at once (schema and plant-local times), runs the model's act (authorized,
-// audited, one transaction), and lands back on the window or change with a confirmation.
+// audited, one transaction), and lands back on the window or change with a confirmation. The queue (/me) moves or
+// cancels a change waiting for a window through these same acts, landing back on itself.
 
 export interface WindowsAct {
   request: Request;
@@ -29,6 +30,8 @@ export interface WindowsAct {
   user: Actor;
   plant: PlantRef;
   form: FormFields;
+  /** Where an act on a change lands instead of the change on this page: the page its form was posted from (/me). */
+  landing?: string;
 }
 
 const StatusSchema = WindowStatusSchema.extend({ revision: revisionField });
@@ -167,7 +170,7 @@ function changeAct<S extends z.ZodType>(
     const change = await run(input, at);
     return {
       message: `Change “${change.title}” ${change.became ?? became}.`,
-      location: back(act.request, act.plant.code, `change-${change.id}`),
+      location: act.landing ?? back(act.request, act.plant.code, `change-${change.id}`),
     };
   });
 }

@@ -2,10 +2,10 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { DateTime } from "luxon";
 import { Choices } from "~/components/Choices";
 import { DisabledAct } from "~/components/DisabledAct";
+import { NeedsWindowActs, ReasonField, Unplaced } from "~/components/NeedsWindowActs";
 import { ActForm, Confirmation, Field, ReplyNotice } from "~/components/forms";
 import { UtcInstant } from "~/components/UtcInstant";
 import { formatDuration } from "~/domain/time";
-import { CANCEL_REASON_MAX } from "~/domain/network-changes";
 import {
   CHANGE_KIND_LABELS,
   CHANGE_KINDS,
@@ -46,15 +46,6 @@ function kindLabel(kind: string): string {
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 type WindowItem = LoaderData["windows"][number];
 type NeedsWindowChange = LoaderData["needsWindow"][number];
-
-/** A refusal whose form is no longer on the page (the window or change was closed meanwhile). */
-function Unplaced({ message }: { message: string | null | undefined }) {
-  return message ? (
-    <p className="form-error" role="alert">
-      {message}
-    </p>
-  ) : null;
-}
 
 export function WindowCard({ w }: { w: WindowItem }) {
   const { plant, canWindow, canChange, conduits, now, nowLocal, windowStarts } = useLoaderData<typeof loader>();
@@ -308,22 +299,6 @@ function ChangeItem({ c }: { c: WindowItem["changes"][number] }) {
   );
 }
 
-/** Why a change is cancelled: required, as the audit trail records it. */
-function ReasonField({ defaultValue }: { defaultValue: string }) {
-  return (
-    <Field
-      name="reason"
-      label="Reason"
-      hint="Why the change will not happen; the audit trail keeps it."
-      type="text"
-      required
-      minLength={3}
-      maxLength={CANCEL_REASON_MAX}
-      defaultValue={defaultValue}
-    />
-  );
-}
-
 /**
  * A change whose window was cancelled, in the panel on top (anchored `change-<id>`): what it was, and the forms that
  * move it into a window of the plant that takes it, or cancel it with a reason.
@@ -331,8 +306,6 @@ function ReasonField({ defaultValue }: { defaultValue: string }) {
 export function NeedsWindowItem({ c }: { c: NeedsWindowChange }) {
   const { plant, canChange } = useLoaderData<typeof loader>();
   const reply = useActionData();
-  const moveReply = windowReplyFor(reply, "move-change", c.id);
-  const cancelReply = windowReplyFor(reply, "cancel-change", c.id);
   const at = (iso: string) =>
     DateTime.fromISO(iso, { zone: "utc" }).setZone(plant.timeZone).toFormat("ccc d LLL HH:mm ZZZZ");
   return (
@@ -348,56 +321,11 @@ export function NeedsWindowItem({ c }: { c: NeedsWindowChange }) {
       </span>
       <Confirmation intents={["move-change", "cancel-change"]} target={c.id} />
       {canChange ? (
-        <div className="needs-window-acts">
-          {c.moves.length > 0 ? (
-            <ActForm
-              intent="move-change"
-              target={c.id}
-              id={`change-${c.id}-move`}
-              reply={reply}
-              hiddenFields={{ changeId: c.id }}
-              className="inline-form"
-              aria-label={`Move ${c.title} into another window`}
-            >
-              <Field
-                as="select"
-                name="target"
-                label="Move into window"
-                hint="It goes in after the changes the window already holds."
-                required
-                defaultValue={moveReply?.draft?.target ?? `${c.moves[0]!.windowId}:${c.moves[0]!.revision}`}
-              >
-                <Choices
-                  choices={c.moves.map((m) => [`${m.windowId}:${m.revision}`, `${m.title} — ${m.localRange}`])}
-                />
-              </Field>
-              <button type="submit">Move the change</button>
-            </ActForm>
-          ) : (
-            <>
-              <Unplaced message={moveReply?.formError} />
-              <DisabledAct
-                id={`change-${c.id}-move-why`}
-                label="Move the change"
-                why="No confirmed window of this plant ahead has room for it: add or confirm one below, then move it."
-              />
-            </>
-          )}
-          <ActForm
-            intent="cancel-change"
-            target={c.id}
-            id={`change-${c.id}-cancel`}
-            reply={reply}
-            hiddenFields={{ changeId: c.id }}
-            className="inline-form"
-            aria-label={`Cancel ${c.title}`}
-          >
-            <ReasonField defaultValue={cancelReply?.draft?.reason ?? ""} />
-            <button type="submit" className="danger">
-              Cancel the change
-            </button>
-          </ActForm>
-        </div>
+        <NeedsWindowActs
+          change={c}
+          reply={reply}
+          noMove="No confirmed window of this plant ahead has room for it: add or confirm one below, then move it."
+        />
       ) : null}
     </>
   );
