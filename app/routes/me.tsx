@@ -15,13 +15,13 @@ import { changeHref } from "~/domain/network-changes";
 import { formatDate, formatLocal } from "~/domain/time";
 import { hasQueue, queueCounts, type QueueKind } from "~/domain/queue";
 import { PART_LABELS } from "~/domain/signoffs";
-import { CHANGE_KIND_LABELS, PHASE_LABELS, type ChangeKind } from "~/domain/vocabulary";
+import { CHANGE_KIND_LABELS, isOneOf, PHASE_LABELS, type ChangeKind } from "~/domain/vocabulary";
 import { readinessOf } from "~/http/readiness-cache.server";
 import { moveChoices, type MoveChoice } from "~/models/network-changes.server";
 import { loadQueue } from "~/models/queues.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { requirePlant } from "~/http/plant-guard.server";
-import { cancelChangeAct, moveChangeAct } from "~/routes/plants.$code_.windows/acts.server";
+import { cancelChangeAct, moveChangeAct, type WindowsAct } from "~/routes/plants.$code_.windows/acts.server";
 import { getDb } from "~/utils/db.server";
 import { replyFor } from "~/utils/reply";
 
@@ -33,8 +33,7 @@ import { replyFor } from "~/utils/reply";
 const QUEUE_LIMIT = 100;
 
 /** The acts the queue's forms post: those of the plant's windows page on a change waiting for a window. */
-const CHANGE_ACTS = { "move-change": moveChangeAct, "cancel-change": cancelChangeAct } as const;
-const CHANGE_INTENTS = Object.keys(CHANGE_ACTS) as (keyof typeof CHANGE_ACTS)[];
+const CHANGE_INTENTS = ["move-change", "cancel-change"] as const;
 
 /** The windows each listed change waiting for one fits into, by change: one reading per plant concerned. */
 async function movesOf(
@@ -120,11 +119,18 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = Object.fromEntries(await request.formData());
   const intent = String(form.intent ?? "");
-  const act = CHANGE_INTENTS.find((name) => name === intent);
-  if (!act) throw answerData(`Unknown action “${intent.slice(0, 40)}”.`, { status: 400 });
+  if (!isOneOf(CHANGE_INTENTS, intent)) {
+    throw answerData(`Unknown action “${intent.slice(0, 40)}”.`, { status: 400 });
+  }
   const plant = await requirePlant(typeof form.plant === "string" ? form.plant : undefined);
   requirePermission(user, "read:program", plant.id);
-  return CHANGE_ACTS[act]({ request, db: getDb(), user, plant, form, landing: "/me#changes" });
+  const act: WindowsAct = { request, db: getDb(), user, plant, form, landing: "/me#changes" };
+  switch (intent) {
+    case "move-change":
+      return moveChangeAct(act);
+    case "cancel-change":
+      return cancelChangeAct(act);
+  }
 }
 
 type QueueData = Awaited<ReturnType<typeof loader>>;

@@ -663,6 +663,25 @@ const TABLE: Entry[] = [
     allowStatus: [404],
     expected: only("program_lead", "plant_engineer_own"),
   },
+  // The queue's forms on a change waiting for a window: the windows page's acts, for the change's plant (named).
+  {
+    route: "me.tsx",
+    method: "POST",
+    path: "/me",
+    intent: "cancel-change",
+    fields: { plant: "DAY", changeId: "999999999", reason: "Matrix" },
+    allowStatus: [404],
+    expected: only("program_lead", "plant_engineer_own"),
+  },
+  {
+    route: "me.tsx",
+    method: "POST",
+    path: "/me",
+    intent: "move-change",
+    fields: { plant: "DAY", changeId: "999999999", target: "999999999:1" },
+    allowStatus: [404],
+    expected: only("program_lead", "plant_engineer_own"),
+  },
   // The program windows page: personal calendar-feed tokens (a person who reads windows; never the admin).
   {
     route: "windows.tsx",
