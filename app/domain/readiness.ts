@@ -1,6 +1,7 @@
 import {
   alertWiringAllowed,
   computeBaseline,
+  countedDaysText,
   type Baseline,
   type BaselineSettings,
   type Observation,
@@ -224,7 +225,7 @@ function conduitGaps(conduit: ConduitFacts): string[] {
 
 type Judged = { met: boolean; message: string; objects?: ObjectRef[] };
 
-function judge(code: string, state: PlantState, baselines: Map<number, Baseline>): Judged {
+function judge(code: string, state: PlantState, baselines: Map<number, Baseline>, settings: BaselineSettings): Judged {
   const conduitRef = (c: ConduitFacts): ObjectRef => ({ type: "conduit", id: c.id, label: c.name });
   const monitored = state.conduits.filter((c) => c.monitored);
   switch (code) {
@@ -398,7 +399,7 @@ function judge(code: string, state: PlantState, baselines: Map<number, Baseline>
           }
         : {
             met: false,
-            message: notYet.map((c) => baselineSentence(c.name, baselines.get(c.id)!)).join(" "),
+            message: notYet.map((c) => baselineSentence(c.name, baselines.get(c.id)!, settings)).join(" "),
             objects: notYet.map(conduitRef),
           };
     }
@@ -434,18 +435,18 @@ function judge(code: string, state: PlantState, baselines: Map<number, Baseline>
   }
 }
 
-function baselineSentence(name: string, baseline: Baseline): string {
+function baselineSentence(name: string, baseline: Baseline, settings: BaselineSettings): string {
   switch (baseline.status) {
     case "none":
       return `“${name}” has no baseline yet: ${(baseline.reason ?? "nothing observed.").replace(/^./, (c) =>
         c.toLowerCase()
       )}`;
     case "collecting":
-      return `“${name}” is collecting: ${plural(baseline.countedDays, "counted day")}${
-        baseline.converged ? "" : ", not converged"
+      return `“${name}” is collecting: ${countedDaysText(baseline, settings)}${
+        baseline.converged ? "" : `, not converged (no new flow for ${settings.convergenceDays} days yet)`
       }${baseline.earliestMaturity ? `; mature on ${baseline.earliestMaturity} at the earliest` : ""}.`;
     case "stalled":
-      return `“${name}” is stalled after ${baseline.countedDays} counted days without maturity; both owners must accept it.`;
+      return `“${name}” is ${countedDaysText(baseline, settings)}; both owners must accept it.`;
     default:
       return `“${name}” is ${baseline.status}.`;
   }
@@ -463,11 +464,12 @@ function checklistJudgement(code: string, tick: ChecklistEntry | null): Judged {
   return { met: true, message: `Ticked by ${tick.by} on ${tick.at.slice(0, 10)}: ${tick.note}` };
 }
 
-function alertBlockReason(baseline: Baseline, name: string): string | null {
+function alertBlockReason(baseline: Baseline, name: string, settings: BaselineSettings): string | null {
   if (alertWiringAllowed(baseline)) return null;
   return `Alerts cannot be wired on “${name}” until its baseline is mature or jointly accepted. ${baselineSentence(
     name,
-    baseline
+    baseline,
+    settings
   )}`;
 }
 
@@ -538,7 +540,7 @@ export function computeReadiness(state: PlantState, at: string, settings: Baseli
   const gates: GateResult[] = PHASES.map((phase) => {
     const criteria = CRITERIA[phase].map(({ code, title, checklist }): CriterionResult => {
       const tick = checklist ? latestTick(state.checklist, code) : null;
-      const judged = checklist ? checklistJudgement(code, tick) : judge(code, state, baselines);
+      const judged = checklist ? checklistJudgement(code, tick) : judge(code, state, baselines, settings);
       const waiver = isWaivable(code) ? state.waivers.find((w) => w.code === code) ?? null : null;
       return {
         code,
@@ -565,7 +567,7 @@ export function computeReadiness(state: PlantState, at: string, settings: Baseli
       monitored: c.monitored,
       baseline,
       alertBlock: c.monitored
-        ? alertBlockReason(baseline, c.name)
+        ? alertBlockReason(baseline, c.name, settings)
         : `“${c.name}” is not monitored, so there is nothing to alert on.`,
     };
   });

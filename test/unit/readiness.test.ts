@@ -241,7 +241,7 @@ describe("each criterion says why it is unmet, and names the object at fault", (
     [
       "BAS-MATURE",
       (s) => (s.conduits[1]!.observations = quietDays("2026-03-02", 20)),
-      /“Conduit 2” is collecting: 20 counted days/,
+      /“Conduit 2” is collecting: 20 of 30 counted days/,
       "Conduit 2",
     ],
     ["BAS-PIPELINE", (s) => (s.checklist = s.checklist.filter((c) => c.code !== "BAS-PIPELINE")), /pipeline/],
@@ -306,6 +306,20 @@ describe("alert wiring block and conduit track", () => {
     assert.equal(c2.state, "baselining");
     assert.match(c2.alertBlock ?? "", /until its baseline is mature or jointly accepted/);
     assert.equal(result.conduits.find((c) => c.id === 1)!.alertBlock, null);
+  });
+
+  it("quotes the configured thresholds, never the default ones", () => {
+    const state = readyPlant();
+    state.conduits[1]!.observations = quietDays("2026-03-02", 12);
+    const settings = { ...S, matureDays: 45, stallDays: 90 };
+    const c2 = computeReadiness(state, AT, settings).conduits.find((c) => c.id === 2)!;
+    assert.match(c2.alertBlock ?? "", /12 of 45 counted days/);
+    assert.doesNotMatch(c2.alertBlock ?? "", /\b30\b/);
+
+    // Stalled: counted days past the maturity threshold, never read as "121/30".
+    state.conduits[1]!.observations = quietDays("2026-03-02", 70).map((o) => ({ ...o, newTuples: 1 }));
+    const stalled = computeReadiness(state, AT, { ...S, stallDays: 65 }).conduits.find((c) => c.id === 2)!;
+    assert.match(stalled.alertBlock ?? "", /stalled: 70 counted days observed, not mature \(stalls at 65\)/);
   });
 
   it("walks the track from draft to alert-wired", () => {
