@@ -121,11 +121,13 @@ interface QueueGap {
 
 /**
  * The signoffs waiting on the person: their part of each plant's ownership split, and of each conduit they own;
- * stale ones first, then by plant.
+ * stale ones first, then by plant. A split never written (revision 0) holds nothing to sign yet: it waits on whoever
+ * writes it, not on its signers.
  */
 export function signoffsToGive(gaps: readonly QueueGap[], part: SignoffPart, personId: number | null) {
   return gaps
     .filter((g) => g.part === part && (g.subjectType === "ownership_split" || g.ownerId === personId))
+    .filter((g) => !(g.subjectType === "ownership_split" && g.revision === 0))
     .map((g) => ({
       plantCode: g.plantCode,
       subjectType: g.subjectType,

@@ -17,12 +17,7 @@ import {
   type QueueConduit,
 } from "../../app/domain/queue";
 import type { SignoffRecord } from "../../app/domain/signoffs";
-import {
-  chosenHostIds,
-  someHosts,
-  TRIAGE_BATCH_LIMIT,
-  triageDone,
-} from "../../app/domain/triage";
+import { chosenHostIds, someHosts, TRIAGE_BATCH_LIMIT, triageDone } from "../../app/domain/triage";
 import type { PlantReadiness } from "../../app/domain/readiness";
 import type { Role } from "../../app/domain/vocabulary";
 
@@ -146,6 +141,21 @@ describe("the queue's lists", () => {
       mine.map((s) => `${s.plantCode} ${s.status} ${s.href}`),
       ["BBB stale /plants/BBB/conduits/5", "AAA missing /plants/AAA#ownership"]
     );
+  });
+
+  it("does not ask to sign an ownership split that was never written", () => {
+    const unwritten = {
+      plantCode: "EEE",
+      subjectType: "ownership_split" as const,
+      subjectId: 3,
+      subjectName: "Ownership split",
+      part: "design_change_control" as const,
+      ownerId: null,
+      revision: 0,
+      status: "missing" as const,
+    };
+    assert.deepEqual(signoffsToGive([unwritten], "design_change_control", 7), []);
+    assert.equal(signoffsToGive([{ ...unwritten, revision: 1 }], "design_change_control", 7).length, 1);
   });
 });
 
