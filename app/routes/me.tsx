@@ -210,7 +210,7 @@ function QueueSection({
   const text = SECTIONS[kind];
   const items: readonly unknown[] = data[kind];
   return (
-    <section className="panel" aria-labelledby={`${kind}-title`} id={kind}>
+    <section className={items.length === 0 ? "panel queue-empty" : "panel"} aria-labelledby={`${kind}-title`} id={kind}>
       <h2 id={`${kind}-title`}>{sectionTitle(kind, data)}</h2>
       {notice}
       {items.length === 0 ? <p className="muted">{text.empty}</p> : children}
