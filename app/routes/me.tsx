@@ -21,7 +21,7 @@ import { moveChoices, type MoveChoice } from "~/models/network-changes.server";
 import { loadQueue } from "~/models/queues.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { requirePlant } from "~/http/plant-guard.server";
-import { cancelChangeAct, moveChangeAct, type WindowsAct } from "~/routes/plants.$code_.windows/acts.server";
+import { cancelChangeAct, moveChangeAct, type WindowsAct } from "~/http/window-acts.server";
 import { getDb } from "~/utils/db.server";
 import { replyFor } from "~/utils/reply";
 

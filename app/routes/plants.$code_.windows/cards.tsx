@@ -16,7 +16,7 @@ import {
   isOneOf,
 } from "~/domain/vocabulary";
 import { LocalDateTime, TitleField } from "./local-time-field";
-import { windowReplyFor } from "./reply";
+import { windowReplyFor } from "~/utils/window-reply";
 import type { loader } from "./route";
 
 // One window of the list with its changes, and the forms that act on them (for those who schedule).

@@ -3,7 +3,7 @@ import { Choices } from "~/components/Choices";
 import { ActForm, Confirmation, Field } from "~/components/forms";
 import { WINDOW_KIND_LABELS, WINDOW_KINDS } from "~/domain/vocabulary";
 import { LocalDateTime, TitleField } from "./local-time-field";
-import { windowReplyFor } from "./reply";
+import { windowReplyFor } from "~/utils/window-reply";
 import type { loader } from "./route";
 
 /**

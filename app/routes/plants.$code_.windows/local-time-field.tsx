@@ -1,6 +1,6 @@
 import { Field, useActForm } from "~/components/forms";
 import type { OffsetCandidate } from "~/domain/local-time";
-import type { WindowReply } from "./reply";
+import type { WindowReply } from "~/utils/window-reply";
 
 /**
  * A plant-local date and time inside an ActForm, with the offset choice only when the server answered that the time

@@ -37,10 +37,10 @@ import {
   scheduleChangeAct,
   windowStatusAct,
   type WindowsAct,
-} from "./acts.server";
+} from "~/http/window-acts.server";
 import { NeedsWindowItem, statusLabel, WindowCard } from "./cards";
 import { CreateWindowForm } from "./create-window";
-import { windowReplyFor } from "./reply";
+import { windowReplyFor } from "~/utils/window-reply";
 
 // A plant's outage windows and the network changes scheduled into them: a list (grouped by plant-local month) or a
 // month grid, every time in the plant's own clock with its zone abbreviation. Forms (for those who schedule) take

@@ -17,7 +17,7 @@ import type { PlantRef } from "~/http/plant-guard.server";
 import { revisionField } from "~/utils/revision-forms";
 import { z } from "~/utils/zod";
 import { answer } from "~/utils/forms.server";
-import { checkForm, runWindowAct, type FormFields, type FormShape } from "./window-forms.server";
+import { checkForm, runWindowAct, type FormFields, type FormShape } from "~/http/window-forms.server";
 
 // The acts of a plant's windows page: add a window, change its status, schedule a change into it, mark a change
 // done or cancel it. Each checks its form at once (schema and plant-local times), runs the model's act (authorized,

@@ -2,7 +2,7 @@ import { withoutFieldName } from "~/domain/field-messages";
 import { instantFromLocalFields, type OffsetCandidate } from "~/domain/local-time";
 import { ActError, LocalTimeError, RefusedAct, RevisionConflictError } from "~/utils/errors";
 import { answer, checkFields, confirmed, type Parsed } from "~/utils/forms.server";
-import type { WindowReply } from "./reply";
+import type { WindowReply } from "~/utils/window-reply";
 
 // How the windows page's forms answer: every problem of a form at once (its schema's and its plant-local times'),
 // each under its field in plain words; the offsets to choose from when a plant-local time happens twice; what was
@@ -48,7 +48,7 @@ function isPlaced(field: string, shape: FormShape): boolean {
  * The form's reply: problems of fields the form shows stay under them; any other field's problem is said in the
  * form's message, so nothing the server found is lost.
  */
-export function windowReply(
+function windowReply(
   shape: FormShape,
   form: FormFields,
   /** The form's sentence; null: "check the fields marked below" when some are, else the problems themselves. */
