@@ -6,6 +6,7 @@ import { openDatabase, type DB } from "../../app/utils/db.server";
 import { launchBrowser, settled, signInInBrowser } from "../support/browser";
 import { tempDir } from "../support/database";
 import { TEST_PASSWORD } from "../support/people";
+import { insertStagedHost } from "../support/plants";
 import { startServer, type RunningServer } from "../support/server";
 
 // A plant engineer's triage in a real headless Chromium: from /me, the staged-hosts item opens the plant's triage
@@ -25,31 +26,8 @@ before(async () => {
   ]);
   db = openDatabase(file);
   dayId = (await db.selectFrom("plant").select("id").where("code", "=", "DAY").executeTakeFirstOrThrow()).id;
-  const stamp = new Date().toISOString();
   // Hosts passive monitoring saw at DAY that nobody has reviewed.
-  for (const n of [1, 2, 3, 4, 5]) {
-    await db
-      .insertInto("asset")
-      .values({
-        plant_id: dayId,
-        zone_id: null,
-        name: `seen-10.66.0.${n}`,
-        kind: null,
-        vendor: null,
-        model: null,
-        firmware: null,
-        install_year: null,
-        ip: `10.66.0.${n}`,
-        mac: null,
-        criticality: null,
-        discovery_source: "passive_sensor",
-        status: "staged",
-        discovered_at: stamp,
-        created_at: stamp,
-        updated_at: stamp,
-      })
-      .execute();
-  }
+  for (const n of [1, 2, 3, 4, 5]) await insertStagedHost(db, dayId, `10.66.0.${n}`, { name: `seen-10.66.0.${n}` });
 });
 
 after(async () => {
@@ -67,7 +45,10 @@ async function hostStates(): Promise<Record<string, string>> {
     .orderBy("name")
     .execute();
   return Object.fromEntries(
-    rows.map((r) => [r.name, r.status === "confirmed" ? `confirmed ${r.kind} ${r.zone_id !== null}` : r.triage ?? "staged"])
+    rows.map((r) => [
+      r.name,
+      r.status === "confirmed" ? `confirmed ${r.kind} ${r.zone_id !== null}` : r.triage ?? "staged",
+    ])
   );
 }
 

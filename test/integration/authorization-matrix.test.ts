@@ -13,6 +13,7 @@ import { closeDb, openDatabase, type DB } from "../../app/utils/db.server";
 import { tempDir } from "../support/database";
 import { matureBaseline } from "../support/evidence";
 import { createPerson, signInOverHttp, TEST_PASSWORD } from "../support/people";
+import { insertStagedHost } from "../support/plants";
 import { runScript, startServer, type RunningServer } from "../support/server";
 import { intentsOf, loadRouteModules, routesDir, type RouteModule } from "../support/routes";
 import type { SignoffSubjectType } from "../../db/schema";
@@ -281,29 +282,7 @@ async function stagedHost(database: DB, plantId: number, ip: string): Promise<Fi
     .where("plant_id", "=", plantId)
     .orderBy("id")
     .executeTakeFirstOrThrow();
-  const stamp = new Date().toISOString();
-  const { id } = await database
-    .insertInto("asset")
-    .values({
-      plant_id: plantId,
-      zone_id: zone.id,
-      name: `host-${ip}`,
-      kind: null,
-      vendor: null,
-      model: null,
-      firmware: null,
-      install_year: null,
-      ip,
-      mac: null,
-      criticality: null,
-      discovery_source: "zeek_ingest",
-      status: "staged",
-      discovered_at: stamp,
-      created_at: stamp,
-      updated_at: stamp,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const id = await insertStagedHost(database, plantId, ip, { zoneId: zone.id, source: "zeek_ingest" });
   return { assetId: String(id), zoneId: String(zone.id) };
 }
 

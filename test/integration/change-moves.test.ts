@@ -3,14 +3,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DateTime } from "luxon";
-import { isOneOf, ROLES } from "../../app/domain/vocabulary";
 import { updateWindow, upcomingWindows } from "../../app/models/outage-windows.server";
-import type { Actor } from "../../app/utils/actor";
 import { RefusedAct } from "../../app/utils/errors";
 import { closeDb, openDatabase, type DB } from "../../app/utils/db.server";
-import { tempDir } from "../support/database";
+import { tempDir, windowWriteCounts } from "../support/database";
 import { getPage, postForm, words, type PageReply } from "../support/pages";
-import { signInOverHttp, TEST_PASSWORD } from "../support/people";
+import { actorFor, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 
 // "No dead ends" for changes and windows, through the real server as a browser without JavaScript (forms posted,
@@ -64,18 +62,7 @@ async function postAndFollow(pathname: string, as: string, fields: Record<string
   return { location: reply.location, page };
 }
 
-async function counts() {
-  const one = async (table: "outage_window" | "network_change" | "audit_event") =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number>().as("n"))
-          .executeTakeFirstOrThrow()
-      ).n
-    );
-  return { windows: await one("outage_window"), changes: await one("network_change"), audit: await one("audit_event") };
-}
+const counts = () => windowWriteCounts(db);
 
 async function change(id: number) {
   return db.selectFrom("network_change").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
@@ -392,23 +379,7 @@ describe("overlapping outage windows", () => {
 
 describe("editing a window over another", () => {
   it("is refused naming both windows unless the overlap is confirmed", async () => {
-    const person = await db
-      .selectFrom("person")
-      .selectAll()
-      .where("email", "=", "lead@demo.test")
-      .executeTakeFirstOrThrow();
-    assert.ok(isOneOf(ROLES, person.role));
-    const lead: Actor = {
-      kind: "person",
-      personId: person.id,
-      tokenId: null,
-      name: person.name,
-      email: person.email,
-      role: person.role,
-      label: person.name,
-      assignedPlantIds: [],
-      plantScope: null,
-    };
+    const lead = await actorFor(db, "lead@demo.test");
     const plantId = (await db.selectFrom("plant").select("id").where("code", "=", "DAY").executeTakeFirstOrThrow()).id;
     const apart = await newWindow("Night apart", `${MONTH}-17`, "22:00", `${MONTH}-18`, "02:00");
     const edit = {

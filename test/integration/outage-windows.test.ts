@@ -5,15 +5,14 @@ import { after, before, describe, it } from "node:test";
 import ICAL from "ical.js";
 import { DateTime } from "luxon";
 import { windowUid } from "../../app/domain/icalendar";
-import { isOneOf, ROLES, type ChangeKind } from "../../app/domain/vocabulary";
+import type { ChangeKind } from "../../app/domain/vocabulary";
 import { createFeedToken, listFeedTokens, revokeFeedToken } from "../../app/models/calendar-feeds.server";
 import { cancelChange, completeChange } from "../../app/models/network-changes.server";
 import { updateWindow, upcomingWindows } from "../../app/models/outage-windows.server";
-import type { Actor } from "../../app/utils/actor";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { ActError } from "../../app/utils/errors";
-import { tempDir } from "../support/database";
-import { signInOverHttp, TEST_PASSWORD } from "../support/people";
+import { tempDir, windowWriteCounts } from "../support/database";
+import { actorFor, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { runScript, startServer, type RunningServer } from "../support/server";
 
 // Outage windows and network changes through the real server: the API's refusals (each naming its field, nothing
@@ -99,18 +98,7 @@ async function postJson(pathname: string, as: string, json: unknown): Promise<An
   return { status: response.status, body: (await response.json()) as Answer["body"] };
 }
 
-async function counts() {
-  const one = async (table: "outage_window" | "network_change" | "audit_event") =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number>().as("n"))
-          .executeTakeFirstOrThrow()
-      ).n
-    );
-  return { windows: await one("outage_window"), changes: await one("network_change"), audit: await one("audit_event") };
-}
+const counts = () => windowWriteCounts(db);
 
 /** Runs a request that must be refused, and checks that nothing was written. */
 async function refusedWithoutWrites(request: () => Promise<Answer>): Promise<Answer> {
@@ -124,22 +112,7 @@ async function refusedWithoutWrites(request: () => Promise<Answer>): Promise<Ans
   return answer;
 }
 
-async function personActor(email: string): Promise<Actor> {
-  const person = await db.selectFrom("person").selectAll().where("email", "=", email).executeTakeFirstOrThrow();
-  assert.ok(isOneOf(ROLES, person.role), `${email} has a known role`);
-  const plants = await db.selectFrom("person_plant").select("plant_id").where("person_id", "=", person.id).execute();
-  return {
-    kind: "person",
-    personId: person.id,
-    tokenId: null,
-    name: person.name,
-    email: person.email,
-    role: person.role,
-    label: person.name,
-    assignedPlantIds: plants.map((p) => p.plant_id),
-    plantScope: null,
-  };
-}
+const personActor = (email: string) => actorFor(db, email);
 
 async function plantId(code: string) {
   return (await db.selectFrom("plant").select("id").where("code", "=", code).executeTakeFirstOrThrow()).id;

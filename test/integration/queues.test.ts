@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { addDays, localDay } from "../../app/domain/calendar";
-import { isOneOf, ROLES } from "../../app/domain/vocabulary";
 import {
   acceptBaseline,
   addDetectionRule,
@@ -14,12 +13,11 @@ import {
 import { cancelChange } from "../../app/models/network-changes.server";
 import { loadQueue } from "../../app/models/queues.server";
 import { editOwnershipSplit, getOwnershipSplit, signOwnershipSplit } from "../../app/models/signoffs.server";
-import type { Actor } from "../../app/utils/actor";
 import { closeDb, openDatabase, type DB } from "../../app/utils/db.server";
 import { tempDir } from "../support/database";
 import { matureBaseline, noteEvidenceChange } from "../support/evidence";
-import { createPerson, signInOverHttp, TEST_PASSWORD } from "../support/people";
-import { insertConduit, insertPlant, insertZone } from "../support/plants";
+import { actorFor, createPerson, signInOverHttp, TEST_PASSWORD } from "../support/people";
+import { insertConduit, insertPlant, insertStagedHost, insertZone } from "../support/plants";
 import { startServer, type RunningServer } from "../support/server";
 
 // Every kind of work /me holds, against the demo program on the real server: each test puts an item in the queue
@@ -43,22 +41,7 @@ after(async () => {
   await closeDb();
 });
 
-async function personActor(email: string): Promise<Actor> {
-  const person = await db.selectFrom("person").selectAll().where("email", "=", email).executeTakeFirstOrThrow();
-  assert.ok(isOneOf(ROLES, person.role));
-  const plants = await db.selectFrom("person_plant").select("plant_id").where("person_id", "=", person.id).execute();
-  return {
-    kind: "person",
-    personId: person.id,
-    tokenId: null,
-    name: person.name,
-    email: person.email,
-    role: person.role,
-    label: person.name,
-    assignedPlantIds: plants.map((p) => p.plant_id),
-    plantScope: null,
-  };
-}
+const personActor = (email: string) => actorFor(db, email);
 
 const queueOf = async (email: string) => loadQueue(db, await personActor(email), new Date());
 const plantId = async (code: string) =>
@@ -117,7 +100,10 @@ describe("gates and targets", () => {
     const late = lead.targets.find((t) => t.plantCode === "DAY");
     assert.equal(late?.phase, "alerting");
     assert.ok(late.daysLate > 300);
-    assert.ok(lead.gates.some((g) => g.plantCode === "DAY" && g.phase === "alerting"), "DAY's last gate is ready");
+    assert.ok(
+      lead.gates.some((g) => g.plantCode === "DAY" && g.phase === "alerting"),
+      "DAY's last gate is ready"
+    );
     assert.equal((await queueOf("eng.kok@demo.test")).sections.targets, false, "targets are the lead's");
 
     await passGate(db, await personActor("lead@demo.test"), { plantId: plant, phase: "alerting", note: null });
@@ -237,12 +223,22 @@ describe("changes needing a new window", () => {
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await noteEvidenceChange(db, (await db.selectFrom("conduit").select("id").where("plant_id", "=", plant).executeTakeFirstOrThrow()).id, "A change needing a window (test).");
+    await noteEvidenceChange(
+      db,
+      (
+        await db.selectFrom("conduit").select("id").where("plant_id", "=", plant).executeTakeFirstOrThrow()
+      ).id,
+      "A change needing a window (test)."
+    );
     const item = (await queueOf("eng.day@demo.test")).changes.find((c) => c.id === id);
     assert.equal(item?.todo, "schedule");
     const cookie = await signInOverHttp(server.url, "eng.day@demo.test");
     const page = await (await fetch(`${server.url}/me`, { headers: { Cookie: cookie } })).text();
-    assert.match(page, new RegExp(`href="/plants/DAY/windows#change-${id}"`), "links to the change on the windows page");
+    assert.match(
+      page,
+      new RegExp(`href="/plants/DAY/windows#change-${id}"`),
+      "links to the change on the windows page"
+    );
     assert.match(page, /Needs a new window/);
 
     await cancelChange(db, await personActor("eng.day@demo.test"), {
@@ -292,7 +288,6 @@ describe("criteria and signoffs", () => {
     });
     assert.ok(!wanted(await queueOf("security@demo.test")), "signed: out of the queue");
   });
-
 });
 
 describe("staged hosts and the triage view", () => {
@@ -306,32 +301,7 @@ describe("staged hosts and the triage view", () => {
     zone = await insertZone(db, plant, "QTR process control", "10.77.1.0/24");
     await createPerson(db, { email: "eng.qtr@demo.test", role: "plant_engineer", plantIds: [plant] });
     cookie = await signInOverHttp(server.url, "eng.qtr@demo.test");
-    const stamp = new Date().toISOString();
-    for (const n of [1, 2, 3, 4]) {
-      const { id } = await db
-        .insertInto("asset")
-        .values({
-          plant_id: plant,
-          zone_id: null,
-          name: `host-10.77.1.${n}`,
-          kind: null,
-          vendor: null,
-          model: null,
-          firmware: null,
-          install_year: null,
-          ip: `10.77.1.${n}`,
-          mac: null,
-          criticality: null,
-          discovery_source: "passive_sensor",
-          status: "staged",
-          discovered_at: stamp,
-          created_at: stamp,
-          updated_at: stamp,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      hostIds.push(id);
-    }
+    for (const n of [1, 2, 3, 4]) hostIds.push(await insertStagedHost(db, plant, `10.77.1.${n}`));
   });
 
   const post = (form: [string, string][], as = cookie) =>
@@ -356,7 +326,11 @@ describe("staged hosts and the triage view", () => {
     );
     const me = await (await fetch(`${server.url}/me`, { headers: { Cookie: cookie } })).text();
     assert.match(me, /href="\/plants\/QTR\/triage"/);
-    assert.match(me, /<a href="#staged"><span class="queue-count">4<\/span>/, "the count at the top links to the section");
+    assert.match(
+      me,
+      /<a href="#staged"><span class="queue-count">4<\/span>/,
+      "the count at the top links to the section"
+    );
     const view = await fetch(`${server.url}/plants/QTR/triage`, { headers: { Cookie: cookie } });
     assert.equal(view.status, 200);
     const html = await view.text();
@@ -367,7 +341,10 @@ describe("staged hosts and the triage view", () => {
 
   it("refuses bad lists next to the list and changes nothing", async () => {
     const before = await staged();
-    const none = await post([["intent", "dismiss-hosts"], ["note", "Vendor laptops"]]);
+    const none = await post([
+      ["intent", "dismiss-hosts"],
+      ["note", "Vendor laptops"],
+    ]);
     assert.equal(none.status, 400);
     assert.match(await none.text(), /Choose at least one host\./);
     const many = await post([
@@ -377,7 +354,8 @@ describe("staged hosts and the triage view", () => {
     ]);
     assert.equal(many.status, 400);
     assert.match(await many.text(), /Choose at most 200 hosts at once \(201 were chosen\)\./);
-    const foreign = (await db.selectFrom("asset").select("id").where("plant_id", "!=", plant).executeTakeFirstOrThrow()).id;
+    const foreign = (await db.selectFrom("asset").select("id").where("plant_id", "!=", plant).executeTakeFirstOrThrow())
+      .id;
     const mixed = await post([
       ["intent", "dismiss-hosts"],
       ["note", "Vendor laptops"],

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { seedDemoProgram } from "../../db/seed/demo-program";
-import { isOneOf, ROLES } from "../../app/domain/vocabulary";
-import type { Actor } from "../../app/utils/actor";
 import { recordAudit } from "../../app/models/audit.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
+import { actorFor } from "../support/people";
 
 // The server's readiness cache (app/http/readiness-cache.server.ts), on the process's shared connection over a real
 // seeded SQLite file: an answer for "now" is given again while nothing changed, and dropped by an audited change
@@ -45,25 +44,7 @@ after(async () => {
   await test.cleanup();
 });
 
-async function lead(): Promise<Actor> {
-  const person = await test.db
-    .selectFrom("person")
-    .selectAll()
-    .where("email", "=", "lead@demo.test")
-    .executeTakeFirstOrThrow();
-  assert.ok(isOneOf(ROLES, person.role), "the lead has a known role");
-  return {
-    kind: "person",
-    personId: person.id,
-    tokenId: null,
-    name: person.name,
-    email: person.email,
-    role: person.role,
-    label: person.name,
-    assignedPlantIds: [],
-    plantScope: null,
-  };
-}
+const lead = () => actorFor(test.db, "lead@demo.test");
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 15));
 

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { openDatabase, type DB } from "../../app/utils/db.server";
-import { tempDir } from "../support/database";
+import { countRows, tempDir } from "../support/database";
 import { matureBaseline, noteEvidenceChange } from "../support/evidence";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { runScript, startServer, type RunningServer } from "../support/server";
@@ -45,15 +45,8 @@ function post(pathname: string, as: string, body: Record<string, string>) {
   });
 }
 
-const count = async (table: "gate_pass" | "checklist_tick" | "waiver" | "audit_event" | "alert_wiring") =>
-  Number(
-    (
-      await db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirstOrThrow()
-    ).n
-  );
+const count = (table: "gate_pass" | "checklist_tick" | "waiver" | "audit_event" | "alert_wiring") =>
+  countRows(db, table);
 
 async function readinessOf(code: string, as = "lead@demo.test") {
   const response = await fetch(`${server.url}/api/plants/${code}/readiness`, { headers: { Cookie: cookies[as]! } });

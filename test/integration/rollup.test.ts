@@ -6,11 +6,10 @@ import { passGate, tickCriterion } from "../../app/models/gates.server";
 import { readinessOf, loadRollup } from "../../app/http/readiness-cache.server";
 import type { Rollup } from "../../app/domain/rollup";
 import { ROLLUP_CSV_HEADER } from "../../app/domain/rollup-export";
-import type { Actor } from "../../app/utils/actor";
 import { closeDb, openDatabase, type DB } from "../../app/utils/db.server";
-import { isOneOf, PHASES, ROLES, type Phase } from "../../app/domain/vocabulary";
+import { PHASES, type Phase } from "../../app/domain/vocabulary";
 import { tempDir } from "../support/database";
-import { signInOverHttp, TEST_PASSWORD } from "../support/people";
+import { actorFor, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 
 // The program rollup against the demo program: every figure recomputed here independently from the same
@@ -61,22 +60,7 @@ async function get(pathname: string, as: string): Promise<{ status: number; text
   return { status: response.status, text: await response.text(), type: response.headers.get("content-type") ?? "" };
 }
 
-async function personActor(email: string): Promise<Actor> {
-  const person = await db.selectFrom("person").selectAll().where("email", "=", email).executeTakeFirstOrThrow();
-  assert.ok(isOneOf(ROLES, person.role), `${email} has a known role`);
-  const plants = await db.selectFrom("person_plant").select("plant_id").where("person_id", "=", person.id).execute();
-  return {
-    kind: "person",
-    personId: person.id,
-    tokenId: null,
-    name: person.name,
-    email: person.email,
-    role: person.role,
-    label: person.name,
-    assignedPlantIds: plants.map((p) => p.plant_id),
-    plantScope: null,
-  };
-}
+const personActor = (email: string) => actorFor(db, email);
 
 /** RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks. */
 function parseCsv(text: string): string[][] {

@@ -1,4 +1,6 @@
-import type { Role } from "../../app/domain/vocabulary";
+import { isOneOf, ROLES, type Role } from "../../app/domain/vocabulary";
+import { personActor } from "../../app/models/sessions.server";
+import type { Actor } from "../../app/utils/actor";
 import type { DB } from "../../app/utils/db.server";
 import { hashPassword } from "../../app/utils/password.server";
 
@@ -41,4 +43,18 @@ export async function signInOverHttp(baseUrl: string, email: string, password = 
   const cookie = response.headers.get("set-cookie");
   if (response.status !== 302 || !cookie) throw new Error(`Sign-in as ${email} failed with ${response.status}`);
   return cookie.split(";")[0]!;
+}
+
+/**
+ * The person with this email as the actor of a model call, with their plants as they stand now (as a session of
+ * theirs would be), labelled by their name alone.
+ */
+export async function actorFor(db: DB, email: string): Promise<Actor> {
+  const person = await db
+    .selectFrom("person")
+    .select(["id", "name", "email", "role"])
+    .where("email", "=", email)
+    .executeTakeFirstOrThrow();
+  if (!isOneOf(ROLES, person.role)) throw new Error(`${email} has an unknown role ${person.role}`);
+  return personActor(db, { ...person, role: person.role }, person.name);
 }

@@ -1,4 +1,4 @@
-import type { FlowProtocol } from "../../app/domain/vocabulary";
+import type { DiscoverySource, FlowProtocol } from "../../app/domain/vocabulary";
 import type { DB } from "../../app/utils/db.server";
 
 // A bare plant and its zones, written straight into a test database, for tests that need a plant of their own
@@ -114,6 +114,39 @@ export async function insertCutOverConduit(
     })
     .execute();
   return conduitId;
+}
+
+/** A host passive monitoring saw at the plant, staged for triage (named `host-<ip>` unless told), and its id. */
+export async function insertStagedHost(
+  db: DB,
+  plantId: number,
+  ip: string,
+  options: { name?: string; zoneId?: number | null; source?: DiscoverySource } = {}
+): Promise<number> {
+  const stamp = new Date().toISOString();
+  const { id } = await db
+    .insertInto("asset")
+    .values({
+      plant_id: plantId,
+      zone_id: options.zoneId ?? null,
+      name: options.name ?? `host-${ip}`,
+      kind: null,
+      vendor: null,
+      model: null,
+      firmware: null,
+      install_year: null,
+      ip,
+      mac: null,
+      criticality: null,
+      discovery_source: options.source ?? "passive_sensor",
+      status: "staged",
+      discovered_at: stamp,
+      created_at: stamp,
+      updated_at: stamp,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return id;
 }
 
 /** The id of a plant's first conduit (in the demo program, DAY's is owned by eng.day@ and security@). */

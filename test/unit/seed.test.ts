@@ -18,7 +18,7 @@ import {
 import type { PartState } from "../../app/domain/signoffs";
 import { PHASES, ROLES, type Phase } from "../../app/domain/vocabulary";
 import type { DB } from "../../app/utils/db.server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { countRows, createTestDatabase, type TestDatabase } from "../support/database";
 import { createPerson } from "../support/people";
 
 // The demo program a new user first sees: it has to look like a real program in every phase, with the
@@ -506,15 +506,7 @@ describe("demo program operations", () => {
         | "waiver"
         | "alert_wiring"
         | "detection_rule"
-    ) =>
-      Number(
-        (
-          await db
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll<number>().as("n"))
-            .executeTakeFirstOrThrow()
-        ).n
-      );
+    ) => countRows(db, table);
     assert.deepEqual(
       {
         windows: await count("outage_window"),
