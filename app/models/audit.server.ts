@@ -78,17 +78,11 @@ export async function auditActsBetween(
     .execute();
 }
 
-/** Appends one event. Takes a transaction so the event commits or rolls back with the change it records. */
-export async function recordAudit(
-  tx: Transaction<Database>,
-  actor: AuditActor,
-  entry: AuditEntry,
-  at: Date = new Date()
-): Promise<void> {
-  const last = await auditHead(tx);
-  const event: HashedFields = {
-    seq: (last?.seq ?? 0) + 1,
-    at: at.toISOString(),
+/** The fields of the event at `seq` that its hash covers: who, what, when, and the hash of the event before it. */
+function hashedFields(actor: AuditActor, entry: AuditEntry, seq: number, at: string, prevHash: string): HashedFields {
+  return {
+    seq,
+    at,
     actor_person_id: actor.personId,
     actor_token_id: actor.tokenId,
     actor_label: actor.label,
@@ -99,8 +93,19 @@ export async function recordAudit(
     summary: entry.summary,
     before_json: entry.before === undefined ? null : canonicalJson(entry.before),
     after_json: entry.after === undefined ? null : canonicalJson(entry.after),
-    prev_hash: last?.hash ?? GENESIS_HASH,
+    prev_hash: prevHash,
   };
+}
+
+/** Appends one event. Takes a transaction so the event commits or rolls back with the change it records. */
+export async function recordAudit(
+  tx: Transaction<Database>,
+  actor: AuditActor,
+  entry: AuditEntry,
+  at: Date = new Date()
+): Promise<void> {
+  const last = await auditHead(tx);
+  const event = hashedFields(actor, entry, (last?.seq ?? 0) + 1, at.toISOString(), last?.hash ?? GENESIS_HASH);
   await tx
     .insertInto("audit_event")
     .values({ ...event, hash: eventHash(event) })
@@ -126,21 +131,7 @@ export async function recordAuditEvents(tx: Transaction<Database>, entries: read
   let prevHash = last?.hash ?? GENESIS_HASH;
   const rows: AuditEventRow[] = entries.map(({ actor, entry, at }) => {
     seq += 1;
-    const event: HashedFields = {
-      seq,
-      at,
-      actor_person_id: actor.personId,
-      actor_token_id: actor.tokenId,
-      actor_label: actor.label,
-      action: entry.action,
-      object_type: entry.objectType,
-      object_id: entry.objectId === null ? null : String(entry.objectId),
-      plant_id: entry.plantId,
-      summary: entry.summary,
-      before_json: entry.before === undefined ? null : canonicalJson(entry.before),
-      after_json: entry.after === undefined ? null : canonicalJson(entry.after),
-      prev_hash: prevHash,
-    };
+    const event = hashedFields(actor, entry, seq, at, prevHash);
     prevHash = eventHash(event);
     return { ...event, hash: prevHash };
   });

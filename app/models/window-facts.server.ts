@@ -21,9 +21,10 @@ export async function plantOf(tx: Transaction<Database>, plantId: number) {
   return plant;
 }
 
-/** The plant's blackouts (not cancelled) that share time with [startsAt, endsAt), but the window `exceptId`. */
-export async function blackoutsOverlapping(
+/** The plant's windows of one kind (not cancelled) that share time with [startsAt, endsAt), but the window `exceptId`. */
+function overlapping(
   tx: Transaction<Database>,
+  kind: "blackout" | "scheduled_outage",
   plantId: number,
   startsAt: string,
   endsAt: string,
@@ -33,12 +34,23 @@ export async function blackoutsOverlapping(
     .selectFrom("outage_window")
     .select(["id", "plant_id", "title", "kind", "status", "starts_at", "ends_at", "time_zone"])
     .where("plant_id", "=", plantId)
-    .where("kind", "=", "blackout")
+    .where("kind", "=", kind)
     .where("status", "!=", "cancelled")
     .where("ends_at", ">", canonicalInstant(startsAt))
     .where("starts_at", "<", canonicalInstant(endsAt));
   if (exceptId !== undefined) query = query.where("id", "!=", exceptId);
-  return query.execute();
+  return query;
+}
+
+/** The plant's blackouts (not cancelled) that share time with [startsAt, endsAt), but the window `exceptId`. */
+export async function blackoutsOverlapping(
+  tx: Transaction<Database>,
+  plantId: number,
+  startsAt: string,
+  endsAt: string,
+  exceptId?: number
+) {
+  return overlapping(tx, "blackout", plantId, startsAt, endsAt, exceptId).execute();
 }
 
 /** The plant's outage windows (not cancelled) that share time with [startsAt, endsAt), but the window `exceptId`. */
@@ -49,16 +61,10 @@ export async function outagesOverlapping(
   endsAt: string,
   exceptId?: number
 ) {
-  let query = tx
-    .selectFrom("outage_window")
-    .select(["id", "plant_id", "title", "kind", "status", "starts_at", "ends_at", "time_zone"])
-    .where("plant_id", "=", plantId)
-    .where("kind", "=", "scheduled_outage")
-    .where("status", "!=", "cancelled")
-    .where("ends_at", ">", canonicalInstant(startsAt))
-    .where("starts_at", "<", canonicalInstant(endsAt));
-  if (exceptId !== undefined) query = query.where("id", "!=", exceptId);
-  return query.orderBy("starts_at").limit(20).execute();
+  return overlapping(tx, "scheduled_outage", plantId, startsAt, endsAt, exceptId)
+    .orderBy("starts_at")
+    .limit(20)
+    .execute();
 }
 
 /** Columns of an outage window row. */
