@@ -46,24 +46,27 @@ function matching(query: AuditQuery) {
   };
 }
 
+/** The columns of an AuditEventView, from audit_event left-joined to plant. */
+export const EVENT_VIEW_COLUMNS = [
+  "audit_event.seq",
+  "audit_event.at",
+  "audit_event.actor_label as actorLabel",
+  "audit_event.action",
+  "audit_event.object_type as objectType",
+  "audit_event.object_id as objectId",
+  "audit_event.plant_id as plantId",
+  "plant.code as plantCode",
+  "audit_event.summary",
+  "audit_event.before_json as beforeJson",
+  "audit_event.after_json as afterJson",
+] as const;
+
 function selectEvents(db: Executor, query: AuditQuery) {
   return db
     .selectFrom("audit_event")
     .where(matching(query))
     .leftJoin("plant", "plant.id", "audit_event.plant_id")
-    .select([
-      "audit_event.seq",
-      "audit_event.at",
-      "audit_event.actor_label as actorLabel",
-      "audit_event.action",
-      "audit_event.object_type as objectType",
-      "audit_event.object_id as objectId",
-      "audit_event.plant_id as plantId",
-      "plant.code as plantCode",
-      "audit_event.summary",
-      "audit_event.before_json as beforeJson",
-      "audit_event.after_json as afterJson",
-    ])
+    .select(EVENT_VIEW_COLUMNS)
     .orderBy("audit_event.seq", "desc");
 }
 

@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder } from "kysely";
 import type { Database } from "../../db/schema";
 import type { AuditEventView } from "~/domain/audit-filters";
 import { HISTORY_ACTIONS } from "~/domain/plant-history";
+import { EVENT_VIEW_COLUMNS } from "~/models/audit-log.server";
 import type { Executor } from "~/utils/db.server";
 
 // The audit events a plant's history shows (app/domain/plant-history.ts): its acts of those kinds, a change done
@@ -41,19 +42,7 @@ export async function listPlantHistory(db: Executor, plantId: number, limit: num
     .selectFrom("audit_event")
     .where(historyOf(plantId))
     .leftJoin("plant", "plant.id", "audit_event.plant_id")
-    .select([
-      "audit_event.seq",
-      "audit_event.at",
-      "audit_event.actor_label as actorLabel",
-      "audit_event.action",
-      "audit_event.object_type as objectType",
-      "audit_event.object_id as objectId",
-      "audit_event.plant_id as plantId",
-      "plant.code as plantCode",
-      "audit_event.summary",
-      "audit_event.before_json as beforeJson",
-      "audit_event.after_json as afterJson",
-    ])
+    .select(EVENT_VIEW_COLUMNS)
     .orderBy("audit_event.at", "desc")
     .orderBy("audit_event.seq", "desc")
     .limit(limit)
