@@ -64,7 +64,7 @@ export function shiftMonth(month: string, months: number): string {
 }
 
 /** "December 2026" */
-export function monthLabel(month: string): string {
+function monthLabel(month: string): string {
   return DateTime.fromISO(`${month}-01`, { zone: "utc" }).toFormat("LLLL yyyy");
 }
 
@@ -88,6 +88,43 @@ export function monthWeeks(month: string, today: string): MonthDay[][] {
     weeks.at(-1)!.push({ date, day: day.day, inMonth: day.month === first.month, today: date === today });
   }
   return weeks;
+}
+
+/**
+ * What a windows page's query asks for: the list or the month view, the month (today's unless `month` names one)
+ * (with its name and the months either side) and, in the month view, its weeks. A value that is none of these is noted in `ignored` and the default shown.
+ */
+export function windowsView(
+  params: URLSearchParams,
+  today: string,
+  ignored: string[]
+): {
+  view: "list" | "month";
+  month: string;
+  monthLabel: string;
+  prevMonth: string;
+  nextMonth: string;
+  weeks: MonthDay[][];
+} {
+  const rawView = params.get("view");
+  let view: "list" | "month" = "list";
+  if (rawView === "month" || rawView === "list") view = rawView;
+  else if (rawView !== null) ignored.push(`view “${rawView.slice(0, 40)}” is not list or month; showing the list.`);
+  let month = today.slice(0, 7);
+  const rawMonth = params.get("month");
+  if (rawMonth !== null) {
+    const parsed = parseMonth(rawMonth);
+    if (parsed) month = parsed;
+    else ignored.push(`month “${rawMonth.slice(0, 40)}” is not a month (YYYY-MM); showing ${month}.`);
+  }
+  return {
+    view,
+    month,
+    monthLabel: monthLabel(month),
+    prevMonth: shiftMonth(month, -1),
+    nextMonth: shiftMonth(month, 1),
+    weeks: view === "month" ? monthWeeks(month, today) : [],
+  };
 }
 
 /** The calendar days (in the window's own zone) a span covers: from its start's day to the day of its last minute. */

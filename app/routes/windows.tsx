@@ -10,17 +10,7 @@ import { IgnoredParams } from "~/components/IgnoredParams";
 import { formatDuration } from "~/domain/time";
 import { changeHref } from "~/domain/network-changes";
 import { MonthCalendar, type CalendarItem } from "~/components/MonthCalendar";
-import {
-  blackoutsFirst,
-  isIsoDay,
-  itemsByDay,
-  localDay,
-  monthLabel,
-  monthWeeks,
-  parseMonth,
-  shiftMonth,
-  spanDays,
-} from "~/domain/calendar";
+import { blackoutsFirst, isIsoDay, itemsByDay, localDay, spanDays, windowsView } from "~/domain/calendar";
 import { can } from "~/domain/permissions";
 import { isOneOf, WINDOW_KIND_LABELS, WINDOW_KINDS, WINDOW_STATUS_LABELS, WINDOW_STATUSES } from "~/domain/vocabulary";
 import { createFeedToken, listFeedTokens, revokeFeedToken } from "~/models/calendar-feeds.server";
@@ -73,20 +63,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const now = new Date();
 
   // The month view: the program's windows on a month grid, each on its days in its own plant's clock.
-  const rawView = url.searchParams.get("view");
-  const view = rawView === "month" ? "month" : "list";
-  if (rawView !== null && rawView !== "month" && rawView !== "list") {
-    ignored.push(`view “${rawView.slice(0, 40)}” is not list or month; showing the list.`);
-  }
   const today = localDay(now, "UTC");
-  let month = today.slice(0, 7);
-  const rawMonth = url.searchParams.get("month");
-  if (rawMonth !== null) {
-    const parsed = parseMonth(rawMonth);
-    if (parsed) month = parsed;
-    else ignored.push(`month “${rawMonth.slice(0, 40)}” is not a month (YYYY-MM); showing ${month}.`);
-  }
-  const weeks = view === "month" ? monthWeeks(month, today) : [];
+  const shown = windowsView(url.searchParams, today, ignored);
+  const { view, month, weeks } = shown;
   const rawDay = url.searchParams.get("day");
   const inGrid = (date: string) => weeks.some((week) => week.some((d) => d.date === date));
   let day: string | null = null;
@@ -112,12 +91,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     from: upcoming.from,
     to: upcoming.to,
     truncated: upcoming.truncated,
-    view,
-    month,
-    monthLabel: monthLabel(month),
-    prevMonth: shiftMonth(month, -1),
-    nextMonth: shiftMonth(month, 1),
-    weeks,
+    ...shown,
     day,
     days: itemsByDay(
       weeks,

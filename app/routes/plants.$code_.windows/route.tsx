@@ -1,15 +1,7 @@
 import { NeedsWindowPanel } from "~/components/NeedsWindowPanel";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { MonthCalendar, type CalendarItem } from "~/components/MonthCalendar";
-import {
-  blackoutsFirst,
-  itemsByDay,
-  localDay,
-  monthLabel,
-  monthWeeks,
-  parseMonth,
-  shiftMonth,
-} from "~/domain/calendar";
+import { blackoutsFirst, itemsByDay, localDay, windowsView } from "~/domain/calendar";
 import {
   Link,
   useActionData,
@@ -73,20 +65,9 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const now = new Date();
   const ignored: string[] = [];
 
-  const rawView = url.searchParams.get("view");
-  let view: "list" | "month" = "list";
-  if (rawView === "month" || rawView === "list") view = rawView;
-  else if (rawView !== null) ignored.push(`view “${rawView.slice(0, 40)}” is not list or month; showing the list.`);
-
   const today = localDay(now, zone);
-  let month = today.slice(0, 7);
-  const rawMonth = url.searchParams.get("month");
-  if (rawMonth !== null) {
-    const parsed = parseMonth(rawMonth);
-    if (parsed) month = parsed;
-    else ignored.push(`month “${rawMonth.slice(0, 40)}” is not a month (YYYY-MM); showing ${month}.`);
-  }
-  const weeks = view === "month" ? monthWeeks(month, today) : [];
+  const shown = windowsView(url.searchParams, today, ignored);
+  const { view, weeks } = shown;
 
   let from: Date;
   let days: number;
@@ -119,12 +100,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const nowLocal = localInputValues(now.toISOString(), zone);
   return {
     plant: { code: plant.code, name: plant.name, timeZone: zone },
-    view,
-    month,
-    monthLabel: monthLabel(month),
-    prevMonth: shiftMonth(month, -1),
-    nextMonth: shiftMonth(month, 1),
-    weeks,
+    ...shown,
     days: itemsByDay(
       weeks,
       blackoutsFirst(windows).map((w): CalendarItem & { startsAt: string; endsAt: string; timeZone: string } => ({
