@@ -25,7 +25,7 @@ export function Unplaced({ message }: { message: string | null | undefined }) {
 }
 
 /** Why a change is cancelled: required, as the audit trail records it. */
-export function ReasonField({ defaultValue }: { defaultValue: string }) {
+function ReasonField({ defaultValue }: { defaultValue: string }) {
   return (
     <Field
       name="reason"
@@ -37,6 +37,36 @@ export function ReasonField({ defaultValue }: { defaultValue: string }) {
       maxLength={CANCEL_REASON_MAX}
       defaultValue={defaultValue}
     />
+  );
+}
+
+/** The form that cancels a change with a reason; `hiddenFields` are posted along with the change's id. */
+export function CancelChangeForm({
+  change,
+  reply,
+  hiddenFields = {},
+  defaultReason,
+}: {
+  change: { id: number; title: string };
+  reply: unknown;
+  hiddenFields?: Record<string, string | number>;
+  defaultReason: string;
+}) {
+  return (
+    <ActForm
+      intent="cancel-change"
+      target={change.id}
+      id={`change-${change.id}-cancel`}
+      reply={reply}
+      hiddenFields={{ ...hiddenFields, changeId: change.id }}
+      className="inline-form"
+      aria-label={`Cancel ${change.title}`}
+    >
+      <ReasonField defaultValue={defaultReason} />
+      <button type="submit" className="danger">
+        Cancel the change
+      </button>
+    </ActForm>
   );
 }
 
@@ -88,20 +118,12 @@ export function NeedsWindowActs({
           <DisabledAct id={`change-${c.id}-move-why`} label="Move the change" why={noMove} />
         </>
       )}
-      <ActForm
-        intent="cancel-change"
-        target={c.id}
-        id={`change-${c.id}-cancel`}
+      <CancelChangeForm
+        change={c}
         reply={reply}
-        hiddenFields={{ ...hiddenFields, changeId: c.id }}
-        className="inline-form"
-        aria-label={`Cancel ${c.title}`}
-      >
-        <ReasonField defaultValue={cancelReply?.draft?.reason ?? ""} />
-        <button type="submit" className="danger">
-          Cancel the change
-        </button>
-      </ActForm>
+        hiddenFields={hiddenFields}
+        defaultReason={cancelReply?.draft?.reason ?? ""}
+      />
     </div>
   );
 }

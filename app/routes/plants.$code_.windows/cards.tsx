@@ -2,7 +2,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { DateTime } from "luxon";
 import { Choices } from "~/components/Choices";
 import { DisabledAct } from "~/components/DisabledAct";
-import { NeedsWindowActs, ReasonField, Unplaced } from "~/components/NeedsWindowActs";
+import { CancelChangeForm, NeedsWindowActs, Unplaced } from "~/components/NeedsWindowActs";
 import { ActForm, Confirmation, Field, ReplyNotice } from "~/components/forms";
 import { UtcInstant } from "~/components/UtcInstant";
 import { formatDuration } from "~/domain/time";
@@ -277,20 +277,7 @@ function ChangeItem({ c }: { c: WindowItem["changes"][number] }) {
             <LocalDateTime prefix="done" legend="Done at" zone={plant.timeZone} defaults={nowLocal} />
             <button type="submit">Mark done</button>
           </ActForm>
-          <ActForm
-            intent="cancel-change"
-            target={c.id}
-            id={`change-${c.id}-cancel`}
-            reply={reply}
-            hiddenFields={{ changeId: c.id }}
-            className="inline-form"
-            aria-label={`Cancel ${c.title}`}
-          >
-            <ReasonField defaultValue={cancelReply?.draft?.reason ?? ""} />
-            <button type="submit" className="danger">
-              Cancel the change
-            </button>
-          </ActForm>
+          <CancelChangeForm change={c} reply={reply} defaultReason={cancelReply?.draft?.reason ?? ""} />
         </details>
       ) : c.status === "needs_window" ? null : (
         <Unplaced message={(doneReply ?? cancelReply)?.formError} />
