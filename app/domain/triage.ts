@@ -78,9 +78,13 @@ export function chosenHostIds(
   raw: readonly string[],
   limit: number = TRIAGE_BATCH_LIMIT
 ): { ok: true; ids: number[] } | { ok: false; message: string } {
-  const values = raw.flatMap((value) => value.split(",")).map((value) => value.trim()).filter((v) => v !== "");
+  const values = raw
+    .flatMap((value) => value.split(","))
+    .map((value) => value.trim())
+    .filter((v) => v !== "");
   if (values.length === 0) return { ok: false, message: "Choose at least one host." };
-  if (values.some((value) => !/^[1-9]\d{0,9}$/.test(value))) return { ok: false, message: "Choose hosts from the list." };
+  if (values.some((value) => !/^[1-9]\d{0,9}$/.test(value)))
+    return { ok: false, message: "Choose hosts from the list." };
   const ids = [...new Set(values.map(Number))];
   if (ids.length > limit) {
     return {
@@ -94,9 +98,11 @@ export function chosenHostIds(
 }
 
 /** Names a few hosts of a set for a sentence: "a, b and 3 more". */
-export function someHosts(names: readonly string[], shown = 3): string {
+export function someHosts(hosts: readonly string[], shown = 3): string {
+  // By name, numbers in order (host-9 before host-10), whatever order they were chosen in.
+  const names = [...hosts].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
   if (names.length <= shown) {
-    return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+    return names.length <= 1 ? names[0] ?? "" : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
   }
   return `${names.slice(0, shown).join(", ")} and ${(names.length - shown).toLocaleString("en-US")} more`;
 }

@@ -318,5 +318,8 @@ describe("bulk triage's pure parts", () => {
     assert.equal(someHosts(["a", "b"]), "a and b");
     assert.equal(someHosts(["a", "b", "c"]), "a, b and c");
     assert.equal(someHosts(["a", "b", "c", "d", "e"]), "a, b, c and 2 more");
+    // The order chosen on the page (newest first) never changes the sentence.
+    assert.equal(someHosts(["seen-10.66.0.4", "seen-10.66.0.3"]), "seen-10.66.0.3 and seen-10.66.0.4");
+    assert.equal(someHosts(["host-10", "host-9"]), "host-9 and host-10");
   });
 });
