@@ -21,7 +21,7 @@ export interface BaselineEvidenceRow {
   curve: { day: string; dayNumber: number; newTuples: number; coverage: number }[];
 }
 
-function gapText(gaps: BaselineEvidenceRow["gaps"]): string {
+export function gapText(gaps: BaselineEvidenceRow["gaps"]): string {
   if (gaps.length === 0) return "none";
   return gaps
     .map(

@@ -42,6 +42,8 @@ const UPCOMING_WINDOWS = 40;
 const RAG_ORDER: Record<Rag, number> = { red: 0, amber: 1, green: 2 };
 /** Plants per page of the criteria matrix. */
 const MATRIX_PAGE = 50;
+/** The weeks of the burn-up table a printout shows: the last ones (the screen and the CSV have them all). */
+const PRINTED_WEEKS = 12;
 
 /**
  * The plants × criteria matrix of the plants not live yet, from the cached rollup: the gates some of them are at
@@ -252,6 +254,7 @@ export default function Dashboard() {
   const data = useLoaderData<typeof loader>();
   const hydrated = useHydrated();
   const { byPhase, byRag, burnup } = data;
+  const printedFrom = burnup.length > PRINTED_WEEKS ? burnup[burnup.length - PRINTED_WEEKS]!.week : null;
   const matrixCodes = data.matrix.matrix.gates.flatMap((g) => g.criteria);
   const most = Math.max(0, ...data.matrix.matrix.heldBack);
   const mostAt = data.matrix.matrix.heldBack.indexOf(most);
@@ -351,6 +354,12 @@ export default function Dashboard() {
             }))}
           />
         ) : null}
+        {burnup.length > PRINTED_WEEKS ? (
+          <p className="print-only burnup-print-note">
+            Printed: the last {PRINTED_WEEKS} weeks; the full table ({burnup.length} weeks) is on the screen version
+            of this page and in the rollup JSON (/api/rollup).
+          </p>
+        ) : null}
         <DataTable
           wrap="table-wrap scroll-table"
           className="burnup-table"
@@ -358,7 +367,11 @@ export default function Dashboard() {
           columns={BURNUP_COLUMNS}
           rows={burnup}
           rowKey={(w) => w.week}
-          rowProps={(w) => ({ "data-week": w.week })}
+          rowProps={(w) => ({
+            "data-week": w.week,
+            // On paper only the last weeks: the older ones never change and would run the table over pages.
+            className: printedFrom !== null && w.week < printedFrom ? "print-hidden" : undefined,
+          })}
         />
       </section>
 

@@ -352,6 +352,7 @@ export default function PlantPage() {
           ) : null}
           {" · "}
           <Link to={`/plants/${plant.code}/windows`}>Outage windows of {plant.code}</Link>
+          {" · "}<Link to={`/plants/${plant.code}/review`}>Gate review, to print</Link>
         </p>
       </div>
 
