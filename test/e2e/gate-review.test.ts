@@ -275,15 +275,24 @@ describe("the dashboard in print", () => {
     assert.deepEqual(printed, weeks.slice(-12), "the last 12 weeks print");
     assert.match(await page.locator(".burnup-print-note").innerText(), /Printed: the last 12 weeks/);
     assert.equal(await page.getByRole("navigation", { name: "Main" }).isVisible(), false, "no navigation in print");
-    assert.equal(
-      await page.evaluate(() => getComputedStyle(document.querySelector(".dashboard tbody tr")!).breakInside),
-      "avoid",
-      "no row cut by a page break"
+    assert.deepEqual(
+      await page.evaluate(() => ({
+        row: getComputedStyle(document.querySelector(".dashboard tbody tr")!).breakInside,
+        matrix: getComputedStyle(document.querySelector("#matrix")!).page,
+        session: getComputedStyle(document.querySelector(".site-header .session")!).display,
+      })),
+      { row: "avoid", matrix: "wide-sheet", session: "none" },
+      "no row cut by a page break, the criteria matrix on a landscape sheet, no sign-out button"
     );
     for (const format of ["A4", "Letter"] as const) {
       const pdf = await page.pdf({ format });
       const pages = pdfPages(pdf);
       assert.ok(pages >= 2 && pages <= 20, `${format}: ${pages} pages`);
+      // The first sheet (the page's head and the matrix) is landscape, the rest portrait.
+      const boxes = [...pdf.toString("latin1").matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map(
+        (m) => Number(m[1]) > Number(m[2])
+      );
+      assert.ok(boxes.includes(true) && boxes.includes(false), `${format}: landscape and portrait sheets`);
       fs.writeFileSync(path.join(shots, `dashboard-print-${format.toLowerCase()}.pdf`), pdf);
     }
     await context.close();

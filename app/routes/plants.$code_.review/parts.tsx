@@ -102,7 +102,9 @@ export function BlockersTable({ blockers }: { blockers: ReviewData["blockers"] }
           {blockers.map((b) => (
             <tr key={b.code} data-blocker={b.code}>
               <th scope="row">
-                <span className="mono">{b.code}</span> {b.title}
+                <strong>
+                  <span className="mono">{b.code}</span> {b.title}
+                </strong>
                 {b.object ? <> — {b.object}</> : null}
                 <div className="muted">{b.message}</div>
               </th>
@@ -160,8 +162,8 @@ export function BaselineTable({
           {conduits.map((c) => (
             <tr key={c.id} data-conduit={c.name}>
               <th scope="row">
-                {c.name}
-                <div className="muted">{c.zones}</div>
+                <strong>{c.name}</strong>
+                <div className="muted review-zones">{c.zones}</div>
               </th>
               <td>{c.state.replace("_", " ")}</td>
               <td>
@@ -169,7 +171,7 @@ export function BaselineTable({
                 {c.monitored && c.status === "none" && c.reason ? <div className="muted">{c.reason}</div> : null}
               </td>
               <td className="num">{c.monitored ? countedDaysText(c, thresholds) : "—"}</td>
-              <td>{formatDate(c.epochStart)}</td>
+              <td className="nowrap">{formatDate(c.epochStart)}</td>
               <td>{c.monitored ? gapText(c.gaps) : "—"}</td>
               <td className="num">{c.wrongTotal === 0 ? "0" : `${c.wrongOpen} open of ${c.wrongTotal}`}</td>
               <td>
@@ -198,7 +200,9 @@ export function WindowsList({ windows, timeZone }: { windows: ReviewData["window
         <tbody>
           {windows.map((w) => (
             <tr key={w.id} data-window={w.id}>
-              <th scope="row">{w.title}</th>
+              <th scope="row">
+                <strong>{w.title}</strong>
+              </th>
               <td>
                 <time dateTime={w.startsAt}>{w.localRange}</time>
                 <div className="muted">{formatDuration(w.durationMinutes)}</div>
@@ -264,7 +268,9 @@ export function SignoffRecord({ record, timeZone }: { record: Record_; timeZone:
             ) : (
               record.passes.map((p) => (
                 <tr key={p.phase}>
-                  <th scope="row">Exit of {labelFor(PHASE_LABELS, p.phase).toLowerCase()}</th>
+                  <th scope="row">
+                    <strong>Exit of {labelFor(PHASE_LABELS, p.phase).toLowerCase()}</strong>
+                  </th>
                   <td>{p.at}</td>
                   <td>{p.by}</td>
                 </tr>
@@ -281,7 +287,9 @@ export function SignoffRecord({ record, timeZone }: { record: Record_; timeZone:
             {subjects.flatMap((s) =>
               s.parts.map((state) => (
                 <tr key={`${s.key}-${state.part}`}>
-                  <th scope="row">{s.name}</th>
+                  <th scope="row">
+                    <strong>{s.name}</strong>
+                  </th>
                   <td>{PART_LABELS[state.part]}</td>
                   <td>
                     <PartBadge state={state} />
