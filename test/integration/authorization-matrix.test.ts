@@ -324,6 +324,8 @@ const TABLE: Entry[] = [
     path: "/plants/DAY/conduits/:conduit",
     expected: only("program_lead", "executive", "plant_engineer_own", "corporate_security"),
   },
+  // Every reader of the program; who ticked and signed what only for those who read the plant in full.
+  { route: "plants.$code_.review/route.tsx", method: "GET", path: "/plants/DAY/review", expected: only(...READERS) },
   {
     route: "plants.$code_.history/route.tsx",
     method: "GET",
