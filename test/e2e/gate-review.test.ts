@@ -77,7 +77,11 @@ async function blockedPlant() {
     .selectFrom("person as p")
     .select("p.email")
     .where("p.role", "=", "plant_engineer")
-    .where("p.email", "not in", engineers.map((e) => e.email))
+    .where(
+      "p.email",
+      "not in",
+      engineers.map((e) => e.email)
+    )
     .orderBy("p.email")
     .executeTakeFirstOrThrow();
   const leads = await db.selectFrom("person").select("name").where("role", "=", "program_lead").execute();
@@ -93,7 +97,11 @@ async function blockedPlant() {
     .select((eb) => eb.fn.max("g.passed_at").as("at"))
     .where("pl.code", "=", plant.code)
     .executeTakeFirst();
-  const created = await db.selectFrom("plant").select("created_at").where("code", "=", plant.code).executeTakeFirstOrThrow();
+  const created = await db
+    .selectFrom("plant")
+    .select("created_at")
+    .where("code", "=", plant.code)
+    .executeTakeFirstOrThrow();
   const since = (lastPass?.at as string | null) ?? created.created_at;
   const today = new Date().toISOString().slice(0, 10);
   const age = Math.round((Date.parse(today) - Date.parse(since.slice(0, 10))) / 86_400_000);
@@ -121,7 +129,9 @@ describe("the gate review", () => {
     const started = Date.now();
 
     // The current gate, every one of its criteria with a state and the engine's message.
-    await page.getByRole("heading", { level: 1, name: new RegExp(`Exit of ${PHASE_LABELS[plant.phase]}`, "i") }).waitFor();
+    await page
+      .getByRole("heading", { level: 1, name: new RegExp(`Exit of ${PHASE_LABELS[plant.phase]}`, "i") })
+      .waitFor();
     const criteria = await page.locator("tr[data-criterion]").evaluateAll((rows) =>
       rows.map((row) => ({
         code: row.getAttribute("data-criterion"),
@@ -246,7 +256,11 @@ describe("the gate review", () => {
     const outsider = await signedIn(plant.outsider);
     const answer = await outsider.page.goto(`${server.url}/plants/${plant.code}/review`);
     assert.equal(answer?.status(), 200);
-    assert.equal(await outsider.page.locator("#record").count(), 0, "no signoff record for an engineer of another plant");
+    assert.equal(
+      await outsider.page.locator("#record").count(),
+      0,
+      "no signoff record for an engineer of another plant"
+    );
     assert.match(await outsider.page.locator("main").innerText(), /not assigned to this plant/);
     assert.doesNotMatch(await outsider.page.locator("#criteria").innerText(), /Ticked by|Unticked by/);
     const unknown = await outsider.page.goto(`${server.url}/plants/NOPE/review`);

@@ -195,7 +195,9 @@ export function WindowsList({ windows, timeZone }: { windows: ReviewData["window
   return (
     <div className="table-wrap">
       <table className="review-table review-windows">
-        <caption>The next {windows.length} windows, in the plant's local time ({timeZone})</caption>
+        <caption>
+          The next {windows.length} windows, in the plant's local time ({timeZone})
+        </caption>
         <TableHead columns={["Window", "When", "Kind, status", "Changes scheduled"]} />
         <tbody>
           {windows.map((w) => (

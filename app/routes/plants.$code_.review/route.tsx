@@ -90,7 +90,9 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
         waived: c.waived ? { ...c.waived, at: formatLocal(c.waived.at, zone) } : null,
         // Who ticked a checklist criterion is the plant's detail.
         tick:
-          full && c.tick ? { ticked: c.tick.ticked, by: c.tick.by, at: formatLocal(c.tick.at, zone), note: c.tick.note } : null,
+          full && c.tick
+            ? { ticked: c.tick.ticked, by: c.tick.by, at: formatLocal(c.tick.at, zone), note: c.tick.note }
+            : null,
         checklist: c.checklist,
       })),
     },
@@ -150,7 +152,11 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     record: full
       ? {
           split: split!.parts,
-          conduits: conduitDetails.map((d) => ({ id: d.id, name: d.name, parts: conduitStates!.get(d.id)?.parts ?? [] })),
+          conduits: conduitDetails.map((d) => ({
+            id: d.id,
+            name: d.name,
+            parts: conduitStates!.get(d.id)?.parts ?? [],
+          })),
           passes: plant.passes.map((p) => ({
             phase: p.phase,
             at: formatLocal(p.passed_at, zone),
@@ -179,8 +185,8 @@ export default function GateReview() {
         <thead className="review-running">
           <tr>
             <td>
-              {plant.code} {plant.name} · Gate review: {gateName} · computed {data.computedAt.replace("T", " ").slice(0, 16)}{" "}
-              UTC
+              {plant.code} {plant.name} · Gate review: {gateName} · computed{" "}
+              {data.computedAt.replace("T", " ").slice(0, 16)} UTC
             </td>
           </tr>
         </thead>
@@ -250,8 +256,7 @@ export default function GateReview() {
               <section className="review-section" aria-labelledby="review-baselines-title" id="baselines">
                 <h2 id="review-baselines-title">Conduits and their baselines ({data.conduits.length})</h2>
                 <p className="muted">
-                  Forecast alerting live:{" "}
-                  <strong>{data.forecastLive ?? "not yet forecastable"}</strong>
+                  Forecast alerting live: <strong>{data.forecastLive ?? "not yet forecastable"}</strong>
                   {data.forecastLive ? "" : ` — ${data.forecastReason}`}
                 </p>
                 <BaselineTable conduits={data.conduits} thresholds={data.thresholds} timeZone={plant.timeZone} />
