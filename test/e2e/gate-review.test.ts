@@ -40,11 +40,20 @@ after(async () => {
   await db?.destroy();
 });
 
-async function signedIn(email: string, javaScriptEnabled = true): Promise<{ context: BrowserContext; page: Page }> {
+async function signedIn(
+  email: string,
+  javaScriptEnabled = true
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`script error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+  });
   await signInInBrowser(page, server.url, email, TEST_PASSWORD);
-  return { context, page };
+  problems.length = 0;
+  return { context, page, problems };
 }
 
 /** Pages of a PDF as Chromium writes them (one `/Type /Page` object per page). */
@@ -119,7 +128,7 @@ async function blockedPlant() {
 describe("the gate review", () => {
   it("gives the meeting the gate, its blockers, baselines, windows and signature lines, and prints on A4 and Letter", async () => {
     const plant = await blockedPlant();
-    const { context, page } = await signedIn("lead@demo.test");
+    const { context, page, problems } = await signedIn("lead@demo.test");
 
     // Reached from the plant page's head.
     await page.goto(`${server.url}/plants/${plant.code}`);
@@ -226,6 +235,7 @@ describe("the gate review", () => {
       await page.locator("tr[data-criterion]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-criterion"))),
       CRITERIA[PHASES[0]].map((c) => c.code)
     );
+    assert.deepEqual(problems, [], "no script or console error");
     await context.close();
   });
 
