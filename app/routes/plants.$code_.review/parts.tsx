@@ -174,7 +174,7 @@ export function BaselineTable({
               <td className="nowrap">{formatDate(c.epochStart)}</td>
               <td>{c.monitored ? gapText(c.gaps) : "—"}</td>
               <td className="num">{c.wrongTotal === 0 ? "0" : `${c.wrongOpen} open of ${c.wrongTotal}`}</td>
-              <td>
+              <td className="nowrap">
                 {c.matureOn
                   ? `mature on ${formatDate(c.matureOn)}`
                   : c.earliestMaturity
