@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import type { HTMLAttributes, ReactNode } from "react";
+import { useId, type HTMLAttributes, type ReactNode } from "react";
 import type { SortDirection } from "~/domain/listing";
 import { SortHeader } from "~/components/SortHeader";
 
@@ -34,6 +34,39 @@ interface DataTableProps<Row> {
   empty?: ReactNode;
   /** Wrap in the horizontally scrolling `.table-wrap` (default), or give its class. */
   wrap?: string | false;
+  /** The scrolling box's name when the table has no caption to name it. */
+  label?: string;
+}
+
+/**
+ * The box a table too wide for the screen scrolls in, so the page itself never scrolls sideways: a named region
+ * that takes the keyboard's focus, so it can be scrolled with the arrow keys (its first column stays in view, see
+ * `.table-wrap` in app.css). Named by `label`, or by the element `labelledBy` names (the table's caption).
+ */
+export function TableScroll({
+  label,
+  labelledBy,
+  className = "table-wrap",
+  children,
+}: {
+  label?: string;
+  labelledBy?: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  const named = label !== undefined || labelledBy !== undefined;
+  return (
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- a scrolling region must be reachable by keyboard
+    <div
+      className={className}
+      role={named ? "region" : undefined}
+      aria-label={label}
+      aria-labelledby={labelledBy}
+      tabIndex={named ? 0 : undefined}
+    >
+      {children}
+    </div>
+  );
 }
 
 /**
@@ -50,10 +83,12 @@ export function DataTable<Row>({
   sorted,
   empty,
   wrap = "table-wrap",
+  label,
 }: DataTableProps<Row>) {
+  const captionId = useId();
   const table = (
     <table className={className}>
-      {caption === undefined ? null : <caption>{caption}</caption>}
+      {caption === undefined ? null : <caption id={captionId}>{caption}</caption>}
       <thead>
         <tr>
           {columns.map((c) =>
@@ -86,11 +121,11 @@ export function DataTable<Row>({
             {columns.map((c) => {
               const className = [c.num ? "num" : "", c.className ?? ""].join(" ").trim() || undefined;
               return c.rowHeader ? (
-                <th key={c.header} scope="row" className={className}>
+                <th key={c.header} scope="row" className={className} data-label={c.header}>
                   {c.cell(row)}
                 </th>
               ) : (
-                <td key={c.header} className={className}>
+                <td key={c.header} className={className} data-label={c.header}>
                   {c.cell(row)}
                 </td>
               );
@@ -100,7 +135,13 @@ export function DataTable<Row>({
       </tbody>
     </table>
   );
-  return wrap ? <div className={wrap}>{table}</div> : table;
+  return wrap ? (
+    <TableScroll className={wrap} label={label} labelledBy={caption === undefined || label ? undefined : captionId}>
+      {table}
+    </TableScroll>
+  ) : (
+    table
+  );
 }
 
 /** A plant's code and name, linking to its page (or to `to`). */
