@@ -32,7 +32,7 @@ interface DataTableProps<Row> {
   sorted?: { sort: string; dir: SortDirection };
   /** A row of its own when there is no row (otherwise the table shows an empty body). */
   empty?: ReactNode;
-  /** Wrap in the horizontally scrolling `.table-wrap` (default), or give its class. */
+  /** Wrap in the horizontally scrolling `.table-wrap` (default; its rows become cards on a phone), or give its class. */
   wrap?: string | false;
   /** The scrolling box's name when the table has no caption to name it. */
   label?: string;
@@ -86,8 +86,10 @@ export function DataTable<Row>({
   label,
 }: DataTableProps<Row>) {
   const captionId = useId();
+  // A list in the plain box becomes cards on a phone; a table given its own box (a grid of numbers) stays a table.
+  const stacks = wrap === "table-wrap";
   const table = (
-    <table className={className}>
+    <table className={[className, stacks ? "stack-on-phone" : ""].join(" ").trim() || undefined}>
       {caption === undefined ? null : <caption id={captionId}>{caption}</caption>}
       <thead>
         <tr>

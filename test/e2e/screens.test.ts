@@ -10,7 +10,15 @@ import { launchBrowser, settled, signInInBrowser } from "../support/browser";
 import { tempDir } from "../support/database";
 import { TEST_PASSWORD } from "../support/people";
 import { loadRouteModules } from "../support/routes";
-import { addressOf, checkScreen, isPageRoute, PAGE_QUERIES, seriousViolations, WIDTHS } from "../support/screens";
+import {
+  addressOf,
+  checkScreen,
+  isPageRoute,
+  LAYOUT_RULES,
+  PAGE_QUERIES,
+  seriousViolations,
+  WIDTHS,
+} from "../support/screens";
 import { startServer, type RunningServer } from "../support/server";
 
 // Every page, as every role, on a phone, a tablet and a desktop, in a real headless Chromium against the real
@@ -35,8 +43,14 @@ const PEOPLE: Readonly<Record<Role, string>> = {
   admin: "admin@demo.test",
 };
 
-/** The widths at which the accessibility scan runs (the layout checks run at every width). */
-const SCANNED_WIDTHS: readonly number[] = [390, 1440];
+/**
+ * The accessibility scan at each width (the layout checks run at every width): every rule on the phone, and on the
+ * desktop the rules whose outcome the layout changes (names, labels and landmarks are the same at any width).
+ */
+const SCANS: ReadonlyMap<number, readonly string[] | undefined> = new Map([
+  [390, undefined],
+  [1440, LAYOUT_RULES],
+]);
 
 before(async () => {
   fs.mkdirSync(shots, { recursive: true });
@@ -91,8 +105,8 @@ async function visitAll(page: Page, who: string): Promise<string[]> {
       if (found.overflow) faults.push(`${where}: ${found.overflow}`);
       for (const text of found.invisibleText) faults.push(`${where}: text in its background's colour: ${text}`);
       for (const target of found.smallTargets) faults.push(`${where}: control under 44 px: ${target}`);
-      if (SCANNED_WIDTHS.includes(width)) {
-        for (const violation of await seriousViolations(page)) faults.push(`${where}: ${violation}`);
+      if (SCANS.has(width)) {
+        for (const violation of await seriousViolations(page, SCANS.get(width))) faults.push(`${where}: ${violation}`);
       }
     }
   }
@@ -121,18 +135,22 @@ describe("every page on a phone, a tablet and a desktop", () => {
     assert.deepEqual(faults, []);
   });
 
-  for (const role of Object.keys(PEOPLE) as Role[]) {
-    it(`fits, shows its text and passes the accessibility scan for the ${ROLE_LABELS[
-      role
-    ].toLowerCase()}`, async () => {
-      const signedIn = await context();
-      const page = await signedIn.newPage();
-      await signInInBrowser(page, server.url, PEOPLE[role], TEST_PASSWORD);
-      const faults = await visitAll(page, ROLE_LABELS[role]);
-      await signedIn.close();
-      assert.deepEqual(faults, []);
-    });
-  }
+  it("fits, shows its text and passes the accessibility scan for every role", async () => {
+    // Two roles at a time, each in a context of its own, signed in through the form.
+    const queue = Object.keys(PEOPLE) as Role[];
+    const faults: string[] = [];
+    const worker = async () => {
+      for (let role = queue.shift(); role; role = queue.shift()) {
+        const signedIn = await context();
+        const page = await signedIn.newPage();
+        await signInInBrowser(page, server.url, PEOPLE[role], TEST_PASSWORD);
+        faults.push(...(await visitAll(page, ROLE_LABELS[role])));
+        await signedIn.close();
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    assert.deepEqual(faults, []);
+  });
 
   it("opens the menu and follows a link on a phone without JavaScript", async () => {
     const noScript = await context(false);
