@@ -56,7 +56,6 @@ export function TableScroll({
 }) {
   const named = label !== undefined || labelledBy !== undefined;
   return (
-    // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- a scrolling region must be reachable by keyboard
     <div
       className={className}
       role={named ? "region" : undefined}

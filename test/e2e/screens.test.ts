@@ -168,6 +168,18 @@ describe("every page on a phone, a tablet and a desktop", () => {
     await noScript.close();
   });
 
+  it("shows every column of the plant list on a desktop without scrolling its box", async () => {
+    const desktop = await context();
+    const page = await desktop.newPage();
+    await signInInBrowser(page, server.url, PEOPLE.program_lead, TEST_PASSWORD);
+    await open(page, "/plants");
+    const box = await page
+      .locator(".table-wrap", { has: page.locator("table.plants-table") })
+      .evaluate((wrap) => ({ content: wrap.scrollWidth, box: wrap.clientWidth }));
+    assert.ok(box.content <= box.box, `the plant list is ${box.content} px wide in a box of ${box.box}`);
+    await desktop.close();
+  });
+
   it("looks like a phone app at 390 px", async () => {
     const phone = async (email: string) => {
       const signedIn = await context();
