@@ -116,7 +116,7 @@ export async function checkScreen(page: Page, touch: boolean): Promise<ScreenFau
     if (touch) {
       const controls = document.querySelectorAll(
         "button, select, summary, input:not([type=checkbox]):not([type=radio]):not([type=hidden]), " +
-          ".site-header a, .pager a, .button"
+          ".site-header a, .pager a, .button, .queue-summary a"
       );
       for (const control of controls) {
         if (!shown(control)) continue;
