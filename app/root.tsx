@@ -10,6 +10,7 @@ import {
   Scripts,
   ScrollRestoration,
   useRouteError,
+  useLocation,
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
@@ -52,6 +53,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   const user = useRouteLoaderData<typeof loader>("root")?.user ?? null;
+  // A new address closes the menu: the disclosure is drawn afresh for each page.
+  const { pathname, search } = useLocation();
   return (
     <html lang="en">
       <head>
@@ -71,21 +74,27 @@ export function Layout({ children }: { children: ReactNode }) {
           </Link>
           {user ? (
             <>
-              <nav aria-label="Main">
-                {user.canReadProgram ? <NavLink to="/dashboard">Dashboard</NavLink> : null}
-                {user.canReadProgram ? (
-                  <NavLink to="/plants" end>
-                    Plants
-                  </NavLink>
-                ) : null}
-                {user.hasQueue ? <NavLink to="/me">My queue</NavLink> : null}
-                {user.canReadProgram ? <NavLink to="/windows">Windows</NavLink> : null}
-                {user.canReadProgram ? <NavLink to="/settings">Settings</NavLink> : null}
-                {user.canReadAudit ? <NavLink to="/audit">Audit trail</NavLink> : null}
-                {user.canManageAccounts ? <NavLink to="/admin">Accounts &amp; tokens</NavLink> : null}
+              {/* Two copies of one list, only one of them displayed (the other is out of the accessibility tree too):
+                  links in the bar on a wide screen, a disclosure below the breakpoint, which opens without JavaScript. */}
+              <nav aria-label="Main" className="nav-bar">
+                <MainLinks user={user} />
               </nav>
+              <details className="nav-menu" key={pathname + search}>
+                <summary>
+                  <span className="menu-icon" aria-hidden="true" />
+                  Menu
+                </summary>
+                <div className="nav-menu-panel">
+                  <nav aria-label="Main">
+                    <MainLinks user={user} />
+                  </nav>
+                  <p>
+                    Signed in as {user.name} · {user.roleLabel}
+                  </p>
+                </div>
+              </details>
               <div className="session">
-                <span>
+                <span className="session-who">
                   {user.name} <span className="role">· {user.roleLabel}</span>
                 </span>
                 <Form method="post" action="/logout">
@@ -104,6 +113,31 @@ export function Layout({ children }: { children: ReactNode }) {
         <Scripts nonce={nonce} />
       </body>
     </html>
+  );
+}
+
+type NavUser = {
+  canReadProgram: boolean;
+  hasQueue: boolean;
+  canReadAudit: boolean;
+  canManageAccounts: boolean;
+};
+
+function MainLinks({ user }: { user: NavUser }) {
+  return (
+    <>
+      {user.canReadProgram ? <NavLink to="/dashboard">Dashboard</NavLink> : null}
+      {user.canReadProgram ? (
+        <NavLink to="/plants" end>
+          Plants
+        </NavLink>
+      ) : null}
+      {user.hasQueue ? <NavLink to="/me">My queue</NavLink> : null}
+      {user.canReadProgram ? <NavLink to="/windows">Windows</NavLink> : null}
+      {user.canReadProgram ? <NavLink to="/settings">Settings</NavLink> : null}
+      {user.canReadAudit ? <NavLink to="/audit">Audit trail</NavLink> : null}
+      {user.canManageAccounts ? <NavLink to="/admin">Accounts &amp; tokens</NavLink> : null}
+    </>
   );
 }
 

@@ -9,9 +9,21 @@ const BADGE: Record<string, string> = {
   accepted: "badge ok",
 };
 
+/** A mark for each status beside its word, so the status reads without its colour. */
+const MARK: Record<string, string> = { none: "–", collecting: "◔", mature: "✓", stalled: "⚠", accepted: "✓" };
+
 /** The baseline's status alone, where counted days and dates are shown beside it. */
 export function BaselineStatusBadge({ status }: { status: string }) {
-  return <span className={BADGE[status] ?? "badge"}>{status}</span>;
+  return (
+    <span className={BADGE[status] ?? "badge"}>
+      {MARK[status] ? (
+        <span className="badge-mark" aria-hidden="true">
+          {MARK[status]}
+        </span>
+      ) : null}
+      {status}
+    </span>
+  );
 }
 
 /** A conduit's baseline at a glance: status, counted days against the configured thresholds, and its maturity date. */
@@ -24,7 +36,7 @@ export function BaselineBadge({
 }) {
   return (
     <>
-      <span className={BADGE[baseline.status] ?? "badge"}>{baseline.status}</span>
+      <BaselineStatusBadge status={baseline.status} />
       {baseline.status !== "none" ? (
         <span className="muted baseline-detail">
           {countedDaysText(baseline, thresholds)}

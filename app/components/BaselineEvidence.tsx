@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { TableHead } from "~/components/DataTable";
+import { TableHead, TableScroll } from "~/components/DataTable";
 import { BaselineStatusBadge } from "~/components/BaselineBadge";
 import { ConvergenceChart } from "~/components/ConvergenceChart.client";
 import { countedDaysText, type BaselineStatus, type BaselineThresholds } from "~/domain/baseline";
@@ -57,7 +57,7 @@ export function BaselineEvidence({
         <p className="muted">No monitored conduit yet: baselines start at each monitored conduit's cutover.</p>
       ) : (
         <>
-          <div className="table-wrap">
+          <TableScroll label="Monitored conduits and their baselines">
             <table>
               <caption>
                 Monitored conduits: counted days (mature at {thresholds.matureDays}, stalled at {thresholds.stallDays}{" "}
@@ -103,7 +103,7 @@ export function BaselineEvidence({
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <h3 id="convergence-title">Convergence: new flow tuples per day</h3>
           {charted.length === 0 ? (
             <p className="muted">No observations in any current epoch yet.</p>
@@ -117,7 +117,7 @@ export function BaselineEvidence({
               ) : null}
               <details open={!hydrated}>
                 <summary>The numbers behind the chart</summary>
-                <div className="table-wrap">
+                <TableScroll label="New flow tuples per day of the epoch">
                   <table className="compact" aria-describedby="convergence-title">
                     <caption>New flow tuples per day of the epoch (— no observation that day)</caption>
                     <TableHead columns={["Day", ...charted.map((r) => ({ header: r.name, numeric: true }))]} />
@@ -141,7 +141,7 @@ export function BaselineEvidence({
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </TableScroll>
               </details>
             </>
           )}

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import type { HTMLAttributes, ReactNode } from "react";
+import { useId, type HTMLAttributes, type ReactNode } from "react";
 import type { SortDirection } from "~/domain/listing";
 import { SortHeader } from "~/components/SortHeader";
 
@@ -32,8 +32,40 @@ interface DataTableProps<Row> {
   sorted?: { sort: string; dir: SortDirection };
   /** A row of its own when there is no row (otherwise the table shows an empty body). */
   empty?: ReactNode;
-  /** Wrap in the horizontally scrolling `.table-wrap` (default), or give its class. */
+  /** Wrap in the horizontally scrolling `.table-wrap` (default; its rows become cards on a phone), or give its class. */
   wrap?: string | false;
+  /** The scrolling box's name when the table has no caption to name it. */
+  label?: string;
+}
+
+/**
+ * The box a table too wide for the screen scrolls in, so the page itself never scrolls sideways: a named region
+ * that takes the keyboard's focus, so it can be scrolled with the arrow keys (its first column stays in view, see
+ * `.table-wrap` in app.css). Named by `label`, or by the element `labelledBy` names (the table's caption).
+ */
+export function TableScroll({
+  label,
+  labelledBy,
+  className = "table-wrap",
+  children,
+}: {
+  label?: string;
+  labelledBy?: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  const named = label !== undefined || labelledBy !== undefined;
+  return (
+    <div
+      className={className}
+      role={named ? "region" : undefined}
+      aria-label={label}
+      aria-labelledby={labelledBy}
+      tabIndex={named ? 0 : undefined}
+    >
+      {children}
+    </div>
+  );
 }
 
 /**
@@ -50,10 +82,14 @@ export function DataTable<Row>({
   sorted,
   empty,
   wrap = "table-wrap",
+  label,
 }: DataTableProps<Row>) {
+  const captionId = useId();
+  // A list in the plain box becomes cards on a phone; a table given its own box (a grid of numbers) stays a table.
+  const stacks = wrap === "table-wrap";
   const table = (
-    <table className={className}>
-      {caption === undefined ? null : <caption>{caption}</caption>}
+    <table className={[className, stacks ? "stack-on-phone" : ""].join(" ").trim() || undefined}>
+      {caption === undefined ? null : <caption id={captionId}>{caption}</caption>}
       <thead>
         <tr>
           {columns.map((c) =>
@@ -86,11 +122,11 @@ export function DataTable<Row>({
             {columns.map((c) => {
               const className = [c.num ? "num" : "", c.className ?? ""].join(" ").trim() || undefined;
               return c.rowHeader ? (
-                <th key={c.header} scope="row" className={className}>
+                <th key={c.header} scope="row" className={className} data-label={c.header}>
                   {c.cell(row)}
                 </th>
               ) : (
-                <td key={c.header} className={className}>
+                <td key={c.header} className={className} data-label={c.header}>
                   {c.cell(row)}
                 </td>
               );
@@ -100,7 +136,13 @@ export function DataTable<Row>({
       </tbody>
     </table>
   );
-  return wrap ? <div className={wrap}>{table}</div> : table;
+  return wrap ? (
+    <TableScroll className={wrap} label={label} labelledBy={caption === undefined || label ? undefined : captionId}>
+      {table}
+    </TableScroll>
+  ) : (
+    table
+  );
 }
 
 /** A plant's code and name, linking to its page (or to `to`). */

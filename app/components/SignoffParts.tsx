@@ -1,5 +1,5 @@
 import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
-import { TableHead } from "~/components/DataTable";
+import { TableHead, TableScroll } from "~/components/DataTable";
 import { Field } from "~/components/forms/Field";
 import { replyFor } from "~/utils/reply";
 import {
@@ -136,7 +136,7 @@ export function SignoffHistory({
       </>
     );
   return (
-    <div className="table-wrap">
+    <TableScroll label="Signoffs">
       {refusal}
       {total > history.length ? (
         <p className="muted">
@@ -194,6 +194,6 @@ export function SignoffHistory({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -1,4 +1,4 @@
-import { PlantName } from "~/components/DataTable";
+import { PlantName, TableScroll } from "~/components/DataTable";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import type { CriterionCell } from "~/domain/rollup";
 import { PHASE_LABELS, type Phase, type PlantPhase } from "~/domain/vocabulary";
@@ -45,7 +45,7 @@ export function CriteriaMatrix({ data, caption }: { data: MatrixData; caption: s
   const columns = data.gates.flatMap((g) => g.criteria);
   const most = Math.max(0, ...data.heldBack);
   return (
-    <div className="table-wrap matrix-wrap">
+    <TableScroll className="table-wrap matrix-wrap" label={caption}>
       <table className="criteria-matrix">
         <caption>{caption}</caption>
         <thead>
@@ -104,6 +104,6 @@ export function CriteriaMatrix({ data, caption }: { data: MatrixData; caption: s
           </tr>
         </tfoot>
       </table>
-    </div>
+    </TableScroll>
   );
 }

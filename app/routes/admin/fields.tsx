@@ -1,4 +1,5 @@
-import type { ReactNode } from "react";
+import { useId, type ReactNode } from "react";
+import { TableScroll } from "~/components/DataTable";
 import { Field, useActForm } from "~/components/forms";
 import { PagerPastOnePage } from "~/components/PagerPastOnePage";
 import type { PageWindow } from "~/domain/listing";
@@ -95,11 +96,12 @@ export function AdminTable<Row>({
   /** The row that says the list is empty. */
   empty?: string;
 }) {
+  const captionId = useId();
   return (
     <>
-      <div className="table-wrap">
+      <TableScroll labelledBy={captionId}>
         <table>
-          <caption>{caption}</caption>
+          <caption id={captionId}>{caption}</caption>
           <thead>
             <tr>
               {columns.map((column) => (
@@ -123,7 +125,7 @@ export function AdminTable<Row>({
             {list.rows.map(row)}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <PagerPastOnePage list={list} noun={noun} param={param} anchor={anchor} />
     </>
   );
