@@ -25,6 +25,7 @@ export const PAGE_QUERIES: Readonly<Record<string, readonly string[]>> = {
   "plants.$code_.audit.tsx": [""],
   "plants.$code_.conduits.$conduitId/route.tsx": [""],
   "plants.$code_.history/route.tsx": [""],
+  "plants.$code_.review/route.tsx": ["", "?gate=inventory"],
   "plants.$code_.triage/route.tsx": [""],
   "plants.$code_.windows/route.tsx": ["", "?view=month"],
   "plants._index.tsx": [""],
