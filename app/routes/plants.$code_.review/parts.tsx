@@ -1,6 +1,6 @@
 import { BaselineStatusBadge } from "~/components/BaselineBadge";
 import { gapText } from "~/components/BaselineEvidence";
-import { TableHead } from "~/components/DataTable";
+import { TableHead, TableScroll } from "~/components/DataTable";
 import { MustActList } from "~/components/dashboard/MustAct";
 import { PartBadge } from "~/components/SignoffParts";
 import { countedDaysText, type BaselineThresholds } from "~/domain/baseline";
@@ -44,7 +44,7 @@ export function GateStatusLine({ gate }: { gate: Gate }) {
 /** Every criterion of the gate: its state, what the readiness engine says of it, and who ticked or waived it. */
 export function CriteriaTable({ criteria, full }: { criteria: Gate["criteria"]; full: boolean }) {
   return (
-    <div className="table-wrap">
+    <TableScroll label="Criteria of the gate">
       <table className="review-table review-criteria">
         <caption>The state of each criterion now, and its evidence</caption>
         <TableHead columns={["Code", "Criterion and evidence", "State", "Ticked, waived by"]} />
@@ -83,7 +83,7 @@ export function CriteriaTable({ criteria, full }: { criteria: Gate["criteria"]; 
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
@@ -91,7 +91,7 @@ export function CriteriaTable({ criteria, full }: { criteria: Gate["criteria"]; 
 export function BlockersTable({ blockers }: { blockers: ReviewData["blockers"] }) {
   if (blockers.length === 0) return <p>No open blocker: the current gate holds nothing back.</p>;
   return (
-    <div className="table-wrap">
+    <TableScroll label="Open blockers">
       <table className="review-table review-blockers">
         <caption>
           {blockers.length} open {blockers.length === 1 ? "blocker" : "blockers"}; each dates from the plant's entry
@@ -124,7 +124,7 @@ export function BlockersTable({ blockers }: { blockers: ReviewData["blockers"] }
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
@@ -140,7 +140,7 @@ export function BaselineTable({
 }) {
   if (conduits.length === 0) return <p className="muted">No conduit is defined yet.</p>;
   return (
-    <div className="table-wrap">
+    <TableScroll label="Baselines of the conduits">
       <table className="review-table review-baselines">
         <caption>
           Counted days toward maturity ({thresholds.matureDays} needed; stalled at {thresholds.stallDays} if never
@@ -185,7 +185,7 @@ export function BaselineTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
@@ -193,7 +193,7 @@ export function BaselineTable({
 export function WindowsList({ windows, timeZone }: { windows: ReviewData["windows"]; timeZone: string }) {
   if (windows.length === 0) return <p>No planned or confirmed window ahead.</p>;
   return (
-    <div className="table-wrap">
+    <TableScroll label="Next windows">
       <table className="review-table review-windows">
         <caption>
           The next {windows.length} windows, in the plant's local time ({timeZone})
@@ -232,7 +232,7 @@ export function WindowsList({ windows, timeZone }: { windows: ReviewData["window
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
@@ -258,7 +258,7 @@ export function SignoffRecord({ record, timeZone }: { record: Record_; timeZone:
   ];
   return (
     <>
-      <div className="table-wrap">
+      <TableScroll label="Gates passed">
         <table className="review-table review-passes">
           <caption>Gates passed</caption>
           <TableHead columns={["Gate", "Passed", "By"]} />
@@ -280,8 +280,8 @@ export function SignoffRecord({ record, timeZone }: { record: Record_; timeZone:
             )}
           </tbody>
         </table>
-      </div>
-      <div className="table-wrap">
+      </TableScroll>
+      <TableScroll label="Signatures">
         <table className="review-table review-signoffs">
           <caption>The owners' signatures on the current revision of each object</caption>
           <TableHead columns={["Object", "Part", "State", "Signed by, when"]} />
@@ -304,7 +304,7 @@ export function SignoffRecord({ record, timeZone }: { record: Record_; timeZone:
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }
