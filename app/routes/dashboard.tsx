@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BurnupChart, PhaseChart, RagChart } from "~/components/dashboard/Charts.client";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
-import { CriteriaMatrix, MatrixLegend, type MatrixData } from "~/components/dashboard/CriteriaMatrix";
+import { CriteriaMatrix, MatrixLegend, MatrixTable, type MatrixData } from "~/components/dashboard/CriteriaMatrix";
 import { MustActList } from "~/components/dashboard/MustAct";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PagerPastOnePage } from "~/components/PagerPastOnePage";
@@ -24,10 +24,12 @@ import {
   UPCOMING_DAYS,
   type PlantRollup,
   type Rag,
+  type Rollup,
 } from "~/domain/rollup";
 import { formatDate } from "~/domain/time";
 import { PHASE_LABELS, PHASES, type Phase, type PlantPhase } from "~/domain/vocabulary";
-import { loadRollup } from "~/http/readiness-cache.server";
+import { prerender } from "~/http/prerender.server";
+import { loadRollup, rollupView } from "~/http/readiness-cache.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 
@@ -73,12 +75,26 @@ function criteriaMatrix(plants: readonly PlantRollup[], params: URLSearchParams,
   return { matrix, window, total: open.length };
 }
 
+function matrixCaption({ window, total }: ReturnType<typeof criteriaMatrix>): string {
+  return `Criteria of the current gates, ${total} plants not live yet${
+    window.pageCount > 1 ? `, page ${window.page} of ${window.pageCount}` : ""
+  }`;
+}
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   requirePermission(user, "read:program");
   const rollup = await loadRollup(getDb(), new Date());
+  // The same for every reader of the program: made once per rollup and matrix page.
+  const params = new URL(request.url).searchParams;
+  return rollupView(rollup, `dashboard?${params}`, () => dashboardOf(rollup, params));
+}
+
+/** The dashboard's numbers and its tables' rows, from the rollup: only what the page shows. */
+function dashboardOf(rollup: Rollup, params: URLSearchParams) {
   const ignored: string[] = [];
-  const matrix = criteriaMatrix(rollup.plants, new URL(request.url).searchParams, ignored);
+  const matrix = criteriaMatrix(rollup.plants, params, ignored);
+  prerender(matrix.matrix, <MatrixTable data={matrix.matrix} caption={matrixCaption(matrix)} />);
   const ragPlants = rollup.plants
     .map((p) => ({
       code: p.code,
@@ -297,14 +313,7 @@ export default function Dashboard() {
         {data.matrix.total === 0 ? (
           <p>Every plant is live.</p>
         ) : (
-          <CriteriaMatrix
-            data={data.matrix.matrix}
-            caption={`Criteria of the current gates, ${data.matrix.total} plants not live yet${
-              data.matrix.window.pageCount > 1
-                ? `, page ${data.matrix.window.page} of ${data.matrix.window.pageCount}`
-                : ""
-            }`}
-          />
+          <CriteriaMatrix data={data.matrix.matrix} caption={matrixCaption(data.matrix)} />
         )}
         <PagerPastOnePage
           list={{ window: data.matrix.window, total: data.matrix.total, rows: data.matrix.matrix.rows }}

@@ -19,11 +19,12 @@ import {
   RAGS,
   ROLLUP_SORT_KEYS,
   type PlantRollup,
+  type Rollup,
   type RollupSortKey,
 } from "~/domain/rollup";
 import { formatDate } from "~/domain/time";
 import { PHASE_LABELS, PHASES, type PlantPhase } from "~/domain/vocabulary";
-import { loadRollup } from "~/http/readiness-cache.server";
+import { loadRollup, rollupView } from "~/http/readiness-cache.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 
@@ -68,8 +69,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   requirePermission(user, "read:program");
   const params = new URL(request.url).searchParams;
-  const ignored: string[] = [];
   const rollup = await loadRollup(getDb(), new Date());
+  // The same for every reader of the program: made once per rollup and address (filters, sort, page).
+  return rollupView(rollup, `plants?${params}`, () => plantListOf(rollup, params));
+}
+
+/** One page of the plant list, filtered and sorted as the address asks, with only the columns it shows. */
+function plantListOf(rollup: Rollup, params: URLSearchParams) {
+  const ignored: string[] = [];
   const regions = [...new Set(rollup.plants.map((p) => p.region))].sort();
   const { sort, dir } = parseSort(params, ROLLUP_SORT_KEYS, { sort: "code", dir: "asc" }, ignored);
   const filters = {
