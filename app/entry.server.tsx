@@ -2,6 +2,8 @@ import { Writable } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
+import { DocumentProvider } from "~/components/RenderedOnce";
+import { documentRenderer } from "~/http/document.server";
 import { loadRollup } from "~/http/readiness-cache.server";
 import { pruneSignInRecords as prune } from "~/models/sessions.server";
 import { getDb } from "~/utils/db.server";
@@ -34,17 +36,21 @@ export default function handleRequest(
   loadContext: AppLoadContext
 ) {
   const nonce = loadContext.cspNonce;
+  // Markup rendered once for many requests goes in as bytes after React has written the rest (RenderedOnce).
+  const document = documentRenderer();
   return new Promise<Response>((resolve, reject) => {
     let errored = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <DocumentProvider value={document}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </DocumentProvider>
       </NonceProvider>,
       {
         nonce,
         onAllReady() {
           const chunks: Buffer[] = [];
-          const document = new Writable({
+          const written = new Writable({
             write(chunk: Buffer, _encoding, done) {
               chunks.push(chunk);
               done();
@@ -52,7 +58,7 @@ export default function handleRequest(
             final(done) {
               responseHeaders.set("Content-Type", "text/html; charset=utf-8");
               resolve(
-                new Response(Buffer.concat(chunks), {
+                new Response(document.assemble(Buffer.concat(chunks)), {
                   headers: responseHeaders,
                   status: errored ? 500 : responseStatusCode,
                 })
@@ -60,7 +66,7 @@ export default function handleRequest(
               done();
             },
           });
-          pipe(document);
+          pipe(written);
         },
         onShellError(error: unknown) {
           reject(error);

@@ -1,15 +1,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { BurnupChart, PhaseChart, RagChart } from "~/components/dashboard/Charts.client";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
-import { CriteriaMatrix, MatrixLegend, MatrixTable, type MatrixData } from "~/components/dashboard/CriteriaMatrix";
+import { CriteriaMatrix, MatrixLegend, type MatrixData } from "~/components/dashboard/CriteriaMatrix";
 import { MustActList } from "~/components/dashboard/MustAct";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PagerPastOnePage } from "~/components/PagerPastOnePage";
 import { RagBadge } from "~/components/dashboard/RagBadge";
 import { useHydrated } from "~/utils/hydrated";
 import { PhaseBadge } from "~/components/PhaseBadge";
-import { DataTable, PlantName, type Column } from "~/components/DataTable";
+import { DataTable, type Column } from "~/components/DataTable";
+import { InAppLinks, PlantAnchor, RenderedOnce } from "~/components/RenderedOnce";
 import { requestedWindow } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
 import { CRITERIA } from "~/domain/readiness";
@@ -28,7 +29,6 @@ import {
 } from "~/domain/rollup";
 import { formatDate } from "~/domain/time";
 import { PHASE_LABELS, PHASES, type Phase, type PlantPhase } from "~/domain/vocabulary";
-import { prerender } from "~/http/prerender.server";
 import { loadRollup, rollupView } from "~/http/readiness-cache.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -75,7 +75,7 @@ function criteriaMatrix(plants: readonly PlantRollup[], params: URLSearchParams,
   return { matrix, window, total: open.length };
 }
 
-function matrixCaption({ window, total }: ReturnType<typeof criteriaMatrix>): string {
+function matrixCaption({ window, total }: Pick<ReturnType<typeof criteriaMatrix>, "window" | "total">): string {
   return `Criteria of the current gates, ${total} plants not live yet${
     window.pageCount > 1 ? `, page ${window.page} of ${window.pageCount}` : ""
   }`;
@@ -94,7 +94,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 function dashboardOf(rollup: Rollup, params: URLSearchParams) {
   const ignored: string[] = [];
   const matrix = criteriaMatrix(rollup.plants, params, ignored);
-  prerender(matrix.matrix, <MatrixTable data={matrix.matrix} caption={matrixCaption(matrix)} />);
   const ragPlants = rollup.plants
     .map((p) => ({
       code: p.code,
@@ -151,7 +150,7 @@ const phaseColumns = (byPhase: DashboardData["byPhase"]): Column<PlantPhase>[] =
   {
     header: "Phase",
     rowHeader: true,
-    cell: (phase) => <Link to={`/plants?phase=${phase}`}>{PHASE_LABELS[phase]}</Link>,
+    cell: (phase) => <a href={`/plants?phase=${phase}`}>{PHASE_LABELS[phase]}</a>,
   },
   { header: "Plants", num: true, cell: (phase) => byPhase[phase] },
 ];
@@ -161,9 +160,9 @@ const ragColumns = (byRag: DashboardData["byRag"]): Column<Rag>[] => [
     header: "Rating",
     rowHeader: true,
     cell: (rag) => (
-      <Link to={`/plants?rag=${rag}`}>
+      <a href={`/plants?rag=${rag}`}>
         <RagBadge rag={rag} />
-      </Link>
+      </a>
     ),
   },
   { header: "Plants", num: true, cell: (rag) => byRag[rag] },
@@ -188,7 +187,7 @@ const FORECAST_COLUMNS: Column<DashboardData["ragPlants"][number]>[] = [
     rowHeader: true,
     cell: (p) => (
       <>
-        <PlantName code={p.code} name={p.name} />
+        <PlantAnchor code={p.code} name={p.name} />
         <div className="muted">{p.timeZone}</div>
       </>
     ),
@@ -205,7 +204,9 @@ const BLOCKER_COLUMNS: Column<DashboardData["topBlockers"][number]>[] = [
   {
     header: "Plant",
     rowHeader: true,
-    cell: (b) => <PlantName code={b.plantCode} name={b.plantName} to={`/plants/${b.plantCode}#criterion-${b.code}`} />,
+    cell: (b) => (
+      <PlantAnchor code={b.plantCode} name={b.plantName} to={`/plants/${b.plantCode}#criterion-${b.code}`} />
+    ),
   },
   { header: "Gate", cell: phaseCell },
   {
@@ -237,7 +238,7 @@ const WINDOW_COLUMNS: Column<DashboardData["upcomingWindows"][number]>[] = [
   {
     header: "Plant",
     rowHeader: true,
-    cell: (w) => <PlantName code={w.plantCode} name={w.plantName} to={`/plants/${w.plantCode}/windows`} />,
+    cell: (w) => <PlantAnchor code={w.plantCode} name={w.plantName} to={`/plants/${w.plantCode}/windows`} />,
   },
   { header: "Window", cell: (w) => w.title },
   { header: "Kind", cell: (w) => (w.kind === "blackout" ? "Blackout" : "Scheduled outage") },
@@ -254,7 +255,7 @@ const WINDOW_COLUMNS: Column<DashboardData["upcomingWindows"][number]>[] = [
 ];
 
 const SIGNOFF_COLUMNS: Column<DashboardData["signoffPlants"][number]>[] = [
-  { header: "Plant", rowHeader: true, cell: (p) => <PlantName code={p.code} name={p.name} /> },
+  { header: "Plant", rowHeader: true, cell: (p) => <PlantAnchor code={p.code} name={p.name} /> },
   { header: "Phase", cell: phaseCell },
   { header: "Stale", num: true, cell: (p) => p.stale },
   { header: "Missing", num: true, cell: (p) => p.missing },
@@ -273,7 +274,8 @@ export default function Dashboard() {
   const mostAt = data.matrix.matrix.heldBack.indexOf(most);
   const mostHeldBack = most > 0 ? { ...matrixCodes[mostAt]!, count: most } : null;
   return (
-    <div className="dashboard">
+    // Its tables' links are plain anchors that navigate within the app: the same for every reader, and cheaper.
+    <InAppLinks className="dashboard">
       <div className="page-head">
         <div>
           <p className="eyebrow">Executive rollup</p>
@@ -400,24 +402,26 @@ export default function Dashboard() {
             rowProps={(rag) => ({ "data-rag": rag })}
           />
         </div>
-        <DataTable
-          className="rag-table"
-          caption={
-            <>
-              Each plant's forecast against its target, worst first
-              {data.plantCount > data.ragPlants.length ? (
-                <>
-                  {` (the first ${data.ragPlants.length} of ${data.plantCount}; every plant in `}
-                  <Link to="/plants?sort=rag">the plant list</Link> and the CSV)
-                </>
-              ) : null}
-            </>
-          }
-          columns={FORECAST_COLUMNS}
-          rows={data.ragPlants}
-          rowKey={(p) => p.code}
-          rowProps={(p) => ({ "data-plant": p.code })}
-        />
+        <RenderedOnce of={data} part="forecast" className="rendered-once">
+          <DataTable
+            className="rag-table"
+            caption={
+              <>
+                Each plant's forecast against its target, worst first
+                {data.plantCount > data.ragPlants.length ? (
+                  <>
+                    {` (the first ${data.ragPlants.length} of ${data.plantCount}; every plant in `}
+                    <a href="/plants?sort=rag">the plant list</a> and the CSV)
+                  </>
+                ) : null}
+              </>
+            }
+            columns={FORECAST_COLUMNS}
+            rows={data.ragPlants}
+            rowKey={(p) => p.code}
+            rowProps={(p) => ({ "data-plant": p.code })}
+          />
+        </RenderedOnce>
       </section>
 
       <section className="panel" aria-labelledby="blockers-title" id="blockers">
@@ -430,12 +434,14 @@ export default function Dashboard() {
         {data.topBlockers.length === 0 ? (
           <p>No plant is blocked.</p>
         ) : (
-          <DataTable
-            caption={`The ${data.topBlockers.length} oldest blockers`}
-            columns={BLOCKER_COLUMNS}
-            rows={data.topBlockers}
-            rowKey={(b) => `${b.plantCode}-${b.code}`}
-          />
+          <RenderedOnce of={data} part="blockers" className="rendered-once">
+            <DataTable
+              caption={`The ${data.topBlockers.length} oldest blockers`}
+              columns={BLOCKER_COLUMNS}
+              rows={data.topBlockers}
+              rowKey={(b) => `${b.plantCode}-${b.code}`}
+            />
+          </RenderedOnce>
         )}
       </section>
 
@@ -444,22 +450,24 @@ export default function Dashboard() {
         {data.upcomingWindows.length === 0 ? (
           <p>No planned or confirmed window in the next {UPCOMING_DAYS} days.</p>
         ) : (
-          <DataTable
-            caption={
-              <>
-                Planned and confirmed windows in the next {UPCOMING_DAYS} days, in each plant's local time
-                {data.upcomingWindowCount > data.upcomingWindows.length ? (
-                  <>
-                    {` (the first ${data.upcomingWindows.length} of ${data.upcomingWindowCount}; all in `}
-                    <Link to="/windows">Windows</Link>)
-                  </>
-                ) : null}
-              </>
-            }
-            columns={WINDOW_COLUMNS}
-            rows={data.upcomingWindows}
-            rowKey={(w) => w.id}
-          />
+          <RenderedOnce of={data} part="windows" className="rendered-once">
+            <DataTable
+              caption={
+                <>
+                  Planned and confirmed windows in the next {UPCOMING_DAYS} days, in each plant's local time
+                  {data.upcomingWindowCount > data.upcomingWindows.length ? (
+                    <>
+                      {` (the first ${data.upcomingWindows.length} of ${data.upcomingWindowCount}; all in `}
+                      <a href="/windows">Windows</a>)
+                    </>
+                  ) : null}
+                </>
+              }
+              columns={WINDOW_COLUMNS}
+              rows={data.upcomingWindows}
+              rowKey={(w) => w.id}
+            />
+          </RenderedOnce>
         )}
       </section>
 
@@ -473,20 +481,22 @@ export default function Dashboard() {
         {data.signoffPlants.length === 0 ? (
           <p>Every signoff is in place.</p>
         ) : (
-          <DataTable
-            caption={`Plants with missing or stale signoffs${
-              data.signoffPlantCount > data.signoffPlants.length
-                ? ` (the first ${data.signoffPlants.length} of ${data.signoffPlantCount}; all in the CSV)`
-                : ""
-            }`}
-            columns={SIGNOFF_COLUMNS}
-            rows={data.signoffPlants}
-            rowKey={(p) => p.code}
-            rowProps={(p) => ({ "data-signoff-plant": p.code })}
-          />
+          <RenderedOnce of={data} part="signoffs" className="rendered-once">
+            <DataTable
+              caption={`Plants with missing or stale signoffs${
+                data.signoffPlantCount > data.signoffPlants.length
+                  ? ` (the first ${data.signoffPlants.length} of ${data.signoffPlantCount}; all in the CSV)`
+                  : ""
+              }`}
+              columns={SIGNOFF_COLUMNS}
+              rows={data.signoffPlants}
+              rowKey={(p) => p.code}
+              rowProps={(p) => ({ "data-signoff-plant": p.code })}
+            />
+          </RenderedOnce>
         )}
       </section>
-    </div>
+    </InAppLinks>
   );
 }
 

@@ -1,12 +1,11 @@
 import { PhaseBadge } from "~/components/PhaseBadge";
-import { Prerendered } from "~/components/Prerendered";
+import { PlantAnchor, RenderedOnce } from "~/components/RenderedOnce";
 import type { CriterionCell } from "~/domain/rollup";
 import { PHASE_LABELS, type Phase, type PlantPhase } from "~/domain/vocabulary";
 
 // The plants × criteria matrix of the dashboard: a plain table (reads, prints and works without JavaScript), each
 // cell coloured and in words, with a last row counting the plants each criterion holds back. Two thousand cells
-// the same for every reader: the server renders them once per rollup and matrix page (`prerender`), and sends
-// that markup to each reader.
+// the same for every reader: the server renders them once per rollup and matrix page (`RenderedOnce`).
 
 const CELL_LABELS: Record<CriterionCell, string> = {
   met: "Met",
@@ -43,17 +42,17 @@ export function MatrixLegend() {
   );
 }
 
-/** The matrix in its scrolling box: the markup kept for `data` on the server, or rendered from it. */
+/** The matrix in its scrolling box: rendered once per `data` on the server. */
 export function CriteriaMatrix({ data, caption }: { data: MatrixData; caption: string }) {
   return (
-    <Prerendered of={data} className="table-wrap matrix-wrap">
+    <RenderedOnce of={data} part="matrix" className="table-wrap matrix-wrap">
       <MatrixTable data={data} caption={caption} />
-    </Prerendered>
+    </RenderedOnce>
   );
 }
 
 /** The matrix's table, from its data alone (no router: the row links are plain anchors). */
-export function MatrixTable({ data, caption }: { data: MatrixData; caption: string }) {
+function MatrixTable({ data, caption }: { data: MatrixData; caption: string }) {
   const columns = data.gates.flatMap((g) => g.criteria);
   const most = Math.max(0, ...data.heldBack);
   return (
@@ -82,9 +81,7 @@ export function MatrixTable({ data, caption }: { data: MatrixData; caption: stri
         {data.rows.map((row) => (
           <tr key={row.code} data-matrix-plant={row.code}>
             <th scope="row">
-              <a href={`/plants/${row.code}#gates`}>
-                <span className="mono">{row.code}</span> {row.name}
-              </a>
+              <PlantAnchor code={row.code} name={row.name} to={`/plants/${row.code}#gates`} />
               <div>
                 <PhaseBadge phase={row.phase} />
               </div>
