@@ -9,9 +9,10 @@ import {
 } from "react";
 
 // Long lists the same for every reader, rendered for less:
-// - Their links are plain anchors: a Remix link asks the router to resolve its address on every render (some 25 µs
-//   each, thousands a second on a busy list), and the list's box takes the plain left clicks on them into the app's
-//   own navigation (`InAppLinks`), so they behave like links of the app with JavaScript and like links without.
+// - Their links are plain anchors (`PlantName` of app/components/DataTable.tsx is one): a Remix link asks the router
+//   to resolve its address on every render (some 25 µs each, thousands a second on a busy list), and the list's box
+//   takes the plain left clicks on them into the app's own navigation (`InAppLinks`), so they behave like links of
+//   the app with JavaScript and like links without.
 // - What costs the most to render (the dashboard's matrix and tables: some 3,000 cells) is rendered once on the
 //   server for the data it shows (`RenderedOnce`), while that data is kept (a view of the cached rollup), and each
 //   request sends that markup as it is, put into the document as bytes after React has written the rest
@@ -76,13 +77,4 @@ export function RenderedOnce({
   let bytes = parts.get(part);
   if (!bytes) parts.set(part, (bytes = new TextEncoder().encode(document.render(children))));
   return <div {...box} dangerouslySetInnerHTML={{ __html: document.splice(bytes) }} />;
-}
-
-/** A plant's code and name as a plain link to its page (or to `to`), for lists in an {@link InAppLinks} box. */
-export function PlantAnchor({ code, name, to }: { code: string; name: string; to?: string }) {
-  return (
-    <a href={to ?? `/plants/${code}`}>
-      <span className="mono">{code}</span> {name}
-    </a>
-  );
 }

@@ -9,8 +9,8 @@ import { PagerPastOnePage } from "~/components/PagerPastOnePage";
 import { RagBadge } from "~/components/dashboard/RagBadge";
 import { useHydrated } from "~/utils/hydrated";
 import { PhaseBadge } from "~/components/PhaseBadge";
-import { DataTable, type Column } from "~/components/DataTable";
-import { InAppLinks, PlantAnchor, RenderedOnce } from "~/components/RenderedOnce";
+import { DataTable, PlantName, type Column } from "~/components/DataTable";
+import { InAppLinks, RenderedOnce } from "~/components/RenderedOnce";
 import { requestedWindow } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
 import { CRITERIA } from "~/domain/readiness";
@@ -187,7 +187,7 @@ const FORECAST_COLUMNS: Column<DashboardData["ragPlants"][number]>[] = [
     rowHeader: true,
     cell: (p) => (
       <>
-        <PlantAnchor code={p.code} name={p.name} />
+        <PlantName code={p.code} name={p.name} />
         <div className="muted">{p.timeZone}</div>
       </>
     ),
@@ -204,9 +204,7 @@ const BLOCKER_COLUMNS: Column<DashboardData["topBlockers"][number]>[] = [
   {
     header: "Plant",
     rowHeader: true,
-    cell: (b) => (
-      <PlantAnchor code={b.plantCode} name={b.plantName} to={`/plants/${b.plantCode}#criterion-${b.code}`} />
-    ),
+    cell: (b) => <PlantName code={b.plantCode} name={b.plantName} to={`/plants/${b.plantCode}#criterion-${b.code}`} />,
   },
   { header: "Gate", cell: phaseCell },
   {
@@ -238,7 +236,7 @@ const WINDOW_COLUMNS: Column<DashboardData["upcomingWindows"][number]>[] = [
   {
     header: "Plant",
     rowHeader: true,
-    cell: (w) => <PlantAnchor code={w.plantCode} name={w.plantName} to={`/plants/${w.plantCode}/windows`} />,
+    cell: (w) => <PlantName code={w.plantCode} name={w.plantName} to={`/plants/${w.plantCode}/windows`} />,
   },
   { header: "Window", cell: (w) => w.title },
   { header: "Kind", cell: (w) => (w.kind === "blackout" ? "Blackout" : "Scheduled outage") },
@@ -255,7 +253,7 @@ const WINDOW_COLUMNS: Column<DashboardData["upcomingWindows"][number]>[] = [
 ];
 
 const SIGNOFF_COLUMNS: Column<DashboardData["signoffPlants"][number]>[] = [
-  { header: "Plant", rowHeader: true, cell: (p) => <PlantAnchor code={p.code} name={p.name} /> },
+  { header: "Plant", rowHeader: true, cell: (p) => <PlantName code={p.code} name={p.name} /> },
   { header: "Phase", cell: phaseCell },
   { header: "Stale", num: true, cell: (p) => p.stale },
   { header: "Missing", num: true, cell: (p) => p.missing },

@@ -5,8 +5,8 @@ import { BlockerInWords, MustActList } from "~/components/dashboard/MustAct";
 import { RagBadge } from "~/components/dashboard/RagBadge";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PagerPastOnePage } from "~/components/PagerPastOnePage";
-import { DataTable, type Column } from "~/components/DataTable";
-import { InAppLinks, PlantAnchor } from "~/components/RenderedOnce";
+import { DataTable, PlantName, type Column } from "~/components/DataTable";
+import { InAppLinks } from "~/components/RenderedOnce";
 import { choicesOf, FilterSelect } from "~/components/Choices";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { compareValues, parseChoice, parseSort, requestedWindow } from "~/domain/listing";
@@ -144,7 +144,7 @@ const PLANT_COLUMNS: Column<Awaited<ReturnType<typeof loader>>["plants"][number]
     sort: { column: "code" },
     cell: (p) => (
       <>
-        <PlantAnchor code={p.code} name={p.name} />
+        <PlantName code={p.code} name={p.name} />
         <div className="muted">{p.site}</div>
       </>
     ),

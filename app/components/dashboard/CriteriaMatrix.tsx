@@ -1,5 +1,6 @@
 import { PhaseBadge } from "~/components/PhaseBadge";
-import { PlantAnchor, RenderedOnce } from "~/components/RenderedOnce";
+import { PlantName } from "~/components/DataTable";
+import { RenderedOnce } from "~/components/RenderedOnce";
 import type { CriterionCell } from "~/domain/rollup";
 import { PHASE_LABELS, type Phase, type PlantPhase } from "~/domain/vocabulary";
 
@@ -81,7 +82,7 @@ function MatrixTable({ data, caption }: { data: MatrixData; caption: string }) {
         {data.rows.map((row) => (
           <tr key={row.code} data-matrix-plant={row.code}>
             <th scope="row">
-              <PlantAnchor code={row.code} name={row.name} to={`/plants/${row.code}#gates`} />
+              <PlantName code={row.code} name={row.name} to={`/plants/${row.code}#gates`} />
               <div>
                 <PhaseBadge phase={row.phase} />
               </div>
