@@ -33,14 +33,23 @@ export const DocumentProvider = DocumentContext.Provider;
 /** Markup kept per data object and part of the page (on the server; the browser never holds any). */
 const kept = new WeakMap<object, Map<string, Uint8Array>>();
 
+/**
+ * Whether an address is one of the app's pages: a path of this site that is neither the API nor a file (an export
+ * such as /dashboard.csv), which a browser must load itself.
+ */
+function isAppPage(href: string): boolean {
+  if (!href.startsWith("/") || href.startsWith("//")) return false;
+  const pathname = href.split(/[?#]/)[0]!;
+  return !pathname.startsWith("/api/") && !/\.[A-Za-z0-9]+$/.test(pathname);
+}
+
 /** Follows a plain left click on a link to a page of the app without loading the whole document. */
 function followInApp(event: MouseEvent<HTMLElement>, navigate: NavigateFunction): void {
   if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.altKey || event.ctrlKey || event.shiftKey)
     return;
   const link = event.target instanceof Element ? event.target.closest("a") : null;
   const href = link?.getAttribute("href");
-  if (!link || !href || !href.startsWith("/") || href.startsWith("//") || link.target || link.hasAttribute("download"))
-    return;
+  if (!link || !href || !isAppPage(href) || link.target || link.hasAttribute("download")) return;
   event.preventDefault();
   navigate(href);
 }

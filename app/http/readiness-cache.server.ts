@@ -175,8 +175,11 @@ export function loadRollup(db: Executor, now: Date, plantIds: readonly number[] 
 
 /** Views of one rollup kept per request key (a page's address): dropped with the rollup they were made from. */
 const views = new WeakMap<Rollup, Map<string, unknown>>();
-/** At most this many views of one rollup (filters × sorts × pages): past it, the oldest go first. */
-const VIEWS_KEPT = 200;
+/**
+ * At most this many views of one rollup (filters × sorts × pages, in each worker): past it, the oldest go first. A
+ * dashboard view holds its rendered tables (some 250 KB), so addresses made up to differ cost at most this many.
+ */
+const VIEWS_KEPT = 64;
 
 /**
  * What a page makes of a rollup for a request key (its filters, sort and page), made once per rollup: while the
