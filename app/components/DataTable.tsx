@@ -1,4 +1,3 @@
-import { Link } from "@remix-run/react";
 import { useId, type HTMLAttributes, type ReactNode } from "react";
 import type { SortDirection } from "~/domain/listing";
 import { SortHeader } from "~/components/SortHeader";
@@ -145,12 +144,15 @@ export function DataTable<Row>({
   );
 }
 
-/** A plant's code and name, linking to its page (or to `to`). */
+/**
+ * A plant's code and name, linking to its page (or to `to`): a plain link, for the long lists of plants, which sit
+ * in an `InAppLinks` box (app/components/RenderedOnce.tsx) that takes its clicks into the app's own navigation.
+ */
 export function PlantName({ code, name, to }: { code: string; name: string; to?: string }) {
   return (
-    <Link to={to ?? `/plants/${code}`}>
+    <a href={to ?? `/plants/${code}`}>
       <span className="mono">{code}</span> {name}
-    </Link>
+    </a>
   );
 }
 

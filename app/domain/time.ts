@@ -73,11 +73,21 @@ function zoneFormatter(zone: string): Intl.DateTimeFormat | null {
   return formatter;
 }
 
+/** Dates already put in words: a page shows the same few hundred days many times, and Luxon takes 20 µs a date. */
+const formattedDates = new Map<string, string>();
+const FORMATTED_DATES_KEPT = 5_000;
+
 /** "25 Nov 2026" for a calendar date "YYYY-MM-DD". */
 export function formatDate(date: string | null): string {
   if (!date) return "—";
-  const parsed = DateTime.fromISO(date, { zone: "utc" });
-  return parsed.isValid ? parsed.toFormat("d LLL yyyy") : date;
+  let text = formattedDates.get(date);
+  if (text === undefined) {
+    const parsed = DateTime.fromISO(date, { zone: "utc" });
+    text = parsed.isValid ? parsed.toFormat("d LLL yyyy") : date;
+    if (formattedDates.size >= FORMATTED_DATES_KEPT) formattedDates.clear();
+    formattedDates.set(date, text);
+  }
+  return text;
 }
 
 /**

@@ -172,3 +172,27 @@ export function loadRollup(db: Executor, now: Date, plantIds: readonly number[] 
   const key = `rollup:${plantIds === null ? "*" : [...plantIds].sort((a, b) => a - b).join(",")}`;
   return wholeProgramAnswer(db, key, now, (at) => computeRollup(db, at, plantIds, readinessOf));
 }
+
+/** Views of one rollup kept per request key (a page's address): dropped with the rollup they were made from. */
+const views = new WeakMap<Rollup, Map<string, unknown>>();
+/**
+ * At most this many views of one rollup (filters × sorts × pages, in each worker): past it, the oldest go first. A
+ * dashboard view holds its rendered tables (some 250 KB), so addresses made up to differ cost at most this many.
+ */
+const VIEWS_KEPT = 64;
+
+/**
+ * What a page makes of a rollup for a request key (its filters, sort and page), made once per rollup: while the
+ * server keeps the rollup (nothing changed, still fresh), every reader of the same address gets the same view. A
+ * rollup computed afresh (a change, its age, a script or test) is a new object, so its views are made afresh.
+ * Only for what is the same for every reader allowed to read the page.
+ */
+export function rollupView<T>(rollup: Rollup, key: string, make: (rollup: Rollup) => T): T {
+  let kept = views.get(rollup);
+  if (!kept) views.set(rollup, (kept = new Map()));
+  if (kept.has(key)) return kept.get(key) as T;
+  const view = make(rollup);
+  if (kept.size >= VIEWS_KEPT) kept.delete(kept.keys().next().value!);
+  kept.set(key, view);
+  return view;
+}

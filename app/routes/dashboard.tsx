@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { BurnupChart, PhaseChart, RagChart } from "~/components/dashboard/Charts.client";
 import { ComputedAt } from "~/components/dashboard/ComputedAt";
 import { CriteriaMatrix, MatrixLegend, type MatrixData } from "~/components/dashboard/CriteriaMatrix";
@@ -10,6 +10,7 @@ import { RagBadge } from "~/components/dashboard/RagBadge";
 import { useHydrated } from "~/utils/hydrated";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { DataTable, PlantName, type Column } from "~/components/DataTable";
+import { InAppLinks, RenderedOnce } from "~/components/RenderedOnce";
 import { requestedWindow } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
 import { CRITERIA } from "~/domain/readiness";
@@ -24,10 +25,11 @@ import {
   UPCOMING_DAYS,
   type PlantRollup,
   type Rag,
+  type Rollup,
 } from "~/domain/rollup";
 import { formatDate } from "~/domain/time";
 import { PHASE_LABELS, PHASES, type Phase, type PlantPhase } from "~/domain/vocabulary";
-import { loadRollup } from "~/http/readiness-cache.server";
+import { loadRollup, rollupView } from "~/http/readiness-cache.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 
@@ -75,12 +77,25 @@ function criteriaMatrix(plants: readonly PlantRollup[], params: URLSearchParams,
   return { matrix, window, total: open.length };
 }
 
+function matrixCaption({ window, total }: Pick<ReturnType<typeof criteriaMatrix>, "window" | "total">): string {
+  return `Criteria of the current gates, ${total} plants not live yet${
+    window.pageCount > 1 ? `, page ${window.page} of ${window.pageCount}` : ""
+  }`;
+}
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   requirePermission(user, "read:program");
   const rollup = await loadRollup(getDb(), new Date());
+  // The same for every reader of the program: made once per rollup and matrix page.
+  const params = new URL(request.url).searchParams;
+  return rollupView(rollup, `dashboard?${params}`, () => dashboardOf(rollup, params));
+}
+
+/** The dashboard's numbers and its tables' rows, from the rollup: only what the page shows. */
+function dashboardOf(rollup: Rollup, params: URLSearchParams) {
   const ignored: string[] = [];
-  const matrix = criteriaMatrix(rollup.plants, new URL(request.url).searchParams, ignored);
+  const matrix = criteriaMatrix(rollup.plants, params, ignored);
   const ragPlants = rollup.plants
     .map((p) => ({
       code: p.code,
@@ -137,7 +152,7 @@ const phaseColumns = (byPhase: DashboardData["byPhase"]): Column<PlantPhase>[] =
   {
     header: "Phase",
     rowHeader: true,
-    cell: (phase) => <Link to={`/plants?phase=${phase}`}>{PHASE_LABELS[phase]}</Link>,
+    cell: (phase) => <a href={`/plants?phase=${phase}`}>{PHASE_LABELS[phase]}</a>,
   },
   { header: "Plants", num: true, cell: (phase) => byPhase[phase] },
 ];
@@ -147,9 +162,9 @@ const ragColumns = (byRag: DashboardData["byRag"]): Column<Rag>[] => [
     header: "Rating",
     rowHeader: true,
     cell: (rag) => (
-      <Link to={`/plants?rag=${rag}`}>
+      <a href={`/plants?rag=${rag}`}>
         <RagBadge rag={rag} />
-      </Link>
+      </a>
     ),
   },
   { header: "Plants", num: true, cell: (rag) => byRag[rag] },
@@ -260,7 +275,8 @@ export default function Dashboard() {
   const mostAt = data.matrix.matrix.heldBack.indexOf(most);
   const mostHeldBack = most > 0 ? { ...matrixCodes[mostAt]!, count: most } : null;
   return (
-    <div className="dashboard">
+    // Its tables' links are plain anchors that navigate within the app: the same for every reader, and cheaper.
+    <InAppLinks className="dashboard">
       <div className="page-head">
         <div>
           <p className="eyebrow">Executive rollup</p>
@@ -300,14 +316,7 @@ export default function Dashboard() {
         {data.matrix.total === 0 ? (
           <p>Every plant is live.</p>
         ) : (
-          <CriteriaMatrix
-            data={data.matrix.matrix}
-            caption={`Criteria of the current gates, ${data.matrix.total} plants not live yet${
-              data.matrix.window.pageCount > 1
-                ? `, page ${data.matrix.window.page} of ${data.matrix.window.pageCount}`
-                : ""
-            }`}
-          />
+          <CriteriaMatrix data={data.matrix.matrix} caption={matrixCaption(data.matrix)} />
         )}
         <PagerPastOnePage
           list={{ window: data.matrix.window, total: data.matrix.total, rows: data.matrix.matrix.rows }}
@@ -404,24 +413,26 @@ export default function Dashboard() {
             rowProps={(rag) => ({ "data-rag": rag })}
           />
         </div>
-        <DataTable
-          className="rag-table"
-          caption={
-            <>
-              Each plant's forecast against its target, worst first
-              {data.plantCount > data.ragPlants.length ? (
-                <>
-                  {` (the first ${data.ragPlants.length} of ${data.plantCount}; every plant in `}
-                  <Link to="/plants?sort=rag">the plant list</Link> and the CSV)
-                </>
-              ) : null}
-            </>
-          }
-          columns={FORECAST_COLUMNS}
-          rows={data.ragPlants}
-          rowKey={(p) => p.code}
-          rowProps={(p) => ({ "data-plant": p.code })}
-        />
+        <RenderedOnce of={data} part="forecast" className="rendered-once">
+          <DataTable
+            className="rag-table"
+            caption={
+              <>
+                Each plant's forecast against its target, worst first
+                {data.plantCount > data.ragPlants.length ? (
+                  <>
+                    {` (the first ${data.ragPlants.length} of ${data.plantCount}; every plant in `}
+                    <a href="/plants?sort=rag">the plant list</a> and the CSV)
+                  </>
+                ) : null}
+              </>
+            }
+            columns={FORECAST_COLUMNS}
+            rows={data.ragPlants}
+            rowKey={(p) => p.code}
+            rowProps={(p) => ({ "data-plant": p.code })}
+          />
+        </RenderedOnce>
       </section>
 
       <section className="panel" aria-labelledby="blockers-title" id="blockers">
@@ -434,12 +445,14 @@ export default function Dashboard() {
         {data.topBlockers.length === 0 ? (
           <p>No plant is blocked.</p>
         ) : (
-          <DataTable
-            caption={`The ${data.topBlockers.length} oldest blockers`}
-            columns={BLOCKER_COLUMNS}
-            rows={data.topBlockers}
-            rowKey={(b) => `${b.plantCode}-${b.code}`}
-          />
+          <RenderedOnce of={data} part="blockers" className="rendered-once">
+            <DataTable
+              caption={`The ${data.topBlockers.length} oldest blockers`}
+              columns={BLOCKER_COLUMNS}
+              rows={data.topBlockers}
+              rowKey={(b) => `${b.plantCode}-${b.code}`}
+            />
+          </RenderedOnce>
         )}
       </section>
 
@@ -448,22 +461,24 @@ export default function Dashboard() {
         {data.upcomingWindows.length === 0 ? (
           <p>No planned or confirmed window in the next {UPCOMING_DAYS} days.</p>
         ) : (
-          <DataTable
-            caption={
-              <>
-                Planned and confirmed windows in the next {UPCOMING_DAYS} days, in each plant's local time
-                {data.upcomingWindowCount > data.upcomingWindows.length ? (
-                  <>
-                    {` (the first ${data.upcomingWindows.length} of ${data.upcomingWindowCount}; all in `}
-                    <Link to="/windows">Windows</Link>)
-                  </>
-                ) : null}
-              </>
-            }
-            columns={WINDOW_COLUMNS}
-            rows={data.upcomingWindows}
-            rowKey={(w) => w.id}
-          />
+          <RenderedOnce of={data} part="windows" className="rendered-once">
+            <DataTable
+              caption={
+                <>
+                  Planned and confirmed windows in the next {UPCOMING_DAYS} days, in each plant's local time
+                  {data.upcomingWindowCount > data.upcomingWindows.length ? (
+                    <>
+                      {` (the first ${data.upcomingWindows.length} of ${data.upcomingWindowCount}; all in `}
+                      <a href="/windows">Windows</a>)
+                    </>
+                  ) : null}
+                </>
+              }
+              columns={WINDOW_COLUMNS}
+              rows={data.upcomingWindows}
+              rowKey={(w) => w.id}
+            />
+          </RenderedOnce>
         )}
       </section>
 
@@ -477,20 +492,22 @@ export default function Dashboard() {
         {data.signoffPlants.length === 0 ? (
           <p>Every signoff is in place.</p>
         ) : (
-          <DataTable
-            caption={`Plants with missing or stale signoffs${
-              data.signoffPlantCount > data.signoffPlants.length
-                ? ` (the first ${data.signoffPlants.length} of ${data.signoffPlantCount}; all in the CSV)`
-                : ""
-            }`}
-            columns={SIGNOFF_COLUMNS}
-            rows={data.signoffPlants}
-            rowKey={(p) => p.code}
-            rowProps={(p) => ({ "data-signoff-plant": p.code })}
-          />
+          <RenderedOnce of={data} part="signoffs" className="rendered-once">
+            <DataTable
+              caption={`Plants with missing or stale signoffs${
+                data.signoffPlantCount > data.signoffPlants.length
+                  ? ` (the first ${data.signoffPlants.length} of ${data.signoffPlantCount}; all in the CSV)`
+                  : ""
+              }`}
+              columns={SIGNOFF_COLUMNS}
+              rows={data.signoffPlants}
+              rowKey={(p) => p.code}
+              rowProps={(p) => ({ "data-signoff-plant": p.code })}
+            />
+          </RenderedOnce>
         )}
       </section>
-    </div>
+    </InAppLinks>
   );
 }
 

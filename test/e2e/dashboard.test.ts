@@ -179,6 +179,21 @@ describe("the executive", () => {
       "the charts are drawn after a full load"
     );
     assert.deepEqual(await cspViolations(page), [], "no Content-Security-Policy violation after a full load");
+
+    // A plant's link in the forecast (a plain link, the table rendered once on the server) opens its page within
+    // the app: the document stays the same one.
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    const plantLink = page.locator(".rag-table tbody tr th a").first();
+    const href = await plantLink.getAttribute("href");
+    assert.match(href ?? "", /^\/plants\/[A-Z0-9]+$/, "the forecast links each plant's page");
+    await plantLink.click();
+    await page.waitForURL(`${server.url}${href}`);
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
+      true,
+      "followed within the app, without loading the document again"
+    );
     assert.deepEqual(problems, [], "no script or console error");
     await context.close();
   });

@@ -60,6 +60,9 @@ describe("npm run bench", () => {
     const targets = result.targets as Record<string, unknown>;
     assert.ok(Object.keys(targets).length >= 5, `every target is judged: ${JSON.stringify(targets)}`);
     for (const [name, met] of Object.entries(targets)) assert.equal(typeof met, "boolean", `target ${name}`);
+    for (const page of ["dashboard", "plantList", "plantPage"]) {
+      assert.ok(`${page}P95Under150MsAndWithin10xFloor` in targets, `the ${page} is judged on both targets`);
+    }
     assert.ok(typeof result.serverPeakRssMb === "number", "the server's peak memory is recorded");
     assert.match(run.stdout, /median ms/, "a table is printed before the JSON");
   });

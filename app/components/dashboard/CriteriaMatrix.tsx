@@ -1,10 +1,12 @@
-import { PlantName, TableScroll } from "~/components/DataTable";
 import { PhaseBadge } from "~/components/PhaseBadge";
+import { PlantName } from "~/components/DataTable";
+import { RenderedOnce } from "~/components/RenderedOnce";
 import type { CriterionCell } from "~/domain/rollup";
 import { PHASE_LABELS, type Phase, type PlantPhase } from "~/domain/vocabulary";
 
 // The plants × criteria matrix of the dashboard: a plain table (reads, prints and works without JavaScript), each
-// cell coloured and in words, with a last row counting the plants each criterion holds back.
+// cell coloured and in words, with a last row counting the plants each criterion holds back. Two thousand cells
+// the same for every reader: the server renders them once per rollup and matrix page (`RenderedOnce`).
 
 const CELL_LABELS: Record<CriterionCell, string> = {
   met: "Met",
@@ -41,69 +43,84 @@ export function MatrixLegend() {
   );
 }
 
+/** The matrix in its scrolling box: rendered once per `data` on the server. */
 export function CriteriaMatrix({ data, caption }: { data: MatrixData; caption: string }) {
+  return (
+    <RenderedOnce
+      of={data}
+      part="matrix"
+      className="table-wrap matrix-wrap"
+      role="region"
+      aria-label={caption}
+      tabIndex={0}
+    >
+      <MatrixTable data={data} caption={caption} />
+    </RenderedOnce>
+  );
+}
+
+/** The matrix's table, from its data alone (no router: the row links are plain anchors). */
+function MatrixTable({ data, caption }: { data: MatrixData; caption: string }) {
   const columns = data.gates.flatMap((g) => g.criteria);
   const most = Math.max(0, ...data.heldBack);
   return (
-    <TableScroll className="table-wrap matrix-wrap" label={caption}>
-      <table className="criteria-matrix">
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col" rowSpan={2}>
-              Plant
+    <table className="criteria-matrix">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col" rowSpan={2}>
+            Plant
+          </th>
+          {data.gates.map((g) => (
+            <th key={g.phase} scope="colgroup" colSpan={g.criteria.length} className="matrix-gate">
+              {PHASE_LABELS[g.phase]} gate
             </th>
-            {data.gates.map((g) => (
-              <th key={g.phase} scope="colgroup" colSpan={g.criteria.length} className="matrix-gate">
-                {PHASE_LABELS[g.phase]} gate
-              </th>
-            ))}
-          </tr>
-          <tr>
-            {columns.map((c) => (
-              <th key={c.code} scope="col" className="matrix-code">
-                <abbr title={c.title}>{c.code}</abbr>
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {data.rows.map((row) => (
-            <tr key={row.code} data-matrix-plant={row.code}>
-              <th scope="row">
-                <PlantName code={row.code} name={row.name} to={`/plants/${row.code}#gates`} />
-                <div>
-                  <PhaseBadge phase={row.phase} />
-                </div>
-              </th>
-              {row.cells.map((cell, i) => (
-                <td
-                  key={columns[i]!.code}
-                  className={`matrix-cell cell-${cell}`}
-                  data-criterion={columns[i]!.code}
-                  title={`${row.code} · ${columns[i]!.code} ${columns[i]!.title}: ${CELL_LABELS[cell].toLowerCase()}`}
-                >
-                  {CELL_LABELS[cell]}
-                </td>
-              ))}
-            </tr>
           ))}
-        </tbody>
-        <tfoot>
-          <tr data-matrix-total="held-back">
-            <th scope="row">Plants held back</th>
-            {data.heldBack.map((n, i) => (
+        </tr>
+        <tr>
+          {columns.map((c) => (
+            <th key={c.code} scope="col" className="matrix-code">
+              <abbr title={c.title}>{c.code}</abbr>
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {data.rows.map((row) => (
+          <tr key={row.code} data-matrix-plant={row.code}>
+            <th scope="row">
+              <PlantName code={row.code} name={row.name} to={`/plants/${row.code}#gates`} />
+              <div>
+                <PhaseBadge phase={row.phase} />
+              </div>
+            </th>
+            {row.cells.map((cell, i) => (
               <td
                 key={columns[i]!.code}
-                className={`num${n > 0 && n === most ? " matrix-most" : ""}`}
+                className={`matrix-cell cell-${cell}`}
                 data-criterion={columns[i]!.code}
+                title={`${row.code} · ${columns[i]!.code} ${columns[i]!.title}: ${CELL_LABELS[cell].toLowerCase()}`}
               >
-                {n}
+                {CELL_LABELS[cell]}
               </td>
             ))}
           </tr>
-        </tfoot>
-      </table>
-    </TableScroll>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr data-matrix-total="held-back">
+          <th scope="row">Plants held back</th>
+          {data.heldBack.map((n, i) => (
+            <td
+              key={columns[i]!.code}
+              className={`num${n > 0 && n === most ? " matrix-most" : ""}`}
+              data-criterion={columns[i]!.code}
+            >
+              {n}
+            </td>
+          ))}
+        </tr>
+      </tfoot>
+    </table>
   );
 }
