@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { Link } from "@remix-run/react";
 import { TableHead } from "~/components/DataTable";
 import { BaselineStatusBadge } from "~/components/BaselineBadge";
@@ -41,8 +42,11 @@ export function BaselineEvidence({
   rows,
   thresholds,
   timeZone,
+  children,
 }: {
   plantCode: string;
+  /** What the page says of the rest of the evidence (wrong flows, staged hosts), under the heading. */
+  children?: ReactNode;
   rows: BaselineEvidenceRow[];
   thresholds: BaselineThresholds;
   timeZone: string;
@@ -53,6 +57,7 @@ export function BaselineEvidence({
   return (
     <section className="panel" aria-labelledby="baseline-title" id="baseline">
       <h2 id="baseline-title">Passive baselines</h2>
+      {children}
       {rows.length === 0 ? (
         <p className="muted">No monitored conduit yet: baselines start at each monitored conduit's cutover.</p>
       ) : (
@@ -89,7 +94,9 @@ export function BaselineEvidence({
                       {row.wrongTotal === 0 ? (
                         "0"
                       ) : (
-                        <a href="#violations">{`${row.wrongOpen} open of ${row.wrongTotal}`}</a>
+                        <Link
+                          to={`/plants/${plantCode}/violations`}
+                        >{`${row.wrongOpen} open of ${row.wrongTotal}`}</Link>
                       )}
                     </td>
                     <td>
@@ -115,7 +122,7 @@ export function BaselineEvidence({
                   series={charted.map((r) => ({ conduit: r.name, points: r.curve }))}
                 />
               ) : null}
-              <details open={!hydrated}>
+              <details>
                 <summary>The numbers behind the chart</summary>
                 <div className="table-wrap">
                   <table className="compact" aria-describedby="convergence-title">
