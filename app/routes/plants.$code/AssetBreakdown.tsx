@@ -1,4 +1,3 @@
-import { Link } from "@remix-run/react";
 import { ASSET_KIND_LABELS, ASSET_KINDS, labelFor } from "~/domain/vocabulary";
 
 /** Assets counted by kind and zone, each count a link to the filtered inventory. */
@@ -61,7 +60,7 @@ export function AssetBreakdownTable({
                     {n === 0 ? (
                       <span className="muted">·</span>
                     ) : kind ? (
-                      <Link to={filterHref(kind, column.key)}>{n}</Link>
+                      <a href={filterHref(kind, column.key)}>{n}</a>
                     ) : (
                       n
                     )}

@@ -1,10 +1,11 @@
-import { Link, useLoaderData } from "@remix-run/react";
 import { DataTable, type Column } from "~/components/DataTable";
 import { PartBadge } from "~/components/SignoffParts";
 import { CONTROL_TYPE_LABELS, labelFor } from "~/domain/vocabulary";
-import type { loader } from "./route";
+import type { PartState } from "~/domain/signoffs";
+import type { ConduitDetail } from "~/models/conduits.server";
 
-type ConduitRow = ReturnType<typeof useLoaderData<typeof loader>>["conduits"][number];
+/** A conduit as the plant page lists it: its first allowed flows and their count, its owners' parts and its track. */
+export type ConduitRow = ConduitDetail & { flowCount: number; parts: PartState[]; state: string };
 
 const DIRECTION_ARROWS: Record<string, string> = { a_to_b: "→", b_to_a: "←" };
 
@@ -81,14 +82,21 @@ const CONDUIT_COLUMNS: readonly Column<ConduitRow>[] = [
  * The plant's conduits: endpoints, control, monitoring, the first allowed flows, owners' signoffs and track (the
  * baselines are in the evidence below; the rest on each conduit's page).
  */
-export function ConduitsTable() {
-  const { full, plant, conduits } = useLoaderData<typeof loader>();
+export function ConduitsTable({
+  plantCode,
+  full,
+  conduits,
+}: {
+  plantCode: string;
+  full: boolean;
+  conduits: ConduitRow[];
+}) {
   const name: Column<ConduitRow> = {
     header: "Conduit",
     cell: (conduit) => (
       <>
         <strong>
-          {full ? <Link to={`/plants/${plant.code}/conduits/${conduit.id}`}>{conduit.name}</Link> : conduit.name}
+          {full ? <a href={`/plants/${plantCode}/conduits/${conduit.id}`}>{conduit.name}</a> : conduit.name}
         </strong>
       </>
     ),

@@ -1,19 +1,18 @@
-import { Link, useLoaderData } from "@remix-run/react";
-import { BaselineEvidence } from "~/components/BaselineEvidence";
+import { useLoaderData } from "@remix-run/react";
 import { DataTable, type Column } from "~/components/DataTable";
 import { PlantHistory } from "~/components/PlantHistory";
+import type { HistoryEntry } from "~/domain/plant-history";
 import { phaseIndex } from "~/domain/phase";
-import { formatDate, formatLocal } from "~/domain/time";
+import { formatDate } from "~/domain/time";
 import { humanize, labelFor, PHASE_LABELS, PHASES, ZONE_KIND_LABELS } from "~/domain/vocabulary";
+import type { ZoneSummary as Zone } from "~/models/plants.server";
 import { AssetBreakdownTable } from "./AssetBreakdown";
-import { ConduitsTable } from "./ConduitsTable";
+import { ConduitsTable, type ConduitRow } from "./ConduitsTable";
 import type { loader } from "./route";
 
-// The plant page's sections below the gates and the ownership split, each reading the page's data. Each long list is
-// a count and a link here; its rows are on a page of its own.
-
-type PageData = ReturnType<typeof useLoaderData<typeof loader>>;
-type ZoneRow = PageData["zones"][number];
+// The plant page's sections other than the gates, the ownership split and the evidence. All but the phases are the
+// same for every reader who sees the plant as much (in full or as a summary): the page renders them once per change
+// of the plant (shared.server.tsx), outside the router, so their links are plain anchors.
 
 const count = (n: number) => n.toLocaleString("en-US");
 
@@ -54,7 +53,7 @@ export function PhasesSection() {
 }
 
 /** The zones table: each zone's kind, level, target, ranges and its assets (a link to them in the inventory). */
-function zoneColumns(plantCode: string, full: boolean): Column<ZoneRow>[] {
+function zoneColumns(plantCode: string, full: boolean): Column<Zone>[] {
   return [
     { header: "Zone", cell: (zone) => zone.name },
     { header: "Kind", cell: (zone) => labelFor(ZONE_KIND_LABELS, zone.kind) },
@@ -66,7 +65,7 @@ function zoneColumns(plantCode: string, full: boolean): Column<ZoneRow>[] {
       num: true,
       cell: (zone) =>
         full ? (
-          <Link to={`/plants/${plantCode}/assets?zone=${zone.id}#assets`}>{count(zone.assetCount)}</Link>
+          <a href={`/plants/${plantCode}/assets?zone=${zone.id}#assets`}>{count(zone.assetCount)}</a>
         ) : (
           count(zone.assetCount)
         ),
@@ -75,8 +74,17 @@ function zoneColumns(plantCode: string, full: boolean): Column<ZoneRow>[] {
 }
 
 /** Zones and conduits: the plant's segmentation as it is defined. */
-export function ZonesSection() {
-  const { plant, zones, conduits, full } = useLoaderData<typeof loader>();
+export function ZonesSection({
+  plantCode,
+  full,
+  zones,
+  conduits,
+}: {
+  plantCode: string;
+  full: boolean;
+  zones: Zone[];
+  conduits: ConduitRow[];
+}) {
   return (
     <section className="panel" aria-labelledby="zones-title" id="zones">
       <h2 id="zones-title">Zones and conduits</h2>
@@ -84,82 +92,47 @@ export function ZonesSection() {
       {zones.length === 0 ? (
         <p className="muted">No zones are defined yet.</p>
       ) : (
-        <DataTable columns={zoneColumns(plant.code, full)} rows={zones} rowKey={(zone) => zone.id} />
+        <DataTable columns={zoneColumns(plantCode, full)} rows={zones} rowKey={(zone) => zone.id} />
       )}
       <h3 id="conduits-title">Conduits ({conduits.length})</h3>
-      <ConduitsTable />
+      <ConduitsTable plantCode={plantCode} full={full} conduits={conduits} />
     </section>
   );
 }
 
-/** The evidence: the passive baselines, with the wrong flows and staged hosts counted (each list on its own page). */
-export function EvidenceSection() {
-  const { full, plant, violations, hostCounts, canTriage, ingestAnomalies, baselines, thresholds } =
-    useLoaderData<typeof loader>();
-  return (
-    <div id="evidence">
-      <BaselineEvidence plantCode={plant.code} rows={baselines} thresholds={thresholds} timeZone={plant.timeZone}>
-        {full && violations && hostCounts ? (
-          <ul className="summary-links inline">
-            <li>
-              <Link to={`/plants/${plant.code}/violations`}>
-                Wrong flows: {count(violations.open)} open of {count(violations.total)} →
-              </Link>
-            </li>
-            <li>
-              <Link to={`/plants/${plant.code}/hosts`}>
-                Staged hosts to triage: {count(hostCounts.open)}
-                {hostCounts.escalated > 0 ? ` (${count(hostCounts.escalated)} escalated)` : ""}
-                {hostCounts.transient > 0 ? `; ${count(hostCounts.transient)} known-transient` : ""} →
-              </Link>
-            </li>
-            {canTriage && hostCounts.open > 1 ? (
-              <li>
-                <Link to={`/plants/${plant.code}/triage`}>Triage several hosts at once →</Link>
-              </li>
-            ) : null}
-          </ul>
-        ) : null}
-        {full && ingestAnomalies.length > 0 ? (
-          <div className="notice" role="status" id="ingest-anomalies">
-            <strong>Scan or spoofed sources suspected.</strong> One file may stage {ingestAnomalies[0]!.cap} new hosts
-            and record {ingestAnomalies[0]!.cap} new wrong flows; these ingests saw more, and the rest were not created:
-            <ul>
-              {ingestAnomalies.map((a) => (
-                <li key={a.id}>
-                  {a.label ?? "An ingest"}, {formatLocal(a.finishedAt, plant.timeZone)}: {a.newHosts} hosts missing from
-                  the inventory ({a.stagedHosts} staged), {a.newWrongFlows} new wrong flows ({a.recordedWrongFlows}{" "}
-                  recorded).
-                </li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
-      </BaselineEvidence>
-    </div>
-  );
-}
-
 /** The assets counted by kind and zone (each count a link into the inventory), or a summary for a reader from afar. */
-export function AssetsSection() {
-  const { full, plant, breakdown, zones, conduits, assetCount } = useLoaderData<typeof loader>();
+export function AssetsSection({
+  plantCode,
+  full,
+  breakdown,
+  zones,
+  conduitCount,
+  assetCount,
+}: {
+  plantCode: string;
+  full: boolean;
+  breakdown: { kind: string | null; zoneId: number | null; count: number }[];
+  zones: { id: number; name: string }[];
+  conduitCount: number;
+  assetCount: number;
+}) {
   return (
     <section className="panel" aria-labelledby="assets-title" id="assets">
       <h2 id="assets-title">Assets ({count(assetCount)})</h2>
       {full ? (
         <>
           <p>
-            <Link to={`/plants/${plant.code}/assets`}>The asset inventory: search, sort, import →</Link>
+            <a href={`/plants/${plantCode}/assets`}>The asset inventory: search, sort, import →</a>
           </p>
           <details>
             <summary>Assets by kind and zone</summary>
-            <AssetBreakdownTable plantCode={plant.code} breakdown={breakdown} zones={zones} total={assetCount} />
+            <AssetBreakdownTable plantCode={plantCode} breakdown={breakdown} zones={zones} total={assetCount} />
           </details>
         </>
       ) : (
         <>
           <p>
-            {count(assetCount)} assets in {zones.length} zones and {conduits.length} conduits.
+            {count(assetCount)} assets in {zones.length} zones and {conduitCount} conduits.
           </p>
           <p className="muted">
             You are not assigned to this plant, so its inventory and signoff details are not shown.
@@ -170,9 +143,18 @@ export function AssetsSection() {
   );
 }
 
+/** One outage window to come, as the plant page names it. */
+export interface NextWindow {
+  id: number;
+  title: string;
+  kind: string;
+  status: string;
+  localRange: string;
+  changes: number;
+}
+
 /** The next outage windows of the plant, and a link to all of them. */
-export function WindowsSection() {
-  const { plant, windows } = useLoaderData<typeof loader>();
+export function WindowsSection({ plantCode, windows }: { plantCode: string; windows: NextWindow[] }) {
   return (
     <section className="panel" aria-labelledby="windows-title" id="windows">
       <h2 id="windows-title">Outage windows</h2>
@@ -189,29 +171,36 @@ export function WindowsSection() {
         </ul>
       )}
       <p>
-        <Link to={`/plants/${plant.code}/windows`}>Outage windows of {plant.code} →</Link>
+        <a href={`/plants/${plantCode}/windows`}>Outage windows of {plantCode} →</a>
       </p>
     </section>
   );
 }
 
-/** The newest entries of the plant's history, for those who see the plant in full. */
-export function HistorySection() {
-  const { plant, recentHistory } = useLoaderData<typeof loader>();
+/** The newest entries of the plant's history, for those who see the plant in full (null for the others). */
+export function HistorySection({
+  plantCode,
+  timeZone,
+  recent,
+}: {
+  plantCode: string;
+  timeZone: string;
+  recent: { entries: HistoryEntry[]; total: number } | null;
+}) {
   return (
     <section className="panel" aria-labelledby="history-title" id="history">
       <h2 id="history-title">Recent history</h2>
-      {recentHistory === null ? (
+      {recent === null ? (
         <p className="muted">You are not assigned to this plant, so who signed what is not shown.</p>
       ) : (
         <>
-          {recentHistory.entries.length === 0 ? (
+          {recent.entries.length === 0 ? (
             <p className="muted">Nothing has happened at this plant yet.</p>
           ) : (
-            <PlantHistory entries={recentHistory.entries} timeZone={plant.timeZone} />
+            <PlantHistory entries={recent.entries} timeZone={timeZone} />
           )}
           <p>
-            <Link to={`/plants/${plant.code}/history`}>The whole history ({count(recentHistory.total)} entries) →</Link>
+            <a href={`/plants/${plantCode}/history`}>The whole history ({count(recent.total)} entries) →</a>
           </p>
         </>
       )}
