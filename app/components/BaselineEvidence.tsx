@@ -134,8 +134,21 @@ export function ConvergenceNumbers({ rows }: { rows: BaselineEvidenceRow[] }) {
 }
 
 /** The convergence chart, drawn once the page runs on the client (the numbers are beside it in any case). */
-export function ConvergenceChartOnClient({ series }: { series: ConvergenceSeries[] }) {
+export function ConvergenceChartOnClient({ series }: { series: { conduit: string; points: string }[] }) {
   const hydrated = useHydrated();
   if (!hydrated || !ConvergenceChart || series.length === 0) return null;
-  return <ConvergenceChart label="New flow tuples per day of each conduit's baseline epoch" series={series} />;
+  return (
+    <ConvergenceChart
+      label="New flow tuples per day of each conduit's baseline epoch"
+      series={series.map(
+        ({ conduit, points }): ConvergenceSeries => ({
+          conduit,
+          points: points.split(" ").map((pair) => {
+            const [dayNumber, newTuples] = pair.split(":").map(Number);
+            return { dayNumber: dayNumber!, newTuples: newTuples! };
+          }),
+        })
+      )}
+    />
+  );
 }

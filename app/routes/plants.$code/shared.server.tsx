@@ -127,8 +127,10 @@ async function compute(
         <HistorySection plantCode={code} timeZone={plant.time_zone} recent={recentHistory} />
       ),
     },
-    /** The convergence chart's series, drawn on the client. */
-    chart: baselines.filter((row) => row.curve.length > 0).map((row) => ({ conduit: row.name, points: row.curve })),
+    /** The convergence chart's series, drawn on the client: per conduit, "day:count" pairs (a short text to send). */
+    chart: baselines
+      .filter((row) => row.curve.length > 0)
+      .map((row) => ({ conduit: row.name, points: row.curve.map((p) => `${p.dayNumber}:${p.newTuples}`).join(" ") })),
     monitored: baselines.length,
     hostCounts,
     violations: full
@@ -141,7 +143,6 @@ async function compute(
     zones: zones.map((zone) => ({ id: zone.id, name: zone.name, assetCount: zone.assetCount })),
     conduitCount: conduits.length,
     recentHistory,
-    breakdown: shownBreakdown,
     assetCount,
   };
 }
