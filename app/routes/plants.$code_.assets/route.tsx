@@ -66,9 +66,8 @@ export async function action({ params, request }: ActionFunctionArgs) {
   const plant = await requirePlant(params.code);
   // The server has read an upload part by part and refused it past 8 MB before this action runs.
   const form = Object.fromEntries(await request.formData());
-  if (form.intent !== "import-assets")
-    throw data(`Unknown action “${String(form.intent ?? "").slice(0, 40)}”.`, { status: 400 });
-  return importAssetsIntent({ db: getDb(), user, plant }, form);
+  if (form.intent === "import-assets") return importAssetsIntent({ db: getDb(), user, plant }, form);
+  throw data(`Unknown action “${String(form.intent ?? "").slice(0, 40)}”.`, { status: 400 });
 }
 
 export default function PlantAssetsPage() {
