@@ -57,19 +57,15 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       })
     ) as GateControls["pass"],
   };
+  const subject = splitSubject({
+    code: plant.code,
+    ownership_split: split.text,
+    ownership_split_revision: split.revision,
+  });
   const splitControls = Object.fromEntries(
     split.parts.map((state) => [
       state.part,
-      signControl({
-        part: state.part,
-        signer: signerOf(user, state.part, plant.id),
-        subject: splitSubject({
-          code: plant.code,
-          ownership_split: split.text,
-          ownership_split_revision: split.revision,
-        }),
-        signoffs: split.history,
-      }),
+      signControl({ part: state.part, signer: signerOf(user, state.part, plant.id), subject, signoffs: split.history }),
     ])
   ) as Record<(typeof SIGNOFF_PARTS)[number], { allowed: boolean; why: string | null }>;
 
@@ -104,10 +100,24 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
         passedBy: pass.passed_by_name,
       })),
     },
-    clock: localClock(now, plant.time_zone),
+    clock: clockAt(now, plant.time_zone),
     // When the readiness figures were computed (the server may give an answer up to five minutes old when nothing changed since).
     computedAt: readiness!.at,
   };
+}
+
+/** The plant's local clock as the page head shows it, worked out once a minute per time zone. */
+const clocks = new Map<string, { date: string; time: string; abbreviation: string; offset: string }>();
+function clockAt(now: Date, zone: string) {
+  const key = `${zone}|${now.toISOString().slice(0, 16)}`;
+  let clock = clocks.get(key);
+  if (!clock) {
+    const { date, time, abbreviation, offset } = localClock(now, zone);
+    clock = { date, time, abbreviation, offset };
+    if (clocks.size >= 500) clocks.clear();
+    clocks.set(key, clock);
+  }
+  return clock;
 }
 
 export async function action({ params, request }: ActionFunctionArgs) {
