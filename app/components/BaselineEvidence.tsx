@@ -1,10 +1,14 @@
-import { Link } from "@remix-run/react";
 import { TableHead, TableScroll } from "~/components/DataTable";
 import { BaselineStatusBadge } from "~/components/BaselineBadge";
-import { ConvergenceChart } from "~/components/ConvergenceChart.client";
+import { ConvergenceChart, type ConvergenceSeries } from "~/components/ConvergenceChart.client";
 import { countedDaysText, type BaselineStatus, type BaselineThresholds } from "~/domain/baseline";
 import { formatDate } from "~/domain/time";
 import { useHydrated } from "~/utils/hydrated";
+
+// The plant's passive baselines: per monitored conduit, counted days toward maturity, sensor gaps, wrong flows and
+// the earliest maturity date, then the convergence curve (new flow tuples per day of the epoch) as a chart and as
+// the table of the same numbers. The tables are the same for every reader, so the plant page renders them once per
+// change (plain anchors: they are rendered outside the router); the chart is drawn on the client.
 
 export interface BaselineEvidenceRow {
   id: number;
@@ -18,7 +22,8 @@ export interface BaselineEvidenceRow {
   gaps: { from: string; to: string; days: number }[];
   wrongOpen: number;
   wrongTotal: number;
-  curve: { day: string; dayNumber: number; newTuples: number; coverage: number }[];
+  /** New flow tuples per day number of the epoch (1 is its first day); days without observation are absent. */
+  curve: ConvergenceSeries["points"];
 }
 
 export function gapText(gaps: BaselineEvidenceRow["gaps"]): string {
@@ -31,12 +36,8 @@ export function gapText(gaps: BaselineEvidenceRow["gaps"]): string {
     .join("; ");
 }
 
-/**
- * The plant's passive baselines: per monitored conduit, counted days toward maturity, sensor gaps, wrong flows and
- * the earliest maturity date, then the convergence curve (new flow tuples per day of the epoch) as a chart and as
- * the table of the same numbers.
- */
-export function BaselineEvidence({
+/** The monitored conduits' baselines, one row each. */
+export function BaselineTable({
   plantCode,
   rows,
   thresholds,
@@ -47,106 +48,107 @@ export function BaselineEvidence({
   thresholds: BaselineThresholds;
   timeZone: string;
 }) {
-  const hydrated = useHydrated();
-  const charted = rows.filter((r) => r.curve.length > 0);
-  const longest = Math.max(0, ...charted.map((r) => r.curve.at(-1)?.dayNumber ?? 0));
+  if (rows.length === 0) {
+    return <p className="muted">No monitored conduit yet: baselines start at each monitored conduit's cutover.</p>;
+  }
   return (
-    <section className="panel" aria-labelledby="baseline-title" id="baseline">
-      <h2 id="baseline-title">Passive baselines</h2>
-      {rows.length === 0 ? (
-        <p className="muted">No monitored conduit yet: baselines start at each monitored conduit's cutover.</p>
-      ) : (
-        <>
-          <TableScroll label="Monitored conduits and their baselines">
-            <table>
-              <caption>
-                Monitored conduits: counted days (mature at {thresholds.matureDays}, stalled at {thresholds.stallDays}{" "}
-                if never mature), sensor gaps, wrong flows and maturity (days in {timeZone})
-              </caption>
-              <TableHead
-                columns={[
-                  "Conduit",
-                  "Baseline",
-                  { header: "Counted days", numeric: true },
-                  "Sensor gaps",
-                  { header: "Wrong flows", numeric: true },
-                  "Maturity",
-                ]}
-              />
-              <tbody>
-                {rows.map((row) => (
-                  <tr key={row.id}>
-                    <th scope="row">
-                      <Link to={`/plants/${plantCode}/conduits/${row.id}#baseline`}>{row.name}</Link>
-                    </th>
-                    <td>
-                      <BaselineStatusBadge status={row.status} />
-                      {row.status === "none" && row.reason ? <div className="muted">{row.reason}</div> : null}
-                    </td>
-                    <td className="num">{countedDaysText(row, thresholds)}</td>
-                    <td>{gapText(row.gaps)}</td>
-                    <td className="num">
-                      {row.wrongTotal === 0 ? (
-                        "0"
-                      ) : (
-                        <a href="#violations">{`${row.wrongOpen} open of ${row.wrongTotal}`}</a>
-                      )}
-                    </td>
-                    <td>
-                      {row.matureOn
-                        ? `mature since ${formatDate(row.matureOn)}`
-                        : row.earliestMaturity
-                        ? `earliest ${formatDate(row.earliestMaturity)}`
-                        : "—"}
-                    </td>
-                  </tr>
+    <TableScroll label="Monitored conduits and their baselines">
+      <table>
+        <caption>
+          Monitored conduits: counted days (mature at {thresholds.matureDays}, stalled at {thresholds.stallDays} if
+          never mature), sensor gaps, wrong flows and maturity (days in {timeZone})
+        </caption>
+        <TableHead
+          columns={[
+            "Conduit",
+            "Baseline",
+            { header: "Counted days", numeric: true },
+            "Sensor gaps",
+            { header: "Wrong flows", numeric: true },
+            "Maturity",
+          ]}
+        />
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.id}>
+              <th scope="row">
+                <a href={`/plants/${plantCode}/conduits/${row.id}#baseline`}>{row.name}</a>
+              </th>
+              <td>
+                <BaselineStatusBadge status={row.status} />
+                {row.status === "none" && row.reason ? <div className="muted">{row.reason}</div> : null}
+              </td>
+              <td className="num">{countedDaysText(row, thresholds)}</td>
+              <td>{gapText(row.gaps)}</td>
+              <td className="num">
+                {row.wrongTotal === 0 ? (
+                  "0"
+                ) : (
+                  <a href={`/plants/${plantCode}/violations`}>{`${row.wrongOpen} open of ${row.wrongTotal}`}</a>
+                )}
+              </td>
+              <td>
+                {row.matureOn
+                  ? `mature since ${formatDate(row.matureOn)}`
+                  : row.earliestMaturity
+                  ? `earliest ${formatDate(row.earliestMaturity)}`
+                  : "—"}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
+  );
+}
+
+/** The numbers behind the convergence chart, a row per day of the longest epoch, folded away. */
+export function ConvergenceNumbers({ rows }: { rows: BaselineEvidenceRow[] }) {
+  const charted = rows.filter((r) => r.curve.length > 0);
+  if (charted.length === 0) return <p className="muted">No observations in any current epoch yet.</p>;
+  const longest = Math.max(0, ...charted.map((r) => r.curve.at(-1)?.dayNumber ?? 0));
+  const byDay = charted.map((r) => new Map(r.curve.map((p) => [p.dayNumber, p.newTuples])));
+  return (
+    <details>
+      <summary>The numbers behind the chart</summary>
+      <TableScroll label="New flow tuples per day of the epoch">
+        <table className="compact" aria-describedby="convergence-title">
+          <caption>New flow tuples per day of the epoch (— no observation that day)</caption>
+          <TableHead columns={["Day", ...charted.map((r) => ({ header: r.name, numeric: true }))]} />
+          <tbody>
+            {Array.from({ length: longest }, (_, i) => i + 1).map((dayNumber) => (
+              <tr key={dayNumber}>
+                <th scope="row">{dayNumber}</th>
+                {byDay.map((days, i) => (
+                  <td className="num" key={charted[i]!.id}>
+                    {days.get(dayNumber) ?? "—"}
+                  </td>
                 ))}
-              </tbody>
-            </table>
-          </TableScroll>
-          <h3 id="convergence-title">Convergence: new flow tuples per day</h3>
-          {charted.length === 0 ? (
-            <p className="muted">No observations in any current epoch yet.</p>
-          ) : (
-            <>
-              {hydrated && ConvergenceChart ? (
-                <ConvergenceChart
-                  label="New flow tuples per day of each conduit's baseline epoch"
-                  series={charted.map((r) => ({ conduit: r.name, points: r.curve }))}
-                />
-              ) : null}
-              <details open={!hydrated}>
-                <summary>The numbers behind the chart</summary>
-                <TableScroll label="New flow tuples per day of the epoch">
-                  <table className="compact" aria-describedby="convergence-title">
-                    <caption>New flow tuples per day of the epoch (— no observation that day)</caption>
-                    <TableHead columns={["Day", ...charted.map((r) => ({ header: r.name, numeric: true }))]} />
-                    <tbody>
-                      {Array.from({ length: longest }, (_, i) => i + 1).map((dayNumber) => (
-                        <tr key={dayNumber}>
-                          <th scope="row">{dayNumber}</th>
-                          {charted.map((r) => {
-                            const point = r.curve.find((p) => p.dayNumber === dayNumber);
-                            return (
-                              <td
-                                className="num"
-                                key={r.id}
-                                title={point ? `${point.day}, coverage ${point.coverage.toFixed(2)}` : undefined}
-                              >
-                                {point ? point.newTuples : "—"}
-                              </td>
-                            );
-                          })}
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </TableScroll>
-              </details>
-            </>
-          )}
-        </>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
+    </details>
+  );
+}
+
+/** The convergence chart, drawn once the page runs on the client (the numbers are beside it in any case). */
+export function ConvergenceChartOnClient({ series }: { series: { conduit: string; points: string }[] }) {
+  const hydrated = useHydrated();
+  if (!hydrated || !ConvergenceChart || series.length === 0) return null;
+  return (
+    <ConvergenceChart
+      label="New flow tuples per day of each conduit's baseline epoch"
+      series={series.map(
+        ({ conduit, points }): ConvergenceSeries => ({
+          conduit,
+          points: points.split(" ").map((pair) => {
+            const [dayNumber, newTuples] = pair.split(":").map(Number);
+            return { dayNumber: dayNumber!, newTuples: newTuples! };
+          }),
+        })
       )}
-    </section>
+    />
   );
 }

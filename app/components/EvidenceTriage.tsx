@@ -65,6 +65,7 @@ export function StagedHostCells({ host, timeZone }: { host: StagedHost; timeZone
  * kind, mark it known-transient (it stays out of the inventory and is never staged again), or escalate it.
  */
 export function StagedHosts({
+  plantCode,
   hosts,
   transient,
   zones,
@@ -72,6 +73,7 @@ export function StagedHosts({
   canTriage,
   reply,
 }: {
+  plantCode: string;
   hosts: { rows: StagedHost[]; window: PageWindow; counts: StagedHostCounts };
   transient: { rows: StagedHost[]; window: PageWindow };
   zones: { id: number; name: string }[];
@@ -97,8 +99,7 @@ export function StagedHosts({
       />
       {canTriage && counts.open > 1 ? (
         <p>
-          {/* Relative to the plant's route: /plants/:code/triage. */}
-          <Link to="triage">Triage several hosts at once</Link>
+          <Link to={`/plants/${plantCode}/triage`}>Triage several hosts at once</Link>
         </p>
       ) : null}
       {counts.open === 0 ? (

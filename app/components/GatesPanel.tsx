@@ -29,22 +29,82 @@ function objectLink(plantCode: string, object: ObjectRef) {
     case "conduit":
       return <Link to={`/plants/${plantCode}/conduits/${object.id}`}>{object.label}</Link>;
     case "asset":
-      return <Link to={`/plants/${plantCode}?q=${encodeURIComponent(object.label)}#assets`}>{object.label}</Link>;
+      return (
+        <Link to={`/plants/${plantCode}/assets?q=${encodeURIComponent(object.label)}#assets`}>{object.label}</Link>
+      );
     default:
       return <span>{object.label}</span>;
   }
+}
+
+/** The form that ticks (or unticks) a checklist criterion, with a note saying what was reviewed. */
+function TickForm({ criterion, ticked, reply }: { criterion: CriterionResult; ticked: boolean; reply: unknown }) {
+  return (
+    <ActForm
+      intent={ticked ? "untick" : "tick"}
+      claims={["tick", "untick"]}
+      target={criterion.code}
+      id={`tick-${criterion.code}`}
+      reply={reply}
+      hiddenFields={{ code: criterion.code }}
+      className="stacked"
+    >
+      {criterion.code === "BAS-PIPELINE" && !ticked ? (
+        <div className="filters">
+          <Field label="OT SIEM pipeline" name="pipelineName" type="text" required maxLength={120} />
+          <Field label="Retention (days)" name="retentionDays" type="number" required min={1} max={3650} />
+          <Field label="IT pipeline it is kept apart from" name="itPipelineName" type="text" required maxLength={120} />
+        </div>
+      ) : null}
+      <Field label="Note" name="note" type="text" required minLength={3} maxLength={500} />
+      <button type="submit" className={ticked ? "secondary" : undefined}>
+        {ticked ? `Untick ${criterion.code}` : `Tick ${criterion.code}`}
+      </button>
+    </ActForm>
+  );
+}
+
+/** The form that waives a checklist criterion, with its justification. */
+function WaiveForm({ code, reply }: { code: string; reply: unknown }) {
+  return (
+    <ActForm
+      intent="waive"
+      claims={["unwaive"]}
+      target={code}
+      id={`waive-${code}`}
+      reply={reply}
+      hiddenFields={{ code }}
+      className="stacked"
+    >
+      <Field
+        label="Justification"
+        name="justification"
+        as="textarea"
+        rows={2}
+        required
+        minLength={20}
+        maxLength={1000}
+      />
+      <button type="submit" className="secondary">
+        Waive {code}
+      </button>
+    </ActForm>
+  );
 }
 
 function CriterionRow({
   plantCode,
   criterion,
   gatePassed,
+  inline,
   controls,
   reply,
 }: {
   plantCode: string;
   criterion: CriterionResult;
   gatePassed: boolean;
+  /** Its forms shown as they are rather than folded (an unmet criterion of the current gate). */
+  inline: boolean;
   controls: GateControls;
   reply: unknown;
 }) {
@@ -77,83 +137,48 @@ function CriterionRow({
             }”`}
           </div>
         ) : null}
-        {offersTick(criterion, gatePassed, controls) ? (
-          <details
-            className="criterion-control"
-            open={replyFor(reply, ["tick", "untick"], criterion.code) ? true : undefined}
-          >
-            <summary>{ticked ? "Untick…" : "Tick…"}</summary>
-            <ActForm
-              intent={ticked ? "untick" : "tick"}
-              claims={["tick", "untick"]}
-              target={criterion.code}
-              id={`tick-${criterion.code}`}
-              reply={reply}
-              hiddenFields={{ code: criterion.code }}
-              className="stacked"
-            >
-              {criterion.code === "BAS-PIPELINE" && !ticked ? (
-                <div className="filters">
-                  <Field label="OT SIEM pipeline" name="pipelineName" type="text" required maxLength={120} />
-                  <Field label="Retention (days)" name="retentionDays" type="number" required min={1} max={3650} />
-                  <Field
-                    label="IT pipeline it is kept apart from"
-                    name="itPipelineName"
-                    type="text"
-                    required
-                    maxLength={120}
-                  />
-                </div>
-              ) : null}
-              <Field label="Note" name="note" type="text" required minLength={3} maxLength={500} />
-              <button type="submit" className={ticked ? "secondary" : undefined}>
-                {ticked ? `Untick ${criterion.code}` : `Tick ${criterion.code}`}
-              </button>
-            </ActForm>
-          </details>
-        ) : null}
-        {offersWaiver(criterion, gatePassed, controls) ? (
-          criterion.waived ? (
-            <ActForm
-              intent="unwaive"
-              claims={["waive"]}
-              target={criterion.code}
-              id={`unwaive-${criterion.code}`}
-              reply={reply}
-              hiddenFields={{ code: criterion.code }}
-              className="inline-form"
-            >
-              <button type="submit" className="secondary">
-                Revoke the waiver
-              </button>
-            </ActForm>
-          ) : (
-            <details className="criterion-control" open={replyFor(reply, "waive", criterion.code) ? true : undefined}>
-              <summary>Waive…</summary>
-              <ActForm
-                intent="waive"
-                claims={["unwaive"]}
-                target={criterion.code}
-                id={`waive-${criterion.code}`}
-                reply={reply}
-                hiddenFields={{ code: criterion.code }}
-                className="stacked"
+        {inline ? (
+          <div className="criterion-acts">
+            {offersTick(criterion, gatePassed, controls) ? (
+              <TickForm criterion={criterion} ticked={ticked} reply={reply} />
+            ) : null}
+            {offersWaiver(criterion, gatePassed, controls) && !criterion.waived ? (
+              <WaiveForm code={criterion.code} reply={reply} />
+            ) : null}
+          </div>
+        ) : (
+          <>
+            {offersTick(criterion, gatePassed, controls) ? (
+              <details
+                className="criterion-control"
+                open={replyFor(reply, ["tick", "untick"], criterion.code) ? true : undefined}
               >
-                <Field
-                  label="Justification"
-                  name="justification"
-                  as="textarea"
-                  rows={2}
-                  required
-                  minLength={20}
-                  maxLength={1000}
-                />
-                <button type="submit" className="secondary">
-                  Waive {criterion.code}
-                </button>
-              </ActForm>
-            </details>
-          )
+                <summary>{ticked ? "Untick…" : "Tick…"}</summary>
+                <TickForm criterion={criterion} ticked={ticked} reply={reply} />
+              </details>
+            ) : null}
+            {offersWaiver(criterion, gatePassed, controls) && !criterion.waived ? (
+              <details className="criterion-control" open={replyFor(reply, "waive", criterion.code) ? true : undefined}>
+                <summary>Waive…</summary>
+                <WaiveForm code={criterion.code} reply={reply} />
+              </details>
+            ) : null}
+          </>
+        )}
+        {offersWaiver(criterion, gatePassed, controls) && criterion.waived ? (
+          <ActForm
+            intent="unwaive"
+            claims={["waive"]}
+            target={criterion.code}
+            id={`unwaive-${criterion.code}`}
+            reply={reply}
+            hiddenFields={{ code: criterion.code }}
+            className="inline-form"
+          >
+            <button type="submit" className="secondary">
+              Revoke the waiver
+            </button>
+          </ActForm>
         ) : null}
       </td>
       <td>
@@ -191,38 +216,40 @@ export function GatesPanel({
       {gates.map((gate) => {
         const unmet = gate.criteria.filter((c) => !c.met && !c.waived).length;
         const pass = controls.pass[gate.phase];
-        return (
-          <details
-            key={gate.phase}
-            open={gate.phase === currentPhase || refusedHere(refused, gate) ? true : undefined}
-            className="gate"
-          >
-            <summary>
-              <span className="gate-name">Exit of {PHASE_LABELS[gate.phase].toLowerCase()}</span>{" "}
-              <span className={GATE_BADGE[gate.status]}>
-                {gate.status === "passed"
-                  ? "Passed"
-                  : gate.status === "ready"
-                  ? "Ready to pass"
-                  : `Blocked: ${unmet} unmet`}
+        const current = gate.phase === currentPhase && gate.status !== "passed";
+        const heading = (
+          <>
+            <span className="gate-name">Exit of {PHASE_LABELS[gate.phase].toLowerCase()}</span>{" "}
+            <span className={GATE_BADGE[gate.status]}>
+              {gate.status === "passed"
+                ? "Passed"
+                : gate.status === "ready"
+                ? "Ready to pass"
+                : `Blocked: ${unmet} unmet`}
+            </span>
+            {gate.passedAt ? (
+              <span className="muted">
+                {" "}
+                on {gate.passedAt.slice(0, 10)} by {gate.passedBy}
               </span>
-              {gate.passedAt ? (
-                <span className="muted">
-                  {" "}
-                  on {gate.passedAt.slice(0, 10)} by {gate.passedBy}
-                </span>
-              ) : null}
-            </summary>
+            ) : null}
+          </>
+        );
+        // The current gate's unmet criteria first, each with its forms shown; then the waived, then the met.
+        const criteria = current ? [...gate.criteria].sort((a, b) => rank(a) - rank(b)) : gate.criteria;
+        const body = (
+          <>
             <div className="table-wrap">
               <table>
                 <TableHead columns={["Code", "Criterion", "State"]} />
                 <tbody>
-                  {gate.criteria.map((criterion) => (
+                  {criteria.map((criterion) => (
                     <CriterionRow
                       key={criterion.code}
                       plantCode={plantCode}
                       criterion={criterion}
                       gatePassed={gate.status === "passed"}
+                      inline={current && rank(criterion) === 0}
                       controls={controls}
                       reply={reply}
                     />
@@ -252,11 +279,33 @@ export function GatesPanel({
                 />
               )
             ) : null}
+          </>
+        );
+        // The current gate is always open; the passed and future ones fold, opening for a refusal of their own.
+        return current ? (
+          <div key={gate.phase} className="gate gate-current" id={`gate-${gate.phase}`}>
+            <h3>Current gate: {heading}</h3>
+            {body}
+          </div>
+        ) : (
+          <details
+            key={gate.phase}
+            open={refusedHere(refused, gate) ? true : undefined}
+            className="gate"
+            id={`gate-${gate.phase}`}
+          >
+            <summary>{heading}</summary>
+            {body}
           </details>
         );
       })}
     </section>
   );
+}
+
+/** Unmet first (0), then waived (1), then met (2). */
+function rank(criterion: CriterionResult): number {
+  return criterion.met ? 2 : criterion.waived ? 1 : 0;
 }
 
 /** Whether a refused act concerns this gate (its pass, or one of its criteria), so that its section opens. */

@@ -62,10 +62,16 @@ describe("browsing the program", () => {
     await page.waitForURL(new RegExp(`/plants/${code}$`));
     await settled(page);
     await page.getByRole("heading", { level: 1, name: new RegExp(code) }).waitFor();
-    assert.ok(await page.getByRole("heading", { name: /^Zones/ }).isVisible());
-    assert.ok(await page.getByRole("heading", { name: /^Conduits/ }).isVisible());
-    assert.ok(await page.getByRole("heading", { name: "Assets by kind and zone" }).isVisible());
+    assert.ok(await page.getByRole("heading", { name: /^Zones \(/ }).isVisible());
+    assert.ok(await page.getByRole("heading", { name: /^Conduits \(/ }).isVisible());
+    assert.ok(await page.getByRole("heading", { name: /^Assets \([\d,]+\)$/ }).isVisible());
     await page.screenshot({ path: path.join(shots, "plant.png"), fullPage: true });
+
+    // The inventory is a page of its own, one link away.
+    await page.getByRole("link", { name: /^The asset inventory/ }).click();
+    await page.waitForURL(new RegExp(`/plants/${code}/assets$`));
+    await settled(page);
+    await page.getByRole("heading", { name: "Asset inventory" }).waitFor();
 
     await page.getByRole("combobox", { name: "Kind" }).selectOption("plc");
     await page.getByRole("button", { name: "Filter" }).click();
@@ -111,6 +117,9 @@ describe("browsing the program", () => {
     const firstPlant = page.locator("table.plants-table tbody tr").first().locator("td").first().getByRole("link");
     await firstPlant.click();
     await page.waitForURL(/\/plants\/[A-Z]+$/);
+    await settled(page);
+    await page.getByRole("link", { name: /^The asset inventory/ }).click();
+    await page.waitForURL(/\/plants\/[A-Z]+\/assets$/);
     await settled(page);
     await page.getByRole("combobox", { name: "Status" }).selectOption("confirmed");
     await page.getByRole("button", { name: "Filter" }).click();

@@ -83,8 +83,8 @@ describe("the alert-wiring block", () => {
     await signInInBrowser(page, server.url, "lead@demo.test", TEST_PASSWORD);
     await page.goto(`${server.url}/plants/FRE`);
     await settled(page);
-    const gate = page.locator("details.gate[open]");
-    assert.match(await gate.locator("> summary").innerText(), /Exit of asset inventory\s+Blocked: \d+ unmet/);
+    const gate = page.locator("#gates .gate-current");
+    assert.match(await gate.locator("> h3").innerText(), /Exit of asset inventory\s+Blocked: \d+ unmet/);
     const pass = gate.getByRole("button", { name: "Pass the inventory gate" });
     assert.equal(await pass.isDisabled(), true);
     assert.match(await page.locator("#pass-why-inventory").innerText(), /criteri(on is|a are) unmet/);

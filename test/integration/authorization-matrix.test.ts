@@ -332,6 +332,24 @@ const TABLE: Entry[] = [
     path: "/plants/DAY/history",
     expected: only("program_lead", "executive", "plant_engineer_own", "corporate_security"),
   },
+  {
+    route: "plants.$code_.assets/route.tsx",
+    method: "GET",
+    path: "/plants/DAY/assets",
+    expected: only("program_lead", "executive", "plant_engineer_own", "corporate_security"),
+  },
+  {
+    route: "plants.$code_.hosts/route.tsx",
+    method: "GET",
+    path: "/plants/DAY/hosts",
+    expected: only("program_lead", "executive", "plant_engineer_own", "corporate_security"),
+  },
+  {
+    route: "plants.$code_.violations/route.tsx",
+    method: "GET",
+    path: "/plants/DAY/violations",
+    expected: only("program_lead", "executive", "plant_engineer_own", "corporate_security"),
+  },
   { route: "audit.tsx", method: "GET", path: "/audit", expected: only("program_lead", "executive") },
   { route: "audit[.]csv.tsx", method: "GET", path: "/audit.csv", expected: only("program_lead", "executive") },
   {
@@ -482,29 +500,29 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own"),
   },
 
-  // Evidence on the plant page: staged-host triage, policy violations, inventory import.
+  // Evidence on the plant's own pages: staged-host triage, policy violations, inventory import.
   {
-    route: "plants.$code/route.tsx",
+    route: "plants.$code_.hosts/route.tsx",
     method: "POST",
-    path: "/plants/DAY",
+    path: "/plants/DAY/hosts",
     intent: "confirm-host",
     prepare: ({ ids, db }) => stagedHost(db, ids.day, "10.99.0.1"),
     fields: ({ prepared }) => ({ kind: "plc", name: "Matrix PLC", zoneId: prepared.zoneId! }),
     expected: only("program_lead", "plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code/route.tsx",
+    route: "plants.$code_.hosts/route.tsx",
     method: "POST",
-    path: "/plants/DAY",
+    path: "/plants/DAY/hosts",
     intent: "mark-transient",
     prepare: ({ ids, db }) => stagedHost(db, ids.day, "10.99.0.2"),
     fields: { note: "Vendor laptop (matrix)" },
     expected: only("program_lead", "plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code/route.tsx",
+    route: "plants.$code_.hosts/route.tsx",
     method: "POST",
-    path: "/plants/DAY",
+    path: "/plants/DAY/hosts",
     intent: "escalate-host",
     prepare: ({ ids, db }) => stagedHost(db, ids.day, "10.99.0.3"),
     fields: { note: "Unknown host on the line (matrix)" },
@@ -538,9 +556,9 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code/route.tsx",
+    route: "plants.$code_.violations/route.tsx",
     method: "POST",
-    path: "/plants/DAY",
+    path: "/plants/DAY/violations",
     intent: "acknowledge-violation",
     prepare: async ({ ids, db }) => {
       const { id } = await db
@@ -562,9 +580,9 @@ const TABLE: Entry[] = [
     expected: only("program_lead", "plant_engineer_own", "corporate_security"),
   },
   {
-    route: "plants.$code/route.tsx",
+    route: "plants.$code_.assets/route.tsx",
     method: "POST",
-    path: "/plants/DAY",
+    path: "/plants/DAY/assets",
     intent: "import-assets",
     // Sent as a plain form, the file is missing: 400 for whoever may import, 403 for the rest.
     fields: { file: "" },

@@ -128,7 +128,7 @@ async function upload(
   const form = new FormData();
   form.append("intent", "import-assets");
   form.append("file", new Blob([csv], { type: "text/csv" }), name);
-  const response = await fetch(`${server.url}/plants/${code}`, {
+  const response = await fetch(`${server.url}/plants/${code}/assets`, {
     method: "POST",
     headers: { Cookie: cookies[as]!, Origin: server.url },
     body: form,
@@ -339,7 +339,7 @@ describe("acknowledging a policy violation", () => {
     const fields = { intent: "acknowledge-violation", violationId: String(violation.id), note: "Vendor telnet test" };
 
     const auditBefore = await auditCount();
-    const refused = await postForm("/plants/OGD", "exec@demo.test", fields);
+    const refused = await postForm("/plants/OGD/violations", "exec@demo.test", fields);
     assert.equal(refused.status, 403, `an executive may not acknowledge: got ${refused.status}`);
     const still = await db
       .selectFrom("policy_violation")
@@ -353,12 +353,12 @@ describe("acknowledging a policy violation", () => {
     );
     assert.equal(await auditCount(), auditBefore, "the refusal wrote no audit event");
 
-    const done = await postForm("/plants/OGD", "security@demo.test", fields);
+    const done = await postForm("/plants/OGD/violations", "security@demo.test", fields);
     assert.ok(
       [302, 303].includes(done.status),
       `corporate security acknowledges and is redirected: got ${done.status} ${words(done.text).slice(0, 200)}`
     );
-    assert.equal(done.location, "/plants/OGD#violations", "back to the plant's violations");
+    assert.equal(done.location, "/plants/OGD/violations#violations", "back to the plant's wrong flows");
     const security = await db
       .selectFrom("person")
       .select("id")
@@ -382,12 +382,14 @@ describe("acknowledging a policy violation", () => {
     assert.equal(events[0]!.plant_id, await plantId("OGD"));
     assert.equal(await auditCount(), auditBefore + 1, "exactly one audit event was written");
 
-    const page = await fetch(`${server.url}/plants/OGD`, { headers: { Cookie: cookies["security@demo.test"]! } });
+    const page = await fetch(`${server.url}/plants/OGD/violations`, {
+      headers: { Cookie: cookies["security@demo.test"]! },
+    });
     const text = section(await page.text(), "violations");
     assert.match(text, /Policy violations \(0 open of 1\)/, "the page counts the flow as acknowledged");
     assert.match(text, /Vendor telnet test/, "the page shows the note");
 
-    const again = await postForm("/plants/OGD", "security@demo.test", fields);
+    const again = await postForm("/plants/OGD/violations", "security@demo.test", fields);
     assert.equal(again.status, 409, `a second acknowledgement: 409, got ${again.status}`);
     assert.match(words(again.text), /already acknowledged/);
     assert.equal(await auditCount(), auditBefore + 1, "the second attempt wrote no audit event");
@@ -418,7 +420,7 @@ describe("triaging staged hosts", () => {
     const fields = { intent: "confirm-host", assetId: String(host.id), zoneId: String(otherZone.id), kind: "plc" };
     const auditBefore = await auditCount();
 
-    const page = await postForm("/plants/GRY", "eng.gry@demo.test", fields);
+    const page = await postForm("/plants/GRY/hosts", "eng.gry@demo.test", fields);
     assert.equal(page.status, 400, `a zone of OGD for a GRY host: 400, got ${page.status}`);
     assert.match(
       page.text,
@@ -429,7 +431,7 @@ describe("triaging staged hosts", () => {
       "the page says what is wrong: under the zone of that host's triage form, or where its form would be"
     );
 
-    const data = await postForm("/plants/GRY.data", "eng.gry@demo.test", fields);
+    const data = await postForm("/plants/GRY/hosts.data", "eng.gry@demo.test", fields);
     assert.equal(data.status, 400, `the same as a data request: 400, got ${data.status}`);
     const answer = decodeActionData(data.text) as {
       data: { intent: string; fieldErrors: Record<string, string[]> };
@@ -450,7 +452,7 @@ describe("triaging staged hosts", () => {
     const host = await stagedHost("GRY");
     const auditBefore = await auditCount();
     for (const note of ["", "  ", "ab"]) {
-      const reply = await postForm("/plants/GRY", "eng.gry@demo.test", {
+      const reply = await postForm("/plants/GRY/hosts", "eng.gry@demo.test", {
         intent: "mark-transient",
         assetId: String(host.id),
         note,
@@ -472,7 +474,7 @@ describe("triaging staged hosts", () => {
       .orderBy("id")
       .executeTakeFirstOrThrow();
     const auditBefore = await auditCount();
-    const reply = await postForm("/plants/GRY", "eng.gry@demo.test", {
+    const reply = await postForm("/plants/GRY/hosts", "eng.gry@demo.test", {
       intent: "confirm-host",
       assetId: String(host.id),
       zoneId: String(zone.id),
@@ -480,7 +482,7 @@ describe("triaging staged hosts", () => {
       name: "GRY-CONFIRMED-PLC",
     });
     assert.ok([302, 303].includes(reply.status), `the confirmation redirects: got ${reply.status}`);
-    assert.equal(reply.location, "/plants/GRY#staged-hosts");
+    assert.equal(reply.location, "/plants/GRY/hosts#staged-hosts");
     const after = await db.selectFrom("asset").selectAll().where("id", "=", host.id).executeTakeFirstOrThrow();
     assert.equal(after.status, "confirmed");
     assert.equal(after.zone_id, zone.id);
@@ -608,7 +610,7 @@ describe("importing an inventory export", () => {
     form.append("file", new Blob([csv], { type: "text/csv" }), "big.csv");
     // A body streamed without Content-Length, as chunked transfer sends it.
     const encoded = new Response(form);
-    const response = await fetch(`${server.url}/plants/GRY`, {
+    const response = await fetch(`${server.url}/plants/GRY/assets`, {
       method: "POST",
       headers: {
         Cookie: cookies["eng.gry@demo.test"]!,
@@ -627,8 +629,11 @@ describe("importing an inventory export", () => {
   });
 
   const plainPageSize = async () =>
-    (await (await fetch(`${server.url}/plants/GRY`, { headers: { Cookie: cookies["eng.gry@demo.test"]! } })).text())
-      .length;
+    (
+      await (
+        await fetch(`${server.url}/plants/GRY/assets`, { headers: { Cookie: cookies["eng.gry@demo.test"]! } })
+      ).text()
+    ).length;
 
   it("lists the first 20 problems of a file with thousands and counts the rest, and the page stays small", async () => {
     const csv = `IP Address,Kind\n${"not-an-ip,PLC\n".repeat(20_000)}`;

@@ -10,6 +10,7 @@ import { TEST_PASSWORD } from "../support/people";
 let test: TestDatabase;
 let overview: typeof import("../../app/routes/_index").loader;
 let plantPage: typeof import("../../app/routes/plants.$code/route").loader;
+let assetsPage: typeof import("../../app/routes/plants.$code_.assets/route").loader;
 const cookies: Record<string, string> = {};
 
 before(async () => {
@@ -21,6 +22,7 @@ before(async () => {
   process.env.DATABASE_PATH = test.file;
   overview = (await import("../../app/routes/_index")).loader;
   plantPage = (await import("../../app/routes/plants.$code/route")).loader;
+  assetsPage = (await import("../../app/routes/plants.$code_.assets/route")).loader;
   const { signIn } = await import("../../app/http/auth.server");
   for (const email of ["lead@demo.test", "eng.day@demo.test", "admin@demo.test"]) {
     const result = await signIn(new Request("http://localhost/login"), {
@@ -133,16 +135,20 @@ describe("who may load the pages", () => {
   it("shows a plant engineer their own plant in full and another as a summary", async () => {
     const own = await call(plantPage, "/plants/DAY", { code: "DAY" }, "eng.day@demo.test");
     assert.equal(own.full, true);
-    assert.ok(own.assets.length > 0);
+    assert.match(own.html.assets, /Assets by kind and zone/);
+    assert.ok((await call(assetsPage, "/plants/DAY/assets", { code: "DAY" }, "eng.day@demo.test")).assets.length > 0);
     const other = await call(plantPage, "/plants/PEO", { code: "PEO" }, "eng.day@demo.test");
     assert.equal(other.full, false);
-    assert.deepEqual(other.assets, []);
-    assert.deepEqual(other.breakdown, []);
+    assert.doesNotMatch(other.html.assets, /Assets by kind and zone/);
+    assert.equal(other.violations, null);
+    assert.equal(other.hostCounts, null);
     assert.ok(other.assetCount > 0);
+    // The inventory of a plant seen as a summary is not shown on its own page either.
+    assert.equal(await statusOf(call(assetsPage, "/plants/PEO/assets", { code: "PEO" }, "eng.day@demo.test")), 403);
   });
 });
 
-describe("plant page loader", () => {
+describe("plant page and asset inventory loaders", () => {
   it("answers 404 for a plant code nobody has, and for malformed ones", async () => {
     assert.equal(await statusOf(call(plantPage, "/plants/NOPE", { code: "NOPE" })), 404);
     assert.equal(await statusOf(call(plantPage, "/plants/x", { code: "../../etc/passwd" })), 404);
@@ -154,17 +160,15 @@ describe("plant page loader", () => {
     const expected = (await plantCounts()).get(plant.code)!;
     assert.equal(result.plant.code, plant.code);
     assert.equal(result.zones.length, expected.zones);
-    assert.equal(result.conduits.length, expected.conduits);
-    assert.equal(
-      result.breakdown.reduce((sum, cell) => sum + cell.count, 0),
-      expected.assets
+    assert.equal(result.conduitCount, expected.conduits);
+    assert.equal(result.assetCount, expected.assets);
+    assert.ok(
+      result.zones.reduce((sum, zone) => sum + zone.assetCount, 0) <= expected.assets,
+      "the zones hold the plant's placed assets"
     );
-    assert.equal(
-      result.zones.reduce((sum, zone) => sum + zone.assetCount, 0),
-      expected.assets - result.breakdown.filter((c) => c.zoneId === null).reduce((s, c) => s + c.count, 0)
-    );
-    assert.equal(result.total, expected.assets);
-    assert.equal(result.assets.length, Math.min(50, expected.assets));
+    const inventory = await call(assetsPage, `/plants/${plant.code}/assets`, { code: plant.code });
+    assert.equal(inventory.total, expected.assets);
+    assert.equal(inventory.assets.length, Math.min(50, expected.assets));
   });
 
   it("filters assets by kind, zone and search, and pages within the matches", async () => {
@@ -183,7 +187,9 @@ describe("plant page loader", () => {
           .executeTakeFirstOrThrow()
       ).n
     );
-    const plcs = await call(plantPage, `/plants/${plant.code}?kind=plc&sort=install_year`, { code: plant.code });
+    const plcs = await call(assetsPage, `/plants/${plant.code}/assets?kind=plc&sort=install_year`, {
+      code: plant.code,
+    });
     assert.equal(plcs.total, plcCount);
     assert.ok(plcs.assets.every((a) => a.kind === "plc"));
     const years = plcs.assets.map((a) => a.install_year ?? Infinity);
@@ -199,7 +205,7 @@ describe("plant page loader", () => {
       .select(["ip", "name"])
       .orderBy("id")
       .executeTakeFirstOrThrow();
-    const found = await call(plantPage, `/plants/${plant.code}?q=${encodeURIComponent(sample.name)}`, {
+    const found = await call(assetsPage, `/plants/${plant.code}/assets?q=${encodeURIComponent(sample.name)}`, {
       code: plant.code,
     });
     assert.ok(found.assets.some((a) => a.name === sample.name));
@@ -210,18 +216,19 @@ describe("plant page loader", () => {
       .select(["id"])
       .orderBy("id")
       .executeTakeFirstOrThrow();
-    const inZone = await call(plantPage, `/plants/${plant.code}?zone=${zone.id}`, { code: plant.code });
-    assert.equal(inZone.total, inZone.zones.find((z) => z.id === zone.id)!.assetCount);
+    const inZone = await call(assetsPage, `/plants/${plant.code}/assets?zone=${zone.id}`, { code: plant.code });
+    const zones = (await call(plantPage, `/plants/${plant.code}`, { code: plant.code })).zones;
+    assert.equal(inZone.total, zones.find((z) => z.id === zone.id)!.assetCount);
   });
 
   it("clamps or ignores bad paging and filter parameters with a notice", async () => {
     const plant = await test.db.selectFrom("plant").select(["code"]).orderBy("code").executeTakeFirstOrThrow();
-    const far = await call(plantPage, `/plants/${plant.code}?page=99999`, { code: plant.code });
+    const far = await call(assetsPage, `/plants/${plant.code}/assets?page=99999`, { code: plant.code });
     assert.equal(far.window.page, far.window.pageCount);
     assert.equal(far.ignored.length, 1);
     const junk = await call(
-      plantPage,
-      `/plants/${plant.code}?page=-2&kind=toaster&zone=abc&criticality=extreme&sort=nope`,
+      assetsPage,
+      `/plants/${plant.code}/assets?page=-2&kind=toaster&zone=abc&criticality=extreme&sort=nope`,
       { code: plant.code }
     );
     assert.equal(junk.window.page, 1);
@@ -233,7 +240,7 @@ describe("plant page loader", () => {
       .where("plant.code", "!=", plant.code)
       .select("zone.id")
       .executeTakeFirstOrThrow();
-    const other = await call(plantPage, `/plants/${plant.code}?zone=${foreignZone.id}`, { code: plant.code });
+    const other = await call(assetsPage, `/plants/${plant.code}/assets?zone=${foreignZone.id}`, { code: plant.code });
     assert.equal(other.total, far.total);
     assert.match(other.ignored.join(" "), /not a zone of this plant/);
   });

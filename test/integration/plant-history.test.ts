@@ -156,11 +156,11 @@ describe("a plant's history page", () => {
   it("shows the newest entries on the plant page, and a page past the end shows the last page", async () => {
     const plant = await call(plantPage, "/plants/DAY", { code: "DAY" });
     assert.ok(plant.recentHistory, "the lead sees the plant in full, its history too");
-    assert.equal(plant.recentHistory.entries.length, 5);
+    assert.equal(plant.recentHistory.entries.length, 3);
     const history = await call(historyPage, "/plants/DAY/history", { code: "DAY" });
     assert.deepEqual(
       plant.recentHistory.entries.map((e) => e.key),
-      history.entries.slice(0, 5).map((e) => e.key)
+      history.entries.slice(0, 3).map((e) => e.key)
     );
     const past = await call(historyPage, "/plants/DAY/history?page=999", { code: "DAY" });
     assert.equal(past.window.page, past.window.pageCount);

@@ -7,7 +7,8 @@ import { insertConduit, insertPlant, insertZone } from "../support/plants";
 import { startServer, type RunningServer } from "../support/server";
 
 // A plant whose sensor has staged a great many hosts and seen a great many wrong flows (a scan, spoofed sources):
-// its page must stay the size of a page, however many there are, and every one must still be reachable.
+// its page must stay the size of a page, however many there are, and every one must still be reachable on the
+// plant's staged-hosts and wrong-flows pages.
 
 const HOSTS = 60_000;
 const TRANSIENT = 40;
@@ -72,23 +73,38 @@ after(async () => {
 });
 
 describe("the plant page of a plant with tens of thousands of staged hosts and wrong flows", () => {
-  it("shows one page of each with the true totals, and stays small", async () => {
+  it("counts them and links to their pages, and stays small", async () => {
     const { status, html } = await page();
     assert.equal(status, 200);
-    assert.ok(html.length < 400_000, `the page is ${html.length} characters`);
-    assert.equal(count(html, /<tr id="host-\d+"/g), 25, "one page of staged hosts");
-    has(html, /Staged hosts \(60,000\)/);
-    has(html, /Showing 1–25 of 60,000 staged hosts/);
-    has(html, /Known-transient hosts \(40\)/);
-    has(html, /Policy violations \(59,000 open of 60,000\)/);
-    has(html, /Showing 1–25 of 60,000 wrong flows/);
-    assert.equal(count(html, /name="violationId"/g), 25, "one page of open violations, each with its form");
-    has(html, /href="\/plants\/SCN\?hostsPage=2#staged-hosts"/);
+    assert.ok(html.length < 150_000, `the page is ${html.length} characters`);
+    assert.equal(count(html, /<tr id="host-\d+"/g), 0, "no staged host is listed on the plant page");
+    assert.equal(count(html, /name="violationId"/g), 0, "no wrong flow is listed on the plant page");
+    has(html, /href="\/plants\/SCN\/hosts">Staged hosts to triage: 60,000; 40 known-transient →/);
+    has(html, /href="\/plants\/SCN\/violations">Wrong flows: 59,000 open of 60,000 →/);
+    has(html, /href="\/plants\/SCN\/triage">Triage several hosts at once/);
+  });
+});
+
+describe("the staged-hosts and wrong-flows pages of that plant", () => {
+  it("show one page of each with the true totals", async () => {
+    const hosts = await page("/hosts");
+    assert.equal(hosts.status, 200);
+    assert.ok(hosts.html.length < 400_000, `the page is ${hosts.html.length} characters`);
+    assert.equal(count(hosts.html, /<tr id="host-\d+"/g), 25, "one page of staged hosts");
+    has(hosts.html, /Staged hosts \(60,000\)/);
+    has(hosts.html, /Showing 1–25 of 60,000 staged hosts/);
+    has(hosts.html, /Known-transient hosts \(40\)/);
+    has(hosts.html, /href="\/plants\/SCN\/hosts\?hostsPage=2#staged-hosts"/);
+    const flows = await page("/violations");
+    assert.equal(flows.status, 200);
+    has(flows.html, /Policy violations \(59,000 open of 60,000\)/);
+    has(flows.html, /Showing 1–25 of 60,000 wrong flows/);
+    assert.equal(count(flows.html, /name="violationId"/g), 25, "one page of open violations, each with its form");
   });
 
-  it("reaches any page of each list by its own parameter, the others staying where they were", async () => {
-    const first = await page();
-    const next = await page("?hostsPage=2&violationsPage=2400");
+  it("reach any page of each list by its own parameter", async () => {
+    const first = await page("/hosts");
+    const next = await page("/hosts?hostsPage=2&transientPage=1");
     const ids = (html: string) => [...html.matchAll(/<tr id="host-(\d+)"/g)].map((m) => m[1]);
     assert.equal(ids(next.html).length, 25);
     assert.equal(
@@ -97,14 +113,15 @@ describe("the plant page of a plant with tens of thousands of staged hosts and w
       "page 2 holds other hosts than page 1"
     );
     has(next.html, /Showing 26–50 of 60,000 staged hosts/);
-    has(next.html, /Showing 59,976–60,000 of 60,000 wrong flows/);
+    const last = await page("/violations?violationsPage=2400");
+    has(last.html, /Showing 59,976–60,000 of 60,000 wrong flows/);
     // Open flows come first, so the last page holds acknowledged ones only.
-    assert.equal(count(next.html, /name="violationId"/g), 0, "the last page holds only acknowledged flows");
-    has(next.html, /Scanner of the PM visit/);
+    assert.equal(count(last.html, /name="violationId"/g), 0, "the last page holds only acknowledged flows");
+    has(last.html, /Scanner of the PM visit/);
   });
 
   it("shows the last page for a page beyond it, saying so", async () => {
-    const { html } = await page("?hostsPage=999999");
+    const { html } = await page("/hosts?hostsPage=999999");
     has(html, /Showing 59,976–60,000 of 60,000 staged hosts/);
     has(html, /hostsPage 999999 does not exist; showing page 2400/);
   });

@@ -58,9 +58,12 @@ describe("npm start", () => {
   it("serves a plant page, and 404 pages for unknown plants and addresses", async () => {
     const home = await (await get(`${server.url}/plants`)).text();
     const code = /href="\/plants\/([A-Z]+)"/.exec(home)![1]!;
-    const plant = await get(`${server.url}/plants/${code}?page=abc&sort=%3Cscript%3E`);
+    const plant = await get(`${server.url}/plants/${code}`);
     assert.equal(plant.status, 200);
-    const html = await plant.text();
+    assert.match(await plant.text(), /Zones and conduits/);
+    const assets = await get(`${server.url}/plants/${code}/assets?page=abc&sort=%3Cscript%3E`);
+    assert.equal(assets.status, 200);
+    const html = await assets.text();
     assert.match(html, /Asset inventory/);
     assert.match(html, /parameters were ignored/);
     assert.doesNotMatch(html, /<script>/);

@@ -1,17 +1,13 @@
 import { z } from "~/utils/zod";
-import { describeProblem, firstProblems } from "~/domain/asset-import";
 import { CHECKLIST_CODES } from "~/domain/readiness";
 import { PART_LABELS, type SignoffPart } from "~/domain/signoffs";
-import { ASSET_KINDS, PHASE_LABELS, PHASES } from "~/domain/vocabulary";
-import { importAssets } from "~/models/asset-import.server";
-import type { ImportDone } from "~/components/AssetImportForm";
+import { PHASE_LABELS, PHASES } from "~/domain/vocabulary";
 import { passGate, revokeWaiver, tickCriterion, waiveCriterion } from "~/models/gates.server";
 import { editOwnershipSplit, revokeSignoff, signOwnershipSplit } from "~/models/signoffs.server";
-import { acknowledgeViolation, confirmStagedHosts, triageStagedHosts } from "~/models/triage.server";
 import type { Actor } from "~/utils/actor";
 import { requirePermission } from "~/http/auth.server";
 import type { getDb } from "~/utils/db.server";
-import { defineIntent, refuse, type IntentHandlers } from "~/utils/forms.server";
+import { defineIntent, type IntentHandlers } from "~/utils/forms.server";
 import { revisionField } from "~/utils/revision-forms";
 import { RevokeSchema, SignSchema } from "~/utils/signoff-forms";
 
@@ -24,7 +20,7 @@ export interface PlantActContext {
   plant: { id: number; code: string };
 }
 
-const back = (anchor: string) => (ctx: PlantActContext) => `/plants/${ctx.plant.code}${anchor}`;
+export const back = (anchor: string) => (ctx: PlantActContext) => `/plants/${ctx.plant.code}${anchor}`;
 
 export const SplitSchema = z.object({
   text: z
@@ -46,36 +42,10 @@ export const WaiveSchema = z.object({
   code: z.string().trim().min(1, "Choose a criterion."),
   justification: z.string().trim().min(20, "Write the justification in full (at least 20 characters).").max(1000),
 });
-/** The id of a row the form acts on; anything else reads as `message`. */
-const chosen = (message: string) => z.coerce.number(message).int(message).positive(message);
-/** A triage note: 3 to 500 characters, `tooShort` saying what to write. */
-const triageNote = (tooShort: string) =>
-  z.string().trim().min(3, tooShort).max(500, "Keep the note under 500 characters.");
-
-export const ConfirmHostSchema = z.object({
-  assetId: chosen("Choose a host."),
-  zoneId: chosen("Choose a zone."),
-  kind: z.enum(ASSET_KINDS, "Choose a kind."),
-  name: z.string().trim().max(120, "Keep the name under 120 characters.").optional(),
-});
-export const TriageHostSchema = z.object({
-  assetId: chosen("Choose a host."),
-  note: triageNote("Write a note (at least 3 characters)."),
-});
-export const AcknowledgeSchema = z.object({
-  violationId: chosen("Choose a violation."),
-  note: triageNote("Say what the flow was and what was done (at least 3 characters)."),
-});
 export const PassSchema = z.object({
   phase: z.enum(PHASES, "Choose a gate."),
   note: z.string().trim().max(500).optional(),
 });
-
-/** The forms of the readiness gates, the ownership split and triage, and what each confirms. */
-export const GATE_INTENTS = ["tick", "untick", "waive", "unwaive", "pass-gate"] as const;
-export const SPLIT_INTENTS = ["edit-split", "sign", "revoke"] as const;
-export const HOST_INTENTS = ["confirm-host", "mark-transient", "escalate-host"] as const;
-export const VIOLATION_INTENTS = ["acknowledge-violation"] as const;
 
 export const plantIntents: IntentHandlers<PlantActContext> = {
   "edit-split": defineIntent({
@@ -117,29 +87,6 @@ export const plantIntents: IntentHandlers<PlantActContext> = {
       passGate(db, user, { plantId: plant.id, phase, note: note || null }),
     confirm: ({ phase }) => `The exit gate of ${PHASE_LABELS[phase].toLowerCase()} is passed.`,
     location: back("#gates"),
-  }),
-  "confirm-host": defineIntent({
-    targetField: "assetId",
-    schema: ConfirmHostSchema,
-    act: ({ assetId, ...input }, { db, user, plant }: PlantActContext) =>
-      confirmStagedHosts(db, user, {
-        plantId: plant.id,
-        assetIds: [assetId],
-        ...input,
-        name: input.name || undefined,
-      }),
-    confirm: () => "The host is confirmed into the inventory.",
-    location: back("#staged-hosts"),
-  }),
-  "mark-transient": triageIntent("transient", "The host is marked known-transient; it will not be staged again."),
-  "escalate-host": triageIntent("escalated", "The host is escalated to corporate security."),
-  "acknowledge-violation": defineIntent({
-    targetField: "violationId",
-    schema: AcknowledgeSchema,
-    act: (input, { db, user, plant }: PlantActContext) =>
-      acknowledgeViolation(db, user, { plantId: plant.id, ...input }),
-    confirm: () => "The wrong flow is acknowledged.",
-    location: back("#violations"),
   }),
 };
 
@@ -206,52 +153,4 @@ function tickIntent() {
       }),
     location: back("#gates"),
   };
-}
-
-/** Marking a staged host known-transient or escalating it: the same act, to another state. */
-function triageIntent(state: "transient" | "escalated", message: string) {
-  return defineIntent({
-    targetField: "assetId",
-    schema: TriageHostSchema,
-    act: ({ assetId, note }, { db, user, plant }: PlantActContext) =>
-      triageStagedHosts(db, user, { plantId: plant.id, assetIds: [assetId], note, state }),
-    confirm: () => message,
-    location: back("#staged-hosts"),
-  });
-}
-
-/**
- * The inventory import: the whole file is one act. It answers on the page (the counts, or every bad row) rather than
- * redirecting, so the summary stays beside the form.
- */
-export async function importAssetsIntent(ctx: PlantActContext, form: Record<string, FormDataEntryValue>) {
-  const { db, user, plant } = ctx;
-  const intent = "import-assets";
-  requirePermission(user, "import:assets", plant.id);
-  const file = form.file;
-  if (!(file instanceof Blob) || file.size === 0) {
-    return refuse(intent, 400, "Nothing was imported.", { file: ["Choose a CSV file to import."] });
-  }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
-  } catch {
-    return refuse(intent, 400, "Nothing was imported.", {
-      file: ["The file is not UTF-8 text; export the CSV as UTF-8."],
-    });
-  }
-  const label = "name" in file && typeof file.name === "string" ? file.name.slice(0, 120) : undefined;
-  const result = await importAssets(db, user, { plantCode: plant.code, text, label });
-  if (!result.ok) {
-    const count = result.problems.length;
-    const { listed, more } = firstProblems(result.problems);
-    return refuse(
-      intent,
-      400,
-      `${count} problem${count === 1 ? "" : "s"} in the file; nothing was imported.`,
-      // The first ones are listed; the rest are counted, not sent.
-      { file: [...listed.map(describeProblem), ...(more > 0 ? [`… and ${more} more`] : [])] }
-    );
-  }
-  return { intent, imported: result.summary } satisfies ImportDone;
 }

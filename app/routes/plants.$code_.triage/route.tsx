@@ -96,7 +96,7 @@ export default function TriageView() {
       <div className="page-head">
         <div>
           <p className="eyebrow">
-            <Link to={`/plants/${plant.code}#staged-hosts`}>
+            <Link to={`/plants/${plant.code}/hosts`}>
               {plant.code} {plant.name}
             </Link>
           </p>
@@ -128,7 +128,7 @@ export default function TriageView() {
         {hosts.total === 0 ? (
           <p className="muted">
             Nothing to triage at {plant.code}.{" "}
-            <Link to={`/plants/${plant.code}#staged-hosts`}>Back to the plant</Link>
+            <Link to={`/plants/${plant.code}#evidence`}>Back to the plant</Link>
           </p>
         ) : (
           <ActForm intent={BULK_TRIAGE_INTENTS} id="triage-hosts" reply={reply} className="bulk-triage">
