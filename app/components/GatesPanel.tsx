@@ -240,7 +240,7 @@ export function GatesPanel({
         const body = (
           <>
             <div className="table-wrap">
-              <table>
+              <table className="criteria-table">
                 <TableHead columns={["Code", "Criterion", "State"]} />
                 <tbody>
                   {criteria.map((criterion) => (

@@ -1,21 +1,17 @@
 import { Link, useLoaderData } from "@remix-run/react";
-import { ConvergenceChartOnClient } from "~/components/BaselineEvidence";
+import { BaselineTable, ConvergenceChartOnClient, ConvergenceNumbers } from "~/components/BaselineEvidence";
+import { RenderedOnce } from "~/components/RenderedOnce";
 import { formatLocal } from "~/domain/time";
 import type { loader } from "./route";
 
 const count = (n: number) => n.toLocaleString("en-US");
-
-/** A part of the page rendered once on the server for every reader (shared.server.tsx). */
-export function Rendered({ html }: { html: string }) {
-  return <div className="rendered" dangerouslySetInnerHTML={{ __html: html }} />;
-}
 
 /**
  * The evidence: the passive baselines (their tables rendered once per change), the convergence chart drawn on the
  * client, and the wrong flows and staged hosts counted, each list on a page of its own.
  */
 export function EvidenceSection() {
-  const { full, plant, violations, hostCounts, canTriage, ingestAnomalies, html, chart, monitored } =
+  const { full, plant, violations, hostCounts, canTriage, ingestAnomalies, parts, chart, monitored } =
     useLoaderData<typeof loader>();
   return (
     <div id="evidence">
@@ -57,12 +53,16 @@ export function EvidenceSection() {
             </ul>
           </div>
         ) : null}
-        <Rendered html={html.baselines} />
+        <RenderedOnce of={parts.baselines} part="baselines" className="rendered">
+          <BaselineTable {...parts.baselines} />
+        </RenderedOnce>
         {monitored > 0 ? (
           <>
             <h3 id="convergence-title">Convergence: new flow tuples per day</h3>
             <ConvergenceChartOnClient series={chart} />
-            <Rendered html={html.numbers} />
+            <RenderedOnce of={parts.numbers} part="numbers" className="rendered">
+              <ConvergenceNumbers {...parts.numbers} />
+            </RenderedOnce>
           </>
         ) : null}
       </section>

@@ -16,8 +16,9 @@ import { runIntent } from "~/utils/forms.server";
 import { requirePlant } from "~/http/plant-guard.server";
 import { plantIntents } from "./intents.server";
 import { OwnershipPanel } from "./OwnershipPanel";
-import { EvidenceSection, Rendered } from "./EvidenceSection";
-import { PhasesSection } from "./sections";
+import { EvidenceSection } from "./EvidenceSection";
+import { AssetsSection, HistorySection, PhasesSection, WindowsSection, ZonesSection } from "./sections";
+import { RenderedOnce } from "~/components/RenderedOnce";
 import { sharedSections } from "./shared.server";
 import { SectionIndex } from "./SectionIndex";
 
@@ -184,14 +185,22 @@ export default function PlantPage() {
             personId={personId}
             reply={reply}
           />
-          <Rendered html={data.html.zones} />
+          <RenderedOnce of={data.parts.zones} part="zones" className="rendered">
+            <ZonesSection {...data.parts.zones} />
+          </RenderedOnce>
           <EvidenceSection />
           <div className="plant-row">
             <div>
-              <Rendered html={data.html.assets} />
-              <Rendered html={data.html.windows} />
+              <RenderedOnce of={data.parts.assets} part="assets" className="rendered">
+                <AssetsSection {...data.parts.assets} />
+              </RenderedOnce>
+              <RenderedOnce of={data.parts.windows} part="windows" className="rendered">
+                <WindowsSection {...data.parts.windows} />
+              </RenderedOnce>
             </div>
-            <Rendered html={data.html.history} />
+            <RenderedOnce of={data.parts.history} part="history" className="rendered">
+              <HistorySection {...data.parts.history} />
+            </RenderedOnce>
           </div>
         </div>
       </div>

@@ -1,5 +1,4 @@
-import { renderToStaticMarkup } from "react-dom/server";
-import { BaselineTable, ConvergenceNumbers, type BaselineEvidenceRow } from "~/components/BaselineEvidence";
+import type { BaselineEvidenceRow } from "~/components/BaselineEvidence";
 import type { PlantReadiness } from "~/domain/readiness";
 import { assetBreakdown, listZones } from "~/models/plants.server";
 import { conduitSignoffStates, listConduitDetails } from "~/models/conduits.server";
@@ -8,13 +7,12 @@ import { listWindows } from "~/models/outage-windows.server";
 import { loadSettings } from "~/models/readiness.server";
 import { countStagedHosts, countViolations } from "~/models/triage.server";
 import { plantHistorySlice } from "~/http/plant-history.server";
-import { renderedOnce } from "~/http/rendered-once.server";
+import { keptPerChange } from "~/http/kept-per-change.server";
 import type { getDb } from "~/utils/db.server";
-import { AssetsSection, HistorySection, WindowsSection, ZonesSection } from "./sections";
 
 // What the plant page shows the same to every reader who sees the plant as much (in full, or as a summary): zones
 // and conduits, the baselines and their numbers, the assets by kind and zone, the next windows, the recent history,
-// and the counts of the lists on pages of their own. Read and rendered once per change of the plant: the key is the
+// and the counts of the lists on pages of their own. Read once per change of the plant: the key is the
 // instant its readiness was computed, which every audited change of the plant (and of the settings) renews, and
 // which is at most five minutes old (windows and ages move with the clock).
 
@@ -25,7 +23,7 @@ const SHOWN_FLOWS = 3;
 /** The newest history entries the page shows; the rest are on the history page. */
 const RECENT_HISTORY = 3;
 
-const sections = renderedOnce<SharedSections>(200);
+const sections = keptPerChange<SharedSections>(200);
 
 export type SharedSections = Awaited<ReturnType<typeof compute>>;
 
@@ -106,26 +104,21 @@ async function compute(
   }));
   const code = plant.code;
   return {
-    html: {
-      zones: renderToStaticMarkup(<ZonesSection plantCode={code} full={full} zones={zones} conduits={conduits} />),
-      baselines: renderToStaticMarkup(
-        <BaselineTable plantCode={code} rows={baselines} thresholds={thresholds} timeZone={plant.time_zone} />
-      ),
-      numbers: renderToStaticMarkup(<ConvergenceNumbers rows={baselines} />),
-      assets: renderToStaticMarkup(
-        <AssetsSection
-          plantCode={code}
-          full={full}
-          breakdown={shownBreakdown}
-          zones={zones}
-          conduitCount={conduits.length}
-          assetCount={assetCount}
-        />
-      ),
-      windows: renderToStaticMarkup(<WindowsSection plantCode={code} windows={windows} />),
-      history: renderToStaticMarkup(
-        <HistorySection plantCode={code} timeZone={plant.time_zone} recent={recentHistory} />
-      ),
+    /** The props of each section rendered once per change (`RenderedOnce` keys the kept markup on these objects). */
+    parts: {
+      zones: { plantCode: code, full, zones, conduits },
+      baselines: { plantCode: code, rows: baselines, thresholds, timeZone: plant.time_zone },
+      numbers: { rows: baselines },
+      assets: {
+        plantCode: code,
+        full,
+        breakdown: shownBreakdown,
+        zones,
+        conduitCount: conduits.length,
+        assetCount,
+      },
+      windows: { plantCode: code, windows },
+      history: { plantCode: code, timeZone: plant.time_zone, recent: recentHistory },
     },
     /** The convergence chart's series, drawn on the client: per conduit, "day:count" pairs (a short text to send). */
     chart: baselines
