@@ -365,23 +365,25 @@ export default function Dashboard() {
         ) : null}
         {burnup.length > PRINTED_WEEKS ? (
           <p className="print-only burnup-print-note">
-            Printed: the last {PRINTED_WEEKS} weeks; the full table ({burnup.length} weeks) is on the screen version
-            of this page and in the rollup JSON (/api/rollup).
+            Printed: the last {PRINTED_WEEKS} weeks; the full table ({burnup.length} weeks) is on the screen version of
+            this page and in the rollup JSON (/api/rollup).
           </p>
         ) : null}
-        <DataTable
-          wrap="table-wrap scroll-table"
-          className="burnup-table"
-          caption="Plants through each gate by the end of each week"
-          columns={BURNUP_COLUMNS}
-          rows={burnup}
-          rowKey={(w) => w.week}
-          rowProps={(w) => ({
-            "data-week": w.week,
-            // On paper only the last weeks: the older ones never change and would run the table over pages.
-            className: printedFrom !== null && w.week < printedFrom ? "print-hidden" : undefined,
-          })}
-        />
+        <RenderedOnce of={data} part="burnup" className="rendered-once">
+          <DataTable
+            wrap="table-wrap scroll-table"
+            className="burnup-table"
+            caption="Plants through each gate by the end of each week"
+            columns={BURNUP_COLUMNS}
+            rows={burnup}
+            rowKey={(w) => w.week}
+            rowProps={(w) => ({
+              "data-week": w.week,
+              // On paper only the last weeks: the older ones never change and would run the table over pages.
+              className: printedFrom !== null && w.week < printedFrom ? "print-hidden" : undefined,
+            })}
+          />
+        </RenderedOnce>
       </section>
 
       <section className="panel" aria-labelledby="rag-title" id="forecast">
