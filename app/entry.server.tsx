@@ -3,7 +3,7 @@ import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { DocumentProvider } from "~/components/RenderedOnce";
-import { documentRenderer } from "~/http/document.server";
+import { documentRenderer, withoutViewPadding } from "~/http/document.server";
 import { loadRollup } from "~/http/readiness-cache.server";
 import { pruneSignInRecords as prune } from "~/models/sessions.server";
 import { getDb } from "~/utils/db.server";
@@ -52,7 +52,7 @@ export default function handleRequest(
           const chunks: Buffer[] = [];
           const written = new Writable({
             write(chunk: Buffer, _encoding, done) {
-              chunks.push(chunk);
+              chunks.push(withoutViewPadding(chunk));
               done();
             },
             final(done) {

@@ -39,3 +39,20 @@ export function documentRenderer(): DocumentRenderer & {
     },
   };
 }
+
+/** The size of the buffer React's server renderer fills before handing it over (react-dom-server, VIEW_SIZE). */
+const REACT_VIEW_SIZE = 2048;
+
+/**
+ * A chunk of a rendered document without the padding React 18 leaves in it: when the next character of a text does
+ * not fit in what is left of its 2,048-byte buffer (a character of two to four bytes with one to three bytes left),
+ * it hands over the whole buffer, the unwritten zero bytes at its end included (react-dom-server 18.3,
+ * writeStringChunk). A page never holds a zero byte of its own: React writes text as UTF-8, where only U+0000 is a
+ * zero byte, and forms refuse control characters.
+ */
+export function withoutViewPadding(chunk: Buffer): Buffer {
+  if (chunk.length !== REACT_VIEW_SIZE) return chunk;
+  let end = chunk.length;
+  while (end > chunk.length - 3 && chunk[end - 1] === 0) end--;
+  return end === chunk.length ? chunk : chunk.subarray(0, end);
+}

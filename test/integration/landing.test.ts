@@ -44,7 +44,7 @@ const get = (pathname: string, cookie: string) =>
 
 /** The cells' text of the plant list's rows, by plant code, in page order. */
 function plantRows(html: string): [string, string[]][] {
-  const body = /<table class="plants-table">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? "";
+  const body = /<table class="plants-table[^"]*">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? "";
   return [...body.matchAll(/<tr[^>]*data-plant="([^"]+)"[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => [
     m[1]!,
     [...m[2]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) =>

@@ -20,7 +20,7 @@ let server: RunningServer;
 let cookie: string;
 
 function rows(html: string): string[] {
-  const body = /<table class="plants-table">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? "";
+  const body = /<table class="plants-table[^"]*">[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? "";
   return [...body.matchAll(/href="\/plants\/([A-Z0-9]+)"/g)].map((m) => m[1]!);
 }
 

@@ -91,9 +91,10 @@ function parseCsv(text: string): string[][] {
   return records;
 }
 
-/** The text of an HTML fragment, tags dropped and whitespace collapsed. */
+/** The text of an HTML fragment as a screen reader says it: marks hidden from it dropped, tags dropped, whitespace collapsed. */
 const textOf = (html: string) =>
   html
+    .replace(/<span[^>]*aria-hidden="true"[^>]*>[^<]*<\/span>/g, "")
     .replace(/<[^>]+>/g, " ")
     .replace(/&amp;/g, "&")
     .replace(/&#x27;|&#39;/g, "'")
