@@ -134,21 +134,11 @@ export function ConvergenceNumbers({ rows }: { rows: BaselineEvidenceRow[] }) {
 }
 
 /** The convergence chart, drawn once the page runs on the client (the numbers are beside it in any case). */
-export function ConvergenceChartOnClient({ series }: { series: { conduit: string; points: string }[] }) {
+export function ConvergenceChartOnClient({ rows }: { rows: BaselineEvidenceRow[] }) {
   const hydrated = useHydrated();
+  const series = rows
+    .filter((row) => row.curve.length > 0)
+    .map((row): ConvergenceSeries => ({ conduit: row.name, points: row.curve }));
   if (!hydrated || !ConvergenceChart || series.length === 0) return null;
-  return (
-    <ConvergenceChart
-      label="New flow tuples per day of each conduit's baseline epoch"
-      series={series.map(
-        ({ conduit, points }): ConvergenceSeries => ({
-          conduit,
-          points: points.split(" ").map((pair) => {
-            const [dayNumber, newTuples] = pair.split(":").map(Number);
-            return { dayNumber: dayNumber!, newTuples: newTuples! };
-          }),
-        })
-      )}
-    />
-  );
+  return <ConvergenceChart label="New flow tuples per day of each conduit's baseline epoch" series={series} />;
 }

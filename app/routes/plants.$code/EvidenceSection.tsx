@@ -11,7 +11,7 @@ const count = (n: number) => n.toLocaleString("en-US");
  * client, and the wrong flows and staged hosts counted, each list on a page of its own.
  */
 export function EvidenceSection() {
-  const { full, plant, violations, hostCounts, canTriage, ingestAnomalies, parts, chart, monitored } =
+  const { full, plant, violations, hostCounts, canTriage, ingestAnomalies, parts, monitored } =
     useLoaderData<typeof loader>();
   return (
     <div id="evidence">
@@ -59,7 +59,7 @@ export function EvidenceSection() {
         {monitored > 0 ? (
           <>
             <h3 id="convergence-title">Convergence: new flow tuples per day</h3>
-            <ConvergenceChartOnClient series={chart} />
+            <ConvergenceChartOnClient rows={parts.numbers.rows} />
             <RenderedOnce of={parts.numbers} part="numbers" className="rendered">
               <ConvergenceNumbers {...parts.numbers} />
             </RenderedOnce>

@@ -120,10 +120,6 @@ async function compute(
       windows: { plantCode: code, windows },
       history: { plantCode: code, timeZone: plant.time_zone, recent: recentHistory },
     },
-    /** The convergence chart's series, drawn on the client: per conduit, "day:count" pairs (a short text to send). */
-    chart: baselines
-      .filter((row) => row.curve.length > 0)
-      .map((row) => ({ conduit: row.name, points: row.curve.map((p) => `${p.dayNumber}:${p.newTuples}`).join(" ") })),
     monitored: baselines.length,
     hostCounts,
     violations: full
