@@ -1,7 +1,7 @@
 import { TableHead, TableScroll } from "~/components/DataTable";
 import { BaselineStatusBadge } from "~/components/BaselineBadge";
 import { ConvergenceChart, type ConvergenceSeries } from "~/components/ConvergenceChart.client";
-import { countedDaysText, type BaselineStatus, type BaselineThresholds } from "~/domain/baseline";
+import { countedDaysText, maturityText, type BaselineStatus, type BaselineThresholds } from "~/domain/baseline";
 import { formatDate } from "~/domain/time";
 import { useHydrated } from "~/utils/hydrated";
 
@@ -87,13 +87,7 @@ export function BaselineTable({
                   <a href={`/plants/${plantCode}/violations`}>{`${row.wrongOpen} open of ${row.wrongTotal}`}</a>
                 )}
               </td>
-              <td>
-                {row.matureOn
-                  ? `mature since ${formatDate(row.matureOn)}`
-                  : row.earliestMaturity
-                  ? `earliest ${formatDate(row.earliestMaturity)}`
-                  : "—"}
-              </td>
+              <td>{maturityText(row)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,4 +1,5 @@
 import { addDays, daysBetween, localDay } from "./calendar";
+import { formatDate } from "./time";
 
 // Baseline maturity of one monitored conduit, from its daily observations. See the spec's "Baseline
 // maturity": epochs, counted days, convergence, maturity that sticks, stalls and joint acceptance.
@@ -302,6 +303,13 @@ export function computeBaseline(
 
 /** The thresholds a baseline's words quote (program settings, never constants). */
 export type BaselineThresholds = Pick<BaselineSettings, "matureDays" | "stallDays">;
+
+/** When a baseline matured, or the earliest day it can: "mature since 1 Oct 2026", "earliest 20 Dec 2026", or "—". */
+export function maturityText(baseline: Pick<Baseline, "matureOn" | "earliestMaturity">): string {
+  if (baseline.matureOn) return `mature since ${formatDate(baseline.matureOn)}`;
+  if (baseline.earliestMaturity) return `earliest ${formatDate(baseline.earliestMaturity)}`;
+  return "—";
+}
 
 /**
  * A baseline's counted days in words, against the configured thresholds: "12 of 30 counted days" while collecting;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  maturityText,
   alertWiringAllowed,
   collapsePort,
   computeBaseline,
@@ -184,5 +185,13 @@ describe("the current baseline epoch", () => {
       epochStarts([cutover(1, CUTOVER, 1), cutover(2, null), cutover(3, "2026-03-10T10:00:00.000Z")], ZONE),
       ["2026-03-02", "2026-03-11"]
     );
+  });
+});
+
+describe("a baseline's maturity in words", () => {
+  it("says since when it is mature, else the earliest day it can be, else nothing", () => {
+    assert.equal(maturityText({ matureOn: "2026-10-01", earliestMaturity: null }), "mature since 1 Oct 2026");
+    assert.equal(maturityText({ matureOn: null, earliestMaturity: "2026-12-20" }), "earliest 20 Dec 2026");
+    assert.equal(maturityText({ matureOn: null, earliestMaturity: null }), "—");
   });
 });

@@ -3,7 +3,7 @@ import { gapText } from "~/components/BaselineEvidence";
 import { TableHead, TableScroll } from "~/components/DataTable";
 import { MustActList } from "~/components/dashboard/MustAct";
 import { PartBadge } from "~/components/SignoffParts";
-import { countedDaysText, type BaselineThresholds } from "~/domain/baseline";
+import { countedDaysText, maturityText, type BaselineThresholds } from "~/domain/baseline";
 import { ageInWords } from "~/domain/rollup";
 import { PART_LABELS } from "~/domain/signoffs";
 import { formatDate, formatDuration, formatLocal } from "~/domain/time";
@@ -174,13 +174,7 @@ export function BaselineTable({
               <td className="nowrap">{formatDate(c.epochStart)}</td>
               <td>{c.monitored ? gapText(c.gaps) : "—"}</td>
               <td className="num">{c.wrongTotal === 0 ? "0" : `${c.wrongOpen} open of ${c.wrongTotal}`}</td>
-              <td className="nowrap">
-                {c.matureOn
-                  ? `mature on ${formatDate(c.matureOn)}`
-                  : c.earliestMaturity
-                  ? `earliest ${formatDate(c.earliestMaturity)}`
-                  : "—"}
-              </td>
+              <td className="nowrap">{maturityText(c)}</td>
             </tr>
           ))}
         </tbody>
