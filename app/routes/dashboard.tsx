@@ -11,6 +11,7 @@ import { useHydrated } from "~/utils/hydrated";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { DataTable, PlantName, type Column } from "~/components/DataTable";
 import { InAppLinks, RenderedOnce } from "~/components/RenderedOnce";
+import { BlockerFlag } from "~/components/dashboard/BlockerFlag";
 import { requestedWindow } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
 import { CRITERIA } from "~/domain/readiness";
@@ -223,14 +224,7 @@ const BLOCKER_COLUMNS: Column<DashboardData["topBlockers"][number]>[] = [
   { header: "Open for", cell: (b) => ageInWords(b.ageDays) },
   {
     header: "Flag",
-    cell: (b) =>
-      b.flag === "30+" ? (
-        <span className="badge bad">30+ days</span>
-      ) : b.flag === "14+" ? (
-        <span className="badge warn">14+ days</span>
-      ) : (
-        "—"
-      ),
+    cell: (b) => (b.flag === null ? "—" : <BlockerFlag flag={b.flag} />),
   },
 ];
 

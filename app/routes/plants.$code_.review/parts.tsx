@@ -1,6 +1,7 @@
 import { BaselineStatusBadge } from "~/components/BaselineBadge";
 import { gapText } from "~/components/BaselineEvidence";
 import { TableHead, TableScroll } from "~/components/DataTable";
+import { BlockerFlag } from "~/components/dashboard/BlockerFlag";
 import { MustActList } from "~/components/dashboard/MustAct";
 import { PartBadge } from "~/components/SignoffParts";
 import { countedDaysText, maturityText, type BaselineThresholds } from "~/domain/baseline";
@@ -116,7 +117,7 @@ export function BlockersTable({ blockers }: { blockers: ReviewData["blockers"] }
                 {ageInWords(b.ageDays)}
                 {b.flag ? (
                   <div>
-                    <span className={b.flag === "30+" ? "badge bad" : "badge warn"}>⚑ {b.flag} days</span>
+                    <BlockerFlag flag={b.flag} />
                   </div>
                 ) : null}
               </td>
