@@ -7,6 +7,7 @@ import {
 } from "./baseline";
 import { addDays, localDay } from "./calendar";
 import { alertBlockReason, checklistJudgement, conduitGaps, judge, latestTick } from "./criteria-judgement";
+import { findingsOfConduit, reviewDesign, type DesignFacts, type DesignFinding } from "./design-review";
 import { currentPhase } from "./phase";
 import type { PartState } from "./signoffs";
 import { PHASES, type Phase, type PlantPhase } from "./vocabulary";
@@ -132,6 +133,8 @@ export interface PlantState {
   checklist: ChecklistEntry[];
   waivers: WaiverEntry[];
   windows: WindowFact[];
+  /** What the design rules read: zones with their levels, conduits with their endpoints and flows. */
+  design: DesignFacts;
 }
 
 export interface CriterionResult {
@@ -175,6 +178,8 @@ export interface ConduitReadiness {
   baseline: Baseline;
   /** Why alerts may not be wired yet, or null when they may. */
   alertBlock: string | null;
+  /** The design review's findings bearing on this conduit. */
+  findings: DesignFinding[];
 }
 
 export interface PlantReadiness {
@@ -186,6 +191,8 @@ export interface PlantReadiness {
   /** The earliest plant-local day alerting can be live, or null when it cannot be forecast. */
   forecastLive: string | null;
   forecastReason: string | null;
+  /** Every finding of the design review of the plant's zones and conduits. */
+  design: DesignFinding[];
 }
 
 function conduitState(c: ConduitFacts, baseline: Baseline): ConduitState {
@@ -273,6 +280,7 @@ export function computeReadiness(state: PlantState, at: string, settings: Baseli
     return { phase, status, passedAt: pass?.passedAt ?? null, passedBy: pass?.by ?? null, criteria };
   });
   const phase = currentPhase(passes.keys());
+  const design = reviewDesign(state.design);
   const conduits = state.conduits.map((c): ConduitReadiness => {
     const baseline = baselines.get(c.id)!;
     return {
@@ -284,6 +292,7 @@ export function computeReadiness(state: PlantState, at: string, settings: Baseli
       alertBlock: c.monitored
         ? alertBlockReason(baseline, c.name, settings)
         : `“${c.name}” is not monitored, so there is nothing to alert on.`,
+      findings: findingsOfConduit(design, c.id),
     };
   });
   const livePass = state.passes.find((p) => p.phase === "alerting");
@@ -291,7 +300,16 @@ export function computeReadiness(state: PlantState, at: string, settings: Baseli
     phase === "complete" && livePass
       ? { day: localDay(livePass.passedAt, state.timeZone), reason: null }
       : forecast(state, baselines, at);
-  return { code: state.code, phase, at, gates, conduits, forecastLive: live.day, forecastReason: live.reason };
+  return {
+    code: state.code,
+    phase,
+    at,
+    gates,
+    conduits,
+    forecastLive: live.day,
+    forecastReason: live.reason,
+    design,
+  };
 }
 
 /** Unmet criteria (not waived) that stand between the plant and passing its current gate. */

@@ -154,7 +154,7 @@ export async function loadPlantStates(
       .execute(),
     db
       .selectFrom("zone")
-      .select(["plant_id", "id", "name", "kind", "sl_target"])
+      .select(["plant_id", "id", "name", "kind", "sl_target", "purdue_level"])
       .where("plant_id", "in", ids)
       .orderBy("name")
       .execute(),
@@ -364,6 +364,22 @@ export async function loadPlantStates(
         slTarget: z.sl_target,
       })),
       conduits,
+      design: {
+        zones: (byPlant.zones.get(plant.id) ?? []).map((z) => ({
+          id: z.id,
+          name: z.name,
+          kind: z.kind,
+          purdueLevel: z.purdue_level,
+          slTarget: z.sl_target,
+        })),
+        conduits: (byPlant.conduits.get(plant.id) ?? []).map((c) => ({
+          id: c.id,
+          name: c.name,
+          zoneAId: c.zone_a_id,
+          zoneBId: c.zone_b_id,
+          flowCount: byConduit.flows.get(c.id)?.length ?? 0,
+        })),
+      },
       split: {
         written: plant.ownership_split !== null,
         parts: SIGNOFF_PARTS.map((part) => partState(splitSignoffs, part, splitHash)),

@@ -111,6 +111,18 @@ function readyPlant(): PlantState {
         endsAt: "2026-03-01T10:00:00.000Z",
       },
     ],
+    design: {
+      zones: [
+        { id: 1, name: "Line 1", kind: "process_control", purdueLevel: 1, slTarget: 3 },
+        { id: 2, name: "Supervisory", kind: "supervisory", purdueLevel: 2, slTarget: 2 },
+        { id: 3, name: "Engineering", kind: "engineering_workstation", purdueLevel: 3, slTarget: 2 },
+        { id: 4, name: "Corporate", kind: "corporate", purdueLevel: 4, slTarget: 1 },
+      ],
+      conduits: [
+        { id: 1, name: "Conduit 1", zoneAId: 3, zoneBId: 4, flowCount: 2 },
+        { id: 2, name: "Conduit 2", zoneAId: 3, zoneBId: 2, flowCount: 2 },
+      ],
+    },
   };
 }
 
