@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+import type { FindingSeverity } from "../app/domain/design-review";
 import type { SignoffPart } from "../app/domain/signoffs";
 import type {
   AssetKind,
@@ -205,6 +206,18 @@ export interface SignoffTable {
   note: string | null;
   revoked_at: string | null;
   revoked_reason: string | null;
+}
+
+/** A design-review warning a signer acknowledged with their signoff, as they were shown it, and why. */
+export interface SignoffAcknowledgementTable {
+  id: Generated<number>;
+  signoff_id: number;
+  /** The warning's code and objects at fault, as `acknowledgementKey` writes them. */
+  finding_key: string;
+  code: string;
+  severity: FindingSeverity;
+  message: string;
+  reason: string;
 }
 
 export interface AuditEventTable {
@@ -423,6 +436,7 @@ export interface Database {
   api_token: ApiTokenTable;
   api_token_plant: ApiTokenPlantTable;
   signoff: SignoffTable;
+  signoff_acknowledgement: SignoffAcknowledgementTable;
   audit_event: AuditEventTable;
   program_setting: ProgramSettingTable;
   checklist_tick: ChecklistTickTable;

@@ -2,6 +2,8 @@ import { ActForm, ReplyNotice } from "~/components/forms/ActForm";
 import { TableHead, TableScroll } from "~/components/DataTable";
 import { Field } from "~/components/forms/Field";
 import { replyFor } from "~/utils/reply";
+import { SeverityMark } from "~/components/DesignFindings";
+import { ACK_REASON_MAX, ACK_REASON_MIN, type Acknowledgement } from "~/domain/acknowledgements";
 import {
   PART_LABELS,
   PART_OWNER_LABELS,
@@ -32,13 +34,71 @@ export function PartBadge({ state }: { state: PartState }) {
   return <span className={badge.className}>{badge.text}</span>;
 }
 
-/** The two owners' parts of one object, each with its state and the controls this person may use. */
+/** A design-review warning a signature must acknowledge: its reason's field, code and sentence. */
+export interface WarningToAcknowledge {
+  field: string;
+  code: string;
+  message: string;
+}
+
+/** What a signature acknowledged of the design review, and why; nothing when it acknowledged nothing. */
+export function AcknowledgementList({
+  acknowledgements,
+}: {
+  acknowledgements: readonly Acknowledgement[] | undefined;
+}) {
+  if (!acknowledgements || acknowledgements.length === 0) return null;
+  return (
+    <ul className="acknowledgements">
+      {acknowledgements.map((a) => (
+        <li key={a.key}>
+          <SeverityMark severity={a.severity} /> <code>{a.code}</code> {a.message}{" "}
+          <span className="acknowledgement-reason">Acknowledged: “{a.reason}”</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The reason fields of a signature's form, one per warning, required. */
+function AcknowledgementFields({ warnings }: { warnings: readonly WarningToAcknowledge[] }) {
+  if (warnings.length === 0) return null;
+  return (
+    <fieldset className="acknowledge">
+      <legend>The design review warns; say why you sign anyway</legend>
+      {warnings.map((warning) => (
+        <Field
+          key={warning.field}
+          label={
+            <>
+              <SeverityMark severity="warning" /> <code>{warning.code}</code> {warning.message}
+            </>
+          }
+          hint={`Your reason (${ACK_REASON_MIN} to ${ACK_REASON_MAX} characters), kept with your signature.`}
+          name={warning.field}
+          as="textarea"
+          rows={2}
+          required
+          minLength={ACK_REASON_MIN}
+          maxLength={ACK_REASON_MAX}
+        />
+      ))}
+    </fieldset>
+  );
+}
+
+/**
+ * The two owners' parts of one object, each with its state and the controls this person may use. A conduit's parts
+ * also carry the design review's warnings each signature acknowledges, and what the standing signatures acknowledged.
+ */
 export function SignoffParts({
   parts,
   hash,
   revision,
   controls,
   owners,
+  warnings = [],
+  acknowledgements = {},
   reply,
 }: {
   parts: PartState[];
@@ -46,6 +106,10 @@ export function SignoffParts({
   revision: number;
   controls: Record<SignoffPart, SignControl>;
   owners?: Record<SignoffPart, string | null>;
+  /** The design review's warnings a signature acknowledges, each with a reason. */
+  warnings?: readonly WarningToAcknowledge[];
+  /** What each signoff acknowledged, by signoff id. */
+  acknowledgements?: Readonly<Record<string, readonly Acknowledgement[]>>;
   /** The action's answer: a refused signature shows under its part's form. */
   reply: unknown;
 }) {
@@ -71,6 +135,7 @@ export function SignoffParts({
                 state.reason
               )}
             </p>
+            {state.valid ? <AcknowledgementList acknowledgements={acknowledgements[state.valid.id]} /> : null}
             {control.allowed ? (
               <ActForm
                 intent="sign"
@@ -80,6 +145,7 @@ export function SignoffParts({
                 hiddenFields={{ part: state.part, hash, revision }}
                 className="inline-form"
               >
+                <AcknowledgementFields warnings={warnings} />
                 <Field label="Note" optional name="note" type="text" maxLength={500} />
                 <button type="submit">{signLabel(revision)}</button>
               </ActForm>
@@ -108,9 +174,12 @@ export function SignoffHistory({
   auditHref,
   currentHash,
   personId,
+  acknowledgements = {},
   reply,
 }: {
   history: SignoffRecord[];
+  /** What each signoff acknowledged of the design review, by signoff id: shown beside its note. */
+  acknowledgements?: Readonly<Record<string, readonly Acknowledgement[]>>;
   /** How many signoffs there are in all: the history shows the standing ones and the most recent others. */
   total: number;
   auditHref: string | null;
@@ -150,7 +219,16 @@ export function SignoffHistory({
         </p>
       ) : null}
       <table>
-        <TableHead columns={["Signed", "Part", "By", { header: "Revision", numeric: true }, "State", "Note"]} />
+        <TableHead
+          columns={[
+            "Signed",
+            "Part",
+            "By",
+            { header: "Revision", numeric: true },
+            "State",
+            "Note and acknowledgements",
+          ]}
+        />
         <tbody>
           {history.map((signoff) => (
             <tr key={signoff.id}>
@@ -189,7 +267,10 @@ export function SignoffHistory({
                   </details>
                 ) : null}
               </td>
-              <td>{signoff.note ?? ""}</td>
+              <td>
+                {signoff.note ?? ""}
+                <AcknowledgementList acknowledgements={acknowledgements[signoff.id]} />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,3 +1,4 @@
+import type { DesignFinding } from "./design-review";
 import { controlOf, refusal, type Control, type ActRefusal } from "./refusals";
 import { ROLE_LABELS, type Role } from "./vocabulary";
 
@@ -95,6 +96,7 @@ export type SignRefusalCode =
   | "not_a_person"
   | "not_permitted"
   | "not_signable"
+  | "design_error"
   | "no_owner"
   | "not_owner"
   | "already_signed";
@@ -141,6 +143,8 @@ export interface SigningFacts {
     currentHash: string;
     /** Why it cannot be signed at all (nothing written yet), null when it can. */
     notSignableWhy: string | null;
+    /** The design review's findings bearing on it (a conduit); an error among them keeps it from being signed. */
+    findings?: readonly DesignFinding[];
   };
   /** The assigned owner of the part (null: nobody is assigned); undefined when anyone of the part's role signs. */
   owner?: { id: number; name: string } | null;
@@ -157,6 +161,16 @@ export function signingRefusals(facts: SigningFacts): ActRefusal<SignRefusalCode
   const refusals = signerRefusals(part, signer);
   if (refusals.length > 0) return refusals;
   if (subject.notSignableWhy !== null) refusals.push(refusal("not_signable", 409, subject.notSignableWhy));
+  for (const finding of subject.findings ?? []) {
+    if (finding.severity !== "error") continue;
+    refusals.push(
+      refusal(
+        "design_error",
+        409,
+        `The design review finds an error (${finding.code}): ${finding.message} Correct it before signing.`
+      )
+    );
+  }
   if (owner === null) {
     refusals.push(refusal("no_owner", 409, "No owner is assigned to this part yet; assign one before signing."));
   } else if (owner !== undefined && owner.id !== signer.personId) {

@@ -1,4 +1,6 @@
+import { decideAcknowledgements } from "~/domain/acknowledgements";
 import { sortFlows, type AllowedFlow } from "~/domain/conduits";
+import type { DesignFinding } from "~/domain/design-review";
 import { can } from "~/domain/permissions";
 import {
   changesBetween,
@@ -18,6 +20,7 @@ import {
   type SignoffPart,
 } from "~/domain/signoffs";
 import { recordAudit } from "~/models/audit.server";
+import { computeReadinessOf } from "~/models/readiness.server";
 import { revisionConflict, revisionTrail } from "~/models/revisions.server";
 import {
   conduitHash,
@@ -32,7 +35,7 @@ import {
 } from "~/models/signoffs.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
-import { ActError, RevisionConflictError } from "~/utils/errors";
+import { ActError, FieldsRefused, RevisionConflictError } from "~/utils/errors";
 
 export interface ConduitDetail extends ConduitDefinition {
   zoneAName: string;
@@ -142,12 +145,16 @@ function conduitLabel(conduit: { name: string }): string {
   return `Conduit “${conduit.name}”`;
 }
 
-/** The facts the signing decision needs to judge a signer of one part of the conduit. */
+/**
+ * The facts the signing decision needs to judge a signer of one part of the conduit, with the design review's
+ * findings bearing on it.
+ */
 export function conduitSigningFacts(
   conduit: ConduitDetail,
   part: SignoffPart,
   signer: Signer,
-  signoffs: readonly PlacedSignoff[]
+  signoffs: readonly PlacedSignoff[],
+  findings: readonly DesignFinding[]
 ): SigningFacts {
   return {
     part,
@@ -157,6 +164,7 @@ export function conduitSigningFacts(
       revision: conduit.revision,
       currentHash: conduit.hash,
       notSignableWhy: null,
+      findings,
     },
     owner: part === "design_change_control" ? conduit.designOwner : conduit.monitoringOwner,
     signoffs: signoffs.filter((s) => s.subjectId === conduit.id),
@@ -448,7 +456,18 @@ export async function assignConduitOwners(
   });
 }
 
-/** The assigned owner of a part signs the conduit's current revision. */
+/** The design review's findings bearing on a conduit, judged now from what the executor reads. */
+async function conduitFindings(tx: Executor, conduit: ConduitDetail, now: Date): Promise<DesignFinding[]> {
+  const plant = await tx.selectFrom("plant").select("code").where("id", "=", conduit.plantId).executeTakeFirstOrThrow();
+  const [readiness] = await computeReadinessOf(tx, now.toISOString(), [plant.code]);
+  return readiness?.conduits.find((c) => c.id === conduit.id)?.findings ?? [];
+}
+
+/**
+ * The assigned owner of a part signs the conduit's current revision, acknowledging with a reason (`reasons`, by
+ * acknowledgement key) every warning of the design review bearing on it as it stands in this transaction; an error
+ * of the design review keeps it from being signed.
+ */
 export async function signConduit(
   db: DB,
   actor: Actor,
@@ -459,6 +478,7 @@ export async function signConduit(
     seenHash: string;
     expectedRevision: number;
     note: string | null;
+    reasons: ReadonlyMap<string, string>;
   },
   now: Date = new Date()
 ): Promise<void> {
@@ -467,11 +487,22 @@ export async function signConduit(
     const [conduit] = await listConduitDetails(tx, input.plantId, input.conduitId);
     if (!conduit) throw new ActError(404, "No such conduit at this plant.");
     const signoffs = await listSignoffs(tx, input.plantId, "conduit");
+    const findings = await conduitFindings(tx, conduit, now);
     const refusals = signingRefusals(
-      conduitSigningFacts(conduit, input.part, signerOf(actor, input.part, input.plantId), signoffs)
+      conduitSigningFacts(conduit, input.part, signerOf(actor, input.part, input.plantId), signoffs, findings)
     );
     refuseSigning(refusals);
     await requireConduitRevision(tx, actor, conduit, input.expectedRevision, "sign");
+    const { acknowledgements, fieldErrors } = decideAcknowledgements(findings, input.reasons);
+    const refused = Object.keys(fieldErrors).length;
+    if (refused > 0) {
+      throw new FieldsRefused(
+        refused === 1
+          ? "Acknowledge the design review's warning with a reason before signing: see the field marked below."
+          : `Acknowledge each of the design review's warnings with a reason before signing: see the ${refused} fields marked below.`,
+        fieldErrors
+      );
+    }
     await insertSignoff(
       tx,
       actor,
@@ -486,6 +517,7 @@ export async function signConduit(
         note: input.note,
         objectLabel: conduitLabel(conduit),
         refusals,
+        acknowledgements,
       },
       now
     );

@@ -3,6 +3,7 @@ import type { Database } from "../../db/schema";
 import { sortFlows } from "~/domain/conduits";
 import { can } from "~/domain/permissions";
 import { ownershipSplitFields, type ConduitFieldsInput, type ConflictAct } from "~/domain/revisions";
+import type { Acknowledgement, AcknowledgementDecision } from "~/domain/acknowledgements";
 import type { ActRefusal } from "~/domain/refusals";
 import {
   PART_LABELS,
@@ -238,6 +239,8 @@ export async function insertSignoff(
     objectLabel: string;
     /** The decision's refusals of this act; any still standing once the revision is checked is thrown. */
     refusals: readonly ActRefusal[];
+    /** The design review's warnings the signer acknowledged (a conduit's signature), kept with the signoff. */
+    acknowledgements?: AcknowledgementDecision["acknowledgements"];
   },
   now: Date
 ) {
@@ -264,6 +267,22 @@ export async function insertSignoff(
     revoked_reason: null,
   };
   const { id } = await tx.insertInto("signoff").values(row).returning("id").executeTakeFirstOrThrow();
+  const acknowledgements = input.acknowledgements ?? [];
+  if (acknowledgements.length > 0) {
+    await tx
+      .insertInto("signoff_acknowledgement")
+      .values(
+        acknowledgements.map((a) => ({
+          signoff_id: id,
+          finding_key: a.key,
+          code: a.code,
+          severity: a.severity,
+          message: a.message,
+          reason: a.reason,
+        }))
+      )
+      .execute();
+  }
   await recordAudit(
     tx,
     actor,
@@ -275,10 +294,49 @@ export async function insertSignoff(
       summary: `${actor.name} signed ${lowerFirst(input.objectLabel)} (revision ${input.revision}) for ${PART_LABELS[
         input.part
       ].toLowerCase()}`,
-      after: { signoff: id, ...row },
+      after: {
+        signoff: id,
+        ...row,
+        ...(input.acknowledgements
+          ? {
+              acknowledgements: input.acknowledgements.map((a) => ({
+                code: a.code,
+                objects: a.objects.map((o) => ({ type: o.type, id: o.id, label: o.label })),
+                reason: a.reason,
+              })),
+            }
+          : {}),
+      },
     },
     now
   );
+}
+
+/** The design-review warnings each signoff acknowledged, by signoff id, in the order they were recorded. */
+export async function listAcknowledgements(
+  db: Executor,
+  signoffIds: readonly number[]
+): Promise<Map<number, Acknowledgement[]>> {
+  const bySignoff = new Map<number, Acknowledgement[]>();
+  if (signoffIds.length === 0) return bySignoff;
+  const rows = await db
+    .selectFrom("signoff_acknowledgement")
+    .select(["signoff_id", "finding_key", "code", "severity", "message", "reason"])
+    .where("signoff_id", "in", [...signoffIds])
+    .orderBy("id")
+    .execute();
+  for (const row of rows) {
+    const list = bySignoff.get(row.signoff_id) ?? [];
+    list.push({
+      key: row.finding_key,
+      code: row.code,
+      severity: row.severity,
+      message: row.message,
+      reason: row.reason,
+    });
+    bySignoff.set(row.signoff_id, list);
+  }
+  return bySignoff;
 }
 
 /**

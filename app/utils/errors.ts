@@ -36,6 +36,14 @@ export class RevisionConflictError extends ActError {
   }
 }
 
+/** 400: several fields refused at once, each with its messages; `message` is the form's sentence. */
+export class FieldsRefused extends ActError {
+  constructor(message: string, public fieldErrors: Record<string, string[]>) {
+    super(400, message, Object.keys(fieldErrors)[0]);
+    this.name = "FieldsRefused";
+  }
+}
+
 /** A refusal with every reason (and the field of each), as the domain rules give them. */
 export class RefusedAct extends ActError {
   constructor(status: 400 | 409, public reasons: Refusal[]) {

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { data, redirect } from "@remix-run/node";
 import type { z } from "~/utils/zod";
-import { ActError, RevisionConflictError } from "~/utils/errors";
+import { ActError, FieldsRefused, RevisionConflictError } from "~/utils/errors";
 import type { Confirmation, FormReply } from "~/utils/reply";
 import { draftOf } from "~/utils/revision-forms";
 
@@ -122,6 +122,7 @@ export function replyForError(error: ActError, intent: string, target?: string |
   if (error instanceof RevisionConflictError) {
     return { ...base, formError: error.message, fieldErrors: {}, conflict: error.conflict };
   }
+  if (error instanceof FieldsRefused) return { ...base, formError: error.message, fieldErrors: error.fieldErrors };
   return error.field
     ? { ...base, formError: checkFields(1), fieldErrors: { [error.field]: [error.message] } }
     : { ...base, formError: error.message, fieldErrors: {} };

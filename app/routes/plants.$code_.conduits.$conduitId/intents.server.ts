@@ -1,4 +1,5 @@
 import { z } from "~/utils/zod";
+import { reasonsOfForm } from "~/domain/acknowledgements";
 import { ConduitNameSchema, parseFlows, RuleNameSchema } from "~/domain/conduits";
 import { CONTROL_TYPES } from "~/domain/vocabulary";
 import { assignConduitOwners, signConduit, updateConduit } from "~/models/conduits.server";
@@ -20,6 +21,8 @@ export interface ConduitActContext {
   user: Actor;
   plant: { id: number; code: string };
   conduit: { id: number; revision: number };
+  /** The submitted form as posted: a signature's reasons for the design review's warnings are read from it. */
+  form: Record<string, FormDataEntryValue>;
 }
 
 const back = (anchor: string) => (ctx: ConduitActContext) =>
@@ -125,8 +128,8 @@ export const conduitIntents: IntentHandlers<ConduitActContext> = {
     location: back("#owners"),
   }),
   sign: signIntent(
-    ({ db, user, plant, conduit }: ConduitActContext, signature) =>
-      signConduit(db, user, { conduitId: conduit.id, plantId: plant.id, ...signature }),
+    ({ db, user, plant, conduit, form }: ConduitActContext, signature) =>
+      signConduit(db, user, { conduitId: conduit.id, plantId: plant.id, ...signature, reasons: reasonsOfForm(form) }),
     back("#owners")
   ),
   revoke: revokeIntent(back("#history")),

@@ -3,7 +3,9 @@ import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } fro
 import { ActForm } from "~/components/forms/ActForm";
 import { Confirmation } from "~/components/forms/Confirmation";
 import { Field } from "~/components/forms/Field";
+import { DesignFindings } from "~/components/DesignFindings";
 import { SignoffHistory, SignoffParts } from "~/components/SignoffParts";
+import { acknowledgementField, warningsOf } from "~/domain/acknowledgements";
 import { DIRECTION_ARROWS, formatFlow } from "~/domain/conduits";
 import { acceptanceRefusals, wiringRefusals } from "~/domain/alerting";
 import { can } from "~/domain/permissions";
@@ -22,7 +24,7 @@ import { loadSettings } from "~/models/baseline-settings.server";
 import { listZones } from "~/models/plants.server";
 import { readinessOf } from "~/http/readiness-cache.server";
 import { acceptanceSubject } from "~/models/readiness.server";
-import { listSignoffs, signerOf } from "~/models/signoffs.server";
+import { listAcknowledgements, listSignoffs, signerOf } from "~/models/signoffs.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 import { runIntent } from "~/utils/forms.server";
@@ -104,15 +106,31 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const controls = Object.fromEntries(
     parts.map((state) => [
       state.part,
-      signControl(conduitSigningFacts(conduit, state.part, signerOf(user, state.part, plant.id), history)),
+      signControl(
+        conduitSigningFacts(conduit, state.part, signerOf(user, state.part, plant.id), history, track.findings)
+      ),
     ])
   ) as Record<SignoffPart, { allowed: boolean; why: string | null }>;
+  const shown = shownHistory(history, conduit.hash);
+  const acknowledgements = Object.fromEntries(
+    await listAcknowledgements(
+      db,
+      shown.map((s) => s.id)
+    )
+  );
 
   return {
     plant: { code: plant.code, name: plant.name },
     conduit,
     parts,
-    history: shownHistory(history, conduit.hash),
+    history: shown,
+    acknowledgements,
+    findings: track.findings,
+    warnings: warningsOf(track.findings).map((warning) => ({
+      field: acknowledgementField(warning),
+      code: warning.code,
+      message: warning.message,
+    })),
     historyTotal: history.length,
     canReadAudit: can(user, "read:audit", plant.id),
     controls,
@@ -149,7 +167,7 @@ export async function action({ params, request }: ActionFunctionArgs) {
   const { plant, conduit } = await requireConduit(params);
   requirePermission(user, "read:plant", plant.id);
   const form = Object.fromEntries(await request.formData());
-  return runIntent(conduitIntents, { db: getDb(), user, plant, conduit }, request, form);
+  return runIntent(conduitIntents, { db: getDb(), user, plant, conduit, form }, request, form);
 }
 
 /** The owners' form's two choices: who owns each part, from whom. */
@@ -159,8 +177,21 @@ const OWNER_FIELDS = [
 ] as const;
 
 export default function ConduitPage() {
-  const { plant, conduit, parts, history, historyTotal, canReadAudit, controls, candidates, canEdit, personId } =
-    useLoaderData<typeof loader>();
+  const {
+    plant,
+    conduit,
+    parts,
+    history,
+    historyTotal,
+    acknowledgements,
+    findings,
+    warnings,
+    canReadAudit,
+    controls,
+    candidates,
+    canEdit,
+    personId,
+  } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   // After a conflict the owners' form holds what the person chose, over the conduit as it now stands.
   const ownersReply = replyFor(reply, "assign-owners");
@@ -230,6 +261,12 @@ export default function ConduitPage() {
         <section className="panel" aria-labelledby="owners-title" id="owners">
           <h2 id="owners-title">Owners and signoffs (CON-OWNERS)</h2>
           <Confirmation intents={["sign", "assign-owners"]} />
+          <h3>Design review</h3>
+          <DesignFindings
+            findings={findings}
+            plantCode={plant.code}
+            empty="The design review finds nothing bearing on this conduit."
+          />
           <SignoffParts
             parts={parts}
             hash={conduit.hash}
@@ -239,6 +276,8 @@ export default function ConduitPage() {
               design_change_control: conduit.designOwner?.name ?? null,
               monitoring_incident_response: conduit.monitoringOwner?.name ?? null,
             }}
+            warnings={warnings}
+            acknowledgements={acknowledgements}
             reply={reply}
           />
           {canEdit ? (
@@ -292,6 +331,7 @@ export default function ConduitPage() {
           auditHref={canReadAudit ? `/plants/${plant.code}/audit` : null}
           currentHash={conduit.hash}
           personId={personId}
+          acknowledgements={acknowledgements}
           reply={reply}
         />
       </section>

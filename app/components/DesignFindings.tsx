@@ -1,0 +1,70 @@
+import { Link } from "@remix-run/react";
+import { acknowledgementKey, type DesignFinding, type FindingSeverity } from "~/domain/design-review";
+import type { ObjectRef } from "~/domain/readiness";
+
+// The design review's findings as a list: each with its severity as a mark and a word (never colour alone), its
+// stable code, the sentence naming what is at fault, and links to the objects at fault.
+
+const SEVERITY: Record<FindingSeverity, { mark: string; word: string }> = {
+  error: { mark: "✕", word: "Error" },
+  warning: { mark: "!", word: "Warning" },
+};
+
+/** A finding's severity: its mark beside its word. */
+export function SeverityMark({ severity }: { severity: FindingSeverity }) {
+  const { mark, word } = SEVERITY[severity];
+  return (
+    <span className={`finding-mark finding-${severity}`}>
+      <span aria-hidden="true">{mark}</span> {word}
+    </span>
+  );
+}
+
+function objectLink(plantCode: string, object: Pick<ObjectRef, "type" | "id" | "label">) {
+  switch (object.type) {
+    case "conduit":
+      return <Link to={`/plants/${plantCode}/conduits/${object.id}`}>{object.label}</Link>;
+    case "asset":
+      return (
+        <Link to={`/plants/${plantCode}/assets?q=${encodeURIComponent(object.label)}#assets`}>{object.label}</Link>
+      );
+    case "zone":
+      return <Link to={`/plants/${plantCode}#zones`}>{object.label}</Link>;
+    default:
+      return <span>{object.label}</span>;
+  }
+}
+
+/** Every finding given, errors first as the review orders them; `empty` says what no finding means here. */
+export function DesignFindings({
+  findings,
+  plantCode,
+  empty = "The design review finds nothing here.",
+}: {
+  findings: readonly DesignFinding[];
+  plantCode: string;
+  empty?: string;
+}) {
+  if (findings.length === 0) return <p className="muted">{empty}</p>;
+  return (
+    <ul className="design-findings">
+      {findings.map((finding) => (
+        <li key={acknowledgementKey(finding)}>
+          <SeverityMark severity={finding.severity} /> <code>{finding.code}</code> {finding.message}
+          {finding.objects.length > 0 ? (
+            <span className="finding-objects">
+              {" "}
+              At fault:{" "}
+              {finding.objects.map((object, i) => (
+                <span key={`${object.type}:${object.id}`}>
+                  {i > 0 ? ", " : ""}
+                  {objectLink(plantCode, object)}
+                </span>
+              ))}
+            </span>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
