@@ -185,7 +185,9 @@ export function signingRefusals(facts: SigningFacts): ActRefusal<SignRefusalCode
       refusal(
         "already_signed",
         409,
-        `You have already signed revision ${subject.revision} of ${subject.label.toLowerCase()}.`
+        `You have already signed revision ${subject.revision} of ${subject.label.replace(/^./, (c) =>
+          c.toLowerCase()
+        )}.`
       )
     );
   }
