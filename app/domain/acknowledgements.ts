@@ -47,11 +47,6 @@ export function warningsOf(findings: readonly DesignFinding[]): DesignFinding[] 
   return findings.filter((f) => f.severity === "warning");
 }
 
-/** The errors among a conduit's findings, the ones that keep it from being signed. */
-export function errorsOf(findings: readonly DesignFinding[]): DesignFinding[] {
-  return findings.filter((f) => f.severity === "error");
-}
-
 export interface AcknowledgementDecision {
   /** What the signature records: one per current warning, in the findings' order (complete only when no refusal). */
   acknowledgements: (Acknowledgement & { objects: ObjectRef[] })[];

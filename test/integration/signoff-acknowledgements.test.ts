@@ -146,7 +146,7 @@ describe("signing a conduit the design review warns about", () => {
         ],
       ]
     );
-    assert.match(acknowledged![0]!.message, /Zone “Cell 7” has no Purdue level/);
+    assert.match(acknowledged[0]!.message, /Zone “Cell 7” has no Purdue level/);
     const event = await test.db
       .selectFrom("audit_event")
       .select(["action", "after_json"])
