@@ -294,6 +294,15 @@ const signoffSubjectSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("gate_pass"), phase: z.enum(PHASES) }),
 ]);
 
+/** A design-review warning a conduit's signer acknowledged, as they were shown it, and why. */
+const acknowledgementSchema = z.strictObject({
+  key: name,
+  code: z.string().min(1).max(80),
+  severity: z.enum(["error", "warning"]),
+  message: prose,
+  reason: prose,
+});
+
 const signoffSchema = z
   .strictObject({
     subject: signoffSubjectSchema,
@@ -308,6 +317,8 @@ const signoffSchema = z
     note: orNull(prose),
     revokedAt: orNull(instant),
     revokedReason: orNull(prose),
+    /** Written only when the signature acknowledged something. */
+    acknowledgements: z.array(acknowledgementSchema).max(200).optional(),
   })
   .superRefine((signoff, ctx) => {
     if (signoff.contentHash !== DERIVED_HASH) return;

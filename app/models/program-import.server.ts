@@ -152,6 +152,7 @@ export async function importProgram(
     }
 
     const acceptanceEpochs = await writeProgram(tx, program);
+    await writeAcknowledgements(tx, program);
     // The file's history, each act at its own instant, then the import itself.
     await recordProgramHistory(tx, actor, acceptanceEpochs);
 
@@ -553,6 +554,32 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
     (rows) => tx.insertInto("signoff").values(rows).execute()
   );
   return acceptanceEpochs;
+}
+
+/**
+ * The design-review warnings each signoff acknowledged. The signoffs were just written in the order
+ * `interleaveByTime` gives the file's, into a table the import had emptied, so their ids follow that order.
+ */
+async function writeAcknowledgements(tx: Transaction<Database>, program: ProgramFile): Promise<void> {
+  const ordered = interleaveByTime(
+    program.plants.map((p) => p.signoffs),
+    (s) => s.signedAt
+  );
+  if (!ordered.some((s) => s.acknowledgements?.length)) return;
+  const ids = await tx.selectFrom("signoff").select("id").orderBy("id").execute();
+  await inChunks(
+    ordered.flatMap((s, i) =>
+      (s.acknowledgements ?? []).map((a) => ({
+        signoff_id: ids[i]!.id,
+        finding_key: a.key,
+        code: a.code,
+        severity: a.severity,
+        message: a.message,
+        reason: a.reason,
+      }))
+    ),
+    (rows) => tx.insertInto("signoff_acknowledgement").values(rows).execute()
+  );
 }
 
 interface SubjectLookup {

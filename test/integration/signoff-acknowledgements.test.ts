@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { listConduitDetails, signConduit } from "../../app/models/conduits.server";
+import { exportProgram } from "../../app/models/program-export.server";
+import { importProgram } from "../../app/models/program-import.server";
 import { listAcknowledgements, listSignoffs, revokeSignoff } from "../../app/models/signoffs.server";
 import type { Actor } from "../../app/utils/actor";
 import { ActError, FieldsRefused } from "../../app/utils/errors";
@@ -67,12 +69,12 @@ before(async () => {
   // Cell 7 has no Purdue level: the design review warns on every conduit reaching it.
   await test.db.updateTable("zone").set({ purdue_level: null }).where("id", "=", cellZoneId).execute();
   const engineerId = await createPerson(test.db, {
-    email: "eng.ack@test",
+    email: "eng.ack@ack.example",
     role: "plant_engineer",
     plantIds: [plantId],
   });
-  const securityId = await createPerson(test.db, { email: "sec.ack@test", role: "corporate_security" });
-  await createPerson(test.db, { email: "exec.ack@test", role: "executive" });
+  const securityId = await createPerson(test.db, { email: "sec.ack@ack.example", role: "corporate_security" });
+  await createPerson(test.db, { email: "exec.ack@ack.example", role: "executive" });
   conduitId = await insertConduit(test.db, plantId, "Supervisory ↔ Cell 7", { a: supervisory, b: cellZoneId });
   bareConduitId = await insertConduit(test.db, plantId, "Supervisory ↔ Cell 7 spare", {
     a: supervisory,
@@ -87,9 +89,9 @@ before(async () => {
     .set({ design_owner_id: engineerId, monitoring_owner_id: securityId })
     .where("id", "in", [conduitId, bareConduitId])
     .execute();
-  engineer = await actorFor(test.db, "eng.ack@test");
-  security = await actorFor(test.db, "sec.ack@test");
-  executive = await actorFor(test.db, "exec.ack@test");
+  engineer = await actorFor(test.db, "eng.ack@ack.example");
+  security = await actorFor(test.db, "sec.ack@ack.example");
+  executive = await actorFor(test.db, "exec.ack@ack.example");
 });
 
 after(async () => {
@@ -184,5 +186,23 @@ describe("signing a conduit the design review warns about", () => {
     await sign(engineer, "design_change_control", []);
     const [latest] = (await listSignoffs(test.db, plantId, "conduit")).filter((s) => s.subjectId === conduitId);
     assert.equal((await listAcknowledgements(test.db, [latest!.id])).get(latest!.id), undefined);
+  });
+
+  it("carries the acknowledgements with their signoffs through the program file, the same on the way back", async () => {
+    const exportedAt = new Date("2026-12-06T12:00:00.000Z");
+    const exported = await exportProgram(test.db, { exportedAt });
+    const signoffs = exported.plants.find((p) => p.code === "ACK")!.signoffs;
+    assert.deepEqual(
+      signoffs.map((s) => s.acknowledgements?.map((a) => a.reason) ?? null),
+      [["Cell 7 is a vendor test bench, classified at the next outage"], ["Alerts watch Cell 7 as level 1"], null]
+    );
+    const target = await createTestDatabase();
+    try {
+      await importProgram(target.db, JSON.parse(JSON.stringify(exported)) as unknown);
+      assert.deepEqual(await exportProgram(target.db, { exportedAt }), exported);
+      assert.equal(await countRows(target.db, "signoff_acknowledgement"), 2);
+    } finally {
+      await target.cleanup();
+    }
   });
 });
