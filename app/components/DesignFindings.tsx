@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { objectLink } from "~/components/GatesPanel";
 import { acknowledgementKey, type DesignFinding, type FindingSeverity } from "~/domain/design-review";
 import type { ObjectRef } from "~/domain/readiness";
 
@@ -20,19 +21,13 @@ export function SeverityMark({ severity }: { severity: FindingSeverity }) {
   );
 }
 
-function objectLink(plantCode: string, object: Pick<ObjectRef, "type" | "id" | "label">) {
-  switch (object.type) {
-    case "conduit":
-      return <Link to={`/plants/${plantCode}/conduits/${object.id}`}>{object.label}</Link>;
-    case "asset":
-      return (
-        <Link to={`/plants/${plantCode}/assets?q=${encodeURIComponent(object.label)}#assets`}>{object.label}</Link>
-      );
-    case "zone":
-      return <Link to={`/plants/${plantCode}#zones`}>{object.label}</Link>;
-    default:
-      return <span>{object.label}</span>;
-  }
+/** A link to an object at fault; a zone's is the plant's list of zones. */
+function findingObjectLink(plantCode: string, object: ObjectRef) {
+  return object.type === "zone" ? (
+    <Link to={`/plants/${plantCode}#zones`}>{object.label}</Link>
+  ) : (
+    objectLink(plantCode, object)
+  );
 }
 
 /** Every finding given, errors first as the review orders them; `empty` says what no finding means here. */
@@ -58,7 +53,7 @@ export function DesignFindings({
               {finding.objects.map((object, i) => (
                 <span key={`${object.type}:${object.id}`}>
                   {i > 0 ? ", " : ""}
-                  {objectLink(plantCode, object)}
+                  {findingObjectLink(plantCode, object)}
                 </span>
               ))}
             </span>

@@ -24,7 +24,7 @@ const GATE_BADGE = {
   blocked: "badge bad",
 } as const;
 
-function objectLink(plantCode: string, object: ObjectRef) {
+export function objectLink(plantCode: string, object: ObjectRef) {
   switch (object.type) {
     case "conduit":
       return <Link to={`/plants/${plantCode}/conduits/${object.id}`}>{object.label}</Link>;

@@ -14,12 +14,11 @@ import {
   type ProgramFile,
   type ProgramGatePass,
   type ProgramPlant,
-  type ProgramSignoff,
   type ProgramSignoffSubject,
   type ProgramZone,
 } from "~/domain/program-file";
 import { baselineAcceptanceHash } from "~/models/readiness.server";
-import { conduitDefinitionOf, conduitHash } from "~/models/signoffs.server";
+import { conduitDefinitionOf, conduitHash, listAcknowledgements } from "~/models/signoffs.server";
 import { windowSpanOf } from "~/models/window-facts.server";
 
 // The program file read out of the database: every table once (no per-plant queries) inside one read
@@ -45,30 +44,6 @@ function parseStoredJson(textValue: string, what: string): unknown {
   } catch {
     throw new ProgramExportError(`${what} holds text that is not JSON, which the program file cannot carry.`);
   }
-}
-
-/** What each signoff acknowledged of the design review, as the file carries it (nothing when it acknowledged none). */
-async function signoffAcknowledgements(
-  tx: Transaction<Database>
-): Promise<Map<number, Pick<ProgramSignoff, "acknowledgements">>> {
-  const rows = await tx
-    .selectFrom("signoff_acknowledgement")
-    .select(["signoff_id", "finding_key", "code", "severity", "message", "reason"])
-    .orderBy("id")
-    .execute();
-  const bySignoff = new Map<number, Pick<ProgramSignoff, "acknowledgements">>();
-  for (const row of rows) {
-    const entry = bySignoff.get(row.signoff_id) ?? { acknowledgements: [] };
-    entry.acknowledgements!.push({
-      key: row.finding_key,
-      code: row.code,
-      severity: row.severity,
-      message: row.message,
-      reason: row.reason,
-    });
-    bySignoff.set(row.signoff_id, entry);
-  }
-  return bySignoff;
 }
 
 async function readProgram(tx: Transaction<Database>, exportedAt: string): Promise<ProgramFile> {
@@ -115,7 +90,8 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
     tx.selectFrom("gate_pass").selectAll().orderBy("id").execute(),
     tx.selectFrom("signoff").selectAll().orderBy("id").execute(),
   ]);
-  const acknowledgements = await signoffAcknowledgements(tx);
+  // What each signoff acknowledged of the design review: the file carries it as recorded, when there is any.
+  const acknowledgements = await listAcknowledgements(tx);
 
   const emails = new Map(people.map((p) => [p.id, p.email]));
   const emailOf = (id: number) => must(emails, id, `person ${id}`);
@@ -416,7 +392,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       note: s.note,
       revokedAt: s.revoked_at,
       revokedReason: s.revoked_reason,
-      ...acknowledgements.get(s.id),
+      ...(acknowledgements.has(s.id) ? { acknowledgements: acknowledgements.get(s.id) } : {}),
     });
   }
 

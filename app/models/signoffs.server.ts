@@ -312,19 +312,21 @@ export async function insertSignoff(
   );
 }
 
-/** The design-review warnings each signoff acknowledged, by signoff id, in the order they were recorded. */
+/**
+ * The design-review warnings each signoff acknowledged (of every signoff when no ids are given), by signoff id, in
+ * the order they were recorded.
+ */
 export async function listAcknowledgements(
   db: Executor,
-  signoffIds: readonly number[]
+  signoffIds?: readonly number[]
 ): Promise<Map<number, Acknowledgement[]>> {
   const bySignoff = new Map<number, Acknowledgement[]>();
-  if (signoffIds.length === 0) return bySignoff;
-  const rows = await db
+  if (signoffIds?.length === 0) return bySignoff;
+  let query = db
     .selectFrom("signoff_acknowledgement")
-    .select(["signoff_id", "finding_key", "code", "severity", "message", "reason"])
-    .where("signoff_id", "in", [...signoffIds])
-    .orderBy("id")
-    .execute();
+    .select(["signoff_id", "finding_key", "code", "severity", "message", "reason"]);
+  if (signoffIds) query = query.where("signoff_id", "in", [...signoffIds]);
+  const rows = await query.orderBy("id").execute();
   for (const row of rows) {
     const list = bySignoff.get(row.signoff_id) ?? [];
     list.push({

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { root } from "../../scripts/build";
-import { launchBrowser, settled, signInInBrowser } from "../support/browser";
+import { launchBrowser, settled, signedInContext } from "../support/browser";
 import { tempDir } from "../support/database";
 import { TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
@@ -42,21 +42,9 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function signedIn(
-  email: string,
-  javaScriptEnabled = true
-): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ javaScriptEnabled });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    // The refused save's 409 is the expected answer; Chromium logs every 4xx fetch as an error.
-    if (message.type() === "error" && !/status of 409/.test(message.text())) errors.push(message.text());
-  });
-  await signInInBrowser(page, server.url, email, TEST_PASSWORD);
-  return { context, page, errors };
-}
+// The refused save's 409 is the expected answer.
+const signedIn = (email: string, javaScriptEnabled = true) =>
+  signedInContext(browser, server.url, email, { password: TEST_PASSWORD, javaScriptEnabled, refusedStatus: 409 });
 
 async function openConduit(page: Page) {
   await page.goto(`${server.url}${conduitPath}`);

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 /** Debian's Chromium, headless, with the flags that keep it off the (closed) network, and any `extraArgs`. */
 export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
@@ -42,4 +42,27 @@ export async function settled(page: Page): Promise<void> {
       ? new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
       : null
   );
+}
+
+/**
+ * A browser context of its own, signed in as `email`, collecting its script errors. `refusedStatus` is the status of
+ * the refusal the test expects (a 409 conflict, a 400 form): Chromium logs every 4xx fetch as an error.
+ */
+export async function signedInContext(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  options: { password: string; javaScriptEnabled?: boolean; refusedStatus: number }
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().includes(`status of ${options.refusedStatus}`)) {
+      errors.push(message.text());
+    }
+  });
+  await signInInBrowser(page, baseUrl, email, options.password);
+  return { context, page, errors };
 }
