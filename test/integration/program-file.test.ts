@@ -63,7 +63,7 @@ async function rowCounts(db: DB): Promise<Record<string, number>> {
 /** Readiness as people read it: everything but database ids, which differ between databases by design. */
 async function readinessWithoutIds(db: DB): Promise<string> {
   const readiness = await readinessOf(db, NOW.toISOString());
-  return JSON.stringify(readiness, (key, value: unknown) => (key === "id" || /Id$/.test(key) ? undefined : value));
+  return JSON.stringify(readiness, (key, value: unknown) => (key === "id" || /Ids?$/.test(key) ? undefined : value));
 }
 
 /**
