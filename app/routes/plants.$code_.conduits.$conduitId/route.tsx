@@ -339,9 +339,10 @@ export default function ConduitPage() {
   );
 }
 
-// After a refusal for a stale revision, the page is read again so it shows the conduit as it now stands.
+// After a refusal for a stale revision, the page is read again so it shows the conduit as it now stands; after a
+// refused signature too, so a warning of the design review that arose since shows with its reason field.
 export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
-  Boolean(actionResult?.conflict) || defaultShouldRevalidate;
+  Boolean(actionResult?.conflict) || actionResult?.intent === "sign" || defaultShouldRevalidate;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
