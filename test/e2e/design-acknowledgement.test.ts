@@ -8,6 +8,7 @@ import { root } from "../../scripts/build";
 import { launchBrowser, settled, signedInContext } from "../support/browser";
 import { tempDir } from "../support/database";
 import { TEST_PASSWORD } from "../support/people";
+import { checkScreen, seriousViolations } from "../support/screens";
 import { startServer, type RunningServer } from "../support/server";
 
 // A zone of DAY loses its Purdue level, so the design review warns on the conduits reaching it. The plant engineer
@@ -55,8 +56,13 @@ after(async () => {
 });
 
 // The refused signature's 400 is the expected answer.
-const signedIn = (email: string, javaScriptEnabled = true) =>
-  signedInContext(browser, server.url, email, { password: TEST_PASSWORD, javaScriptEnabled, refusedStatus: 400 });
+const signedIn = (email: string, javaScriptEnabled = true, bypassCSP = false) =>
+  signedInContext(browser, server.url, email, {
+    password: TEST_PASSWORD,
+    javaScriptEnabled,
+    refusedStatus: 400,
+    bypassCSP,
+  });
 
 async function openConduit(page: Page): Promise<Locator> {
   await page.goto(`${server.url}${conduitPath}`);
@@ -72,7 +78,7 @@ async function errorsOf(page: Page, field: Locator): Promise<string> {
 
 describe("acknowledging the design review's warnings when signing a conduit", () => {
   it("refuses the engineer's signature without a reason beside the warning, then records it with one", async () => {
-    const engineer = await signedIn("eng.day@demo.test");
+    const engineer = await signedIn("eng.day@demo.test", true, true);
     const { page } = engineer;
     // A new revision of the conduit: the earlier signatures are stale and both owners sign again.
     await openConduit(page);
@@ -100,6 +106,12 @@ describe("acknowledging the design review's warnings when signing a conduit", ()
       await errorsOf(page, reason),
       /Say why you sign despite DES-ZONE-UNCLASSIFIED \(at least 3 characters\)\./
     );
+    // The refused form, its warning and its error, as a phone and a desktop draw it.
+    for (const width of [390, 1440]) {
+      await page.setViewportSize({ width, height: 900 });
+      assert.deepEqual(await seriousViolations(page), [], `accessibility at ${width} px`);
+      assert.deepEqual(await checkScreen(page, width < 1000), { overflow: null, invisibleText: [], smallTargets: [] });
+    }
     assert.equal(
       await db
         .selectFrom("signoff")

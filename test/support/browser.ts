@@ -52,9 +52,13 @@ export async function signedInContext(
   browser: Browser,
   baseUrl: string,
   email: string,
-  options: { password: string; javaScriptEnabled?: boolean; refusedStatus: number }
+  options: { password: string; javaScriptEnabled?: boolean; refusedStatus: number; bypassCSP?: boolean }
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
+  const context = await browser.newContext({
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    // The accessibility scan is a script the page's policy would refuse.
+    bypassCSP: options.bypassCSP ?? false,
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
