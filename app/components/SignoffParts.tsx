@@ -42,7 +42,7 @@ export interface WarningToAcknowledge {
 }
 
 /** What a signature acknowledged of the design review, and why; nothing when it acknowledged nothing. */
-function AcknowledgementList({
+export function AcknowledgementList({
   acknowledgements,
 }: {
   acknowledgements: readonly Acknowledgement[] | undefined;

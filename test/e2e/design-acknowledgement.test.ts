@@ -154,7 +154,7 @@ describe("acknowledging the design review's warnings when signing a conduit", ()
     await security.context.close();
   });
 
-  it("holds the acknowledgements in the audit trail, and refuses an executive's signature on the server", async () => {
+  it("holds the acknowledgements in the audit trail and the gate review, and refuses an executive's signature on the server", async () => {
     const lead = await signedIn("lead@demo.test");
     await lead.page.goto(`${server.url}/plants/DAY/audit`);
     await settled(lead.page);
@@ -162,6 +162,11 @@ describe("acknowledging the design review's warnings when signing a conduit", ()
     assert.match(trail, /signed conduit “Supervisory ↔ Line 1” \(revision 2\) for design & change control/);
     assert.ok(trail.includes(REASON), "the event's after-state holds the reason");
     assert.ok(trail.includes('"code": "DES-ZONE-UNCLASSIFIED"') || trail.includes('"code":"DES-ZONE-UNCLASSIFIED"'));
+    // The gate review's record of signatures says what each standing one acknowledged, and why.
+    await lead.page.goto(`${server.url}/plants/DAY/review`);
+    await settled(lead.page);
+    const signatures = lead.page.locator("table.review-signoffs");
+    assert.ok((await signatures.innerText()).includes(`Acknowledged: “${REASON}”`));
     await lead.context.close();
 
     const executive = await signedIn("exec@demo.test");

@@ -3,7 +3,7 @@ import { gapText } from "~/components/BaselineEvidence";
 import { TableHead, TableScroll } from "~/components/DataTable";
 import { BlockerFlag } from "~/components/dashboard/BlockerFlag";
 import { MustActList } from "~/components/dashboard/MustAct";
-import { PartBadge } from "~/components/SignoffParts";
+import { AcknowledgementList, PartBadge } from "~/components/SignoffParts";
 import { countedDaysText, maturityText, type BaselineThresholds } from "~/domain/baseline";
 import { ageInWords } from "~/domain/rollup";
 import { PART_LABELS } from "~/domain/signoffs";
@@ -293,6 +293,9 @@ export function SignoffRecord({ record, timeZone }: { record: Record_; timeZone:
                   </td>
                   <td>
                     <SignedBy state={state} timeZone={timeZone} />
+                    {state.valid ? (
+                      <AcknowledgementList acknowledgements={record.acknowledgements[state.valid.id]} />
+                    ) : null}
                   </td>
                 </tr>
               ))

@@ -13,7 +13,7 @@ import { conduitSignoffStates, listConduitDetails } from "~/models/conduits.serv
 import { reviewSignatories } from "~/models/gate-review.server";
 import { listWindows } from "~/models/outage-windows.server";
 import { loadSettings } from "~/models/readiness.server";
-import { getOwnershipSplit } from "~/models/signoffs.server";
+import { getOwnershipSplit, listAcknowledgements } from "~/models/signoffs.server";
 import { countViolations } from "~/models/triage.server";
 import { useHydrated } from "~/utils/hydrated";
 import { getDb } from "~/utils/db.server";
@@ -58,6 +58,15 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const [conduitStates, split] = full
     ? await Promise.all([conduitSignoffStates(db, plant.id, conduitDetails), getOwnershipSplit(db, plant.id)])
     : [null, null];
+  // What each standing conduit signature acknowledged of the design review (full view only).
+  const acknowledgements = conduitStates
+    ? Object.fromEntries(
+        await listAcknowledgements(
+          db,
+          [...conduitStates.values()].flatMap((s) => s.parts.flatMap((p) => (p.valid ? [p.valid.id] : [])))
+        )
+      )
+    : {};
   const phase = readiness!.phase;
   const gate = readiness!.gates.find((g) => g.phase === (chosen ?? (phase === "complete" ? "alerting" : phase)))!;
   const rolled = rollup.plants.find((p) => p.code === plant.code);
@@ -157,6 +166,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
             name: d.name,
             parts: conduitStates!.get(d.id)?.parts ?? [],
           })),
+          acknowledgements,
           passes: plant.passes.map((p) => ({
             phase: p.phase,
             at: formatLocal(p.passed_at, zone),
