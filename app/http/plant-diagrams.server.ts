@@ -4,6 +4,9 @@ import type { PlantReadiness } from "~/domain/readiness";
 import { conduitSignoffStates, listConduitDetails } from "~/models/conduits.server";
 import { listDiagramZones } from "~/models/diagrams.server";
 import { countViolations } from "~/models/triage.server";
+import { can } from "~/domain/permissions";
+import { requirePermission, requireUser } from "~/http/auth.server";
+import { requirePlant } from "~/http/plant-guard.server";
 import { readinessOf } from "~/http/readiness-cache.server";
 import type { getDb } from "~/utils/db.server";
 
@@ -108,4 +111,15 @@ export async function loadPlantDiagrams(
     });
   }
   return diagrams;
+}
+
+/**
+ * The reader and the plant of a diagram's address. As on the plant page: every reader of the program sees a plant's
+ * zones and conduits; those who read the plant in full (`read:plant`) also get the links to its assets and conduits.
+ */
+export async function requireDiagramReader(request: Request, code: string | undefined) {
+  const user = await requireUser(request);
+  requirePermission(user, "read:program");
+  const plant = await requirePlant(code);
+  return { user, plant, full: can(user, "read:plant", plant.id) };
 }
