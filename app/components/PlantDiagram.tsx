@@ -19,6 +19,7 @@ import { labelFor, ZONE_KIND_LABELS } from "~/domain/vocabulary";
 // SVG and PNG downloads and the gate review alike. Everything is drawn with presentation attributes (no stylesheet),
 // so the downloaded file and its PNG look like the page. Colour is never alone: each track state has its dash
 // pattern and its words in the label, each baseline status its frame and words, each mark its symbol and words.
+// The lines are drawn first, then the labels on white (over any line that passes behind them), then the boxes.
 
 /** How each track state draws its connector. */
 export const STATE_STROKES: Record<ConduitState, { color: string; dash: string | undefined; width: number }> = {
@@ -253,47 +254,47 @@ export function PlantDiagram({
       ))}
       {layout.connectors.map((connector) => {
         const stroke = STATE_STROKES[connector.conduit.state];
+        return (
+          <polyline
+            key={connector.conduit.id}
+            className="conduit-line"
+            data-conduit={connector.conduit.id}
+            data-from={connector.from}
+            data-to={connector.to}
+            points={connector.points.map((p) => `${p.x},${p.y}`).join(" ")}
+            fill="none"
+            stroke={stroke.color}
+            strokeWidth={stroke.width}
+            strokeDasharray={stroke.dash}
+          />
+        );
+      })}
+      {layout.connectors.map((connector) => {
         const frame = BASELINE_FRAMES[connector.conduit.baseline];
         const { label } = connector;
         const marked = conduitMarks(connector.conduit).length > 0;
         return (
           <Linked key={connector.conduit.id} href={links ? links.conduit(connector.conduit.id) : null}>
-            <g
-              className="diagram-conduit"
-              data-conduit={connector.conduit.id}
-              data-from={connector.from}
-              data-to={connector.to}
-            >
+            <g className="diagram-conduit conduit-label" data-conduit={connector.conduit.id}>
               <title>{connector.conduit.name}</title>
               <desc>{conduitDescription(connector, names)}</desc>
-              <polyline
-                className="conduit-line"
-                points={connector.points.map((p) => `${p.x},${p.y}`).join(" ")}
-                fill="none"
-                stroke={stroke.color}
-                strokeWidth={stroke.width}
-                strokeDasharray={stroke.dash}
+              <rect
+                x={label.x}
+                y={label.y}
+                width={label.width}
+                height={label.height}
+                fill="#fff"
+                stroke={frame.color}
+                strokeWidth={frame.width}
+                strokeDasharray={frame.dash}
               />
-              <g className="conduit-label">
-                <rect
-                  x={label.x}
-                  y={label.y}
-                  width={label.width}
-                  height={label.height}
-                  fill="#fff"
-                  fillOpacity={0.94}
-                  stroke={frame.color}
-                  strokeWidth={frame.width}
-                  strokeDasharray={frame.dash}
-                />
-                <text fill={INK}>
-                  {label.lines.map((line, index) => (
-                    <tspan key={index} x={line.x} y={line.y} fill={index >= 2 && marked ? "#8a1c12" : undefined}>
-                      {line.text}
-                    </tspan>
-                  ))}
-                </text>
-              </g>
+              <text fill={INK}>
+                {label.lines.map((line, index) => (
+                  <tspan key={index} x={line.x} y={line.y} fill={index >= 2 && marked ? "#8a1c12" : undefined}>
+                    {line.text}
+                  </tspan>
+                ))}
+              </text>
             </g>
           </Linked>
         );
