@@ -93,9 +93,12 @@ export function ZonesSection({
     <section className="panel" aria-labelledby="zones-title" id="zones">
       <h2 id="zones-title">Zones and conduits</h2>
       {zones.length > 0 ? (
-        <PlantDiagramFigure plantCode={plantCode} diagram={diagram} full={full} size="fit">
-          <a href={`/plants/${plantCode}/diagram`}>The diagram large, its legend and downloads →</a>
-        </PlantDiagramFigure>
+        <details className="diagram-details">
+          <summary>The zones and conduits as a diagram</summary>
+          <PlantDiagramFigure plantCode={plantCode} diagram={diagram} full={full} size="fit">
+            <a href={`/plants/${plantCode}/diagram`}>The diagram large, its legend and downloads →</a>
+          </PlantDiagramFigure>
+        </details>
       ) : null}
       <h3>Zones ({zones.length})</h3>
       {zones.length === 0 ? (
