@@ -22,7 +22,7 @@ import { labelFor, ZONE_KIND_LABELS } from "~/domain/vocabulary";
 // The lines are drawn first, then the labels on white (over any line that passes behind them), then the boxes.
 
 /** How each track state draws its connector. */
-export const STATE_STROKES: Record<ConduitState, { color: string; dash: string | undefined; width: number }> = {
+const STATE_STROKES: Record<ConduitState, { color: string; dash: string | undefined; width: number }> = {
   draft: { color: "#7b8794", dash: "2 4", width: 1.5 },
   defined: { color: "#52606d", dash: "8 4", width: 1.5 },
   signed: { color: "#2a5db0", dash: "12 3 2 3", width: 2 },
@@ -33,7 +33,7 @@ export const STATE_STROKES: Record<ConduitState, { color: string; dash: string |
 };
 
 /** How each baseline status frames its conduit's label. */
-export const BASELINE_FRAMES: Record<BaselineStatus, { color: string; dash: string | undefined; width: number }> = {
+const BASELINE_FRAMES: Record<BaselineStatus, { color: string; dash: string | undefined; width: number }> = {
   none: { color: "#9aa5b1", dash: "1 3", width: 1 },
   collecting: { color: "#a05a00", dash: "4 2", width: 1.5 },
   mature: { color: "#2f7a34", dash: undefined, width: 1.5 },

@@ -8,7 +8,7 @@ import { CONDUIT_STATES } from "~/domain/readiness";
 const BASELINE_STATUSES = Object.keys(BASELINE_WORDS) as BaselineStatus[];
 
 /** Where a plant's diagram leads: a zone to its assets in the inventory, a conduit to its page. */
-export function diagramLinks(plantCode: string): DiagramLinks {
+function diagramLinks(plantCode: string): DiagramLinks {
   return {
     zone: (zoneId) => `/plants/${plantCode}/assets?zone=${zoneId}#assets`,
     conduit: (conduitId) => `/plants/${plantCode}/conduits/${conduitId}`,

@@ -191,7 +191,7 @@ export function zoneFacts(zone: DiagramZone): string {
 }
 
 /** A conduit label's lines: its name, its track state and baseline, then its marks (several to a line). */
-export function conduitLabelLines(conduit: DiagramConduit): string[] {
+function conduitLabelLines(conduit: DiagramConduit): string[] {
   const lines = [
     fitText(conduit.name, LABEL_FONT, LABEL_MAX_TEXT),
     `${STATE_WORDS[conduit.state]} · ${BASELINE_WORDS[conduit.baseline]}`,

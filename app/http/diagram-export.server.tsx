@@ -26,7 +26,7 @@ export interface DiagramFiles {
 }
 
 /** The diagram as an SVG document. */
-export function diagramSvg(plant: { code: string; name: string }, diagram: DiagramInput): string {
+function diagramSvg(plant: { code: string; name: string }, diagram: DiagramInput): string {
   const markup = renderToStaticMarkup(
     <PlantDiagram
       layout={layoutDiagram(diagram)}
@@ -42,7 +42,7 @@ export function diagramSvg(plant: { code: string; name: string }, diagram: Diagr
 }
 
 /** An SVG document drawn as PNG. */
-export function svgToPng(svg: string): Buffer {
+function svgToPng(svg: string): Buffer {
   const resvg = new Resvg(svg, { font: fontOptions, fitTo: { mode: "zoom", value: PNG_SCALE } });
   return resvg.render().asPng();
 }

@@ -138,12 +138,12 @@ async function drawn(page: Page): Promise<Geometry & { textFaults: string[]; lin
     const zones = [...svg.querySelectorAll<SVGGElement>("g.diagram-zone")].map((g) => {
       const frame = box(g.querySelector<SVGRectElement>("rect.zone-box")!);
       within(g.querySelector("text")!, frame);
-      return { ...frame, id: Number(g.dataset.zone), name: g.querySelector("title")!.textContent! };
+      return { ...frame, id: Number(g.dataset.zone), name: g.querySelector("title")!.textContent };
     });
     const labels = [...svg.querySelectorAll<SVGGElement>("g.conduit-label")].map((g) => {
       const frame = box(g.querySelector("rect")!);
       within(g.querySelector("text")!, frame);
-      return { ...frame, name: g.querySelector("title")!.textContent! };
+      return { ...frame, name: g.querySelector("title")!.textContent };
     });
     const titles = [...svg.querySelectorAll<SVGTextElement>("g.diagram-band text")].map((text) => ({
       ...box(text),
