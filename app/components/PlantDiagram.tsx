@@ -51,6 +51,16 @@ const BAND_FILLS: Record<DiagramBand, { band: string; box: string }> = {
 };
 
 const INK = "#1f2933";
+/** The printed width (cm) of a drawing at most so tall for its width: 18 cm wide at most, 20 cm tall at most. */
+const PRINT_WIDTHS = [
+  [1.1, 18],
+  [1.25, 16],
+  [1.45, 13],
+  [1.7, 11],
+  [2, 10],
+  [2.5, 8],
+  [Infinity, 6],
+] as const;
 const MARKS_LEGEND = ["⚠ stale signoff", "⚑ open wrong flows", "✕ design errors", "! design warnings"];
 const LEGEND_ROW = 22;
 const LEGEND_SAMPLE = 30;
@@ -212,6 +222,8 @@ export function PlantDiagram({
   const drawingHeight = Math.max(layout.height, 40);
   const height = drawingHeight + (legend ? legendHeight(width, layout.labelFontSize) : 0);
   const names = new Map(input.zones.map((zone) => [zone.id, zone.name]));
+  // On paper a drawing is at most 18 cm wide and 20 cm tall: how tall it is for its width picks its printed width.
+  const tallness = PRINT_WIDTHS.findIndex(([ratio]) => height / width <= ratio);
   const summary =
     input.zones.length === 0
       ? "No zones are defined yet."
@@ -225,7 +237,7 @@ export function PlantDiagram({
       xmlns={standalone ? "http://www.w3.org/2000/svg" : undefined}
       role="img"
       aria-labelledby={`${idPrefix}-title ${idPrefix}-desc`}
-      className="plant-diagram"
+      className={`plant-diagram print-${PRINT_WIDTHS[tallness < 0 ? PRINT_WIDTHS.length - 1 : tallness]![1]}cm`}
       viewBox={`0 0 ${width} ${height}`}
       width={width}
       height={height}
