@@ -72,8 +72,9 @@ export function DiagramLegendText() {
       <dt>Conduits</dt>
       <dd>
         Lines between the zones they join, each labelled with its name, its track state (
-        {CONDUIT_STATES.map((state) => STATE_WORDS[state]).join(", ")}: dotted when draft, dashed until cut over, solid
-        after, thicker as it matures) and its baseline (
+        {CONDUIT_STATES.map((state) => STATE_WORDS[state]).join(", ")}: dotted grey when draft, dashed grey when
+        defined, dash-dot blue when signed, solid blue once cut over, dashed amber while baselining, solid green when
+        mature, thick dark green once its alerts are wired) and its baseline (
         {BASELINE_STATUSES.map((status) => BASELINE_WORDS[status]).join(", ")}: the label&apos;s frame).
       </dd>
       <dt>Marks</dt>
