@@ -235,7 +235,9 @@ export function PlantDiagram({
   return (
     <svg
       xmlns={standalone ? "http://www.w3.org/2000/svg" : undefined}
-      role="img"
+      // A picture (its parts presentational) when it leads nowhere; a graphics document when its zones and conduits
+      // are links, so that assistive technology reaches them (an image's links would be hidden from it).
+      role={links ? "graphics-document" : "img"}
       aria-labelledby={`${idPrefix}-title ${idPrefix}-desc`}
       className={`plant-diagram print-${PRINT_WIDTHS[tallness < 0 ? PRINT_WIDTHS.length - 1 : tallness]![1]}cm`}
       viewBox={`0 0 ${width} ${height}`}

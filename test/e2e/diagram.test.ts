@@ -193,7 +193,7 @@ describe("the zone and conduit diagrams, drawn in Chromium", () => {
     const page = await signedIn("lead@demo.test");
     await page.goto(`${server.url}/plants/DAY/diagram`);
     const svg = page.locator("svg.plant-diagram");
-    assert.equal(await svg.getAttribute("role"), "img");
+    assert.equal(await svg.getAttribute("role"), "graphics-document", "a drawing of links is a graphics document");
     assert.match((await svg.locator("> title").textContent()) ?? "", /Zones and conduits of DAY/);
     const unnamed = await page.evaluate(
       () =>
@@ -220,6 +220,11 @@ describe("the zone and conduit diagrams, drawn in Chromium", () => {
     await page.goto(`${server.url}/plants/KOK/diagram`);
     assert.ok((await page.locator("svg.plant-diagram g.diagram-zone").count()) > 0);
     assert.equal(await page.locator("svg.plant-diagram a").count(), 0, "no links into a plant read as a summary");
+    assert.equal(
+      await page.locator("svg.plant-diagram").getAttribute("role"),
+      "img",
+      "a drawing of no links is an image"
+    );
     await page.goto(`${server.url}/plants/DAY/diagram`);
     assert.ok((await page.locator("svg.plant-diagram a").count()) > 0, "links into the engineer's own plant");
   });

@@ -1,26 +1,30 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { DiagramLegendText, PlantDiagramFigure } from "~/components/PlantDiagramFigure";
+import { RenderedOnce } from "~/components/RenderedOnce";
+import type { DiagramInput } from "~/domain/diagram-layout";
+import { keptPerChange } from "~/http/kept-per-change.server";
 import { loadPlantDiagrams, requireDiagramReader } from "~/http/plant-diagrams.server";
 import { getDb } from "~/utils/db.server";
 
 // A plant's zones and conduits as a picture, large: the diagram with its legend, the legend in words, and the
 // diagram as SVG and PNG files. The plant page's tables are its text equivalent.
 
+/** The drawing's props, kept per change of the plant and per reach (with links or without), so it is drawn once. */
+const drawings = keptPerChange<{ plantCode: string; full: boolean; diagram: DiagramInput }>(100);
+
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const { plant, full } = await requireDiagramReader(request, params.code);
   const [loaded] = (await loadPlantDiagrams(getDb(), [plant], new Date().toISOString())).values();
   if (!loaded) throw new Error(`No readiness for ${plant.code}`);
-  return {
-    plant: { code: plant.code, name: plant.name },
-    full,
-    diagram: loaded.diagram,
-    computedAt: loaded.computedAt,
-  };
+  const drawing = await drawings(`${plant.code}|${loaded.computedAt}|${full ? "full" : "summary"}`, () =>
+    Promise.resolve({ plantCode: plant.code, full, diagram: loaded.diagram })
+  );
+  return { plant: { code: plant.code, name: plant.name }, full, drawing, computedAt: loaded.computedAt };
 }
 
 export default function PlantDiagramPage() {
-  const { plant, full, diagram, computedAt } = useLoaderData<typeof loader>();
+  const { plant, full, drawing, computedAt } = useLoaderData<typeof loader>();
   return (
     <>
       <nav aria-label="Breadcrumb" className="eyebrow">
@@ -48,16 +52,21 @@ export default function PlantDiagramPage() {
           Computed <time dateTime={computedAt}>{computedAt.replace("T", " ").slice(0, 16)} UTC</time>
         </p>
       </div>
-      {diagram.zones.length === 0 ? (
+      {drawing.diagram.zones.length === 0 ? (
         <p className="muted">No zones are defined yet.</p>
       ) : (
-        <PlantDiagramFigure plantCode={plant.code} diagram={diagram} full={full} size="large">
-          {full
-            ? "Each zone leads to its assets, each conduit to its page. "
-            : "You are not assigned to this plant, so its zones and conduits do not lead to their details. "}
-          The same zones and conduits are listed as tables on{" "}
-          <Link to={`/plants/${plant.code}#zones`}>the plant page</Link>.
-        </PlantDiagramFigure>
+        <>
+          <RenderedOnce of={drawing} part="diagram">
+            <PlantDiagramFigure {...drawing} size="large" />
+          </RenderedOnce>
+          <p className="muted">
+            {full
+              ? "Each zone leads to its assets, each conduit to its page. "
+              : "You are not assigned to this plant, so its zones and conduits do not lead to their details. "}
+            The same zones and conduits are listed as tables on{" "}
+            <Link to={`/plants/${plant.code}#zones`}>the plant page</Link>.
+          </p>
+        </>
       )}
       <section aria-labelledby="legend-title">
         <h2 id="legend-title">Legend</h2>
