@@ -97,9 +97,15 @@ export function conduitsWithOwners(db: Executor) {
     ]);
 }
 
-/** Every conduit of a plant with its definition, owners and the hash its owners sign. */
-export async function listConduitDetails(db: Executor, plantId: number, conduitId?: number): Promise<ConduitDetail[]> {
-  let query = conduitsWithOwners(db).where("c.plant_id", "=", plantId);
+/** Every conduit of a plant (or of several) with its definition, owners and the hash its owners sign. */
+export async function listConduitDetails(
+  db: Executor,
+  plantId: number | readonly number[],
+  conduitId?: number
+): Promise<ConduitDetail[]> {
+  const plantIds = typeof plantId === "number" ? [plantId] : [...plantId];
+  if (plantIds.length === 0) return [];
+  let query = conduitsWithOwners(db).where("c.plant_id", "in", plantIds);
   if (conduitId !== undefined) query = query.where("c.id", "=", conduitId);
   const rows = await query.orderBy("c.name").execute();
   const flows = await flowsOf(
@@ -122,9 +128,13 @@ export async function listConduitDetails(db: Executor, plantId: number, conduitI
   });
 }
 
-/** Each conduit's two parts, judged against its current revision and current owners. */
-export async function conduitSignoffStates(db: Executor, plantId: number, conduits: ConduitDetail[]) {
-  const signoffs = await listSignoffs(db, plantId, "conduit");
+/** Each conduit's two parts, judged against its current revision and current owners (of one plant or several). */
+export async function conduitSignoffStates(
+  db: Executor,
+  plantId: number | readonly number[],
+  conduits: ConduitDetail[]
+) {
+  const signoffs = await listSignoffs(db, typeof plantId === "number" ? plantId : [...plantId], "conduit");
   return new Map(
     conduits.map((conduit) => {
       const mine = signoffs.filter((s) => s.subjectId === conduit.id);

@@ -100,8 +100,13 @@ export async function listStagedHosts(
 /** A violation needs looking at: never acknowledged, or seen again since it was. */
 const OPEN_VIOLATION = sql<number>`(v.acknowledged_at is null or v.last_seen > v.acknowledged_at)`;
 
-/** Wrong flows per conduit of the plant, all and still open, counted without reading them. */
-export async function countViolations(db: DB, plantId: number): Promise<Map<number, { total: number; open: number }>> {
+/** Wrong flows per conduit of the plant (or of several), all and still open, counted without reading them. */
+export async function countViolations(
+  db: DB,
+  plantId: number | readonly number[]
+): Promise<Map<number, { total: number; open: number }>> {
+  const plantIds = typeof plantId === "number" ? [plantId] : [...plantId];
+  if (plantIds.length === 0) return new Map();
   const rows = await db
     .selectFrom("policy_violation as v")
     .innerJoin("conduit as c", "c.id", "v.conduit_id")
@@ -110,7 +115,7 @@ export async function countViolations(db: DB, plantId: number): Promise<Map<numb
       eb.fn.countAll<number>().as("total"),
       eb.fn.sum<number>(OPEN_VIOLATION).as("open"),
     ])
-    .where("c.plant_id", "=", plantId)
+    .where("c.plant_id", "in", plantIds)
     .groupBy("v.conduit_id")
     .execute();
   return new Map(rows.map((row) => [row.conduit_id, { total: Number(row.total), open: Number(row.open ?? 0) }]));

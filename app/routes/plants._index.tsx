@@ -248,7 +248,8 @@ export default function PlantsList() {
         <div>
           <ComputedAt at={computedAt} />
           <p className="exports no-print">
-            <a href="/dashboard.csv">Plant rollup (CSV)</a> · <Link to="/dashboard#rag-rule">How plants are rated</Link>
+            <a href="/dashboard.csv">Plant rollup (CSV)</a> · <Link to="/dashboard#rag-rule">How plants are rated</Link>{" "}
+            · <Link to="/plants/diagrams">Zones and conduits of every plant</Link>
           </p>
         </div>
       </div>

@@ -383,6 +383,26 @@ const TABLE: Entry[] = [
   { route: "dashboard.tsx", method: "GET", path: "/dashboard", expected: only(...READERS) },
   { route: "dashboard[.]csv.tsx", method: "GET", path: "/dashboard.csv", expected: only(...READERS) },
   { route: "plants._index.tsx", method: "GET", path: "/plants", expected: only(...READERS) },
+  // The zones and conduits are on the plant page of every reader of the program, and so are their diagrams.
+  { route: "plants.diagrams.tsx", method: "GET", path: "/plants/diagrams", expected: only(...READERS) },
+  {
+    route: "plants.$code_.diagram/route.tsx",
+    method: "GET",
+    path: "/plants/KOK/diagram",
+    expected: only(...READERS),
+  },
+  {
+    route: "plants.$code_.diagram[.]svg.tsx",
+    method: "GET",
+    path: "/plants/DAY/diagram.svg",
+    expected: only(...READERS),
+  },
+  {
+    route: "plants.$code_.diagram[.]png.tsx",
+    method: "GET",
+    path: "/plants/KOK/diagram.png",
+    expected: only(...READERS),
+  },
   { route: "me.tsx", method: "GET", path: "/me", expected: only(...READERS) },
   { route: "admin/route.tsx", method: "GET", path: "/admin", expected: only("admin") },
   // Public: the form for nobody, a redirect home for the signed in.

@@ -25,6 +25,7 @@ export const PAGE_QUERIES: Readonly<Record<string, readonly string[]>> = {
   "plants.$code_.assets/route.tsx": ["", "?kind=plc"],
   "plants.$code_.audit.tsx": [""],
   "plants.$code_.conduits.$conduitId/route.tsx": [""],
+  "plants.$code_.diagram/route.tsx": [""],
   "plants.$code_.history/route.tsx": [""],
   "plants.$code_.hosts/route.tsx": [""],
   "plants.$code_.review/route.tsx": ["", "?gate=inventory"],
@@ -32,6 +33,7 @@ export const PAGE_QUERIES: Readonly<Record<string, readonly string[]>> = {
   "plants.$code_.violations/route.tsx": [""],
   "plants.$code_.windows/route.tsx": ["", "?view=month"],
   "plants._index.tsx": [""],
+  "plants.diagrams.tsx": ["", "?page=2"],
   "settings.tsx": [""],
   "windows.tsx": ["", "?view=month"],
 };

@@ -1,5 +1,7 @@
 import { useLoaderData } from "@remix-run/react";
 import { DataTable, type Column } from "~/components/DataTable";
+import { PlantDiagramFigure } from "~/components/PlantDiagramFigure";
+import type { DiagramInput } from "~/domain/diagram-layout";
 import { PlantHistory } from "~/components/PlantHistory";
 import type { HistoryEntry } from "~/domain/plant-history";
 import { phaseIndex } from "~/domain/phase";
@@ -79,15 +81,25 @@ export function ZonesSection({
   full,
   zones,
   conduits,
+  diagram,
 }: {
   plantCode: string;
   full: boolean;
   zones: Zone[];
   conduits: ConduitRow[];
+  diagram: DiagramInput;
 }) {
   return (
     <section className="panel" aria-labelledby="zones-title" id="zones">
       <h2 id="zones-title">Zones and conduits</h2>
+      {zones.length > 0 ? (
+        <details className="diagram-details">
+          <summary>The zones and conduits as a diagram</summary>
+          <PlantDiagramFigure plantCode={plantCode} diagram={diagram} full={full} size="fit">
+            <a href={`/plants/${plantCode}/diagram`}>The diagram large, its legend and downloads →</a>
+          </PlantDiagramFigure>
+        </details>
+      ) : null}
       <h3>Zones ({zones.length})</h3>
       {zones.length === 0 ? (
         <p className="muted">No zones are defined yet.</p>

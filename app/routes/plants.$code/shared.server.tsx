@@ -1,5 +1,6 @@
 import type { BaselineEvidenceRow } from "~/components/BaselineEvidence";
 import type { PlantReadiness } from "~/domain/readiness";
+import { diagramOf } from "~/http/plant-diagrams.server";
 import { assetBreakdown, listZones } from "~/models/plants.server";
 import { conduitSignoffStates, listConduitDetails } from "~/models/conduits.server";
 import { listIngestAnomalies } from "~/models/evidence.server";
@@ -103,10 +104,15 @@ async function compute(
     changes: w.changes.length,
   }));
   const code = plant.code;
+  const diagram = diagramOf(
+    zones,
+    conduits.map((conduit) => ({ ...conduit, openViolations: violationCounts.get(conduit.id)?.open ?? 0 })),
+    readiness
+  );
   return {
     /** The props of each section rendered once per change (`RenderedOnce` keys the kept markup on these objects). */
     parts: {
-      zones: { plantCode: code, full, zones, conduits },
+      zones: { plantCode: code, full, zones, conduits, diagram },
       baselines: { plantCode: code, rows: baselines, thresholds, timeZone: plant.time_zone },
       numbers: { rows: baselines },
       assets: {

@@ -8,6 +8,8 @@ import { formatLocal } from "~/domain/time";
 import { labelFor, PHASE_LABELS, PHASES, WINDOW_KIND_LABELS, WINDOW_STATUS_LABELS } from "~/domain/vocabulary";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { requirePlant } from "~/http/plant-guard.server";
+import { loadPlantDiagrams } from "~/http/plant-diagrams.server";
+import { PlantDiagramFigure } from "~/components/PlantDiagramFigure";
 import { loadRollup, readinessOf } from "~/http/readiness-cache.server";
 import { conduitSignoffStates, listConduitDetails } from "~/models/conduits.server";
 import { reviewSignatories } from "~/models/gate-review.server";
@@ -46,15 +48,18 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const ignored: string[] = [];
   const chosen = parseChoice(new URL(request.url).searchParams, "gate", PHASES, ignored);
 
-  const [[readiness], rollup, conduitDetails, settings, violations, windows, signatories] = await Promise.all([
-    readinessOf(db, now.toISOString(), [plant.code]),
-    loadRollup(db, now, [plant.id]),
-    listConduitDetails(db, plant.id),
-    loadSettings(db),
-    countViolations(db, plant.id),
-    listWindows(db, { plantIds: [plant.id], from: now.toISOString(), limit: 50 }),
-    reviewSignatories(db, plant.id),
-  ]);
+  const [[readiness], rollup, conduitDetails, settings, violations, windows, signatories, diagrams] = await Promise.all(
+    [
+      readinessOf(db, now.toISOString(), [plant.code]),
+      loadRollup(db, now, [plant.id]),
+      listConduitDetails(db, plant.id),
+      loadSettings(db),
+      countViolations(db, plant.id),
+      listWindows(db, { plantIds: [plant.id], from: now.toISOString(), limit: 50 }),
+      reviewSignatories(db, plant.id),
+      loadPlantDiagrams(db, [plant], now.toISOString()),
+    ]
+  );
   const [conduitStates, split] = full
     ? await Promise.all([conduitSignoffStates(db, plant.id, conduitDetails), getOwnershipSplit(db, plant.id)])
     : [null, null];
@@ -117,6 +122,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
         flag: b.flag,
         mustAct: b.mustAct,
       })),
+    diagram: diagrams.get(plant.code)?.diagram ?? { zones: [], conduits: [] },
     thresholds: { matureDays: settings.matureDays, stallDays: settings.stallDays },
     conduits: readiness!.conduits.map((c) => {
       const detail = conduitDetails.find((d) => d.id === c.id);
@@ -261,6 +267,15 @@ export default function GateReview() {
                   {plant.phase === "complete" ? "" : ` (exit of ${PHASE_LABELS[plant.phase].toLowerCase()})`}
                 </h2>
                 <BlockersTable blockers={data.blockers} />
+              </section>
+
+              <section className="review-section" aria-labelledby="review-diagram-title" id="diagram">
+                <h2 id="review-diagram-title">Zones and conduits</h2>
+                {data.diagram.zones.length === 0 ? (
+                  <p className="muted">No zones are defined yet.</p>
+                ) : (
+                  <PlantDiagramFigure plantCode={plant.code} diagram={data.diagram} full={data.full} size="fit" />
+                )}
               </section>
 
               <section className="review-section" aria-labelledby="review-baselines-title" id="baselines">
