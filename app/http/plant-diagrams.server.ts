@@ -57,8 +57,8 @@ export function diagramOf(
           baseline: track.baseline.status,
           staleSignoffs: conduit.parts.filter((part) => part.status === "stale").length,
           openViolations: conduit.openViolations,
-          designErrors: 0,
-          designWarnings: 0,
+          designErrors: track.findings.filter((finding) => finding.severity === "error").length,
+          designWarnings: track.findings.filter((finding) => finding.severity === "warning").length,
         },
       ];
     }),
