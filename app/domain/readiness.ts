@@ -7,7 +7,7 @@ import {
 } from "./baseline";
 import { addDays, localDay } from "./calendar";
 import { alertBlockReason, checklistJudgement, conduitGaps, judge, latestTick } from "./criteria-judgement";
-import { findingsOfConduit, reviewDesign, type DesignFacts, type DesignFinding } from "./design-review";
+import { findingsOfConduit, plantFindings, reviewDesign, type DesignFacts, type DesignFinding } from "./design-review";
 import { currentPhase } from "./phase";
 import type { PartState } from "./signoffs";
 import { PHASES, type Phase, type PlantPhase } from "./vocabulary";
@@ -258,11 +258,12 @@ export function computeReadiness(state: PlantState, at: string, settings: Baseli
       ),
     ])
   );
+  const design = reviewDesign(state.design, { maxPortRange: settings.maxPortRange });
   const passes = new Map(state.passes.filter((p) => p.passedAt <= at).map((p) => [p.phase, p]));
   const gates: GateResult[] = PHASES.map((phase) => {
     const criteria = CRITERIA[phase].map(({ code, title, checklist }): CriterionResult => {
       const tick = checklist ? latestTick(state.checklist, code) : null;
-      const judged = checklist ? checklistJudgement(code, tick) : judge(code, state, baselines, settings);
+      const judged = checklist ? checklistJudgement(code, tick) : judge(code, state, baselines, settings, design);
       const waiver = isWaivable(code) ? state.waivers.find((w) => w.code === code) ?? null : null;
       return {
         code,
@@ -280,7 +281,6 @@ export function computeReadiness(state: PlantState, at: string, settings: Baseli
     return { phase, status, passedAt: pass?.passedAt ?? null, passedBy: pass?.by ?? null, criteria };
   });
   const phase = currentPhase(passes.keys());
-  const design = reviewDesign(state.design);
   const conduits = state.conduits.map((c): ConduitReadiness => {
     const baseline = baselines.get(c.id)!;
     return {
@@ -354,6 +354,9 @@ export function readinessDocument(r: PlantReadiness) {
         earliestMaturity: c.baseline.earliestMaturity,
         gaps: c.baseline.gaps,
       },
+      findings: c.findings,
     })),
+    /** The design's findings on zones and addresses rather than on one conduit. */
+    designFindings: plantFindings(r.design),
   };
 }

@@ -46,7 +46,7 @@ async function flowsOf(db: Executor, conduitIds: number[]) {
   if (conduitIds.length === 0) return new Map<number, AllowedFlow[]>();
   const rows = await db
     .selectFrom("conduit_flow")
-    .select(["conduit_id", "protocol", "port", "direction", "description"])
+    .select(["conduit_id", "protocol", "port", "port_end", "direction", "description"])
     .where("conduit_id", "in", conduitIds)
     .execute();
   const byConduit = new Map<number, AllowedFlow[]>();
@@ -55,6 +55,7 @@ async function flowsOf(db: Executor, conduitIds: number[]) {
     list.push({
       protocol: row.protocol,
       port: row.port,
+      portEnd: row.port_end,
       direction: row.direction,
       description: row.description,
     });
@@ -86,6 +87,7 @@ export function conduitsWithOwners(db: Executor) {
       "c.control_type",
       "c.monitored",
       "c.monitoring_point",
+      "c.compensating_note",
       "c.revision",
       "c.design_owner_id",
       "d.name as design_owner_name",
@@ -343,6 +345,7 @@ export async function updateConduit(
         control_type: input.controlType,
         monitored: input.monitored ? 1 : 0,
         monitoring_point: input.monitoringPoint,
+        compensating_note: input.compensatingNote,
         revision,
         updated_at: now.toISOString(),
       })
@@ -352,7 +355,16 @@ export async function updateConduit(
     if (input.flows.length > 0) {
       await tx
         .insertInto("conduit_flow")
-        .values(input.flows.map((flow) => ({ conduit_id: conduitId, ...flow })))
+        .values(
+          input.flows.map((flow) => ({
+            conduit_id: conduitId,
+            protocol: flow.protocol,
+            port: flow.port,
+            port_end: flow.portEnd,
+            direction: flow.direction,
+            description: flow.description,
+          }))
+        )
         .execute();
     }
     await recordAudit(
@@ -383,6 +395,7 @@ function definitionOf(c: ConduitDefinition) {
     monitored: c.monitored,
     monitoringPoint: c.monitoringPoint,
     flows: sortFlows(c.flows),
+    compensatingNote: c.compensatingNote,
   };
 }
 

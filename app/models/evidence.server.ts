@@ -290,7 +290,7 @@ async function startIngest(
   const flowRows = conduitRows.length
     ? await db
         .selectFrom("conduit_flow")
-        .select(["conduit_id", "protocol", "port", "direction"])
+        .select(["conduit_id", "protocol", "port", "port_end as portEnd", "direction"])
         .where(
           "conduit_id",
           "in",

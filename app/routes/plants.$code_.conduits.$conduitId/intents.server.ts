@@ -52,6 +52,7 @@ export const ConduitSchema = z.object({
       for (const message of parsed.errors) ctx.addIssue({ code: "custom", message });
       return z.NEVER;
     }),
+  compensatingNote: optionalText(1000, "compensating note"),
   revision: revisionField,
 });
 export const CONDUIT_FIELDS = [
@@ -63,6 +64,7 @@ export const CONDUIT_FIELDS = [
   "monitored",
   "monitoringPoint",
   "flows",
+  "compensatingNote",
 ] as const;
 
 const ownerId = z.union([z.literal(""), z.coerce.number().int().positive()]);
