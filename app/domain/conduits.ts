@@ -59,6 +59,11 @@ export function portText(flow: { protocol: string; port: number | null; portEnd?
   return flow.portEnd == null ? String(flow.port) : `${flow.port}-${flow.portEnd}`;
 }
 
+/** The flow's protocol and ports in short: "tcp/502", "udp/2222-2223", "tcp/any", "any", "icmp". */
+export function flowLabel(flow: { protocol: string; port: number | null; portEnd?: number | null }): string {
+  return flow.protocol === "icmp" || flow.protocol === "any" ? flow.protocol : `${flow.protocol}/${portText(flow)}`;
+}
+
 /**
  * Whether the flow's protocol and ports cover a connection's protocol and responder port (null for ICMP, which has
  * none): any protocol covers every connection; a flow without a port covers every port of its protocol; a range

@@ -304,7 +304,7 @@ function overlapFindings(zones: readonly DesignZone[], conduitsOfZone: (id: numb
   return out;
 }
 
-/** The findings of a plant's design, in a stable order: by code, then by the first object's id. */
+/** The findings of a plant's design, in a stable order: by code, then by the first object's label. */
 export function reviewDesign(design: DesignFacts, limits: DesignLimits = DEFAULT_DESIGN_LIMITS): DesignFinding[] {
   const findings: DesignFinding[] = [];
   const zoneById = new Map(design.zones.map((z) => [z.id, z]));
@@ -344,8 +344,10 @@ export function reviewDesign(design: DesignFacts, limits: DesignLimits = DEFAULT
         []
       )
     );
+  // By code, then by the first object's label: the same order in every database the design is loaded into.
+  const label = (f: DesignFinding) => f.objects[0]?.label ?? "";
   return findings.sort((a, b) =>
-    a.code === b.code ? (a.objects[0]?.id ?? 0) - (b.objects[0]?.id ?? 0) : a.code < b.code ? -1 : 1
+    a.code !== b.code ? (a.code < b.code ? -1 : 1) : label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0
   );
 }
 

@@ -115,7 +115,7 @@ interface ConduitInfo {
   zoneB: number;
   epochKey: string | null;
   epochStart: string | null;
-  flows: { protocol: string; port: number | null; direction: string }[];
+  flows: { protocol: string; port: number | null; portEnd: number | null; direction: string }[];
 }
 
 interface Zone {

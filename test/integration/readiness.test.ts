@@ -380,6 +380,7 @@ describe("program thresholds", () => {
       gapDays: "3",
       ephemeralPortMin: "49152",
       ephemeralPortMax: "65535",
+      maxPortRange: "16",
     };
     assert.equal((await post("/settings", "exec@demo.test", settings)).status, 403);
     assert.equal((await post("/settings", "eng.day@demo.test", { ...settings, matureDays: "20" })).status, 403);

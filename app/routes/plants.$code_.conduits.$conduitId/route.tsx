@@ -4,7 +4,7 @@ import { ActForm } from "~/components/forms/ActForm";
 import { Confirmation } from "~/components/forms/Confirmation";
 import { Field } from "~/components/forms/Field";
 import { SignoffHistory, SignoffParts } from "~/components/SignoffParts";
-import { DIRECTION_ARROWS, formatFlow } from "~/domain/conduits";
+import { DIRECTION_ARROWS, flowLabel, formatFlow } from "~/domain/conduits";
 import { acceptanceRefusals, wiringRefusals } from "~/domain/alerting";
 import { can } from "~/domain/permissions";
 import { controlOf } from "~/domain/refusals";
@@ -214,10 +214,7 @@ export default function ConduitPage() {
                 <ul className="flows">
                   {conduit.flows.map((flow) => (
                     <li key={formatFlow(flow)}>
-                      <span className="mono">
-                        {flow.protocol}
-                        {flow.port === null ? "" : `/${flow.port}`}
-                      </span>{" "}
+                      <span className="mono">{flowLabel(flow)}</span>{" "}
                       {DIRECTION_ARROWS[flow.direction]} <span className="muted">{flow.description}</span>
                     </li>
                   ))}
