@@ -351,9 +351,23 @@ export function reviewDesign(design: DesignFacts, limits: DesignLimits = DEFAULT
   );
 }
 
+/** An IPv4 address in its canonical dotted text as a number, or null for anything else (IPv6 among them). */
+function ipv4Number(text: string): number | null {
+  const parts = text.split(".");
+  if (parts.length !== 4) return null;
+  let value = 0;
+  for (const part of parts) {
+    const n = Number(part);
+    if (part === "" || !Number.isInteger(n) || n < 0 || n > 255) return null;
+    value = value * 256 + n;
+  }
+  return value;
+}
+
 /**
  * Inventoried addresses that no zone's range holds, with the first `limit` of them (by the order given) as
- * examples. Assets without an address are not judged.
+ * examples. Assets without an address are not judged. A plant has thousands of addresses and a few dozen ranges:
+ * IPv4 addresses are compared as numbers against the ranges' bounds, the rest through the app's CIDR matcher.
  */
 export function unzonedAddresses(
   zones: readonly Pick<DesignZone, "id" | "ranges">[],
@@ -361,11 +375,26 @@ export function unzonedAddresses(
   limit = 5
 ): UnzonedAddresses {
   const matcher = new CidrMatcher<number>();
-  for (const zone of zones) for (const range of zone.ranges) matcher.add(range, zone.id);
+  const v4: [number, number][] = [];
+  for (const zone of zones)
+    for (const range of zone.ranges) {
+      matcher.add(range, zone.id);
+      const cidr = parseCidr(range);
+      if (cidr?.version === 4) {
+        const size = 2 ** (32 - cidr.prefix);
+        v4.push([Number(cidr.network), Number(cidr.network) + size - 1]);
+      }
+    }
+  const inZone = (ip: string) => {
+    const n = ipv4Number(ip);
+    if (n === null) return matcher.match(ip) !== null;
+    for (const [start, end] of v4) if (n >= start && n <= end) return true;
+    return false;
+  };
   let count = 0;
   const examples: ObjectRef[] = [];
   for (const asset of assets) {
-    if (matcher.match(asset.ip) !== null) continue;
+    if (inZone(asset.ip)) continue;
     count++;
     if (examples.length < limit) examples.push({ type: "asset", id: asset.id, label: `${asset.name} (${asset.ip})` });
   }
