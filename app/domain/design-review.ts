@@ -401,6 +401,11 @@ export function unzonedAddresses(
   return { count, examples };
 }
 
+/** Whether the finding says its conduit's definition is incomplete (no flow; a boundary without monitoring). */
+export function isIncompleteDefinition(finding: DesignFinding): boolean {
+  return finding.code === "DES-NO-FLOW" || finding.code === "DES-BOUNDARY-UNMONITORED";
+}
+
 /** The errors of a design: what keeps CON-COMPLETE unmet. */
 export function designErrors(findings: readonly DesignFinding[]): DesignFinding[] {
   return findings.filter((f) => f.severity === "error");

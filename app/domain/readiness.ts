@@ -7,7 +7,14 @@ import {
 } from "./baseline";
 import { addDays, localDay } from "./calendar";
 import { alertBlockReason, checklistJudgement, conduitGaps, judge, latestTick } from "./criteria-judgement";
-import { findingsOfConduit, plantFindings, reviewDesign, type DesignFacts, type DesignFinding } from "./design-review";
+import {
+  findingsOfConduit,
+  isIncompleteDefinition,
+  plantFindings,
+  reviewDesign,
+  type DesignFacts,
+  type DesignFinding,
+} from "./design-review";
 import { currentPhase } from "./phase";
 import type { PartState } from "./signoffs";
 import { PHASES, type Phase, type PlantPhase } from "./vocabulary";
@@ -195,8 +202,12 @@ export interface PlantReadiness {
   design: DesignFinding[];
 }
 
-function conduitState(c: ConduitFacts, baseline: Baseline): ConduitState {
-  if (conduitGaps(c).length > 0) return "draft";
+/**
+ * A conduit is a draft while its definition lacks something: a gap, or a flow or the boundary's monitoring, which
+ * the design review says. Other findings do not move a conduit back along its track; they block CON-COMPLETE.
+ */
+function conduitState(c: ConduitFacts, baseline: Baseline, findings: readonly DesignFinding[]): ConduitState {
+  if (conduitGaps(c).length > 0 || findings.some(isIncompleteDefinition)) return "draft";
   if (c.parts.some((p) => p.status !== "signed")) return "defined";
   if (!c.cutover?.doneAt) return "signed";
   if (!c.monitored || baseline.status === "none") return "cut_over";
@@ -283,16 +294,17 @@ export function computeReadiness(state: PlantState, at: string, settings: Baseli
   const phase = currentPhase(passes.keys());
   const conduits = state.conduits.map((c): ConduitReadiness => {
     const baseline = baselines.get(c.id)!;
+    const findings = findingsOfConduit(design, c.id);
     return {
       id: c.id,
       name: c.name,
-      state: conduitState(c, baseline),
+      state: conduitState(c, baseline, findings),
       monitored: c.monitored,
       baseline,
       alertBlock: c.monitored
         ? alertBlockReason(baseline, c.name, settings)
         : `“${c.name}” is not monitored, so there is nothing to alert on.`,
-      findings: findingsOfConduit(design, c.id),
+      findings,
     };
   });
   const livePass = state.passes.find((p) => p.phase === "alerting");
