@@ -380,6 +380,31 @@ describe("alert wiring block and conduit track", () => {
     c.purpose = null;
     assert.equal(stateOf(), "draft");
   });
+
+  it("keeps a conduit a draft while the design review says its definition is incomplete, and no longer", () => {
+    const state = readyPlant();
+    const stateOf = () => computeReadiness(state, AT, S).conduits.find((x) => x.id === 2)!.state;
+    const before = stateOf();
+    assert.notEqual(before, "draft");
+    state.design.conduits[1]!.flowCount = 0;
+    assert.equal(stateOf(), "draft", "DES-NO-FLOW");
+    state.design.conduits[1]!.flowCount = 2;
+    state.design.conduits[1]!.flows = [{ protocol: "any", port: null, portEnd: null }];
+    const readiness = computeReadiness(state, AT, S);
+    assert.equal(
+      readiness.conduits.find((x) => x.id === 2)!.state,
+      before,
+      "an error of another rule leaves the track"
+    );
+    assert.deepEqual(
+      readiness.conduits.find((x) => x.id === 2)!.findings.map((f) => f.code),
+      ["DES-FLOW-ANY"]
+    );
+    assert.match(
+      readiness.gates.find((g) => g.phase === "conduits")!.criteria.find((c) => c.code === "CON-COMPLETE")!.message,
+      /^DES-FLOW-ANY: “Conduit 2” allows any/
+    );
+  });
 });
 
 describe("forecast", () => {
