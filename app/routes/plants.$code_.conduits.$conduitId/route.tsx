@@ -206,6 +206,12 @@ export default function ConduitPage() {
               {conduit.monitored ? "Monitored" : "Not monitored"}
               {conduit.monitoringPoint ? ` at ${conduit.monitoringPoint}` : ""}
             </dd>
+            {conduit.compensatingNote ? (
+              <>
+                <dt>Compensating note</dt>
+                <dd>{conduit.compensatingNote}</dd>
+              </>
+            ) : null}
             <dt>Allowed flows</dt>
             <dd>
               {conduit.flows.length === 0 ? (
