@@ -106,7 +106,8 @@ export default function Settings() {
       <p className="eyebrow">Program settings</p>
       <h1>Baseline thresholds</h1>
       <p className="lede">
-        Every plant's baselines and design review are judged with these thresholds; changes apply to every readiness computed afterwards.
+        Every plant's baselines and design review are judged with these thresholds; changes apply to every readiness
+        computed afterwards.
       </p>
       <section className="panel" id="thresholds" aria-label="Thresholds">
         <Confirmation intents={INTENT} />

@@ -7,7 +7,12 @@ import { sql, type Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable("zone")
-    .addColumn("safety", "integer", (c) => c.notNull().defaultTo(0).check(sql`safety in (0, 1)`))
+    .addColumn("safety", "integer", (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`safety in (0, 1)`)
+    )
     .execute();
   await db.schema.alterTable("conduit").addColumn("compensating_note", "text").execute();
 

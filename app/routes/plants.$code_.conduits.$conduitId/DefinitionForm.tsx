@@ -13,7 +13,8 @@ export function DefinitionForm({ reply }: { reply: unknown }) {
   // After a conflict the form holds what the person wrote, over the conduit as it now stands.
   const mine = replyFor(reply, "edit-conduit");
   const draft = mine?.conflict ? mine.draft : undefined;
-  const optional = (name: "purpose" | "monitoringPoint" | "compensatingNote") => (draft ? draft[name] : conduit[name]) ?? "";
+  const optional = (name: "purpose" | "monitoringPoint" | "compensatingNote") =>
+    (draft ? draft[name] : conduit[name]) ?? "";
   return (
     <section className="panel" aria-labelledby="edit-title" id="edit">
       <h2 id="edit-title">Edit the definition</h2>

@@ -220,8 +220,8 @@ export default function ConduitPage() {
                 <ul className="flows">
                   {conduit.flows.map((flow) => (
                     <li key={formatFlow(flow)}>
-                      <span className="mono">{flowLabel(flow)}</span>{" "}
-                      {DIRECTION_ARROWS[flow.direction]} <span className="muted">{flow.description}</span>
+                      <span className="mono">{flowLabel(flow)}</span> {DIRECTION_ARROWS[flow.direction]}{" "}
+                      <span className="muted">{flow.description}</span>
                     </li>
                   ))}
                 </ul>
