@@ -194,7 +194,12 @@ function finding(code: DesignRuleCode, message: string, objects: ObjectRef[], co
   return { code, severity: severityOf(code), message, objects, conduitIds };
 }
 
-const flowText = (flow: DesignFlow) => `${flow.protocol} ${portText(flow)}`;
+const flowText = (flow: DesignFlow) =>
+  flow.protocol === "any"
+    ? "any protocol"
+    : allowsAnyPort(flow)
+    ? `${flow.protocol} to any port`
+    : `${flow.protocol} ${portText(flow)}`;
 
 function conduitFindings(
   conduit: DesignConduit,
@@ -288,7 +293,8 @@ function overlapFindings(zones: readonly DesignZone[], conduitsOfZone: (id: numb
       const x = blocks[i]!;
       const y = blocks[j]!;
       if (x.zone.id === y.zone.id || !cidrsOverlap(x.cidr, y.cidr)) continue;
-      const [first, second] = x.zone.id < y.zone.id ? [x, y] : [y, x];
+      // By name, so the finding reads the same in every database the design is loaded into.
+      const [first, second] = x.zone.name <= y.zone.name ? [x, y] : [y, x];
       const key = `${first.zone.id}|${second.zone.id}`;
       if (reported.has(key)) continue;
       reported.add(key);

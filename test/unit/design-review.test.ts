@@ -177,7 +177,7 @@ describe("DES-FLOW-ANY and DES-PORT-RANGE", () => {
     ];
     const finding = findingOf(design, "DES-FLOW-ANY");
     assert.equal(finding.severity, "error");
-    assert.match(finding.message, /“Conduit 3” allows any any, udp any/);
+    assert.match(finding.message, /“Conduit 3” allows any protocol, udp to any port: name the protocols and ports/);
   });
 
   it("warn of a range wider than the program's limit, which the limit moves", () => {
