@@ -195,7 +195,7 @@ const conduitSchema = z.strictObject({
   updatedAt: instant,
   flows: listOf(flowSchema),
   /** Why a gap of two or more target security levels between its zones is acceptable. */
-  compensatingNote: orNull(prose),
+  compensatingNote: orNull(z.string().max(1000, "Keep the compensating note under 1000 characters.")),
   findings: computedFindings,
   observations: listOf(observationSchema),
   alertWirings: listOf(alertWiringSchema),
