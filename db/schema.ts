@@ -58,6 +58,8 @@ export interface ZoneTable {
   /** Target security level, IEC 62443 SL-T 1–4. */
   sl_target: number | null;
   description: string | null;
+  /** 1 when the zone holds safety instrumented systems. */
+  safety: ColumnType<number, number | undefined, number>;
   created_at: string;
 }
 
@@ -84,6 +86,8 @@ export interface ConduitTable {
   design_owner_id: number | null;
   /** Monitoring & incident-response owner: corporate security. */
   monitoring_owner_id: number | null;
+  /** Why a gap of two or more target security levels between the conduit's zones is acceptable. */
+  compensating_note: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -92,8 +96,10 @@ export interface ConduitFlowTable {
   id: Generated<number>;
   conduit_id: number;
   protocol: FlowProtocol;
-  /** Service port; null for ICMP. */
+  /** Service port, or the first of a range; null for ICMP and for any port. */
   port: number | null;
+  /** The last port of a range; null for a single port. */
+  port_end: ColumnType<number | null, number | null | undefined, number | null>;
   direction: FlowDirection;
   description: string | null;
 }

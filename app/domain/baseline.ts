@@ -17,6 +17,8 @@ export interface BaselineSettings {
   gapDays: number;
   ephemeralPortMin: number;
   ephemeralPortMax: number;
+  /** The design review's widest port range a flow may allow without a finding. */
+  maxPortRange: number;
 }
 
 export const DEFAULT_BASELINE_SETTINGS: BaselineSettings = {
@@ -27,6 +29,7 @@ export const DEFAULT_BASELINE_SETTINGS: BaselineSettings = {
   gapDays: 3,
   ephemeralPortMin: 49152,
   ephemeralPortMax: 65535,
+  maxPortRange: 16,
 };
 
 /** Where each threshold is stored (program_setting.key). */
@@ -38,6 +41,7 @@ export const SETTING_KEYS: Record<keyof BaselineSettings, string> = {
   gapDays: "baseline.gap_days",
   ephemeralPortMin: "baseline.ephemeral_port_min",
   ephemeralPortMax: "baseline.ephemeral_port_max",
+  maxPortRange: "design.max_port_range",
 };
 
 export interface Observation {

@@ -202,3 +202,10 @@ export class CidrMatcher<T> {
     return null;
   }
 }
+
+/** Whether two blocks share an address: of one version, and the shorter prefix holds the other's network. */
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  if (a.version !== b.version) return false;
+  const shift = BigInt((a.version === 4 ? 32 : 128) - Math.min(a.prefix, b.prefix));
+  return a.network >> shift === b.network >> shift;
+}

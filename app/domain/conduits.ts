@@ -18,11 +18,17 @@ export const RuleNameSchema = z
 
 // A conduit's allowed flows, written one per line as people read them in a firewall change request:
 //   tcp 44818 a_to_b EtherNet/IP from the historian
+//   udp 2222-2223 both Implicit I/O
+//   tcp any b_to_a Anything the vendor's support tool opens
+//   any any both Everything (the design rules warn of it)
 //   icmp - both Reachability checks
 
 export interface AllowedFlow {
   protocol: FlowProtocol;
+  /** The port, or the first of a range; null for ICMP and for any port. */
   port: number | null;
+  /** The last port of a range; null for a single port (or none). */
+  portEnd: number | null;
   direction: FlowDirection;
   description: string | null;
 }
@@ -41,12 +47,72 @@ const DIRECTION_WORDS: Record<string, FlowDirection> = {
   "↔": "both",
 };
 
+/** Whether the flow lets any port through: any protocol, or TCP/UDP without a port. */
+export function allowsAnyPort(flow: { protocol: string; port: number | null }): boolean {
+  return flow.protocol === "any" || (flow.protocol !== "icmp" && flow.port === null);
+}
+
+/** The flow's ports as people write them: "502", "2222-2223", "any", or "-" for ICMP. */
+export function portText(flow: { protocol: string; port: number | null; portEnd?: number | null }): string {
+  if (flow.protocol === "icmp") return "-";
+  if (flow.port === null) return "any";
+  return flow.portEnd == null ? String(flow.port) : `${flow.port}-${flow.portEnd}`;
+}
+
+/** The flow's protocol and ports in short: "tcp/502", "udp/2222-2223", "tcp/any", "any", "icmp". */
+export function flowLabel(flow: { protocol: string; port: number | null; portEnd?: number | null }): string {
+  return flow.protocol === "icmp" || flow.protocol === "any" ? flow.protocol : `${flow.protocol}/${portText(flow)}`;
+}
+
+/**
+ * Whether the flow's protocol and ports cover a connection's protocol and responder port (null for ICMP, which has
+ * none): any protocol covers every connection; a flow without a port covers every port of its protocol; a range
+ * covers its ends and what lies between.
+ */
+export function flowCovers(
+  flow: { protocol: string; port: number | null; portEnd?: number | null },
+  proto: string,
+  port: number | null
+): boolean {
+  if (flow.protocol === "any") return true;
+  if (flow.protocol !== proto) return false;
+  if (flow.port === null) return true;
+  if (port === null) return false;
+  return flow.portEnd == null ? port === flow.port : port >= flow.port && port <= flow.portEnd;
+}
+
 export function formatFlow(flow: AllowedFlow): string {
-  const port = flow.port === null ? "-" : String(flow.port);
-  return [flow.protocol, port, flow.direction, flow.description ?? ""].join(" ").trim();
+  return [flow.protocol, portText(flow), flow.direction, flow.description ?? ""].join(" ").trim();
 }
 
 export type FlowParse = { ok: true; flows: AllowedFlow[] } | { ok: false; errors: string[] };
+
+type PortReading = { ok: true; port: number | null; portEnd: number | null } | { ok: false; error: string };
+
+const PORT = /^\d{1,5}$/;
+const inPortRange = (word: string) => PORT.test(word) && Number(word) >= 1 && Number(word) <= 65535;
+
+function readPorts(protocol: FlowProtocol, word: string): PortReading {
+  if (protocol === "icmp")
+    return word === "-" || word === ""
+      ? { ok: true, port: null, portEnd: null }
+      : { ok: false, error: "ICMP has no port; write “-” in the port column." };
+  if (protocol === "any")
+    return word.toLowerCase() === "any" || word === "-"
+      ? { ok: true, port: null, portEnd: null }
+      : { ok: false, error: "any protocol has no single port; write “any” in the port column." };
+  if (word.toLowerCase() === "any") return { ok: true, port: null, portEnd: null };
+  const range = /^(\d{1,5})-(\d{1,5})$/.exec(word);
+  if (range) {
+    const [, lo = "", hi = ""] = range;
+    if (!inPortRange(lo) || !inPortRange(hi) || Number(lo) >= Number(hi))
+      return { ok: false, error: `port range “${word}” is not two ports from 1 to 65535, the lower first.` };
+    return { ok: true, port: Number(lo), portEnd: Number(hi) };
+  }
+  if (!inPortRange(word))
+    return { ok: false, error: `port “${word}” is not a number from 1 to 65535, a range like 2222-2223, or any.` };
+  return { ok: true, port: Number(word), portEnd: null };
+}
 
 /** Reads the flow lines; every bad line is reported by its number, and nothing is returned unless all are good. */
 export function parseFlows(text: string): FlowParse {
@@ -63,29 +129,25 @@ export function parseFlows(text: string): FlowParse {
       errors.push(`Line ${n}: protocol “${protocolWord}” is not one of ${FLOW_PROTOCOLS.join(", ")}.`);
       return;
     }
-    let port: number | null = null;
-    if (protocol === "icmp") {
-      if (portWord !== "-" && portWord !== "") {
-        errors.push(`Line ${n}: ICMP has no port; write “-” in the port column.`);
-        return;
-      }
-    } else if (!/^\d{1,5}$/.test(portWord) || Number(portWord) < 1 || Number(portWord) > 65535) {
-      errors.push(`Line ${n}: port “${portWord}” is not a number from 1 to 65535.`);
+    const ports = readPorts(protocol, portWord);
+    if (!ports.ok) {
+      errors.push(`Line ${n}: ${ports.error}`);
       return;
-    } else port = Number(portWord);
+    }
     const direction = DIRECTION_WORDS[directionWord.toLowerCase()];
     if (!direction || !isOneOf(FLOW_DIRECTIONS, direction)) {
       errors.push(`Line ${n}: direction “${directionWord}” is not a_to_b, b_to_a or both.`);
       return;
     }
-    const key = `${protocol}/${port ?? "-"}/${direction}`;
+    const flow = { protocol, port: ports.port, portEnd: ports.portEnd, direction };
+    const key = `${protocol} ${portText(flow)} ${direction}`;
     if (seen.has(key)) {
-      errors.push(`Line ${n}: ${protocol} ${port ?? "-"} ${direction} is listed twice.`);
+      errors.push(`Line ${n}: ${key} is listed twice.`);
       return;
     }
     seen.add(key);
     const description = rest.join(" ").slice(0, 200) || null;
-    flows.push({ protocol, port, direction, description });
+    flows.push({ ...flow, description });
   });
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, flows };
@@ -99,6 +161,7 @@ export function sortFlows(flows: readonly AllowedFlow[]): AllowedFlow[] {
     (a, b) =>
       byCodePoint(a.protocol, b.protocol) ||
       (a.port ?? -1) - (b.port ?? -1) ||
+      (a.portEnd ?? -1) - (b.portEnd ?? -1) ||
       byCodePoint(a.direction, b.direction) ||
       byCodePoint(a.description ?? "", b.description ?? "")
   );

@@ -1,4 +1,5 @@
 import { alertWiringAllowed, countedDaysText, type Baseline, type BaselineSettings } from "./baseline";
+import { designErrors, type DesignFinding } from "./design-review";
 import type { ChecklistEntry, ConduitFacts, ObjectRef, PlantState, WindowFact } from "./readiness";
 
 // How each criterion of the gates is judged against a plant's state: met or not, a sentence saying why, and the
@@ -27,15 +28,17 @@ function touchesCorporate(conduit: ConduitFacts): boolean {
   return (conduit.zoneAKind === "corporate") !== (conduit.zoneBKind === "corporate");
 }
 
+/**
+ * What a conduit's definition lacks beyond the design rules: allowed flows, and the monitoring of a conduit that
+ * reaches the corporate zone, are the design review's (DES-NO-FLOW, DES-BOUNDARY-UNMONITORED), said once there.
+ */
 export function conduitGaps(conduit: ConduitFacts): string[] {
   const missing: string[] = [];
   if (!conduit.name.trim()) missing.push("a name");
   if (!conduit.distinctZones) missing.push("two distinct endpoint zones");
   if (!conduit.purpose) missing.push("a purpose");
   if (!conduit.controlType) missing.push("a control type");
-  if (conduit.flowCount === 0) missing.push("an allowed flow");
-  if (!conduit.monitoringPoint) missing.push("a monitoring point");
-  if (touchesCorporate(conduit) && !conduit.monitored) missing.push("monitoring (it reaches the corporate zone)");
+  if (!conduit.monitoringPoint && !touchesCorporate(conduit)) missing.push("a monitoring point");
   return missing;
 }
 
@@ -45,7 +48,8 @@ export function judge(
   code: string,
   state: PlantState,
   baselines: Map<number, Baseline>,
-  settings: BaselineSettings
+  settings: BaselineSettings,
+  design: readonly DesignFinding[] = []
 ): Judged {
   const conduitRef = (c: ConduitFacts): ObjectRef => ({ type: "conduit", id: c.id, label: c.name });
   const monitored = state.conduits.filter((c) => c.monitored);
@@ -169,13 +173,20 @@ export function judge(
     case "CON-COMPLETE": {
       if (state.conduits.length === 0) return { met: false, message: "No conduit is defined yet." };
       const incomplete = state.conduits.map((c) => [c, conduitGaps(c)] as const).filter(([, gaps]) => gaps.length > 0);
-      return incomplete.length === 0
-        ? { met: true, message: `All ${plural(state.conduits.length, "conduit")} are fully defined.` }
-        : {
-            met: false,
-            message: incomplete.map(([c, gaps]) => `“${c.name}” lacks ${gaps.join(", ")}.`).join(" "),
-            objects: incomplete.map(([c]) => conduitRef(c)),
-          };
+      const errors = designErrors(design);
+      if (incomplete.length === 0 && errors.length === 0)
+        return { met: true, message: `All ${plural(state.conduits.length, "conduit")} are fully defined.` };
+      const objects = new Map<string, ObjectRef>();
+      for (const ref of [...incomplete.map(([c]) => conduitRef(c)), ...errors.flatMap((f) => f.objects)])
+        if (!objects.has(`${ref.type}:${ref.id}`)) objects.set(`${ref.type}:${ref.id}`, ref);
+      return {
+        met: false,
+        message: [
+          ...incomplete.map(([c, gaps]) => `“${c.name}” lacks ${gaps.join(", ")}.`),
+          ...errors.map((f) => `${f.code}: ${f.message}`),
+        ].join(" "),
+        objects: [...objects.values()],
+      };
     }
     case "CON-OWNERS": {
       if (state.conduits.length === 0) return { met: false, message: "No conduit is defined yet." };

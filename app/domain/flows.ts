@@ -1,11 +1,13 @@
 // How a connection seen on a conduit is judged against the conduit's allowed flows, and how much of a day's
 // evidence a conduit holds. Pure: the evidence model calls these once per connection and once per day.
 
+import { flowCovers } from "./conduits";
+
 /** A conduit as the flow rule sees it: its two endpoint zones and its allowed flows. */
 export interface FlowRuleConduit {
   zoneA: number;
   zoneB: number;
-  flows: readonly { protocol: string; port: number | null; direction: string }[];
+  flows: readonly { protocol: string; port: number | null; portEnd?: number | null; direction: string }[];
 }
 
 /** What of a connection the rule reads: its protocol and responder port (for ICMP, the message code). */
@@ -17,16 +19,16 @@ interface SeenFlow {
 type FlowClass = "allowed" | "wrong";
 
 /**
- * Whether the connection, opened from `originZone`, is one the conduit allows: some allowed flow of its protocol,
- * on its port (any port when the flow names none; ICMP has no port), in a direction that lets that zone open it.
+ * Whether the connection, opened from `originZone`, is one the conduit allows: some allowed flow of its protocol
+ * (or of any protocol), on its port or in its range of ports (any port when the flow names none; ICMP has no port),
+ * in a direction that lets that zone open it.
  */
 export function isAllowedFlow(conduit: FlowRuleConduit, record: SeenFlow, originZone: number): boolean {
   const port = record.proto === "icmp" ? null : record.respPort;
   // A loop, not `some` with an arrow: this runs once per connection.
   for (const flow of conduit.flows) {
     if (
-      flow.protocol === record.proto &&
-      (flow.port === null || flow.port === port) &&
+      flowCovers(flow, record.proto, port) &&
       (flow.direction === "both" ||
         (flow.direction === "a_to_b" ? originZone === conduit.zoneA : originZone === conduit.zoneB))
     )

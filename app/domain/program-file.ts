@@ -128,17 +128,36 @@ const zoneSchema = z.strictObject({
     })
   ),
   slTarget: orNull(z.number().int().min(1).max(4)),
+  /** Holds safety instrumented systems; false when left out. */
+  safety: z.boolean().default(false),
   description: orNull(prose),
   createdAt: instant,
   ranges: listOf(cidrBlock),
 });
 
-const flowSchema = z.strictObject({
-  protocol: z.enum(FLOW_PROTOCOLS),
-  port: orNull(z.number().int().min(0).max(65535)),
-  direction: z.enum(FLOW_DIRECTIONS),
-  description: orNull(prose),
-});
+const flowSchema = z
+  .strictObject({
+    protocol: z.enum(FLOW_PROTOCOLS),
+    /** The port, or the first of a range; null for ICMP and for any port. */
+    port: orNull(z.number().int().min(0).max(65535)),
+    /** The last port of a range; null (or left out) for a single port. */
+    portEnd: orNull(z.number().int().min(1).max(65535)),
+    direction: z.enum(FLOW_DIRECTIONS),
+    description: orNull(prose),
+  })
+  .superRefine((flow, ctx) => {
+    if (flow.protocol === "any" && flow.port !== null)
+      ctx.addIssue({ code: "custom", path: ["port"], message: "a flow of any protocol has no port (null)" });
+    if (flow.portEnd !== null && (flow.port === null || flow.portEnd <= flow.port))
+      ctx.addIssue({
+        code: "custom",
+        path: ["portEnd"],
+        message: `${flow.portEnd} does not end a range: it must follow a port above it`,
+      });
+  });
+
+/** Findings of the design review, as an export writes them: computed, so an import reads past them. */
+const computedFindings = z.unknown().optional();
 
 /** The observations API's schema, with when the pipeline reported the day. */
 const observationSchema = z.strictObject({ ...observationFields, recordedAt: instant }).superRefine(observationRules);
@@ -175,6 +194,9 @@ const conduitSchema = z.strictObject({
   createdAt: instant,
   updatedAt: instant,
   flows: listOf(flowSchema),
+  /** Why a gap of two or more target security levels between its zones is acceptable. */
+  compensatingNote: orNull(z.string().max(1000, "Keep the compensating note under 1000 characters.")),
+  findings: computedFindings,
   observations: listOf(observationSchema),
   alertWirings: listOf(alertWiringSchema),
   detectionRules: listOf(detectionRuleSchema),
@@ -364,6 +386,8 @@ const plantSchema = z.strictObject({
   waivers: listOf(waiverSchema),
   gatePasses: listOf(gatePassSchema),
   signoffs: listOf(signoffSchema),
+  /** The design review's findings on zones and addresses; each conduit carries its own. */
+  designFindings: computedFindings,
 });
 
 const personSchema = z.strictObject({
@@ -541,6 +565,7 @@ export function canonicalOrder(program: ProgramFile): ProgramFile {
           (a, b) =>
             byCodePoint(a.protocol, b.protocol) ||
             (a.port ?? -1) - (b.port ?? -1) ||
+            (a.portEnd ?? -1) - (b.portEnd ?? -1) ||
             byCodePoint(a.direction, b.direction) ||
             byCodePoint(a.description ?? "", b.description ?? "")
         ),

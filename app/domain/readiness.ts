@@ -7,7 +7,14 @@ import {
 } from "./baseline";
 import { addDays, localDay } from "./calendar";
 import { alertBlockReason, checklistJudgement, conduitGaps, judge, latestTick } from "./criteria-judgement";
-import { findingsOfConduit, reviewDesign, type DesignFacts, type DesignFinding } from "./design-review";
+import {
+  findingsOfConduit,
+  isIncompleteDefinition,
+  plantFindings,
+  reviewDesign,
+  type DesignFacts,
+  type DesignFinding,
+} from "./design-review";
 import { currentPhase } from "./phase";
 import type { PartState } from "./signoffs";
 import { PHASES, type Phase, type PlantPhase } from "./vocabulary";
@@ -195,8 +202,12 @@ export interface PlantReadiness {
   design: DesignFinding[];
 }
 
-function conduitState(c: ConduitFacts, baseline: Baseline): ConduitState {
-  if (conduitGaps(c).length > 0) return "draft";
+/**
+ * A conduit is a draft while its definition lacks something: a gap, or a flow or the boundary's monitoring, which
+ * the design review says. Other findings do not move a conduit back along its track; they block CON-COMPLETE.
+ */
+function conduitState(c: ConduitFacts, baseline: Baseline, findings: readonly DesignFinding[]): ConduitState {
+  if (conduitGaps(c).length > 0 || findings.some(isIncompleteDefinition)) return "draft";
   if (c.parts.some((p) => p.status !== "signed")) return "defined";
   if (!c.cutover?.doneAt) return "signed";
   if (!c.monitored || baseline.status === "none") return "cut_over";
@@ -258,11 +269,12 @@ export function computeReadiness(state: PlantState, at: string, settings: Baseli
       ),
     ])
   );
+  const design = reviewDesign(state.design, { maxPortRange: settings.maxPortRange });
   const passes = new Map(state.passes.filter((p) => p.passedAt <= at).map((p) => [p.phase, p]));
   const gates: GateResult[] = PHASES.map((phase) => {
     const criteria = CRITERIA[phase].map(({ code, title, checklist }): CriterionResult => {
       const tick = checklist ? latestTick(state.checklist, code) : null;
-      const judged = checklist ? checklistJudgement(code, tick) : judge(code, state, baselines, settings);
+      const judged = checklist ? checklistJudgement(code, tick) : judge(code, state, baselines, settings, design);
       const waiver = isWaivable(code) ? state.waivers.find((w) => w.code === code) ?? null : null;
       return {
         code,
@@ -280,19 +292,19 @@ export function computeReadiness(state: PlantState, at: string, settings: Baseli
     return { phase, status, passedAt: pass?.passedAt ?? null, passedBy: pass?.by ?? null, criteria };
   });
   const phase = currentPhase(passes.keys());
-  const design = reviewDesign(state.design);
   const conduits = state.conduits.map((c): ConduitReadiness => {
     const baseline = baselines.get(c.id)!;
+    const findings = findingsOfConduit(design, c.id);
     return {
       id: c.id,
       name: c.name,
-      state: conduitState(c, baseline),
+      state: conduitState(c, baseline, findings),
       monitored: c.monitored,
       baseline,
       alertBlock: c.monitored
         ? alertBlockReason(baseline, c.name, settings)
         : `“${c.name}” is not monitored, so there is nothing to alert on.`,
-      findings: findingsOfConduit(design, c.id),
+      findings,
     };
   });
   const livePass = state.passes.find((p) => p.phase === "alerting");
@@ -354,6 +366,9 @@ export function readinessDocument(r: PlantReadiness) {
         earliestMaturity: c.baseline.earliestMaturity,
         gaps: c.baseline.gaps,
       },
+      findings: c.findings,
     })),
+    /** The design's findings on zones and addresses rather than on one conduit. */
+    designFindings: plantFindings(r.design),
   };
 }

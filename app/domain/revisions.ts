@@ -43,6 +43,8 @@ export interface ConduitFieldsInput {
   controlType: ControlType | null;
   monitored: boolean;
   monitoringPoint: string | null;
+  /** Why a gap of two or more target security levels between the zones is acceptable. */
+  compensatingNote: string | null;
   flows: readonly AllowedFlow[];
 }
 
@@ -61,6 +63,8 @@ export function conduitFields(conduit: ConduitFieldsInput, zoneName: (id: number
     { field: "monitored", label: "Monitored", value: conduit.monitored ? "yes" : "no" },
     { field: "monitoringPoint", label: "Monitoring point", value: conduit.monitoringPoint ?? "" },
     { field: "flows", label: "Allowed flows", value: sortFlows(conduit.flows).map(formatFlow).join("\n") },
+    // Revisions recorded before the note existed read as without one.
+    { field: "compensatingNote", label: "Compensating note", value: conduit.compensatingNote ?? "" },
   ];
 }
 

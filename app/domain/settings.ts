@@ -25,6 +25,7 @@ export const settingFields = {
   gapDays: whole("Gap days", 1, 30),
   ephemeralPortMin: whole("The ephemeral range's start", 1024, 65535),
   ephemeralPortMax: whole("The ephemeral range's end", 1024, 65535),
+  maxPortRange: whole("The widest port range", 2, 65535),
 } satisfies Record<keyof BaselineSettings, z.ZodType<number, unknown>>;
 
 export const SettingsSchema = z.object(settingFields);

@@ -59,7 +59,7 @@ export const CONTROL_TYPE_LABELS: Record<ControlType, string> = {
   router_acl: "Router ACL",
 };
 
-export const FLOW_PROTOCOLS = ["tcp", "udp", "icmp"] as const;
+export const FLOW_PROTOCOLS = ["tcp", "udp", "icmp", "any"] as const;
 export type FlowProtocol = (typeof FLOW_PROTOCOLS)[number];
 
 /** Direction of an allowed flow relative to the conduit's endpoints: A initiates to B, B to A, or either. */

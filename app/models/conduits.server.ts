@@ -49,7 +49,7 @@ async function flowsOf(db: Executor, conduitIds: number[]) {
   if (conduitIds.length === 0) return new Map<number, AllowedFlow[]>();
   const rows = await db
     .selectFrom("conduit_flow")
-    .select(["conduit_id", "protocol", "port", "direction", "description"])
+    .select(["conduit_id", "protocol", "port", "port_end", "direction", "description"])
     .where("conduit_id", "in", conduitIds)
     .execute();
   const byConduit = new Map<number, AllowedFlow[]>();
@@ -58,6 +58,7 @@ async function flowsOf(db: Executor, conduitIds: number[]) {
     list.push({
       protocol: row.protocol,
       port: row.port,
+      portEnd: row.port_end,
       direction: row.direction,
       description: row.description,
     });
@@ -89,6 +90,7 @@ export function conduitsWithOwners(db: Executor) {
       "c.control_type",
       "c.monitored",
       "c.monitoring_point",
+      "c.compensating_note",
       "c.revision",
       "c.design_owner_id",
       "d.name as design_owner_name",
@@ -361,6 +363,7 @@ export async function updateConduit(
         control_type: input.controlType,
         monitored: input.monitored ? 1 : 0,
         monitoring_point: input.monitoringPoint,
+        compensating_note: input.compensatingNote,
         revision,
         updated_at: now.toISOString(),
       })
@@ -370,7 +373,16 @@ export async function updateConduit(
     if (input.flows.length > 0) {
       await tx
         .insertInto("conduit_flow")
-        .values(input.flows.map((flow) => ({ conduit_id: conduitId, ...flow })))
+        .values(
+          input.flows.map((flow) => ({
+            conduit_id: conduitId,
+            protocol: flow.protocol,
+            port: flow.port,
+            port_end: flow.portEnd,
+            direction: flow.direction,
+            description: flow.description,
+          }))
+        )
         .execute();
     }
     await recordAudit(
@@ -401,6 +413,7 @@ function definitionOf(c: ConduitDefinition) {
     monitored: c.monitored,
     monitoringPoint: c.monitoringPoint,
     flows: sortFlows(c.flows),
+    compensatingNote: c.compensatingNote,
   };
 }
 

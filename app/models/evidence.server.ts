@@ -115,7 +115,7 @@ interface ConduitInfo {
   zoneB: number;
   epochKey: string | null;
   epochStart: string | null;
-  flows: { protocol: string; port: number | null; direction: string }[];
+  flows: { protocol: string; port: number | null; portEnd: number | null; direction: string }[];
 }
 
 interface Zone {
@@ -290,7 +290,7 @@ async function startIngest(
   const flowRows = conduitRows.length
     ? await db
         .selectFrom("conduit_flow")
-        .select(["conduit_id", "protocol", "port", "direction"])
+        .select(["conduit_id", "protocol", "port", "port_end as portEnd", "direction"])
         .where(
           "conduit_id",
           "in",

@@ -17,7 +17,8 @@ import {
   type ProgramSignoffSubject,
   type ProgramZone,
 } from "~/domain/program-file";
-import { baselineAcceptanceHash } from "~/models/readiness.server";
+import { plantFindings, type DesignFinding } from "~/domain/design-review";
+import { baselineAcceptanceHash, computeReadinessOf } from "~/models/readiness.server";
 import { conduitDefinitionOf, conduitHash, listAcknowledgements } from "~/models/signoffs.server";
 import { windowSpanOf } from "~/models/window-facts.server";
 
@@ -44,6 +45,16 @@ function parseStoredJson(textValue: string, what: string): unknown {
   } catch {
     throw new ProgramExportError(`${what} holds text that is not JSON, which the program file cannot carry.`);
   }
+}
+
+/** A finding as the file carries it: computed, for readers; an import reads past it. */
+function findingDocument(finding: DesignFinding) {
+  return {
+    code: finding.code,
+    severity: finding.severity,
+    message: finding.message,
+    objects: finding.objects.map((o) => ({ type: o.type, name: o.label })),
+  };
 }
 
 async function readProgram(tx: Transaction<Database>, exportedAt: string): Promise<ProgramFile> {
@@ -138,6 +149,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       kind: zone.kind,
       purdueLevel: zone.purdue_level,
       slTarget: zone.sl_target,
+      safety: zone.safety === 1,
       description: zone.description,
       createdAt: zone.created_at,
       ranges: [] as string[],
@@ -159,6 +171,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       controlType: conduit.control_type,
       monitored: conduit.monitored === 1,
       monitoringPoint: conduit.monitoring_point,
+      compensatingNote: conduit.compensating_note,
       revision: conduit.revision,
       designOwner: emailOrNull(conduit.design_owner_id),
       monitoringOwner: emailOrNull(conduit.monitoring_owner_id),
@@ -178,6 +191,7 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
     const allowed: AllowedFlow = {
       protocol: flow.protocol,
       port: flow.port,
+      portEnd: flow.port_end,
       direction: flow.direction,
       description: flow.description,
     };
@@ -394,6 +408,15 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       revokedReason: s.revoked_reason,
       ...(acknowledgements.has(s.id) ? { acknowledgements: acknowledgements.get(s.id) } : {}),
     });
+  }
+
+  // The design review as readiness computes it; the file names objects by label, as its ids are this database's.
+  const plantIds = new Map([...plantDocs].map(([id, doc]) => [doc.code, id]));
+  for (const readiness of await computeReadinessOf(tx, exportedAt)) {
+    plantOf(must(plantIds, readiness.code, `plant ${readiness.code}`)).designFindings = plantFindings(
+      readiness.design
+    ).map(findingDocument);
+    for (const conduit of readiness.conduits) conduitOf(conduit.id).findings = conduit.findings.map(findingDocument);
   }
 
   return canonicalOrder({

@@ -261,6 +261,7 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
         kind: z.kind,
         purdue_level: z.purdueLevel,
         sl_target: z.slTarget,
+        safety: bit(z.safety),
         description: z.description,
         created_at: z.createdAt,
       }))
@@ -293,6 +294,7 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
         control_type: c.controlType,
         monitored: bit(c.monitored),
         monitoring_point: c.monitoringPoint,
+        compensating_note: c.compensatingNote,
         revision: c.revision,
         design_owner_id: personOrNull(c.designOwner),
         monitoring_owner_id: personOrNull(c.monitoringOwner),
@@ -320,6 +322,7 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
         conduit_id: id,
         protocol: f.protocol,
         port: f.port,
+        port_end: f.portEnd,
         direction: f.direction,
         description: f.description,
       }))
@@ -618,6 +621,7 @@ function signoffSubject(
             controlType: doc.controlType,
             monitored: doc.monitored,
             monitoringPoint: doc.monitoringPoint,
+            compensatingNote: doc.compensatingNote,
             revision,
             flows: doc.flows,
           }),

@@ -8,6 +8,7 @@ import {
   type PlantState,
   type WindowFact,
 } from "~/domain/readiness";
+import { unzonedAddresses, type DesignZone, type UnzonedAddresses } from "~/domain/design-review";
 import { partState, SIGNOFF_PARTS } from "~/domain/signoffs";
 import {
   conduitDefinitionOf,
@@ -104,6 +105,81 @@ async function assetFacts(db: Executor, plantIds: number[]) {
   };
 }
 
+type ZoneRow = {
+  id: number;
+  name: string;
+  kind: string;
+  purdue_level: number | null;
+  sl_target: number | null;
+  safety: number;
+};
+
+function designZones(zones: readonly ZoneRow[], rangesOfZone: Map<number, { cidr: string }[]>): DesignZone[] {
+  return zones.map((z) => ({
+    id: z.id,
+    name: z.name,
+    kind: z.kind,
+    purdueLevel: z.purdue_level,
+    slTarget: z.sl_target,
+    safety: z.safety === 1,
+    ranges: (rangesOfZone.get(z.id) ?? []).map((r) => r.cidr),
+  }));
+}
+
+/**
+ * Each plant's inventoried addresses in no zone's range. Only the addresses are read (known-transient hosts left
+ * out), one query for all the plants, and matched against the plant's ranges as they stream past; a plant whose
+ * zones declare no range at all is counted in SQL, as every address of it lies in none.
+ */
+async function unzonedAddressesOf(
+  db: Executor,
+  plants: readonly { id: number }[],
+  zonesOfPlant: Map<number, ZoneRow[]>,
+  rangesOfZone: Map<number, { cidr: string }[]>
+): Promise<Map<number, UnzonedAddresses>> {
+  const result = new Map<number, UnzonedAddresses>();
+  const ranged = plants.filter((p) => (zonesOfPlant.get(p.id) ?? []).some((z) => rangesOfZone.has(z.id)));
+  const unranged = plants.filter((p) => !ranged.includes(p)).map((p) => p.id);
+  if (unranged.length > 0) {
+    const rows = await sql<{ plant_id: number; id: number; name: string; ip: string; total: number }>`
+      select plant_id, id, name, ip, total from (
+        select plant_id, id, name, ip, count(*) over (partition by plant_id) as total,
+          row_number() over (partition by plant_id order by name) as n
+        from asset where ip is not null and triage is not 'transient' and plant_id in (${sql.join(unranged)})
+      ) where n <= ${EXAMPLES}`.execute(db);
+    for (const row of rows.rows) {
+      const entry = result.get(row.plant_id) ?? { count: Number(row.total), examples: [] };
+      entry.examples.push({ type: "asset", id: row.id, label: `${row.name} (${row.ip})` });
+      result.set(row.plant_id, entry);
+    }
+  }
+  if (ranged.length === 0) return result;
+  const assets = await db
+    .selectFrom("asset")
+    .select(["plant_id", "id", "name", "ip"])
+    .where(
+      "plant_id",
+      "in",
+      ranged.map((p) => p.id)
+    )
+    .where("ip", "is not", null)
+    .where(sql<boolean>`triage is not 'transient'`)
+    .orderBy("plant_id")
+    .orderBy("name")
+    .execute();
+  const assetsOfPlant = group(assets, (a) => a.plant_id);
+  for (const plant of ranged) {
+    const zones = designZones(zonesOfPlant.get(plant.id) ?? [], rangesOfZone);
+    const found = unzonedAddresses(
+      zones,
+      (assetsOfPlant.get(plant.id) ?? []).map((a) => ({ id: a.id, name: a.name, ip: a.ip! })),
+      EXAMPLES
+    );
+    if (found.count > 0) result.set(plant.id, found);
+  }
+  return result;
+}
+
 /** The full state of each plant (all plants when `codes` is omitted), keyed by plant code. */
 /**
  * The state of each plant (all plants when `codes` is omitted) as it stood at `at`: acts recorded later
@@ -137,6 +213,7 @@ export async function loadPlantStates(
     windows,
     wirings,
     rules,
+    zoneRanges,
   ] = await Promise.all([
     db
       .selectFrom("gate_pass as g")
@@ -154,7 +231,7 @@ export async function loadPlantStates(
       .execute(),
     db
       .selectFrom("zone")
-      .select(["plant_id", "id", "name", "kind", "sl_target", "purdue_level"])
+      .select(["plant_id", "id", "name", "kind", "sl_target", "purdue_level", "safety"])
       .where("plant_id", "in", ids)
       .orderBy("name")
       .execute(),
@@ -162,7 +239,7 @@ export async function loadPlantStates(
     db
       .selectFrom("conduit_flow as f")
       .innerJoin("conduit as c", "c.id", "f.conduit_id")
-      .select(["f.conduit_id", "f.protocol", "f.port", "f.direction", "f.description"])
+      .select(["f.conduit_id", "f.protocol", "f.port", "f.port_end", "f.direction", "f.description"])
       .where("c.plant_id", "in", ids)
       .execute(),
     listSignoffs(db, ids).then((all) =>
@@ -219,6 +296,13 @@ export async function loadPlantStates(
       .where("c.plant_id", "in", ids)
       .where("r.created_at", "<=", at)
       .execute(),
+    db
+      .selectFrom("zone_range as r")
+      .innerJoin("zone as z", "z.id", "r.zone_id")
+      .select(["r.zone_id", "r.cidr"])
+      .where("z.plant_id", "in", ids)
+      .orderBy("r.id")
+      .execute(),
   ]);
 
   const monitoredIds = conduitRows.filter((c) => c.monitored === 1).map((c) => c.id);
@@ -253,6 +337,8 @@ export async function loadPlantStates(
     wirings: group(wirings, (r) => r.conduit_id),
     rules: group(rules, (r) => r.conduit_id),
   };
+  const rangesOfZone = group(zoneRanges, (r) => r.zone_id);
+  const unzoned = await unzonedAddressesOf(db, plants, byPlant.zones, rangesOfZone);
 
   const states = new Map<string, PlantState>();
   for (const plant of plants) {
@@ -272,9 +358,10 @@ export async function loadPlantStates(
         conduitDefinitionOf(
           c,
           flows.map((f) => ({
-            protocol: f.protocol as never,
+            protocol: f.protocol,
             port: f.port,
-            direction: f.direction as never,
+            portEnd: f.port_end,
+            direction: f.direction,
             description: f.description,
           }))
         )
@@ -365,20 +452,22 @@ export async function loadPlantStates(
       })),
       conduits,
       design: {
-        zones: (byPlant.zones.get(plant.id) ?? []).map((z) => ({
-          id: z.id,
-          name: z.name,
-          kind: z.kind,
-          purdueLevel: z.purdue_level,
-          slTarget: z.sl_target,
-        })),
-        conduits: (byPlant.conduits.get(plant.id) ?? []).map((c) => ({
-          id: c.id,
-          name: c.name,
-          zoneAId: c.zone_a_id,
-          zoneBId: c.zone_b_id,
-          flowCount: byConduit.flows.get(c.id)?.length ?? 0,
-        })),
+        zones: designZones(byPlant.zones.get(plant.id) ?? [], rangesOfZone),
+        conduits: (byPlant.conduits.get(plant.id) ?? []).map((c) => {
+          const flows = byConduit.flows.get(c.id) ?? [];
+          return {
+            id: c.id,
+            name: c.name,
+            zoneAId: c.zone_a_id,
+            zoneBId: c.zone_b_id,
+            flowCount: flows.length,
+            flows: flows.map((f) => ({ protocol: f.protocol, port: f.port, portEnd: f.port_end })),
+            monitored: c.monitored === 1,
+            monitoringPoint: c.monitoring_point,
+            compensatingNote: c.compensating_note,
+          };
+        }),
+        unzoned: unzoned.get(plant.id) ?? { count: 0, examples: [] },
       },
       split: {
         written: plant.ownership_split !== null,

@@ -78,6 +78,7 @@ export function conduitDefinitionOf(
     control_type: ConduitDefinition["controlType"];
     monitored: number;
     monitoring_point: ConduitDefinition["monitoringPoint"];
+    compensating_note: string | null;
     revision: number;
   },
   flows: ConduitDefinition["flows"],
@@ -93,13 +94,19 @@ export function conduitDefinitionOf(
     controlType: row.control_type,
     monitored: row.monitored === 1,
     monitoringPoint: row.monitoring_point,
+    compensatingNote: row.compensating_note,
     revision,
     flows,
   };
 }
 
-/** What a conduit's owners sign: its whole definition at one revision (owners themselves are not part of it). */
+/**
+ * What a conduit's owners sign: its whole definition at one revision (owners themselves are not part of it). A
+ * flow's range end and the compensating note enter only when set, so definitions written before they existed keep
+ * the hash their owners signed.
+ */
 export function conduitHash(conduit: ConduitDefinition): string {
+  const flows = sortFlows(conduit.flows).map(({ portEnd, ...flow }) => (portEnd == null ? flow : { ...flow, portEnd }));
   return contentHash({
     object: "conduit",
     id: conduit.id,
@@ -111,7 +118,8 @@ export function conduitHash(conduit: ConduitDefinition): string {
     controlType: conduit.controlType,
     monitored: conduit.monitored,
     monitoringPoint: conduit.monitoringPoint,
-    flows: sortFlows(conduit.flows),
+    flows,
+    ...(conduit.compensatingNote == null ? {} : { compensatingNote: conduit.compensatingNote }),
   });
 }
 

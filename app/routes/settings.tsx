@@ -44,6 +44,11 @@ const FIELDS: { name: keyof BaselineSettings; label: string; hint: string; step?
     hint: "Responder ports in this range collapse to one value.",
   },
   { name: "ephemeralPortMax", label: "Ephemeral ports to", hint: "" },
+  {
+    name: "maxPortRange",
+    label: "Widest port range of a flow",
+    hint: "The design review warns of an allowed flow whose port range is wider (DES-PORT-RANGE).",
+  },
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -101,7 +106,8 @@ export default function Settings() {
       <p className="eyebrow">Program settings</p>
       <h1>Baseline thresholds</h1>
       <p className="lede">
-        Every plant's baselines are judged with these thresholds; changes apply to every readiness computed afterwards.
+        Every plant's baselines and design review are judged with these thresholds; changes apply to every readiness
+        computed afterwards.
       </p>
       <section className="panel" id="thresholds" aria-label="Thresholds">
         <Confirmation intents={INTENT} />

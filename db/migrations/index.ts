@@ -10,6 +10,7 @@ import * as canonicalAddresses from "./2026-12-05T0010_canonical_addresses";
 import * as revisions from "./2026-12-05T0020_revisions";
 import * as signInPruning from "./2026-12-05T0030_sign_in_pruning";
 import * as ingestAggregates from "./2026-12-05T0100_ingest_aggregates";
+import * as designRules from "./2026-12-06T0000_design_rules";
 import * as signoffAcknowledgements from "./2026-12-06T0100_signoff_acknowledgements";
 
 // Every migration, by its sortable name. A new migration is a new file added here; old ones never change.
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T0020_revisions": revisions,
   "2026-12-05T0030_sign_in_pruning": signInPruning,
   "2026-12-05T0100_ingest_aggregates": ingestAggregates,
+  "2026-12-06T0000_design_rules": designRules,
   "2026-12-06T0100_signoff_acknowledgements": signoffAcknowledgements,
 };

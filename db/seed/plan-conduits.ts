@@ -78,6 +78,8 @@ interface ConduitDraft {
   controlType: ControlType;
   monitoringPoint: string;
   flows: FlowSpec[];
+  /** What makes up for a gap of two or more target security levels between the zones. */
+  compensatingNote?: string;
   /** Conduits serving one production line, and for whom. */
   line: { number: number; access: "supervisory" | "engineering" } | null;
   /** Added only when the plant has room under the conduit ceiling. */
@@ -174,6 +176,7 @@ export function planConduits(
         control_type: draft.controlType,
         monitored: 1,
         monitoring_point: draft.monitoringPoint,
+        compensating_note: draft.compensatingNote ?? null,
         revision,
         created_at: iso(created),
         updated_at: iso(updated),
@@ -197,6 +200,20 @@ export function planConduits(
       if (plan.conduitGap === "unmonitored_boundary" && reachesCorporate(draft)) {
         conduit.row.monitoring_point = null;
         conduit.row.monitored = 0;
+      }
+      if (plan.designWarnings) {
+        // Warnings of the design review its signers acknowledge: a boundary whose SL-T gap is not explained, and
+        // OPC Classic's dynamic DCOM ports to the first line's OPC server.
+        if (reachesCorporate(draft)) conduit.row.compensating_note = null;
+        if (draft.line?.number === 1 && draft.line.access === "supervisory")
+          conduit.flows = [
+            ...conduit.flows,
+            flow("tcp", 135, "a_to_b", "OPC Classic: DCOM endpoint mapper of the line's OPC server"),
+            {
+              ...flow("tcp", 49152, "a_to_b", "OPC Classic: DCOM dynamic ports of the line's OPC server"),
+              portEnd: 65535,
+            },
+          ];
       }
     }
     return conduit;
@@ -387,6 +404,8 @@ function conduitDrafts(ctx: PlantContext, zones: ZonePlan[], assets: PlannedAsse
         "Every path between the plant and corporate: historian replication out; dashboards, jump-host sessions, patches and signatures in.",
       controlType: "firewall",
       monitoringPoint: `SPAN of ${outer} outside interface → sensor ${dmzSensor}`,
+      compensatingNote:
+        "SL-T 3 against SL-T 1: default-deny firewall pair from two vendors, every session brokered by a DMZ host (historian replica, jump host with MFA, patch and signature relays), none ending in the plant.",
       flows: [
         flow("tcp", 5450, "a_to_b", "PI-to-PI: the DMZ historian replicates to the enterprise PI Data Archive"),
         flow("tcp", 443, "b_to_a", "HTTPS: corporate users read PI Vision displays on the DMZ historian"),
@@ -545,8 +564,12 @@ function conduitDrafts(ctx: PlantContext, zones: ZonePlan[], assets: PlannedAsse
       monitoringPoint: `SPAN of ${nameOf("building", "SW")} uplink → sensor ${supSensor}`,
       flows: [
         flow("tcp", 554, "b_to_a", "RTSP: the corporate video management server pulls camera streams"),
-        flow("tcp", 443, "b_to_a", "HTTPS: camera and building-controller management from corporate facilities"),
-        flow("udp", 47808, "b_to_a", "BACnet/IP from the facilities workstation to the building controllers"),
+        flow(
+          "tcp",
+          443,
+          "b_to_a",
+          "HTTPS: camera and building-management server from corporate facilities (BACnet stays inside the zone)"
+        ),
         flow("udp", 123, "a_to_b", "NTP from the corporate stratum-2 servers"),
       ],
     });

@@ -29,6 +29,8 @@ export interface PlantPlan {
   zoning?: { unplaced: number; zoneWithoutTarget: "building" | "newest_line" | null; draftConduit: boolean };
   /** What keeps a conduits-phase plant from its gate. */
   conduitGap?: "unfinished_line_conduit" | "unmonitored_boundary" | "no_boundary";
+  /** A conduits-phase plant whose design bears warnings of the design review, for its signers to acknowledge. */
+  designWarnings?: boolean;
   dmzIpv6?: string;
   /** What the plant's windows, baselines, checklist and alerting show beyond its phase. */
   story?: PlantStory;
@@ -60,6 +62,7 @@ export const PLANT_PLANS: Readonly<Record<string, PlantPlan>> = {
     phase: "conduits",
     schedule: "behind",
     conduitGap: "unfinished_line_conduit",
+    designWarnings: true,
     story: { cancelNextWindow: true },
   },
   FTW: { phase: "conduits", schedule: "on_track", conduitGap: "unmonitored_boundary" },
@@ -238,6 +241,8 @@ export interface ZonePlan {
   shortName: string;
   purdueLevel: number | null;
   slTarget: number | null;
+  /** Holds safety instrumented systems. */
+  safety?: boolean;
   description: string;
   /** IPv4 block the zone's assets are addressed from: network address as an integer, and size. */
   base: number;
@@ -267,6 +272,8 @@ export interface PlannedAsset {
 export interface FlowSpec {
   protocol: FlowProtocol;
   port: number | null;
+  /** The last port of a range. */
+  portEnd?: number;
   direction: FlowDirection;
   description: string;
 }

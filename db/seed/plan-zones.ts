@@ -70,9 +70,12 @@ export function planZones(ctx: PlantContext, index: number): ZonePlan[] {
     kind: "engineering_workstation",
     name: "Engineering workstations",
     shortName: "Engineering",
-    purdueLevel: rng.pick([2, 3]),
+    // Beside the supervisory systems, one level above the controllers they program.
+    purdueLevel: 2,
     slTarget: 3,
-    description: "Workstations with the programming software that can change controller logic.",
+    description: rng.chance(0.5)
+      ? "Workstations with the programming software that can change controller logic."
+      : "Workstations with the programming and configuration software that can change controller logic and drives.",
     ...allocate(128),
     extraCidrs: [],
     namePrefix: "ENG",
@@ -106,7 +109,7 @@ export function planZones(ctx: PlantContext, index: number): ZonePlan[] {
       kind: "other",
       name: "Building systems & cameras",
       shortName: "Building systems",
-      purdueLevel: null,
+      purdueLevel: 3,
       slTarget: 1,
       description: "Building management controllers and IP cameras; no path to process control.",
       ...allocate(256),
@@ -133,6 +136,8 @@ export function planZones(ctx: PlantContext, index: number): ZonePlan[] {
       shortName: `Line ${line.number}`,
       purdueLevel: 1,
       slTarget: line.area.utilities || rng.chance(0.35) ? 3 : 2,
+      // Utilities (boilers, burners, compressed gases) run safety instrumented systems beside their controllers.
+      safety: line.area.utilities,
       description: `${line.area.label} line ${line.number}: controllers, HMIs, drives and I/O, commissioned ${line.commissioned}.`,
       ...allocate(blockSizeFor(budget)),
       extraCidrs: [],

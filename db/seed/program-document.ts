@@ -125,12 +125,13 @@ function plantDocument(plant: PlannedPlant): ProgramPlant {
       controlType: c.control_type ?? null,
       monitored: c.monitored === 1,
       monitoringPoint: c.monitoring_point ?? null,
+      compensatingNote: c.compensating_note ?? null,
       revision: c.revision,
       designOwner: conduit.designOwner,
       monitoringOwner: conduit.monitoringOwner,
       createdAt: c.created_at,
       updatedAt: c.updated_at,
-      flows: conduit.flows.map((f) => ({ ...f })),
+      flows: conduit.flows.map((f) => ({ ...f, portEnd: f.portEnd ?? null })),
       observations: ops.observations
         .filter((o) => o.conduit === index)
         .map((o) => ({
@@ -184,6 +185,7 @@ function plantDocument(plant: PlannedPlant): ProgramPlant {
         kind: zone.kind,
         purdueLevel: zone.purdueLevel,
         slTarget: zone.slTarget,
+        safety: zone.safety ?? false,
         description: zone.description,
         createdAt: iso(zone.createdMs),
         ranges: [`${intToIpv4(zone.base)}/${32 - Math.log2(zone.size)}`, ...zone.extraCidrs],

@@ -160,6 +160,7 @@ function plantDocument(
       kind: z.kind,
       purdueLevel: z.purdueLevel,
       slTarget: z.slTarget,
+      safety: false,
       description: null,
       createdAt: iso(created.plus({ days: 5 })),
       ranges,
@@ -248,6 +249,7 @@ function plantDocument(
       controlType: ci % 3 === 0 ? "firewall" : ci % 3 === 1 ? "protocol_gateway" : "router_acl",
       monitored,
       monitoringPoint: monitored ? `SPAN of FW-${String(ci + 1).padStart(2, "0")}` : null,
+      compensatingNote: null,
       revision: 1,
       designOwner: people.engineer,
       monitoringOwner: people.security,
@@ -257,6 +259,7 @@ function plantDocument(
         .map(([protocol, port, direction]) => ({
           protocol: protocol as "tcp",
           port,
+          portEnd: null,
           direction: direction as "both",
           description: null,
         }))

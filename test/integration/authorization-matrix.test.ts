@@ -927,6 +927,7 @@ const TABLE: Entry[] = [
       gapDays: "4",
       ephemeralPortMin: "49152",
       ephemeralPortMax: "65535",
+      maxPortRange: "16",
     },
     expected: only("program_lead"),
   },

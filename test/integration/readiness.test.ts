@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { formatFlow } from "../../app/domain/conduits";
+import type { DesignFinding } from "../../app/domain/design-review";
+import { listConduitDetails } from "../../app/models/conduits.server";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { countRows, tempDir } from "../support/database";
 import { matureBaseline, noteEvidenceChange } from "../support/evidence";
@@ -24,6 +27,7 @@ before(async () => {
     "exec@demo.test",
     "eng.fre@demo.test",
     "eng.day@demo.test",
+    "eng.kok@demo.test",
     "security@demo.test",
   ]) {
     cookies[email] = await signInOverHttp(server.url, email);
@@ -370,17 +374,21 @@ describe("readiness over the API and the command line", () => {
   });
 });
 
+/** The settings page's fields at their defaults. */
+const THRESHOLDS = {
+  matureDays: "30",
+  stallDays: "60",
+  convergenceDays: "7",
+  coverageThreshold: "0.9",
+  gapDays: "3",
+  ephemeralPortMin: "49152",
+  ephemeralPortMax: "65535",
+  maxPortRange: "16",
+};
+
 describe("program thresholds", () => {
   it("lets a program lead change a threshold, audited, and refuses others and inconsistent values", async () => {
-    const settings = {
-      matureDays: "30",
-      stallDays: "60",
-      convergenceDays: "7",
-      coverageThreshold: "0.9",
-      gapDays: "3",
-      ephemeralPortMin: "49152",
-      ephemeralPortMax: "65535",
-    };
+    const settings = THRESHOLDS;
     assert.equal((await post("/settings", "exec@demo.test", settings)).status, 403);
     assert.equal((await post("/settings", "eng.day@demo.test", { ...settings, matureDays: "20" })).status, 403);
     const inconsistent = await post("/settings", "lead@demo.test", { ...settings, stallDays: "25" });
@@ -399,5 +407,113 @@ describe("program thresholds", () => {
       .executeTakeFirstOrThrow();
     assert.equal(stored.value, "5");
     assert.equal((await post("/settings", "lead@demo.test", { ...settings, gapDays: "5" })).status, 400);
+  });
+});
+
+interface ReadinessDocument {
+  gates: { criteria: { code: string; met: boolean; message: string; objects: { type: string; label: string }[] }[] }[];
+  conduits: { id: number; name: string; findings: DesignFinding[] }[];
+  designFindings: DesignFinding[];
+}
+
+describe("the design review over the readiness API", () => {
+  async function readiness(code: string): Promise<ReadinessDocument> {
+    return (await readinessOf(code)) as unknown as ReadinessDocument;
+  }
+
+  const findingCodes = (doc: ReadinessDocument, conduit: string) =>
+    doc.conduits.find((c) => c.name === conduit)!.findings.map((f) => `${f.severity} ${f.code}`);
+  const criterion = (doc: ReadinessDocument, code: string) =>
+    doc.gates.flatMap((g) => g.criteria).find((c) => c.code === code)!;
+
+  it("carries each conduit's findings and the plant's, and names the errors in CON-COMPLETE", async () => {
+    const kok = await readiness("KOK");
+    assert.deepEqual(findingCodes(kok, "DMZ ↔ Corporate"), ["warning DES-SLT-GAP"]);
+    assert.deepEqual(findingCodes(kok, "Supervisory ↔ Line 1"), ["warning DES-PORT-RANGE"]);
+    assert.deepEqual(findingCodes(kok, "Supervisory ↔ Line 2"), ["error DES-NO-FLOW"]);
+    const complete = criterion(kok, "CON-COMPLETE");
+    assert.equal(complete.met, false);
+    assert.match(complete.message, /DES-NO-FLOW: “Supervisory ↔ Line 2” allows no flow/);
+    assert.doesNotMatch(complete.message, /DES-SLT-GAP|DES-PORT-RANGE/, "warnings do not block the gate");
+
+    const ftw = await readiness("FTW");
+    const ftwComplete = criterion(ftw, "CON-COMPLETE");
+    assert.match(ftwComplete.message, /DES-BOUNDARY-UNMONITORED: “Supervisory ↔ Corporate” reaches the corporate zone/);
+    assert.doesNotMatch(ftwComplete.message, /lacks a monitoring point|lacks .*monitoring/, "said once, by the rule");
+    assert.ok(ftwComplete.objects.some((o) => o.type === "conduit" && o.label === "Supervisory ↔ Corporate"));
+
+    const fre = await readiness("FRE");
+    const unzoned = fre.designFindings.find((f) => f.code === "DES-ASSET-UNZONED");
+    assert.ok(unzoned, "an inventory-phase plant has addresses in no zone yet");
+    assert.match(unzoned.message, /^[\d,]+ inventoried addresses lie in no zone's range, such as /);
+    assert.equal(unzoned.objects.length, 5);
+  });
+
+  it("judges a conduit's new revision: a compensating note answers the SL-T gap, and ranges and any are read", async () => {
+    const plant = await db.selectFrom("plant").select("id").where("code", "=", "KOK").executeTakeFirstOrThrow();
+    const [conduit] = (await listConduitDetails(db, plant.id)).filter((c) => c.name === "DMZ ↔ Corporate");
+    assert.ok(conduit);
+    const form = {
+      intent: "edit-conduit",
+      revision: String(conduit.revision),
+      name: conduit.name,
+      zoneAId: String(conduit.zoneAId),
+      zoneBId: String(conduit.zoneBId),
+      purpose: conduit.purpose ?? "",
+      controlType: conduit.controlType ?? "",
+      ...(conduit.monitored ? { monitored: "on" } : {}),
+      monitoringPoint: conduit.monitoringPoint ?? "",
+      flows: conduit.flows.map(formatFlow).join("\n"),
+    };
+    const where = `/plants/KOK/conduits/${conduit.id}`;
+    const refused = await post(where, "eng.kok@demo.test", { ...form, flows: `${form.flows}\nudp 9-2 both Backwards` });
+    assert.equal(refused.status, 400);
+    assert.match(await refused.text(), /port range “9-2” is not two ports from 1 to 65535, the lower first/);
+
+    const note = "Two firewalls of two vendors, every session brokered on a DMZ host.";
+    const saved = await post(where, "eng.kok@demo.test", {
+      ...form,
+      compensatingNote: note,
+      flows: `${form.flows}\ntcp 500-510 b_to_a Modbus gateway test`,
+    });
+    assert.equal(saved.status, 302);
+    const [after] = await listConduitDetails(db, plant.id, conduit.id);
+    assert.equal(after!.revision, conduit.revision + 1);
+    assert.equal(after!.compensatingNote, note);
+    assert.ok(after!.flows.some((f) => f.port === 500 && f.portEnd === 510));
+    const kok = await readiness("KOK");
+    assert.deepEqual(findingCodes(kok, "DMZ ↔ Corporate"), ["error DES-CLEARTEXT-BOUNDARY"]);
+    assert.match(criterion(kok, "CON-COMPLETE").message, /DES-CLEARTEXT-BOUNDARY: .*Modbus\/TCP \(tcp 502\)/);
+
+    const edit = await db
+      .selectFrom("audit_event")
+      .select(["after_json"])
+      .where("action", "=", "conduit.edit")
+      .where("object_id", "=", String(conduit.id))
+      .orderBy("seq", "desc")
+      .executeTakeFirstOrThrow();
+    assert.match(edit.after_json ?? "", /"compensatingNote":"Two firewalls/);
+  });
+
+  it("moves the widest port range with the program setting, audited", async () => {
+    const settings = THRESHOLDS;
+    const tooNarrow = await post("/settings", "lead@demo.test", { ...settings, maxPortRange: "1" });
+    assert.equal(tooNarrow.status, 400);
+    assert.match(await tooNarrow.text(), /The widest port range is at least 2/);
+    assert.equal((await post("/settings", "lead@demo.test", { ...settings, maxPortRange: "16384" })).status, 302);
+    const stored = await db
+      .selectFrom("program_setting")
+      .select("value")
+      .where("key", "=", "design.max_port_range")
+      .executeTakeFirstOrThrow();
+    assert.equal(stored.value, "16384");
+    const audit = await db
+      .selectFrom("audit_event")
+      .select("summary")
+      .where("action", "=", "settings.update")
+      .orderBy("seq", "desc")
+      .executeTakeFirstOrThrow();
+    assert.match(audit.summary, /maxPortRange/);
+    assert.deepEqual(findingCodes(await readiness("KOK"), "Supervisory ↔ Line 1"), []);
   });
 });

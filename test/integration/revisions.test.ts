@@ -192,7 +192,16 @@ describe("a conduit", () => {
   async function editFields(html: string) {
     const [conduit] = await db
       .selectFrom("conduit")
-      .select(["name", "zone_a_id", "zone_b_id", "purpose", "control_type", "monitoring_point", "monitored"])
+      .select([
+        "name",
+        "zone_a_id",
+        "zone_b_id",
+        "purpose",
+        "control_type",
+        "monitoring_point",
+        "monitored",
+        "compensating_note",
+      ])
       .where("id", "=", conduitId)
       .execute();
     const flows = await db
@@ -210,6 +219,7 @@ describe("a conduit", () => {
       ...(conduit!.monitored ? { monitored: "on" } : {}),
       monitoringPoint: conduit!.monitoring_point ?? "",
       flows: flows.map((f) => `${f.protocol} ${f.port ?? "-"} ${f.direction} ${f.description ?? ""}`).join("\n"),
+      compensatingNote: conduit!.compensating_note ?? "",
     };
   }
 

@@ -18,20 +18,26 @@ const zone = (id: number, name: string, purdueLevel: number | null) => ({
   kind: "process_control",
   purdueLevel,
   slTarget: 2,
+  safety: false,
+  ranges: [],
 });
 
 /** A conduit (1) between a classified zone and two unclassified ones' worth of warnings, from the real rules. */
 function findingsOf(flowCount: number, unclassified: number[] = [11]): DesignFinding[] {
-  const zones = [zone(10, "Supervisory", 3), ...unclassified.map((id) => zone(id, `Cell ${id}`, null))];
+  const zones = [zone(10, "Supervisory", 2), ...unclassified.map((id) => zone(id, `Cell ${id}`, null))];
   const conduits = unclassified.map((id) => ({
     id: id - 10,
     name: `Cell ${id} link`,
     zoneAId: 10,
     zoneBId: id,
     flowCount,
+    flows: Array.from({ length: flowCount }, () => ({ protocol: "tcp", port: 443, portEnd: null })),
+    monitored: true,
+    monitoringPoint: "SPAN",
+    compensatingNote: null,
   }));
   // Every warning bears on conduit 1 when its zones are both of its ends.
-  return reviewDesign({ zones, conduits }).map((f) => ({ ...f, conduitIds: [1] }));
+  return reviewDesign({ zones, conduits, unzoned: { count: 0, examples: [] } }).map((f) => ({ ...f, conduitIds: [1] }));
 }
 
 const reasons = (entries: [DesignFinding, string][]) =>

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { computeBaseline, DEFAULT_BASELINE_SETTINGS as S, type Observation } from "../../app/domain/baseline";
 import { addDays } from "../../app/domain/calendar";
 import { CRITERIA, computeReadiness, isWaivable, type ConduitFacts, type PlantState } from "../../app/domain/readiness";
+import type { DesignConduit, DesignZone } from "../../app/domain/design-review";
 import type { PartState } from "../../app/domain/signoffs";
 import { PHASES } from "../../app/domain/vocabulary";
 
@@ -38,6 +39,27 @@ function quietDays(from: string, count: number): Observation[] {
     bytes: 1000,
     source: "sensor",
   }));
+}
+
+function designZone(id: number, name: string, kind: string, purdueLevel: number, slTarget: number): DesignZone {
+  return { id, name, kind, purdueLevel, slTarget, safety: false, ranges: [`10.0.${id}.0/24`] };
+}
+
+function designConduit(id: number, zoneAId: number, zoneBId: number): DesignConduit {
+  return {
+    id,
+    name: `Conduit ${id}`,
+    zoneAId,
+    zoneBId,
+    flowCount: 2,
+    flows: [
+      { protocol: "tcp", port: 443, portEnd: null },
+      { protocol: "tcp", port: 5450, portEnd: null },
+    ],
+    monitored: true,
+    monitoringPoint: "SPAN on FW-01",
+    compensatingNote: null,
+  };
 }
 
 function conduit(id: number, overrides: Partial<ConduitFacts> = {}): ConduitFacts {
@@ -113,15 +135,13 @@ function readyPlant(): PlantState {
     ],
     design: {
       zones: [
-        { id: 1, name: "Line 1", kind: "process_control", purdueLevel: 1, slTarget: 3 },
-        { id: 2, name: "Supervisory", kind: "supervisory", purdueLevel: 2, slTarget: 2 },
-        { id: 3, name: "Engineering", kind: "engineering_workstation", purdueLevel: 3, slTarget: 2 },
-        { id: 4, name: "Corporate", kind: "corporate", purdueLevel: 4, slTarget: 1 },
+        designZone(1, "Line 1", "process_control", 1, 3),
+        designZone(2, "Supervisory", "supervisory", 2, 2),
+        designZone(3, "Engineering", "engineering_workstation", 3, 2),
+        designZone(4, "Corporate", "corporate", 4, 1),
       ],
-      conduits: [
-        { id: 1, name: "Conduit 1", zoneAId: 3, zoneBId: 4, flowCount: 2 },
-        { id: 2, name: "Conduit 2", zoneAId: 3, zoneBId: 2, flowCount: 2 },
-      ],
+      conduits: [designConduit(1, 3, 4), designConduit(2, 3, 2)],
+      unzoned: { count: 0, examples: [] },
     },
   };
 }
@@ -224,13 +244,19 @@ describe("each criterion says why it is unmet, and names the object at fault", (
       (s) => (s.conduits[0]!.zoneBKind = "supervisory"),
       /No conduit joins the plant to the corporate zone/,
     ],
-    ["CON-COMPLETE", (s) => (s.conduits[1]!.flowCount = 0), /“Conduit 2” lacks an allowed flow/, "Conduit 2"],
     [
       "CON-COMPLETE",
-      (s) => (s.conduits[0]!.monitored = false),
-      /monitoring \(it reaches the corporate zone\)/,
+      (s) => (s.design.conduits[1]!.flowCount = 0),
+      /DES-NO-FLOW: “Conduit 2” allows no flow/,
+      "Conduit 2",
+    ],
+    [
+      "CON-COMPLETE",
+      (s) => (s.design.conduits[0]!.monitored = false),
+      /DES-BOUNDARY-UNMONITORED: “Conduit 1” reaches the corporate zone but is not monitored/,
       "Conduit 1",
     ],
+    ["CON-COMPLETE", (s) => (s.conduits[1]!.purpose = null), /“Conduit 2” lacks a purpose/, "Conduit 2"],
     [
       "CON-OWNERS",
       (s) =>
@@ -353,6 +379,31 @@ describe("alert wiring block and conduit track", () => {
     assert.equal(stateOf(), "defined");
     c.purpose = null;
     assert.equal(stateOf(), "draft");
+  });
+
+  it("keeps a conduit a draft while the design review says its definition is incomplete, and no longer", () => {
+    const state = readyPlant();
+    const stateOf = () => computeReadiness(state, AT, S).conduits.find((x) => x.id === 2)!.state;
+    const before = stateOf();
+    assert.notEqual(before, "draft");
+    state.design.conduits[1]!.flowCount = 0;
+    assert.equal(stateOf(), "draft", "DES-NO-FLOW");
+    state.design.conduits[1]!.flowCount = 2;
+    state.design.conduits[1]!.flows = [{ protocol: "any", port: null, portEnd: null }];
+    const readiness = computeReadiness(state, AT, S);
+    assert.equal(
+      readiness.conduits.find((x) => x.id === 2)!.state,
+      before,
+      "an error of another rule leaves the track"
+    );
+    assert.deepEqual(
+      readiness.conduits.find((x) => x.id === 2)!.findings.map((f) => f.code),
+      ["DES-FLOW-ANY"]
+    );
+    assert.match(
+      readiness.gates.find((g) => g.phase === "conduits")!.criteria.find((c) => c.code === "CON-COMPLETE")!.message,
+      /^DES-FLOW-ANY: “Conduit 2” allows any/
+    );
   });
 });
 

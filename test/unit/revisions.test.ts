@@ -19,9 +19,10 @@ const CONDUIT: ConduitFieldsInput = {
   controlType: "firewall",
   monitored: true,
   monitoringPoint: null,
+  compensatingNote: null,
   flows: [
-    { protocol: "udp", port: 53, direction: "a_to_b", description: "DNS" },
-    { protocol: "tcp", port: 443, direction: "b_to_a", description: "HTTPS" },
+    { protocol: "udp", port: 53, portEnd: null, direction: "a_to_b", description: "DNS" },
+    { protocol: "tcp", port: 443, portEnd: null, direction: "b_to_a", description: "HTTPS" },
   ],
 };
 

@@ -270,7 +270,7 @@ describe("demo program seed", () => {
     assert.ok(conduits.length > 0);
     const flows = await db
       .selectFrom("conduit_flow")
-      .select(["conduit_id", "protocol", "port", "direction", "description"])
+      .select(["conduit_id", "protocol", "port", "port_end", "direction", "description"])
       .execute();
     for (const c of conduits) {
       const hash = conduitHash({
@@ -283,12 +283,14 @@ describe("demo program seed", () => {
         controlType: c.control_type,
         monitored: c.monitored === 1,
         monitoringPoint: c.monitoring_point,
+        compensatingNote: c.compensating_note,
         revision: c.revision,
         flows: flows
           .filter((f) => f.conduit_id === c.id)
           .map((f) => ({
             protocol: f.protocol,
             port: f.port,
+            portEnd: f.port_end,
             direction: f.direction,
             description: f.description,
           })),

@@ -1,5 +1,6 @@
 import { DataTable, type Column } from "~/components/DataTable";
 import { PartBadge } from "~/components/SignoffParts";
+import { flowLabel } from "~/domain/conduits";
 import { CONTROL_TYPE_LABELS, labelFor } from "~/domain/vocabulary";
 import type { PartState } from "~/domain/signoffs";
 import type { ConduitDetail } from "~/models/conduits.server";
@@ -49,8 +50,7 @@ const CONDUIT_COLUMNS: readonly Column<ConduitRow>[] = [
           {conduit.flows.map((flow, index) => (
             <span key={index} className="mono">
               {index > 0 ? ", " : ""}
-              {flow.protocol}
-              {flow.port === null ? "" : `/${flow.port}`} {DIRECTION_ARROWS[flow.direction] ?? "↔"}
+              {flowLabel(flow)} {DIRECTION_ARROWS[flow.direction] ?? "↔"}
             </span>
           ))}
           {conduit.flowCount > conduit.flows.length ? (

@@ -13,7 +13,8 @@ export function DefinitionForm({ reply }: { reply: unknown }) {
   // After a conflict the form holds what the person wrote, over the conduit as it now stands.
   const mine = replyFor(reply, "edit-conduit");
   const draft = mine?.conflict ? mine.draft : undefined;
-  const optional = (name: "purpose" | "monitoringPoint") => (draft ? draft[name] : conduit[name]) ?? "";
+  const optional = (name: "purpose" | "monitoringPoint" | "compensatingNote") =>
+    (draft ? draft[name] : conduit[name]) ?? "";
   return (
     <section className="panel" aria-labelledby="edit-title" id="edit">
       <h2 id="edit-title">Edit the definition</h2>
@@ -73,10 +74,19 @@ export function DefinitionForm({ reply }: { reply: unknown }) {
           label="Allowed flows"
           name="flows"
           as="textarea"
-          hint="One per line: protocol port direction description, e.g. “tcp 44818 a_to_b EtherNet/IP”."
+          hint="One per line: protocol (tcp, udp, icmp or any) port (a number, a range like 2222-2223, any, or - for ICMP) direction (a_to_b, b_to_a or both) description, e.g. “tcp 44818 a_to_b EtherNet/IP”. The design review warns of any protocol, any port and wide ranges."
           rows={Math.max(4, conduit.flows.length + 2)}
           className="mono"
           defaultValue={draft?.flows ?? conduit.flows.map(formatFlow).join("\n")}
+        />
+        <Field
+          label="Compensating note"
+          name="compensatingNote"
+          as="textarea"
+          rows={2}
+          maxLength={1000}
+          hint="When the zones' target security levels differ by two or more: the countermeasures that make up for it."
+          defaultValue={optional("compensatingNote")}
         />
         <button type="submit">Save as revision {conduit.revision + 1}</button>
       </ActForm>

@@ -55,6 +55,7 @@ export const ConduitSchema = z.object({
       for (const message of parsed.errors) ctx.addIssue({ code: "custom", message });
       return z.NEVER;
     }),
+  compensatingNote: optionalText(1000, "compensating note"),
   revision: revisionField,
 });
 export const CONDUIT_FIELDS = [
@@ -66,6 +67,7 @@ export const CONDUIT_FIELDS = [
   "monitored",
   "monitoringPoint",
   "flows",
+  "compensatingNote",
 ] as const;
 
 const ownerId = z.union([z.literal(""), z.coerce.number().int().positive()]);

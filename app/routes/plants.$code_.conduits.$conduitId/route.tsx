@@ -6,7 +6,7 @@ import { Field } from "~/components/forms/Field";
 import { DesignFindings } from "~/components/DesignFindings";
 import { SignoffHistory, SignoffParts } from "~/components/SignoffParts";
 import { acknowledgementField, warningsOf } from "~/domain/acknowledgements";
-import { DIRECTION_ARROWS, formatFlow } from "~/domain/conduits";
+import { DIRECTION_ARROWS, flowLabel, formatFlow } from "~/domain/conduits";
 import { acceptanceRefusals, wiringRefusals } from "~/domain/alerting";
 import { can } from "~/domain/permissions";
 import { controlOf } from "~/domain/refusals";
@@ -237,6 +237,12 @@ export default function ConduitPage() {
               {conduit.monitored ? "Monitored" : "Not monitored"}
               {conduit.monitoringPoint ? ` at ${conduit.monitoringPoint}` : ""}
             </dd>
+            {conduit.compensatingNote ? (
+              <>
+                <dt>Compensating note</dt>
+                <dd>{conduit.compensatingNote}</dd>
+              </>
+            ) : null}
             <dt>Allowed flows</dt>
             <dd>
               {conduit.flows.length === 0 ? (
@@ -245,11 +251,8 @@ export default function ConduitPage() {
                 <ul className="flows">
                   {conduit.flows.map((flow) => (
                     <li key={formatFlow(flow)}>
-                      <span className="mono">
-                        {flow.protocol}
-                        {flow.port === null ? "" : `/${flow.port}`}
-                      </span>{" "}
-                      {DIRECTION_ARROWS[flow.direction]} <span className="muted">{flow.description}</span>
+                      <span className="mono">{flowLabel(flow)}</span> {DIRECTION_ARROWS[flow.direction]}{" "}
+                      <span className="muted">{flow.description}</span>
                     </li>
                   ))}
                 </ul>
