@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { listConduitDetails, signConduit } from "../../app/models/conduits.server";
+import { signConduit } from "../../app/models/conduit-signing.server";
+import { listConduitDetails } from "../../app/models/conduits.server";
 import { exportProgram } from "../../app/models/program-export.server";
 import { importProgram } from "../../app/models/program-import.server";
 import { listAcknowledgements, listSignoffs, revokeSignoff } from "../../app/models/signoffs.server";
