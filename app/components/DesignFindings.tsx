@@ -1,5 +1,4 @@
-import { Link } from "@remix-run/react";
-import { objectLink } from "~/components/GatesPanel";
+import { objectHref } from "~/components/GatesPanel";
 import { acknowledgementKey, type DesignFinding, type FindingSeverity } from "~/domain/design-review";
 import type { ObjectRef } from "~/domain/readiness";
 
@@ -21,13 +20,13 @@ export function SeverityMark({ severity }: { severity: FindingSeverity }) {
   );
 }
 
-/** A link to an object at fault; a zone's is the plant's list of zones. */
+/**
+ * A link to an object at fault, a plain anchor: the list is also drawn once for every reader of the plant page
+ * (`RenderedOnce`), outside the router.
+ */
 function findingObjectLink(plantCode: string, object: ObjectRef) {
-  return object.type === "zone" ? (
-    <Link to={`/plants/${plantCode}#zones`}>{object.label}</Link>
-  ) : (
-    objectLink(plantCode, object)
-  );
+  const href = objectHref(plantCode, object);
+  return href ? <a href={href}>{object.label}</a> : <span>{object.label}</span>;
 }
 
 /** Every finding given, errors first as the review orders them; `empty` says what no finding means here. */

@@ -24,17 +24,23 @@ const GATE_BADGE = {
   blocked: "badge bad",
 } as const;
 
-export function objectLink(plantCode: string, object: ObjectRef) {
+/** Where an object at fault is shown: a conduit's page, an asset in the inventory, a zone in the plant's list. */
+export function objectHref(plantCode: string, object: ObjectRef): string | null {
   switch (object.type) {
     case "conduit":
-      return <Link to={`/plants/${plantCode}/conduits/${object.id}`}>{object.label}</Link>;
+      return `/plants/${plantCode}/conduits/${object.id}`;
     case "asset":
-      return (
-        <Link to={`/plants/${plantCode}/assets?q=${encodeURIComponent(object.label)}#assets`}>{object.label}</Link>
-      );
+      return `/plants/${plantCode}/assets?q=${encodeURIComponent(object.label)}#assets`;
+    case "zone":
+      return `/plants/${plantCode}#zones`;
     default:
-      return <span>{object.label}</span>;
+      return null;
   }
+}
+
+function objectLink(plantCode: string, object: ObjectRef) {
+  const href = object.type === "zone" ? null : objectHref(plantCode, object);
+  return href ? <Link to={href}>{object.label}</Link> : <span>{object.label}</span>;
 }
 
 /** The form that ticks (or unticks) a checklist criterion, with a note saying what was reviewed. */

@@ -233,6 +233,33 @@ describe("the zone and conduit diagrams, drawn in Chromium", () => {
     assert.ok((await page.locator("svg.plant-diagram a").count()) > 0, "links into the engineer's own plant");
   });
 
+  it("marks a conduit's design review errors on the diagram, and lists the findings on the plant page and gate review", async () => {
+    const page = await signedIn("lead@demo.test");
+    await page.goto(`${server.url}/plants/FTW/diagram`);
+    const marked = page.locator("svg.plant-diagram g.diagram-conduit", { hasText: "Supervisory ↔ Corporate" });
+    assert.match((await marked.textContent()) ?? "", /✕ \d+ design errors?/, "the conduit's label carries its errors");
+    await page.goto(`${server.url}/plants/FTW`);
+    const review = page.locator("#zones details.design-review");
+    assert.match((await review.locator("summary").textContent()) ?? "", /2 errors and \d+ warnings?/);
+    await review.locator("summary").click();
+    const items = await review.locator("li").allTextContents();
+    assert.ok(
+      items.some((item) => /Error DES-BOUNDARY-UNMONITORED .*Supervisory ↔ Corporate/.test(item)),
+      items.join("\n")
+    );
+    assert.ok(
+      items.some((item) => /Error DES-PURDUE-SKIP/.test(item)),
+      items.join("\n")
+    );
+    await page.goto(`${server.url}/plants/FTW/review?gate=conduits`);
+    assert.match((await page.locator("#diagram").textContent()) ?? "", /DES-PURDUE-SKIP/, "the gate review names it");
+    await page.goto(`${server.url}/plants/PEO`);
+    assert.match(
+      (await page.locator("#zones").textContent()) ?? "",
+      /The design review finds nothing in these zones and conduits\./
+    );
+  });
+
   it("renders the diagram without JavaScript, on its page and in the plant page's zones section", async () => {
     const page = await signedIn("lead@demo.test", false);
     await page.goto(`${server.url}/plants/DAY/diagram`);

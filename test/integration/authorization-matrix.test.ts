@@ -270,6 +270,8 @@ async function conduitForm(conduitId: number, plantId: number, purpose: string):
     controlType: conduit.controlType ?? "",
     ...(conduit.monitored ? { monitored: "on" } : {}),
     monitoringPoint: conduit.monitoringPoint ?? "",
+    // The form shows the note it holds; leaving it out would clear it and raise the SL-T gap it answers.
+    compensatingNote: conduit.compensatingNote ?? "",
     flows: conduit.flows.map(formatFlow).join("\n"),
   };
 }

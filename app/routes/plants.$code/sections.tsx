@@ -1,6 +1,8 @@
 import { useLoaderData } from "@remix-run/react";
 import { DataTable, type Column } from "~/components/DataTable";
+import { DesignFindings } from "~/components/DesignFindings";
 import { PlantDiagramFigure } from "~/components/PlantDiagramFigure";
+import type { DesignFinding } from "~/domain/design-review";
 import type { DiagramInput } from "~/domain/diagram-layout";
 import { PlantHistory } from "~/components/PlantHistory";
 import type { HistoryEntry } from "~/domain/plant-history";
@@ -82,13 +84,17 @@ export function ZonesSection({
   zones,
   conduits,
   diagram,
+  design,
 }: {
   plantCode: string;
   full: boolean;
   zones: Zone[];
   conduits: ConduitRow[];
   diagram: DiagramInput;
+  design: readonly DesignFinding[];
 }) {
+  const errors = design.filter((finding) => finding.severity === "error").length;
+  const warnings = design.length - errors;
   return (
     <section className="panel" aria-labelledby="zones-title" id="zones">
       <h2 id="zones-title">Zones and conduits</h2>
@@ -108,6 +114,19 @@ export function ZonesSection({
       )}
       <h3 id="conduits-title">Conduits ({conduits.length})</h3>
       <ConduitsTable plantCode={plantCode} full={full} conduits={conduits} />
+      <h3 id="design-review-title">Design review</h3>
+      {design.length === 0 ? (
+        <p className="muted">The design review finds nothing in these zones and conduits.</p>
+      ) : (
+        <details className="design-review">
+          <summary>
+            {count(errors)} {errors === 1 ? "error" : "errors"} and {count(warnings)}{" "}
+            {warnings === 1 ? "warning" : "warnings"}: errors keep CON-COMPLETE unmet; whoever signs a conduit
+            acknowledges each warning bearing on it with a reason
+          </summary>
+          <DesignFindings findings={design} plantCode={plantCode} />
+        </details>
+      )}
     </section>
   );
 }

@@ -112,7 +112,7 @@ async function compute(
   return {
     /** The props of each section rendered once per change (`RenderedOnce` keys the kept markup on these objects). */
     parts: {
-      zones: { plantCode: code, full, zones, conduits, diagram },
+      zones: { plantCode: code, full, zones, conduits, diagram, design: readiness.design },
       baselines: { plantCode: code, rows: baselines, thresholds, timeZone: plant.time_zone },
       numbers: { rows: baselines },
       assets: {

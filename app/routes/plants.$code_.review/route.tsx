@@ -9,6 +9,7 @@ import { labelFor, PHASE_LABELS, PHASES, WINDOW_KIND_LABELS, WINDOW_STATUS_LABEL
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { requirePlant } from "~/http/plant-guard.server";
 import { loadPlantDiagrams } from "~/http/plant-diagrams.server";
+import { DesignFindings } from "~/components/DesignFindings";
 import { PlantDiagramFigure } from "~/components/PlantDiagramFigure";
 import { loadRollup, readinessOf } from "~/http/readiness-cache.server";
 import { conduitSignoffStates, listConduitDetails } from "~/models/conduits.server";
@@ -123,6 +124,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
         mustAct: b.mustAct,
       })),
     diagram: diagrams.get(plant.code)?.diagram ?? { zones: [], conduits: [] },
+    design: readiness!.design,
     thresholds: { matureDays: settings.matureDays, stallDays: settings.stallDays },
     conduits: readiness!.conduits.map((c) => {
       const detail = conduitDetails.find((d) => d.id === c.id);
@@ -276,6 +278,12 @@ export default function GateReview() {
                 ) : (
                   <PlantDiagramFigure plantCode={plant.code} diagram={data.diagram} full={data.full} size="fit" />
                 )}
+                <h3>Design review</h3>
+                <DesignFindings
+                  findings={data.design}
+                  plantCode={plant.code}
+                  empty="The design review finds nothing in these zones and conduits."
+                />
               </section>
 
               <section className="review-section" aria-labelledby="review-baselines-title" id="baselines">
