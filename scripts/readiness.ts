@@ -57,6 +57,14 @@ try {
           console.log(`    ${mark} ${criterion.code.padEnd(13)} ${criterion.met ? "" : criterion.message}`);
         }
       }
+      if (plant.design.length > 0) {
+        console.log("  design review:");
+        for (const finding of plant.design) {
+          console.log(
+            `    ${finding.severity === "error" ? "ERR " : "WARN"} ${finding.code.padEnd(24)} ${finding.message}`
+          );
+        }
+      }
       if (plant.conduits.length > 0) {
         console.log("  conduits:");
         for (const conduit of plant.conduits) {

@@ -365,6 +365,8 @@ describe("readiness over the API and the command line", () => {
     const table = await run("--plant", "kok");
     assert.equal(table.status, 0);
     assert.match(table.stdout, /KOK {2}Conduit definition/);
+    assert.match(table.stdout, /design review:\n {4}ERR {2}DES-NO-FLOW +“Supervisory ↔ Line 2” allows no flow/);
+    assert.match(table.stdout, /\n {4}WARN DES-PORT-RANGE +“Supervisory ↔ Line 1” allows tcp 49152-65535/);
     const unknown = await run("--plant", "NOPE");
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /No plant in the program has the code “NOPE”/);
