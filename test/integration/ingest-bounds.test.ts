@@ -365,7 +365,8 @@ describe("migration of the connections stored one row each", () => {
       const stored = (await sql<{ n: number }>`select count(*) as n from ingested_connection`.execute(db)).rows[0]!.n;
       assert.ok(stored > 9000);
 
-      assert.deepEqual(await migrateToLatest(db), ["2026-12-05T0100_ingest_aggregates"]);
+      // The aggregates' migration runs first of those after it; later ones follow it.
+      assert.equal((await migrateToLatest(db))[0], "2026-12-05T0100_ingest_aggregates");
       const hours = await sql<{ n: number }>`select sum(connections) as n from flow_hour`.execute(db);
       assert.equal(Number(hours.rows[0]!.n), stored, "every stored connection is in the flow hours");
 
