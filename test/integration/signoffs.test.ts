@@ -127,7 +127,16 @@ describe("conduit signoffs", () => {
   it("makes earlier signoffs stale when the definition is edited, and refuses a signature of the old revision", async () => {
     const before = await db
       .selectFrom("conduit")
-      .select(["revision", "purpose", "name", "zone_a_id", "zone_b_id", "control_type", "monitoring_point"])
+      .select([
+        "revision",
+        "purpose",
+        "name",
+        "zone_a_id",
+        "zone_b_id",
+        "control_type",
+        "monitoring_point",
+        "compensating_note",
+      ])
       .where("id", "=", conduitId)
       .executeTakeFirstOrThrow();
     const oldHash = (
@@ -155,6 +164,8 @@ describe("conduit signoffs", () => {
       controlType: before.control_type ?? "",
       monitored: "on",
       monitoringPoint: before.monitoring_point ?? "",
+      // The form shows the note it holds; leaving it out would clear it and raise the SL-T gap it answers.
+      compensatingNote: before.compensating_note ?? "",
       flows: [
         ...flows.map((f) => `${f.protocol} ${f.port ?? "-"} ${f.direction} ${f.description ?? ""}`),
         "tcp 4840 a_to_b OPC UA from the historian",
