@@ -180,7 +180,6 @@ async function unzonedAddressesOf(
   return result;
 }
 
-/** The full state of each plant (all plants when `codes` is omitted), keyed by plant code. */
 /**
  * The state of each plant (all plants when `codes` is omitted) as it stood at `at`: acts recorded later
  * (ticks, waivers, signatures, cutovers, wirings, reviews, observations) are left out. Definitions
