@@ -7,14 +7,11 @@ import {
   type ProgramConduit,
   type ProgramCounts,
   type ProgramFile,
-  type ProgramGatePass,
-  type ProgramSignoffSubject,
 } from "~/domain/program-file";
 import { validateProgramFile, type ProgramFileError } from "~/domain/program-file-reading";
 import { recordAudit } from "~/models/audit.server";
 import { acceptanceKey, recordProgramHistory } from "~/models/program-history.server";
-import { baselineAcceptanceHash } from "~/models/readiness.server";
-import { conduitHash } from "~/models/signoffs.server";
+import { signoffSubject } from "~/models/program-import-subjects.server";
 import { systemActor, type AuditActor } from "~/utils/actor";
 
 // The program file written into the database: the whole program in one transaction, or nothing. The export is in
@@ -583,57 +580,4 @@ async function writeAcknowledgements(tx: Transaction<Database>, program: Program
     ),
     (rows) => tx.insertInto("signoff_acknowledgement").values(rows).execute()
   );
-}
-
-interface SubjectLookup {
-  plant: number;
-  conduit(name: string): { id: number; doc: ProgramConduit };
-  zone(name: string): number;
-  gatePass(phase: ProgramGatePass["phase"]): number;
-}
-
-/** The signoff's subject in this database, and the hash of its content here (for signoffs the file marks derived). */
-function signoffSubject(
-  subject: ProgramSignoffSubject,
-  revision: number,
-  lookup: SubjectLookup
-): { subjectId: number; derivedHash: () => string } {
-  const underivable = () => {
-    throw new Error(`A ${subject.type.replace(/_/g, " ")} signoff has no derived hash.`);
-  };
-  switch (subject.type) {
-    case "ownership_split":
-      return { subjectId: lookup.plant, derivedHash: underivable };
-    case "gate_pass":
-      return { subjectId: lookup.gatePass(subject.phase), derivedHash: underivable };
-    case "conduit": {
-      const { id, doc } = lookup.conduit(subject.conduit);
-      return {
-        subjectId: id,
-        derivedHash: () =>
-          conduitHash({
-            id,
-            plantId: lookup.plant,
-            name: doc.name,
-            zoneAId: lookup.zone(doc.zoneA),
-            zoneBId: lookup.zone(doc.zoneB),
-            purpose: doc.purpose,
-            controlType: doc.controlType,
-            monitored: doc.monitored,
-            monitoringPoint: doc.monitoringPoint,
-            compensatingNote: doc.compensatingNote,
-            revision,
-            flows: doc.flows,
-          }),
-      };
-    }
-    case "baseline_acceptance": {
-      const { id } = lookup.conduit(subject.conduit);
-      const { epochStart } = subject;
-      return {
-        subjectId: id,
-        derivedHash: () => (epochStart === null ? underivable() : baselineAcceptanceHash(id, revision, epochStart)),
-      };
-    }
-  }
 }
