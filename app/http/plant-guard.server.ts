@@ -1,4 +1,5 @@
 import { data } from "@remix-run/node";
+import { requirePermission, requireUser } from "~/http/auth.server";
 import { findPlantRef, getPlantByCode } from "~/models/plants.server";
 import { getDb } from "~/utils/db.server";
 
@@ -21,4 +22,26 @@ export async function findPlant(rawCode: string | undefined): Promise<PlantRef |
   const code = (rawCode ?? "").toUpperCase();
   if (!/^[A-Z0-9-]{1,16}$/.test(code)) return undefined;
   return findPlantRef(getDb(), code);
+}
+
+/**
+ * The signed-in reader and the plant in the URL, for a page of a plant's detail (its inventory, staged hosts, wrong
+ * flows, history): engineers read those of their own plants, as the plant page in full; others are refused.
+ */
+export async function requirePlantDetail(request: Request, rawCode: string | undefined) {
+  const user = await requireUser(request);
+  const plant = await requirePlant(rawCode);
+  requirePermission(user, "read:plant", plant.id);
+  return { user, plant };
+}
+
+/**
+ * What an act posted to a plant's page starts from: the signed-in user, the plant in the URL and the posted form.
+ * Each act authorizes itself (its intent handler or model), so a form of another plant's page is refused there.
+ */
+export async function plantAct(request: Request, rawCode: string | undefined) {
+  const user = await requireUser(request);
+  const plant = await requirePlant(rawCode);
+  const form = Object.fromEntries(await request.formData());
+  return { db: getDb(), user, plant, form };
 }

@@ -13,7 +13,7 @@ import { getOwnershipSplit, signerOf, splitSubject } from "~/models/signoffs.ser
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 import { runIntent } from "~/utils/forms.server";
-import { requirePlant } from "~/http/plant-guard.server";
+import { plantAct, requirePlant } from "~/http/plant-guard.server";
 import { plantIntents } from "./intents.server";
 import { OwnershipPanel } from "./OwnershipPanel";
 import { EvidenceSection } from "./EvidenceSection";
@@ -122,10 +122,8 @@ function clockAt(now: Date, zone: string) {
 }
 
 export async function action({ params, request }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  const plant = await requirePlant(params.code);
-  const form = Object.fromEntries(await request.formData());
-  return runIntent(plantIntents, { db: getDb(), user, plant }, request, form);
+  const { form, ...act } = await plantAct(request, params.code);
+  return runIntent(plantIntents, act, request, form);
 }
 
 export default function PlantPage() {

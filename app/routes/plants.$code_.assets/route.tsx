@@ -5,8 +5,7 @@ import { parseChoice, parseId, parseSearch, parseSort, requestedWindow } from "~
 import { can } from "~/domain/permissions";
 import { ASSET_KINDS, ASSET_STATUSES, CRITICALITIES } from "~/domain/vocabulary";
 import { ASSET_SORT_KEYS, countAssets, listAssets, listZones, type AssetQuery } from "~/models/plants.server";
-import { requirePermission, requireUser } from "~/http/auth.server";
-import { requirePlant } from "~/http/plant-guard.server";
+import { plantAct, requirePlantDetail } from "~/http/plant-guard.server";
 import { getDb } from "~/utils/db.server";
 import { AssetsPanel } from "./AssetsPanel";
 import { importAssetsIntent } from "./intents.server";
@@ -17,10 +16,7 @@ import { importAssetsIntent } from "./intents.server";
 const PAGE_SIZE = 50;
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  const plant = await requirePlant(params.code);
-  // The inventory is a plant's detail: engineers read the inventory of their own plants (as the plant page in full).
-  requirePermission(user, "read:plant", plant.id);
+  const { user, plant } = await requirePlantDetail(request, params.code);
   const db = getDb();
   const search = new URL(request.url).searchParams;
   const ignored: string[] = [];
@@ -62,11 +58,9 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
 }
 
 export async function action({ params, request }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  const plant = await requirePlant(params.code);
   // The server has read an upload part by part and refused it past 8 MB before this action runs.
-  const form = Object.fromEntries(await request.formData());
-  if (form.intent === "import-assets") return importAssetsIntent({ db: getDb(), user, plant }, form);
+  const { form, ...act } = await plantAct(request, params.code);
+  if (form.intent === "import-assets") return importAssetsIntent(act, form);
   throw data(`Unknown action “${String(form.intent ?? "").slice(0, 40)}”.`, { status: 400 });
 }
 

@@ -6,8 +6,7 @@ import { PlantHistory } from "~/components/PlantHistory";
 import { pageWindow, parsePage } from "~/domain/listing";
 import { can } from "~/domain/permissions";
 import { loadSettings } from "~/models/baseline-settings.server";
-import { requirePermission, requireUser } from "~/http/auth.server";
-import { requirePlant } from "~/http/plant-guard.server";
+import { requirePlantDetail } from "~/http/plant-guard.server";
 import { plantHistorySlice } from "~/http/plant-history.server";
 import { readinessOf } from "~/http/readiness-cache.server";
 import { getDb } from "~/utils/db.server";
@@ -18,10 +17,7 @@ import { getDb } from "~/utils/db.server";
 const PAGE_SIZE = 50;
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  const plant = await requirePlant(params.code);
-  // Who signed what is a plant's detail: engineers read the history of their own plants (as the plant page in full).
-  requirePermission(user, "read:plant", plant.id);
+  const { user, plant } = await requirePlantDetail(request, params.code);
   const db = getDb();
   const ignored: string[] = [];
   const requested = parsePage(new URL(request.url).searchParams, ignored);

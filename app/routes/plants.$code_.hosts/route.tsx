@@ -6,8 +6,7 @@ import { requestedWindow } from "~/domain/listing";
 import { can } from "~/domain/permissions";
 import { listZones } from "~/models/plants.server";
 import { countStagedHosts, listStagedHosts } from "~/models/triage.server";
-import { requirePermission, requireUser } from "~/http/auth.server";
-import { requirePlant } from "~/http/plant-guard.server";
+import { plantAct, requirePlantDetail } from "~/http/plant-guard.server";
 import { getDb } from "~/utils/db.server";
 import { runIntent } from "~/utils/forms.server";
 import { hostIntents } from "./intents.server";
@@ -19,10 +18,7 @@ import { hostIntents } from "./intents.server";
 const PAGE_SIZE = 25;
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  const plant = await requirePlant(params.code);
-  // Staged hosts are a plant's detail: engineers read those of their own plants (as the plant page in full).
-  requirePermission(user, "read:plant", plant.id);
+  const { user, plant } = await requirePlantDetail(request, params.code);
   const db = getDb();
   const search = new URL(request.url).searchParams;
   const ignored: string[] = [];
@@ -44,11 +40,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
 }
 
 export async function action({ params, request }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  const plant = await requirePlant(params.code);
-  const form = Object.fromEntries(await request.formData());
-  const ctx = { db: getDb(), user, plant, search: new URL(request.url).search };
-  return runIntent(hostIntents, ctx, request, form);
+  const { form, ...act } = await plantAct(request, params.code);
+  return runIntent(hostIntents, { ...act, search: new URL(request.url).search }, request, form);
 }
 
 export default function PlantHostsPage() {
