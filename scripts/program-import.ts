@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { migrateToLatest } from "../db/migrate";
-import { describeCounts } from "../app/domain/program-file";
+import { describeCounts } from "../app/domain/program-file-writing";
 import { formatErrors, parseJsonText, validateProgramFile } from "../app/domain/program-file-reading";
 import { importProgram } from "../app/models/program-import.server";
 import { systemActor } from "../app/utils/actor";

@@ -7,8 +7,6 @@ import {
   DERIVED_HASH,
   PROGRAM_FORMAT,
   PROGRAM_VERSION,
-  canonicalOrder,
-  outageWindowKeys,
   type ProgramChecklistTick,
   type ProgramConduit,
   type ProgramFile,
@@ -17,6 +15,7 @@ import {
   type ProgramSignoffSubject,
   type ProgramZone,
 } from "~/domain/program-file";
+import { canonicalOrder, outageWindowKeys } from "~/domain/program-file-writing";
 import { plantFindings, type DesignFinding } from "~/domain/design-review";
 import { baselineAcceptanceHash, computeReadinessOf } from "~/models/readiness.server";
 import { conduitDefinitionOf, conduitHash, listAcknowledgements } from "~/models/signoffs.server";

@@ -1,13 +1,7 @@
 import { sql, Transaction, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import {
-  DERIVED_HASH,
-  countProgram,
-  describeCounts,
-  type ProgramConduit,
-  type ProgramCounts,
-  type ProgramFile,
-} from "~/domain/program-file";
+import { DERIVED_HASH, type ProgramConduit, type ProgramFile } from "~/domain/program-file";
+import { countProgram, describeCounts, type ProgramCounts } from "~/domain/program-file-writing";
 import { validateProgramFile, type ProgramFileError } from "~/domain/program-file-reading";
 import { recordAudit } from "~/models/audit.server";
 import { acceptanceKey, recordProgramHistory } from "~/models/program-history.server";

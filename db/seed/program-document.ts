@@ -1,6 +1,5 @@
 import {
   DERIVED_HASH,
-  outageWindowKeys,
   PROGRAM_FORMAT,
   PROGRAM_VERSION,
   type ProgramConduit,
@@ -8,6 +7,7 @@ import {
   type ProgramPlant,
   type ProgramSignoff,
 } from "../../app/domain/program-file";
+import { outageWindowKeys } from "../../app/domain/program-file-writing";
 import type { Phase } from "../../app/domain/vocabulary";
 import { ownershipSplitHash } from "../../app/models/signoffs.server";
 import type { PlannedPlant, PlannedProgram, PlannedSignoff } from "./plan-model";

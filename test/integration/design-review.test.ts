@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { serializeProgram, type ProgramFile } from "../../app/domain/program-file";
+import { type ProgramFile } from "../../app/domain/program-file";
+import { serializeProgram } from "../../app/domain/program-file-writing";
 import { formatError } from "../../app/domain/program-file-reading";
 import { exportProgram } from "../../app/models/program-export.server";
 import { importProgram, ProgramFileInvalidError } from "../../app/models/program-import.server";
