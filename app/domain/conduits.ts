@@ -155,14 +155,18 @@ export function parseFlows(text: string): FlowParse {
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Canonical order, independent of any locale, so equal sets of flows hash and compare equal everywhere. */
-export function sortFlows(flows: readonly AllowedFlow[]): AllowedFlow[] {
-  return [...flows].sort(
-    (a, b) =>
-      byCodePoint(a.protocol, b.protocol) ||
-      (a.port ?? -1) - (b.port ?? -1) ||
-      (a.portEnd ?? -1) - (b.portEnd ?? -1) ||
-      byCodePoint(a.direction, b.direction) ||
-      byCodePoint(a.description ?? "", b.description ?? "")
+/** Canonical order of flows, independent of any locale, so equal sets of flows hash and compare equal everywhere. */
+export function compareFlows(a: AllowedFlow, b: AllowedFlow): number {
+  return (
+    byCodePoint(a.protocol, b.protocol) ||
+    (a.port ?? -1) - (b.port ?? -1) ||
+    (a.portEnd ?? -1) - (b.portEnd ?? -1) ||
+    byCodePoint(a.direction, b.direction) ||
+    byCodePoint(a.description ?? "", b.description ?? "")
   );
+}
+
+/** The flows in their canonical order. */
+export function sortFlows(flows: readonly AllowedFlow[]): AllowedFlow[] {
+  return [...flows].sort(compareFlows);
 }

@@ -1,4 +1,5 @@
 import type { ProgramFile } from "./program-file";
+import { compareFlows } from "./conduits";
 import { PHASES } from "./vocabulary";
 
 // The program file as it is written: its counts, its one canonical order and its text. Its schema and types are in
@@ -93,15 +94,7 @@ export function canonicalOrder(program: ProgramFile): ProgramFile {
       })),
       conduits: sorted(plant.conduits, (a, b) => byCodePoint(a.name, b.name)).map((conduit) => ({
         ...conduit,
-        flows: sorted(
-          conduit.flows,
-          (a, b) =>
-            byCodePoint(a.protocol, b.protocol) ||
-            (a.port ?? -1) - (b.port ?? -1) ||
-            (a.portEnd ?? -1) - (b.portEnd ?? -1) ||
-            byCodePoint(a.direction, b.direction) ||
-            byCodePoint(a.description ?? "", b.description ?? "")
-        ),
+        flows: sorted(conduit.flows, compareFlows),
         observations: sorted(
           conduit.observations,
           (a, b) => byCodePoint(a.day, b.day) || byCodePoint(a.source, b.source)

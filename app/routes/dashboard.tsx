@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BurnupChart, PhaseChart, RagChart } from "~/components/dashboard/Charts.client";
-import { ComputedAt } from "~/components/dashboard/ComputedAt";
+import { ComputedAt } from "~/components/ComputedAt";
 import { CriteriaMatrix, MatrixLegend, type MatrixData } from "~/components/dashboard/CriteriaMatrix";
 import { MustActList } from "~/components/dashboard/MustAct";
 import { IgnoredParams } from "~/components/IgnoredParams";

@@ -6,7 +6,7 @@ import {
 } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { ComputedAt } from "~/components/dashboard/ComputedAt";
+import { ComputedAt } from "~/components/ComputedAt";
 import { DataTable, type Column } from "~/components/DataTable";
 import { Confirmation } from "~/components/forms";
 import { NeedsWindowActs, Unplaced } from "~/components/NeedsWindowActs";

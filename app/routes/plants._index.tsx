@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { ComputedAt } from "~/components/dashboard/ComputedAt";
+import { ComputedAt } from "~/components/ComputedAt";
 import { BlockerInWords, MustActList } from "~/components/dashboard/MustAct";
 import { RagBadge } from "~/components/dashboard/RagBadge";
 import { IgnoredParams } from "~/components/IgnoredParams";

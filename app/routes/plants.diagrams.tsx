@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { ComputedAt } from "~/components/ComputedAt";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PagerPastOnePage } from "~/components/PagerPastOnePage";
 import { DiagramLegendText, PlantDiagramFigure } from "~/components/PlantDiagramFigure";
@@ -60,9 +61,7 @@ export default function PlantDiagrams() {
             {window.offset + 1}–{window.offset + page.plants.length} of {total}, by code.
           </p>
         </div>
-        <p className="computed-at">
-          Computed <time dateTime={computedAt}>{computedAt.replace("T", " ").slice(0, 16)} UTC</time>
-        </p>
+        <ComputedAt at={computedAt} />
       </div>
       <IgnoredParams ignored={ignored} />
       <details>

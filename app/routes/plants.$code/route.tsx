@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { ComputedAt } from "~/components/ComputedAt";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { GatesPanel, type GateControls } from "~/components/GatesPanel";
 import { targetsOf } from "~/domain/phase";
@@ -149,8 +150,7 @@ export default function PlantPage() {
             ({plant.timeZone}, {clock.offset}) · <PhaseBadge phase={plant.phase} />
           </p>
         </div>
-        <p className="computed-at">
-          Computed <time dateTime={data.computedAt}>{data.computedAt.replace("T", " ").slice(0, 16)} UTC</time>
+        <ComputedAt at={data.computedAt}>
           {canReadAudit ? (
             <>
               {" · "}
@@ -159,7 +159,7 @@ export default function PlantPage() {
           ) : null}
           {" · "}
           <Link to={`/plants/${plant.code}/review`}>Gate review, to print</Link>
-        </p>
+        </ComputedAt>
       </div>
 
       <div className="plant-layout">

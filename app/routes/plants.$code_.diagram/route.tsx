@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { ComputedAt } from "~/components/ComputedAt";
 import { DiagramLegendText, PlantDiagramFigure } from "~/components/PlantDiagramFigure";
 import { RenderedOnce } from "~/components/RenderedOnce";
 import type { DiagramInput } from "~/domain/diagram-layout";
@@ -48,9 +49,7 @@ export default function PlantDiagramPage() {
             <Link to="/plants/diagrams">Every plant&apos;s diagram</Link>
           </p>
         </div>
-        <p className="computed-at">
-          Computed <time dateTime={computedAt}>{computedAt.replace("T", " ").slice(0, 16)} UTC</time>
-        </p>
+        <ComputedAt at={computedAt} />
       </div>
       {drawing.diagram.zones.length === 0 ? (
         <p className="muted">No zones are defined yet.</p>

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { ComputedAt } from "~/components/ComputedAt";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { parseChoice } from "~/domain/listing";
@@ -223,13 +224,12 @@ export default function GateReview() {
                   </p>
                   <GateStatusLine gate={gate} />
                 </div>
-                <p className="computed-at">
-                  Computed <time dateTime={data.computedAt}>{data.computedAt.replace("T", " ").slice(0, 16)} UTC</time>
+                <ComputedAt at={data.computedAt}>
                   <br />
                   <span className="muted">
                     {data.computedLocal} at the plant ({plant.timeZone})
                   </span>
-                </p>
+                </ComputedAt>
               </header>
 
               <IgnoredParams ignored={data.ignored} />
