@@ -142,6 +142,10 @@ export interface PersonTable {
   password_changed_at: string | null;
   /** Bumped by every edit of the account's name, role or plants; the edit form carries the one it was read at. */
   revision: Generated<number>;
+  /** "HH:MM": when the daily digest is sent, in the person's time zone. */
+  digest_time: Generated<string>;
+  /** IANA zone; null: the time zone of the person's first plant, else UTC. */
+  time_zone: string | null;
 }
 
 export interface PersonPlantTable {
@@ -427,6 +431,81 @@ export interface PolicyViolationTable {
   acknowledged_note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/** One thing the tracker tells one person, once per fact (see app/domain/notifications.ts). */
+export interface NotificationTable {
+  id: Generated<number>;
+  person_id: number;
+  kind: string;
+  plant_id: number | null;
+  fact_key: string;
+  title: string;
+  body: string;
+  href: string;
+  urgent: Generated<number>;
+  created_at: string;
+  read_at: string | null;
+  digested_at: string | null;
+}
+
+/** A person's choice for one kind on one channel, where it differs from the kind's default. */
+export interface NotificationPreferenceTable {
+  person_id: number;
+  kind: string;
+  channel: "app" | "email";
+  enabled: number;
+}
+
+/** An address the admin registered to receive notifications as signed JSON posts. */
+export interface WebhookEndpointTable {
+  id: Generated<number>;
+  name: string;
+  url: string;
+  secret: string;
+  plant_id: number | null;
+  /** JSON array of notification kinds. */
+  kinds: string;
+  format: "json" | "slack" | "teams";
+  active: Generated<number>;
+  created_at: string;
+  created_by: number | null;
+}
+
+export type OutboxStatus = "pending" | "sending" | "sent" | "failed" | "kept";
+
+/** One message to one address, kept until it is sent (the durable outbox). */
+export interface OutboxMessageTable {
+  id: Generated<number>;
+  channel: "email" | "webhook";
+  idempotency_key: string;
+  person_id: number | null;
+  endpoint_id: number | null;
+  notification_id: number | null;
+  kind: string;
+  recipient: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  payload: string | null;
+  status: OutboxStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  claimed_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface WorkerLeaseTable {
+  name: string;
+  holder: string;
+  expires_at: string;
+}
+
+export interface NotifierStateTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   plant: PlantTable;
   zone: ZoneTable;
@@ -459,6 +538,12 @@ export interface Database {
   connection_key: ConnectionKeyTable;
   ingest_host: IngestHostTable;
   policy_violation: PolicyViolationTable;
+  notification: NotificationTable;
+  notification_preference: NotificationPreferenceTable;
+  webhook_endpoint: WebhookEndpointTable;
+  outbox_message: OutboxMessageTable;
+  worker_lease: WorkerLeaseTable;
+  notifier_state: NotifierStateTable;
 }
 
 export type NewPlant = Insertable<PlantTable>;
