@@ -158,12 +158,7 @@ export function personZone(own: string | null, firstPlantZone: string | null): s
  * The person's local day whose digest is due at `now`: today once their digest time has passed there, and only if
  * that day's digest was not sent yet (`lastDigestDay`, a local ISO date). Null when none is due.
  */
-export function digestDayDue(
-  now: Date,
-  zone: string,
-  digestTime: string,
-  lastDigestDay: string | null
-): string | null {
+export function digestDayDue(now: Date, zone: string, digestTime: string, lastDigestDay: string | null): string | null {
   const local = DateTime.fromJSDate(now).setZone(zone);
   const [hour, minute] = (DIGEST_TIME_PATTERN.test(digestTime) ? digestTime : DEFAULT_DIGEST_TIME)
     .split(":")

@@ -278,28 +278,41 @@ interface QueuePlant {
   timeZone: string;
 }
 
-/** The plants a person's queue spans, by code: the program, the plants assigned to them, or none. */
-async function listQueuePlants(db: Executor, principal: Principal, sections: QueueSections): Promise<QueuePlant[]> {
+/**
+ * The plants a person's queue spans, by code: the program, the plants assigned to them, or none; only those of
+ * `only` when given.
+ */
+async function listQueuePlants(
+  db: Executor,
+  principal: Principal,
+  sections: QueueSections,
+  only: readonly number[] | null
+): Promise<QueuePlant[]> {
   if (!hasQueue(sections)) return [];
   let query = db.selectFrom("plant").select(["id", "code", "name", "time_zone"]).orderBy("code");
   if (!queueSpansProgram(principal)) {
     query = query.where("id", "in", principal.assignedPlantIds.length > 0 ? [...principal.assignedPlantIds] : [-1]);
   }
+  if (only !== null) query = query.where("id", "in", only.length > 0 ? [...only] : [-1]);
   const rows = await query.execute();
   return rows.map((p) => ({ id: p.id, code: p.code, name: p.name, timeZone: p.time_zone }));
 }
 
-/** Everything that waits on the person at `now`, each list in the order the queue shows it (not cut short). */
+/**
+ * Everything that waits on the person at `now`, each list in the order the queue shows it (not cut short); with
+ * `only`, at those plants alone (the notifier asks for the plants that changed).
+ */
 export async function loadQueue(
   db: Executor,
   person: Principal & { personId: number | null },
   now: Date,
   /** How plants are judged: afresh by default; the server passes its cached judge. */
-  judge: typeof computeReadinessOf = computeReadinessOf
+  judge: typeof computeReadinessOf = computeReadinessOf,
+  only: readonly number[] | null = null
 ) {
   const at = now.toISOString();
   const sections = queueSections(person);
-  const plants = await listQueuePlants(db, person, sections);
+  const plants = await listQueuePlants(db, person, sections, only);
   const ids = plants.map((p) => p.id);
   const byId = new Map(plants.map((p) => [p.id, p]));
   const tickIds = sections.criteria
@@ -369,5 +382,7 @@ export async function loadQueue(
     rulesToReview: rulesToReview(rules, person),
     changes,
     staged,
+    /** The conduits the alerting sections were decided from, with their baselines where judged. */
+    conduits,
   };
 }
