@@ -68,7 +68,7 @@ async function listRecipients(db: Executor): Promise<Recipient[]> {
   return people.map((p) => ({
     personId: p.id,
     name: p.name,
-    role: p.role as Role,
+    role: p.role,
     assignedPlantIds: assigned.get(p.id) ?? [],
     plantScope: null,
   }));
