@@ -120,6 +120,8 @@ export interface PlantStory {
   revisedAfterPass?: string;
   /** A conduit whose sensor dropped out for several days. */
   sensorGap?: string;
+  /** A conduit whose sensor stopped reporting five days ago and is silent still. */
+  sensorSilent?: string;
   /** Alerting plants: monitored conduits not wired yet, rules not reviewed yet (none: ready to pass). */
   unwired?: number;
   unreviewedRules?: number;
@@ -193,6 +195,8 @@ export interface OperationsInput {
 const OT_PIPELINE_PREFIX = "ot-siem-";
 const IT_PIPELINE = "corp-it-siem";
 const SOURCE = "sensor_pipeline";
+/** The demo's silent sensor sent its last observation this many days before yesterday. */
+const SILENT_DAYS = 5;
 
 function otPipelineName(code: string): string {
   return `${OT_PIPELINE_PREFIX}${code.toLowerCase()}`;
@@ -607,10 +611,12 @@ function planObservations(
       const next = cutovers[e + 1];
       // The next cutover's day still belongs to this epoch: the new one starts the day after.
       const to = next ? localDate(next.doneMs as number, timeZone) : yesterday;
-      const last = to > yesterday ? yesterday : to;
+      const counted = cutover === current;
+      const end = counted && conduit.name === story.sensorSilent ? plusDays(yesterday, -SILENT_DAYS) : yesterday;
+      const last = to > end ? end : to;
       if (from > last) return;
       const length = daysFrom(from, last) + 1;
-      const counting = cutover === current;
+      const counting = counted;
       let profile: Profile;
       if (counting && (conduit.name === story.stalled || conduit.name === story.accepted)) {
         profile = {

@@ -42,7 +42,7 @@ export const PLANT_PLANS: Readonly<Record<string, PlantPlan>> = {
   PEO: {
     phase: "alerting",
     schedule: "on_track",
-    story: { unwired: 3, unreviewedRules: 2, zoningReviewReopened: true },
+    story: { unwired: 3, unreviewedRules: 2, zoningReviewReopened: true, sensorSilent: "Supervisory ↔ Line 1" },
   },
   GRR: {
     phase: "baseline",
