@@ -218,8 +218,10 @@ export async function computeNotices(
     ),
   };
   const notices: Notice[] = [];
-  // One person's queue at a time: each reads the plants judged once above.
+  // One person's queue at a time: each reads the plants judged once above. Between two people the process answers
+  // whatever else waits (a whole program's pass takes seconds; pages served meanwhile must not wait for all of it).
   for (const person of recipients) {
+    await new Promise((resolve) => setImmediate(resolve));
     const queue = await loadQueue(db, person, now, once, ids);
     notices.push(...queueNotices(queue, { ...context, personId: person.personId }));
   }
