@@ -1,5 +1,5 @@
-import type { Transaction } from "kysely";
-import type { Database } from "../../db/schema";
+import type { Insertable, Transaction } from "kysely";
+import type { Database, OutboxMessageTable } from "../../db/schema";
 import {
   clip,
   composeDigest,
@@ -35,7 +35,7 @@ import type { DB, Executor } from "~/utils/db.server";
  * The address every link in a message starts with: PUBLIC_URL (the tracker's address as its users reach it, e.g.
  * https://tracker.example.com), else http://localhost:<PORT, or 3000>.
  */
-export function publicBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+export function publicBaseUrl(env: Readonly<Record<string, string | undefined>> = process.env): string {
   const raw = env.PUBLIC_URL?.trim();
   if (raw) {
     let protocol = "";
@@ -123,6 +123,32 @@ function messageItem(notice: Notice, createdAt: string): MessageItem {
   };
 }
 
+/** What differs between outbox messages; the rest of a new row is the same for all. */
+type NewMessage = Omit<
+  Insertable<OutboxMessageTable>,
+  "status" | "attempts" | "next_attempt_at" | "claimed_until" | "last_error" | "created_at" | "sent_at"
+>;
+
+/** Queues a message, due at once, unless one with its idempotency key exists. Whether it was new. */
+async function queueMessage(tx: Transaction<Database>, message: NewMessage, at: string): Promise<boolean> {
+  const row = await tx
+    .insertInto("outbox_message")
+    .values({
+      ...message,
+      subject: clip(message.subject, MAX_TITLE_LENGTH),
+      status: "pending",
+      next_attempt_at: at,
+      claimed_until: null,
+      last_error: null,
+      created_at: at,
+      sent_at: null,
+    })
+    .onConflict((oc) => oc.column("idempotency_key").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * Stores the notices and their messages, in one transaction: see recordNoticesIn. Returns how many notifications,
  * e-mails and webhook posts were new.
@@ -191,9 +217,9 @@ export async function recordNoticesIn(
     counts.notifications += 1;
     if (!notice.urgent || !byEmail || email.trim() === "") continue;
     const message = composeImmediateEmail(messageItem(notice, at), baseUrl);
-    const queued = await tx
-      .insertInto("outbox_message")
-      .values({
+    const queued = await queueMessage(
+      tx,
+      {
         channel: "email",
         idempotency_key: `email|notice|${inserted.id}`,
         person_id: notice.personId,
@@ -205,16 +231,9 @@ export async function recordNoticesIn(
         text_body: message.text,
         html_body: message.html,
         payload: null,
-        status: "pending",
-        next_attempt_at: at,
-        claimed_until: null,
-        last_error: null,
-        created_at: at,
-        sent_at: null,
-      })
-      .onConflict((oc) => oc.column("idempotency_key").doNothing())
-      .returning("id")
-      .executeTakeFirst();
+      },
+      at
+    );
     if (!queued) continue;
     counts.emails += 1;
     // Mailed already: the digest does not tell it again.
@@ -243,9 +262,9 @@ async function queueWebhooks(
       const payload = JSON.stringify(
         composeWebhookPayload(endpoint.format, { ...messageItem(fact, at), factKey: fact.factKey }, baseUrl)
       );
-      const row = await tx
-        .insertInto("outbox_message")
-        .values({
+      const row = await queueMessage(
+        tx,
+        {
           channel: "webhook",
           idempotency_key: `webhook|${endpoint.id}|${fact.factKey}`,
           person_id: null,
@@ -257,16 +276,9 @@ async function queueWebhooks(
           text_body: `${fact.title}\n${fact.body}`,
           html_body: null,
           payload,
-          status: "pending",
-          next_attempt_at: at,
-          claimed_until: null,
-          last_error: null,
-          created_at: at,
-          sent_at: null,
-        })
-        .onConflict((oc) => oc.column("idempotency_key").doNothing())
-        .returning("id")
-        .executeTakeFirst();
+        },
+        at
+      );
       if (row) queued += 1;
     }
   }
@@ -339,7 +351,7 @@ export function mayRead(person: DigestPerson, plantId: number | null): boolean {
 }
 
 /** The kinds the person wants by e-mail. */
-export function emailKinds(preferences: Preferences): NotificationKind[] {
+function emailKinds(preferences: Preferences): NotificationKind[] {
   return NOTIFICATION_KINDS.filter((kind) => wants(preferences, kind, "email"));
 }
 
@@ -435,9 +447,9 @@ export async function enqueueDigests(db: DB, now: Date): Promise<number> {
         items.map(({ item }) => item),
         baseUrl
       );
-      const row = await tx
-        .insertInto("outbox_message")
-        .values({
+      const row = await queueMessage(
+        tx,
+        {
           channel: "email",
           idempotency_key: `email|digest|${person.id}|${day}`,
           person_id: person.id,
@@ -449,16 +461,9 @@ export async function enqueueDigests(db: DB, now: Date): Promise<number> {
           text_body: message.text,
           html_body: message.html,
           payload: null,
-          status: "pending",
-          next_attempt_at: at,
-          claimed_until: null,
-          last_error: null,
-          created_at: at,
-          sent_at: null,
-        })
-        .onConflict((oc) => oc.column("idempotency_key").doNothing())
-        .returning("id")
-        .executeTakeFirst();
+        },
+        at
+      );
       if (!row) continue;
       written += 1;
       for (const ids of chunks(items.map(({ id }) => id))) {
