@@ -168,7 +168,7 @@ export function composeDigest(
   const more = Math.max(0, items.length - MAX_DIGEST_ITEMS);
   const count = items.length === 1 ? "1 thing waits for you" : `${items.length} things wait for you`;
   const subject = `${PRODUCT} digest for ${day}: ${count}`;
-  const greeting = `Good morning ${clip(person.name, 100)}, ${count} in the segmentation program.`;
+  const greeting = `Hello ${clip(person.name, 100)}: ${count} in the segmentation program.`;
   const moreText = more > 0 ? `…and ${more} more in the app: ${footerLinks(baseUrl).list}` : null;
 
   const textLines = [greeting];

@@ -159,8 +159,8 @@ export async function recordNotices(db: DB, notices: readonly Notice[], now: Dat
 }
 
 /**
- * Within the caller's transaction: each notice becomes the person's notification unless they want its kind on
- * neither channel or already were told the fact; a new urgent one they want by e-mail gets its e-mail at once (and
+ * Within the caller's transaction: each notice becomes the person's notification unless they may not read its
+ * plant, want its kind on neither channel, or already were told the fact; a new urgent one they want by e-mail gets its e-mail at once (and
  * stays out of the digest); every active endpoint taking the kind, program-wide or at the notice's plant, gets one
  * post per fact, whoever the fact concerns.
  */
@@ -177,22 +177,14 @@ export async function recordNoticesIn(
   for (const notice of notices) unique.set(`${notice.personId}|${notice.factKey}`, boundedNotice(notice));
 
   const personIds = [...new Set([...unique.values()].map((notice) => notice.personId))];
-  const people = new Map<number, string>();
-  for (const ids of chunks(personIds)) {
-    const rows = await tx
-      .selectFrom("person")
-      .select(["id", "email"])
-      .where("id", "in", ids)
-      .where("active", "=", 1)
-      .execute();
-    for (const row of rows) people.set(row.id, row.email);
-  }
+  const people = new Map((await loadRecipients(tx, { ids: personIds })).map((person) => [person.id, person]));
   const preferences = await loadPreferences(tx, [...people.keys()]);
 
   for (const notice of unique.values()) {
-    const email = people.get(notice.personId);
+    const person = people.get(notice.personId);
     const chosen = preferences.get(notice.personId);
-    if (email === undefined || !chosen) continue;
+    // Never tell anyone of a plant they may not read.
+    if (!person || !chosen || !mayRead(person, notice.plantId)) continue;
     const byEmail = wants(chosen, notice.kind, "email");
     if (!wants(chosen, notice.kind, "app") && !byEmail) continue;
     const inserted = await tx
@@ -215,7 +207,7 @@ export async function recordNoticesIn(
       .executeTakeFirst();
     if (!inserted) continue;
     counts.notifications += 1;
-    if (!notice.urgent || !byEmail || email.trim() === "") continue;
+    if (!notice.urgent || !byEmail || person.email.trim() === "") continue;
     const message = composeImmediateEmail(messageItem(notice, at), baseUrl);
     const queued = await queueMessage(
       tx,
@@ -226,7 +218,7 @@ export async function recordNoticesIn(
         endpoint_id: null,
         notification_id: inserted.id,
         kind: notice.kind,
-        recipient: email,
+        recipient: person.email,
         subject: message.subject,
         text_body: message.text,
         html_body: message.html,
@@ -287,8 +279,8 @@ async function queueWebhooks(
 
 // ——— the daily digest ———
 
-/** An active person with an e-mail address, as their digest needs them. */
-export interface DigestPerson {
+/** An active person as their notifications and digest need them. */
+export interface Recipient {
   id: number;
   name: string;
   email: string;
@@ -299,17 +291,22 @@ export interface DigestPerson {
   zone: string;
 }
 
-/** The active people with an e-mail address (only the one with `email`, when given). */
-export async function loadDigestPeople(db: Executor, email?: string): Promise<DigestPerson[]> {
-  let query = db
+async function personRows(db: Executor, which: { ids?: readonly number[]; email?: string }) {
+  const query = db
     .selectFrom("person")
     .select(["id", "name", "email", "role", "digest_time", "time_zone"])
     .where("active", "=", 1)
-    .where("email", "!=", "")
     .orderBy("id");
-  if (email !== undefined) query = query.where("email", "=", email.trim().toLowerCase());
-  const rows = await query.execute();
-  if (rows.length === 0) return [];
+  if (which.email !== undefined) return query.where("email", "=", which.email.trim().toLowerCase()).execute();
+  if (which.ids === undefined) return query.execute();
+  const rows = [];
+  for (const ids of chunks(which.ids)) rows.push(...(await query.where("id", "in", ids).execute()));
+  return rows;
+}
+
+/** The active people (only those with these ids, or with this e-mail address, when given), with their plants. */
+async function loadRecipients(db: Executor, which: { ids?: readonly number[]; email?: string }): Promise<Recipient[]> {
+  const rows = await personRows(db, which);
   const plants = new Map<number, { ids: number[]; firstZone: string | null }>();
   for (const ids of chunks(rows.map((row) => row.id))) {
     const assigned = await db
@@ -342,8 +339,13 @@ export async function loadDigestPeople(db: Executor, email?: string): Promise<Di
   });
 }
 
+/** The active people with an e-mail address (only the one with `email`, when given): whom digests go to. */
+export async function loadDigestPeople(db: Executor, email?: string): Promise<Recipient[]> {
+  return (await loadRecipients(db, { email })).filter((person) => person.email.trim() !== "");
+}
+
 /** Whether the person may read what a notification at this plant tells (a program-wide one: anyone told it). */
-export function mayRead(person: DigestPerson, plantId: number | null): boolean {
+export function mayRead(person: Recipient, plantId: number | null): boolean {
   return (
     plantId === null ||
     can({ role: person.role, assignedPlantIds: person.assignedPlantIds, plantScope: null }, "read:plant", plantId)
@@ -361,7 +363,7 @@ function emailKinds(preferences: Preferences): NotificationKind[] {
  */
 export async function digestItems(
   db: Executor,
-  person: DigestPerson,
+  person: Recipient,
   preferences: Preferences
 ): Promise<{ id: number; item: MessageItem }[]> {
   const kinds = emailKinds(preferences);

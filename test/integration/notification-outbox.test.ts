@@ -115,13 +115,18 @@ describe("recording notices", () => {
     assert.equal(await countRows(db, "outbox_message"), 0);
   });
 
-  it("stores nothing for a person who wants the kind on neither channel, and keeps it for e-mail alone", async () => {
+  it("stores nothing for a person who wants the kind on neither channel or may not read its plant, and keeps it for e-mail alone", async () => {
     await prefer(lead, "gate.ready", "app", false);
     await prefer(lead, "gate.ready", "email", false);
     await prefer(sec, "gate.ready", "app", false);
     const counts = await recordNotices(
       db,
-      [notice(lead, "gate.ready", "gate:1"), notice(sec, "gate.ready", "gate:1")],
+      [
+        notice(lead, "gate.ready", "gate:1"),
+        notice(sec, "gate.ready", "gate:1"),
+        // eng may read only BBB.
+        notice(eng, "gate.ready", "gate:1"),
+      ],
       NOW
     );
     assert.equal(counts.notifications, 1);
@@ -278,6 +283,8 @@ describe("the daily digest", () => {
   it("holds only kinds wanted by e-mail at plants the person may read, reading the zone of their first plant", async () => {
     // eng has no zone of their own: their plant BBB is in America/Phoenix (UTC−7, no daylight time).
     await prefer(eng, "gate.ready", "email", false);
+    // Told of AAA while assigned there, then taken off it: the digest no longer shows it.
+    await db.insertInto("person_plant").values({ person_id: eng, plant_id: plantA }).execute();
     await recordNotices(
       db,
       [
@@ -287,6 +294,7 @@ describe("the daily digest", () => {
       ],
       new Date("2026-03-29T12:00:00Z")
     );
+    await db.deleteFrom("person_plant").where("person_id", "=", eng).where("plant_id", "=", plantA).execute();
     assert.equal(await enqueueDigests(db, new Date("2026-03-29T13:59:00Z")), 0);
     assert.equal(await enqueueDigests(db, new Date("2026-03-29T14:00:00Z")), 1);
     const digest = await db.selectFrom("outbox_message").selectAll().executeTakeFirstOrThrow();
