@@ -96,7 +96,8 @@ function footerLinks(baseUrl: string): { list: string; settings: string } {
 function textFooter(baseUrl: string): string {
   const links = footerLinks(baseUrl);
   return [
-    "—",
+    // The plain-text signature separator: mail readers set what follows apart.
+    "-- ",
     `All your notifications: ${links.list}`,
     `Choose what you are told, how, and when: ${links.settings}`,
   ].join("\n");
@@ -173,8 +174,8 @@ export function composeDigest(
 
   const textLines = [greeting];
   for (const group of listed) {
-    const label = KIND_INFO[group.kind].label;
-    textLines.push("", `${label} (${group.items.length})`, "-".repeat(label.length + 4));
+    const heading = `${KIND_INFO[group.kind].label} (${group.items.length})`;
+    textLines.push("", heading, "-".repeat(heading.length));
     for (const item of group.items) {
       textLines.push(
         `* ${plantPrefix(item)}${clip(item.title, MAX_TITLE_LENGTH)}`,

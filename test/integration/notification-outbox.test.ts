@@ -4,7 +4,7 @@ import { factKey, type Notice, type NotificationKind } from "../../app/domain/no
 import { recordAudit } from "../../app/models/audit.server";
 import { enqueueDigests, publicBaseUrl, recordNotices } from "../../app/models/notification-outbox.server";
 import { loadPreferences } from "../../app/models/notification-preferences.server";
-import { runNotifierPass } from "../../app/models/notifier.server";
+import { previewDigest, runNotifierPass } from "../../app/models/notifier.server";
 import { systemActor } from "../../app/utils/actor";
 import type { DB } from "../../app/utils/db.server";
 import { countRows, createTestDatabase, type TestDatabase } from "../support/database";
@@ -400,6 +400,41 @@ describe("the base of every link", () => {
     assert.equal(publicBaseUrl({ PORT: "8080" }), "http://localhost:8080");
     assert.equal(publicBaseUrl({}), "http://localhost:3000");
     assert.throws(() => publicBaseUrl({ PUBLIC_URL: "tracker.example" }), /PUBLIC_URL must be an absolute/);
+  });
+});
+
+describe("the digest preview", () => {
+  it("adds what a pass would tell the person now at their plants, not yet told, not urgent, writing nothing", async () => {
+    await recordNotices(db, [notice(eng, "gate.ready", "gate:1", { plantId: plantB })], NOW);
+    const asked: (readonly number[] | null)[] = [];
+    const compute = async (_db: unknown, _now: Date, plantIds: readonly number[] | null) => {
+      asked.push(plantIds);
+      return [
+        notice(eng, "gate.ready", "gate:1", { plantId: plantB }),
+        notice(eng, "triage.staged", "plant:BBB", { plantId: plantB }),
+        notice(eng, "window.soon", "window:4", { plantId: plantB, urgent: true }),
+        notice(lead, "blocker.aging", "blocker:2", { plantId: plantB }),
+      ];
+    };
+    const counts = {
+      notifications: await countRows(db, "notification"),
+      outbox: await countRows(db, "outbox_message"),
+    };
+    const preview = await previewDigest(db, "ENG@t.test", NOW, compute);
+    assert.ok(preview);
+    assert.deepEqual(asked, [[plantB]]);
+    assert.equal(preview.stored, 1);
+    assert.equal(preview.added, 1);
+    assert.equal(preview.day, "2026-03-28");
+    assert.ok(preview.text.includes("gate.ready about gate:1"));
+    assert.ok(preview.text.includes("triage.staged about plant:BBB"));
+    assert.ok(!preview.text.includes("window:4"));
+    assert.ok(!preview.text.includes("blocker:2"));
+    assert.deepEqual(counts, {
+      notifications: await countRows(db, "notification"),
+      outbox: await countRows(db, "outbox_message"),
+    });
+    assert.equal(await previewDigest(db, "nobody@t.test", NOW, compute), null);
   });
 });
 
