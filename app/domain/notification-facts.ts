@@ -45,6 +45,7 @@ export interface NoticeContext {
 }
 
 const quoted = (name: string) => `“${name}”`;
+const capital = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
 function notice(
   ctx: NoticeContext,
@@ -85,9 +86,9 @@ export function queueNotices(queue: QueueForNotices, ctx: NoticeContext): Notice
           subject,
           `r${s.revision}`,
           {
-            title: `${s.plantCode}: your signoff of ${what} went stale`,
+            title: `Your signoff of ${what} went stale`,
             body:
-              `${what[0]!.toUpperCase()}${what.slice(1)} changed after you signed it (${part}); revision ` +
+              `${capital(what)} changed after you signed it (${part}); revision ` +
               `${s.revision} needs your signature.${
                 cutOver ? " It is already cut over: the running network is no longer what was signed." : ""
               }`,
@@ -99,7 +100,7 @@ export function queueNotices(queue: QueueForNotices, ctx: NoticeContext): Notice
     } else {
       notices.push(
         notice(ctx, "signoff.needed", s.plantCode, subject, `r${s.revision}`, {
-          title: `${s.plantCode}: ${what} waits for your signature`,
+          title: `${capital(what)} waits for your signature`,
           body: `Revision ${s.revision} of ${what} needs your ${part} signoff.`,
           href: s.href,
         })
@@ -111,7 +112,7 @@ export function queueNotices(queue: QueueForNotices, ctx: NoticeContext): Notice
     if (g.phase === "complete") continue;
     notices.push(
       notice(ctx, "gate.ready", g.plantCode, `plant:${g.plantCode}:${g.phase}`, g.phase, {
-        title: `${g.plantCode}: the ${PHASE_LABELS[g.phase].toLowerCase()} gate is ready to pass`,
+        title: `The ${PHASE_LABELS[g.phase].toLowerCase()} gate is ready to pass`,
         body: `Every criterion of the ${PHASE_LABELS[g.phase].toLowerCase()} gate is met; it can be passed now.`,
         href: `/plants/${g.plantCode}#gates`,
       })
@@ -121,7 +122,7 @@ export function queueNotices(queue: QueueForNotices, ctx: NoticeContext): Notice
   for (const t of queue.targets) {
     notices.push(
       notice(ctx, "gate.overdue", t.plantCode, `plant:${t.plantCode}:${t.phase}`, t.target, {
-        title: `${t.plantCode}: the ${PHASE_LABELS[t.phase].toLowerCase()} gate is past its target date`,
+        title: `The ${PHASE_LABELS[t.phase].toLowerCase()} gate is past its target date`,
         body:
           `The gate was due on ${t.target} and is not passed (${t.daysLate} ${t.daysLate === 1 ? "day" : "days"} late` +
           `${t.lateGates > 1 ? `; ${t.lateGates} of the plant's gates are late` : ""}).`,
@@ -134,7 +135,7 @@ export function queueNotices(queue: QueueForNotices, ctx: NoticeContext): Notice
     const revision = conduits.get(w.conduitId)?.revision ?? 0;
     notices.push(
       notice(ctx, "alerts.ready", w.plantCode, `conduit:${w.conduitId}`, `r${revision}`, {
-        title: `${w.plantCode}: alerts on ${quoted(w.conduitName)} can be wired`,
+        title: `Alerts on ${quoted(w.conduitName)} can be wired`,
         body: `The baseline of ${quoted(w.conduitName)} is mature and nothing else holds its alerts back.`,
         href: w.href,
       })
@@ -145,7 +146,7 @@ export function queueNotices(queue: QueueForNotices, ctx: NoticeContext): Notice
     const epoch = conduits.get(a.conduitId)?.acceptance.epochStart ?? "";
     notices.push(
       notice(ctx, "baseline.stalled", a.plantCode, `conduit:${a.conduitId}`, epoch, {
-        title: `${a.plantCode}: the baseline of ${quoted(a.conduitName)} stalled`,
+        title: `The baseline of ${quoted(a.conduitName)} stalled`,
         body:
           `After ${a.countedDays} counted days the baseline has not converged. Both owners must accept it before ` +
           `alerts can be wired; your acceptance is missing.`,
@@ -159,7 +160,7 @@ export function queueNotices(queue: QueueForNotices, ctx: NoticeContext): Notice
     if (!owner || !c.monitored || c.wiring !== null || c.baseline.status !== "mature") continue;
     notices.push(
       notice(ctx, "baseline.matured", c.plantCode, `conduit:${c.id}`, c.acceptance.epochStart, {
-        title: `${c.plantCode}: the baseline of ${quoted(c.name)} matured`,
+        title: `The baseline of ${quoted(c.name)} matured`,
         body: `The passive baseline of ${quoted(c.name)} matured after ${c.baseline.countedDays} counted days.`,
         href: `/plants/${c.plantCode}/conduits/${c.id}#baseline`,
       })
@@ -170,7 +171,7 @@ export function queueNotices(queue: QueueForNotices, ctx: NoticeContext): Notice
     if (change.todo !== "schedule") continue;
     notices.push(
       notice(ctx, "change.needs_window", change.plantCode, `change:${change.id}`, "needs-window", {
-        title: `${change.plantCode}: a change needs an outage window`,
+        title: `A change needs an outage window`,
         body: `${change.title}: it has no window to be done in; schedule it into one.`,
         href: `/plants/${change.plantCode}/windows#change-${change.id}`,
       })
@@ -181,7 +182,7 @@ export function queueNotices(queue: QueueForNotices, ctx: NoticeContext): Notice
     const today = ctx.today.get(s.plantCode) ?? "";
     notices.push(
       notice(ctx, "triage.staged", s.plantCode, `plant:${s.plantCode}`, today, {
-        title: `${s.plantCode}: ${s.count} staged ${s.count === 1 ? "host waits" : "hosts wait"} for triage`,
+        title: `${s.count} staged ${s.count === 1 ? "host waits" : "hosts wait"} for triage`,
         body:
           `The monitoring found ${s.count} ${s.count === 1 ? "host" : "hosts"} not in the inventory` +
           `${s.escalated > 0 ? `, ${s.escalated} escalated to corporate security` : ""}.`,
@@ -254,7 +255,7 @@ export function windowNotice(personId: number, w: SoonWindow): Notice {
     plantId: w.plantId,
     plantCode: w.plantCode,
     factKey: factKey("window.soon", `window:${w.id}`, w.startsAt),
-    title: `${w.plantCode}: outage window ${quoted(w.title)} starts within 24 hours`,
+    title: `Outage window ${quoted(w.title)} starts within 24 hours`,
     body: `${w.local}. ${changes}`,
     href: `/plants/${w.plantCode}/windows#window-${w.id}`,
     urgent: urgentNotice("window.soon"),
@@ -268,7 +269,7 @@ export function sensorNotice(personId: number, s: SilentSensor): Notice {
     plantId: s.plantId,
     plantCode: s.plantCode,
     factKey: factKey("sensor.silent", `conduit:${s.conduitId}`, s.lastDay),
-    title: `${s.plantCode}: the sensor on ${quoted(s.conduitName)} is silent`,
+    title: `The sensor on ${quoted(s.conduitName)} is silent`,
     body:
       `Nothing was observed on ${quoted(s.conduitName)} for ${s.daysSilent} days (last on ${s.lastDay}). ` +
       `Baseline days are not counted while it is silent.`,
@@ -285,7 +286,7 @@ export function blockerNotice(personId: number, b: AgingBlocker, age: number): N
     plantId: b.plantId,
     plantCode: b.plantCode,
     factKey: factKey("blocker.aging", `plant:${b.plantCode}:${b.code}:${b.object ?? ""}`, `${b.since}:${age}`),
-    title: `${b.plantCode}: ${b.code} has blocked the gate for ${age} days`,
+    title: `${b.code} has blocked the gate for ${age} days`,
     body: `${b.title}${what}: ${b.message} Open since ${b.since.slice(0, 10)} (${b.ageDays} days).`,
     href: `/plants/${b.plantCode}#gates`,
     urgent: urgentNotice("blocker.aging"),

@@ -131,6 +131,25 @@ export function urgentNotice(kind: NotificationKind, cutOver = false): boolean {
   return urgency === "always" || (urgency === "cut-over" && cutOver);
 }
 
+/**
+ * The acts without a plant that can change what anyone is told, so the notifier looks at every plant after them: the
+ * thresholds, people's roles and plants, a program loaded whole. The others (signing in, tokens, reading one's
+ * notifications, webhooks) change nothing anyone is told.
+ */
+const PROGRAM_WIDE_CAUSES: ReadonlySet<string> = new Set([
+  "settings.update",
+  "account.create",
+  "account.update",
+  "program.import",
+  "program.seed",
+]);
+
+/** The plants an act recorded in the audit trail may change notices at: its own, every plant, or none. */
+export function noticeScope(act: { plant_id: number | null; action: string }): number | "all" | null {
+  if (act.plant_id !== null) return act.plant_id;
+  return PROGRAM_WIDE_CAUSES.has(act.action) ? "all" : null;
+}
+
 /** A person's stored choices: "kind|channel" → enabled. Absent choices take the default (every kind on). */
 export type Preferences = ReadonlyMap<string, boolean>;
 

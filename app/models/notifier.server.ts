@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { composeDigest, type ComposedEmail, type MessageItem } from "~/domain/notification-messages";
-import { wants, type Notice } from "~/domain/notifications";
+import { noticeScope, wants, type Notice } from "~/domain/notifications";
 import { reachOf } from "~/domain/permissions";
 import { auditActsBetween, auditHead } from "~/models/audit.server";
 import {
@@ -14,8 +14,8 @@ import {
   type RecordCounts,
 } from "~/models/notification-outbox.server";
 import { loadPreferences } from "~/models/notification-preferences.server";
+import { computeNotices } from "~/models/notification-facts.server";
 import type { DB, Executor } from "~/utils/db.server";
-// TODO(merge): import { computeNotices } from "~/models/notification-facts.server"; and make it DEFAULT_COMPUTE.
 
 // The notifier's pass: what changed since its last pass (the audit trail it has not read yet, or every plant when a
 // full pass is due, for the facts that time alone makes true) becomes notices, stored with their messages; then the
@@ -25,8 +25,7 @@ import type { DB, Executor } from "~/utils/db.server";
 /** What each person should be told now, at these plants (null: every plant). */
 export type ComputeNotices = (db: Executor, now: Date, plantIds: readonly number[] | null) => Promise<Notice[]>;
 
-/** TODO(merge): computeNotices from ~/models/notification-facts.server, once it lands. */
-const DEFAULT_COMPUTE: ComputeNotices | undefined = undefined;
+const DEFAULT_COMPUTE: ComputeNotices = computeNotices;
 
 /** Every 15 minutes the notifier looks at every plant, for facts no act causes (a window now within 24 hours). */
 const FULL_PASS_EVERY_MS = 15 * 60_000;
@@ -41,12 +40,6 @@ export interface NotifierPassResult extends RecordCounts {
   digests: number;
   /** The audit trail is read up to this event. */
   auditSeq: number;
-}
-
-function computer(given: ComputeNotices | undefined): ComputeNotices {
-  const compute = given ?? DEFAULT_COMPUTE;
-  if (!compute) throw new Error("The notifier has no source of notices: pass `compute` to runNotifierPass.");
-  return compute;
 }
 
 async function notifierState(db: Executor): Promise<{ auditSeq: number | null; fullPassAt: number | null }> {
@@ -73,7 +66,7 @@ export async function runNotifierPass(
   now: Date,
   options: { compute?: ComputeNotices; fullPassEveryMs?: number } = {}
 ): Promise<NotifierPassResult> {
-  const compute = computer(options.compute);
+  const compute = options.compute ?? DEFAULT_COMPUTE;
   const state = await notifierState(db);
   const head = (await auditHead(db))?.seq ?? 0;
   const cursor = Math.min(state.auditSeq ?? head, head);
@@ -84,9 +77,10 @@ export async function runNotifierPass(
   if (fullPass) plants = "all";
   else if (head > cursor) {
     const acts = await auditActsBetween(db, cursor, head);
-    plants = acts.some((act) => act.plant_id === null)
+    const scopes = acts.map(noticeScope);
+    plants = scopes.includes("all")
       ? "all"
-      : [...new Set(acts.map((act) => act.plant_id!))].sort((a, b) => a - b);
+      : [...new Set(scopes.filter((scope): scope is number => typeof scope === "number"))].sort((a, b) => a - b);
   }
   const notices = plants === "all" || plants.length > 0 ? await compute(db, now, plants === "all" ? null : plants) : [];
 
@@ -123,7 +117,7 @@ export async function previewDigest(
   db: Executor,
   email: string,
   now: Date,
-  compute: ComputeNotices | undefined = DEFAULT_COMPUTE
+  compute: ComputeNotices = DEFAULT_COMPUTE
 ): Promise<DigestPreview | null> {
   const [person] = await loadDigestPeople(db, email);
   if (!person) return null;
@@ -131,42 +125,40 @@ export async function previewDigest(
   const stored = (await digestItems(db, person, preferences)).map(({ item }) => item);
 
   const added: MessageItem[] = [];
-  if (compute) {
-    const principal = { role: person.role, assignedPlantIds: person.assignedPlantIds, plantScope: null };
-    const plantIds = reachOf(principal, "read:plant") === "all" ? null : person.assignedPlantIds;
-    const notices =
-      plantIds !== null && plantIds.length === 0
-        ? []
-        : (await compute(db, now, plantIds)).filter(
-            (notice) =>
-              notice.personId === person.id &&
-              // An urgent one is mailed at once rather than in the digest.
-              !notice.urgent &&
-              wants(preferences, notice.kind, "email") &&
-              mayRead(person, notice.plantId)
-          );
-    const known = new Set(
-      notices.length === 0
-        ? []
-        : (
-            await db
-              .selectFrom("notification")
-              .select("fact_key")
-              .where("person_id", "=", person.id)
-              .where(
-                "fact_key",
-                "in",
-                notices.map((notice) => notice.factKey)
-              )
-              .execute()
-          ).map((row) => row.fact_key)
-    );
-    const at = now.toISOString();
-    for (const notice of notices) {
-      if (known.has(notice.factKey)) continue;
-      known.add(notice.factKey);
-      added.push({ ...notice, createdAt: at });
-    }
+  const principal = { role: person.role, assignedPlantIds: person.assignedPlantIds, plantScope: null };
+  const plantIds = reachOf(principal, "read:plant") === "all" ? null : person.assignedPlantIds;
+  const notices =
+    plantIds !== null && plantIds.length === 0
+      ? []
+      : (await compute(db, now, plantIds)).filter(
+          (notice) =>
+            notice.personId === person.id &&
+            // An urgent one is mailed at once rather than in the digest.
+            !notice.urgent &&
+            wants(preferences, notice.kind, "email") &&
+            mayRead(person, notice.plantId)
+        );
+  const known = new Set(
+    notices.length === 0
+      ? []
+      : (
+          await db
+            .selectFrom("notification")
+            .select("fact_key")
+            .where("person_id", "=", person.id)
+            .where(
+              "fact_key",
+              "in",
+              notices.map((notice) => notice.factKey)
+            )
+            .execute()
+        ).map((row) => row.fact_key)
+  );
+  const at = now.toISOString();
+  for (const notice of notices) {
+    if (known.has(notice.factKey)) continue;
+    known.add(notice.factKey);
+    added.push({ ...notice, createdAt: at });
   }
   const day = DateTime.fromJSDate(now).setZone(person.zone).toISODate()!;
   const message = composeDigest(person, day, [...stored, ...added], publicBaseUrl());

@@ -322,14 +322,14 @@ describe("the daily digest", () => {
   });
 });
 
-async function act(plantId: number | null, at: Date) {
+async function act(plantId: number | null, at: Date, action = "test.act") {
   await db
     .transaction()
     .execute((tx) =>
       recordAudit(
         tx,
         systemActor("test"),
-        { action: "test.act", objectType: "plant", objectId: plantId, plantId, summary: "An act." },
+        { action, objectType: "plant", objectId: plantId, plantId, summary: "An act." },
         at
       )
     );
@@ -359,7 +359,11 @@ describe("the notifier's pass", () => {
     assert.deepEqual(calls.at(-1), [plantB]);
     assert.equal(second.notifications, 0);
 
-    await act(null, NOW);
+    // Signing in touches no plant and changes nothing anyone is told; new thresholds change every plant's.
+    await act(null, NOW, "session.sign_in");
+    const signIn = await runNotifierPass(db, new Date(NOW.getTime() + 150_000), { compute });
+    assert.deepEqual(signIn.plants, []);
+    await act(null, NOW, "settings.update");
     const third = await runNotifierPass(db, new Date(NOW.getTime() + 180_000), { compute });
     assert.equal(third.plants, "all");
 
