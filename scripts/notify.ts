@@ -1,7 +1,12 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { DateTime } from "luxon";
-import { runNotificationsOnce, readIntervalMs, startNotificationWorker } from "../app/models/notification-worker.server";
+import {
+  countsLine,
+  runNotificationsOnce,
+  readIntervalMs,
+  startNotificationWorker,
+} from "../app/models/notification-worker.server";
 import { closeDb, getDb } from "../app/utils/db.server";
 import { createMailer } from "../app/utils/mailer.server";
 import { migrateToLatest } from "../db/migrate";
@@ -39,9 +44,7 @@ try {
   const pass = notifierPass();
   if (values.once) {
     const counts = await runNotificationsOnce(db, pass, at ? at.toJSDate() : new Date(), { mailer });
-    console.log(
-      `Notifications: ${counts.sent} sent, ${counts.retried} to retry, ${counts.failed} failed, ${counts.kept} kept.`
-    );
+    console.log(countsLine(counts));
     mailer?.close();
     await closeDb();
   } else {

@@ -72,7 +72,11 @@ export function parseSignature(header: string | null | undefined): ParsedSignatu
 }
 
 /** Whether a signature made at `t` (unix seconds) is recent enough at `nowSeconds`, either way. */
-export function withinTolerance(t: number, nowSeconds: number, toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS): boolean {
+export function withinTolerance(
+  t: number,
+  nowSeconds: number,
+  toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS
+): boolean {
   return Math.abs(nowSeconds - t) <= toleranceSeconds;
 }
 
@@ -120,10 +124,13 @@ export function describeDeliveryError(error: unknown, timeoutMs = DELIVERY_TIMEO
       response?: unknown;
     };
     if (name === "TimeoutError" || code === "ETIMEDOUT" || code === "ETIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT")
-      return `timed out after ${Math.round(timeoutMs / 1000)} s`;
+      return `timed out after ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`;
     if (typeof responseCode === "number" && typeof response === "string")
       return boundedError(`the mail server answered ${response}`);
     if (typeof code === "string" && ERROR_WORDS[code]) return ERROR_WORDS[code]!;
+    // Nodemailer wraps the socket's error in its own code ("ESOCKET", "EDNS") and keeps the socket's in the message.
+    const inMessage = /\b(E[A-Z_]{3,})\b/.exec(String((e as { message?: unknown }).message ?? ""));
+    if (inMessage && ERROR_WORDS[inMessage[1]!]) return ERROR_WORDS[inMessage[1]!]!;
   }
   const message = error instanceof Error ? error.message : String(error);
   return boundedError(message);

@@ -48,8 +48,7 @@ const DEFAULT_LIMIT = 200;
 /** Well over one batch's longest exchange (every message of it timing out together). */
 export const DEFAULT_CLAIM_MS = 2 * 60_000;
 
-const INTERRUPTED_OUT =
-  "the delivery was interrupted (the worker stopped before it finished) and no attempts are left";
+const INTERRUPTED_OUT = "the delivery was interrupted (the worker stopped before it finished) and no attempts are left";
 
 type Outcome = "sent" | "failed" | "retried" | "kept";
 
@@ -83,9 +82,7 @@ async function claimBatch(
       .limit(size)
       .execute();
     const kept = due.filter((row) => row.channel === "email" && !canMail).map((row) => row.id);
-    const exhausted = due
-      .filter((row) => !kept.includes(row.id) && row.attempts >= MAX_ATTEMPTS)
-      .map((row) => row.id);
+    const exhausted = due.filter((row) => !kept.includes(row.id) && row.attempts >= MAX_ATTEMPTS).map((row) => row.id);
     const claimed = due.filter((row) => !kept.includes(row.id) && !exhausted.includes(row.id));
     if (kept.length > 0) {
       await tx
@@ -246,7 +243,12 @@ export type RetryResult = { ok: true } | { ok: false; error: string };
  * The admin sends a failed message again (or a kept e-mail, once a mail server is set): back to pending with its
  * attempts counted afresh, due at once, audited. Its last error stays until it is sent.
  */
-export async function retryMessage(db: DB, id: number, actor: AuditActor, now: Date = new Date()): Promise<RetryResult> {
+export async function retryMessage(
+  db: DB,
+  id: number,
+  actor: AuditActor,
+  now: Date = new Date()
+): Promise<RetryResult> {
   return db.transaction().execute(async (tx) => {
     const row = await tx
       .selectFrom("outbox_message")

@@ -27,6 +27,11 @@ export function readIntervalMs(raw: string | undefined): number {
   return ms;
 }
 
+/** "Notifications: 2 sent, 1 to retry, 0 failed, 0 kept." */
+export function countsLine(counts: DeliveryCounts): string {
+  return `Notifications: ${counts.sent} sent, ${counts.retried} to retry, ${counts.failed} failed, ${counts.kept} kept.`;
+}
+
 /** One pass, then delivery of everything due: what `npm run notify -- --once` and each worker tick do. */
 export async function runNotificationsOnce(
   db: DB,
@@ -45,7 +50,7 @@ export interface WorkerOptions {
   /** Who holds the lease: unique per process ("host:pid:random"). */
   holder: string;
   mailer?: Mailer | null;
-  /** After each pass this worker ran (tests, logs). */
+  /** After each pass this worker ran; by default the counts are logged when anything moved. */
   onPass?: (counts: DeliveryCounts) => void;
   log?: (message: string, error?: unknown) => void;
 }
@@ -60,6 +65,11 @@ export function startNotificationWorker(options: WorkerOptions): NotificationWor
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ""));
   // The lease outlives a few missed ticks, so a busy holder keeps it, and a dead one is replaced within that time.
   const ttlMs = intervalMs * 3;
+  const onPass =
+    options.onPass ??
+    ((counts: DeliveryCounts) => {
+      if (counts.sent + counts.failed + counts.retried + counts.kept > 0) console.log(countsLine(counts));
+    });
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -71,11 +81,7 @@ export function startNotificationWorker(options: WorkerOptions): NotificationWor
         mailer: options.mailer,
         claimMs: Math.max(ttlMs, 2 * 60_000),
       });
-      if (counts.sent + counts.failed + counts.retried + counts.kept > 0)
-        console.log(
-          `Notifications: ${counts.sent} sent, ${counts.retried} to retry, ${counts.failed} failed, ${counts.kept} kept.`
-        );
-      options.onPass?.(counts);
+      onPass(counts);
     } catch (error) {
       log("The notification worker's pass failed; it tries again at the next interval:", error);
     }
