@@ -127,7 +127,7 @@ export function describeDeliveryError(error: unknown, timeoutMs = DELIVERY_TIMEO
       return `timed out after ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`;
     if (typeof responseCode === "number" && typeof response === "string")
       return boundedError(`the mail server answered ${response}`);
-    if (typeof code === "string" && ERROR_WORDS[code]) return ERROR_WORDS[code]!;
+    if (typeof code === "string" && ERROR_WORDS[code]) return ERROR_WORDS[code];
     // Nodemailer wraps the socket's error in its own code ("ESOCKET", "EDNS") and keeps the socket's in the message.
     const inMessage = /\b(E[A-Z_]{3,})\b/.exec(String((e as { message?: unknown }).message ?? ""));
     if (inMessage && ERROR_WORDS[inMessage[1]!]) return ERROR_WORDS[inMessage[1]!]!;

@@ -46,7 +46,7 @@ export interface DeliveryCounts {
 const DEFAULT_BATCH = 5;
 const DEFAULT_LIMIT = 200;
 /** Well over one batch's longest exchange (every message of it timing out together). */
-export const DEFAULT_CLAIM_MS = 2 * 60_000;
+const DEFAULT_CLAIM_MS = 2 * 60_000;
 
 const INTERRUPTED_OUT = "the delivery was interrupted (the worker stopped before it finished) and no attempts are left";
 

@@ -12,9 +12,9 @@ export const NOTIFICATIONS_LEASE = "notifications";
 /** Writes into the outbox what is due at `now` (the notifier's pass). */
 export type NotifierPass = (db: DB, now: Date) => Promise<unknown>;
 
-export const MIN_INTERVAL_MS = 1000;
-export const MAX_INTERVAL_MS = 60 * 60_000;
-export const DEFAULT_INTERVAL_MS = 30_000;
+const MIN_INTERVAL_MS = 1000;
+const MAX_INTERVAL_MS = 60 * 60_000;
+const DEFAULT_INTERVAL_MS = 30_000;
 
 /** NOTIFY_INTERVAL_MS: whole milliseconds from MIN_INTERVAL_MS to MAX_INTERVAL_MS; the default when unset. */
 export function readIntervalMs(raw: string | undefined): number {

@@ -5,7 +5,7 @@ import { DELIVERY_HEADER, DELIVERY_TIMEOUT_MS } from "~/domain/delivery";
 // The mail server the outbox's e-mails go through: SMTP_URL (smtp://[user:pass@]host[:port] or smtps://…) and
 // MAIL_FROM. Without SMTP_URL there is none, and e-mails are kept in the outbox, readable in the app.
 
-export class MailSettingsError extends Error {}
+class MailSettingsError extends Error {}
 
 export interface MailSettings {
   secure: boolean;

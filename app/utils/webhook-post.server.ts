@@ -5,7 +5,7 @@ import { DELIVERY_TIMEOUT_MS, MAX_ANSWER_BYTES } from "~/domain/delivery";
 // One webhook post: the JSON body exactly as given, redirects not followed (a 3xx is an answer like any other),
 // the whole exchange bounded in time, and no more than MAX_ANSWER_BYTES of the answer read.
 
-export class DeliveryTimeoutError extends Error {
+class DeliveryTimeoutError extends Error {
   override name = "TimeoutError";
 }
 

@@ -6,7 +6,7 @@ import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { root } from "../../scripts/build";
 import { MAX_ATTEMPTS } from "../../app/domain/delivery";
 import { deliverDue, retryMessage } from "../../app/models/notification-delivery.server";
-import { startNotificationWorker } from "../../app/models/notification-worker.server";
+import { NOTIFICATIONS_LEASE, startNotificationWorker } from "../../app/models/notification-worker.server";
 import { acquireLease, releaseLease } from "../../app/models/worker-lease.server";
 import { systemActor } from "../../app/utils/actor";
 import { openDatabase, type DB } from "../../app/utils/db.server";
@@ -309,16 +309,16 @@ describe("webhooks", () => {
   });
 
   it("leases the work to one holder at a time: taken when free, expired or its own", async () => {
-    assert.equal(await acquireLease(db, "notifications", "a", 10_000, T0), true);
-    assert.equal(await acquireLease(db, "notifications", "b", 10_000, later(5_000)), false);
-    assert.equal(await acquireLease(db, "notifications", "a", 10_000, later(5_000)), true);
-    assert.equal(await acquireLease(db, "notifications", "b", 10_000, later(14_000)), false);
-    assert.equal(await acquireLease(db, "notifications", "b", 10_000, later(15_000)), true);
-    assert.equal(await acquireLease(db, "notifications", "a", 10_000, later(16_000)), false);
-    await releaseLease(db, "notifications", "a");
-    assert.equal(await acquireLease(db, "notifications", "a", 10_000, later(16_000)), false);
-    await releaseLease(db, "notifications", "b");
-    assert.equal(await acquireLease(db, "notifications", "a", 10_000, later(16_000)), true);
+    assert.equal(await acquireLease(db, NOTIFICATIONS_LEASE, "a", 10_000, T0), true);
+    assert.equal(await acquireLease(db, NOTIFICATIONS_LEASE, "b", 10_000, later(5_000)), false);
+    assert.equal(await acquireLease(db, NOTIFICATIONS_LEASE, "a", 10_000, later(5_000)), true);
+    assert.equal(await acquireLease(db, NOTIFICATIONS_LEASE, "b", 10_000, later(14_000)), false);
+    assert.equal(await acquireLease(db, NOTIFICATIONS_LEASE, "b", 10_000, later(15_000)), true);
+    assert.equal(await acquireLease(db, NOTIFICATIONS_LEASE, "a", 10_000, later(16_000)), false);
+    await releaseLease(db, NOTIFICATIONS_LEASE, "a");
+    assert.equal(await acquireLease(db, NOTIFICATIONS_LEASE, "a", 10_000, later(16_000)), false);
+    await releaseLease(db, NOTIFICATIONS_LEASE, "b");
+    assert.equal(await acquireLease(db, NOTIFICATIONS_LEASE, "a", 10_000, later(16_000)), true);
   });
 
   it("two workers on the same database file: only the lease's holder delivers, each message once", async () => {
@@ -473,7 +473,7 @@ describe("npm run notify, killed mid-delivery", () => {
       assert.equal(hook.posts.length, 4);
 
       // Once the claim has run out, the message in flight is sent again, with the same delivery id.
-      const after = new Date(Date.parse(claimed.claimed_until!) + 1000).toISOString();
+      const after = new Date(Date.parse(claimed.claimed_until) + 1000).toISOString();
       const run = await runScript("scripts/notify.ts", ["--once", "--at", after], env);
       assert.equal(run.status, 0, run.stderr);
       assert.match(run.stdout, /Notifications: 1 sent, 0 to retry, 0 failed, 0 kept\./);

@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
+import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER } from "../../app/domain/delivery";
 import { verifyWebhookSignature } from "../../app/utils/webhook-signature.server";
 
 // Real receivers for the outbox's deliveries: an SMTP server on a socket and an HTTP server taking webhook posts,
@@ -104,10 +105,10 @@ export async function startWebhookReceiver(secret: string, answer: Answer = () =
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
-      const verdict = verifyWebhookSignature(secret, request.headers["x-tracker-signature"] as string, body);
+      const verdict = verifyWebhookSignature(secret, request.headers[SIGNATURE_HEADER.toLowerCase()] as string, body);
       const post = {
-        deliveryId: String(request.headers["x-tracker-delivery"]),
-        event: String(request.headers["x-tracker-event"]),
+        deliveryId: String(request.headers[DELIVERY_HEADER.toLowerCase()]),
+        event: String(request.headers[EVENT_HEADER.toLowerCase()]),
         body,
         verified: verdict.ok,
         reason: verdict.ok ? null : verdict.reason,
