@@ -157,14 +157,8 @@ async function main() {
   // which never mixes a program with accounts already there).
   const held = await db
     .selectNoFrom((eb) => [
-      eb
-        .selectFrom("plant")
-        .select((s) => s.fn.countAll<number>().as("n"))
-        .as("plants"),
-      eb
-        .selectFrom("person")
-        .select((s) => s.fn.countAll<number>().as("n"))
-        .as("people"),
+      eb.selectFrom("plant").select((s) => s.fn.countAll<number>().as("n")).as("plants"),
+      eb.selectFrom("person").select((s) => s.fn.countAll<number>().as("n")).as("people"),
     ])
     .executeTakeFirstOrThrow();
   if (Number(held.plants) === 0 && Number(held.people) === 0) {

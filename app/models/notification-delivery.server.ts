@@ -1,6 +1,5 @@
-import { sql } from "kysely";
-import type { OutboxMessageTable } from "../../db/schema";
-import type { Selectable } from "kysely";
+import { sql, type Selectable, type UpdateObject } from "kysely";
+import type { Database, OutboxMessageTable } from "../../db/schema";
 import {
   boundedError,
   describeDeliveryError,
@@ -55,7 +54,8 @@ type Outcome = "sent" | "failed" | "retried" | "kept";
 /**
  * Takes up to `size` due messages in one transaction: pending ones whose time has come, and sending ones whose claim
  * ran out (a delivery interrupted). Each taken is marked sending until `at + claimMs`, its attempt counted. Without a
- * mailer, due e-mails are marked kept instead; an interrupted message with no attempt left is marked failed.
+ * mailer, due e-mails are marked kept instead; an interrupted message with no attempt left is marked failed. Null
+ * when nothing is due.
  */
 async function claimBatch(
   db: DB,
@@ -64,7 +64,7 @@ async function claimBatch(
   claimMs: number,
   canMail: boolean,
   counts: DeliveryCounts
-): Promise<OutboxRow[]> {
+): Promise<OutboxRow[] | null> {
   const iso = at.toISOString();
   const claimedUntil = new Date(at.getTime() + claimMs).toISOString();
   return db.transaction().execute(async (tx) => {
@@ -81,36 +81,27 @@ async function claimBatch(
       .orderBy("id")
       .limit(size)
       .execute();
-    const kept = due.filter((row) => row.channel === "email" && !canMail).map((row) => row.id);
-    const exhausted = due.filter((row) => !kept.includes(row.id) && row.attempts >= MAX_ATTEMPTS).map((row) => row.id);
-    const claimed = due.filter((row) => !kept.includes(row.id) && !exhausted.includes(row.id));
-    if (kept.length > 0) {
+    if (due.length === 0) return null;
+    const kept = due.filter((row) => row.channel === "email" && !canMail);
+    const exhausted = due.filter((row) => !kept.includes(row) && row.attempts >= MAX_ATTEMPTS);
+    const claimed = due.filter((row) => !kept.includes(row) && !exhausted.includes(row));
+    const settle = async (rows: OutboxRow[], set: UpdateObject<Database, "outbox_message">) => {
+      if (rows.length === 0) return;
       await tx
         .updateTable("outbox_message")
-        .set({ status: "kept", claimed_until: null })
-        .where("id", "in", kept)
-        .execute();
-      counts.kept += kept.length;
-    }
-    if (exhausted.length > 0) {
-      await tx
-        .updateTable("outbox_message")
-        .set({ status: "failed", claimed_until: null, last_error: INTERRUPTED_OUT })
-        .where("id", "in", exhausted)
-        .execute();
-      counts.failed += exhausted.length;
-    }
-    if (claimed.length > 0) {
-      await tx
-        .updateTable("outbox_message")
-        .set({ status: "sending", claimed_until: claimedUntil, attempts: sql<number>`attempts + 1` })
+        .set(set)
         .where(
           "id",
           "in",
-          claimed.map((row) => row.id)
+          rows.map((row) => row.id)
         )
         .execute();
-    }
+    };
+    await settle(kept, { status: "kept", claimed_until: null });
+    await settle(exhausted, { status: "failed", claimed_until: null, last_error: INTERRUPTED_OUT });
+    await settle(claimed, { status: "sending", claimed_until: claimedUntil, attempts: sql<number>`attempts + 1` });
+    counts.kept += kept.length;
+    counts.failed += exhausted.length;
     return claimed.map((row) => ({ ...row, status: "sending" as const, attempts: row.attempts + 1 }));
   });
 }
@@ -206,11 +197,9 @@ export async function deliverDue(db: DB, now: Date, options: DeliveryOptions = {
   try {
     for (let taken = 0; taken < limit; ) {
       const batch = await claimBatch(db, at(), Math.min(batchSize, limit - taken), claimMs, mailer !== null, counts);
-      if (batch.length === 0) {
-        // A batch of only kept or exhausted messages claims nothing but may leave more due behind it.
-        if (await anyDue(db, at())) continue;
-        break;
-      }
+      if (batch === null) break;
+      // A batch of only kept or exhausted messages claims nothing but may leave more due behind it.
+      if (batch.length === 0) continue;
       taken += batch.length;
       const outcomes = await Promise.all(batch.map((row) => deliverOne(db, row, mailer, timeoutMs, at)));
       for (const outcome of outcomes) counts[outcome] += 1;
@@ -219,22 +208,6 @@ export async function deliverDue(db: DB, now: Date, options: DeliveryOptions = {
     if (ownMailer) mailer?.close();
   }
   return counts;
-}
-
-async function anyDue(db: DB, at: Date): Promise<boolean> {
-  const iso = at.toISOString();
-  const row = await db
-    .selectFrom("outbox_message")
-    .select("id")
-    .where((eb) =>
-      eb.or([
-        eb.and([eb("status", "=", "pending"), eb("next_attempt_at", "<=", iso)]),
-        eb.and([eb("status", "=", "sending"), eb("claimed_until", "<=", iso)]),
-      ])
-    )
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
 }
 
 export type RetryResult = { ok: true } | { ok: false; error: string };
