@@ -13,6 +13,7 @@ import { openDatabase, type DB } from "../../app/utils/db.server";
 import { createMailer, messageIdFor, type Mailer } from "../../app/utils/mailer.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { startMailReceiver, startWebhookReceiver, type MailReceiver, type WebhookReceiver } from "../support/receivers";
+import { insertEndpoint, insertWebhookMessage } from "../support/outbox";
 import { runScript } from "../support/server";
 
 // The outbox out, against real receivers: an SMTP server on a socket, an HTTP server checking every signature. The
@@ -34,45 +35,9 @@ afterEach(async () => {
   await test.cleanup();
 });
 
-async function addEndpoint(url: string, active = 1): Promise<number> {
-  const row = await db
-    .insertInto("webhook_endpoint")
-    .values({
-      name: "SOC",
-      url,
-      secret: SECRET,
-      plant_id: null,
-      kinds: "[]",
-      format: "json",
-      active,
-      created_at: T0.toISOString(),
-      created_by: null,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-async function addWebhook(target: DB, endpointId: number, url: string, n: number, due = T0): Promise<number> {
-  const row = await target
-    .insertInto("outbox_message")
-    .values({
-      channel: "webhook",
-      idempotency_key: `webhook|${endpointId}|gate.ready|plant:${n}|2026-12-06`,
-      endpoint_id: endpointId,
-      kind: "gate.ready",
-      recipient: url,
-      subject: `Gate ready at plant ${n}`,
-      text_body: `Every criterion of plant ${n}'s gate is met.`,
-      payload: JSON.stringify({ kind: "gate.ready", plant: n, text: `Gate ready at plant ${n}` }),
-      status: "pending",
-      next_attempt_at: due.toISOString(),
-      created_at: T0.toISOString(),
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
+const addEndpoint = (url: string) => insertEndpoint(db, url, SECRET);
+const addWebhook = (target: DB, endpointId: number, url: string, n: number, due = T0) =>
+  insertWebhookMessage(target, endpointId, url, n, due);
 
 async function addEmail(to: string, n: number): Promise<number> {
   const row = await db
