@@ -33,6 +33,8 @@ export interface DeliveryOptions {
   /** How long a claim holds a message before another pass may take it (a worker that stopped mid-delivery). */
   claimMs?: number;
   timeoutMs?: number;
+  /** Asked before each batch after the first (the worker renews its lease); false stops the call there. */
+  keepGoing?: () => Promise<boolean>;
 }
 
 export interface DeliveryCounts {
@@ -195,7 +197,8 @@ export async function deliverDue(db: DB, now: Date, options: DeliveryOptions = {
   const at = () => new Date(now.getTime() + (Date.now() - started));
   const counts: DeliveryCounts = { sent: 0, failed: 0, retried: 0, kept: 0 };
   try {
-    for (let taken = 0; taken < limit; ) {
+    for (let taken = 0, first = true; taken < limit; first = false) {
+      if (!first && options.keepGoing && !(await options.keepGoing())) break;
       const batch = await claimBatch(db, at(), Math.min(batchSize, limit - taken), claimMs, mailer !== null, counts);
       if (batch === null) break;
       // A batch of only kept or exhausted messages claims nothing but may leave more due behind it.

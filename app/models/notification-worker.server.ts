@@ -1,4 +1,4 @@
-import type { DB } from "~/utils/db.server";
+import { isDatabaseBusy, type DB } from "~/utils/db.server";
 import type { Mailer } from "~/utils/mailer.server";
 import { deliverDue, type DeliveryCounts, type DeliveryOptions } from "./notification-delivery.server";
 import { acquireLease, releaseLease } from "./worker-lease.server";
@@ -80,9 +80,13 @@ export function startNotificationWorker(options: WorkerOptions): NotificationWor
       const counts = await runNotificationsOnce(db, pass, new Date(), {
         mailer: options.mailer,
         claimMs: Math.max(ttlMs, 2 * 60_000),
+        // A long delivery renews the lease between batches, so no other process starts beside it.
+        keepGoing: () => acquireLease(db, NOTIFICATIONS_LEASE, holder, ttlMs, new Date()),
       });
       onPass(counts);
     } catch (error) {
+      // Another process holding the write lock (an ingest) only delays the pass: what it did not do waits.
+      if (isDatabaseBusy(error)) return;
       log("The notification worker's pass failed; it tries again at the next interval:", error);
     }
   };

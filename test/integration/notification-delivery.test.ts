@@ -273,6 +273,23 @@ describe("webhooks", () => {
     }
   });
 
+  it("delivers in small batches, asking before each further batch whether to go on (the lease renewed)", async () => {
+    const endpoint = await addEndpoint(hook.url);
+    for (let n = 1; n <= 5; n++) await addWebhook(db, endpoint, hook.url, n);
+    let asked = 0;
+    const keepGoing = async () => ++asked < 2;
+    assert.deepEqual(await deliverDue(db, T0, { batchSize: 2, keepGoing }), {
+      sent: 4,
+      failed: 0,
+      retried: 0,
+      kept: 0,
+    });
+    assert.equal(asked, 2);
+    assert.equal(hook.posts.length, 4);
+    assert.deepEqual(await deliverDue(db, T0, { batchSize: 2, limit: 3 }), { sent: 1, failed: 0, retried: 0, kept: 0 });
+    assert.equal(hook.acknowledged().size, 5);
+  });
+
   it("leases the work to one holder at a time: taken when free, expired or its own", async () => {
     assert.equal(await acquireLease(db, NOTIFICATIONS_LEASE, "a", 10_000, T0), true);
     assert.equal(await acquireLease(db, NOTIFICATIONS_LEASE, "b", 10_000, later(5_000)), false);
