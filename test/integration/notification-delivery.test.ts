@@ -405,7 +405,44 @@ async function startEndlessReceiver() {
   };
 }
 
-describe("npm run notify, killed mid-delivery", () => {
+/** `npm run notify` (the worker, until stopped) as a child process, with its output kept. */
+function startNotifyScript(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/notify.ts")], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal }))
+  );
+  return { child, exited, output: () => output };
+}
+
+describe("npm run notify", () => {
+  it("runs the worker until SIGTERM, then lets the lease go and exits cleanly", async () => {
+    const hook = await startWebhookReceiver(SECRET);
+    const worker = startNotifyScript({ DATABASE_PATH: test.file, SMTP_URL: "", NOTIFY_INTERVAL_MS: "1000" });
+    try {
+      await waitFor(() => /runs every 1 s until stopped/.test(worker.output()), 30_000);
+      const id = await addWebhook(db, await addEndpoint(hook.url), hook.url, 1, new Date());
+      await waitFor(() => hook.acknowledged().has(String(id)), 10_000);
+      assert.equal(
+        (await db.selectFrom("worker_lease").select("holder").executeTakeFirstOrThrow()).holder.endsWith(":notify"),
+        true
+      );
+      worker.child.kill("SIGTERM");
+      assert.deepEqual(await worker.exited, { code: 0, signal: null });
+      assert.equal(await db.selectFrom("worker_lease").selectAll().executeTakeFirst(), undefined);
+      assert.match(worker.output(), /Notifications: 1 sent, 0 to retry, 0 failed, 0 kept\./);
+    } finally {
+      worker.child.kill("SIGKILL");
+      await hook.close();
+    }
+  });
+
   it("sends again only the message in flight, under the same delivery id; nothing acknowledged arrives twice", async () => {
     const hook = await startWebhookReceiver(SECRET);
     try {
@@ -417,17 +454,7 @@ describe("npm run notify, killed mid-delivery", () => {
       hook.answer = (post) => (post.deliveryId === inFlight ? "hold" : 200);
 
       const env = { DATABASE_PATH: test.file, SMTP_URL: "", NOTIFY_INTERVAL_MS: "1000" };
-      const worker = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/notify.ts")], {
-        cwd: root,
-        env: { ...process.env, ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let output = "";
-      worker.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-      worker.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-        worker.on("exit", (_code, signal) => resolve(signal))
-      );
+      const worker = startNotifyScript(env);
       try {
         await waitFor(async () => {
           const rows = await db.selectFrom("outbox_message").select(["id", "status"]).execute();
@@ -435,11 +462,11 @@ describe("npm run notify, killed mid-delivery", () => {
           return hook.posts.some((p) => p.deliveryId === inFlight) && others.every((r) => r.status === "sent");
         }, 60_000);
       } catch (error) {
-        worker.kill("SIGKILL");
-        throw new Error(`${String(error)}\n${output}`);
+        worker.child.kill("SIGKILL");
+        throw new Error(`${String(error)}\n${worker.output()}`);
       }
-      worker.kill("SIGKILL");
-      assert.equal(await exited, "SIGKILL");
+      worker.child.kill("SIGKILL");
+      assert.equal((await worker.exited).signal, "SIGKILL");
 
       const claimed = await message(ids[2]!);
       assert.equal(claimed.status, "sending");
