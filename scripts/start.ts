@@ -1,11 +1,15 @@
 import cluster from "node:cluster";
 import net from "node:net";
+import os from "node:os";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { migrateToLatest } from "../db/migrate";
+import { readIntervalMs, startNotificationWorker } from "../app/models/notification-worker.server";
 import { closeDb, databasePath, DatabaseOpenError, getDb } from "../app/utils/db.server";
+import { createMailer, readMailSettings } from "../app/utils/mailer.server";
 import { buildIfNeeded, root, serverBuildPath } from "./build";
 import { printDemoAccounts, seedDemo } from "./demo";
+import { notifierPass } from "./notifier-pass";
 import { createApp } from "./server";
 import { reachNote, readSettings, servedUrl, type ServerSettings } from "./settings";
 
@@ -48,6 +52,23 @@ interface EntryModule {
   pruneSignInRecords?: () => Promise<unknown>;
 }
 
+/**
+ * The notification worker of this process (NOTIFY=off: none). Every server process runs one; the lease in the
+ * database lets exactly one of them (or a running `npm run notify`) deliver at a time.
+ */
+function startNotifications(): (() => Promise<void>) | null {
+  if (process.env.NOTIFY?.trim().toLowerCase() === "off") return null;
+  const mailer = createMailer();
+  const worker = startNotificationWorker({
+    db: getDb(),
+    pass: notifierPass(),
+    intervalMs: readIntervalMs(process.env.NOTIFY_INTERVAL_MS),
+    holder: `${os.hostname()}:${process.pid}:server`,
+    mailer,
+  });
+  return () => worker.stop().finally(() => mailer?.close());
+}
+
 async function serve(settings: ServerSettings, announceIt: boolean) {
   const build = (await import(pathToFileURL(serverBuildPath).href)) as ServerBuild;
   const entry = build.entry.module as EntryModule;
@@ -67,10 +88,15 @@ async function serve(settings: ServerSettings, announceIt: boolean) {
     process.exit(1);
   });
 
+  const stopNotifications = startNotifications();
+
   const stop = () => {
-    server.close(() => {
-      void closeDb().then(() => process.exit(0));
-    });
+    // The worker first: its lease is let go at once, and a delivery it was making finishes or is sent again later.
+    void (stopNotifications?.() ?? Promise.resolve()).finally(() =>
+      server.close(() => {
+        void closeDb().then(() => process.exit(0));
+      })
+    );
     setTimeout(() => process.exit(0), 3000).unref();
   };
   process.on("SIGINT", stop);
@@ -118,6 +144,9 @@ async function supervise(settings: ServerSettings) {
 
 async function main() {
   const settings = readSettings();
+  // Refused at start, in one sentence, rather than at the first delivery.
+  readMailSettings();
+  readIntervalMs(process.env.NOTIFY_INTERVAL_MS);
   if (cluster.isWorker) return serve(settings, false);
   process.env.NODE_ENV ??= "production";
   buildIfNeeded();

@@ -1,0 +1,11 @@
+import type { NotifierPass } from "../app/models/notification-worker.server";
+import { runNotifierPass } from "../app/models/notifier.server";
+
+// The notifier's pass that `npm start` and `npm run notify` run before each delivery: it writes into the outbox what
+// the acts since the last pass and the time of day make due (notifications, their e-mails and webhook posts, the
+// digests). The one place both commands take it from.
+
+/** The pass the worker runs. */
+export function notifierPass(): NotifierPass {
+  return (db, now) => runNotifierPass(db, now);
+}
