@@ -53,8 +53,9 @@ interface EntryModule {
 }
 
 /**
- * The notification worker of this process (NOTIFY=off: none). Every server process runs one; the lease in the
- * database lets exactly one of them (or a running `npm run notify`) deliver at a time.
+ * The notification worker (NOTIFY=off: none). It runs in the process that does not answer requests when there are
+ * several (the supervisor), so a whole program's pass never delays a page; in the one process otherwise. The lease in
+ * the database lets exactly one worker (of several instances, or a running `npm run notify`) deliver at a time.
  */
 function startNotifications(): (() => Promise<void>) | null {
   if (process.env.NOTIFY?.trim().toLowerCase() === "off") return null;
@@ -69,7 +70,7 @@ function startNotifications(): (() => Promise<void>) | null {
   return () => worker.stop().finally(() => mailer?.close());
 }
 
-async function serve(settings: ServerSettings, announceIt: boolean) {
+async function serve(settings: ServerSettings, alone: boolean) {
   const build = (await import(pathToFileURL(serverBuildPath).href)) as ServerBuild;
   const entry = build.entry.module as EntryModule;
   await entry.warmCaches?.();
@@ -81,14 +82,14 @@ async function serve(settings: ServerSettings, announceIt: boolean) {
   const server = app.listen(settings.port, settings.host, () => {
     const address = server.address();
     const actual = typeof address === "object" && address ? address.port : settings.port;
-    if (announceIt) announce(actual, settings, `database ${databasePath()}`);
+    if (alone) announce(actual, settings, `database ${databasePath()}`);
   });
   server.on("error", (error: NodeJS.ErrnoException) => {
     console.error(listenError(error, settings));
     process.exit(1);
   });
 
-  const stopNotifications = startNotifications();
+  const stopNotifications = alone ? startNotifications() : null;
 
   const stop = () => {
     // The worker first: its lease is let go at once, and a delivery it was making finishes or is sent again later.
@@ -133,8 +134,11 @@ async function supervise(settings: ServerSettings) {
     fork();
   });
   for (let i = 0; i < workers; i++) fork();
+  const stopNotifications = startNotifications();
   const stop = () => {
     stopping = true;
+    // The worker's lease is let go first; a delivery it was making finishes or is sent again later.
+    void stopNotifications?.();
     for (const worker of Object.values(cluster.workers ?? {})) worker?.kill("SIGTERM");
     setTimeout(() => process.exit(0), 4000).unref();
   };
