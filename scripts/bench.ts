@@ -417,7 +417,36 @@ async function main(): Promise<number> {
     const ingestSmall = await measureIngest(smallLines);
     const ingestFigures = smallLines === INGEST_LINES ? ingestSmall : await measureIngest(INGEST_LINES);
 
-    // 4. The report.
+    // 4. The notifier: its first pass looks at every plant (every person's queue there, windows, sensors, blockers)
+    // and stores what it tells, then the outbox is delivered (kept: no mail server); the real command, timed.
+    const notifyDb = path.join(dir, "notify.db");
+    fs.copyFileSync(pristine, notifyDb);
+    note("Running the notifier's first pass over every plant…");
+    const notify = await timed(process.execPath, ["--import", "tsx", path.join(root, "scripts/notify.ts"), "--once"], {
+      DATABASE_PATH: notifyDb,
+      SMTP_URL: "",
+    });
+    if (notify.status !== 0) throw new BenchFailure(`The notifier failed (${notify.status}): ${notify.stderr}`);
+    const notified = openDatabase(notifyDb);
+    const told = await notified
+      .selectFrom("notification")
+      .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.count<number>("person_id").distinct().as("people")])
+      .executeTakeFirstOrThrow();
+    const outboxed = await notified
+      .selectFrom("outbox_message")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    await notified.destroy();
+    fs.rmSync(notifyDb);
+    const notifierFigures = {
+      seconds: seconds(notify.ms),
+      notifications: Number(told.n),
+      people: Number(told.people),
+      outbox: Number(outboxed.n),
+      peakRssMb: notify.peakKb === null ? null : mb(notify.peakKb),
+    };
+
+    // 5. The report.
     const pages = Object.entries(figures).filter(([name]) => name !== "floor");
     const rollupNames = ["dashboard", "apiRollup"].filter((name) => figures[name]);
     // The three pages held to both targets in the same run: the dashboard, the plant list and the plant page.
@@ -453,6 +482,7 @@ async function main(): Promise<number> {
       serverPeakRssMb: serverPeakKb === null ? null : mb(serverPeakKb),
       ingest: ingestFigures,
       ingestSmall,
+      notifier: notifierFigures,
       targets,
     };
 
@@ -484,6 +514,9 @@ async function main(): Promise<number> {
         `ingest ${f.lines} lines: ${f.seconds} s, ${f.linesPerSecond} lines/s, ${f.ratioToFloor}× the plain read (${f.floorSeconds} s), peak RSS ${f.peakRssMb} MB; ${f.counted} counted, ${f.conduitDays} conduit-days, ${f.stagedHosts} staged hosts`
       );
     }
+    console.log(
+      `notifier, first pass over every plant: ${notifierFigures.seconds} s, ${notifierFigures.notifications} notifications for ${notifierFigures.people} people, ${notifierFigures.outbox} outbox messages, peak RSS ${notifierFigures.peakRssMb} MB`
+    );
     console.log(
       `targets: ${Object.entries(targets)
         .map(([name, ok]) => `${name} ${ok === null ? "not measured" : ok ? "met" : "MISSED"}`)
