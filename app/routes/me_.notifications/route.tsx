@@ -99,7 +99,7 @@ function NotificationItem({ row, reply }: { row: Row; reply: unknown }) {
             hiddenFields={{ notificationId: row.id }}
           >
             <button type="submit" className="secondary">
-              Mark read<span className="visually-hidden">: {row.title}</span>
+              Mark read<span className="visually-hidden"> “{row.title}”</span>
             </button>
           </ActForm>
         ) : null}

@@ -93,7 +93,13 @@ export default function MySettings() {
       <section className="panel" aria-labelledby="notification-settings-title">
         <h2 id="notification-settings-title">Notifications</h2>
         <Confirmation intents={INTENT} />
-        <ActForm key={key} intent={INTENT} id="notification-settings" reply={reply} className="stacked">
+        <ActForm
+          key={key}
+          intent="save-notification-preferences"
+          id="notification-settings"
+          reply={reply}
+          className="stacked"
+        >
           <TableScroll labelledBy="notification-kinds-caption">
             <table className="preference-table">
               <caption id="notification-kinds-caption">Each kind of notice, on or off per channel</caption>
