@@ -1,6 +1,6 @@
 import { retryOutboxMessage } from "~/models/notification-admin.server";
 import type { Actor } from "~/utils/actor";
-import type { DB } from "~/utils/db.server";
+import type { getDb } from "~/utils/db.server";
 import { defineIntent, type IntentHandlers } from "~/utils/forms.server";
 import { z } from "~/utils/zod";
 
@@ -8,7 +8,7 @@ import { z } from "~/utils/zod";
 // on the list as the admin had it, filters and page kept.
 
 export interface OutboxActContext {
-  db: DB;
+  db: ReturnType<typeof getDb>;
   user: Actor;
   search: string;
 }

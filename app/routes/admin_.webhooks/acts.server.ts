@@ -8,7 +8,7 @@ import {
   setWebhookActive,
 } from "~/models/notification-admin.server";
 import type { Actor } from "~/utils/actor";
-import type { DB } from "~/utils/db.server";
+import type { getDb } from "~/utils/db.server";
 import { ActError } from "~/utils/errors";
 import { answer, defineIntent, parseForm, replyForError, type IntentHandlers } from "~/utils/forms.server";
 import { z } from "~/utils/zod";
@@ -17,7 +17,7 @@ import { z } from "~/utils/zod";
 // (not a redirect: it is in no URL, no cookie, and the page never shows it again); the others redirect back.
 
 export interface WebhookActContext {
-  db: DB;
+  db: ReturnType<typeof getDb>;
   user: Actor;
   /** The list's query the form was posted from (its page). */
   search: string;

@@ -1,6 +1,6 @@
 import { markAllNotificationsRead, markNotificationRead } from "~/models/notification-inbox.server";
 import type { Actor } from "~/utils/actor";
-import type { DB } from "~/utils/db.server";
+import type { getDb } from "~/utils/db.server";
 import { defineIntent, type IntentHandlers } from "~/utils/forms.server";
 import { z } from "~/utils/zod";
 
@@ -8,7 +8,7 @@ import { z } from "~/utils/zod";
 // the notification among those shown to them, 404 otherwise), audited, and lands back on the list as it was.
 
 export interface InboxActContext {
-  db: DB;
+  db: ReturnType<typeof getDb>;
   user: Actor;
   /** The list's query the form was posted from (its filter and page). */
   search: string;
