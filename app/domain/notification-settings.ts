@@ -12,7 +12,8 @@ export function readablePlantIds(principal: Principal): number[] | null {
   const reach = reachOf(principal, "read:plant");
   if (reach === "all") return null;
   if (reach === null) return [];
-  return principal.assignedPlantIds.filter((plantId) => can(principal, "read:plant", plantId));
+  const candidates = new Set([...principal.assignedPlantIds, ...(principal.plantScope ?? [])]);
+  return [...candidates].filter((plantId) => can(principal, "read:plant", plantId));
 }
 
 /** Whether luxon knows the zone by its IANA name ("Europe/Berlin", "UTC"). */
