@@ -62,3 +62,8 @@ export function webhookUrlProblem(raw: string): string | null {
   if (url.username || url.password) return "Leave the user name and password out of the address.";
   return null;
 }
+
+/** The outbox's states and channels, as the admin filters it (the columns' own values). */
+export const OUTBOX_STATUSES = ["pending", "sending", "sent", "failed", "kept"] as const;
+export const OUTBOX_CHANNELS = ["email", "webhook"] as const;
+export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];

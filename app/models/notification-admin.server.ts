@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { OutboxStatus } from "../../db/schema";
 import type { PageWindow } from "~/domain/listing";
-import { webhookUrlProblem, type WebhookFormat } from "~/domain/notification-settings";
+import { webhookUrlProblem, type OutboxChannel, type WebhookFormat } from "~/domain/notification-settings";
 import { isNotificationKind, KIND_INFO, NOTIFICATION_KINDS, type NotificationKind } from "~/domain/notifications";
 import { can } from "~/domain/permissions";
 import { recordAudit } from "~/models/audit.server";
@@ -11,16 +11,6 @@ import { ActError } from "~/utils/errors";
 
 // What the admin manages of notifications: the webhook endpoints the tracker posts to (each with a secret shown once),
 // and the outbox of every message sent, waiting, failed or kept, with the act that sends a failed one again.
-
-export const OUTBOX_STATUSES = [
-  "pending",
-  "sending",
-  "sent",
-  "failed",
-  "kept",
-] as const satisfies readonly OutboxStatus[];
-export const OUTBOX_CHANNELS = ["email", "webhook"] as const;
-export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
 
 function requireManager(actor: Actor): void {
   if (!can(actor, "manage:notifications")) throw new ActError(403, "Only the admin manages notifications.");

@@ -203,5 +203,54 @@ for (const width of [1440, 390]) {
       assert.deepEqual(errors, []);
       await close();
     });
+
+    it("reads a failed message in the outbox and sends it again", async () => {
+      const subject = `Window soon at AAA (${width})`;
+      await test.db
+        .insertInto("outbox_message")
+        .values({
+          channel: "webhook",
+          idempotency_key: `browser-failed-${width}`,
+          kind: "window.soon",
+          recipient: "https://hooks.example.com/ot",
+          subject,
+          text_body: "The window starts within 24 hours.",
+          payload: '{"kind":"window.soon"}',
+          status: "failed",
+          attempts: 8,
+          last_error: "HTTP 502 from the receiver",
+          next_attempt_at: new Date().toISOString(),
+          created_at: new Date().toISOString(),
+        })
+        .execute();
+      const { page, errors, close } = await opened(width, ADMIN);
+      await page.goto(`${server.url}/admin`);
+      await page.getByRole("link", { name: "outbox" }).click();
+      await page.waitForURL(`${server.url}/admin/outbox`);
+      await settled(page);
+      await page.getByLabel("Status").selectOption("failed");
+      await page.getByRole("button", { name: "Filter" }).click();
+      await page.waitForURL(/status=failed/);
+      await settled(page);
+      await page.getByText("8 attempts: HTTP 502 from the receiver").first().waitFor();
+      await page.getByRole("link", { name: subject }).click();
+      await page.getByRole("heading", { level: 2, name: subject }).waitFor();
+      await page.getByText("The window starts within 24 hours.").waitFor();
+      assert.equal((await checkScreen(page, width < 500)).overflow, null);
+
+      await page
+        .locator("#message")
+        .getByRole("button", { name: /^Retry/ })
+        .click();
+      await page.getByRole("status").filter({ hasText: "The message waits to be sent again" }).waitFor();
+      const row = await test.db
+        .selectFrom("outbox_message")
+        .select(["status", "attempts"])
+        .where("subject", "=", subject)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(row, { status: "pending", attempts: 0 });
+      assert.deepEqual(errors, []);
+      await close();
+    });
   });
 }

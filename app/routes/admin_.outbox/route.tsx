@@ -4,13 +4,12 @@ import { ActForm, Confirmation, ReplyNotice } from "~/components/forms";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { UtcInstant } from "~/components/UtcInstant";
 import { parseChoice, parseId, requestedWindow } from "~/domain/listing";
+import { OUTBOX_CHANNELS, OUTBOX_STATUSES } from "~/domain/notification-settings";
 import { requireUserWith } from "~/http/auth.server";
 import {
   countOutbox,
   getOutboxMessage,
   listOutbox,
-  OUTBOX_CHANNELS,
-  OUTBOX_STATUSES,
   type OutboxListing,
   type OutboxMessage,
 } from "~/models/notification-admin.server";
