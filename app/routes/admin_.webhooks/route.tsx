@@ -78,7 +78,7 @@ function KindPicker({ selected }: { selected: readonly string[] }) {
       aria-invalid={errors.length ? true : undefined}
     >
       <legend>Kinds sent (at least one)</legend>
-      <div className="plant-options">
+      <div className="plant-options kind-options">
         {NOTIFICATION_KINDS.map((kind) => (
           <label key={kind} className="check">
             <input type="checkbox" name="kinds" value={kind} defaultChecked={selected.includes(kind)} />
