@@ -170,8 +170,18 @@ for (const width of [1440, 390]) {
       await form.getByLabel("Gate ready to pass: in the app").check();
       await form.getByLabel("Daily digest at").fill("07:00");
       await form.getByLabel("Time zone").selectOption("");
-      await form.getByRole("button", { name: "Save notification settings" }).click();
-      await page.getByRole("status").filter({ hasText: "Your notification choices are saved." }).waitFor();
+      // The first save's confirmation is still on the page: wait for this post's answer instead.
+      await Promise.all([
+        page.waitForResponse((r) => r.url().includes("/me/settings") && r.request().method() === "POST"),
+        form.getByRole("button", { name: "Save notification settings" }).click(),
+      ]);
+      await settled(page);
+      const kept = await test.db
+        .selectFrom("notification_preference")
+        .select("kind")
+        .where("person_id", "=", engineerId)
+        .execute();
+      assert.deepEqual(kept, [], "every kind on again");
       assert.deepEqual(errors, []);
       await close();
     });
