@@ -21,7 +21,7 @@ describe("which plants a person's notifications may show", () => {
     const principal = { role: "corporate_security" as const, assignedPlantIds: [1], plantScope: [2] };
     const ids = readablePlantIds(principal);
     assert.deepEqual(ids, [2]);
-    for (const plantId of [1, 2, 3]) assert.equal(ids!.includes(plantId), can(principal, "read:plant", plantId));
+    for (const plantId of [1, 2, 3]) assert.equal(ids.includes(plantId), can(principal, "read:plant", plantId));
   });
 });
 
