@@ -18,6 +18,8 @@ import styles from "~/styles/app.css";
 import { can } from "~/domain/permissions";
 import { ROLE_LABELS } from "~/domain/vocabulary";
 import { getUser } from "~/http/auth.server";
+import { notificationBadge } from "~/models/notification-inbox.server";
+import { getDb } from "~/utils/db.server";
 import { takeConfirmation } from "~/utils/forms.server";
 import { useNonce } from "~/utils/nonce";
 
@@ -33,6 +35,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { confirmation, headers } = takeConfirmation(request);
   const user = await getUser(request);
   if (!user) return data({ user: null, confirmation }, { headers });
+  const hasQueue = user.role === "plant_engineer" || user.role === "corporate_security" || user.role === "program_lead";
+  // Whoever reads the program is told about it; one without a queue (an executive) sees the link once told anything.
+  const badge = can(user, "read:program") ? await notificationBadge(getDb(), user) : null;
   return data(
     {
       confirmation,
@@ -41,7 +46,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
         role: user.role,
         roleLabel: ROLE_LABELS[user.role],
         canReadProgram: can(user, "read:program"),
-        hasQueue: user.role === "plant_engineer" || user.role === "corporate_security" || user.role === "program_lead",
+        hasQueue,
+        unreadNotifications: badge && (hasQueue || badge.any) ? badge.unread : null,
         canReadAudit: can(user, "read:audit"),
         canManageAccounts: can(user, "manage:accounts"),
       },
@@ -121,6 +127,8 @@ type NavUser = {
   hasQueue: boolean;
   canReadAudit: boolean;
   canManageAccounts: boolean;
+  /** Null: no notifications link. */
+  unreadNotifications: number | null;
 };
 
 function MainLinks({ user }: { user: NavUser }) {
@@ -132,7 +140,19 @@ function MainLinks({ user }: { user: NavUser }) {
           Plants
         </NavLink>
       ) : null}
-      {user.hasQueue ? <NavLink to="/me">My queue</NavLink> : null}
+      {user.hasQueue ? (
+        <NavLink to="/me" end>
+          My queue
+        </NavLink>
+      ) : null}
+      {user.unreadNotifications !== null ? (
+        <NavLink
+          to="/me/notifications"
+          aria-label={`Notifications, ${user.unreadNotifications.toLocaleString("en-US")} unread`}
+        >
+          Notifications ({user.unreadNotifications.toLocaleString("en-US")})
+        </NavLink>
+      ) : null}
       {user.canReadProgram ? <NavLink to="/windows">Windows</NavLink> : null}
       {user.canReadProgram ? <NavLink to="/settings">Settings</NavLink> : null}
       {user.canReadAudit ? <NavLink to="/audit">Audit trail</NavLink> : null}

@@ -26,6 +26,7 @@ export const PERMISSIONS = [
   "triage:asset", // confirm a staged host into the inventory, mark it known-transient, or escalate it
   "import:assets", // load a passive monitoring tool's inventory export into a plant
   "acknowledge:violation", // acknowledge a conduit's policy violation (a wrong flow)
+  "manage:notifications", // webhook endpoints, and the outbox of every message sent or kept
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -85,6 +86,7 @@ const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
   admin: {
     "manage:accounts": "all",
     "manage:tokens": "all",
+    "manage:notifications": "all",
   },
 };
 

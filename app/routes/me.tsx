@@ -375,6 +375,9 @@ export default function MyQueue() {
         <ComputedAt at={data.computedAt} />
       </div>
 
+      <p>
+        <Link to="/me/notifications">My notifications</Link> · <Link to="/me/settings">Notification settings</Link>
+      </p>
       {!queued ? (
         <p>
           <Link to="/dashboard">Open the program dashboard</Link>

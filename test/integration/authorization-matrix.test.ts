@@ -406,6 +406,11 @@ const TABLE: Entry[] = [
     expected: only(...READERS),
   },
   { route: "me.tsx", method: "GET", path: "/me", expected: only(...READERS) },
+  // A person's own notifications and choices (whoever reads the program); the admin's webhooks and outbox.
+  { route: "me_.notifications/route.tsx", method: "GET", path: "/me/notifications", expected: only(...READERS) },
+  { route: "me_.settings/route.tsx", method: "GET", path: "/me/settings", expected: only(...READERS) },
+  { route: "admin_.webhooks/route.tsx", method: "GET", path: "/admin/webhooks", expected: only("admin") },
+  { route: "admin_.outbox/route.tsx", method: "GET", path: "/admin/outbox", expected: only("admin") },
   { route: "admin/route.tsx", method: "GET", path: "/admin", expected: only("admin") },
   // Public: the form for nobody, a redirect home for the signed in.
   { route: "login.tsx", method: "GET", path: "/login", allowStatus: [200, 302], expected: EVERYONE },
@@ -934,6 +939,85 @@ const TABLE: Entry[] = [
     expected: only("program_lead"),
   },
 
+  // Notifications: each person's own (another's is not found), and the admin's webhooks and outbox.
+  {
+    route: "me_.notifications/route.tsx",
+    method: "POST",
+    path: "/me/notifications",
+    intent: "mark-read",
+    fields: { notificationId: "999999999" },
+    allowStatus: [404],
+    expected: only(...READERS),
+  },
+  {
+    route: "me_.notifications/route.tsx",
+    method: "POST",
+    path: "/me/notifications",
+    intent: "mark-all-read",
+    allowStatus: [302, 409],
+    expected: only(...READERS),
+  },
+  {
+    route: "me_.settings/route.tsx",
+    method: "POST",
+    path: "/me/settings",
+    intent: "save-notification-preferences",
+    fields: { digestTime: "06:45", timeZone: "UTC", "signoff.needed|app": "on" },
+    allowStatus: [302],
+    expected: only(...READERS),
+  },
+  {
+    route: "admin_.webhooks/route.tsx",
+    method: "POST",
+    path: "/admin/webhooks",
+    intent: "register-webhook",
+    fields: ({ actor }) => ({
+      name: `matrix-${actor}`,
+      url: "https://hooks.example.com/matrix",
+      plantId: "",
+      kinds: ["gate.ready"],
+      format: "json",
+    }),
+    allowStatus: [200],
+    expected: only("admin"),
+  },
+  {
+    route: "admin_.webhooks/route.tsx",
+    method: "POST",
+    path: "/admin/webhooks",
+    intent: "set-webhook-active",
+    fields: { endpointId: "999999999", active: "0" },
+    allowStatus: [404],
+    expected: only("admin"),
+  },
+  {
+    route: "admin_.webhooks/route.tsx",
+    method: "POST",
+    path: "/admin/webhooks",
+    intent: "rotate-webhook-secret",
+    fields: { endpointId: "999999999" },
+    allowStatus: [404],
+    expected: only("admin"),
+  },
+  {
+    route: "admin_.webhooks/route.tsx",
+    method: "POST",
+    path: "/admin/webhooks",
+    intent: "delete-webhook",
+    fields: { endpointId: "999999999" },
+    allowStatus: [404],
+    expected: only("admin"),
+  },
+  {
+    route: "admin_.outbox/route.tsx",
+    method: "POST",
+    path: "/admin/outbox",
+    intent: "retry-message",
+    fields: { messageId: "999999999" },
+    allowStatus: [404],
+    expected: only("admin"),
+  },
+
   // Signing in and out: public.
   {
     route: "login.tsx",
@@ -1311,7 +1395,12 @@ async function fingerprint(): Promise<{ audit: number; state: string }> {
         (select count(*) || '/' || count(revoked_at) from calendar_feed),
         (select count(*) || '/' || sum(status = 'staged') || '/' || count(triage) || '/' || count(triaged_at) from asset),
         (select count(*) || '/' || count(acknowledged_at) from policy_violation),
-        (select count(*) || '/' || max(recorded_at) from observation)
+        (select count(*) || '/' || max(recorded_at) from observation),
+        (select count(*) || '/' || count(read_at) from notification),
+        (select group_concat(id || ':' || digest_time || ':' || ifnull(time_zone, '-')) from person),
+        (select group_concat(person_id || ':' || kind || ':' || channel || ':' || enabled) from notification_preference),
+        (select group_concat(id || ':' || active || ':' || secret) from webhook_endpoint),
+        (select group_concat(id || ':' || status || ':' || attempts) from outbox_message)
       ) as state`.execute(db);
   return { audit: Number(rows[0]!.audit), state: rows[0]!.state };
 }

@@ -5,6 +5,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import {
+  Link,
   useActionData,
   useLoaderData,
   useLocation,
@@ -68,6 +69,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     editing,
     ignored,
     minPasswordLength: MIN_PASSWORD_LENGTH,
+    canManageNotifications: can(user, "manage:notifications"),
   };
 }
 
@@ -95,7 +97,8 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Admin() {
-  const { selfId, accounts, plants, tokens, editing, ignored, minPasswordLength } = useLoaderData<typeof loader>();
+  const { selfId, accounts, plants, tokens, editing, ignored, minPasswordLength, canManageNotifications } =
+    useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const navigation = useNavigation();
   // Forms remount on every navigation: emptied after a success, refilled from what was sent after a refusal.
@@ -117,6 +120,11 @@ export default function Admin() {
           <p className="lede">
             Who may sign in, in which role and on which plants; and which machines may call the API.
           </p>
+          {canManageNotifications ? (
+            <p>
+              Notifications: <Link to="/admin/webhooks">webhooks</Link> · <Link to="/admin/outbox">outbox</Link>
+            </p>
+          ) : null}
         </div>
       </div>
 
