@@ -351,26 +351,28 @@ export async function getOutboxMessage(db: Executor, id: number): Promise<Outbox
 }
 
 /**
- * Sends a failed message again: back to pending, its attempts counted afresh, due now (the worker takes it on its
- * next pass). Its last error stays, until an attempt replaces it. One audited act.
+ * The admin sends a failed message again, or a kept e-mail once a mail server is set: back to pending with its
+ * attempts counted afresh, due at once, audited. Its last error stays until it is sent.
  */
 export async function retryOutboxMessage(db: DB, actor: Actor, id: number, now: Date = new Date()): Promise<void> {
   requireManager(actor);
   await db.transaction().execute(async (tx) => {
     const message = await tx
       .selectFrom("outbox_message")
-      .select(["id", "status", "attempts", "subject", "recipient", "channel"])
+      .select(["id", "status", "attempts", "subject", "recipient", "channel", "last_error"])
       .where("id", "=", id)
       .executeTakeFirst();
     if (!message) throw new ActError(404, "That message is not in the outbox.");
-    if (message.status !== "failed") throw new ActError(409, `That message is ${message.status}, not failed.`);
+    if (message.status !== "failed" && message.status !== "kept")
+      throw new ActError(409, `That message is ${message.status}: only a failed or kept message can be sent again.`);
     const result = await tx
       .updateTable("outbox_message")
       .set({ status: "pending", attempts: 0, next_attempt_at: now.toISOString(), claimed_until: null })
       .where("id", "=", id)
-      .where("status", "=", "failed")
+      .where("status", "=", message.status)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) throw new ActError(409, "That message changed meanwhile; reload.");
+    const channel = message.channel === "email" ? "e-mail" : "webhook post";
     await recordAudit(
       tx,
       actor,
@@ -379,11 +381,11 @@ export async function retryOutboxMessage(db: DB, actor: Actor, id: number, now: 
         objectType: "outbox_message",
         objectId: id,
         plantId: null,
-        summary: `${actor.name} sent the ${message.channel === "email" ? "e-mail" : "webhook"} “${message.subject.slice(
+        summary: `${actor.name} sent the ${channel} “${message.subject.slice(0, 120)}” to ${message.recipient.slice(
           0,
-          120
-        )}” to ${message.recipient.slice(0, 200)} again`,
-        before: { status: "failed", attempts: message.attempts },
+          200
+        )} again (it was ${message.status}${message.last_error ? `: ${message.last_error.slice(0, 200)}` : ""}).`,
+        before: { status: message.status, attempts: message.attempts, last_error: message.last_error },
         after: { status: "pending", attempts: 0 },
       },
       now

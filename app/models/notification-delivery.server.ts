@@ -8,12 +8,10 @@ import {
   retryDelayMs,
   webhookHeaders,
 } from "~/domain/delivery";
-import type { AuditActor } from "~/utils/actor";
 import type { DB } from "~/utils/db.server";
 import { createMailer, type Mailer } from "~/utils/mailer.server";
 import { postWebhook } from "~/utils/webhook-post.server";
 import { signWebhook } from "~/utils/webhook-signature.server";
-import { recordAudit } from "./audit.server";
 
 // The outbox out: every due message is claimed (marked `sending`, committed) before it goes on the network and
 // marked `sent` right after, so a worker stopped in between leaves it claimed until the claim runs out, when the
@@ -211,51 +209,4 @@ export async function deliverDue(db: DB, now: Date, options: DeliveryOptions = {
     if (ownMailer) mailer?.close();
   }
   return counts;
-}
-
-export type RetryResult = { ok: true } | { ok: false; error: string };
-
-/**
- * The admin sends a failed message again (or a kept e-mail, once a mail server is set): back to pending with its
- * attempts counted afresh, due at once, audited. Its last error stays until it is sent.
- */
-export async function retryMessage(
-  db: DB,
-  id: number,
-  actor: AuditActor,
-  now: Date = new Date()
-): Promise<RetryResult> {
-  return db.transaction().execute(async (tx) => {
-    const row = await tx
-      .selectFrom("outbox_message")
-      .select(["id", "channel", "recipient", "subject", "status", "attempts", "last_error"])
-      .where("id", "=", id)
-      .executeTakeFirst();
-    if (!row) return { ok: false, error: `There is no message ${id} in the outbox.` };
-    if (row.status !== "failed" && row.status !== "kept")
-      return { ok: false, error: `Message ${id} is ${row.status}: only a failed or kept message can be sent again.` };
-    await tx
-      .updateTable("outbox_message")
-      .set({ status: "pending", attempts: 0, next_attempt_at: now.toISOString(), claimed_until: null })
-      .where("id", "=", id)
-      .execute();
-    const channel = row.channel === "email" ? "e-mail" : "webhook post";
-    await recordAudit(
-      tx,
-      actor,
-      {
-        action: "notification.retry",
-        objectType: "outbox_message",
-        objectId: id,
-        plantId: null,
-        summary: `Sent the ${channel} “${row.subject.slice(0, 120)}” to ${row.recipient.slice(0, 200)} again (it was ${
-          row.status
-        }${row.last_error ? `: ${row.last_error}` : ""}).`,
-        before: { status: row.status, attempts: row.attempts, last_error: row.last_error },
-        after: { status: "pending", attempts: 0 },
-      },
-      now
-    );
-    return { ok: true };
-  });
 }

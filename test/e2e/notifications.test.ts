@@ -250,7 +250,7 @@ for (const width of [1440, 390]) {
 
       await page
         .locator("#message")
-        .getByRole("button", { name: /^Retry/ })
+        .getByRole("button", { name: /^Send again/ })
         .click();
       await page.getByRole("status").filter({ hasText: "The message waits to be sent again" }).waitFor();
       const row = await test.db

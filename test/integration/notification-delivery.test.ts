@@ -5,10 +5,11 @@ import path from "node:path";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { root } from "../../scripts/build";
 import { MAX_ATTEMPTS } from "../../app/domain/delivery";
-import { deliverDue, retryMessage } from "../../app/models/notification-delivery.server";
+import { retryOutboxMessage } from "../../app/models/notification-admin.server";
+import { deliverDue } from "../../app/models/notification-delivery.server";
 import { NOTIFICATIONS_LEASE, startNotificationWorker } from "../../app/models/notification-worker.server";
 import { acquireLease, releaseLease } from "../../app/models/worker-lease.server";
-import { systemActor } from "../../app/utils/actor";
+import type { Actor } from "../../app/utils/actor";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { createMailer, messageIdFor, type Mailer } from "../../app/utils/mailer.server";
 import { createTestDatabase, type TestDatabase } from "../support/database";
@@ -25,6 +26,19 @@ const later = (ms: number) => new Date(T0.getTime() + ms);
 
 let test: TestDatabase;
 let db: DB;
+
+/** The admin, who alone sends a message again. */
+const ADMIN: Actor = {
+  kind: "person",
+  personId: null,
+  tokenId: null,
+  name: "Admin",
+  email: null,
+  role: "admin",
+  label: "Admin (admin)",
+  assignedPlantIds: [],
+  plantScope: null,
+};
 
 beforeEach(async () => {
   test = await createTestDatabase();
@@ -115,7 +129,7 @@ describe("e-mail over SMTP", () => {
     assert.deepEqual(await deliverDue(db, later(3_600_000), { mailer }), { sent: 0, failed: 0, retried: 0, kept: 0 });
     assert.equal(smtp.mails.length, 0);
     // …until the admin sends it again.
-    assert.deepEqual(await retryMessage(db, id, systemActor("test"), later(3_600_000)), { ok: true });
+    await retryOutboxMessage(db, ADMIN, id, later(3_600_000));
     assert.deepEqual(await deliverDue(db, later(3_600_000), { mailer }), { sent: 1, failed: 0, retried: 0, kept: 0 });
     assert.equal(smtp.mails.length, 1);
   });
@@ -220,19 +234,16 @@ describe("webhooks", () => {
     // A failed message stays failed.
     assert.deepEqual(await deliverDue(db, later(30 * 86_400_000)), { sent: 0, failed: 0, retried: 0, kept: 0 });
 
-    assert.deepEqual(await retryMessage(db, id, systemActor("test"), now), { ok: true });
-    const audit = await db.selectFrom("audit_event").selectAll().where("action", "=", "notification.retry").execute();
+    await retryOutboxMessage(db, ADMIN, id, now);
+    const audit = await db.selectFrom("audit_event").selectAll().where("action", "=", "outbox.retry").execute();
     assert.equal(audit.length, 1);
     assert.equal(audit[0]!.object_id, String(id));
     assert.match(audit[0]!.summary, /again \(it was failed: HTTP 503: down for maintenance\)/);
-    assert.deepEqual(await retryMessage(db, id, systemActor("test"), now), {
-      ok: false,
-      error: `Message ${id} is pending: only a failed or kept message can be sent again.`,
+    await assert.rejects(retryOutboxMessage(db, ADMIN, id, now), {
+      status: 409,
+      message: "That message is pending: only a failed or kept message can be sent again.",
     });
-    assert.deepEqual(await retryMessage(db, 9999, systemActor("test"), now), {
-      ok: false,
-      error: "There is no message 9999 in the outbox.",
-    });
+    await assert.rejects(retryOutboxMessage(db, ADMIN, 9999, now), { status: 404 });
     hook.answer = () => 200;
     assert.deepEqual(await deliverDue(db, now), { sent: 1, failed: 0, retried: 0, kept: 0 });
     assert.equal((await message(id)).status, "sent");

@@ -66,11 +66,14 @@ export async function action({ request }: ActionFunctionArgs) {
   return runIntent(outboxIntents, { db: getDb(), user, search: new URL(request.url).search }, request, form);
 }
 
+/** A failed message, or an e-mail kept without a mail server, can be sent again. */
+const sendable = (status: string) => status === "failed" || status === "kept";
+
 function RetryForm({ row, reply, id }: { row: { id: number; subject: string }; reply: unknown; id: string }) {
   return (
     <ActForm intent="retry-message" target={row.id} id={id} reply={reply} hiddenFields={{ messageId: row.id }}>
       <button type="submit" className="secondary">
-        Retry<span className="visually-hidden"> “{row.subject}”</span>
+        Send again<span className="visually-hidden"> “{row.subject}”</span>
       </button>
     </ActForm>
   );
@@ -109,7 +112,7 @@ function MessageDetail({ message, reply }: { message: OutboxMessage; reply: unkn
           </>
         ) : null}
       </dl>
-      {message.status === "failed" ? <RetryForm row={message} reply={reply} id={`retry-shown-${message.id}`} /> : null}
+      {sendable(message.status) ? <RetryForm row={message} reply={reply} id={`retry-shown-${message.id}`} /> : null}
       <h3>Text</h3>
       <pre className="mail-body">{message.textBody}</pre>
       {message.htmlBody ? (
@@ -220,7 +223,7 @@ export default function Outbox() {
                   </div>
                 ) : null}
               </td>
-              <td>{row.status === "failed" ? <RetryForm row={row} reply={reply} id={`retry-${row.id}`} /> : null}</td>
+              <td>{sendable(row.status) ? <RetryForm row={row} reply={reply} id={`retry-${row.id}`} /> : null}</td>
             </tr>
           )}
         />
