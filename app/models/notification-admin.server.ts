@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { OutboxStatus } from "../../db/schema";
+import type { Selectable } from "kysely";
+import type { OutboxMessageTable, OutboxStatus } from "../../db/schema";
 import type { PageWindow } from "~/domain/listing";
 import { webhookUrlProblem, type OutboxChannel, type WebhookFormat } from "~/domain/notification-settings";
 import { isNotificationKind, KIND_INFO, NOTIFICATION_KINDS, type NotificationKind } from "~/domain/notifications";
@@ -284,6 +285,37 @@ function kindLabel(kind: string): string {
   return isNotificationKind(kind) ? KIND_INFO[kind].label : kind;
 }
 
+type ListedColumns =
+  | "id"
+  | "channel"
+  | "kind"
+  | "recipient"
+  | "subject"
+  | "status"
+  | "attempts"
+  | "next_attempt_at"
+  | "last_error"
+  | "created_at"
+  | "sent_at";
+
+/** A stored message as the outbox lists it. */
+function listingOf(row: Pick<Selectable<OutboxMessageTable>, ListedColumns>): OutboxListing {
+  return {
+    id: row.id,
+    channel: row.channel,
+    kind: row.kind,
+    kindLabel: kindLabel(row.kind),
+    recipient: row.recipient,
+    subject: row.subject,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    sentAt: row.sent_at,
+  };
+}
+
 /** One page of the outbox, newest first. */
 export async function listOutbox(db: Executor, filter: OutboxFilter, window: PageWindow): Promise<OutboxListing[]> {
   const rows = await outbox(db, filter)
@@ -305,20 +337,7 @@ export async function listOutbox(db: Executor, filter: OutboxFilter, window: Pag
     .limit(window.limit)
     .offset(window.offset)
     .execute();
-  return rows.map((row) => ({
-    id: row.id,
-    channel: row.channel,
-    kind: row.kind,
-    kindLabel: kindLabel(row.kind),
-    recipient: row.recipient,
-    subject: row.subject,
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    lastError: row.last_error,
-    createdAt: row.created_at,
-    sentAt: row.sent_at,
-  }));
+  return rows.map(listingOf);
 }
 
 export interface OutboxMessage extends OutboxListing {
@@ -332,18 +351,7 @@ export async function getOutboxMessage(db: Executor, id: number): Promise<Outbox
   const row = await db.selectFrom("outbox_message").selectAll().where("id", "=", id).executeTakeFirst();
   if (!row) return null;
   return {
-    id: row.id,
-    channel: row.channel,
-    kind: row.kind,
-    kindLabel: kindLabel(row.kind),
-    recipient: row.recipient,
-    subject: row.subject,
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    lastError: row.last_error,
-    createdAt: row.created_at,
-    sentAt: row.sent_at,
+    ...listingOf(row),
     textBody: row.text_body,
     htmlBody: row.html_body,
     payload: row.payload,

@@ -1,6 +1,6 @@
 import { useId, type ReactNode } from "react";
 import { TableScroll } from "~/components/DataTable";
-import { Field, useActForm } from "~/components/forms";
+import { CheckboxGroup, Field } from "~/components/forms";
 import { PagerPastOnePage } from "~/components/PagerPastOnePage";
 import type { PageWindow } from "~/domain/listing";
 import { ROLE_LABELS, ROLES } from "~/domain/vocabulary";
@@ -35,40 +35,22 @@ export function PlantPicker({
   plants: PlantChoice[];
   selected: readonly string[];
 }) {
-  const form = useActForm();
-  const id = `${form?.id ?? "field"}-plants`;
-  const errors = form?.reply?.fieldErrors.plants ?? [];
-  const describedBy = [errors.length ? `${id}-error` : null, `${id}-hint`].filter(Boolean).join(" ");
   return (
-    <fieldset
-      className="plant-picker"
-      id={id}
-      aria-describedby={describedBy}
-      aria-invalid={errors.length ? true : undefined}
-    >
-      <legend>{legend}</legend>
-      <p className="field-hint" id={`${id}-hint`}>
-        {hint}
-      </p>
-      {plants.length === 0 ? <p className="muted">No plants in the program yet.</p> : null}
-      <div className="plant-options">
-        {plants.map((plant) => (
-          <label key={plant.id} className="check">
-            <input type="checkbox" name="plants" value={plant.code} defaultChecked={selected.includes(plant.code)} />
-            <span>
-              <span className="mono">{plant.code}</span> {plant.name}
-            </span>
-          </label>
-        ))}
-      </div>
-      {errors.length ? (
-        <ul className="field-error" id={`${id}-error`}>
-          {errors.map((message) => (
-            <li key={message}>{message}</li>
-          ))}
-        </ul>
-      ) : null}
-    </fieldset>
+    <CheckboxGroup
+      name="plants"
+      legend={legend}
+      hint={hint}
+      selected={selected}
+      empty="No plants in the program yet."
+      options={plants.map((plant) => ({
+        value: plant.code,
+        label: (
+          <>
+            <span className="mono">{plant.code}</span> {plant.name}
+          </>
+        ),
+      }))}
+    />
   );
 }
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
-import { ActForm, Confirmation, Field, ReplyNotice, replyFor, useActForm } from "~/components/forms";
+import { ActForm, CheckboxGroup, Confirmation, Field, ReplyNotice, replyFor } from "~/components/forms";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { requestedWindow } from "~/domain/listing";
 import { WEBHOOK_FORMAT_LABELS, WEBHOOK_FORMATS, WEBHOOK_NAME_MAX } from "~/domain/notification-settings";
@@ -67,33 +67,14 @@ function NewSecret({ shown }: { shown: SecretShown }) {
 
 /** The kinds as checkboxes (a group): its problems under it, as a Field shows them. */
 function KindPicker({ selected }: { selected: readonly string[] }) {
-  const form = useActForm();
-  const id = `${form?.id ?? "field"}-kinds`;
-  const errors = form?.reply?.fieldErrors.kinds ?? [];
   return (
-    <fieldset
-      className="plant-picker"
-      id={id}
-      aria-describedby={errors.length ? `${id}-error` : undefined}
-      aria-invalid={errors.length ? true : undefined}
-    >
-      <legend>Kinds sent (at least one)</legend>
-      <div className="plant-options kind-options">
-        {NOTIFICATION_KINDS.map((kind) => (
-          <label key={kind} className="check">
-            <input type="checkbox" name="kinds" value={kind} defaultChecked={selected.includes(kind)} />
-            <span>{KIND_INFO[kind].label}</span>
-          </label>
-        ))}
-      </div>
-      {errors.length ? (
-        <ul className="field-error" id={`${id}-error`}>
-          {errors.map((message) => (
-            <li key={message}>{message}</li>
-          ))}
-        </ul>
-      ) : null}
-    </fieldset>
+    <CheckboxGroup
+      name="kinds"
+      legend="Kinds sent (at least one)"
+      selected={selected}
+      className="kind-options"
+      options={NOTIFICATION_KINDS.map((kind) => ({ value: kind, label: KIND_INFO[kind].label }))}
+    />
   );
 }
 
