@@ -362,7 +362,14 @@ export async function getOutboxMessage(db: Executor, id: number): Promise<Outbox
  * The admin sends a failed message again, or a kept e-mail once a mail server is set: back to pending with its
  * attempts counted afresh, due at once, audited. Its last error stays until it is sent.
  */
-export async function retryOutboxMessage(db: DB, actor: Actor, id: number, now: Date = new Date()): Promise<void> {
+export async function retryOutboxMessage(
+  db: DB,
+  actor: Actor,
+  id: number,
+  now: Date = new Date(),
+  /** Whether a mail server is set: without one a kept e-mail would only be kept again. */
+  { mailServer = true }: { mailServer?: boolean } = {}
+): Promise<void> {
   requireManager(actor);
   await db.transaction().execute(async (tx) => {
     const message = await tx
@@ -373,6 +380,8 @@ export async function retryOutboxMessage(db: DB, actor: Actor, id: number, now: 
     if (!message) throw new ActError(404, "That message is not in the outbox.");
     if (message.status !== "failed" && message.status !== "kept")
       throw new ActError(409, `That message is ${message.status}: only a failed or kept message can be sent again.`);
+    if (message.status === "kept" && !mailServer)
+      throw new ActError(409, "No mail server is set (SMTP_URL): a kept e-mail can be read here, not sent.");
     const result = await tx
       .updateTable("outbox_message")
       .set({ status: "pending", attempts: 0, next_attempt_at: now.toISOString(), claimed_until: null })

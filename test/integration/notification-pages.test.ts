@@ -522,6 +522,7 @@ describe("the admin's outbox", () => {
     ).id;
     const detail = await getPage(cookie.admin, `/admin/outbox?message=${id}`);
     assert.match(detail.html, /<pre class="mail-body">Text of Window soon at AAA\nLine two\.<\/pre>/);
+    assert.ok(detail.html.includes(`id="retry-shown-${id}"`), "a failed message offers sending it again");
   });
 
   it("sends a failed message again: pending, attempts afresh, due now, audited; only a failed one", async () => {
@@ -547,6 +548,16 @@ describe("the admin's outbox", () => {
     assert.equal(events[0]!.object_id, String(id));
     const again = await post(cookie.admin, "/admin/outbox", { intent: "retry-message", messageId: String(id) });
     assert.equal(again.status, 409);
+    assert.equal((await audits("outbox.retry")).length, 1);
+
+    // Without a mail server a kept e-mail is read, not sent: no button, and the act is refused.
+    const kept = await outbox({ channel: "email", personId: person.engA, status: "kept", subject: "Kept for later" });
+    const keptPage = await getPage(cookie.admin, `/admin/outbox?message=${kept}`);
+    assert.match(keptPage.html, /Kept for later/);
+    assert.ok(!keptPage.html.includes(`id="retry-shown-${kept}"`), "a kept e-mail offers no sending");
+    const refused = await post(cookie.admin, "/admin/outbox", { intent: "retry-message", messageId: String(kept) });
+    assert.equal(refused.status, 409);
+    assert.match(await refused.text(), /No mail server is set/);
     assert.equal((await audits("outbox.retry")).length, 1);
   });
 });

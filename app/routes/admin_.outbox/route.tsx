@@ -15,6 +15,7 @@ import {
 } from "~/models/notification-admin.server";
 import { getDb } from "~/utils/db.server";
 import { runIntent } from "~/utils/forms.server";
+import { readMailSettings } from "~/utils/mailer.server";
 import { AdminTable } from "../admin/fields";
 import { outboxIntents } from "./intents.server";
 
@@ -57,7 +58,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     messageId === null ? Promise.resolve(null) : getOutboxMessage(db, messageId),
   ]);
   if (messageId !== null && !message) ignored.push(`message “${messageId}” is not in the outbox; nothing to show`);
-  return { filter, outbox: { rows, window, total }, message, ignored };
+  return { filter, outbox: { rows, window, total }, message, ignored, mailServer: readMailSettings() !== null };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -66,8 +67,8 @@ export async function action({ request }: ActionFunctionArgs) {
   return runIntent(outboxIntents, { db: getDb(), user, search: new URL(request.url).search }, request, form);
 }
 
-/** A failed message, or an e-mail kept without a mail server, can be sent again. */
-const sendable = (status: string) => status === "failed" || status === "kept";
+/** A failed message can be sent again, and an e-mail kept without a mail server once one is set. */
+const sendable = (status: string, mailServer: boolean) => status === "failed" || (status === "kept" && mailServer);
 
 function RetryForm({ row, reply, id }: { row: { id: number; subject: string }; reply: unknown; id: string }) {
   return (
@@ -79,7 +80,15 @@ function RetryForm({ row, reply, id }: { row: { id: number; subject: string }; r
   );
 }
 
-function MessageDetail({ message, reply }: { message: OutboxMessage; reply: unknown }) {
+function MessageDetail({
+  message,
+  reply,
+  mailServer,
+}: {
+  message: OutboxMessage;
+  reply: unknown;
+  mailServer: boolean;
+}) {
   return (
     <section className="panel" aria-labelledby="message-title" id="message">
       <h2 id="message-title">{message.subject}</h2>
@@ -112,7 +121,9 @@ function MessageDetail({ message, reply }: { message: OutboxMessage; reply: unkn
           </>
         ) : null}
       </dl>
-      {sendable(message.status) ? <RetryForm row={message} reply={reply} id={`retry-shown-${message.id}`} /> : null}
+      {sendable(message.status, mailServer) ? (
+        <RetryForm row={message} reply={reply} id={`retry-shown-${message.id}`} />
+      ) : null}
       <h3>Text</h3>
       <pre className="mail-body">{message.textBody}</pre>
       {message.htmlBody ? (
@@ -132,7 +143,7 @@ function MessageDetail({ message, reply }: { message: OutboxMessage; reply: unkn
 }
 
 export default function Outbox() {
-  const { filter, outbox, message, ignored } = useLoaderData<typeof loader>();
+  const { filter, outbox, message, ignored, mailServer } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const [params] = useSearchParams();
   const viewHref = (id: number) => {
@@ -155,7 +166,7 @@ export default function Outbox() {
         </div>
       </div>
       <IgnoredParams ignored={ignored} />
-      {message ? <MessageDetail message={message} reply={reply} /> : null}
+      {message ? <MessageDetail message={message} reply={reply} mailServer={mailServer} /> : null}
 
       <section aria-labelledby="outbox-title">
         <h2 id="outbox-title">Messages</h2>
@@ -165,8 +176,8 @@ export default function Outbox() {
           intent="retry-message"
           id="retry-refused"
           offered={(r) =>
-            outbox.rows.some((row) => String(row.id) === r.target && row.status === "failed") ||
-            (message?.status === "failed" && String(message.id) === r.target)
+            outbox.rows.some((row) => String(row.id) === r.target && sendable(row.status, mailServer)) ||
+            (message !== null && sendable(message.status, mailServer) && String(message.id) === r.target)
           }
         />
         <Form method="get" className="filters" aria-label="Filter the outbox">
@@ -223,7 +234,9 @@ export default function Outbox() {
                   </div>
                 ) : null}
               </td>
-              <td>{sendable(row.status) ? <RetryForm row={row} reply={reply} id={`retry-${row.id}`} /> : null}</td>
+              <td>
+                {sendable(row.status, mailServer) ? <RetryForm row={row} reply={reply} id={`retry-${row.id}`} /> : null}
+              </td>
             </tr>
           )}
         />
