@@ -730,7 +730,8 @@ async function createToken(name: string, args: readonly string[]): Promise<strin
 let modules: RouteModule[] = [];
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
+  // No notification worker: its own writes in the background would read as a refused request's.
+  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD, NOTIFY: "off" });
   raw = new Database(file);
   raw.pragma("busy_timeout = 5000");
   modules = await loadRouteModules();
