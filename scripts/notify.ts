@@ -37,8 +37,10 @@ if (at && !values.once) fail(`--at goes with --once (one pass as if at that inst
 
 try {
   const intervalMs = readIntervalMs(process.env.NOTIFY_INTERVAL_MS);
+  // Started by `npm start` beside its server processes (NOTIFY_HOLDER=server), it says nothing the server has not.
+  const byServer = process.env.NOTIFY_HOLDER === "server";
   const mailer = createMailer();
-  if (!mailer) console.log("No SMTP_URL is set: e-mails are kept in the outbox, readable in the app.");
+  if (!mailer && !byServer) console.log("No SMTP_URL is set: e-mails are kept in the outbox, readable in the app.");
   const db = getDb();
   await migrateToLatest(db);
   const pass = notifierPass();
@@ -48,9 +50,9 @@ try {
     mailer?.close();
     await closeDb();
   } else {
-    const holder = `${os.hostname()}:${process.pid}:notify`;
+    const holder = `${os.hostname()}:${process.pid}:${byServer ? "server" : "notify"}`;
     const worker = startNotificationWorker({ db, pass, intervalMs, holder, mailer });
-    console.log(`The notification worker runs every ${intervalMs / 1000} s until stopped (Ctrl-C).`);
+    if (!byServer) console.log(`The notification worker runs every ${intervalMs / 1000} s until stopped (Ctrl-C).`);
     const stop = () => {
       void worker.stop().then(async () => {
         mailer?.close();

@@ -1,6 +1,8 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import cluster from "node:cluster";
 import net from "node:net";
 import os from "node:os";
+import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { migrateToLatest } from "../db/migrate";
@@ -52,13 +54,57 @@ interface EntryModule {
   pruneSignInRecords?: () => Promise<unknown>;
 }
 
+/** Whether this instance runs a notification worker (NOTIFY=off: none). */
+const notifying = () => process.env.NOTIFY?.trim().toLowerCase() !== "off";
+
+/** How much less the notification worker's process is given of the CPU than the server's (a nice value). */
+const NOTIFIER_NICENESS = 10;
+
 /**
- * The notification worker (NOTIFY=off: none). It runs in the process that does not answer requests when there are
- * several (the supervisor), so a whole program's pass never delays a page; in the one process otherwise. The lease in
- * the database lets exactly one worker (of several instances, or a running `npm run notify`) deliver at a time.
+ * Beside several server processes, the notification worker runs in a process of its own (`npm run notify`) at a
+ * lower priority, so a whole program's pass takes only what the pages leave of the CPU; it is started again if it
+ * dies. Returns what stops it.
+ */
+function superviseNotifier(): (() => Promise<void>) | null {
+  if (!notifying()) return null;
+  let child: ChildProcess | null = null;
+  let stopping = false;
+  const start = () => {
+    const started = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/notify.ts")], {
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, NOTIFY_HOLDER: "server" },
+    });
+    child = started;
+    started.once("spawn", () => {
+      try {
+        os.setPriority(started.pid!, NOTIFIER_NICENESS);
+      } catch {
+        // Not permitted here: it runs at the server's priority.
+      }
+    });
+    started.once("exit", (code) => {
+      // Stopped on purpose (by this process, or by a Ctrl-C that reached the whole group): not started again.
+      if (stopping || code === 0) return;
+      console.error(`The notification worker exited (${code}); starting another.`);
+      setTimeout(start, 1000).unref();
+    });
+  };
+  start();
+  return () =>
+    new Promise<void>((resolve) => {
+      stopping = true;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+}
+
+/**
+ * The notification worker in this process, when it serves alone (NOTIFY=off: none). The lease in the database lets
+ * exactly one worker (of several instances, or a running `npm run notify`) deliver at a time.
  */
 function startNotifications(): (() => Promise<void>) | null {
-  if (process.env.NOTIFY?.trim().toLowerCase() === "off") return null;
+  if (!notifying()) return null;
   const mailer = createMailer();
   const worker = startNotificationWorker({
     db: getDb(),
@@ -134,7 +180,7 @@ async function supervise(settings: ServerSettings) {
     fork();
   });
   for (let i = 0; i < workers; i++) fork();
-  const stopNotifications = startNotifications();
+  const stopNotifications = superviseNotifier();
   const stop = () => {
     stopping = true;
     // The worker's lease is let go first; a delivery it was making finishes or is sent again later.
@@ -161,8 +207,14 @@ async function main() {
   // which never mixes a program with accounts already there).
   const held = await db
     .selectNoFrom((eb) => [
-      eb.selectFrom("plant").select((s) => s.fn.countAll<number>().as("n")).as("plants"),
-      eb.selectFrom("person").select((s) => s.fn.countAll<number>().as("n")).as("people"),
+      eb
+        .selectFrom("plant")
+        .select((s) => s.fn.countAll<number>().as("n"))
+        .as("plants"),
+      eb
+        .selectFrom("person")
+        .select((s) => s.fn.countAll<number>().as("n"))
+        .as("people"),
     ])
     .executeTakeFirstOrThrow();
   if (Number(held.plants) === 0 && Number(held.people) === 0) {
