@@ -525,6 +525,8 @@ async function main(): Promise<number> {
     ]);
     const elapsed = (Date.now() - started) / 1000;
     await server.stop();
+    // What the server said of its errors, for the report of a failed run.
+    const serverLog = server.output();
     server = null;
 
     // Every accepted write, in its table and in the audit trail.
@@ -632,6 +634,13 @@ async function main(): Promise<number> {
       (writes.length === 0 ? 1 : 0);
     console.log(`  failures: ${failed}`);
     for (const failure of failures) console.log(`    ${failure}`);
+    if (serverErrors.length > 0) {
+      const said = serverLog
+        .split("\n")
+        .filter((line) => /error|exception|\bat /i.test(line))
+        .slice(0, 40);
+      if (said.length > 0) console.log(`  the server said:\n${said.map((line) => `    ${line}`).join("\n")}`);
+    }
     console.log(
       JSON.stringify({
         seconds: elapsed,
