@@ -1,4 +1,5 @@
-import type { NotifierPass } from "../app/models/notification-worker.server";
+import { countsLine, type NotifierPass } from "../app/models/notification-worker.server";
+import type { DeliveryCounts } from "../app/models/notification-delivery.server";
 import { runNotifierPass } from "../app/models/notifier.server";
 
 // The notifier's pass that `npm start` and `npm run notify` run before each delivery: it writes into the outbox what
@@ -8,4 +9,9 @@ import { runNotifierPass } from "../app/models/notifier.server";
 /** The pass the worker runs. */
 export function notifierPass(): NotifierPass {
   return (db, now) => runNotifierPass(db, now);
+}
+
+/** Prints what a worker's pass delivered, when it delivered anything (`npm start` and `npm run notify`). */
+export function printDeliveries(counts: DeliveryCounts): void {
+  if (counts.sent + counts.failed + counts.retried + counts.kept > 0) console.log(countsLine(counts));
 }

@@ -10,7 +10,7 @@ import {
 import { closeDb, getDb } from "../app/utils/db.server";
 import { createMailer } from "../app/utils/mailer.server";
 import { migrateToLatest } from "../db/migrate";
-import { notifierPass } from "./notifier-pass";
+import { notifierPass, printDeliveries } from "./notifier-pass";
 
 // `npm run notify -- [--once] [--at ISO-8601]`: the notification worker from the command line. With --once, one
 // pass and the delivery of everything due, then the counts; without, the worker every NOTIFY_INTERVAL_MS until
@@ -51,7 +51,7 @@ try {
     await closeDb();
   } else {
     const holder = `${os.hostname()}:${process.pid}:${byServer ? "server" : "notify"}`;
-    const worker = startNotificationWorker({ db, pass, intervalMs, holder, mailer });
+    const worker = startNotificationWorker({ db, pass, intervalMs, holder, mailer, onPass: printDeliveries });
     if (!byServer) console.log(`The notification worker runs every ${intervalMs / 1000} s until stopped (Ctrl-C).`);
     const stop = () => {
       void worker.stop().then(async () => {

@@ -11,7 +11,7 @@ import { closeDb, databasePath, DatabaseOpenError, getDb } from "../app/utils/db
 import { createMailer, readMailSettings } from "../app/utils/mailer.server";
 import { buildIfNeeded, root, serverBuildPath } from "./build";
 import { printDemoAccounts, seedDemo } from "./demo";
-import { notifierPass } from "./notifier-pass";
+import { notifierPass, printDeliveries } from "./notifier-pass";
 import { createApp } from "./server";
 import { reachNote, readSettings, servedUrl, type ServerSettings } from "./settings";
 
@@ -112,6 +112,7 @@ function startNotifications(): (() => Promise<void>) | null {
     intervalMs: readIntervalMs(process.env.NOTIFY_INTERVAL_MS),
     holder: `${os.hostname()}:${process.pid}:server`,
     mailer,
+    onPass: printDeliveries,
   });
   return () => worker.stop().finally(() => mailer?.close());
 }

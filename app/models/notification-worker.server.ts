@@ -65,11 +65,8 @@ export function startNotificationWorker(options: WorkerOptions): NotificationWor
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ""));
   // The lease outlives a few missed ticks, so a busy holder keeps it, and a dead one is replaced within that time.
   const ttlMs = intervalMs * 3;
-  const onPass =
-    options.onPass ??
-    ((counts: DeliveryCounts) => {
-      if (counts.sent + counts.failed + counts.retried + counts.kept > 0) console.log(countsLine(counts));
-    });
+  // What a pass delivered is the caller's to report (the commands print it); the worker itself says only its errors.
+  const onPass = options.onPass ?? (() => undefined);
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
