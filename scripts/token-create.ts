@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { migrateToLatest } from "../db/migrate";
 import { ROLE_LABELS, ROLES, isOneOf } from "../app/domain/vocabulary";
-import { createApiToken } from "../app/models/accounts.server";
+import { createApiToken } from "../app/models/api-tokens.server";
 import { systemActor } from "../app/utils/actor";
 import { closeDb, databasePath, getDb } from "../app/utils/db.server";
 import { ActError } from "../app/utils/errors";

@@ -7,6 +7,7 @@ import type {
   QueueConduit,
   signoffsToGive,
 } from "./queue";
+import type { OldestBlocker } from "./rollup";
 import { PART_LABELS } from "./signoffs";
 import { PHASE_LABELS } from "./vocabulary";
 
@@ -215,17 +216,8 @@ export interface SilentSensor {
   daysSilent: number;
 }
 
-/** A blocker of a plant's current gate past one of BLOCKER_AGES. */
-export interface AgingBlocker {
-  plantId: number;
-  plantCode: string;
-  code: string;
-  title: string;
-  message: string;
-  object: string | null;
-  since: string;
-  ageDays: number;
-}
+/** A blocker of a plant's current gate past one of BLOCKER_AGES, as the rollup gives it, with its plant. */
+export type AgingBlocker = OldestBlocker & { plantId: number; plantCode: string };
 
 /** The age a blocker crossed last (14 or 30), null when it is younger than the first. */
 export function blockerAgeCrossed(ageDays: number): (typeof BLOCKER_AGES)[number] | null {

@@ -16,14 +16,8 @@ import { replyFor } from "~/components/forms";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { can } from "~/domain/permissions";
 import { parseId, requestedWindow } from "~/domain/listing";
-import {
-  countAccounts,
-  countApiTokens,
-  getAccount,
-  listAccounts,
-  listApiTokens,
-  listPlantChoices,
-} from "~/models/accounts.server";
+import { countAccounts, getAccount, listAccounts, listPlantChoices } from "~/models/accounts.server";
+import { countApiTokens, listApiTokens } from "~/models/api-tokens.server";
 import { requirePermission, requireUserWith } from "~/http/auth.server";
 import { getDb } from "~/utils/db.server";
 import { MIN_PASSWORD_LENGTH } from "~/utils/password.server";

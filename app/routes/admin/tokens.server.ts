@@ -1,4 +1,4 @@
-import { createApiToken, revokeApiToken } from "~/models/accounts.server";
+import { createApiToken, revokeApiToken } from "~/models/api-tokens.server";
 import type { Actor } from "~/utils/actor";
 import { getDb } from "~/utils/db.server";
 import { z } from "~/utils/zod";
