@@ -3,7 +3,7 @@ import { migrateToLatest } from "../db/migrate";
 import type { Database } from "../db/schema";
 import { DEFAULT_SEED } from "../db/seed/demo-program";
 import { printDemoAccounts, seedDemo } from "./demo";
-import { databasePath, openDatabase, type DB } from "../app/utils/db.server";
+import { databasePath, isPostgres, openDatabase, type DB } from "../app/utils/db.server";
 
 // `npm run seed`: migrate the database at DATABASE_PATH and seed the demo program into it.
 //   --reset    empty every table first (one transaction), then seed
@@ -38,6 +38,13 @@ function parseArgs(args: readonly string[]): Options {
 
 /** Tables the application owns: everything but SQLite's own and Kysely's migration bookkeeping. */
 async function applicationTables(db: DB | Transaction<Database>): Promise<string[]> {
+  if (isPostgres(db)) {
+    const { rows } = await sql<{ name: string }>`
+      select table_name as name from information_schema.tables
+      where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like 'kysely\\_%'
+      order by table_name collate "C"`.execute(db);
+    return rows.map((row) => row.name);
+  }
   const { rows } = await sql<{ name: string }>`
     select name from sqlite_master
     where type = 'table' and name not like 'sqlite\\_%' escape '\\' and name not like 'kysely\\_%' escape '\\'
@@ -50,6 +57,14 @@ async function applicationTables(db: DB | Transaction<Database>): Promise<string
  * refuses deletes by trigger; the triggers are lifted for this transaction only and restored as they were.
  */
 async function emptyDatabase(db: DB): Promise<void> {
+  if (isPostgres(db)) {
+    // TRUNCATE fires no row triggers (the trail's refusal of deletes) and starts the ids again at 1.
+    await db.transaction().execute(async (trx) => {
+      const tables = await applicationTables(trx);
+      await sql`truncate ${sql.join(tables.map((table) => sql.table(table)))} restart identity cascade`.execute(trx);
+    });
+    return;
+  }
   await db.transaction().execute(async (trx) => {
     const tables = await applicationTables(trx);
     const parents = new Map<string, Set<string>>();
@@ -85,7 +100,7 @@ async function emptyDatabase(db: DB): Promise<void> {
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const file = databasePath();
-  const db = openDatabase(file);
+  const db = openDatabase();
   try {
     await migrateToLatest(db);
     const { plants } = await db

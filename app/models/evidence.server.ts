@@ -22,7 +22,8 @@ import { loadSettings } from "~/models/baseline-settings.server";
 import { loadZoneRanges } from "~/models/zones.server";
 import { listCutovers } from "~/models/cutovers.server";
 import type { AuditActor } from "~/utils/actor";
-import { sqliteHandle, type DB, type Executor } from "~/utils/db.server";
+import { isPostgres, smaller, sqliteHandle, type DB, type Executor } from "~/utils/db.server";
+import { ingestStore, type ChunkWrites } from "~/models/ingest-store.server";
 import { ActError } from "~/utils/errors";
 
 // Passive baseline evidence from Zeek connections. Each connection is mapped to the conduit whose two endpoint
@@ -267,7 +268,6 @@ async function startIngest(
   options: IngestOptions,
   beforePublish: () => void = () => {}
 ): Promise<IngestSession> {
-  const sqlite = sqliteHandle(db);
   const source = options.source ?? ZEEK_SOURCE;
   const plant = await db
     .selectFrom("plant")
@@ -449,27 +449,7 @@ async function startIngest(
   let unmatched = 0;
   let skippedBeforeEpoch = 0;
 
-  const heartbeat = sqlite.prepare<[string, number]>(`update evidence_ingest set heartbeat_at = ? where id = ?`);
-  const keysOfMinute = sqlite.prepare<[number, number], { ingest_id: number; legacy: number; keys: Buffer }>(
-    `select ingest_id, legacy, keys from connection_key where plant_id = ? and minute = ?`
-  );
-  const writeKeys = sqlite.prepare<[number, number, number, Buffer]>(
-    `insert into connection_key (plant_id, minute, ingest_id, legacy, keys) values (?, ?, ?, 0, ?)
-     on conflict (plant_id, minute, ingest_id, legacy) do update set keys = excluded.keys`
-  );
-  const addFlowHour = sqlite.prepare<
-    [number, string, string, number, string, number, number, number, number, number, number]
-  >(
-    `insert into flow_hour
-       (conduit_id, epoch_key, day, hour, tuple, wrong, ingest_id, connections, bytes, first_ts, last_ts)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     on conflict (conduit_id, epoch_key, day, hour, tuple, wrong, ingest_id) do update set
-       connections = connections + excluded.connections, bytes = bytes + excluded.bytes,
-       first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`
-  );
-  const addHost = sqlite.prepare<[number, string, number, number]>(
-    `insert into ingest_host (ingest_id, ip, zone_id, seq) values (?, ?, ?, ?) on conflict do nothing`
-  );
+  const store = ingestStore(db, plant.id, ingestId);
 
   /** Marks the connections `order[from..to)` (one minute's) that an ingest before 2026-12-05 counted. */
   function markLegacy(order: Int32Array, from: number, to: number, stored: Uint32Array, seen: Uint8Array): void {
@@ -492,14 +472,20 @@ async function startIngest(
     const order = keys.order();
     const seen = new Uint8Array(keys.length);
     const touched: FlowKey[] = [];
-    await transact(async () => {
-      heartbeat.run(new Date().toISOString(), ingestId);
+    await transact(async (tx) => {
+      const chunk: ChunkWrites = { heartbeatAt: new Date().toISOString(), keys: [], hours: [], hosts: [] };
+      const minutes: number[] = [];
+      for (let k = 0; k < order.length; k++) {
+        const minute = keys.minute[order[k]!]!;
+        if (minutes[minutes.length - 1] !== minute) minutes.push(minute);
+      }
+      const stored = await store.storedKeys(tx, minutes);
       for (let from = 0; from < order.length; ) {
         const minute = keys.minute[order[from]!]!;
         let to = from + 1;
         while (to < order.length && keys.minute[order[to]!] === minute) to++;
         let own: Uint32Array = new Uint32Array(0);
-        for (const row of keysOfMinute.all(plant!.id, minute)) {
+        for (const row of stored.get(minute) ?? []) {
           const stored = keysOf(row.keys);
           if (row.legacy === 1) markLegacy(order, from, to, stored, seen);
           else {
@@ -511,7 +497,7 @@ async function startIngest(
         keys.markStored(order, from, to, new Uint32Array(0), seen);
         const merged = keys.merge(own, order, from, to, seen);
         if (merged.length > own.length) {
-          writeKeys.run(plant!.id, minute, ingestId, blobOf(merged));
+          chunk.keys.push({ minute, keys: blobOf(merged) });
           counted += (merged.length - own.length) / KEY_WORDS;
         }
         from = to;
@@ -542,26 +528,26 @@ async function startIngest(
         if (ts > counts.last) counts.last = ts;
       }
       const write = (flow: FlowKey, slot: HourSlot, h: HourCounts) =>
-        addFlowHour.run(
-          flow.conduit.id,
-          flow.conduit.epochKey!,
-          slot.day,
-          slot.hour,
-          flow.tuple,
-          flow.wrong ? 1 : 0,
-          ingestId,
-          h.connections,
-          h.bytes,
-          h.first,
-          h.last
-        );
+        chunk.hours.push({
+          conduitId: flow.conduit.id,
+          epochKey: flow.conduit.epochKey!,
+          day: slot.day,
+          hour: slot.hour,
+          tuple: flow.tuple,
+          wrong: flow.wrong ? 1 : 0,
+          connections: h.connections,
+          bytes: h.bytes,
+          first: h.first,
+          last: h.last,
+        });
       for (const flow of touched) {
         write(flow, flow.slot!, flow.counts);
         for (const [slot, h] of flow.otherHours ?? []) write(flow, slot, h);
         flow.slot = null;
         flow.otherHours = null;
       }
-      for (const [ip, zoneId] of newHosts) addHost.run(ingestId, ip, zoneId, ++hostSeq);
+      for (const [ip, zoneId] of newHosts) chunk.hosts.push({ ip, zoneId, seq: ++hostSeq });
+      await store.write(tx, chunk);
     });
     keys.length = 0;
   }
@@ -589,7 +575,11 @@ async function startIngest(
     await sql`insert into flow_tuple (conduit_id, epoch_key, tuple, first_day)
       select conduit_id, epoch_key, tuple, min(day) from flow_hour where ingest_id = ${ingestId}
       group by conduit_id, epoch_key, tuple
-      on conflict (conduit_id, epoch_key, tuple) do update set first_day = min(flow_tuple.first_day, excluded.first_day)`.execute(
+      on conflict (conduit_id, epoch_key, tuple) do update set first_day = ${smaller(
+        tx,
+        sql.ref("flow_tuple.first_day"),
+        sql.ref("excluded.first_day")
+      )}`.execute(
       tx
     );
 
@@ -729,10 +719,18 @@ async function startIngest(
    * the new ones violations, up to the cap.
    */
   async function recountViolations(tx: Transaction<Database>): Promise<{ newWrongFlows: number; recorded: number }> {
-    const totals = sqlite.prepare<[number, string], { count: number; first: number; last: number }>(
-      `select sum(connections) as count, min(first_ts) as first, max(last_ts) as last from flow_hour
-       where conduit_id = ? and tuple = ? and wrong = 1`
-    );
+    const totals = (conduitId: number, tuple: string) =>
+      tx
+        .selectFrom("flow_hour")
+        .select((eb) => [
+          eb.fn.sum<number>("connections").as("count"),
+          eb.fn.min("first_ts").as("first"),
+          eb.fn.max("last_ts").as("last"),
+        ])
+        .where("conduit_id", "=", conduitId)
+        .where("tuple", "=", tuple)
+        .where("wrong", "=", 1)
+        .executeTakeFirstOrThrow();
     const iso = (ts: number) => new Date(ts * 1000).toISOString();
     const known = await sql<{ id: number; conduit_id: number; tuple: string }>`
       select v.id, v.conduit_id, v.tuple from policy_violation v
@@ -740,7 +738,7 @@ async function startIngest(
         and exists (select 1 from flow_hour f where f.ingest_id = ${ingestId} and f.wrong = 1
         and f.conduit_id = v.conduit_id and f.tuple = v.tuple)`.execute(tx);
     for (const v of known.rows) {
-      const total = totals.get(v.conduit_id, v.tuple)!;
+      const total = await totals(v.conduit_id, v.tuple);
       await tx
         .updateTable("policy_violation")
         .set({ count: total.count, first_seen: iso(total.first), last_seen: iso(total.last) })
@@ -750,12 +748,12 @@ async function startIngest(
     const fresh = sql`from flow_hour f where f.ingest_id = ${ingestId} and f.wrong = 1 and not exists
       (select 1 from policy_violation v where v.conduit_id = f.conduit_id and v.tuple = f.tuple)`;
     const { rows: counts } = await sql<{ n: number }>`
-      select count(*) as n from (select 1 ${fresh} group by f.conduit_id, f.tuple)`.execute(tx);
+      select count(*) as n from (select 1 ${fresh} group by f.conduit_id, f.tuple) as fresh_flows`.execute(tx);
     const created = await sql<{ conduit_id: number; tuple: string }>`
       select f.conduit_id, f.tuple ${fresh} group by f.conduit_id, f.tuple
       order by min(f.first_ts), f.conduit_id, f.tuple limit ${INGEST_CREATION_CAP}`.execute(tx);
     for (const flow of created.rows) {
-      const total = totals.get(flow.conduit_id, flow.tuple)!;
+      const total = await totals(flow.conduit_id, flow.tuple);
       await tx
         .insertInto("policy_violation")
         .values({
@@ -923,22 +921,13 @@ export async function withIngest(
   options: IngestOptions,
   feed: (session: IngestSession) => Promise<void>
 ): Promise<IngestSummary> {
-  const sqlite = sqliteHandle(db);
-  const cacheSize = sqlite.pragma("cache_size", { simple: true }) as number;
-  const synchronous = sqlite.pragma("synchronous", { simple: true }) as number;
-  const autocheckpoint = sqlite.pragma("wal_autocheckpoint", { simple: true }) as number;
-  sqlite.pragma(`cache_size = -${INGEST_CACHE_KIB}`);
-  // A chunk lost to a power cut is only an unpublished ingest, which the next one deletes: chunks need not wait
-  // for the disk (the publication does: the setting is restored before it), nor copy the log into the database
-  // file every thousand pages (the next writer after the ingest does it once).
-  sqlite.pragma("synchronous = NORMAL");
-  sqlite.pragma("wal_autocheckpoint = 0");
+  const tuning = isPostgres(db) ? null : tuneSqliteForIngest(db);
   try {
     const session = await startIngest(
       db,
       (work) => db.transaction().execute(work),
       options,
-      () => sqlite.pragma(`synchronous = ${synchronous}`)
+      () => tuning?.beforePublish()
     );
     try {
       await feed(session);
@@ -948,10 +937,33 @@ export async function withIngest(
       throw error;
     }
   } finally {
-    sqlite.pragma(`cache_size = ${cacheSize}`);
-    sqlite.pragma(`synchronous = ${synchronous}`);
-    sqlite.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
+    tuning?.restore();
   }
+}
+
+/**
+ * SQLite's settings for the ingest's chunks: a larger cache, and chunks that need not wait for the disk. A chunk
+ * lost to a power cut is only an unpublished ingest, which the next one deletes: chunks need not wait for the disk
+ * (the publication does: the setting is restored before it), nor copy the log into the database file every thousand
+ * pages (the next writer after the ingest does it once). PostgreSQL needs none of this: its chunks are few
+ * statements each, and its own settings are the operator's.
+ */
+function tuneSqliteForIngest(db: DB): { beforePublish(): void; restore(): void } {
+  const sqlite = sqliteHandle(db);
+  const cacheSize = sqlite.pragma("cache_size", { simple: true }) as number;
+  const synchronous = sqlite.pragma("synchronous", { simple: true }) as number;
+  const autocheckpoint = sqlite.pragma("wal_autocheckpoint", { simple: true }) as number;
+  sqlite.pragma(`cache_size = -${INGEST_CACHE_KIB}`);
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("wal_autocheckpoint = 0");
+  return {
+    beforePublish: () => sqlite.pragma(`synchronous = ${synchronous}`),
+    restore() {
+      sqlite.pragma(`cache_size = ${cacheSize}`);
+      sqlite.pragma(`synchronous = ${synchronous}`);
+      sqlite.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
+    },
+  };
 }
 
 /** Ingests records already in memory (tests, small payloads). */

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { currentPhase } from "~/domain/phase";
 import type { PlantHeading } from "~/domain/rollup";
 import type { AssetKind, AssetStatus, Criticality, PlantPhase } from "~/domain/vocabulary";
-import type { Executor } from "~/utils/db.server";
+import { joinedText, type Executor } from "~/utils/db.server";
 
 /** The columns that name a plant, read from `plant as p`. */
 export const PLANT_HEADING_COLUMNS = ["p.id", "p.code", "p.name", "p.site", "p.region", "p.time_zone"] as const;
@@ -55,7 +55,7 @@ export async function listPlantSummaries(db: Executor): Promise<PlantSummary[]> 
       eb
         .selectFrom("gate_pass")
         .whereRef("gate_pass.plant_id", "=", "p.id")
-        .select(sql<string | null>`group_concat(gate_pass.phase)`.as("phases"))
+        .select(joinedText(db, sql.ref("gate_pass.phase")).as("phases"))
         .as("passed_phases"),
     ])
     .orderBy("p.code")
@@ -125,7 +125,7 @@ export async function listZones(db: Executor, plantId: number): Promise<ZoneSumm
       eb
         .selectFrom("zone_range")
         .whereRef("zone_range.zone_id", "=", "z.id")
-        .select(sql<string | null>`group_concat(zone_range.cidr, ' ')`.as("c"))
+        .select(joinedText(db, sql.ref("zone_range.cidr"), " ").as("c"))
         .as("ranges"),
     ])
     .where("z.plant_id", "=", plantId)

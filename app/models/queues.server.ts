@@ -22,7 +22,7 @@ import type { PlantReadiness } from "~/domain/readiness";
 import { acceptanceSubject, computeReadinessOf } from "~/models/readiness.server";
 import { listSignoffGaps } from "~/models/signoff-gaps.server";
 import { listSignoffs } from "~/models/signoffs.server";
-import type { Executor } from "~/utils/db.server";
+import { joinedText, type Executor } from "~/utils/db.server";
 
 // The work that waits on a person, behind /me: what the domain's queue rules (app/domain/queue.ts) decide from, read
 // for the plants the person's queue spans.
@@ -125,7 +125,7 @@ async function listStagedHosts(
         count(*) over (partition by a.plant_id) as total,
         sum(case when a.triage = 'escalated' then 1 else 0 end) over (partition by a.plant_id) as escalated
       from asset a join plant p on p.id = a.plant_id
-      where a.status = 'staged' and a.triage is not 'transient' ${escalatedOnly}
+      where a.status = 'staged' and a.triage is distinct from 'transient' ${escalatedOnly}
         and a.plant_id in (${sql.join([...plantIds])})
     ) where n <= 5
     order by code, n`.execute(db);
@@ -257,7 +257,7 @@ async function listPlantTargets(db: Executor, plants: readonly QueuePlant[], now
       eb
         .selectFrom("gate_pass as g")
         .whereRef("g.plant_id", "=", "p.id")
-        .select(sql<string | null>`group_concat(g.phase)`.as("phases"))
+        .select(joinedText(db, sql.ref("g.phase")).as("phases"))
         .as("passed"),
     ])
     .where("p.id", "in", plants.map((p) => p.id))

@@ -68,7 +68,7 @@ async function assetFacts(db: Executor, plantIds: number[]) {
       sql<number>`sum(case when zone_id is null then 1 else 0 end)`.as("unplaced"),
     ])
     .where("plant_id", "in", plantIds)
-    .where(sql<boolean>`triage is not 'transient'`)
+    .where(sql<boolean>`triage is distinct from 'transient'`)
     .groupBy("plant_id")
     .execute();
   // Known-transient hosts were reviewed and left out of the inventory: they count for nothing below.
@@ -78,15 +78,15 @@ async function assetFacts(db: Executor, plantIds: number[]) {
       select plant_id, id, name, problem, row_number() over (partition by plant_id, problem order by name) as n
       from (
         select plant_id, id, name, 'incomplete' as problem from asset
-          where triage is not 'transient' and (kind is null or vendor is null or model is null or criticality is null) and plant_id in (${sql.join(
+          where triage is distinct from 'transient' and (kind is null or vendor is null or model is null or criticality is null) and plant_id in (${sql.join(
             plantIds
           )})
         union all
-        select plant_id, id, name, 'staged' from asset where status = 'staged' and triage is not 'transient' and plant_id in (${sql.join(
+        select plant_id, id, name, 'staged' from asset where status = 'staged' and triage is distinct from 'transient' and plant_id in (${sql.join(
           plantIds
         )})
         union all
-        select plant_id, id, name, 'unplaced' from asset where zone_id is null and triage is not 'transient' and plant_id in (${sql.join(
+        select plant_id, id, name, 'unplaced' from asset where zone_id is null and triage is distinct from 'transient' and plant_id in (${sql.join(
           plantIds
         )})
       )
@@ -145,7 +145,7 @@ async function unzonedAddressesOf(
       select plant_id, id, name, ip, total from (
         select plant_id, id, name, ip, count(*) over (partition by plant_id) as total,
           row_number() over (partition by plant_id order by name) as n
-        from asset where ip is not null and triage is not 'transient' and plant_id in (${sql.join(unranged)})
+        from asset where ip is not null and triage is distinct from 'transient' and plant_id in (${sql.join(unranged)})
       ) where n <= ${EXAMPLES}`.execute(db);
     for (const row of rows.rows) {
       const entry = result.get(row.plant_id) ?? { count: Number(row.total), examples: [] };
@@ -163,7 +163,7 @@ async function unzonedAddressesOf(
       ranged.map((p) => p.id)
     )
     .where("ip", "is not", null)
-    .where(sql<boolean>`triage is not 'transient'`)
+    .where(sql<boolean>`triage is distinct from 'transient'`)
     .orderBy("plant_id")
     .orderBy("name")
     .execute();

@@ -24,7 +24,7 @@ import { PLANT_HEADING_COLUMNS, plantHeading } from "~/models/plants.server";
 import { signoffPartsSql } from "~/models/signoff-gaps.server";
 import { windowSpanOf } from "~/models/window-facts.server";
 import { computeReadinessOf } from "~/models/readiness.server";
-import type { Executor } from "~/utils/db.server";
+import { joinedText, type Executor } from "~/utils/db.server";
 
 // The program rollup behind /dashboard, /plants, /api/rollup and the plant rollup CSV. Every figure is
 // aggregated in SQL (one query per kind of fact for all plants) and readiness comes from one readinessOf call.
@@ -81,7 +81,7 @@ export async function computeRollup(
         .selectFrom("gate_pass")
         .whereRef("gate_pass.plant_id", "=", "p.id")
         .where("gate_pass.passed_at", "<=", at)
-        .select(sql<string | null>`group_concat(gate_pass.phase)`.as("phases"))
+        .select(joinedText(db, sql.ref("gate_pass.phase")).as("phases"))
         .as("passed_phases"),
       eb
         .selectFrom("gate_pass")
@@ -117,7 +117,7 @@ export async function computeRollup(
     db
       .selectFrom("person_plant as pp")
       .innerJoin("person as e", "e.id", "pp.person_id")
-      .select(["pp.plant_id", sql<string>`group_concat(e.name, '; ')`.as("names")])
+      .select(["pp.plant_id", joinedText(db, sql.ref("e.name"), "; ").as("names")])
       .where("pp.plant_id", "in", ids)
       .where("e.role", "=", "plant_engineer")
       .where("e.active", "=", 1)
@@ -181,7 +181,7 @@ export async function computeRollup(
   ]);
 
   const readinessByCode = new Map(readiness.map((r) => [r.code, r]));
-  const engineersByPlant = new Map(engineers.map((e) => [e.plant_id, e.names.split("; ").sort()]));
+  const engineersByPlant = new Map(engineers.map((e) => [e.plant_id, (e.names ?? "").split("; ").sort()]));
   const nextByPlant = new Map(nextWindows.rows.map((w) => [w.plant_id, windowSummary(w)]));
   const leads = people.filter((p) => p.role === "program_lead").map((p) => p.name);
   const security = people.filter((p) => p.role === "corporate_security").map((p) => p.name);

@@ -1,8 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { CompiledQuery, Kysely, SqliteDialect, type Dialect, type Transaction } from "kysely";
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type Dialect, type Transaction } from "kysely";
+import pg from "pg";
+import { TrackerPostgresQueryCompiler } from "../../db/backend";
 import type { Database } from "../../db/schema";
+
+export { backendOf, isPostgres, joinedText, smaller, type Backend } from "../../db/backend";
 
 export type DB = Kysely<Database>;
 /** What repository functions take, so one business act can run inside one transaction. */
@@ -14,10 +18,56 @@ const DEFAULT_DATABASE_PATH = "data/tracker.db";
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const MAX_BUSY_TIMEOUT_MS = 60_000;
 
+const DEFAULT_POOL_SIZE = 10;
+const MAX_POOL_SIZE = 200;
+
 export class DatabaseOpenError extends Error {}
 
+/** Whether `target` names a PostgreSQL database (a URL) rather than a SQLite file. */
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
+
+/**
+ * The database this process uses: DATABASE_URL (postgres://…) for PostgreSQL, else the SQLite file at
+ * DATABASE_PATH (default data/tracker.db).
+ */
+export function databaseTarget(env: NodeJS.ProcessEnv = process.env): string {
+  const url = env.DATABASE_URL?.trim();
+  if (url) {
+    if (!isPostgresUrl(url))
+      throw new DatabaseOpenError(
+        `DATABASE_URL must be a postgres:// or postgresql:// URL, not “${url.slice(0, 80)}”; for SQLite set DATABASE_PATH.`
+      );
+    return url;
+  }
+  return path.resolve(env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+}
+
+/** The database as it may be shown: a file's path, or a URL without its password. */
+export function describeDatabase(target: string = databaseTarget()): string {
+  if (!isPostgresUrl(target)) return target;
+  try {
+    const url = new URL(target);
+    if (url.password) url.password = "*****";
+    return url.toString();
+  } catch {
+    return "(a PostgreSQL URL that cannot be read)";
+  }
+}
+
+/** Kept for the commands that print where they wrote: the database as it may be shown. */
 export function databasePath(): string {
-  return path.resolve(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+  return describeDatabase();
+}
+
+/** DATABASE_POOL_SIZE: how many PostgreSQL connections one process keeps at most. */
+export function poolSize(raw: string | undefined = process.env.DATABASE_POOL_SIZE): number {
+  if (raw === undefined || raw.trim() === "") return DEFAULT_POOL_SIZE;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n < 1 || n > MAX_POOL_SIZE)
+    throw new Error(`DATABASE_POOL_SIZE must be a whole number from 1 to ${MAX_POOL_SIZE}, not “${raw}”.`);
+  return n;
 }
 
 /**
@@ -35,21 +85,36 @@ export function busyTimeoutMs(raw: string | undefined = process.env.DATABASE_BUS
 }
 
 /**
- * Whether `error` is SQLite refusing a write because another connection held the write lock for longer than the
- * busy timeout: nothing of the act was written, and the same act may succeed a moment later.
+ * PostgreSQL's refusals that leave nothing written and may succeed a moment later: the act's lock not granted
+ * within the busy timeout (55P03), a serialization failure (40001) and a deadlock (40P01).
+ */
+const POSTGRES_BUSY_CODES = new Set(["55P03", "40001", "40P01"]);
+
+/**
+ * Whether `error` is the database refusing a write because another connection held the write lock for longer than
+ * the busy timeout: nothing of the act was written, and the same act may succeed a moment later.
  */
 export function isDatabaseBusy(error: unknown): boolean {
   for (let e = error; e instanceof Error; e = e.cause) {
-    if (String((e as { code?: unknown }).code).startsWith("SQLITE_BUSY")) return true;
+    const code = String((e as { code?: unknown }).code);
+    if (code.startsWith("SQLITE_BUSY") || POSTGRES_BUSY_CODES.has(code)) return true;
   }
   return false;
+}
+
+/**
+ * Opens the database `target` names: a PostgreSQL URL, or a SQLite file path (created if needed). See
+ * openSqlite and openPostgres.
+ */
+export function openDatabase(target: string = databaseTarget()): DB {
+  return isPostgresUrl(target) ? openPostgres(target) : openSqlite(target);
 }
 
 /**
  * Opens (creating if needed) the SQLite file with WAL, foreign keys and a busy timeout, and proves it is
  * a readable, writable SQLite database. Any failure becomes one sentence naming the path.
  */
-export function openDatabase(file: string = databasePath()): DB {
+function openSqlite(file: string): DB {
   const busyTimeout = busyTimeoutMs();
   let sqlite: SQLite.Database | undefined;
   try {
@@ -91,6 +156,70 @@ function immediateTransactions(base: SqliteDialect): Dialect {
   };
 }
 
+// PostgreSQL answers 64-bit integers (bigint columns, count(*), sum) and numerics as text, since JavaScript numbers
+// cannot hold every one; the tracker's are counts, ids, byte totals and epoch seconds, all far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+
+/** The advisory lock every PostgreSQL transaction takes first: see serializedTransactions. */
+const WRITE_LOCK_KEY = 7_246_010;
+
+/**
+ * A pool of connections to the PostgreSQL database at `url` (DATABASE_POOL_SIZE at most). Nothing is connected
+ * until the first query; a database that cannot be reached fails that query (checkDatabase says so in one sentence).
+ */
+function openPostgres(url: string): DB {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize(),
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    application_name: "segmentation-tracker",
+  });
+  // A connection the server drops while idle (a restart, a failover) is replaced; it must not end the process.
+  pool.on("error", () => {});
+  const base = new PostgresDialect({ pool });
+  const dialect: Dialect = {
+    createAdapter: () => base.createAdapter(),
+    createQueryCompiler: () => new TrackerPostgresQueryCompiler(),
+    createIntrospector: (db) => base.createIntrospector(db),
+    createDriver: () => serializedTransactions(base.createDriver(), busyTimeoutMs()),
+  };
+  return new Kysely<Database>({ dialect });
+}
+
+/**
+ * Every transaction on PostgreSQL begins by taking one advisory lock, waiting at most the busy timeout for it:
+ * transactions that write run one after another, as SQLite's IMMEDIATE transactions do, while reads outside
+ * transactions go on in parallel. Every act appends to the one hash-chained audit trail (each event covers the one
+ * before), so acts could never append in parallel anyway; taking the lock first, rather than at the append, also
+ * gives each act's reads the database as every earlier act left it (READ COMMITTED, after the lock). So an act never
+ * decides on what another act is changing at the same moment: no lost update, and a stale form's revision is a 409.
+ */
+function serializedTransactions(driver: ReturnType<PostgresDialect["createDriver"]>, busyMs: number) {
+  driver.beginTransaction = async (connection) => {
+    await connection.executeQuery(
+      CompiledQuery.raw(
+        `begin; set local lock_timeout = ${busyMs > 0 ? busyMs : 1}; select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`
+      )
+    );
+  };
+  return driver;
+}
+
+/**
+ * Proves the database answers, as one sentence naming it when it does not (a wrong URL, a server down, a missing
+ * database): what a command or the server says instead of a stack.
+ */
+export async function checkDatabase(db: DB, target: string = databaseTarget()): Promise<void> {
+  try {
+    await db.executeQuery(CompiledQuery.raw("select 1"));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DatabaseOpenError(`Cannot use the database at ${describeDatabase(target)}: ${reason.replace(/\.$/, "")}.`);
+  }
+}
+
 /** Keyed by the dialect adapter, which a Kysely instance shares with its transactions. */
 const handles = new WeakMap<object, SQLite.Database>();
 
@@ -107,7 +236,7 @@ export function sqliteHandle(db: Executor): SQLite.Database {
 
 let shared: DB | undefined;
 
-/** The process's one connection, opened on first use at DATABASE_PATH. */
+/** The process's one connection (a pool on PostgreSQL), opened on first use: DATABASE_URL, else DATABASE_PATH. */
 export function getDb(): DB {
   shared ??= openDatabase();
   return shared;

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { isPostgres } from "../backend";
 
 // Sign-in, sessions, API tokens, ownership and signoffs, and the hash-chained audit trail.
 
@@ -117,7 +118,20 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("audit_event_actor_idx").on("audit_event").columns(["actor_person_id", "seq"]).execute();
   await db.schema.createIndex("audit_event_at_idx").on("audit_event").column("at").execute();
 
-  // Events are append-only: the database itself refuses updates and deletes made through SQL.
+  // Events are append-only: the database itself refuses updates and deletes made through SQL. The two engines
+  // spell a refusing trigger differently.
+  if (isPostgres(db)) {
+    await sql`create function audit_event_append_only() returns trigger language plpgsql as $$
+      begin raise exception 'audit events are append-only'; end $$`.execute(db);
+    for (const [name, event] of [
+      ["audit_event_no_update", "update"],
+      ["audit_event_no_delete", "delete"],
+    ] as const) {
+      await sql`create trigger ${sql.id(name)} before ${sql.raw(event)} on audit_event
+        for each row execute function audit_event_append_only()`.execute(db);
+    }
+    return;
+  }
   await sql`create trigger audit_event_no_update before update on audit_event
     begin select raise(abort, 'audit events are append-only'); end`.execute(db);
   await sql`create trigger audit_event_no_delete before delete on audit_event

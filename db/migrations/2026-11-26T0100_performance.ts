@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
+import { isPostgres } from "../backend";
 
 // What the benchmark called for (docs/performance.md):
 // - assets by zone: a plant page counts the assets of each zone, which without this index read every asset of
@@ -12,8 +13,11 @@ import { sql } from "kysely";
 //   ingested again is still recognised.
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`update ingested_connection set conn_key = printf('%010d', cast(ts as integer)) || conn_key
-    where length(conn_key) = 27`.execute(db);
+  // Each engine zero-pads in its own words.
+  const second = isPostgres(db)
+    ? sql`lpad(cast(cast(ts as bigint) as text), 10, '0')`
+    : sql`printf('%010d', cast(ts as integer))`;
+  await sql`update ingested_connection set conn_key = ${second} || conn_key where length(conn_key) = 27`.execute(db);
   await db.schema.createIndex("asset_zone_idx").on("asset").column("zone_id").execute();
   await db.schema
     .createIndex("asset_active_scan_idx")

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { isPostgres } from "../backend";
 
 // The design rules' facts: a zone may hold safety instrumented systems, a conduit may carry a note compensating for
 // a gap in target security levels, and an allowed flow may name any protocol, any port or a range of ports. The
@@ -30,6 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     select id, conduit_id, protocol, port, null, direction, description from conduit_flow`.execute(db);
   await db.schema.dropTable("conduit_flow").execute();
   await sql`alter table conduit_flow_next rename to conduit_flow`.execute(db);
+  await continueIds(db);
   await db.schema.createIndex("conduit_flow_conduit_idx").on("conduit_flow").column("conduit_id").execute();
 }
 
@@ -48,7 +50,15 @@ export async function down(db: Kysely<any>): Promise<void> {
     where protocol != 'any' and port_end is null`.execute(db);
   await db.schema.dropTable("conduit_flow").execute();
   await sql`alter table conduit_flow_prev rename to conduit_flow`.execute(db);
+  await continueIds(db);
   await db.schema.createIndex("conduit_flow_conduit_idx").on("conduit_flow").column("conduit_id").execute();
   await db.schema.alterTable("conduit").dropColumn("compensating_note").execute();
   await db.schema.alterTable("zone").dropColumn("safety").execute();
+}
+
+/** PostgreSQL's identity goes on after the ids copied in (SQLite's autoincrement does so by itself). */
+async function continueIds(db: Kysely<any>): Promise<void> {
+  if (!isPostgres(db)) return;
+  await sql`select setval(pg_get_serial_sequence('conduit_flow', 'id'), coalesce(max(id), 0) + 1, false)
+    from conduit_flow`.execute(db);
 }

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { root } from "../../scripts/build";
 import { launchBrowser } from "../support/browser";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { createTestDatabase, type TestDatabase, databaseEnv } from "../support/database";
 import { createPerson, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -34,7 +34,7 @@ before(async () => {
     })
     .execute();
   await createPerson(test.db, { email: ADMIN_EMAIL, role: "admin", name: "Browser Admin" });
-  [server, browser] = await Promise.all([startServer({ DATABASE_PATH: test.file }), launchBrowser()]);
+  [server, browser] = await Promise.all([startServer({ ...databaseEnv(test.file) }), launchBrowser()]);
 });
 
 after(async () => {

@@ -9,7 +9,7 @@ import { openDatabase } from "../../app/utils/db.server";
 import { hashPassword } from "../../app/utils/password.server";
 import { root } from "../../scripts/build";
 import { launchBrowser, settled, signInInBrowser } from "../support/browser";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 import { addStuckPlant, STUCK_PLANT } from "../support/stuck-plant";
@@ -31,7 +31,7 @@ before(async () => {
   await seedDemoProgram(db, { now: new Date(), passwordHash: await hashPassword(TEST_PASSWORD) });
   await addStuckPlant(db);
   await db.destroy();
-  [server, browser] = await Promise.all([startServer({ DATABASE_PATH: file }), launchBrowser()]);
+  [server, browser] = await Promise.all([startServer({ ...databaseEnv(file) }), launchBrowser()]);
 });
 
 after(async () => {

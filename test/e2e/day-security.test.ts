@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { launchBrowser, settled, signInInBrowser } from "../support/browser";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -36,7 +36,7 @@ interface Demo {
 async function startDemo(): Promise<Demo> {
   const dir = tempDir();
   const file = path.join(dir, "tracker.db");
-  const server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
+  const server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD });
   return { server, db: openDatabase(file), dir };
 }
 

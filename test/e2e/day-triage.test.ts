@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { launchBrowser, settled, signInInBrowser } from "../support/browser";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { TEST_PASSWORD } from "../support/people";
 import { insertStagedHost } from "../support/plants";
 import { startServer, type RunningServer } from "../support/server";
@@ -21,7 +21,7 @@ let dayId: number;
 
 before(async () => {
   [server, browser] = await Promise.all([
-    startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD }),
+    startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD }),
     launchBrowser(),
   ]);
   db = openDatabase(file);

@@ -6,7 +6,7 @@ import type { Browser, Locator, Page } from "playwright-core";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { root } from "../../scripts/build";
 import { launchBrowser, settled, signedInContext } from "../support/browser";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { TEST_PASSWORD } from "../support/people";
 import { checkScreen, seriousViolations } from "../support/screens";
 import { startServer, type RunningServer } from "../support/server";
@@ -29,7 +29,7 @@ const REASON = "Line 1 cells are classified at the March outage; the conduit its
 before(async () => {
   fs.mkdirSync(shots, { recursive: true });
   [server, browser] = await Promise.all([
-    startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD }),
+    startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD }),
     launchBrowser(),
   ]);
   db = openDatabase(file);

@@ -13,7 +13,7 @@ import { hashPassword } from "../../app/utils/password.server";
 import { migrateToLatest } from "../../db/migrate";
 import { seedDemoProgram } from "../../db/seed/demo-program";
 import { launchBrowser, settled, signInInBrowser } from "../support/browser";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { geometryFaults, type Geometry } from "../support/diagram-geometry";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
@@ -103,7 +103,7 @@ before(async () => {
     .execute();
   codes = (await db.selectFrom("plant").select("code").orderBy("code").execute()).map((p) => p.code);
   await db.destroy();
-  [server, browser] = await Promise.all([startServer({ DATABASE_PATH: file }), launchBrowser()]);
+  [server, browser] = await Promise.all([startServer({ ...databaseEnv(file) }), launchBrowser()]);
 });
 
 after(async () => {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Locator, Page } from "playwright-core";
 import { launchBrowser, settled, signInInBrowser } from "../support/browser";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -18,7 +18,7 @@ let browser: Browser;
 
 before(async () => {
   [server, browser] = await Promise.all([
-    startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD }),
+    startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD }),
     launchBrowser(),
   ]);
 });

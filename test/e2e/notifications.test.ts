@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, settled, signInInBrowser } from "../support/browser";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { createTestDatabase, type TestDatabase, databaseEnv } from "../support/database";
 import { createPerson, TEST_PASSWORD } from "../support/people";
 import { checkScreen } from "../support/screens";
 import { startServer, type RunningServer } from "../support/server";
@@ -41,7 +41,7 @@ before(async () => {
     plantIds: [plantId],
   });
   await createPerson(test.db, { email: ADMIN, role: "admin", name: "Browser Admin" });
-  [server, browser] = await Promise.all([startServer({ DATABASE_PATH: test.file }), launchBrowser()]);
+  [server, browser] = await Promise.all([startServer({ ...databaseEnv(test.file) }), launchBrowser()]);
 });
 
 after(async () => {

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { openDatabase } from "../../app/utils/db.server";
 import { root } from "../../scripts/build";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { launchBrowser, settled, signInInBrowser } from "../support/browser";
 import { TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
@@ -26,7 +26,7 @@ before(async () => {
   fs.mkdirSync(shots, { recursive: true });
   const file = path.join(dir, "tracker.db");
   [server, browser] = await Promise.all([
-    startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD }),
+    startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD }),
     launchBrowser(),
   ]);
   const db = openDatabase(file);

@@ -7,7 +7,7 @@ import { ROLE_LABELS, type Role } from "../../app/domain/vocabulary";
 import { openDatabase } from "../../app/utils/db.server";
 import { root } from "../../scripts/build";
 import { launchBrowser, settled, signInInBrowser } from "../support/browser";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { TEST_PASSWORD } from "../support/people";
 import { loadRouteModules } from "../support/routes";
 import {
@@ -55,7 +55,7 @@ const SCANS: ReadonlyMap<number, readonly string[] | undefined> = new Map([
 before(async () => {
   fs.mkdirSync(shots, { recursive: true });
   [server, browser] = await Promise.all([
-    startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD }),
+    startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD }),
     launchBrowser(),
   ]);
   const db = openDatabase(file);

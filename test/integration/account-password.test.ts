@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { verifyPassword } from "../../app/utils/password.server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { createTestDatabase, type TestDatabase, databaseEnv } from "../support/database";
 import { createPerson } from "../support/people";
 import { runScript } from "../support/server";
 
@@ -15,7 +15,7 @@ before(async () => {
 after(() => test.cleanup());
 
 const run = (args: string[], password?: string) =>
-  runScript("scripts/account-password.ts", args, { DATABASE_PATH: test.file, NEW_PASSWORD: password ?? "" });
+  runScript("scripts/account-password.ts", args, { ...databaseEnv(test.file), NEW_PASSWORD: password ?? "" });
 
 describe("npm run account:password", () => {
   it("sets the password from NEW_PASSWORD, audited, for an email in any case", async () => {

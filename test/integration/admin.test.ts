@@ -5,7 +5,7 @@ import { setActive, updateAccount } from "../../app/models/accounts.server";
 import { systemActor } from "../../app/utils/actor";
 import { ActError } from "../../app/utils/errors";
 import { sha256 } from "../../app/utils/crypto.server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { createTestDatabase, type TestDatabase, databaseEnv, useAsProcessDatabase } from "../support/database";
 import { createPerson, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { type RunningServer, runScript, startServer } from "../support/server";
 
@@ -37,7 +37,7 @@ before(async () => {
     plantIds[code] = id;
   }
   adminId = await createPerson(test.db, { email: ADMIN_EMAIL, role: "admin", name: "Root Admin" });
-  server = await startServer({ DATABASE_PATH: test.file });
+  server = await startServer({ ...databaseEnv(test.file) });
   adminCookie = await signInOverHttp(server.url, ADMIN_EMAIL);
 });
 
@@ -656,7 +656,7 @@ describe("API tokens", () => {
     assert.ok(listing.includes(`${stored.prefix}…`), "the list shows the token's prefix");
 
     // The app's own bearer-token check, as every /api route calls it, against the same database file.
-    process.env.DATABASE_PATH = test.file;
+    useAsProcessDatabase(test.file);
     const { requireApiActor } = await import("../../app/http/auth.server");
     const bearer = (token: string) =>
       new Request(`${server.url}/api/anything`, { headers: { Authorization: `Bearer ${token}` } });
@@ -716,7 +716,7 @@ describe("API tokens", () => {
 });
 
 async function runTokenCreate(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { status, stdout, stderr } = await runScript("scripts/token-create.ts", args, { DATABASE_PATH: test.file });
+  const { status, stdout, stderr } = await runScript("scripts/token-create.ts", args, { ...databaseEnv(test.file) });
   return { code: status, stdout, stderr };
 }
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { importAssets } from "../../app/models/asset-import.server";
 import { systemActor } from "../../app/utils/actor";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { createTestDatabase, type TestDatabase, databaseEnv } from "../support/database";
 import { runScript } from "../support/server";
 import { insertPlant, insertZone } from "../support/plants";
 
@@ -141,7 +141,7 @@ describe("inventory import into a plant", () => {
   });
 
   it("the command: a dry run writes nothing, a bad file exits 1 naming lines, a good one imports", async () => {
-    const env = { DATABASE_PATH: t.file };
+    const env = { ...databaseEnv(t.file) };
     const good = path.join(t.dir, "good.csv");
     fs.writeFileSync(good, "IP Address,Hostname,Vendor\n192.168.1.120,new-hmi,Siemens\n");
     const before = (await assets()).length;
@@ -167,7 +167,7 @@ describe("inventory import into a plant", () => {
   });
 
   it("the command lists the first 20 problems and counts the rest, in its text and in --json", async () => {
-    const env = { DATABASE_PATH: t.file };
+    const env = { ...databaseEnv(t.file) };
     const many = path.join(t.dir, "many.csv");
     fs.writeFileSync(many, `IP Address\n${"nope\n".repeat(500)}`);
     const text = await runScript("scripts/import-assets.ts", ["--plant", "IMP", many], env);
@@ -183,7 +183,7 @@ describe("inventory import into a plant", () => {
   });
 
   it("the command stops reading a file of 400,000 columns or a 200,000-character line, naming the line", async () => {
-    const env = { DATABASE_PATH: t.file };
+    const env = { ...databaseEnv(t.file) };
     const wide = path.join(t.dir, "wide.csv");
     fs.writeFileSync(wide, `${Array.from({ length: 400_000 }, (_, i) => `c${i}`).join(",")}\n1,2\n`);
     const refused = await runScript("scripts/import-assets.ts", ["--plant", "IMP", "--json", wide], env);

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import SQLite from "better-sqlite3";
 import { recordAudit } from "../../app/models/audit.server";
 import { openDatabase, type DB } from "../../app/utils/db.server";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { createPerson, signInOverHttp } from "../support/people";
 import { type RunningServer, runScript, startServer } from "../support/server";
 
@@ -31,7 +31,7 @@ const TRICKY_SUMMARY = 'Renamed "DMZ, north" to\r\nDMZ-N; said: ""quote""';
 const FORMULA_SUMMARY = '=HYPERLINK("http://evil.example","open")';
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: file });
+  server = await startServer({ ...databaseEnv(file) });
   db = openDatabase(file);
   plant = await db.selectFrom("plant").select(["id", "code"]).orderBy("code").executeTakeFirstOrThrow();
   leadId = await createPerson(db, { email: "lead@audit.test", role: "program_lead", name: "Lena Lead" });
@@ -344,7 +344,7 @@ describe("the CSV export", () => {
 });
 
 async function runVerify(databasePath: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { status, stdout, stderr } = await runScript("scripts/audit-verify.ts", [], { DATABASE_PATH: databasePath });
+  const { status, stdout, stderr } = await runScript("scripts/audit-verify.ts", [], { ...databaseEnv(databasePath) });
   return { code: status, stdout, stderr };
 }
 

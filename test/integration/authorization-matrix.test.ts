@@ -10,7 +10,7 @@ import type { Role } from "../../app/domain/vocabulary";
 import { createFeedToken } from "../../app/models/calendar-feeds.server";
 import { listConduitDetails } from "../../app/models/conduits.server";
 import { closeDb, openDatabase, type DB } from "../../app/utils/db.server";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv, useAsProcessDatabase } from "../support/database";
 import { matureBaseline } from "../support/evidence";
 import { createPerson, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { insertStagedHost } from "../support/plants";
@@ -37,7 +37,7 @@ import type { SignoffSubjectType } from "../../db/schema";
 const dir = tempDir();
 const file = path.join(dir, "tracker.db");
 // Route modules are imported by the guard below; anything they open is this test's database.
-process.env.DATABASE_PATH = file;
+useAsProcessDatabase(file);
 
 const ACTORS = [
   "anonymous",
@@ -1446,7 +1446,7 @@ function title(entry: Entry): string {
 // ——— setup ———
 
 async function createToken(name: string, args: string[]): Promise<string> {
-  const result = await runScript("scripts/token-create.ts", [...args, "--name", name], { DATABASE_PATH: file });
+  const result = await runScript("scripts/token-create.ts", [...args, "--name", name], { ...databaseEnv(file) });
   if (result.status !== 0) throw new Error(`token:create ${args.join(" ")} failed: ${result.stderr}`);
   return result.stdout.trim().split("\n").at(-1)!;
 }
@@ -1461,7 +1461,7 @@ async function personId(email: string): Promise<number> {
 
 before(async () => {
   // No notification worker: what it writes on its own would move the fingerprint of what requests write.
-  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD, NOTIFY: "off" });
+  server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD, NOTIFY: "off" });
   db = openDatabase(file);
   for (const actor of SIGNED_IN) cookies[actor] = await signInOverHttp(server.url, ACCOUNTS[actor].email);
 

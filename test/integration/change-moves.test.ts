@@ -6,7 +6,7 @@ import { DateTime } from "luxon";
 import { updateWindow, upcomingWindows } from "../../app/models/outage-windows.server";
 import { RefusedAct } from "../../app/utils/errors";
 import { closeDb, openDatabase, type DB } from "../../app/utils/db.server";
-import { tempDir, windowWriteCounts } from "../support/database";
+import { tempDir, windowWriteCounts, databaseEnv } from "../support/database";
 import { getPage, postForm, words, type PageReply } from "../support/pages";
 import { actorFor, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
@@ -90,7 +90,7 @@ async function newWindow(title: string, date: string, start: string, endDate: st
 }
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
+  server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD });
   db = openDatabase(file);
   for (const email of ["eng.day@demo.test", "eng.kok@demo.test", "exec@demo.test", "lead@demo.test"]) {
     cookies[email] = await signInOverHttp(server.url, email);

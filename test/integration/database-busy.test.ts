@@ -4,7 +4,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { openDatabase, type DB } from "../../app/utils/db.server";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { runScript, startServer, type RunningServer } from "../support/server";
 
@@ -22,11 +22,11 @@ let lead: string;
 let token: string;
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD, DATABASE_BUSY_TIMEOUT_MS: "300" });
+  server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD, DATABASE_BUSY_TIMEOUT_MS: "300" });
   db = openDatabase(file);
   lead = await signInOverHttp(server.url, "lead@demo.test");
   const created = await runScript("scripts/token-create.ts", ["--role", "program_lead", "--name", "busy"], {
-    DATABASE_PATH: file,
+    ...databaseEnv(file),
   });
   assert.equal(created.status, 0, created.stderr);
   token = created.stdout.trim().split("\n").at(-1)!;
@@ -127,7 +127,7 @@ describe("a write while another process holds the write lock", () => {
     const api = await observe(conduit.id, "busy-check");
     assert.equal(api.status, 201, await api.text());
     assert.equal(await count("audit_event"), before.audit + 2, "each write with its audit event");
-    const verify = await runScript("scripts/audit-verify.ts", [], { DATABASE_PATH: file });
+    const verify = await runScript("scripts/audit-verify.ts", [], { ...databaseEnv(file) });
     assert.equal(verify.status, 0, verify.stdout + verify.stderr);
   });
 });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { openDatabase, type DB } from "../../app/utils/db.server";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { runScript, startServer, type RunningServer } from "../support/server";
 
@@ -20,7 +20,7 @@ const cookies: Record<string, string> = {};
 const tokens: Record<string, string> = {};
 
 async function createToken(name: string, args: string[]): Promise<string> {
-  const result = await runScript("scripts/token-create.ts", [...args, "--name", name], { DATABASE_PATH: file });
+  const result = await runScript("scripts/token-create.ts", [...args, "--name", name], { ...databaseEnv(file) });
   if (result.status !== 0) throw new Error(`token:create ${args.join(" ")} failed: ${result.stderr}`);
   return result.stdout.trim().split("\n").at(-1)!;
 }
@@ -159,7 +159,7 @@ async function postObservation(
 }
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
+  server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD });
   db = openDatabase(file);
   for (const email of ["security@demo.test", "exec@demo.test", "eng.gry@demo.test", "eng.ogd@demo.test"]) {
     cookies[email] = await signInOverHttp(server.url, email);

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { createFeedToken } from "../../app/models/calendar-feeds.server";
 import { closeDb, openDatabase } from "../../app/utils/db.server";
 import { root } from "../../scripts/build";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv, useAsProcessDatabase } from "../support/database";
 import { fuzz, NASTY_STRINGS, textValue } from "../support/fuzz";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { runScript, startServer, type RunningServer } from "../support/server";
@@ -34,7 +34,7 @@ import { intentsOf, loadRouteModules, routesDir, segmentsOf, type RouteModule, t
 
 const dir = tempDir();
 const file = path.join(dir, "tracker.db");
-process.env.DATABASE_PATH = file;
+useAsProcessDatabase(file);
 
 /** Runs per (endpoint, intent, requester); small, so the whole file stays well within a minute and a half. */
 const RUNS_PER_FORM = Number(process.env.FUZZ_RUNS ?? 6);
@@ -722,7 +722,7 @@ function nearFormArb(form: PageForm): fc.Arbitrary<Body> {
 // ——— setup ———
 
 async function createToken(name: string, args: readonly string[]): Promise<string> {
-  const result = await runScript("scripts/token-create.ts", [...args, "--name", name], { DATABASE_PATH: file });
+  const result = await runScript("scripts/token-create.ts", [...args, "--name", name], { ...databaseEnv(file) });
   if (result.status !== 0) throw new Error(`token:create ${args.join(" ")} failed: ${result.stderr}`);
   return result.stdout.trim().split("\n").at(-1)!;
 }
@@ -731,7 +731,7 @@ let modules: RouteModule[] = [];
 
 before(async () => {
   // No notification worker: its own writes in the background would read as a refused request's.
-  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD, NOTIFY: "off" });
+  server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD, NOTIFY: "off" });
   raw = new Database(file);
   raw.pragma("busy_timeout = 5000");
   modules = await loadRouteModules();

@@ -17,7 +17,7 @@ import { ActError } from "../../app/utils/errors";
 import { migrateToLatest } from "../../db/migrate";
 import { migrations } from "../../db/migrations/index";
 import { root } from "../../scripts/build";
-import { createTestDatabase, tempDir, type TestDatabase } from "../support/database";
+import { createTestDatabase, tempDir, type TestDatabase, databaseEnv } from "../support/database";
 import { createPerson, signInOverHttp } from "../support/people";
 import { insertCutOverConduit, insertPlant, insertZone } from "../support/plants";
 import { runScript, startServer } from "../support/server";
@@ -128,7 +128,7 @@ describe("a spoofed scan: 20,000 sources in one plant /64", () => {
 
   it("stages and records at most the cap, and reports the anomaly in --json, the audit trail and the plant page", async () => {
     const run = await runScript("scripts/ingest-zeek.ts", ["--plant", "SCN", "--json", file], {
-      DATABASE_PATH: t.file,
+      ...databaseEnv(t.file),
     });
     assert.equal(run.status, 0, run.stderr);
     const { summary } = (
@@ -167,7 +167,7 @@ describe("a spoofed scan: 20,000 sources in one plant /64", () => {
     assert.deepEqual((JSON.parse(event.after_json!) as { anomaly: unknown }).anomaly, summary.anomaly);
 
     // Ingesting it again counts nothing, and stages the next hosts, as many as the cap allows, no more.
-    const again = await runScript("scripts/ingest-zeek.ts", ["--plant", "SCN", file], { DATABASE_PATH: t.file });
+    const again = await runScript("scripts/ingest-zeek.ts", ["--plant", "SCN", file], { ...databaseEnv(t.file) });
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /20000 connections, 0 counted, 20000 already counted/);
     assert.match(
@@ -179,7 +179,7 @@ describe("a spoofed scan: 20,000 sources in one plant /64", () => {
     const plantId = (await t.db.selectFrom("plant").select("id").where("code", "=", "SCN").executeTakeFirstOrThrow())
       .id;
     await createPerson(t.db, { email: "lead@scan.test", role: "program_lead", plantIds: [plantId] });
-    const server = await startServer({ DATABASE_PATH: t.file });
+    const server = await startServer({ ...databaseEnv(t.file) });
     try {
       const cookie = await signInOverHttp(server.url, "lead@scan.test");
       const page = await fetch(`${server.url}/plants/SCN`, { headers: { Cookie: cookie } });
@@ -234,7 +234,7 @@ describe("an ingest killed midway, and the app writing while one runs", () => {
     const child = spawn(
       process.execPath,
       ["--import", "tsx", path.join(root, "scripts/ingest-zeek.ts"), "--plant", "LAB", file],
-      { cwd: root, env: { ...process.env, DATABASE_PATH: t.file }, stdio: "ignore" }
+      { cwd: root, env: { ...process.env, ...databaseEnv(t.file) }, stdio: "ignore" }
     );
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     // Midway: once the first chunk is committed (long before the last: the file is forty of them).
@@ -258,11 +258,11 @@ describe("an ingest killed midway, and the app writing while one runs", () => {
     );
 
     const rerun = await runScript("scripts/ingest-zeek.ts", ["--plant", "LAB", "--json", file], {
-      DATABASE_PATH: t.file,
+      ...databaseEnv(t.file),
     });
     assert.equal(rerun.status, 0, rerun.stderr);
     const whole = await runScript("scripts/ingest-zeek.ts", ["--plant", "LAB", "--json", file], {
-      DATABASE_PATH: reference.file,
+      ...databaseEnv(reference.file),
     });
     assert.equal(whole.status, 0, whole.stderr);
     type Report = { files: { summary: { records: number; counted: number; duplicates: number; days: unknown[] } }[] };

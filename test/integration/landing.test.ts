@@ -6,7 +6,7 @@ import { migrateToLatest } from "../../db/migrate";
 import { homePath } from "../../app/domain/permissions";
 import { openDatabase } from "../../app/utils/db.server";
 import { hashPassword } from "../../app/utils/password.server";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 import { addStuckPlant, STUCK_PLANT } from "../support/stuck-plant";
@@ -32,7 +32,7 @@ before(async () => {
   await seedDemoProgram(db, { now: new Date(), passwordHash: await hashPassword(TEST_PASSWORD) });
   await addStuckPlant(db);
   await db.destroy();
-  server = await startServer({ DATABASE_PATH: file });
+  server = await startServer({ ...databaseEnv(file) });
 });
 
 after(async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { createTestDatabase, type TestDatabase, databaseEnv } from "../support/database";
 import { createPerson, signInOverHttp } from "../support/people";
 import { insertPlant } from "../support/plants";
 import { runScript, startServer, type RunningServer } from "../support/server";
@@ -96,11 +96,11 @@ before(async () => {
       .execute();
   }
   const created = await runScript("scripts/token-create.ts", ["--role", "program_lead", "--name", "bounds"], {
-    DATABASE_PATH: t.file,
+    ...databaseEnv(t.file),
   });
   assert.equal(created.status, 0, created.stderr);
   token = created.stdout.trim().split("\n").at(-1)!;
-  server = await startServer({ DATABASE_PATH: t.file });
+  server = await startServer({ ...databaseEnv(t.file) });
   adminCookie = await signInOverHttp(server.url, "admin@bounds.test");
 });
 

@@ -12,7 +12,7 @@ import { acquireLease, releaseLease } from "../../app/models/worker-lease.server
 import type { Actor } from "../../app/utils/actor";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { createMailer, messageIdFor, type Mailer } from "../../app/utils/mailer.server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { createTestDatabase, type TestDatabase, databaseEnv } from "../support/database";
 import { startMailReceiver, startWebhookReceiver, type MailReceiver, type WebhookReceiver } from "../support/receivers";
 import { insertEndpoint, insertWebhookMessage } from "../support/outbox";
 import { runScript } from "../support/server";
@@ -435,7 +435,7 @@ function startNotifyScript(env: Record<string, string>) {
 describe("npm run notify", () => {
   it("runs the worker until SIGTERM, then lets the lease go and exits cleanly", async () => {
     const hook = await startWebhookReceiver(SECRET);
-    const worker = startNotifyScript({ DATABASE_PATH: test.file, SMTP_URL: "", NOTIFY_INTERVAL_MS: "1000" });
+    const worker = startNotifyScript({ ...databaseEnv(test.file), SMTP_URL: "", NOTIFY_INTERVAL_MS: "1000" });
     try {
       await waitFor(() => /runs every 1 s until stopped/.test(worker.output()), 30_000);
       const id = await addWebhook(db, await addEndpoint(hook.url), hook.url, 1, new Date());
@@ -464,7 +464,7 @@ describe("npm run notify", () => {
       // The receiver takes every post but holds the third one's connection open, as a slow receiver would.
       hook.answer = (post) => (post.deliveryId === inFlight ? "hold" : 200);
 
-      const env = { DATABASE_PATH: test.file, SMTP_URL: "", NOTIFY_INTERVAL_MS: "1000" };
+      const env = { ...databaseEnv(test.file), SMTP_URL: "", NOTIFY_INTERVAL_MS: "1000" };
       const worker = startNotifyScript(env);
       try {
         await waitFor(async () => {

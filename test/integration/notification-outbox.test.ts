@@ -7,7 +7,7 @@ import { loadPreferences } from "../../app/models/notification-preferences.serve
 import { previewDigest, runNotifierPass } from "../../app/models/notifier.server";
 import { systemActor } from "../../app/utils/actor";
 import type { DB } from "../../app/utils/db.server";
-import { countRows, createTestDatabase, type TestDatabase } from "../support/database";
+import { countRows, createTestDatabase, type TestDatabase, databaseEnv } from "../support/database";
 import { createPerson } from "../support/people";
 import { insertPlant } from "../support/plants";
 import { runScript } from "../support/server";
@@ -450,7 +450,7 @@ describe("npm run notify:preview", () => {
       NOW
     );
     const before = await countRows(db, "outbox_message");
-    const env = { DATABASE_PATH: t.file, PUBLIC_URL };
+    const env = { ...databaseEnv(t.file), PUBLIC_URL };
     const ok = await runScript("scripts/notify-preview.ts", ["--email", "LEAD@t.test"], env);
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /^To: Lead <lead@t\.test>/);

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { NOTIFICATIONS_LEASE } from "../../app/models/notification-worker.server";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { migrateToLatest } from "../../db/migrate";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { insertEndpoint, insertWebhookMessage } from "../support/outbox";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/receivers";
 import { runStart, startServer } from "../support/server";
@@ -45,7 +45,7 @@ describe("the server's notification worker", () => {
     const file = path.join(dir, "cluster.db");
     const { db, endpoint } = await outboxAt(file);
     const server = await startServer({
-      DATABASE_PATH: file,
+      ...databaseEnv(file),
       WEB_CONCURRENCY: "2",
       NOTIFY_INTERVAL_MS: "1000",
       SMTP_URL: "",
@@ -91,7 +91,7 @@ describe("the server's notification worker", () => {
     const file = path.join(dir, "off.db");
     const { db, endpoint } = await outboxAt(file);
     const id = await insertWebhookMessage(db, endpoint, hook.url, 1, new Date());
-    const server = await startServer({ DATABASE_PATH: file, NOTIFY: "off", NOTIFY_INTERVAL_MS: "1000" });
+    const server = await startServer({ ...databaseEnv(file), NOTIFY: "off", NOTIFY_INTERVAL_MS: "1000" });
     try {
       await new Promise((resolve) => setTimeout(resolve, 2500));
       const row = await db.selectFrom("outbox_message").select("status").where("id", "=", id).executeTakeFirstOrThrow();
@@ -105,10 +105,10 @@ describe("the server's notification worker", () => {
 
   it("refuses to start with a malformed SMTP_URL or NOTIFY_INTERVAL_MS, in one sentence", async () => {
     const file = path.join(dir, "bad.db");
-    const smtp = await runStart({ DATABASE_PATH: file, SMTP_URL: "mail.example.com:25" });
+    const smtp = await runStart({ ...databaseEnv(file), SMTP_URL: "mail.example.com:25" });
     assert.notEqual(smtp.code, 0);
     assert.match(smtp.output, /SMTP_URL must start with smtp:\/\/ .* or smtps:\/\/ .*, not mail\.example\.com:\/\/\./);
-    const interval = await runStart({ DATABASE_PATH: file, NOTIFY_INTERVAL_MS: "fast" });
+    const interval = await runStart({ ...databaseEnv(file), NOTIFY_INTERVAL_MS: "fast" });
     assert.notEqual(interval.code, 0);
     assert.match(interval.output, /NOTIFY_INTERVAL_MS must be a whole number of milliseconds from 1000 to 3600000/);
   });

@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { createWindow } from "../../app/models/outage-windows.server";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { ActError } from "../../app/utils/errors";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { actorFor } from "../support/people";
 import { startMailReceiver, type MailReceiver } from "../support/receivers";
 import { startServer, type RunningServer } from "../support/server";
@@ -33,7 +33,7 @@ before(async () => {
   mail = await startMailReceiver();
   const file = path.join(tempDir(), "tracker.db");
   server = await startServer({
-    DATABASE_PATH: file,
+    ...databaseEnv(file),
     SMTP_URL: mail.url,
     MAIL_FROM: "Segmentation Tracker <tracker@example.test>",
     PUBLIC_URL,

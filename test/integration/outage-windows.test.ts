@@ -11,7 +11,7 @@ import { cancelChange, completeChange } from "../../app/models/network-changes.s
 import { updateWindow, upcomingWindows } from "../../app/models/outage-windows.server";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { ActError } from "../../app/utils/errors";
-import { tempDir, windowWriteCounts } from "../support/database";
+import { tempDir, windowWriteCounts, databaseEnv } from "../support/database";
 import { actorFor, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { runScript, startServer, type RunningServer } from "../support/server";
 
@@ -44,7 +44,7 @@ function local(date: string, time: string): string {
 }
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
+  server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD });
   db = openDatabase(file);
   for (const email of ["lead@demo.test", "exec@demo.test", "eng.day@demo.test", "eng.kok@demo.test"]) {
     cookies[email] = await signInOverHttp(server.url, email);
@@ -53,7 +53,7 @@ before(async () => {
     ["windows-exec", ["--role", "executive"]],
     ["windows-day", ["--role", "plant_engineer", "--plants", "DAY"]],
   ] as const) {
-    const result = await runScript("scripts/token-create.ts", [...args, "--name", name], { DATABASE_PATH: file });
+    const result = await runScript("scripts/token-create.ts", [...args, "--name", name], { ...databaseEnv(file) });
     assert.equal(result.status, 0, `token:create ${name}: ${result.stderr}`);
     bearer[name] = result.stdout.trim().split("\n").at(-1)!;
   }

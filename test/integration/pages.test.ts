@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { seedDemoProgram } from "../../db/seed/demo-program";
 import { hashPassword } from "../../app/utils/password.server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { createTestDatabase, type TestDatabase, useAsProcessDatabase } from "../support/database";
 import { TEST_PASSWORD } from "../support/people";
 
 // The route loaders, called as Remix calls them, over a seeded real SQLite file.
@@ -19,7 +19,7 @@ before(async () => {
     now: new Date("2026-11-25T15:00:00.000Z"),
     passwordHash: await hashPassword(TEST_PASSWORD),
   });
-  process.env.DATABASE_PATH = test.file;
+  useAsProcessDatabase(test.file);
   overview = (await import("../../app/routes/_index")).loader;
   plantPage = (await import("../../app/routes/plants.$code/route")).loader;
   assetsPage = (await import("../../app/routes/plants.$code_.assets/route")).loader;

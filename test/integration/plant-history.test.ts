@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { seedDemoProgram } from "../../db/seed/demo-program";
 import { verifyAuditChain } from "../../app/models/audit.server";
 import { hashPassword } from "../../app/utils/password.server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { createTestDatabase, type TestDatabase, useAsProcessDatabase } from "../support/database";
 import { TEST_PASSWORD } from "../support/people";
 
 // The demo's months of history in its audit trail (written by the importer from the program file), and a plant's
@@ -18,7 +18,7 @@ let cookie = "";
 before(async () => {
   test = await createTestDatabase();
   await seedDemoProgram(test.db, { now: NOW, passwordHash: await hashPassword(TEST_PASSWORD) });
-  process.env.DATABASE_PATH = test.file;
+  useAsProcessDatabase(test.file);
   historyPage = (await import("../../app/routes/plants.$code_.history/route")).loader;
   plantPage = (await import("../../app/routes/plants.$code/route")).loader;
   const { signIn } = await import("../../app/http/auth.server");

@@ -8,7 +8,7 @@ import { systemActor } from "../../app/utils/actor";
 import { openDatabase } from "../../app/utils/db.server";
 import { migrateToLatest } from "../../db/migrate";
 import { BENCH_ACCOUNTS, benchProgram } from "../../scripts/bench/program";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -44,7 +44,7 @@ before(async () => {
     .executeTakeFirstOrThrow();
   await resetPassword(db, systemActor("test"), { personId: security.id, password: TEST_PASSWORD });
   await db.destroy();
-  server = await startServer({ DATABASE_PATH: file });
+  server = await startServer({ ...databaseEnv(file) });
   cookie = await signInOverHttp(server.url, BENCH_ACCOUNTS.lead);
 });
 

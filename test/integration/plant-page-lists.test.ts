@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { createTestDatabase, type TestDatabase, databaseEnv } from "../support/database";
 import { createPerson, signInOverHttp } from "../support/people";
 import { insertConduit, insertPlant, insertZone } from "../support/plants";
 import { startServer, type RunningServer } from "../support/server";
@@ -63,7 +63,7 @@ before(async () => {
            case when i <= ${ACKNOWLEDGED} then '2026-11-03T00:00:00.000Z' end,
            case when i <= ${ACKNOWLEDGED} then 'Scanner of the PM visit' end
     from n`.execute(db);
-  server = await startServer({ DATABASE_PATH: t.file });
+  server = await startServer({ ...databaseEnv(t.file) });
   cookie = await signInOverHttp(server.url, "lead@lists.test");
 });
 

@@ -22,7 +22,7 @@ import type { WindowKind, WindowStatus } from "../../app/domain/vocabulary";
 import type { DB } from "../../app/utils/db.server";
 import { seedDemoProgram } from "../../db/seed/demo-program";
 import { root } from "../../scripts/build";
-import { createTestDatabase, tempDir, type TestDatabase } from "../support/database";
+import { createTestDatabase, tempDir, type TestDatabase, databaseEnv } from "../support/database";
 
 // The program file moves a whole program between databases: what comes out must go back in unchanged, byte for
 // byte, with every signoff still valid and every gate judged the same; a bad file changes nothing and says why.
@@ -678,7 +678,7 @@ describe("program file export and import", () => {
 describe("program:export and program:import commands", () => {
   const dir = tempDir();
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const env = (file: string) => ({ DATABASE_PATH: file });
+  const env = (file: string) => ({ ...databaseEnv(file) });
 
   it("round-trip a program through a file into another database", async () => {
     const first = path.join(dir, "first.json");

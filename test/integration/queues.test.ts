@@ -14,7 +14,7 @@ import { cancelChange } from "../../app/models/network-changes.server";
 import { loadQueue } from "../../app/models/queues.server";
 import { editOwnershipSplit, getOwnershipSplit, signOwnershipSplit } from "../../app/models/signoffs.server";
 import { closeDb, openDatabase, type DB } from "../../app/utils/db.server";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { matureBaseline, noteEvidenceChange } from "../support/evidence";
 import { actorFor, createPerson, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { insertConduit, insertPlant, insertStagedHost, insertZone } from "../support/plants";
@@ -31,7 +31,7 @@ let db: DB;
 const DAY_MS = 86_400_000;
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
+  server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD });
   db = openDatabase(file);
 });
 

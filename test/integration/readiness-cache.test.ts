@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { seedDemoProgram } from "../../db/seed/demo-program";
 import { recordAudit } from "../../app/models/audit.server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { createTestDatabase, type TestDatabase, useAsProcessDatabase } from "../support/database";
 import { actorFor } from "../support/people";
 
 // The server's readiness cache (app/http/readiness-cache.server.ts), on the process's shared connection over a real
@@ -23,7 +23,7 @@ let models: {
 before(async () => {
   test = await createTestDatabase();
   await seedDemoProgram(test.db, { now: new Date() });
-  process.env.DATABASE_PATH = test.file;
+  useAsProcessDatabase(test.file);
   const readiness = await import("../../app/models/readiness.server");
   const cache = await import("../../app/http/readiness-cache.server");
   const gates = await import("../../app/models/gates.server");

@@ -6,7 +6,7 @@ import { formatFlow } from "../../app/domain/conduits";
 import type { DesignFinding } from "../../app/domain/design-review";
 import { listConduitDetails } from "../../app/models/conduits.server";
 import { openDatabase, type DB } from "../../app/utils/db.server";
-import { countRows, tempDir } from "../support/database";
+import { countRows, tempDir, databaseEnv } from "../support/database";
 import { matureBaseline, noteEvidenceChange } from "../support/evidence";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { runScript, startServer, type RunningServer } from "../support/server";
@@ -20,7 +20,7 @@ let db: DB;
 const cookies: Record<string, string> = {};
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
+  server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD });
   db = openDatabase(file);
   for (const email of [
     "lead@demo.test",
@@ -322,7 +322,7 @@ describe("readiness over the API and the command line", () => {
     const token = await runScript(
       "scripts/token-create.ts",
       ["--role", "executive", "--plants", "KOK", "--name", "rollup-reader"],
-      { DATABASE_PATH: file }
+      { ...databaseEnv(file) }
     );
     assert.equal(token.status, 0, token.stderr);
     const secret = token.stdout.trim().split("\n").at(-1)!;
@@ -356,7 +356,7 @@ describe("readiness over the API and the command line", () => {
   });
 
   it("prints JSON and tables from `npm run readiness`, and refuses bad arguments", async () => {
-    const run = (...args: string[]) => runScript("scripts/readiness.ts", args, { DATABASE_PATH: file });
+    const run = (...args: string[]) => runScript("scripts/readiness.ts", args, { ...databaseEnv(file) });
     const json = await run("--json", "--at", "2026-12-01T00:00:00Z");
     assert.equal(json.status, 0, json.stderr);
     const parsed = JSON.parse(json.stdout) as { at: string; plants: { code: string; gates: unknown[] }[] };

@@ -6,7 +6,7 @@ import { migrateToLatest } from "../../db/migrate";
 import { tickCriterion } from "../../app/models/gates.server";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { hashPassword } from "../../app/utils/password.server";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { actorFor, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 import { addStuckPlant, STUCK_PLANT } from "../support/stuck-plant";
@@ -27,7 +27,7 @@ before(async () => {
   await migrateToLatest(db);
   await seedDemoProgram(db, { now: new Date(), passwordHash: await hashPassword(TEST_PASSWORD) });
   stuckId = await addStuckPlant(db);
-  server = await startServer({ DATABASE_PATH: file, WEB_CONCURRENCY: "2" });
+  server = await startServer({ ...databaseEnv(file), WEB_CONCURRENCY: "2" });
 });
 
 after(async () => {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { openDatabase, type DB } from "../../app/utils/db.server";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { send, type Sending } from "../support/http";
 import { startServer, type RunningServer } from "../support/server";
@@ -26,7 +26,7 @@ const MB = 1024 * 1024;
 const MAX_GROWTH_MB = 60;
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
+  server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD });
   db = openDatabase(file);
   lead = await signInOverHttp(server.url, "lead@demo.test");
 });

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { openDatabase, type DB } from "../../app/utils/db.server";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { matureBaseline } from "../support/evidence";
 import { createPerson, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
@@ -23,7 +23,7 @@ let conduitId: number;
 const SECOND_ADMIN = "second.admin@demo.test";
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
+  server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD });
   db = openDatabase(file);
   await createPerson(db, { email: SECOND_ADMIN, role: "admin", name: "Second Admin" });
   for (const email of ["lead@demo.test", "eng.day@demo.test", "security@demo.test", "admin@demo.test", SECOND_ADMIN]) {

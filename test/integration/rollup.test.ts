@@ -8,7 +8,7 @@ import type { Rollup } from "../../app/domain/rollup";
 import { ROLLUP_CSV_HEADER } from "../../app/domain/rollup-export";
 import { closeDb, openDatabase, type DB } from "../../app/utils/db.server";
 import { PHASES, type Phase } from "../../app/domain/vocabulary";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { actorFor, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -25,7 +25,7 @@ const AT = new Date();
 let rollup: Rollup;
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
+  server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD });
   db = openDatabase(file);
   for (const email of ["lead@demo.test", "exec@demo.test", "eng.kok@demo.test", "security@demo.test"]) {
     cookies[email] = await signInOverHttp(server.url, email);

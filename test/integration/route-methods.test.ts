@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { root } from "../../scripts/build";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv, useAsProcessDatabase } from "../support/database";
 import { send } from "../support/http";
 import { TEST_PASSWORD } from "../support/people";
 import { loadRouteModules, patternOf, segmentsOf, type RouteModule, type Segment } from "../support/routes";
@@ -20,7 +20,7 @@ import { firstConduitId } from "../support/plants";
 const dir = tempDir();
 const file = path.join(dir, "tracker.db");
 // Route modules are imported to read their exports; anything they open is this test's database.
-process.env.DATABASE_PATH = file;
+useAsProcessDatabase(file);
 
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"];
 
@@ -30,7 +30,7 @@ let modules: RouteModule[];
 let conduitId: number;
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
+  server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD });
   db = openDatabase(file);
   modules = await loadRouteModules();
   conduitId = await firstConduitId(db, "DAY");
@@ -135,7 +135,7 @@ describe("methods that are not answered", () => {
 
   it("a DELETE, PUT or PATCH to the API records nothing, though its body would be a valid POST", async () => {
     const created = await runScript("scripts/token-create.ts", ["--role", "program_lead", "--name", "methods"], {
-      DATABASE_PATH: file,
+      ...databaseEnv(file),
     });
     const token = created.stdout.trim().split("\n").at(-1)!;
     const count = async (table: "observation" | "alert_wiring") =>

@@ -4,7 +4,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { root, serverBuildPath } from "../../scripts/build";
 import { runStart, startServer, type RunningServer } from "../support/server";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 
 // The real `npm start` entry point: build, migrate, seed, serve, over HTTP.
@@ -110,7 +110,7 @@ describe("npm start with a bad database path", () => {
   it("stops with one sentence naming a file that is not a database", async () => {
     const file = path.join(dir, "notes.db");
     fs.writeFileSync(file, "meeting notes, definitely not SQLite ".repeat(100));
-    const { code, output } = await runStart({ DATABASE_PATH: file });
+    const { code, output } = await runStart({ ...databaseEnv(file) });
     assert.equal(code, 1);
     assert.equal(output.trim(), `Cannot use the database at ${file}: file is not a database.`);
   });
@@ -119,7 +119,7 @@ describe("npm start with a bad database path", () => {
     const blocker = path.join(dir, "plain-file");
     fs.writeFileSync(blocker, "");
     const file = path.join(blocker, "tracker.db");
-    const { code, output } = await runStart({ DATABASE_PATH: file });
+    const { code, output } = await runStart({ ...databaseEnv(file) });
     assert.equal(code, 1);
     assert.match(
       output.trim(),
@@ -132,7 +132,7 @@ describe("npm start with several workers", () => {
   it("serves from every worker on one port, signed-in sessions included, and stops them all", async () => {
     const dir = tempDir();
     const file = path.join(dir, "tracker.db");
-    const cluster = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD, WEB_CONCURRENCY: "2" });
+    const cluster = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD, WEB_CONCURRENCY: "2" });
     try {
       assert.match(cluster.output(), /serving http:\/\/localhost:\d+ \(database .*; 2 workers\)/);
       const cookie = await signInOverHttp(cluster.url, "lead@demo.test");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { pruneSignInRecords } from "../../app/models/sessions.server";
 import type { DB } from "../../app/utils/db.server";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { createTestDatabase, type TestDatabase, databaseEnv } from "../support/database";
 import { createPerson, TEST_PASSWORD } from "../support/people";
 import { startServer } from "../support/server";
 
@@ -85,7 +85,7 @@ describe("the server", () => {
     const person = await createPerson(db, { email: "returning@demo.test", role: "executive" });
     await session(db, person, "returning-old", 24 * 10);
     await session(db, person, "returning-new", 24 * 2);
-    const server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
+    const server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD });
     await server.stop();
     const left = await remaining(db);
     assert.ok(!left.attempts.includes("long-ago@demo.test"), "an attempt of three days ago is gone");

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { openDatabase, type DB } from "../../app/utils/db.server";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 import { firstConduitId } from "../support/plants";
@@ -19,7 +19,7 @@ let conduitPath: string;
 let conduitId: number;
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
+  server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD });
   db = openDatabase(file);
   for (const email of [
     "lead@demo.test",

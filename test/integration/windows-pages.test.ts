@@ -4,7 +4,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DateTime } from "luxon";
 import { closeDb, openDatabase, type DB } from "../../app/utils/db.server";
-import { tempDir } from "../support/database";
+import { tempDir, databaseEnv } from "../support/database";
 import { getPage, postForm, words, type PageReply } from "../support/pages";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
@@ -56,7 +56,7 @@ async function windowId(title: string): Promise<number> {
 }
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: file, DEMO_PASSWORD: TEST_PASSWORD });
+  server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD });
   db = openDatabase(file);
   for (const email of ["eng.day@demo.test", "eng.kok@demo.test", "exec@demo.test", "lead@demo.test"]) {
     cookies[email] = await signInOverHttp(server.url, email);

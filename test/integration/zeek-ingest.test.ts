@@ -8,7 +8,7 @@ import { ingestConnRecords } from "../../app/models/evidence.server";
 import { readinessOf } from "../../app/http/readiness-cache.server";
 import { systemActor } from "../../app/utils/actor";
 import { ActError } from "../../app/utils/errors";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { createTestDatabase, type TestDatabase, databaseEnv } from "../support/database";
 import { root } from "../../scripts/build";
 import { runScript } from "../support/server";
 import { insertCutOverConduit, insertPlant, insertZone } from "../support/plants";
@@ -131,7 +131,7 @@ describe("Zeek ingest of the real 4sics log", () => {
     const t2 = await createTestDatabase();
     try {
       await seedPlant(t2.db, "LAB", [{ protocol: "tcp", port: 102 }]);
-      const env = { DATABASE_PATH: t2.file };
+      const env = { ...databaseEnv(t2.file) };
       const dry = await runScript("scripts/ingest-zeek.ts", ["--plant", "LAB", "--dry-run", "--json", FIXTURE], env);
       assert.equal(dry.status, 0, dry.stderr);
       const doc = JSON.parse(dry.stdout) as { files: { summary: { days: { connections: number }[] } }[] };
@@ -293,7 +293,7 @@ describe("a truncated gzip", () => {
       const whole = zlib.gzipSync(fs.readFileSync(FIXTURE));
       const cut = path.join(t.dir, "conn.log.gz");
       fs.writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
-      const env = { DATABASE_PATH: t.file };
+      const env = { ...databaseEnv(t.file) };
       const result = await runScript("scripts/ingest-zeek.ts", ["--plant", "LAB", cut], env);
       assert.equal(result.status, 1, result.stdout);
       assert.match(result.stderr, /truncated or corrupt after line \d+; nothing of it was written/);
@@ -330,7 +330,7 @@ describe("files that would fill the memory", () => {
     const file = path.join(t.dir, name);
     fs.writeFileSync(file, content);
     const result = await runScript("scripts/ingest-zeek.ts", ["--plant", "LAB", ...extra, file], {
-      DATABASE_PATH: t.file,
+      ...databaseEnv(t.file),
     });
     assert.equal(result.status, 1, result.stdout);
     assert.equal(result.stdout, "");

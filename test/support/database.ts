@@ -2,29 +2,94 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
+import pg from "pg";
 import { migrateToLatest } from "../../db/migrate";
 import type { Database } from "../../db/schema";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 
+// The suite's databases. TEST_BACKEND=postgres (set by `npm test` for its PostgreSQL run) gives each test a fresh
+// PostgreSQL database on the server TEST_DATABASE_URL names, created for it and dropped after; otherwise each test
+// has a SQLite file in a fresh temporary folder. Both are brought up by the real migrations.
+
+export type TestBackend = "sqlite" | "postgres";
+
+export const testBackend: TestBackend = process.env.TEST_BACKEND === "postgres" ? "postgres" : "sqlite";
+
+/** The PostgreSQL server the suite creates its databases on (its own database is only connected to). */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
+
 export interface TestDatabase {
   db: DB;
+  /** Where the database is: a SQLite file's path, or a PostgreSQL URL; what openDatabase takes. */
   file: string;
+  /** A temporary folder for the test's other files (logs, exports), removed with the database. */
   dir: string;
+  /** The environment that points a server or a command at this database. */
+  env: Record<string, string>;
   cleanup(): Promise<void>;
 }
 
-/** A real SQLite file in a fresh temporary folder, brought up by the real migrations. */
+/** The environment that points a server or a command at the database `target` (a file or a PostgreSQL URL). */
+export function databaseEnv(target: string): Record<string, string> {
+  return /^postgres(ql)?:\/\//.test(target) ? { DATABASE_URL: target } : { DATABASE_PATH: target };
+}
+
+/** Makes `target` this test process's own database, as DATABASE_PATH or DATABASE_URL would for a command. */
+export function useAsProcessDatabase(target: string): void {
+  delete process.env.DATABASE_PATH;
+  delete process.env.DATABASE_URL;
+  Object.assign(process.env, databaseEnv(target));
+}
+
+let created = 0;
+
+/** The URL of database `name` on the suite's PostgreSQL server. */
+function databaseUrl(name: string): string {
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new empty PostgreSQL database on the suite's server, named after this run and process. */
+async function createPostgresDatabase(): Promise<string> {
+  const prefix = process.env.TEST_DATABASE_PREFIX || "tracker_test_";
+  const name = `${prefix}${process.pid}_${++created}_${Date.now().toString(36)}`;
+  await onServer((client) => client.query(`create database "${name}"`));
+  return name;
+}
+
+export async function dropPostgresDatabase(name: string): Promise<void> {
+  await onServer((client) => client.query(`drop database if exists "${name}" with (force)`));
+}
+
+/**
+ * A real database for one test, brought up by the real migrations: a SQLite file in a fresh temporary folder, or
+ * (TEST_BACKEND=postgres) a fresh PostgreSQL database dropped again by cleanup.
+ */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracker-test-"));
-  const file = path.join(dir, "tracker.db");
+  const name = testBackend === "postgres" ? await createPostgresDatabase() : undefined;
+  const file = name ? databaseUrl(name) : path.join(dir, "tracker.db");
   const db = openDatabase(file);
   await migrateToLatest(db);
   return {
     db,
     file,
     dir,
+    env: databaseEnv(file),
     async cleanup() {
       await db.destroy();
+      if (name) await dropPostgresDatabase(name);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
-import { createTestDatabase, type TestDatabase } from "./database";
+import { createTestDatabase, type TestDatabase, databaseEnv } from "./database";
 import { createPerson, signInOverHttp } from "./people";
 import { startServer, type RunningServer } from "./server";
 
@@ -108,7 +108,7 @@ export function useNotificationSite(): void {
     person.lead = await createPerson(test.db, { email: "lead@pages.test", role: "program_lead" });
     person.exec = await createPerson(test.db, { email: "exec@pages.test", role: "executive" });
     person.admin = await createPerson(test.db, { email: "admin@pages.test", role: "admin" });
-    server = await startServer({ DATABASE_PATH: test.file });
+    server = await startServer({ ...databaseEnv(test.file) });
     for (const [key, email] of [
       ["engA", "eng.a@pages.test"],
       ["engB", "eng.b@pages.test"],
