@@ -67,3 +67,10 @@ export function joinedText(db: Dialected, value: Expression<unknown>, separator 
     ? sql<string | null>`string_agg(cast(${value} as text), ${sql.lit(separator)})`
     : sql<string | null>`group_concat(${value}, ${sql.lit(separator)})`;
 }
+
+/** The Monday (UTC, "YYYY-MM-DD") of the week holding an instant kept as UTC ISO-8601 text. */
+export function weekOf(db: Dialected, instant: Expression<string>): RawBuilder<string> {
+  return isPostgres(db)
+    ? sql<string>`to_char(date_trunc('week', cast(substr(${instant}, 1, 10) as date)), 'YYYY-MM-DD')`
+    : sql<string>`date(${instant}, 'weekday 0', '-6 days')`;
+}

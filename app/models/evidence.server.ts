@@ -579,9 +579,7 @@ async function startIngest(
         tx,
         sql.ref("flow_tuple.first_day"),
         sql.ref("excluded.first_day")
-      )}`.execute(
-      tx
-    );
+      )}`.execute(tx);
 
     const days: DayFigures[] = [];
     for (const [conduitId, touchedDays] of touched) {

@@ -127,7 +127,7 @@ async function listStagedHosts(
       from asset a join plant p on p.id = a.plant_id
       where a.status = 'staged' and a.triage is distinct from 'transient' ${escalatedOnly}
         and a.plant_id in (${sql.join([...plantIds])})
-    ) where n <= 5
+    ) as ranked where n <= 5
     order by code, n`.execute(db);
   const byPlant = new Map<number, StagedHosts>();
   for (const r of rows) {
@@ -260,7 +260,11 @@ async function listPlantTargets(db: Executor, plants: readonly QueuePlant[], now
         .select(joinedText(db, sql.ref("g.phase")).as("phases"))
         .as("passed"),
     ])
-    .where("p.id", "in", plants.map((p) => p.id))
+    .where(
+      "p.id",
+      "in",
+      plants.map((p) => p.id)
+    )
     .orderBy("p.code")
     .execute();
   return rows.map((r) => ({

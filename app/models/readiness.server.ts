@@ -89,8 +89,8 @@ async function assetFacts(db: Executor, plantIds: number[]) {
         select plant_id, id, name, 'unplaced' from asset where zone_id is null and triage is distinct from 'transient' and plant_id in (${sql.join(
           plantIds
         )})
-      )
-    ) where n <= ${EXAMPLES}`.execute(db);
+      ) as problems
+    ) as ranked where n <= ${EXAMPLES}`.execute(db);
   const activeScans = await db
     .selectFrom("asset")
     .select(["plant_id", "id", "name", "discovered_at"])
@@ -146,7 +146,7 @@ async function unzonedAddressesOf(
         select plant_id, id, name, ip, count(*) over (partition by plant_id) as total,
           row_number() over (partition by plant_id order by name) as n
         from asset where ip is not null and triage is distinct from 'transient' and plant_id in (${sql.join(unranged)})
-      ) where n <= ${EXAMPLES}`.execute(db);
+      ) as ranked where n <= ${EXAMPLES}`.execute(db);
     for (const row of rows.rows) {
       const entry = result.get(row.plant_id) ?? { count: Number(row.total), examples: [] };
       entry.examples.push({ type: "asset", id: row.id, label: `${row.name} (${row.ip})` });

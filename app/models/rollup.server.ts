@@ -24,7 +24,7 @@ import { PLANT_HEADING_COLUMNS, plantHeading } from "~/models/plants.server";
 import { signoffPartsSql } from "~/models/signoff-gaps.server";
 import { windowSpanOf } from "~/models/window-facts.server";
 import { computeReadinessOf } from "~/models/readiness.server";
-import { joinedText, type Executor } from "~/utils/db.server";
+import { joinedText, weekOf, type Executor } from "~/utils/db.server";
 
 // The program rollup behind /dashboard, /plants, /api/rollup and the plant rollup CSV. Every figure is
 // aggregated in SQL (one query per kind of fact for all plants) and readiness comes from one readinessOf call.
@@ -132,7 +132,7 @@ export async function computeRollup(
         from outage_window w join plant p on p.id = w.plant_id
         where w.kind = 'scheduled_outage' and w.status in ('planned', 'confirmed') and w.ends_at > ${at}
           and w.plant_id in (${sql.join(ids)})
-      ) where n = 1`.execute(db),
+      ) as ranked where n = 1`.execute(db),
     sql<WindowRow>`
       select w.id, p.code as plant_code, p.name as plant_name, w.title, w.kind, w.status, w.starts_at, w.ends_at,
         w.time_zone
@@ -151,15 +151,15 @@ export async function computeRollup(
       changed_at: string | null;
     }>`
       select plant_id, subject_type, subject_id, part, status, changed_at
-      from (${signoffPartsSql(ids)})
+      from (${signoffPartsSql(ids)}) as parts
       where status != 'signed'`.execute(db),
     // Gate passes per phase per ISO week, and plants joining the program per ISO week (the scope line).
     sql<{ week: string; series: string; count: number }>`
-      select date(passed_at, 'weekday 0', '-6 days') as week, phase as series, count(*) as count
+      select ${weekOf(db, sql.ref("passed_at"))} as week, phase as series, count(*) as count
       from gate_pass where plant_id in (${sql.join(ids)}) and passed_at <= ${at}
       group by week, phase
       union all
-      select date(created_at, 'weekday 0', '-6 days') as week, 'scope' as series, count(*) as count
+      select ${weekOf(db, sql.ref("created_at"))} as week, 'scope' as series, count(*) as count
       from plant where id in (${sql.join(ids)}) and created_at <= ${at}
       group by week`.execute(db),
     // Each conduit's two owners, by name: who must act on a conduit that holds its plant back.

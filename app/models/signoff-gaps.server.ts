@@ -78,7 +78,7 @@ export async function listSignoffGaps(db: Executor, plantIds: readonly number[])
     status: SignoffGap["status"];
   }>`select * from (${signoffPartsSql(
     plantIds
-  )}) where status != 'signed' order by plant_id, subject_type, subject_name, part`.execute(db);
+  )}) as parts where status != 'signed' order by plant_id, subject_type, subject_name, part`.execute(db);
   return rows.map((r) => ({
     plantId: r.plant_id,
     subjectType: r.subject_type,

@@ -98,7 +98,7 @@ export async function listStagedHosts(
 }
 
 /** A violation needs looking at: never acknowledged, or seen again since it was. */
-const OPEN_VIOLATION = sql<number>`(v.acknowledged_at is null or v.last_seen > v.acknowledged_at)`;
+const OPEN_VIOLATION = sql<number>`case when v.acknowledged_at is null or v.last_seen > v.acknowledged_at then 1 else 0 end`;
 
 /** Wrong flows per conduit of the plant (or of several), all and still open, counted without reading them. */
 export async function countViolations(

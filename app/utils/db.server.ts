@@ -6,7 +6,7 @@ import pg from "pg";
 import { TrackerPostgresQueryCompiler } from "../../db/backend";
 import type { Database } from "../../db/schema";
 
-export { backendOf, isPostgres, joinedText, smaller, type Backend } from "../../db/backend";
+export { backendOf, isPostgres, joinedText, smaller, weekOf, type Backend } from "../../db/backend";
 
 export type DB = Kysely<Database>;
 /** What repository functions take, so one business act can run inside one transaction. */

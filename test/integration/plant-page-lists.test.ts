@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { sql } from "kysely";
+import type { Insertable } from "kysely";
+import type { Database } from "../../db/schema";
 import { createTestDatabase, type TestDatabase, databaseEnv } from "../support/database";
 import { createPerson, signInOverHttp } from "../support/people";
 import { insertConduit, insertPlant, insertZone } from "../support/plants";
@@ -34,6 +35,22 @@ async function page(query = ""): Promise<{ status: number; html: string }> {
   return { status: response.status, html: (await response.text()).replaceAll("<!-- -->", "") };
 }
 
+/** What a flood of spoofed sources leaves behind, written in bulk: the page's reading of it is under test here. */
+async function insertInBatches<T extends "asset" | "policy_violation">(
+  db: TestDatabase["db"],
+  table: T,
+  rows: Insertable<Database[T]>[]
+): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    for (let from = 0; from < rows.length; from += 1000) {
+      await tx
+        .insertInto(table)
+        .values(rows.slice(from, from + 1000) as never)
+        .execute();
+    }
+  });
+}
+
 before(async () => {
   t = await createTestDatabase();
   const { db } = t;
@@ -43,26 +60,48 @@ before(async () => {
   const now = new Date().toISOString();
   const conduitId = await insertConduit(db, plantId, "HMI-PLC", { a: hmi, b: plc });
   const lead = await createPerson(db, { email: "lead@lists.test", role: "program_lead" });
-  // What a flood of spoofed sources leaves behind, written in bulk: the page's reading of it is under test here.
-  await sql`
-    with recursive n(i) as (select 1 union all select i + 1 from n where i < ${HOSTS + TRANSIENT})
-    insert into asset (plant_id, name, ip, kind, status, discovery_source, discovered_at, created_at, updated_at,
-                       triage, triage_note, triaged_by, triaged_at)
-    select ${plantId}, 'host-' || i, '2001:db8::' || printf('%x', i), null, 'staged', 'zeek',
-           printf('2026-11-01T00:00:%02d.%03dZ', (i / 1000) % 60, i % 1000), ${now}, ${now},
-           case when i > ${HOSTS} then 'transient' end, case when i > ${HOSTS} then 'Vendor laptop' end,
-           case when i > ${HOSTS} then ${lead} end, case when i > ${HOSTS} then ${now} end
-    from n`.execute(db);
-  await sql`
-    with recursive n(i) as (select 1 union all select i + 1 from n where i < ${VIOLATIONS})
-    insert into policy_violation (conduit_id, tuple, first_seen, last_seen, count, acknowledged_by, acknowledged_at,
-                                  acknowledged_note)
-    select ${conduitId}, '2001:db8::' || printf('%x', i) || '|10.20.1.5|tcp|502', '2026-11-01T00:00:00.000Z',
-           '2026-11-02T00:00:00.000Z', 1,
-           case when i <= ${ACKNOWLEDGED} then ${lead} end,
-           case when i <= ${ACKNOWLEDGED} then '2026-11-03T00:00:00.000Z' end,
-           case when i <= ${ACKNOWLEDGED} then 'Scanner of the PM visit' end
-    from n`.execute(db);
+  const numbers = (count: number) => Array.from({ length: count }, (_, k) => k + 1);
+  const pad = (n: number, width: number) => String(n).padStart(width, "0");
+  const hostIp = (i: number) => `2001:db8::${i.toString(16)}`;
+  await insertInBatches(
+    db,
+    "asset",
+    numbers(HOSTS + TRANSIENT).map((i) => {
+      const transient = i > HOSTS;
+      return {
+        plant_id: plantId,
+        name: `host-${i}`,
+        ip: hostIp(i),
+        kind: null,
+        status: "staged" as const,
+        discovery_source: "zeek_ingest" as const,
+        discovered_at: `2026-11-01T00:00:${pad(Math.floor(i / 1000) % 60, 2)}.${pad(i % 1000, 3)}Z`,
+        created_at: now,
+        updated_at: now,
+        triage: transient ? ("transient" as const) : null,
+        triage_note: transient ? "Vendor laptop" : null,
+        triaged_by: transient ? lead : null,
+        triaged_at: transient ? now : null,
+      };
+    })
+  );
+  await insertInBatches(
+    db,
+    "policy_violation",
+    numbers(VIOLATIONS).map((i) => {
+      const acknowledged = i <= ACKNOWLEDGED;
+      return {
+        conduit_id: conduitId,
+        tuple: `${hostIp(i)}|10.20.1.5|tcp|502`,
+        first_seen: "2026-11-01T00:00:00.000Z",
+        last_seen: "2026-11-02T00:00:00.000Z",
+        count: 1,
+        acknowledged_by: acknowledged ? lead : null,
+        acknowledged_at: acknowledged ? "2026-11-03T00:00:00.000Z" : null,
+        acknowledged_note: acknowledged ? "Scanner of the PM visit" : null,
+      };
+    })
+  );
   server = await startServer({ ...databaseEnv(t.file) });
   cookie = await signInOverHttp(server.url, "lead@lists.test");
 });
