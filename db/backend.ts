@@ -74,3 +74,18 @@ export function weekOf(db: Dialected, instant: Expression<string>): RawBuilder<s
     ? sql<string>`to_char(date_trunc('week', cast(substr(${instant}, 1, 10) as date)), 'YYYY-MM-DD')`
     : sql<string>`date(${instant}, 'weekday 0', '-6 days')`;
 }
+
+/** The tables the application owns, by name: everything but the engine's own and the migrations' bookkeeping. */
+export async function applicationTables(db: Dialected & Pick<Kysely<any>, "executeQuery">): Promise<string[]> {
+  const query = isPostgres(db)
+    ? sql<{ name: string }>`
+      select table_name as name from information_schema.tables
+      where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like 'kysely\\_%'
+      order by table_name collate "C"`
+    : sql<{ name: string }>`
+      select name from sqlite_master
+      where type = 'table' and name not like 'sqlite\\_%' escape '\\' and name not like 'kysely\\_%' escape '\\'
+      order by name`;
+  const { rows } = await query.execute(db as Kysely<any>);
+  return rows.map((row) => row.name);
+}

@@ -8,7 +8,7 @@ import { systemActor } from "../app/utils/actor";
 import { databasePath, openDatabase } from "../app/utils/db.server";
 
 // `npm run program:import -- FILE [--replace]`: loads a program file (docs/program-format.md) into the database
-// at DATABASE_PATH, in one transaction. A file with any error is refused whole, every error listed by its JSON
+// in the database (DATABASE_URL, else DATABASE_PATH), in one transaction. A file with any error is refused whole, every error listed by its JSON
 // path, before the database is even opened. --replace deletes the current program first (the audit trail stays).
 
 const USAGE = "Usage: npm run program:import -- FILE [--replace]";
@@ -64,7 +64,7 @@ async function main(): Promise<number> {
   }
 
   const target = databasePath();
-  const db = openDatabase(target);
+  const db = openDatabase();
   try {
     await migrateToLatest(db);
     const started = performance.now();

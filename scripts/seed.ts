@@ -1,9 +1,9 @@
-import { sql, type Transaction } from "kysely";
+import { sql } from "kysely";
 import { migrateToLatest } from "../db/migrate";
-import type { Database } from "../db/schema";
 import { DEFAULT_SEED } from "../db/seed/demo-program";
 import { printDemoAccounts, seedDemo } from "./demo";
 import { databasePath, isPostgres, openDatabase, type DB } from "../app/utils/db.server";
+import { applicationTables } from "../db/backend";
 
 // `npm run seed`: migrate the database at DATABASE_PATH and seed the demo program into it.
 //   --reset    empty every table first (one transaction), then seed
@@ -34,22 +34,6 @@ function parseArgs(args: readonly string[]): Options {
     }
   }
   return options;
-}
-
-/** Tables the application owns: everything but SQLite's own and Kysely's migration bookkeeping. */
-async function applicationTables(db: DB | Transaction<Database>): Promise<string[]> {
-  if (isPostgres(db)) {
-    const { rows } = await sql<{ name: string }>`
-      select table_name as name from information_schema.tables
-      where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like 'kysely\\_%'
-      order by table_name collate "C"`.execute(db);
-    return rows.map((row) => row.name);
-  }
-  const { rows } = await sql<{ name: string }>`
-    select name from sqlite_master
-    where type = 'table' and name not like 'sqlite\\_%' escape '\\' and name not like 'kysely\\_%' escape '\\'
-    order by name`.execute(db);
-  return rows.map((row) => row.name);
 }
 
 /**

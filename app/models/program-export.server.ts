@@ -1,6 +1,7 @@
 import { targetsOf } from "~/domain/phase";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
+import { readSnapshot } from "~/utils/db.server";
 import { epochStarts, type CutoverFact } from "~/domain/baseline";
 import type { AllowedFlow } from "~/domain/conduits";
 import {
@@ -29,7 +30,7 @@ class ProgramExportError extends Error {}
 
 export async function exportProgram(db: Kysely<Database>, options: { exportedAt: Date }): Promise<ProgramFile> {
   const exportedAt = options.exportedAt.toISOString();
-  return db.transaction().execute((tx) => readProgram(tx, exportedAt));
+  return readSnapshot(db, (tx) => readProgram(tx, exportedAt));
 }
 
 function must<K, V>(map: ReadonlyMap<K, V>, key: K, what: string): V {

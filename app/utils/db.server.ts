@@ -1,7 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type Dialect, type Transaction } from "kysely";
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type Dialect,
+  type Transaction,
+  type TransactionSettings,
+} from "kysely";
 import pg from "pg";
 import { TrackerPostgresQueryCompiler } from "../../db/backend";
 import type { Database } from "../../db/schema";
@@ -37,7 +45,10 @@ export function databaseTarget(env: NodeJS.ProcessEnv = process.env): string {
   if (url) {
     if (!isPostgresUrl(url))
       throw new DatabaseOpenError(
-        `DATABASE_URL must be a postgres:// or postgresql:// URL, not “${url.slice(0, 80)}”; for SQLite set DATABASE_PATH.`
+        `DATABASE_URL must be a postgres:// or postgresql:// URL, not “${url.slice(
+          0,
+          80
+        )}”; for SQLite set DATABASE_PATH.`
       );
     return url;
   }
@@ -148,8 +159,9 @@ function immediateTransactions(base: SqliteDialect): Dialect {
     createIntrospector: (db) => base.createIntrospector(db),
     createDriver: () => {
       const driver = base.createDriver();
-      driver.beginTransaction = async (connection) => {
-        await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+      driver.beginTransaction = async (connection, settings) => {
+        // A read-only transaction (readSnapshot) is a deferred one: a snapshot of the database, taking no lock.
+        await connection.executeQuery(CompiledQuery.raw(isReadOnly(settings) ? "begin" : "begin immediate"));
       };
       return driver;
     },
@@ -197,7 +209,11 @@ function openPostgres(url: string): DB {
  * decides on what another act is changing at the same moment: no lost update, and a stale form's revision is a 409.
  */
 function serializedTransactions(driver: ReturnType<PostgresDialect["createDriver"]>, busyMs: number) {
-  driver.beginTransaction = async (connection) => {
+  driver.beginTransaction = async (connection, settings) => {
+    if (isReadOnly(settings)) {
+      await connection.executeQuery(CompiledQuery.raw("begin isolation level repeatable read, read only"));
+      return;
+    }
     await connection.executeQuery(
       CompiledQuery.raw(
         `begin; set local lock_timeout = ${busyMs > 0 ? busyMs : 1}; select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`
@@ -205,6 +221,19 @@ function serializedTransactions(driver: ReturnType<PostgresDialect["createDriver
     );
   };
   return driver;
+}
+
+function isReadOnly(settings: TransactionSettings): boolean {
+  return settings.accessMode === "read only";
+}
+
+/**
+ * Runs `work` on one consistent snapshot of the database that writes nothing and holds back no act: what a long read
+ * (a program export) uses so that it sees the program as one moment left it. On SQLite a deferred transaction (WAL
+ * readers never block the writer); on PostgreSQL REPEATABLE READ, READ ONLY, without the acts' lock.
+ */
+export function readSnapshot<T>(db: DB, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.transaction().setAccessMode("read only").execute(work);
 }
 
 /**
@@ -216,7 +245,28 @@ export async function checkDatabase(db: DB, target: string = databaseTarget()): 
     await db.executeQuery(CompiledQuery.raw("select 1"));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new DatabaseOpenError(`Cannot use the database at ${describeDatabase(target)}: ${reason.replace(/\.$/, "")}.`);
+    throw new DatabaseOpenError(
+      `Cannot use the database at ${describeDatabase(target)}: ${reason.replace(/\.$/, "")}.`
+    );
+  }
+}
+
+/**
+ * Why the database `target` names cannot be read, in one sentence, or null when it is there: for a command that
+ * must not create an empty SQLite file at a mistyped path and then report on nothing, nor stack-trace on a
+ * PostgreSQL server that does not answer.
+ */
+export async function missingDatabase(target: string = databaseTarget()): Promise<string | null> {
+  if (!isPostgresUrl(target))
+    return fs.existsSync(target) ? null : `Cannot use the database at ${target}: no such file.`;
+  const db = openDatabase(target);
+  try {
+    await checkDatabase(db, target);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await db.destroy();
   }
 }
 

@@ -1,27 +1,29 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { sha256 } from "../../app/utils/crypto.server";
-import { tempDir } from "../support/database";
+import { emptyDatabase, tempDir, type EmptyDatabase } from "../support/database";
 import { createPerson, signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 
 // Sign-in, sessions and request forgery, through the real server over HTTP.
 
 const dir = tempDir();
+let database: EmptyDatabase;
 let server: RunningServer;
 let db: DB;
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: path.join(dir, "tracker.db"), DEMO_PASSWORD: TEST_PASSWORD });
-  db = openDatabase(path.join(dir, "tracker.db"));
+  database = await emptyDatabase(dir);
+  server = await startServer({ ...database.env, DEMO_PASSWORD: TEST_PASSWORD });
+  db = openDatabase(database.target);
 });
 
 after(async () => {
   await db?.destroy();
   await server?.stop();
+  await database?.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { applicationTables } from "../../db/backend";
 import { sql } from "kysely";
 import { epochStartFor } from "../../app/domain/baseline";
 import { DERIVED_HASH, type ProgramFile } from "../../app/domain/program-file";
@@ -49,12 +50,8 @@ async function seeded(): Promise<TestDatabase> {
 
 /** Rows of every application table, the audit trail included. */
 async function rowCounts(db: DB): Promise<Record<string, number>> {
-  const { rows: tables } = await sql<{ name: string }>`
-    select name from sqlite_master
-    where type = 'table' and name not like 'sqlite\\_%' escape '\\' and name not like 'kysely\\_%' escape '\\'
-    order by name`.execute(db);
   const counts: Record<string, number> = {};
-  for (const { name } of tables) {
+  for (const name of await applicationTables(db)) {
     const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(name)}`.execute(db);
     counts[name] = Number(rows[0]?.n ?? 0);
   }

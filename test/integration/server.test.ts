@@ -4,17 +4,19 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { root, serverBuildPath } from "../../scripts/build";
 import { runStart, startServer, type RunningServer } from "../support/server";
-import { tempDir, databaseEnv } from "../support/database";
+import { emptyDatabase, tempDir, databaseEnv, type EmptyDatabase } from "../support/database";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 
 // The real `npm start` entry point: build, migrate, seed, serve, over HTTP.
 
 const dir = tempDir();
+let database: EmptyDatabase;
 let server: RunningServer;
 let lead: string;
 
 before(async () => {
-  server = await startServer({ DATABASE_PATH: path.join(dir, "tracker.db"), DEMO_PASSWORD: TEST_PASSWORD });
+  database = await emptyDatabase(dir);
+  server = await startServer({ ...database.env, DEMO_PASSWORD: TEST_PASSWORD });
   lead = await signInOverHttp(server.url, "lead@demo.test");
 });
 
@@ -22,6 +24,7 @@ const get = (url: string) => fetch(url, { headers: { Cookie: lead }, redirect: "
 
 after(async () => {
   await server?.stop();
+  await database?.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

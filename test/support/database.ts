@@ -113,3 +113,24 @@ export async function windowWriteCounts(db: DB): Promise<{ windows: number; chan
     audit: await countRows(db, "audit_event"),
   };
 }
+
+export interface EmptyDatabase {
+  /** A SQLite file's path not yet created, or a PostgreSQL URL of an empty database. */
+  target: string;
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+/**
+ * An empty database of the suite's backend, for what `npm start` does with one (migrate and seed): a path in `dir`
+ * that does not exist yet, or a new PostgreSQL database.
+ */
+export async function emptyDatabase(dir: string, fileName = "tracker.db"): Promise<EmptyDatabase> {
+  if (testBackend === "sqlite") {
+    const target = path.join(dir, fileName);
+    return { target, env: databaseEnv(target), drop: async () => fs.rmSync(target, { force: true }) };
+  }
+  const name = await createPostgresDatabase();
+  const target = databaseUrl(name);
+  return { target, env: databaseEnv(target), drop: () => dropPostgresDatabase(name) };
+}
