@@ -6,9 +6,9 @@ import { isInstant } from "../app/domain/program-file";
 import { countProgram, describeCounts, serializeProgram } from "../app/domain/program-file-writing";
 import { formatErrors, validateProgramFile } from "../app/domain/program-file-reading";
 import { exportProgram } from "../app/models/program-export.server";
-import { databasePath, openDatabase } from "../app/utils/db.server";
+import { databasePath, databaseTarget, isPostgresUrl, openDatabase } from "../app/utils/db.server";
 
-// `npm run program:export -- [--out FILE] [--exported-at INSTANT]`: the whole program at DATABASE_PATH as one
+// `npm run program:export -- [--out FILE] [--exported-at INSTANT]`: the whole program at DATABASE_URL or DATABASE_PATH as one
 // program file (docs/program-format.md). Without --out the file goes to stdout and nothing else does.
 // --exported-at fixes the one field that changes from run to run, for byte-identical exports.
 
@@ -48,12 +48,14 @@ function writeAtomically(file: string, text: string): void {
 
 async function main(): Promise<number> {
   const options = readArguments(process.argv.slice(2));
+  const target = databaseTarget();
+  // Shown without a password.
   const file = databasePath();
-  if (!fs.existsSync(file)) {
-    console.error(`There is no database at ${file}; set DATABASE_PATH to the database to export.`);
+  if (!isPostgresUrl(target) && !fs.existsSync(target)) {
+    console.error(`There is no database at ${file}; set DATABASE_PATH (or DATABASE_URL) to the database to export.`);
     return 1;
   }
-  const db = openDatabase(file);
+  const db = openDatabase(target);
   try {
     await migrateToLatest(db);
     const started = performance.now();

@@ -5,10 +5,10 @@ import { describeCounts } from "../app/domain/program-file-writing";
 import { formatErrors, parseJsonText, validateProgramFile } from "../app/domain/program-file-reading";
 import { importProgram } from "../app/models/program-import.server";
 import { systemActor } from "../app/utils/actor";
-import { databasePath, openDatabase } from "../app/utils/db.server";
+import { databasePath, databaseTarget, openDatabase } from "../app/utils/db.server";
 
 // `npm run program:import -- FILE [--replace]`: loads a program file (docs/program-format.md) into the database
-// at DATABASE_PATH, in one transaction. A file with any error is refused whole, every error listed by its JSON
+// at DATABASE_URL or DATABASE_PATH, in one transaction. A file with any error is refused whole, every error listed by its JSON
 // path, before the database is even opened. --replace deletes the current program first (the audit trail stays).
 
 const USAGE = "Usage: npm run program:import -- FILE [--replace]";
@@ -63,8 +63,9 @@ async function main(): Promise<number> {
     return 1;
   }
 
+  // Shown without a password.
   const target = databasePath();
-  const db = openDatabase(target);
+  const db = openDatabase(databaseTarget());
   try {
     await migrateToLatest(db);
     const started = performance.now();
