@@ -6,10 +6,11 @@ import { isInstant } from "../app/domain/program-file";
 import { countProgram, describeCounts, serializeProgram } from "../app/domain/program-file-writing";
 import { formatErrors, validateProgramFile } from "../app/domain/program-file-reading";
 import { exportProgram } from "../app/models/program-export.server";
-import { databasePath, databaseTarget, isPostgresUrl, openDatabase } from "../app/utils/db.server";
+import { checkDatabase, databasePath, databaseTarget, isPostgresUrl, openDatabase } from "../app/utils/db.server";
 
-// `npm run program:export -- [--out FILE] [--exported-at INSTANT]`: the whole program at DATABASE_URL or DATABASE_PATH as one
-// program file (docs/program-format.md). Without --out the file goes to stdout and nothing else does.
+// `npm run program:export -- [--out FILE] [--exported-at INSTANT]`: the whole program in the database (DATABASE_URL,
+// else DATABASE_PATH) as one program file (docs/program-format.md). Without --out the file goes to stdout and nothing
+// else does.
 // --exported-at fixes the one field that changes from run to run, for byte-identical exports.
 
 const USAGE = "Usage: npm run program:export -- [--out FILE] [--exported-at 2026-11-25T15:00:00.000Z]";
@@ -57,6 +58,7 @@ async function main(): Promise<number> {
   }
   const db = openDatabase(target);
   try {
+    await checkDatabase(db, target);
     await migrateToLatest(db);
     const started = performance.now();
     const program = await exportProgram(db, { exportedAt: options.exportedAt });

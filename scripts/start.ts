@@ -217,11 +217,11 @@ async function main() {
   readIntervalMs(process.env.NOTIFY_INTERVAL_MS);
   if (cluster.isWorker) return serve(settings, false);
   process.env.NODE_ENV ??= "production";
-  buildIfNeeded();
-
   const db = getDb();
-  // A database that cannot be reached is named in one line (without its password), not as a driver's stack.
+  // A database that cannot be reached is named in one line (without its password), not as a driver's stack, and
+  // before a build that would only delay saying so.
   await checkDatabase(db);
+  buildIfNeeded();
   await migrateToLatest(db);
   // The demo goes only into an empty database: no plants and no accounts (the seed writes through the importer,
   // which never mixes a program with accounts already there).

@@ -53,6 +53,15 @@ describe("npm run db:migrate on PostgreSQL", () => {
   });
 });
 
+describe("npm run program:export on an unreachable PostgreSQL", () => {
+  it("fails with one line naming the database without its password, writing no file", async () => {
+    const run = await runScript("scripts/program-export.ts", [], { DATABASE_URL: UNREACHABLE });
+    assert.equal(run.status, 1);
+    assert.equal(run.stdout, "", "nothing on stdout, where the file would go");
+    assertOneClearLine(run.stderr, "program:export");
+  });
+});
+
 describe("npm start on an unreachable PostgreSQL", () => {
   it("fails with one line naming the database without its password", async () => {
     const run = await runStart({ DATABASE_URL: UNREACHABLE });
