@@ -6,7 +6,7 @@ import {
   sql,
   type ColumnDefinitionNode,
   type Expression,
-  type Kysely,
+  type QueryExecutorProvider,
   type RawBuilder,
 } from "kysely";
 
@@ -16,11 +16,11 @@ import {
 export type Backend = "sqlite" | "postgres";
 
 /** The engine behind a Kysely instance or one of its transactions. */
-export function backendOf(db: Pick<Kysely<any>, "getExecutor">): Backend {
+function backendOf(db: QueryExecutorProvider): Backend {
   return db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
 }
 
-export function isPostgres(db: Pick<Kysely<any>, "getExecutor">): boolean {
+export function isPostgres(db: QueryExecutorProvider): boolean {
   return backendOf(db) === "postgres";
 }
 
@@ -54,7 +54,7 @@ export class TrackerPostgresQueryCompiler extends PostgresQueryCompiler {
   }
 }
 
-type Dialected = Pick<Kysely<any>, "getExecutor">;
+type Dialected = QueryExecutorProvider;
 
 /** The smaller of two values (SQLite's two-argument `min`, PostgreSQL's `least`). */
 export function smaller<T>(db: Dialected, a: Expression<T>, b: Expression<T>): RawBuilder<T> {
@@ -76,7 +76,7 @@ export function weekOf(db: Dialected, instant: Expression<string>): RawBuilder<s
 }
 
 /** The tables the application owns, by name: everything but the engine's own and the migrations' bookkeeping. */
-export async function applicationTables(db: Dialected & Pick<Kysely<any>, "executeQuery">): Promise<string[]> {
+export async function applicationTables(db: QueryExecutorProvider): Promise<string[]> {
   const query = isPostgres(db)
     ? sql<{ name: string }>`
       select table_name as name from information_schema.tables
@@ -86,6 +86,6 @@ export async function applicationTables(db: Dialected & Pick<Kysely<any>, "execu
       select name from sqlite_master
       where type = 'table' and name not like 'sqlite\\_%' escape '\\' and name not like 'kysely\\_%' escape '\\'
       order by name`;
-  const { rows } = await query.execute(db as Kysely<any>);
+  const { rows } = await query.execute(db);
   return rows.map((row) => row.name);
 }

@@ -1,7 +1,9 @@
 import { migrateToLatest } from "../db/migrate";
-import { closeDb, databasePath, getDb } from "../app/utils/db.server";
+import { checkDatabase, closeDb, databasePath, getDb } from "../app/utils/db.server";
 
 try {
+  // A database that cannot be reached is named in one line (without its password), not as a driver's stack.
+  await checkDatabase(getDb());
   const applied = await migrateToLatest(getDb());
   console.log(
     applied.length === 0
@@ -11,5 +13,6 @@ try {
   await closeDb();
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
+  await closeDb().catch(() => undefined);
   process.exit(1);
 }

@@ -8,8 +8,9 @@ import { formatErrors, validateProgramFile } from "../app/domain/program-file-re
 import { exportProgram } from "../app/models/program-export.server";
 import { databasePath, missingDatabase, openDatabase } from "../app/utils/db.server";
 
-// `npm run program:export -- [--out FILE] [--exported-at INSTANT]`: the whole program of the database (DATABASE_URL, else DATABASE_PATH) as one
-// program file (docs/program-format.md). Without --out the file goes to stdout and nothing else does.
+// `npm run program:export -- [--out FILE] [--exported-at INSTANT]`: the whole program in the database (DATABASE_URL,
+// else DATABASE_PATH) as one program file (docs/program-format.md). Without --out the file goes to stdout and nothing
+// else does.
 // --exported-at fixes the one field that changes from run to run, for byte-identical exports.
 
 const USAGE = "Usage: npm run program:export -- [--out FILE] [--exported-at 2026-11-25T15:00:00.000Z]";
@@ -48,6 +49,7 @@ function writeAtomically(file: string, text: string): void {
 
 async function main(): Promise<number> {
   const options = readArguments(process.argv.slice(2));
+  // Shown without a password.
   const file = databasePath();
   const missing = await missingDatabase();
   if (missing) {

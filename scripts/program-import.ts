@@ -5,11 +5,12 @@ import { describeCounts } from "../app/domain/program-file-writing";
 import { formatErrors, parseJsonText, validateProgramFile } from "../app/domain/program-file-reading";
 import { importProgram } from "../app/models/program-import.server";
 import { systemActor } from "../app/utils/actor";
-import { databasePath, openDatabase } from "../app/utils/db.server";
+import { checkDatabase, databasePath, openDatabase } from "../app/utils/db.server";
 
 // `npm run program:import -- FILE [--replace]`: loads a program file (docs/program-format.md) into the database
-// in the database (DATABASE_URL, else DATABASE_PATH), in one transaction. A file with any error is refused whole, every error listed by its JSON
-// path, before the database is even opened. --replace deletes the current program first (the audit trail stays).
+// (DATABASE_URL, else DATABASE_PATH), in one transaction. A file with any error is refused whole, every error listed
+// by its JSON path, before the database is even opened. --replace deletes the current program first (the audit
+// trail stays).
 
 const USAGE = "Usage: npm run program:import -- FILE [--replace]";
 const MAX_LISTED_ERRORS = 50;
@@ -63,9 +64,11 @@ async function main(): Promise<number> {
     return 1;
   }
 
+  // Shown without a password.
   const target = databasePath();
   const db = openDatabase();
   try {
+    await checkDatabase(db);
     await migrateToLatest(db);
     const started = performance.now();
     const { counts, replaced } = await importProgram(db, validation.program, {

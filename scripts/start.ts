@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { migrateToLatest } from "../db/migrate";
 import { readIntervalMs, startNotificationWorker } from "../app/models/notification-worker.server";
-import { closeDb, databasePath, DatabaseOpenError, getDb } from "../app/utils/db.server";
+import { checkDatabase, closeDb, databasePath, DatabaseOpenError, getDb } from "../app/utils/db.server";
 import { createMailer, readMailSettings } from "../app/utils/mailer.server";
 import { buildIfNeeded, root, serverBuildPath } from "./build";
 import { printDemoAccounts, seedDemo } from "./demo";
@@ -193,19 +193,8 @@ async function supervise(settings: ServerSettings) {
   process.on("SIGTERM", stop);
 }
 
-async function main() {
-  const settings = readSettings();
-  // Refused at start, in one sentence, rather than at the first delivery.
-  readMailSettings();
-  readIntervalMs(process.env.NOTIFY_INTERVAL_MS);
-  if (cluster.isWorker) return serve(settings, false);
-  process.env.NODE_ENV ??= "production";
-  buildIfNeeded();
-
-  const db = getDb();
-  await migrateToLatest(db);
-  // The demo goes only into an empty database: no plants and no accounts (the seed writes through the importer,
-  // which never mixes a program with accounts already there).
+/** Whether the database holds no plants and no accounts. */
+async function isEmpty(db: ReturnType<typeof getDb>): Promise<boolean> {
   const held = await db
     .selectNoFrom((eb) => [
       eb
@@ -218,14 +207,41 @@ async function main() {
         .as("people"),
     ])
     .executeTakeFirstOrThrow();
-  if (Number(held.plants) === 0 && Number(held.people) === 0) {
-    const summary = await seedDemo(db);
-    console.log(
-      `Seeded the demo program into ${databasePath()}: ${summary.plants} plants, ${summary.assets.toLocaleString(
-        "en-US"
-      )} assets, ${summary.people} people.`
-    );
-    printDemoAccounts(summary);
+  return Number(held.plants) === 0 && Number(held.people) === 0;
+}
+
+async function main() {
+  const settings = readSettings();
+  // Refused at start, in one sentence, rather than at the first delivery.
+  readMailSettings();
+  readIntervalMs(process.env.NOTIFY_INTERVAL_MS);
+  if (cluster.isWorker) return serve(settings, false);
+  process.env.NODE_ENV ??= "production";
+  const db = getDb();
+  // A database that cannot be reached is named in one line (without its password), not as a driver's stack, and
+  // before a build that would only delay saying so.
+  await checkDatabase(db);
+  buildIfNeeded();
+  await migrateToLatest(db);
+  // The demo goes only into an empty database: no plants and no accounts (the seed writes through the importer,
+  // which never mixes a program with accounts already there).
+  if (await isEmpty(db)) {
+    let summary: Awaited<ReturnType<typeof seedDemo>> | null = null;
+    try {
+      summary = await seedDemo(db);
+    } catch (error) {
+      // Several instances started at once on one empty PostgreSQL database: the seed's transaction is serialized,
+      // one of them seeds and the others find the program there; only a seed that failed otherwise is an error.
+      if (await isEmpty(db)) throw error;
+    }
+    if (summary) {
+      console.log(
+        `Seeded the demo program into ${databasePath()}: ${summary.plants} plants, ${summary.assets.toLocaleString(
+          "en-US"
+        )} assets, ${summary.people} people.`
+      );
+      printDemoAccounts(summary);
+    }
   }
 
   if (settings.workers === 1) return serve(settings, true);

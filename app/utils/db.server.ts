@@ -14,7 +14,7 @@ import pg from "pg";
 import { TrackerPostgresQueryCompiler } from "../../db/backend";
 import type { Database } from "../../db/schema";
 
-export { backendOf, isPostgres, joinedText, smaller, weekOf, type Backend } from "../../db/backend";
+export { isPostgres, joinedText, smaller, weekOf, type Backend } from "../../db/backend";
 
 export type DB = Kysely<Database>;
 /** What repository functions take, so one business act can run inside one transaction. */
@@ -32,7 +32,7 @@ const MAX_POOL_SIZE = 200;
 export class DatabaseOpenError extends Error {}
 
 /** Whether `target` names a PostgreSQL database (a URL) rather than a SQLite file. */
-export function isPostgresUrl(target: string): boolean {
+function isPostgresUrl(target: string): boolean {
   return /^postgres(ql)?:\/\//i.test(target);
 }
 
@@ -40,7 +40,7 @@ export function isPostgresUrl(target: string): boolean {
  * The database this process uses: DATABASE_URL (postgres://…) for PostgreSQL, else the SQLite file at
  * DATABASE_PATH (default data/tracker.db).
  */
-export function databaseTarget(env: NodeJS.ProcessEnv = process.env): string {
+function databaseTarget(env: NodeJS.ProcessEnv = process.env): string {
   const url = env.DATABASE_URL?.trim();
   if (url) {
     if (!isPostgresUrl(url))
@@ -56,7 +56,7 @@ export function databaseTarget(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The database as it may be shown: a file's path, or a URL without its password. */
-export function describeDatabase(target: string = databaseTarget()): string {
+function describeDatabase(target: string = databaseTarget()): string {
   if (!isPostgresUrl(target)) return target;
   try {
     const url = new URL(target);
@@ -73,7 +73,7 @@ export function databasePath(): string {
 }
 
 /** DATABASE_POOL_SIZE: how many PostgreSQL connections one process keeps at most. */
-export function poolSize(raw: string | undefined = process.env.DATABASE_POOL_SIZE): number {
+function poolSize(raw: string | undefined = process.env.DATABASE_POOL_SIZE): number {
   if (raw === undefined || raw.trim() === "") return DEFAULT_POOL_SIZE;
   const n = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || n < 1 || n > MAX_POOL_SIZE)

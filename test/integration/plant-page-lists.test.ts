@@ -45,7 +45,7 @@ async function insertInBatches<T extends "asset" | "policy_violation">(
     for (let from = 0; from < rows.length; from += 1000) {
       await tx
         .insertInto(table)
-        .values(rows.slice(from, from + 1000) as never)
+        .values(rows.slice(from, from + 1000))
         .execute();
     }
   });

@@ -73,6 +73,15 @@ export async function dropPostgresDatabase(name: string): Promise<void> {
 }
 
 /**
+ * A new empty PostgreSQL database on the suite's server whatever TEST_BACKEND says, not migrated (for tests that
+ * always use PostgreSQL beside SQLite, or that migrate it themselves): its URL, and what drops it.
+ */
+export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = await createPostgresDatabase();
+  return { url: databaseUrl(name), drop: () => dropPostgresDatabase(name) };
+}
+
+/**
  * A real database for one test, brought up by the real migrations: a SQLite file in a fresh temporary folder, or
  * (TEST_BACKEND=postgres) a fresh PostgreSQL database dropped again by cleanup.
  */
