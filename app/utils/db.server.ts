@@ -214,11 +214,18 @@ function serializedTransactions(driver: ReturnType<PostgresDialect["createDriver
       await connection.executeQuery(CompiledQuery.raw("begin isolation level repeatable read, read only"));
       return;
     }
-    await connection.executeQuery(
-      CompiledQuery.raw(
-        `begin; set local lock_timeout = ${busyMs > 0 ? busyMs : 1}; select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`
-      )
-    );
+    try {
+      await connection.executeQuery(
+        CompiledQuery.raw(
+          `begin; set local lock_timeout = ${busyMs > 0 ? busyMs : 1}; select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`
+        )
+      );
+    } catch (error) {
+      // The lock not granted in time leaves the transaction begun and aborted: the connection goes back to the pool
+      // clean, or its next user would be refused for a transaction it never began.
+      await connection.executeQuery(CompiledQuery.raw("rollback")).catch(() => undefined);
+      throw error;
+    }
   };
   return driver;
 }

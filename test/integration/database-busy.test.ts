@@ -1,27 +1,30 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { openDatabase, type DB } from "../../app/utils/db.server";
-import { tempDir, databaseEnv } from "../support/database";
+import { databaseEnv, emptyDatabase, tempDir, type EmptyDatabase } from "../support/database";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
 import { runScript, startServer, type RunningServer } from "../support/server";
 
-// While another process holds SQLite's write lock (an evidence ingest) for longer than the busy timeout, a write
+// While another process holds the write lock (an evidence ingest's transaction: SQLite's own lock, or on PostgreSQL
+// the advisory lock every transaction takes first) for longer than the busy timeout, a write
 // through the app is answered 503 with Retry-After, a page as the page's error and the API in JSON, never a bare
 // 500; nothing of it is written, and once the lock is let go the same write goes through. The server waits 300 ms
 // (DATABASE_BUSY_TIMEOUT_MS) instead of 5 s; the holder keeps the lock until every refused answer is in.
 
 const BUSY = "The database is busy with another write (an evidence ingest); try again in a few seconds.";
 const dir = tempDir();
-const file = path.join(dir, "tracker.db");
+let database: EmptyDatabase;
+let file: string;
 let server: RunningServer;
 let db: DB;
 let lead: string;
 let token: string;
 
 before(async () => {
+  database = await emptyDatabase(dir);
+  file = database.target;
   server = await startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD, DATABASE_BUSY_TIMEOUT_MS: "300" });
   db = openDatabase(file);
   lead = await signInOverHttp(server.url, "lead@demo.test");
@@ -35,6 +38,7 @@ before(async () => {
 after(async () => {
   await db?.destroy();
   await server?.stop();
+  await database?.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -89,9 +93,9 @@ describe("a write while another process holds the write lock", () => {
       observations: await count("observation"),
     };
 
+    // A transaction of another process, as the ingest command's: it holds the write lock from its first statement.
     const holder = openDatabase(file);
-    await sql`begin immediate`.execute(holder);
-    try {
+    await holder.transaction().execute(async () => {
       const page = await tick(plant, "Reviewed while busy");
       assert.equal(page.status, 503);
       assert.equal(page.headers.get("Retry-After"), "5");
@@ -107,10 +111,8 @@ describe("a write while another process holds the write lock", () => {
       assert.equal(api.status, 503);
       assert.equal(api.headers.get("Retry-After"), "5");
       assert.deepEqual(await api.json(), { error: BUSY });
-    } finally {
-      await sql`rollback`.execute(holder);
-      await holder.destroy();
-    }
+    });
+    await holder.destroy();
 
     assert.deepEqual(
       {
