@@ -2,9 +2,9 @@ import type { ServerBuild } from "@remix-run/node";
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
 import { isDatabaseBusy } from "../app/utils/db.server";
 
-// A write that could not get the write lock within the busy timeout (an evidence ingest, another worker or instance held
-// it) is answered 503 with Retry-After, for every route, instead of the bare 500 of an unexpected error: nothing of
-// it was written (each act is one transaction), and the same request may succeed a moment later (docs/limits.md).
+// A write that could not get the write lock within the busy timeout (an evidence ingest, another worker or instance
+// held it) is answered 503 with Retry-After, for every route, instead of the bare 500 of an unexpected error: nothing
+// of it was written (each act is one transaction), and the same request may succeed a moment later (docs/limits.md).
 
 export const BUSY_SENTENCE =
   "The database is busy with another write (an evidence ingest); try again in a few seconds.";
