@@ -1,14 +1,15 @@
 import fs from "node:fs";
 import { verifyAuditChain } from "../app/models/audit.server";
-import { closeDb, databasePath, getDb } from "../app/utils/db.server";
+import { closeDb, databasePath, databaseTarget, getDb, isPostgresUrl } from "../app/utils/db.server";
 
-// `npm run audit:verify`: walks the hash chain of the audit trail at DATABASE_PATH.
+// `npm run audit:verify`: walks the hash chain of the audit trail at DATABASE_URL, else DATABASE_PATH.
 // Exit 0: intact. Exit 1: broken, naming the first event that does not fit. Exit 2: the trail cannot be read.
 
 async function main(): Promise<number> {
   const file = databasePath();
-  // Opening would create an empty file at a mistyped path and then report on nothing.
-  if (!fs.existsSync(file)) {
+  // Opening would create an empty file at a mistyped path and then report on nothing (a PostgreSQL database that is
+  // not there fails to open instead).
+  if (!isPostgresUrl(databaseTarget()) && !fs.existsSync(file)) {
     console.error(`Cannot use the database at ${file}: no such file.`);
     return 2;
   }
