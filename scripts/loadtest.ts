@@ -7,6 +7,15 @@ import { migrateToLatest } from "../db/migrate";
 import { openDatabase, type DB } from "../app/utils/db.server";
 import { root } from "./build";
 import { demoPassword, seedDemo } from "./demo";
+import {
+  postgresDatabases,
+  postgresServerProblem,
+  postgresUrlProblem,
+  runDatabasePrefix,
+  shown,
+  sqliteDatabases,
+  type RunDatabases,
+} from "./bench/databases";
 import { runScript, startServerProcess, type ServerProcess } from "./processes";
 
 // `npm run loadtest -- [--seconds S]`: a mixed load of signed-in readers and writers against the production server
@@ -18,8 +27,12 @@ import { runScript, startServerProcess, type ServerProcess } from "./processes";
 // every write that was answered 2xx must be in its table and in the audit trail, every ingest's days in the
 // observations, `npm run audit:verify` must pass, and no request may have had another 5xx. Prints the counts; exits
 // 1 on any failure.
+//
+// With --database-url postgres://… the demo program is seeded into a fresh database of its own on that PostgreSQL
+// server (loadtest_<time>_load, dropped afterwards unless --keep), and TWO instances of the app (two `npm start`
+// processes on ports of their own, both on that database) share the load, request by request in turn.
 
-const USAGE = "Usage: npm run loadtest -- [--seconds S] [--ingest-lines N] [--keep]";
+const USAGE = "Usage: npm run loadtest -- [--seconds S] [--ingest-lines N] [--database-url postgres://…] [--keep]";
 
 const { values } = (() => {
   try {
@@ -28,6 +41,7 @@ const { values } = (() => {
         seconds: { type: "string", default: "30" },
         "ingest-lines": { type: "string", default: "20000" },
         keep: { type: "boolean", default: false },
+        "database-url": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -47,6 +61,17 @@ if (!Number.isInteger(INGEST_LINES) || INGEST_LINES < 1) {
   console.error(`--ingest-lines must be a whole number of connections, not “${values["ingest-lines"]}”. ${USAGE}`);
   process.exit(2);
 }
+
+const DATABASE_URL = values["database-url"]?.trim();
+if (DATABASE_URL !== undefined) {
+  const problem = postgresUrlProblem(DATABASE_URL);
+  if (problem) {
+    console.error(`--database-url ${problem}. ${USAGE}`);
+    process.exit(2);
+  }
+}
+/** How many app instances share the load: two on PostgreSQL, one (with its workers) on a SQLite file. */
+const INSTANCES = DATABASE_URL ? 2 : 1;
 
 const note = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -83,12 +108,15 @@ const bump = <K>(map: Map<K, number>, key: K) => map.set(key, (map.get(key) ?? 0
 type Server = ServerProcess;
 
 /** The production server on the database, at 127.0.0.1 (no name lookup in the measured requests). */
-async function startServer(databasePath: string): Promise<Server> {
-  const server = await startServerProcess({ DATABASE_PATH: databasePath }, 300_000);
+async function startServer(env: Record<string, string>): Promise<Server> {
+  const server = await startServerProcess(env, 300_000);
   return { ...server, url: server.url.replace("localhost", "127.0.0.1") };
 }
 
-let baseUrl = "";
+/** The instances' addresses; each request goes to the next in turn. */
+let baseUrls: string[] = [];
+let sent = 0;
+const requestsByInstance: number[] = [];
 
 /**
  * One request; counts it, records any 5xx, and gives back the status and body text. A 503 with Retry-After (the
@@ -110,9 +138,12 @@ async function send(
     headers["Content-Type"] = "application/json";
     body = JSON.stringify(options.json);
   }
-  if (method === "POST") headers.Origin = baseUrl;
   for (let attempt = 0; ; attempt++) {
     counts.requests++;
+    const instance = sent++ % baseUrls.length;
+    const baseUrl = baseUrls[instance]!;
+    requestsByInstance[instance] = (requestsByInstance[instance] ?? 0) + 1;
+    if (method === "POST") headers.Origin = baseUrl;
     try {
       const response = await fetch(`${baseUrl}${pathname}`, { method, headers, body, redirect: "manual" });
       const text = await response.text();
@@ -135,6 +166,8 @@ async function send(
 }
 
 async function signIn(email: string, password: string): Promise<string> {
+  // A session is a row in the database: one signed in at one instance is signed in at every one.
+  const baseUrl = baseUrls[0]!;
   const response = await fetch(`${baseUrl}/login`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: baseUrl },
@@ -250,12 +283,12 @@ interface IngestRun {
 }
 
 /** The real command, as an operator or a sensor's cron job runs it, on its own connection to the database. */
-function runIngest(file: string, plant: string, databasePath: string): Promise<IngestRun> {
+function runIngest(file: string, plant: string, env: Record<string, string>): Promise<IngestRun> {
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn("npm", ["run", "--silent", "ingest:zeek", "--", "--plant", plant, "--json", file], {
       cwd: root,
-      env: { ...process.env, DATABASE_PATH: databasePath },
+      env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -290,12 +323,23 @@ function runIngest(file: string, plant: string, databasePath: string): Promise<I
 }
 
 async function main(): Promise<number> {
+  if (DATABASE_URL) {
+    const problem = await postgresServerProblem(DATABASE_URL);
+    if (problem) {
+      console.error(`--database-url: ${problem}. ${USAGE}`);
+      return 2;
+    }
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracker-loadtest-"));
-  const databasePath = path.join(dir, "tracker.db");
-  let server: Server | null = null;
+  const databases: RunDatabases = DATABASE_URL
+    ? postgresDatabases(DATABASE_URL, runDatabasePrefix("loadtest"))
+    : sqliteDatabases(dir);
+  let servers: Server[] = [];
   try {
-    note(`Seeding the demo program into ${databasePath}…`);
-    const setup = openDatabase(databasePath);
+    const target = await databases.create(DATABASE_URL ? "load" : "tracker");
+    const env = databases.env(target);
+    note(`Seeding the demo program into ${databases.backend === "postgres" ? shown(target) : target}…`);
+    const setup = openDatabase(target);
     await migrateToLatest(setup);
     await seedDemo(setup);
     const plants = (await setup.selectFrom("plant").select(["id", "code"]).orderBy("code").execute()).slice(0, 6);
@@ -320,14 +364,13 @@ async function main(): Promise<number> {
     if (ingestPlant.traffic.length === 0)
       throw new Error("No plant of the demo program has a conduit to ingest traffic of.");
     await setup.destroy();
-    const token = await runScript("scripts/token-create.ts", ["--role", "program_lead", "--name", "loadtest"], {
-      DATABASE_PATH: databasePath,
-    });
+    const token = await runScript("scripts/token-create.ts", ["--role", "program_lead", "--name", "loadtest"], env);
     if (token.status !== 0) throw new Error(`token:create failed: ${token.stderr}`);
     const apiToken = token.stdout.trim().split("\n").at(-1)!;
 
-    server = await startServer(databasePath);
-    baseUrl = server.url;
+    // The instances one after another: each migrates at start, and two migrating at once would race.
+    for (let n = 0; n < INSTANCES; n++) servers.push(await startServer(env));
+    baseUrls = servers.map((server) => server.url);
     const password = demoPassword();
     const sessions = {
       lead: await signIn("lead@demo.test", password),
@@ -504,13 +547,17 @@ async function main(): Promise<number> {
         day.setUTCDate(day.getUTCDate() - 2 - ingests.length);
         const file = path.join(dir, `conn-${ingests.length}.log`);
         fs.writeFileSync(file, connLog(ingestPlant.traffic, day, INGEST_LINES));
-        ingests.push(await runIngest(file, ingestPlant.code, databasePath));
+        ingests.push(await runIngest(file, ingestPlant.code, env));
         fs.rmSync(file);
       } while (Date.now() < deadline);
     };
 
     note(
-      `Load for ${SECONDS} s on ${baseUrl}: 6 readers over ${readerPaths.length} pages and the API; writers ticking, signing, scheduling changes and recording observations; ingests of ${INGEST_LINES}-connection conn.logs into ${ingestPlant.code}…`
+      `Load for ${SECONDS} s on ${baseUrls.join(" and ")}: 6 readers over ${
+        readerPaths.length
+      } pages and the API; writers ticking, signing, scheduling changes and recording observations; ingests of ${INGEST_LINES}-connection conn.logs into ${
+        ingestPlant.code
+      }…`
     );
     const started = Date.now();
     await Promise.all([
@@ -524,14 +571,14 @@ async function main(): Promise<number> {
       observer(),
     ]);
     const elapsed = (Date.now() - started) / 1000;
-    await server.stop();
-    // What the server said of its errors, for the report of a failed run.
-    const serverLog = server.output();
-    server = null;
+    await Promise.all(servers.map((server) => server.stop()));
+    // What the servers said of their errors, for the report of a failed run.
+    const serverLog = servers.map((server) => server.output()).join("\n");
+    servers = [];
 
     // Every accepted write, in its table and in the audit trail.
     note(`Checking ${writes.length} accepted writes…`);
-    const db = openDatabase(databasePath);
+    const db = openDatabase(target);
     const audit = await db.selectFrom("audit_event").select(["summary", "before_json", "after_json"]).execute();
     const audited = new Set<string>();
     for (const event of audit) {
@@ -581,7 +628,7 @@ async function main(): Promise<number> {
     if (ingests.some((run) => run.ok) && counted === 0)
       ingestProblems.push("the ingests counted no connection: the load test's conn.logs missed the plant's conduits");
 
-    const verify = await runScript("scripts/audit-verify.ts", [], { DATABASE_PATH: databasePath });
+    const verify = await runScript("scripts/audit-verify.ts", [], env);
 
     const kinds: WriteKind[] = ["tick", "split", "signoff", "change", "observation"];
     // A 503 sent again after its Retry-After is the answer the app owes a write while an ingest writes, not a failure.
@@ -595,6 +642,11 @@ async function main(): Promise<number> {
         .sort(([a], [b]) => a - b)
         .map(([s, n]) => `${s}×${n}`)
         .join(", ")}; network errors ${counts.networkErrors}`
+    );
+    console.log(
+      `  ${databases.backend}, ${INSTANCES} app instance${
+        INSTANCES > 1 ? "s" : ""
+      }; requests each: ${requestsByInstance.join(", ")}`
     );
     console.log(`  reads: ${counts.reads}`);
     for (const kind of kinds) {
@@ -644,6 +696,9 @@ async function main(): Promise<number> {
     console.log(
       JSON.stringify({
         seconds: elapsed,
+        backend: databases.backend,
+        instances: INSTANCES,
+        requestsByInstance,
         requests: counts.requests,
         reads: counts.reads,
         statuses: Object.fromEntries(counts.byStatus),
@@ -675,7 +730,8 @@ async function main(): Promise<number> {
     );
     return failed === 0 ? 0 : 1;
   } finally {
-    if (server) await server.stop();
+    await Promise.all(servers.map((server) => server.stop()));
+    for (const kept of await databases.finish(values.keep)) note(`Kept ${kept}`);
     if (values.keep) note(`Kept ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });
   }
