@@ -174,8 +174,11 @@ async function supervise(settings: ServerSettings) {
       return;
     }
     if (!announced) {
-      // A worker that cannot start (the port is taken) says why; the others would fail the same way.
-      process.exit(code ?? 1);
+      // A worker that cannot start (the port is taken) says why; the others would fail the same way. The
+      // notification worker goes too: it would outlive the start, holding its output open.
+      const exitCode = code ?? 1;
+      void Promise.resolve(stopNotifications?.()).finally(() => process.exit(exitCode));
+      return;
     }
     console.error(`Worker ${worker.process.pid} exited (${code}); starting another.`);
     fork();

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { root, serverBuildPath } from "../../scripts/build";
@@ -19,6 +20,19 @@ before(async () => {
   server = await startServer({ ...database.env, DEMO_PASSWORD: TEST_PASSWORD });
   lead = await signInOverHttp(server.url, "lead@demo.test");
 });
+
+/** The command lines of the processes whose environment holds START_CHECK_MARK=`mark`. */
+function processesMarked(mark: string): string[] {
+  return fs.readdirSync("/proc").flatMap((pid) => {
+    if (!/^\d+$/.test(pid)) return [];
+    try {
+      const marked = fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`START_CHECK_MARK=${mark}`);
+      return marked ? [fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim()] : [];
+    } catch {
+      return [];
+    }
+  });
+}
 
 const get = (url: string) => fetch(url, { headers: { Cookie: lead }, redirect: "manual" });
 
@@ -152,6 +166,34 @@ describe("npm start with several workers", () => {
     }
     // Stopped: nothing answers on the port any more.
     await assert.rejects(fetch(`${cluster.url}/healthz`), "the workers are gone");
+  });
+
+  it("stops its notification worker too when its server processes cannot listen", async () => {
+    const dir = tempDir();
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    const mark = `start-${process.pid}-${Date.now()}`;
+    try {
+      const { code, output } = await runStart({
+        ...(await emptyDatabase(dir)).env,
+        PORT: String(port),
+        WEB_CONCURRENCY: "2",
+        START_CHECK_MARK: mark,
+      });
+      assert.notEqual(code, 0);
+      assert.match(output, new RegExp(`Port ${port} is already in use`));
+      // The start's processes end with it (a server process may take a moment after its primary has gone).
+      let left = processesMarked(mark);
+      for (let waited = 0; left.length > 0 && waited < 5_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        left = processesMarked(mark);
+      }
+      assert.deepEqual(left, [], "no process of the start is left running");
+    } finally {
+      taken.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("stops with one sentence when WEB_CONCURRENCY is not a number of workers", async () => {
