@@ -38,4 +38,8 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main();
+process.exitCode = await main().catch((error: unknown) => {
+  // A setting that names no database (DATABASE_URL that is no PostgreSQL URL) is one sentence too.
+  console.error(error instanceof Error ? error.message : String(error));
+  return 2;
+});

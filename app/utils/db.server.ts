@@ -43,13 +43,13 @@ function isPostgresUrl(target: string): boolean {
 function databaseTarget(env: NodeJS.ProcessEnv = process.env): string {
   const url = env.DATABASE_URL?.trim();
   if (url) {
-    if (!isPostgresUrl(url))
+    if (!isPostgresUrl(url)) {
+      // Only its scheme is repeated: the rest may hold a password.
+      const scheme = /^[a-z][a-z0-9+.-]{0,20}:/i.exec(url)?.[0] ?? "no scheme";
       throw new DatabaseOpenError(
-        `DATABASE_URL must be a postgres:// or postgresql:// URL, not “${url.slice(
-          0,
-          80
-        )}”; for SQLite set DATABASE_PATH.`
+        `DATABASE_URL must be a postgres:// or postgresql:// URL, not one beginning “${scheme}”; for SQLite set DATABASE_PATH instead.`
       );
+    }
     return url;
   }
   return path.resolve(env.DATABASE_PATH || DEFAULT_DATABASE_PATH);

@@ -69,3 +69,24 @@ describe("npm start on an unreachable PostgreSQL", () => {
     assertOneClearLine(run.output, "npm start");
   });
 });
+
+describe("a DATABASE_URL that names no PostgreSQL database", () => {
+  it("is refused by every command in one sentence that does not repeat the URL's password", async () => {
+    const env = { DATABASE_URL: "mysql://tracker:s3cret-word@db.internal/tracker" };
+    for (const [script, args] of [
+      ["scripts/migrate.ts", []],
+      ["scripts/audit-verify.ts", []],
+      ["scripts/program-export.ts", []],
+      ["scripts/readiness.ts", []],
+    ] as const) {
+      const run = await runScript(script, [...args], env);
+      assert.notEqual(run.status, 0, `${script} fails`);
+      const output = run.stdout + run.stderr;
+      assert.equal(
+        output.trim(),
+        "DATABASE_URL must be a postgres:// or postgresql:// URL, not one beginning “mysql:”; for SQLite set DATABASE_PATH instead.",
+        script
+      );
+    }
+  });
+});
