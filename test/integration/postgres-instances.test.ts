@@ -6,6 +6,7 @@ import { openDatabase, type DB } from "../../app/utils/db.server";
 import { createEmptyPostgresDatabase, testBackend } from "../support/database";
 import { getPage, postForm, type PageReply } from "../support/pages";
 import { createPerson, signInOverHttp, TEST_PASSWORD } from "../support/people";
+import { criterionTicked } from "../support/plants";
 import { runScript, startServer, type RunningServer } from "../support/server";
 
 // Several instances of the tracker behind one load balancer share one PostgreSQL database: started together on
@@ -263,15 +264,7 @@ if (testBackend === "postgres") {
       const again = await readiness("b");
       assert.equal(again.at, first.at, "B answers from its cache while nothing changed");
 
-      const day = await db.selectFrom("plant").select("id").where("code", "=", "DAY").executeTakeFirstOrThrow();
-      const latest = await db
-        .selectFrom("checklist_tick")
-        .select("ticked")
-        .where("plant_id", "=", day.id)
-        .where("code", "=", "INV-REVIEW")
-        .orderBy("id", "desc")
-        .executeTakeFirst();
-      const intent = latest?.ticked === 1 ? "untick" : "tick";
+      const intent = (await criterionTicked(db, "DAY", "INV-REVIEW")).ticked ? "untick" : "tick";
       const changedAt = new Date().toISOString();
       const ticked = await post("a", "/plants/DAY", "lead@demo.test", {
         intent,

@@ -4,6 +4,7 @@ import { seedDemoProgram } from "../../db/seed/demo-program";
 import { recordAudit } from "../../app/models/audit.server";
 import { createTestDatabase, type TestDatabase, useAsProcessDatabase } from "../support/database";
 import { actorFor } from "../support/people";
+import { criterionTicked } from "../support/plants";
 
 // The server's readiness cache (app/http/readiness-cache.server.ts), on the process's shared connection over a real
 // seeded SQLite file: an answer for "now" is given again while nothing changed, and dropped by an audited change
@@ -77,19 +78,11 @@ describe("the server's readiness cache", () => {
 
   it("judges a plant again after an audited change of that plant, and only that plant", async () => {
     const before = await now("DAY", "KOK");
-    const day = await test.db.selectFrom("plant").select("id").where("code", "=", "DAY").executeTakeFirstOrThrow();
-    const latest = await test.db
-      .selectFrom("checklist_tick")
-      .select("ticked")
-      .where("plant_id", "=", day.id)
-      .where("code", "=", "INV-REVIEW")
-      .orderBy("id", "desc")
-      .executeTakeFirst();
-    const ticked = latest?.ticked !== 1;
+    const day = await criterionTicked(test.db, "DAY", "INV-REVIEW");
     await models.tickCriterion(models.getDb(), await lead(), {
-      plantId: day.id,
+      plantId: day.plantId,
       code: "INV-REVIEW",
-      ticked,
+      ticked: !day.ticked,
       note: "Walked again with the line leads",
     });
     const after = await now("DAY", "KOK");
@@ -109,19 +102,12 @@ describe("the server's readiness cache", () => {
 
   it("judges only the plant another process changed when its change is audited (another worker, the ingest)", async () => {
     const before = await now("DAY", "KOK");
-    const day = await test.db.selectFrom("plant").select("id").where("code", "=", "DAY").executeTakeFirstOrThrow();
-    const latest = await test.db
-      .selectFrom("checklist_tick")
-      .select("ticked")
-      .where("plant_id", "=", day.id)
-      .where("code", "=", "INV-REVIEW")
-      .orderBy("id", "desc")
-      .executeTakeFirst();
+    const day = await criterionTicked(test.db, "DAY", "INV-REVIEW");
     // Through the test's own connection: for the server's cache, another process's commit.
     await models.tickCriterion(test.db, await lead(), {
-      plantId: day.id,
+      plantId: day.plantId,
       code: "INV-REVIEW",
-      ticked: latest?.ticked !== 1,
+      ticked: !day.ticked,
       note: "Ticked from another worker",
     });
     const after = await now("DAY", "KOK");

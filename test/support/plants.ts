@@ -160,3 +160,20 @@ export async function firstConduitId(db: DB, plantCode: string): Promise<number>
     .executeTakeFirstOrThrow();
   return conduit.id;
 }
+
+/** A plant's id, and whether its criterion `code` is ticked now (its latest tick or untick). */
+export async function criterionTicked(
+  db: DB,
+  plantCode: string,
+  code: string
+): Promise<{ plantId: number; ticked: boolean }> {
+  const plant = await db.selectFrom("plant").select("id").where("code", "=", plantCode).executeTakeFirstOrThrow();
+  const latest = await db
+    .selectFrom("checklist_tick")
+    .select("ticked")
+    .where("plant_id", "=", plant.id)
+    .where("code", "=", code)
+    .orderBy("id", "desc")
+    .executeTakeFirst();
+  return { plantId: plant.id, ticked: latest?.ticked === 1 };
+}
