@@ -5,14 +5,17 @@ import type {
   AssetKind,
   AssetStatus,
   ChangeKind,
+  ChangeOutcome,
   ChangeStatus,
   ControlType,
   Criticality,
   DiscoverySource,
+  FlowDecision,
   FlowDirection,
   FlowProtocol,
   Phase,
   Role,
+  StopCause,
   WindowKind,
   WindowStatus,
   ZoneKind,
@@ -506,6 +509,71 @@ export interface NotifierStateTable {
   value: string;
 }
 
+/** A cutover's predicted blocked flow, acknowledged by the conduit's design owner (see app/domain/cutover-impact.ts). */
+export interface CutoverFlowAcknowledgementTable {
+  id: Generated<number>;
+  change_id: number;
+  flow_key: string;
+  decision: FlowDecision;
+  reason: string;
+  person_id: number;
+  at: string;
+}
+
+/** How one attempt at a network change came out. */
+export interface ChangeOutcomeTable {
+  id: Generated<number>;
+  change_id: number;
+  plant_id: number;
+  outcome: ChangeOutcome;
+  actual_start: string | null;
+  actual_end: string | null;
+  note: string | null;
+  person_id: number;
+  at: string;
+}
+
+/** An unscheduled production stop the network caused or is suspected of, with its post-incident review. */
+export interface ProductionStopTable {
+  id: Generated<number>;
+  plant_id: number;
+  zone_id: number | null;
+  line: string | null;
+  started_at: string;
+  minutes_lost: number;
+  change_id: number | null;
+  ticket: string | null;
+  description: string;
+  cause: StopCause;
+  review: string | null;
+  /** Bumped by every edit of the review's text; its signatures bind to one revision. */
+  review_revision: Generated<number>;
+  recorded_by: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One owner's signature of a stop's post-incident review, at one revision of it. */
+export interface StopReviewSignoffTable {
+  id: Generated<number>;
+  stop_id: number;
+  part: SignoffPart;
+  person_id: number;
+  review_revision: number;
+  signed_at: string;
+}
+
+/** One owner's acceptance that a live conduit's alerts keep watching it after it was edited, at that revision. */
+export interface DriftAcceptanceTable {
+  id: Generated<number>;
+  conduit_id: number;
+  conduit_revision: number;
+  part: SignoffPart;
+  person_id: number;
+  reason: string;
+  at: string;
+}
+
 export interface Database {
   plant: PlantTable;
   zone: ZoneTable;
@@ -544,6 +612,11 @@ export interface Database {
   outbox_message: OutboxMessageTable;
   worker_lease: WorkerLeaseTable;
   notifier_state: NotifierStateTable;
+  cutover_flow_acknowledgement: CutoverFlowAcknowledgementTable;
+  change_outcome: ChangeOutcomeTable;
+  production_stop: ProductionStopTable;
+  stop_review_signoff: StopReviewSignoffTable;
+  drift_acceptance: DriftAcceptanceTable;
 }
 
 export type NewPlant = Insertable<PlantTable>;

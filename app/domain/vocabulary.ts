@@ -162,6 +162,35 @@ export const CHANGE_STATUS_LABELS: Record<ChangeStatus, string> = {
   cancelled: "Cancelled",
 };
 
+export const CHANGE_OUTCOMES = ["as_planned", "with_issues", "rolled_back", "not_done"] as const;
+export type ChangeOutcome = (typeof CHANGE_OUTCOMES)[number];
+
+export const CHANGE_OUTCOME_LABELS: Record<ChangeOutcome, string> = {
+  as_planned: "Done as planned",
+  with_issues: "Done with issues",
+  rolled_back: "Rolled back",
+  not_done: "Not done",
+};
+
+/** Whether a predicted blocked flow of a cutover is expected to stop, or was added to the conduit's design. */
+export const FLOW_DECISIONS = ["expected_stop", "added_to_design"] as const;
+export type FlowDecision = (typeof FLOW_DECISIONS)[number];
+
+export const FLOW_DECISION_LABELS: Record<FlowDecision, string> = {
+  expected_stop: "Expected to stop",
+  added_to_design: "Added to the design",
+};
+
+/** What a production stop is put down to: the network, a suspicion of it, or (after review) not the network. */
+export const STOP_CAUSES = ["network", "suspected", "not_network"] as const;
+export type StopCause = (typeof STOP_CAUSES)[number];
+
+export const STOP_CAUSE_LABELS: Record<StopCause, string> = {
+  network: "Caused by the network",
+  suspected: "Suspected network cause",
+  not_network: "Not the network (after review)",
+};
+
 export function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
   return typeof value === "string" && (values as readonly string[]).includes(value);
 }

@@ -13,6 +13,7 @@ import * as ingestAggregates from "./2026-12-05T0100_ingest_aggregates";
 import * as designRules from "./2026-12-06T0000_design_rules";
 import * as signoffAcknowledgements from "./2026-12-06T0100_signoff_acknowledgements";
 import * as notifications from "./2026-12-06T0200_notifications";
+import * as floor from "./2026-12-07T0000_floor";
 
 // Every migration, by its sortable name. A new migration is a new file added here; old ones never change.
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T0000_design_rules": designRules,
   "2026-12-06T0100_signoff_acknowledgements": signoffAcknowledgements,
   "2026-12-06T0200_notifications": notifications,
+  "2026-12-07T0000_floor": floor,
 };
