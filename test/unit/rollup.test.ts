@@ -69,10 +69,13 @@ describe("days and ages in words", () => {
   });
 
   it("reads ages in days, with weeks or months once they grow", () => {
-    assert.deepEqual(
-      [0, 1, 9, 35, 128].map(ageInWords),
-      ["since today", "1 day", "9 days", "35 days (about 5 weeks)", "128 days (about 4 months)"]
-    );
+    assert.deepEqual([0, 1, 9, 35, 128].map(ageInWords), [
+      "since today",
+      "1 day",
+      "9 days",
+      "35 days (about 5 weeks)",
+      "128 days (about 4 months)",
+    ]);
   });
 });
 

@@ -44,7 +44,11 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const ignored: string[] = [];
   const search = new URL(request.url).searchParams;
   const window = requestedWindow(search, ignored, total, PAGE_SIZE);
-  const hosts = await listStagedHosts(db, plant.id, { transient: false, escalatedOnly: only === "escalated", ...window });
+  const hosts = await listStagedHosts(db, plant.id, {
+    transient: false,
+    escalatedOnly: only === "escalated",
+    ...window,
+  });
   return {
     plant: { code: plant.code, name: plant.name, timeZone: plant.time_zone },
     zones: zones.map((zone) => ({ id: zone.id, name: zone.name })),
@@ -114,28 +118,18 @@ export default function TriageView() {
       <section className="panel" aria-labelledby="triage-title">
         <h2 id="triage-title">
           {hosts.total.toLocaleString("en-US")} {noun} to triage
-          {!escalatedOnly && counts.escalated > 0
-            ? ` (${counts.escalated.toLocaleString("en-US")} escalated)`
-            : ""}
+          {!escalatedOnly && counts.escalated > 0 ? ` (${counts.escalated.toLocaleString("en-US")} escalated)` : ""}
         </h2>
         <Confirmation intents={BULK_TRIAGE_INTENTS} />
-        <ReplyNotice
-          reply={reply}
-          intent={BULK_TRIAGE_INTENTS}
-          id="triage-hosts"
-          offered={() => hosts.total > 0}
-        />
+        <ReplyNotice reply={reply} intent={BULK_TRIAGE_INTENTS} id="triage-hosts" offered={() => hosts.total > 0} />
         {hosts.total === 0 ? (
           <p className="muted">
-            Nothing to triage at {plant.code}.{" "}
-            <Link to={`/plants/${plant.code}#evidence`}>Back to the plant</Link>
+            Nothing to triage at {plant.code}. <Link to={`/plants/${plant.code}#evidence`}>Back to the plant</Link>
           </p>
         ) : (
           <ActForm intent={BULK_TRIAGE_INTENTS} id="triage-hosts" reply={reply} className="bulk-triage">
             <fieldset aria-describedby={idsError ? "triage-hosts-assetIds-error" : undefined}>
-              <legend>
-                Hosts on this page (tick up to {TRIAGE_BATCH_LIMIT.toLocaleString("en-US")} at once)
-              </legend>
+              <legend>Hosts on this page (tick up to {TRIAGE_BATCH_LIMIT.toLocaleString("en-US")} at once)</legend>
               <p className="button-row">
                 {tickAll ? (
                   <Link to={pageHref(plant.code, hosts.window.page, false)} preventScrollReset>
