@@ -6,6 +6,7 @@ import {
   SCORECARD_QUARTERS,
   type FloorStats,
   type PlantQuarterCount,
+  type QuarterFigures,
   type QuarterSpan,
 } from "~/domain/floor-stats";
 import type { Executor } from "~/utils/db.server";
@@ -112,4 +113,10 @@ export async function computeFloorStats(
     })),
   ];
   return scorecard(now, plants, counts);
+}
+
+/** One plant's scorecard quarters at `now`, oldest first (the plant's current local quarter last). */
+export async function plantScorecard(db: Executor, plantId: number, now: Date): Promise<QuarterFigures[]> {
+  const stats = await computeFloorStats(db, now, [plantId]);
+  return stats.plants.get(plantId)?.quarters ?? [];
 }
