@@ -32,9 +32,7 @@ export function ScorecardHeadline({ headline }: { headline: ProgramHeadline }) {
     <ul className="stats scorecard-headline" aria-label="Unscheduled stops caused by the program">
       <li data-headline="this-quarter">
         <span className="value">{thisQuarter.stops}</span>
-        <span className="label">
-          Unscheduled stops caused by the program, {thisQuarter.quarter} (to date)
-        </span>
+        <span className="label">Unscheduled stops caused by the program, {thisQuarter.quarter} (to date)</span>
       </li>
       <li data-headline="last-quarter">
         <span className="value">{lastQuarter.stops}</span>
