@@ -248,6 +248,6 @@ export function currentFigures(plant: PlantScorecard | undefined): QuarterFigure
 
 /** "2 stops, 95 minutes lost" */
 export function stopsInWords(figures: Pick<QuarterFigures, "stopsCaused" | "minutesLost">): string {
-  if (figures.stopsCaused === 0) return "No stop";
+  if (figures.stopsCaused === 0) return "no stop";
   return `${figures.stopsCaused} ${figures.stopsCaused === 1 ? "stop" : "stops"}, ${figures.minutesLost} min lost`;
 }

@@ -160,7 +160,7 @@ describe("the headline and the words", () => {
     assert.equal(headline.trailingFour.stops, 2);
   });
   it("says the stops and minutes, or that there was none", () => {
-    assert.equal(stopsInWords({ stopsCaused: 0, minutesLost: 0 }), "No stop");
+    assert.equal(stopsInWords({ stopsCaused: 0, minutesLost: 0 }), "no stop");
     assert.equal(stopsInWords({ stopsCaused: 1, minutesLost: 45 }), "1 stop, 45 min lost");
     assert.equal(stopsInWords({ stopsCaused: 2, minutesLost: 95 }), "2 stops, 95 min lost");
   });

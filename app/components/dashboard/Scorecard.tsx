@@ -85,18 +85,18 @@ export function ScorecardTable({ quarters, caption }: { quarters: readonly Quart
 
 /** A plant's current quarter in a list cell: its stops and minutes, and its changes. */
 export function QuarterCell({ figures }: { figures: QuarterFigures | null }) {
-  if (!figures) return <>—</>;
+  if (!figures) return null;
   return (
-    <span className="quarter-cell" data-quarter={figures.quarter}>
+    <div className="quarter-cell" data-quarter={figures.quarter}>
+      {figures.quarter}:{" "}
       <span data-stops={figures.stopsCaused} data-minutes={figures.minutesLost}>
         {stopsInWords(figures)}
-      </span>
+      </span>{" "}
       <span className="muted">
-        {" "}
         · {figures.changesOnPlan} on plan
         {figures.changesWithIssues > 0 ? `, ${figures.changesWithIssues} with issues` : ""},{" "}
         <span data-rolled-back={figures.changesRolledBack}>{figures.changesRolledBack} rolled back</span>
       </span>
-    </span>
+    </div>
   );
 }
