@@ -86,7 +86,7 @@ export function programQuarter(now: Date, zones: readonly string[]): Quarter {
 }
 
 /** The program's scorecard quarters, oldest first. */
-export function programQuarters(now: Date, zones: readonly string[], count = SCORECARD_QUARTERS): Quarter[] {
+function programQuarters(now: Date, zones: readonly string[], count = SCORECARD_QUARTERS): Quarter[] {
   const current = programQuarter(now, zones);
   return Array.from({ length: count }, (_, i) => quarterBefore(current, count - 1 - i));
 }
@@ -101,9 +101,17 @@ export function isCausedByProgram(stop: { cause: StopCause; changeId: number | n
   return stop.changeId !== null && isCausedStop(stop);
 }
 
+/** The latest-attempt outcomes that make a change done on plan, and done with issues. */
+export const DONE_OUTCOMES = { onPlan: "as_planned", withIssues: "with_issues" } as const satisfies Record<
+  string,
+  ChangeOutcome
+>;
+/** The outcome every attempt of which counts as a rollback. */
+export const ROLLED_BACK: ChangeOutcome = "rolled_back";
+
 /** What a change's latest attempt makes of it on the scorecard: done on plan, done with issues, or not done. */
-export function doneFigure(latest: ChangeOutcome): "onPlan" | "withIssues" | null {
-  return latest === "as_planned" ? "onPlan" : latest === "with_issues" ? "withIssues" : null;
+export function doneFigure(latest: ChangeOutcome): keyof typeof DONE_OUTCOMES | null {
+  return latest === DONE_OUTCOMES.onPlan ? "onPlan" : latest === DONE_OUTCOMES.withIssues ? "withIssues" : null;
 }
 
 /** The instant an attempt counts at: its actual start, or when its outcome was recorded when no start was given. */

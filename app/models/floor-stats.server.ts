@@ -1,6 +1,8 @@
 import { sql, type RawBuilder } from "kysely";
 import {
   CAUSED_STOP_CAUSES,
+  DONE_OUTCOMES,
+  ROLLED_BACK,
   scorecard,
   scorecardSpans,
   SCORECARD_QUARTERS,
@@ -76,18 +78,24 @@ export async function computeFloorStats(
         and s.cause in (${sql.join([...CAUSED_STOP_CAUSES])})
         and s.started_at >= ${earliest} and s.started_at < ${latest}
       group by s.plant_id, q.quarter`.execute(db),
-    // Each attempt once, marked when it is its change's latest (the index on change and id finds that one).
+    // Each attempt once, at its actual start or else when it was recorded (`attemptedAt`), marked when it is its
+    // change's latest (the index on change and id finds that one): a change counts by its latest attempt
+    // (`doneFigure`), every rollback by itself.
     sql<CountRow>`
       select a.plant_id, q.quarter,
-        sum(case when a.outcome = 'as_planned' and a.latest = 1 then 1 else 0 end) as changes_on_plan,
-        sum(case when a.outcome = 'with_issues' and a.latest = 1 then 1 else 0 end) as changes_with_issues,
-        sum(case when a.outcome = 'rolled_back' then 1 else 0 end) as changes_rolled_back
+        sum(case when a.outcome = ${DONE_OUTCOMES.onPlan} and a.latest = 1 then 1 else 0 end) as changes_on_plan,
+        sum(case when a.outcome = ${DONE_OUTCOMES.withIssues} and a.latest = 1 then 1 else 0 end)
+          as changes_with_issues,
+        sum(case when a.outcome = ${ROLLED_BACK} then 1 else 0 end) as changes_rolled_back
       from (
         select o.plant_id, o.outcome, coalesce(o.actual_start, o.at) as happened,
           case when o.id = (select max(l.id) from change_outcome l where l.change_id = o.change_id)
             then 1 else 0 end as latest
         from change_outcome o
         where ${onlyPlants(sql.ref("o.plant_id"))}
+          -- An outcome is recorded once its attempt has started: the index on plant and recording time bounds the
+          -- scan, the attempt's own instant decides.
+          and o.at >= ${earliest}
           and coalesce(o.actual_start, o.at) >= ${earliest} and coalesce(o.actual_start, o.at) < ${latest}
       ) as a
       join plant p on p.id = a.plant_id
