@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
@@ -6,6 +7,7 @@ import { recordAudit } from "../../app/models/audit.server";
 import { systemActor } from "../../app/utils/actor";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { launchBrowser, signInInBrowser } from "../support/browser";
+import { root } from "../../scripts/build";
 import { databaseEnv, tempDir } from "../support/database";
 import { TEST_PASSWORD } from "../support/people";
 import { checkScreen, seriousViolations, WIDTHS } from "../support/screens";
@@ -19,11 +21,13 @@ import { startServer, type RunningServer } from "../support/server";
 
 const dir = tempDir();
 const file = path.join(dir, "tracker.db");
+const shots = path.join(root, "test-results");
 let server: RunningServer;
 let browser: Browser;
 let db: DB;
 
 before(async () => {
+  fs.mkdirSync(shots, { recursive: true });
   [server, browser] = await Promise.all([
     startServer({ ...databaseEnv(file), DEMO_PASSWORD: TEST_PASSWORD }),
     launchBrowser(),
@@ -100,11 +104,13 @@ describe("the scorecard on screen", () => {
       assert.equal(dashboard.overflow, null, `the dashboard at ${width}`);
       assert.deepEqual(dashboard.invisibleText, [], `the dashboard's text at ${width}`);
       if (width === 390) assert.deepEqual(await seriousViolations(page), [], "the dashboard's accessibility");
+      await page.locator("#scorecard").screenshot({ path: path.join(shots, `scorecard-dashboard-${width}.png`) });
 
       await page.goto(`${server.url}/plants?sort=stops&dir=desc`);
       const first = page.locator("table.plants-table tbody tr").first();
       assert.equal(await first.getAttribute("data-plant"), "DAY", `the plant with a stop first at ${width}`);
       assert.match(await first.locator(".quarter-cell").innerText(), /1 stop, 135 min lost · 0 on plan, 1 with issues/);
+      await first.screenshot({ path: path.join(shots, `scorecard-plant-list-${width}.png`) });
       const list = await checkScreen(page, false);
       assert.equal(list.overflow, null, `the plant list at ${width}`);
       if (width === 1440) {
@@ -118,6 +124,7 @@ describe("the scorecard on screen", () => {
       const table = page.getByRole("table", { name: /^DAY by quarter/ });
       assert.ok(await table.isVisible(), `the plant's scorecard at ${width}`);
       assert.match(await table.locator("tbody tr").first().innerText(), /to date[\s\S]*\b1\b[\s\S]*\b135\b/);
+      await page.locator("#scorecard").screenshot({ path: path.join(shots, `scorecard-plant-${width}.png`) });
       const plantPage = await checkScreen(page, false);
       assert.equal(plantPage.overflow, null, `the plant page at ${width}`);
       await context.close();

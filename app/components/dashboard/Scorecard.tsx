@@ -62,8 +62,8 @@ const QUARTER_COLUMNS: Column<QuarterFigures & { current: boolean }>[] = [
   },
   { header: "Stops caused", num: true, cell: (q) => q.stopsCaused },
   { header: "Minutes lost", num: true, cell: (q) => q.minutesLost },
-  { header: "Of them, by the program's changes", num: true, cell: (q) => q.stopsCausedByProgram },
-  { header: "Changes done on plan", num: true, cell: (q) => q.changesOnPlan },
+  { header: "Caused by the program", num: true, cell: (q) => q.stopsCausedByProgram },
+  { header: "Changes on plan", num: true, cell: (q) => q.changesOnPlan },
   { header: "Done with issues", num: true, cell: (q) => q.changesWithIssues },
   { header: "Rolled back", num: true, cell: (q) => q.changesRolledBack },
 ];
