@@ -1,3 +1,4 @@
+import type { FloorStats, QuarterFigures } from "./floor-stats";
 import { daysLateInWords, type PlantRollup, type Rollup } from "./rollup";
 import { mustActInWords, type MustAct } from "./who-acts";
 
@@ -28,9 +29,20 @@ export const ROLLUP_CSV_HEADER = [
   "engineers",
   "signoffs_missing",
   "signoffs_stale",
+  // The plant's current local quarter on the program's scorecard (app/domain/floor-stats.ts).
+  "quarter",
+  "stops_caused",
+  "minutes_lost",
+  "stops_caused_by_program",
+  "changes_on_plan",
+  "changes_with_issues",
+  "changes_rolled_back",
 ] as const;
 
-export function rollupCsvRow(p: PlantRollup): (string | number | null)[] {
+/** A plant's row; `floor` is the rollup's scorecard, whose current quarter of the plant ends the row. */
+export function rollupCsvRow(p: PlantRollup, floor: FloorStats): (string | number | null)[] {
+  const plantQuarters = floor.plants.get(p.id)?.quarters ?? [];
+  const now = plantQuarters[plantQuarters.length - 1] ?? null;
   return [
     p.code,
     p.name,
@@ -55,7 +67,36 @@ export function rollupCsvRow(p: PlantRollup): (string | number | null)[] {
     p.engineers.join("; "),
     p.signoffs.missing,
     p.signoffs.stale,
+    now?.quarter ?? null,
+    now?.stopsCaused ?? null,
+    now?.minutesLost ?? null,
+    now?.stopsCausedByProgram ?? null,
+    now?.changesOnPlan ?? null,
+    now?.changesWithIssues ?? null,
+    now?.changesRolledBack ?? null,
   ];
+}
+
+/** A quarter's figures as the JSON documents them. */
+function quarterDocument(q: QuarterFigures) {
+  return {
+    quarter: q.quarter,
+    stopsCaused: q.stopsCaused,
+    minutesLost: q.minutesLost,
+    stopsCausedByProgram: q.stopsCausedByProgram,
+    changesOnPlan: q.changesOnPlan,
+    changesWithIssues: q.changesWithIssues,
+    changesRolledBack: q.changesRolledBack,
+  };
+}
+
+/** The program's scorecard as the JSON documents it: the headline and five quarters, each plant's on its own. */
+function floorDocument(floor: FloorStats) {
+  return {
+    quarter: floor.quarter,
+    unscheduledStopsCausedByProgram: floor.headline,
+    quarters: floor.quarters.map(quarterDocument),
+  };
 }
 
 /** Who must act, as the JSON documents it. */
@@ -67,6 +108,7 @@ function actsDocument(acts: readonly MustAct[]) {
 export function rollupDocument(rollup: Rollup) {
   return {
     computedAt: rollup.computedAt,
+    scorecard: floorDocument(rollup.floor),
     byPhase: rollup.byPhase,
     byRag: rollup.byRag,
     burnup: rollup.burnup.map((w) => ({ week: w.week, label: w.label, scope: w.scope, through: w.through })),
@@ -110,6 +152,7 @@ export function rollupDocument(rollup: Rollup) {
         : null,
       engineers: p.engineers,
       signoffs: { missing: p.signoffs.missing, stale: p.signoffs.stale },
+      scorecard: (rollup.floor.plants.get(p.id)?.quarters ?? []).map(quarterDocument),
     })),
     topBlockers: rollup.topBlockers.map((b) => ({
       plant: b.plantCode,

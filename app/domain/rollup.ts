@@ -1,3 +1,4 @@
+import type { FloorStats } from "./floor-stats";
 import { addDays, daysBetween } from "./calendar";
 import type { WindowSpan } from "./outage-windows";
 import type { GateResult, GateStatus } from "./readiness";
@@ -307,6 +308,8 @@ export interface TopBlocker {
 
 export interface Rollup {
   computedAt: string;
+  /** The program's scorecard: stops caused, minutes lost and changes' outcomes per local quarter. */
+  floor: FloorStats;
   /** The UTC day the ages and weeks are counted to. */
   today: string;
   plants: PlantRollup[];

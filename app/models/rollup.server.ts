@@ -24,6 +24,8 @@ import { PLANT_HEADING_COLUMNS, plantHeading } from "~/models/plants.server";
 import { signoffPartsSql } from "~/models/signoff-gaps.server";
 import { windowSpanOf } from "~/models/window-facts.server";
 import { computeReadinessOf } from "~/models/readiness.server";
+import { computeFloorStats } from "~/models/floor-stats.server";
+import { scorecard } from "~/domain/floor-stats";
 import { joinedText, weekOf, type Executor } from "~/utils/db.server";
 
 // The program rollup behind /dashboard, /plants, /api/rollup and the plant rollup CSV. Every figure is
@@ -97,6 +99,7 @@ export async function computeRollup(
   if (ids.length === 0) {
     return {
       computedAt: at,
+      floor: scorecard(now, [], []),
       today,
       plants: [],
       byPhase: Object.fromEntries([...PHASES, "complete"].map((p) => [p, 0])) as Record<PlantPhase, number>,
@@ -108,7 +111,7 @@ export async function computeRollup(
   }
   const horizon = new Date(now.getTime() + UPCOMING_DAYS * 86_400_000).toISOString();
 
-  const [readiness, engineers, nextWindows, upcoming, signoffGaps, weekly, owners, people] = await Promise.all([
+  const [readiness, engineers, nextWindows, upcoming, signoffGaps, weekly, owners, people, floor] = await Promise.all([
     judge(
       db,
       at,
@@ -178,6 +181,7 @@ export async function computeRollup(
       .where("role", "in", ["program_lead", "corporate_security"])
       .orderBy("name")
       .execute(),
+    computeFloorStats(db, now, plantIds),
   ]);
 
   const readinessByCode = new Map(readiness.map((r) => [r.code, r]));
@@ -308,6 +312,7 @@ export async function computeRollup(
   return {
     // The readiness figures may come from the server's cache: the rollup is as of the oldest of them.
     computedAt: readiness.reduce((earliest, r) => (r.at < earliest ? r.at : earliest), at),
+    floor,
     today,
     plants,
     byPhase,

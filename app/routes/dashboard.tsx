@@ -12,6 +12,7 @@ import { PhaseBadge } from "~/components/PhaseBadge";
 import { DataTable, PlantName, type Column } from "~/components/DataTable";
 import { InAppLinks, RenderedOnce } from "~/components/RenderedOnce";
 import { BlockerFlag } from "~/components/dashboard/BlockerFlag";
+import { ScorecardHeadline, ScorecardRules, ScorecardTable } from "~/components/dashboard/Scorecard";
 import { requestedWindow } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
 import { CRITERIA } from "~/domain/readiness";
@@ -122,6 +123,7 @@ function dashboardOf(rollup: Rollup, params: URLSearchParams) {
   return {
     computedAt: rollup.computedAt,
     ignored,
+    scorecard: { headline: rollup.floor.headline, quarters: rollup.floor.quarters },
     matrix,
     plantCount: rollup.plants.length,
     byPhase: rollup.byPhase,
@@ -289,6 +291,16 @@ export default function Dashboard() {
       </div>
 
       <IgnoredParams ignored={data.ignored} />
+
+      <section className="panel" aria-labelledby="scorecard-title" id="scorecard">
+        <h2 id="scorecard-title">The program's scorecard: stops caused and changes, by quarter</h2>
+        <ScorecardHeadline headline={data.scorecard.headline} />
+        <ScorecardTable
+          quarters={data.scorecard.quarters}
+          caption={`The program by quarter, each plant on its own clock (${data.plantCount} plants)`}
+        />
+        <ScorecardRules />
+      </section>
 
       <section className="panel" aria-labelledby="matrix-title" id="matrix">
         <h2 id="matrix-title">What holds plants back: plants × criteria</h2>

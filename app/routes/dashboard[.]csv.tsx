@@ -12,7 +12,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const user = await requireUser(request);
     requirePermission(user, "read:program");
     const rollup = await loadRollup(getDb(), new Date());
-    const body = [csvRecord(ROLLUP_CSV_HEADER), ...rollup.plants.map((p) => csvRecord(rollupCsvRow(p)))].join("");
+    const body = [
+      csvRecord(ROLLUP_CSV_HEADER),
+      ...rollup.plants.map((p) => csvRecord(rollupCsvRow(p, rollup.floor))),
+    ].join("");
     const stamp = rollup.computedAt.slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
     return new Response(body, {
       headers: {

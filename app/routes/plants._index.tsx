@@ -9,6 +9,8 @@ import { DataTable, PlantName, type Column } from "~/components/DataTable";
 import { InAppLinks } from "~/components/RenderedOnce";
 import { choicesOf, FilterSelect } from "~/components/Choices";
 import { PhaseBadge } from "~/components/PhaseBadge";
+import { QuarterCell } from "~/components/dashboard/Scorecard";
+import { currentFigures, type FloorStats } from "~/domain/floor-stats";
 import { compareValues, parseChoice, parseSort, requestedWindow } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
 import {
@@ -52,6 +54,17 @@ const PLANT_FILTERS = [
 ] as const;
 const GATE_LABELS = { passed: "Passed", ready: "Ready to pass", blocked: "Blocked" } as const;
 
+/** The list's sort keys: the rollup's, and the plant's stops caused this quarter (then its minutes lost). */
+const PLANT_SORT_KEYS = [...ROLLUP_SORT_KEYS, "stops"] as const;
+
+/** Stops caused, then minutes lost, in each plant's current local quarter. */
+function stopsOrder(floor: FloorStats) {
+  const figures = (p: PlantRollup) => currentFigures(floor.plants.get(p.id));
+  return (a: PlantRollup, b: PlantRollup) =>
+    compareValues(figures(a)?.stopsCaused ?? null, figures(b)?.stopsCaused ?? null) ||
+    compareValues(figures(a)?.minutesLost ?? null, figures(b)?.minutesLost ?? null);
+}
+
 /** What each sort key compares a row by. */
 const SORT_VALUES: Record<RollupSortKey, (p: PlantRollup) => string | number | null> = {
   code: (p) => p.code,
@@ -79,7 +92,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 function plantListOf(rollup: Rollup, params: URLSearchParams) {
   const ignored: string[] = [];
   const regions = [...new Set(rollup.plants.map((p) => p.region))].sort();
-  const { sort, dir } = parseSort(params, ROLLUP_SORT_KEYS, { sort: "code", dir: "asc" }, ignored);
+  const { sort, dir } = parseSort(params, PLANT_SORT_KEYS, { sort: "code", dir: "asc" }, ignored);
+  const order =
+    sort === "stops"
+      ? stopsOrder(rollup.floor)
+      : (a: PlantRollup, b: PlantRollup) => compareValues(SORT_VALUES[sort](a), SORT_VALUES[sort](b));
   const filters = {
     phase: parseChoice(params, "phase", PLANT_PHASES, ignored),
     region: parseChoice(params, "region", regions, ignored),
@@ -95,7 +112,7 @@ function plantListOf(rollup: Rollup, params: URLSearchParams) {
         (filters.rag === null || p.rag === filters.rag) &&
         (filters.blocked === null || p.blockerCount > 0 === (filters.blocked === "yes"))
     )
-    .sort((a, b) => sign * compareValues(SORT_VALUES[sort](a), SORT_VALUES[sort](b)) || compareValues(a.code, b.code));
+    .sort((a, b) => sign * order(a, b) || compareValues(a.code, b.code));
   const window = requestedWindow(params, ignored, matching.length, PAGE_SIZE);
   const plants = matching.slice(window.offset, window.offset + window.limit).map((p) => ({
     code: p.code,
@@ -123,6 +140,7 @@ function plantListOf(rollup: Rollup, params: URLSearchParams) {
     rag: p.rag,
     ragReason: p.ragReason,
     engineers: p.engineers,
+    quarter: currentFigures(rollup.floor.plants.get(p.id)),
   }));
   return {
     computedAt: rollup.computedAt,
@@ -142,10 +160,12 @@ const PLANT_COLUMNS: Column<Awaited<ReturnType<typeof loader>>["plants"][number]
   {
     header: "Plant",
     sort: { column: "code" },
+    // The plant's current quarter on the scorecard, under its name: a column of its own would not fit a desktop.
     cell: (p) => (
       <>
         <PlantName code={p.code} name={p.name} />
         <div className="muted">{p.site}</div>
+        <QuarterCell figures={p.quarter} />
       </>
     ),
   },
@@ -276,7 +296,8 @@ export default function PlantsList() {
         {filtered ? <Link to={`?sort=${sort}&dir=${dir}`}>Clear filters</Link> : null}
       </Form>
       <p className="no-print">
-        <Link to="?blocked=yes&sort=oldest&dir=desc">Stuck plants, longest blocked first</Link>
+        <Link to="?blocked=yes&sort=oldest&dir=desc">Stuck plants, longest blocked first</Link> ·{" "}
+        <Link to="?sort=stops&dir=desc">Most stops caused this quarter first</Link>
       </p>
 
       {/* The rows' links are plain anchors that navigate within the app: cheaper than a router link each. */}

@@ -10,6 +10,7 @@ export const PLANT_SECTIONS = [
   ["assets", "Assets"],
   ["windows", "Windows"],
   ["history", "History"],
+  ["scorecard", "Scorecard"],
 ] as const;
 
 /**

@@ -22,6 +22,8 @@ import { AssetsSection, HistorySection, PhasesSection, WindowsSection, ZonesSect
 import { RenderedOnce } from "~/components/RenderedOnce";
 import { sharedSections } from "./shared.server";
 import { SectionIndex } from "./SectionIndex";
+import { ScorecardSection } from "./ScorecardSection";
+import { plantScorecard } from "~/models/floor-stats.server";
 
 // The plant page: phases, readiness gates, the ownership split, zones and conduits, evidence, assets, windows and
 // history, each a section the index at the side (the top on a phone) links to. The long lists have pages of their
@@ -36,9 +38,10 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   // Plant engineers see their own plants in full and the others as a summary.
   const full = can(user, "read:plant", plant.id);
   const now = new Date();
-  const [split, [readiness]] = await Promise.all([
+  const [split, [readiness], scorecard] = await Promise.all([
     getOwnershipSplit(db, plant.id),
     readinessOf(db, now.toISOString(), [plant.code]),
+    plantScorecard(db, plant.id, now),
   ]);
   // What every reader sees alike, read and rendered once per change of the plant.
   const shared = await sharedSections(db, plant, readiness!, full);
@@ -88,6 +91,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       historyTotal: full ? split.history.length : 0,
     },
     splitControls,
+    scorecard,
     plant: {
       code: plant.code,
       name: plant.name,
@@ -200,6 +204,7 @@ export default function PlantPage() {
               <HistorySection {...data.parts.history} />
             </RenderedOnce>
           </div>
+          <ScorecardSection plantCode={plant.code} timeZone={plant.timeZone} quarters={data.scorecard} />
         </div>
       </div>
     </>
