@@ -489,3 +489,64 @@ export async function addBlockedFlowToDesign(
     return { revision };
   });
 }
+
+/** A change of the plant as its page shows it: what it is, its window, when it is planned and who scheduled it. */
+export async function getPlantChange(db: Executor, plantId: number, changeId: number) {
+  const row = await db
+    .selectFrom("network_change as n")
+    .leftJoin("outage_window as w", "w.id", "n.window_id")
+    .leftJoin("conduit as c", "c.id", "n.conduit_id")
+    .leftJoin("asset as a", "a.id", "n.asset_id")
+    .leftJoin("person as p", "p.id", "n.created_by")
+    .select([
+      "n.id",
+      "n.plant_id",
+      "n.kind",
+      "n.title",
+      "n.status",
+      "n.done_at",
+      "n.planned_start",
+      "n.planned_minutes",
+      "n.conduit_id",
+      "n.conduit_revision",
+      "c.name as conduit_name",
+      "a.name as asset_name",
+      "w.id as window_id",
+      "w.title as window_title",
+      "w.starts_at as window_starts_at",
+      "w.ends_at as window_ends_at",
+      "w.status as window_status",
+      "p.name as created_by",
+      "n.created_at",
+    ])
+    .where("n.id", "=", changeId)
+    .where("n.plant_id", "=", plantId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id,
+    plantId: row.plant_id,
+    kind: row.kind,
+    title: row.title,
+    status: row.status,
+    doneAt: row.done_at,
+    plannedStart: row.planned_start,
+    plannedMinutes: row.planned_minutes,
+    conduitId: row.conduit_id,
+    conduitRevision: row.conduit_revision,
+    conduitName: row.conduit_name,
+    assetName: row.asset_name,
+    window:
+      row.window_id === null
+        ? null
+        : {
+            id: row.window_id,
+            title: row.window_title ?? "",
+            startsAt: row.window_starts_at ?? "",
+            endsAt: row.window_ends_at ?? "",
+            status: row.window_status ?? "",
+          },
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+  };
+}
