@@ -14,6 +14,7 @@ import {
   type ImpactConduit,
   type SeenTuple,
 } from "../../app/domain/cutover-impact";
+import { blockedFlowsToAcknowledge } from "../../app/domain/queue";
 
 // What a cutover would block, judged from the traffic seen before it, and what it seems to have stopped after.
 
@@ -26,8 +27,7 @@ const conduit: ImpactConduit = {
   zoneBName: "DMZ",
   flows: [{ protocol: "tcp", port: 502, portEnd: null, direction: "a_to_b" }],
 };
-const zoneOf = (address: string) =>
-  address.startsWith("10.1.") ? CELL : address.startsWith("10.2.") ? DMZ : null;
+const zoneOf = (address: string) => (address.startsWith("10.1.") ? CELL : address.startsWith("10.2.") ? DMZ : null);
 const seen = (tuple: string, connections: number, day = "2026-11-20"): SeenTuple => ({
   tuple,
   connections,
@@ -87,10 +87,7 @@ describe("predictedBlockedFlows", () => {
   });
 
   it("predicts nothing when every flow seen is allowed, and bounds the list while counting all", () => {
-    assert.equal(
-      predictedBlockedFlows({ conduit, zoneOf, tuples: [seen("10.1.0.5|10.2.0.9|tcp|502", 9)] }).total,
-      0
-    );
+    assert.equal(predictedBlockedFlows({ conduit, zoneOf, tuples: [seen("10.1.0.5|10.2.0.9|tcp|502", 9)] }).total, 0);
     const many = Array.from({ length: 30 }, (_, i) => seen(`10.1.0.5|10.2.0.9|tcp|${1000 + i}`, i + 1));
     const bounded = predictedBlockedFlows({ conduit, zoneOf, tuples: many, limit: 10 });
     assert.equal(bounded.flows.length, 10);
@@ -112,7 +109,12 @@ describe("impactCompletionRefusals", () => {
     assert.equal(refused?.status, 409);
     assert.match(refused!.reasons[0]!.message, /^2 predicted blocked flows are not acknowledged/);
     assert.match(refused!.reasons[0]!.message, /design owner, Dana Day, must acknowledge/);
-    const ownerless = impactCompletionRefusals({ change, blockedKeys: ["a"], acknowledged: new Set(), designOwner: null });
+    const ownerless = impactCompletionRefusals({
+      change,
+      blockedKeys: ["a"],
+      acknowledged: new Set(),
+      designOwner: null,
+    });
     assert.match(ownerless!.reasons[0]!.message, /1 predicted blocked flow is not acknowledged.*no design owner/);
   });
 
@@ -224,10 +226,9 @@ describe("stoppedByCutover", () => {
       ],
     });
     assert.equal(reading.state, "judged");
-    assert.deepEqual(
-      reading.state === "judged" ? reading.flows.map((f) => [f.key, f.connections]) : [],
-      [["12>13|tcp|445", 20]]
-    );
+    assert.deepEqual(reading.state === "judged" ? reading.flows.map((f) => [f.key, f.connections]) : [], [
+      ["12>13|tcp|445", 20],
+    ]);
     assert.equal(reading.state === "judged" && reading.sawTrafficAfter, true);
   });
 
@@ -237,5 +238,32 @@ describe("stoppedByCutover", () => {
     assert.equal(reading.state === "watching" && reading.until, "2026-11-23T12:00:00.000Z");
     assert.match(reading.state === "watching" ? reading.untilLocal : "", /2026-11-23 06:00 CST/);
     assert.deepEqual(stoppedByCutover({ ...base, doneAt: null, now: DONE, tuples: [] }), { state: "not_done" });
+  });
+});
+
+describe("blockedFlowsToAcknowledge (the design owner's queue)", () => {
+  const engineer = { role: "plant_engineer" as const, assignedPlantIds: [1], plantScope: null, personId: 7 };
+  const cutover = {
+    plantId: 1,
+    plantCode: "DAY",
+    changeId: 5,
+    title: "Cut over",
+    conduitName: "Cell ↔ DMZ",
+    designOwnerId: 7,
+    total: 3,
+    unacknowledged: 2,
+  };
+
+  it("lists the open cutovers of the person's conduits with flows still to acknowledge", () => {
+    assert.deepEqual(
+      blockedFlowsToAcknowledge([cutover], engineer).map((c) => c.href),
+      ["/plants/DAY/changes/5#impact"]
+    );
+  });
+
+  it("leaves out other owners' conduits, acknowledged cutovers and plants the person does not read", () => {
+    assert.deepEqual(blockedFlowsToAcknowledge([{ ...cutover, designOwnerId: 8 }], engineer), []);
+    assert.deepEqual(blockedFlowsToAcknowledge([{ ...cutover, unacknowledged: 0 }], engineer), []);
+    assert.deepEqual(blockedFlowsToAcknowledge([{ ...cutover, plantId: 2 }], engineer), []);
   });
 });
