@@ -17,7 +17,7 @@ export const IMPACT_DAYS = 30;
 export const STOPPED_BEFORE_DAYS = 7;
 export const STOPPED_AFTER_DAYS = 3;
 /** The most flows a list shows (the count says how many there are in all). */
-export const FLOWS_SHOWN = 200;
+const FLOWS_SHOWN = 200;
 /** Examples of host pairs given per flow. */
 const EXAMPLES = 3;
 export const FLOW_REASON_MIN = 3;
@@ -49,7 +49,7 @@ export function readFlowKey(raw: unknown): FlowKeyParts | null {
 }
 
 /** A flow tuple as the evidence stores it, `orig|resp|proto|port`; null when it cannot be read. */
-export function readTuple(tuple: string): { orig: string; resp: string; protocol: string; port: number | null } | null {
+function readTuple(tuple: string): { orig: string; resp: string; protocol: string; port: number | null } | null {
   const parts = tuple.split("|");
   if (parts.length !== 4) return null;
   const [orig, resp, protocol, portText] = parts as [string, string, string, string];
@@ -235,7 +235,10 @@ export function readFlowReason(raw: unknown): Read<string> {
   if (reason.length > FLOW_REASON_MAX) {
     return {
       ok: false,
-      refusal: { field: "reason", message: `keep the reason to ${FLOW_REASON_MAX.toLocaleString("en-US")} characters or fewer.` },
+      refusal: {
+        field: "reason",
+        message: `keep the reason to ${FLOW_REASON_MAX.toLocaleString("en-US")} characters or fewer.`,
+      },
     };
   }
   return { ok: true, value: reason };

@@ -107,8 +107,8 @@ describe("impactCompletionRefusals", () => {
       designOwner: { name: "Dana Day" },
     });
     assert.equal(refused?.status, 409);
-    assert.match(refused!.reasons[0]!.message, /^2 predicted blocked flows are not acknowledged/);
-    assert.match(refused!.reasons[0]!.message, /design owner, Dana Day, must acknowledge/);
+    assert.match(refused.reasons[0]!.message, /^2 predicted blocked flows are not acknowledged/);
+    assert.match(refused.reasons[0]!.message, /design owner, Dana Day, must acknowledge/);
     const ownerless = impactCompletionRefusals({
       change,
       blockedKeys: ["a"],
