@@ -315,6 +315,11 @@ export function changeHref(plantCode: string, changeId: number): string {
   return `/plants/${plantCode}/changes/${changeId}`;
 }
 
+/** Where a change is acted on: its anchor on its plant's windows page (marked done, moved into a window, cancelled). */
+export function changeActsHref(plantCode: string, changeId: number): string {
+  return `/plants/${plantCode}/windows#change-${changeId}`;
+}
+
 export interface OpenConduitChange {
   id: number;
   title: string;

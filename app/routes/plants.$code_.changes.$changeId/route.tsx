@@ -2,6 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { acknowledgementRefusals, IMPACT_DAYS } from "~/domain/cutover-impact";
 import { formatLocalRange } from "~/domain/local-time";
+import { changeActsHref } from "~/domain/network-changes";
 import { can } from "~/domain/permissions";
 import { formatDuration, formatLocal } from "~/domain/time";
 import { CHANGE_KIND_LABELS, CHANGE_STATUS_LABELS, labelFor, WINDOW_STATUS_LABELS } from "~/domain/vocabulary";
@@ -188,7 +189,7 @@ export default function ChangePage() {
         </dl>
         {open && mayScheduleChanges ? (
           <p>
-            <Link to={`/plants/${plant.code}/windows#change-${change.id}`}>
+            <Link to={changeActsHref(plant.code, change.id)}>
               Mark it done, move or cancel it on the plant's windows page
             </Link>
           </p>
