@@ -104,7 +104,7 @@ export async function seedDemoProgram(db: Kysely<Database>, options: SeedOptions
   if (written.capture && written.captureEngineer !== null) {
     await markServiceLaptopTransient(db, written.capture, written.captureEngineer, now);
   }
-  await seedFloorImpact(db, now);
+  await seedFloorImpact(db, now, written.summary);
   return written.summary;
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../schema";
+import type { SeedSummary } from "./demo-program";
 import { personActor } from "../../app/models/sessions.server";
 import { createWindow } from "../../app/models/outage-windows.server";
 import { scheduleChange } from "../../app/models/network-changes.server";
@@ -12,7 +13,12 @@ import { ActError } from "../../app/utils/errors";
 
 const DAY_MS = 86_400_000;
 
-export async function seedFloorImpact(db: Kysely<Database>, now: Date): Promise<number | null> {
+/** Schedules the cutover (with its window) and counts both in the seed's summary; the change's id, or null. */
+export async function seedFloorImpact(
+  db: Kysely<Database>,
+  now: Date,
+  summary: Pick<SeedSummary, "windows" | "changes">
+): Promise<number | null> {
   const conduit = await db
     .selectFrom("flow_hour as f")
     .innerJoin("evidence_ingest as i", "i.id", "f.ingest_id")
@@ -88,6 +94,8 @@ export async function seedFloorImpact(db: Kysely<Database>, now: Date): Promise<
         },
         now
       );
+      summary.windows += 1;
+      summary.changes += 1;
       return change.id;
     } catch (error) {
       if (!(error instanceof ActError)) throw error;
