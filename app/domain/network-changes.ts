@@ -310,8 +310,13 @@ export function readCancelReason(raw: unknown): { ok: true; value: string } | { 
   return { ok: true, value: reason };
 }
 
-/** Where a change is shown: its anchor on its plant's windows page (for the change itself or a needs-window item). */
+/** Where a change is shown: its own page (what it is, its window, and for a cutover what it would block). */
 export function changeHref(plantCode: string, changeId: number): string {
+  return `/plants/${plantCode}/changes/${changeId}`;
+}
+
+/** Where a change is acted on: its anchor on its plant's windows page (marked done, moved into a window, cancelled). */
+export function changeActsHref(plantCode: string, changeId: number): string {
   return `/plants/${plantCode}/windows#change-${changeId}`;
 }
 

@@ -293,3 +293,32 @@ export function plantsPastTarget(plants: readonly QueueTargets[]) {
     })
     .sort((a, b) => b.daysLate - a.daysLate || a.plantCode.localeCompare(b.plantCode));
 }
+
+/** An open conduit cutover with how many of the flows it is predicted to block still wait for acknowledgement. */
+export interface QueueCutoverImpact {
+  plantId: number;
+  plantCode: string;
+  changeId: number;
+  title: string;
+  conduitName: string;
+  designOwnerId: number | null;
+  total: number;
+  unacknowledged: number;
+}
+
+/**
+ * "Predicted blocked flows to acknowledge": the open cutovers of the conduits the person is the design owner of,
+ * at plants they read, with flows not yet acknowledged; the most waiting first.
+ */
+export function blockedFlowsToAcknowledge(cutovers: readonly QueueCutoverImpact[], person: Person) {
+  return cutovers
+    .filter(
+      (c) =>
+        person.personId !== null &&
+        c.designOwnerId === person.personId &&
+        c.unacknowledged > 0 &&
+        can(person, "read:plant", c.plantId)
+    )
+    .map((c) => ({ ...c, href: `/plants/${c.plantCode}/changes/${c.changeId}#impact` }))
+    .sort((a, b) => b.unacknowledged - a.unacknowledged || a.plantCode.localeCompare(b.plantCode));
+}

@@ -1,3 +1,5 @@
+import type { Transaction } from "kysely";
+import type { Database } from "../../db/schema";
 import { sortFlows, type AllowedFlow } from "~/domain/conduits";
 import type { DesignFinding } from "~/domain/design-review";
 import { can } from "~/domain/permissions";
@@ -311,89 +313,102 @@ export async function updateConduit(
   input: ConduitInput,
   now: Date = new Date()
 ): Promise<number> {
+  requireConduitEditor(actor, target.plantId);
+  return db.transaction().execute((tx) => editConduitDefinition(tx, actor, target, input, now));
+}
+
+/**
+ * The edit of a conduit's definition inside a transaction the caller holds (an act that edits the conduit as part of
+ * something larger): the same checks, the next revision and its audit event, as updateConduit.
+ */
+export async function editConduitDefinition(
+  tx: Transaction<Database>,
+  actor: Actor,
+  target: { conduitId: number; plantId: number; expectedRevision: number },
+  input: ConduitInput,
+  now: Date
+): Promise<number> {
   const { conduitId, plantId } = target;
   requireConduitEditor(actor, plantId);
-  return db.transaction().execute(async (tx) => {
-    const [current] = await listConduitDetails(tx, plantId, conduitId);
-    if (!current) throw new ActError(404, "No such conduit at this plant.");
-    await requireConduitRevision(tx, actor, current, target.expectedRevision, "edit");
-    if (input.zoneAId === input.zoneBId) throw new ActError(400, "A conduit joins two different zones.", "zoneBId");
-    const zones = await tx
-      .selectFrom("zone")
-      .select("id")
-      .where("plant_id", "=", plantId)
-      .where("id", "in", [input.zoneAId, input.zoneBId])
-      .execute();
-    if (zones.length !== 2) throw new ActError(400, "Both endpoint zones must be zones of this plant.", "zoneAId");
-    const clash = await tx
-      .selectFrom("conduit")
-      .select("id")
-      .where("plant_id", "=", plantId)
-      .where("name", "=", input.name)
-      .where("id", "!=", conduitId)
-      .executeTakeFirst();
-    if (clash) throw new ActError(409, `Another conduit of this plant is already named “${input.name}”.`, "name");
+  const [current] = await listConduitDetails(tx, plantId, conduitId);
+  if (!current) throw new ActError(404, "No such conduit at this plant.");
+  await requireConduitRevision(tx, actor, current, target.expectedRevision, "edit");
+  if (input.zoneAId === input.zoneBId) throw new ActError(400, "A conduit joins two different zones.", "zoneBId");
+  const zones = await tx
+    .selectFrom("zone")
+    .select("id")
+    .where("plant_id", "=", plantId)
+    .where("id", "in", [input.zoneAId, input.zoneBId])
+    .execute();
+  if (zones.length !== 2) throw new ActError(400, "Both endpoint zones must be zones of this plant.", "zoneAId");
+  const clash = await tx
+    .selectFrom("conduit")
+    .select("id")
+    .where("plant_id", "=", plantId)
+    .where("name", "=", input.name)
+    .where("id", "!=", conduitId)
+    .executeTakeFirst();
+  if (clash) throw new ActError(409, `Another conduit of this plant is already named “${input.name}”.`, "name");
 
-    const next: ConduitDefinition = {
-      id: conduitId,
-      plantId,
-      revision: current.revision,
-      ...input,
-      flows: sortFlows(input.flows),
-    };
-    const before = definitionOf(current);
-    if (JSON.stringify(definitionOf(next)) === JSON.stringify(before)) {
-      throw new ActError(400, "Nothing changed: the definition is the same as revision " + current.revision + ".");
-    }
-    const revision = current.revision + 1;
+  const next: ConduitDefinition = {
+    id: conduitId,
+    plantId,
+    revision: current.revision,
+    ...input,
+    flows: sortFlows(input.flows),
+  };
+  const before = definitionOf(current);
+  if (JSON.stringify(definitionOf(next)) === JSON.stringify(before)) {
+    throw new ActError(400, "Nothing changed: the definition is the same as revision " + current.revision + ".");
+  }
+  const revision = current.revision + 1;
+  await tx
+    .updateTable("conduit")
+    .set({
+      name: input.name,
+      zone_a_id: input.zoneAId,
+      zone_b_id: input.zoneBId,
+      purpose: input.purpose,
+      control_type: input.controlType,
+      monitored: input.monitored ? 1 : 0,
+      monitoring_point: input.monitoringPoint,
+      compensating_note: input.compensatingNote,
+      revision,
+      updated_at: now.toISOString(),
+    })
+    .where("id", "=", conduitId)
+    .execute();
+  await tx.deleteFrom("conduit_flow").where("conduit_id", "=", conduitId).execute();
+  if (input.flows.length > 0) {
     await tx
-      .updateTable("conduit")
-      .set({
-        name: input.name,
-        zone_a_id: input.zoneAId,
-        zone_b_id: input.zoneBId,
-        purpose: input.purpose,
-        control_type: input.controlType,
-        monitored: input.monitored ? 1 : 0,
-        monitoring_point: input.monitoringPoint,
-        compensating_note: input.compensatingNote,
-        revision,
-        updated_at: now.toISOString(),
-      })
-      .where("id", "=", conduitId)
+      .insertInto("conduit_flow")
+      .values(
+        input.flows.map((flow) => ({
+          conduit_id: conduitId,
+          protocol: flow.protocol,
+          port: flow.port,
+          port_end: flow.portEnd,
+          direction: flow.direction,
+          description: flow.description,
+        }))
+      )
       .execute();
-    await tx.deleteFrom("conduit_flow").where("conduit_id", "=", conduitId).execute();
-    if (input.flows.length > 0) {
-      await tx
-        .insertInto("conduit_flow")
-        .values(
-          input.flows.map((flow) => ({
-            conduit_id: conduitId,
-            protocol: flow.protocol,
-            port: flow.port,
-            port_end: flow.portEnd,
-            direction: flow.direction,
-            description: flow.description,
-          }))
-        )
-        .execute();
-    }
-    await recordAudit(
-      tx,
-      actor,
-      {
-        action: "conduit.edit",
-        objectType: "conduit",
-        objectId: conduitId,
-        plantId,
-        summary: `${actor.name} edited conduit “${input.name}”: revision ${current.revision} → ${revision}; earlier signoffs are now stale`,
-        before: { revision: current.revision, ...before },
-        after: { revision, ...definitionOf(next) },
-      },
-      now
-    );
-    return revision;
-  });
+  }
+  await recordAudit(
+    tx,
+    actor,
+    {
+      action: "conduit.edit",
+      objectType: "conduit",
+      objectId: conduitId,
+      plantId,
+      summary: `${actor.name} edited conduit “${input.name}”: revision ${current.revision} → ${revision}; earlier signoffs are now stale`,
+      before: { revision: current.revision, ...before },
+      after: { revision, ...definitionOf(next) },
+    },
+    now
+  );
+  return revision;
 }
 
 function definitionOf(c: ConduitDefinition) {

@@ -16,6 +16,7 @@ import { canonicalInstant, readTitle } from "~/domain/outage-windows";
 import { CHANGE_KIND_LABELS, CHANGE_KINDS, isOneOf, type ChangeKind } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import { requireAct } from "~/models/authorize.server";
+import { requireImpactAcknowledged } from "~/models/cutover-impact.server";
 import { blackoutsOverlapping, plantOf, requireWindowRevision, windowFacts } from "~/models/window-facts.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
@@ -324,6 +325,7 @@ export async function completeChange(
     const facts = window ? windowFacts(window) : null;
     const refused = changeCompletionRefusals({ change, window: facts, doneAt });
     if (refused) throw new RefusedAct(refused.status, withFieldNames(refused.reasons));
+    await requireImpactAcknowledged(tx, change, now);
     const insideWindow = doneInsideWindow(facts, doneAt);
     await tx
       .updateTable("network_change")

@@ -4,6 +4,7 @@ import { targetsOf } from "~/domain/phase";
 import { can, type Principal } from "~/domain/permissions";
 import {
   acceptancesToGive,
+  blockedFlowsToAcknowledge,
   alertsToWire,
   criteriaToTick,
   gatesToPass,
@@ -19,6 +20,7 @@ import {
   type QueueSections,
 } from "~/domain/queue";
 import type { PlantReadiness } from "~/domain/readiness";
+import { openCutoverImpacts } from "~/models/cutover-impact.server";
 import { acceptanceSubject, computeReadinessOf } from "~/models/readiness.server";
 import { listSignoffGaps } from "~/models/signoff-gaps.server";
 import { listSignoffs } from "~/models/signoffs.server";
@@ -389,4 +391,23 @@ export async function loadQueue(
     /** The conduits the alerting sections were decided from, with their baselines where judged. */
     conduits,
   };
+}
+
+/**
+ * The open cutovers of the conduits the person designs, with their predicted blocked flows still to acknowledge
+ * (app/domain/queue.ts: blockedFlowsToAcknowledge), at the plants the person reads.
+ */
+export async function loadFlowsToAcknowledge(db: Executor, person: Principal & { personId: number | null }, now: Date) {
+  if (person.personId === null || !can(person, "sign:design")) return [];
+  const plants = await db
+    .selectFrom("plant")
+    .select(["id", "code"])
+    .where("id", "in", person.assignedPlantIds.length > 0 ? [...person.assignedPlantIds] : [-1])
+    .execute();
+  const codes = new Map(plants.map((p) => [p.id, p.code]));
+  const cutovers = await openCutoverImpacts(db, [...codes.keys()], { designOwnerId: person.personId }, now);
+  return blockedFlowsToAcknowledge(
+    cutovers.map((c) => ({ ...c, plantCode: codes.get(c.plantId)! })),
+    person
+  );
 }

@@ -12,13 +12,14 @@ import { Confirmation } from "~/components/forms";
 import { NeedsWindowActs, Unplaced } from "~/components/NeedsWindowActs";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { changeHref } from "~/domain/network-changes";
+import { can } from "~/domain/permissions";
 import { formatDate, formatLocal } from "~/domain/time";
 import { hasQueue, queueCounts, type QueueKind } from "~/domain/queue";
 import { PART_LABELS } from "~/domain/signoffs";
 import { CHANGE_KIND_LABELS, isOneOf, PHASE_LABELS, type ChangeKind } from "~/domain/vocabulary";
 import { readinessOf } from "~/http/readiness-cache.server";
 import { moveChoices, type MoveChoice } from "~/models/network-changes.server";
-import { loadQueue } from "~/models/queues.server";
+import { loadFlowsToAcknowledge, loadQueue } from "~/models/queues.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { requirePlant } from "~/http/plant-guard.server";
 import { cancelChangeAct, moveChangeAct, type WindowsAct } from "~/http/window-acts.server";
@@ -69,6 +70,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const now = new Date();
   const db = getDb();
   const queue = await loadQueue(db, user, now, readinessOf);
+  const flowsToAcknowledge = can(user, "sign:design") ? await loadFlowsToAcknowledge(db, user, now) : null;
   const { criteria, gates, targets, signoffs, acceptances, wiring, rulesToWrite, rulesToReview, changes, staged } =
     queue;
   const listedChanges = changes.slice(0, QUEUE_LIMIT);
@@ -108,6 +110,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
       local: c.plannedStart ? formatLocal(c.plannedStart, c.timeZone) : null,
     })),
     staged: staged.slice(0, QUEUE_LIMIT),
+    flowsToAcknowledge: flowsToAcknowledge && {
+      total: flowsToAcknowledge.length,
+      items: flowsToAcknowledge.slice(0, QUEUE_LIMIT),
+    },
   };
 }
 
@@ -492,6 +498,8 @@ export default function MyQueue() {
         />
       </QueueSection>
 
+      <FlowsToAcknowledge data={data} />
+
       <QueueSection kind="changes" data={data} notice={<ChangesNotice data={data} />}>
         <DataTable
           caption="Changes without a window, and changes whose window has begun"
@@ -522,6 +530,38 @@ export default function MyQueue() {
         />
       </QueueSection>
     </>
+  );
+}
+
+/** The cutovers of the conduits the person designs whose predicted blocked flows wait for their acknowledgement. */
+function FlowsToAcknowledge({ data }: { data: QueueData }) {
+  const section = data.flowsToAcknowledge;
+  if (!section) return null;
+  return (
+    <section
+      className={section.total === 0 ? "panel queue-empty" : "panel"}
+      aria-labelledby="flowsToAcknowledge-title"
+      id="flowsToAcknowledge"
+    >
+      <h2 id="flowsToAcknowledge-title">Predicted blocked flows to acknowledge ({section.total})</h2>
+      {section.total === 0 ? (
+        <p className="muted">No cutover of a conduit you design waits for your acknowledgement.</p>
+      ) : (
+        <QueueList
+          items={section.items}
+          itemKey={(c) => String(c.changeId)}
+          href={(c) => c.href}
+          label={(c) => c.title}
+          detail={(c) => (
+            <>
+              {c.unacknowledged} of {c.total} predicted blocked {c.total === 1 ? "flow" : "flows"} on {c.conduitName}{" "}
+              not acknowledged: the cutover cannot be marked done until each is.
+            </>
+          )}
+        />
+      )}
+      <More shown={section.items.length} total={section.total} noun="cutovers" />
+    </section>
   );
 }
 

@@ -8,7 +8,7 @@ import { DataTable, type Column } from "~/components/DataTable";
 import { choicesOf, FilterSelect } from "~/components/Choices";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { formatDuration } from "~/domain/time";
-import { changeHref } from "~/domain/network-changes";
+import { changeActsHref } from "~/domain/network-changes";
 import { MonthCalendar, type CalendarItem } from "~/components/MonthCalendar";
 import { blackoutsFirst, isIsoDay, itemsByDay, localDay, spanDays, windowsView } from "~/domain/calendar";
 import { can } from "~/domain/permissions";
@@ -328,7 +328,7 @@ export default function ProgramWindowsPage() {
         item={(c) => (
           <>
             <Link to={`/plants/${c.plantCode}/windows`}>{c.plantCode}</Link> ·{" "}
-            <a href={changeHref(c.plantCode, c.id)}>{c.title}</a>
+            <a href={changeActsHref(c.plantCode, c.id)}>{c.title}</a>
           </>
         )}
       />

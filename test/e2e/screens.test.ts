@@ -66,9 +66,17 @@ before(async () => {
     .where("plant.code", "=", "DAY")
     .orderBy("conduit.id")
     .executeTakeFirstOrThrow();
+  const change = await db
+    .selectFrom("network_change")
+    .innerJoin("plant", "plant.id", "network_change.plant_id")
+    .select("network_change.id")
+    .where("plant.code", "=", "DAY")
+    .where("network_change.kind", "=", "conduit_cutover")
+    .orderBy("network_change.id")
+    .executeTakeFirstOrThrow();
   await db.destroy();
   pageRouteFiles = (await loadRouteModules()).filter(isPageRoute).map((module) => module.file);
-  const params = { code: "DAY", conduitId: String(conduit.id) };
+  const params = { code: "DAY", conduitId: String(conduit.id), changeId: String(change.id) };
   addresses = pageRouteFiles.flatMap((route) =>
     (PAGE_QUERIES[route] ?? [""]).map((query) => addressOf(route, params) + query)
   );

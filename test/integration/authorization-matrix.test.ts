@@ -94,6 +94,8 @@ interface Ids {
   conduit: number;
   /** Another DAY conduit, wired through the API. */
   apiConduit: number;
+  /** A DAY conduit cutover whose conduit DAY's engineer designs (its page and its flows' forms). */
+  change: number;
   engDay: number;
   security: number;
   /** A second corporate security person, so owners can really change. */
@@ -324,6 +326,12 @@ const TABLE: Entry[] = [
     route: "plants.$code_.conduits.$conduitId/route.tsx",
     method: "GET",
     path: "/plants/DAY/conduits/:conduit",
+    expected: only("program_lead", "executive", "plant_engineer_own", "corporate_security"),
+  },
+  {
+    route: "plants.$code_.changes.$changeId/route.tsx",
+    method: "GET",
+    path: "/plants/DAY/changes/:change",
     expected: only("program_lead", "executive", "plant_engineer_own", "corporate_security"),
   },
   // Every reader of the program; who ticked and signed what only for those who read the plant in full.
@@ -727,6 +735,27 @@ const TABLE: Entry[] = [
     expected: only(...READERS),
   },
 
+  // A change page's forms on the flows its cutover is predicted to block (the change is done: the allowed meet 409).
+  // Only the conduit's design owner says a flow is expected to stop; whoever edits the plant's conduits adds one.
+  {
+    route: "plants.$code_.changes.$changeId/route.tsx",
+    method: "POST",
+    path: "/plants/DAY/changes/:change",
+    intent: "acknowledge-flow",
+    fields: { flowKey: "1>2|tcp|502", reason: "Matrix: expected to stop" },
+    allowStatus: [409],
+    expected: only("plant_engineer_own"),
+  },
+  {
+    route: "plants.$code_.changes.$changeId/route.tsx",
+    method: "POST",
+    path: "/plants/DAY/changes/:change",
+    intent: "add-flow-to-design",
+    fields: { flowKey: "1>2|tcp|502", reason: "Matrix: add to the design" },
+    allowStatus: [409],
+    expected: only("program_lead", "plant_engineer_own"),
+  },
+
   // The conduit page's forms.
   {
     route: "plants.$code_.conduits.$conduitId/route.tsx",
@@ -1077,6 +1106,13 @@ const TABLE: Entry[] = [
     token: tokens(READER_TOKENS, ["plant_engineer_kok"]),
   },
   {
+    route: "api.plants.$code.changes.$id.impact.tsx",
+    method: "GET",
+    path: "/api/plants/DAY/changes/:change/impact",
+    expected: only("program_lead", "executive", "plant_engineer_own", "corporate_security"),
+    token: tokens(["program_lead", "executive", "plant_engineer_day", "corporate_security"], ["plant_engineer_kok"]),
+  },
+  {
     route: "api.plants.$code.readiness.tsx",
     label: "another plant",
     method: "GET",
@@ -1395,6 +1431,7 @@ async function fingerprint(): Promise<{ audit: number; state: string }> {
         (select count(*) || '/' || count(revoked_at) from calendar_feed),
         (select count(*) || '/' || sum(status = 'staged') || '/' || count(triage) || '/' || count(triaged_at) from asset),
         (select count(*) || '/' || count(acknowledged_at) from policy_violation),
+        (select count(*) from cutover_flow_acknowledgement),
         (select count(*) || '/' || max(recorded_at) from observation),
         (select count(*) || '/' || count(read_at) from notification),
         (select group_concat(id || ':' || digest_time || ':' || ifnull(time_zone, '-')) from person),
@@ -1490,11 +1527,22 @@ before(async () => {
   bearer.forged = `stk_${"A".repeat(43)}`;
   await createToken("matrix-revoke-target", ["--role", "executive"]);
 
+  const engDay = await personId(ACCOUNTS.plant_engineer_own.email);
+  const dayCutover = await db
+    .selectFrom("network_change as n")
+    .innerJoin("conduit as c", "c.id", "n.conduit_id")
+    .select("n.id")
+    .where("n.plant_id", "=", day)
+    .where("n.kind", "=", "conduit_cutover")
+    .where("c.design_owner_id", "=", engDay)
+    .orderBy("n.id")
+    .executeTakeFirstOrThrow();
   ids = {
     day,
     kok: await plant("KOK"),
     conduit,
     apiConduit,
+    change: dayCutover.id,
     engDay: await personId(ACCOUNTS.plant_engineer_own.email),
     security: await personId(ACCOUNTS.corporate_security.email),
     spareSecurity: await createPerson(db, {

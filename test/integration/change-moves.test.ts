@@ -296,7 +296,7 @@ describe("a second change for a conduit with an open one", () => {
     const reason = answer.body.reasons?.find((r) => r.field === "conduitId");
     assert.ok(reason, `the reason names the conduit field: ${answer.body.error ?? ""}`);
     assert.match(reason.message, /already has an open change, “Cut the moved conduit over”/);
-    assert.equal(reason.href, `/plants/DAY/windows#change-${ids.change}`, "with where the open change is");
+    assert.equal(reason.href, `/plants/DAY/changes/${ids.change}`, "with where the open change is");
     assert.deepEqual(await counts(), before, "nothing written");
   });
 
@@ -313,7 +313,7 @@ describe("a second change for a conduit with an open one", () => {
     });
     assert.equal(reply.status, 409);
     assert.match(words(reply.text), /already has an open change, “Cut the moved conduit over”/);
-    assert.match(reply.text, new RegExp(`href="/plants/DAY/windows#change-${ids.change}"`), "linking to it");
+    assert.match(reply.text, new RegExp(`href="/plants/DAY/changes/${ids.change}"`), "linking to it");
   });
 });
 

@@ -234,11 +234,7 @@ describe("changes needing a new window", () => {
     assert.equal(item?.todo, "schedule");
     const cookie = await signInOverHttp(server.url, "eng.day@demo.test");
     const page = await (await fetch(`${server.url}/me`, { headers: { Cookie: cookie } })).text();
-    assert.match(
-      page,
-      new RegExp(`href="/plants/DAY/windows#change-${id}"`),
-      "links to the change on the windows page"
-    );
+    assert.match(page, new RegExp(`href="/plants/DAY/changes/${id}"`), "links to the change's page");
     assert.match(page, /Needs a new window/);
 
     await cancelChange(db, await personActor("eng.day@demo.test"), {

@@ -503,7 +503,7 @@ describe("the queue", () => {
       plants.every((code) => code === "KOK"),
       `only KOK's work: ${plants.join(", ")}`
     );
-    assert.match(text, /href="\/plants\/KOK\/windows#change-\d+"/, "changes link to the change on the plant's windows");
+    assert.match(text, /href="\/plants\/KOK\/changes\/\d+"/, "changes link to the change's page");
     const lead = await get("/me", "lead@demo.test");
     const leadPlants = new Set([...lead.text.matchAll(/data-plant="([A-Z]+)"/g)].map((m) => m[1]));
     assert.ok(leadPlants.size > 1, "the program lead's queue spans plants");

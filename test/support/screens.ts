@@ -27,6 +27,7 @@ export const PAGE_QUERIES: Readonly<Record<string, readonly string[]>> = {
   "me_.settings/route.tsx": [""],
   "plants.$code/route.tsx": [""],
   "plants.$code_.assets/route.tsx": ["", "?kind=plc"],
+  "plants.$code_.changes.$changeId/route.tsx": [""],
   "plants.$code_.audit.tsx": [""],
   "plants.$code_.conduits.$conduitId/route.tsx": [""],
   "plants.$code_.diagram/route.tsx": [""],

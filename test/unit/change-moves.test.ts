@@ -155,7 +155,7 @@ describe("one open change per conduit", () => {
       /Conduit “Historian uplink” already has an open change, “First cutover” \(change 12\)/
     );
     assert.match(scheduled.message, /scheduled in window “March night”/);
-    assert.equal(scheduled.href, "/plants/DAY/windows#change-12");
+    assert.equal(scheduled.href, "/plants/DAY/changes/12");
     assert.equal(scheduled.href, changeHref("DAY", 12));
     const waiting = openConduitChangeRefusal(
       { name: "Historian uplink" },

@@ -3,6 +3,7 @@ import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } fro
 import { ActForm } from "~/components/forms/ActForm";
 import { Confirmation } from "~/components/forms/Confirmation";
 import { Field } from "~/components/forms/Field";
+import { CutoverImpactList } from "~/components/CutoverImpactList";
 import { DesignFindings } from "~/components/DesignFindings";
 import { SignoffHistory, SignoffParts } from "~/components/SignoffParts";
 import { acknowledgementField, warningsOf } from "~/domain/acknowledgements";
@@ -21,6 +22,7 @@ import {
   ownerCandidates,
 } from "~/models/conduits.server";
 import { loadSettings } from "~/models/baseline-settings.server";
+import { openCutoverImpacts } from "~/models/cutover-impact.server";
 import { listZones } from "~/models/plants.server";
 import { readinessOf } from "~/http/readiness-cache.server";
 import { acceptanceSubject } from "~/models/readiness.server";
@@ -51,7 +53,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const { plant, conduit } = await requireConduit(params);
   requirePermission(user, "read:plant", plant.id);
   const db = getDb();
-  const [states, zones, candidates, [readiness], rules, wiring, settings] = await Promise.all([
+  const [states, zones, candidates, [readiness], rules, wiring, settings, cutovers] = await Promise.all([
     conduitSignoffStates(db, plant.id, [conduit]),
     listZones(db, plant.id),
     ownerCandidates(db, plant.id),
@@ -59,6 +61,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     listDetectionRules(db, conduit.id),
     currentAlertWiring(db, conduit.id, conduit.revision),
     loadSettings(db),
+    openCutoverImpacts(db, [plant.id], { conduitId: conduit.id }),
   ]);
   const track = readiness!.conduits.find((c) => c.id === conduit.id)!;
   const { parts, history } = states.get(conduit.id)!;
@@ -159,6 +162,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     rules,
     canWriteRule: can(user, "write:rule", plant.id),
     canReviewRule: can(user, "review:rule", plant.id),
+    cutovers,
   };
 }
 
@@ -191,6 +195,7 @@ export default function ConduitPage() {
     candidates,
     canEdit,
     personId,
+    cutovers,
   } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   // After a conflict the owners' form holds what the person chose, over the conduit as it now stands.
@@ -320,6 +325,13 @@ export default function ConduitPage() {
           ) : null}
         </section>
       </div>
+
+      {cutovers.length > 0 ? (
+        <section className="panel" aria-labelledby="cutovers-title" id="cutovers">
+          <h2 id="cutovers-title">Open cutovers and what they would block</h2>
+          <CutoverImpactList plantCode={plant.code} cutovers={cutovers} />
+        </section>
+      ) : null}
 
       <BaselineAndAlerts reply={reply} />
 

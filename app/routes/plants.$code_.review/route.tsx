@@ -10,10 +10,12 @@ import { labelFor, PHASE_LABELS, PHASES, WINDOW_KIND_LABELS, WINDOW_STATUS_LABEL
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { requirePlant } from "~/http/plant-guard.server";
 import { loadPlantDiagrams } from "~/http/plant-diagrams.server";
+import { CutoverImpactList } from "~/components/CutoverImpactList";
 import { DesignFindings } from "~/components/DesignFindings";
 import { PlantDiagramFigure } from "~/components/PlantDiagramFigure";
 import { loadRollup, readinessOf } from "~/http/readiness-cache.server";
 import { conduitSignoffStates, listConduitDetails } from "~/models/conduits.server";
+import { openCutoverImpacts } from "~/models/cutover-impact.server";
 import { reviewSignatories } from "~/models/gate-review.server";
 import { listWindows } from "~/models/outage-windows.server";
 import { loadSettings } from "~/models/readiness.server";
@@ -50,8 +52,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const ignored: string[] = [];
   const chosen = parseChoice(new URL(request.url).searchParams, "gate", PHASES, ignored);
 
-  const [[readiness], rollup, conduitDetails, settings, violations, windows, signatories, diagrams] = await Promise.all(
-    [
+  const [[readiness], rollup, conduitDetails, settings, violations, windows, signatories, diagrams, cutovers] =
+    await Promise.all([
       readinessOf(db, now.toISOString(), [plant.code]),
       loadRollup(db, now, [plant.id]),
       listConduitDetails(db, plant.id),
@@ -60,8 +62,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       listWindows(db, { plantIds: [plant.id], from: now.toISOString(), limit: 50 }),
       reviewSignatories(db, plant.id),
       loadPlantDiagrams(db, [plant], now.toISOString()),
-    ]
-  );
+      openCutoverImpacts(db, [plant.id], { statuses: ["scheduled"] }, now),
+    ]);
   const [conduitStates, split] = full
     ? await Promise.all([conduitSignoffStates(db, plant.id, conduitDetails), getOwnershipSplit(db, plant.id)])
     : [null, null];
@@ -184,6 +186,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
         }
       : null,
     signatories,
+    cutovers,
   };
 }
 
@@ -298,6 +301,15 @@ export default function GateReview() {
               <section className="review-section" aria-labelledby="review-windows-title" id="windows">
                 <h2 id="review-windows-title">Next outage windows</h2>
                 <WindowsList windows={data.windows} timeZone={plant.timeZone} />
+              </section>
+
+              <section className="review-section" aria-labelledby="review-cutovers-title" id="cutovers">
+                <h2 id="review-cutovers-title">Scheduled cutovers and what they would block</h2>
+                {data.cutovers.length === 0 ? (
+                  <p className="muted">No conduit cutover is scheduled.</p>
+                ) : (
+                  <CutoverImpactList plantCode={plant.code} cutovers={data.cutovers} links={data.full} />
+                )}
               </section>
 
               {data.record ? (

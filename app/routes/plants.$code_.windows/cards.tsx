@@ -1,10 +1,11 @@
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DateTime } from "luxon";
 import { Choices } from "~/components/Choices";
 import { DisabledAct } from "~/components/DisabledAct";
 import { CancelChangeForm, NeedsWindowActs, Unplaced } from "~/components/NeedsWindowActs";
 import { ActForm, Confirmation, Field, ReplyNotice } from "~/components/forms";
 import { UtcInstant } from "~/components/UtcInstant";
+import { changeHref } from "~/domain/network-changes";
 import { formatDuration } from "~/domain/time";
 import {
   CHANGE_KIND_LABELS,
@@ -246,7 +247,10 @@ function ChangeItem({ c }: { c: WindowItem["changes"][number] }) {
       className={c.status === "needs_window" ? "change change-conflict" : "change"}
       id={c.status === "needs_window" ? undefined : `change-${c.id}`}
     >
-      <span className={STATUS_BADGE[c.status] ?? "badge"}>{statusLabel(c.status)}</span> <strong>{c.title}</strong>{" "}
+      <span className={STATUS_BADGE[c.status] ?? "badge"}>{statusLabel(c.status)}</span>{" "}
+      <strong>
+        <Link to={changeHref(plant.code, c.id)}>{c.title}</Link>
+      </strong>{" "}
       <span className="muted">
         · {c.kindLabel}
         {c.conduitName ? ` · conduit ${c.conduitName}` : ""}
@@ -297,7 +301,9 @@ export function NeedsWindowItem({ c }: { c: NeedsWindowChange }) {
     DateTime.fromISO(iso, { zone: "utc" }).setZone(plant.timeZone).toFormat("ccc d LLL HH:mm ZZZZ");
   return (
     <>
-      <strong>{c.title}</strong>{" "}
+      <strong>
+        <Link to={changeHref(plant.code, c.id)}>{c.title}</Link>
+      </strong>{" "}
       <span className="muted">
         · {c.kindLabel}
         {c.conduitName ? ` · conduit ${c.conduitName}` : ""}
