@@ -6,6 +6,9 @@ import { CHANGE_OUTCOME_LABELS, CHANGE_OUTCOMES, isOneOf, type ChangeOutcome, ty
 // baseline's epoch reads for cutovers); a rolled-back or not-done one sends it back to wait for a new window, to be
 // attempted again. Pure: `now` is passed in.
 
+/** The act recording an outcome, as its form posts it (ChangeOutcomeForm, recordOutcomeAct). */
+export const RECORD_OUTCOME_INTENT = "record-outcome";
+
 /** The longest note kept with an outcome. */
 export const OUTCOME_NOTE_MAX = 2000;
 

@@ -538,3 +538,16 @@ export async function stopReviewsToSign(
     })),
   };
 }
+
+/** The plant's changes a stop may be put down to, the most recently planned first (at most `limit`). */
+export async function attributableChanges(db: Executor, plantId: number, limit = 50) {
+  return db
+    .selectFrom("network_change")
+    .select(["id", "title", "status", "planned_start as plannedStart"])
+    .where("plant_id", "=", plantId)
+    .where("status", "!=", "cancelled")
+    .orderBy("planned_start", "desc")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+}
