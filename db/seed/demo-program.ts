@@ -8,6 +8,7 @@ import { importProgram } from "../../app/models/program-import.server";
 import { systemActor } from "../../app/utils/actor";
 import type { IngestSummary } from "../../app/models/evidence.server";
 import { ingestDemoCaptures, markServiceLaptopTransient, type DemoCapture } from "./captures";
+import { seedFloorStops } from "./floor-stops";
 import { planProgram } from "./plan";
 import type { PlannedProgram } from "./plan-model";
 import { programDocument } from "./program-document";
@@ -119,6 +120,7 @@ async function writeDemoProgram(
   const at = new Date(program.now);
   const document = programDocument(program);
   await importProgram(trx, document, { actor, now: at });
+  await seedFloorStops(trx, at);
 
   if (passwordHash !== null) {
     await presetPasswordHashes(trx, {
