@@ -61,7 +61,11 @@ export const RecordStopSchema = z.object({
     .max(100_000, "At most 100,000 minutes."),
   changeId: optionalId("a change of this plant").optional(),
   ticket: z.string().max(100, "Keep the ticket reference to 100 characters or fewer.").optional(),
-  description: z.string().max(2000, "Keep the description to 2,000 characters or fewer.").optional(),
+  description: z
+    .string("Describe what stopped and how (at least 3 characters).")
+    .trim()
+    .min(3, "Describe what stopped and how (at least 3 characters).")
+    .max(2000, "Keep the description to 2,000 characters or fewer."),
   cause: z.enum(["network", "suspected"], "Choose the cause: caused by the network, or suspected."),
 });
 
@@ -106,7 +110,7 @@ export const recordStopIntents: IntentHandlers<StopActContext> = {
           minutesLost: input.minutesLost,
           changeId: input.changeId ?? null,
           ticket: input.ticket ?? null,
-          description: input.description ?? "",
+          description: input.description,
           cause: input.cause,
         })
       );

@@ -13,7 +13,7 @@ import {
   type StopFacts,
   type StopReviewSignature,
 } from "~/domain/production-stops";
-import { PART_LABELS, PART_PERMISSION, type SignoffPart } from "~/domain/signoffs";
+import { PART_LABELS, PART_PERMISSION, signerRefusals, type SignoffPart } from "~/domain/signoffs";
 import { CHANGE_OUTCOME_LABELS, STOP_CAUSE_LABELS, type ChangeOutcome, type StopCause } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import { requireAct } from "~/models/authorize.server";
@@ -403,20 +403,24 @@ export async function signStopReview(
   input: { plantId: number; stopId: number; part: SignoffPart; expectedRevision?: number | null },
   now: Date = new Date()
 ): Promise<StopView> {
+  const signer = {
+    role: actor.role,
+    personId: actor.personId,
+    permitted: can(actor, PART_PERMISSION[input.part], input.plantId),
+  };
+  // Who signs which part is decided before anything about the stop is read.
+  refuseFirst(signerRefusals(input.part, signer));
   await db.transaction().execute(async (tx) => {
     const plant = await plantOf(tx, input.plantId);
     const stop = await stopIn(tx, plant.id, input.stopId);
     const signatures = (await signaturesOf(tx, [stop.id])).get(stop.id) ?? [];
     refuseFirst(
-      stopReviewSigningRefusals(
-        input.part,
-        {
-          role: actor.role,
-          personId: actor.personId,
-          permitted: can(actor, PART_PERMISSION[input.part], plant.id),
-        },
-        { label: "This post-incident review", review: stop.review, reviewRevision: stop.review_revision, signatures }
-      )
+      stopReviewSigningRefusals(input.part, signer, {
+        label: "This post-incident review",
+        review: stop.review,
+        reviewRevision: stop.review_revision,
+        signatures,
+      })
     );
     if (input.expectedRevision != null && input.expectedRevision !== stop.review_revision) {
       throw new ActError(

@@ -164,7 +164,7 @@ export async function action({ params, request }: ActionFunctionArgs) {
       return windowStatusAct(act);
     case "schedule-change":
       return scheduleChangeAct(act);
-    case RECORD_OUTCOME_INTENT:
+    case "record-outcome":
       return recordOutcomeAct(act);
     case "cancel-change":
       return cancelChangeAct(act);
