@@ -275,7 +275,10 @@ function ChangeItem({ c }: { c: WindowItem["changes"][number] }) {
         </span>
       ) : null}
       {last ? <LastOutcomeLine outcome={last} timeZone={plant.timeZone} /> : null}
-      <Confirmation intents={[RECORD_OUTCOME_INTENT, "cancel-change", "move-change"]} target={c.id} />
+      {c.status === "needs_window" ? null : (
+        // A change sent back to wait for a window is confirmed on top of the page, where it now waits.
+        <Confirmation intents={[RECORD_OUTCOME_INTENT, "cancel-change", "move-change"]} target={c.id} />
+      )}
       {canChange && c.status === "scheduled" ? (
         <details className="change-actions" open={outcomeReply || cancelReply || due ? true : undefined}>
           <summary>{started ? "Record the outcome or cancel" : "Cancel"}</summary>
