@@ -59,16 +59,16 @@ describe("a stop holds the plant's next cutover until its review is signed by bo
 
     // The first cutover came out rolled back.
     await recordOutcome(engineer, past.changes[0]!, "rolled_back", "The filler HMI lost its PLC; rolled back.");
-    await engineer.getByText("recorded as rolled back").waitFor();
+    await engineer.getByText("recorded as rolled back").first().waitFor();
 
     // The stop it caused.
     await engineer.goto(`${server.url}/plants/DAY/stops`);
     await settled(engineer);
     const record = engineer.locator("#record-stop");
-    await record.getByLabel("Line").fill("Line 2");
-    await record.getByLabel("Minutes of production lost").fill("45");
+    await record.locator('input[name="line"]').fill("Line 2");
+    await record.locator('input[name="minutesLost"]').fill("45");
     await record.locator('select[name="changeId"]').selectOption(String(past.changes[0]));
-    await record.getByLabel("Description").fill("Filler line stopped when its HMI lost the PLC after the cutover.");
+    await record.locator('textarea[name="description"]').fill("Filler line stopped when its HMI lost the PLC after the cutover.");
     await record.locator('select[name="cause"]').selectOption("network");
     await record.getByRole("button", { name: "Record the stop" }).click();
     await engineer.waitForURL(/\/plants\/DAY\/stops\/\d+/);
@@ -84,7 +84,7 @@ describe("a stop holds the plant's next cutover until its review is signed by bo
 
     // The review, written and signed for plant engineering.
     await settled(engineer);
-    await engineer.locator("#write-review").getByLabel("Write the review").fill(
+    await engineer.locator('#write-review textarea[name="review"]').fill(
       "Root cause: implicit I/O (UDP 2222) was missing from the conduit's design. Added; cutovers replay observed flows."
     );
     await engineer.getByRole("button", { name: "Save the review" }).click();
