@@ -10,7 +10,6 @@ import { windowReplyFor, type WindowReply } from "~/utils/window-reply";
 // app/http/change-outcome-acts.server.ts), the change's last outcome, and the "outcome due" marker of a change
 // whose window ended without one. Any page showing a change renders these; no JavaScript is needed.
 
-
 /** A change's last outcome as the pages show it. */
 export interface LastOutcome {
   outcome: ChangeOutcome;
@@ -27,7 +26,8 @@ function local(iso: string, zone: string): string {
 
 /** "Last outcome: Rolled back (Tue 3 Dec 02:00 CST – 03:10 CST) by Priya Nair: the PLC lost its I/O." */
 export function LastOutcomeLine({ outcome, timeZone }: { outcome: LastOutcome; timeZone: string }) {
-  const badge = outcome.outcome === "as_planned" ? "badge ok" : outcome.outcome === "with_issues" ? "badge warn" : "badge bad";
+  const badge =
+    outcome.outcome === "as_planned" ? "badge ok" : outcome.outcome === "with_issues" ? "badge warn" : "badge bad";
   return (
     <p className="change-outcome">
       Last outcome: <span className={badge}>{outcome.label}</span>
@@ -61,7 +61,7 @@ function OutcomeTime({
   defaults: { date: string; time: string };
 }) {
   const form = useActForm();
-  const reply = form?.reply as WindowReply | undefined;
+  const reply: WindowReply | undefined = form?.reply;
   const value = (key: string, fallback: string) => reply?.draft?.[`${prefix}.${key}`] ?? fallback;
   const offsets: OffsetCandidate[] = reply?.offsets?.[prefix] ?? [];
   const errors = [...(reply?.fieldErrors[prefix] ?? []), ...(reply?.fieldErrors[`${prefix}.offset`] ?? [])];
@@ -83,8 +83,8 @@ function OutcomeTime({
           <legend>This time happens twice at the plant: which one?</legend>
           {offsets.map((candidate) => (
             <label key={candidate.offset} className="check">
-              <input type="radio" name={`${prefix}.offset`} value={candidate.offset} required /> {candidate.abbreviation}{" "}
-              (UTC{candidate.offset})
+              <input type="radio" name={`${prefix}.offset`} value={candidate.offset} required />{" "}
+              {candidate.abbreviation} (UTC{candidate.offset})
             </label>
           ))}
         </fieldset>

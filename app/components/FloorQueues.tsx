@@ -2,7 +2,7 @@ import { Link } from "@remix-run/react";
 import { DateTime } from "luxon";
 import { stopHref } from "~/domain/production-stops";
 import { PART_LABELS } from "~/domain/signoffs";
-import type { FloorQueue } from "~/models/floor-queues.server";
+import type { FloorQueue } from "~/domain/floor-queue";
 
 // The floor's sections of /me: "Outcomes due" (changes whose window ended without an outcome) and "Stop reviews to
 // sign" (post-incident reviews whose part the person signs), each a list linking to where the work is done.
@@ -32,7 +32,9 @@ export function FloorQueues({ queue }: { queue: FloorQueue }) {
               {queue.outcomesDue.rows.map((c) => (
                 <li key={c.changeId}>
                   <span className="mono">{c.plantCode}</span> ·{" "}
-                  <Link to={`/plants/${c.plantCode}/windows#change-${c.changeId}`}>record how “{c.title}” came out</Link>{" "}
+                  <Link to={`/plants/${c.plantCode}/windows#change-${c.changeId}`}>
+                    record how “{c.title}” came out
+                  </Link>{" "}
                   <span className="muted">
                     · {c.kindLabel} · window “{c.windowTitle}” ended{" "}
                     {DateTime.fromISO(c.windowEndsAt, { zone: "utc" }).toFormat("d LLL yyyy HH:mm 'UTC'")}

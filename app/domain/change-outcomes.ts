@@ -128,7 +128,9 @@ export function outcomeRecordingRefusals({ change, now }: OutcomeFacts): Refused
       reasons: [
         {
           field: "changeId",
-          message: `The change “${change.title}” is ${change.status === "needs_window" ? "waiting" : change.status}; an outcome is recorded for an open change.`,
+          message: `The change “${change.title}” is ${
+            change.status === "needs_window" ? "waiting" : change.status
+          }; an outcome is recorded for an open change.`,
         },
       ],
     };
@@ -153,9 +155,7 @@ export function outcomeRecordingRefusals({ change, now }: OutcomeFacts): Refused
  */
 export function isOutcomeDue(change: { status: string; windowEndsAt: string | null }, now: string): boolean {
   return (
-    change.status === "scheduled" &&
-    change.windowEndsAt !== null &&
-    Date.parse(change.windowEndsAt) <= Date.parse(now)
+    change.status === "scheduled" && change.windowEndsAt !== null && Date.parse(change.windowEndsAt) <= Date.parse(now)
   );
 }
 

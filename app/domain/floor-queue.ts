@@ -21,3 +21,30 @@ export function floorQueueReach(principal: Principal): FloorQueueReach {
     }),
   };
 }
+
+/** A change whose window ended with no outcome, as the queue lists it. */
+export interface OutcomeDue {
+  changeId: number;
+  plantId: number;
+  plantCode: string;
+  title: string;
+  kindLabel: string;
+  windowTitle: string;
+  windowEndsAt: string;
+}
+
+/** A stop's review whose part waits on the person's signature. */
+export interface StopToSign {
+  stopId: number;
+  plantId: number;
+  plantCode: string;
+  phrase: string;
+  part: SignoffPart;
+  reviewRevision: number;
+}
+
+/** The floor's sections of a person's queue; a section is null when the person does not do that work. */
+export interface FloorQueue {
+  outcomesDue: { rows: OutcomeDue[]; total: number } | null;
+  reviewsToSign: { rows: StopToSign[]; total: number } | null;
+}

@@ -78,13 +78,18 @@ export function readStopInput(
   if (!isInstant(input.startedAt)) {
     refusals.push({ field: "startedAt", message: "give when the stop started (a valid instant)." });
   } else if (Date.parse(input.startedAt) > Date.parse(now) + 60_000) {
-    refusals.push({ field: "startedAt", message: "the stop's start is in the future; record a stop once it happened." });
+    refusals.push({
+      field: "startedAt",
+      message: "the stop's start is in the future; record a stop once it happened.",
+    });
   }
   const minutes = input.minutesLost;
   if (typeof minutes !== "number" || !Number.isInteger(minutes) || minutes < 1 || minutes > STOP_MINUTES_MAX) {
     refusals.push({
       field: "minutesLost",
-      message: `give the minutes of production lost as a whole number from 1 to ${STOP_MINUTES_MAX.toLocaleString("en-US")}.`,
+      message: `give the minutes of production lost as a whole number from 1 to ${STOP_MINUTES_MAX.toLocaleString(
+        "en-US"
+      )}.`,
     });
   }
   const ticket = optionalText(input.ticket);
@@ -294,7 +299,10 @@ export function stopReviewCompletionRefusal(facts: {
     status: 409,
     reasons: holding.map((stop) => ({
       field: "stopId",
-      message: `${stopPhrase(stop, facts.timeZone)} has no post-incident review signed by both owners; sign it before another cutover is marked done.`,
+      message: `${stopPhrase(
+        stop,
+        facts.timeZone
+      )} has no post-incident review signed by both owners; sign it before another cutover is marked done.`,
       href: stopHref(facts.plantCode, stop.id),
     })),
   };

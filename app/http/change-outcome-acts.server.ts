@@ -11,7 +11,6 @@ import { z } from "~/utils/zod";
 // clock, and a note. Posted from the plant's windows page and from a change's own page; it lands back on the change
 // where it was posted from (`landing`), saying what became of it.
 
-
 /** The plant-local time fields of the form (`actualStart.date`, `actualStart.time`, …). */
 const TIMES = ["actualStart", "actualEnd"] as const;
 
@@ -68,8 +67,7 @@ export function recordOutcomeAct(act: WindowsAct) {
     });
     return {
       message: `Change “${done.change.title}” ${BECAME[outcome]}.`,
-      location:
-        act.landing ?? `/plants/${plant.code}/windows${new URL(request.url).search}#change-${done.change.id}`,
+      location: act.landing ?? `/plants/${plant.code}/windows${new URL(request.url).search}#change-${done.change.id}`,
     };
   });
 }

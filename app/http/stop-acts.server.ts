@@ -2,12 +2,7 @@ import { withoutFieldName } from "~/domain/field-messages";
 import { instantFromLocalFields } from "~/domain/local-time";
 import { SIGNOFF_PARTS } from "~/domain/signoffs";
 import { stopHref } from "~/domain/production-stops";
-import {
-  concludeStopCause,
-  recordStop,
-  signStopReview,
-  writeStopReview,
-} from "~/models/production-stops.server";
+import { concludeStopCause, recordStop, signStopReview, writeStopReview } from "~/models/production-stops.server";
 import type { Actor } from "~/utils/actor";
 import type { getDb } from "~/utils/db.server";
 import { ActError, FieldsRefused, RefusedAct } from "~/utils/errors";
@@ -39,7 +34,10 @@ async function byField<T>(act: () => Promise<T>): Promise<T> {
         (fieldErrors[reason.field] ??= []).push(withoutFieldName(reason.message, reason.field));
       }
       const count = Object.keys(fieldErrors).length;
-      throw new FieldsRefused(count === 1 ? "Check the field marked below." : `Check the ${count} fields marked below.`, fieldErrors);
+      throw new FieldsRefused(
+        count === 1 ? "Check the field marked below." : `Check the ${count} fields marked below.`,
+        fieldErrors
+      );
     }
     throw error;
   }

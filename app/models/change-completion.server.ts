@@ -2,7 +2,6 @@ import type { Selectable, Transaction } from "kysely";
 import type { Database, NetworkChangeTable } from "../../db/schema";
 import { outcomeRecordingRefusals, type ReadOutcome } from "~/domain/change-outcomes";
 import { stopReviewCompletionRefusal, type StopFacts } from "~/domain/production-stops";
-import type { SignoffPart } from "~/domain/signoffs";
 import type { Actor } from "~/utils/actor";
 import type { Executor } from "~/utils/db.server";
 import { RefusedAct, withFieldNames } from "~/utils/errors";
@@ -77,7 +76,7 @@ export async function stopsUnderReview(db: Executor, plantId: number, limit = HO
       signatures: signatures
         .filter((g) => g.stop_id === s.id)
         .map((g) => ({
-          part: g.part as SignoffPart,
+          part: g.part,
           personId: g.person_id,
           personName: g.name,
           reviewRevision: g.review_revision,

@@ -1,3 +1,4 @@
+import type { OutcomeDue } from "~/domain/floor-queue";
 import { outcomeMakesDone, readOutcomeInput, statusAfterOutcome, type ReadOutcome } from "~/domain/change-outcomes";
 import {
   CHANGE_KIND_LABELS,
@@ -168,23 +169,16 @@ export async function lastOutcomes(db: Executor, changeIds: readonly number[]): 
         eb(
           "o.id",
           "=",
-          eb.selectFrom("change_outcome as n").select((e) => e.fn.max("n.id").as("m")).whereRef("n.change_id", "=", "o.change_id")
+          eb
+            .selectFrom("change_outcome as n")
+            .select((e) => e.fn.max("n.id").as("m"))
+            .whereRef("n.change_id", "=", "o.change_id")
         )
       )
       .execute();
     for (const row of rows) last.set(row.change_id, outcomeView(row));
   }
   return last;
-}
-
-export interface OutcomeDue {
-  changeId: number;
-  plantId: number;
-  plantCode: string;
-  title: string;
-  kindLabel: string;
-  windowTitle: string;
-  windowEndsAt: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Transaction } from "kysely";
 import type { Database } from "../../db/schema";
+import type { StopToSign } from "~/domain/floor-queue";
 import { can } from "~/domain/permissions";
 import {
   isReviewed,
@@ -87,7 +88,7 @@ async function signaturesOf(db: Executor, stopIds: readonly number[]) {
   for (const row of rows) {
     const list = byStop.get(row.stop_id) ?? [];
     list.push({
-      part: row.part as SignoffPart,
+      part: row.part,
       personId: row.person_id,
       personName: row.name,
       reviewRevision: row.review_revision,
@@ -461,24 +462,17 @@ export async function signStopReview(
         objectType: "production_stop",
         objectId: stop.id,
         plantId: plant.id,
-        summary: `${actor.name} signed the ${PART_LABELS[input.part].toLowerCase()} part of the post-incident review of a stop at ${
-          plant.code
-        } (revision ${stop.review_revision})${complete ? "; the review is signed by both owners" : ""}`,
+        summary: `${actor.name} signed the ${PART_LABELS[
+          input.part
+        ].toLowerCase()} part of the post-incident review of a stop at ${plant.code} (revision ${
+          stop.review_revision
+        })${complete ? "; the review is signed by both owners" : ""}`,
         after: { part: input.part, reviewRevision: stop.review_revision, reviewed: complete },
       },
       now
     );
   });
   return (await getStop(db, input.plantId, input.stopId))!;
-}
-
-export interface StopToSign {
-  stopId: number;
-  plantId: number;
-  plantCode: string;
-  phrase: string;
-  part: SignoffPart;
-  reviewRevision: number;
 }
 
 /**

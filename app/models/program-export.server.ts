@@ -337,7 +337,8 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
   const signaturesOf = new Map<number, typeof stopSignatures>();
   for (const g of stopSignatures) signaturesOf.set(g.stop_id, [...(signaturesOf.get(g.stop_id) ?? []), g]);
   for (const stop of stops) {
-    const place = stop.change_id === null ? null : must(changePlace, stop.change_id, `network change ${stop.change_id}`);
+    const place =
+      stop.change_id === null ? null : must(changePlace, stop.change_id, `network change ${stop.change_id}`);
     if (place && place.plantId !== stop.plant_id) {
       throw new ProgramExportError(`Production stop ${stop.id} is put down to a change of another plant.`);
     }
@@ -356,11 +357,11 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       createdAt: stop.created_at,
       updatedAt: stop.updated_at,
       signatures: (signaturesOf.get(stop.id) ?? []).map((g) => ({
-          part: g.part,
-          signer: emailOf(g.person_id),
-          reviewRevision: g.review_revision,
-          signedAt: g.signed_at,
-        })),
+        part: g.part,
+        signer: emailOf(g.person_id),
+        reviewRevision: g.review_revision,
+        signedAt: g.signed_at,
+      })),
     });
   }
 

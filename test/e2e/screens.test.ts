@@ -68,7 +68,11 @@ before(async () => {
     .executeTakeFirstOrThrow();
   // A stop at DAY for its page, concluded not the network so that it holds nothing.
   const day = await db.selectFrom("plant").select("id").where("code", "=", "DAY").executeTakeFirstOrThrow();
-  const recorder = await db.selectFrom("person").select("id").where("email", "=", "eng.day@demo.test").executeTakeFirstOrThrow();
+  const recorder = await db
+    .selectFrom("person")
+    .select("id")
+    .where("email", "=", "eng.day@demo.test")
+    .executeTakeFirstOrThrow();
   const at = new Date(Date.now() - 86_400_000).toISOString();
   const stop = await db
     .insertInto("production_stop")

@@ -68,7 +68,9 @@ describe("a stop holds the plant's next cutover until its review is signed by bo
     await record.locator('input[name="line"]').fill("Line 2");
     await record.locator('input[name="minutesLost"]').fill("45");
     await record.locator('select[name="changeId"]').selectOption(String(past.changes[0]));
-    await record.locator('textarea[name="description"]').fill("Filler line stopped when its HMI lost the PLC after the cutover.");
+    await record
+      .locator('textarea[name="description"]')
+      .fill("Filler line stopped when its HMI lost the PLC after the cutover.");
     await record.locator('select[name="cause"]').selectOption("network");
     await record.getByRole("button", { name: "Record the stop" }).click();
     await engineer.waitForURL(/\/plants\/DAY\/stops\/\d+/);
@@ -84,9 +86,11 @@ describe("a stop holds the plant's next cutover until its review is signed by bo
 
     // The review, written and signed for plant engineering.
     await settled(engineer);
-    await engineer.locator('#write-review textarea[name="review"]').fill(
-      "Root cause: implicit I/O (UDP 2222) was missing from the conduit's design. Added; cutovers replay observed flows."
-    );
+    await engineer
+      .locator('#write-review textarea[name="review"]')
+      .fill(
+        "Root cause: implicit I/O (UDP 2222) was missing from the conduit's design. Added; cutovers replay observed flows."
+      );
     await engineer.getByRole("button", { name: "Save the review" }).click();
     await engineer.getByText("Review saved").waitFor();
     await engineer.getByRole("button", { name: "Sign as plant engineering" }).click();

@@ -28,7 +28,8 @@ async function postJson(pathname: string, json: unknown, headers: Record<string,
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-const change = (id: number) => t.db.selectFrom("network_change").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+const change = (id: number) =>
+  t.db.selectFrom("network_change").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
 const outcomesOf = (id: number) =>
   t.db.selectFrom("change_outcome").selectAll().where("change_id", "=", id).orderBy("id").execute();
 const auditOf = (id: number, action: string) =>

@@ -82,12 +82,20 @@ describe("recording a stop", () => {
   });
 
   it("refuses bad input (400) with each problem under its field, nothing written", async () => {
-    const reply = await postForm(server.url, "/plants/DAY/stops", cookies[ENGINEER]!, form({ minutesLost: "0", description: "" }));
+    const reply = await postForm(
+      server.url,
+      "/plants/DAY/stops",
+      cookies[ENGINEER]!,
+      form({ minutesLost: "0", description: "" })
+    );
     assert.equal(reply.status, 400);
     assert.match(reply.text, /id="record-stop-minutesLost-error"/);
     assert.match(words(reply.text), /Describe what stopped/);
     const day = await t.db.selectFrom("plant").select("id").where("code", "=", "DAY").executeTakeFirstOrThrow();
-    assert.equal((await t.db.selectFrom("production_stop").select("id").where("plant_id", "=", day.id).execute()).length, 0);
+    assert.equal(
+      (await t.db.selectFrom("production_stop").select("id").where("plant_id", "=", day.id).execute()).length,
+      0
+    );
   });
 
   it("refuses the executive and another plant's engineer (403)", async () => {
@@ -154,9 +162,16 @@ describe("the hold on cutovers while a stop is under review", () => {
   it("refuses the next cutover on the windows page (409), naming the stop and linking it", async () => {
     const reply = await cutoverDone(ENGINEER);
     assert.equal(reply.status, 409);
-    assert.match(words(reply.text), /Stop on Line 2 on .* \(45 min lost\) has no post-incident review signed by both owners/);
+    assert.match(
+      words(reply.text),
+      /Stop on Line 2 on .* \(45 min lost\) has no post-incident review signed by both owners/
+    );
     assert.match(reply.text, new RegExp(`href="/plants/DAY/stops/${stopId}"`));
-    const change = await t.db.selectFrom("network_change").select("status").where("id", "=", past.changes[1]!).executeTakeFirstOrThrow();
+    const change = await t.db
+      .selectFrom("network_change")
+      .select("status")
+      .where("id", "=", past.changes[1]!)
+      .executeTakeFirstOrThrow();
     assert.equal(change.status, "scheduled");
   });
 
@@ -204,7 +219,11 @@ describe("the hold on cutovers while a stop is under review", () => {
     assert.equal((await sign(SECURITY, "monitoring_incident_response", "2")).status, 302);
     const done = await cutoverDone(ENGINEER);
     assert.equal(done.status, 302, words(done.text).slice(0, 400));
-    const change = await t.db.selectFrom("network_change").select("status").where("id", "=", past.changes[1]!).executeTakeFirstOrThrow();
+    const change = await t.db
+      .selectFrom("network_change")
+      .select("status")
+      .where("id", "=", past.changes[1]!)
+      .executeTakeFirstOrThrow();
     assert.equal(change.status, "done");
     assert.equal((await stopEvents("stop.sign")).length, 4);
     assert.equal((await stopEvents("stop.review")).length, 2);

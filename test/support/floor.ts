@@ -53,7 +53,11 @@ export async function pastWindow(
     .select(["id", "time_zone"])
     .where("code", "=", plantCode)
     .executeTakeFirstOrThrow();
-  const person = await db.selectFrom("person").select("id").where("role", "=", "program_lead").executeTakeFirstOrThrow();
+  const person = await db
+    .selectFrom("person")
+    .select("id")
+    .where("role", "=", "program_lead")
+    .executeTakeFirstOrThrow();
   const startMs = Math.floor((Date.now() - hoursAgo * 3_600_000) / 60_000) * 60_000;
   const startsAt = new Date(startMs).toISOString();
   const endsAt = new Date(startMs + 4 * 3_600_000).toISOString();
@@ -78,13 +82,8 @@ export async function pastWindow(
   const ids: number[] = [];
   for (const change of changes) {
     const revision = change.conduitId
-      ? (
-          await db
-            .selectFrom("conduit")
-            .select("revision")
-            .where("id", "=", change.conduitId)
-            .executeTakeFirstOrThrow()
-        ).revision
+      ? (await db.selectFrom("conduit").select("revision").where("id", "=", change.conduitId).executeTakeFirstOrThrow())
+          .revision
       : null;
     const { id } = await db
       .insertInto("network_change")

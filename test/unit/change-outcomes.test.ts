@@ -32,16 +32,17 @@ describe("readOutcomeInput", () => {
   });
 
   it("refuses an unknown outcome", () => {
-    assert.deepEqual(fieldsOf(readOutcomeInput({ outcome: "maybe", actualStart: START, actualEnd: END, note: "" }, NOW)), [
-      "outcome",
-    ]);
+    assert.deepEqual(
+      fieldsOf(readOutcomeInput({ outcome: "maybe", actualStart: START, actualEnd: END, note: "" }, NOW)),
+      ["outcome"]
+    );
   });
 
   it("requires the actual times for what happened, not for a change not done", () => {
-    assert.deepEqual(fieldsOf(readOutcomeInput({ outcome: "as_planned", actualStart: "", actualEnd: null, note: "" }, NOW)), [
-      "actualStart",
-      "actualEnd",
-    ]);
+    assert.deepEqual(
+      fieldsOf(readOutcomeInput({ outcome: "as_planned", actualStart: "", actualEnd: null, note: "" }, NOW)),
+      ["actualStart", "actualEnd"]
+    );
     assert.equal(readOutcomeInput({ outcome: "not_done", actualStart: "", actualEnd: "", note: "" }, NOW).ok, true);
   });
 
@@ -67,19 +68,23 @@ describe("readOutcomeInput", () => {
       ["note"]
     );
     assert.deepEqual(
-      fieldsOf(readOutcomeInput({ outcome: "with_issues", actualStart: START, actualEnd: END, note: "x".repeat(2001) }, NOW)),
+      fieldsOf(
+        readOutcomeInput({ outcome: "with_issues", actualStart: START, actualEnd: END, note: "x".repeat(2001) }, NOW)
+      ),
       ["note"]
     );
     assert.equal(
-      readOutcomeInput({ outcome: "rolled_back", actualStart: START, actualEnd: END, note: "PLC lost its I/O" }, NOW).ok,
+      readOutcomeInput({ outcome: "rolled_back", actualStart: START, actualEnd: END, note: "PLC lost its I/O" }, NOW)
+        .ok,
       true
     );
   });
 
   it("refuses half the times of a change not done", () => {
-    assert.deepEqual(fieldsOf(readOutcomeInput({ outcome: "not_done", actualStart: START, actualEnd: "", note: "" }, NOW)), [
-      "actualEnd",
-    ]);
+    assert.deepEqual(
+      fieldsOf(readOutcomeInput({ outcome: "not_done", actualStart: START, actualEnd: "", note: "" }, NOW)),
+      ["actualEnd"]
+    );
   });
 });
 
@@ -93,7 +98,7 @@ describe("outcomeRecordingRefusals", () => {
   it("refuses before the window has started", () => {
     const refused = outcomeRecordingRefusals({ change: { ...change, plannedStart: "2026-12-05T00:00:00Z" }, now: NOW });
     assert.equal(refused?.status, 409);
-    assert.match(refused!.reasons[0]!.message, /has not started yet/);
+    assert.match(refused.reasons[0]!.message, /has not started yet/);
   });
 
   it("refuses a change that is done or cancelled", () => {

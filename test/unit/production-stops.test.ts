@@ -142,8 +142,11 @@ describe("stopReviewSigningRefusals", () => {
   it("refuses the wrong role for a part (the signoffs' rule), and an engineer of another plant", () => {
     assert.equal(stopReviewSigningRefusals("design_change_control", security, { ...STOP, label })[0]?.status, 403);
     assert.equal(
-      stopReviewSigningRefusals("monitoring_incident_response", { ...engineer, permitted: false }, { ...STOP, label })[0]
-        ?.status,
+      stopReviewSigningRefusals(
+        "monitoring_incident_response",
+        { ...engineer, permitted: false },
+        { ...STOP, label }
+      )[0]?.status,
       403
     );
   });
@@ -153,7 +156,10 @@ describe("stopReviewSigningRefusals", () => {
       stopReviewSigningRefusals("monitoring_incident_response", security, { ...STOP, review: null, label })[0]?.code,
       "not_signable"
     );
-    assert.equal(stopReviewSigningRefusals("design_change_control", engineer, { ...STOP, label })[0]?.code, "already_signed");
+    assert.equal(
+      stopReviewSigningRefusals("design_change_control", engineer, { ...STOP, label })[0]?.code,
+      "already_signed"
+    );
   });
 });
 
@@ -164,10 +170,10 @@ describe("stopReviewCompletionRefusal", () => {
     const refused = stopReviewCompletionRefusal({ ...facts, stops: [STOP] });
     assert.equal(refused?.status, 409);
     assert.equal(
-      refused!.reasons[0]!.message,
+      refused.reasons[0]!.message,
       "Stop on Line 2 on 3 Dec (45 min lost) has no post-incident review signed by both owners; sign it before another cutover is marked done."
     );
-    assert.equal(refused!.reasons[0]!.href, "/plants/DAY/stops/5");
+    assert.equal(refused.reasons[0]!.href, "/plants/DAY/stops/5");
   });
 
   it("allows it once both owners signed, or when the stop was concluded not the network", () => {

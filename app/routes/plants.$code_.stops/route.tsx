@@ -25,7 +25,17 @@ import { replyFor } from "~/utils/reply";
 
 const PAGE_SIZE = 25;
 /** The form's fields kept as written when it is refused. */
-const KEPT = ["zoneId", "line", "startedAt.date", "startedAt.time", "minutesLost", "changeId", "ticket", "description", "cause"];
+const KEPT = [
+  "zoneId",
+  "line",
+  "startedAt.date",
+  "startedAt.time",
+  "minutesLost",
+  "changeId",
+  "ticket",
+  "description",
+  "cause",
+];
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const { user, plant } = await requirePlantDetail(request, params.code);
@@ -98,8 +108,20 @@ function RecordStopForm() {
           <legend>
             Started <span className="muted">(plant-local, {plant.timeZone})</span>
           </legend>
-          <Field name="startedAt.date" label="Date" type="date" required defaultValue={kept["startedAt.date"] ?? nowLocal.date} />
-          <Field name="startedAt.time" label="Time" type="time" required defaultValue={kept["startedAt.time"] ?? nowLocal.time} />
+          <Field
+            name="startedAt.date"
+            label="Date"
+            type="date"
+            required
+            defaultValue={kept["startedAt.date"] ?? nowLocal.date}
+          />
+          <Field
+            name="startedAt.time"
+            label="Time"
+            type="time"
+            required
+            defaultValue={kept["startedAt.time"] ?? nowLocal.time}
+          />
           {timeErrors.length > 0 ? (
             <ul className="field-error" id="record-stop-startedAt-error">
               {timeErrors.map((message) => (
@@ -198,7 +220,11 @@ export default function PlantStopsPage() {
                     <td>{s.causeLabel}</td>
                     <td>{s.changeTitle ?? <span className="muted">none</span>}</td>
                     <td>
-                      {s.reviewed ? <span className="badge ok">Reviewed</span> : <span className="badge warn">Under review</span>}
+                      {s.reviewed ? (
+                        <span className="badge ok">Reviewed</span>
+                      ) : (
+                        <span className="badge warn">Under review</span>
+                      )}
                     </td>
                   </tr>
                 ))}

@@ -122,7 +122,12 @@ function CauseSection() {
       </p>
       {canEdit ? (
         <ActForm intent="conclude-cause" id="conclude-cause" reply={reply} className="inline-form">
-          <Field as="select" name="cause" label="Conclude the cause" defaultValue={stop.cause === "suspected" ? "network" : stop.cause}>
+          <Field
+            as="select"
+            name="cause"
+            label="Conclude the cause"
+            defaultValue={stop.cause === "suspected" ? "network" : stop.cause}
+          >
             <option value="network">Caused by the network</option>
             <option value="not_network">Not the network</option>
           </Field>
@@ -152,12 +157,13 @@ function SignaturesSection() {
             <strong>{p.label}</strong> <span className="muted">({p.owner})</span>:{" "}
             {p.signed ? (
               <span>
-                <span className="badge ok">Signed</span> by {p.signed.personName}, {local(p.signed.signedAt, plant.timeZone)}
+                <span className="badge ok">Signed</span> by {p.signed.personName},{" "}
+                {local(p.signed.signedAt, plant.timeZone)}
               </span>
             ) : p.stale ? (
               <span>
-                <span className="badge warn">Stale</span> {p.stale.personName} signed revision {p.stale.reviewRevision}; the
-                current revision is not signed.
+                <span className="badge warn">Stale</span> {p.stale.personName} signed revision {p.stale.reviewRevision};
+                the current revision is not signed.
               </span>
             ) : (
               <span className="badge bad">Not signed</span>
@@ -200,7 +206,11 @@ export default function StopPage() {
         <div>
           <h1>{phrase}</h1>
           <p className="lede">
-            {stop.reviewed ? <span className="badge ok">Reviewed</span> : <span className="badge warn">Under review</span>}{" "}
+            {stop.reviewed ? (
+              <span className="badge ok">Reviewed</span>
+            ) : (
+              <span className="badge warn">Under review</span>
+            )}{" "}
             {stop.causeLabel}
           </p>
         </div>
