@@ -10,7 +10,7 @@ import { CHANGE_OUTCOME_LABELS, CHANGE_OUTCOMES, isOneOf, type ChangeOutcome, ty
 export const RECORD_OUTCOME_INTENT = "record-outcome";
 
 /** The longest note kept with an outcome. */
-export const OUTCOME_NOTE_MAX = 2000;
+const OUTCOME_NOTE_MAX = 2000;
 
 /** Outcomes after which the change is done. */
 const DONE_OUTCOMES: readonly ChangeOutcome[] = ["as_planned", "with_issues"];

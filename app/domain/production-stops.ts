@@ -17,16 +17,16 @@ import { isOneOf, type StopCause } from "./vocabulary";
 // and the rule that a plant with such a stop not yet reviewed by both owners has no further conduit cutover marked
 // done. Pure: `now` is passed in.
 
-export const STOP_LINE_MAX = 100;
-export const STOP_TICKET_MAX = 100;
-export const STOP_DESCRIPTION_MAX = 2000;
-export const STOP_REVIEW_MAX = 10_000;
-export const STOP_MINUTES_MAX = 100_000;
+const STOP_LINE_MAX = 100;
+const STOP_TICKET_MAX = 100;
+const STOP_DESCRIPTION_MAX = 2000;
+const STOP_REVIEW_MAX = 10_000;
+const STOP_MINUTES_MAX = 100_000;
 
 /** Causes a stop is recorded with; "not the network" is only concluded by its review. */
 export const RECORDED_CAUSES = ["network", "suspected"] as const;
 /** Causes a review concludes. */
-export const CONCLUDED_CAUSES = ["network", "not_network"] as const;
+const CONCLUDED_CAUSES = ["network", "not_network"] as const;
 
 export interface StopInput {
   zoneId: number | null;

@@ -49,7 +49,7 @@ const optionalId = (what: string) =>
     z.coerce.number(`Choose ${what}.`).int(`Choose ${what}.`).positive(`Choose ${what}.`),
   ]);
 
-export const RecordStopSchema = z.object({
+const RecordStopSchema = z.object({
   zoneId: optionalId("a zone of this plant").optional(),
   line: z.string().max(100, "Keep the line to 100 characters or fewer.").optional(),
   minutesLost: z.coerce

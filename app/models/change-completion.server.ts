@@ -17,7 +17,7 @@ const HOLDING_STOPS_LIMIT = 20;
  * The plant's stops caused or suspected of the network with their review signatures, newest first: the facts of
  * the stop-review hold (app/domain/production-stops.ts decides which still hold).
  */
-export async function stopsUnderReview(db: Executor, plantId: number, limit = HOLDING_STOPS_LIMIT) {
+async function stopsUnderReview(db: Executor, plantId: number, limit = HOLDING_STOPS_LIMIT) {
   const stops = await db
     .selectFrom("production_stop as s")
     .leftJoin("zone as z", "z.id", "s.zone_id")

@@ -148,7 +148,7 @@ function outcomeView(row: OutcomeRow): OutcomeView {
 }
 
 /** A change's outcomes, newest first (at most `limit`). */
-export async function outcomesOfChange(db: Executor, changeId: number, limit = 20): Promise<OutcomeView[]> {
+async function outcomesOfChange(db: Executor, changeId: number, limit = 20): Promise<OutcomeView[]> {
   const rows = await outcomeQuery(db)
     .where("o.change_id", "=", changeId)
     .orderBy("o.id", "desc")
