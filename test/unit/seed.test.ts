@@ -674,7 +674,7 @@ describe("demo program operations", () => {
           c.done_at !== null && c.done_at >= (c.planned_start as string) && c.done_at <= (c.ends_at as string),
           `${label} was done inside its window`
         );
-      } else if (rolledBack.has(c.id as number)) {
+      } else if (rolledBack.has(c.id)) {
         // The demo's rolled-back change: its window is over, and it waits for a new one.
         assert.equal(c.status, "needs_window", label);
         assert.equal(c.done_at, null, label);
