@@ -75,7 +75,7 @@ const INSTANCES = DATABASE_URL ? 2 : 1;
 
 const note = (message: string) => process.stderr.write(`${message}\n`);
 
-type WriteKind = "tick" | "split" | "signoff" | "change" | "observation";
+type WriteKind = "tick" | "split" | "signoff" | "change" | "observation" | "stop";
 
 /** A write answered 2xx, and the marker that finds it afterwards in its table and in the audit trail. */
 interface Write {
@@ -519,6 +519,24 @@ async function main(): Promise<number> {
         record("change", reply, { kind: "change", marker: m, plant: plant.code, detail: {} }, false);
       });
 
+    // Production stops recorded by the plant's engineers (a stop binds a person: a session, not a token).
+    const stopper = () =>
+      loop(async () => {
+        const [code, engineer] = pick([...engineerOf.entries()]);
+        const m = marker();
+        const reply = await send("POST", `/api/plants/${code}/stops`, {
+          cookie: engineer.cookie,
+          json: {
+            line: "Line LT",
+            startedAt: new Date(Date.now() - 3_600_000).toISOString(),
+            minutesLost: 1,
+            description: `Stop under load ${m}`,
+            cause: "suspected",
+          },
+        });
+        record("stop", reply, { kind: "stop", marker: m, plant: code, detail: {} }, false);
+      });
+
     const observer = () =>
       loop(async () => {
         const candidates = plants.filter((p) => (conduitsOf.get(p.code) ?? []).length > 0);
@@ -555,7 +573,7 @@ async function main(): Promise<number> {
     note(
       `Load for ${SECONDS} s on ${baseUrls.join(" and ")}: 6 readers over ${
         readerPaths.length
-      } pages and the API; writers ticking, signing, scheduling changes and recording observations; ingests of ${INGEST_LINES}-connection conn.logs into ${
+      } pages and the API; writers ticking, signing, scheduling changes, recording observations and production stops; ingests of ${INGEST_LINES}-connection conn.logs into ${
         ingestPlant.code
       }…`
     );
@@ -569,6 +587,7 @@ async function main(): Promise<number> {
       scheduler(),
       observer(),
       observer(),
+      stopper(),
     ]);
     const elapsed = (Date.now() - started) / 1000;
     await Promise.all(servers.map((server) => server.stop()));
@@ -594,6 +613,7 @@ async function main(): Promise<number> {
     collect(await db.selectFrom("signoff").select("note as text").execute());
     collect(await db.selectFrom("network_change").select("title as text").execute());
     collect(await db.selectFrom("observation").select("source as text").execute());
+    collect(await db.selectFrom("production_stop").select("description as text").execute());
     // Every ingest's days, as the last ingest of each day reported them, in the observations.
     const ingestedDays = new Map<string, { conduitId: number; day: string; connections: number }>();
     for (const run of ingests) for (const d of run.days) ingestedDays.set(`${d.conduitId} ${d.day}`, d);
@@ -630,7 +650,7 @@ async function main(): Promise<number> {
 
     const verify = await runScript("scripts/audit-verify.ts", [], env);
 
-    const kinds: WriteKind[] = ["tick", "split", "signoff", "change", "observation"];
+    const kinds: WriteKind[] = ["tick", "split", "signoff", "change", "observation", "stop"];
     // A 503 sent again after its Retry-After is the answer the app owes a write while an ingest writes, not a failure.
     const fiveHundreds =
       [...counts.byStatus].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0) - counts.busyRetried;

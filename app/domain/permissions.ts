@@ -27,6 +27,7 @@ export const PERMISSIONS = [
   "import:assets", // load a passive monitoring tool's inventory export into a plant
   "acknowledge:violation", // acknowledge a conduit's policy violation (a wrong flow)
   "manage:notifications", // webhook endpoints, and the outbox of every message sent or kept
+  "record:stop", // record a production stop, write its post-incident review and conclude its cause
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -49,6 +50,7 @@ const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
     "triage:asset": "all",
     "import:assets": "all",
     "acknowledge:violation": "all",
+    "record:stop": "all",
   },
   executive: {
     "read:program": "all",
@@ -72,6 +74,7 @@ const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
     "triage:asset": "assigned",
     "import:assets": "assigned",
     "acknowledge:violation": "assigned",
+    "record:stop": "assigned",
   },
   corporate_security: {
     "read:program": "all",
@@ -82,6 +85,7 @@ const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Reach>>> = {
     "write:observations": "all",
     "triage:asset": "all",
     "acknowledge:violation": "all",
+    "record:stop": "all",
   },
   admin: {
     "manage:accounts": "all",

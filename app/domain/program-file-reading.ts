@@ -246,7 +246,9 @@ function referenceErrors(input: unknown): ProgramFileError[] {
     const windowKeys = uniqueBy(windows, at("outageWindows"), (w) => text(w, "key"), "window key", ["key"]);
     windows.forEach((w, i) => person(at("outageWindows", i, "createdBy"), field(w, "createdBy")));
 
-    list(plant, "networkChanges").forEach((change, i) => {
+    const changes = list(plant, "networkChanges");
+    changes.forEach((change, i) => {
+      list(change, "outcomes").forEach((o, j) => person(at("networkChanges", i, "outcomes", j, "by"), field(o, "by")));
       conduit(at("networkChanges", i, "conduit"), field(change, "conduit"));
       const assetName = field(change, "asset");
       if (typeof assetName === "string") {
@@ -266,6 +268,19 @@ function referenceErrors(input: unknown): ProgramFileError[] {
       person(at("networkChanges", i, "createdBy"), field(change, "createdBy"));
     });
 
+    list(plant, "productionStops").forEach((stop, i) => {
+      zone(at("productionStops", i, "zone"), field(stop, "zone"));
+      person(at("productionStops", i, "recordedBy"), field(stop, "recordedBy"));
+      const change = field(stop, "change");
+      if (typeof change === "number" && Number.isInteger(change) && change >= changes.length)
+        add(
+          at("productionStops", i, "change"),
+          `plant ${code} has ${changes.length} network changes; there is no change at position ${change} (from 0)`
+        );
+      list(stop, "signatures").forEach((g, j) =>
+        person(at("productionStops", i, "signatures", j, "signer"), field(g, "signer"))
+      );
+    });
     list(plant, "checklistTicks").forEach((tick, i) => person(at("checklistTicks", i, "by"), field(tick, "by")));
     list(plant, "waivers").forEach((waiver, i) => {
       person(at("waivers", i, "by"), field(waiver, "by"));

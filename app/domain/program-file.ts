@@ -13,6 +13,7 @@ import {
   ASSET_KINDS,
   ASSET_STATUSES,
   CHANGE_KINDS,
+  CHANGE_OUTCOMES,
   CHANGE_STATUSES,
   CONTROL_TYPES,
   CRITICALITIES,
@@ -22,6 +23,7 @@ import {
   PHASES,
   PURDUE_LEVELS,
   ROLES,
+  STOP_CAUSES,
   WINDOW_KINDS,
   WINDOW_STATUSES,
   ZONE_KINDS,
@@ -257,6 +259,16 @@ const outageWindowSchema = z
     }
   });
 
+/** How one attempt at a change came out (app/domain/change-outcomes.ts), in the order recorded. */
+const changeOutcomeSchema = z.strictObject({
+  outcome: z.enum(CHANGE_OUTCOMES),
+  actualStart: orNull(instant),
+  actualEnd: orNull(instant),
+  note: orNull(z.string().max(2000)),
+  by: email,
+  at: instant,
+});
+
 const networkChangeSchema = z.strictObject({
   kind: z.enum(CHANGE_KINDS),
   title: name.pipe(TitleSchema),
@@ -273,6 +285,36 @@ const networkChangeSchema = z.strictObject({
   createdBy: orNull(email),
   createdAt: instant,
   updatedAt: instant,
+  /** Written only when the change has outcomes. */
+  outcomes: z.array(changeOutcomeSchema).max(1000).optional(),
+});
+
+/** One owner's signature of a stop's post-incident review, at one revision of the review. */
+const stopSignatureSchema = z.strictObject({
+  part: z.enum(SIGNOFF_PARTS),
+  signer: email,
+  reviewRevision: z.number().int().min(0),
+  signedAt: instant,
+});
+
+/** An unscheduled production stop and its post-incident review (app/domain/production-stops.ts). */
+const productionStopSchema = z.strictObject({
+  /** By name within the plant. */
+  zone: orNull(name),
+  line: orNull(z.string().max(100)),
+  startedAt: instant,
+  minutesLost: z.number().int().min(0).max(100_000),
+  /** The change it is put down to: its position (from 0) in the plant's networkChanges. */
+  change: orNull(z.number().int().min(0)),
+  ticket: orNull(z.string().max(100)),
+  description: z.string().max(2000),
+  cause: z.enum(STOP_CAUSES),
+  review: orNull(z.string().max(10_000)),
+  reviewRevision: z.number().int().min(0),
+  recordedBy: email,
+  createdAt: instant,
+  updatedAt: instant,
+  signatures: z.array(stopSignatureSchema).max(1000).default([]),
 });
 
 const checklistTickSchema = z.strictObject({
@@ -386,6 +428,8 @@ const plantSchema = z.strictObject({
   waivers: listOf(waiverSchema),
   gatePasses: listOf(gatePassSchema),
   signoffs: listOf(signoffSchema),
+  /** Written only when the plant has recorded stops. */
+  productionStops: z.array(productionStopSchema).max(100_000).optional(),
   /** The design review's findings on zones and addresses; each conduit carries its own. */
   designFindings: computedFindings,
 });

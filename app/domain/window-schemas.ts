@@ -50,9 +50,6 @@ export const ScheduleChangeSchema = z.object({
     .positive("The planned duration is at least one minute."),
 });
 
-/** A change marked done (when, read apart as a time). */
-export const CompleteChangeSchema = z.object({ changeId: id("a change") });
-
 /** A change cancelled, with an optional reason. */
 export const CancelChangeSchema = z.object({
   changeId: id("a change"),

@@ -1,13 +1,12 @@
 import {
   CancelChangeSchema,
-  CompleteChangeSchema,
   CreateWindowSchema,
   ScheduleChangeSchema,
   WindowStatusSchema,
 } from "~/domain/window-schemas";
 import { CONFIRM_OVERLAP_FIELD } from "~/domain/outage-windows";
 import { WINDOW_STATUS_LABELS, isOneOf, WINDOW_STATUSES } from "~/domain/vocabulary";
-import { cancelChange, completeChange, moveChange, scheduleChange } from "~/models/network-changes.server";
+import { cancelChange, moveChange, scheduleChange } from "~/models/network-changes.server";
 import { createWindow, updateWindow } from "~/models/outage-windows.server";
 import type { Actor } from "~/utils/actor";
 import { requirePermission } from "~/http/auth.server";
@@ -19,8 +18,8 @@ import { z } from "~/utils/zod";
 import { answer } from "~/utils/forms.server";
 import { checkForm, runWindowAct, type FormFields, type FormShape } from "~/http/window-forms.server";
 
-// The acts of a plant's windows page: add a window, change its status, schedule a change into it, mark a change
-// done or cancel it. Each checks its form at once (schema and plant-local times), runs the model's act (authorized,
+// The acts of a plant's windows page: add a window, change its status, schedule a change into it, move or cancel a
+// change (its outcome is recorded by app/http/change-outcome-acts.server.ts). Each checks its form at once (schema and plant-local times), runs the model's act (authorized,
 // audited, one transaction), and lands back on the window or change with a confirmation. The queue (/me) moves or
 // cancels a change waiting for a window through these same acts, landing back on itself.
 
@@ -148,7 +147,7 @@ export function scheduleChangeAct(act: WindowsAct) {
   });
 }
 
-/** An act on one change (mark it done, cancel it): it lands back on the change, saying what became of it. */
+/** An act on one change (cancel or move it): it lands back on the change, saying what became of it. */
 function changeAct<S extends z.ZodType>(
   act: WindowsAct,
   intent: string,
@@ -173,18 +172,6 @@ function changeAct<S extends z.ZodType>(
       location: act.landing ?? back(act.request, act.plant.code, `change-${change.id}`),
     };
   });
-}
-
-export function completeChangeAct(act: WindowsAct) {
-  const { db, user, plant } = act;
-  return changeAct(
-    act,
-    "complete-change",
-    CompleteChangeSchema,
-    { visible: ["done"], times: ["done"] },
-    ({ changeId }, at) => completeChange(db, user, { plantId: plant.id, changeId, doneAt: at.done! }),
-    "marked done"
-  );
 }
 
 export function cancelChangeAct(act: WindowsAct) {

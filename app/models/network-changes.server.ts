@@ -12,9 +12,11 @@ import {
   openConduitChangeRefusal,
   readCancelReason,
 } from "~/domain/network-changes";
+import { outcomeSummary, type ReadOutcome } from "~/domain/change-outcomes";
 import { canonicalInstant, readTitle } from "~/domain/outage-windows";
 import { CHANGE_KIND_LABELS, CHANGE_KINDS, isOneOf, type ChangeKind } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
+import { insertChangeOutcome, refuseWhileStopsUnderReview } from "~/models/change-completion.server";
 import { requireAct } from "~/models/authorize.server";
 import { requireImpactAcknowledged } from "~/models/cutover-impact.server";
 import { blackoutsOverlapping, plantOf, requireWindowRevision, windowFacts } from "~/models/window-facts.server";
@@ -284,7 +286,8 @@ async function openChangesOfConduit(tx: Executor, conduitId: number) {
   return rows.map((r) => ({ id: r.id, title: r.title, status: r.status, windowTitle: r.window_title }));
 }
 
-async function getChange(db: Executor, changeId: number): Promise<ChangeView | null> {
+/** One change as the windows and change pages show it. */
+export async function getChange(db: Executor, changeId: number): Promise<ChangeView | null> {
   const row = await changeQuery(db).where("c.id", "=", changeId).executeTakeFirst();
   return row ? changeView(row) : null;
 }
@@ -308,7 +311,13 @@ async function changeIn(tx: Transaction<Database>, plantId: number, changeId: nu
 export async function completeChange(
   db: DB,
   actor: Actor,
-  input: { plantId: number; changeId: number; doneAt?: string | null },
+  input: {
+    plantId: number;
+    changeId: number;
+    doneAt?: string | null;
+    /** The attempt's outcome (done as planned or with issues), recorded with it: app/models/change-outcomes.server.ts. */
+    outcome?: ReadOutcome;
+  },
   now: Date = new Date()
 ): Promise<ChangeView> {
   requireAct(actor, "schedule:change", input.plantId, "record network changes");
@@ -325,7 +334,9 @@ export async function completeChange(
     const facts = window ? windowFacts(window) : null;
     const refused = changeCompletionRefusals({ change, window: facts, doneAt });
     if (refused) throw new RefusedAct(refused.status, withFieldNames(refused.reasons));
+    await refuseWhileStopsUnderReview(tx, plant, change);
     await requireImpactAcknowledged(tx, change, now);
+    const outcomeId = input.outcome ? await insertChangeOutcome(tx, actor, change, input.outcome, now) : null;
     const insideWindow = doneInsideWindow(facts, doneAt);
     await tx
       .updateTable("network_change")
@@ -342,9 +353,14 @@ export async function completeChange(
         plantId: plant.id,
         summary: `${actor.name} recorded “${change.title}” at ${plant.code} as done${
           insideWindow ? "" : " outside any window (an active scan)"
-        }`,
+        }${input.outcome ? ` (${outcomeSummary(input.outcome).toLowerCase()})` : ""}`,
         before: { status: change.status, doneAt: change.done_at },
-        after: { status: "done", doneAt, insideWindow },
+        after: {
+          status: "done",
+          doneAt,
+          insideWindow,
+          ...(input.outcome ? { outcomeId, ...input.outcome } : {}),
+        },
       },
       now
     );

@@ -103,6 +103,11 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
   ]);
   // What each signoff acknowledged of the design review: the file carries it as recorded, when there is any.
   const acknowledgements = await listAcknowledgements(tx);
+  const [outcomes, stops, stopSignatures] = await Promise.all([
+    tx.selectFrom("change_outcome").selectAll().orderBy("id").execute(),
+    tx.selectFrom("production_stop").selectAll().orderBy("id").execute(),
+    tx.selectFrom("stop_review_signoff").selectAll().orderBy("id").execute(),
+  ]);
 
   const emails = new Map(people.map((p) => [p.id, p.email]));
   const emailOf = (id: number) => must(emails, id, `person ${id}`);
@@ -285,7 +290,10 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
   }
 
   const cutovers = new Map<number, CutoverFact[]>();
+  /** Each change's plant and position in its plant's list: outcomes nest in it, stops name it by position. */
+  const changePlace = new Map<number, { plantId: number; index: number }>();
   for (const change of changes) {
+    changePlace.set(change.id, { plantId: change.plant_id, index: plantOf(change.plant_id).networkChanges.length });
     if (change.kind === "conduit_cutover" && change.conduit_id !== null) {
       const fact = {
         id: change.id,
@@ -310,6 +318,50 @@ async function readProgram(tx: Transaction<Database>, exportedAt: string): Promi
       createdBy: emailOrNull(change.created_by),
       createdAt: change.created_at,
       updatedAt: change.updated_at,
+    });
+  }
+
+  for (const outcome of outcomes) {
+    const place = must(changePlace, outcome.change_id, `network change ${outcome.change_id}`);
+    const doc = plantOf(place.plantId).networkChanges[place.index]!;
+    (doc.outcomes ??= []).push({
+      outcome: outcome.outcome,
+      actualStart: outcome.actual_start,
+      actualEnd: outcome.actual_end,
+      note: outcome.note,
+      by: emailOf(outcome.person_id),
+      at: outcome.at,
+    });
+  }
+  const zoneNames = new Map(zones.map((z) => [z.id, z.name]));
+  const signaturesOf = new Map<number, typeof stopSignatures>();
+  for (const g of stopSignatures) signaturesOf.set(g.stop_id, [...(signaturesOf.get(g.stop_id) ?? []), g]);
+  for (const stop of stops) {
+    const place =
+      stop.change_id === null ? null : must(changePlace, stop.change_id, `network change ${stop.change_id}`);
+    if (place && place.plantId !== stop.plant_id) {
+      throw new ProgramExportError(`Production stop ${stop.id} is put down to a change of another plant.`);
+    }
+    (plantOf(stop.plant_id).productionStops ??= []).push({
+      zone: stop.zone_id === null ? null : must(zoneNames, stop.zone_id, `zone ${stop.zone_id}`),
+      line: stop.line,
+      startedAt: stop.started_at,
+      minutesLost: stop.minutes_lost,
+      change: place ? place.index : null,
+      ticket: stop.ticket,
+      description: stop.description,
+      cause: stop.cause,
+      review: stop.review,
+      reviewRevision: stop.review_revision,
+      recordedBy: emailOf(stop.recorded_by),
+      createdAt: stop.created_at,
+      updatedAt: stop.updated_at,
+      signatures: (signaturesOf.get(stop.id) ?? []).map((g) => ({
+        part: g.part,
+        signer: emailOf(g.person_id),
+        reviewRevision: g.review_revision,
+        signedAt: g.signed_at,
+      })),
     });
   }
 

@@ -6,6 +6,7 @@ import { validateProgramFile, type ProgramFileError } from "~/domain/program-fil
 import { recordAudit } from "~/models/audit.server";
 import { acceptanceKey, recordProgramHistory } from "~/models/program-history.server";
 import { signoffSubject } from "~/models/program-import-subjects.server";
+import { importFloor } from "~/models/program-import-floor.server";
 import { systemActor, type AuditActor } from "~/utils/actor";
 
 // The program file written into the database: the whole program in one transaction, or nothing. The export is in
@@ -48,6 +49,9 @@ interface ReplacedCounts {
  * the sign-in attempts stay; AUTOINCREMENT never reuses an id, so old audit events never point at new rows.
  */
 const REPLACED_TABLES = [
+  "stop_review_signoff",
+  "production_stop",
+  "change_outcome",
   "signoff",
   "gate_pass",
   "detection_rule",
@@ -456,6 +460,7 @@ async function writeProgram(tx: Transaction<Database>, program: ProgramFile): Pr
     }),
     (rows) => tx.insertInto("network_change").values(rows).execute()
   );
+  await importFloor(tx, program, plantId, personId);
 
   await inChunks(
     interleaveByTime(

@@ -20,6 +20,8 @@ import { CHANGE_KIND_LABELS, isOneOf, PHASE_LABELS, type ChangeKind } from "~/do
 import { readinessOf } from "~/http/readiness-cache.server";
 import { moveChoices, type MoveChoice } from "~/models/network-changes.server";
 import { loadFlowsToAcknowledge, loadQueue } from "~/models/queues.server";
+import { loadFloorQueue } from "~/models/floor-queues.server";
+import { FloorQueues } from "~/components/FloorQueues";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { requirePlant } from "~/http/plant-guard.server";
 import { cancelChangeAct, moveChangeAct, type WindowsAct } from "~/http/window-acts.server";
@@ -87,7 +89,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     changes: changes.length,
     staged: staged.length,
   };
+  const floor = await loadFloorQueue(db, user, now, QUEUE_LIMIT);
   return {
+    floor,
     computedAt: now.toISOString(),
     sections: queue.sections,
     plants: queue.plants.map((p) => ({ code: p.code, name: p.name })),
@@ -394,6 +398,7 @@ export default function MyQueue() {
         </p>
       )}
       <QueueSummary data={data} />
+      <FloorQueues queue={data.floor} />
 
       <QueueSection kind="criteria" data={data}>
         <QueueList

@@ -9,6 +9,7 @@ import { systemActor } from "../../app/utils/actor";
 import type { IngestSummary } from "../../app/models/evidence.server";
 import { ingestDemoCaptures, markServiceLaptopTransient, type DemoCapture } from "./captures";
 import { seedFloorImpact } from "./floor-impact";
+import { seedFloorStops } from "./floor-stops";
 import { planProgram } from "./plan";
 import type { PlannedProgram } from "./plan-model";
 import { programDocument } from "./program-document";
@@ -121,6 +122,7 @@ async function writeDemoProgram(
   const at = new Date(program.now);
   const document = programDocument(program);
   await importProgram(trx, document, { actor, now: at });
+  await seedFloorStops(trx, at);
 
   if (passwordHash !== null) {
     await presetPasswordHashes(trx, {

@@ -74,9 +74,42 @@ before(async () => {
     .where("network_change.kind", "=", "conduit_cutover")
     .orderBy("network_change.id")
     .executeTakeFirstOrThrow();
+  // A stop at DAY for its page, concluded not the network so that it holds nothing.
+  const day = await db.selectFrom("plant").select("id").where("code", "=", "DAY").executeTakeFirstOrThrow();
+  const recorder = await db
+    .selectFrom("person")
+    .select("id")
+    .where("email", "=", "eng.day@demo.test")
+    .executeTakeFirstOrThrow();
+  const at = new Date(Date.now() - 86_400_000).toISOString();
+  const stop = await db
+    .insertInto("production_stop")
+    .values({
+      plant_id: day.id,
+      zone_id: null,
+      line: "Line 1",
+      started_at: at,
+      minutes_lost: 12,
+      change_id: null,
+      ticket: null,
+      description: "Filler stopped; the network was ruled out.",
+      cause: "not_network",
+      review: "A failed encoder, not the network.",
+      review_revision: 1,
+      recorded_by: recorder.id,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   await db.destroy();
   pageRouteFiles = (await loadRouteModules()).filter(isPageRoute).map((module) => module.file);
-  const params = { code: "DAY", conduitId: String(conduit.id), changeId: String(change.id) };
+  const params = {
+    code: "DAY",
+    conduitId: String(conduit.id),
+    changeId: String(change.id),
+    stopId: String(stop.id),
+  };
   addresses = pageRouteFiles.flatMap((route) =>
     (PAGE_QUERIES[route] ?? [""]).map((query) => addressOf(route, params) + query)
   );

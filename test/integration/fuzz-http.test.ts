@@ -11,6 +11,7 @@ import { root } from "../../scripts/build";
 import { tempDir, databaseEnv, useAsProcessDatabase } from "../support/database";
 import { fuzz, NASTY_STRINGS, textValue } from "../support/fuzz";
 import { signInOverHttp, TEST_PASSWORD } from "../support/people";
+import { freeConduits, pastWindow } from "../support/floor";
 import { runScript, startServer, type RunningServer } from "../support/server";
 import { intentsOf, loadRouteModules, routesDir, segmentsOf, type RouteModule, type Segment } from "../support/routes";
 
@@ -767,6 +768,28 @@ before(async () => {
       plantScope: null,
     });
     feedTokens = [feed.token];
+    // The floor's forms: a DAY change whose window has ended (its outcome form) and a DAY stop (its review forms).
+    const [conduit] = await freeConduits(db, "DAY", 1);
+    const past = await pastWindow(db, "DAY", 8, [{ title: "Fuzzed cutover", conduitId: conduit!.id }]);
+    await db
+      .insertInto("production_stop")
+      .values({
+        plant_id: past.plantId,
+        zone_id: null,
+        line: "Line 9",
+        started_at: past.endsAt,
+        minutes_lost: 5,
+        change_id: past.changes[0]!,
+        ticket: null,
+        description: "A stop for the fuzzer's forms.",
+        cause: "suspected",
+        review: "Written, so that its sign forms show.",
+        review_revision: 1,
+        recorded_by: lead.id,
+        created_at: past.endsAt,
+        updated_at: past.endsAt,
+      })
+      .execute();
   } finally {
     await db.destroy();
   }

@@ -36,6 +36,8 @@ export const PAGE_QUERIES: Readonly<Record<string, readonly string[]>> = {
   "plants.$code_.review/route.tsx": ["", "?gate=inventory"],
   "plants.$code_.triage/route.tsx": [""],
   "plants.$code_.violations/route.tsx": [""],
+  "plants.$code_.stops/route.tsx": [""],
+  "plants.$code_.stops_.$stopId/route.tsx": [""],
   "plants.$code_.windows/route.tsx": ["", "?view=month"],
   "plants._index.tsx": [""],
   "plants.diagrams.tsx": ["", "?page=2"],

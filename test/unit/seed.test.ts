@@ -620,6 +620,12 @@ describe("demo program operations", () => {
   });
 
   it("fits every change inside a usable window of its plant, within the window's time", async () => {
+    const rolledBack = new Set(
+      (await db.selectFrom("change_outcome").select("change_id").where("outcome", "=", "rolled_back").execute()).map(
+        (o) => o.change_id
+      )
+    );
+    assert.equal(rolledBack.size, 1, "the demo rolled one change back");
     const changes = await db
       .selectFrom("network_change as n")
       .innerJoin("plant as p", "p.id", "n.plant_id")
@@ -668,6 +674,11 @@ describe("demo program operations", () => {
           c.done_at !== null && c.done_at >= (c.planned_start as string) && c.done_at <= (c.ends_at as string),
           `${label} was done inside its window`
         );
+      } else if (rolledBack.has(c.id)) {
+        // The demo's rolled-back change: its window is over, and it waits for a new one.
+        assert.equal(c.status, "needs_window", label);
+        assert.equal(c.done_at, null, label);
+        assert.equal(c.window_status, "completed", label);
       } else {
         assert.equal(c.done_at, null, label);
         assert.ok((c.starts_at as string) > nowIso, `${label} is ahead`);

@@ -204,6 +204,9 @@ export function WindowsSection({ plantCode, windows }: { plantCode: string; wind
       <p>
         <a href={`/plants/${plantCode}/windows`}>Outage windows of {plantCode} →</a>
       </p>
+      <p>
+        <a href={`/plants/${plantCode}/stops`}>Production stops of {plantCode} and their reviews →</a>
+      </p>
     </section>
   );
 }

@@ -6,6 +6,8 @@ import { CancelChangeForm, NeedsWindowActs, Unplaced } from "~/components/NeedsW
 import { ActForm, Confirmation, Field, ReplyNotice } from "~/components/forms";
 import { UtcInstant } from "~/components/UtcInstant";
 import { changeHref } from "~/domain/network-changes";
+import { ChangeOutcomeForm, LastOutcomeLine, OutcomeDue } from "~/components/ChangeOutcomeForm";
+import { isOutcomeDue, RECORD_OUTCOME_INTENT } from "~/domain/change-outcomes";
 import { formatDuration } from "~/domain/time";
 import {
   CHANGE_KIND_LABELS,
@@ -234,11 +236,15 @@ export function WindowCard({ w }: { w: WindowItem }) {
 }
 
 function ChangeItem({ c }: { c: WindowItem["changes"][number] }) {
-  const { plant, canChange, nowLocal } = useLoaderData<typeof loader>();
+  const { plant, canChange, now, outcomes, outcomeDefaults } = useLoaderData<typeof loader>();
   const reply = useActionData();
-  const doneReply = windowReplyFor(reply, "complete-change", c.id);
+  const outcomeReply = windowReplyFor(reply, RECORD_OUTCOME_INTENT, c.id);
   const cancelReply = windowReplyFor(reply, "cancel-change", c.id);
-  const open = c.status === "scheduled" || c.status === "needs_window";
+  const last = outcomes[c.id];
+  const defaults = outcomeDefaults[c.id];
+  const started = c.plannedStart !== null && Date.parse(c.plannedStart) <= Date.parse(now);
+  const { windowEndsAt } = useWindowOf(c.windowId);
+  const due = isOutcomeDue({ status: c.status, windowEndsAt }, now);
   const at = (iso: string) =>
     DateTime.fromISO(iso, { zone: "utc" }).setZone(plant.timeZone).toFormat("ccc d LLL HH:mm ZZZZ");
   return (
@@ -248,6 +254,11 @@ function ChangeItem({ c }: { c: WindowItem["changes"][number] }) {
       id={c.status === "needs_window" ? undefined : `change-${c.id}`}
     >
       <span className={STATUS_BADGE[c.status] ?? "badge"}>{statusLabel(c.status)}</span>{" "}
+      {due ? (
+        <>
+          <OutcomeDue />{" "}
+        </>
+      ) : null}
       <strong>
         <Link to={changeHref(plant.code, c.id)}>{c.title}</Link>
       </strong>{" "}
@@ -262,32 +273,37 @@ function ChangeItem({ c }: { c: WindowItem["changes"][number] }) {
       {c.status === "needs_window" ? (
         <span className="conflict-note">
           {" "}
-          — its window was cancelled: <a href={`#change-${c.id}`}>move it into another window or cancel it</a>.
+          — {last ? `it was ${last.label.toLowerCase()}` : "its window was cancelled"}:{" "}
+          <a href={`#change-${c.id}`}>move it into another window or cancel it</a>.
         </span>
       ) : null}
-      <Confirmation intents={["complete-change", "cancel-change", "move-change"]} target={c.id} />
-      {canChange && open && c.status !== "needs_window" ? (
-        <details className="change-actions" open={doneReply || cancelReply ? true : undefined}>
-          <summary>Mark done or cancel</summary>
-          <ActForm
-            intent="complete-change"
-            target={c.id}
-            id={`change-${c.id}-done`}
-            reply={reply}
-            hiddenFields={{ changeId: c.id }}
-            className="stacked"
-            aria-label={`Mark ${c.title} done`}
-          >
-            <LocalDateTime prefix="done" legend="Done at" zone={plant.timeZone} defaults={nowLocal} />
-            <button type="submit">Mark done</button>
-          </ActForm>
+      {last ? <LastOutcomeLine outcome={last} timeZone={plant.timeZone} /> : null}
+      {c.status === "needs_window" ? null : (
+        // A change sent back to wait for a window is confirmed on top of the page, where it now waits.
+        <Confirmation intents={[RECORD_OUTCOME_INTENT, "cancel-change", "move-change"]} target={c.id} />
+      )}
+      {canChange && c.status === "scheduled" ? (
+        <details className="change-actions" open={outcomeReply || cancelReply || due ? true : undefined}>
+          <summary>{started ? "Record the outcome or cancel" : "Cancel"}</summary>
+          {started && defaults ? (
+            <ChangeOutcomeForm change={c} timeZone={plant.timeZone} reply={reply} defaults={defaults} />
+          ) : (
+            <p className="muted">The outcome is recorded once the change's planned start has passed.</p>
+          )}
           <CancelChangeForm change={c} reply={reply} defaultReason={cancelReply?.draft?.reason ?? ""} />
         </details>
       ) : c.status === "needs_window" ? null : (
-        <Unplaced message={(doneReply ?? cancelReply)?.formError} />
+        <Unplaced message={(outcomeReply ?? cancelReply)?.formError} />
       )}
     </li>
   );
+}
+
+/** The end of the window a change is in (as the page lists it), for its "outcome due" marker. */
+function useWindowOf(windowId: number | null): { windowEndsAt: string | null } {
+  const { windows } = useLoaderData<typeof loader>();
+  const w = windows.find((x) => x.id === windowId);
+  return { windowEndsAt: w ? w.endsAt : null };
 }
 
 /**

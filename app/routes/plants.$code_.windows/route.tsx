@@ -23,7 +23,6 @@ import { getDb } from "~/utils/db.server";
 import { requirePlant } from "~/http/plant-guard.server";
 import {
   cancelChangeAct,
-  completeChangeAct,
   createWindowAct,
   moveChangeAct,
   scheduleChangeAct,
@@ -33,6 +32,9 @@ import {
 import { NeedsWindowItem, statusLabel, WindowCard } from "./cards";
 import { CreateWindowForm } from "./create-window";
 import { windowReplyFor } from "~/utils/window-reply";
+import { RECORD_OUTCOME_INTENT } from "~/domain/change-outcomes";
+import { recordOutcomeAct } from "~/http/change-outcome-acts.server";
+import { lastOutcomes } from "~/models/change-outcomes.server";
 
 // A plant's outage windows and the network changes scheduled into them: a list (grouped by plant-local month) or a
 // month grid, every time in the plant's own clock with its zone abbreviation. Forms (for those who schedule) take
@@ -43,7 +45,7 @@ const INTENTS = [
   "create-window",
   "window-status",
   "schedule-change",
-  "complete-change",
+  "record-outcome",
   "cancel-change",
   "move-change",
 ] as const;
@@ -98,6 +100,20 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     : new Map<number, MoveChoice[]>();
   const clock = localClock(now, zone);
   const nowLocal = localInputValues(now.toISOString(), zone);
+  // Each change's last outcome, and where its outcome form starts: the planned start and end, on the plant's clock.
+  const shownChanges = windows.flatMap((w) => w.changes);
+  const outcomes = await lastOutcomes(
+    db,
+    shownChanges.map((c) => c.id)
+  );
+  const outcomeDefaults = Object.fromEntries(
+    shownChanges
+      .filter((c) => canChange && c.status === "scheduled" && c.plannedStart)
+      .map((c) => {
+        const end = new Date(Date.parse(c.plannedStart!) + (c.plannedMinutes ?? 0) * 60_000).toISOString();
+        return [c.id, { start: localInputValues(c.plannedStart!, zone), end: localInputValues(end, zone) }];
+      })
+  );
   return {
     plant: { code: plant.code, name: plant.name, timeZone: zone },
     ...shown,
@@ -127,6 +143,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     conduits,
     now: now.toISOString(),
     nowLocal,
+    outcomes: Object.fromEntries(outcomes),
+    outcomeDefaults,
     clock: `${clock.date} ${clock.time} ${clock.abbreviation}`,
     windowStarts: Object.fromEntries(windows.map((w) => [w.id, localInputValues(w.startsAt, zone)])),
   };
@@ -146,8 +164,8 @@ export async function action({ params, request }: ActionFunctionArgs) {
       return windowStatusAct(act);
     case "schedule-change":
       return scheduleChangeAct(act);
-    case "complete-change":
-      return completeChangeAct(act);
+    case "record-outcome":
+      return recordOutcomeAct(act);
     case "cancel-change":
       return cancelChangeAct(act);
     case "move-change":
@@ -203,7 +221,7 @@ export default function PlantWindowsPage() {
   const root = useRouteLoaderData<{ confirmation?: { intent: string; target?: string | null } }>("root");
   const confirmedElsewhere =
     root?.confirmation &&
-    ["move-change", "cancel-change", "complete-change"].includes(root.confirmation.intent) &&
+    ["move-change", "cancel-change", RECORD_OUTCOME_INTENT].includes(root.confirmation.intent) &&
     !shownChange(root.confirmation.target);
   return (
     <>
@@ -249,7 +267,7 @@ export default function PlantWindowsPage() {
         </div>
       ) : null}
 
-      {confirmedElsewhere ? <Confirmation intents={["move-change", "cancel-change", "complete-change"]} /> : null}
+      {confirmedElsewhere ? <Confirmation intents={["move-change", "cancel-change", RECORD_OUTCOME_INTENT]} /> : null}
       <NeedsWindowPanel changes={needsWindow} anchored item={(c) => <NeedsWindowItem c={c} />} />
 
       {view === "month" ? (
