@@ -1,3 +1,4 @@
+import { localInputValues } from "./local-time";
 import { isInstant, type Refusal, type Refused } from "./outage-windows";
 import { CHANGE_OUTCOME_LABELS, CHANGE_OUTCOMES, isOneOf, type ChangeOutcome, type ChangeStatus } from "./vocabulary";
 
@@ -162,4 +163,10 @@ export function isOutcomeDue(change: { status: string; windowEndsAt: string | nu
 /** "Rolled back on Tue 3 Dec: the PLC lost its I/O" — an outcome in a line. */
 export function outcomeSummary(outcome: { outcome: ChangeOutcome; note: string | null }): string {
   return `${CHANGE_OUTCOME_LABELS[outcome.outcome]}${outcome.note ? `: ${outcome.note}` : ""}`;
+}
+
+/** Where a change's outcome form starts: its planned start and end, on the plant's clock. */
+export function outcomeFormDefaults(change: { plannedStart: string; plannedMinutes: number | null }, zone: string) {
+  const end = new Date(Date.parse(change.plannedStart) + (change.plannedMinutes ?? 0) * 60_000).toISOString();
+  return { start: localInputValues(change.plannedStart, zone), end: localInputValues(end, zone) };
 }

@@ -1,11 +1,16 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ChangeOutcomeForm, LastOutcomeLine, OutcomeDue } from "~/components/ChangeOutcomeForm";
+import { Confirmation } from "~/components/forms";
+import { isOutcomeDue, outcomeFormDefaults, RECORD_OUTCOME_INTENT } from "~/domain/change-outcomes";
 import { acknowledgementRefusals, IMPACT_DAYS } from "~/domain/cutover-impact";
 import { formatLocalRange } from "~/domain/local-time";
 import { changeActsHref } from "~/domain/network-changes";
 import { can } from "~/domain/permissions";
 import { formatDuration, formatLocal } from "~/domain/time";
 import { CHANGE_KIND_LABELS, CHANGE_STATUS_LABELS, labelFor, WINDOW_STATUS_LABELS } from "~/domain/vocabulary";
+import { recordOutcomeAct } from "~/http/change-outcome-acts.server";
+import { lastOutcomes } from "~/models/change-outcomes.server";
 import { getPlantChange, loadCutoverImpact } from "~/models/cutover-impact.server";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { requirePlant } from "~/http/plant-guard.server";
@@ -58,6 +63,13 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const end = change.plannedStart
     ? new Date(Date.parse(change.plannedStart) + (change.plannedMinutes ?? 0) * 60_000).toISOString()
     : null;
+  const lastOutcome = (await lastOutcomes(db, [change.id])).get(change.id) ?? null;
+  // The outcome is recorded once the change's planned start has passed, as on the windows page.
+  const started = change.plannedStart !== null && Date.parse(change.plannedStart) <= now.getTime();
+  const outcomeDefaults =
+    started && change.status === "scheduled" && can(user, "schedule:change", plant.id)
+      ? outcomeFormDefaults({ plannedStart: change.plannedStart!, plannedMinutes: change.plannedMinutes }, zone)
+      : null;
   return {
     plant: { code: plant.code, name: plant.name, timeZone: zone },
     change: {
@@ -95,6 +107,11 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
         }
       : null,
     mayScheduleChanges: can(user, "schedule:change", plant.id),
+    outcome: {
+      last: lastOutcome,
+      due: isOutcomeDue({ status: change.status, windowEndsAt: change.window?.endsAt ?? null }, now.toISOString()),
+      defaults: outcomeDefaults,
+    },
   };
 }
 
@@ -103,11 +120,15 @@ export async function action({ params, request }: ActionFunctionArgs) {
   const { plant, change } = await requireChange(params);
   requirePermission(user, "read:plant", plant.id);
   const form = Object.fromEntries(await request.formData());
+  if (form.intent === RECORD_OUTCOME_INTENT) {
+    const landing = `/plants/${plant.code}/changes/${change.id}#outcome`;
+    return recordOutcomeAct({ request, db: getDb(), user, plant, form, landing });
+  }
   return runIntent(changeIntents, { db: getDb(), user, plant, change }, request, form);
 }
 
 export default function ChangePage() {
-  const { plant, change, impact, mayScheduleChanges } = useLoaderData<typeof loader>();
+  const { plant, change, impact, mayScheduleChanges, outcome } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const open = change.status === "scheduled" || change.status === "needs_window";
   return (
@@ -189,10 +210,23 @@ export default function ChangePage() {
         </dl>
         {open && mayScheduleChanges ? (
           <p>
-            <Link to={changeActsHref(plant.code, change.id)}>
-              Mark it done, move or cancel it on the plant's windows page
-            </Link>
+            <Link to={changeActsHref(plant.code, change.id)}>Move or cancel it on the plant's windows page</Link>
           </p>
+        ) : null}
+      </section>
+
+      <section className="panel" aria-labelledby="outcome-title" id="outcome">
+        <h2 id="outcome-title">Outcome {outcome.due ? <OutcomeDue /> : null}</h2>
+        <Confirmation intents={RECORD_OUTCOME_INTENT} target={change.id} />
+        {outcome.last ? (
+          <LastOutcomeLine outcome={outcome.last} timeZone={plant.timeZone} />
+        ) : (
+          <p className="muted">No outcome recorded yet.</p>
+        )}
+        {outcome.defaults ? (
+          <ChangeOutcomeForm change={change} timeZone={plant.timeZone} reply={reply} defaults={outcome.defaults} />
+        ) : open && mayScheduleChanges ? (
+          <p className="muted">The outcome is recorded once the change's planned start has passed.</p>
         ) : null}
       </section>
 

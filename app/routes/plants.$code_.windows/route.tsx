@@ -32,7 +32,7 @@ import {
 import { NeedsWindowItem, statusLabel, WindowCard } from "./cards";
 import { CreateWindowForm } from "./create-window";
 import { windowReplyFor } from "~/utils/window-reply";
-import { RECORD_OUTCOME_INTENT } from "~/domain/change-outcomes";
+import { outcomeFormDefaults, RECORD_OUTCOME_INTENT } from "~/domain/change-outcomes";
 import { recordOutcomeAct } from "~/http/change-outcome-acts.server";
 import { lastOutcomes } from "~/models/change-outcomes.server";
 
@@ -109,10 +109,10 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const outcomeDefaults = Object.fromEntries(
     shownChanges
       .filter((c) => canChange && c.status === "scheduled" && c.plannedStart)
-      .map((c) => {
-        const end = new Date(Date.parse(c.plannedStart!) + (c.plannedMinutes ?? 0) * 60_000).toISOString();
-        return [c.id, { start: localInputValues(c.plannedStart!, zone), end: localInputValues(end, zone) }];
-      })
+      .map((c) => [
+        c.id,
+        outcomeFormDefaults({ plannedStart: c.plannedStart!, plannedMinutes: c.plannedMinutes }, zone),
+      ])
   );
   return {
     plant: { code: plant.code, name: plant.name, timeZone: zone },
