@@ -28,6 +28,8 @@ export const ROLLUP_CSV_HEADER = [
   "engineers",
   "signoffs_missing",
   "signoffs_stale",
+  "drift",
+  "drift_reasons",
 ] as const;
 
 export function rollupCsvRow(p: PlantRollup): (string | number | null)[] {
@@ -55,6 +57,8 @@ export function rollupCsvRow(p: PlantRollup): (string | number | null)[] {
     p.engineers.join("; "),
     p.signoffs.missing,
     p.signoffs.stale,
+    p.drift?.status ?? null,
+    p.drift ? p.drift.findings.map((f) => f.code).join("; ") : null,
   ];
 }
 
@@ -69,6 +73,7 @@ export function rollupDocument(rollup: Rollup) {
     computedAt: rollup.computedAt,
     byPhase: rollup.byPhase,
     byRag: rollup.byRag,
+    live: rollup.live,
     burnup: rollup.burnup.map((w) => ({ week: w.week, label: w.label, scope: w.scope, through: w.through })),
     plants: rollup.plants.map((p) => ({
       code: p.code,
@@ -110,6 +115,17 @@ export function rollupDocument(rollup: Rollup) {
         : null,
       engineers: p.engineers,
       signoffs: { missing: p.signoffs.missing, stale: p.signoffs.stale },
+      drift: p.drift
+        ? {
+            status: p.drift.status,
+            findings: p.drift.findings.map((f) => ({
+              code: f.code,
+              message: f.message,
+              href: f.href,
+              objects: f.objects.map((o) => ({ type: o.type, id: o.id, label: o.label })),
+            })),
+          }
+        : null,
     })),
     topBlockers: rollup.topBlockers.map((b) => ({
       plant: b.plantCode,

@@ -9,6 +9,7 @@ import {
   criterionCells,
   ragOf,
   UPCOMING_DAYS,
+  type PlantDrift,
   type PlantRollup,
   type Rag,
   type Rollup,
@@ -24,6 +25,8 @@ import { PLANT_HEADING_COLUMNS, plantHeading } from "~/models/plants.server";
 import { signoffPartsSql } from "~/models/signoff-gaps.server";
 import { windowSpanOf } from "~/models/window-facts.server";
 import { computeReadinessOf } from "~/models/readiness.server";
+import { loadDrift, shownFindings } from "~/models/drift.server";
+import { driftCounts, type PlantDriftSummary } from "~/domain/drift";
 import { joinedText, weekOf, type Executor } from "~/utils/db.server";
 
 // The program rollup behind /dashboard, /plants, /api/rollup and the plant rollup CSV. Every figure is
@@ -52,6 +55,13 @@ function windowSummary(w: WindowRow): WindowSummary {
     ...windowSpanOf(w),
     local: formatLocalRange(w.starts_at, w.ends_at, w.time_zone),
   };
+}
+
+/** A plant's drift as the rollup carries it: only once it is live. */
+function driftOf(phase: PlantPhase, drift: PlantDriftSummary | undefined): PlantDrift | null {
+  if (phase !== "complete") return null;
+  // Live by readiness: judged with no findings when the drift facts did not count it live (passed at this instant).
+  return drift ? { status: drift.status, findings: shownFindings(drift.findings) } : { status: "live", findings: [] };
 }
 
 /**
@@ -101,6 +111,7 @@ export async function computeRollup(
       plants: [],
       byPhase: Object.fromEntries([...PHASES, "complete"].map((p) => [p, 0])) as Record<PlantPhase, number>,
       byRag: { green: 0, amber: 0, red: 0 },
+      live: { healthy: 0, drifting: 0 },
       burnup: [],
       topBlockers: [],
       upcomingWindows: [],
@@ -108,7 +119,7 @@ export async function computeRollup(
   }
   const horizon = new Date(now.getTime() + UPCOMING_DAYS * 86_400_000).toISOString();
 
-  const [readiness, engineers, nextWindows, upcoming, signoffGaps, weekly, owners, people] = await Promise.all([
+  const [readiness, engineers, nextWindows, upcoming, signoffGaps, weekly, owners, people, drift] = await Promise.all([
     judge(
       db,
       at,
@@ -178,6 +189,8 @@ export async function computeRollup(
       .where("role", "in", ["program_lead", "corporate_security"])
       .orderBy("name")
       .execute(),
+    // A live plant's drift: judged afresh with the rollup (the rollup is kept only while nothing changes).
+    loadDrift(db, ids, now),
   ]);
 
   const readinessByCode = new Map(readiness.map((r) => [r.code, r]));
@@ -292,6 +305,7 @@ export async function computeRollup(
       nextOutage: nextByPlant.get(p.id) ?? null,
       engineers: engineersByPlant.get(p.id) ?? [],
       signoffs: signoffs ?? { missing: 0, stale: 0, staleSince: null },
+      drift: driftOf(phase, drift.get(p.id)),
     };
   });
 
@@ -301,6 +315,7 @@ export async function computeRollup(
     byPhase[plant.phase] += 1;
     byRag[plant.rag] += 1;
   }
+  const live = driftCounts(plants.map((p) => p.drift?.status ?? null));
   topBlockers.sort(
     (a, b) => b.ageDays - a.ageDays || a.plantCode.localeCompare(b.plantCode) || a.code.localeCompare(b.code)
   );
@@ -312,6 +327,7 @@ export async function computeRollup(
     plants,
     byPhase,
     byRag,
+    live: { healthy: live.live, drifting: live.drifting },
     burnup: burnup(
       weekly.rows.map(
         (w): WeeklyCount => ({ week: w.week, series: w.series as WeeklyCount["series"], count: Number(w.count) })

@@ -12,6 +12,7 @@ import { PhaseBadge } from "~/components/PhaseBadge";
 import { DataTable, PlantName, type Column } from "~/components/DataTable";
 import { InAppLinks, RenderedOnce } from "~/components/RenderedOnce";
 import { BlockerFlag } from "~/components/dashboard/BlockerFlag";
+import { LivePlantsPanel, livePlantsOf } from "~/components/dashboard/LiveDrift";
 import { requestedWindow } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
 import { CRITERIA } from "~/domain/readiness";
@@ -142,6 +143,7 @@ function dashboardOf(rollup: Rollup, params: URLSearchParams) {
       missing: signoffPlants.reduce((n, p) => n + p.missing, 0),
       stale: signoffPlants.reduce((n, p) => n + p.stale, 0),
     },
+    live: livePlantsOf(rollup),
   };
 }
 
@@ -477,6 +479,8 @@ export default function Dashboard() {
           </RenderedOnce>
         )}
       </section>
+
+      <LivePlantsPanel live={data.live} />
 
       <section className="panel" aria-labelledby="signoffs-title" id="signoffs">
         <h2 id="signoffs-title">Missing or stale signoffs</h2>

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ComputedAt } from "~/components/ComputedAt";
 import { BlockerInWords, MustActList } from "~/components/dashboard/MustAct";
 import { RagBadge } from "~/components/dashboard/RagBadge";
+import { DriftCell } from "~/components/dashboard/LiveDrift";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PagerPastOnePage } from "~/components/PagerPastOnePage";
 import { DataTable, PlantName, type Column } from "~/components/DataTable";
@@ -123,6 +124,7 @@ function plantListOf(rollup: Rollup, params: URLSearchParams) {
     rag: p.rag,
     ragReason: p.ragReason,
     engineers: p.engineers,
+    drift: p.drift,
   }));
   return {
     computedAt: rollup.computedAt,
@@ -225,6 +227,7 @@ const PLANT_COLUMNS: Column<Awaited<ReturnType<typeof loader>>["plants"][number]
       </>
     ),
   },
+  { header: "Live", className: "live-drift", cell: (p) => <DriftCell drift={p.drift} /> },
   { header: "Plant engineers", cell: (p) => (p.engineers.length > 0 ? p.engineers.join(", ") : "—") },
 ];
 
