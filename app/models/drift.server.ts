@@ -353,3 +353,59 @@ export async function acceptConduitDrift(
     );
   });
 }
+
+/**
+ * What the conduit page shows of a live conduit's drift: whether it was edited after its alerts were wired, each
+ * part's acceptance at the current revision, and the person's control for accepting each part (null: their role never
+ * accepts it).
+ */
+export async function conduitDriftPanel(
+  db: Executor,
+  actor: Actor,
+  plantId: number,
+  conduit: {
+    id: number;
+    name: string;
+    revision: number;
+    designOwner: { id: number; name: string } | null;
+    monitoringOwner: { id: number; name: string } | null;
+  }
+) {
+  const { wiredRevision, wiredAt, acceptances } = await conduitDriftOf(db, conduit.id);
+  const current = acceptances.filter((a) => a.conduit_revision === conduit.revision);
+  const parts = SIGNOFF_PARTS.map((part) => {
+    const accepted = current.find((a) => a.part === part);
+    const refusals = driftAcceptanceRefusals({
+      part,
+      signer: signerOf(actor, part, plantId),
+      conduit: {
+        name: conduit.name,
+        revision: conduit.revision,
+        wiredRevision,
+        designOwner: conduit.designOwner,
+        monitoringOwner: conduit.monitoringOwner,
+      },
+      revision: conduit.revision,
+      acceptedParts: current.map((a) => a.part),
+    });
+    const never = refusals.some((r) => r.code === "wrong_role" || r.code === "not_a_person");
+    return {
+      part,
+      owner: (part === "design_change_control" ? conduit.designOwner : conduit.monitoringOwner)?.name ?? null,
+      accepted: accepted ? { by: accepted.name, at: accepted.at, reason: accepted.reason } : null,
+      control: never ? null : { allowed: refusals.length === 0, why: refusals[0]?.message ?? null },
+    };
+  });
+  return {
+    wiredRevision,
+    wiredAt,
+    edited: wiredRevision !== null && conduit.revision > wiredRevision,
+    parts,
+  };
+}
+
+/** One plant's drift as its page shows it: null before the plant is live. */
+export async function plantDriftView(db: Executor, plantId: number, now: Date) {
+  const drift = (await loadDrift(db, [plantId], now)).get(plantId);
+  return drift ? { status: drift.status, findings: shownFindings(drift.findings) } : null;
+}

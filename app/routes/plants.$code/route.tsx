@@ -22,6 +22,8 @@ import { AssetsSection, HistorySection, PhasesSection, WindowsSection, ZonesSect
 import { RenderedOnce } from "~/components/RenderedOnce";
 import { sharedSections } from "./shared.server";
 import { SectionIndex } from "./SectionIndex";
+import { DriftSection } from "./DriftSection";
+import { plantDriftView } from "~/models/drift.server";
 
 // The plant page: phases, readiness gates, the ownership split, zones and conduits, evidence, assets, windows and
 // history, each a section the index at the side (the top on a phone) links to. The long lists have pages of their
@@ -36,9 +38,10 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   // Plant engineers see their own plants in full and the others as a summary.
   const full = can(user, "read:plant", plant.id);
   const now = new Date();
-  const [split, [readiness]] = await Promise.all([
+  const [split, [readiness], drift] = await Promise.all([
     getOwnershipSplit(db, plant.id),
     readinessOf(db, now.toISOString(), [plant.code]),
+    plantDriftView(db, plant.id, now),
   ]);
   // What every reader sees alike, read and rendered once per change of the plant.
   const shared = await sharedSections(db, plant, readiness!, full);
@@ -103,6 +106,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       })),
     },
     clock: clockAt(now, plant.time_zone),
+    drift,
     // When the readiness figures were computed (the server may give an answer up to five minutes old when nothing changed since).
     computedAt: readiness!.at,
   };
@@ -166,6 +170,7 @@ export default function PlantPage() {
         <SectionIndex />
         <div className="plant-sections">
           <PhasesSection />
+          <DriftSection drift={data.drift} />
           <GatesPanel
             plantCode={plant.code}
             gates={gates}

@@ -32,6 +32,8 @@ import { requirePlant } from "~/http/plant-guard.server";
 import { replyFor } from "~/utils/reply";
 import { BaselineAndAlerts } from "./BaselineAndAlerts";
 import { DefinitionForm } from "./DefinitionForm";
+import { DriftAcceptance } from "./DriftAcceptance";
+import { conduitDriftPanel } from "~/models/drift.server";
 import { conduitIntents } from "./intents.server";
 
 // A conduit's page: its definition, owners and signoffs, baseline and alerting, the edit form and the signoff
@@ -61,6 +63,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     loadSettings(db),
   ]);
   const track = readiness!.conduits.find((c) => c.id === conduit.id)!;
+  const drift = await conduitDriftPanel(db, user, plant.id, conduit);
   const { parts, history } = states.get(conduit.id)!;
   const conduitAcceptances = (await listSignoffs(db, plant.id, "baseline_acceptance")).filter(
     (s) => s.subjectId === conduit.id
@@ -159,6 +162,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     rules,
     canWriteRule: can(user, "write:rule", plant.id),
     canReviewRule: can(user, "review:rule", plant.id),
+    drift,
   };
 }
 
@@ -191,6 +195,7 @@ export default function ConduitPage() {
     candidates,
     canEdit,
     personId,
+    drift,
   } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   // After a conflict the owners' form holds what the person chose, over the conduit as it now stands.
@@ -320,6 +325,8 @@ export default function ConduitPage() {
           ) : null}
         </section>
       </div>
+
+      <DriftAcceptance drift={drift} revision={conduit.revision} reply={reply} />
 
       <BaselineAndAlerts reply={reply} />
 
