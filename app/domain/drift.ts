@@ -392,3 +392,36 @@ export function readAcceptanceReason(raw: string): { ok: true; value: string } |
   if (value.length > 1000) return { ok: false, message: "Keep the reason under 1000 characters." };
   return { ok: true, value };
 }
+
+// ——— the queue on /me ———
+
+/** Every permission that resolves some drift finding: a person holding none of them at a plant has nothing to do there. */
+export const DRIFT_PERMISSIONS: readonly Permission[] = [
+  "acknowledge:violation",
+  "sign:design",
+  "sign:monitoring",
+  "wire:alerts",
+  "edit:plant",
+  "write:observations",
+  "review:rule",
+];
+
+export interface DriftQueueItem {
+  plantCode: string;
+  code: DriftCode;
+  title: string;
+  message: string;
+  href: string;
+}
+
+/** The drift findings a person can resolve, plant by plant in the order given, each with where it is fixed. */
+export function driftToResolve(
+  plants: readonly { plantId: number; code: string; findings: readonly DriftFinding[] }[],
+  person: Principal & { personId: number | null }
+): DriftQueueItem[] {
+  return plants.flatMap((p) =>
+    p.findings
+      .filter((f) => resolves(f, person, p.plantId))
+      .map((f) => ({ plantCode: p.code, code: f.code, title: DRIFT_TITLES[f.code], message: f.message, href: f.href }))
+  );
+}

@@ -1,5 +1,9 @@
 import { sql } from "kysely";
+import { can } from "~/domain/permissions";
 import {
+  DRIFT_PERMISSIONS,
+  driftToResolve,
+  type DriftQueueItem,
   driftAcceptanceRefusals,
   driftStatus,
   plantDrift,
@@ -408,4 +412,19 @@ export async function conduitDriftPanel(
 export async function plantDriftView(db: Executor, plantId: number, now: Date) {
   const drift = (await loadDrift(db, [plantId], now)).get(plantId);
   return drift ? { status: drift.status, findings: shownFindings(drift.findings) } : null;
+}
+
+/** The drift findings waiting on a person at the live plants where they can resolve some, plant by plant. */
+export async function loadDriftQueue(db: Executor, person: Actor, now: Date): Promise<DriftQueueItem[]> {
+  const plants = await db.selectFrom("plant").select(["id", "code"]).orderBy("code").execute();
+  const ids = plants.filter((p) => DRIFT_PERMISSIONS.some((perm) => can(person, perm, p.id))).map((p) => p.id);
+  if (ids.length === 0) return [];
+  const drift = await loadDrift(db, ids, now);
+  return driftToResolve(
+    plants.flatMap((p) => {
+      const d = drift.get(p.id);
+      return d ? [{ plantId: p.id, code: p.code, findings: d.findings }] : [];
+    }),
+    person
+  );
 }

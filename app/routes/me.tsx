@@ -19,6 +19,8 @@ import { CHANGE_KIND_LABELS, isOneOf, PHASE_LABELS, type ChangeKind } from "~/do
 import { readinessOf } from "~/http/readiness-cache.server";
 import { moveChoices, type MoveChoice } from "~/models/network-changes.server";
 import { loadQueue } from "~/models/queues.server";
+import { loadDriftQueue } from "~/models/drift.server";
+import { DRIFT_QUEUE_SHOWN, DriftQueue } from "~/components/DriftQueue";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { requirePlant } from "~/http/plant-guard.server";
 import { cancelChangeAct, moveChangeAct, type WindowsAct } from "~/http/window-acts.server";
@@ -68,7 +70,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   requirePermission(user, "read:program");
   const now = new Date();
   const db = getDb();
-  const queue = await loadQueue(db, user, now, readinessOf);
+  const [queue, drift] = await Promise.all([loadQueue(db, user, now, readinessOf), loadDriftQueue(db, user, now)]);
   const { criteria, gates, targets, signoffs, acceptances, wiring, rulesToWrite, rulesToReview, changes, staged } =
     queue;
   const listedChanges = changes.slice(0, QUEUE_LIMIT);
@@ -108,6 +110,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       local: c.plannedStart ? formatLocal(c.plannedStart, c.timeZone) : null,
     })),
     staged: staged.slice(0, QUEUE_LIMIT),
+    drift: { items: drift.slice(0, DRIFT_QUEUE_SHOWN), total: drift.length },
   };
 }
 
@@ -521,6 +524,8 @@ export default function MyQueue() {
           )}
         />
       </QueueSection>
+
+      {queued ? <DriftQueue items={data.drift.items} total={data.drift.total} /> : null}
     </>
   );
 }
