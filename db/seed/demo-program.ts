@@ -8,6 +8,7 @@ import { importProgram } from "../../app/models/program-import.server";
 import { systemActor } from "../../app/utils/actor";
 import type { IngestSummary } from "../../app/models/evidence.server";
 import { ingestDemoCaptures, markServiceLaptopTransient, type DemoCapture } from "./captures";
+import { seedFloorDrift } from "./floor-drift";
 import { planProgram } from "./plan";
 import type { PlannedProgram } from "./plan-model";
 import { programDocument } from "./program-document";
@@ -103,6 +104,7 @@ export async function seedDemoProgram(db: Kysely<Database>, options: SeedOptions
   if (written.capture && written.captureEngineer !== null) {
     await markServiceLaptopTransient(db, written.capture, written.captureEngineer, now);
   }
+  await seedFloorDrift(db, now);
   return written.summary;
 }
 
