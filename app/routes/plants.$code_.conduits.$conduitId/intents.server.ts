@@ -9,7 +9,7 @@ import { acceptConduitDrift } from "~/models/drift.server";
 import { signerRefusals, SIGNOFF_PARTS, PART_PERMISSION } from "~/domain/signoffs";
 import { can } from "~/domain/permissions";
 import { roleMayNot } from "~/domain/refusals";
-import { refuseFirst } from "~/utils/errors";
+import { data } from "@remix-run/node";
 import type { Actor } from "~/utils/actor";
 import { requirePermission } from "~/http/auth.server";
 import { WireAlertsSchema } from "~/utils/conduit-forms";
@@ -109,17 +109,16 @@ export const DriftAcceptSchema = z.object({
 /** Only a signer of the posted part (or, without one, of some part) at the plant may accept an edit after wiring. */
 function authorizeDriftAcceptance({ user, plant, form }: ConduitActContext): void {
   const part = SIGNOFF_PARTS.find((p) => p === form.part);
-  if (part) {
-    refuseFirst(
-      signerRefusals(part, {
+  const refusals = part
+    ? signerRefusals(part, {
         role: user.role,
         personId: user.personId,
         permitted: can(user, PART_PERMISSION[part], plant.id),
       })
-    );
-  } else if (!SIGNOFF_PARTS.some((p) => can(user, PART_PERMISSION[p], plant.id))) {
-    refuseFirst([roleMayNot("not_permitted", user.role, "accept a conduit's edit after its alerts were wired")]);
-  }
+    : SIGNOFF_PARTS.some((p) => can(user, PART_PERMISSION[p], plant.id))
+    ? []
+    : [roleMayNot("not_permitted", user.role, "accept a conduit's edit after its alerts were wired")];
+  if (refusals[0]) throw data(refusals[0].message, { status: 403 });
 }
 
 const person = (id: number | "") => (id === "" ? null : id);
