@@ -121,7 +121,7 @@ describe("drift of a live plant", () => {
       peo.drift?.findings.map((f) => [f.code, f.href]),
       [
         ["DRIFT-EDITED-AFTER-WIRING", `/plants/PEO/conduits/${edited.id}#drift`],
-        ["DRIFT-SENSOR-SILENT", peo.drift!.findings[1]!.href],
+        ["DRIFT-SENSOR-SILENT", peo.drift.findings[1]!.href],
       ]
     );
     assert.equal(doc.plants.find((p) => p.code === "DAY")!.drift, null);

@@ -98,7 +98,7 @@ describe("drift of a live plant", () => {
     const [finding] = wrongFlowDrift(old, settings, NOW);
     assert.equal(finding?.code, "DRIFT-WRONG-FLOWS");
     assert.deepEqual(finding?.objects, [{ type: "conduit", id: 7, label: "Cell 1 ↔ DMZ" }]);
-    assert.match(finding!.message, /2 wrong flows unacknowledged, the oldest for 16 days/);
+    assert.match(finding.message, /2 wrong flows unacknowledged, the oldest for 16 days/);
     assert.equal(finding?.href, "/plants/KOK/violations");
     // A conduit without alerts wired is not live: its wrong flows are the baseline's concern.
     const unwired = plant({
@@ -113,8 +113,8 @@ describe("drift of a live plant", () => {
     const edited = plant({ conduits: [conduit({ revision: 4 })] });
     const [finding] = editedAfterWiringDrift(edited);
     assert.equal(finding?.code, "DRIFT-EDITED-AFTER-WIRING");
-    assert.match(finding!.message, /revision 4, edited after its alerts were wired at revision 3/);
-    assert.match(finding!.message, /design & change control and monitoring & incident response still to accept/);
+    assert.match(finding.message, /revision 4, edited after its alerts were wired at revision 3/);
+    assert.match(finding.message, /design & change control and monitoring & incident response still to accept/);
     const one = plant({ conduits: [conduit({ revision: 4, acceptedParts: ["design_change_control"] })] });
     assert.match(editedAfterWiringDrift(one)[0]!.message, /\(monitoring & incident response still to accept\)/);
     const both = plant({
@@ -133,7 +133,7 @@ describe("drift of a live plant", () => {
     const [finding] = agedSignoffDrift(aged, settings, NOW);
     assert.equal(finding?.code, "DRIFT-SIGNOFF-AGED");
     assert.match(
-      finding!.message,
+      finding.message,
       /^Conduit “Cell 1 ↔ DMZ” was signed for design & change control by Pat Engineer on 2025-11-30/
     );
     assert.equal(finding?.href, "/plants/KOK/conduits/7#owners");
@@ -159,14 +159,14 @@ describe("drift of a live plant", () => {
       finding?.objects.map((o) => o.label),
       ["PLC-1", "PLC-2"]
     );
-    assert.match(finding!.message, /3 confirmed assets are in no zone \(PLC-1, PLC-2, …\)/);
+    assert.match(finding.message, /3 confirmed assets are in no zone \(PLC-1, PLC-2, …\)/);
   });
 
   it("DRIFT-SENSOR-SILENT: a live conduit's sensor silent for more than 3 days", () => {
     assert.deepEqual(silentSensorDrift(plant({ conduits: [conduit({ lastReportDay: "2026-12-03" })] }), NOW), []);
     const [finding] = silentSensorDrift(plant({ conduits: [conduit({ lastReportDay: "2026-12-02" })] }), NOW);
     assert.equal(finding?.code, "DRIFT-SENSOR-SILENT");
-    assert.match(finding!.message, /since 2026-12-02 \(4 days, more than 3\)/);
+    assert.match(finding.message, /since 2026-12-02 \(4 days, more than 3\)/);
     // Never reported: counted from the wiring.
     assert.equal(silentSensorDrift(plant({ conduits: [conduit({ lastReportDay: null })] }), NOW).length, 1);
   });
@@ -180,7 +180,7 @@ describe("drift of a live plant", () => {
       NOW
     );
     assert.equal(stale[0]?.code, "DRIFT-RULE-UNREVIEWED");
-    assert.match(stale[0]!.message, /last reviewed on 2026-08-01/);
+    assert.match(stale[0].message, /last reviewed on 2026-08-01/);
     const never = unreviewedRuleDrift(plant({ rules: [{ ...rule, reviewedAt: null }] }), settings, NOW);
     assert.match(never[0]!.message, /was never reviewed/);
     const young = unreviewedRuleDrift(
