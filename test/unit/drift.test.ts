@@ -6,6 +6,7 @@ import {
   driftAcceptanceRefusals,
   driftCounts,
   driftStatus,
+  driftToResolve,
   editedAfterWiringDrift,
   monthsBefore,
   plantDrift,
@@ -235,6 +236,30 @@ describe("who resolves a drift finding", () => {
     assert.ok(resolves(aged!, otherEngineer, 1));
     assert.ok(!resolves(aged!, security, 1));
     assert.ok(!resolves(aged!, engineer, 2));
+  });
+});
+
+describe("the drift queue on /me", () => {
+  it("lists each finding to the people who can resolve it, plant by plant", () => {
+    const facts = plant({
+      conduits: [conduit({ revision: 4 })],
+      unzonedAssets: { count: 1, examples: [{ id: 3, name: "HMI-3" }] },
+    });
+    const findings = plantDrift(facts, settings, NOW);
+    const plants = [{ plantId: 1, code: "KOK", findings }];
+    const engineer = { role: "plant_engineer" as const, assignedPlantIds: [1], plantScope: null, personId: 11 };
+    const security = { role: "corporate_security" as const, assignedPlantIds: [], plantScope: null, personId: 12 };
+    const executive = { role: "executive" as const, assignedPlantIds: [], plantScope: null, personId: 13 };
+    assert.deepEqual(
+      driftToResolve(plants, engineer).map((i) => i.code),
+      ["DRIFT-EDITED-AFTER-WIRING", "DRIFT-UNZONED-ASSETS"]
+    );
+    assert.deepEqual(
+      driftToResolve(plants, security).map((i) => [i.plantCode, i.code, i.href]),
+      [["KOK", "DRIFT-EDITED-AFTER-WIRING", "/plants/KOK/conduits/7#drift"]]
+    );
+    assert.deepEqual(driftToResolve(plants, executive), []);
+    assert.deepEqual(driftToResolve(plants, { ...engineer, assignedPlantIds: [2] }), []);
   });
 });
 
