@@ -7,7 +7,8 @@ import { personActor } from "../../app/models/sessions.server";
 // The demo after its rollout: PEO finishes its alerting work (the last alerts wired by their monitoring owners, the
 // last rules reviewed by its engineer), passes its last gate and goes live, and then drifts: a conduit is edited
 // after its alerts were wired, and the sensor its story left silent stays silent. DAY stays ready to pass its last
-// gate: passed, it is a live plant that stays true. Every step is the app's own act, dated at the seed's `now`.
+// gate: passed, it is a live plant that stays true. Every step is the app's own act, dated in the hours before the
+// seed's `now` (like the rest of the demo, in the past of whoever reads it).
 
 const LIVE_PLANT = "PEO";
 /** The conduit edited after its alerts were wired: its owners accept the edit, or its alerts are wired again. */
@@ -22,7 +23,10 @@ async function actorOf(db: Kysely<Database>, id: number) {
   return personActor(db, person);
 }
 
+const HOUR_MS = 3_600_000;
+
 export async function seedFloorDrift(db: Kysely<Database>, now: Date): Promise<void> {
+  const hoursBefore = (hours: number) => new Date(now.getTime() - hours * HOUR_MS);
   const plant = await db.selectFrom("plant").select(["id"]).where("code", "=", LIVE_PLANT).executeTakeFirst();
   if (!plant) return;
   const [engineer, lead] = await Promise.all([
@@ -69,7 +73,7 @@ export async function seedFloorDrift(db: Kysely<Database>, now: Date): Promise<v
         siemReference: `ot-siem-peo:${conduit.id}`,
         expectedRevision: conduit.revision,
       },
-      now
+      hoursBefore(3)
     );
     // Each newly watched conduit gets the rule corporate security writes for wrong traffic on it.
     await addDetectionRule(
@@ -82,7 +86,7 @@ export async function seedFloorDrift(db: Kysely<Database>, now: Date): Promise<v
         ruleClass: "wrong",
         description: "Any connection outside the conduit's allowed flows.",
       },
-      now
+      hoursBefore(3)
     );
   }
   const rules = await db
@@ -97,14 +101,14 @@ export async function seedFloorDrift(db: Kysely<Database>, now: Date): Promise<v
       db,
       engineerActor,
       { plantId: plant.id, conduitId: rule.conduit_id, ruleId: rule.id },
-      now
+      hoursBefore(2)
     );
   }
   await passGate(
     db,
     await actorOf(db, lead.id),
     { plantId: plant.id, phase: "alerting", note: "Every alert wired and every rule reviewed: alerting is live." },
-    now
+    hoursBefore(1)
   );
 
   // After going live, the engineer rewords the purpose of a wired conduit: its alerts watched the earlier revision.
@@ -125,6 +129,6 @@ export async function seedFloorDrift(db: Kysely<Database>, now: Date): Promise<v
       compensatingNote: edited.compensatingNote,
       flows: edited.flows,
     },
-    now
+    hoursBefore(0.5)
   );
 }
