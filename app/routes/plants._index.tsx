@@ -227,8 +227,8 @@ const PLANT_COLUMNS: Column<Awaited<ReturnType<typeof loader>>["plants"][number]
       </>
     ),
   },
-  { header: "Live", className: "live-drift", cell: (p) => <DriftCell drift={p.drift} /> },
   { header: "Plant engineers", cell: (p) => (p.engineers.length > 0 ? p.engineers.join(", ") : "—") },
+  { header: "Live", className: "live-drift", cell: (p) => <DriftCell drift={p.drift} /> },
 ];
 
 export default function PlantsList() {
