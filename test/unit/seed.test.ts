@@ -1094,16 +1094,22 @@ describe("demo program after its rollout", () => {
         ["DRIFT-SENSOR-SILENT", ["Supervisory ↔ Line 1"]],
       ]
     );
-    // Every step was an act of the app, audited.
-    const acts = await test.db
-      .selectFrom("audit_event")
-      .select("action")
+    // Every step is dated in the hours before the seed's instant: the pass, then the edit after it.
+    const pass = await test.db
+      .selectFrom("gate_pass")
+      .select("passed_at")
       .where("plant_id", "=", peo.id)
-      .where("at", "=", NOW.toISOString())
-      .execute();
+      .where("phase", "=", "alerting")
+      .executeTakeFirstOrThrow();
+    const edit = await test.db
+      .selectFrom("conduit")
+      .select("updated_at")
+      .where("plant_id", "=", peo.id)
+      .where("name", "=", "Engineering ↔ Supervisory")
+      .executeTakeFirstOrThrow();
     assert.ok(
-      acts.some((a) => a.action === "gate.pass"),
-      JSON.stringify(acts)
+      pass.passed_at < edit.updated_at && edit.updated_at < NOW.toISOString(),
+      `${pass.passed_at} ${edit.updated_at}`
     );
   });
 });
