@@ -19,6 +19,12 @@ export interface BaselineSettings {
   ephemeralPortMax: number;
   /** The design review's widest port range a flow may allow without a finding. */
   maxPortRange: number;
+  /** Days a wrong flow may stay unacknowledged on a live conduit before the plant drifts (DRIFT-WRONG-FLOWS). */
+  wrongFlowDays: number;
+  /** Months after which a signoff must be signed again (DRIFT-SIGNOFF-AGED). */
+  recertificationMonths: number;
+  /** Days within which a detection rule must be reviewed again (DRIFT-RULE-UNREVIEWED). */
+  ruleReviewDays: number;
 }
 
 export const DEFAULT_BASELINE_SETTINGS: BaselineSettings = {
@@ -30,6 +36,9 @@ export const DEFAULT_BASELINE_SETTINGS: BaselineSettings = {
   ephemeralPortMin: 49152,
   ephemeralPortMax: 65535,
   maxPortRange: 16,
+  wrongFlowDays: 7,
+  recertificationMonths: 12,
+  ruleReviewDays: 90,
 };
 
 /** Where each threshold is stored (program_setting.key). */
@@ -42,6 +51,9 @@ export const SETTING_KEYS: Record<keyof BaselineSettings, string> = {
   ephemeralPortMin: "baseline.ephemeral_port_min",
   ephemeralPortMax: "baseline.ephemeral_port_max",
   maxPortRange: "design.max_port_range",
+  wrongFlowDays: "drift.wrong_flow_days",
+  recertificationMonths: "drift.recertification_months",
+  ruleReviewDays: "drift.rule_review_days",
 };
 
 export interface Observation {

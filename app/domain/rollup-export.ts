@@ -37,6 +37,8 @@ export const ROLLUP_CSV_HEADER = [
   "changes_on_plan",
   "changes_with_issues",
   "changes_rolled_back",
+  "drift",
+  "drift_reasons",
 ] as const;
 
 /** A plant's row; `floor` is the rollup's scorecard, whose current quarter of the plant ends the row. */
@@ -74,6 +76,8 @@ export function rollupCsvRow(p: PlantRollup, floor: FloorStats): (string | numbe
     now?.changesOnPlan ?? null,
     now?.changesWithIssues ?? null,
     now?.changesRolledBack ?? null,
+    p.drift?.status ?? null,
+    p.drift ? p.drift.findings.map((f) => f.code).join("; ") : null,
   ];
 }
 
@@ -111,6 +115,7 @@ export function rollupDocument(rollup: Rollup) {
     scorecard: floorDocument(rollup.floor),
     byPhase: rollup.byPhase,
     byRag: rollup.byRag,
+    live: rollup.live,
     burnup: rollup.burnup.map((w) => ({ week: w.week, label: w.label, scope: w.scope, through: w.through })),
     plants: rollup.plants.map((p) => ({
       code: p.code,
@@ -153,6 +158,17 @@ export function rollupDocument(rollup: Rollup) {
       engineers: p.engineers,
       signoffs: { missing: p.signoffs.missing, stale: p.signoffs.stale },
       scorecard: (rollup.floor.plants.get(p.id)?.quarters ?? []).map(quarterDocument),
+      drift: p.drift
+        ? {
+            status: p.drift.status,
+            findings: p.drift.findings.map((f) => ({
+              code: f.code,
+              message: f.message,
+              href: f.href,
+              objects: f.objects.map((o) => ({ type: o.type, id: o.id, label: o.label })),
+            })),
+          }
+        : null,
     })),
     topBlockers: rollup.topBlockers.map((b) => ({
       plant: b.plantCode,

@@ -1,7 +1,8 @@
 import type { FloorStats } from "./floor-stats";
 import { addDays, daysBetween } from "./calendar";
 import type { WindowSpan } from "./outage-windows";
-import type { GateResult, GateStatus } from "./readiness";
+import type { DriftCode, DriftStatus } from "./drift";
+import type { GateResult, GateStatus, ObjectRef } from "./readiness";
 import type { MustAct } from "./who-acts";
 import { PHASES, type Phase, type PlantPhase } from "./vocabulary";
 
@@ -249,6 +250,14 @@ export interface PlantRollup extends PlantHeading {
   nextOutage: WindowSummary | null;
   engineers: string[];
   signoffs: SignoffCounts;
+  /** A live plant's drift (app/domain/drift.ts): live, or live and drifting with its findings; null before live. */
+  drift: PlantDrift | null;
+}
+
+/** A live plant's drift as the rollup carries it: its status and each finding with where it is fixed. */
+export interface PlantDrift {
+  status: DriftStatus;
+  findings: { code: DriftCode; message: string; href: string; objects: ObjectRef[] }[];
 }
 
 /** One criterion of one plant as the dashboard's matrix reads it. */
@@ -315,6 +324,8 @@ export interface Rollup {
   plants: PlantRollup[];
   byPhase: Record<PlantPhase, number>;
   byRag: Record<Rag, number>;
+  /** Live plants (every gate passed) healthy and drifting. */
+  live: { healthy: number; drifting: number };
   burnup: BurnupWeek[];
   topBlockers: TopBlocker[];
   upcomingWindows: WindowSummary[];

@@ -26,6 +26,9 @@ export const settingFields = {
   ephemeralPortMin: whole("The ephemeral range's start", 1024, 65535),
   ephemeralPortMax: whole("The ephemeral range's end", 1024, 65535),
   maxPortRange: whole("The widest port range", 2, 65535),
+  wrongFlowDays: whole("Days a wrong flow may stay unacknowledged", 1, 365),
+  recertificationMonths: whole("Months before a signoff is signed again", 1, 60),
+  ruleReviewDays: whole("Days between reviews of a detection rule", 7, 730),
 } satisfies Record<keyof BaselineSettings, z.ZodType<number, unknown>>;
 
 export const SettingsSchema = z.object(settingFields);

@@ -9,6 +9,7 @@ import {
   criterionCells,
   ragOf,
   UPCOMING_DAYS,
+  type PlantDrift,
   type PlantRollup,
   type Rag,
   type Rollup,
@@ -26,6 +27,8 @@ import { windowSpanOf } from "~/models/window-facts.server";
 import { computeReadinessOf } from "~/models/readiness.server";
 import { computeFloorStats } from "~/models/floor-stats.server";
 import { scorecard } from "~/domain/floor-stats";
+import { loadDrift, shownFindings } from "~/models/drift.server";
+import { driftCounts, type PlantDriftSummary } from "~/domain/drift";
 import { joinedText, weekOf, type Executor } from "~/utils/db.server";
 
 // The program rollup behind /dashboard, /plants, /api/rollup and the plant rollup CSV. Every figure is
@@ -54,6 +57,13 @@ function windowSummary(w: WindowRow): WindowSummary {
     ...windowSpanOf(w),
     local: formatLocalRange(w.starts_at, w.ends_at, w.time_zone),
   };
+}
+
+/** A plant's drift as the rollup carries it: only once it is live. */
+function driftOf(phase: PlantPhase, drift: PlantDriftSummary | undefined): PlantDrift | null {
+  if (phase !== "complete") return null;
+  // Live by readiness: judged with no findings when the drift facts did not count it live (passed at this instant).
+  return drift ? { status: drift.status, findings: shownFindings(drift.findings) } : { status: "live", findings: [] };
 }
 
 /**
@@ -104,6 +114,7 @@ export async function computeRollup(
       plants: [],
       byPhase: Object.fromEntries([...PHASES, "complete"].map((p) => [p, 0])) as Record<PlantPhase, number>,
       byRag: { green: 0, amber: 0, red: 0 },
+      live: { healthy: 0, drifting: 0 },
       burnup: [],
       topBlockers: [],
       upcomingWindows: [],
@@ -111,23 +122,24 @@ export async function computeRollup(
   }
   const horizon = new Date(now.getTime() + UPCOMING_DAYS * 86_400_000).toISOString();
 
-  const [readiness, engineers, nextWindows, upcoming, signoffGaps, weekly, owners, people, floor] = await Promise.all([
-    judge(
-      db,
-      at,
-      plantRows.map((p) => p.code)
-    ),
-    db
-      .selectFrom("person_plant as pp")
-      .innerJoin("person as e", "e.id", "pp.person_id")
-      .select(["pp.plant_id", joinedText(db, sql.ref("e.name"), "; ").as("names")])
-      .where("pp.plant_id", "in", ids)
-      .where("e.role", "=", "plant_engineer")
-      .where("e.active", "=", 1)
-      .groupBy("pp.plant_id")
-      .execute(),
-    // Each plant's next scheduled outage that has not ended, chosen in SQL with a window function.
-    sql<WindowRow & { plant_id: number }>`
+  const [readiness, engineers, nextWindows, upcoming, signoffGaps, weekly, owners, people, floor, drift] =
+    await Promise.all([
+      judge(
+        db,
+        at,
+        plantRows.map((p) => p.code)
+      ),
+      db
+        .selectFrom("person_plant as pp")
+        .innerJoin("person as e", "e.id", "pp.person_id")
+        .select(["pp.plant_id", joinedText(db, sql.ref("e.name"), "; ").as("names")])
+        .where("pp.plant_id", "in", ids)
+        .where("e.role", "=", "plant_engineer")
+        .where("e.active", "=", 1)
+        .groupBy("pp.plant_id")
+        .execute(),
+      // Each plant's next scheduled outage that has not ended, chosen in SQL with a window function.
+      sql<WindowRow & { plant_id: number }>`
       select * from (
         select w.id, w.plant_id, p.code as plant_code, p.name as plant_name, w.title, w.kind, w.status,
           w.starts_at, w.ends_at, w.time_zone,
@@ -136,7 +148,7 @@ export async function computeRollup(
         where w.kind = 'scheduled_outage' and w.status in ('planned', 'confirmed') and w.ends_at > ${at}
           and w.plant_id in (${sql.join(ids)})
       ) as ranked where n = 1`.execute(db),
-    sql<WindowRow>`
+      sql<WindowRow>`
       select w.id, p.code as plant_code, p.name as plant_name, w.title, w.kind, w.status, w.starts_at, w.ends_at,
         w.time_zone
       from outage_window w join plant p on p.id = w.plant_id
@@ -144,20 +156,20 @@ export async function computeRollup(
         and w.plant_id in (${sql.join(ids)})
       order by w.starts_at, p.code, w.id
       limit ${UPCOMING_LIMIT}`.execute(db),
-    // Every signoff part not signed: counted per plant, and read for who must sign.
-    sql<{
-      plant_id: number;
-      subject_type: "conduit" | "ownership_split";
-      subject_id: number;
-      part: SignoffPart;
-      status: "missing" | "stale";
-      changed_at: string | null;
-    }>`
+      // Every signoff part not signed: counted per plant, and read for who must sign.
+      sql<{
+        plant_id: number;
+        subject_type: "conduit" | "ownership_split";
+        subject_id: number;
+        part: SignoffPart;
+        status: "missing" | "stale";
+        changed_at: string | null;
+      }>`
       select plant_id, subject_type, subject_id, part, status, changed_at
       from (${signoffPartsSql(ids)}) as parts
       where status != 'signed'`.execute(db),
-    // Gate passes per phase per ISO week, and plants joining the program per ISO week (the scope line).
-    sql<{ week: string; series: string; count: number }>`
+      // Gate passes per phase per ISO week, and plants joining the program per ISO week (the scope line).
+      sql<{ week: string; series: string; count: number }>`
       select ${weekOf(db, sql.ref("passed_at"))} as week, phase as series, count(*) as count
       from gate_pass where plant_id in (${sql.join(ids)}) and passed_at <= ${at}
       group by week, phase
@@ -165,24 +177,26 @@ export async function computeRollup(
       select ${weekOf(db, sql.ref("created_at"))} as week, 'scope' as series, count(*) as count
       from plant where id in (${sql.join(ids)}) and created_at <= ${at}
       group by week`.execute(db),
-    // Each conduit's two owners, by name: who must act on a conduit that holds its plant back.
-    db
-      .selectFrom("conduit as c")
-      .leftJoin("person as d", "d.id", "c.design_owner_id")
-      .leftJoin("person as m", "m.id", "c.monitoring_owner_id")
-      .select(["c.id", "c.plant_id", "d.name as design_owner", "m.name as monitoring_owner"])
-      .where("c.plant_id", "in", ids)
-      .execute(),
-    // The program's leads and corporate security: who acts where no one person is named.
-    db
-      .selectFrom("person")
-      .select(["name", "role"])
-      .where("active", "=", 1)
-      .where("role", "in", ["program_lead", "corporate_security"])
-      .orderBy("name")
-      .execute(),
-    computeFloorStats(db, now, plantIds),
-  ]);
+      // Each conduit's two owners, by name: who must act on a conduit that holds its plant back.
+      db
+        .selectFrom("conduit as c")
+        .leftJoin("person as d", "d.id", "c.design_owner_id")
+        .leftJoin("person as m", "m.id", "c.monitoring_owner_id")
+        .select(["c.id", "c.plant_id", "d.name as design_owner", "m.name as monitoring_owner"])
+        .where("c.plant_id", "in", ids)
+        .execute(),
+      // The program's leads and corporate security: who acts where no one person is named.
+      db
+        .selectFrom("person")
+        .select(["name", "role"])
+        .where("active", "=", 1)
+        .where("role", "in", ["program_lead", "corporate_security"])
+        .orderBy("name")
+        .execute(),
+      computeFloorStats(db, now, plantIds),
+      // A live plant's drift: judged afresh with the rollup (the rollup is kept only while nothing changes).
+      loadDrift(db, ids, now),
+    ]);
 
   const readinessByCode = new Map(readiness.map((r) => [r.code, r]));
   const engineersByPlant = new Map(engineers.map((e) => [e.plant_id, (e.names ?? "").split("; ").sort()]));
@@ -296,6 +310,7 @@ export async function computeRollup(
       nextOutage: nextByPlant.get(p.id) ?? null,
       engineers: engineersByPlant.get(p.id) ?? [],
       signoffs: signoffs ?? { missing: 0, stale: 0, staleSince: null },
+      drift: driftOf(phase, drift.get(p.id)),
     };
   });
 
@@ -305,6 +320,7 @@ export async function computeRollup(
     byPhase[plant.phase] += 1;
     byRag[plant.rag] += 1;
   }
+  const live = driftCounts(plants.map((p) => p.drift?.status ?? null));
   topBlockers.sort(
     (a, b) => b.ageDays - a.ageDays || a.plantCode.localeCompare(b.plantCode) || a.code.localeCompare(b.code)
   );
@@ -317,6 +333,7 @@ export async function computeRollup(
     plants,
     byPhase,
     byRag,
+    live: { healthy: live.live, drifting: live.drifting },
     burnup: burnup(
       weekly.rows.map(
         (w): WeeklyCount => ({ week: w.week, series: w.series as WeeklyCount["series"], count: Number(w.count) })

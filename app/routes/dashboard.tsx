@@ -13,6 +13,7 @@ import { DataTable, PlantName, type Column } from "~/components/DataTable";
 import { InAppLinks, RenderedOnce } from "~/components/RenderedOnce";
 import { BlockerFlag } from "~/components/dashboard/BlockerFlag";
 import { ScorecardHeadline, ScorecardRules, ScorecardTable } from "~/components/dashboard/Scorecard";
+import { LivePlantsPanel, livePlantsOf } from "~/components/dashboard/LiveDrift";
 import { requestedWindow } from "~/domain/listing";
 import { phaseIndex } from "~/domain/phase";
 import { CRITERIA } from "~/domain/readiness";
@@ -144,6 +145,7 @@ function dashboardOf(rollup: Rollup, params: URLSearchParams) {
       missing: signoffPlants.reduce((n, p) => n + p.missing, 0),
       stale: signoffPlants.reduce((n, p) => n + p.stale, 0),
     },
+    live: livePlantsOf(rollup),
   };
 }
 
@@ -489,6 +491,8 @@ export default function Dashboard() {
           </RenderedOnce>
         )}
       </section>
+
+      <LivePlantsPanel live={data.live} />
 
       <section className="panel" aria-labelledby="signoffs-title" id="signoffs">
         <h2 id="signoffs-title">Missing or stale signoffs</h2>

@@ -22,6 +22,8 @@ import { moveChoices, type MoveChoice } from "~/models/network-changes.server";
 import { loadFlowsToAcknowledge, loadQueue } from "~/models/queues.server";
 import { loadFloorQueue } from "~/models/floor-queues.server";
 import { FloorQueues } from "~/components/FloorQueues";
+import { loadDriftQueue } from "~/models/drift.server";
+import { DRIFT_QUEUE_SHOWN, DriftQueue } from "~/components/DriftQueue";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { requirePlant } from "~/http/plant-guard.server";
 import { cancelChangeAct, moveChangeAct, type WindowsAct } from "~/http/window-acts.server";
@@ -71,7 +73,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   requirePermission(user, "read:program");
   const now = new Date();
   const db = getDb();
-  const queue = await loadQueue(db, user, now, readinessOf);
+  const [queue, drift] = await Promise.all([loadQueue(db, user, now, readinessOf), loadDriftQueue(db, user, now)]);
   const flowsToAcknowledge = can(user, "sign:design") ? await loadFlowsToAcknowledge(db, user, now) : null;
   const { criteria, gates, targets, signoffs, acceptances, wiring, rulesToWrite, rulesToReview, changes, staged } =
     queue;
@@ -118,6 +120,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       total: flowsToAcknowledge.length,
       items: flowsToAcknowledge.slice(0, QUEUE_LIMIT),
     },
+    drift: { items: drift.slice(0, DRIFT_QUEUE_SHOWN), total: drift.length },
   };
 }
 
@@ -534,6 +537,8 @@ export default function MyQueue() {
           )}
         />
       </QueueSection>
+
+      {queued ? <DriftQueue items={data.drift.items} total={data.drift.total} /> : null}
     </>
   );
 }

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ComputedAt } from "~/components/ComputedAt";
 import { BlockerInWords, MustActList } from "~/components/dashboard/MustAct";
 import { RagBadge } from "~/components/dashboard/RagBadge";
+import { DriftCell } from "~/components/dashboard/LiveDrift";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PagerPastOnePage } from "~/components/PagerPastOnePage";
 import { DataTable, PlantName, type Column } from "~/components/DataTable";
@@ -141,6 +142,7 @@ function plantListOf(rollup: Rollup, params: URLSearchParams) {
     ragReason: p.ragReason,
     engineers: p.engineers,
     quarter: currentFigures(rollup.floor.plants.get(p.id)),
+    drift: p.drift,
   }));
   return {
     computedAt: rollup.computedAt,
@@ -246,6 +248,7 @@ const PLANT_COLUMNS: Column<Awaited<ReturnType<typeof loader>>["plants"][number]
     ),
   },
   { header: "Plant engineers", cell: (p) => (p.engineers.length > 0 ? p.engineers.join(", ") : "—") },
+  { header: "Live", className: "live-drift", cell: (p) => <DriftCell drift={p.drift} /> },
 ];
 
 export default function PlantsList() {

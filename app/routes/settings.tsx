@@ -49,6 +49,21 @@ const FIELDS: { name: keyof BaselineSettings; label: string; hint: string; step?
     label: "Widest port range of a flow",
     hint: "The design review warns of an allowed flow whose port range is wider (DES-PORT-RANGE).",
   },
+  {
+    name: "wrongFlowDays",
+    label: "Days a wrong flow may stay unacknowledged",
+    hint: "A live plant drifts when a live conduit carries a wrong flow unacknowledged longer (DRIFT-WRONG-FLOWS).",
+  },
+  {
+    name: "recertificationMonths",
+    label: "Recertification period, in months",
+    hint: "A signoff older than this must be signed again (DRIFT-SIGNOFF-AGED).",
+  },
+  {
+    name: "ruleReviewDays",
+    label: "Review period of a detection rule, in days",
+    hint: "A rule not reviewed within this many days makes a live plant drift (DRIFT-RULE-UNREVIEWED).",
+  },
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -79,7 +94,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   return confirmed(
     request,
-    { intent: INTENT, message: "Thresholds saved. Every readiness computed from now on uses them." },
+    { intent: INTENT, message: "Thresholds saved. Every readiness and drift judged from now on uses them." },
     "/settings#thresholds"
   );
 }

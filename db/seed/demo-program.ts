@@ -10,6 +10,7 @@ import type { IngestSummary } from "../../app/models/evidence.server";
 import { ingestDemoCaptures, markServiceLaptopTransient, type DemoCapture } from "./captures";
 import { seedFloorImpact } from "./floor-impact";
 import { seedFloorStops } from "./floor-stops";
+import { seedFloorDrift } from "./floor-drift";
 import { planProgram } from "./plan";
 import type { PlannedProgram } from "./plan-model";
 import { programDocument } from "./program-document";
@@ -72,6 +73,11 @@ export interface SeedOptions {
    * the caller: scrypt with a random salt per account would cost a second and make the seed non-reproducible.
    */
   passwordHash?: string;
+  /**
+   * The chapter after the rollout (db/seed/floor-drift.ts): PEO goes live and drifts. On by default; false seeds the
+   * planned rollout alone, as its story tests read it.
+   */
+  floor?: boolean;
 }
 
 export async function seedDemoProgram(db: Kysely<Database>, options: SeedOptions = {}): Promise<SeedSummary> {
@@ -106,6 +112,7 @@ export async function seedDemoProgram(db: Kysely<Database>, options: SeedOptions
     await markServiceLaptopTransient(db, written.capture, written.captureEngineer, now);
   }
   await seedFloorImpact(db, now, written.summary);
+  if (options.floor !== false) await seedFloorDrift(db, now);
   return written.summary;
 }
 

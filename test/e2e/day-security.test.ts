@@ -155,9 +155,9 @@ for (const javaScriptEnabled of [true, false]) {
       assert.match(await newest.nth(2).innerText(), /Baseline accepted[\s\S]*by Priya Raman \(corporate security\)/);
 
       // A mature baseline waiting for alerts, owned by security@, gets them.
-      const waiting = await conduitOf(db, "PEO", "Supervisory ↔ DMZ");
+      const waiting = await conduitOf(db, "GRR", "Supervisory ↔ Line 2");
       assert.equal(waiting.monitoringOwner, SECURITY);
-      await open(security, `${server.url}/plants/PEO/conduits/${waiting.id}`);
+      await open(security, `${server.url}/plants/GRR/conduits/${waiting.id}`);
       assert.match(await baseline.innerText(), /\d+ counted days \(30 needed\)/);
       await alerts.getByRole("button", { name: "Wire alerts" }).click();
       await settled(security);

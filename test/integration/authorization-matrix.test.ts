@@ -937,6 +937,19 @@ const TABLE: Entry[] = [
     route: "plants.$code_.conduits.$conduitId/route.tsx",
     method: "POST",
     path: "/plants/DAY/conduits/:conduit",
+    intent: "accept-drift",
+    // Each role posts the part it would sign: who may accept is the signing rule of the part.
+    fields: async ({ actor, ids }) => ({
+      part: actor === "corporate_security" ? "monitoring_incident_response" : "design_change_control",
+      reason: "Only the description changed; the alerts still hold (matrix).",
+      revision: (await conduitSeen(ids.conduit)).revision!,
+    }),
+    expected: only("plant_engineer_own", "corporate_security"),
+  },
+  {
+    route: "plants.$code_.conduits.$conduitId/route.tsx",
+    method: "POST",
+    path: "/plants/DAY/conduits/:conduit",
     intent: "add-rule",
     fields: ({ actor }) => ({
       name: `Modbus write from the corporate side (${actor})`,
@@ -1041,6 +1054,9 @@ const TABLE: Entry[] = [
       ephemeralPortMin: "49152",
       ephemeralPortMax: "65535",
       maxPortRange: "16",
+      wrongFlowDays: "7",
+      recertificationMonths: "12",
+      ruleReviewDays: "90",
     },
     expected: only("program_lead"),
   },

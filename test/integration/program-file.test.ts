@@ -602,7 +602,7 @@ describe("program file export and import", () => {
           `people[0].email: Enter an email address like name@example.com.`,
           `people[1].name: Keep the name to 120 characters or fewer.`,
           `settings["baseline.mature_days"].value: "thirty": Mature days must be a number.`,
-          `settings["baseline.sensor_gap"]: is not a setting this program knows ("baseline.mature_days", "baseline.stall_days", "baseline.convergence_days", "baseline.coverage_threshold", "baseline.gap_days", "baseline.ephemeral_port_min", "baseline.ephemeral_port_max", "design.max_port_range")`,
+          `settings["baseline.sensor_gap"]: is not a setting this program knows ("baseline.mature_days", "baseline.stall_days", "baseline.convergence_days", "baseline.coverage_threshold", "baseline.gap_days", "baseline.ephemeral_port_min", "baseline.ephemeral_port_max", "design.max_port_range", "drift.wrong_flow_days", "drift.recertification_months", "drift.rule_review_days")`,
         ].sort()
       );
       return true;

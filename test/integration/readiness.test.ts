@@ -386,6 +386,9 @@ const THRESHOLDS = {
   ephemeralPortMin: "49152",
   ephemeralPortMax: "65535",
   maxPortRange: "16",
+  wrongFlowDays: "7",
+  recertificationMonths: "12",
+  ruleReviewDays: "90",
 };
 
 describe("program thresholds", () => {

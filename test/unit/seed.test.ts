@@ -18,6 +18,7 @@ import {
 import type { PartState } from "../../app/domain/signoffs";
 import { PHASES, ROLES, type Phase } from "../../app/domain/vocabulary";
 import type { DB } from "../../app/utils/db.server";
+import { loadDrift } from "../../app/models/drift.server";
 import { countRows, createTestDatabase, type TestDatabase } from "../support/database";
 import { createPerson } from "../support/people";
 
@@ -32,7 +33,7 @@ let summary: SeedSummary;
 async function seeded(options: { seed?: number } = {}): Promise<TestDatabase> {
   const test = await createTestDatabase();
   databases.push(test);
-  await seedDemoProgram(test.db, { ...options, now: NOW });
+  await seedDemoProgram(test.db, { ...options, now: NOW, floor: false });
   return test;
 }
 
@@ -40,7 +41,8 @@ before(async () => {
   const test = await createTestDatabase();
   databases.push(test);
   db = test.db;
-  summary = await seedDemoProgram(db, { now: NOW });
+  // The planned rollout alone: the chapter after it (a plant live and drifting) is read on its own below.
+  summary = await seedDemoProgram(db, { now: NOW, floor: false });
 });
 
 after(async () => {
@@ -1073,7 +1075,7 @@ describe("demo program on other seeds and dates", () => {
     it(`seed ${seed} at ${now}: every gate pass holds at its instant, and the stories' blockers stand`, async () => {
       const test = await createTestDatabase();
       databases.push(test);
-      await seedDemoProgram(test.db, { seed, now: new Date(now) });
+      await seedDemoProgram(test.db, { seed, now: new Date(now), floor: false });
       assert.deepEqual(await passProblems(test.db), []);
       const readiness = await readinessOf(test.db, now);
       const statuses = readiness.flatMap((p) => p.conduits.map((c) => c.baseline.status));
@@ -1083,4 +1085,42 @@ describe("demo program on other seeds and dates", () => {
       assert.equal(criterion(byCode(readiness, "PEO"), "ALR-WIRED").met, false);
     });
   }
+});
+
+describe("demo program after its rollout", () => {
+  it("takes PEO live through the app's own acts, then lets it drift, and leaves DAY ready to pass", async () => {
+    const test = await createTestDatabase();
+    databases.push(test);
+    await seedDemoProgram(test.db, { now: NOW });
+    const readiness = await readinessOf(test.db, NOW.toISOString());
+    assert.equal(byCode(readiness, "PEO").phase, "complete");
+    assert.equal(byCode(readiness, "DAY").gates.find((g) => g.phase === "alerting")?.status, "ready");
+    const peo = await test.db.selectFrom("plant").select("id").where("code", "=", "PEO").executeTakeFirstOrThrow();
+    const drift = (await loadDrift(test.db, [peo.id], NOW)).get(peo.id);
+    assert.equal(drift?.status, "live_drifting");
+    assert.deepEqual(
+      drift?.findings.map((f) => [f.code, f.objects.map((o) => o.label)]),
+      [
+        ["DRIFT-EDITED-AFTER-WIRING", ["Engineering ↔ Supervisory"]],
+        ["DRIFT-SENSOR-SILENT", ["Supervisory ↔ Line 1"]],
+      ]
+    );
+    // Every step is dated in the hours before the seed's instant: the pass, then the edit after it.
+    const pass = await test.db
+      .selectFrom("gate_pass")
+      .select("passed_at")
+      .where("plant_id", "=", peo.id)
+      .where("phase", "=", "alerting")
+      .executeTakeFirstOrThrow();
+    const edit = await test.db
+      .selectFrom("conduit")
+      .select("updated_at")
+      .where("plant_id", "=", peo.id)
+      .where("name", "=", "Engineering ↔ Supervisory")
+      .executeTakeFirstOrThrow();
+    assert.ok(
+      pass.passed_at < edit.updated_at && edit.updated_at < NOW.toISOString(),
+      `${pass.passed_at} ${edit.updated_at}`
+    );
+  });
 });

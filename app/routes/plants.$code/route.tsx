@@ -24,6 +24,8 @@ import { sharedSections } from "./shared.server";
 import { SectionIndex } from "./SectionIndex";
 import { ScorecardSection } from "./ScorecardSection";
 import { plantScorecard } from "~/models/floor-stats.server";
+import { DriftSection } from "./DriftSection";
+import { plantDriftView } from "~/models/drift.server";
 
 // The plant page: phases, readiness gates, the ownership split, zones and conduits, evidence, assets, windows and
 // history, each a section the index at the side (the top on a phone) links to. The long lists have pages of their
@@ -38,10 +40,11 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   // Plant engineers see their own plants in full and the others as a summary.
   const full = can(user, "read:plant", plant.id);
   const now = new Date();
-  const [split, [readiness], scorecard] = await Promise.all([
+  const [split, [readiness], scorecard, drift] = await Promise.all([
     getOwnershipSplit(db, plant.id),
     readinessOf(db, now.toISOString(), [plant.code]),
     plantScorecard(db, plant.id, now),
+    plantDriftView(db, plant.id, now),
   ]);
   // What every reader sees alike, read and rendered once per change of the plant.
   const shared = await sharedSections(db, plant, readiness!, full);
@@ -107,6 +110,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
       })),
     },
     clock: clockAt(now, plant.time_zone),
+    drift,
     // When the readiness figures were computed (the server may give an answer up to five minutes old when nothing changed since).
     computedAt: readiness!.at,
   };
@@ -170,6 +174,7 @@ export default function PlantPage() {
         <SectionIndex />
         <div className="plant-sections">
           <PhasesSection />
+          <DriftSection drift={data.drift} />
           <GatesPanel
             plantCode={plant.code}
             gates={gates}

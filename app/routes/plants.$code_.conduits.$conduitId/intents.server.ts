@@ -5,6 +5,11 @@ import { CONTROL_TYPES } from "~/domain/vocabulary";
 import { assignConduitOwners, updateConduit } from "~/models/conduits.server";
 import { signConduit } from "~/models/conduit-signing.server";
 import { acceptBaseline, addDetectionRule, reviewDetectionRule, wireAlerts } from "~/models/gates.server";
+import { acceptConduitDrift } from "~/models/drift.server";
+import { signerRefusals, SIGNOFF_PARTS, PART_PERMISSION } from "~/domain/signoffs";
+import { can } from "~/domain/permissions";
+import { roleMayNot } from "~/domain/refusals";
+import { data } from "@remix-run/node";
 import type { Actor } from "~/utils/actor";
 import { requirePermission } from "~/http/auth.server";
 import { WireAlertsSchema } from "~/utils/conduit-forms";
@@ -91,6 +96,31 @@ export const RuleSchema = z.object({
 });
 export const ReviewSchema = z.object({ ruleId: z.coerce.number().int().positive("Choose a rule.") });
 
+export const DriftAcceptSchema = z.object({
+  part: z.enum(SIGNOFF_PARTS, "Choose the part you accept for."),
+  reason: z
+    .string()
+    .trim()
+    .min(10, "Say why the alerts still hold after this edit (at least 10 characters).")
+    .max(1000, "Keep the reason under 1000 characters."),
+  revision: revisionField,
+});
+
+/** Only a signer of the posted part (or, without one, of some part) at the plant may accept an edit after wiring. */
+function authorizeDriftAcceptance({ user, plant, form }: ConduitActContext): void {
+  const part = SIGNOFF_PARTS.find((p) => p === form.part);
+  const refusals = part
+    ? signerRefusals(part, {
+        role: user.role,
+        personId: user.personId,
+        permitted: can(user, PART_PERMISSION[part], plant.id),
+      })
+    : SIGNOFF_PARTS.some((p) => can(user, PART_PERMISSION[p], plant.id))
+    ? []
+    : [roleMayNot("not_permitted", user.role, "accept a conduit's edit after its alerts were wired")];
+  if (refusals[0]) throw data(refusals[0].message, { status: 403 });
+}
+
 const person = (id: number | "") => (id === "" ? null : id);
 
 export const conduitIntents: IntentHandlers<ConduitActContext> = {
@@ -149,6 +179,14 @@ export const conduitIntents: IntentHandlers<ConduitActContext> = {
       acceptBaseline(db, user, { plantId: plant.id, conduitId: conduit.id, note, expectedRevision: revision }),
     confirm: () => "Your acceptance of the stalled baseline is recorded.",
     location: back("#baseline"),
+  }),
+  "accept-drift": defineIntent({
+    schema: DriftAcceptSchema,
+    authorize: authorizeDriftAcceptance,
+    act: ({ part, reason, revision }, { db, user, plant, conduit }: ConduitActContext) =>
+      acceptConduitDrift(db, user, { plantId: plant.id, conduitId: conduit.id, part, revision, reason }),
+    confirm: ({ revision }) => `Your acceptance of revision ${revision} after the alerts were wired is recorded.`,
+    location: back("#drift"),
   }),
   "add-rule": defineIntent({
     schema: RuleSchema,

@@ -34,6 +34,8 @@ import { requirePlant } from "~/http/plant-guard.server";
 import { replyFor } from "~/utils/reply";
 import { BaselineAndAlerts } from "./BaselineAndAlerts";
 import { DefinitionForm } from "./DefinitionForm";
+import { DriftAcceptance } from "./DriftAcceptance";
+import { conduitDriftPanel } from "~/models/drift.server";
 import { conduitIntents } from "./intents.server";
 
 // A conduit's page: its definition, owners and signoffs, baseline and alerting, the edit form and the signoff
@@ -64,6 +66,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     openCutoverImpacts(db, [plant.id], { conduitId: conduit.id }),
   ]);
   const track = readiness!.conduits.find((c) => c.id === conduit.id)!;
+  const drift = await conduitDriftPanel(db, user, plant.id, conduit);
   const { parts, history } = states.get(conduit.id)!;
   const conduitAcceptances = (await listSignoffs(db, plant.id, "baseline_acceptance")).filter(
     (s) => s.subjectId === conduit.id
@@ -163,6 +166,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     canWriteRule: can(user, "write:rule", plant.id),
     canReviewRule: can(user, "review:rule", plant.id),
     cutovers,
+    drift,
   };
 }
 
@@ -196,6 +200,7 @@ export default function ConduitPage() {
     canEdit,
     personId,
     cutovers,
+    drift,
   } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   // After a conflict the owners' form holds what the person chose, over the conduit as it now stands.
@@ -332,6 +337,7 @@ export default function ConduitPage() {
           <CutoverImpactList plantCode={plant.code} cutovers={cutovers} />
         </section>
       ) : null}
+      <DriftAcceptance drift={drift} revision={conduit.revision} reply={reply} />
 
       <BaselineAndAlerts reply={reply} />
 
