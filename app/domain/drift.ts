@@ -37,7 +37,7 @@ export const DRIFT_TITLES: Record<DriftCode, string> = {
 };
 
 /** A sensor that reported nothing for more days than this on a live conduit is silent. */
-export const SENSOR_SILENT_DAYS = 3;
+const SENSOR_SILENT_DAYS = 3;
 
 /** The program settings the rules read (program_setting; edited on /settings). */
 export interface DriftSettings {

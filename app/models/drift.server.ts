@@ -185,7 +185,7 @@ function groupBy<T extends { plantId: number }>(rows: readonly T[]): Map<number,
 }
 
 /** The facts the drift rules read, for every live plant among `plantIds`, in a fixed number of queries. */
-export async function loadDriftFacts(db: Executor, plantIds: readonly number[], now: Date): Promise<PlantDriftFacts[]> {
+async function loadDriftFacts(db: Executor, plantIds: readonly number[], now: Date): Promise<PlantDriftFacts[]> {
   const plants = await livePlants(db, plantIds, now.toISOString());
   const ids = plants.map((p) => p.id);
   if (ids.length === 0) return [];
@@ -241,7 +241,7 @@ export function shownFindings(findings: readonly DriftFinding[]) {
 }
 
 /** A live conduit's drift as its page shows it: whether it was edited after wiring, and who accepted the edit. */
-export async function conduitDriftOf(db: Executor, conduitId: number) {
+async function conduitDriftOf(db: Executor, conduitId: number) {
   const wiring = await db
     .selectFrom("alert_wiring")
     .select(["conduit_revision", "at"])

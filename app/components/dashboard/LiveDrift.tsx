@@ -56,7 +56,7 @@ export function DriftCell({ drift, limit = 3 }: { drift: PlantDrift | null; limi
 }
 
 /** Drifting plants the dashboard lists: the most findings first; the rest are on the plant list and in the CSV. */
-export const DRIFTING_PLANTS_SHOWN = 40;
+const DRIFTING_PLANTS_SHOWN = 40;
 
 /** The dashboard's view of live plants: healthy and drifting counts, and the drifting plants with their reasons. */
 export function livePlantsOf(rollup: {
