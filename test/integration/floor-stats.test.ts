@@ -318,7 +318,8 @@ describe("the scorecard through the server", () => {
     const lines = csv.text.trim().split("\r\n");
     const width = ROLLUP_CSV_HEADER.length;
     assert.equal(lines[0], ROLLUP_CSV_HEADER.join(","));
-    const tail = ROLLUP_CSV_HEADER.slice(ROLLUP_CSV_HEADER.indexOf("quarter"));
+    const quarter = ROLLUP_CSV_HEADER.indexOf("quarter");
+    const tail = ROLLUP_CSV_HEADER.slice(quarter, quarter + 7);
     assert.deepEqual(tail, [
       "quarter",
       "stops_caused",
@@ -328,11 +329,13 @@ describe("the scorecard through the server", () => {
       "changes_with_issues",
       "changes_rolled_back",
     ]);
-    assert.equal(ROLLUP_CSV_HEADER.indexOf("quarter"), width - tail.length, "the last columns");
+    // The drift columns follow the scorecard's.
+    assert.deepEqual(ROLLUP_CSV_HEADER.slice(quarter + 7), ["drift", "drift_reasons"]);
+    assert.equal(quarter + 7, width - 2, "the scorecard's columns, then drift's two");
     for (const code of ["FLA", "FLB"] as const) {
       const row = lines.find((line) => line.startsWith(`${code},`))!.split(",");
       const q = expected[code].at(-1)!;
-      assert.deepEqual(row.slice(-tail.length), [q.quarter, ...cellsOf(q)], `${code} in the CSV`);
+      assert.deepEqual(row.slice(quarter, quarter + 7), [q.quarter, ...cellsOf(q)], `${code} in the CSV`);
     }
   });
 
