@@ -333,9 +333,10 @@ describe("the scorecard through the server", () => {
     assert.deepEqual(ROLLUP_CSV_HEADER.slice(quarter + 7), ["drift", "drift_reasons"]);
     assert.equal(quarter + 7, width - 2, "the scorecard's columns, then drift's two");
     for (const code of ["FLA", "FLB"] as const) {
+      // Counted from the end: an earlier cell may hold a quoted comma; the last two are drift's.
       const row = lines.find((line) => line.startsWith(`${code},`))!.split(",");
       const q = expected[code].at(-1)!;
-      assert.deepEqual(row.slice(quarter, quarter + 7), [q.quarter, ...cellsOf(q)], `${code} in the CSV`);
+      assert.deepEqual(row.slice(-9, -2), [q.quarter, ...cellsOf(q)], `${code} in the CSV`);
     }
   });
 
