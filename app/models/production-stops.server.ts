@@ -18,6 +18,7 @@ import { PART_LABELS, PART_PERMISSION, signerRefusals, type SignoffPart } from "
 import { CHANGE_OUTCOME_LABELS, STOP_CAUSE_LABELS, type ChangeOutcome, type StopCause } from "~/domain/vocabulary";
 import { recordAudit } from "~/models/audit.server";
 import { requireAct } from "~/models/authorize.server";
+import { lastOutcomes } from "~/models/change-outcomes.server";
 import { plantOf } from "~/models/window-facts.server";
 import type { Actor } from "~/utils/actor";
 import type { DB, Executor } from "~/utils/db.server";
@@ -99,31 +100,18 @@ async function signaturesOf(db: Executor, stopIds: readonly number[]) {
   return byStop;
 }
 
-async function lastOutcomeOf(db: Executor, changeIds: readonly number[]) {
-  const last = new Map<number, ChangeOutcome>();
-  if (changeIds.length === 0) return last;
-  const rows = await db
-    .selectFrom("change_outcome")
-    .select(["change_id", "outcome", "id"])
-    .where("change_id", "in", [...changeIds])
-    .orderBy("id")
-    .execute();
-  for (const row of rows) last.set(row.change_id, row.outcome);
-  return last;
-}
-
 async function stopViews(db: Executor, rows: StopRow[]): Promise<StopView[]> {
   const signatures = await signaturesOf(
     db,
     rows.map((r) => r.id)
   );
-  const outcomes = await lastOutcomeOf(
+  const outcomes = await lastOutcomes(
     db,
     rows.flatMap((r) => (r.change_id === null ? [] : [r.change_id]))
   );
   return rows.map((row) => {
     const facts = { review: row.review, reviewRevision: row.review_revision, signatures: signatures.get(row.id) ?? [] };
-    const outcome = row.change_id === null ? null : outcomes.get(row.change_id) ?? null;
+    const outcome = row.change_id === null ? null : outcomes.get(row.change_id)?.outcome ?? null;
     return {
       id: row.id,
       plantId: row.plant_id,

@@ -17,7 +17,7 @@ import { startServer, type RunningServer } from "./server";
 // server and the demo program: the page is no wider than the screen (wide tables scroll in their own box), no text
 // is drawn in its background's colour, controls are finger-sized on touch-size screens, and the accessibility scan
 // (axe-core) finds nothing serious or critical. A page a role may not see answers its refusal page, checked the same.
-// The roles are shared between two test files so that each stays well inside the runner's time for one file.
+// The roles are shared between three test files so that each stays well inside the runner's time for one file.
 
 /**
  * The screen checks of every page for each of `roles` (null: signed out), each role in a context of its own; with

@@ -22,10 +22,13 @@ export function DriftBadge({ status }: { status: DriftStatus }) {
 export function DriftReasons({
   findings,
   limit,
+  compact = false,
 }: {
   findings: readonly { code: DriftCode; message: string; href: string }[];
   /** At most this many are listed, the rest counted. */
   limit?: number;
+  /** Only each finding's title, linked, with its sentence as the link's title: for a list's narrow cell. */
+  compact?: boolean;
 }) {
   if (findings.length === 0) return null;
   const shown = limit === undefined ? findings : findings.slice(0, limit);
@@ -33,10 +36,18 @@ export function DriftReasons({
     <ul className="drift-reasons">
       {shown.map((f) => (
         <li key={`${f.code}:${f.href}:${f.message}`} data-drift-code={f.code}>
-          <a href={f.href}>
-            <span className="mono">{f.code}</span> {DRIFT_TITLES[f.code]}
-          </a>
-          <div className="muted">{f.message}</div>
+          {compact ? (
+            <a href={f.href} title={f.message}>
+              {DRIFT_TITLES[f.code]}
+            </a>
+          ) : (
+            <>
+              <a href={f.href}>
+                <span className="mono">{f.code}</span> {DRIFT_TITLES[f.code]}
+              </a>
+              <div className="muted">{f.message}</div>
+            </>
+          )}
         </li>
       ))}
       {shown.length < findings.length ? <li className="muted">and {findings.length - shown.length} more</li> : null}
@@ -44,13 +55,13 @@ export function DriftReasons({
   );
 }
 
-/** A plant's drift in a list's cell: nothing before it is live. */
+/** A plant's drift in a list's cell, its reasons by title (the plant page has their sentences): nothing before it is live. */
 export function DriftCell({ drift, limit = 3 }: { drift: PlantDrift | null; limit?: number }) {
   if (!drift) return <>—</>;
   return (
     <>
       <DriftBadge status={drift.status} />
-      <DriftReasons findings={drift.findings} limit={limit} />
+      <DriftReasons findings={drift.findings} limit={limit} compact />
     </>
   );
 }
