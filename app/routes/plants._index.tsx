@@ -222,6 +222,7 @@ const PLANT_COLUMNS: Column<Awaited<ReturnType<typeof loader>>["plants"][number]
   {
     header: "Next outage window",
     sort: { column: "outage" },
+    className: "next-outage",
     cell: (p) =>
       p.nextOutage ? (
         <>
