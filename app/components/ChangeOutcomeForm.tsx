@@ -1,10 +1,10 @@
 import { DateTime } from "luxon";
 import { Choices } from "~/components/Choices";
-import { ActForm, Field, useActForm } from "~/components/forms";
+import { ActForm, Field } from "~/components/forms";
+import { LocalDateTime } from "~/components/LocalDateTime";
 import { CHANGE_OUTCOME_LABELS, CHANGE_OUTCOMES, type ChangeOutcome } from "~/domain/vocabulary";
 import { RECORD_OUTCOME_INTENT } from "~/domain/change-outcomes";
-import type { OffsetCandidate } from "~/domain/local-time";
-import { windowReplyFor, type WindowReply } from "~/utils/window-reply";
+import { windowReplyFor } from "~/utils/window-reply";
 
 // How a change came out: the form that records it (posted as `record-outcome`, handled by recordOutcomeAct in
 // app/http/change-outcome-acts.server.ts), the change's last outcome, and the "outcome due" marker of a change
@@ -46,58 +46,6 @@ export function LastOutcomeLine({ outcome, timeZone }: { outcome: LastOutcome; t
 /** The marker of a change whose window has ended with no outcome recorded. */
 export function OutcomeDue() {
   return <span className="badge warn">Outcome due</span>;
-}
-
-/** A plant-local date and time of the form, optional (a change not done may leave them empty). */
-function OutcomeTime({
-  prefix,
-  legend,
-  zone,
-  defaults,
-}: {
-  prefix: string;
-  legend: string;
-  zone: string;
-  defaults: { date: string; time: string };
-}) {
-  const form = useActForm();
-  const reply: WindowReply | undefined = form?.reply;
-  const value = (key: string, fallback: string) => reply?.draft?.[`${prefix}.${key}`] ?? fallback;
-  const offsets: OffsetCandidate[] = reply?.offsets?.[prefix] ?? [];
-  const errors = [...(reply?.fieldErrors[prefix] ?? []), ...(reply?.fieldErrors[`${prefix}.offset`] ?? [])];
-  const groupId = `${form?.id ?? "field"}-${prefix}`;
-  return (
-    <fieldset
-      className="local-time"
-      id={groupId}
-      aria-invalid={errors.length > 0 ? true : undefined}
-      aria-describedby={errors.length > 0 ? `${groupId}-error` : undefined}
-    >
-      <legend>
-        {legend} <span className="muted">(plant-local, {zone})</span>
-      </legend>
-      <Field name={`${prefix}.date`} label="Date" type="date" defaultValue={value("date", defaults.date)} />
-      <Field name={`${prefix}.time`} label="Time" type="time" defaultValue={value("time", defaults.time)} />
-      {offsets.length > 0 ? (
-        <fieldset className="offset-choice" aria-invalid="true">
-          <legend>This time happens twice at the plant: which one?</legend>
-          {offsets.map((candidate) => (
-            <label key={candidate.offset} className="check">
-              <input type="radio" name={`${prefix}.offset`} value={candidate.offset} required />{" "}
-              {candidate.abbreviation} (UTC{candidate.offset})
-            </label>
-          ))}
-        </fieldset>
-      ) : null}
-      {errors.length > 0 ? (
-        <ul className="field-error" id={`${groupId}-error`}>
-          {errors.map((message) => (
-            <li key={message}>{message}</li>
-          ))}
-        </ul>
-      ) : null}
-    </fieldset>
-  );
 }
 
 /**
@@ -142,8 +90,14 @@ export function ChangeOutcomeForm({
       <Field as="select" name="outcome" label="Outcome" defaultValue={mine?.draft?.outcome ?? "as_planned"}>
         <Choices choices={CHANGE_OUTCOMES.map((o) => [o, CHANGE_OUTCOME_LABELS[o]])} />
       </Field>
-      <OutcomeTime prefix="actualStart" legend="Actual start" zone={timeZone} defaults={defaults.start} />
-      <OutcomeTime prefix="actualEnd" legend="Actual end" zone={timeZone} defaults={defaults.end} />
+      <LocalDateTime
+        required={false}
+        prefix="actualStart"
+        legend="Actual start"
+        zone={timeZone}
+        defaults={defaults.start}
+      />
+      <LocalDateTime required={false} prefix="actualEnd" legend="Actual end" zone={timeZone} defaults={defaults.end} />
       <Field
         as="textarea"
         name="note"

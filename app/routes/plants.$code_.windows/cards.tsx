@@ -18,7 +18,8 @@ import {
   WINDOW_STATUS_LABELS,
   isOneOf,
 } from "~/domain/vocabulary";
-import { LocalDateTime, TitleField } from "./local-time-field";
+import { LocalDateTime } from "~/components/LocalDateTime";
+import { TitleField } from "./local-time-field";
 import { windowReplyFor } from "~/utils/window-reply";
 import type { loader } from "./route";
 

@@ -2,7 +2,8 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { Choices } from "~/components/Choices";
 import { ActForm, Confirmation, Field } from "~/components/forms";
 import { WINDOW_KIND_LABELS, WINDOW_KINDS } from "~/domain/vocabulary";
-import { LocalDateTime, TitleField } from "./local-time-field";
+import { LocalDateTime } from "~/components/LocalDateTime";
+import { TitleField } from "./local-time-field";
 import { windowReplyFor } from "~/utils/window-reply";
 import type { loader } from "./route";
 
