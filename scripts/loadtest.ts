@@ -75,7 +75,7 @@ const INSTANCES = DATABASE_URL ? 2 : 1;
 
 const note = (message: string) => process.stderr.write(`${message}\n`);
 
-type WriteKind = "tick" | "split" | "signoff" | "change" | "observation" | "stop";
+type WriteKind = "tick" | "split" | "signoff" | "change" | "observation" | "stop" | "outcome";
 
 /** A write answered 2xx, and the marker that finds it afterwards in its table and in the audit trail. */
 interface Write {
@@ -363,6 +363,7 @@ async function main(): Promise<number> {
     }
     if (ingestPlant.traffic.length === 0)
       throw new Error("No plant of the demo program has a conduit to ingest traffic of.");
+    const outcomesDue = await pastChanges(setup, plants, OUTCOMES_PER_PLANT);
     await setup.destroy();
     const token = await runScript("scripts/token-create.ts", ["--role", "program_lead", "--name", "loadtest"], env);
     if (token.status !== 0) throw new Error(`token:create failed: ${token.stderr}`);
@@ -537,6 +538,21 @@ async function main(): Promise<number> {
         record("stop", reply, { kind: "stop", marker: m, plant: code, detail: {} }, false);
       });
 
+    // Outcomes of the changes whose window is over, each recorded once as not done (it then waits for a window).
+    const outcomer = () =>
+      loop(async () => {
+        const candidates = plants.filter((p) => (outcomesDue.get(p.code) ?? []).length > 0);
+        if (candidates.length === 0) return void (await new Promise((r) => setTimeout(r, 50)));
+        const plant = pick(candidates);
+        const changeId = outcomesDue.get(plant.code)!.pop()!;
+        const m = marker();
+        const reply = await send("POST", `/api/plants/${plant.code}/changes/${changeId}/outcomes`, {
+          cookie: sessions.lead,
+          json: { outcome: "not_done", note: `Not done under load ${m}` },
+        });
+        record("outcome", reply, { kind: "outcome", marker: m, plant: plant.code, detail: { changeId } }, false);
+      });
+
     const observer = () =>
       loop(async () => {
         const candidates = plants.filter((p) => (conduitsOf.get(p.code) ?? []).length > 0);
@@ -573,7 +589,7 @@ async function main(): Promise<number> {
     note(
       `Load for ${SECONDS} s on ${baseUrls.join(" and ")}: 6 readers over ${
         readerPaths.length
-      } pages and the API; writers ticking, signing, scheduling changes, recording observations and production stops; ingests of ${INGEST_LINES}-connection conn.logs into ${
+      } pages and the API; writers ticking, signing, scheduling changes, recording observations, production stops and changes' outcomes; ingests of ${INGEST_LINES}-connection conn.logs into ${
         ingestPlant.code
       }…`
     );
@@ -588,6 +604,7 @@ async function main(): Promise<number> {
       observer(),
       observer(),
       stopper(),
+      outcomer(),
     ]);
     const elapsed = (Date.now() - started) / 1000;
     await Promise.all(servers.map((server) => server.stop()));
@@ -614,6 +631,7 @@ async function main(): Promise<number> {
     collect(await db.selectFrom("network_change").select("title as text").execute());
     collect(await db.selectFrom("observation").select("source as text").execute());
     collect(await db.selectFrom("production_stop").select("description as text").execute());
+    collect(await db.selectFrom("change_outcome").select("note as text").execute());
     // Every ingest's days, as the last ingest of each day reported them, in the observations.
     const ingestedDays = new Map<string, { conduitId: number; day: string; connections: number }>();
     for (const run of ingests) for (const d of run.days) ingestedDays.set(`${d.conduitId} ${d.day}`, d);
@@ -650,7 +668,7 @@ async function main(): Promise<number> {
 
     const verify = await runScript("scripts/audit-verify.ts", [], env);
 
-    const kinds: WriteKind[] = ["tick", "split", "signoff", "change", "observation", "stop"];
+    const kinds: WriteKind[] = ["tick", "split", "signoff", "change", "observation", "stop", "outcome"];
     // A 503 sent again after its Retry-After is the answer the app owes a write while an ingest writes, not a failure.
     const fiveHundreds =
       [...counts.byStatus].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0) - counts.busyRetried;
@@ -766,3 +784,64 @@ main().then(
     process.exitCode = 1;
   }
 );
+
+/** How many changes of each plant wait for their outcome when the load starts. */
+const OUTCOMES_PER_PLANT = 200;
+
+/**
+ * A confirmed window of each plant that ended an hour ago, holding `count` scheduled changes, written straight into
+ * the database (the app refuses to schedule into a window that is over): the changes whose outcome the load records.
+ */
+async function pastChanges(db: DB, plants: readonly { id: number; code: string }[], count: number) {
+  const ends = Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000;
+  const startsAt = new Date(ends - 4 * 3_600_000).toISOString();
+  const endsAt = new Date(ends).toISOString();
+  const at = new Date(ends - 7 * 86_400_000).toISOString();
+  const due = new Map<string, number[]>();
+  for (const plant of plants) {
+    const { time_zone } = await db
+      .selectFrom("plant")
+      .select("time_zone")
+      .where("id", "=", plant.id)
+      .executeTakeFirstOrThrow();
+    const { id: windowId } = await db
+      .insertInto("outage_window")
+      .values({
+        plant_id: plant.id,
+        title: "Load test night",
+        kind: "scheduled_outage",
+        status: "confirmed",
+        starts_at: startsAt,
+        ends_at: endsAt,
+        time_zone,
+        notes: null,
+        created_by: null,
+        created_at: at,
+        updated_at: at,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const rows = await db
+      .insertInto("network_change")
+      .values(
+        Array.from({ length: count }, (_, n) => ({
+          plant_id: plant.id,
+          kind: "sensor_install" as const,
+          title: `Load test change ${n + 1}`,
+          window_id: windowId,
+          planned_start: startsAt,
+          planned_minutes: 1,
+          status: "scheduled" as const,
+          created_at: at,
+          updated_at: at,
+        }))
+      )
+      .returning("id")
+      .execute();
+    due.set(
+      plant.code,
+      rows.map((r) => r.id)
+    );
+  }
+  return due;
+}

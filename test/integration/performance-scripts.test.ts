@@ -183,6 +183,7 @@ describe("npm run loadtest", () => {
       const writes = result.writes as Record<string, { accepted: number }>;
       const accepted = Object.values(writes).reduce((sum, w) => sum + w.accepted, 0);
       assert.ok(accepted > 0, `some writes were accepted: ${JSON.stringify(writes)}`);
+      assert.ok((writes.outcome?.accepted ?? 0) > 0, `changes' outcomes were recorded: ${JSON.stringify(writes)}`);
       assert.equal(result.verified, accepted, "every accepted write was found");
       assert.ok((result.reads as number) > 0, "readers read");
       const ingests = result.ingests as { runs: number; ok: number; counted: number; daysVerified: number };
