@@ -282,7 +282,7 @@ describe("a plant engineer", () => {
     const change = page.locator("#changes tr[data-plant] a").first();
     assert.equal(await change.count(), 1, "a change to schedule or close");
     await change.click();
-    await page.waitForURL(/\/plants\/KOK\/windows/);
+    await page.waitForURL(/\/plants\/KOK\/changes\/\d+/);
     await page.getByRole("heading", { level: 1 }).waitFor();
 
     await page.goBack();
