@@ -12,8 +12,8 @@ import { startServer, type RunningServer } from "../support/server";
 
 // The plant page of the demo plant with the most assets still in its rollout, in a real headless Chromium: how tall
 // it is, that its section index lands on every section (with and without JavaScript), and that the current gate's
-// unmet criteria come first with their forms in view. Before the page was made short it was 10,300 px tall at 1440 px wide and
-// 17,900 px on a phone; the heights measured now are written to the test's output.
+// unmet criteria come first with their forms in view. Before the page was made short it was 10,300 px tall at
+// 1440 px wide and 17,900 px on a phone; the heights measured now are written to the test's output.
 
 const dir = tempDir();
 const shots = path.join(root, "test-results");
