@@ -134,6 +134,10 @@ describe("the scorecard on screen", () => {
       }
 
       await page.goto(`${server.url}/plants/DAY#scorecard`);
+      // Folded under this quarter's figures; opened, the quarters show.
+      const summary = page.locator("#scorecard summary");
+      assert.match(await summary.innerText(), /to date: 1 stop caused, 135 min lost/);
+      await summary.click();
       const table = page.getByRole("table", { name: /^DAY by quarter/ });
       assert.ok(await table.isVisible(), `the plant's scorecard at ${width}`);
       assert.match(await table.locator("tbody tr").first().innerText(), /to date[\s\S]*\b1\b[\s\S]*\b135\b/);
