@@ -86,13 +86,14 @@ function assertLanded(where: Awaited<ReturnType<typeof landing>>, id: string) {
 }
 
 describe("the plant page of the largest demo plant", () => {
-  it("is under 4,000 px tall at 1440 px wide, and its index lands on every section", async (t) => {
+  it("is under 4,200 px tall at 1440 px wide, and its index lands on every section", async (t) => {
     const page = await openPlant(1440, 900);
     await page.locator("#baseline .chart-box canvas").waitFor();
     const height = await page.evaluate(() => document.documentElement.scrollHeight);
     t.diagnostic(`${code}: ${height} px tall at 1440 px wide (10,300 px before)`);
     await page.screenshot({ path: path.join(shots, "plant-page-1440.png"), fullPage: true });
-    assert.ok(height < 4000, `the plant page is ${height} px tall at 1440 px wide`);
+    // 4,000 before the scorecard's section and the link to the plant's stops came (folded, they add about 130 px).
+    assert.ok(height < 4200, `the plant page is ${height} px tall at 1440 px wide`);
 
     const index = page.getByRole("navigation", { name: "Sections of this plant" });
     assert.deepEqual(
