@@ -17,7 +17,7 @@ import { startServer, type RunningServer } from "../support/server";
 
 const dir = tempDir();
 const shots = path.join(root, "test-results");
-const SECTIONS = ["phases", "gates", "ownership", "zones", "evidence", "assets", "windows", "history"];
+const SECTIONS = ["phases", "gates", "ownership", "zones", "evidence", "assets", "windows", "history", "scorecard"];
 let server: RunningServer;
 let browser: Browser;
 let code: string;
