@@ -55,7 +55,7 @@ const count = async (table: "gate_pass" | "signoff" | "alert_wiring" | "waiver" 
   );
 
 describe("the demo's audit trail", () => {
-  it("holds the program's history before today, one event per act, in time order, then the import", async () => {
+  it("holds the program's history before today in time order, then the import, one event per act", async () => {
     const events = await test.db.selectFrom("audit_event").selectAll().orderBy("seq").execute();
     const importAt = events.findIndex((e) => e.action === "program.import");
     assert.ok(importAt > 500, `hundreds of historical events precede the import (${importAt})`);
@@ -68,14 +68,16 @@ describe("the demo's audit trail", () => {
     }
     assert.ok(events.findIndex((e) => e.action === "program.seed") > importAt, "the seed's own event follows");
 
-    const byAction = (action: string) => history.filter((e) => e.action === action);
+    // One event per act across the whole trail: the file's history before the import, and after it the demo's
+    // chapter after the rollout (db/seed/floor-drift.ts), whose acts are the app's own.
+    const byAction = (action: string) => events.filter((e) => e.action === action);
     assert.equal(byAction("gate.pass").length, await count("gate_pass"));
     assert.equal(byAction("signoff.sign").length, await count("signoff"));
     assert.equal(byAction("conduit.wire_alerts").length, await count("alert_wiring"));
     assert.equal(byAction("criterion.waive").length, await count("waiver"));
     assert.equal(byAction("rule.add").length, await count("detection_rule"));
     for (const action of ["criterion.tick", "change.schedule", "change.done", "window.create", "conduit.edit"]) {
-      assert.ok(byAction(action).length > 0, `the history holds ${action}`);
+      assert.ok(history.some((e) => e.action === action), `the history holds ${action}`);
     }
     assert.ok(
       history.some((e) => e.action === "signoff.sign" && e.object_type === "baseline_acceptance"),
