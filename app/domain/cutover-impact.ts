@@ -38,6 +38,16 @@ export function flowKey(parts: FlowKeyParts): string {
   return `${parts.origZone}>${parts.respZone}|${parts.protocol}|${parts.port ?? "-"}`;
 }
 
+/** "tcp/502", "icmp": a flow's protocol and its responder port, as every list of flows shows them. */
+export function flowPortText(flow: { protocol: string; port: number | null }): string {
+  return `${flow.protocol}${flow.port === null ? "" : `/${flow.port}`}`;
+}
+
+/** "Cell → DMZ, tcp/502": a flow in words, its zones named by `zoneName` (the key's ids are for machines). */
+export function flowLabel(parts: FlowKeyParts, zoneName: (zone: number) => string): string {
+  return `${zoneName(parts.origZone)} → ${zoneName(parts.respZone)}, ${flowPortText(parts)}`;
+}
+
 /** A flow key as posted, read back into its parts; null when it is not one. */
 export function readFlowKey(raw: unknown): FlowKeyParts | null {
   if (typeof raw !== "string" || raw.length > FLOW_KEY_MAX) return null;

@@ -2,6 +2,7 @@ import { sql, type Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import {
   acknowledgementRefusals,
+  flowLabel,
   flowToAdd,
   IMPACT_DAYS,
   impactCompletionRefusals,
@@ -360,7 +361,10 @@ async function flowActFacts(
     })
   );
   const flow = prediction.flows.find((f) => f.key === input.flowKey);
-  return { change, detail, flow };
+  const label = flowLabel(flowKeyOf(input.flowKey), (zone) =>
+    zone === detail.zoneAId ? detail.zoneAName : zone === detail.zoneBId ? detail.zoneBName : `zone ${zone}`
+  );
+  return { change, detail, flow, label };
 }
 
 async function insertAcknowledgement(
@@ -393,12 +397,12 @@ export async function acknowledgeBlockedFlow(
   actor: Actor,
   input: FlowActInput & { decision: "expected_stop" },
   now: Date = new Date()
-): Promise<void> {
+): Promise<{ flow: string }> {
   requireAct(actor, "read:plant", input.plantId, "acknowledge predicted blocked flows");
   const reason = readOrRefuse(readFlowReason(input.reason));
   flowKeyOf(input.flowKey);
-  await db.transaction().execute(async (tx) => {
-    const { change, detail, flow } = await flowActFacts(tx, actor, input, "expected_stop", now);
+  return db.transaction().execute(async (tx) => {
+    const { change, detail, flow, label } = await flowActFacts(tx, actor, input, "expected_stop", now);
     await insertAcknowledgement(tx, actor, change, { ...input, reason }, "expected_stop", now);
     await recordAudit(
       tx,
@@ -408,13 +412,14 @@ export async function acknowledgeBlockedFlow(
         objectType: "network_change",
         objectId: change.id,
         plantId: change.plant_id,
-        summary: `${actor.name} acknowledged that ${flow?.zonePair ?? ""} ${
-          input.flowKey
-        } is expected to stop at the cutover “${change.title}” of conduit “${detail.name}”: ${reason}`,
+        summary: `${actor.name} acknowledged that ${label} is expected to stop at the cutover “${
+          change.title
+        }” of conduit “${detail.name}”: ${reason}`,
         after: { flowKey: input.flowKey, decision: "expected_stop", reason, connections: flow?.connections ?? null },
       },
       now
     );
+    return { flow: label };
   });
 }
 
@@ -428,12 +433,12 @@ export async function addBlockedFlowToDesign(
   actor: Actor,
   input: FlowActInput,
   now: Date = new Date()
-): Promise<{ revision: number }> {
+): Promise<{ revision: number; flow: string }> {
   requireAct(actor, "edit:conduit", input.plantId, "add flows to this plant's conduits");
   const reason = readOrRefuse(readFlowReason(input.reason));
   const parts = flowKeyOf(input.flowKey);
   return db.transaction().execute(async (tx) => {
-    const { change, detail, flow } = await flowActFacts(tx, actor, input, "added_to_design", now);
+    const { change, detail, flow, label } = await flowActFacts(tx, actor, input, "added_to_design", now);
     const added = flowToAdd(
       { zoneA: detail.zoneAId, zoneB: detail.zoneBId },
       parts,
@@ -472,9 +477,9 @@ export async function addBlockedFlowToDesign(
         objectType: "network_change",
         objectId: change.id,
         plantId: change.plant_id,
-        summary: `${actor.name} added ${flow?.zonePair ?? ""} ${input.flowKey} to the design of conduit “${
-          detail.name
-        }” (revision ${revision}) before the cutover “${change.title}”: ${reason}`,
+        summary: `${actor.name} added ${label} to the design of conduit “${detail.name}” (revision ${revision}) before the cutover “${
+          change.title
+        }”: ${reason}`,
         before: { conduitRevision: change.conduit_revision },
         after: {
           flowKey: input.flowKey,
@@ -486,7 +491,7 @@ export async function addBlockedFlowToDesign(
       },
       now
     );
-    return { revision };
+    return { revision, flow: label };
   });
 }
 

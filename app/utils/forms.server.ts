@@ -254,14 +254,14 @@ export function takeConfirmation(request: Request): { confirmation: Confirmation
  * One act a page's forms post: its schema, who may (checked before the input is read; omitted where the model's own
  * check is the answer), the call to the model, the sentence that confirms it and where the browser goes back to.
  */
-export interface Intent<Ctx, S extends z.ZodType = z.ZodType> {
+export interface Intent<Ctx, S extends z.ZodType = z.ZodType, R = unknown> {
   schema: S;
   authorize?: (ctx: Ctx) => void;
   act: (
     input: z.output<S>,
     ctx: Ctx,
     posted: { intent: string; form: Record<string, FormDataEntryValue> }
-  ) => Promise<unknown>;
+  ) => Promise<R>;
   /**
    * For a form the page repeats (one per row): the field naming its instance (a row id), the reply's `target`. Without
    * it, ActForm's hidden `target` field is used.
@@ -269,17 +269,18 @@ export interface Intent<Ctx, S extends z.ZodType = z.ZodType> {
   targetField?: string;
   /** Fields of the form kept as the person wrote them when a newer revision refuses the act. */
   draft?: readonly string[];
-  confirm: (input: z.output<S>, ctx: Ctx, intent: string) => string;
+  /** The sentence the next page shows; `result` is what the act answered (a label the input alone cannot give). */
+  confirm: (input: z.output<S>, ctx: Ctx, intent: string, result: R) => string;
   location: (ctx: Ctx, input: z.output<S>) => string;
 }
 
 /** An intent with its input typed from its schema. */
-export function defineIntent<Ctx, S extends z.ZodType>(intent: Intent<Ctx, S>): Intent<Ctx, S> {
+export function defineIntent<Ctx, S extends z.ZodType, R = unknown>(intent: Intent<Ctx, S, R>): Intent<Ctx, S, R> {
   return intent;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler has its own schema
-export type IntentHandlers<Ctx> = Readonly<Record<string, Intent<Ctx, any>>>;
+export type IntentHandlers<Ctx> = Readonly<Record<string, Intent<Ctx, any, any>>>;
 
 /** The instance of a repeated form the post came from (ActForm's hidden `target`), bounded. */
 function postedTarget(form: Record<string, FormDataEntryValue>, field = "target"): string | null {
@@ -304,16 +305,19 @@ export async function runIntent<Ctx>(
   const target = handler.targetField ? postedTarget(form, handler.targetField) : postedTarget(form);
   const parsed = parseForm(handler.schema, form, intent, target);
   if (!parsed.ok) return answer(parsed.reply);
+  let result: unknown;
   const failure = await attempt(
     intent,
-    () => handler.act(parsed.data, ctx, { intent, form }),
+    async () => {
+      result = await handler.act(parsed.data, ctx, { intent, form });
+    },
     handler.draft ? draftOf(form, handler.draft) : undefined,
     target
   );
   if (failure) return failure;
   return confirmed(
     request,
-    { intent, target, message: handler.confirm(parsed.data, ctx, intent) },
+    { intent, target, message: handler.confirm(parsed.data, ctx, intent, result) },
     handler.location(ctx, parsed.data)
   );
 }

@@ -105,7 +105,7 @@ describe("acknowledging a predicted blocked flow on the change page", () => {
 
     await reason.fill(REASON);
     await form.getByRole("button", { name: "Expected to stop" }).click();
-    await region.getByText(/Acknowledged .* as expected to stop\./).waitFor();
+    await region.getByText(/Acknowledged \S.* → .*, tcp\/\d+ as expected to stop at the cutover\./).waitFor();
     await settled(page);
     assert.match(await region.innerText(), /1 predicted blocked flow, 0 not acknowledged/);
     assert.match(await region.innerText(), new RegExp(`Expected to stop[^]*${REASON}`));

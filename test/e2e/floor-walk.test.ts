@@ -97,7 +97,7 @@ describe("the floor's walk: a predicted blocked flow, a rollback, a stop, its re
       .getByRole("textbox", { name: "Why it is expected to stop" })
       .fill("The contractor's telnet session ends with the old firewall; nobody needs it after.");
     await acknowledge.getByRole("button", { name: "Expected to stop" }).click();
-    await impact.getByText(/Acknowledged .* as expected to stop\./).waitFor();
+    await impact.getByText(/Acknowledged \S.* → .*, tcp\/\d+ as expected to stop at the cutover\./).waitFor();
     await settled(owner);
     assert.equal(await owner.locator("#cannot-be-done").count(), 0);
 

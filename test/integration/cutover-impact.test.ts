@@ -244,7 +244,10 @@ describe("cutover impact from observed traffic", () => {
     assert.equal(short.field, "reason");
     assert.equal(await auditCount("cutover.acknowledge_flow"), 0);
 
-    await acknowledgeBlockedFlow(t.db, owner, input, now);
+    const acknowledged = await acknowledgeBlockedFlow(t.db, owner, input, now);
+    // The flow in words, as the confirmation and the trail say it: its zones by name, not the key's ids.
+    assert.equal(acknowledged.flow, `${flow!.zonePair}, ${flow!.protocol}${flow!.port === null ? "" : `/${flow!.port}`}`);
+    assert.doesNotMatch(acknowledged.flow, /\d+>\d+/);
     const twice = await refusal(acknowledgeBlockedFlow(t.db, owner, input, now));
     assert.equal(twice.status, 409);
     assert.match(twice.message, /already acknowledged/);
@@ -269,13 +272,14 @@ describe("cutover impact from observed traffic", () => {
       )
     );
     assert.equal(exec.status, 403);
-    const { revision } = await addBlockedFlowToDesign(
+    const { revision, flow: added } = await addBlockedFlowToDesign(
       t.db,
       await actorFor(t.db, emails.other),
       { plantId, changeId, flowKey: netbios.key, reason: "The HMI reads recipes over a file share" },
       now
     );
     assert.equal(revision, 2);
+    assert.equal(added, `${netbios.zonePair}, tcp/139`);
     const [detail] = await listConduitDetails(t.db, plantId, conduitId);
     assert.equal(detail!.revision, 2);
     assert.ok(detail!.flows.some((f) => f.protocol === "tcp" && f.port === 139 && f.direction === "b_to_a"));

@@ -2,7 +2,7 @@ import { DataTable, type Column } from "~/components/DataTable";
 import { ActForm } from "~/components/forms/ActForm";
 import { Confirmation } from "~/components/forms/Confirmation";
 import { Field } from "~/components/forms/Field";
-import { FLOW_REASON_MAX } from "~/domain/cutover-impact";
+import { FLOW_REASON_MAX, flowPortText } from "~/domain/cutover-impact";
 import { formatLocal } from "~/domain/time";
 import { FLOW_DECISION_LABELS } from "~/domain/vocabulary";
 
@@ -29,14 +29,11 @@ export interface FlowRow extends ShownFlow {
 
 const FLOW_INTENTS = ["acknowledge-flow", "add-flow-to-design"] as const;
 
-function portText(flow: Pick<ShownFlow, "protocol" | "port">) {
-  return `${flow.protocol}${flow.port === null ? "" : `/${flow.port}`}`;
-}
 
 function seenColumns<Row extends ShownFlow>(timeZone: string): Column<Row>[] {
   return [
     { header: "Zones", rowHeader: true, cell: (f) => f.zonePair },
-    { header: "Protocol / port", className: "mono", cell: (f) => portText(f) },
+    { header: "Protocol / port", className: "mono", cell: (f) => flowPortText(f) },
     { header: "Connections", num: true, cell: (f) => f.connections.toLocaleString("en-US") },
     {
       header: "First / last seen",

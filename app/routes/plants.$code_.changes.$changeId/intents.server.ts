@@ -41,7 +41,7 @@ export const changeIntents: IntentHandlers<ChangeActContext> = {
         decision: "expected_stop",
         reason,
       }),
-    confirm: ({ flowKey }) => `Acknowledged ${flowKey} as expected to stop.`,
+    confirm: (_input, _ctx, _intent, { flow }) => `Acknowledged ${flow} as expected to stop at the cutover.`,
     location: back,
   }),
   "add-flow-to-design": defineIntent({
@@ -49,7 +49,8 @@ export const changeIntents: IntentHandlers<ChangeActContext> = {
     targetField: "flowKey",
     act: ({ flowKey, reason }, { db, user, plant, change }: ChangeActContext) =>
       addBlockedFlowToDesign(db, user, { plantId: plant.id, changeId: change.id, flowKey, reason }),
-    confirm: ({ flowKey }) => `Added ${flowKey} to the conduit's design: a new revision, whose owners sign it again.`,
+    confirm: (_input, _ctx, _intent, { flow, revision }) =>
+      `Added ${flow} to the conduit's design: revision ${revision}, which its owners sign again.`,
     location: back,
   }),
 };
