@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { launchBrowser, settled, signInInBrowser } from "../support/browser";
 import { tempDir, databaseEnv } from "../support/database";
-import { freeConduits, pastWindow, type PastWindow } from "../support/floor";
+import { freeConduits, pastWindow, recordOutcome, type PastWindow } from "../support/floor";
 import { TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -74,15 +74,6 @@ async function openChange(page: Page, changeId: number) {
   await settled(page);
 }
 
-async function recordOutcome(page: Page, changeId: number, outcome: string, note = "") {
-  await openChange(page, changeId);
-  const form = page.locator(`#change-${changeId}-outcome`);
-  await form.locator('select[name="outcome"]').selectOption(outcome);
-  if (note) await form.locator('textarea[name="note"]').fill(note);
-  await form.getByRole("button", { name: "Record the outcome" }).click();
-  await settled(page);
-}
-
 describe("the floor's walk: a predicted blocked flow, a rollback, a stop, its review, and the cutover done", () => {
   it("holds the cutover until its flow is acknowledged and the stop's review is signed by both owners", async () => {
     const owner = await (await browser.newContext()).newPage();
@@ -102,7 +93,14 @@ describe("the floor's walk: a predicted blocked flow, a rollback, a stop, its re
     assert.equal(await owner.locator("#cannot-be-done").count(), 0);
 
     // The other cutover of the night was rolled back, and it stopped a line.
-    await recordOutcome(owner, past.changes[0]!, "rolled_back", "The packaging HMI lost its PLC; rolled back.");
+    await recordOutcome(
+      owner,
+      server.url,
+      plantCode,
+      past.changes[0]!,
+      "rolled_back",
+      "The packaging HMI lost its PLC; rolled back."
+    );
     await owner.getByText("recorded as rolled back").first().waitFor();
     await owner.goto(`${server.url}/plants/${plantCode}/stops`);
     await settled(owner);
@@ -118,7 +116,7 @@ describe("the floor's walk: a predicted blocked flow, a rollback, a stop, its re
     const stopUrl = owner.url().split("#")[0]!;
 
     // The firewall cutover, though its flow is acknowledged, is refused while the stop is under review.
-    await recordOutcome(owner, firewallCutover, "as_planned");
+    await recordOutcome(owner, server.url, plantCode, firewallCutover, "as_planned");
     const refused = owner.locator(`#change-${firewallCutover}-outcome`);
     await refused.getByText("has no post-incident review signed by both owners").waitFor();
     await refused.getByRole("link", { name: "Go to the stop and its review" }).click();
@@ -141,7 +139,7 @@ describe("the floor's walk: a predicted blocked flow, a rollback, a stop, its re
     await security.getByText("Signed.").waitFor();
 
     // Now the firewall cutover is recorded done, on its own page.
-    await recordOutcome(owner, firewallCutover, "as_planned");
+    await recordOutcome(owner, server.url, plantCode, firewallCutover, "as_planned");
     await owner.getByText("recorded as done as planned").waitFor();
     assert.match(owner.url(), new RegExp(`/changes/${firewallCutover}#outcome$`));
     const done = await db

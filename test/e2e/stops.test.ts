@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { openDatabase, type DB } from "../../app/utils/db.server";
 import { launchBrowser, settled, signInInBrowser } from "../support/browser";
 import { tempDir, databaseEnv } from "../support/database";
-import { freeConduits, pastWindow, type PastWindow } from "../support/floor";
+import { freeConduits, pastWindow, recordOutcome, type PastWindow } from "../support/floor";
 import { TEST_PASSWORD } from "../support/people";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -42,23 +42,20 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function recordOutcome(page: Page, changeId: number, outcome: string, note = "") {
-  await page.goto(`${server.url}/plants/DAY/windows#change-${changeId}`);
-  await settled(page);
-  const form = page.locator(`#change-${changeId}-outcome`);
-  await form.locator('select[name="outcome"]').selectOption(outcome);
-  if (note) await form.locator('textarea[name="note"]').fill(note);
-  await form.getByRole("button", { name: "Record the outcome" }).click();
-  await settled(page);
-}
-
 describe("a stop holds the plant's next cutover until its review is signed by both owners", () => {
   it("walks rollback, stop, refusal, review and signatures, then the cutover done", async () => {
     const engineer = await (await browser.newContext()).newPage();
     await signInInBrowser(engineer, server.url, "eng.day@demo.test", TEST_PASSWORD);
 
     // The first cutover came out rolled back.
-    await recordOutcome(engineer, past.changes[0]!, "rolled_back", "The filler HMI lost its PLC; rolled back.");
+    await recordOutcome(
+      engineer,
+      server.url,
+      "DAY",
+      past.changes[0]!,
+      "rolled_back",
+      "The filler HMI lost its PLC; rolled back."
+    );
     await engineer.getByText("recorded as rolled back").first().waitFor();
 
     // The stop it caused.
@@ -78,7 +75,7 @@ describe("a stop holds the plant's next cutover until its review is signed by bo
     const stopUrl = engineer.url().split("#")[0]!;
 
     // The next cutover is refused, and the refusal links the stop.
-    await recordOutcome(engineer, past.changes[1]!, "as_planned");
+    await recordOutcome(engineer, server.url, "DAY", past.changes[1]!, "as_planned");
     const refusal = engineer.locator(`#change-${past.changes[1]}-outcome`);
     await refusal.getByText("has no post-incident review signed by both owners").waitFor();
     await refusal.getByRole("link", { name: "Go to the stop and its review" }).click();
@@ -106,7 +103,7 @@ describe("a stop holds the plant's next cutover until its review is signed by bo
     assert.match(await security.locator("#signatures").innerText(), /Reviewed/);
 
     // Now the next cutover is recorded done.
-    await recordOutcome(engineer, past.changes[1]!, "as_planned");
+    await recordOutcome(engineer, server.url, "DAY", past.changes[1]!, "as_planned");
     await engineer.getByText("recorded as done as planned").waitFor();
     const done = await db
       .selectFrom("network_change")

@@ -1,4 +1,6 @@
+import type { Page } from "playwright-core";
 import type { DB } from "../../app/utils/db.server";
+import { settled } from "./browser";
 
 // What the floor's tests start from: a confirmed outage window of a plant that has already ended, with changes
 // scheduled in it, written straight into the database (the app refuses to schedule into a window that is over,
@@ -126,4 +128,25 @@ export function localFields(prefix: string, iso: string, zone: string): Record<s
     [`${prefix}.date`]: `${part("year")}-${part("month")}-${part("day")}`,
     [`${prefix}.time`]: `${part("hour")}:${part("minute")}`,
   };
+}
+
+/**
+ * Records a change's outcome as a person would, on the change's own page: the outcome chosen, the note written if
+ * one is given, and the form sent; it returns once the page has settled on the answer (recorded, or refused).
+ */
+export async function recordOutcome(
+  page: Page,
+  serverUrl: string,
+  plantCode: string,
+  changeId: number,
+  outcome: string,
+  note = ""
+): Promise<void> {
+  await page.goto(`${serverUrl}/plants/${plantCode}/changes/${changeId}`);
+  await settled(page);
+  const form = page.locator(`#change-${changeId}-outcome`);
+  await form.locator('select[name="outcome"]').selectOption(outcome);
+  if (note) await form.locator('textarea[name="note"]').fill(note);
+  await form.getByRole("button", { name: "Record the outcome" }).click();
+  await settled(page);
 }
