@@ -201,8 +201,16 @@ export function scorecard(
 ): FloorStats {
   const byPlant = new Map<number, PlantScorecard>();
   const cells = new Map<string, QuarterFigures>();
+  // A program's plants share a few dozen zones: each zone's quarters are worked out once (date arithmetic is the
+  // cost here, not the counting).
+  const labelsOf = new Map<string, string[]>();
+  const zoneLabels = (zone: string) => {
+    let labels = labelsOf.get(zone);
+    if (!labels) labelsOf.set(zone, (labels = scorecardSpans(now, zone, count).map((span) => span.label)));
+    return labels;
+  };
   for (const plant of plants) {
-    const quarters = scorecardSpans(now, plant.timeZone, count).map((span) => emptyFigures(span.label));
+    const quarters = zoneLabels(plant.timeZone).map((label) => emptyFigures(label));
     byPlant.set(plant.id, { quarters });
     for (const figures of quarters) cells.set(`${plant.id}|${figures.quarter}`, figures);
   }
@@ -210,11 +218,9 @@ export function scorecard(
     const cell = cells.get(`${row.plantId}|${row.quarter}`);
     if (cell) addInto(cell, row);
   }
-  const quarters = programQuarters(
-    now,
-    plants.map((p) => p.timeZone),
-    count
-  ).map((q) => emptyFigures(q.label));
+  const quarters = programQuarters(now, [...new Set(plants.map((p) => p.timeZone))], count).map((q) =>
+    emptyFigures(q.label)
+  );
   const programCell = new Map(quarters.map((figures) => [figures.quarter, figures]));
   for (const plant of byPlant.values()) {
     for (const figures of plant.quarters) {
