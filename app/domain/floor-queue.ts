@@ -27,6 +27,8 @@ export interface OutcomeDue {
   changeId: number;
   plantId: number;
   plantCode: string;
+  /** The plant's IANA zone: the window's end is shown on its clock. */
+  timeZone: string;
   title: string;
   kindLabel: string;
   windowTitle: string;

@@ -13,7 +13,7 @@ import { insertChangeOutcome } from "~/models/change-completion.server";
 import { completeChange, getChange, type ChangeView } from "~/models/network-changes.server";
 import { plantOf } from "~/models/window-facts.server";
 import type { Actor } from "~/utils/actor";
-import type { DB, Executor } from "~/utils/db.server";
+import { listedWithTotal, type DB, type Executor } from "~/utils/db.server";
 import { ActError, RefusedAct, withFieldNames } from "~/utils/errors";
 
 // How each attempt at a network change came out. A done outcome (as planned, with issues) goes through the one
@@ -197,21 +197,20 @@ export async function outcomesDue(
     .where("c.status", "=", "scheduled")
     .where("w.ends_at", "<=", options.now.toISOString());
   if (options.plantIds) base = base.where("c.plant_id", "in", [...options.plantIds]);
-  const [rows, count] = await Promise.all([
-    base
-      .select(["c.id", "c.plant_id", "p.code", "c.title", "c.kind", "w.title as window_title", "w.ends_at"])
+  const { rows, total } = await listedWithTotal(base, (q) =>
+    q
+      .select(["c.id", "c.plant_id", "p.code", "p.time_zone", "c.title", "c.kind", "w.title as window_title", "w.ends_at"])
       .orderBy("w.ends_at")
       .orderBy("c.id")
       .limit(options.limit)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-  ]);
+  );
   return {
-    total: Number(count.n),
+    total,
     rows: rows.map((r) => ({
       changeId: r.id,
       plantId: r.plant_id,
       plantCode: r.code,
+      timeZone: r.time_zone,
       title: r.title,
       kindLabel: isOneOf(CHANGE_KINDS, r.kind) ? CHANGE_KIND_LABELS[r.kind] : r.kind,
       windowTitle: r.window_title,

@@ -21,7 +21,7 @@ import { requireAct } from "~/models/authorize.server";
 import { lastOutcomes } from "~/models/change-outcomes.server";
 import { plantOf } from "~/models/window-facts.server";
 import type { Actor } from "~/utils/actor";
-import type { DB, Executor } from "~/utils/db.server";
+import { listedWithTotal, type DB, type Executor } from "~/utils/db.server";
 import { ActError, readOrRefuse, RefusedAct, refuseFirst, withFieldNames } from "~/utils/errors";
 
 // Unscheduled production stops the network caused or is suspected of, and their post-incident reviews: recorded by
@@ -490,8 +490,8 @@ export async function stopReviewsToSign(
       )
     );
   if (options.plantIds) base = base.where("s.plant_id", "in", [...options.plantIds]);
-  const [rows, count] = await Promise.all([
-    base
+  const { rows, total } = await listedWithTotal(base, (q) =>
+    q
       .select([
         "s.id",
         "s.plant_id",
@@ -506,11 +506,9 @@ export async function stopReviewsToSign(
       .orderBy("s.started_at", "desc")
       .orderBy("s.id", "desc")
       .limit(options.limit)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-  ]);
+  );
   return {
-    total: Number(count.n),
+    total,
     rows: rows.map((r) => ({
       stopId: r.id,
       plantId: r.plant_id,

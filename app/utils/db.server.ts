@@ -5,8 +5,10 @@ import {
   CompiledQuery,
   Kysely,
   PostgresDialect,
+  sql,
   SqliteDialect,
   type Dialect,
+  type SelectQueryBuilder,
   type Transaction,
   type TransactionSettings,
 } from "kysely";
@@ -241,6 +243,21 @@ function isReadOnly(settings: TransactionSettings): boolean {
  */
 export function readSnapshot<T>(db: DB, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
   return db.transaction().setAccessMode("read only").execute(work);
+}
+
+/**
+ * The first rows of a list and how many it holds in all, read from one filtered query: `listed` adds the columns,
+ * the order and the limit; the count reads the same filter. What a queue section shows ("the first 100 of 340").
+ */
+export async function listedWithTotal<DBT, TB extends keyof DBT, O>(
+  filtered: SelectQueryBuilder<DBT, TB, object>,
+  listed: (query: SelectQueryBuilder<DBT, TB, object>) => { execute(): Promise<O[]> }
+): Promise<{ rows: O[]; total: number }> {
+  const [rows, count] = await Promise.all([
+    listed(filtered).execute(),
+    filtered.select(sql<number | string>`count(*)`.as("n")).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number((count as { n: number | string }).n) };
 }
 
 /**
