@@ -1,5 +1,6 @@
 import { acceptanceRefusals, wiringRefusals, type AcceptanceFacts } from "./alerting";
 import type { Baseline } from "./baseline";
+import { DRIFT_PERMISSIONS } from "./drift";
 import { can, reachOf, type Principal } from "./permissions";
 import { blockers, type PlantReadiness } from "./readiness";
 import type { SignoffRecord } from "./signoffs";
@@ -31,6 +32,14 @@ export interface QueueSections {
   changes: boolean;
   /** Staged hosts to triage: every untriaged one, only the escalated ones, or none. */
   staged: "untriaged" | "escalated" | null;
+  /** Changes whose window ended with no outcome recorded: for whoever schedules changes. */
+  outcomesDue: boolean;
+  /** Post-incident reviews of production stops whose part the person signs. */
+  reviewsToSign: boolean;
+  /** Predicted blocked flows of cutovers of the conduits the person designs, to acknowledge. */
+  flowsToAcknowledge: boolean;
+  /** Drift of live plants the person can set right. */
+  drift: boolean;
 }
 
 export function queueSections(principal: Principal): QueueSections {
@@ -46,6 +55,10 @@ export function queueSections(principal: Principal): QueueSections {
     signoffs: SIGNOFF_PARTS.find((part) => can(principal, PART_PERMISSION[part])) ?? null,
     changes: can(principal, "schedule:change"),
     staged: can(principal, "triage:asset") ? (principal.role === ESCALATED_TO ? "escalated" : "untriaged") : null,
+    outcomesDue: can(principal, "schedule:change"),
+    reviewsToSign: SIGNOFF_PARTS.some((part) => can(principal, PART_PERMISSION[part])),
+    flowsToAcknowledge: can(principal, "sign:design"),
+    drift: DRIFT_PERMISSIONS.some((permission) => can(principal, permission)),
   };
 }
 
@@ -56,6 +69,8 @@ export function hasQueue(sections: QueueSections): boolean {
 
 /** Every kind of work the queue holds, by its stable name (the section's id on /me), in the order /me shows them. */
 export const QUEUE_KINDS = [
+  "outcomesDue",
+  "reviewsToSign",
   "criteria",
   "gates",
   "targets",
@@ -64,8 +79,10 @@ export const QUEUE_KINDS = [
   "wiring",
   "rulesToWrite",
   "rulesToReview",
+  "flowsToAcknowledge",
   "changes",
   "staged",
+  "drift",
 ] as const satisfies readonly (keyof QueueSections)[];
 export type QueueKind = (typeof QUEUE_KINDS)[number];
 

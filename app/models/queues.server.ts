@@ -40,11 +40,11 @@ interface QueueChange {
   plannedStart: string | null;
   plannedMinutes: number | null;
   windowEndsAt: string | null;
-  /** "schedule": needs a window; "close": its window has started, mark it done or cancel it. */
+  /** "schedule": needs a window; "close": its window is under way, record its outcome or cancel it. */
   todo: "schedule" | "close";
 }
 
-/** Network changes at the plants that need scheduling into a window, or closing once their window has begun. */
+/** Network changes at the plants that need scheduling into a window, or closing while their window is under way. */
 async function listChangesToAct(db: Executor, plantIds: readonly number[], at: string): Promise<QueueChange[]> {
   if (plantIds.length === 0) return [];
   const rows = await db
@@ -68,9 +68,11 @@ async function listChangesToAct(db: Executor, plantIds: readonly number[], at: s
     .where((eb) =>
       eb.or([
         eb("n.status", "=", "needs_window"),
+        // Under way: begun, its window not yet over (once it is, the change is an outcome due, its own section).
         eb.and([
           eb("n.status", "=", "scheduled"),
           eb.or([eb("n.planned_start", "<=", at), eb("w.starts_at", "<=", at)]),
+          eb.or([eb("w.ends_at", "is", null), eb("w.ends_at", ">", at)]),
         ]),
       ])
     )

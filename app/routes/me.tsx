@@ -12,7 +12,7 @@ import { Confirmation } from "~/components/forms";
 import { NeedsWindowActs, Unplaced } from "~/components/NeedsWindowActs";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { changeHref } from "~/domain/network-changes";
-import { can } from "~/domain/permissions";
+import { stopHref } from "~/domain/production-stops";
 import { formatDate, formatLocal } from "~/domain/time";
 import { hasQueue, queueCounts, type QueueKind } from "~/domain/queue";
 import { PART_LABELS } from "~/domain/signoffs";
@@ -21,9 +21,7 @@ import { readinessOf } from "~/http/readiness-cache.server";
 import { moveChoices, type MoveChoice } from "~/models/network-changes.server";
 import { loadFlowsToAcknowledge, loadQueue } from "~/models/queues.server";
 import { loadFloorQueue } from "~/models/floor-queues.server";
-import { FloorQueues } from "~/components/FloorQueues";
 import { loadDriftQueue } from "~/models/drift.server";
-import { DRIFT_QUEUE_SHOWN, DriftQueue } from "~/components/DriftQueue";
 import { requirePermission, requireUser } from "~/http/auth.server";
 import { requirePlant } from "~/http/plant-guard.server";
 import { cancelChangeAct, moveChangeAct, type WindowsAct } from "~/http/window-acts.server";
@@ -73,13 +71,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   requirePermission(user, "read:program");
   const now = new Date();
   const db = getDb();
-  const [queue, drift] = await Promise.all([loadQueue(db, user, now, readinessOf), loadDriftQueue(db, user, now)]);
-  const flowsToAcknowledge = can(user, "sign:design") ? await loadFlowsToAcknowledge(db, user, now) : null;
+  const [queue, floor, flowsToAcknowledge, drift] = await Promise.all([
+    loadQueue(db, user, now, readinessOf),
+    loadFloorQueue(db, user, now, QUEUE_LIMIT),
+    loadFlowsToAcknowledge(db, user, now),
+    loadDriftQueue(db, user, now),
+  ]);
   const { criteria, gates, targets, signoffs, acceptances, wiring, rulesToWrite, rulesToReview, changes, staged } =
     queue;
   const listedChanges = changes.slice(0, QUEUE_LIMIT);
   const moves = await movesOf(db, listedChanges, now);
   const totals: Record<QueueKind, number> = {
+    outcomesDue: floor.outcomesDue?.total ?? 0,
+    reviewsToSign: floor.reviewsToSign?.total ?? 0,
     criteria: criteria.length,
     gates: gates.length,
     targets: targets.length,
@@ -88,12 +92,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     wiring: wiring.length,
     rulesToWrite: rulesToWrite.length,
     rulesToReview: rulesToReview.length,
+    flowsToAcknowledge: flowsToAcknowledge.length,
     changes: changes.length,
     staged: staged.length,
+    drift: drift.length,
   };
-  const floor = await loadFloorQueue(db, user, now, QUEUE_LIMIT);
   return {
-    floor,
     computedAt: now.toISOString(),
     sections: queue.sections,
     plants: queue.plants.map((p) => ({ code: p.code, name: p.name })),
@@ -101,6 +105,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     totals,
     summary: queueCounts(queue.sections, totals),
     stagedHosts: staged.reduce((n, s) => n + s.count, 0),
+    outcomesDue: (floor.outcomesDue?.rows ?? []).map((c) => ({
+      ...c,
+      windowEndsLocal: formatLocal(c.windowEndsAt, c.timeZone),
+    })),
+    reviewsToSign: floor.reviewsToSign?.rows ?? [],
     criteria: criteria.slice(0, QUEUE_LIMIT),
     gates: gates.slice(0, QUEUE_LIMIT),
     targets: targets.slice(0, QUEUE_LIMIT),
@@ -109,6 +118,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     wiring: wiring.slice(0, QUEUE_LIMIT),
     rulesToWrite: rulesToWrite.slice(0, QUEUE_LIMIT),
     rulesToReview: rulesToReview.slice(0, QUEUE_LIMIT),
+    flowsToAcknowledge: flowsToAcknowledge.slice(0, QUEUE_LIMIT),
     changes: listedChanges.map((c) => ({
       ...c,
       moves: moves.get(c.id) ?? [],
@@ -116,11 +126,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       local: c.plannedStart ? formatLocal(c.plannedStart, c.timeZone) : null,
     })),
     staged: staged.slice(0, QUEUE_LIMIT),
-    flowsToAcknowledge: flowsToAcknowledge && {
-      total: flowsToAcknowledge.length,
-      items: flowsToAcknowledge.slice(0, QUEUE_LIMIT),
-    },
-    drift: { items: drift.slice(0, DRIFT_QUEUE_SHOWN), total: drift.length },
+    drift: drift.slice(0, QUEUE_LIMIT),
   };
 }
 
@@ -150,6 +156,16 @@ type QueueData = Awaited<ReturnType<typeof loader>>;
 
 /** Each kind of work's heading, what its items are called, and the line said when there is none. */
 const SECTIONS: Record<QueueKind, { title: string; noun: string; empty: string }> = {
+  outcomesDue: {
+    title: "Outcomes due",
+    noun: "changes",
+    empty: "Every change whose window has ended has its outcome.",
+  },
+  reviewsToSign: {
+    title: "Stop reviews to sign",
+    noun: "reviews",
+    empty: "No post-incident review waits on your signature.",
+  },
   criteria: {
     title: "Criteria to tick",
     noun: "criteria",
@@ -183,14 +199,24 @@ const SECTIONS: Record<QueueKind, { title: string; noun: string; empty: string }
     empty: "No detection rule waits for review.",
   },
   changes: {
-    title: "Changes needing a new window or closing",
+    title: "Changes needing a window or an outcome",
     noun: "changes",
-    empty: "No network change needs a window or closing.",
+    empty: "No network change needs a window or an outcome.",
   },
   staged: {
     title: "Staged hosts to triage",
     noun: "plants with staged hosts",
     empty: "No staged host waits for triage.",
+  },
+  flowsToAcknowledge: {
+    title: "Predicted blocked flows to acknowledge",
+    noun: "cutovers",
+    empty: "No cutover of a conduit you design waits for your acknowledgement.",
+  },
+  drift: {
+    title: "Live plants drifting",
+    noun: "findings",
+    empty: "No live plant drifts where you can set it right.",
   },
 };
 
@@ -240,6 +266,7 @@ function QueueList<Item extends { plantCode: string }>({
   label,
   after,
   detail,
+  itemData,
 }: {
   items: readonly Item[];
   itemKey: (item: Item) => string;
@@ -247,11 +274,13 @@ function QueueList<Item extends { plantCode: string }>({
   label: (item: Item) => ReactNode;
   after?: (item: Item) => ReactNode;
   detail?: (item: Item) => ReactNode;
+  /** Data attributes of an item's line (what it is, for scripts and tests). */
+  itemData?: (item: Item) => Record<`data-${string}`, string>;
 }) {
   return (
     <ul className="queue">
       {items.map((i) => (
-        <li key={itemKey(i)} data-plant={i.plantCode}>
+        <li key={itemKey(i)} data-plant={i.plantCode} {...itemData?.(i)}>
           <Link to={href(i)}>
             <span className="mono">{i.plantCode}</span> · {label(i)}
           </Link>
@@ -300,7 +329,7 @@ const CHANGE_COLUMNS: Column<QueueData["changes"][number]>[] = [
   },
   {
     header: "To do",
-    cell: (c) => (c.todo === "schedule" ? <WaitingChange c={c} /> : "Mark done or cancel"),
+    cell: (c) => (c.todo === "schedule" ? <WaitingChange c={c} /> : "Window under way: record its outcome"),
   },
 ];
 
@@ -401,7 +430,31 @@ export default function MyQueue() {
         </p>
       )}
       <QueueSummary data={data} />
-      <FloorQueues queue={data.floor} />
+
+      <QueueSection kind="outcomesDue" data={data}>
+        <QueueList
+          items={data.outcomesDue}
+          itemKey={(c) => String(c.changeId)}
+          href={(c) => changeHref(c.plantCode, c.changeId)}
+          label={(c) => <>record how “{c.title}” came out</>}
+          detail={(c) => (
+            <>
+              {c.kindLabel} · window “{c.windowTitle}” ended{" "}
+              <time dateTime={c.windowEndsAt}>{c.windowEndsLocal}</time> ({c.timeZone})
+            </>
+          )}
+        />
+      </QueueSection>
+
+      <QueueSection kind="reviewsToSign" data={data}>
+        <QueueList
+          items={data.reviewsToSign}
+          itemKey={(s) => `${s.stopId}-${s.part}`}
+          href={(s) => `${stopHref(s.plantCode, s.stopId)}#signatures`}
+          label={(s) => s.phrase}
+          detail={(s) => `Sign the ${PART_LABELS[s.part].toLowerCase()} part of its review (revision ${s.reviewRevision}).`}
+        />
+      </QueueSection>
 
       <QueueSection kind="criteria" data={data}>
         <QueueList
@@ -506,11 +559,24 @@ export default function MyQueue() {
         />
       </QueueSection>
 
-      <FlowsToAcknowledge data={data} />
+      <QueueSection kind="flowsToAcknowledge" data={data}>
+        <QueueList
+          items={data.flowsToAcknowledge}
+          itemKey={(c) => String(c.changeId)}
+          href={(c) => c.href}
+          label={(c) => c.title}
+          detail={(c) => (
+            <>
+              {c.unacknowledged} of {c.total} predicted blocked {c.total === 1 ? "flow" : "flows"} on {c.conduitName}{" "}
+              not acknowledged: the cutover cannot be marked done until each is.
+            </>
+          )}
+        />
+      </QueueSection>
 
       <QueueSection kind="changes" data={data} notice={<ChangesNotice data={data} />}>
         <DataTable
-          caption="Changes without a window, and changes whose window has begun"
+          caption="Changes without a window, and changes whose window is under way"
           columns={CHANGE_COLUMNS}
           rows={data.changes}
           rowKey={(c) => c.id}
@@ -538,40 +604,21 @@ export default function MyQueue() {
         />
       </QueueSection>
 
-      {queued ? <DriftQueue items={data.drift.items} total={data.drift.total} /> : null}
-    </>
-  );
-}
-
-/** The cutovers of the conduits the person designs whose predicted blocked flows wait for their acknowledgement. */
-function FlowsToAcknowledge({ data }: { data: QueueData }) {
-  const section = data.flowsToAcknowledge;
-  if (!section) return null;
-  return (
-    <section
-      className={section.total === 0 ? "panel queue-empty" : "panel"}
-      aria-labelledby="flowsToAcknowledge-title"
-      id="flowsToAcknowledge"
-    >
-      <h2 id="flowsToAcknowledge-title">Predicted blocked flows to acknowledge ({section.total})</h2>
-      {section.total === 0 ? (
-        <p className="muted">No cutover of a conduit you design waits for your acknowledgement.</p>
-      ) : (
+      <QueueSection kind="drift" data={data}>
         <QueueList
-          items={section.items}
-          itemKey={(c) => String(c.changeId)}
-          href={(c) => c.href}
-          label={(c) => c.title}
-          detail={(c) => (
+          items={data.drift}
+          itemKey={(d) => `${d.plantCode}:${d.code}:${d.href}:${d.message}`}
+          href={(d) => d.href}
+          label={(d) => (
             <>
-              {c.unacknowledged} of {c.total} predicted blocked {c.total === 1 ? "flow" : "flows"} on {c.conduitName}{" "}
-              not acknowledged: the cutover cannot be marked done until each is.
+              <span className="mono">{d.code}</span> {d.title}
             </>
           )}
+          detail={(d) => d.message}
+          itemData={(d) => ({ "data-drift-code": d.code })}
         />
-      )}
-      <More shown={section.items.length} total={section.total} noun="cutovers" />
-    </section>
+      </QueueSection>
+    </>
   );
 }
 

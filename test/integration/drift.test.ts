@@ -152,6 +152,38 @@ describe("drift of a live plant", () => {
     assert.match(page, /Conduit “Engineering ↔ Supervisory” is at revision \d+, edited after its alerts were wired/);
   });
 
+  it("counts every section of /me at its top, the floor's with the rest, each as its heading says", async () => {
+    const counted = async (as: string) => {
+      const page = await (await get("/me", as)).text();
+      const start = page.indexOf('aria-label="What waits, by kind"');
+      const summary = page.slice(start, page.indexOf("</nav>", start));
+      const counts = new Map(
+        [...summary.matchAll(/data-kind="(\w+)"[^>]*><a href="#\1"><span class="queue-count">([\d,]+)<\/span>/g)].map(
+          (m) => [m[1]!, Number(m[2]!.replace(/,/g, ""))]
+        )
+      );
+      for (const [kind, count] of counts) {
+        if (kind === "staged") continue; // its heading counts hosts, as its summary line does
+        assert.match(page, new RegExp(`<h2 id="${kind}-title">[^<]*\\(${count}\\)</h2>`), `${as}: ${kind} heading`);
+      }
+      const sum = [...counts.values()].reduce((n, c) => n + c, 0);
+      const total = /([\d,]+) items? waits? on you\./.exec(page);
+      assert.equal(total ? Number(total[1]!.replace(/,/g, "")) : 0, sum, `${as}: the total is the sum of the kinds`);
+      return counts;
+    };
+    const owner = await counted(edited.designOwner);
+    assert.ok(owner.get("drift")! >= 1, "the edit after wiring waits on the design owner");
+    assert.ok(owner.has("outcomesDue") && owner.has("reviewsToSign") && owner.has("flowsToAcknowledge"));
+    const security = await counted("security@demo.test");
+    assert.ok(security.get("reviewsToSign")! >= 1, "the demo's stop under review waits on corporate security");
+    assert.equal(security.has("outcomesDue"), false, "corporate security schedules no change");
+    const lead = await counted("lead@demo.test");
+    assert.equal(lead.has("reviewsToSign"), false, "the program lead signs no review");
+    assert.ok(lead.has("outcomesDue"));
+    const executive = await (await get("/me", "exec@demo.test")).text();
+    assert.doesNotMatch(executive, /What waits, by kind/);
+  });
+
   it("takes both owners' acceptance of the edit, refusing other roles, a bad reason and a moved revision", async () => {
     const design = "design_change_control";
     const monitoring = "monitoring_incident_response";
@@ -188,7 +220,7 @@ describe("drift of a live plant", () => {
     // The monitoring owner sees it waiting on /me.
     assert.match(
       await (await get("/me", edited.monitoringOwner)).text(),
-      /PEO(<!-- -->)? · <span class="mono">DRIFT-EDITED-AFTER-WIRING/
+      /PEO(<!-- -->|<\/span>)? · <span class="mono">DRIFT-EDITED-AFTER-WIRING/
     );
     assert.equal((await accept(edited.monitoringOwner, monitoring, reason)).status, 302);
     assert.deepEqual(await codesOf("PEO"), ["DRIFT-SENSOR-SILENT"]);

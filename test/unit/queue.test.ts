@@ -38,6 +38,10 @@ describe("the sections of a person's queue", () => {
       signoffs: "design_change_control",
       changes: true,
       staged: "untriaged",
+      outcomesDue: true,
+      reviewsToSign: true,
+      flowsToAcknowledge: true,
+      drift: true,
     });
     assert.deepEqual(queueSections(as("program_lead")), {
       criteria: false,
@@ -50,6 +54,10 @@ describe("the sections of a person's queue", () => {
       signoffs: null,
       changes: true,
       staged: "untriaged",
+      outcomesDue: true,
+      reviewsToSign: false,
+      flowsToAcknowledge: false,
+      drift: true,
     });
     assert.deepEqual(queueSections(as("corporate_security")), {
       criteria: false,
@@ -62,6 +70,10 @@ describe("the sections of a person's queue", () => {
       signoffs: "monitoring_incident_response",
       changes: false,
       staged: "escalated",
+      outcomesDue: false,
+      reviewsToSign: true,
+      flowsToAcknowledge: false,
+      drift: true,
     });
     const executive = queueSections(as("executive"));
     assert.equal(hasQueue(executive), false, "nothing waits on an executive");
@@ -274,6 +286,8 @@ describe("plants past a target", () => {
 describe("the counts at the top", () => {
   it("counts each kind the person's sections hold, in the page's order", () => {
     const totals = {
+      outcomesDue: 11,
+      reviewsToSign: 12,
       criteria: 1,
       gates: 2,
       targets: 3,
@@ -282,12 +296,33 @@ describe("the counts at the top", () => {
       wiring: 6,
       rulesToWrite: 7,
       rulesToReview: 8,
+      flowsToAcknowledge: 13,
       changes: 9,
       staged: 10,
+      drift: 14,
     };
     assert.deepEqual(
       queueCounts(queueSections(as("corporate_security")), totals).map((c) => `${c.kind} ${c.count}`),
-      ["signoffs 4", "acceptances 5", "wiring 6", "rulesToWrite 7", "staged 10"]
+      ["reviewsToSign 12", "signoffs 4", "acceptances 5", "wiring 6", "rulesToWrite 7", "staged 10", "drift 14"]
+    );
+    assert.deepEqual(
+      queueCounts(queueSections(as("plant_engineer", [1])), totals).map((c) => c.kind),
+      [
+        "outcomesDue",
+        "reviewsToSign",
+        "criteria",
+        "gates",
+        "signoffs",
+        "acceptances",
+        "wiring",
+        "rulesToWrite",
+        "rulesToReview",
+        "flowsToAcknowledge",
+        "changes",
+        "staged",
+        "drift",
+      ],
+      "every section of the floor is counted at the top as well"
     );
     assert.deepEqual(queueCounts(queueSections(as("executive")), totals), []);
   });
