@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
-import { STOP_CAUSES, type ChangeOutcome, type StopCause } from "./vocabulary";
+import { isCausedStop } from "./production-stops";
+import type { ChangeOutcome, StopCause } from "./vocabulary";
 
 // The program's own scorecard, quarter by quarter: the production stops it caused, the minutes they cost, and how
 // its changes came out. Pure: the facts and "now" are passed in.
@@ -20,9 +21,6 @@ import { STOP_CAUSES, type ChangeOutcome, type StopCause } from "./vocabulary";
 
 /** How many quarters the scorecard shows: the current one (to date) and the four before it. */
 export const SCORECARD_QUARTERS = 5;
-
-/** The causes a stop keeps while its review has not ruled the network out. */
-export const CAUSED_STOP_CAUSES: readonly StopCause[] = STOP_CAUSES.filter((cause) => cause !== "not_network");
 
 export interface Quarter {
   year: number;
@@ -89,11 +87,6 @@ export function programQuarter(now: Date, zones: readonly string[]): Quarter {
 function programQuarters(now: Date, zones: readonly string[], count = SCORECARD_QUARTERS): Quarter[] {
   const current = programQuarter(now, zones);
   return Array.from({ length: count }, (_, i) => quarterBefore(current, count - 1 - i));
-}
-
-/** Whether a stop counts as caused by the network: its review has not ruled the network out. */
-export function isCausedStop(stop: { cause: StopCause }): boolean {
-  return CAUSED_STOP_CAUSES.includes(stop.cause);
 }
 
 /** Whether a stop counts against the program: attributed to one of its changes, and not ruled out. */

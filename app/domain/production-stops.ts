@@ -10,7 +10,7 @@ import {
   type SignRefusalCode,
   type Signer,
 } from "./signoffs";
-import { isOneOf, type StopCause } from "./vocabulary";
+import { isOneOf, STOP_CAUSES, type StopCause } from "./vocabulary";
 
 // Unscheduled production stops the network caused or is suspected of, and their post-incident reviews: what a stop
 // is when recorded, its review (text, the cause concluded, signed for both parts at the review's current revision),
@@ -202,9 +202,22 @@ export function isReviewed(facts: StopReviewFacts): boolean {
   return reviewParts(facts).every((p) => p.signed !== null);
 }
 
-/** A stop that counts against the plant's cutovers: caused or suspected, and its review not signed by both owners. */
+/** The causes a stop keeps while its review has not ruled the network out. */
+export const CAUSED_STOP_CAUSES: readonly StopCause[] = STOP_CAUSES.filter((cause) => cause !== "not_network");
+
+/** Whether a stop counts as caused by the network: its review has not ruled the network out. */
+export function isCausedStop(stop: { cause: string }): boolean {
+  return (CAUSED_STOP_CAUSES as readonly string[]).includes(stop.cause);
+}
+
+/**
+ * A stop that counts against the plant's cutovers: caused or suspected, and its review not signed by both owners.
+ * The hold's bounded read (`stopsUnderReview`, app/models/change-completion.server.ts) selects these same stops in
+ * SQL, from CAUSED_STOP_CAUSES and the number of parts, so that a plant's reviewed stops never crowd the holding ones
+ * out of it; this rule decides on what it read.
+ */
 export function holdsCutovers(stop: { cause: string } & StopReviewFacts): boolean {
-  return stop.cause !== "not_network" && !isReviewed(stop);
+  return isCausedStop(stop) && !isReviewed(stop);
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Selectable, Transaction } from "kysely";
 import type { Database, NetworkChangeTable } from "../../db/schema";
 import { outcomeRecordingRefusals, type ReadOutcome } from "~/domain/change-outcomes";
-import { stopReviewCompletionRefusal, type StopFacts } from "~/domain/production-stops";
+import { CAUSED_STOP_CAUSES, stopReviewCompletionRefusal, type StopFacts } from "~/domain/production-stops";
+import { SIGNOFF_PARTS } from "~/domain/signoffs";
 import type { Actor } from "~/utils/actor";
 import type { Executor } from "~/utils/db.server";
 import { RefusedAct, withFieldNames } from "~/utils/errors";
@@ -32,8 +33,8 @@ async function stopsUnderReview(db: Executor, plantId: number, limit = HOLDING_S
       "s.review_revision",
     ])
     .where("s.plant_id", "=", plantId)
-    .where("s.cause", "in", ["network", "suspected"])
-    // A stop signed for both parts at its current revision no longer holds; those are filtered out here already.
+    .where("s.cause", "in", [...CAUSED_STOP_CAUSES])
+    // A stop signed for every part at its current revision (one signature per part and revision) no longer holds.
     .where((eb) =>
       eb.or([
         eb("s.review", "is", null),
@@ -44,7 +45,7 @@ async function stopsUnderReview(db: Executor, plantId: number, limit = HOLDING_S
             .whereRef("g.stop_id", "=", "s.id")
             .whereRef("g.review_revision", "=", "s.review_revision"),
           "<",
-          2
+          SIGNOFF_PARTS.length
         ),
       ])
     )

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from "kysely";
+import { CAUSED_STOP_CAUSES } from "~/domain/production-stops";
 import {
-  CAUSED_STOP_CAUSES,
   DONE_OUTCOMES,
   ROLLED_BACK,
   scorecard,

@@ -5,7 +5,6 @@ import {
   doneFigure,
   headlineOf,
   isCausedByProgram,
-  isCausedStop,
   programQuarter,
   quarterBefore,
   quarterOf,
@@ -15,6 +14,7 @@ import {
   stopsInWords,
   type QuarterFigures,
 } from "../../app/domain/floor-stats";
+import { isCausedStop } from "../../app/domain/production-stops";
 
 const CHICAGO = "America/Chicago";
 const TOKYO = "Asia/Tokyo";
