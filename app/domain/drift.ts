@@ -425,3 +425,48 @@ export function driftToResolve(
       .map((f) => ({ plantCode: p.code, code: f.code, title: DRIFT_TITLES[f.code], message: f.message, href: f.href }))
   );
 }
+
+/** One kind of finding of a plant, where a list of plants shows it: how many, and where to go to fix them. */
+export interface DriftReason {
+  code: DriftCode;
+  count: number;
+  /** Where the finding is fixed when there is one; the plant's drift section when there are several. */
+  href: string;
+  /** The finding's sentence when there is one; a count when there are several. */
+  message: string;
+}
+
+/**
+ * A plant's findings by code, in the order their codes first appear: what a list of plants shows (a live plant with
+ * twenty aged signoffs is one reason, counted, not twenty lines). The plant's page lists every finding.
+ */
+export function driftReasons(
+  plantCode: string,
+  findings: readonly { code: DriftCode; message: string; href: string }[]
+): DriftReason[] {
+  const byCode = new Map<DriftCode, { first: { message: string; href: string }; count: number }>();
+  for (const f of findings) {
+    const seen = byCode.get(f.code);
+    if (seen) seen.count++;
+    else byCode.set(f.code, { first: f, count: 1 });
+  }
+  return [...byCode].map(([code, { first, count }]) =>
+    count === 1
+      ? { code, count, href: first.href, message: first.message }
+      : { code, count, href: `/plants/${plantCode}#drift`, message: `${count} findings; the plant's page lists each.` }
+  );
+}
+
+/** A plant's drift as lists of plants carry it: its status and its reasons by code. */
+export interface ListedDrift {
+  status: DriftStatus;
+  reasons: DriftReason[];
+}
+
+/** What a list of plants carries of a plant's drift (its reasons by code; the plant page has every finding). */
+export function listedDrift(
+  plantCode: string,
+  drift: { status: DriftStatus; findings: readonly { code: DriftCode; message: string; href: string }[] } | null
+): ListedDrift | null {
+  return drift && { status: drift.status, reasons: driftReasons(plantCode, drift.findings) };
+}

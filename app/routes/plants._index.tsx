@@ -4,6 +4,7 @@ import { ComputedAt } from "~/components/ComputedAt";
 import { BlockerInWords, MustActList } from "~/components/dashboard/MustAct";
 import { RagBadge } from "~/components/dashboard/RagBadge";
 import { DriftCell } from "~/components/dashboard/LiveDrift";
+import { listedDrift } from "~/domain/drift";
 import { IgnoredParams } from "~/components/IgnoredParams";
 import { PagerPastOnePage } from "~/components/PagerPastOnePage";
 import { DataTable, PlantName, type Column } from "~/components/DataTable";
@@ -142,7 +143,7 @@ function plantListOf(rollup: Rollup, params: URLSearchParams) {
     ragReason: p.ragReason,
     engineers: p.engineers,
     quarter: currentFigures(rollup.floor.plants.get(p.id)),
-    drift: p.drift,
+    drift: listedDrift(p.code, p.drift),
   }));
   return {
     computedAt: rollup.computedAt,

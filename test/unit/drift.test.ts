@@ -19,6 +19,8 @@ import {
   type DriftAcceptanceFacts,
   type DriftConduitFacts,
   type PlantDriftFacts,
+  driftReasons,
+  listedDrift,
 } from "../../app/domain/drift";
 
 const NOW = "2026-12-06T12:00:00.000Z";
@@ -310,5 +312,47 @@ describe("accepting an edit after wiring", () => {
       value: "Only the description changed.",
     });
     assert.equal(readAcceptanceReason("x".repeat(1001)).ok, false);
+  });
+});
+
+describe("a plant's drift where plants are listed", () => {
+  const finding = (code: "DRIFT-SIGNOFF-AGED" | "DRIFT-SENSOR-SILENT", n: number) => ({
+    code,
+    message: `${code} ${n}`,
+    href: `/plants/KOK/conduits/${n}#owners`,
+  });
+
+  it("gives one reason per code, counted, linked to the plant's drift when there are several", () => {
+    const findings = [1, 2, 3].map((n) => finding("DRIFT-SIGNOFF-AGED", n)).concat(finding("DRIFT-SENSOR-SILENT", 9));
+    assert.deepEqual(driftReasons("KOK", findings), [
+      {
+        code: "DRIFT-SIGNOFF-AGED",
+        count: 3,
+        href: "/plants/KOK#drift",
+        message: "3 findings; the plant's page lists each.",
+      },
+      {
+        code: "DRIFT-SENSOR-SILENT",
+        count: 1,
+        href: "/plants/KOK/conduits/9#owners",
+        message: "DRIFT-SENSOR-SILENT 9",
+      },
+    ]);
+  });
+
+  it("keeps a single finding as it is, and nothing for a plant that is not live", () => {
+    assert.deepEqual(listedDrift("KOK", { status: "live", findings: [] }), { status: "live", reasons: [] });
+    assert.deepEqual(listedDrift("KOK", { status: "live_drifting", findings: [finding("DRIFT-SIGNOFF-AGED", 4)] }), {
+      status: "live_drifting",
+      reasons: [
+        {
+          code: "DRIFT-SIGNOFF-AGED",
+          count: 1,
+          href: "/plants/KOK/conduits/4#owners",
+          message: "DRIFT-SIGNOFF-AGED 4",
+        },
+      ],
+    });
+    assert.equal(listedDrift("KOK", null), null);
   });
 });

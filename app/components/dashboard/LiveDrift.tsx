@@ -1,4 +1,11 @@
-import { DRIFT_STATUS_LABELS, DRIFT_TITLES, type DriftCode, type DriftStatus } from "~/domain/drift";
+import {
+  DRIFT_STATUS_LABELS,
+  DRIFT_TITLES,
+  driftReasons,
+  type DriftCode,
+  type DriftStatus,
+  type ListedDrift,
+} from "~/domain/drift";
 import type { PlantDrift } from "~/domain/rollup";
 
 // A live plant's drift where plants are listed: "Live" or "Live, drifting", and the reasons, each linked to where
@@ -21,47 +28,50 @@ export function DriftBadge({ status }: { status: DriftStatus }) {
 /** Each finding: its code and title linked to where it is fixed, and the sentence naming the objects at fault. */
 export function DriftReasons({
   findings,
-  limit,
-  compact = false,
 }: {
-  findings: readonly { code: DriftCode; message: string; href: string }[];
-  /** At most this many are listed, the rest counted. */
-  limit?: number;
-  /** Only each finding's title, linked, with its sentence as the link's title: for a list's narrow cell. */
-  compact?: boolean;
+  findings: readonly { code: DriftCode; message: string; href: string; count?: number }[];
 }) {
   if (findings.length === 0) return null;
-  const shown = limit === undefined ? findings : findings.slice(0, limit);
   return (
     <ul className="drift-reasons">
-      {shown.map((f) => (
+      {findings.map((f) => (
         <li key={`${f.code}:${f.href}:${f.message}`} data-drift-code={f.code}>
-          {compact ? (
-            <a href={f.href} title={f.message}>
-              {DRIFT_TITLES[f.code]}
-            </a>
-          ) : (
-            <>
-              <a href={f.href}>
-                <span className="mono">{f.code}</span> {DRIFT_TITLES[f.code]}
-              </a>
-              <div className="muted">{f.message}</div>
-            </>
-          )}
+          <a href={f.href}>
+            <span className="mono">{f.code}</span> {DRIFT_TITLES[f.code]}
+            {f.count !== undefined && f.count > 1 ? ` (${f.count})` : ""}
+          </a>
+          <div className="muted">{f.message}</div>
         </li>
       ))}
-      {shown.length < findings.length ? <li className="muted">and {findings.length - shown.length} more</li> : null}
     </ul>
   );
 }
 
-/** A plant's drift in a list's cell, its reasons by title (the plant page has their sentences): nothing before it is live. */
-export function DriftCell({ drift, limit = 3 }: { drift: PlantDrift | null; limit?: number }) {
+/**
+ * A plant's drift in a list's narrow cell: its badge, and its reasons by title (each linked, its sentence as the
+ * link's title), at most `limit` of them; the plant page has every finding.
+ */
+export function DriftCell({ drift, limit = 3 }: { drift: ListedDrift | null; limit?: number }) {
   if (!drift) return <>—</>;
+  const shown = drift.reasons.slice(0, limit);
   return (
     <>
       <DriftBadge status={drift.status} />
-      <DriftReasons findings={drift.findings} limit={limit} compact />
+      {shown.length > 0 ? (
+        <ul className="drift-reasons">
+          {shown.map((r) => (
+            <li key={r.code} data-drift-code={r.code}>
+              <a href={r.href} title={r.message}>
+                {DRIFT_TITLES[r.code]}
+                {r.count > 1 ? ` (${r.count})` : ""}
+              </a>
+            </li>
+          ))}
+          {shown.length < drift.reasons.length ? (
+            <li className="muted">and {drift.reasons.length - shown.length} more</li>
+          ) : null}
+        </ul>
+      ) : null}
     </>
   );
 }
@@ -76,8 +86,13 @@ export function livePlantsOf(rollup: {
 }) {
   const drifting = rollup.plants
     .filter((p) => p.drift?.status === "live_drifting")
-    .map((p) => ({ code: p.code, name: p.name, findings: p.drift!.findings }))
-    .sort((a, b) => b.findings.length - a.findings.length || a.code.localeCompare(b.code));
+    .map((p) => ({
+      code: p.code,
+      name: p.name,
+      findingCount: p.drift!.findings.length,
+      reasons: driftReasons(p.code, p.drift!.findings),
+    }))
+    .sort((a, b) => b.findingCount - a.findingCount || a.code.localeCompare(b.code));
   return { counts: rollup.live, drifting: drifting.slice(0, DRIFTING_PLANTS_SHOWN), driftingTotal: drifting.length };
 }
 
@@ -140,7 +155,7 @@ export function LivePlantsPanel({ live }: { live: ReturnType<typeof livePlantsOf
                   <div className="muted">{p.name}</div>
                 </td>
                 <td>
-                  <DriftReasons findings={p.findings} />
+                  <DriftReasons findings={p.reasons} />
                 </td>
               </tr>
             ))}
