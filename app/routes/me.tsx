@@ -10,6 +10,7 @@ import { ComputedAt } from "~/components/ComputedAt";
 import { DataTable, type Column } from "~/components/DataTable";
 import { Confirmation } from "~/components/forms";
 import { NeedsWindowActs, Unplaced } from "~/components/NeedsWindowActs";
+import { More, QueueList } from "~/components/QueueList";
 import { PhaseBadge } from "~/components/PhaseBadge";
 import { changeHref } from "~/domain/network-changes";
 import { stopHref } from "~/domain/production-stops";
@@ -258,40 +259,6 @@ function QueueSection({
   );
 }
 
-/** A list of work, each item "plant · what" linking to where it is done, with what follows the link and a detail line. */
-function QueueList<Item extends { plantCode: string }>({
-  items,
-  itemKey,
-  href,
-  label,
-  after,
-  detail,
-  itemData,
-}: {
-  items: readonly Item[];
-  itemKey: (item: Item) => string;
-  href: (item: Item) => string;
-  label: (item: Item) => ReactNode;
-  after?: (item: Item) => ReactNode;
-  detail?: (item: Item) => ReactNode;
-  /** Data attributes of an item's line (what it is, for scripts and tests). */
-  itemData?: (item: Item) => Record<`data-${string}`, string>;
-}) {
-  return (
-    <ul className="queue">
-      {items.map((i) => (
-        <li key={itemKey(i)} data-plant={i.plantCode} {...itemData?.(i)}>
-          <Link to={href(i)}>
-            <span className="mono">{i.plantCode}</span> · {label(i)}
-          </Link>
-          {after?.(i)}
-          {detail ? <div className="muted">{detail(i)}</div> : null}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 const plantCodeColumn = { header: "Plant", className: "mono", cell: (row: { plantCode: string }) => row.plantCode };
 
 const SIGNOFF_COLUMNS: Column<QueueData["signoffs"][number]>[] = [
@@ -362,17 +329,6 @@ function ChangesNotice({ data }: { data: QueueData }) {
   );
 }
 
-/** Says how much of a list the queue left out, oldest work first being what it shows. */
-function More({ shown, total, noun }: { shown: number; total: number; noun: string }) {
-  if (total <= shown) return null;
-  return (
-    <p className="muted">
-      The first {shown.toLocaleString("en-US")} of {total.toLocaleString("en-US")} {noun} are listed, and{" "}
-      {(total - shown).toLocaleString("en-US")} more; the rest follow as these are done.
-    </p>
-  );
-}
-
 /** How many items of each kind wait, each linking to its section: the queue at a glance. */
 function QueueSummary({ data }: { data: QueueData }) {
   if (data.summary.length === 0) return null;
@@ -439,8 +395,8 @@ export default function MyQueue() {
           label={(c) => <>record how “{c.title}” came out</>}
           detail={(c) => (
             <>
-              {c.kindLabel} · window “{c.windowTitle}” ended{" "}
-              <time dateTime={c.windowEndsAt}>{c.windowEndsLocal}</time> ({c.timeZone})
+              {c.kindLabel} · window “{c.windowTitle}” ended <time dateTime={c.windowEndsAt}>{c.windowEndsLocal}</time>{" "}
+              ({c.timeZone})
             </>
           )}
         />
@@ -452,7 +408,9 @@ export default function MyQueue() {
           itemKey={(s) => `${s.stopId}-${s.part}`}
           href={(s) => `${stopHref(s.plantCode, s.stopId)}#signatures`}
           label={(s) => s.phrase}
-          detail={(s) => `Sign the ${PART_LABELS[s.part].toLowerCase()} part of its review (revision ${s.reviewRevision}).`}
+          detail={(s) =>
+            `Sign the ${PART_LABELS[s.part].toLowerCase()} part of its review (revision ${s.reviewRevision}).`
+          }
         />
       </QueueSection>
 
